@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+
+/// A sign-in: the email and password a person uses to reach OpenQI.
+/// Most people on QI teams never need one; those who do have exactly one.
+final class Account: Model, @unchecked Sendable {
+    static let schema = "accounts"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "person_id") var person: Person
+    /// Stored lower-cased: sign-in is case-insensitive on the email.
+    @Field(key: "email") var email: String
+    @Field(key: "password_hash") var passwordHash: String
+    /// An installation administrator: may do anything, including creating the organisation itself.
+    @Field(key: "is_administrator") var isAdministrator: Bool
+    /// Set for one-time passwords issued by an administrator or the command line.
+    @Field(key: "must_change_password") var mustChangePassword: Bool
+    @Field(key: "failed_sign_ins") var failedSignIns: Int
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
+    @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(
+        id: UUID? = nil, personID: UUID, email: String, passwordHash: String,
+        isAdministrator: Bool = false, mustChangePassword: Bool
+    ) {
+        self.id = id
+        self.$person.id = personID
+        self.email = Account.normalise(email: email)
+        self.passwordHash = passwordHash
+        self.isAdministrator = isAdministrator
+        self.mustChangePassword = mustChangePassword
+        self.failedSignIns = 0
+    }
+
+    static func normalise(email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+}
+
+extension Account: Auditable {
+    var auditSubject: AuditSubject { .init(kind: "account", id: id, name: email, unitID: nil) }
+    var auditFields: [String: String] {
+        [
+            "email": email,
+            "administrator": isAdministrator ? "yes" : "no",
+            "must_change_password": mustChangePassword ? "yes" : "no",
+        ]
+    }
+}
+
+struct CreateAccounts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Account.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(Person.schema, "id", onDelete: .restrict))
+            .field("email", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("is_administrator", .bool, .required)
+            .field("must_change_password", .bool, .required)
+            .field("failed_sign_ins", .int, .required)
+            .field("locked_until", .datetime)
+            .field("last_sign_in_at", .datetime)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "email")
+            .unique(on: "person_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Account.schema).delete()
+    }
+}

@@ -1,0 +1,153 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Signing in and out, and changing one's password.
+enum AccountController {
+    struct SignInInput: Content {
+        var email: String?
+        var password: String?
+        var next: String?
+    }
+
+    struct ChangePasswordInput: Content {
+        var current_password: String?
+        var new_password: String?
+        var confirm_password: String?
+    }
+
+    @Sendable static func showSignIn(req: Request) async throws -> Response {
+        if req.viewer != nil { return req.redirect(to: SiteURL.home.relativeURL()) }
+        let next = req.query[String.self, at: "next"]
+        return try await signInPage(req, state: FormState(values: ["next": next ?? ""]))
+    }
+
+    @Sendable static func signIn(req: Request) async throws -> Response {
+        let input = try req.content.decode(SignInInput.self)
+        let email = Account.normalise(email: input.email ?? "")
+        do {
+            let account = try await authenticate(email: email, password: input.password ?? "", req: req)
+            let token = AccountSession.makeToken()
+            let now = Date()
+            let idleTimeout = req.application.openQIConfiguration.sessionIdleTimeout
+            try await AccountSession(
+                tokenHash: AccountSession.hash(token: token), accountID: try account.requireID(),
+                csrfToken: AccountSession.makeToken(), now: now, expiresAt: now.addingTimeInterval(idleTimeout)
+            ).create(on: req.db)
+            let destination = account.mustChangePassword
+                ? SiteURL.changePassword.relativeURL() : safeRedirect(input.next)
+            let response = req.redirect(to: destination, redirectType: .normal)
+            response.cookies[AccountSession.cookieName] = HTTPCookies.Value(
+                string: token, isSecure: req.application.openQIConfiguration.secureCookies,
+                isHTTPOnly: true, sameSite: .lax
+            )
+            return response
+        } catch let error as SignInError {
+            let state = FormState(
+                values: ["email": email, "next": input.next ?? ""],
+                errors: [FieldError(field: "email", message: error.message)]
+            )
+            return try await signInPage(req, state: state, status: .unauthorized)
+        }
+    }
+
+    /// Checks the password, counting failures and locking the sign-in after too many.
+    private static func authenticate(email: String, password: String, req: Request) async throws -> Account {
+        guard let account = try await Account.query(on: req.db).filter(\.$email == email).with(\.$person).first(),
+              !account.person.isArchived
+        else {
+            // Spend the same time as a real check, so response times do not reveal which emails exist.
+            if let decoy = req.application.storage[TimingDecoyKey.self] {
+                _ = try? await req.password.async.verify(password, created: decoy).get()
+            }
+            throw SignInError.incorrect
+        }
+        let now = Date()
+        if let until = account.lockedUntil, until > now { throw SignInError.lockedOut(until: until) }
+        guard try await req.password.async.verify(password, created: account.passwordHash).get() else {
+            account.failedSignIns += 1
+            if account.failedSignIns >= PasswordRules.attemptsBeforeLockOut {
+                account.failedSignIns = 0
+                account.lockedUntil = now.addingTimeInterval(PasswordRules.lockOutDuration)
+                try await account.save(on: req.db)
+                throw SignInError.lockedOut(until: account.lockedUntil!)
+            }
+            try await account.save(on: req.db)
+            throw SignInError.incorrect
+        }
+        account.failedSignIns = 0
+        account.lockedUntil = nil
+        account.lastSignInAt = now
+        try await account.save(on: req.db)
+        return account
+    }
+
+    /// Only local paths, so a crafted link cannot send someone to another site after signing in.
+    static func safeRedirect(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else {
+            return SiteURL.home.relativeURL()
+        }
+        return next
+    }
+
+    private static func signInPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let demo = try await InstallationSetting.isDemo(on: req.db)
+        let model = SignIn.Model(form: state, demoSignIns: demo ? DemoOrganisation.signIns : [])
+        return SignIn.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+
+    @Sendable static func signOut(req: Request) async throws -> Response {
+        if let viewer = req.viewer {
+            try await AccountSession.query(on: req.db).filter(\.$id == viewer.sessionID).delete()
+        }
+        let response = req.redirect(to: SiteURL.signIn.relativeURL(), notice: "You have signed out.")
+        response.cookies[AccountSession.cookieName] = .expired
+        return response
+    }
+
+    @Sendable static func showChangePassword(req: Request) async throws -> Response {
+        try await changePasswordPage(req, state: FormState())
+    }
+
+    @Sendable static func changePassword(req: Request) async throws -> Response {
+        let viewer = try req.requireViewer()
+        let input = try req.content.decode(ChangePasswordInput.self)
+        do {
+            try await req.db.transaction { db in
+                guard let account = try await Account.find(viewer.accountID, on: db) else { throw Abort(.unauthorized) }
+                var validator = Validator()
+                let current = input.current_password ?? ""
+                if current.isEmpty {
+                    validator.fail("current_password", "Enter your current password.")
+                } else if try await !req.password.async.verify(current, created: account.passwordHash).get() {
+                    validator.fail("current_password", "Your current password is not right. Check it and try again.")
+                }
+                let new = input.new_password ?? ""
+                PasswordRules.validate(new: new, confirmation: input.confirm_password ?? "", email: account.email, into: &validator)
+                if !current.isEmpty, new == current {
+                    validator.fail("new_password", "Choose a new password that differs from the current one.")
+                }
+                try validator.check()
+                let before = account.auditFields
+                account.passwordHash = try await req.password.async.hash(new).get()
+                account.mustChangePassword = false
+                try await account.save(on: db)
+                // Other browsers signed in with the old password are signed out.
+                try await AccountSession.query(on: db)
+                    .filter(\.$account.$id == viewer.accountID)
+                    .filter(\.$id != viewer.sessionID)
+                    .delete()
+                try await account.recordAudit(.changePassword, by: viewer.actor, before: before, on: db)
+            }
+        } catch let failure as ValidationFailure {
+            return try await changePasswordPage(req, state: FormState(errors: failure.errors), status: .unprocessableEntity)
+        }
+        return req.redirect(to: SiteURL.home.relativeURL(), notice: "Your password has been changed.")
+    }
+
+    private static func changePasswordPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let viewer = try req.requireViewer()
+        let model = ChangePassword.Model(form: state, isFirstSignIn: viewer.mustChangePassword)
+        return ChangePassword.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+}

@@ -1,0 +1,63 @@
+import Crypto
+import Fluent
+import Foundation
+import Vapor
+
+/// A signed-in browser. Kept in the database, so several OpenQI instances behind a load balancer
+/// share sign-ins. The cookie holds a random token; only its SHA-256 is stored, so a copy of the
+/// database cannot be used to impersonate anyone.
+final class AccountSession: Model, @unchecked Sendable {
+    static let schema = "account_sessions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "token_hash") var tokenHash: String
+    @Parent(key: "account_id") var account: Account
+    /// The anti-forgery token every form and unsafe API call of this session must carry.
+    @Field(key: "csrf_token") var csrfToken: String
+    @Field(key: "last_seen_at") var lastSeenAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(tokenHash: String, accountID: UUID, csrfToken: String, now: Date, expiresAt: Date) {
+        self.tokenHash = tokenHash
+        self.$account.id = accountID
+        self.csrfToken = csrfToken
+        self.lastSeenAt = now
+        self.expiresAt = expiresAt
+    }
+
+    static let cookieName = "openqi_session"
+
+    /// A fresh random token for a cookie (256 bits, URL-safe base64).
+    static func makeToken() -> String {
+        Data([UInt8].random(count: 32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).hex
+    }
+}
+
+struct CreateAccountSessions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AccountSession.schema)
+            .id()
+            .field("token_hash", .string, .required)
+            .field("account_id", .uuid, .required, .references(Account.schema, "id", onDelete: .cascade))
+            .field("csrf_token", .string, .required)
+            .field("last_seen_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .field("created_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AccountSession.schema).delete()
+    }
+}

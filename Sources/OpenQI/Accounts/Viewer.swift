@@ -1,0 +1,43 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The signed-in person making a request, with what the policy needs to decide what they may do.
+struct Viewer: Sendable, Equatable {
+    let accountID: UUID
+    let personID: UUID
+    let name: String
+    let email: String
+    let isAdministrator: Bool
+    let mustChangePassword: Bool
+    let sessionID: UUID
+    let csrfToken: String
+    let grants: Set<RoleGrant.Scope>
+
+    var actor: Actor { Actor(accountID: accountID, name: name) }
+}
+
+extension Request {
+    private struct ViewerKey: StorageKey { typealias Value = Viewer }
+    private struct PolicyKey: StorageKey { typealias Value = Policy }
+
+    /// The signed-in viewer, if any; set by `SessionMiddleware`.
+    var viewer: Viewer? {
+        get { storage[ViewerKey.self] }
+        set { storage[ViewerKey.self] = newValue }
+    }
+
+    /// The signed-in viewer; routes behind `RequireSignIn` can rely on it.
+    func requireViewer() throws -> Viewer {
+        guard let viewer else { throw Abort(.unauthorized, reason: "Sign in to continue.") }
+        return viewer
+    }
+
+    /// The authorisation policy for this request's viewer, built once per request.
+    func policy() async throws -> Policy {
+        if let policy = storage[PolicyKey.self] { return policy }
+        let policy = Policy(viewer: try requireViewer(), tree: try await UnitTree.load(on: db))
+        storage[PolicyKey.self] = policy
+        return policy
+    }
+}

@@ -1,0 +1,15 @@
+import Fluent
+
+/// Every schema change, in the order it was made. A shipped migration is never edited;
+/// a change is a new migration appended here.
+enum OpenQIMigrations {
+    static let all: [any Migration] = [
+        CreateInstallationSettings(),
+        CreateUnits(),
+        CreatePeople(),
+        CreateRoleGrants(),
+        CreateAccounts(),
+        CreateAccountSessions(),
+        CreateAuditEntries(),
+    ]
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Vapor
+
+/// A path parameter: `.key` when registering a route, `.value(x)` when linking to one,
+/// so the router and the links cannot drift apart (after the Swift Package Index server's SiteURL).
+enum Parameter<T: Sendable>: Sendable {
+    case key
+    case value(T)
+}
+
+/// Every page and endpoint of OpenQI. Routes are registered with `pathComponents`, links are
+/// built with `relativeURL()`; `SiteURLTests` pins both.
+enum SiteURL: Sendable {
+    case home
+    case signIn
+    case signOut
+    case changePassword
+    case units(Units)
+    case people(People)
+    case audit
+    case health
+    case metrics
+    case api(API)
+
+    enum Units: Sendable {
+        case index, new, create
+        case show(Parameter<UUID>)
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
+        case archive(Parameter<UUID>)
+        case restore(Parameter<UUID>)
+    }
+
+    enum People: Sendable {
+        case index, new, create
+        case show(Parameter<UUID>)
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
+        case archive(Parameter<UUID>)
+        case restore(Parameter<UUID>)
+        case grantRole(Parameter<UUID>)
+        case revokeRole(person: Parameter<UUID>, grant: Parameter<UUID>)
+        case issueSignIn(Parameter<UUID>)
+    }
+
+    enum API: Sendable {
+        case units
+        case unit(Parameter<UUID>)
+        case people
+        case person(Parameter<UUID>)
+    }
+
+    /// Path segments; a `.key` parameter becomes the named route parameter.
+    var segments: [PathSegment] {
+        switch self {
+        case .home: []
+        case .signIn: ["sign-in"]
+        case .signOut: ["sign-out"]
+        case .changePassword: ["account", "password"]
+        case .units(let page): ["units"] + page.segments
+        case .people(let page): ["people"] + page.segments
+        case .audit: ["audit"]
+        case .health: ["health"]
+        case .metrics: ["metrics"]
+        case .api(let endpoint): ["api", "v1"] + endpoint.segments
+        }
+    }
+
+    var pathComponents: [PathComponent] {
+        segments.map(\.pathComponent)
+    }
+
+    /// The path to link to, e.g. `/units/6F1…/edit`.
+    func relativeURL(query: [(String, String)] = []) -> String {
+        let path = "/" + segments.map(\.text).joined(separator: "/")
+        guard !query.isEmpty else { return path }
+        var components = URLComponents()
+        components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
+        return path + (components.url?.absoluteString ?? "")
+    }
+}
+
+extension SiteURL.Units {
+    var segments: [PathSegment] {
+        switch self {
+        case .index, .create: []
+        case .new: ["new"]
+        case .show(let id): [.id(id, name: "unitID")]
+        case .edit(let id): [.id(id, name: "unitID"), "edit"]
+        case .update(let id): [.id(id, name: "unitID")]
+        case .archive(let id): [.id(id, name: "unitID"), "archive"]
+        case .restore(let id): [.id(id, name: "unitID"), "restore"]
+        }
+    }
+}
+
+extension SiteURL.People {
+    var segments: [PathSegment] {
+        switch self {
+        case .index, .create: []
+        case .new: ["new"]
+        case .show(let id): [.id(id, name: "personID")]
+        case .edit(let id): [.id(id, name: "personID"), "edit"]
+        case .update(let id): [.id(id, name: "personID")]
+        case .archive(let id): [.id(id, name: "personID"), "archive"]
+        case .restore(let id): [.id(id, name: "personID"), "restore"]
+        case .grantRole(let id): [.id(id, name: "personID"), "roles"]
+        case .revokeRole(let person, let grant):
+            [.id(person, name: "personID"), "roles", .id(grant, name: "grantID"), "revoke"]
+        case .issueSignIn(let id): [.id(id, name: "personID"), "sign-in"]
+        }
+    }
+}
+
+extension SiteURL.API {
+    var segments: [PathSegment] {
+        switch self {
+        case .units: ["units"]
+        case .unit(let id): ["units", .id(id, name: "unitID")]
+        case .people: ["people"]
+        case .person(let id): ["people", .id(id, name: "personID")]
+        }
+    }
+}
+
+/// One segment of a SiteURL path: a constant, or a parameter that is either a route key or a value.
+struct PathSegment: ExpressibleByStringLiteral, Sendable {
+    let pathComponent: PathComponent
+    let text: String
+
+    init(stringLiteral value: String) {
+        pathComponent = .constant(value)
+        text = value
+    }
+
+    private init(pathComponent: PathComponent, text: String) {
+        self.pathComponent = pathComponent
+        self.text = text
+    }
+
+    static func id(_ parameter: Parameter<UUID>, name: String) -> PathSegment {
+        switch parameter {
+        case .key: PathSegment(pathComponent: .parameter(name), text: ":\(name)")
+        case .value(let id): PathSegment(pathComponent: .constant(id.uuidString), text: id.uuidString)
+        }
+    }
+}
+
+extension Request {
+    /// The UUID in the route parameter `name`, or 404 when it is missing or not a UUID.
+    func idParameter(_ name: String) throws -> UUID {
+        guard let id = parameters.get(name, as: UUID.self) else { throw Abort(.notFound) }
+        return id
+    }
+}

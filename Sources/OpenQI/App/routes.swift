@@ -1,0 +1,52 @@
+import Vapor
+
+/// Every route of OpenQI, in one readable list. Who may use each is decided by `Policy` in the handler.
+func routes(_ app: Application) throws {
+    app.get(SiteURL.health.pathComponents, use: OperationsController.health)
+    app.get(SiteURL.metrics.pathComponents, use: OperationsController.metrics)
+
+    app.get(SiteURL.signIn.pathComponents, use: AccountController.showSignIn)
+    app.post(SiteURL.signIn.pathComponents, use: AccountController.signIn)
+    app.post(SiteURL.signOut.pathComponents, use: AccountController.signOut)
+
+    let signedIn = app.grouped(RequireSignIn())
+    signedIn.get(SiteURL.changePassword.pathComponents, use: AccountController.showChangePassword)
+    signedIn.post(SiteURL.changePassword.pathComponents, use: AccountController.changePassword)
+
+    signedIn.get(SiteURL.home.pathComponents, use: HomeController.show)
+
+    signedIn.get(SiteURL.units(.index).pathComponents, use: UnitController.index)
+    signedIn.get(SiteURL.units(.new).pathComponents, use: UnitController.new)
+    signedIn.post(SiteURL.units(.create).pathComponents, use: UnitController.create)
+    signedIn.get(SiteURL.units(.show(.key)).pathComponents, use: UnitController.show)
+    signedIn.get(SiteURL.units(.edit(.key)).pathComponents, use: UnitController.edit)
+    signedIn.post(SiteURL.units(.update(.key)).pathComponents, use: UnitController.update)
+    signedIn.post(SiteURL.units(.archive(.key)).pathComponents, use: UnitController.archive)
+    signedIn.post(SiteURL.units(.restore(.key)).pathComponents, use: UnitController.restore)
+
+    signedIn.get(SiteURL.people(.index).pathComponents, use: PersonController.index)
+    signedIn.get(SiteURL.people(.new).pathComponents, use: PersonController.new)
+    signedIn.post(SiteURL.people(.create).pathComponents, use: PersonController.create)
+    signedIn.get(SiteURL.people(.show(.key)).pathComponents, use: PersonController.show)
+    signedIn.get(SiteURL.people(.edit(.key)).pathComponents, use: PersonController.edit)
+    signedIn.post(SiteURL.people(.update(.key)).pathComponents, use: PersonController.update)
+    signedIn.post(SiteURL.people(.archive(.key)).pathComponents, use: PersonController.archive)
+    signedIn.post(SiteURL.people(.restore(.key)).pathComponents, use: PersonController.restore)
+    signedIn.post(SiteURL.people(.grantRole(.key)).pathComponents, use: PersonController.grantRole)
+    signedIn.post(SiteURL.people(.revokeRole(person: .key, grant: .key)).pathComponents, use: PersonController.revokeRole)
+    signedIn.post(SiteURL.people(.issueSignIn(.key)).pathComponents, use: PersonController.issueSignIn)
+
+    signedIn.get(SiteURL.audit.pathComponents, use: AuditController.index)
+
+    signedIn.get(SiteURL.api(.units).pathComponents, use: UnitAPIController.index)
+    signedIn.post(SiteURL.api(.units).pathComponents, use: UnitAPIController.create)
+    signedIn.get(SiteURL.api(.unit(.key)).pathComponents, use: UnitAPIController.show)
+    signedIn.put(SiteURL.api(.unit(.key)).pathComponents, use: UnitAPIController.update)
+    signedIn.get(SiteURL.api(.people).pathComponents, use: PersonAPIController.index)
+    signedIn.post(SiteURL.api(.people).pathComponents, use: PersonAPIController.create)
+    signedIn.get(SiteURL.api(.person(.key)).pathComponents, use: PersonAPIController.show)
+    signedIn.put(SiteURL.api(.person(.key)).pathComponents, use: PersonAPIController.update)
+
+    // Any other /api path answers 401 without a session and 404 with one, as JSON.
+    signedIn.get(["api", "**"]) { _ -> Response in throw Abort(.notFound, reason: "There is no such API endpoint.") }
+}

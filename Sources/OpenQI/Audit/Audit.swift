@@ -1,0 +1,40 @@
+import Fluent
+import Foundation
+
+/// The record an audit entry is about.
+struct AuditSubject: Sendable {
+    let kind: String
+    let id: UUID?
+    let name: String
+    /// The unit the record belongs to, so unit administrators see the entries for their part of the tree.
+    let unitID: UUID?
+}
+
+/// A model whose changes are audited: it names itself and lists its fields as text.
+protocol Auditable {
+    var auditSubject: AuditSubject { get }
+    var auditFields: [String: String] { get }
+}
+
+/// Who is acting: a signed-in account, or the command line (which has no account).
+struct Actor: Sendable, Equatable {
+    let accountID: UUID?
+    let name: String
+
+    static let commandLine = Actor(accountID: nil, name: "openqi command line")
+}
+
+extension Auditable {
+    /// Records `action` on this record, with the field values captured `before` the change.
+    /// Call inside the transaction that makes the change.
+    func recordAudit(
+        _ action: AuditAction, by actor: Actor, before: [String: String] = [:], on db: any Database
+    ) async throws {
+        // A revoked grant no longer exists, so there is nothing "after".
+        let after = action == .revoke ? [:] : auditFields
+        try await AuditEntry(
+            occurredAt: Date(), actorAccountID: actor.accountID, actorName: actor.name, action: action,
+            subject: auditSubject, before: before, after: after
+        ).create(on: db)
+    }
+}

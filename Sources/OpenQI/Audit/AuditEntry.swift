@@ -1,0 +1,86 @@
+import Fluent
+import Foundation
+
+/// What happened to a record.
+enum AuditAction: String, Codable, CaseIterable, Sendable {
+    case create, update, archive, restore, grant, revoke, issueSignIn = "issue_sign_in", changePassword = "change_password"
+
+    var label: String {
+        switch self {
+        case .create: "created"
+        case .update: "updated"
+        case .archive: "archived"
+        case .restore: "restored"
+        case .grant: "granted"
+        case .revoke: "revoked"
+        case .issueSignIn: "issued a sign-in for"
+        case .changePassword: "changed the password of"
+        }
+    }
+}
+
+/// One line of the audit trail: who did what to which record, when, and the values before and after.
+/// Written in the same transaction as the change it records, so the two cannot disagree.
+final class AuditEntry: Model, @unchecked Sendable {
+    static let schema = "audit_entries"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "occurred_at") var occurredAt: Date
+    @OptionalField(key: "actor_account_id") var actorAccountID: UUID?
+    @Field(key: "actor_name") var actorName: String
+    @Field(key: "action") var action: String
+    @Field(key: "subject_kind") var subjectKind: String
+    @OptionalField(key: "subject_id") var subjectID: UUID?
+    @Field(key: "subject_name") var subjectName: String
+    @OptionalField(key: "unit_id") var unitID: UUID?
+    /// Field values before and after, as JSON objects of strings (empty for a create / after a delete).
+    @Field(key: "before") var before: [String: String]
+    @Field(key: "after") var after: [String: String]
+
+    init() {}
+
+    init(
+        occurredAt: Date, actorAccountID: UUID?, actorName: String, action: AuditAction,
+        subject: AuditSubject, before: [String: String], after: [String: String]
+    ) {
+        self.occurredAt = occurredAt
+        self.actorAccountID = actorAccountID
+        self.actorName = actorName
+        self.action = action.rawValue
+        self.subjectKind = subject.kind
+        self.subjectID = subject.id
+        self.subjectName = subject.name
+        self.unitID = subject.unitID
+        self.before = before
+        self.after = after
+    }
+
+    /// The fields whose values differ, in name order.
+    var changedFields: [(field: String, before: String?, after: String?)] {
+        Set(before.keys).union(after.keys).sorted().compactMap { key in
+            before[key] == after[key] ? nil : (key, before[key], after[key])
+        }
+    }
+}
+
+struct CreateAuditEntries: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditEntry.schema)
+            .id()
+            .field("occurred_at", .datetime, .required)
+            .field("actor_account_id", .uuid)
+            .field("actor_name", .string, .required)
+            .field("action", .string, .required)
+            .field("subject_kind", .string, .required)
+            .field("subject_id", .uuid)
+            .field("subject_name", .string, .required)
+            .field("unit_id", .uuid)
+            .field("before", .dictionary(of: .string), .required)
+            .field("after", .dictionary(of: .string), .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuditEntry.schema).delete()
+    }
+}

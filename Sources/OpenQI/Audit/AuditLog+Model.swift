@@ -1,0 +1,85 @@
+import Fluent
+import Foundation
+import Vapor
+
+enum AuditLog {
+    struct Change: Sendable, Equatable {
+        let field: String
+        let before: String?
+        let after: String?
+    }
+
+    struct Row: Sendable, Equatable {
+        let occurredAt: Date
+        let actorName: String
+        let action: AuditAction?
+        let actionText: String
+        let subjectKind: String
+        let subjectName: String
+        let subjectURL: String?
+        let unitPath: String?
+        let changes: [Change]
+    }
+
+    struct Filter: Sendable, Equatable {
+        var personID: UUID?
+        var unitID: UUID?
+        var from: Date?
+        var to: Date?
+    }
+
+    struct Model: Sendable, Equatable {
+        var filter: Filter
+        var form: FormState
+        var rows: [Row]
+        var unitOptions: [FormField.Option]
+        var limit: Int
+    }
+}
+
+extension AuditLog.Model {
+    static let limit = 200
+
+    /// The newest entries matching the filter, limited to the units the viewer administers.
+    /// Filtering by person finds what they did (with their sign-in) and what was done to them.
+    static func query(filter: AuditLog.Filter, form: FormState, policy: Policy, on db: any Database) async throws -> Self {
+        try policy.require(.viewAuditLog)
+        var query = AuditEntry.query(on: db).sort(\.$occurredAt, .descending)
+        if let scope = policy.auditScope { query = query.filter(\.$unitID ~~ Array(scope)) }
+        if let unitID = filter.unitID { query = query.filter(\.$unitID ~~ Array(policy.tree.subtree(of: unitID))) }
+        if let personID = filter.personID {
+            let accounts = try await Account.query(on: db).filter(\.$person.$id == personID).all().compactMap(\.id)
+            query = query.group(.or) { group in
+                group.filter(\.$subjectID == personID)
+                if !accounts.isEmpty { group.filter(\.$actorAccountID ~~ accounts).filter(\.$subjectID ~~ accounts) }
+            }
+        }
+        if let from = filter.from { query = query.filter(\.$occurredAt >= from) }
+        if let to = filter.to { query = query.filter(\.$occurredAt < to.addingTimeInterval(24 * 3600)) }
+        let entries = try await query.limit(limit).all()
+        let tree = policy.tree
+        return .init(
+            filter: filter, form: form,
+            rows: entries.map { entry in
+                let action = AuditAction(rawValue: entry.action)
+                return .init(
+                    occurredAt: entry.occurredAt, actorName: entry.actorName, action: action,
+                    actionText: action?.label ?? entry.action, subjectKind: entry.subjectKind.replacingOccurrences(of: "_", with: " "),
+                    subjectName: entry.subjectName, subjectURL: url(kind: entry.subjectKind, id: entry.subjectID),
+                    unitPath: entry.unitID.flatMap { tree.nodes[$0] == nil ? nil : tree.path(of: $0) },
+                    changes: entry.changedFields.map { .init(field: $0.field.replacingOccurrences(of: "_", with: " "), before: $0.before, after: $0.after) }
+                )
+            },
+            unitOptions: tree.parentOptions(), limit: limit
+        )
+    }
+
+    private static func url(kind: String, id: UUID?) -> String? {
+        guard let id else { return nil }
+        switch kind {
+        case "unit": return SiteURL.units(.show(.value(id))).relativeURL()
+        case "person": return SiteURL.people(.show(.value(id))).relativeURL()
+        default: return nil
+        }
+    }
+}

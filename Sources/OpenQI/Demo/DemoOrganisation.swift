@@ -1,0 +1,226 @@
+import Fluent
+import Vapor
+import Foundation
+
+/// How big a demo organisation to build. `small` is a trust of about 6 directorates, 60 teams and
+/// wards and 500 people; `large` is the size benchmarks use.
+public enum DemoSize: String, CaseIterable, Sendable {
+    case small, large
+
+    var directorates: Int { self == .small ? 6 : 12 }
+    var unitsPerDirectorate: Int { self == .small ? 10 : 40 }
+    var people: Int { self == .small ? 500 : 5000 }
+}
+
+/// A realistic, made-up NHS trust, generated from a seed: directorates with their services, teams
+/// and wards; staff, service users, carers and partners; two partner organisations; and one demo
+/// sign-in per role, each with the password `demo`.
+struct DemoOrganisation: Sendable {
+    struct UnitSeed: Sendable {
+        let id: UUID
+        let name: String
+        let kind: UnitKind
+        let parentID: UUID?
+        let summary: String?
+    }
+
+    struct PersonSeed: Sendable {
+        let id: UUID
+        let fullName: String
+        let email: String?
+        let kind: PersonKind
+        let unitID: UUID
+        let jobTitle: String?
+    }
+
+    struct SignInSeed: Sendable {
+        let personID: UUID
+        let email: String
+        let role: Role
+        let unitID: UUID
+        let isAdministrator: Bool
+    }
+
+    var units: [UnitSeed] = []
+    var people: [PersonSeed] = []
+    var signIns: [SignInSeed] = []
+
+    static let password = "demo"
+
+    /// The demo sign-ins, as the sign-in page of a demo instance lists them.
+    static let signIns: [DemoSignIn] = Role.allCases.map { DemoSignIn(role: $0.label, email: email(for: $0)) }
+
+    static func email(for role: Role) -> String {
+        "\(role.rawValue.replacingOccurrences(of: "_", with: "-"))@example.org"
+    }
+
+    init(size: DemoSize, seed: UInt64 = 2026) {
+        var random = SeededGenerator(seed: seed)
+        func uuid() -> UUID {
+            let a = random.next(), b = random.next()
+            var bytes = withUnsafeBytes(of: a.bigEndian) { Array($0) } + withUnsafeBytes(of: b.bigEndian) { Array($0) }
+            bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4
+            bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+            return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                               bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        }
+
+        let trust = UnitSeed(
+            id: uuid(), name: "East Riverside NHS Foundation Trust", kind: .organisation, parentID: nil,
+            summary: "Mental health and community health services for 1.5 million people across four boroughs."
+        )
+        units.append(trust)
+        let partners = [
+            UnitSeed(id: uuid(), name: "Riverside Borough Council", kind: .partner, parentID: nil, summary: "Adult social care and public health."),
+            UnitSeed(id: uuid(), name: "Northfield GP Federation", kind: .partner, parentID: nil, summary: "Thirty-one general practices."),
+        ]
+        units += partners
+
+        var directorates: [UnitSeed] = []
+        var frontline: [UnitSeed] = []
+        for index in 0..<size.directorates {
+            let name = Self.directorateNames[index % Self.directorateNames.count]
+                + (index >= Self.directorateNames.count ? " \(index / Self.directorateNames.count + 1)" : "")
+            let directorate = UnitSeed(id: uuid(), name: name, kind: .directorate, parentID: trust.id, summary: nil)
+            directorates.append(directorate)
+            units.append(directorate)
+            var usedNames: Set<String> = []
+            for unitIndex in 0..<size.unitsPerDirectorate {
+                let kind: UnitKind = unitIndex % 3 == 0 ? .ward : (unitIndex % 3 == 1 ? .team : .service)
+                var name: String
+                repeat {
+                    name = Self.unitName(kind: kind, using: &random)
+                } while !usedNames.insert(name).inserted
+                let unit = UnitSeed(id: uuid(), name: name, kind: kind, parentID: directorate.id, summary: nil)
+                frontline.append(unit)
+                units.append(unit)
+            }
+        }
+
+        var usedEmails: Set<String> = []
+        for index in 0..<size.people {
+            let first = Self.firstNames.randomElement(using: &random)!
+            let last = Self.lastNames.randomElement(using: &random)!
+            let roll = Int.random(in: 0..<100, using: &random)
+            let kind: PersonKind = roll < 70 ? .staff : roll < 85 ? .serviceUser : roll < 93 ? .carer : .partner
+            let unit = kind == .partner ? partners.randomElement(using: &random)! : frontline.randomElement(using: &random)!
+            var email: String? = nil
+            if kind == .staff || kind == .partner {
+                let base = "\(first).\(last)".lowercased().replacingOccurrences(of: "'", with: "")
+                let candidate = usedEmails.contains("\(base)@example.nhs.uk") ? "\(base)\(index)@example.nhs.uk" : "\(base)@example.nhs.uk"
+                usedEmails.insert(candidate)
+                email = candidate
+            }
+            let jobTitle: String? = switch kind {
+            case .staff: Self.jobTitles.randomElement(using: &random)
+            case .serviceUser: "Service user and QI team member"
+            case .carer: "Carer representative"
+            case .partner: "Partner organisation lead"
+            }
+            people.append(PersonSeed(id: uuid(), fullName: "\(first) \(last)", email: email, kind: kind, unitID: unit.id, jobTitle: jobTitle))
+        }
+
+        // One sign-in per role, each with a scope that shows what the role sees.
+        let firstDirectorate = directorates[0]
+        let firstWard = frontline.first { $0.parentID == firstDirectorate.id }!
+        let demoPeople: [(Role, String, PersonKind, UnitSeed, String)] = [
+            (.admin, "Alex Morgan", .staff, trust, "QI systems administrator"),
+            (.qiTeam, "Priya Raman", .staff, trust, "Improvement advisor"),
+            (.forumChair, "Tendai Moyo", .serviceUser, firstDirectorate, "Service user co-chair of the QI forum"),
+            (.sponsor, "Helen Osei", .staff, firstDirectorate, "Borough director"),
+            (.coach, "Sam Whitfield", .staff, firstDirectorate, "QI coach"),
+            (.member, "Jordan Ellis", .staff, firstWard, "Ward manager"),
+            (.viewer, "Chris Byrne", .staff, trust, "Non-executive director"),
+        ]
+        for (role, name, kind, scope, job) in demoPeople {
+            let email = Self.email(for: role)
+            let home = scope.kind == .organisation ? trust : (role == .member ? firstWard : firstDirectorate)
+            let person = PersonSeed(id: uuid(), fullName: name, email: email, kind: kind, unitID: home.id, jobTitle: job)
+            people.append(person)
+            signIns.append(SignInSeed(personID: person.id, email: email, role: role, unitID: scope.id, isAdministrator: role == .admin))
+        }
+    }
+
+    /// Writes the organisation in one transaction and marks the installation as a demo.
+    func load(on db: any Database, passwordHash: String) async throws {
+        try await db.transaction { db in
+            // Parents first, in batches: the insert order keeps foreign keys satisfied.
+            for batch in units.chunked(into: 200) {
+                try await batch.map { Unit(id: $0.id, name: $0.name, kind: $0.kind, parentID: $0.parentID, summary: $0.summary) }.create(on: db)
+            }
+            for batch in people.chunked(into: 200) {
+                try await batch.map {
+                    Person(id: $0.id, fullName: $0.fullName, email: $0.email, kind: $0.kind, unitID: $0.unitID, jobTitle: $0.jobTitle)
+                }.create(on: db)
+            }
+            try await signIns.map {
+                Account(personID: $0.personID, email: $0.email, passwordHash: passwordHash, isAdministrator: $0.isAdministrator, mustChangePassword: false)
+            }.create(on: db)
+            try await signIns.map { RoleGrant(personID: $0.personID, unitID: $0.unitID, role: $0.role) }.create(on: db)
+            try await InstallationSetting(key: InstallationSetting.demoKey, value: "true").create(on: db)
+        }
+    }
+
+    private static func unitName(kind: UnitKind, using random: inout SeededGenerator) -> String {
+        switch kind {
+        case .ward: "\(wardNames.randomElement(using: &random)!) Ward"
+        case .team: "\(teamKinds.randomElement(using: &random)!) (\(boroughs.randomElement(using: &random)!))"
+        default: "\(serviceKinds.randomElement(using: &random)!) (\(boroughs.randomElement(using: &random)!))"
+        }
+    }
+
+    static let directorateNames = [
+        "Adult Mental Health", "Community Health Services", "Forensic Services",
+        "Child and Adolescent Mental Health", "Primary Care", "Specialist and Learning Disability Services",
+    ]
+    static let wardNames = [
+        "Bevan", "Brunel", "Cedar", "Clissold", "Conolly", "Ruby", "Sapphire", "Emerald", "Willow", "Rosewood",
+        "Hawthorn", "Juniper", "Larch", "Maple", "Poplar", "Rowan", "Seacole", "Nightingale", "Fleming", "Garrod",
+        "Thames", "Lea", "Roding", "Ingrebourne", "Beam", "Wren", "Heron", "Kingfisher", "Ash", "Elm",
+    ]
+    static let teamKinds = [
+        "Community Mental Health Team", "Home Treatment Team", "Early Intervention in Psychosis Team",
+        "District Nursing Team", "Perinatal Mental Health Team", "Crisis Resolution Team", "Memory Service Team",
+        "Talking Therapies Team", "Rapid Response Team", "Diabetes Specialist Nursing Team",
+    ]
+    static let serviceKinds = [
+        "Psychological Therapies Service", "Specialist Addictions Service", "Speech and Language Therapy Service",
+        "Podiatry Service", "Health Visiting Service", "Tissue Viability Service", "Community Rehabilitation Service",
+        "Eating Disorders Service", "Homeless Health Service", "Continence Service",
+    ]
+    static let boroughs = ["Riverside North", "Riverside South", "Eastmarsh", "Kingsford", "Northfield", "Westbrook", "Millbank"]
+    static let firstNames = [
+        "Aisha", "Ben", "Chloe", "Daniel", "Efua", "Farah", "George", "Hannah", "Ibrahim", "Jade", "Kwame", "Laura",
+        "Mohammed", "Nadia", "Oliver", "Precious", "Qasim", "Rachel", "Samir", "Tariq", "Uchenna", "Vanessa", "William",
+        "Xin", "Yusuf", "Zara", "Amelia", "Bilal", "Chidi", "Deborah", "Emeka", "Fatima", "Grace", "Hassan", "Isla",
+        "James", "Kemi", "Liam", "Mei", "Niamh", "Oluwaseun", "Patrick", "Rosa", "Sophie", "Tom", "Yasmin",
+    ]
+    static let lastNames = [
+        "Adeyemi", "Ahmed", "Begum", "Campbell", "Chowdhury", "Clarke", "Davies", "Evans", "Fernandes", "Green",
+        "Hussain", "Islam", "Johnson", "Kaur", "Khan", "Lewis", "Mensah", "Miah", "Nowak", "O'Brien", "Okafor",
+        "Patel", "Quinn", "Rahman", "Robinson", "Singh", "Smith", "Taylor", "Uddin", "Walker", "Williams", "Wright",
+        "Yilmaz", "Zhang", "Murphy", "Kowalski", "Hughes", "Bello", "Costa", "Ali",
+    ]
+    static let jobTitles = [
+        "Staff nurse", "Ward manager", "Consultant psychiatrist", "Clinical psychologist", "Occupational therapist",
+        "Healthcare assistant", "Team administrator", "Peer support worker", "Social worker", "Pharmacist",
+        "Physiotherapist", "Junior doctor", "Service manager", "Health visitor", "District nurse", "Dietitian",
+    ]
+}
+
+extension Array {
+    func chunked(into size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+extension Application {
+    /// Fills an empty database with the demo organisation. Returns false, changing nothing,
+    /// when the database already holds units.
+    public func loadDemoOrganisation(size: DemoSize) async throws -> Bool {
+        guard try await Unit.query(on: db).count() == 0 else { return false }
+        let hash = try await password.async.hash(DemoOrganisation.password).get()
+        try await DemoOrganisation(size: size).load(on: db, passwordHash: hash)
+        return true
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Plot
+
+/// The home page: where the viewer is, and what they can reach from here.
+enum Home {
+    struct Model: Sendable, Equatable {
+        var viewerName: String
+        var roles: [String]
+        var unitCount: Int
+        var peopleCount: Int
+        var serviceUserCount: Int
+    }
+
+    final class View: Layout {
+        let model: Model
+
+        init(context: PageContext, model: Model) {
+            self.model = model
+            super.init(context: context)
+        }
+
+        override func pageTitle() -> String { "Home" }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .h1(.text("Welcome, \(model.viewerName)")),
+                model.roles.isEmpty
+                    ? .p(.class("lead"), .text("You can read everything in the organisation."))
+                    : .p(.class("lead"), .text("Your roles: \(model.roles.joined(separator: "; ")).")),
+                .ul(
+                    .class("figures"),
+                    .li(.a(.href(SiteURL.units(.index).relativeURL()), .strong(.text("\(model.unitCount)")), .text(" units"))),
+                    .li(.a(.href(SiteURL.people(.index).relativeURL()), .strong(.text("\(model.peopleCount)")), .text(" people"))),
+                    .li(
+                        .a(.href(SiteURL.people(.index).relativeURL(query: [("kind", PersonKind.serviceUser.rawValue)])),
+                           .strong(.text("\(model.serviceUserCount)")), .text(" service users"))
+                    )
+                )
+            )
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+
+/// Who a person is to the organisation. Service users and carers are equal members of QI teams.
+enum PersonKind: String, Codable, CaseIterable, Sendable {
+    case staff
+    case serviceUser = "service_user"
+    case carer
+    case partner
+
+    var label: String {
+        switch self {
+        case .staff: "Staff"
+        case .serviceUser: "Service user"
+        case .carer: "Carer"
+        case .partner: "Partner"
+        }
+    }
+}
+
+/// Anyone who takes part in improvement: staff, service users, carers and partners.
+/// A person may have a sign-in (an `Account`); many do not. Archived, never deleted.
+final class Person: Model, @unchecked Sendable {
+    static let schema = "people"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "full_name") var fullName: String
+    @OptionalField(key: "email") var email: String?
+    @Enum(key: "kind") var kind: PersonKind
+    /// Nil only for the first administrator, created from the command line before any unit exists.
+    @OptionalParent(key: "unit_id") var unit: Unit?
+    @OptionalField(key: "job_title") var jobTitle: String?
+    @OptionalField(key: "archived_at") var archivedAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(id: UUID? = nil, fullName: String, email: String?, kind: PersonKind, unitID: UUID?, jobTitle: String? = nil) {
+        self.id = id
+        self.fullName = fullName
+        self.email = email
+        self.kind = kind
+        self.$unit.id = unitID
+        self.jobTitle = jobTitle
+    }
+
+    var isArchived: Bool { archivedAt != nil }
+}
+
+extension Person: Auditable {
+    var auditSubject: AuditSubject { .init(kind: "person", id: id, name: fullName, unitID: $unit.id) }
+    var auditFields: [String: String] {
+        [
+            "full_name": fullName,
+            "email": email ?? "",
+            "kind": kind.rawValue,
+            "unit": $unit.id?.uuidString ?? "",
+            "job_title": jobTitle ?? "",
+            "archived": isArchived ? "yes" : "no",
+        ]
+    }
+}
+
+struct CreatePeople: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let kind = try await database.enum("person_kind")
+            .case("staff").case("service_user").case("carer").case("partner")
+            .create()
+        try await database.schema(Person.schema)
+            .id()
+            .field("full_name", .string, .required)
+            .field("email", .string)
+            .field("kind", kind, .required)
+            .field("unit_id", .uuid, .references(Unit.schema, "id", onDelete: .restrict))
+            .field("job_title", .string)
+            .field("archived_at", .datetime)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Person.schema).delete()
+        try await database.enum("person_kind").delete()
+    }
+}

@@ -1,0 +1,64 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A person as the API returns it.
+struct PersonDTO: Content, Equatable {
+    let id: UUID
+    let full_name: String
+    let email: String?
+    let kind: PersonKind
+    let unit_id: UUID?
+    let job_title: String?
+    let archived: Bool
+}
+
+/// `/api/v1/people`: the same operations and validation as the people pages, as JSON.
+enum PersonAPIController {
+    @Sendable static func index(req: Request) async throws -> [PersonDTO] {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await PersonIndex.Model.query(
+            search: req.query[String.self, at: "q"],
+            kind: req.query[String.self, at: "kind"].flatMap(PersonKind.init(rawValue:)),
+            unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
+            includeArchived: req.query[Bool.self, at: "archived"] ?? false,
+            page: req.query[Int.self, at: "page"] ?? 1,
+            policy: policy, on: req.db
+        )
+        let people = try await Person.query(on: req.db).filter(\.$id ~~ model.rows.map(\.id)).sort(\.$fullName).all()
+        return try people.map(PersonDTO.init)
+    }
+
+    @Sendable static func show(req: Request) async throws -> PersonDTO {
+        try await req.policy().require(.readOrganisation)
+        return try PersonDTO(try await PersonController.find(req))
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let draft = try await req.content.decode(PersonInput.self).validate(in: policy.tree, on: req.db)
+        try policy.require(.managePeople(in: draft.unitID))
+        let person = try await Person.create(draft, by: policy.viewer.actor, on: req.db)
+        return try await PersonDTO(person).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func update(req: Request) async throws -> PersonDTO {
+        let policy = try await req.policy()
+        let person = try await PersonController.find(req)
+        try policy.require(.managePeople(in: person.$unit.id))
+        let draft = try await req.content.decode(PersonInput.self).validate(in: policy.tree, editing: try person.requireID(), on: req.db)
+        try policy.require(.managePeople(in: draft.unitID))
+        try await person.update(with: draft, by: policy.viewer.actor, on: req.db)
+        return try PersonDTO(person)
+    }
+}
+
+extension PersonDTO {
+    init(_ person: Person) throws {
+        self.init(
+            id: try person.requireID(), full_name: person.fullName, email: person.email, kind: person.kind,
+            unit_id: person.$unit.id, job_title: person.jobTitle, archived: person.isArchived
+        )
+    }
+}

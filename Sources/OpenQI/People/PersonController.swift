@@ -1,0 +1,224 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The people pages: search, add, edit, archive and restore people; grant and revoke their QI roles;
+/// issue them a sign-in.
+enum PersonController {
+    @Sendable static func index(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await PersonIndex.Model.query(
+            search: req.query[String.self, at: "q"],
+            kind: req.query[String.self, at: "kind"].flatMap(PersonKind.init(rawValue:)),
+            unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
+            includeArchived: req.query[String.self, at: "archived"] == "1",
+            page: req.query[Int.self, at: "page"] ?? 1,
+            policy: policy, on: req.db
+        )
+        return PersonIndex.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        return try await showPage(req, model: try await PersonShow.Model.query(id: try req.idParameter("personID"), policy: policy, on: req.db))
+    }
+
+    @Sendable static func new(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let unitID = req.query[String.self, at: "unit_id"].flatMap(UUID.init(uuidString:))
+        if let unitID { try policy.require(.managePeople(in: unitID)) } else if !canAddAnywhere(policy) { throw forbidden }
+        return try await formPage(req, person: nil, state: FormState(values: ["unit_id": unitID?.uuidString ?? "", "kind": PersonKind.staff.rawValue]))
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let input = try req.content.decode(PersonInput.self)
+        do {
+            let draft = try await input.validate(in: policy.tree, on: req.db)
+            try policy.require(.managePeople(in: draft.unitID))
+            let person = try await Person.create(draft, by: policy.viewer.actor, on: req.db)
+            return req.redirect(to: SiteURL.people(.show(.value(try person.requireID()))).relativeURL(), notice: "\(person.fullName) was added.")
+        } catch let failure as ValidationFailure {
+            return try await formPage(req, person: nil, state: FormState(values: input.formValues, errors: failure.errors), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func edit(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let person = try await find(req)
+        try policy.require(.managePeople(in: person.$unit.id))
+        return try await formPage(req, person: person, state: FormState(values: PersonInput(person).formValues))
+    }
+
+    @Sendable static func update(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let person = try await find(req)
+        let id = try person.requireID()
+        try policy.require(.managePeople(in: person.$unit.id))
+        let input = try req.content.decode(PersonInput.self)
+        do {
+            let draft = try await input.validate(in: policy.tree, editing: id, on: req.db)
+            try policy.require(.managePeople(in: draft.unitID))
+            try await person.update(with: draft, by: policy.viewer.actor, on: req.db)
+            return req.redirect(to: SiteURL.people(.show(.value(id))).relativeURL(), notice: "Your changes to \(person.fullName) were saved.")
+        } catch let failure as ValidationFailure {
+            return try await formPage(req, person: person, state: FormState(values: input.formValues, errors: failure.errors), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func archive(req: Request) async throws -> Response {
+        try await setArchived(true, req: req)
+    }
+
+    @Sendable static func restore(req: Request) async throws -> Response {
+        try await setArchived(false, req: req)
+    }
+
+    private static func setArchived(_ archived: Bool, req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let person = try await find(req)
+        try policy.require(.managePeople(in: person.$unit.id))
+        if archived, person.id == policy.viewer.personID {
+            throw Abort(.badRequest, reason: "You cannot archive yourself. Ask another administrator.")
+        }
+        try await person.setArchived(archived, by: policy.viewer.actor, on: req.db)
+        return req.redirect(
+            to: SiteURL.people(.show(.value(try person.requireID()))).relativeURL(),
+            notice: "\(person.fullName) was \(archived ? "archived" : "restored")."
+        )
+    }
+
+    struct GrantInput: Content {
+        var role: String?
+        var unit_id: String?
+    }
+
+    @Sendable static func grantRole(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let person = try await find(req)
+        let personID = try person.requireID()
+        let input = try req.content.decode(GrantInput.self)
+        do {
+            var validator = Validator()
+            let role = validator.choice(input.role, field: "role", label: "role", as: Role.self)
+            let unitID = validator.identifier(input.unit_id, field: "unit_id", label: "unit", required: true)
+            if person.isArchived { validator.fail("role", "\(person.fullName) is archived. Restore them before granting roles.") }
+            try validator.check()
+            try policy.require(.grantRoles(at: unitID!))
+            guard policy.tree.nodes[unitID!].map({ !$0.isArchived }) == true else {
+                throw ValidationFailure(field: "unit_id", message: "Choose a unit that is in use.")
+            }
+            let existing = try await RoleGrant.query(on: req.db)
+                .filter(\.$person.$id == personID).filter(\.$unit.$id == unitID!).filter(\.$role == role!).first()
+            if existing != nil {
+                throw ValidationFailure(field: "role", message: "\(person.fullName) is already \(role!.label.lowercased()) for \(policy.tree.path(of: unitID!)).")
+            }
+            try await req.db.transaction { db in
+                let grant = RoleGrant(personID: personID, unitID: unitID!, role: role!)
+                try await grant.create(on: db)
+                try await grant.auditing(personName: person.fullName).recordAudit(.grant, by: policy.viewer.actor, on: db)
+            }
+            return req.redirect(
+                to: SiteURL.people(.show(.value(personID))).relativeURL(),
+                notice: "\(person.fullName) is now \(role!.label.lowercased()) for \(policy.tree.path(of: unitID!))."
+            )
+        } catch let failure as ValidationFailure {
+            var model = try await PersonShow.Model.query(id: personID, policy: policy, on: req.db)
+            model.grantForm = FormState(values: ["role": input.role ?? "", "unit_id": input.unit_id ?? ""], errors: failure.errors)
+            return try await showPage(req, model: model, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func revokeRole(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let person = try await find(req)
+        let personID = try person.requireID()
+        guard let grant = try await RoleGrant.query(on: req.db)
+            .filter(\.$id == (try req.idParameter("grantID"))).filter(\.$person.$id == personID).first()
+        else { throw Abort(.notFound, reason: "This role grant no longer exists; it may have been revoked already.") }
+        try policy.require(.grantRoles(at: grant.$unit.id))
+        try await req.db.transaction { db in
+            try await grant.auditing(personName: person.fullName).recordAudit(.revoke, by: policy.viewer.actor, before: grant.auditing(personName: person.fullName).auditFields, on: db)
+            try await grant.delete(on: db)
+        }
+        return req.redirect(to: SiteURL.people(.show(.value(personID))).relativeURL(), notice: "The \(grant.role.label.lowercased()) role was revoked.")
+    }
+
+    /// Creates a sign-in for the person, or replaces its password, and shows a one-time password once.
+    @Sendable static func issueSignIn(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let person = try await find(req)
+        let personID = try person.requireID()
+        guard PersonShow.Model.canIssueSignIn(for: person, policy: policy) else {
+            throw Abort(.forbidden, reason: "Only an administrator of \(person.fullName)’s unit can issue their sign-in.")
+        }
+        guard let email = person.email, !person.isArchived else {
+            throw Abort(.badRequest, reason: "Add an email address for \(person.fullName) (and restore them if archived) before issuing a sign-in.")
+        }
+        let password = PasswordRules.makeOneTimePassword()
+        let hash = try await req.password.async.hash(password).get()
+        try await Account.issue(to: personID, email: email, passwordHash: hash, by: policy.viewer.actor, on: req.db)
+        var model = try await PersonShow.Model.query(id: personID, policy: policy, on: req.db)
+        model.oneTimePassword = password
+        return try await showPage(req, model: model)
+    }
+
+    static func find(_ req: Request) async throws -> Person {
+        guard let person = try await Person.find(try req.idParameter("personID"), on: req.db) else {
+            throw Abort(.notFound, reason: "There is no person with this address. It may have been mistyped.")
+        }
+        return person
+    }
+
+    private static let forbidden = Abort(.forbidden, reason: "Only administrators and the QI team can add people.")
+
+    private static func canAddAnywhere(_ policy: Policy) -> Bool {
+        policy.viewer.isAdministrator || policy.viewer.grants.contains { [.admin, .qiTeam].contains($0.role) }
+    }
+
+    private static func showPage(_ req: Request, model: PersonShow.Model, status: HTTPResponseStatus = .ok) async throws -> Response {
+        PersonShow.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+
+    private static func formPage(_ req: Request, person: Person?, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let policy = try await req.policy()
+        let model = PersonForm.Model(personID: person?.id, personName: person?.fullName, form: state, unitOptions: policy.tree.parentOptions())
+        return PersonForm.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+}
+
+extension Account {
+    /// Gives a person a sign-in with a one-time password: a new account, or a new password (and no lock)
+    /// for an existing one, which also signs out its browsers.
+    static func issue(
+        to personID: UUID, email: String, passwordHash: String, isAdministrator: Bool = false,
+        by actor: Actor, on db: any Database
+    ) async throws {
+        try await db.transaction { db in
+            if let account = try await Account.query(on: db).filter(\.$person.$id == personID).first() {
+                let before = account.auditFields
+                account.passwordHash = passwordHash
+                account.mustChangePassword = true
+                account.failedSignIns = 0
+                account.lockedUntil = nil
+                account.isAdministrator = account.isAdministrator || isAdministrator
+                try await account.save(on: db)
+                try await AccountSession.query(on: db).filter(\.$account.$id == (try account.requireID())).delete()
+                try await account.recordAudit(.issueSignIn, by: actor, before: before, on: db)
+            } else {
+                let email = Account.normalise(email: email)
+                if try await Account.query(on: db).filter(\.$email == email).first() != nil {
+                    throw Abort(.conflict, reason: "Another sign-in already uses \(email). Give this person a different email address.")
+                }
+                let account = Account(
+                    personID: personID, email: email, passwordHash: passwordHash,
+                    isAdministrator: isAdministrator, mustChangePassword: true
+                )
+                try await account.create(on: db)
+                try await account.recordAudit(.issueSignIn, by: actor, on: db)
+            }
+        }
+    }
+}

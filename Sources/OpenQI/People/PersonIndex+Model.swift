@@ -1,0 +1,67 @@
+import Fluent
+import Foundation
+
+enum PersonIndex {
+    struct Row: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        let kind: PersonKind
+        let unitPath: String
+        let jobTitle: String?
+        let isArchived: Bool
+    }
+
+    struct Model: Sendable, Equatable {
+        var query: String
+        var kind: PersonKind?
+        var unitID: UUID?
+        var includeArchived: Bool
+        var rows: [Row]
+        var total: Int
+        var page: Int
+        var pageSize: Int
+        var canCreate: Bool
+        var unitOptions: [FormField.Option]
+    }
+}
+
+extension PersonIndex.Model {
+    static let pageSize = 50
+
+    /// People matching the search (name, email or job title), kind and unit (including units below it).
+    static func query(
+        search: String?, kind: PersonKind?, unitID: UUID?, includeArchived: Bool, page: Int,
+        policy: Policy, on db: any Database
+    ) async throws -> Self {
+        let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
+        var query = Person.query(on: db)
+        if !search.isEmpty {
+            let like = db.caseInsensitiveLike
+            let pattern = "%\(search)%"
+            query = query.group(.or) {
+                $0.filter(\.$fullName, like, pattern).filter(\.$email, like, pattern).filter(\.$jobTitle, like, pattern)
+            }
+        }
+        if let kind { query = query.filter(\.$kind == kind) }
+        if let unitID { query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }
+        if !includeArchived { query = query.filter(\.$archivedAt == nil) }
+        let total = try await query.count()
+        let page = max(1, page)
+        let people = try await query.sort(\.$fullName).range(((page - 1) * pageSize)..<(page * pageSize)).all()
+        return .init(
+            query: search, kind: kind, unitID: unitID, includeArchived: includeArchived,
+            rows: people.compactMap { person in
+                person.id.map {
+                    .init(
+                        id: $0, name: person.fullName, kind: person.kind,
+                        unitPath: person.$unit.id.map { policy.tree.path(of: $0) } ?? "",
+                        jobTitle: person.jobTitle, isArchived: person.isArchived
+                    )
+                }
+            },
+            total: total, page: page, pageSize: pageSize,
+            canCreate: policy.viewer.isAdministrator || policy.viewer.grants.contains { [.admin, .qiTeam].contains($0.role) },
+            unitOptions: policy.tree.parentOptions()
+        )
+    }
+}

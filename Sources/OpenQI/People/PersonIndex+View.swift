@@ -1,0 +1,82 @@
+import Foundation
+import Plot
+
+extension PersonIndex {
+    final class View: Layout {
+        let model: Model
+
+        init(context: PageContext, model: Model) {
+            self.model = model
+            super.init(context: context)
+        }
+
+        override func pageTitle() -> String { "People" }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .div(
+                    .class("page-heading"),
+                    .h1(.text("People")),
+                    .if(model.canCreate, .a(.class("button"), .href(SiteURL.people(.new).relativeURL()), .text("Add a person")))
+                ),
+                .searchForm(
+                    action: SiteURL.people(.index).relativeURL(), label: "Search by name, email or role",
+                    query: model.query, includeArchived: model.includeArchived, extra: filters()
+                ),
+                .p(.class("count"), .text(model.total == 1 ? "1 person" : "\(model.total) people")),
+                model.rows.isEmpty
+                    ? .p(.class("empty"), .text("Nobody matches this search."))
+                    : .table(
+                        .thead(.tr(.th(.text("Name")), .th(.text("Kind")), .th(.text("Unit")), .th(.text("Role or job")))),
+                        .tbody(.forEach(model.rows) { row in
+                            .tr(
+                                .class(row.isArchived ? "archived" : ""),
+                                .td(
+                                    .a(.href(SiteURL.people(.show(.value(row.id))).relativeURL()), .text(row.name)),
+                                    .if(row.isArchived, .span(.class("tag muted"), .text("Archived")))
+                                ),
+                                .td(.text(row.kind.label)),
+                                .td(.text(row.unitPath)),
+                                .td(.text(row.jobTitle ?? ""))
+                            )
+                        })
+                    ),
+                pagination()
+            )
+        }
+
+        private func filters() -> Node<HTML.BodyContext> {
+            .group(
+                .formField(
+                    FormField(name: "kind", label: "Kind", control: .select(
+                        [.init(value: "", label: "Everyone")] + PersonKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }
+                    )),
+                    state: FormState(values: ["kind": model.kind?.rawValue ?? ""])
+                ),
+                .formField(
+                    FormField(name: "unit", label: "Unit (and below)", control: .select([.init(value: "", label: "All units")] + model.unitOptions)),
+                    state: FormState(values: ["unit": model.unitID?.uuidString ?? ""])
+                )
+            )
+        }
+
+        private func pagination() -> Node<HTML.BodyContext> {
+            let pages = max(1, (model.total + model.pageSize - 1) / model.pageSize)
+            guard pages > 1 else { return .empty }
+            func link(_ page: Int, _ label: String) -> Node<HTML.BodyContext> {
+                var query: [(String, String)] = [("page", "\(page)")]
+                if !model.query.isEmpty { query.append(("q", model.query)) }
+                if let kind = model.kind { query.append(("kind", kind.rawValue)) }
+                if let unit = model.unitID { query.append(("unit", unit.uuidString)) }
+                if model.includeArchived { query.append(("archived", "1")) }
+                return .a(.href(SiteURL.people(.index).relativeURL(query: query)), .text(label))
+            }
+            return .nav(
+                .class("pagination"), .attribute(named: "aria-label", value: "Pages"),
+                .if(model.page > 1, link(model.page - 1, "← Previous")),
+                .span(.text(" Page \(model.page) of \(pages) ")),
+                .if(model.page < pages, link(model.page + 1, "Next →"))
+            )
+        }
+    }
+}

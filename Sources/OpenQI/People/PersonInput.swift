@@ -1,0 +1,99 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A person as typed into the form or sent to the API, before validation.
+struct PersonInput: Content, Sendable {
+    var full_name: String?
+    var email: String?
+    var kind: String?
+    var unit_id: String?
+    var job_title: String?
+
+    var formValues: [String: String] {
+        ["full_name": full_name ?? "", "email": email ?? "", "kind": kind ?? "", "unit_id": unit_id ?? "", "job_title": job_title ?? ""]
+    }
+}
+
+/// A valid person, ready to save.
+struct PersonDraft: Sendable, Equatable {
+    var fullName: String
+    var email: String?
+    var kind: PersonKind
+    var unitID: UUID
+    var jobTitle: String?
+}
+
+extension PersonInput {
+    init(_ person: Person) {
+        self.init(
+            full_name: person.fullName, email: person.email, kind: person.kind.rawValue,
+            unit_id: person.$unit.id?.uuidString, job_title: person.jobTitle
+        )
+    }
+
+    /// Checks the fields, that the unit is in use, and that no other person has the same email.
+    func validate(in tree: UnitTree, editing: UUID? = nil, on db: any Database) async throws -> PersonDraft {
+        var validator = Validator()
+        let name = validator.requiredText(full_name, field: "full_name", label: "the person’s full name", maxLength: 120)
+        let email = validator.email(email, field: "email", required: false)
+        let kind = validator.choice(kind, field: "kind", label: "kind of person", as: PersonKind.self)
+        let unitID = validator.identifier(unit_id, field: "unit_id", label: "the unit they belong to", required: true)
+        let jobTitle = validator.optionalText(job_title, field: "job_title", label: "the role or job title", maxLength: 120)
+        if let unitID {
+            if let unit = tree.nodes[unitID] {
+                if unit.isArchived { validator.fail("unit_id", "“\(unit.name)” is archived. Choose a unit that is in use.") }
+            } else {
+                validator.fail("unit_id", "There is no unit with this identifier. Choose a unit from the list.")
+            }
+        }
+        if let email, validator.errors.allSatisfy({ $0.field != "email" }) {
+            var others = Person.query(on: db).filter(\.$email == email).filter(\.$archivedAt == nil)
+            if let editing { others = others.filter(\.$id != editing) }
+            if let other = try await others.first() {
+                validator.fail("email", "\(other.fullName) already has the email \(email). Each person needs their own email address.")
+            }
+        }
+        try validator.check()
+        return PersonDraft(fullName: name, email: email, kind: kind!, unitID: unitID!, jobTitle: jobTitle)
+    }
+}
+
+extension Person {
+    static func create(_ draft: PersonDraft, by actor: Actor, on db: any Database) async throws -> Person {
+        try await db.transaction { db in
+            let person = Person(fullName: draft.fullName, email: draft.email, kind: draft.kind, unitID: draft.unitID, jobTitle: draft.jobTitle)
+            try await person.create(on: db)
+            try await person.recordAudit(.create, by: actor, on: db)
+            return person
+        }
+    }
+
+    func update(with draft: PersonDraft, by actor: Actor, on db: any Database) async throws {
+        let before = auditFields
+        fullName = draft.fullName
+        email = draft.email
+        kind = draft.kind
+        $unit.id = draft.unitID
+        jobTitle = draft.jobTitle
+        try await db.transaction { db in
+            try await self.save(on: db)
+            try await self.recordAudit(.update, by: actor, before: before, on: db)
+        }
+    }
+
+    /// Archives or restores the person. An archived person can no longer sign in.
+    func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
+        let before = auditFields
+        archivedAt = archived ? Date() : nil
+        let id = try requireID()
+        try await db.transaction { db in
+            try await self.save(on: db)
+            if archived {
+                let accounts = try await Account.query(on: db).filter(\.$person.$id == id).all().compactMap(\.id)
+                try await AccountSession.query(on: db).filter(\.$account.$id ~~ accounts).delete()
+            }
+            try await self.recordAudit(archived ? .archive : .restore, by: actor, before: before, on: db)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Fluent
+import Foundation
+import Vapor
+
+enum PersonShow {
+    struct Grant: Sendable, Equatable {
+        let id: UUID
+        let role: Role
+        let unitID: UUID
+        let unitPath: String
+        let canRevoke: Bool
+    }
+
+    struct SignInStatus: Sendable, Equatable {
+        let email: String
+        let lastSignInAt: Date?
+        let lockedUntil: Date?
+        let mustChangePassword: Bool
+    }
+
+    struct Model: Sendable, Equatable {
+        var id: UUID
+        var fullName: String
+        var email: String?
+        var kind: PersonKind
+        var unitID: UUID?
+        var unitPath: String?
+        var jobTitle: String?
+        var isArchived: Bool
+        var signIn: SignInStatus?
+        var grants: [Grant]
+        var canEdit: Bool
+        /// Units where the viewer may grant roles, for the grant form; empty hides the form.
+        var grantableUnits: [FormField.Option]
+        var canIssueSignIn: Bool
+        var grantForm: FormState
+        /// Shown once, right after an administrator issued a sign-in.
+        var oneTimePassword: String?
+    }
+}
+
+extension PersonShow.Model {
+    static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
+        guard let person = try await Person.find(id, on: db) else {
+            throw Abort(.notFound, reason: "There is no person with this address. It may have been mistyped.")
+        }
+        let tree = policy.tree
+        let account = try await Account.query(on: db).filter(\.$person.$id == id).first()
+        let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == id).all()
+        let grantable = tree.outline().filter { policy.allows(.grantRoles(at: $0.node.id)) }
+        return .init(
+            id: id, fullName: person.fullName, email: person.email, kind: person.kind, unitID: person.$unit.id,
+            unitPath: person.$unit.id.map { tree.path(of: $0) }, jobTitle: person.jobTitle, isArchived: person.isArchived,
+            signIn: account.map {
+                .init(email: $0.email, lastSignInAt: $0.lastSignInAt, lockedUntil: $0.lockedUntil, mustChangePassword: $0.mustChangePassword)
+            },
+            grants: grants.compactMap { grant in
+                grant.id.map {
+                    .init(
+                        id: $0, role: grant.role, unitID: grant.$unit.id, unitPath: tree.path(of: grant.$unit.id),
+                        canRevoke: policy.allows(.grantRoles(at: grant.$unit.id))
+                    )
+                }
+            }.sorted { ($0.role, $0.unitPath) < ($1.role, $1.unitPath) },
+            canEdit: policy.allows(.managePeople(in: person.$unit.id)),
+            grantableUnits: person.isArchived ? [] : grantable.map { node, depth in
+                .init(value: node.id.uuidString, label: String(repeating: "— ", count: depth) + node.name)
+            },
+            canIssueSignIn: !person.isArchived && person.email != nil && canIssueSignIn(for: person, policy: policy),
+            grantForm: FormState(values: ["unit_id": person.$unit.id?.uuidString ?? ""]),
+            oneTimePassword: nil
+        )
+    }
+
+    /// Administrators of the person's unit issue their sign-ins; only installation administrators
+    /// issue sign-ins for people with no unit.
+    static func canIssueSignIn(for person: Person, policy: Policy) -> Bool {
+        guard let unit = person.$unit.id else { return policy.viewer.isAdministrator }
+        return policy.allows(.grantRoles(at: unit))
+    }
+}

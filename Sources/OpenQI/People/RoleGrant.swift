@@ -1,0 +1,97 @@
+import Fluent
+import Foundation
+
+/// A QI role, granted to a person for a unit and inherited by everything below that unit.
+enum Role: String, Codable, CaseIterable, Sendable, Comparable {
+    case admin
+    case qiTeam = "qi_team"
+    case forumChair = "forum_chair"
+    case sponsor
+    case coach
+    case member
+    case viewer
+
+    var label: String {
+        switch self {
+        case .admin: "Administrator"
+        case .qiTeam: "QI team"
+        case .forumChair: "Forum chair"
+        case .sponsor: "Sponsor"
+        case .coach: "QI coach"
+        case .member: "Member"
+        case .viewer: "Viewer"
+        }
+    }
+
+    static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// "This person is a coach for Community Health and everything below it."
+final class RoleGrant: Model, @unchecked Sendable {
+    static let schema = "role_grants"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "person_id") var person: Person
+    @Parent(key: "unit_id") var unit: Unit
+    @Enum(key: "role") var role: Role
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(id: UUID? = nil, personID: UUID, unitID: UUID, role: Role) {
+        self.id = id
+        self.$person.id = personID
+        self.$unit.id = unitID
+        self.role = role
+    }
+}
+
+extension RoleGrant {
+    /// What the authorisation policy needs of a grant.
+    struct Scope: Sendable, Hashable {
+        let unitID: UUID
+        let role: Role
+    }
+
+    var scope: Scope { Scope(unitID: $unit.id, role: role) }
+
+    func auditing(personName: String) -> RoleGrantAudit {
+        RoleGrantAudit(grant: self, personName: personName)
+    }
+}
+
+/// A grant as the audit trail names it: "Coach for Ward 7 — Ada Lovelace".
+struct RoleGrantAudit: Auditable {
+    let grant: RoleGrant
+    let personName: String
+
+    var auditSubject: AuditSubject {
+        .init(kind: "role_grant", id: grant.id, name: "\(grant.role.label) — \(personName)", unitID: grant.$unit.id)
+    }
+    var auditFields: [String: String] {
+        ["person": grant.$person.id.uuidString, "unit": grant.$unit.id.uuidString, "role": grant.role.rawValue]
+    }
+}
+
+struct CreateRoleGrants: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let role = try await database.enum("role")
+            .case("admin").case("qi_team").case("forum_chair").case("sponsor").case("coach").case("member").case("viewer")
+            .create()
+        try await database.schema(RoleGrant.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(Person.schema, "id", onDelete: .cascade))
+            .field("unit_id", .uuid, .required, .references(Unit.schema, "id", onDelete: .restrict))
+            .field("role", role, .required)
+            .field("created_at", .datetime)
+            .unique(on: "person_id", "unit_id", "role")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(RoleGrant.schema).delete()
+        try await database.enum("role").delete()
+    }
+}

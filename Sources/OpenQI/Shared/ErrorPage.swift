@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+import Plot
+import Vapor
+
+/// The page shown when something cannot be done: what happened and what to do next.
+enum ErrorPage {
+    struct Model: Sendable, Equatable {
+        let status: UInt
+        let title: String
+        let message: String
+    }
+
+    final class View: Layout {
+        let model: Model
+
+        init(context: PageContext, model: Model) {
+            self.model = model
+            super.init(context: context)
+        }
+
+        override func pageTitle() -> String { model.title }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .div(
+                .class("error-page"),
+                .h1(.text(model.title)),
+                .p(.text(model.message)),
+                .p(.a(.href(SiteURL.home.relativeURL()), .text("Go to the home page")))
+            )
+        }
+    }
+}
+
+extension ErrorPage.Model {
+    init(status: HTTPResponseStatus, reason: String?) {
+        self.status = status.code
+        switch status {
+        case .notFound:
+            title = "Page not found"
+            message = reason.flatMap { $0 == status.reasonPhrase ? nil : $0 }
+                ?? "There is nothing at this address. It may have been mistyped, or the record may have moved."
+        case .forbidden:
+            title = "Not allowed"
+            message = reason ?? "You do not have permission to do this."
+        case .internalServerError:
+            title = "Something went wrong"
+            message = "OpenQI could not complete this request and nothing was saved. Try again; if it keeps happening, tell your OpenQI administrator."
+        default:
+            title = status.reasonPhrase
+            message = reason ?? status.reasonPhrase
+        }
+    }
+}
+
+/// Turns every error into a response a person can act on: JSON for the API
+/// (`{"error": …}` or, for invalid input, `{"errors": [{"field", "message"}]}`), a page otherwise.
+/// Unexpected errors are logged in full and shown without internals.
+struct OpenQIErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return await response(for: error, to: request)
+        }
+    }
+
+    private func response(for error: any Error, to request: Request) async -> Response {
+        let status: HTTPResponseStatus
+        let reason: String?
+        switch error {
+        case let failure as ValidationFailure:
+            if request.isAPI { return json(ValidationErrorBody(errors: failure.errors), status: .unprocessableEntity) }
+            status = .unprocessableEntity
+            reason = failure.reason
+        case let abort as any AbortError:
+            status = abort.status
+            reason = abort.reason
+        case let database as any DatabaseError where database.isConstraintFailure:
+            request.logger.notice("constraint failure", metadata: ["error": "\(String(reflecting: database))"])
+            status = .conflict
+            reason = "This conflicts with a record that already exists (for example the same name or email). Change it and try again."
+        default:
+            request.logger.report(error: error)
+            status = .internalServerError
+            reason = nil
+        }
+        if request.isAPI || request.url.path == SiteURL.health.relativeURL() {
+            return json(ErrorBody(error: reason ?? status.reasonPhrase), status: status)
+        }
+        if status == .unauthorized {
+            return request.redirect(to: SiteURL.signIn.relativeURL())
+        }
+        let context = (try? await request.pageContext()) ?? .signedOut(csrfToken: request.csrfToken)
+        return ErrorPage.View(context: context, model: .init(status: status, reason: reason)).response(status: status)
+    }
+
+    private func json(_ body: some Encodable, status: HTTPResponseStatus) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        let data = (try? JSONEncoder().encode(body)) ?? Data("{}".utf8)
+        return Response(status: status, headers: headers, body: .init(data: data))
+    }
+}
+
+struct ErrorBody: Codable, Sendable { let error: String }
+struct ValidationErrorBody: Codable, Sendable { let errors: [FieldError] }

@@ -1,0 +1,167 @@
+import Foundation
+import Plot
+
+/// What a form shows: the values to fill in (what the user typed, after a failed submit) and the
+/// messages to put beside each field.
+struct FormState: Sendable, Equatable {
+    var values: [String: String]
+    var errors: [FieldError]
+
+    init(values: [String: String] = [:], errors: [FieldError] = []) {
+        self.values = values
+        self.errors = errors
+    }
+
+    subscript(field: String) -> String { values[field] ?? "" }
+    func error(for field: String) -> String? { errors.first { $0.field == field }?.message }
+}
+
+/// One field of a form, described as data so every form in OpenQI looks and behaves the same.
+struct FormField: Sendable, Equatable {
+    enum Control: Sendable, Equatable {
+        case text, email, password, search, date, number
+        case textarea(rows: Int)
+        case select([Option])
+    }
+
+    struct Option: Sendable, Equatable {
+        let value: String
+        let label: String
+    }
+
+    var name: String
+    var label: String
+    var control: Control = .text
+    var hint: String? = nil
+    var isRequired: Bool = false
+    var autocomplete: String? = nil
+}
+
+/// The one form helper: a POST form with its anti-forgery token, an error summary at the top (linking
+/// to each field), each field with its label, hint and message, and a submit button.
+struct FormView: Sendable {
+    var action: String
+    var csrfToken: String
+    var state: FormState
+    var fields: [FormField]
+    var submitLabel: String
+    var cancelURL: String? = nil
+
+    var node: Node<HTML.BodyContext> {
+        .postForm(
+            action: action, csrfToken: csrfToken,
+            .errorSummary(state.errors),
+            .forEach(fields) { .formField($0, state: state) },
+            .div(
+                .class("form-actions"),
+                .button(.type(.submit), .class("button"), .text(submitLabel)),
+                .unwrap(cancelURL) { .a(.class("button secondary"), .href($0), .text("Cancel")) }
+            )
+        )
+    }
+}
+
+extension Node where Context == HTML.BodyContext {
+    /// The hidden anti-forgery field every POST form carries.
+    static func csrfField(_ token: String) -> Node {
+        .input(.type(.hidden), .name(CSRFMiddleware.formField), .attribute(named: "value", value: token.attributeEscaped))
+    }
+
+    /// A form that POSTs, carrying the anti-forgery token. Every POST form is made here.
+    static func postForm(action: String, csrfToken: String, class className: String = "form", _ nodes: Node...) -> Node {
+        .element(named: "form", nodes: [
+            .attribute(named: "action", value: action.attributeEscaped),
+            .attribute(named: "method", value: "post"),
+            .attribute(named: "novalidate", value: nil, ignoreIfValueIsEmpty: false),
+            .class(className),
+            .csrfField(csrfToken),
+        ] + nodes)
+    }
+
+    /// A form that GETs, for searches and filters.
+    static func getForm(action: String, class className: String, _ nodes: Node...) -> Node {
+        .element(named: "form", nodes: [
+            .attribute(named: "action", value: action.attributeEscaped),
+            .attribute(named: "method", value: "get"),
+            .class(className),
+        ] + nodes)
+    }
+
+    /// A button that POSTs (sign out, archive, restore): a tiny form with its token.
+    static func postButton(_ label: String, to action: String, csrfToken: String, style: String = "button secondary") -> Node {
+        .postForm(action: action, csrfToken: csrfToken, class: "inline-form", .button(.type(.submit), .class(style), .text(label)))
+    }
+
+    /// "There is a problem": the list of messages, each linking to its field.
+    static func errorSummary(_ errors: [FieldError]) -> Node {
+        guard !errors.isEmpty else { return .empty }
+        return .div(
+            .class("error-summary"), .attribute(named: "role", value: "alert"),
+            .attribute(named: "tabindex", value: "-1"),
+            .h2(.text("There is a problem")),
+            .ul(.forEach(errors) { error in
+                .li(.a(.href("#field-\(error.field)"), .text(error.message)))
+            })
+        )
+    }
+
+    static func formField(_ field: FormField, state: FormState) -> Node {
+        let id = "field-\(field.name)"
+        let error = state.error(for: field.name)
+        let describedBy = [field.hint.map { _ in "\(id)-hint" }, error.map { _ in "\(id)-error" }]
+            .compactMap { $0 }.joined(separator: " ")
+        let value = state[field.name]
+        let common: [(name: String, value: String?)] = [
+            ("id", id),
+            ("name", field.name),
+            ("aria-describedby", describedBy.isEmpty ? nil : describedBy),
+            ("aria-invalid", error == nil ? nil : "true"),
+            ("autocomplete", field.autocomplete),
+            ("required", field.isRequired ? "required" : nil),
+        ]
+        let commonNodes: [Node] = common.map { .attribute(named: $0.name, value: $0.value) }
+        let control: Node
+        switch field.control {
+        case .textarea(let rows):
+            control = .element(named: "textarea", nodes: commonNodes + [.attribute(named: "rows", value: "\(rows)"), .text(value)])
+        case .select(let options):
+            control = .element(named: "select", nodes: commonNodes + options.map { option in
+                .element(named: "option", nodes: [
+                    .attribute(named: "value", value: option.value.attributeEscaped, ignoreIfValueIsEmpty: false),
+                    .attribute(named: "selected", value: option.value == value ? "selected" : nil),
+                    .text(option.label),
+                ])
+            })
+        case .text, .email, .password, .search, .date, .number:
+            // Passwords are never sent back to the browser.
+            let shown = field.control == .password ? nil : value.attributeEscaped
+            let attributes = common + [("type", field.control.inputType), ("value", shown)]
+            control = .selfClosedElement(
+                named: "input",
+                attributes: attributes.map { Attribute<HTML.InputContext>.attribute(named: $0.name, value: $0.value) }
+            )
+        }
+        return .div(
+            .class(error == nil ? "field" : "field field-error"),
+            .label(.for(id), .text(field.label), field.isRequired ? .empty : .span(.class("optional"), .text(" (optional)"))),
+            .unwrap(field.hint) { .p(.id("\(id)-hint"), .class("hint"), .text($0)) },
+            .unwrap(error) {
+                .p(.id("\(id)-error"), .class("error-message"), .span(.class("visually-hidden"), .text("Error: ")), .text($0))
+            },
+            control
+        )
+    }
+}
+
+extension FormField.Control {
+    var inputType: String {
+        switch self {
+        case .email: "email"
+        case .password: "password"
+        case .search: "search"
+        case .date: "date"
+        case .number: "number"
+        default: "text"
+        }
+    }
+}

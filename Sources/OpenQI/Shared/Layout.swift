@@ -1,0 +1,134 @@
+import Foundation
+import Plot
+import Vapor
+
+/// What the frame of every page needs to know about the request, as plain values,
+/// so views can be rendered and tested without a request or a database.
+struct PageContext: Sendable, Equatable {
+    struct Link: Sendable, Equatable {
+        let label: String
+        let url: String
+    }
+
+    var viewerName: String?
+    var csrfToken: String
+    var navigation: [Link]
+    /// A one-off message after an action ("Ward 7 was created.").
+    var notice: String?
+    var currentPath: String
+
+    static func signedOut(csrfToken: String, currentPath: String = "/") -> PageContext {
+        PageContext(viewerName: nil, csrfToken: csrfToken, navigation: [], notice: nil, currentPath: currentPath)
+    }
+}
+
+/// The one HTML layout. A page subclasses it, holds its model, and overrides `pageTitle()`,
+/// `breadcrumbs()` and `content()`; everything else is drawn here (after the Swift Package Index
+/// server's `PublicPage`).
+class Layout {
+    let context: PageContext
+
+    init(context: PageContext) {
+        self.context = context
+    }
+
+    func pageTitle() -> String { "OpenQI" }
+
+    func breadcrumbs() -> [PageContext.Link] { [] }
+
+    func content() -> Node<HTML.BodyContext> { .empty }
+
+    final func document() -> HTML {
+        HTML(
+            .lang(.english),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .title("\(pageTitle()) — OpenQI"),
+                .meta(.name("csrf-token"), .content(context.csrfToken.attributeEscaped)),
+                .link(.rel(.stylesheet), .href("/app.css"))
+            ),
+            .body(
+                .a(.class("skip-link"), .href("#main"), .text("Skip to main content")),
+                header(),
+                .main(
+                    .id("main"),
+                    breadcrumbTrail(),
+                    .unwrap(context.notice) { .div(.class("notice"), .attribute(named: "role", value: "status"), .text($0)) },
+                    content()
+                ),
+                .footer(.class("site-footer"), .p(.text("OpenQI — open-source infrastructure for quality improvement.")))
+            )
+        )
+    }
+
+    final func render() -> String {
+        "<!DOCTYPE html>" + document().render().dropFirst("<!DOCTYPE html>".count)
+    }
+
+    private func header() -> Node<HTML.BodyContext> {
+        .header(
+            .class("site-header"),
+            .a(.class("brand"), .href(SiteURL.home.relativeURL()), .text("OpenQI")),
+            .if(!context.navigation.isEmpty, .nav(
+                .attribute(named: "aria-label", value: "Main"),
+                .ul(.forEach(context.navigation) { link in
+                    .li(.a(
+                        .href(link.url), .text(link.label),
+                        .attribute(named: "aria-current", value: isCurrent(link) ? "page" : nil)
+                    ))
+                })
+            )),
+            .unwrap(context.viewerName) { name in
+                .div(
+                    .class("account"),
+                    .span(.class("viewer-name"), .text(name)),
+                    .a(.href(SiteURL.changePassword.relativeURL()), .text("Change password")),
+                    .postButton("Sign out", to: SiteURL.signOut.relativeURL(), csrfToken: context.csrfToken, style: "link-button")
+                )
+            }
+        )
+    }
+
+    private func isCurrent(_ link: PageContext.Link) -> Bool {
+        link.url == "/" ? context.currentPath == "/" : context.currentPath.hasPrefix(link.url)
+    }
+
+    private func breadcrumbTrail() -> Node<HTML.BodyContext> {
+        let crumbs = breadcrumbs()
+        guard !crumbs.isEmpty else { return .empty }
+        return .nav(
+            .class("breadcrumbs"), .attribute(named: "aria-label", value: "Breadcrumb"),
+            .ol(.forEach(crumbs) { .li(.a(.href($0.url), .text($0.label))) })
+        )
+    }
+}
+
+extension Layout {
+    /// The page as an HTTP response.
+    func response(status: HTTPResponseStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: render()))
+    }
+}
+
+extension Request {
+    /// The frame of a page for this request: who is signed in, what they may reach, and any notice.
+    func pageContext() async throws -> PageContext {
+        guard let viewer else { return .signedOut(csrfToken: csrfToken, currentPath: url.path) }
+        let policy = try await policy()
+        var navigation: [PageContext.Link] = [
+            .init(label: "Home", url: SiteURL.home.relativeURL()),
+            .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
+            .init(label: "People", url: SiteURL.people(.index).relativeURL()),
+        ]
+        if policy.allows(.viewAuditLog) {
+            navigation.append(.init(label: "Audit log", url: SiteURL.audit.relativeURL()))
+        }
+        return PageContext(
+            viewerName: viewer.name, csrfToken: viewer.csrfToken, navigation: navigation,
+            notice: notice, currentPath: url.path
+        )
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Vapor
+
+/// Something a viewer may or may not do. Every handler that changes or reveals something asks the
+/// policy for one of these; nothing is decided ad hoc in a handler.
+enum Permission: Sendable, Equatable {
+    /// Read units, people and (later) projects: everyone signed in to the organisation.
+    case readOrganisation
+    /// Create an organisation or partner organisation at the top of the tree.
+    case createTopLevelUnit
+    /// Create units below, edit, archive or restore this unit.
+    case manageUnit(UUID)
+    /// Add, edit, archive people who belong to this unit (nil: people with no unit).
+    case managePeople(in: UUID?)
+    /// Grant and revoke roles at this unit, and issue sign-ins to its people.
+    case grantRoles(at: UUID)
+    /// Read the audit log (each administrator sees their own part of the tree).
+    case viewAuditLog
+}
+
+/// Decides what a viewer may do. Roles are granted per unit and inherited down the tree:
+/// an administrator of a directorate administers every team and ward in it.
+///
+/// | role | may |
+/// | --- | --- |
+/// | installation administrator | everything |
+/// | admin | manage units, people and role grants below the unit; read its audit log |
+/// | QI team | manage people below the unit |
+/// | forum chair, sponsor, coach, member, viewer | read (their project rights come with projects) |
+struct Policy: Sendable {
+    let viewer: Viewer
+    let tree: UnitTree
+
+    /// The roles the viewer holds at a unit, granted there or on any unit above it.
+    func roles(at unitID: UUID) -> Set<Role> {
+        let chain = Set(tree.selfAndAncestors(of: unitID))
+        return Set(viewer.grants.filter { chain.contains($0.unitID) }.map(\.role))
+    }
+
+    func allows(_ permission: Permission) -> Bool {
+        if viewer.isAdministrator { return true }
+        switch permission {
+        case .readOrganisation:
+            return true
+        case .createTopLevelUnit:
+            return false
+        case .manageUnit(let unit), .grantRoles(at: let unit):
+            return roles(at: unit).contains(.admin)
+        case .managePeople(in: let unit):
+            guard let unit else { return false }
+            return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
+        case .viewAuditLog:
+            return viewer.grants.contains { $0.role == .admin }
+        }
+    }
+
+    /// Throws 403 with a reason a person can act on when the viewer may not do this.
+    func require(_ permission: Permission) throws {
+        guard allows(permission) else {
+            throw Abort(.forbidden, reason: "You do not have permission to do this. Ask an administrator of this part of the organisation for the role you need.")
+        }
+    }
+
+    /// The units whose audit entries the viewer may read; nil means every entry.
+    var auditScope: Set<UUID>? {
+        if viewer.isAdministrator { return nil }
+        return viewer.grants.filter { $0.role == .admin }.reduce(into: Set<UUID>()) { scope, grant in
+            scope.formUnion(tree.subtree(of: grant.unitID))
+        }
+    }
+}

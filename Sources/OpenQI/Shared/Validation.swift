@@ -1,0 +1,114 @@
+import Foundation
+import Vapor
+
+/// A message about one field of a form or API request, e.g. `name`: "Enter a name."
+struct FieldError: Codable, Sendable, Equatable {
+    let field: String
+    let message: String
+}
+
+/// Input that cannot be saved as it is. Pages show each message beside its field and keep what was
+/// typed; the API answers 422 with `{"errors":[{"field":…,"message":…}]}`. Nothing is written.
+struct ValidationFailure: Error, Sendable, Equatable {
+    let errors: [FieldError]
+
+    init(_ errors: [FieldError]) { self.errors = errors }
+    init(field: String, message: String) { self.errors = [FieldError(field: field, message: message)] }
+
+    func message(for field: String) -> String? { errors.first { $0.field == field }?.message }
+}
+
+extension ValidationFailure: AbortError {
+    var status: HTTPResponseStatus { .unprocessableEntity }
+    var reason: String { errors.map(\.message).joined(separator: " ") }
+}
+
+/// Collects field errors while turning raw input into typed values: the one validation path that
+/// forms and the API share.
+struct Validator {
+    private(set) var errors: [FieldError] = []
+
+    mutating func fail(_ field: String, _ message: String) {
+        errors.append(FieldError(field: field, message: message))
+    }
+
+    /// Trimmed text, required and at most `maxLength` characters; "" after recording an error.
+    mutating func requiredText(_ value: String?, field: String, label: String, maxLength: Int = 200) -> String {
+        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if text.isEmpty {
+            fail(field, "Enter \(label).")
+        } else if text.count > maxLength {
+            fail(field, "\(label.capitalisedFirst) must be \(maxLength) characters or fewer (it has \(text.count)).")
+        }
+        return text
+    }
+
+    /// Trimmed text or nil when blank, at most `maxLength` characters.
+    mutating func optionalText(_ value: String?, field: String, label: String, maxLength: Int = 2000) -> String? {
+        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if text.count > maxLength {
+            fail(field, "\(label.capitalisedFirst) must be \(maxLength) characters or fewer (it has \(text.count)).")
+        }
+        return text.isEmpty ? nil : text
+    }
+
+    /// A lower-cased email address, or nil when blank and not required.
+    mutating func email(_ value: String?, field: String, required: Bool) -> String? {
+        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""
+        if text.isEmpty {
+            if required { fail(field, "Enter an email address.") }
+            return nil
+        }
+        if text.count > 254 || !Self.looksLikeEmail(text) {
+            fail(field, "Enter an email address in the right format, like name@example.org.")
+        }
+        return text
+    }
+
+    /// One of an enumeration's raw values.
+    mutating func choice<T: RawRepresentable & CaseIterable>(
+        _ value: String?, field: String, label: String, as type: T.Type
+    ) -> T? where T.RawValue == String {
+        guard let value, !value.isEmpty else {
+            fail(field, "Choose \(label).")
+            return nil
+        }
+        guard let choice = T(rawValue: value) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            fail(field, "“\(value)” is not a valid \(label). Choose one of: \(allowed).")
+            return nil
+        }
+        return choice
+    }
+
+    /// A UUID, or nil when blank and not required.
+    mutating func identifier(_ value: String?, field: String, label: String, required: Bool) -> UUID? {
+        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
+        if text.isEmpty {
+            if required { fail(field, "Choose \(label).") }
+            return nil
+        }
+        guard let id = UUID(uuidString: text) else {
+            fail(field, "“\(text)” is not a valid \(label) identifier.")
+            return nil
+        }
+        return id
+    }
+
+    func check() throws {
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+    }
+
+    /// A deliberately simple check: one @, something before it, a dot in the domain, no spaces.
+    /// The real test of an address is whether mail arrives.
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
+        let domain = parts[1]
+        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+    }
+}
+
+extension String {
+    var capitalisedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

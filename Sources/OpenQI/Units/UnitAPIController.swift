@@ -1,0 +1,68 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A unit as the API returns it.
+struct UnitDTO: Content, Equatable {
+    let id: UUID
+    let name: String
+    let kind: UnitKind
+    let parent_id: UUID?
+    let description: String?
+    let archived: Bool
+    /// Where the unit sits: "Trust › Community Health › Ward 7".
+    let path: String
+}
+
+/// `/api/v1/units`: the same operations and validation as the unit pages, as JSON.
+enum UnitAPIController {
+    @Sendable static func index(req: Request) async throws -> [UnitDTO] {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let parent = req.query[String.self, at: "parent"].flatMap(UUID.init(uuidString:))
+        let includeArchived = req.query[Bool.self, at: "archived"] ?? false
+        let search = req.query[String.self, at: "q"] ?? ""
+        var query = Unit.query(on: req.db).sort(\.$name)
+        if let parent { query = query.filter(\.$parent.$id == parent) }
+        if !includeArchived { query = query.filter(\.$archivedAt == nil) }
+        return try await query.all()
+            .filter { search.isEmpty || $0.name.localizedCaseInsensitiveContains(search) }
+            .map { try UnitDTO($0, tree: policy.tree) }
+    }
+
+    @Sendable static func show(req: Request) async throws -> UnitDTO {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        return try UnitDTO(try await UnitController.find(req), tree: policy.tree)
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let draft = try req.content.decode(UnitInput.self).validate(in: policy.tree)
+        try policy.requireCanPlaceUnit(under: draft.parentID)
+        let unit = try await Unit.create(draft, by: policy.viewer.actor, on: req.db)
+        let tree = try await UnitTree.load(on: req.db)
+        return try await UnitDTO(unit, tree: tree).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func update(req: Request) async throws -> UnitDTO {
+        let policy = try await req.policy()
+        let unit = try await UnitController.find(req)
+        let id = try unit.requireID()
+        try policy.require(.manageUnit(id))
+        let draft = try req.content.decode(UnitInput.self).validate(in: policy.tree, editing: id)
+        if draft.parentID != unit.$parent.id { try policy.requireCanPlaceUnit(under: draft.parentID) }
+        try await unit.update(with: draft, by: policy.viewer.actor, on: req.db)
+        return try UnitDTO(unit, tree: try await UnitTree.load(on: req.db))
+    }
+}
+
+extension UnitDTO {
+    init(_ unit: Unit, tree: UnitTree) throws {
+        let id = try unit.requireID()
+        self.init(
+            id: id, name: unit.name, kind: unit.kind, parent_id: unit.$parent.id, description: unit.summary,
+            archived: unit.isArchived, path: tree.nodes[id] == nil ? unit.name : tree.path(of: id)
+        )
+    }
+}

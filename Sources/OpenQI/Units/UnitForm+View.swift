@@ -1,0 +1,71 @@
+import Foundation
+import Plot
+
+/// The page to add or edit a unit.
+enum UnitForm {
+    struct Model: Sendable, Equatable {
+        /// The unit being edited; nil when adding one.
+        var unitID: UUID?
+        var unitName: String?
+        var form: FormState
+        var parentOptions: [FormField.Option]
+    }
+
+    final class View: Layout {
+        let model: Model
+
+        init(context: PageContext, model: Model) {
+            self.model = model
+            super.init(context: context)
+        }
+
+        override func pageTitle() -> String { model.unitID == nil ? "Add a unit" : "Edit \(model.unitName ?? "unit")" }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            var crumbs: [PageContext.Link] = [.init(label: "Units", url: SiteURL.units(.index).relativeURL())]
+            if let id = model.unitID, let name = model.unitName {
+                crumbs.append(.init(label: name, url: SiteURL.units(.show(.value(id))).relativeURL()))
+            }
+            return crumbs
+        }
+
+        override func content() -> Node<HTML.BodyContext> {
+            let action = model.unitID.map { SiteURL.units(.update(.value($0))).relativeURL() } ?? SiteURL.units(.create).relativeURL()
+            let cancel = model.unitID.map { SiteURL.units(.show(.value($0))).relativeURL() } ?? SiteURL.units(.index).relativeURL()
+            return .div(
+                .class("narrow"),
+                .h1(.text(pageTitle())),
+                FormView(
+                    action: action, csrfToken: context.csrfToken, state: model.form,
+                    fields: [
+                        FormField(name: "name", label: "Name", isRequired: true),
+                        FormField(
+                            name: "kind", label: "Kind of unit",
+                            control: .select([.init(value: "", label: "Choose…")] + UnitKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                            hint: "Organisations and partner organisations sit at the top; directorates, services, teams and wards below them.",
+                            isRequired: true
+                        ),
+                        FormField(
+                            name: "parent_id", label: "Belongs to",
+                            control: .select([.init(value: "", label: "Nothing (top level)")] + model.parentOptions),
+                            hint: "The unit this one is part of."
+                        ),
+                        FormField(name: "description", label: "Description", control: .textarea(rows: 3)),
+                    ],
+                    submitLabel: model.unitID == nil ? "Add unit" : "Save changes",
+                    cancelURL: cancel
+                ).node
+            )
+        }
+    }
+}
+
+extension UnitTree {
+    /// Units that can be chosen as a parent, indented by depth, for select lists.
+    func parentOptions(excludingSubtreeOf excluded: UUID? = nil) -> [FormField.Option] {
+        let hidden = excluded.map { subtree(of: $0) } ?? []
+        return outline().filter { !hidden.contains($0.node.id) }.map { node, depth in
+            .init(value: node.id.uuidString, label: String(repeating: "— ", count: depth) + node.name)
+        }
+    }
+}

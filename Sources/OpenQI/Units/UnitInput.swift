@@ -1,0 +1,125 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A unit as typed into the form or sent to the API (snake_case names, all text, all optional),
+/// before validation turns it into a `UnitDraft`.
+struct UnitInput: Content, Sendable {
+    var name: String?
+    var kind: String?
+    var parent_id: String?
+    var description: String?
+
+    var formValues: [String: String] {
+        ["name": name ?? "", "kind": kind ?? "", "parent_id": parent_id ?? "", "description": description ?? ""]
+    }
+}
+
+/// A valid unit, ready to save.
+struct UnitDraft: Sendable, Equatable {
+    var name: String
+    var kind: UnitKind
+    var parentID: UUID?
+    var summary: String?
+}
+
+extension UnitInput {
+    static let maximumNameLength = 120
+
+    /// Checks the input against the tree: a parent that exists and is in use, no loops, and no
+    /// sibling with the same name. `editing` is the unit being changed, if any.
+    func validate(in tree: UnitTree, editing: UUID? = nil) throws -> UnitDraft {
+        var validator = Validator()
+        let name = validator.requiredText(name, field: "name", label: "a name", maxLength: Self.maximumNameLength)
+        let kind = validator.choice(kind, field: "kind", label: "the kind of unit", as: UnitKind.self)
+        let parentID = validator.identifier(parent_id, field: "parent_id", label: "parent unit", required: false)
+        let summary = validator.optionalText(description, field: "description", label: "the description", maxLength: 2000)
+
+        if let kind {
+            if kind.isTopLevel, parentID != nil {
+                validator.fail("parent_id", "\(kind.label)s sit at the top of the tree. Leave the parent empty.")
+            } else if !kind.isTopLevel, parentID == nil, validator.errors.allSatisfy({ $0.field != "parent_id" }) {
+                validator.fail("parent_id", "Choose the unit this \(kind.label.lowercased()) belongs to.")
+            }
+        }
+        if let parentID {
+            if let parent = tree.nodes[parentID] {
+                if parent.isArchived {
+                    validator.fail("parent_id", "“\(parent.name)” is archived. Choose a unit that is in use, or restore it first.")
+                } else if let editing, tree.selfAndAncestors(of: parentID).contains(editing) {
+                    validator.fail("parent_id", "A unit cannot sit below itself or one of its own units. Choose another parent.")
+                }
+            } else {
+                validator.fail("parent_id", "There is no unit with this identifier. Choose a parent from the list.")
+            }
+        }
+        if !name.isEmpty {
+            let clash = tree.children(of: parentID).first {
+                $0.id != editing && !$0.isArchived && $0.name.caseInsensitiveCompare(name) == .orderedSame
+            }
+            if let clash {
+                let place = parentID.flatMap { tree.nodes[$0]?.name }.map { "in \($0)" } ?? "at the top level"
+                validator.fail("name", "There is already a unit called “\(clash.name)” \(place). Choose a different name.")
+            }
+        }
+        try validator.check()
+        return UnitDraft(name: name, kind: kind!, parentID: parentID, summary: summary)
+    }
+}
+
+extension Unit {
+    /// Creates a unit from a valid draft and records it in the audit log, in one transaction.
+    static func create(_ draft: UnitDraft, by actor: Actor, on db: any Database) async throws -> Unit {
+        try await db.transaction { db in
+            let unit = Unit(name: draft.name, kind: draft.kind, parentID: draft.parentID, summary: draft.summary)
+            try await unit.create(on: db)
+            try await unit.recordAudit(.create, by: actor, on: db)
+            return unit
+        }
+    }
+
+    func update(with draft: UnitDraft, by actor: Actor, on db: any Database) async throws {
+        let before = auditFields
+        name = draft.name
+        kind = draft.kind
+        $parent.id = draft.parentID
+        summary = draft.summary
+        try await db.transaction { db in
+            try await self.save(on: db)
+            try await self.recordAudit(.update, by: actor, before: before, on: db)
+        }
+    }
+
+    /// Archives the unit. A unit with units in use below it cannot be archived: they would be lost from view.
+    func archive(by actor: Actor, in tree: UnitTree, on db: any Database) async throws {
+        let id = try requireID()
+        let activeChildren = tree.children(of: id).filter { !$0.isArchived }
+        guard activeChildren.isEmpty else {
+            throw ValidationFailure(
+                field: "unit",
+                message: "“\(name)” still has \(activeChildren.count) unit\(activeChildren.count == 1 ? "" : "s") in use below it. Archive or move them first."
+            )
+        }
+        try await setArchived(true, by: actor, on: db)
+    }
+
+    func restore(by actor: Actor, on db: any Database) async throws {
+        try await setArchived(false, by: actor, on: db)
+    }
+
+    private func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
+        let before = auditFields
+        archivedAt = archived ? Date() : nil
+        try await db.transaction { db in
+            try await self.save(on: db)
+            try await self.recordAudit(archived ? .archive : .restore, by: actor, before: before, on: db)
+        }
+    }
+}
+
+extension Policy {
+    /// May the viewer put a unit here (at the top level, or below `parentID`)?
+    func requireCanPlaceUnit(under parentID: UUID?) throws {
+        try require(parentID.map { .manageUnit($0) } ?? .createTopLevelUnit)
+    }
+}

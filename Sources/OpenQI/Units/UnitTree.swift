@@ -1,0 +1,78 @@
+import Fluent
+import Foundation
+
+/// The organisation tree in memory: parent links of every unit, for role inheritance and
+/// roll-ups. A trust has hundreds of units at most, so one small query builds it.
+struct UnitTree: Sendable, Equatable {
+    struct Node: Sendable, Equatable {
+        let id: UUID
+        let parentID: UUID?
+        let name: String
+        let kind: UnitKind
+        let isArchived: Bool
+    }
+
+    private(set) var nodes: [UUID: Node] = [:]
+    private var children: [UUID: [UUID]] = [:]
+
+    init(_ nodes: [Node]) {
+        for node in nodes {
+            self.nodes[node.id] = node
+            if let parent = node.parentID { children[parent, default: []].append(node.id) }
+        }
+    }
+
+    static func load(on db: any Database) async throws -> UnitTree {
+        let units = try await Unit.query(on: db).all()
+        return UnitTree(units.compactMap { unit in
+            unit.id.map {
+                Node(id: $0, parentID: unit.$parent.id, name: unit.name, kind: unit.kind, isArchived: unit.isArchived)
+            }
+        })
+    }
+
+    /// The unit itself followed by its parent, grandparent, … up to the root.
+    /// Stops on a cycle rather than looping, though the editor never lets one form.
+    func selfAndAncestors(of id: UUID) -> [UUID] {
+        var chain: [UUID] = []
+        var current: UUID? = id
+        while let unit = current, nodes[unit] != nil, !chain.contains(unit) {
+            chain.append(unit)
+            current = nodes[unit]?.parentID
+        }
+        return chain
+    }
+
+    /// The unit and everything below it.
+    func subtree(of id: UUID) -> Set<UUID> {
+        var result: Set<UUID> = []
+        var stack = [id]
+        while let next = stack.popLast() {
+            guard result.insert(next).inserted else { continue }
+            stack.append(contentsOf: children[next] ?? [])
+        }
+        return result
+    }
+
+    /// "Trust › Community Health › Ward 7": where a unit sits, for labels and select lists.
+    func path(of id: UUID) -> String {
+        selfAndAncestors(of: id).reversed().compactMap { nodes[$0]?.name }.joined(separator: " › ")
+    }
+
+    func children(of id: UUID?) -> [Node] {
+        let ids = id.map { children[$0] ?? [] } ?? nodes.values.filter { $0.parentID == nil }.map(\.id)
+        return ids.compactMap { nodes[$0] }.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+    }
+
+    /// Units in tree order with their depth, for select lists and outlines.
+    func outline(includeArchived: Bool = false) -> [(node: Node, depth: Int)] {
+        var result: [(Node, Int)] = []
+        func visit(_ node: Node, depth: Int) {
+            guard includeArchived || !node.isArchived else { return }
+            result.append((node, depth))
+            for child in children(of: node.id) { visit(child, depth: depth + 1) }
+        }
+        for root in children(of: nil) { visit(root, depth: 0) }
+        return result
+    }
+}

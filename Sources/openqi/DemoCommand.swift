@@ -1,0 +1,26 @@
+import ArgumentParser
+import OpenQI
+
+
+extension DemoSize: ExpressibleByArgument {}
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Fill an empty database with a realistic demo organisation.",
+        discussion: "Every demo sign-in has the password demo, starting with admin@example.org."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @ArgumentParser.Option(help: "small (about 60 teams and wards, 500 people) or large (for benchmarks).")
+    var size: DemoSize = .small
+
+    func run() async throws {
+        let loaded = try await withApplication(database) { app in try await app.loadDemoOrganisation(size: size) }
+        guard loaded else {
+            throw ValidationError("The database already has units. The demo organisation goes only into an empty database: use another --db file.")
+        }
+        print("Filled the database with the \(size.rawValue) demo organisation. Sign in as admin@example.org with the password demo.")
+    }
+}
