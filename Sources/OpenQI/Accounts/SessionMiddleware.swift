@@ -51,7 +51,8 @@ struct RequireSignIn: AsyncMiddleware {
             let next = request.method == .GET ? request.url.string : SiteURL.home.relativeURL()
             return request.redirect(to: SiteURL.signIn.relativeURL(query: [("next", next)]))
         }
-        if viewer.mustChangePassword, !request.isAPI {
+        let mayStay = [SiteURL.changePassword, .signOut].map { $0.relativeURL() }.contains(request.url.path)
+        if viewer.mustChangePassword, !request.isAPI, !mayStay {
             return request.redirect(to: SiteURL.changePassword.relativeURL())
         }
         return try await next.respond(to: request)

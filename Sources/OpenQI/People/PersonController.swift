@@ -102,7 +102,7 @@ enum PersonController {
         let input = try req.content.decode(GrantInput.self)
         do {
             var validator = Validator()
-            let role = validator.choice(input.role, field: "role", label: "role", as: Role.self)
+            let role = validator.choice(input.role, field: "role", label: "a role", as: Role.self)
             let unitID = validator.identifier(input.unit_id, field: "unit_id", label: "unit", required: true)
             if person.isArchived { validator.fail("role", "\(person.fullName) is archived. Restore them before granting roles.") }
             try validator.check()

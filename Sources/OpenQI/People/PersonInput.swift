@@ -37,7 +37,7 @@ extension PersonInput {
         var validator = Validator()
         let name = validator.requiredText(full_name, field: "full_name", label: "the person’s full name", maxLength: 120)
         let email = validator.email(email, field: "email", required: false)
-        let kind = validator.choice(kind, field: "kind", label: "kind of person", as: PersonKind.self)
+        let kind = validator.choice(kind, field: "kind", label: "the kind of person", as: PersonKind.self)
         let unitID = validator.identifier(unit_id, field: "unit_id", label: "the unit they belong to", required: true)
         let jobTitle = validator.optionalText(job_title, field: "job_title", label: "the role or job title", maxLength: 120)
         if let unitID {

@@ -17,8 +17,8 @@ struct PageContext: Sendable, Equatable {
     var notice: String?
     var currentPath: String
 
-    static func signedOut(csrfToken: String, currentPath: String = "/") -> PageContext {
-        PageContext(viewerName: nil, csrfToken: csrfToken, navigation: [], notice: nil, currentPath: currentPath)
+    static func signedOut(csrfToken: String, notice: String? = nil, currentPath: String = "/") -> PageContext {
+        PageContext(viewerName: nil, csrfToken: csrfToken, navigation: [], notice: notice, currentPath: currentPath)
     }
 }
 
@@ -44,7 +44,8 @@ class Layout {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title("\(pageTitle()) — OpenQI"),
+                // Plot's `.title` also writes social-media meta tags without escaping them; the element alone is safe.
+                .element(named: "title", text: "\(pageTitle()) — OpenQI"),
                 .meta(.name("csrf-token"), .content(context.csrfToken.attributeEscaped)),
                 .link(.rel(.stylesheet), .href("/app.css"))
             ),
@@ -116,7 +117,7 @@ extension Layout {
 extension Request {
     /// The frame of a page for this request: who is signed in, what they may reach, and any notice.
     func pageContext() async throws -> PageContext {
-        guard let viewer else { return .signedOut(csrfToken: csrfToken, currentPath: url.path) }
+        guard let viewer else { return .signedOut(csrfToken: csrfToken, notice: notice, currentPath: url.path) }
         let policy = try await policy()
         var navigation: [PageContext.Link] = [
             .init(label: "Home", url: SiteURL.home.relativeURL()),

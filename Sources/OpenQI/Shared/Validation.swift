@@ -75,7 +75,7 @@ struct Validator {
         }
         guard let choice = T(rawValue: value) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-            fail(field, "“\(value)” is not a valid \(label). Choose one of: \(allowed).")
+            fail(field, "“\(value)” is not a valid choice for \(label). Choose one of: \(allowed).")
             return nil
         }
         return choice
