@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+@Suite("Signing in and out")
+struct SignInTests {
+    @Test("a correct password signs in and the session reaches pages; signing out ends it")
+    func signInAndOut() async throws {
+        try await withOpenQI { app in
+            let trust = try await Fixtures(app: app).unit("Trust", kind: .organisation)
+            try await Fixtures(app: app).signIn("member@test.example", role: .member, at: trust)
+            let browser = TestBrowser(app: app)
+
+            let signIn = try await browser.signIn("member@test.example")
+            #expect(signIn.status == .seeOther)
+            #expect(signIn.location == "/")
+            let session = try #require(browser.cookies[AccountSession.cookieName])
+            #expect(try await AccountSession.query(on: app.db).filter(\.$tokenHash == AccountSession.hash(token: session)).count() == 1)
+
+            let home = try await browser.get("/")
+            #expect(home.status == .ok)
+            #expect(home.body.contains("Welcome, Member"))
+
+            let signOut = try await browser.post("/sign-out")
+            #expect(signOut.location == "/sign-in")
+            #expect(browser.cookies[AccountSession.cookieName] == nil)
+            #expect(try await AccountSession.query(on: app.db).count() == 0)
+            #expect(try await browser.get("/").location?.hasPrefix("/sign-in") == true)
+        }
+    }
+
+    @Test("the session cookie is HttpOnly and SameSite=Lax, and Secure when configured")
+    func cookieAttributes() async throws {
+        try await withOpenQI { app in
+            try await Fixtures(app: app).signIn("admin@test.example", administrator: true)
+            let page = try await TestBrowser(app: app).signIn("admin@test.example")
+            let cookie = try #require(page.headers[.setCookie].first { $0.hasPrefix(AccountSession.cookieName) })
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            #expect(!cookie.contains("Secure"))
+
+            app.openQIConfiguration.secureCookies = true
+            let secure = try await TestBrowser(app: app).signIn("admin@test.example")
+            #expect(secure.headers[.setCookie].first { $0.hasPrefix(AccountSession.cookieName) }?.contains("Secure") == true)
+        }
+    }
+
+    @Test("a wrong password is refused without saying whether the email exists")
+    func wrongPassword() async throws {
+        try await withOpenQI { app in
+            try await Fixtures(app: app).signIn("admin@test.example", administrator: true)
+            let wrong = try await TestBrowser(app: app).signIn("admin@test.example", password: "not the password")
+            let unknown = try await TestBrowser(app: app).signIn("nobody@test.example", password: "not the password")
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.body.contains(SignInError.incorrect.message.htmlEscapedForTest))
+            #expect(unknown.body.contains(SignInError.incorrect.message.htmlEscapedForTest))
+            #expect(wrong.body.contains(#"value="admin@test.example""#), "the email typed is kept")
+        }
+    }
+
+    @Test("five failures in a row lock the sign-in, even against the right password")
+    func lockOut() async throws {
+        try await withOpenQI { app in
+            try await Fixtures(app: app).signIn("admin@test.example", administrator: true)
+            let browser = TestBrowser(app: app)
+            for _ in 1..<PasswordRules.attemptsBeforeLockOut {
+                #expect(try await browser.signIn("admin@test.example", password: "wrong").body.contains("not right"))
+            }
+            let locked = try await browser.signIn("admin@test.example", password: "wrong")
+            #expect(locked.body.contains("locked"))
+            let right = try await browser.signIn("admin@test.example")
+            #expect(right.status == .unauthorized)
+            #expect(right.body.contains("locked"))
+            let account = try #require(try await Account.query(on: app.db).first())
+            #expect(try #require(account.lockedUntil) > Date())
+        }
+    }
+
+    @Test("a one-time password must be changed before anything else, and the change is audited")
+    func firstSignInChangesPassword() async throws {
+        try await withOpenQI { app in
+            try await Fixtures(app: app).signIn("new@test.example", administrator: true, mustChangePassword: true)
+            let browser = TestBrowser(app: app)
+            #expect(try await browser.signIn("new@test.example").location == "/account/password")
+            #expect(try await browser.get("/units").location == "/account/password")
+
+            let tooShort = try await browser.post("/account/password", form: [
+                "current_password": Fixtures.password, "new_password": "short", "confirm_password": "short",
+            ])
+            #expect(tooShort.status == .unprocessableEntity)
+            #expect(tooShort.body.contains("at least \(PasswordRules.minimumLength) characters"))
+
+            let changed = try await browser.post("/account/password", form: [
+                "current_password": Fixtures.password, "new_password": "a much better password", "confirm_password": "a much better password",
+            ])
+            #expect(changed.location == "/")
+            #expect(try await browser.get("/units").status == .ok)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.changePassword.rawValue).count() == 1)
+            #expect(try await TestBrowser(app: app).signIn("new@test.example", password: "a much better password").location == "/")
+        }
+    }
+
+    @Test("after signing in, only local addresses are followed")
+    func safeRedirect() {
+        #expect(AccountController.safeRedirect("/units?q=ward") == "/units?q=ward")
+        #expect(AccountController.safeRedirect("https://evil.example/") == "/")
+        #expect(AccountController.safeRedirect("//evil.example/") == "/")
+        #expect(AccountController.safeRedirect(nil) == "/")
+    }
+}
+
+extension String {
+    /// How Plot writes this text inside an element (it escapes <, > and &).
+    var htmlEscapedForTest: String {
+        replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("every migration runs up, reverts cleanly and runs up again")
+    func upDownUp() async throws {
+        try await withOpenQI { app in
+            let tables = ["units", "people", "role_grants", "accounts", "account_sessions", "audit_entries", "installation_settings"]
+            #expect(try await existingTables(app).isSuperset(of: tables))
+            try await Fixtures(app: app).unit("Trust", kind: .organisation)
+
+            try await app.autoRevert()
+            #expect(try await existingTables(app).isDisjoint(with: tables))
+
+            try await app.autoMigrate()
+            #expect(try await existingTables(app).isSuperset(of: tables))
+            #expect(try await Unit.query(on: app.db).count() == 0)
+        }
+    }
+
+    private func existingTables(_ app: Application) async throws -> Set<String> {
+        let sql = try #require(app.db as? any SQLDatabase)
+        struct Row: Decodable { let name: String }
+        let rows: [Row] = if TestDatabase.isPostgres {
+            try await sql.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'").all(decoding: Row.self)
+        } else {
+            try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all(decoding: Row.self)
+        }
+        return Set(rows.map(\.name))
+    }
+}
+
+@Suite("Operations")
+struct OperationsTests {
+    @Test("/health reports the database, /metrics speaks Prometheus, and the API wants a session")
+    func operations() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let health = try await browser.get("/health")
+            #expect(health.status == .ok)
+            #expect(health.body.contains(#""database":"ok""#))
+
+            try await browser.get("/units")
+            let metrics = try await browser.get("/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers.first(name: .contentType)?.hasPrefix("text/plain") == true)
+            #expect(metrics.body.contains("http_requests_total"))
+
+            let api = try await browser.get("/api/v1/people")
+            #expect(api.status == .unauthorized)
+            #expect(api.headers.contentType == .json)
+            #expect(try await browser.get("/api/v1/nothing-here").status == .unauthorized)
+        }
+    }
+
+    @Test("the demo organisation has the promised shape and its sign-ins work with the password demo")
+    func demo() async throws {
+        try await withOpenQI { app in
+            #expect(try await app.loadDemoOrganisation(size: .small))
+            #expect(try await app.loadDemoOrganisation(size: .small) == false, "a second load changes nothing")
+            #expect(try await Unit.query(on: app.db).filter(\.$kind == .directorate).count() == 6)
+            #expect(try await Unit.query(on: app.db).filter(\.$kind == .partner).count() == 2)
+            let frontline = try await Unit.query(on: app.db).filter(\.$kind ~~ [.ward, .team, .service]).count()
+            #expect((55...65).contains(frontline))
+            let people = try await Person.query(on: app.db).count()
+            #expect((500...520).contains(people))
+            for kind in PersonKind.allCases {
+                #expect(try await Person.query(on: app.db).filter(\.$kind == kind).count() > 0, "some \(kind)")
+            }
+            let browser = TestBrowser(app: app)
+            let signIn = try await browser.get("/sign-in")
+            for demo in DemoOrganisation.signIns { #expect(signIn.body.contains(demo.email)) }
+            #expect(try await browser.signIn("admin@example.org", password: "demo").location == "/")
+            #expect(try await browser.get("/units").body.contains("East Riverside NHS Foundation Trust"))
+        }
+    }
+
+    @Test("a real installation never lists demo sign-ins")
+    func notDemo() async throws {
+        try await withOpenQI { app in
+            let page = try await TestBrowser(app: app).get("/sign-in")
+            #expect(!page.body.contains("Demo sign-ins"))
+            #expect(!page.body.contains("admin@example.org"))
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+@Suite("People and roles")
+struct PeopleTests {
+    @Test("a service user is added to a ward, with an audit entry, and found by search")
+    func addServiceUser() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let ward = try await fixtures.unit("Ward 7", kind: .ward, parent: trust)
+            try await fixtures.signIn("qi@test.example", role: .qiTeam, at: trust)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("qi@test.example")
+
+            let created = try await browser.post("/people", form: [
+                "full_name": "Tendai Moyo", "kind": "service_user", "unit_id": try ward.requireID().uuidString,
+                "email": "", "job_title": "Peer researcher",
+            ])
+            #expect(created.status == .seeOther)
+            let person = try #require(try await Person.query(on: app.db).filter(\.$fullName == "Tendai Moyo").first())
+            #expect(person.kind == .serviceUser)
+            #expect(person.email == nil)
+            #expect(person.$unit.id == ward.id)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectID == person.id).filter(\.$action == "create").count() == 1)
+
+            let found = try await browser.get("/people?q=tendai")
+            #expect(found.body.contains("Tendai Moyo"))
+            #expect(found.body.contains("Trust › Ward 7"))
+            let filtered = try await browser.get("/people?kind=carer")
+            #expect(!filtered.body.contains("Tendai Moyo"))
+        }
+    }
+
+    @Test("people need a name, a unit in use and an email nobody else has")
+    func validation() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            try await fixtures.person("Ada Lovelace", unit: trust, email: "ada@test.example")
+            try await fixtures.signIn("admin@test.example", administrator: true)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("admin@test.example")
+
+            let page = try await browser.post("/people", form: [
+                "full_name": "", "kind": "staff", "unit_id": try trust.requireID().uuidString, "email": "ADA@test.example",
+            ])
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.contains("Enter the person’s full name."))
+            #expect(page.body.contains("Ada Lovelace already has the email ada@test.example."))
+
+            let api = try await browser.json(.POST, "/api/v1/people", ["full_name": "Grace", "kind": "staff", "unit_id": "nope", "email": "grace@"])
+            #expect(api.status == .unprocessableEntity)
+            let body = try JSONDecoder().decode(ValidationErrorBody.self, from: Data(api.body.utf8))
+            #expect(Set(body.errors.map(\.field)) == ["unit_id", "email"])
+        }
+    }
+
+    @Test("granting a role gives its rights below that unit; revoking takes them away; both are audited")
+    func grantAndRevoke() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let directorate = try await fixtures.unit("Community Health", kind: .directorate, parent: trust)
+            try await fixtures.signIn("admin@test.example", role: .admin, at: trust)
+            let coach = try await fixtures.signIn("coach@test.example", role: .member, at: directorate)
+            let admin = TestBrowser(app: app)
+            _ = try await admin.signIn("admin@test.example")
+            let coachBrowser = TestBrowser(app: app)
+            _ = try await coachBrowser.signIn("coach@test.example")
+            #expect(try await coachBrowser.get("/units/new?parent_id=\(try directorate.requireID())").status == .forbidden)
+
+            let granted = try await admin.post("/people/\(try coach.requireID())/roles", form: ["role": "admin", "unit_id": try directorate.requireID().uuidString])
+            #expect(granted.status == .seeOther)
+            #expect(try await coachBrowser.get("/units/new?parent_id=\(try directorate.requireID())").status == .ok)
+
+            let again = try await admin.post("/people/\(try coach.requireID())/roles", form: ["role": "admin", "unit_id": try directorate.requireID().uuidString])
+            #expect(again.status == .unprocessableEntity)
+            #expect(again.body.contains("is already administrator for Trust › Community Health"))
+
+            let grant = try #require(try await RoleGrant.query(on: app.db).filter(\.$person.$id == coach.id!).filter(\.$role == .admin).first())
+            _ = try await admin.post("/people/\(try coach.requireID())/roles/\(try grant.requireID())/revoke")
+            #expect(try await coachBrowser.get("/units/new?parent_id=\(try directorate.requireID())").status == .forbidden)
+            let actions = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "role_grant").all().map(\.action)
+            #expect(actions.sorted() == ["grant", "revoke"])
+        }
+    }
+
+    @Test("an administrator issues a sign-in with a one-time password that works once changed")
+    func issueSignIn() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let person = try await fixtures.person("Grace Hopper", unit: trust, email: "grace@test.example")
+            try await fixtures.signIn("admin@test.example", role: .admin, at: trust)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("admin@test.example")
+
+            let page = try await browser.post("/people/\(try person.requireID())/sign-in")
+            #expect(page.status == .ok)
+            let marker = #"<code id="one-time-password">"#
+            let start = try #require(page.body.range(of: marker)).upperBound
+            let password = String(page.body[start...].prefix { $0 != "<" })
+            #expect(password.count == 19)
+
+            let grace = TestBrowser(app: app)
+            #expect(try await grace.signIn("grace@test.example", password: password).location == "/account/password")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Fluent
+import FluentPostgresDriver
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import OpenQI
+
+/// The database the tests run on: an in-memory SQLite database per test, or, when
+/// `OPENQI_TEST_DATABASE_URL` names a PostgreSQL server (as `scripts/test` does on its second pass),
+/// a fresh PostgreSQL database per test, created from that server and dropped afterwards.
+enum TestDatabase {
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["OPENQI_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var isPostgres: Bool { postgresURL != nil }
+
+    /// Creates an empty database for one test and returns where it is.
+    static func make() async throws -> (location: DatabaseLocation, cleanUp: @Sendable () async throws -> Void) {
+        guard let url = postgresURL else { return (.sqliteMemory, {}) }
+        let name = "openqi_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        try await PostgresAdmin(url: url).run("CREATE DATABASE \(name)")
+        var components = URLComponents(string: url)!
+        components.path = "/\(name)"
+        return (.postgres(url: components.string!), { try await PostgresAdmin(url: url).run("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+    }
+}
+
+/// Runs statements such as CREATE DATABASE on the server named by a URL, outside any pool.
+struct PostgresAdmin {
+    let url: String
+
+    func run(_ sql: String) async throws {
+        let configuration = try SQLPostgresConfiguration(url: url)
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration.coreConfiguration,
+            id: 1, logger: Logger(label: "openqi.tests.postgres-admin")
+        )
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "openqi.tests.postgres-admin"))
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
+
+/// An OpenQI application on a fresh, migrated test database, shut down (and its database dropped) afterwards.
+func withOpenQI(_ body: (Application) async throws -> Void) async throws {
+    let database = try await TestDatabase.make()
+    let app = try await Application.make(.testing)
+    do {
+        try await configure(app, OpenQIConfiguration(database: database.location))
+        try await app.prepareDatabase()
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        try? await database.cleanUp()
+        throw error
+    }
+    try await app.asyncShutdown()
+    try await database.cleanUp()
+}

@@ -1,0 +1,106 @@
+import Foundation
+import NIOHTTP1
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import OpenQI
+
+/// A tiny browser over the in-memory test server: keeps cookies, and puts the page's anti-forgery
+/// token into every form it posts, as a real browser filling in OpenQI's forms would.
+final class TestBrowser: @unchecked Sendable {
+    let app: Application
+    private(set) var cookies: [String: String] = [:]
+    private var csrfToken: String?
+
+    init(app: Application) { self.app = app }
+
+    struct Page {
+        let status: HTTPStatus
+        let headers: HTTPHeaders
+        let body: String
+        var location: String? { headers.first(name: .location) }
+    }
+
+    @discardableResult
+    func get(_ path: String, headers extra: HTTPHeaders = [:]) async throws -> Page {
+        let page = try await send(.GET, path, headers: extra, body: nil)
+        if let token = Self.metaCSRF(in: page.body) { csrfToken = token }
+        return page
+    }
+
+    /// Posts a form. The anti-forgery token is added unless `csrf` is given explicitly (nil leaves it out).
+    @discardableResult
+    func post(_ path: String, form: [String: String] = [:], csrf: String?? = .none) async throws -> Page {
+        var fields = form
+        let token: String? = switch csrf {
+        case .none: try await currentToken()
+        case .some(let explicit): explicit
+        }
+        if let token { fields[CSRFMiddleware.formField] = token }
+        var headers = HTTPHeaders()
+        headers.contentType = .urlEncodedForm
+        let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    /// Sends JSON to the API with the session's token in the header, as a script in a page would.
+    @discardableResult
+    func json(_ method: HTTPMethod, _ path: String, _ body: [String: String]? = nil, csrf: Bool = true) async throws -> Page {
+        var headers = HTTPHeaders()
+        if let body {
+            headers.contentType = .json
+            if csrf, let token = try await currentToken() { headers.add(name: CSRFMiddleware.header, value: token) }
+            return try await send(method, path, headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(body)))
+        }
+        return try await send(method, path, headers: headers, body: nil)
+    }
+
+    func signIn(_ email: String, password: String = Fixtures.password) async throws -> Page {
+        try await get("/sign-in")
+        let page = try await post("/sign-in", form: ["email": email, "password": password])
+        csrfToken = nil
+        return page
+    }
+
+    private func currentToken() async throws -> String? {
+        if let csrfToken { return csrfToken }
+        if cookies[AccountSession.cookieName] != nil {
+            try await get("/account/password")
+            return csrfToken
+        }
+        if cookies[CSRFMiddleware.anonymousCookie] == nil { try await get("/sign-in") }
+        return cookies[CSRFMiddleware.anonymousCookie]
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> Page {
+        var headers = headers
+        if !cookies.isEmpty {
+            headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+        let request = TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: body ?? ByteBuffer())
+        let response = try await app.testing().performTest(request: request)
+        for header in response.headers[.setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard pair.count == 2 else { continue }
+            if header.contains("Max-Age=0") || header.contains("1970") {
+                cookies[pair[0]] = nil
+            } else {
+                cookies[pair[0]] = pair[1]
+            }
+        }
+        return Page(status: response.status, headers: response.headers, body: response.body.string)
+    }
+
+    static func metaCSRF(in html: String) -> String? {
+        guard let range = html.range(of: #"<meta name="csrf-token" content=""#) else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
