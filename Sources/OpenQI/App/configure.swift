@@ -50,6 +50,12 @@ extension Application {
     public func prepareDatabase() async throws {
         if case .sqliteFile = openQIConfiguration.database, let sql = db as? any SQLDatabase {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
+            // Fluent keeps one SQLite connection per event loop. Without a busy timeout, a write on
+            // one fails at once with SQLITE_BUSY while another loop's connection is writing.
+            for eventLoop in eventLoopGroup.makeIterator() {
+                let database = databases.database(logger: logger, on: eventLoop)
+                if let sql = database as? any SQLDatabase { try await sql.raw("PRAGMA busy_timeout = 5000").run() }
+            }
         }
         try await autoMigrate()
     }
