@@ -3,7 +3,8 @@ import Vapor
 
 /// Rejects unsafe requests (POST, PUT, PATCH, DELETE) that do not carry this browser's anti-forgery token:
 /// the `_csrf` form field or the `X-CSRF-Token` header. Signed-in browsers use their session's token;
-/// signed-out ones (the sign-in form) a random token in a cookie of their own.
+/// signed-out ones (the sign-in form) a random token in a cookie of their own, issued when a page
+/// with a form first needs it.
 struct CSRFMiddleware: AsyncMiddleware {
     static let formField = "_csrf"
     static let header = "X-CSRF-Token"
@@ -12,21 +13,16 @@ struct CSRFMiddleware: AsyncMiddleware {
     let secureCookies: Bool
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let anonymousToken = request.cookies[Self.anonymousCookie]?.string
-        let expected = request.viewer?.csrfToken ?? anonymousToken
-        var issuedToken: String?
-        if request.viewer == nil, anonymousToken == nil {
-            issuedToken = AccountSession.makeToken()
-            request.anonymousCSRFToken = issuedToken
-        } else if request.viewer == nil {
-            request.anonymousCSRFToken = anonymousToken
-        }
+        let cookie = request.cookies[Self.anonymousCookie]?.string ?? ""
+        let anonymousToken: String? = cookie.isEmpty ? nil : cookie
+        if let anonymousToken { request.storage[AnonymousCSRFKey.self] = AnonymousCSRFKey.Value(token: anonymousToken, isNew: false) }
 
         if [.POST, .PUT, .PATCH, .DELETE].contains(request.method) {
             if request.headers.first(name: Self.header) == nil, request.body.data == nil {
                 // Middleware runs before the route collects the body; the form field is in it.
                 _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
             }
+            let expected = request.viewer?.csrfToken ?? anonymousToken
             let sent = request.headers.first(name: Self.header) ?? (try? request.content.get(String.self, at: Self.formField))
             guard let expected, let sent, Array(sent.utf8).secureCompare(to: Array(expected.utf8)) else {
                 throw Abort(
@@ -38,23 +34,30 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
 
         let response = try await next.respond(to: request)
-        if let issuedToken {
+        if let issued = request.storage[AnonymousCSRFKey.self], issued.isNew {
             response.cookies[Self.anonymousCookie] = HTTPCookies.Value(
-                string: issuedToken, isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax
+                string: issued.token, isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax
             )
         }
         return response
     }
 }
 
-extension Request {
-    private struct AnonymousCSRFKey: StorageKey { typealias Value = String }
-
-    var anonymousCSRFToken: String? {
-        get { storage[AnonymousCSRFKey.self] }
-        set { storage[AnonymousCSRFKey.self] = newValue }
+private struct AnonymousCSRFKey: StorageKey {
+    struct Value: Sendable {
+        let token: String
+        let isNew: Bool
     }
+}
 
-    /// The token forms on this page must carry.
-    var csrfToken: String { viewer?.csrfToken ?? anonymousCSRFToken ?? "" }
+extension Request {
+    /// The token forms on this page must carry: the session's, or for a signed-out browser its own
+    /// cookie's (made now, and set on the response, if it has none yet).
+    var csrfToken: String {
+        if let viewer { return viewer.csrfToken }
+        if let anonymous = storage[AnonymousCSRFKey.self] { return anonymous.token }
+        let token = AccountSession.makeToken()
+        storage[AnonymousCSRFKey.self] = .init(token: token, isNew: true)
+        return token
+    }
 }
