@@ -54,6 +54,7 @@ let package = Package(
             dependencies: ["SPC", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "SPC"]),
+        .testTarget(name: "openqiTests", dependencies: ["openqi"]),
         .testTarget(
             name: "OpenQITests",
             dependencies: [
