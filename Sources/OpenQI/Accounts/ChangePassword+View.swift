@@ -8,13 +8,7 @@ enum ChangePassword {
         var isFirstSignIn: Bool
     }
 
-    final class View: Layout {
-        let model: Model
-
-        init(context: PageContext, model: Model) {
-            self.model = model
-            super.init(context: context)
-        }
+    final class View: ModelPage<Model> {
 
         override func pageTitle() -> String { "Change your password" }
 

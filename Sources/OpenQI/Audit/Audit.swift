@@ -24,6 +24,21 @@ struct Actor: Sendable, Equatable {
     static let commandLine = Actor(accountID: nil, name: "openqi command line")
 }
 
+extension Auditable where Self: Model {
+    /// Saves the record and its audit entry in one transaction; `alongside` runs in the same
+    /// transaction for changes that go with it.
+    func saveAudited(
+        _ action: AuditAction, by actor: Actor, before: [String: String] = [:], on db: any Database,
+        alongside: @escaping @Sendable (any Database) async throws -> Void = { _ in }
+    ) async throws {
+        try await db.transaction { db in
+            try await self.save(on: db)
+            try await alongside(db)
+            try await self.recordAudit(action, by: actor, before: before, on: db)
+        }
+    }
+}
+
 extension Auditable {
     /// Records `action` on this record, with the field values captured `before` the change.
     /// Call inside the transaction that makes the change.

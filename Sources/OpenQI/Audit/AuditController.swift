@@ -18,10 +18,7 @@ enum AuditController {
         )
         let form = FormState(values: values, errors: validator.errors)
         let model = try await AuditLog.Model.query(filter: filter, form: form, policy: policy, on: req.db)
-        let people = try await Account.query(on: req.db).with(\.$person).all().map(\.person)
-            .sorted { $0.fullName < $1.fullName }
-        let options = people.compactMap { person in person.id.map { FormField.Option(value: $0.uuidString, label: person.fullName) } }
-        return AuditLog.View(context: try await req.pageContext(), model: model, personOptions: options).response()
+        return AuditLog.View(context: try await req.pageContext(), model: model).response()
     }
 
     /// A calendar day typed as yyyy-mm-dd, as a date input sends it.

@@ -33,6 +33,8 @@ enum AuditLog {
         var form: FormState
         var rows: [Row]
         var unitOptions: [FormField.Option]
+        /// People with a sign-in: those who can appear as "who".
+        var personOptions: [FormField.Option]
         var limit: Int
     }
 }
@@ -58,6 +60,7 @@ extension AuditLog.Model {
         if let to = filter.to { query = query.filter(\.$occurredAt < to.addingTimeInterval(24 * 3600)) }
         let entries = try await query.limit(limit).all()
         let tree = policy.tree
+        let people = try await Account.query(on: db).with(\.$person).all().map(\.person).sorted { $0.fullName < $1.fullName }
         return .init(
             filter: filter, form: form,
             rows: entries.map { entry in
@@ -70,7 +73,9 @@ extension AuditLog.Model {
                     changes: entry.changedFields.map { .init(field: $0.field.replacingOccurrences(of: "_", with: " "), before: $0.before, after: $0.after) }
                 )
             },
-            unitOptions: tree.parentOptions(), limit: limit
+            unitOptions: tree.parentOptions(),
+            personOptions: people.compactMap { person in person.id.map { .init(value: $0.uuidString, label: person.fullName) } },
+            limit: limit
         )
     }
 

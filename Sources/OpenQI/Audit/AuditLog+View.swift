@@ -2,16 +2,7 @@ import Foundation
 import Plot
 
 extension AuditLog {
-    final class View: Layout {
-        let model: Model
-        let personOptions: [FormField.Option]
-
-        init(context: PageContext, model: Model, personOptions: [FormField.Option]) {
-            self.model = model
-            self.personOptions = personOptions
-            super.init(context: context)
-        }
-
+    final class View: ModelPage<Model> {
         override func pageTitle() -> String { "Audit log" }
 
         override func content() -> Node<HTML.BodyContext> {
@@ -21,7 +12,7 @@ extension AuditLog {
                 .getForm(
                     action: SiteURL.audit.relativeURL(), class: "filters",
                     .errorSummary(model.form.errors),
-                    .formField(FormField(name: "person", label: "Person", control: .select([.init(value: "", label: "Anyone")] + personOptions)), state: model.form),
+                    .formField(FormField(name: "person", label: "Person", control: .select([.init(value: "", label: "Anyone")] + model.personOptions)), state: model.form),
                     .formField(FormField(name: "unit", label: "Unit (and below)", control: .select([.init(value: "", label: "All units")] + model.unitOptions)), state: model.form),
                     .formField(FormField(name: "from", label: "From", control: .date), state: model.form),
                     .formField(FormField(name: "to", label: "To", control: .date), state: model.form),

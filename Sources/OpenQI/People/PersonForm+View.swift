@@ -10,13 +10,7 @@ enum PersonForm {
         var unitOptions: [FormField.Option]
     }
 
-    final class View: Layout {
-        let model: Model
-
-        init(context: PageContext, model: Model) {
-            self.model = model
-            super.init(context: context)
-        }
+    final class View: ModelPage<Model> {
 
         override func pageTitle() -> String { model.personID == nil ? "Add a person" : "Edit \(model.personName ?? "person")" }
 

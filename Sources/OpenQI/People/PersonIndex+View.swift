@@ -2,13 +2,7 @@ import Foundation
 import Plot
 
 extension PersonIndex {
-    final class View: Layout {
-        let model: Model
-
-        init(context: PageContext, model: Model) {
-            self.model = model
-            super.init(context: context)
-        }
+    final class View: ModelPage<Model> {
 
         override func pageTitle() -> String { "People" }
 

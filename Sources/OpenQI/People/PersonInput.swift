@@ -61,12 +61,9 @@ extension PersonInput {
 
 extension Person {
     static func create(_ draft: PersonDraft, by actor: Actor, on db: any Database) async throws -> Person {
-        try await db.transaction { db in
-            let person = Person(fullName: draft.fullName, email: draft.email, kind: draft.kind, unitID: draft.unitID, jobTitle: draft.jobTitle)
-            try await person.create(on: db)
-            try await person.recordAudit(.create, by: actor, on: db)
-            return person
-        }
+        let person = Person(fullName: draft.fullName, email: draft.email, kind: draft.kind, unitID: draft.unitID, jobTitle: draft.jobTitle)
+        try await person.saveAudited(.create, by: actor, on: db)
+        return person
     }
 
     func update(with draft: PersonDraft, by actor: Actor, on db: any Database) async throws {
@@ -76,10 +73,7 @@ extension Person {
         kind = draft.kind
         $unit.id = draft.unitID
         jobTitle = draft.jobTitle
-        try await db.transaction { db in
-            try await self.save(on: db)
-            try await self.recordAudit(.update, by: actor, before: before, on: db)
-        }
+        try await saveAudited(.update, by: actor, before: before, on: db)
     }
 
     /// Archives or restores the person. An archived person can no longer sign in.
@@ -87,13 +81,11 @@ extension Person {
         let before = auditFields
         archivedAt = archived ? Date() : nil
         let id = try requireID()
-        try await db.transaction { db in
-            try await self.save(on: db)
-            if archived {
-                let accounts = try await Account.query(on: db).filter(\.$person.$id == id).all().compactMap(\.id)
-                try await AccountSession.query(on: db).filter(\.$account.$id ~~ accounts).delete()
-            }
-            try await self.recordAudit(archived ? .archive : .restore, by: actor, before: before, on: db)
+        try await saveAudited(archived ? .archive : .restore, by: actor, before: before, on: db) { db in
+            guard archived else { return }
+            // An archived person can no longer sign in: end their sessions.
+            let accounts = try await Account.query(on: db).filter(\.$person.$id == id).all().compactMap(\.id)
+            try await AccountSession.query(on: db).filter(\.$account.$id ~~ accounts).delete()
         }
     }
 }

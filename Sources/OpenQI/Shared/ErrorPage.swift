@@ -11,13 +11,7 @@ enum ErrorPage {
         let message: String
     }
 
-    final class View: Layout {
-        let model: Model
-
-        init(context: PageContext, model: Model) {
-            self.model = model
-            super.init(context: context)
-        }
+    final class View: ModelPage<Model> {
 
         override func pageTitle() -> String { model.title }
 

@@ -105,6 +105,16 @@ class Layout {
     }
 }
 
+/// A page drawn from one plain model: every page of OpenQI is a `ModelPage` subclass.
+class ModelPage<Model: Sendable>: Layout {
+    let model: Model
+
+    init(context: PageContext, model: Model) {
+        self.model = model
+        super.init(context: context)
+    }
+}
+
 extension Layout {
     /// The page as an HTTP response.
     func response(status: HTTPResponseStatus = .ok) -> Response {

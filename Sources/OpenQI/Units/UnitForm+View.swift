@@ -11,13 +11,7 @@ enum UnitForm {
         var parentOptions: [FormField.Option]
     }
 
-    final class View: Layout {
-        let model: Model
-
-        init(context: PageContext, model: Model) {
-            self.model = model
-            super.init(context: context)
-        }
+    final class View: ModelPage<Model> {
 
         override func pageTitle() -> String { model.unitID == nil ? "Add a unit" : "Edit \(model.unitName ?? "unit")" }
 

@@ -70,12 +70,9 @@ extension UnitInput {
 extension Unit {
     /// Creates a unit from a valid draft and records it in the audit log, in one transaction.
     static func create(_ draft: UnitDraft, by actor: Actor, on db: any Database) async throws -> Unit {
-        try await db.transaction { db in
-            let unit = Unit(name: draft.name, kind: draft.kind, parentID: draft.parentID, summary: draft.summary)
-            try await unit.create(on: db)
-            try await unit.recordAudit(.create, by: actor, on: db)
-            return unit
-        }
+        let unit = Unit(name: draft.name, kind: draft.kind, parentID: draft.parentID, summary: draft.summary)
+        try await unit.saveAudited(.create, by: actor, on: db)
+        return unit
     }
 
     func update(with draft: UnitDraft, by actor: Actor, on db: any Database) async throws {
@@ -84,10 +81,7 @@ extension Unit {
         kind = draft.kind
         $parent.id = draft.parentID
         summary = draft.summary
-        try await db.transaction { db in
-            try await self.save(on: db)
-            try await self.recordAudit(.update, by: actor, before: before, on: db)
-        }
+        try await saveAudited(.update, by: actor, before: before, on: db)
     }
 
     /// Archives the unit. A unit with units in use below it cannot be archived: they would be lost from view.
@@ -110,10 +104,7 @@ extension Unit {
     private func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
         archivedAt = archived ? Date() : nil
-        try await db.transaction { db in
-            try await self.save(on: db)
-            try await self.recordAudit(archived ? .archive : .restore, by: actor, before: before, on: db)
-        }
+        try await saveAudited(archived ? .archive : .restore, by: actor, before: before, on: db)
     }
 }
 
