@@ -53,7 +53,7 @@ let package = Package(
             name: "SPCTests",
             dependencies: ["SPC", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "ChartsTests", dependencies: ["Charts", "SPC"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "SPC"], exclude: ["Snapshots"]),
         .testTarget(name: "openqiTests", dependencies: ["openqi"]),
         .testTarget(
             name: "OpenQITests",

@@ -1,0 +1,190 @@
+import Foundation
+import SPC
+import Testing
+
+@testable import Charts
+
+@Suite("Control chart SVG")
+struct ControlChartTests {
+    /// A small hand-made result: 6 points, two phases, one improvement point, varying limits in phase 2.
+    static func result(target: Double? = nil) -> SPCResult {
+        func point(_ x: String, _ y: Double?, phase: Int, cl: Double, lcl: Double, ucl: Double, _ pointClass: PointClass = .common) -> SPCResult.Point {
+            .init(x: x, y: y, n: nil, phase: phase, excluded: false, cl: cl, lcl: lcl, ucl: ucl, lcl2: nil, ucl2: nil,
+                  signals: pointClass == .common ? [] : [.outside], pointClass: pointClass, note: nil)
+        }
+        return SPCResult(
+            chart: .i, rules: .mdc, direction: .up, target: target,
+            points: [
+                point("2024-01-01", 10, phase: 1, cl: 10, lcl: 4, ucl: 16),
+                point("2024-02-01", 12, phase: 1, cl: 10, lcl: 4, ucl: 16),
+                point("2024-03-01", 8, phase: 1, cl: 10, lcl: 4, ucl: 16),
+                point("2024-04-01", 20, phase: 2, cl: 18, lcl: 12, ucl: 24),
+                point("2024-05-01", nil, phase: 2, cl: 18, lcl: 12.5, ucl: 23.5),
+                point("2024-06-01", 30, phase: 2, cl: 18, lcl: 13, ucl: 23, .improvement),
+            ],
+            phases: [
+                .init(phase: 1, label: "Before", first: 0, last: 2, cl: 10, useful: 3, longestRun: nil, longestRunMax: nil,
+                      crossings: nil, crossingsMin: nil, runsSignal: false, sigmaSignal: false, trial: true),
+                .init(phase: 2, label: "After the new rota", first: 3, last: 5, cl: 18, useful: 2, longestRun: nil, longestRunMax: nil,
+                      crossings: nil, crossingsMin: nil, runsSignal: false, sigmaSignal: true, trial: true),
+            ],
+            variation: .improvementHigh, assurance: target == nil ? nil : .hitAndMiss
+        )
+    }
+
+    @Test("the SVG is an accessible image with a title and a description in words")
+    func accessible() {
+        let svg = ControlChart(result: Self.result(), title: "Falls per 1,000 bed days").svg()
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.contains(#"role="img""#))
+        #expect(svg.contains(#"<title id="chart-title">Falls per 1,000 bed days</title>"#))
+        #expect(svg.contains("Special cause improvement: 1 point above the mean at June 2024."))
+        #expect(svg.contains("Individuals (XmR) chart of 5 points."))
+    }
+
+    @Test("text from users is escaped")
+    func escaping() {
+        let svg = ControlChart(result: Self.result(), title: "<script>alert(1)</script> & co", annotations: [.init(index: 1, text: "\"quoted\"")]).svg()
+        #expect(!svg.contains("<script>"))
+        #expect(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"))
+        #expect(svg.contains("&quot;quoted&quot;"))
+    }
+
+    @Test("points carry their class as colour and shape; a missing value leaves a gap")
+    func points() {
+        let svg = ControlChart(result: Self.result(), title: "t").svg()
+        #expect(svg.components(separatedBy: #"class="point common""#).count - 1 == 4)
+        #expect(svg.components(separatedBy: #"class="point improvement""#).count - 1 == 1)
+        #expect(svg.contains(##"fill="#289DE0""##), "improvement is Making Data Count blue")
+        // The data line has a gap: a second "M" after the missing May value.
+        let dataLine = svg.components(separatedBy: #"<g class="data"><path d=""#)[1].prefix { $0 != "\"" }
+        #expect(dataLine.filter { $0 == "M" }.count == 2)
+    }
+
+    @Test("limits step at the phase break and with each point's limits")
+    func limits() {
+        let svg = ControlChart(result: Self.result(), title: "t").svg()
+        let ucl = String(svg.components(separatedBy: #"class="ucl""#)[0].split(separator: "<path d=\"").last!.prefix { $0 != "\"" })
+        #expect(ucl.filter { $0 == "M" }.count == 2, "a new line starts at the phase break: \(ucl)")
+        let heights = Set(ucl.split(whereSeparator: { "ML".contains($0) }).map { $0.split(separator: " ")[1] })
+        #expect(heights.count == 4, "16, 24, 23.5 and 23 are four different heights: \(heights)")
+        #expect(svg.contains("After the new rota (trial limits)"))
+    }
+
+    @Test("a target draws its line, and the icons show variation and assurance")
+    func targetAndIcons() {
+        let svg = ControlChart(result: Self.result(target: 15), title: "t").svg()
+        #expect(svg.contains(#"class="target""#))
+        #expect(svg.contains("Target 15"))
+        #expect(svg.contains(#"class="icon variation improvement_high""#))
+        #expect(svg.contains(#"class="icon assurance hit_and_miss""#))
+        #expect(!ControlChart(result: Self.result(), title: "t").svg().contains("icon assurance"))
+    }
+
+    @Test("104 weekly dates are labelled without overlapping")
+    func xLabels() {
+        let xs = (0..<104).map { week -> String in
+            let day = 1 + week * 7
+            return "2024-\(String(format: "%02d", min(12, 1 + day / 31)))-\(String(format: "%02d", 1 + day % 28))"
+        }
+        let labels = TimeLabels.labels(for: xs)
+        let step = TimeLabels.labelStep(count: 104, longest: labels.map(\.count).max()!, width: 688)
+        let shown = (104 + step - 1) / step
+        let widthEach = 688.0 / Double(shown)
+        #expect(widthEach >= Double(labels.map(\.count).max()!) * 6.5, "each label has room: \(widthEach) px for \(labels[0])")
+        #expect(TimeLabels.labels(for: ["2024-01-01", "2024-02-01"]) == ["Jan 2024", "Feb 2024"])
+        #expect(TimeLabels.labels(for: ["2024-01-01", "2024-01-08"]) == ["1 Jan 24", "8 Jan 24"])
+        #expect(TimeLabels.labels(for: ["Q1", "Q2"]) == ["Q1", "Q2"])
+    }
+
+    @Test("the same result always draws the same SVG")
+    func deterministic() {
+        #expect(ControlChart(result: Self.result(target: 15), title: "t").svg() == ControlChart(result: Self.result(target: 15), title: "t").svg())
+    }
+
+    @Test("a computed chart matches its stored snapshot", arguments: ["i-mdc", "p-anhoej"])
+    func snapshot(name: String) throws {
+        let values: [Double] = [12, 14, 11, 13, 15, 12, 14, 13, 12, 16, 18, 19, 21, 20, 22, 21, 23, 22, 24, 23]
+        let denominators: [Double] = [40, 42, 38, 41, 45, 39, 44, 40, 43, 42, 41, 40, 44, 43, 42, 41, 45, 40, 42, 44]
+        let p = name == "p-anhoej"
+        let points = values.indices.map { k in
+            SPCPoint(x: "2024-\(String(format: "%02d", k % 12 + 1))-01".replacingOccurrences(of: "2024", with: k < 12 ? "2024" : "2025"),
+                     y: values[k], n: p ? denominators[k] : nil, note: k == 10 ? "New triage form" : nil)
+        }
+        let options = SPCOptions(chart: p ? .p : .i, rules: p ? .anhoej : .mdc, direction: .up, target: p ? 0.5 : 20, multiply: 1)
+        let result = SPCChart.compute(points: points, options: options)
+        let svg = ControlChart(result: result, title: "Snapshot \(name)", subtitle: "Monthly", annotations: [.init(index: 10, text: "New triage form")], showTwoSigma: !p).svg()
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name).svg")
+        if ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: url.path) {
+            try svg.write(to: url, atomically: true, encoding: .utf8)
+            Issue.record("Wrote the snapshot \(url.lastPathComponent); look at it, then run the tests again.")
+            return
+        }
+        #expect(svg == (try String(contentsOf: url, encoding: .utf8)), "the SVG differs from Snapshots/\(name).svg; if the change is intended, run with UPDATE_SNAPSHOTS=1")
+    }
+}
+
+@Suite("Charts in words")
+struct DescribeTests {
+    @Test("numbers are said plainly and icons explained")
+    func words() {
+        #expect(Describe.plain(12.345) == "12.3")
+        #expect(Describe.plain(0.125) == "0.125")
+        #expect(Describe.plain(1500) == "1500")
+        #expect(Describe.plain(2.5) == "2.5")
+        #expect(Describe.variation(.concernLow).contains("unusually low, and low is worse"))
+        #expect(Describe.assurance(.fail).contains("consistently fail"))
+    }
+
+    @Test("scales choose nice ticks that cover the data")
+    func scale() {
+        let (scale, ticks) = LinearScale.nice(covering: [3.2, 47.9], range: 0...100, inverted: true)
+        #expect(ticks.first! <= 3.2 && ticks.last! >= 47.9)
+        #expect(ticks == [0, 10, 20, 30, 40, 50])
+        #expect(scale(50) == 0)
+        #expect(scale(0) == 100)
+        #expect(LinearScale.nice(covering: [5, 5], range: 0...1, inverted: false).ticks.count > 1, "a constant series still gets an axis")
+        #expect(formatted(-0.004, decimals: 2) == "0.00")
+        #expect(formatted(1234.5, decimals: 1) == "1234.5")
+    }
+}
+
+@Suite("Pareto, funnel and small multiples")
+struct OtherChartTests {
+    @Test("a Pareto chart sorts bars and climbs to 100%")
+    func pareto() {
+        let bars = Pareto.bars(counts: [("Staffing", 12), ("Falls", 30), ("Medication", 18)])
+        let chart = ParetoChart(bars: bars, title: "Incidents by cause")
+        let svg = chart.svg()
+        #expect(svg.components(separatedBy: #"<g class="bar">"#).count - 1 == 3)
+        #expect(svg.range(of: "Falls: 30")!.lowerBound < svg.range(of: "Medication: 18")!.lowerBound)
+        #expect(chart.summary().contains("The most frequent is Falls (50%)"))
+    }
+
+    @Test("a funnel plot finds the unit beyond 3σ and names it")
+    func funnel() {
+        let units = [
+            Funnel.Unit(name: "Ward A", count: 14, size: 100), Funnel.Unit(name: "Ward B", count: 12, size: 120),
+            Funnel.Unit(name: "Ward C", count: 45, size: 110), Funnel.Unit(name: "Ward D", count: 9, size: 90),
+        ]
+        let plot = FunnelPlot(units: units, measure: .proportion, title: "Readmissions", multiply: 100)
+        #expect(plot.position(of: units[2]) == "beyond 3σ")
+        #expect(plot.position(of: units[0]) == "within limits")
+        #expect(plot.summary().contains("Beyond the 3σ limits: Ward C."))
+        #expect(plot.svg().contains("Ward C: 40.91 of 110 — beyond 3σ"))
+    }
+
+    @Test("small multiples share one y range when asked")
+    func smallMultiples() {
+        let low = ControlChartTests.result()
+        var high = ControlChartTests.result()
+        high.points = high.points.map { var p = $0; p.y = p.y.map { $0 * 10 }; p.cl = p.cl.map { $0 * 10 }; p.ucl = p.ucl.map { $0 * 10 }; p.lcl = p.lcl.map { $0 * 10 }; return p }
+        let shared = SmallMultiples(charts: [("Low", low), ("High", high)], columns: 2, sharedScale: true).svg()
+        let separate = SmallMultiples(charts: [("Low", low), ("High", high)], columns: 2, sharedScale: false).svg()
+        #expect(shared.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(shared.contains(#"id="multiple-1-title""#))
+        // With a shared scale the low chart's axis reaches the high chart's values (300).
+        #expect(shared.contains(">300</text>"))
+        #expect(!separate.components(separatedBy: #"id="multiple-1-title""#)[0].contains(">300</text>"))
+    }
+}
