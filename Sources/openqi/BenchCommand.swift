@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SPC
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure OpenQI's speed.",
+        subcommands: [SPCBench.self]
+    )
+
+    struct SPCBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "spc",
+            abstract: "Summarise many generated series as a dashboard does, and print series/s and ns/point.",
+            discussion: "Build with -c release for meaningful figures. Data are generated first (deterministically) and not timed."
+        )
+
+        @ArgumentParser.Option(help: "How many series.")
+        var series = 100_000
+
+        @ArgumentParser.Option(help: "Points per series.")
+        var points = 104
+
+        @ArgumentParser.Option(help: "Chart type.")
+        var chart: ChartType = .i
+
+        @ArgumentParser.Option(help: "Rule set.")
+        var rules: RuleSet = .mdc
+
+        @ArgumentParser.Option(help: "Timed repetitions; the fastest is reported.")
+        var repeats = 3
+
+        func validate() throws {
+            guard series > 0, points > 0, repeats > 0 else { throw ValidationError("--series, --points and --repeats must be positive.") }
+        }
+
+        func run() throws {
+            let generator = SyntheticSeries()
+            var values: [Double] = []
+            var denominators: [Double] = []
+            var allValues: [Double] = []
+            var allDenominators: [Double] = []
+            allValues.reserveCapacity(series * points)
+            if chart.usesDenominator { allDenominators.reserveCapacity(series * points) }
+            for index in 0..<series {
+                generator.fill(values: &values, denominators: &denominators, index: index, points: points, chart: chart)
+                allValues += values
+                allDenominators += denominators
+            }
+            let options = SPCOptions(chart: chart, rules: rules, direction: .up)
+            var workspace = SPCWorkspace()
+            var best = Duration.seconds(1_000_000)
+            var signals = 0
+            for _ in 0..<repeats {
+                signals = 0
+                let clock = ContinuousClock()
+                let elapsed = clock.measure {
+                    for index in 0..<series {
+                        let range = (index * points)..<((index + 1) * points)
+                        let summary = workspace.summarise(
+                            values: allValues[range], denominators: chart.usesDenominator ? allDenominators[range] : nil, options: options
+                        )
+                        signals &+= summary.counts.improvement &+ summary.counts.concern &+ summary.counts.neutral
+                    }
+                }
+                best = min(best, elapsed)
+            }
+            let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) * 1e-18
+            let perPoint = seconds * 1e9 / Double(series * points)
+            print("chart=\(chart.rawValue) rules=\(rules.rawValue) series=\(series) points=\(points) special-cause-points=\(signals)")
+            print("series/s=\(Int((Double(series) / seconds).rounded())) ns/point=\((perPoint * 100).rounded() / 100)")
+        }
+    }
+}
