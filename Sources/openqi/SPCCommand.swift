@@ -82,37 +82,42 @@ struct SPCCommand: ParsableCommand {
         } catch {
             fail("\(file): cannot read the file (\(error.localizedDescription)).")
         }
-        let options = chartOptions.options
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            if by == "series" {
-                var workspace = SPCWorkspace()
-                for series in try SPCCSV.series(from: text) {
-                    try SPCChart.validate(points: series.points, options: options, firstRow: series.firstRow)
-                    let summary = workspace.summarise(series.points, options: options, series: series.name)
-                    print(String(decoding: try encoder.encode(summary), as: UTF8.self))
-                }
-                return
-            }
-            let points = try SPCCSV.points(from: text)
-            try SPCChart.validate(points: points, options: options)
-            let result = SPCChart.compute(points: points, options: options)
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            if let svg {
-                // Notes in the CSV become flags on the chart ("PDSA 1 started").
-                let annotations = result.points.enumerated().compactMap { index, point in
-                    point.note.map { ChartAnnotation(index: index, text: $0) }
-                }
-                let chart = ControlChart(
-                    result: result, title: title ?? Describe.chartName(options.chart), annotations: annotations,
-                    showTwoSigma: options.rules == .mdc
-                )
-                try chart.svg().write(toFile: svg, atomically: true, encoding: .utf8)
-            }
+            let output = try render(text)
+            for line in output.json { print(line) }
+            if let svg, let drawing = output.svg { try drawing.write(toFile: svg, atomically: true, encoding: .utf8) }
         } catch let error as SPCInputError {
             fail(error.message)
         }
+    }
+
+    /// The JSON lines to print (one document, or one line per series with --by series) and the SVG, if asked for.
+    func render(_ text: String) throws -> (json: [String], svg: String?) {
+        let options = chartOptions.options
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if by == "series" {
+            var workspace = SPCWorkspace()
+            return (try SPCCSV.series(from: text).map { series in
+                try SPCChart.validate(points: series.points, options: options, firstRow: series.firstRow)
+                let summary = workspace.summarise(series.points, options: options, series: series.name)
+                return String(decoding: try encoder.encode(summary), as: UTF8.self)
+            }, nil)
+        }
+        let points = try SPCCSV.points(from: text)
+        try SPCChart.validate(points: points, options: options, firstRow: 2)
+        let result = SPCChart.compute(points: points, options: options)
+        let json = String(decoding: try encoder.encode(result), as: UTF8.self)
+        guard svg != nil else { return ([json], nil) }
+        // Notes in the CSV become flags on the chart ("PDSA 1 started").
+        let annotations = result.points.enumerated().compactMap { index, point in
+            point.note.map { ChartAnnotation(index: index, text: $0) }
+        }
+        let chart = ControlChart(
+            result: result, title: title ?? Describe.chartName(options.chart), annotations: annotations,
+            showTwoSigma: options.rules == .mdc
+        )
+        return ([json], chart.svg())
     }
 
     private func readStandardInput() -> String {
