@@ -52,10 +52,15 @@ public struct SyntheticSeries: Sendable {
 
 /// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast and fully specified, so sequences are
 /// reproducible everywhere.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
 
-    mutating func next() -> UInt64 {
+    init(state: UInt64) { self.state = state }
+
+    /// A generator whose sequence is fixed by `seed`: the demo organisation uses it too.
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,4 +1,5 @@
 import Fluent
+import SPC
 import Vapor
 import Foundation
 
@@ -55,7 +56,7 @@ struct DemoOrganisation: Sendable {
     }
 
     init(size: DemoSize, seed: UInt64 = 2026) {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         func uuid() -> UUID {
             let a = random.next(), b = random.next()
             var bytes = withUnsafeBytes(of: a.bigEndian) { Array($0) } + withUnsafeBytes(of: b.bigEndian) { Array($0) }
@@ -161,7 +162,7 @@ struct DemoOrganisation: Sendable {
         }
     }
 
-    private static func unitName(kind: UnitKind, using random: inout SeededGenerator) -> String {
+    private static func unitName(kind: UnitKind, using random: inout SplitMix64) -> String {
         switch kind {
         case .ward: "\(wardNames.randomElement(using: &random)!) Ward"
         case .team: "\(teamKinds.randomElement(using: &random)!) (\(boroughs.randomElement(using: &random)!))"
