@@ -62,9 +62,13 @@ public struct ControlChart: Sendable {
         let n = SVGWriter.number
         let iconSpace = showIcons ? 96.0 : 0
         let top = (subtitle == nil ? 34.0 : 52.0) + (annotations.isEmpty ? 8 : 26)
-        let left = 56.0, right = 16.0, bottom = 46.0
-        let plotLeft = left, plotRight = width - right
-        let plotTop = top, plotBottom = height - bottom
+        let left = 56.0
+        let right = 16.0
+        let bottom = 46.0
+        let plotLeft = left
+        let plotRight = width - right
+        let plotTop = top
+        let plotBottom = height - bottom
         let count = result.points.count
         let slot = count > 0 ? (plotRight - plotLeft) / Double(count) : 0
         func x(_ index: Int) -> Double { plotLeft + (Double(index) + 0.5) * slot }
@@ -73,44 +77,72 @@ public struct ControlChart: Sendable {
         if let yDomain {
             let step = LinearScale.niceStep((yDomain.upperBound - yDomain.lowerBound) / 4)
             scale = LinearScale(domain: yDomain, range: plotTop...plotBottom, inverted: true)
-            ticks = stride(from: (yDomain.lowerBound / step).rounded(.up) * step, through: yDomain.upperBound, by: step).map { $0 }
+            ticks = stride(from: (yDomain.lowerBound / step).rounded(.up) * step, through: yDomain.upperBound, by: step)
+                .map { $0 }
         } else {
             (scale, ticks) = LinearScale.nice(covering: plottedValues, range: plotTop...plotBottom, inverted: true)
         }
         let decimals = LinearScale.decimals(forStep: ticks.count > 1 ? ticks[1] - ticks[0] : 1)
 
         var svg = SVGWriter()
-        let titleID = "\(idPrefix)-title", descID = "\(idPrefix)-desc"
-        svg.open("svg", [
-            ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
-            ("width", n(width)), ("height", n(height)), ("role", "img"), ("aria-labelledby", "\(titleID) \(descID)"),
-            ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"), ("class", "spc-chart"),
-        ])
+        let titleID = "\(idPrefix)-title"
+        let descID = "\(idPrefix)-desc"
+        svg.open(
+            "svg",
+            [
+                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
+                ("width", n(width)), ("height", n(height)), ("role", "img"),
+                ("aria-labelledby", "\(titleID) \(descID)"),
+                ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"),
+                ("class", "spc-chart"),
+            ])
         svg.element("title", [("id", titleID)], content: title)
         svg.element("desc", [("id", descID)], content: summary())
         svg.element("rect", [("width", n(width)), ("height", n(height)), ("fill", "#FFFFFF")])
-        svg.element("text", [("x", n(plotLeft)), ("y", "20"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)], content: title)
+        svg.element(
+            "text",
+            [("x", n(plotLeft)), ("y", "20"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)],
+            content: title)
         if let subtitle {
-            svg.element("text", [("x", n(plotLeft)), ("y", "38"), ("font-size", "12"), ("fill", Palette.muted)], content: subtitle)
+            svg.element(
+                "text", [("x", n(plotLeft)), ("y", "38"), ("font-size", "12"), ("fill", Palette.muted)],
+                content: subtitle)
         }
 
         // Grid and y axis.
         svg.open("g", [("class", "y-axis"), ("font-size", "11"), ("fill", Palette.muted)])
         for tick in ticks {
             let y = scale(tick)
-            svg.element("line", [("x1", n(plotLeft)), ("x2", n(plotRight)), ("y1", n(y)), ("y2", n(y)), ("stroke", Palette.grid)])
-            svg.element("text", [("x", n(plotLeft - 6)), ("y", n(y + 4)), ("text-anchor", "end")], content: formatted(tick, decimals: decimals))
+            svg.element(
+                "line",
+                [("x1", n(plotLeft)), ("x2", n(plotRight)), ("y1", n(y)), ("y2", n(y)), ("stroke", Palette.grid)])
+            svg.element(
+                "text", [("x", n(plotLeft - 6)), ("y", n(y + 4)), ("text-anchor", "end")],
+                content: formatted(tick, decimals: decimals))
         }
         svg.close("g")
 
         // X axis labels, spaced so they never overlap.
         let labels = TimeLabels.labels(for: result.points.map(\.x))
-        let step = TimeLabels.labelStep(count: count, longest: labels.map(\.count).max() ?? 1, width: plotRight - plotLeft)
+        let step = TimeLabels.labelStep(
+            count: count, longest: labels.map(\.count).max() ?? 1, width: plotRight - plotLeft)
         svg.open("g", [("class", "x-axis"), ("font-size", "11"), ("fill", Palette.muted)])
-        svg.element("line", [("x1", n(plotLeft)), ("x2", n(plotRight)), ("y1", n(plotBottom)), ("y2", n(plotBottom)), ("stroke", Palette.line)])
+        svg.element(
+            "line",
+            [
+                ("x1", n(plotLeft)), ("x2", n(plotRight)), ("y1", n(plotBottom)), ("y2", n(plotBottom)),
+                ("stroke", Palette.line),
+            ])
         for index in stride(from: 0, to: count, by: step) {
-            svg.element("line", [("x1", n(x(index))), ("x2", n(x(index))), ("y1", n(plotBottom)), ("y2", n(plotBottom + 4)), ("stroke", Palette.line)])
-            svg.element("text", [("x", n(x(index))), ("y", n(plotBottom + 18)), ("text-anchor", "middle")], content: labels[index])
+            svg.element(
+                "line",
+                [
+                    ("x1", n(x(index))), ("x2", n(x(index))), ("y1", n(plotBottom)), ("y2", n(plotBottom + 4)),
+                    ("stroke", Palette.line),
+                ])
+            svg.element(
+                "text", [("x", n(x(index))), ("y", n(plotBottom + 18)), ("text-anchor", "middle")],
+                content: labels[index])
         }
         svg.close("g")
 
@@ -120,10 +152,17 @@ public struct ControlChart: Sendable {
             for phase in result.phases {
                 let start = plotLeft + Double(phase.first) * slot
                 if phase.first > 0 {
-                    svg.element("line", [("x1", n(start)), ("x2", n(start)), ("y1", n(plotTop)), ("y2", n(plotBottom)), ("stroke", Palette.line), ("stroke-dasharray", "2 3")])
+                    svg.element(
+                        "line",
+                        [
+                            ("x1", n(start)), ("x2", n(start)), ("y1", n(plotTop)), ("y2", n(plotBottom)),
+                            ("stroke", Palette.line), ("stroke-dasharray", "2 3"),
+                        ])
                 }
                 let label = phase.label ?? "Phase \(phase.phase)"
-                svg.element("text", [("x", n(start + 4)), ("y", n(plotTop + 12))], content: phase.trial ? "\(label) (trial limits)" : label)
+                svg.element(
+                    "text", [("x", n(start + 4)), ("y", n(plotTop + 12))],
+                    content: phase.trial ? "\(label) (trial limits)" : label)
             }
             svg.close("g")
         }
@@ -133,8 +172,13 @@ public struct ControlChart: Sendable {
             var path = ""
             var previous: (phase: Int, y: Double)? = nil
             for (index, point) in result.points.enumerated() {
-                guard let v = value(point), v.isFinite else { previous = nil; continue }
-                let y = scale(v), x0 = x(index) - slot / 2, x1 = x(index) + slot / 2
+                guard let v = value(point), v.isFinite else {
+                    previous = nil
+                    continue
+                }
+                let y = scale(v)
+                let x0 = x(index) - slot / 2
+                let x1 = x(index) + slot / 2
                 if let previous, previous.phase == point.phase {
                     if previous.y != y { path += "L\(n(x0)) \(n(y))" }
                     path += "L\(n(x1)) \(n(y))"
@@ -148,26 +192,47 @@ public struct ControlChart: Sendable {
         svg.open("g", [("class", "lines"), ("fill", "none")])
         if showTwoSigma {
             for path in [stepPath(\.ucl2), stepPath(\.lcl2)] where !path.isEmpty {
-                svg.element("path", [("d", path), ("stroke", Palette.twoSigma), ("stroke-width", "1"), ("stroke-dasharray", "1 3")])
+                svg.element(
+                    "path",
+                    [("d", path), ("stroke", Palette.twoSigma), ("stroke-width", "1"), ("stroke-dasharray", "1 3")])
             }
         }
         for (path, name) in [(stepPath(\.ucl), "ucl"), (stepPath(\.lcl), "lcl")] where !path.isEmpty {
-            svg.element("path", [("d", path), ("class", name), ("stroke", Palette.limit), ("stroke-width", "1.2"), ("stroke-dasharray", "6 4")])
+            svg.element(
+                "path",
+                [
+                    ("d", path), ("class", name), ("stroke", Palette.limit), ("stroke-width", "1.2"),
+                    ("stroke-dasharray", "6 4"),
+                ])
         }
         // A phase whose runs analysis signals (a long run or too few crossings) gets a dashed, coloured
         // centre line, as qicharts2 draws it.
         for phase in result.phases {
             let centre = stepPath { $0.phase == phase.phase ? $0.cl : nil }
             guard !centre.isEmpty else { continue }
-            let style: [(String, String)] = phase.runsSignal
-                ? [("class", "cl runs-signal"), ("stroke", Palette.neutral), ("stroke-width", "2"), ("stroke-dasharray", "8 3")]
+            let style: [(String, String)] =
+                phase.runsSignal
+                ? [
+                    ("class", "cl runs-signal"), ("stroke", Palette.neutral), ("stroke-width", "2"),
+                    ("stroke-dasharray", "8 3"),
+                ]
                 : [("class", "cl"), ("stroke", Palette.centre), ("stroke-width", "1.5")]
             svg.element("path", [("d", centre)] + style)
         }
         if let target = result.target, target.isFinite {
             let y = scale(target)
-            svg.element("line", [("x1", n(plotLeft)), ("x2", n(plotRight)), ("y1", n(y)), ("y2", n(y)), ("class", "target"), ("stroke", Palette.target), ("stroke-width", "1.5"), ("stroke-dasharray", "10 4")])
-            svg.element("text", [("x", n(plotRight - 4)), ("y", n(y - 4)), ("text-anchor", "end"), ("font-size", "11"), ("fill", Palette.target)], content: "Target \(formatted(target, decimals: max(decimals, 0)))")
+            svg.element(
+                "line",
+                [
+                    ("x1", n(plotLeft)), ("x2", n(plotRight)), ("y1", n(y)), ("y2", n(y)), ("class", "target"),
+                    ("stroke", Palette.target), ("stroke-width", "1.5"), ("stroke-dasharray", "10 4"),
+                ])
+            svg.element(
+                "text",
+                [
+                    ("x", n(plotRight - 4)), ("y", n(y - 4)), ("text-anchor", "end"), ("font-size", "11"),
+                    ("fill", Palette.target),
+                ], content: "Target \(formatted(target, decimals: max(decimals, 0)))")
         }
         svg.close("g")
 
@@ -175,7 +240,10 @@ public struct ControlChart: Sendable {
         var line = ""
         var drawing = false
         for (index, point) in result.points.enumerated() {
-            guard let value = point.y, value.isFinite else { drawing = false; continue }
+            guard let value = point.y, value.isFinite else {
+                drawing = false
+                continue
+            }
             line += "\(drawing ? "L" : "M")\(n(x(index))) \(n(scale(value)))"
             drawing = true
         }
@@ -201,14 +269,22 @@ public struct ControlChart: Sendable {
             svg.open("g", [("class", "annotations"), ("font-size", "11")])
             var lastFlagEnd = -Double.infinity
             var row = 0
-            for annotation in annotations.sorted(by: { $0.index < $1.index }) where result.points.indices.contains(annotation.index) {
+            for annotation in annotations.sorted(by: { $0.index < $1.index })
+            where result.points.indices.contains(annotation.index) {
                 let flagX = x(annotation.index)
                 let flagWidth = Double(annotation.text.count) * 6 + 10
                 row = flagX < lastFlagEnd ? (row + 1) % 2 : 0
                 let flagY = plotTop - 22 + Double(row) * 11
                 lastFlagEnd = max(lastFlagEnd, flagX + flagWidth)
-                svg.element("line", [("x1", n(flagX)), ("x2", n(flagX)), ("y1", n(flagY)), ("y2", n(plotBottom)), ("stroke", Palette.neutral), ("stroke-width", "1"), ("stroke-dasharray", "2 2")])
-                svg.element("text", [("x", n(flagX + 3)), ("y", n(flagY + 9)), ("fill", Palette.neutral)], content: annotation.text)
+                svg.element(
+                    "line",
+                    [
+                        ("x1", n(flagX)), ("x2", n(flagX)), ("y1", n(flagY)), ("y2", n(plotBottom)),
+                        ("stroke", Palette.neutral), ("stroke-width", "1"), ("stroke-dasharray", "2 2"),
+                    ])
+                svg.element(
+                    "text", [("x", n(flagX + 3)), ("y", n(flagY + 9)), ("fill", Palette.neutral)],
+                    content: annotation.text)
             }
             svg.close("g")
         }
@@ -222,23 +298,37 @@ public struct ControlChart: Sendable {
         let n = SVGWriter.number
         let variation = result.variation
         let colour = Palette.colour(variation)
-        svg.open("g", [("class", "icon variation \(variation.rawValue)"), ("font-size", "12"), ("font-weight", "700"), ("text-anchor", "middle")])
+        svg.open(
+            "g",
+            [
+                ("class", "icon variation \(variation.rawValue)"), ("font-size", "12"), ("font-weight", "700"),
+                ("text-anchor", "middle"),
+            ])
         svg.element("title", [], content: Describe.variation(variation))
-        svg.element("circle", [("cx", n(x)), ("cy", n(y)), ("r", "16"), ("fill", "#FFFFFF"), ("stroke", colour), ("stroke-width", "3")])
-        let letter: String = switch variation {
-        case .improvementHigh, .concernHigh, .neutralHigh: "H"
-        case .improvementLow, .concernLow, .neutralLow: "L"
-        case .commonCause: "~"
-        }
+        svg.element(
+            "circle",
+            [("cx", n(x)), ("cy", n(y)), ("r", "16"), ("fill", "#FFFFFF"), ("stroke", colour), ("stroke-width", "3")])
+        let letter: String =
+            switch variation {
+            case .improvementHigh, .concernHigh, .neutralHigh: "H"
+            case .improvementLow, .concernLow, .neutralLow: "L"
+            case .commonCause: "~"
+            }
         svg.element("text", [("x", n(x)), ("y", n(y + 4)), ("fill", colour)], content: letter)
         svg.close("g")
         guard let assurance = result.assurance else { return }
-        let (assuranceColour, mark): (String, String) = switch assurance {
-        case .pass: (Palette.improvement, "P")
-        case .fail: (Palette.concern, "F")
-        case .hitAndMiss: (Palette.common, "?")
-        }
-        svg.open("g", [("class", "icon assurance \(assurance.rawValue)"), ("font-size", "12"), ("font-weight", "700"), ("text-anchor", "middle")])
+        let (assuranceColour, mark): (String, String) =
+            switch assurance {
+            case .pass: (Palette.improvement, "P")
+            case .fail: (Palette.concern, "F")
+            case .hitAndMiss: (Palette.common, "?")
+            }
+        svg.open(
+            "g",
+            [
+                ("class", "icon assurance \(assurance.rawValue)"), ("font-size", "12"), ("font-weight", "700"),
+                ("text-anchor", "middle"),
+            ])
         svg.element("title", [], content: Describe.assurance(assurance))
         svg.element("circle", [("cx", n(x + 40)), ("cy", n(y)), ("r", "16"), ("fill", assuranceColour)])
         svg.element("text", [("x", n(x + 40)), ("y", n(y + 4)), ("fill", "#FFFFFF")], content: mark)

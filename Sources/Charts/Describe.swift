@@ -44,7 +44,9 @@ public enum Describe {
         var sentences: [String] = []
         let values = result.points.compactMap(\.y)
         sentences.append("\(chartName(result.chart)) of \(values.count) point\(values.count == 1 ? "" : "s").")
-        if let phase = result.phases.last, let point = result.points.last(where: { $0.phase == phase.phase }), let cl = point.cl {
+        if let phase = result.phases.last, let point = result.points.last(where: { $0.phase == phase.phase }),
+            let cl = point.cl
+        {
             let centre = result.chart == .run || result.chart == .g ? "median" : "mean"
             var sentence = "The \(centre) is \(plain(cl))"
             if let lcl = point.lcl, let ucl = point.ucl {
@@ -56,13 +58,17 @@ public enum Describe {
         let episodes = specialCauseEpisodes(result)
         let runsSignal = result.phases.last?.runsSignal ?? false
         if episodes.isEmpty {
-            sentences.append(runsSignal ? "No single point signals a special cause." : "Only common cause variation: no point signals a special cause.")
+            sentences.append(
+                runsSignal
+                    ? "No single point signals a special cause."
+                    : "Only common cause variation: no point signals a special cause.")
         } else {
             sentences += episodes
         }
         if runsSignal {
             let centre = result.chart == .run || result.chart == .g ? "median" : "centre line"
-            sentences.append("The runs analysis signals a non-random pattern: a run too long or too few crossings of the \(centre).")
+            sentences.append(
+                "The runs analysis signals a non-random pattern: a run too long or too few crossings of the \(centre).")
         }
         if result.chart != .run {
             sentences.append(variation(result.variation))
@@ -89,7 +95,10 @@ public enum Describe {
             let side = above ? " above the \(centre)" : below ? " below the \(centre)" : ""
             let kind = pointClass == .neutral ? "Special cause variation" : "Special cause \(pointClass.rawValue)"
             let count = points.count
-            let when = count == 1 ? "at \(TimeLabels.spoken(result.points[first].x))" : "since \(TimeLabels.spoken(result.points[first].x))"
+            let when =
+                count == 1
+                ? "at \(TimeLabels.spoken(result.points[first].x))"
+                : "since \(TimeLabels.spoken(result.points[first].x))"
             sentences.append("\(kind): \(count) point\(count == 1 ? "" : "s")\(side) \(when).")
             start = nil
         }

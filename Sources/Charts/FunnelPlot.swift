@@ -14,7 +14,10 @@ public struct FunnelPlot: Sendable {
     public var height: Double
     public var idPrefix: String
 
-    public init(units: [Funnel.Unit], measure: Measure, title: String, multiply: Double = 1, width: Double = 760, height: Double = 400, idPrefix: String = "funnel") {
+    public init(
+        units: [Funnel.Unit], measure: Measure, title: String, multiply: Double = 1, width: Double = 760,
+        height: Double = 400, idPrefix: String = "funnel"
+    ) {
         self.units = units
         self.measure = measure
         self.title = title
@@ -34,12 +37,17 @@ public struct FunnelPlot: Sendable {
 
     func limits(at sizes: [Double]) -> [Funnel.Limits] {
         let centre = Funnel.overall(units)
-        return measure == .proportion ? Funnel.proportionLimits(overall: centre, sizes: sizes) : Funnel.rateLimits(overall: centre, exposures: sizes)
+        return measure == .proportion
+            ? Funnel.proportionLimits(overall: centre, sizes: sizes)
+            : Funnel.rateLimits(overall: centre, exposures: sizes)
     }
 
     public func svg() -> String {
         let n = SVGWriter.number
-        let left = 56.0, right = 16.0, top = 40.0, bottom = 44.0
+        let left = 56.0
+        let right = 16.0
+        let top = 40.0
+        let bottom = 44.0
         let sizes = units.map(\.size).filter { $0 > 0 }
         let maxSize = (sizes.max() ?? 1) * 1.05
         let grid = (1...80).map { maxSize * Double($0) / 80 }
@@ -47,26 +55,42 @@ public struct FunnelPlot: Sendable {
         let centre = Funnel.overall(units)
         var yValues = units.compactMap(\.value) + [centre]
         yValues += curve.suffix(70).flatMap { [$0.lower3, $0.upper3] }
-        let (y, yTicks) = LinearScale.nice(covering: yValues.map { $0 * multiply }, range: top...(height - bottom), inverted: true)
+        let (y, yTicks) = LinearScale.nice(
+            covering: yValues.map { $0 * multiply }, range: top...(height - bottom), inverted: true)
         let (x, xTicks) = LinearScale.nice(covering: [0, maxSize], range: left...(width - right), inverted: false)
         var svg = SVGWriter()
-        svg.open("svg", [
-            ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"), ("width", n(width)), ("height", n(height)),
-            ("role", "img"), ("aria-labelledby", "\(idPrefix)-title \(idPrefix)-desc"),
-            ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"), ("class", "funnel-plot"),
-        ])
+        svg.open(
+            "svg",
+            [
+                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
+                ("width", n(width)), ("height", n(height)),
+                ("role", "img"), ("aria-labelledby", "\(idPrefix)-title \(idPrefix)-desc"),
+                ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"),
+                ("class", "funnel-plot"),
+            ])
         svg.element("title", [("id", "\(idPrefix)-title")], content: title)
         svg.element("desc", [("id", "\(idPrefix)-desc")], content: summary())
         svg.element("rect", [("width", n(width)), ("height", n(height)), ("fill", "#FFFFFF")])
-        svg.element("text", [("x", n(left)), ("y", "22"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)], content: title)
+        svg.element(
+            "text", [("x", n(left)), ("y", "22"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)],
+            content: title)
         let yDecimals = LinearScale.decimals(forStep: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1)
         svg.open("g", [("font-size", "11"), ("fill", Palette.muted)])
         for tick in yTicks {
-            svg.element("line", [("x1", n(left)), ("x2", n(width - right)), ("y1", n(y(tick))), ("y2", n(y(tick))), ("stroke", Palette.grid)])
-            svg.element("text", [("x", n(left - 6)), ("y", n(y(tick) + 4)), ("text-anchor", "end")], content: formatted(tick, decimals: yDecimals))
+            svg.element(
+                "line",
+                [
+                    ("x1", n(left)), ("x2", n(width - right)), ("y1", n(y(tick))), ("y2", n(y(tick))),
+                    ("stroke", Palette.grid),
+                ])
+            svg.element(
+                "text", [("x", n(left - 6)), ("y", n(y(tick) + 4)), ("text-anchor", "end")],
+                content: formatted(tick, decimals: yDecimals))
         }
         for tick in xTicks {
-            svg.element("text", [("x", n(x(tick))), ("y", n(height - bottom + 18)), ("text-anchor", "middle")], content: formatted(tick, decimals: 0))
+            svg.element(
+                "text", [("x", n(x(tick))), ("y", n(height - bottom + 18)), ("text-anchor", "middle")],
+                content: formatted(tick, decimals: 0))
         }
         svg.close("g")
         func path(_ value: (Funnel.Limits) -> Double) -> String {
@@ -76,18 +100,31 @@ public struct FunnelPlot: Sendable {
             }.joined()
         }
         svg.open("g", [("fill", "none")])
-        for (line, dash) in [(path(\.upper3), "6 4"), (path(\.lower3), "6 4"), (path(\.upper2), "1 3"), (path(\.lower2), "1 3")] {
+        for (line, dash) in [
+            (path(\.upper3), "6 4"), (path(\.lower3), "6 4"), (path(\.upper2), "1 3"), (path(\.lower2), "1 3"),
+        ] {
             svg.element("path", [("d", line), ("stroke", Palette.limit), ("stroke-dasharray", dash)])
         }
-        svg.element("line", [("x1", n(left)), ("x2", n(width - right)), ("y1", n(y(centre * multiply))), ("y2", n(y(centre * multiply))), ("stroke", Palette.centre), ("stroke-width", "1.5")])
+        svg.element(
+            "line",
+            [
+                ("x1", n(left)), ("x2", n(width - right)), ("y1", n(y(centre * multiply))),
+                ("y2", n(y(centre * multiply))), ("stroke", Palette.centre), ("stroke-width", "1.5"),
+            ])
         svg.close("g")
         for unit in units {
             guard let value = unit.value else { continue }
             let where_ = position(of: unit)
-            let colour = where_ == "beyond 3σ" ? Palette.concern : where_ == "beyond 2σ" ? Palette.neutral : Palette.common
+            let colour =
+                where_ == "beyond 3σ" ? Palette.concern : where_ == "beyond 2σ" ? Palette.neutral : Palette.common
             svg.open("g", [("class", "unit")])
-            svg.element("circle", [("cx", n(x(unit.size))), ("cy", n(y(value * multiply))), ("r", "4.5"), ("fill", colour)])
-            svg.element("title", [], content: "\(unit.name): \(formatted(value * multiply, decimals: 2)) of \(formatted(unit.size, decimals: 0)) — \(where_)")
+            svg.element(
+                "circle", [("cx", n(x(unit.size))), ("cy", n(y(value * multiply))), ("r", "4.5"), ("fill", colour)])
+            svg.element(
+                "title", [],
+                content:
+                    "\(unit.name): \(formatted(value * multiply, decimals: 2)) of \(formatted(unit.size, decimals: 0)) — \(where_)"
+            )
             svg.close("g")
         }
         svg.close("svg")
@@ -98,7 +135,9 @@ public struct FunnelPlot: Sendable {
         let outside = units.filter { position(of: $0) == "beyond 3σ" }.map(\.name)
         let centre = Funnel.overall(units) * multiply
         var text = "Funnel plot of \(units.count) units around an overall \(Describe.plain(centre))."
-        text += outside.isEmpty ? " No unit is beyond the 3σ limits." : " Beyond the 3σ limits: \(outside.joined(separator: ", "))."
+        text +=
+            outside.isEmpty
+            ? " No unit is beyond the 3σ limits." : " Beyond the 3σ limits: \(outside.joined(separator: ", "))."
         return text
     }
 }

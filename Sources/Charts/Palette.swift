@@ -41,7 +41,12 @@ enum Marker {
     static func draw(_ pointClass: PointClass, excluded: Bool, x: Double, y: Double, into svg: inout SVGWriter) {
         let n = SVGWriter.number
         if excluded {
-            svg.element("circle", [("cx", n(x)), ("cy", n(y)), ("r", "4"), ("fill", "#FFFFFF"), ("stroke", Palette.common), ("stroke-width", "1.5")])
+            svg.element(
+                "circle",
+                [
+                    ("cx", n(x)), ("cy", n(y)), ("r", "4"), ("fill", "#FFFFFF"), ("stroke", Palette.common),
+                    ("stroke-width", "1.5"),
+                ])
             return
         }
         let colour = Palette.colour(pointClass)
@@ -49,11 +54,19 @@ enum Marker {
         case .common:
             svg.element("circle", [("cx", n(x)), ("cy", n(y)), ("r", "3.5"), ("fill", colour)])
         case .improvement:
-            svg.element("path", [("d", "M\(n(x)) \(n(y - 6))L\(n(x + 6)) \(n(y))L\(n(x)) \(n(y + 6))L\(n(x - 6)) \(n(y))Z"), ("fill", colour)])
+            svg.element(
+                "path",
+                [
+                    ("d", "M\(n(x)) \(n(y - 6))L\(n(x + 6)) \(n(y))L\(n(x)) \(n(y + 6))L\(n(x - 6)) \(n(y))Z"),
+                    ("fill", colour),
+                ])
         case .concern:
-            svg.element("rect", [("x", n(x - 5)), ("y", n(y - 5)), ("width", "10"), ("height", "10"), ("fill", colour)])
+            svg.element(
+                "rect", [("x", n(x - 5)), ("y", n(y - 5)), ("width", "10"), ("height", "10"), ("fill", colour)])
         case .neutral:
-            svg.element("path", [("d", "M\(n(x)) \(n(y - 6))L\(n(x + 6)) \(n(y + 5))L\(n(x - 6)) \(n(y + 5))Z"), ("fill", colour)])
+            svg.element(
+                "path",
+                [("d", "M\(n(x)) \(n(y - 6))L\(n(x + 6)) \(n(y + 5))L\(n(x - 6)) \(n(y + 5))Z"), ("fill", colour)])
         }
     }
 }

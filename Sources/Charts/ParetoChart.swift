@@ -9,7 +9,9 @@ public struct ParetoChart: Sendable {
     public var height: Double
     public var idPrefix: String
 
-    public init(bars: [ParetoBar], title: String, width: Double = 760, height: Double = 360, idPrefix: String = "pareto") {
+    public init(
+        bars: [ParetoBar], title: String, width: Double = 760, height: Double = 360, idPrefix: String = "pareto"
+    ) {
         self.bars = bars
         self.title = title
         self.width = width
@@ -19,44 +21,82 @@ public struct ParetoChart: Sendable {
 
     public func svg() -> String {
         let n = SVGWriter.number
-        let left = 56.0, right = 48.0, top = 40.0, bottom = 70.0
-        let plotRight = width - right, plotBottom = height - bottom
-        let (scale, ticks) = LinearScale.nice(covering: [0] + bars.map(\.count), range: top...plotBottom, inverted: true)
+        let left = 56.0
+        let right = 48.0
+        let top = 40.0
+        let bottom = 70.0
+        let plotRight = width - right
+        let plotBottom = height - bottom
+        let (scale, ticks) = LinearScale.nice(
+            covering: [0] + bars.map(\.count), range: top...plotBottom, inverted: true)
         let share = LinearScale(domain: 0...1, range: top...plotBottom, inverted: true)
         let slot = bars.isEmpty ? 0 : (plotRight - left) / Double(bars.count)
         var svg = SVGWriter()
-        svg.open("svg", [
-            ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"), ("width", n(width)), ("height", n(height)),
-            ("role", "img"), ("aria-labelledby", "\(idPrefix)-title \(idPrefix)-desc"),
-            ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"), ("class", "pareto-chart"),
-        ])
+        svg.open(
+            "svg",
+            [
+                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
+                ("width", n(width)), ("height", n(height)),
+                ("role", "img"), ("aria-labelledby", "\(idPrefix)-title \(idPrefix)-desc"),
+                ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"),
+                ("class", "pareto-chart"),
+            ])
         svg.element("title", [("id", "\(idPrefix)-title")], content: title)
         svg.element("desc", [("id", "\(idPrefix)-desc")], content: summary())
         svg.element("rect", [("width", n(width)), ("height", n(height)), ("fill", "#FFFFFF")])
-        svg.element("text", [("x", n(left)), ("y", "22"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)], content: title)
+        svg.element(
+            "text", [("x", n(left)), ("y", "22"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)],
+            content: title)
         svg.open("g", [("font-size", "11"), ("fill", Palette.muted)])
         for tick in ticks {
-            svg.element("line", [("x1", n(left)), ("x2", n(plotRight)), ("y1", n(scale(tick))), ("y2", n(scale(tick))), ("stroke", Palette.grid)])
-            svg.element("text", [("x", n(left - 6)), ("y", n(scale(tick) + 4)), ("text-anchor", "end")], content: formatted(tick, decimals: 0))
+            svg.element(
+                "line",
+                [
+                    ("x1", n(left)), ("x2", n(plotRight)), ("y1", n(scale(tick))), ("y2", n(scale(tick))),
+                    ("stroke", Palette.grid),
+                ])
+            svg.element(
+                "text", [("x", n(left - 6)), ("y", n(scale(tick) + 4)), ("text-anchor", "end")],
+                content: formatted(tick, decimals: 0))
         }
         for percent in stride(from: 0, through: 100, by: 25) {
-            svg.element("text", [("x", n(plotRight + 6)), ("y", n(share(Double(percent) / 100) + 4))], content: "\(percent)%")
+            svg.element(
+                "text", [("x", n(plotRight + 6)), ("y", n(share(Double(percent) / 100) + 4))], content: "\(percent)%")
         }
         svg.close("g")
         var line = ""
         for (index, bar) in bars.enumerated() {
             let x = left + Double(index) * slot
             svg.open("g", [("class", "bar")])
-            svg.element("rect", [("x", n(x + slot * 0.1)), ("y", n(scale(bar.count))), ("width", n(slot * 0.8)), ("height", n(plotBottom - scale(bar.count))), ("fill", Palette.improvement)])
-            svg.element("title", [], content: "\(bar.category): \(formatted(bar.count, decimals: 0)) (\(formatted(bar.share * 100, decimals: 0))%, cumulative \(formatted(bar.cumulativeShare * 100, decimals: 0))%)")
+            svg.element(
+                "rect",
+                [
+                    ("x", n(x + slot * 0.1)), ("y", n(scale(bar.count))), ("width", n(slot * 0.8)),
+                    ("height", n(plotBottom - scale(bar.count))), ("fill", Palette.improvement),
+                ])
+            svg.element(
+                "title", [],
+                content:
+                    "\(bar.category): \(formatted(bar.count, decimals: 0)) (\(formatted(bar.share * 100, decimals: 0))%, cumulative \(formatted(bar.cumulativeShare * 100, decimals: 0))%)"
+            )
             svg.close("g")
             let label = bar.category.count > 14 ? String(bar.category.prefix(13)) + "…" : bar.category
-            svg.element("text", [("x", n(x + slot / 2)), ("y", n(plotBottom + 14)), ("font-size", "11"), ("text-anchor", "end"), ("fill", Palette.muted),
-                                 ("transform", "rotate(-30 \(n(x + slot / 2)) \(n(plotBottom + 14)))")], content: label)
+            svg.element(
+                "text",
+                [
+                    ("x", n(x + slot / 2)), ("y", n(plotBottom + 14)), ("font-size", "11"), ("text-anchor", "end"),
+                    ("fill", Palette.muted),
+                    ("transform", "rotate(-30 \(n(x + slot / 2)) \(n(plotBottom + 14)))"),
+                ], content: label)
             line += "\(index == 0 ? "M" : "L")\(n(x + slot / 2)) \(n(share(bar.cumulativeShare)))"
         }
         if !line.isEmpty {
-            svg.element("path", [("d", line), ("class", "cumulative"), ("fill", "none"), ("stroke", Palette.concern), ("stroke-width", "2")])
+            svg.element(
+                "path",
+                [
+                    ("d", line), ("class", "cumulative"), ("fill", "none"), ("stroke", Palette.concern),
+                    ("stroke-width", "2"),
+                ])
         }
         svg.close("svg")
         return svg.text
@@ -65,7 +105,8 @@ public struct ParetoChart: Sendable {
     public func summary() -> String {
         guard let first = bars.first else { return "Pareto chart with no categories." }
         let vital = bars.prefix { $0.cumulativeShare < 0.8 }.count + 1
-        return "Pareto chart of \(bars.count) categories. The most frequent is \(first.category) (\(formatted(first.share * 100, decimals: 0))%). "
+        return
+            "Pareto chart of \(bars.count) categories. The most frequent is \(first.category) (\(formatted(first.share * 100, decimals: 0))%). "
             + "The top \(min(vital, bars.count)) account for \(formatted(bars[min(vital, bars.count) - 1].cumulativeShare * 100, decimals: 0))%."
     }
 }

@@ -14,7 +14,9 @@ struct LinearScale: Sendable, Equatable {
     }
 
     /// A scale whose domain covers `values` with a little room, widened to nice tick values.
-    static func nice(covering values: [Double], range: ClosedRange<Double>, inverted: Bool, tickCount: Int = 5) -> (LinearScale, ticks: [Double]) {
+    static func nice(covering values: [Double], range: ClosedRange<Double>, inverted: Bool, tickCount: Int = 5) -> (
+        LinearScale, ticks: [Double]
+    ) {
         let finite = values.filter(\.isFinite)
         var low = finite.min() ?? 0
         var high = finite.max() ?? 1

@@ -9,7 +9,10 @@ public struct SmallMultiples: Sendable {
     public var cellWidth: Double
     public var cellHeight: Double
 
-    public init(charts: [(title: String, result: SPCResult)], columns: Int = 3, sharedScale: Bool = false, cellWidth: Double = 320, cellHeight: Double = 200) {
+    public init(
+        charts: [(title: String, result: SPCResult)], columns: Int = 3, sharedScale: Bool = false,
+        cellWidth: Double = 320, cellHeight: Double = 200
+    ) {
         self.charts = charts
         self.columns = max(1, columns)
         self.sharedScale = sharedScale
@@ -20,19 +23,24 @@ public struct SmallMultiples: Sendable {
     public func svg() -> String {
         let n = SVGWriter.number
         let rows = (charts.count + columns - 1) / columns
-        let width = cellWidth * Double(columns), height = cellHeight * Double(max(rows, 1))
+        let width = cellWidth * Double(columns)
+        let height = cellHeight * Double(max(rows, 1))
         var domain: ClosedRange<Double>? = nil
         if sharedScale {
             let values = charts.flatMap { ControlChart(result: $0.result, title: "").plottedValues }
             domain = LinearScale.nice(covering: values, range: 0...1, inverted: false).0.domain
         }
         var svg = SVGWriter()
-        svg.open("svg", [
-            ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"), ("width", n(width)), ("height", n(height)),
-            ("role", "group"), ("class", "small-multiples"),
-        ])
+        svg.open(
+            "svg",
+            [
+                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
+                ("width", n(width)), ("height", n(height)),
+                ("role", "group"), ("class", "small-multiples"),
+            ])
         for (index, chart) in charts.enumerated() {
-            let x = Double(index % columns) * cellWidth, y = Double(index / columns) * cellHeight
+            let x = Double(index % columns) * cellWidth
+            let y = Double(index / columns) * cellHeight
             let inner = ControlChart(
                 result: chart.result, title: chart.title, showIcons: true, width: cellWidth, height: cellHeight,
                 idPrefix: "multiple-\(index)", yDomain: domain

@@ -10,8 +10,9 @@ enum TimeLabels {
 
     static func day(_ text: String) -> Day? {
         let parts = text.prefix(10).split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), (1...31).contains(day)
+        guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
+            let day = Int(parts[2]),
+            (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         return Day(year: year, month: month, day: day)
     }
@@ -31,7 +32,10 @@ enum TimeLabels {
     /// Month and year, for descriptions in words ("since March 2024").
     static func spoken(_ x: String) -> String {
         guard let date = day(x) else { return x }
-        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
         return "\(names[date.month - 1]) \(date.year)"
     }
 

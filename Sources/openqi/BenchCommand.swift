@@ -13,7 +13,8 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "spc",
             abstract: "Summarise many generated series as a dashboard does, and print series/s and ns/point.",
-            discussion: "Build with -c release for meaningful figures. Data are generated first (deterministically) and not timed."
+            discussion:
+                "Build with -c release for meaningful figures. Data are generated first (deterministically) and not timed."
         )
 
         @ArgumentParser.Option(help: "How many series.")
@@ -32,7 +33,9 @@ struct BenchCommand: ParsableCommand {
         var repeats = 3
 
         func validate() throws {
-            guard series > 0, points > 0, repeats > 0 else { throw ValidationError("--series, --points and --repeats must be positive.") }
+            guard series > 0, points > 0, repeats > 0 else {
+                throw ValidationError("--series, --points and --repeats must be positive.")
+            }
         }
 
         func run() throws {
@@ -59,7 +62,8 @@ struct BenchCommand: ParsableCommand {
                     for index in 0..<series {
                         let range = (index * points)..<((index + 1) * points)
                         let summary = workspace.summarise(
-                            values: allValues[range], denominators: chart.usesDenominator ? allDenominators[range] : nil, options: options
+                            values: allValues[range],
+                            denominators: chart.usesDenominator ? allDenominators[range] : nil, options: options
                         )
                         signals &+= summary.counts.improvement &+ summary.counts.concern &+ summary.counts.neutral
                     }
@@ -68,7 +72,9 @@ struct BenchCommand: ParsableCommand {
             }
             let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) * 1e-18
             let perPoint = seconds * 1e9 / Double(series * points)
-            print("chart=\(chart.rawValue) rules=\(rules.rawValue) series=\(series) points=\(points) special-cause-points=\(signals)")
+            print(
+                "chart=\(chart.rawValue) rules=\(rules.rawValue) series=\(series) points=\(points) special-cause-points=\(signals)"
+            )
             print("series/s=\(Int((Double(series) / seconds).rounded())) ns/point=\((perPoint * 100).rounded() / 100)")
         }
     }

@@ -6,7 +6,9 @@ import Vapor
 
 /// The `--db` flag every command that opens the database shares.
 struct DatabaseOptions: ParsableArguments {
-    @ArgumentParser.Option(name: .customLong("db"), help: "The SQLite file to use (default: $OPENQI_DB or openqi.sqlite). Ignored when DATABASE_URL is set.")
+    @ArgumentParser.Option(
+        name: .customLong("db"),
+        help: "The SQLite file to use (default: $OPENQI_DB or openqi.sqlite). Ignored when DATABASE_URL is set.")
     var sqlitePath: String?
 
     var location: DatabaseLocation { .fromEnvironment(sqlitePath: sqlitePath) }
@@ -26,7 +28,8 @@ extension DatabaseOptions {
         let name = ProcessInfo.processInfo.environment["OPENQI_ENV"] ?? "production"
         let app = try await Application.make(Environment(name: name, arguments: arguments))
         do {
-            let config = OpenQIConfiguration(database: location, secureCookies: OpenQIConfiguration.secureCookiesFromEnvironment())
+            let config = OpenQIConfiguration(
+                database: location, secureCookies: OpenQIConfiguration.secureCookiesFromEnvironment())
             try await configure(app, config)
             app.logger.info("database", metadata: ["database": "\(location.displayName)"])
             try await app.prepareDatabase()

@@ -1,7 +1,6 @@
 import ArgumentParser
 import OpenQI
 
-
 extension DemoSize: ExpressibleByArgument {}
 
 struct DemoCommand: AsyncParsableCommand {
@@ -19,8 +18,12 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try await withApplication(database) { app in try await app.loadDemoOrganisation(size: size) }
         guard loaded else {
-            throw ValidationError("The database already has units. The demo organisation goes only into an empty database: use another --db file.")
+            throw ValidationError(
+                "The database already has units. The demo organisation goes only into an empty database: use another --db file."
+            )
         }
-        print("Filled the database with the \(size.rawValue) demo organisation. Sign in as admin@example.org with the password demo.")
+        print(
+            "Filled the database with the \(size.rawValue) demo organisation. Sign in as admin@example.org with the password demo."
+        )
     }
 }

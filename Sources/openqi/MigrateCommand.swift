@@ -1,7 +1,6 @@
 import ArgumentParser
 import OpenQI
 
-
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",

@@ -13,6 +13,9 @@ struct OpenQICommand: AsyncParsableCommand {
               OPENQI_SECURE_COOKIES   true when OpenQI is served over HTTPS (marks cookies Secure)
               LOG_LEVEL               trace, debug, info (default), notice, warning, error, critical
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self, SPCCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self, SPCCommand.self,
+            BenchCommand.self,
+        ]
     )
 }

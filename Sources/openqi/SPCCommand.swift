@@ -30,10 +30,12 @@ struct SPCChartOptions: ParsableArguments {
     @ArgumentParser.Flag(name: .customLong("no-screen"), help: "Keep large moving ranges (no MR screening).")
     var noScreen = false
 
-    @ArgumentParser.Option(name: .customLong("shift-length"), help: "Points on one side that make a shift (mdc: 7, ihi: 8).")
+    @ArgumentParser.Option(
+        name: .customLong("shift-length"), help: "Points on one side that make a shift (mdc: 7, ihi: 8).")
     var shiftLength: Int?
 
-    @ArgumentParser.Option(name: .customLong("trend-length"), help: "Points rising or falling that make a trend (mdc: 7, ihi: 6).")
+    @ArgumentParser.Option(
+        name: .customLong("trend-length"), help: "Points rising or falling that make a trend (mdc: 7, ihi: 6).")
     var trendLength: Int?
 
     var options: SPCOptions {
@@ -61,7 +63,8 @@ struct SPCCommand: ParsableCommand {
 
     @OptionGroup var chartOptions: SPCChartOptions
 
-    @ArgumentParser.Option(name: .customLong("by"), help: "series: summarise each series of a long table, one JSON line each.")
+    @ArgumentParser.Option(
+        name: .customLong("by"), help: "series: summarise each series of a long table, one JSON line each.")
     var by: String?
 
     @ArgumentParser.Option(help: "Also draw the chart as SVG into this file.")
@@ -72,7 +75,9 @@ struct SPCCommand: ParsableCommand {
 
     func validate() throws {
         if let by, by != "series" { throw ValidationError("--by takes only “series”.") }
-        if by != nil, svg != nil { throw ValidationError("--svg draws one chart; it cannot be combined with --by series.") }
+        if by != nil, svg != nil {
+            throw ValidationError("--svg draws one chart; it cannot be combined with --by series.")
+        }
     }
 
     func run() throws {
@@ -98,11 +103,13 @@ struct SPCCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if by == "series" {
             var workspace = SPCWorkspace()
-            return (try SPCCSV.series(from: text).map { series in
-                try SPCChart.validate(points: series.points, options: options, firstRow: series.firstRow)
-                let summary = workspace.summarise(series.points, options: options, series: series.name)
-                return String(decoding: try encoder.encode(summary), as: UTF8.self)
-            }, nil)
+            return (
+                try SPCCSV.series(from: text).map { series in
+                    try SPCChart.validate(points: series.points, options: options, firstRow: series.firstRow)
+                    let summary = workspace.summarise(series.points, options: options, series: series.name)
+                    return String(decoding: try encoder.encode(summary), as: UTF8.self)
+                }, nil
+            )
         }
         let points = try SPCCSV.points(from: text)
         try SPCChart.validate(points: points, options: options, firstRow: 2)

@@ -7,7 +7,8 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the OpenQI web app (migrating the database first).",
-        discussion: "With --demo, an empty database is first filled with a realistic demo organisation whose sign-ins are listed on the sign-in page."
+        discussion:
+            "With --demo, an empty database is first filled with a realistic demo organisation whose sign-ins are listed on the sign-in page."
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -25,11 +26,15 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let hostname = hostname ?? environment["OPENQI_HOSTNAME"] ?? "127.0.0.1"
         let port = port ?? environment["OPENQI_PORT"].flatMap(Int.init) ?? 8080
-        let app = try await database.makeApplication(arguments: ["openqi", "serve", "--hostname", hostname, "--port", "\(port)"])
+        let app = try await database.makeApplication(arguments: [
+            "openqi", "serve", "--hostname", hostname, "--port", "\(port)",
+        ])
         do {
             if demo {
                 if try await app.loadDemoOrganisation(size: .small) {
-                    app.logger.notice("Filled the database with the demo organisation. Sign in as admin@example.org with the password demo.")
+                    app.logger.notice(
+                        "Filled the database with the demo organisation. Sign in as admin@example.org with the password demo."
+                    )
                 } else {
                     app.logger.notice("The database already has data, so the demo organisation was not added.")
                 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import OpenQI
 
-
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
@@ -32,7 +31,8 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard admin else {
-                throw ValidationError("From the command line, create administrators with --admin. Create other sign-ins in the web app.")
+                throw ValidationError(
+                    "From the command line, create administrators with --admin. Create other sign-ins in the web app.")
             }
             let password = try await withApplication(database) { app in
                 try await app.createAdministrator(email: email, name: name)

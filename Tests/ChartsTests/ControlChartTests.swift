@@ -8,9 +8,13 @@ import Testing
 struct ControlChartTests {
     /// A small hand-made result: 6 points, two phases, one improvement point, varying limits in phase 2.
     static func result(target: Double? = nil) -> SPCResult {
-        func point(_ x: String, _ y: Double?, phase: Int, cl: Double, lcl: Double, ucl: Double, _ pointClass: PointClass = .common) -> SPCResult.Point {
-            .init(x: x, y: y, n: nil, phase: phase, excluded: false, cl: cl, lcl: lcl, ucl: ucl, lcl2: nil, ucl2: nil,
-                  signals: pointClass == .common ? [] : [.outside], pointClass: pointClass, note: nil)
+        func point(
+            _ x: String, _ y: Double?, phase: Int, cl: Double, lcl: Double, ucl: Double,
+            _ pointClass: PointClass = .common
+        ) -> SPCResult.Point {
+            .init(
+                x: x, y: y, n: nil, phase: phase, excluded: false, cl: cl, lcl: lcl, ucl: ucl, lcl2: nil, ucl2: nil,
+                signals: pointClass == .common ? [] : [.outside], pointClass: pointClass, note: nil)
         }
         return SPCResult(
             chart: .i, rules: .mdc, direction: .up, target: target,
@@ -23,10 +27,14 @@ struct ControlChartTests {
                 point("2024-06-01", 30, phase: 2, cl: 18, lcl: 13, ucl: 23, .improvement),
             ],
             phases: [
-                .init(phase: 1, label: "Before", first: 0, last: 2, cl: 10, useful: 3, longestRun: nil, longestRunMax: nil,
-                      crossings: nil, crossingsMin: nil, runsSignal: false, sigmaSignal: false, trial: true),
-                .init(phase: 2, label: "After the new rota", first: 3, last: 5, cl: 18, useful: 2, longestRun: nil, longestRunMax: nil,
-                      crossings: nil, crossingsMin: nil, runsSignal: false, sigmaSignal: true, trial: true),
+                .init(
+                    phase: 1, label: "Before", first: 0, last: 2, cl: 10, useful: 3, longestRun: nil,
+                    longestRunMax: nil,
+                    crossings: nil, crossingsMin: nil, runsSignal: false, sigmaSignal: false, trial: true),
+                .init(
+                    phase: 2, label: "After the new rota", first: 3, last: 5, cl: 18, useful: 2, longestRun: nil,
+                    longestRunMax: nil,
+                    crossings: nil, crossingsMin: nil, runsSignal: false, sigmaSignal: true, trial: true),
             ],
             variation: .improvementHigh, assurance: target == nil ? nil : .hitAndMiss
         )
@@ -44,7 +52,10 @@ struct ControlChartTests {
 
     @Test("text from users is escaped")
     func escaping() {
-        let svg = ControlChart(result: Self.result(), title: "<script>alert(1)</script> & co", annotations: [.init(index: 1, text: "\"quoted\"")]).svg()
+        let svg = ControlChart(
+            result: Self.result(), title: "<script>alert(1)</script> & co",
+            annotations: [.init(index: 1, text: "\"quoted\"")]
+        ).svg()
         #expect(!svg.contains("<script>"))
         #expect(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"))
         #expect(svg.contains("&quot;quoted&quot;"))
@@ -64,7 +75,8 @@ struct ControlChartTests {
     @Test("limits step at the phase break and with each point's limits")
     func limits() {
         let svg = ControlChart(result: Self.result(), title: "t").svg()
-        let ucl = String(svg.components(separatedBy: #"class="ucl""#)[0].split(separator: "<path d=\"").last!.prefix { $0 != "\"" })
+        let ucl = String(
+            svg.components(separatedBy: #"class="ucl""#)[0].split(separator: "<path d=\"").last!.prefix { $0 != "\"" })
         #expect(ucl.filter { $0 == "M" }.count == 2, "a new line starts at the phase break: \(ucl)")
         let heights = Set(ucl.split(whereSeparator: { "ML".contains($0) }).map { $0.split(separator: " ")[1] })
         #expect(heights.count == 4, "16, 24, 23.5 and 23 are four different heights: \(heights)")
@@ -91,7 +103,9 @@ struct ControlChartTests {
         let step = TimeLabels.labelStep(count: 104, longest: labels.map(\.count).max()!, width: 688)
         let shown = (104 + step - 1) / step
         let widthEach = 688.0 / Double(shown)
-        #expect(widthEach >= Double(labels.map(\.count).max()!) * 6.5, "each label has room: \(widthEach) px for \(labels[0])")
+        #expect(
+            widthEach >= Double(labels.map(\.count).max()!) * 6.5,
+            "each label has room: \(widthEach) px for \(labels[0])")
         #expect(TimeLabels.labels(for: ["2024-01-01", "2024-02-01"]) == ["Jan 2024", "Feb 2024"])
         #expect(TimeLabels.labels(for: ["2024-01-01", "2024-01-08"]) == ["1 Jan 24", "8 Jan 24"])
         #expect(TimeLabels.labels(for: ["Q1", "Q2"]) == ["Q1", "Q2"])
@@ -99,7 +113,9 @@ struct ControlChartTests {
 
     @Test("the same result always draws the same SVG")
     func deterministic() {
-        #expect(ControlChart(result: Self.result(target: 15), title: "t").svg() == ControlChart(result: Self.result(target: 15), title: "t").svg())
+        #expect(
+            ControlChart(result: Self.result(target: 15), title: "t").svg()
+                == ControlChart(result: Self.result(target: 15), title: "t").svg())
     }
 
     @Test("a computed chart matches its stored snapshot", arguments: ["i-mdc", "p-anhoej"])
@@ -108,19 +124,30 @@ struct ControlChartTests {
         let denominators: [Double] = [40, 42, 38, 41, 45, 39, 44, 40, 43, 42, 41, 40, 44, 43, 42, 41, 45, 40, 42, 44]
         let p = name == "p-anhoej"
         let points = values.indices.map { k in
-            SPCPoint(x: "2024-\(String(format: "%02d", k % 12 + 1))-01".replacingOccurrences(of: "2024", with: k < 12 ? "2024" : "2025"),
-                     y: values[k], n: p ? denominators[k] : nil, note: k == 10 ? "New triage form" : nil)
+            SPCPoint(
+                x: "2024-\(String(format: "%02d", k % 12 + 1))-01".replacingOccurrences(
+                    of: "2024", with: k < 12 ? "2024" : "2025"),
+                y: values[k], n: p ? denominators[k] : nil, note: k == 10 ? "New triage form" : nil)
         }
-        let options = SPCOptions(chart: p ? .p : .i, rules: p ? .anhoej : .mdc, direction: .up, target: p ? 0.5 : 20, multiply: 1)
+        let options = SPCOptions(
+            chart: p ? .p : .i, rules: p ? .anhoej : .mdc, direction: .up, target: p ? 0.5 : 20, multiply: 1)
         let result = SPCChart.compute(points: points, options: options)
-        let svg = ControlChart(result: result, title: "Snapshot \(name)", subtitle: "Monthly", annotations: [.init(index: 10, text: "New triage form")], showTwoSigma: !p).svg()
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name).svg")
-        if ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: url.path) {
+        let svg = ControlChart(
+            result: result, title: "Snapshot \(name)", subtitle: "Monthly",
+            annotations: [.init(index: 10, text: "New triage form")], showTwoSigma: !p
+        ).svg()
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Snapshots/\(name).svg")
+        if ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1"
+            || !FileManager.default.fileExists(atPath: url.path)
+        {
             try svg.write(to: url, atomically: true, encoding: .utf8)
             Issue.record("Wrote the snapshot \(url.lastPathComponent); look at it, then run the tests again.")
             return
         }
-        #expect(svg == (try String(contentsOf: url, encoding: .utf8)), "the SVG differs from Snapshots/\(name).svg; if the change is intended, run with UPDATE_SNAPSHOTS=1")
+        #expect(
+            svg == (try String(contentsOf: url, encoding: .utf8)),
+            "the SVG differs from Snapshots/\(name).svg; if the change is intended, run with UPDATE_SNAPSHOTS=1")
     }
 }
 
@@ -143,7 +170,9 @@ struct DescribeTests {
         #expect(ticks == [0, 10, 20, 30, 40, 50])
         #expect(scale(50) == 0)
         #expect(scale(0) == 100)
-        #expect(LinearScale.nice(covering: [5, 5], range: 0...1, inverted: false).ticks.count > 1, "a constant series still gets an axis")
+        #expect(
+            LinearScale.nice(covering: [5, 5], range: 0...1, inverted: false).ticks.count > 1,
+            "a constant series still gets an axis")
         #expect(formatted(-0.004, decimals: 2) == "0.00")
         #expect(formatted(1234.5, decimals: 1) == "1234.5")
     }
@@ -178,7 +207,14 @@ struct OtherChartTests {
     func smallMultiples() {
         let low = ControlChartTests.result()
         var high = ControlChartTests.result()
-        high.points = high.points.map { var p = $0; p.y = p.y.map { $0 * 10 }; p.cl = p.cl.map { $0 * 10 }; p.ucl = p.ucl.map { $0 * 10 }; p.lcl = p.lcl.map { $0 * 10 }; return p }
+        high.points = high.points.map {
+            var p = $0
+            p.y = p.y.map { $0 * 10 }
+            p.cl = p.cl.map { $0 * 10 }
+            p.ucl = p.ucl.map { $0 * 10 }
+            p.lcl = p.lcl.map { $0 * 10 }
+            return p
+        }
         let shared = SmallMultiples(charts: [("Low", low), ("High", high)], columns: 2, sharedScale: true).svg()
         let separate = SmallMultiples(charts: [("Low", low), ("High", high)], columns: 2, sharedScale: false).svg()
         #expect(shared.components(separatedBy: "<svg").count - 1 == 3)

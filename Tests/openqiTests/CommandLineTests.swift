@@ -9,7 +9,10 @@ import Testing
 struct CommandLineTests {
     @Test("serve takes the demo flag, a database file, an address and a port")
     func serve() throws {
-        let command = try #require(try OpenQICommand.parseAsRoot(["serve", "--demo", "--db", "/tmp/x.sqlite", "--hostname", "0.0.0.0", "--port", "9000"]) as? ServeCommand)
+        let command = try #require(
+            try OpenQICommand.parseAsRoot([
+                "serve", "--demo", "--db", "/tmp/x.sqlite", "--hostname", "0.0.0.0", "--port", "9000",
+            ]) as? ServeCommand)
         #expect(command.demo)
         #expect(command.hostname == "0.0.0.0")
         #expect(command.port == 9000)
@@ -18,11 +21,17 @@ struct CommandLineTests {
 
     @Test("the database is the --db file unless DATABASE_URL names PostgreSQL")
     func databaseLocation() {
-        #expect(DatabaseLocation.fromEnvironment(sqlitePath: "a.sqlite", environment: [:]) == .sqliteFile(path: "a.sqlite"))
-        #expect(DatabaseLocation.fromEnvironment(sqlitePath: nil, environment: [:]) == .sqliteFile(path: "openqi.sqlite"))
-        #expect(DatabaseLocation.fromEnvironment(sqlitePath: nil, environment: ["OPENQI_DB": "b.sqlite"]) == .sqliteFile(path: "b.sqlite"))
+        #expect(
+            DatabaseLocation.fromEnvironment(sqlitePath: "a.sqlite", environment: [:]) == .sqliteFile(path: "a.sqlite"))
+        #expect(
+            DatabaseLocation.fromEnvironment(sqlitePath: nil, environment: [:]) == .sqliteFile(path: "openqi.sqlite"))
+        #expect(
+            DatabaseLocation.fromEnvironment(sqlitePath: nil, environment: ["OPENQI_DB": "b.sqlite"])
+                == .sqliteFile(path: "b.sqlite"))
         let url = "postgres://u:p@127.0.0.1:5432/openqi"
-        #expect(DatabaseLocation.fromEnvironment(sqlitePath: "a.sqlite", environment: ["DATABASE_URL": url]) == .postgres(url: url))
+        #expect(
+            DatabaseLocation.fromEnvironment(sqlitePath: "a.sqlite", environment: ["DATABASE_URL": url])
+                == .postgres(url: url))
         #expect(DatabaseLocation.postgres(url: url).displayName == "PostgreSQL", "no password in logs")
     }
 
@@ -37,7 +46,8 @@ struct CommandLineTests {
     func refusals() async throws {
         var revert = try #require(try OpenQICommand.parseAsRoot(["migrate", "--revert"]) as? MigrateCommand)
         await #expect(throws: ValidationError.self) { try await revert.run() }
-        var user = try #require(try OpenQICommand.parseAsRoot(["user", "create", "someone@test.example"]) as? UserCommand.Create)
+        var user = try #require(
+            try OpenQICommand.parseAsRoot(["user", "create", "someone@test.example"]) as? UserCommand.Create)
         do {
             try await user.run()
             Issue.record("user create without --admin should refuse")
@@ -49,7 +59,10 @@ struct CommandLineTests {
     @Test("every command has help")
     func help() {
         for name in ["serve", "migrate", "demo", "user create"] {
-            let help = OpenQICommand.helpMessage(for: type(of: try! OpenQICommand.parseAsRoot(name.split(separator: " ").map(String.init) + (name == "user create" ? ["x@y.z"] : []))))
+            let help = OpenQICommand.helpMessage(
+                for: type(
+                    of: try! OpenQICommand.parseAsRoot(
+                        name.split(separator: " ").map(String.init) + (name == "user create" ? ["x@y.z"] : []))))
             #expect(help.contains("USAGE"), "\(name)")
         }
     }

@@ -33,7 +33,9 @@ struct SPCCommandTests {
         #expect(abs(ucl - (2.5 + 2.66 * 5 / 3)) < 1e-12)
         #expect(points[3]["note"] as? String == "started")
         #expect(points[0]["n"] is NSNull, "missing values are explicit nulls")
-        for key in ["cl", "lcl", "lcl2", "ucl2", "signals", "class", "phase", "excluded"] { #expect(points[0][key] != nil, "\(key)") }
+        for key in ["cl", "lcl", "lcl2", "ucl2", "signals", "class", "phase", "excluded"] {
+            #expect(points[0][key] != nil, "\(key)")
+        }
         let phases = try #require(document["phases"] as? [[String: Any]])
         #expect(phases.first?["trial"] as? Bool == true)
         #expect(document["variation"] as? String == "common_cause")
@@ -66,7 +68,8 @@ struct SPCCommandTests {
 
     @Test("--svg draws the chart, with the CSV's notes as flags")
     func svg() throws {
-        let output = try command(["--chart", "run", "--svg", "out.svg", "--title", "Falls"]).render("x,y,note\n1,4,\n2,5,PDSA 1\n3,6,\n")
+        let output = try command(["--chart", "run", "--svg", "out.svg", "--title", "Falls"]).render(
+            "x,y,note\n1,4,\n2,5,PDSA 1\n3,6,\n")
         let drawing = try #require(output.svg)
         #expect(drawing.contains("<title id=\"chart-title\">Falls</title>"))
         #expect(drawing.contains("PDSA 1"))

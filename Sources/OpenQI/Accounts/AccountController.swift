@@ -34,7 +34,8 @@ enum AccountController {
                 tokenHash: AccountSession.hash(token: token), accountID: try account.requireID(),
                 csrfToken: AccountSession.makeToken(), now: now, expiresAt: now.addingTimeInterval(idleTimeout)
             ).create(on: req.db)
-            let destination = account.mustChangePassword
+            let destination =
+                account.mustChangePassword
                 ? SiteURL.changePassword.relativeURL() : safeRedirect(input.next)
             let response = req.redirect(to: destination, redirectType: .normal)
             response.cookies[AccountSession.cookieName] = HTTPCookies.Value(
@@ -54,7 +55,7 @@ enum AccountController {
     /// Checks the password, counting failures and locking the sign-in after too many.
     private static func authenticate(email: String, password: String, req: Request) async throws -> Account {
         guard let account = try await Account.query(on: req.db).filter(\.$email == email).with(\.$person).first(),
-              !account.person.isArchived
+            !account.person.isArchived
         else {
             // Spend the same time as a real check, so response times do not reveal which emails exist.
             if let decoy = req.application.storage[TimingDecoyKey.self] {
@@ -90,7 +91,9 @@ enum AccountController {
         return next
     }
 
-    private static func signInPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private static func signInPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws
+        -> Response
+    {
         let demo = try await InstallationSetting.isDemo(on: req.db)
         let model = SignIn.Model(form: state, demoSignIns: demo ? DemoOrganisation.signIns : [])
         return SignIn.View(context: try await req.pageContext(), model: model).response(status: status)
@@ -123,7 +126,8 @@ enum AccountController {
                     validator.fail("current_password", "Your current password is not right. Check it and try again.")
                 }
                 let new = input.new_password ?? ""
-                PasswordRules.validate(new: new, confirmation: input.confirm_password ?? "", email: account.email, into: &validator)
+                PasswordRules.validate(
+                    new: new, confirmation: input.confirm_password ?? "", email: account.email, into: &validator)
                 if !current.isEmpty, new == current {
                     validator.fail("new_password", "Choose a new password that differs from the current one.")
                 }
@@ -140,12 +144,15 @@ enum AccountController {
                 try await account.recordAudit(.changePassword, by: viewer.actor, before: before, on: db)
             }
         } catch let failure as ValidationFailure {
-            return try await changePasswordPage(req, state: FormState(errors: failure.errors), status: .unprocessableEntity)
+            return try await changePasswordPage(
+                req, state: FormState(errors: failure.errors), status: .unprocessableEntity)
         }
         return req.redirect(to: SiteURL.home.relativeURL(), notice: "Your password has been changed.")
     }
 
-    private static func changePasswordPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private static func changePasswordPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok)
+        async throws -> Response
+    {
         let viewer = try req.requireViewer()
         let model = ChangePassword.Model(form: state, isFirstSignIn: viewer.mustChangePassword)
         return ChangePassword.View(context: try await req.pageContext(), model: model).response(status: status)

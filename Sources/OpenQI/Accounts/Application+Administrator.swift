@@ -13,7 +13,8 @@ extension Application {
     public func createAdministrator(email: String, name: String?) async throws -> String {
         var validator = Validator()
         guard let email = validator.email(email, field: "email", required: true), validator.errors.isEmpty else {
-            throw AdministratorError(description: "“\(email)” is not an email address. Give one like admin@example.org.")
+            throw AdministratorError(
+                description: "“\(email)” is not an email address. Give one like admin@example.org.")
         }
         let password = PasswordRules.makeOneTimePassword()
         let hash = try await self.password.async.hash(password).get()
@@ -25,12 +26,15 @@ extension Application {
                 personID = try person.requireID()
             } else {
                 let fallbackName = email.split(separator: "@").first.map(String.init)?.capitalized ?? "Administrator"
-                let person = Person(fullName: name ?? fallbackName, email: email, kind: .staff, unitID: nil, jobTitle: "OpenQI administrator")
+                let person = Person(
+                    fullName: name ?? fallbackName, email: email, kind: .staff, unitID: nil,
+                    jobTitle: "OpenQI administrator")
                 try await person.create(on: db)
                 try await person.recordAudit(.create, by: .commandLine, on: db)
                 personID = try person.requireID()
             }
-            try await Account.issue(to: personID, email: email, passwordHash: hash, isAdministrator: true, by: .commandLine, on: db)
+            try await Account.issue(
+                to: personID, email: email, passwordHash: hash, isAdministrator: true, by: .commandLine, on: db)
         }
         return password
     }

@@ -16,17 +16,26 @@ enum ChangePassword {
             .div(
                 .class("narrow"),
                 .h1(.text("Change your password")),
-                .if(model.isFirstSignIn, .p(.class("lead"), .text("You signed in with a one-time password. Choose your own password to continue."))),
+                .if(
+                    model.isFirstSignIn,
+                    .p(
+                        .class("lead"),
+                        .text("You signed in with a one-time password. Choose your own password to continue."))),
                 FormView(
                     action: SiteURL.changePassword.relativeURL(), csrfToken: context.csrfToken, state: model.form,
                     fields: [
-                        FormField(name: "current_password", label: "Current password", control: .password, isRequired: true, autocomplete: "current-password"),
+                        FormField(
+                            name: "current_password", label: "Current password", control: .password, isRequired: true,
+                            autocomplete: "current-password"),
                         FormField(
                             name: "new_password", label: "New password", control: .password,
-                            hint: "At least \(PasswordRules.minimumLength) characters. A few unrelated words make a strong password.",
+                            hint:
+                                "At least \(PasswordRules.minimumLength) characters. A few unrelated words make a strong password.",
                             isRequired: true, autocomplete: "new-password"
                         ),
-                        FormField(name: "confirm_password", label: "Type the new password again", control: .password, isRequired: true, autocomplete: "new-password"),
+                        FormField(
+                            name: "confirm_password", label: "Type the new password again", control: .password,
+                            isRequired: true, autocomplete: "new-password"),
                     ],
                     submitLabel: "Change password"
                 ).node

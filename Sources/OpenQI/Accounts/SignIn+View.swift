@@ -19,13 +19,18 @@ enum SignIn {
                 .postForm(
                     action: SiteURL.signIn.relativeURL(), csrfToken: context.csrfToken,
                     .errorSummary(model.form.errors),
-                    .input(.type(.hidden), .name("next"), .attribute(named: "value", value: model.form["next"].attributeEscaped)),
+                    .input(
+                        .type(.hidden), .name("next"),
+                        .attribute(named: "value", value: model.form["next"].attributeEscaped)),
                     .formField(
-                        FormField(name: "email", label: "Email", control: .email, isRequired: true, autocomplete: "username"),
+                        FormField(
+                            name: "email", label: "Email", control: .email, isRequired: true, autocomplete: "username"),
                         state: model.form
                     ),
                     .formField(
-                        FormField(name: "password", label: "Password", control: .password, isRequired: true, autocomplete: "current-password"),
+                        FormField(
+                            name: "password", label: "Password", control: .password, isRequired: true,
+                            autocomplete: "current-password"),
                         state: model.form
                     ),
                     .div(.class("form-actions"), .button(.type(.submit), .class("button"), .text("Sign in")))
@@ -41,9 +46,10 @@ enum SignIn {
                 .p(.text("This is a demo organisation. Every demo sign-in has the password “demo”.")),
                 .table(
                     .thead(.tr(.th(.text("Role")), .th(.text("Email")))),
-                    .tbody(.forEach(model.demoSignIns) { demo in
-                        .tr(.td(.text(demo.role)), .td(.code(.text(demo.email))))
-                    })
+                    .tbody(
+                        .forEach(model.demoSignIns) { demo in
+                            .tr(.td(.text(demo.role)), .td(.code(.text(demo.email))))
+                        })
                 )
             )
         }

@@ -33,7 +33,8 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.people(.archive(.key)).pathComponents, use: PersonController.archive)
     signedIn.post(SiteURL.people(.restore(.key)).pathComponents, use: PersonController.restore)
     signedIn.post(SiteURL.people(.grantRole(.key)).pathComponents, use: PersonController.grantRole)
-    signedIn.post(SiteURL.people(.revokeRole(person: .key, grant: .key)).pathComponents, use: PersonController.revokeRole)
+    signedIn.post(
+        SiteURL.people(.revokeRole(person: .key, grant: .key)).pathComponents, use: PersonController.revokeRole)
     signedIn.post(SiteURL.people(.issueSignIn(.key)).pathComponents, use: PersonController.issueSignIn)
 
     signedIn.get(SiteURL.audit.pathComponents, use: AuditController.index)

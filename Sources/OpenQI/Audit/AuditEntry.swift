@@ -3,7 +3,9 @@ import Foundation
 
 /// What happened to a record.
 enum AuditAction: String, Codable, CaseIterable, Sendable {
-    case create, update, archive, restore, grant, revoke, issueSignIn = "issue_sign_in", changePassword = "change_password"
+    case create, update, archive, restore, grant, revoke
+    case issueSignIn = "issue_sign_in"
+    case changePassword = "change_password"
 
     var label: String {
         switch self {

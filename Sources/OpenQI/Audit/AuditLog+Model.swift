@@ -44,7 +44,9 @@ extension AuditLog.Model {
 
     /// The newest entries matching the filter, limited to the units the viewer administers.
     /// Filtering by person finds what they did (with their sign-in) and what was done to them.
-    static func query(filter: AuditLog.Filter, form: FormState, policy: Policy, on db: any Database) async throws -> Self {
+    static func query(filter: AuditLog.Filter, form: FormState, policy: Policy, on db: any Database) async throws
+        -> Self
+    {
         try policy.require(.viewAuditLog)
         var query = AuditEntry.query(on: db).sort(\.$occurredAt, .descending)
         if let scope = policy.auditScope { query = query.filter(\.$unitID ~~ Array(scope)) }
@@ -60,21 +62,30 @@ extension AuditLog.Model {
         if let to = filter.to { query = query.filter(\.$occurredAt < to.addingTimeInterval(24 * 3600)) }
         let entries = try await query.limit(limit).all()
         let tree = policy.tree
-        let people = try await Account.query(on: db).with(\.$person).all().map(\.person).sorted { $0.fullName < $1.fullName }
+        let people = try await Account.query(on: db).with(\.$person).all().map(\.person).sorted {
+            $0.fullName < $1.fullName
+        }
         return .init(
             filter: filter, form: form,
             rows: entries.map { entry in
                 let action = AuditAction(rawValue: entry.action)
                 return .init(
                     occurredAt: entry.occurredAt, actorName: entry.actorName, action: action,
-                    actionText: action?.label ?? entry.action, subjectKind: entry.subjectKind.replacingOccurrences(of: "_", with: " "),
+                    actionText: action?.label ?? entry.action,
+                    subjectKind: entry.subjectKind.replacingOccurrences(of: "_", with: " "),
                     subjectName: entry.subjectName, subjectURL: url(kind: entry.subjectKind, id: entry.subjectID),
                     unitPath: entry.unitID.flatMap { tree.nodes[$0] == nil ? nil : tree.path(of: $0) },
-                    changes: entry.changedFields.map { .init(field: $0.field.replacingOccurrences(of: "_", with: " "), before: $0.before, after: $0.after) }
+                    changes: entry.changedFields.map {
+                        .init(
+                            field: $0.field.replacingOccurrences(of: "_", with: " "), before: $0.before, after: $0.after
+                        )
+                    }
                 )
             },
             unitOptions: tree.parentOptions(),
-            personOptions: people.compactMap { person in person.id.map { .init(value: $0.uuidString, label: person.fullName) } },
+            personOptions: people.compactMap { person in
+                person.id.map { .init(value: $0.uuidString, label: person.fullName) }
+            },
             limit: limit
         )
     }

@@ -1,7 +1,7 @@
 import Fluent
+import Foundation
 import SPC
 import Vapor
-import Foundation
 
 /// How big a demo organisation to build. `small` is a trust of about 6 directorates, 60 teams and
 /// wards and 500 people; `large` is the size benchmarks use.
@@ -58,12 +58,16 @@ struct DemoOrganisation: Sendable {
     init(size: DemoSize, seed: UInt64 = 2026) {
         var random = SplitMix64(seed: seed)
         func uuid() -> UUID {
-            let a = random.next(), b = random.next()
+            let a = random.next()
+            let b = random.next()
             var bytes = withUnsafeBytes(of: a.bigEndian) { Array($0) } + withUnsafeBytes(of: b.bigEndian) { Array($0) }
             bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4
             bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
-            return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                               bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+            return UUID(
+                uuid: (
+                    bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                    bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+                ))
         }
 
         let trust = UnitSeed(
@@ -72,15 +76,20 @@ struct DemoOrganisation: Sendable {
         )
         units.append(trust)
         let partners = [
-            UnitSeed(id: uuid(), name: "Riverside Borough Council", kind: .partner, parentID: nil, summary: "Adult social care and public health."),
-            UnitSeed(id: uuid(), name: "Northfield GP Federation", kind: .partner, parentID: nil, summary: "Thirty-one general practices."),
+            UnitSeed(
+                id: uuid(), name: "Riverside Borough Council", kind: .partner, parentID: nil,
+                summary: "Adult social care and public health."),
+            UnitSeed(
+                id: uuid(), name: "Northfield GP Federation", kind: .partner, parentID: nil,
+                summary: "Thirty-one general practices."),
         ]
         units += partners
 
         var directorates: [UnitSeed] = []
         var frontline: [UnitSeed] = []
         for index in 0..<size.directorates {
-            let name = Self.directorateNames[index % Self.directorateNames.count]
+            let name =
+                Self.directorateNames[index % Self.directorateNames.count]
                 + (index >= Self.directorateNames.count ? " \(index / Self.directorateNames.count + 1)" : "")
             let directorate = UnitSeed(id: uuid(), name: name, kind: .directorate, parentID: trust.id, summary: nil)
             directorates.append(directorate)
@@ -104,21 +113,28 @@ struct DemoOrganisation: Sendable {
             let last = Self.lastNames.randomElement(using: &random)!
             let roll = Int.random(in: 0..<100, using: &random)
             let kind: PersonKind = roll < 70 ? .staff : roll < 85 ? .serviceUser : roll < 93 ? .carer : .partner
-            let unit = kind == .partner ? partners.randomElement(using: &random)! : frontline.randomElement(using: &random)!
+            let unit =
+                kind == .partner ? partners.randomElement(using: &random)! : frontline.randomElement(using: &random)!
             var email: String? = nil
             if kind == .staff || kind == .partner {
                 let base = "\(first).\(last)".lowercased().replacingOccurrences(of: "'", with: "")
-                let candidate = usedEmails.contains("\(base)@example.nhs.uk") ? "\(base)\(index)@example.nhs.uk" : "\(base)@example.nhs.uk"
+                let candidate =
+                    usedEmails.contains("\(base)@example.nhs.uk")
+                    ? "\(base)\(index)@example.nhs.uk" : "\(base)@example.nhs.uk"
                 usedEmails.insert(candidate)
                 email = candidate
             }
-            let jobTitle: String? = switch kind {
-            case .staff: Self.jobTitles.randomElement(using: &random)
-            case .serviceUser: "Service user and QI team member"
-            case .carer: "Carer representative"
-            case .partner: "Partner organisation lead"
-            }
-            people.append(PersonSeed(id: uuid(), fullName: "\(first) \(last)", email: email, kind: kind, unitID: unit.id, jobTitle: jobTitle))
+            let jobTitle: String? =
+                switch kind {
+                case .staff: Self.jobTitles.randomElement(using: &random)
+                case .serviceUser: "Service user and QI team member"
+                case .carer: "Carer representative"
+                case .partner: "Partner organisation lead"
+                }
+            people.append(
+                PersonSeed(
+                    id: uuid(), fullName: "\(first) \(last)", email: email, kind: kind, unitID: unit.id,
+                    jobTitle: jobTitle))
         }
 
         // One sign-in per role, each with a scope that shows what the role sees.
@@ -136,9 +152,12 @@ struct DemoOrganisation: Sendable {
         for (role, name, kind, scope, job) in demoPeople {
             let email = Self.email(for: role)
             let home = scope.kind == .organisation ? trust : (role == .member ? firstWard : firstDirectorate)
-            let person = PersonSeed(id: uuid(), fullName: name, email: email, kind: kind, unitID: home.id, jobTitle: job)
+            let person = PersonSeed(
+                id: uuid(), fullName: name, email: email, kind: kind, unitID: home.id, jobTitle: job)
             people.append(person)
-            signIns.append(SignInSeed(personID: person.id, email: email, role: role, unitID: scope.id, isAdministrator: role == .admin))
+            signIns.append(
+                SignInSeed(
+                    personID: person.id, email: email, role: role, unitID: scope.id, isAdministrator: role == .admin))
         }
     }
 
@@ -147,15 +166,21 @@ struct DemoOrganisation: Sendable {
         try await db.transaction { db in
             // Parents first, in batches: the insert order keeps foreign keys satisfied.
             for batch in units.chunked(into: 200) {
-                try await batch.map { Unit(id: $0.id, name: $0.name, kind: $0.kind, parentID: $0.parentID, summary: $0.summary) }.create(on: db)
+                try await batch.map {
+                    Unit(id: $0.id, name: $0.name, kind: $0.kind, parentID: $0.parentID, summary: $0.summary)
+                }.create(on: db)
             }
             for batch in people.chunked(into: 200) {
                 try await batch.map {
-                    Person(id: $0.id, fullName: $0.fullName, email: $0.email, kind: $0.kind, unitID: $0.unitID, jobTitle: $0.jobTitle)
+                    Person(
+                        id: $0.id, fullName: $0.fullName, email: $0.email, kind: $0.kind, unitID: $0.unitID,
+                        jobTitle: $0.jobTitle)
                 }.create(on: db)
             }
             try await signIns.map {
-                Account(personID: $0.personID, email: $0.email, passwordHash: passwordHash, isAdministrator: $0.isAdministrator, mustChangePassword: false)
+                Account(
+                    personID: $0.personID, email: $0.email, passwordHash: passwordHash,
+                    isAdministrator: $0.isAdministrator, mustChangePassword: false)
             }.create(on: db)
             try await signIns.map { RoleGrant(personID: $0.personID, unitID: $0.unitID, role: $0.role) }.create(on: db)
             try await InstallationSetting(key: InstallationSetting.demoKey, value: "true").create(on: db)
@@ -189,7 +214,9 @@ struct DemoOrganisation: Sendable {
         "Podiatry Service", "Health Visiting Service", "Tissue Viability Service", "Community Rehabilitation Service",
         "Eating Disorders Service", "Homeless Health Service", "Continence Service",
     ]
-    static let boroughs = ["Riverside North", "Riverside South", "Eastmarsh", "Kingsford", "Northfield", "Westbrook", "Millbank"]
+    static let boroughs = [
+        "Riverside North", "Riverside South", "Eastmarsh", "Kingsford", "Northfield", "Westbrook", "Millbank",
+    ]
     static let firstNames = [
         "Aisha", "Ben", "Chloe", "Daniel", "Efua", "Farah", "George", "Hannah", "Ibrahim", "Jade", "Kwame", "Laura",
         "Mohammed", "Nadia", "Oliver", "Precious", "Qasim", "Rachel", "Samir", "Tariq", "Uchenna", "Vanessa", "William",

@@ -23,11 +23,19 @@ enum Home {
                     : .p(.class("lead"), .text("Your roles: \(model.roles.joined(separator: "; ")).")),
                 .ul(
                     .class("figures"),
-                    .li(.a(.href(SiteURL.units(.index).relativeURL()), .strong(.text("\(model.unitCount)")), .text(" units"))),
-                    .li(.a(.href(SiteURL.people(.index).relativeURL()), .strong(.text("\(model.peopleCount)")), .text(" people"))),
                     .li(
-                        .a(.href(SiteURL.people(.index).relativeURL(query: [("kind", PersonKind.serviceUser.rawValue)])),
-                           .strong(.text("\(model.serviceUserCount)")), .text(" service users"))
+                        .a(
+                            .href(SiteURL.units(.index).relativeURL()), .strong(.text("\(model.unitCount)")),
+                            .text(" units"))),
+                    .li(
+                        .a(
+                            .href(SiteURL.people(.index).relativeURL()), .strong(.text("\(model.peopleCount)")),
+                            .text(" people"))),
+                    .li(
+                        .a(
+                            .href(
+                                SiteURL.people(.index).relativeURL(query: [("kind", PersonKind.serviceUser.rawValue)])),
+                            .strong(.text("\(model.serviceUserCount)")), .text(" service users"))
                     )
                 )
             )

@@ -1,6 +1,6 @@
 import CoreMetrics
-import NIOConcurrencyHelpers
 import Foundation
+import NIOConcurrencyHelpers
 import Prometheus
 import Vapor
 

@@ -47,7 +47,8 @@ enum PersonAPIController {
         let policy = try await req.policy()
         let person = try await PersonController.find(req)
         try policy.require(.managePeople(in: person.$unit.id))
-        let draft = try await req.content.decode(PersonInput.self).validate(in: policy.tree, editing: try person.requireID(), on: req.db)
+        let draft = try await req.content.decode(PersonInput.self).validate(
+            in: policy.tree, editing: try person.requireID(), on: req.db)
         try policy.require(.managePeople(in: draft.unitID))
         try await person.update(with: draft, by: policy.viewer.actor, on: req.db)
         return try PersonDTO(person)

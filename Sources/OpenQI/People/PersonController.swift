@@ -22,14 +22,22 @@ enum PersonController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
-        return try await showPage(req, model: try await PersonShow.Model.query(id: try req.idParameter("personID"), policy: policy, on: req.db))
+        return try await showPage(
+            req,
+            model: try await PersonShow.Model.query(id: try req.idParameter("personID"), policy: policy, on: req.db))
     }
 
     @Sendable static func new(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let unitID = req.query[String.self, at: "unit_id"].flatMap(UUID.init(uuidString:))
-        if let unitID { try policy.require(.managePeople(in: unitID)) } else if !canAddAnywhere(policy) { throw forbidden }
-        return try await formPage(req, person: nil, state: FormState(values: ["unit_id": unitID?.uuidString ?? "", "kind": PersonKind.staff.rawValue]))
+        if let unitID {
+            try policy.require(.managePeople(in: unitID))
+        } else if !canAddAnywhere(policy) {
+            throw forbidden
+        }
+        return try await formPage(
+            req, person: nil,
+            state: FormState(values: ["unit_id": unitID?.uuidString ?? "", "kind": PersonKind.staff.rawValue]))
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -39,9 +47,13 @@ enum PersonController {
             let draft = try await input.validate(in: policy.tree, on: req.db)
             try policy.require(.managePeople(in: draft.unitID))
             let person = try await Person.create(draft, by: policy.viewer.actor, on: req.db)
-            return req.redirect(to: SiteURL.people(.show(.value(try person.requireID()))).relativeURL(), notice: "\(person.fullName) was added.")
+            return req.redirect(
+                to: SiteURL.people(.show(.value(try person.requireID()))).relativeURL(),
+                notice: "\(person.fullName) was added.")
         } catch let failure as ValidationFailure {
-            return try await formPage(req, person: nil, state: FormState(values: input.formValues, errors: failure.errors), status: .unprocessableEntity)
+            return try await formPage(
+                req, person: nil, state: FormState(values: input.formValues, errors: failure.errors),
+                status: .unprocessableEntity)
         }
     }
 
@@ -62,9 +74,13 @@ enum PersonController {
             let draft = try await input.validate(in: policy.tree, editing: id, on: req.db)
             try policy.require(.managePeople(in: draft.unitID))
             try await person.update(with: draft, by: policy.viewer.actor, on: req.db)
-            return req.redirect(to: SiteURL.people(.show(.value(id))).relativeURL(), notice: "Your changes to \(person.fullName) were saved.")
+            return req.redirect(
+                to: SiteURL.people(.show(.value(id))).relativeURL(),
+                notice: "Your changes to \(person.fullName) were saved.")
         } catch let failure as ValidationFailure {
-            return try await formPage(req, person: person, state: FormState(values: input.formValues, errors: failure.errors), status: .unprocessableEntity)
+            return try await formPage(
+                req, person: person, state: FormState(values: input.formValues, errors: failure.errors),
+                status: .unprocessableEntity)
         }
     }
 
@@ -104,7 +120,9 @@ enum PersonController {
             var validator = Validator()
             let role = validator.choice(input.role, field: "role", label: "a role", as: Role.self)
             let unitID = validator.identifier(input.unit_id, field: "unit_id", label: "unit", required: true)
-            if person.isArchived { validator.fail("role", "\(person.fullName) is archived. Restore them before granting roles.") }
+            if person.isArchived {
+                validator.fail("role", "\(person.fullName) is archived. Restore them before granting roles.")
+            }
             try validator.check()
             try policy.require(.grantRoles(at: unitID!))
             guard policy.tree.nodes[unitID!].map({ !$0.isArchived }) == true else {
@@ -113,12 +131,17 @@ enum PersonController {
             let existing = try await RoleGrant.query(on: req.db)
                 .filter(\.$person.$id == personID).filter(\.$unit.$id == unitID!).filter(\.$role == role!).first()
             if existing != nil {
-                throw ValidationFailure(field: "role", message: "\(person.fullName) is already \(role!.label.lowercased()) for \(policy.tree.path(of: unitID!)).")
+                throw ValidationFailure(
+                    field: "role",
+                    message:
+                        "\(person.fullName) is already \(role!.label.lowercased()) for \(policy.tree.path(of: unitID!))."
+                )
             }
             try await req.db.transaction { db in
                 let grant = RoleGrant(personID: personID, unitID: unitID!, role: role!)
                 try await grant.create(on: db)
-                try await grant.auditing(personName: person.fullName).recordAudit(.grant, by: policy.viewer.actor, on: db)
+                try await grant.auditing(personName: person.fullName).recordAudit(
+                    .grant, by: policy.viewer.actor, on: db)
             }
             return req.redirect(
                 to: SiteURL.people(.show(.value(personID))).relativeURL(),
@@ -126,7 +149,8 @@ enum PersonController {
             )
         } catch let failure as ValidationFailure {
             var model = try await PersonShow.Model.query(id: personID, policy: policy, on: req.db)
-            model.grantForm = FormState(values: ["role": input.role ?? "", "unit_id": input.unit_id ?? ""], errors: failure.errors)
+            model.grantForm = FormState(
+                values: ["role": input.role ?? "", "unit_id": input.unit_id ?? ""], errors: failure.errors)
             return try await showPage(req, model: model, status: .unprocessableEntity)
         }
     }
@@ -135,15 +159,20 @@ enum PersonController {
         let policy = try await req.policy()
         let person = try await find(req)
         let personID = try person.requireID()
-        guard let grant = try await RoleGrant.query(on: req.db)
-            .filter(\.$id == (try req.idParameter("grantID"))).filter(\.$person.$id == personID).first()
+        guard
+            let grant = try await RoleGrant.query(on: req.db)
+                .filter(\.$id == (try req.idParameter("grantID"))).filter(\.$person.$id == personID).first()
         else { throw Abort(.notFound, reason: "This role grant no longer exists; it may have been revoked already.") }
         try policy.require(.grantRoles(at: grant.$unit.id))
         try await req.db.transaction { db in
-            try await grant.auditing(personName: person.fullName).recordAudit(.revoke, by: policy.viewer.actor, before: grant.auditing(personName: person.fullName).auditFields, on: db)
+            try await grant.auditing(personName: person.fullName).recordAudit(
+                .revoke, by: policy.viewer.actor, before: grant.auditing(personName: person.fullName).auditFields,
+                on: db)
             try await grant.delete(on: db)
         }
-        return req.redirect(to: SiteURL.people(.show(.value(personID))).relativeURL(), notice: "The \(grant.role.label.lowercased()) role was revoked.")
+        return req.redirect(
+            to: SiteURL.people(.show(.value(personID))).relativeURL(),
+            notice: "The \(grant.role.label.lowercased()) role was revoked.")
     }
 
     /// Creates a sign-in for the person, or replaces its password, and shows a one-time password once.
@@ -152,10 +181,15 @@ enum PersonController {
         let person = try await find(req)
         let personID = try person.requireID()
         guard PersonShow.Model.canIssueSignIn(for: person, policy: policy) else {
-            throw Abort(.forbidden, reason: "Only an administrator of \(person.fullName)’s unit can issue their sign-in.")
+            throw Abort(
+                .forbidden, reason: "Only an administrator of \(person.fullName)’s unit can issue their sign-in.")
         }
         guard let email = person.email, !person.isArchived else {
-            throw Abort(.badRequest, reason: "Add an email address for \(person.fullName) (and restore them if archived) before issuing a sign-in.")
+            throw Abort(
+                .badRequest,
+                reason:
+                    "Add an email address for \(person.fullName) (and restore them if archived) before issuing a sign-in."
+            )
         }
         let password = PasswordRules.makeOneTimePassword()
         let hash = try await req.password.async.hash(password).get()
@@ -178,13 +212,18 @@ enum PersonController {
         policy.viewer.isAdministrator || policy.viewer.grants.contains { [.admin, .qiTeam].contains($0.role) }
     }
 
-    private static func showPage(_ req: Request, model: PersonShow.Model, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private static func showPage(_ req: Request, model: PersonShow.Model, status: HTTPResponseStatus = .ok) async throws
+        -> Response
+    {
         PersonShow.View(context: try await req.pageContext(), model: model).response(status: status)
     }
 
-    private static func formPage(_ req: Request, person: Person?, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private static func formPage(_ req: Request, person: Person?, state: FormState, status: HTTPResponseStatus = .ok)
+        async throws -> Response
+    {
         let policy = try await req.policy()
-        let model = PersonForm.Model(personID: person?.id, personName: person?.fullName, form: state, unitOptions: policy.tree.parentOptions())
+        let model = PersonForm.Model(
+            personID: person?.id, personName: person?.fullName, form: state, unitOptions: policy.tree.parentOptions())
         return PersonForm.View(context: try await req.pageContext(), model: model).response(status: status)
     }
 }
@@ -210,7 +249,9 @@ extension Account {
             } else {
                 let email = Account.normalise(email: email)
                 if try await Account.query(on: db).filter(\.$email == email).first() != nil {
-                    throw Abort(.conflict, reason: "Another sign-in already uses \(email). Give this person a different email address.")
+                    throw Abort(
+                        .conflict,
+                        reason: "Another sign-in already uses \(email). Give this person a different email address.")
                 }
                 let account = Account(
                     personID: personID, email: email, passwordHash: passwordHash,

@@ -12,7 +12,9 @@ enum PersonForm {
 
     final class View: ModelPage<Model> {
 
-        override func pageTitle() -> String { model.personID == nil ? "Add a person" : "Edit \(model.personName ?? "person")" }
+        override func pageTitle() -> String {
+            model.personID == nil ? "Add a person" : "Edit \(model.personName ?? "person")"
+        }
 
         override func breadcrumbs() -> [PageContext.Link] {
             var crumbs: [PageContext.Link] = [.init(label: "People", url: SiteURL.people(.index).relativeURL())]
@@ -23,8 +25,12 @@ enum PersonForm {
         }
 
         override func content() -> Node<HTML.BodyContext> {
-            let action = model.personID.map { SiteURL.people(.update(.value($0))).relativeURL() } ?? SiteURL.people(.create).relativeURL()
-            let cancel = model.personID.map { SiteURL.people(.show(.value($0))).relativeURL() } ?? SiteURL.people(.index).relativeURL()
+            let action =
+                model.personID.map { SiteURL.people(.update(.value($0))).relativeURL() }
+                ?? SiteURL.people(.create).relativeURL()
+            let cancel =
+                model.personID.map { SiteURL.people(.show(.value($0))).relativeURL() }
+                ?? SiteURL.people(.index).relativeURL()
             return .div(
                 .class("narrow"),
                 .h1(.text(pageTitle())),
@@ -34,15 +40,21 @@ enum PersonForm {
                         FormField(name: "full_name", label: "Full name", isRequired: true, autocomplete: "off"),
                         FormField(
                             name: "kind", label: "Kind",
-                            control: .select([.init(value: "", label: "Choose…")] + PersonKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                            control: .select(
+                                [.init(value: "", label: "Choose…")]
+                                    + PersonKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
                             hint: "Service users and carers are equal members of QI teams.", isRequired: true
                         ),
                         FormField(
                             name: "unit_id", label: "Unit",
                             control: .select([.init(value: "", label: "Choose…")] + model.unitOptions), isRequired: true
                         ),
-                        FormField(name: "email", label: "Email", control: .email, hint: "Needed only if they will sign in to OpenQI."),
-                        FormField(name: "job_title", label: "Role or job title", hint: "For example: Ward manager, Peer support worker."),
+                        FormField(
+                            name: "email", label: "Email", control: .email,
+                            hint: "Needed only if they will sign in to OpenQI."),
+                        FormField(
+                            name: "job_title", label: "Role or job title",
+                            hint: "For example: Ward manager, Peer support worker."),
                     ],
                     submitLabel: model.personID == nil ? "Add person" : "Save changes",
                     cancelURL: cancel

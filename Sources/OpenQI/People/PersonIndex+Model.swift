@@ -60,7 +60,8 @@ extension PersonIndex.Model {
                 }
             },
             total: total, page: page, pageSize: pageSize,
-            canCreate: policy.viewer.isAdministrator || policy.viewer.grants.contains { [.admin, .qiTeam].contains($0.role) },
+            canCreate: policy.viewer.isAdministrator
+                || policy.viewer.grants.contains { [.admin, .qiTeam].contains($0.role) },
             unitOptions: policy.tree.parentOptions()
         )
     }

@@ -11,7 +11,9 @@ extension PersonIndex {
                 .div(
                     .class("page-heading"),
                     .h1(.text("People")),
-                    .if(model.canCreate, .a(.class("button"), .href(SiteURL.people(.new).relativeURL()), .text("Add a person")))
+                    .if(
+                        model.canCreate,
+                        .a(.class("button"), .href(SiteURL.people(.new).relativeURL()), .text("Add a person")))
                 ),
                 .searchForm(
                     action: SiteURL.people(.index).relativeURL(), label: "Search by name, email or role",
@@ -21,19 +23,21 @@ extension PersonIndex {
                 model.rows.isEmpty
                     ? .p(.class("empty"), .text("Nobody matches this search."))
                     : .table(
-                        .thead(.tr(.th(.text("Name")), .th(.text("Kind")), .th(.text("Unit")), .th(.text("Role or job")))),
-                        .tbody(.forEach(model.rows) { row in
-                            .tr(
-                                .class(row.isArchived ? "archived" : ""),
-                                .td(
-                                    .a(.href(SiteURL.people(.show(.value(row.id))).relativeURL()), .text(row.name)),
-                                    .if(row.isArchived, .span(.class("tag muted"), .text("Archived")))
-                                ),
-                                .td(.text(row.kind.label)),
-                                .td(.text(row.unitPath)),
-                                .td(.text(row.jobTitle ?? ""))
-                            )
-                        })
+                        .thead(
+                            .tr(.th(.text("Name")), .th(.text("Kind")), .th(.text("Unit")), .th(.text("Role or job")))),
+                        .tbody(
+                            .forEach(model.rows) { row in
+                                .tr(
+                                    .class(row.isArchived ? "archived" : ""),
+                                    .td(
+                                        .a(.href(SiteURL.people(.show(.value(row.id))).relativeURL()), .text(row.name)),
+                                        .if(row.isArchived, .span(.class("tag muted"), .text("Archived")))
+                                    ),
+                                    .td(.text(row.kind.label)),
+                                    .td(.text(row.unitPath)),
+                                    .td(.text(row.jobTitle ?? ""))
+                                )
+                            })
                     ),
                 pagination()
             )
@@ -42,13 +46,18 @@ extension PersonIndex {
         private func filters() -> Node<HTML.BodyContext> {
             .group(
                 .formField(
-                    FormField(name: "kind", label: "Kind", control: .select(
-                        [.init(value: "", label: "Everyone")] + PersonKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }
-                    )),
+                    FormField(
+                        name: "kind", label: "Kind",
+                        control: .select(
+                            [.init(value: "", label: "Everyone")]
+                                + PersonKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }
+                        )),
                     state: FormState(values: ["kind": model.kind?.rawValue ?? ""])
                 ),
                 .formField(
-                    FormField(name: "unit", label: "Unit (and below)", control: .select([.init(value: "", label: "All units")] + model.unitOptions)),
+                    FormField(
+                        name: "unit", label: "Unit (and below)",
+                        control: .select([.init(value: "", label: "All units")] + model.unitOptions)),
                     state: FormState(values: ["unit": model.unitID?.uuidString ?? ""])
                 )
             )

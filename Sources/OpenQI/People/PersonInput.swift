@@ -11,7 +11,10 @@ struct PersonInput: Content, Sendable {
     var job_title: String?
 
     var formValues: [String: String] {
-        ["full_name": full_name ?? "", "email": email ?? "", "kind": kind ?? "", "unit_id": unit_id ?? "", "job_title": job_title ?? ""]
+        [
+            "full_name": full_name ?? "", "email": email ?? "", "kind": kind ?? "", "unit_id": unit_id ?? "",
+            "job_title": job_title ?? "",
+        ]
     }
 }
 
@@ -35,14 +38,18 @@ extension PersonInput {
     /// Checks the fields, that the unit is in use, and that no other person has the same email.
     func validate(in tree: UnitTree, editing: UUID? = nil, on db: any Database) async throws -> PersonDraft {
         var validator = Validator()
-        let name = validator.requiredText(full_name, field: "full_name", label: "the person’s full name", maxLength: 120)
+        let name = validator.requiredText(
+            full_name, field: "full_name", label: "the person’s full name", maxLength: 120)
         let email = validator.email(email, field: "email", required: false)
         let kind = validator.choice(kind, field: "kind", label: "the kind of person", as: PersonKind.self)
         let unitID = validator.identifier(unit_id, field: "unit_id", label: "the unit they belong to", required: true)
-        let jobTitle = validator.optionalText(job_title, field: "job_title", label: "the role or job title", maxLength: 120)
+        let jobTitle = validator.optionalText(
+            job_title, field: "job_title", label: "the role or job title", maxLength: 120)
         if let unitID {
             if let unit = tree.nodes[unitID] {
-                if unit.isArchived { validator.fail("unit_id", "“\(unit.name)” is archived. Choose a unit that is in use.") }
+                if unit.isArchived {
+                    validator.fail("unit_id", "“\(unit.name)” is archived. Choose a unit that is in use.")
+                }
             } else {
                 validator.fail("unit_id", "There is no unit with this identifier. Choose a unit from the list.")
             }
@@ -51,7 +58,9 @@ extension PersonInput {
             var others = Person.query(on: db).filter(\.$email == email).filter(\.$archivedAt == nil)
             if let editing { others = others.filter(\.$id != editing) }
             if let other = try await others.first() {
-                validator.fail("email", "\(other.fullName) already has the email \(email). Each person needs their own email address.")
+                validator.fail(
+                    "email",
+                    "\(other.fullName) already has the email \(email). Each person needs their own email address.")
             }
         }
         try validator.check()
@@ -61,7 +70,9 @@ extension PersonInput {
 
 extension Person {
     static func create(_ draft: PersonDraft, by actor: Actor, on db: any Database) async throws -> Person {
-        let person = Person(fullName: draft.fullName, email: draft.email, kind: draft.kind, unitID: draft.unitID, jobTitle: draft.jobTitle)
+        let person = Person(
+            fullName: draft.fullName, email: draft.email, kind: draft.kind, unitID: draft.unitID,
+            jobTitle: draft.jobTitle)
         try await person.saveAudited(.create, by: actor, on: db)
         return person
     }

@@ -50,9 +50,12 @@ extension PersonShow.Model {
         let grantable = tree.outline().filter { policy.allows(.grantRoles(at: $0.node.id)) }
         return .init(
             id: id, fullName: person.fullName, email: person.email, kind: person.kind, unitID: person.$unit.id,
-            unitPath: person.$unit.id.map { tree.path(of: $0) }, jobTitle: person.jobTitle, isArchived: person.isArchived,
+            unitPath: person.$unit.id.map { tree.path(of: $0) }, jobTitle: person.jobTitle,
+            isArchived: person.isArchived,
             signIn: account.map {
-                .init(email: $0.email, lastSignInAt: $0.lastSignInAt, lockedUntil: $0.lockedUntil, mustChangePassword: $0.mustChangePassword)
+                .init(
+                    email: $0.email, lastSignInAt: $0.lastSignInAt, lockedUntil: $0.lockedUntil,
+                    mustChangePassword: $0.mustChangePassword)
             },
             grants: grants.compactMap { grant in
                 grant.id.map {
@@ -63,9 +66,11 @@ extension PersonShow.Model {
                 }
             }.sorted { ($0.role, $0.unitPath) < ($1.role, $1.unitPath) },
             canEdit: policy.allows(.managePeople(in: person.$unit.id)),
-            grantableUnits: person.isArchived ? [] : grantable.map { node, depth in
-                .init(value: node.id.uuidString, label: String(repeating: "— ", count: depth) + node.name)
-            },
+            grantableUnits: person.isArchived
+                ? []
+                : grantable.map { node, depth in
+                    .init(value: node.id.uuidString, label: String(repeating: "— ", count: depth) + node.name)
+                },
             canIssueSignIn: !person.isArchived && person.email != nil && canIssueSignIn(for: person, policy: policy),
             grantForm: FormState(values: ["unit_id": person.$unit.id?.uuidString ?? ""]),
             oneTimePassword: nil

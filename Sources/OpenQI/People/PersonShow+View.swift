@@ -14,7 +14,8 @@ extension PersonShow {
             .group(
                 .div(
                     .class("page-heading"),
-                    .h1(.text(model.fullName), .span(.class("tag"), .text(model.kind.label)),
+                    .h1(
+                        .text(model.fullName), .span(.class("tag"), .text(model.kind.label)),
                         .if(model.isArchived, .span(.class("tag muted"), .text("Archived")))),
                     .if(model.canEdit, actions())
                 ),
@@ -22,40 +23,59 @@ extension PersonShow {
                     .div(
                         .class("one-time-password"), .attribute(named: "role", value: "status"),
                         .h2(.text("One-time password")),
-                        .p(.text("Give this password to \(model.fullName) in person or by phone. It is shown only now; they must change it when they first sign in.")),
+                        .p(
+                            .text(
+                                "Give this password to \(model.fullName) in person or by phone. It is shown only now; they must change it when they first sign in."
+                            )),
                         .p(.code(.id("one-time-password"), .text(password)))
                     )
                 },
                 .dl(
                     .class("details"),
                     .dt(.text("Unit")),
-                    .dd(model.unitID.map { id in
-                        .a(.href(SiteURL.units(.show(.value(id))).relativeURL()), .text(model.unitPath ?? ""))
-                    } ?? .text("None")),
+                    .dd(
+                        model.unitID.map { id in
+                            .a(.href(SiteURL.units(.show(.value(id))).relativeURL()), .text(model.unitPath ?? ""))
+                        } ?? .text("None")),
                     .dt(.text("Email")), .dd(.text(model.email ?? "None")),
                     .dt(.text("Role or job")), .dd(.text(model.jobTitle ?? "None")),
                     .dt(.text("Sign-in")), .dd(signInStatus())
                 ),
-                .if(model.canIssueSignIn, .postButton(
-                    model.signIn == nil ? "Issue a sign-in" : "Issue a new one-time password",
-                    to: SiteURL.people(.issueSignIn(.value(model.id))).relativeURL(), csrfToken: context.csrfToken
-                )),
+                .if(
+                    model.canIssueSignIn,
+                    .postButton(
+                        model.signIn == nil ? "Issue a sign-in" : "Issue a new one-time password",
+                        to: SiteURL.people(.issueSignIn(.value(model.id))).relativeURL(), csrfToken: context.csrfToken
+                    )),
                 .section(
                     .h2(.text("QI roles")),
                     model.grants.isEmpty
                         ? .p(.class("empty"), .text("No roles granted."))
                         : .table(
-                            .thead(.tr(.th(.text("Role")), .th(.text("For")), .th(.span(.class("visually-hidden"), .text("Actions"))))),
-                            .tbody(.forEach(model.grants) { grant in
+                            .thead(
                                 .tr(
-                                    .td(.text(grant.role.label)),
-                                    .td(.a(.href(SiteURL.units(.show(.value(grant.unitID))).relativeURL()), .text(grant.unitPath))),
-                                    .td(.if(grant.canRevoke, .postButton(
-                                        "Revoke", to: SiteURL.people(.revokeRole(person: .value(model.id), grant: .value(grant.id))).relativeURL(),
-                                        csrfToken: context.csrfToken
-                                    )))
-                                )
-                            })
+                                    .th(.text("Role")), .th(.text("For")),
+                                    .th(.span(.class("visually-hidden"), .text("Actions"))))),
+                            .tbody(
+                                .forEach(model.grants) { grant in
+                                    .tr(
+                                        .td(.text(grant.role.label)),
+                                        .td(
+                                            .a(
+                                                .href(SiteURL.units(.show(.value(grant.unitID))).relativeURL()),
+                                                .text(grant.unitPath))),
+                                        .td(
+                                            .if(
+                                                grant.canRevoke,
+                                                .postButton(
+                                                    "Revoke",
+                                                    to: SiteURL.people(
+                                                        .revokeRole(person: .value(model.id), grant: .value(grant.id))
+                                                    ).relativeURL(),
+                                                    csrfToken: context.csrfToken
+                                                )))
+                                    )
+                                })
                         ),
                     .if(!model.grantableUnits.isEmpty, grantForm())
                 )
@@ -65,43 +85,58 @@ extension PersonShow {
         private func signInStatus() -> Node<HTML.BodyContext> {
             guard let signIn = model.signIn else { return .text("No sign-in") }
             var parts = ["Signs in as \(signIn.email)"]
-            if let last = signIn.lastSignInAt { parts.append("last signed in \(last.formatted(date: .abbreviated, time: .shortened))") }
+            if let last = signIn.lastSignInAt {
+                parts.append("last signed in \(last.formatted(date: .abbreviated, time: .shortened))")
+            }
             if signIn.mustChangePassword { parts.append("has a one-time password") }
-            if let locked = signIn.lockedUntil, locked > Date() { parts.append("locked until \(locked.formatted(date: .omitted, time: .shortened))") }
+            if let locked = signIn.lockedUntil, locked > Date() {
+                parts.append("locked until \(locked.formatted(date: .omitted, time: .shortened))")
+            }
             return .text(parts.joined(separator: "; "))
         }
 
         private func actions() -> Node<HTML.BodyContext> {
             .div(
                 .class("actions"),
-                .a(.class("button secondary"), .href(SiteURL.people(.edit(.value(model.id))).relativeURL()), .text("Edit")),
+                .a(
+                    .class("button secondary"), .href(SiteURL.people(.edit(.value(model.id))).relativeURL()),
+                    .text("Edit")),
                 model.isArchived
-                    ? .postButton("Restore", to: SiteURL.people(.restore(.value(model.id))).relativeURL(), csrfToken: context.csrfToken)
-                    : .postButton("Archive", to: SiteURL.people(.archive(.value(model.id))).relativeURL(), csrfToken: context.csrfToken)
+                    ? .postButton(
+                        "Restore", to: SiteURL.people(.restore(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken)
+                    : .postButton(
+                        "Archive", to: SiteURL.people(.archive(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken)
             )
         }
 
         private func grantForm() -> Node<HTML.BodyContext> {
-            .element(named: "details", nodes: [
-                .attribute(named: "open", value: model.grantForm.errors.isEmpty ? nil : "open"),
-                .element(named: "summary", text: "Grant a role"),
-                FormView(
-                    action: SiteURL.people(.grantRole(.value(model.id))).relativeURL(), csrfToken: context.csrfToken,
-                    state: model.grantForm,
-                    fields: [
-                        FormField(
-                            name: "role", label: "Role",
-                            control: .select([.init(value: "", label: "Choose…")] + Role.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
-                            isRequired: true
-                        ),
-                        FormField(
-                            name: "unit_id", label: "For", control: .select(model.grantableUnits),
-                            hint: "The role applies to this unit and every unit below it.", isRequired: true
-                        ),
-                    ],
-                    submitLabel: "Grant role"
-                ).node,
-            ])
+            .element(
+                named: "details",
+                nodes: [
+                    .attribute(named: "open", value: model.grantForm.errors.isEmpty ? nil : "open"),
+                    .element(named: "summary", text: "Grant a role"),
+                    FormView(
+                        action: SiteURL.people(.grantRole(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken,
+                        state: model.grantForm,
+                        fields: [
+                            FormField(
+                                name: "role", label: "Role",
+                                control: .select(
+                                    [.init(value: "", label: "Choose…")]
+                                        + Role.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                                isRequired: true
+                            ),
+                            FormField(
+                                name: "unit_id", label: "For", control: .select(model.grantableUnits),
+                                hint: "The role applies to this unit and every unit below it.", isRequired: true
+                            ),
+                        ],
+                        submitLabel: "Grant role"
+                    ).node,
+                ])
         }
     }
 }

@@ -78,7 +78,9 @@ struct RoleGrantAudit: Auditable {
 struct CreateRoleGrants: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let role = try await database.enum("role")
-            .case("admin").case("qi_team").case("forum_chair").case("sponsor").case("coach").case("member").case("viewer")
+            .case("admin").case("qi_team").case("forum_chair").case("sponsor").case("coach").case("member").case(
+                "viewer"
+            )
             .create()
         try await database.schema(RoleGrant.schema)
             .id()

@@ -15,7 +15,9 @@ struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let cookie = request.cookies[Self.anonymousCookie]?.string ?? ""
         let anonymousToken: String? = cookie.isEmpty ? nil : cookie
-        if let anonymousToken { request.storage[AnonymousCSRFKey.self] = AnonymousCSRFKey.Value(token: anonymousToken, isNew: false) }
+        if let anonymousToken {
+            request.storage[AnonymousCSRFKey.self] = AnonymousCSRFKey.Value(token: anonymousToken, isNew: false)
+        }
 
         if [.POST, .PUT, .PATCH, .DELETE].contains(request.method) {
             if request.headers.first(name: Self.header) == nil, request.body.data == nil {
@@ -23,7 +25,8 @@ struct CSRFMiddleware: AsyncMiddleware {
                 _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
             }
             let expected = request.viewer?.csrfToken ?? anonymousToken
-            let sent = request.headers.first(name: Self.header) ?? (try? request.content.get(String.self, at: Self.formField))
+            let sent =
+                request.headers.first(name: Self.header) ?? (try? request.content.get(String.self, at: Self.formField))
             guard let expected, let sent, Array(sent.utf8).secureCompare(to: Array(expected.utf8)) else {
                 throw Abort(
                     .forbidden,

@@ -32,14 +32,16 @@ extension ErrorPage.Model {
         switch status {
         case .notFound:
             title = "Page not found"
-            message = reason.flatMap { $0 == status.reasonPhrase ? nil : $0 }
+            message =
+                reason.flatMap { $0 == status.reasonPhrase ? nil : $0 }
                 ?? "There is nothing at this address. It may have been mistyped, or the record may have moved."
         case .forbidden:
             title = "Not allowed"
             message = reason ?? "You do not have permission to do this."
         case .internalServerError:
             title = "Something went wrong"
-            message = "OpenQI could not complete this request and nothing was saved. Try again; if it keeps happening, tell your OpenQI administrator."
+            message =
+                "OpenQI could not complete this request and nothing was saved. Try again; if it keeps happening, tell your OpenQI administrator."
         default:
             title = status.reasonPhrase
             message = reason ?? status.reasonPhrase
@@ -73,7 +75,8 @@ struct OpenQIErrorMiddleware: AsyncMiddleware {
         case let database as any DatabaseError where database.isConstraintFailure:
             request.logger.notice("constraint failure", metadata: ["error": "\(String(reflecting: database))"])
             status = .conflict
-            reason = "This conflicts with a record that already exists (for example the same name or email). Change it and try again."
+            reason =
+                "This conflicts with a record that already exists (for example the same name or email). Change it and try again."
         default:
             request.logger.report(error: error)
             status = .internalServerError

@@ -64,32 +64,42 @@ struct FormView: Sendable {
 extension Node where Context == HTML.BodyContext {
     /// The hidden anti-forgery field every POST form carries.
     static func csrfField(_ token: String) -> Node {
-        .input(.type(.hidden), .name(CSRFMiddleware.formField), .attribute(named: "value", value: token.attributeEscaped))
+        .input(
+            .type(.hidden), .name(CSRFMiddleware.formField), .attribute(named: "value", value: token.attributeEscaped))
     }
 
     /// A form that POSTs, carrying the anti-forgery token. Every POST form is made here.
-    static func postForm(action: String, csrfToken: String, class className: String = "form", _ nodes: Node...) -> Node {
-        .element(named: "form", nodes: [
-            .attribute(named: "action", value: action.attributeEscaped),
-            .attribute(named: "method", value: "post"),
-            .attribute(named: "novalidate", value: nil, ignoreIfValueIsEmpty: false),
-            .class(className),
-            .csrfField(csrfToken),
-        ] + nodes)
+    static func postForm(action: String, csrfToken: String, class className: String = "form", _ nodes: Node...) -> Node
+    {
+        .element(
+            named: "form",
+            nodes: [
+                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "method", value: "post"),
+                .attribute(named: "novalidate", value: nil, ignoreIfValueIsEmpty: false),
+                .class(className),
+                .csrfField(csrfToken),
+            ] + nodes)
     }
 
     /// A form that GETs, for searches and filters.
     static func getForm(action: String, class className: String, _ nodes: Node...) -> Node {
-        .element(named: "form", nodes: [
-            .attribute(named: "action", value: action.attributeEscaped),
-            .attribute(named: "method", value: "get"),
-            .class(className),
-        ] + nodes)
+        .element(
+            named: "form",
+            nodes: [
+                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "method", value: "get"),
+                .class(className),
+            ] + nodes)
     }
 
     /// A button that POSTs (sign out, archive, restore): a tiny form with its token.
-    static func postButton(_ label: String, to action: String, csrfToken: String, style: String = "button secondary") -> Node {
-        .postForm(action: action, csrfToken: csrfToken, class: "inline-form", .button(.type(.submit), .class(style), .text(label)))
+    static func postButton(_ label: String, to action: String, csrfToken: String, style: String = "button secondary")
+        -> Node
+    {
+        .postForm(
+            action: action, csrfToken: csrfToken, class: "inline-form",
+            .button(.type(.submit), .class(style), .text(label)))
     }
 
     /// "There is a problem": the list of messages, each linking to its field.
@@ -99,9 +109,10 @@ extension Node where Context == HTML.BodyContext {
             .class("error-summary"), .attribute(named: "role", value: "alert"),
             .attribute(named: "tabindex", value: "-1"),
             .h2(.text("There is a problem")),
-            .ul(.forEach(errors) { error in
-                .li(.a(.href("#field-\(error.field)"), .text(error.message)))
-            })
+            .ul(
+                .forEach(errors) { error in
+                    .li(.a(.href("#field-\(error.field)"), .text(error.message)))
+                })
         )
     }
 
@@ -123,15 +134,22 @@ extension Node where Context == HTML.BodyContext {
         let control: Node
         switch field.control {
         case .textarea(let rows):
-            control = .element(named: "textarea", nodes: commonNodes + [.attribute(named: "rows", value: "\(rows)"), .text(value)])
+            control = .element(
+                named: "textarea", nodes: commonNodes + [.attribute(named: "rows", value: "\(rows)"), .text(value)])
         case .select(let options):
-            control = .element(named: "select", nodes: commonNodes + options.map { option in
-                .element(named: "option", nodes: [
-                    .attribute(named: "value", value: option.value.attributeEscaped, ignoreIfValueIsEmpty: false),
-                    .attribute(named: "selected", value: option.value == value ? "selected" : nil),
-                    .text(option.label),
-                ])
-            })
+            control = .element(
+                named: "select",
+                nodes: commonNodes
+                    + options.map { option in
+                        .element(
+                            named: "option",
+                            nodes: [
+                                .attribute(
+                                    named: "value", value: option.value.attributeEscaped, ignoreIfValueIsEmpty: false),
+                                .attribute(named: "selected", value: option.value == value ? "selected" : nil),
+                                .text(option.label),
+                            ])
+                    })
         case .text, .email, .password, .search, .date, .number:
             // Passwords are never sent back to the browser.
             let shown = field.control == .password ? nil : value.attributeEscaped
@@ -143,10 +161,14 @@ extension Node where Context == HTML.BodyContext {
         }
         return .div(
             .class(error == nil ? "field" : "field field-error"),
-            .label(.for(id), .text(field.label), field.isRequired ? .empty : .span(.class("optional"), .text(" (optional)"))),
+            .label(
+                .for(id), .text(field.label),
+                field.isRequired ? .empty : .span(.class("optional"), .text(" (optional)"))),
             .unwrap(field.hint) { .p(.id("\(id)-hint"), .class("hint"), .text($0)) },
             .unwrap(error) {
-                .p(.id("\(id)-error"), .class("error-message"), .span(.class("visually-hidden"), .text("Error: ")), .text($0))
+                .p(
+                    .id("\(id)-error"), .class("error-message"), .span(.class("visually-hidden"), .text("Error: ")),
+                    .text($0))
             },
             control
         )

@@ -55,10 +55,13 @@ class Layout {
                 .main(
                     .id("main"),
                     breadcrumbTrail(),
-                    .unwrap(context.notice) { .div(.class("notice"), .attribute(named: "role", value: "status"), .text($0)) },
+                    .unwrap(context.notice) {
+                        .div(.class("notice"), .attribute(named: "role", value: "status"), .text($0))
+                    },
                     content()
                 ),
-                .footer(.class("site-footer"), .p(.text("OpenQI — open-source infrastructure for quality improvement.")))
+                .footer(
+                    .class("site-footer"), .p(.text("OpenQI — open-source infrastructure for quality improvement.")))
             )
         )
     }
@@ -71,21 +74,27 @@ class Layout {
         .header(
             .class("site-header"),
             .a(.class("brand"), .href(SiteURL.home.relativeURL()), .text("OpenQI")),
-            .if(!context.navigation.isEmpty, .nav(
-                .attribute(named: "aria-label", value: "Main"),
-                .ul(.forEach(context.navigation) { link in
-                    .li(.a(
-                        .href(link.url), .text(link.label),
-                        .attribute(named: "aria-current", value: isCurrent(link) ? "page" : nil)
-                    ))
-                })
-            )),
+            .if(
+                !context.navigation.isEmpty,
+                .nav(
+                    .attribute(named: "aria-label", value: "Main"),
+                    .ul(
+                        .forEach(context.navigation) { link in
+                            .li(
+                                .a(
+                                    .href(link.url), .text(link.label),
+                                    .attribute(named: "aria-current", value: isCurrent(link) ? "page" : nil)
+                                ))
+                        })
+                )),
             .unwrap(context.viewerName) { name in
                 .div(
                     .class("account"),
                     .span(.class("viewer-name"), .text(name)),
                     .a(.href(SiteURL.changePassword.relativeURL()), .text("Change password")),
-                    .postButton("Sign out", to: SiteURL.signOut.relativeURL(), csrfToken: context.csrfToken, style: "link-button")
+                    .postButton(
+                        "Sign out", to: SiteURL.signOut.relativeURL(), csrfToken: context.csrfToken,
+                        style: "link-button")
                 )
             }
         )

@@ -57,7 +57,11 @@ struct Policy: Sendable {
     /// Throws 403 with a reason a person can act on when the viewer may not do this.
     func require(_ permission: Permission) throws {
         guard allows(permission) else {
-            throw Abort(.forbidden, reason: "You do not have permission to do this. Ask an administrator of this part of the organisation for the role you need.")
+            throw Abort(
+                .forbidden,
+                reason:
+                    "You do not have permission to do this. Ask an administrator of this part of the organisation for the role you need."
+            )
         }
     }
 

@@ -24,7 +24,11 @@ enum UnitController {
     @Sendable static func new(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let parentID = req.query[String.self, at: "parent_id"].flatMap(UUID.init(uuidString:))
-        if let parentID { try policy.require(.manageUnit(parentID)) } else if !canCreateAnywhere(policy) { throw forbidden }
+        if let parentID {
+            try policy.require(.manageUnit(parentID))
+        } else if !canCreateAnywhere(policy) {
+            throw forbidden
+        }
         let suggestedKind = parentID.flatMap { policy.tree.nodes[$0]?.kind }.map(childKind(of:)) ?? ""
         let state = FormState(values: ["parent_id": parentID?.uuidString ?? "", "kind": suggestedKind])
         return try await formPage(req, unit: nil, state: state)
@@ -37,9 +41,13 @@ enum UnitController {
             let draft = try input.validate(in: policy.tree)
             try policy.requireCanPlaceUnit(under: draft.parentID)
             let unit = try await Unit.create(draft, by: policy.viewer.actor, on: req.db)
-            return req.redirect(to: SiteURL.units(.show(.value(try unit.requireID()))).relativeURL(), notice: "“\(unit.name)” was added.")
+            return req.redirect(
+                to: SiteURL.units(.show(.value(try unit.requireID()))).relativeURL(),
+                notice: "“\(unit.name)” was added.")
         } catch let failure as ValidationFailure {
-            return try await formPage(req, unit: nil, state: FormState(values: input.formValues, errors: failure.errors), status: .unprocessableEntity)
+            return try await formPage(
+                req, unit: nil, state: FormState(values: input.formValues, errors: failure.errors),
+                status: .unprocessableEntity)
         }
     }
 
@@ -61,9 +69,13 @@ enum UnitController {
             let draft = try input.validate(in: policy.tree, editing: id)
             if draft.parentID != unit.$parent.id { try policy.requireCanPlaceUnit(under: draft.parentID) }
             try await unit.update(with: draft, by: policy.viewer.actor, on: req.db)
-            return req.redirect(to: SiteURL.units(.show(.value(id))).relativeURL(), notice: "Your changes to “\(unit.name)” were saved.")
+            return req.redirect(
+                to: SiteURL.units(.show(.value(id))).relativeURL(), notice: "Your changes to “\(unit.name)” were saved."
+            )
         } catch let failure as ValidationFailure {
-            return try await formPage(req, unit: unit, state: FormState(values: input.formValues, errors: failure.errors), status: .unprocessableEntity)
+            return try await formPage(
+                req, unit: unit, state: FormState(values: input.formValues, errors: failure.errors),
+                status: .unprocessableEntity)
         }
     }
 
@@ -74,7 +86,8 @@ enum UnitController {
         try policy.require(.manageUnit(id))
         do {
             try await unit.archive(by: policy.viewer.actor, in: policy.tree, on: req.db)
-            return req.redirect(to: SiteURL.units(.show(.value(id))).relativeURL(), notice: "“\(unit.name)” was archived.")
+            return req.redirect(
+                to: SiteURL.units(.show(.value(id))).relativeURL(), notice: "“\(unit.name)” was archived.")
         } catch let failure as ValidationFailure {
             return req.redirect(to: SiteURL.units(.show(.value(id))).relativeURL(), notice: failure.reason)
         }
@@ -96,7 +109,8 @@ enum UnitController {
         return unit
     }
 
-    private static let forbidden = Abort(.forbidden, reason: "Only administrators can add units. Ask an administrator of this part of the organisation.")
+    private static let forbidden = Abort(
+        .forbidden, reason: "Only administrators can add units. Ask an administrator of this part of the organisation.")
 
     private static func canCreateAnywhere(_ policy: Policy) -> Bool {
         policy.allows(.createTopLevelUnit) || policy.viewer.grants.contains { $0.role == .admin }
@@ -111,7 +125,9 @@ enum UnitController {
         }
     }
 
-    private static func formPage(_ req: Request, unit: Unit?, state: FormState, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private static func formPage(_ req: Request, unit: Unit?, state: FormState, status: HTTPResponseStatus = .ok)
+        async throws -> Response
+    {
         let policy = try await req.policy()
         let model = UnitForm.Model(
             unitID: unit?.id, unitName: unit?.name, form: state,
@@ -123,6 +139,8 @@ enum UnitController {
 
 extension UnitInput {
     init(_ unit: Unit) {
-        self.init(name: unit.name, kind: unit.kind.rawValue, parent_id: unit.$parent.id?.uuidString, description: unit.summary)
+        self.init(
+            name: unit.name, kind: unit.kind.rawValue, parent_id: unit.$parent.id?.uuidString, description: unit.summary
+        )
     }
 }

@@ -24,8 +24,12 @@ enum UnitForm {
         }
 
         override func content() -> Node<HTML.BodyContext> {
-            let action = model.unitID.map { SiteURL.units(.update(.value($0))).relativeURL() } ?? SiteURL.units(.create).relativeURL()
-            let cancel = model.unitID.map { SiteURL.units(.show(.value($0))).relativeURL() } ?? SiteURL.units(.index).relativeURL()
+            let action =
+                model.unitID.map { SiteURL.units(.update(.value($0))).relativeURL() }
+                ?? SiteURL.units(.create).relativeURL()
+            let cancel =
+                model.unitID.map { SiteURL.units(.show(.value($0))).relativeURL() }
+                ?? SiteURL.units(.index).relativeURL()
             return .div(
                 .class("narrow"),
                 .h1(.text(pageTitle())),
@@ -35,8 +39,11 @@ enum UnitForm {
                         FormField(name: "name", label: "Name", isRequired: true),
                         FormField(
                             name: "kind", label: "Kind of unit",
-                            control: .select([.init(value: "", label: "Choose…")] + UnitKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
-                            hint: "Organisations and partner organisations sit at the top; directorates, services, teams and wards below them.",
+                            control: .select(
+                                [.init(value: "", label: "Choose…")]
+                                    + UnitKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                            hint:
+                                "Organisations and partner organisations sit at the top; directorates, services, teams and wards below them.",
                             isRequired: true
                         ),
                         FormField(

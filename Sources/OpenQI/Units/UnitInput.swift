@@ -33,7 +33,8 @@ extension UnitInput {
         let name = validator.requiredText(name, field: "name", label: "a name", maxLength: Self.maximumNameLength)
         let kind = validator.choice(kind, field: "kind", label: "the kind of unit", as: UnitKind.self)
         let parentID = validator.identifier(parent_id, field: "parent_id", label: "parent unit", required: false)
-        let summary = validator.optionalText(description, field: "description", label: "the description", maxLength: 2000)
+        let summary = validator.optionalText(
+            description, field: "description", label: "the description", maxLength: 2000)
 
         if let kind {
             if kind.isTopLevel, parentID != nil {
@@ -45,9 +46,11 @@ extension UnitInput {
         if let parentID {
             if let parent = tree.nodes[parentID] {
                 if parent.isArchived {
-                    validator.fail("parent_id", "“\(parent.name)” is archived. Choose a unit that is in use, or restore it first.")
+                    validator.fail(
+                        "parent_id", "“\(parent.name)” is archived. Choose a unit that is in use, or restore it first.")
                 } else if let editing, tree.selfAndAncestors(of: parentID).contains(editing) {
-                    validator.fail("parent_id", "A unit cannot sit below itself or one of its own units. Choose another parent.")
+                    validator.fail(
+                        "parent_id", "A unit cannot sit below itself or one of its own units. Choose another parent.")
                 }
             } else {
                 validator.fail("parent_id", "There is no unit with this identifier. Choose a parent from the list.")
@@ -59,7 +62,8 @@ extension UnitInput {
             }
             if let clash {
                 let place = parentID.flatMap { tree.nodes[$0]?.name }.map { "in \($0)" } ?? "at the top level"
-                validator.fail("name", "There is already a unit called “\(clash.name)” \(place). Choose a different name.")
+                validator.fail(
+                    "name", "There is already a unit called “\(clash.name)” \(place). Choose a different name.")
             }
         }
         try validator.check()
@@ -91,7 +95,8 @@ extension Unit {
         guard activeChildren.isEmpty else {
             throw ValidationFailure(
                 field: "unit",
-                message: "“\(name)” still has \(activeChildren.count) unit\(activeChildren.count == 1 ? "" : "s") in use below it. Archive or move them first."
+                message:
+                    "“\(name)” still has \(activeChildren.count) unit\(activeChildren.count == 1 ? "" : "s") in use below it. Archive or move them first."
             )
         }
         try await setArchived(true, by: actor, on: db)

@@ -36,7 +36,9 @@ extension UnitShow.Model {
     static let peopleShown = 50
 
     static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
-        guard let unit = try await Unit.find(id, on: db) else { throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.") }
+        guard let unit = try await Unit.find(id, on: db) else {
+            throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
+        }
         let tree = policy.tree
         let people = try await Person.query(on: db)
             .filter(\.$unit.$id == id).filter(\.$archivedAt == nil)
@@ -46,7 +48,9 @@ extension UnitShow.Model {
         return .init(
             id: id, name: unit.name, kind: unit.kind, summary: unit.summary, isArchived: unit.isArchived,
             ancestors: tree.selfAndAncestors(of: id).dropFirst().reversed().compactMap { ancestor in
-                tree.nodes[ancestor].map { .init(label: $0.name, url: SiteURL.units(.show(.value($0.id))).relativeURL()) }
+                tree.nodes[ancestor].map {
+                    .init(label: $0.name, url: SiteURL.units(.show(.value($0.id))).relativeURL())
+                }
             },
             children: tree.children(of: id).map {
                 .init(id: $0.id, name: $0.name, kind: $0.kind, depth: 0, path: "", isArchived: $0.isArchived)

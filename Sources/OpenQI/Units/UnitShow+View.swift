@@ -14,7 +14,8 @@ extension UnitShow {
             .group(
                 .div(
                     .class("page-heading"),
-                    .h1(.text(model.name), .span(.class("tag"), .text(model.kind.label)),
+                    .h1(
+                        .text(model.name), .span(.class("tag"), .text(model.kind.label)),
                         .if(model.isArchived, .span(.class("tag muted"), .text("Archived")))),
                     .if(model.canManage, actions())
                 ),
@@ -23,19 +24,22 @@ extension UnitShow {
                     .h2(.text("Units below")),
                     model.children.isEmpty
                         ? .p(.class("empty"), .text("No units below this one."))
-                        : .ul(.forEach(model.children) { child in
-                            .li(
-                                .class(child.isArchived ? "archived" : ""),
-                                .a(.href(SiteURL.units(.show(.value(child.id))).relativeURL()), .text(child.name)),
-                                .span(.class("tag"), .text(child.kind.label)),
-                                .if(child.isArchived, .span(.class("tag muted"), .text("Archived")))
-                            )
-                        }),
-                    .if(model.canManage && !model.isArchived, .a(
-                        .class("button secondary"),
-                        .href(SiteURL.units(.new).relativeURL(query: [("parent_id", model.id.uuidString)])),
-                        .text("Add a unit below")
-                    ))
+                        : .ul(
+                            .forEach(model.children) { child in
+                                .li(
+                                    .class(child.isArchived ? "archived" : ""),
+                                    .a(.href(SiteURL.units(.show(.value(child.id))).relativeURL()), .text(child.name)),
+                                    .span(.class("tag"), .text(child.kind.label)),
+                                    .if(child.isArchived, .span(.class("tag muted"), .text("Archived")))
+                                )
+                            }),
+                    .if(
+                        model.canManage && !model.isArchived,
+                        .a(
+                            .class("button secondary"),
+                            .href(SiteURL.units(.new).relativeURL(query: [("parent_id", model.id.uuidString)])),
+                            .text("Add a unit below")
+                        ))
                 ),
                 .section(
                     .h2(.text("People (\(model.peopleCount))")),
@@ -43,34 +47,48 @@ extension UnitShow {
                         ? .p(.class("empty"), .text("Nobody belongs to this unit yet."))
                         : .table(
                             .thead(.tr(.th(.text("Name")), .th(.text("Kind")), .th(.text("Role or job")))),
-                            .tbody(.forEach(model.people) { person in
-                                .tr(
-                                    .td(.a(.href(SiteURL.people(.show(.value(person.id))).relativeURL()), .text(person.name))),
-                                    .td(.text(person.kind.label)),
-                                    .td(.text(person.jobTitle ?? ""))
-                                )
-                            })
+                            .tbody(
+                                .forEach(model.people) { person in
+                                    .tr(
+                                        .td(
+                                            .a(
+                                                .href(SiteURL.people(.show(.value(person.id))).relativeURL()),
+                                                .text(person.name))),
+                                        .td(.text(person.kind.label)),
+                                        .td(.text(person.jobTitle ?? ""))
+                                    )
+                                })
                         ),
-                    .if(model.peopleCount > model.people.count, .p(.a(
-                        .href(SiteURL.people(.index).relativeURL(query: [("unit", model.id.uuidString)])),
-                        .text("See all \(model.peopleCount) people")
-                    ))),
-                    .if(model.canManagePeople && !model.isArchived, .a(
-                        .class("button secondary"),
-                        .href(SiteURL.people(.new).relativeURL(query: [("unit_id", model.id.uuidString)])),
-                        .text("Add a person")
-                    ))
+                    .if(
+                        model.peopleCount > model.people.count,
+                        .p(
+                            .a(
+                                .href(SiteURL.people(.index).relativeURL(query: [("unit", model.id.uuidString)])),
+                                .text("See all \(model.peopleCount) people")
+                            ))),
+                    .if(
+                        model.canManagePeople && !model.isArchived,
+                        .a(
+                            .class("button secondary"),
+                            .href(SiteURL.people(.new).relativeURL(query: [("unit_id", model.id.uuidString)])),
+                            .text("Add a person")
+                        ))
                 ),
                 .section(
                     .h2(.text("Roles granted here")),
                     model.grants.isEmpty
-                        ? .p(.class("empty"), .text("No roles are granted at this unit. Roles granted above it apply here too."))
-                        : .ul(.forEach(model.grants) { grant in
-                            .li(
-                                .text("\(grant.role.label): "),
-                                .a(.href(SiteURL.people(.show(.value(grant.personID))).relativeURL()), .text(grant.personName))
-                            )
-                        })
+                        ? .p(
+                            .class("empty"),
+                            .text("No roles are granted at this unit. Roles granted above it apply here too."))
+                        : .ul(
+                            .forEach(model.grants) { grant in
+                                .li(
+                                    .text("\(grant.role.label): "),
+                                    .a(
+                                        .href(SiteURL.people(.show(.value(grant.personID))).relativeURL()),
+                                        .text(grant.personName))
+                                )
+                            })
                 )
             )
         }
@@ -78,10 +96,16 @@ extension UnitShow {
         private func actions() -> Node<HTML.BodyContext> {
             .div(
                 .class("actions"),
-                .a(.class("button secondary"), .href(SiteURL.units(.edit(.value(model.id))).relativeURL()), .text("Edit")),
+                .a(
+                    .class("button secondary"), .href(SiteURL.units(.edit(.value(model.id))).relativeURL()),
+                    .text("Edit")),
                 model.isArchived
-                    ? .postButton("Restore", to: SiteURL.units(.restore(.value(model.id))).relativeURL(), csrfToken: context.csrfToken)
-                    : .postButton("Archive", to: SiteURL.units(.archive(.value(model.id))).relativeURL(), csrfToken: context.csrfToken)
+                    ? .postButton(
+                        "Restore", to: SiteURL.units(.restore(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken)
+                    : .postButton(
+                        "Archive", to: SiteURL.units(.archive(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken)
             )
         }
     }

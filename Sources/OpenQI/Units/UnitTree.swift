@@ -24,11 +24,14 @@ struct UnitTree: Sendable, Equatable {
 
     static func load(on db: any Database) async throws -> UnitTree {
         let units = try await Unit.query(on: db).all()
-        return UnitTree(units.compactMap { unit in
-            unit.id.map {
-                Node(id: $0, parentID: unit.$parent.id, name: unit.name, kind: unit.kind, isArchived: unit.isArchived)
-            }
-        })
+        return UnitTree(
+            units.compactMap { unit in
+                unit.id.map {
+                    Node(
+                        id: $0, parentID: unit.$parent.id, name: unit.name, kind: unit.kind, isArchived: unit.isArchived
+                    )
+                }
+            })
     }
 
     /// The unit itself followed by its parent, grandparent, … up to the root.

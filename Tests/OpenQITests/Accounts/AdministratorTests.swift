@@ -7,7 +7,8 @@ import Vapor
 
 @Suite("First administrator")
 struct AdministratorTests {
-    @Test("user create --admin makes an installation administrator with a one-time password, and again lets them back in")
+    @Test(
+        "user create --admin makes an installation administrator with a one-time password, and again lets them back in")
     func createAndReissue() async throws {
         try await withOpenQI { app in
             let first = try await app.createAdministrator(email: " Ada@Test.Example ", name: "Ada Lovelace")
@@ -25,7 +26,9 @@ struct AdministratorTests {
             #expect(second != first)
             #expect(try await Account.query(on: app.db).count() == 1)
             #expect(try await TestBrowser(app: app).signIn("ada@test.example", password: first).status == .unauthorized)
-            #expect(try await TestBrowser(app: app).signIn("ada@test.example", password: second).location == "/account/password")
+            #expect(
+                try await TestBrowser(app: app).signIn("ada@test.example", password: second).location
+                    == "/account/password")
         }
     }
 

@@ -33,7 +33,8 @@ struct CSRFTests {
         try await withOpenQI { app in
             try await Fixtures(app: app).signIn("admin@test.example", administrator: true)
             let browser = TestBrowser(app: app)
-            let page = try await browser.post("/sign-in", form: ["email": "admin@test.example", "password": Fixtures.password], csrf: .some(nil))
+            let page = try await browser.post(
+                "/sign-in", form: ["email": "admin@test.example", "password": Fixtures.password], csrf: .some(nil))
             #expect(page.status == .forbidden)
             #expect(browser.cookies[AccountSession.cookieName] == nil)
         }
@@ -45,7 +46,8 @@ struct CSRFTests {
             try await Fixtures(app: app).signIn("admin@test.example", administrator: true)
             let browser = TestBrowser(app: app)
             _ = try await browser.signIn("admin@test.example")
-            let refused = try await browser.json(.POST, "/api/v1/units", ["name": "Trust", "kind": "organisation"], csrf: false)
+            let refused = try await browser.json(
+                .POST, "/api/v1/units", ["name": "Trust", "kind": "organisation"], csrf: false)
             #expect(refused.status == .forbidden)
             #expect(refused.body.contains("\"error\""))
             let accepted = try await browser.json(.POST, "/api/v1/units", ["name": "Trust", "kind": "organisation"])

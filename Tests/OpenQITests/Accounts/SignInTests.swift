@@ -18,7 +18,9 @@ struct SignInTests {
             #expect(signIn.status == .seeOther)
             #expect(signIn.location == "/")
             let session = try #require(browser.cookies[AccountSession.cookieName])
-            #expect(try await AccountSession.query(on: app.db).filter(\.$tokenHash == AccountSession.hash(token: session)).count() == 1)
+            #expect(
+                try await AccountSession.query(on: app.db).filter(\.$tokenHash == AccountSession.hash(token: session))
+                    .count() == 1)
 
             let home = try await browser.get("/")
             #expect(home.status == .ok)
@@ -44,7 +46,9 @@ struct SignInTests {
 
             app.openQIConfiguration.secureCookies = true
             let secure = try await TestBrowser(app: app).signIn("admin@test.example")
-            #expect(secure.headers[.setCookie].first { $0.hasPrefix(AccountSession.cookieName) }?.contains("Secure") == true)
+            #expect(
+                secure.headers[.setCookie].first { $0.hasPrefix(AccountSession.cookieName) }?.contains("Secure") == true
+            )
         }
     }
 
@@ -87,19 +91,28 @@ struct SignInTests {
             #expect(try await browser.signIn("new@test.example").location == "/account/password")
             #expect(try await browser.get("/units").location == "/account/password")
 
-            let tooShort = try await browser.post("/account/password", form: [
-                "current_password": Fixtures.password, "new_password": "short", "confirm_password": "short",
-            ])
+            let tooShort = try await browser.post(
+                "/account/password",
+                form: [
+                    "current_password": Fixtures.password, "new_password": "short", "confirm_password": "short",
+                ])
             #expect(tooShort.status == .unprocessableEntity)
             #expect(tooShort.body.contains("at least \(PasswordRules.minimumLength) characters"))
 
-            let changed = try await browser.post("/account/password", form: [
-                "current_password": Fixtures.password, "new_password": "a much better password", "confirm_password": "a much better password",
-            ])
+            let changed = try await browser.post(
+                "/account/password",
+                form: [
+                    "current_password": Fixtures.password, "new_password": "a much better password",
+                    "confirm_password": "a much better password",
+                ])
             #expect(changed.location == "/")
             #expect(try await browser.get("/units").status == .ok)
-            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.changePassword.rawValue).count() == 1)
-            #expect(try await TestBrowser(app: app).signIn("new@test.example", password: "a much better password").location == "/")
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.changePassword.rawValue).count()
+                    == 1)
+            #expect(
+                try await TestBrowser(app: app).signIn("new@test.example", password: "a much better password").location
+                    == "/")
         }
     }
 
@@ -115,6 +128,7 @@ struct SignInTests {
 extension String {
     /// How Plot writes this text inside an element (it escapes <, > and &).
     var htmlEscapedForTest: String {
-        replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }

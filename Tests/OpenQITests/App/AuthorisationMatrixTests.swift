@@ -46,41 +46,101 @@ struct AuthorisationMatrixTests {
 
     static let routes: [Route] = [
         Route(description: "GET /", request: { b, _ in try await b.get("/") }, allowed: readers, success: .ok),
-        Route(description: "GET /units", request: { b, _ in try await b.get("/units") }, allowed: readers, success: .ok),
-        Route(description: "GET /units/:ward", request: { b, w in try await b.get("/units/\(w.ward.id!)") }, allowed: readers, success: .ok),
-        Route(description: "GET /units/new below the directorate", request: { b, w in try await b.get("/units/new?parent_id=\(w.directorate.id!)") }, allowed: unitAdmins, success: .ok),
-        Route(description: "POST /units below the directorate", request: { b, w in
-            try await b.post("/units", form: ["name": "Ward \(UUID().uuidString.prefix(6))", "kind": "ward", "parent_id": w.directorate.id!.uuidString])
-        }, allowed: unitAdmins, success: .seeOther),
-        Route(description: "POST /units at the top level", request: { b, _ in
-            try await b.post("/units", form: ["name": "Trust \(UUID().uuidString.prefix(6))", "kind": "organisation"])
-        }, allowed: [Who.installationAdmin.rawValue], success: .seeOther),
-        Route(description: "GET /units/:ward/edit", request: { b, w in try await b.get("/units/\(w.ward.id!)/edit") }, allowed: unitAdmins, success: .ok),
-        Route(description: "POST /units/:ward (update)", request: { b, w in
-            try await b.post("/units/\(w.ward.id!)", form: ["name": "Ward 7", "kind": "ward", "parent_id": w.directorate.id!.uuidString, "description": "Updated"])
-        }, allowed: unitAdmins, success: .seeOther),
-        Route(description: "POST /units/:other-directorate/archive", request: { b, w in try await b.post("/units/\(w.otherDirectorate.id!)/archive") },
-              allowed: [Who.installationAdmin.rawValue], success: .seeOther),
-        Route(description: "GET /people", request: { b, _ in try await b.get("/people") }, allowed: readers, success: .ok),
-        Route(description: "GET /people/:person", request: { b, w in try await b.get("/people/\(w.person.id!)") }, allowed: readers, success: .ok),
-        Route(description: "GET /people/new in the ward", request: { b, w in try await b.get("/people/new?unit_id=\(w.ward.id!)") }, allowed: peopleManagers, success: .ok),
-        Route(description: "POST /people in the ward", request: { b, w in
-            try await b.post("/people", form: ["full_name": "New Person", "kind": "carer", "unit_id": w.ward.id!.uuidString])
-        }, allowed: peopleManagers, success: .seeOther),
-        Route(description: "GET /people/:person/edit", request: { b, w in try await b.get("/people/\(w.person.id!)/edit") }, allowed: peopleManagers, success: .ok),
-        Route(description: "POST /people/:person/roles", request: { b, w in
-            try await b.post("/people/\(w.person.id!)/roles", form: ["role": "coach", "unit_id": w.ward.id!.uuidString])
-        }, allowed: unitAdmins, success: .seeOther),
-        Route(description: "POST /people/:person/sign-in", request: { b, w in try await b.post("/people/\(w.person.id!)/sign-in") }, allowed: unitAdmins, success: .ok),
-        Route(description: "GET /audit", request: { b, _ in try await b.get("/audit") }, allowed: unitAdmins, success: .ok),
-        Route(description: "GET /api/v1/units", request: { b, _ in try await b.json(.GET, "/api/v1/units") }, allowed: readers, success: .ok),
-        Route(description: "GET /api/v1/people", request: { b, _ in try await b.json(.GET, "/api/v1/people") }, allowed: readers, success: .ok),
-        Route(description: "POST /api/v1/units below the directorate", request: { b, w in
-            try await b.json(.POST, "/api/v1/units", ["name": "Team \(UUID().uuidString.prefix(6))", "kind": "team", "parent_id": w.directorate.id!.uuidString])
-        }, allowed: unitAdmins, success: .created),
-        Route(description: "PUT /api/v1/people/:person", request: { b, w in
-            try await b.json(.PUT, "/api/v1/people/\(w.person.id!)", ["full_name": "Renamed", "kind": "staff", "unit_id": w.ward.id!.uuidString])
-        }, allowed: peopleManagers, success: .ok),
+        Route(
+            description: "GET /units", request: { b, _ in try await b.get("/units") }, allowed: readers, success: .ok),
+        Route(
+            description: "GET /units/:ward", request: { b, w in try await b.get("/units/\(w.ward.id!)") },
+            allowed: readers, success: .ok),
+        Route(
+            description: "GET /units/new below the directorate",
+            request: { b, w in try await b.get("/units/new?parent_id=\(w.directorate.id!)") }, allowed: unitAdmins,
+            success: .ok),
+        Route(
+            description: "POST /units below the directorate",
+            request: { b, w in
+                try await b.post(
+                    "/units",
+                    form: [
+                        "name": "Ward \(UUID().uuidString.prefix(6))", "kind": "ward",
+                        "parent_id": w.directorate.id!.uuidString,
+                    ])
+            }, allowed: unitAdmins, success: .seeOther),
+        Route(
+            description: "POST /units at the top level",
+            request: { b, _ in
+                try await b.post(
+                    "/units", form: ["name": "Trust \(UUID().uuidString.prefix(6))", "kind": "organisation"])
+            }, allowed: [Who.installationAdmin.rawValue], success: .seeOther),
+        Route(
+            description: "GET /units/:ward/edit", request: { b, w in try await b.get("/units/\(w.ward.id!)/edit") },
+            allowed: unitAdmins, success: .ok),
+        Route(
+            description: "POST /units/:ward (update)",
+            request: { b, w in
+                try await b.post(
+                    "/units/\(w.ward.id!)",
+                    form: [
+                        "name": "Ward 7", "kind": "ward", "parent_id": w.directorate.id!.uuidString,
+                        "description": "Updated",
+                    ])
+            }, allowed: unitAdmins, success: .seeOther),
+        Route(
+            description: "POST /units/:other-directorate/archive",
+            request: { b, w in try await b.post("/units/\(w.otherDirectorate.id!)/archive") },
+            allowed: [Who.installationAdmin.rawValue], success: .seeOther),
+        Route(
+            description: "GET /people", request: { b, _ in try await b.get("/people") }, allowed: readers, success: .ok),
+        Route(
+            description: "GET /people/:person", request: { b, w in try await b.get("/people/\(w.person.id!)") },
+            allowed: readers, success: .ok),
+        Route(
+            description: "GET /people/new in the ward",
+            request: { b, w in try await b.get("/people/new?unit_id=\(w.ward.id!)") }, allowed: peopleManagers,
+            success: .ok),
+        Route(
+            description: "POST /people in the ward",
+            request: { b, w in
+                try await b.post(
+                    "/people", form: ["full_name": "New Person", "kind": "carer", "unit_id": w.ward.id!.uuidString])
+            }, allowed: peopleManagers, success: .seeOther),
+        Route(
+            description: "GET /people/:person/edit",
+            request: { b, w in try await b.get("/people/\(w.person.id!)/edit") }, allowed: peopleManagers, success: .ok),
+        Route(
+            description: "POST /people/:person/roles",
+            request: { b, w in
+                try await b.post(
+                    "/people/\(w.person.id!)/roles", form: ["role": "coach", "unit_id": w.ward.id!.uuidString])
+            }, allowed: unitAdmins, success: .seeOther),
+        Route(
+            description: "POST /people/:person/sign-in",
+            request: { b, w in try await b.post("/people/\(w.person.id!)/sign-in") }, allowed: unitAdmins, success: .ok),
+        Route(
+            description: "GET /audit", request: { b, _ in try await b.get("/audit") }, allowed: unitAdmins, success: .ok
+        ),
+        Route(
+            description: "GET /api/v1/units", request: { b, _ in try await b.json(.GET, "/api/v1/units") },
+            allowed: readers, success: .ok),
+        Route(
+            description: "GET /api/v1/people", request: { b, _ in try await b.json(.GET, "/api/v1/people") },
+            allowed: readers, success: .ok),
+        Route(
+            description: "POST /api/v1/units below the directorate",
+            request: { b, w in
+                try await b.json(
+                    .POST, "/api/v1/units",
+                    [
+                        "name": "Team \(UUID().uuidString.prefix(6))", "kind": "team",
+                        "parent_id": w.directorate.id!.uuidString,
+                    ])
+            }, allowed: unitAdmins, success: .created),
+        Route(
+            description: "PUT /api/v1/people/:person",
+            request: { b, w in
+                try await b.json(
+                    .PUT, "/api/v1/people/\(w.person.id!)",
+                    ["full_name": "Renamed", "kind": "staff", "unit_id": w.ward.id!.uuidString])
+            }, allowed: peopleManagers, success: .ok),
     ]
 
     @Test("each role gets what it may and nothing else", arguments: routes)
@@ -92,13 +152,16 @@ struct AuthorisationMatrixTests {
             let ward = try await fixtures.unit("Ward 7", kind: .ward, parent: directorate)
             let other = try await fixtures.unit("Forensic Services", kind: .directorate, parent: trust)
             let person = try await fixtures.person("Pat Doe", unit: ward, email: "pat@test.example")
-            let world = World(trust: trust, directorate: directorate, ward: ward, otherDirectorate: other, person: person)
+            let world = World(
+                trust: trust, directorate: directorate, ward: ward, otherDirectorate: other, person: person)
 
             for who in Who.allCases {
                 let browser = TestBrowser(app: app)
                 if who != .signedOut {
                     let email = "\(who.rawValue.lowercased())@test.example"
-                    try await fixtures.signIn(email, role: who.role, at: who.role == nil ? nil : directorate, administrator: who == .installationAdmin)
+                    try await fixtures.signIn(
+                        email, role: who.role, at: who.role == nil ? nil : directorate,
+                        administrator: who == .installationAdmin)
                     #expect(try await browser.signIn(email).status == .seeOther)
                 }
                 let page = try await route.request(browser, world)

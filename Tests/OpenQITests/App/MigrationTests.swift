@@ -11,7 +11,10 @@ struct MigrationTests {
     @Test("every migration runs up, reverts cleanly and runs up again")
     func upDownUp() async throws {
         try await withOpenQI { app in
-            let tables = ["units", "people", "role_grants", "accounts", "account_sessions", "audit_entries", "installation_settings"]
+            let tables = [
+                "units", "people", "role_grants", "accounts", "account_sessions", "audit_entries",
+                "installation_settings",
+            ]
             #expect(try await existingTables(app).isSuperset(of: tables))
             try await Fixtures(app: app).unit("Trust", kind: .organisation)
 
@@ -27,11 +30,14 @@ struct MigrationTests {
     private func existingTables(_ app: Application) async throws -> Set<String> {
         let sql = try #require(app.db as? any SQLDatabase)
         struct Row: Decodable { let name: String }
-        let rows: [Row] = if TestDatabase.isPostgres {
-            try await sql.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'").all(decoding: Row.self)
-        } else {
-            try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all(decoding: Row.self)
-        }
+        let rows: [Row] =
+            if TestDatabase.isPostgres {
+                try await sql.raw(
+                    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
+                ).all(decoding: Row.self)
+            } else {
+                try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all(decoding: Row.self)
+            }
         return Set(rows.map(\.name))
     }
 }

@@ -19,7 +19,8 @@ struct PolicyTests {
     func policy(_ grants: [RoleGrant.Scope], administrator: Bool = false) -> Policy {
         Policy(
             viewer: Viewer(
-                accountID: UUID(), personID: UUID(), name: "Test", email: "t@test.example", isAdministrator: administrator,
+                accountID: UUID(), personID: UUID(), name: "Test", email: "t@test.example",
+                isAdministrator: administrator,
                 mustChangePassword: false, sessionID: UUID(), csrfToken: "t", grants: Set(grants)
             ),
             tree: tree
@@ -59,7 +60,8 @@ struct PolicyTests {
         #expect(tree.path(of: ward) == "Trust › Community › Ward 7")
         #expect(tree.subtree(of: directorate) == [directorate, ward])
         #expect(tree.outline().map(\.depth) == [0, 1, 2, 1])
-        let a = UUID(), b = UUID()
+        let a = UUID()
+        let b = UUID()
         let loop = UnitTree([
             .init(id: a, parentID: b, name: "A", kind: .team, isArchived: false),
             .init(id: b, parentID: a, name: "B", kind: .team, isArchived: false),

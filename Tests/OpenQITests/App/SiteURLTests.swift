@@ -13,8 +13,13 @@ struct SiteURLTests {
         #expect(SiteURL.home.relativeURL() == "/")
         #expect(SiteURL.units(.show(.value(id))).relativeURL() == "/units/\(id.uuidString)")
         #expect(SiteURL.units(.show(.key)).pathComponents.map(\.description) == ["units", ":unitID"])
-        #expect(SiteURL.people(.revokeRole(person: .value(id), grant: .value(id))).relativeURL() == "/people/\(id)/roles/\(id)/revoke")
-        #expect(SiteURL.people(.revokeRole(person: .key, grant: .key)).pathComponents.map(\.description) == ["people", ":personID", "roles", ":grantID", "revoke"])
+        #expect(
+            SiteURL.people(.revokeRole(person: .value(id), grant: .value(id))).relativeURL()
+                == "/people/\(id)/roles/\(id)/revoke")
+        #expect(
+            SiteURL.people(.revokeRole(person: .key, grant: .key)).pathComponents.map(\.description) == [
+                "people", ":personID", "roles", ":grantID", "revoke",
+            ])
         #expect(SiteURL.api(.unit(.key)).pathComponents.map(\.description) == ["api", "v1", "units", ":unitID"])
         #expect(SiteURL.people(.index).relativeURL(query: [("q", "a b&c")]) == "/people?q=a%20b%26c")
     }

@@ -13,9 +13,13 @@ struct ViewTests {
 
     @Test("the layout carries the viewer, the navigation, the notice and the anti-forgery token")
     func layout() {
-        let html = UnitIndex.View(context: context, model: .init(query: "", includeArchived: false, rows: [], canCreate: false)).render()
+        let html = UnitIndex.View(
+            context: context, model: .init(query: "", includeArchived: false, rows: [], canCreate: false)
+        ).render()
         #expect(html.hasPrefix("<!DOCTYPE html>"))
-        #expect(html.contains(#"<meta name="csrf-token" content="token-123"/>"#) || html.contains(#"<meta name="csrf-token" content="token-123">"#))
+        #expect(
+            html.contains(#"<meta name="csrf-token" content="token-123"/>"#)
+                || html.contains(#"<meta name="csrf-token" content="token-123">"#))
         #expect(html.contains(#"aria-current="page""#))
         #expect(html.contains("Ada Lovelace"))
         #expect(html.contains("Saved."))
@@ -25,8 +29,11 @@ struct ViewTests {
 
     @Test("a form shows each error beside its field, linked from the summary, with the value kept and escaped")
     func formErrors() {
-        let state = FormState(values: ["name": #"St "Mary's" <Ward>"#], errors: [FieldError(field: "name", message: "Too long.")])
-        let html = UnitForm.View(context: context, model: .init(unitID: nil, unitName: nil, form: state, parentOptions: [])).render()
+        let state = FormState(
+            values: ["name": #"St "Mary's" <Ward>"#], errors: [FieldError(field: "name", message: "Too long.")])
+        let html = UnitForm.View(
+            context: context, model: .init(unitID: nil, unitName: nil, form: state, parentOptions: [])
+        ).render()
         #expect(html.contains(##"<a href="#field-name">Too long.</a>"##))
         #expect(html.contains(#"id="field-name-error""#))
         #expect(html.contains(#"aria-invalid="true""#))
@@ -36,7 +43,8 @@ struct ViewTests {
     @Test("a person page shows a one-time password only when there is one")
     func personPage() {
         var model = PersonShow.Model(
-            id: UUID(), fullName: "Tendai Moyo", email: nil, kind: .serviceUser, unitID: nil, unitPath: nil, jobTitle: nil,
+            id: UUID(), fullName: "Tendai Moyo", email: nil, kind: .serviceUser, unitID: nil, unitPath: nil,
+            jobTitle: nil,
             isArchived: false, signIn: nil, grants: [], canEdit: false, grantableUnits: [], canIssueSignIn: false,
             grantForm: FormState(), oneTimePassword: nil
         )

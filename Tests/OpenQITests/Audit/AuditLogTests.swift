@@ -19,13 +19,18 @@ struct AuditLogTests {
             let root = TestBrowser(app: app)
             _ = try await root.signIn("root@test.example")
 
-            _ = try await root.post("/units/\(try community.requireID())", form: [
-                "name": "Community Health", "kind": "directorate", "parent_id": try trust.requireID().uuidString,
-            ])
-            _ = try await root.post("/units/\(try forensic.requireID())", form: [
-                "name": "Forensic Services", "kind": "directorate", "parent_id": try trust.requireID().uuidString,
-            ])
-            let update = try #require(try await AuditEntry.query(on: app.db).filter(\.$subjectID == community.id).first())
+            _ = try await root.post(
+                "/units/\(try community.requireID())",
+                form: [
+                    "name": "Community Health", "kind": "directorate", "parent_id": try trust.requireID().uuidString,
+                ])
+            _ = try await root.post(
+                "/units/\(try forensic.requireID())",
+                form: [
+                    "name": "Forensic Services", "kind": "directorate", "parent_id": try trust.requireID().uuidString,
+                ])
+            let update = try #require(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectID == community.id).first())
             #expect(update.before["name"] == "Community")
             #expect(update.after["name"] == "Community Health")
             #expect(update.changedFields.map(\.field) == ["name"])
@@ -45,7 +50,9 @@ struct AuditLogTests {
             _ = try await local.signIn("local@test.example")
             let scoped = try await local.get("/audit")
             #expect(scoped.body.contains("<ins>Community Health</ins>"))
-            #expect(!scoped.body.contains("<ins>Forensic Services</ins>"), "a directorate administrator sees only their directorate")
+            #expect(
+                !scoped.body.contains("<ins>Forensic Services</ins>"),
+                "a directorate administrator sees only their directorate")
         }
     }
 }

@@ -17,16 +17,20 @@ struct PeopleTests {
             let browser = TestBrowser(app: app)
             _ = try await browser.signIn("qi@test.example")
 
-            let created = try await browser.post("/people", form: [
-                "full_name": "Tendai Moyo", "kind": "service_user", "unit_id": try ward.requireID().uuidString,
-                "email": "", "job_title": "Peer researcher",
-            ])
+            let created = try await browser.post(
+                "/people",
+                form: [
+                    "full_name": "Tendai Moyo", "kind": "service_user", "unit_id": try ward.requireID().uuidString,
+                    "email": "", "job_title": "Peer researcher",
+                ])
             #expect(created.status == .seeOther)
             let person = try #require(try await Person.query(on: app.db).filter(\.$fullName == "Tendai Moyo").first())
             #expect(person.kind == .serviceUser)
             #expect(person.email == nil)
             #expect(person.$unit.id == ward.id)
-            #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectID == person.id).filter(\.$action == "create").count() == 1)
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectID == person.id).filter(\.$action == "create")
+                    .count() == 1)
 
             let found = try await browser.get("/people?q=tendai")
             #expect(found.body.contains("Tendai Moyo"))
@@ -46,14 +50,18 @@ struct PeopleTests {
             let browser = TestBrowser(app: app)
             _ = try await browser.signIn("admin@test.example")
 
-            let page = try await browser.post("/people", form: [
-                "full_name": "", "kind": "staff", "unit_id": try trust.requireID().uuidString, "email": "ADA@test.example",
-            ])
+            let page = try await browser.post(
+                "/people",
+                form: [
+                    "full_name": "", "kind": "staff", "unit_id": try trust.requireID().uuidString,
+                    "email": "ADA@test.example",
+                ])
             #expect(page.status == .unprocessableEntity)
             #expect(page.body.contains("Enter the person’s full name."))
             #expect(page.body.contains("Ada Lovelace already has the email ada@test.example."))
 
-            let api = try await browser.json(.POST, "/api/v1/people", ["full_name": "Grace", "kind": "staff", "unit_id": "nope", "email": "grace@"])
+            let api = try await browser.json(
+                .POST, "/api/v1/people", ["full_name": "Grace", "kind": "staff", "unit_id": "nope", "email": "grace@"])
             #expect(api.status == .unprocessableEntity)
             let body = try JSONDecoder().decode(ValidationErrorBody.self, from: Data(api.body.utf8))
             #expect(Set(body.errors.map(\.field)) == ["unit_id", "email"])
@@ -72,20 +80,29 @@ struct PeopleTests {
             _ = try await admin.signIn("admin@test.example")
             let coachBrowser = TestBrowser(app: app)
             _ = try await coachBrowser.signIn("coach@test.example")
-            #expect(try await coachBrowser.get("/units/new?parent_id=\(try directorate.requireID())").status == .forbidden)
+            #expect(
+                try await coachBrowser.get("/units/new?parent_id=\(try directorate.requireID())").status == .forbidden)
 
-            let granted = try await admin.post("/people/\(try coach.requireID())/roles", form: ["role": "admin", "unit_id": try directorate.requireID().uuidString])
+            let granted = try await admin.post(
+                "/people/\(try coach.requireID())/roles",
+                form: ["role": "admin", "unit_id": try directorate.requireID().uuidString])
             #expect(granted.status == .seeOther)
             #expect(try await coachBrowser.get("/units/new?parent_id=\(try directorate.requireID())").status == .ok)
 
-            let again = try await admin.post("/people/\(try coach.requireID())/roles", form: ["role": "admin", "unit_id": try directorate.requireID().uuidString])
+            let again = try await admin.post(
+                "/people/\(try coach.requireID())/roles",
+                form: ["role": "admin", "unit_id": try directorate.requireID().uuidString])
             #expect(again.status == .unprocessableEntity)
             #expect(again.body.contains("is already administrator for Trust › Community Health"))
 
-            let grant = try #require(try await RoleGrant.query(on: app.db).filter(\.$person.$id == coach.id!).filter(\.$role == .admin).first())
+            let grant = try #require(
+                try await RoleGrant.query(on: app.db).filter(\.$person.$id == coach.id!).filter(\.$role == .admin)
+                    .first())
             _ = try await admin.post("/people/\(try coach.requireID())/roles/\(try grant.requireID())/revoke")
-            #expect(try await coachBrowser.get("/units/new?parent_id=\(try directorate.requireID())").status == .forbidden)
-            let actions = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "role_grant").all().map(\.action)
+            #expect(
+                try await coachBrowser.get("/units/new?parent_id=\(try directorate.requireID())").status == .forbidden)
+            let actions = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "role_grant").all().map(
+                \.action)
             #expect(actions.sorted() == ["grant", "revoke"])
         }
     }

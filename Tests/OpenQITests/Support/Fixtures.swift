@@ -38,7 +38,8 @@ struct Fixtures {
             isAdministrator: administrator, mustChangePassword: mustChangePassword
         ).create(on: db)
         if let role, let unit {
-            try await RoleGrant(personID: try person.requireID(), unitID: try unit.requireID(), role: role).create(on: db)
+            try await RoleGrant(personID: try person.requireID(), unitID: try unit.requireID(), role: role).create(
+                on: db)
         }
         return person
     }

@@ -24,7 +24,10 @@ enum TestDatabase {
         try await PostgresAdmin(url: url).run("CREATE DATABASE \(name)")
         var components = URLComponents(string: url)!
         components.path = "/\(name)"
-        return (.postgres(url: components.string!), { try await PostgresAdmin(url: url).run("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+        return (
+            .postgres(url: components.string!),
+            { try await PostgresAdmin(url: url).run("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        )
     }
 }
 
@@ -39,7 +42,8 @@ struct PostgresAdmin {
             id: 1, logger: Logger(label: "openqi.tests.postgres-admin")
         )
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "openqi.tests.postgres-admin"))
+            try await connection.query(
+                PostgresQuery(unsafeSQL: sql), logger: Logger(label: "openqi.tests.postgres-admin"))
             try await connection.close()
         } catch {
             try? await connection.close()

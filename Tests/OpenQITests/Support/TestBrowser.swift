@@ -33,10 +33,11 @@ final class TestBrowser: @unchecked Sendable {
     @discardableResult
     func post(_ path: String, form: [String: String] = [:], csrf: String?? = .none) async throws -> Page {
         var fields = form
-        let token: String? = switch csrf {
-        case .none: try await currentToken()
-        case .some(let explicit): explicit
-        }
+        let token: String? =
+            switch csrf {
+            case .none: try await currentToken()
+            case .some(let explicit): explicit
+            }
         if let token { fields[CSRFMiddleware.formField] = token }
         var headers = HTTPHeaders()
         headers.contentType = .urlEncodedForm
@@ -46,12 +47,15 @@ final class TestBrowser: @unchecked Sendable {
 
     /// Sends JSON to the API with the session's token in the header, as a script in a page would.
     @discardableResult
-    func json(_ method: HTTPMethod, _ path: String, _ body: [String: String]? = nil, csrf: Bool = true) async throws -> Page {
+    func json(_ method: HTTPMethod, _ path: String, _ body: [String: String]? = nil, csrf: Bool = true) async throws
+        -> Page
+    {
         var headers = HTTPHeaders()
         if let body {
             headers.contentType = .json
             if csrf, let token = try await currentToken() { headers.add(name: CSRFMiddleware.header, value: token) }
-            return try await send(method, path, headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(body)))
+            return try await send(
+                method, path, headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(body)))
         }
         return try await send(method, path, headers: headers, body: nil)
     }
@@ -73,15 +77,20 @@ final class TestBrowser: @unchecked Sendable {
         return cookies[CSRFMiddleware.anonymousCookie]
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> Page {
+    private func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws
+        -> Page
+    {
         var headers = headers
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
-        let request = TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: body ?? ByteBuffer())
+        let request = TestingHTTPRequest(
+            method: method, url: URI(path: path), headers: headers, body: body ?? ByteBuffer())
         let response = try await app.testing().performTest(request: request)
         for header in response.headers[.setCookie] {
-            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let pair = header.split(separator: ";")[0].split(
+                separator: "=", maxSplits: 1, omittingEmptySubsequences: false
+            ).map(String.init)
             guard pair.count == 2 else { continue }
             if header.contains("Max-Age=0") || header.contains("1970") {
                 cookies[pair[0]] = nil

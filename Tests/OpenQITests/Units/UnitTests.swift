@@ -14,7 +14,8 @@ struct UnitTests {
             let browser = TestBrowser(app: app)
             _ = try await browser.signIn("admin@test.example")
 
-            let created = try await browser.post("/units", form: ["name": "  East Trust ", "kind": "organisation", "description": "Our trust"])
+            let created = try await browser.post(
+                "/units", form: ["name": "  East Trust ", "kind": "organisation", "description": "Our trust"])
             let unit = try #require(try await Unit.query(on: app.db).first())
             #expect(unit.name == "East Trust")
             #expect(created.location == "/units/\(try unit.requireID().uuidString)")
@@ -51,10 +52,12 @@ struct UnitTests {
             #expect(orphan.body.contains("Choose the unit this ward belongs to."))
             #expect(orphan.body.contains(#"value="Ward 9""#), "the name typed is kept")
 
-            let duplicate = try await browser.post("/units", form: ["name": "ward 7", "kind": "ward", "parent_id": try trust.requireID().uuidString])
+            let duplicate = try await browser.post(
+                "/units", form: ["name": "ward 7", "kind": "ward", "parent_id": try trust.requireID().uuidString])
             #expect(duplicate.body.contains("There is already a unit called “Ward 7” in Trust."))
 
-            let tooLong = try await browser.post("/units", form: ["name": String(repeating: "x", count: 121), "kind": "organisation"])
+            let tooLong = try await browser.post(
+                "/units", form: ["name": String(repeating: "x", count: 121), "kind": "organisation"])
             #expect(tooLong.body.contains("120 characters or fewer"))
             #expect(try await Unit.query(on: app.db).count() == 2)
         }
@@ -70,7 +73,9 @@ struct UnitTests {
             #expect(page.status == .unprocessableEntity)
             let body = try JSONDecoder().decode(ValidationErrorBody.self, from: Data(page.body.utf8))
             #expect(body.errors.map(\.field).sorted() == ["kind", "name"])
-            #expect(body.errors.first { $0.field == "kind" }?.message.contains("“castle” is not a valid choice for the kind of unit") == true)
+            #expect(
+                body.errors.first { $0.field == "kind" }?.message.contains(
+                    "“castle” is not a valid choice for the kind of unit") == true)
         }
     }
 
@@ -85,9 +90,11 @@ struct UnitTests {
             let browser = TestBrowser(app: app)
             _ = try await browser.signIn("admin@test.example")
 
-            let loop = try await browser.post("/units/\(try directorate.requireID())", form: [
-                "name": "Adult Mental Health", "kind": "directorate", "parent_id": try ward.requireID().uuidString,
-            ])
+            let loop = try await browser.post(
+                "/units/\(try directorate.requireID())",
+                form: [
+                    "name": "Adult Mental Health", "kind": "directorate", "parent_id": try ward.requireID().uuidString,
+                ])
             #expect(loop.status == .unprocessableEntity)
             #expect(loop.body.contains("cannot sit below itself"))
 
