@@ -11,5 +11,10 @@ enum OpenQIMigrations {
         CreateAccounts(),
         CreateAccountSessions(),
         CreateAuditEntries(),
+        CreatePriorities(),
+        CreateProjects(),
+        CreateProjectPriorities(),
+        CreateTeamMembers(),
+        CreateProgressUpdates(),
     ]
 }

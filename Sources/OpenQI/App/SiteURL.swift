@@ -17,6 +17,7 @@ enum SiteURL: Sendable {
     case changePassword
     case units(Units)
     case people(People)
+    case projects(Projects)
     case audit
     case health
     case metrics
@@ -43,6 +44,17 @@ enum SiteURL: Sendable {
         case issueSignIn(Parameter<UUID>)
     }
 
+    enum Projects: Sendable {
+        case index, new, create, similar
+        case show(Parameter<UUID>)
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
+        case submit(Parameter<UUID>)
+        case addMember(Parameter<UUID>)
+        case removeMember(project: Parameter<UUID>, member: Parameter<UUID>)
+        case postUpdate(Parameter<UUID>)
+    }
+
     enum API: Sendable {
         case units
         case unit(Parameter<UUID>)
@@ -59,6 +71,7 @@ enum SiteURL: Sendable {
         case .changePassword: ["account", "password"]
         case .units(let page): ["units"] + page.segments
         case .people(let page): ["people"] + page.segments
+        case .projects(let page): ["projects"] + page.segments
         case .audit: ["audit"]
         case .health: ["health"]
         case .metrics: ["metrics"]
@@ -108,6 +121,23 @@ extension SiteURL.People {
         case .revokeRole(let person, let grant):
             [.id(person, name: "personID"), "roles", .id(grant, name: "grantID"), "revoke"]
         case .issueSignIn(let id): [.id(id, name: "personID"), "sign-in"]
+        }
+    }
+}
+
+extension SiteURL.Projects {
+    var segments: [PathSegment] {
+        switch self {
+        case .index, .create: []
+        case .new: ["new"]
+        case .similar: ["similar"]
+        case .show(let id), .update(let id): [.id(id, name: "projectID")]
+        case .edit(let id): [.id(id, name: "projectID"), "edit"]
+        case .submit(let id): [.id(id, name: "projectID"), "submit"]
+        case .addMember(let id): [.id(id, name: "projectID"), "team"]
+        case .removeMember(let project, let member):
+            [.id(project, name: "projectID"), "team", .id(member, name: "memberID"), "remove"]
+        case .postUpdate(let id): [.id(id, name: "projectID"), "updates"]
         }
     }
 }

@@ -37,6 +37,20 @@ func routes(_ app: Application) throws {
         SiteURL.people(.revokeRole(person: .key, grant: .key)).pathComponents, use: PersonController.revokeRole)
     signedIn.post(SiteURL.people(.issueSignIn(.key)).pathComponents, use: PersonController.issueSignIn)
 
+    signedIn.get(SiteURL.projects(.index).pathComponents, use: ProjectController.index)
+    signedIn.get(SiteURL.projects(.new).pathComponents, use: ProjectController.new)
+    signedIn.get(SiteURL.projects(.similar).pathComponents, use: ProjectController.similar)
+    signedIn.post(SiteURL.projects(.create).pathComponents, use: ProjectController.create)
+    signedIn.get(SiteURL.projects(.show(.key)).pathComponents, use: ProjectController.show)
+    signedIn.get(SiteURL.projects(.edit(.key)).pathComponents, use: ProjectController.edit)
+    signedIn.post(SiteURL.projects(.update(.key)).pathComponents, use: ProjectController.update)
+    signedIn.post(SiteURL.projects(.submit(.key)).pathComponents, use: ProjectController.submit)
+    signedIn.post(SiteURL.projects(.addMember(.key)).pathComponents, use: ProjectController.addMember)
+    signedIn.post(
+        SiteURL.projects(.removeMember(project: .key, member: .key)).pathComponents, use: ProjectController.removeMember
+    )
+    signedIn.post(SiteURL.projects(.postUpdate(.key)).pathComponents, use: ProjectController.postUpdate)
+
     signedIn.get(SiteURL.audit.pathComponents, use: AuditController.index)
 
     signedIn.get(SiteURL.api(.units).pathComponents, use: UnitAPIController.index)

@@ -45,8 +45,8 @@ extension Auditable {
     func recordAudit(
         _ action: AuditAction, by actor: Actor, before: [String: String] = [:], on db: any Database
     ) async throws {
-        // A revoked grant no longer exists, so there is nothing "after".
-        let after = action == .revoke ? [:] : auditFields
+        // A revoked grant or a removed team member no longer exists, so there is nothing "after".
+        let after = action == .revoke || action == .remove ? [:] : auditFields
         try await AuditEntry(
             occurredAt: Date(), actorAccountID: actor.accountID, actorName: actor.name, action: action,
             subject: auditSubject, before: before, after: after

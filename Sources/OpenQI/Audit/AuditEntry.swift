@@ -3,7 +3,7 @@ import Foundation
 
 /// What happened to a record.
 enum AuditAction: String, Codable, CaseIterable, Sendable {
-    case create, update, archive, restore, grant, revoke
+    case create, update, archive, restore, grant, revoke, remove
     case issueSignIn = "issue_sign_in"
     case changePassword = "change_password"
 
@@ -15,6 +15,7 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .restore: "restored"
         case .grant: "granted"
         case .revoke: "revoked"
+        case .remove: "removed"
         case .issueSignIn: "issued a sign-in for"
         case .changePassword: "changed the password of"
         }

@@ -95,6 +95,7 @@ extension AuditLog.Model {
         switch kind {
         case "unit": return SiteURL.units(.show(.value(id))).relativeURL()
         case "person": return SiteURL.people(.show(.value(id))).relativeURL()
+        case "project": return SiteURL.projects(.show(.value(id))).relativeURL()
         default: return nil
         }
     }

@@ -183,6 +183,7 @@ struct DemoOrganisation: Sendable {
                     isAdministrator: $0.isAdministrator, mustChangePassword: false)
             }.create(on: db)
             try await signIns.map { RoleGrant(personID: $0.personID, unitID: $0.unitID, role: $0.role) }.create(on: db)
+            try await Self.priorities.map { Priority(name: $0.0, summary: $0.1) }.create(on: db)
             try await InstallationSetting(key: InstallationSetting.demoKey, value: "true").create(on: db)
         }
     }
@@ -194,6 +195,14 @@ struct DemoOrganisation: Sendable {
         default: "\(serviceKinds.randomElement(using: &random)!) (\(boroughs.randomElement(using: &random)!))"
         }
     }
+
+    /// The trust's strategic priorities: the Triple Aim and staff experience.
+    static let priorities = [
+        ("Improving population health", "Healthier lives for the communities we serve."),
+        ("Improving experience of care", "Care that service users and carers say is right for them."),
+        ("Improving staff experience", "Joy in work, and time to improve it."),
+        ("Improving value", "The best outcomes for the money we spend."),
+    ]
 
     static let directorateNames = [
         "Adult Mental Health", "Community Health Services", "Forensic Services",

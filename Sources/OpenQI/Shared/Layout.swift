@@ -140,6 +140,7 @@ extension Request {
         let policy = try await policy()
         var navigation: [PageContext.Link] = [
             .init(label: "Home", url: SiteURL.home.relativeURL()),
+            .init(label: "Projects", url: SiteURL.projects(.index).relativeURL()),
             .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
             .init(label: "People", url: SiteURL.people(.index).relativeURL()),
         ]

@@ -16,6 +16,16 @@ enum Permission: Sendable, Equatable {
     case grantRoles(at: UUID)
     /// Read the audit log (each administrator sees their own part of the tree).
     case viewAuditLog
+    /// Edit a project, change its team and post its updates.
+    case editProject(ProjectAccess)
+}
+
+/// Who is attached to a project, for deciding who may change it.
+struct ProjectAccess: Sendable, Equatable {
+    let unitID: UUID
+    let team: Set<UUID>
+    let coachID: UUID?
+    let sponsorID: UUID?
 }
 
 /// Decides what a viewer may do. Roles are granted per unit and inherited down the tree:
@@ -26,7 +36,9 @@ enum Permission: Sendable, Equatable {
 /// | installation administrator | everything |
 /// | admin | manage units, people and role grants below the unit; read its audit log |
 /// | QI team | manage people below the unit |
-/// | forum chair, sponsor, coach, member, viewer | read (their project rights come with projects) |
+/// | QI team | also edit every project below the unit |
+/// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
+/// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 struct Policy: Sendable {
     let viewer: Viewer
     let tree: UnitTree
@@ -51,6 +63,9 @@ struct Policy: Sendable {
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
         case .viewAuditLog:
             return viewer.grants.contains { $0.role == .admin }
+        case .editProject(let access):
+            return access.team.contains(viewer.personID) || access.coachID == viewer.personID
+                || access.sponsorID == viewer.personID || !roles(at: access.unitID).isDisjoint(with: [.admin, .qiTeam])
         }
     }
 

@@ -1,0 +1,39 @@
+import Fluent
+import Foundation
+
+/// A strategic priority from the organisation's strategy and annual plan ("Reducing harm",
+/// "Right care, right place, right time"); projects say which they serve.
+final class Priority: Model, @unchecked Sendable {
+    static let schema = "priorities"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @OptionalField(key: "description") var summary: String?
+    @OptionalField(key: "archived_at") var archivedAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(id: UUID? = nil, name: String, summary: String? = nil) {
+        self.id = id
+        self.name = name
+        self.summary = summary
+    }
+}
+
+struct CreatePriorities: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Priority.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("description", .string)
+            .field("archived_at", .datetime)
+            .field("created_at", .datetime)
+            .unique(on: "name")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Priority.schema).delete()
+    }
+}

@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A progress update as typed into the form.
+struct ProgressUpdateInput: Content, Sendable {
+    var update_date: String?
+    var score: String?
+    var stage: String?
+    var did: String?
+    var learned: String?
+    var next_steps: String?
+    var sponsor_ask: String?
+
+    var formValues: [String: String] {
+        [
+            "update_date": update_date ?? "", "score": score ?? "", "stage": stage ?? "", "did": did ?? "",
+            "learned": learned ?? "", "next_steps": next_steps ?? "", "sponsor_ask": sponsor_ask ?? "",
+        ]
+    }
+
+    struct Valid: Sendable {
+        let date: Date
+        let score: ProgressScore
+        let stage: ImprovementStage?
+        let did: String
+        let learned: String
+        let nextSteps: String
+        let sponsorAsk: String?
+    }
+
+    func validate(today: Date = Date()) throws -> Valid {
+        var validator = Validator()
+        var date: Date? = nil
+        if let text = update_date,
+            let parsed = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day())
+        {
+            if parsed > today {
+                validator.fail("update_date", "The update’s date is in the future. Use today or an earlier date.")
+            }
+            date = parsed
+        } else {
+            validator.fail("update_date", "Enter the date of the update, like 2026-11-23.")
+        }
+        let score = score.flatMap(Double.init).flatMap(ProgressScore.init(rawValue:))
+        if score == nil { validator.fail("score", "Choose a progress score from 0.5 to 5.0.") }
+        let stage =
+            (stage?.isEmpty ?? true)
+            ? nil : validator.choice(stage, field: "stage", label: "the stage", as: ImprovementStage.self)
+        let did = validator.requiredText(did, field: "did", label: "what the team did", maxLength: 4000)
+        let learned = validator.requiredText(learned, field: "learned", label: "what the team learned", maxLength: 4000)
+        let next = validator.requiredText(
+            next_steps, field: "next_steps", label: "what the team will do next", maxLength: 4000)
+        let ask = validator.optionalText(
+            sponsor_ask, field: "sponsor_ask", label: "what the sponsor can unblock", maxLength: 2000)
+        try validator.check()
+        return Valid(
+            date: date!, score: score!, stage: stage, did: did, learned: learned, nextSteps: next, sponsorAsk: ask)
+    }
+}
+
+extension Project {
+    /// Records an update and moves the project's score (and stage, if given) to it.
+    func post(_ update: ProgressUpdateInput.Valid, author: UUID, by actor: Actor, on db: any Database) async throws {
+        let record = ProgressUpdate()
+        record.$project.id = try requireID()
+        record.date = update.date
+        record.score = update.score.rawValue
+        record.stage = update.stage
+        record.did = update.did
+        record.learned = update.learned
+        record.nextSteps = update.nextSteps
+        record.sponsorAsk = update.sponsorAsk
+        record.$author.id = author
+        let before = auditFields
+        if lastUpdateAt == nil || update.date >= (lastUpdateAt ?? .distantPast) {
+            progressScore = update.score.rawValue
+            lastUpdateAt = update.date
+            if let stage = update.stage { self.stage = stage }
+        }
+        try await saveAudited(.update, by: actor, before: before, on: db) { db in try await record.create(on: db) }
+    }
+}

@@ -1,0 +1,126 @@
+import Fluent
+import Foundation
+
+/// A QI project: what matters and to whom, the problem, a measurable aim, the team, and its
+/// journey from proposal through the forum to completion.
+final class Project: Model, @unchecked Sendable {
+    static let schema = "projects"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "title") var title: String
+    @Parent(key: "unit_id") var unit: Unit
+    @Enum(key: "status") var status: ProjectStatus
+    @OptionalEnum(key: "stage") var stage: ImprovementStage?
+    /// What matters, and to whom: the reason for the project in the words of those it affects.
+    @Field(key: "what_matters") var whatMatters: String
+    @Field(key: "problem") var problem: String
+    /// The aim in three parts, so it is measurable: what, how much, by when.
+    @Field(key: "aim_what") var aimWhat: String
+    @Field(key: "aim_how_much") var aimHowMuch: String
+    @Field(key: "aim_by_when") var aimByWhen: Date
+    @Parent(key: "proposer_id") var proposer: Person
+    @OptionalParent(key: "coach_id") var coach: Person?
+    @OptionalParent(key: "sponsor_id") var sponsor: Person?
+    /// The latest progress score, kept with the project for lists and dashboards.
+    @OptionalField(key: "progress_score") var progressScore: Double?
+    @OptionalField(key: "last_update_at") var lastUpdateAt: Date?
+    @OptionalField(key: "submitted_at") var submittedAt: Date?
+    @OptionalField(key: "closed_at") var closedAt: Date?
+    @OptionalEnum(key: "aim_achieved") var aimAchieved: AimAchieved?
+    @OptionalField(key: "learning") var learning: String?
+    @OptionalField(key: "sustain_plan") var sustainPlan: String?
+    @Siblings(through: ProjectPriority.self, from: \.$project, to: \.$priority) var priorities: [Priority]
+    @Children(for: \.$project) var team: [TeamMember]
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var aimStatement: String {
+        "\(aimWhat) \(aimHowMuch) by \(aimByWhen.formatted(.dateTime.day().month(.wide).year()))"
+    }
+
+    var score: ProgressScore? { progressScore.flatMap(ProgressScore.init(rawValue:)) }
+}
+
+extension Project: Auditable {
+    var auditSubject: AuditSubject { .init(kind: "project", id: id, name: title, unitID: $unit.id) }
+    var auditFields: [String: String] {
+        [
+            "title": title, "unit": $unit.id.uuidString, "status": status.rawValue, "stage": stage?.rawValue ?? "",
+            "what_matters": whatMatters, "problem": problem, "aim_what": aimWhat, "aim_how_much": aimHowMuch,
+            "aim_by_when": aimByWhen.formatted(.iso8601.year().month().day()),
+            "coach": $coach.id?.uuidString ?? "", "sponsor": $sponsor.id?.uuidString ?? "",
+            "progress_score": progressScore.map { "\($0)" } ?? "",
+        ]
+    }
+}
+
+/// Which strategic priorities a project serves.
+final class ProjectPriority: Model, @unchecked Sendable {
+    static let schema = "project_priorities"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "project_id") var project: Project
+    @Parent(key: "priority_id") var priority: Priority
+
+    init() {}
+}
+
+/// A person on a project team, with their role and, for service users and carers, how involved they are.
+final class TeamMember: Model, @unchecked Sendable {
+    static let schema = "team_members"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "project_id") var project: Project
+    @Parent(key: "person_id") var person: Person
+    @Field(key: "role") var role: String
+    @Field(key: "is_lead") var isLead: Bool
+    @Enum(key: "involvement") var involvement: ServiceUserInvolvement
+
+    init() {}
+
+    init(projectID: UUID, personID: UUID, role: String, isLead: Bool, involvement: ServiceUserInvolvement) {
+        self.$project.id = projectID
+        self.$person.id = personID
+        self.role = role
+        self.isLead = isLead
+        self.involvement = involvement
+    }
+}
+
+/// A team member as the audit trail names them: "Tendai Moyo — Fewer falls on Willow Ward".
+struct TeamMemberAudit: Auditable {
+    let member: TeamMember
+    let personName: String
+    let project: Project
+
+    var auditSubject: AuditSubject {
+        .init(kind: "team_member", id: member.id, name: "\(personName) — \(project.title)", unitID: project.$unit.id)
+    }
+    var auditFields: [String: String] {
+        [
+            "project": project.id?.uuidString ?? "", "person": member.$person.id.uuidString, "role": member.role,
+            "involvement": member.involvement.rawValue,
+        ]
+    }
+}
+
+/// A dated update: what we did, what we learned, what next, what the sponsor can unblock, and the score.
+final class ProgressUpdate: Model, @unchecked Sendable {
+    static let schema = "progress_updates"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "project_id") var project: Project
+    @Field(key: "update_date") var date: Date
+    @Field(key: "score") var score: Double
+    @OptionalEnum(key: "stage") var stage: ImprovementStage?
+    @Field(key: "did") var did: String
+    @Field(key: "learned") var learned: String
+    @Field(key: "next_steps") var nextSteps: String
+    @OptionalField(key: "sponsor_ask") var sponsorAsk: String?
+    @Parent(key: "author_id") var author: Person
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}

@@ -1,0 +1,253 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The project pages: the portfolio list, proposing and editing a project, submitting it to the
+/// forum, its team, and its progress updates.
+enum ProjectController {
+    @Sendable static func index(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await ProjectIndex.Model.query(
+            search: req.query[String.self, at: "q"],
+            status: req.query[String.self, at: "status"].flatMap(ProjectStatus.init(rawValue:)),
+            unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
+            policy: policy, on: req.db
+        )
+        return ProjectIndex.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await ProjectShow.Model.query(id: try req.idParameter("projectID"), policy: policy, on: req.db)
+        return ProjectShow.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func new(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let home = try await Person.find(policy.viewer.personID, on: req.db)?.$unit.id
+        return try await formPage(
+            req, project: nil, state: FormState(values: ["unit_id": home?.uuidString ?? ""]), selected: [])
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let input = try req.content.decode(ProjectInput.self)
+        do {
+            let draft = try input.validate(in: policy.tree, priorities: try await Priority.query(on: req.db).all())
+            let project = try await Project.propose(
+                draft, proposer: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),
+                notice:
+                    "Your proposal “\(project.title)” was saved as a draft. Add your team, then submit it to the forum."
+            )
+        } catch let failure as ValidationFailure {
+            return try await formPage(
+                req, project: nil, state: FormState(values: input.formValues, errors: failure.errors),
+                selected: Set(input.priority_ids ?? []), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func edit(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await find(req)
+        try policy.require(.editProject(project.access))
+        try await project.$priorities.load(on: req.db)
+        let input = ProjectInput(project)
+        return try await formPage(
+            req, project: project, state: FormState(values: input.formValues), selected: Set(input.priority_ids ?? []))
+    }
+
+    @Sendable static func update(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await find(req)
+        try policy.require(.editProject(project.access))
+        let input = try req.content.decode(ProjectInput.self)
+        do {
+            let draft = try input.validate(in: policy.tree, priorities: try await Priority.query(on: req.db).all())
+            try await project.update(with: draft, by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),
+                notice: "Your changes were saved.")
+        } catch let failure as ValidationFailure {
+            return try await formPage(
+                req, project: project, state: FormState(values: input.formValues, errors: failure.errors),
+                selected: Set(input.priority_ids ?? []), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func submit(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await find(req)
+        try policy.require(.editProject(project.access))
+        let url = SiteURL.projects(.show(.value(try project.requireID()))).relativeURL()
+        do {
+            try await project.submit(by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: url,
+                notice: "“\(project.title)” was submitted to the forum of \(policy.tree.path(of: project.$unit.id)).")
+        } catch let failure as ValidationFailure {
+            return req.redirect(to: url, notice: failure.reason)
+        }
+    }
+
+    struct MemberInput: Content {
+        var person_id: String?
+        var role: String?
+        var involvement: String?
+    }
+
+    @Sendable static func addMember(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await find(req)
+        let projectID = try project.requireID()
+        try policy.require(.editProject(project.access))
+        let input = try req.content.decode(MemberInput.self)
+        do {
+            var validator = Validator()
+            let personID = validator.identifier(
+                input.person_id, field: "person_id", label: "the person", required: true)
+            let role = validator.requiredText(input.role, field: "role", label: "their role on the team", maxLength: 80)
+            let involvement = validator.choice(
+                input.involvement, field: "involvement", label: "the involvement", as: ServiceUserInvolvement.self)
+            try validator.check()
+            guard let person = try await Person.find(personID!, on: req.db), !person.isArchived else {
+                throw ValidationFailure(
+                    field: "person_id",
+                    message: "Choose a person from the list; this one is archived or does not exist.")
+            }
+            if project.team.contains(where: { $0.$person.id == personID }) {
+                throw ValidationFailure(field: "person_id", message: "\(person.fullName) is already on the team.")
+            }
+            // Involvement describes service users and carers; staff and partners take part as staff.
+            let level = person.kind == .serviceUser || person.kind == .carer ? involvement! : .none
+            let member = TeamMember(
+                projectID: projectID, personID: personID!, role: role, isLead: false, involvement: level)
+            try await req.db.transaction { db in
+                try await member.create(on: db)
+                try await TeamMemberAudit(member: member, personName: person.fullName, project: project)
+                    .recordAudit(.create, by: policy.viewer.actor, on: db)
+            }
+            return req.redirect(
+                to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#team",
+                notice: "\(person.fullName) joined the team.")
+        } catch let failure as ValidationFailure {
+            var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
+            model.teamForm = FormState(
+                values: [
+                    "person_id": input.person_id ?? "", "role": input.role ?? "",
+                    "involvement": input.involvement ?? "",
+                ],
+                errors: failure.errors)
+            return ProjectShow.View(context: try await req.pageContext(), model: model).response(
+                status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func removeMember(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await find(req)
+        let projectID = try project.requireID()
+        try policy.require(.editProject(project.access))
+        guard let member = project.team.first(where: { $0.id == (try? req.idParameter("memberID")) }) else {
+            throw Abort(.notFound, reason: "This person is no longer on the team.")
+        }
+        guard !member.isLead else {
+            throw Abort(.badRequest, reason: "The project lead cannot be removed. Make someone else lead first.")
+        }
+        try await member.$person.load(on: req.db)
+        let name = member.person.fullName
+        try await req.db.transaction { db in
+            let audit = TeamMemberAudit(member: member, personName: name, project: project)
+            try await audit.recordAudit(.remove, by: policy.viewer.actor, before: audit.auditFields, on: db)
+            try await member.delete(on: db)
+        }
+        return req.redirect(
+            to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#team", notice: "\(name) left the team.")
+    }
+
+    @Sendable static func postUpdate(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await find(req)
+        let projectID = try project.requireID()
+        try policy.require(.editProject(project.access))
+        let input = try req.content.decode(ProgressUpdateInput.self)
+        do {
+            try await project.post(
+                try input.validate(), author: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#updates",
+                notice: "Your update was posted.")
+        } catch let failure as ValidationFailure {
+            var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
+            model.updateForm = FormState(values: input.formValues, errors: failure.errors)
+            return ProjectShow.View(context: try await req.pageContext(), model: model).response(
+                status: .unprocessableEntity)
+        }
+    }
+
+    /// Projects like the text typed so far, as an HTML fragment for the proposal form's side panel.
+    @Sendable static func similar(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let text = req.query[String.self, at: "text"] ?? ""
+        let excluded = req.query[String.self, at: "project"].flatMap(UUID.init(uuidString:))
+        let similar = try await similarProjects(to: text, excluding: excluded, policy: policy, on: req.db)
+        let html = similar.map {
+            "<li><a href=\"\(SiteURL.projects(.show(.value($0.id))).relativeURL())\">\($0.title.attributeEscaped)</a>"
+                + "<span class=\"path\"> \($0.unitPath.attributeEscaped) · \($0.status.label)</span></li>"
+        }.joined()
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: .ok, headers: headers, body: .init(string: html.isEmpty ? "" : "<ul>\(html)</ul>"))
+    }
+
+    static func similarProjects(to text: String, excluding: UUID?, policy: Policy, on db: any Database) async throws
+        -> [ProjectForm.SimilarProject]
+    {
+        guard text.count >= 8 else { return [] }
+        let projects = try await Project.query(on: db).filter(\.$status != .draft).all()
+        let index = SimilarProjects(
+            projects.compactMap { project in
+                project.id.map {
+                    .init(id: $0, text: "\(project.title) \(project.title) \(project.problem) \(project.aimWhat)")
+                }
+            })
+        let byID = Dictionary(uniqueKeysWithValues: projects.compactMap { project in project.id.map { ($0, project) } })
+        return index.matches(for: text, excluding: excluding).compactMap { match in
+            byID[match.id].map {
+                .init(id: match.id, title: $0.title, unitPath: policy.tree.path(of: $0.$unit.id), status: $0.status)
+            }
+        }
+    }
+
+    static func find(_ req: Request) async throws -> Project {
+        guard
+            let project = try await Project.query(on: req.db).filter(\.$id == (try req.idParameter("projectID"))).with(
+                \.$team
+            ).first()
+        else {
+            throw Abort(.notFound, reason: "There is no project with this address. It may have been mistyped.")
+        }
+        return project
+    }
+
+    private static func formPage(
+        _ req: Request, project: Project?, state: FormState, selected: Set<String>, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        let policy = try await req.policy()
+        let priorities = try await Priority.query(on: req.db).filter(\.$archivedAt == nil).sort(\.$name).all()
+        let text = [state["title"], state["problem"], state["aim_what"]].joined(separator: " ")
+        let model = ProjectForm.Model(
+            projectID: project?.id, projectTitle: project?.title, form: state, unitOptions: policy.tree.parentOptions(),
+            priorities: priorities.compactMap { priority in
+                priority.id.map { .init(value: $0.uuidString, label: priority.name) }
+            },
+            selectedPriorities: selected,
+            similar: try await similarProjects(to: text, excluding: project?.id, policy: policy, on: req.db)
+        )
+        return ProjectForm.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+}

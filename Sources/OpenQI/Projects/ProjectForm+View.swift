@@ -1,0 +1,151 @@
+import Foundation
+import Plot
+
+/// The proposal form: what matters and to whom, the problem, a measurable aim in three parts, the
+/// unit and priorities; with projects like it from across the organisation beside it.
+enum ProjectForm {
+    struct SimilarProject: Sendable, Equatable {
+        let id: UUID
+        let title: String
+        let unitPath: String
+        let status: ProjectStatus
+    }
+
+    struct Model: Sendable, Equatable {
+        var projectID: UUID?
+        var projectTitle: String?
+        var form: FormState
+        var unitOptions: [FormField.Option]
+        var priorities: [FormField.Option]
+        var selectedPriorities: Set<String>
+        var similar: [SimilarProject]
+    }
+
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String {
+            model.projectID == nil ? "Propose a project" : "Edit \(model.projectTitle ?? "project")"
+        }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            var crumbs: [PageContext.Link] = [.init(label: "Projects", url: SiteURL.projects(.index).relativeURL())]
+            if let id = model.projectID, let title = model.projectTitle {
+                crumbs.append(.init(label: title, url: SiteURL.projects(.show(.value(id))).relativeURL()))
+            }
+            return crumbs
+        }
+
+        override func content() -> Node<HTML.BodyContext> {
+            let action =
+                model.projectID.map { SiteURL.projects(.update(.value($0))).relativeURL() }
+                ?? SiteURL.projects(.create).relativeURL()
+            let cancel =
+                model.projectID.map { SiteURL.projects(.show(.value($0))).relativeURL() }
+                ?? SiteURL.projects(.index).relativeURL()
+            return .div(
+                .class("with-aside"),
+                .div(
+                    .class("narrow"),
+                    .h1(.text(pageTitle())),
+                    .p(
+                        .class("lead"),
+                        .text(
+                            "Start from what matters to the people who use or deliver the service. A draft is saved for you; submit it to your forum when the team is ready."
+                        )),
+                    .postForm(
+                        action: action, csrfToken: context.csrfToken,
+                        .data(named: "similar", value: SiteURL.projects(.similar).relativeURL()),
+                        .errorSummary(model.form.errors),
+                        .formField(
+                            FormField(
+                                name: "title", label: "Title",
+                                hint: "A few words a colleague would recognise, e.g. “Fewer falls on Willow Ward”.",
+                                isRequired: true), state: model.form),
+                        .formField(
+                            FormField(
+                                name: "unit_id", label: "Unit",
+                                control: .select([.init(value: "", label: "Choose…")] + model.unitOptions),
+                                isRequired: true), state: model.form),
+                        .formField(
+                            FormField(
+                                name: "what_matters", label: "What matters, and to whom?", control: .textarea(rows: 3),
+                                hint: "In the words of service users, carers or staff: why this matters to them.",
+                                isRequired: true), state: model.form),
+                        .formField(
+                            FormField(
+                                name: "problem", label: "The problem", control: .textarea(rows: 4),
+                                hint: "What happens now, how often, and what you know of why.", isRequired: true),
+                            state: model.form),
+                        .element(
+                            named: "fieldset",
+                            nodes: [
+                                .class("aim"),
+                                .element(named: "legend", text: "Aim: what, how much, by when"),
+                                .p(
+                                    .class("hint"),
+                                    .text(
+                                        "A measurable aim says what will improve, by how much, and by when, e.g. “Reduce falls on Willow Ward | by 30% | by 31 March 2027”."
+                                    )),
+                                .formField(
+                                    FormField(name: "aim_what", label: "What will improve", isRequired: true),
+                                    state: model.form),
+                                .formField(
+                                    FormField(
+                                        name: "aim_how_much", label: "How much",
+                                        hint: "With a number: “by 30%”, “from 12 to 6 a month”.", isRequired: true),
+                                    state: model.form),
+                                .formField(
+                                    FormField(name: "aim_by_when", label: "By when", control: .date, isRequired: true),
+                                    state: model.form),
+                            ]),
+                        .element(
+                            named: "fieldset",
+                            nodes: [
+                                .class("priorities"),
+                                .element(named: "legend", text: "Strategic priorities it serves"),
+                                .unwrap(model.form.error(for: "priority_ids")) {
+                                    .p(.class("error-message"), .text($0))
+                                },
+                                .forEach(model.priorities) { priority in
+                                    .label(
+                                        .class("checkbox"),
+                                        .input(
+                                            .type(.checkbox), .name("priority_ids[]"),
+                                            .attribute(named: "value", value: priority.value.attributeEscaped),
+                                            .checked(model.selectedPriorities.contains(priority.value))),
+                                        .text(" \(priority.label)")
+                                    )
+                                },
+                            ]),
+                        .div(
+                            .class("form-actions"),
+                            .button(
+                                .type(.submit), .class("button"),
+                                .text(model.projectID == nil ? "Save draft" : "Save changes")),
+                            .a(.class("button secondary"), .href(cancel), .text("Cancel"))
+                        )
+                    )
+                ),
+                .aside(
+                    .class("similar-projects"), .attribute(named: "aria-live", value: "polite"),
+                    .h2(.text("Projects like this one")),
+                    model.similar.isEmpty
+                        ? .p(
+                            .class("empty"),
+                            .text(
+                                "Projects across the organisation with a similar title, problem or aim will show here, so you can build on what they learned."
+                            ))
+                        : .ul(
+                            .forEach(model.similar) { similar in
+                                .li(
+                                    .a(
+                                        .href(SiteURL.projects(.show(.value(similar.id))).relativeURL()),
+                                        .text(similar.title)),
+                                    .span(.class("path"), .text(" \(similar.unitPath) · \(similar.status.label)"))
+                                )
+                            })
+                ),
+                .script(.src("/similar-projects.js"), .defer())
+            )
+        }
+    }
+}

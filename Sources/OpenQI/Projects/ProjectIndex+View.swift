@@ -1,0 +1,63 @@
+import Foundation
+import Plot
+
+extension ProjectIndex {
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { "Projects" }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .div(
+                    .class("page-heading"),
+                    .h1(.text("QI projects")),
+                    .a(.class("button"), .href(SiteURL.projects(.new).relativeURL()), .text("Propose a project"))
+                ),
+                .getForm(
+                    action: SiteURL.projects(.index).relativeURL(), class: "search-form",
+                    .attribute(named: "role", value: "search"),
+                    .label(.for("q"), .text("Search titles, problems and aims")),
+                    .input(
+                        .type(.search), .id("q"), .name("q"),
+                        .attribute(named: "value", value: model.query.attributeEscaped)),
+                    .formField(
+                        FormField(
+                            name: "status", label: "Status",
+                            control: .select(
+                                [.init(value: "", label: "Any status")]
+                                    + ProjectStatus.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                        state: FormState(values: ["status": model.status?.rawValue ?? ""])
+                    ),
+                    .formField(
+                        FormField(
+                            name: "unit", label: "Unit (and below)",
+                            control: .select([.init(value: "", label: "All units")] + model.unitOptions)),
+                        state: FormState(values: ["unit": model.unitID?.uuidString ?? ""])
+                    ),
+                    .button(.type(.submit), .class("button secondary"), .text("Search"))
+                ),
+                .p(.class("count"), .text(model.total == 1 ? "1 project" : "\(model.total) projects")),
+                model.rows.isEmpty
+                    ? .p(.class("empty"), .text("No project matches."))
+                    : .table(
+                        .thead(
+                            .tr(
+                                .th(.text("Project")), .th(.text("Unit")), .th(.text("Status")), .th(.text("Stage")),
+                                .th(.text("Score")))),
+                        .tbody(
+                            .forEach(model.rows) { row in
+                                .tr(
+                                    .td(
+                                        .a(
+                                            .href(SiteURL.projects(.show(.value(row.id))).relativeURL()),
+                                            .text(row.title))),
+                                    .td(.text(row.unitPath)),
+                                    .td(.span(.class("status status-\(row.status.rawValue)"), .text(row.status.label))),
+                                    .td(.text(row.stage?.label ?? "")),
+                                    .td(.text(row.score?.text ?? ""))
+                                )
+                            })
+                    )
+            )
+        }
+    }
+}

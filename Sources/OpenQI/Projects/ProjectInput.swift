@@ -1,0 +1,166 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A proposal as typed into the form or sent to the API, before validation.
+struct ProjectInput: Content, Sendable {
+    var title: String?
+    var unit_id: String?
+    var what_matters: String?
+    var problem: String?
+    var aim_what: String?
+    var aim_how_much: String?
+    var aim_by_when: String?
+    var priority_ids: [String]?
+
+    var formValues: [String: String] {
+        [
+            "title": title ?? "", "unit_id": unit_id ?? "", "what_matters": what_matters ?? "",
+            "problem": problem ?? "",
+            "aim_what": aim_what ?? "", "aim_how_much": aim_how_much ?? "", "aim_by_when": aim_by_when ?? "",
+        ]
+    }
+}
+
+/// A valid proposal, ready to save.
+struct ProjectDraft: Sendable, Equatable {
+    var title: String
+    var unitID: UUID
+    var whatMatters: String
+    var problem: String
+    var aimWhat: String
+    var aimHowMuch: String
+    var aimByWhen: Date
+    var priorityIDs: [UUID]
+}
+
+extension ProjectInput {
+    init(_ project: Project) {
+        self.init(
+            title: project.title, unit_id: project.$unit.id.uuidString, what_matters: project.whatMatters,
+            problem: project.problem, aim_what: project.aimWhat, aim_how_much: project.aimHowMuch,
+            aim_by_when: project.aimByWhen.formatted(.iso8601.year().month().day()),
+            priority_ids: project.$priorities.value?.compactMap { $0.id?.uuidString }
+        )
+    }
+
+    /// Checks the proposal and guides towards a measurable aim: what, how much (with a number), by when.
+    func validate(in tree: UnitTree, priorities: [Priority], today: Date = Date()) throws -> ProjectDraft {
+        var validator = Validator()
+        let title = validator.requiredText(title, field: "title", label: "a title", maxLength: 160)
+        let unitID = validator.identifier(
+            unit_id, field: "unit_id", label: "the unit the project belongs to", required: true)
+        let whatMatters = validator.requiredText(
+            what_matters, field: "what_matters", label: "what matters, and to whom", maxLength: 4000)
+        let problem = validator.requiredText(problem, field: "problem", label: "the problem", maxLength: 4000)
+        let aimWhat = validator.requiredText(
+            aim_what, field: "aim_what", label: "what the aim will improve", maxLength: 300)
+        let aimHowMuch = validator.requiredText(
+            aim_how_much, field: "aim_how_much", label: "how much it will improve", maxLength: 200)
+        if !aimHowMuch.isEmpty, !aimHowMuch.contains(where: \.isNumber) {
+            validator.fail(
+                "aim_how_much",
+                "Say how much with a number, for example “by 30%” or “from 12 to 6 a month”, so the aim can be measured."
+            )
+        }
+        var byWhen: Date? = nil
+        let whenText = aim_by_when?.trimmingCharacters(in: .whitespaces) ?? ""
+        if whenText.isEmpty {
+            validator.fail("aim_by_when", "Enter the date by when the aim will be reached.")
+        } else if let date = try? Date(whenText, strategy: Date.ISO8601FormatStyle().year().month().day()) {
+            if date < today.addingTimeInterval(-24 * 3600) {
+                validator.fail("aim_by_when", "The aim date has passed. Choose a date in the future.")
+            }
+            byWhen = date
+        } else {
+            validator.fail("aim_by_when", "Enter the aim date as a date, like 2027-03-31.")
+        }
+        if let unitID {
+            if let unit = tree.nodes[unitID] {
+                if unit.isArchived {
+                    validator.fail("unit_id", "“\(unit.name)” is archived. Choose a unit that is in use.")
+                }
+            } else {
+                validator.fail("unit_id", "There is no unit with this identifier. Choose a unit from the list.")
+            }
+        }
+        let known = Set(priorities.compactMap(\.id))
+        let priorityIDs = (priority_ids ?? []).filter { !$0.isEmpty }.compactMap { text -> UUID? in
+            guard let id = UUID(uuidString: text), known.contains(id) else {
+                validator.fail("priority_ids", "“\(text)” is not one of the organisation’s priorities.")
+                return nil
+            }
+            return id
+        }
+        try validator.check()
+        return ProjectDraft(
+            title: title, unitID: unitID!, whatMatters: whatMatters, problem: problem, aimWhat: aimWhat,
+            aimHowMuch: aimHowMuch, aimByWhen: byWhen!, priorityIDs: priorityIDs
+        )
+    }
+}
+
+extension Project {
+    /// Saves a new proposal as a draft, with its proposer as the team lead, in one transaction.
+    static func propose(_ draft: ProjectDraft, proposer: UUID, by actor: Actor, on db: any Database) async throws
+        -> Project
+    {
+        let project = Project()
+        project.status = .draft
+        project.$proposer.id = proposer
+        project.apply(draft)
+        try await project.saveAudited(.create, by: actor, on: db) { db in
+            let id = try project.requireID()
+            try await project.replacePriorities(draft.priorityIDs, on: db)
+            // A service user or carer who proposes a project leads it as a full partner.
+            let kind = try await Person.find(proposer, on: db)?.kind
+            let involvement: ServiceUserInvolvement = kind == .serviceUser || kind == .carer ? .fullPartner : .none
+            try await TeamMember(
+                projectID: id, personID: proposer, role: "Project lead", isLead: true, involvement: involvement
+            ).create(on: db)
+        }
+        return project
+    }
+
+    func update(with draft: ProjectDraft, by actor: Actor, on db: any Database) async throws {
+        let before = auditFields
+        apply(draft)
+        try await saveAudited(.update, by: actor, before: before, on: db) { db in
+            try await self.replacePriorities(draft.priorityIDs, on: db)
+        }
+    }
+
+    /// Sends a draft (or a proposal sent back) to the unit's forum.
+    func submit(by actor: Actor, on db: any Database) async throws {
+        guard status == .draft || status == .deferred else {
+            throw ValidationFailure(
+                field: "status", message: "Only a draft can be submitted; this project is \(status.label.lowercased())."
+            )
+        }
+        let before = auditFields
+        status = .proposed
+        submittedAt = Date()
+        try await saveAudited(.update, by: actor, before: before, on: db)
+    }
+
+    private func apply(_ draft: ProjectDraft) {
+        title = draft.title
+        $unit.id = draft.unitID
+        whatMatters = draft.whatMatters
+        problem = draft.problem
+        aimWhat = draft.aimWhat
+        aimHowMuch = draft.aimHowMuch
+        aimByWhen = draft.aimByWhen
+    }
+
+    private func replacePriorities(_ ids: [UUID], on db: any Database) async throws {
+        let id = try requireID()
+        try await ProjectPriority.query(on: db).filter(\.$project.$id == id).delete()
+        for priorityID in ids {
+            let link = ProjectPriority()
+            link.$project.id = id
+            link.$priority.id = priorityID
+            try await link.create(on: db)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Charts
+import Fluent
+import Foundation
+import Vapor
+
+enum ProjectShow {
+    struct Member: Sendable, Equatable {
+        let id: UUID
+        let personID: UUID
+        let name: String
+        let kind: PersonKind
+        let role: String
+        let isLead: Bool
+        let involvement: ServiceUserInvolvement
+    }
+
+    struct Update: Sendable, Equatable {
+        let date: Date
+        let score: ProgressScore?
+        let stage: ImprovementStage?
+        let did: String
+        let learned: String
+        let nextSteps: String
+        let sponsorAsk: String?
+        let author: String
+    }
+
+    struct Model: Sendable, Equatable {
+        var id: UUID
+        var title: String
+        var unitID: UUID
+        var unitPath: String
+        var status: ProjectStatus
+        var stage: ImprovementStage?
+        var score: ProgressScore?
+        var whatMatters: String
+        var problem: String
+        var aimStatement: String
+        var priorities: [String]
+        var proposer: String
+        var coach: String?
+        var sponsor: String?
+        var team: [Member]
+        var updates: [Update]
+        var progressChartSVG: String?
+        var canEdit: Bool
+        var teamForm: FormState
+        var updateForm: FormState
+        var personOptions: [FormField.Option]
+    }
+}
+
+extension ProjectShow.Model {
+    static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
+        guard
+            let project = try await Project.query(on: db).filter(\.$id == id)
+                .with(\.$proposer).with(\.$coach).with(\.$sponsor).with(\.$priorities)
+                .with(\.$team, { $0.with(\.$person) }).first()
+        else { throw Abort(.notFound, reason: "There is no project with this address. It may have been mistyped.") }
+        let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id == id).with(\.$author)
+            .sort(\.$date).sort(\.$createdAt).all()
+        let team = project.team.sorted {
+            ($0.isLead ? 0 : 1, $0.person.fullName) < ($1.isLead ? 0 : 1, $1.person.fullName)
+        }
+        let access = project.access
+        let onTeam = Set(team.map(\.$person.id))
+        // People who can join: those in the project's directorate (or above), not already on the team.
+        let scope = policy.tree.selfAndAncestors(of: project.$unit.id).last.map { policy.tree.subtree(of: $0) } ?? []
+        let candidates = try await Person.query(on: db).filter(\.$archivedAt == nil).filter(\.$unit.$id ~~ Array(scope))
+            .sort(\.$fullName).limit(2000).all()
+        return .init(
+            id: id, title: project.title, unitID: project.$unit.id, unitPath: policy.tree.path(of: project.$unit.id),
+            status: project.status, stage: project.stage, score: project.score, whatMatters: project.whatMatters,
+            problem: project.problem, aimStatement: project.aimStatement,
+            priorities: project.priorities.map(\.name).sorted(),
+            proposer: project.proposer.fullName, coach: project.coach?.fullName, sponsor: project.sponsor?.fullName,
+            team: team.compactMap { member in
+                member.id.map {
+                    .init(
+                        id: $0, personID: member.$person.id, name: member.person.fullName, kind: member.person.kind,
+                        role: member.role, isLead: member.isLead, involvement: member.involvement)
+                }
+            },
+            updates: updates.map {
+                .init(
+                    date: $0.date, score: ProgressScore(rawValue: $0.score), stage: $0.stage, did: $0.did,
+                    learned: $0.learned,
+                    nextSteps: $0.nextSteps, sponsorAsk: $0.sponsorAsk, author: $0.author.fullName)
+            },
+            progressChartSVG: updates.isEmpty
+                ? nil
+                : ProgressScoreChart(
+                    updates: updates.map { ($0.date.formatted(.iso8601.year().month().day()), $0.score) }
+                ).svg(),
+            canEdit: policy.allows(.editProject(access)),
+            teamForm: FormState(values: ["involvement": ServiceUserInvolvement.fullPartner.rawValue]),
+            updateForm: FormState(values: [
+                "update_date": Date().formatted(.iso8601.year().month().day()), "score": project.score?.text ?? "",
+                "stage": project.stage?.rawValue ?? "",
+            ]),
+            personOptions: candidates.compactMap { person in
+                guard let personID = person.id, !onTeam.contains(personID) else { return nil }
+                return .init(value: personID.uuidString, label: "\(person.fullName) (\(person.kind.label))")
+            }
+        )
+    }
+}
+
+extension Project {
+    /// Who may change this project, for the policy. Needs the team loaded.
+    var access: ProjectAccess {
+        ProjectAccess(
+            unitID: $unit.id, team: Set(($team.value ?? []).map(\.$person.id)),
+            coachID: $coach.id, sponsorID: $sponsor.id
+        )
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import Plot
+
+extension ProjectShow {
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { model.title }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            [.init(label: "Projects", url: SiteURL.projects(.index).relativeURL())]
+        }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .div(
+                    .class("page-heading"),
+                    .h1(
+                        .text(model.title),
+                        .span(.class("tag status-\(model.status.rawValue)"), .text(model.status.label))),
+                    .if(model.canEdit, actions())
+                ),
+                .p(.class("lead aim"), .strong(.text("Aim: ")), .text(model.aimStatement)),
+                .dl(
+                    .class("details"),
+                    .dt(.text("Unit")),
+                    .dd(.a(.href(SiteURL.units(.show(.value(model.unitID))).relativeURL()), .text(model.unitPath))),
+                    .dt(.text("Stage")), .dd(.text(model.stage?.label ?? "Not started")),
+                    .dt(.text("Progress score")),
+                    .dd(.text(model.score.map { "\($0.text) — \($0.label)" } ?? "No update yet")),
+                    .dt(.text("Proposed by")), .dd(.text(model.proposer)),
+                    .dt(.text("QI coach")), .dd(.text(model.coach ?? "Not yet allocated")),
+                    .dt(.text("Sponsor")), .dd(.text(model.sponsor ?? "Not yet allocated")),
+                    .dt(.text("Priorities")),
+                    .dd(.text(model.priorities.isEmpty ? "None chosen" : model.priorities.joined(separator: "; ")))
+                ),
+                .section(.h2(.text("What matters, and to whom")), .p(.text(model.whatMatters))),
+                .section(.h2(.text("The problem")), .p(.text(model.problem))),
+                teamSection(),
+                updatesSection()
+            )
+        }
+
+        private func actions() -> Node<HTML.BodyContext> {
+            .div(
+                .class("actions"),
+                .if(
+                    model.status.isProposal,
+                    .a(
+                        .class("button secondary"), .href(SiteURL.projects(.edit(.value(model.id))).relativeURL()),
+                        .text("Edit proposal"))),
+                .if(
+                    model.status == .draft || model.status == .deferred,
+                    .postButton(
+                        "Submit to the forum", to: SiteURL.projects(.submit(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken, style: "button"
+                    ))
+            )
+        }
+
+        private func teamSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("team"),
+                .h2(.text("Team")),
+                .table(
+                    .thead(
+                        .tr(
+                            .th(.text("Name")), .th(.text("Role")), .th(.text("Who")), .th(.text("Involvement")),
+                            .th(.span(.class("visually-hidden"), .text("Actions"))))),
+                    .tbody(
+                        .forEach(model.team) { member in
+                            .tr(
+                                .td(
+                                    .a(
+                                        .href(SiteURL.people(.show(.value(member.personID))).relativeURL()),
+                                        .text(member.name))),
+                                .td(.text(member.role + (member.isLead ? " (lead)" : ""))),
+                                .td(.text(member.kind.label)),
+                                .td(
+                                    .text(
+                                        member.kind == .serviceUser || member.kind == .carer
+                                            ? member.involvement.label : "")),
+                                .td(
+                                    .if(
+                                        model.canEdit && !member.isLead,
+                                        .postButton(
+                                            "Remove",
+                                            to: SiteURL.projects(
+                                                .removeMember(project: .value(model.id), member: .value(member.id))
+                                            ).relativeURL(),
+                                            csrfToken: context.csrfToken
+                                        )))
+                            )
+                        })
+                ),
+                .if(
+                    model.canEdit,
+                    .element(
+                        named: "details",
+                        nodes: [
+                            .attribute(named: "open", value: model.teamForm.errors.isEmpty ? nil : "open"),
+                            .element(named: "summary", text: "Add someone to the team"),
+                            FormView(
+                                action: SiteURL.projects(.addMember(.value(model.id))).relativeURL(),
+                                csrfToken: context.csrfToken,
+                                state: model.teamForm,
+                                fields: [
+                                    FormField(
+                                        name: "person_id", label: "Person",
+                                        control: .select([.init(value: "", label: "Choose…")] + model.personOptions),
+                                        isRequired: true),
+                                    FormField(
+                                        name: "role", label: "Role on the team",
+                                        hint: "For example: Data lead, Expert by experience, Peer researcher.",
+                                        isRequired: true),
+                                    FormField(
+                                        name: "involvement", label: "Service user or carer involvement",
+                                        control: .select(
+                                            ServiceUserInvolvement.allCases.map {
+                                                .init(value: $0.rawValue, label: $0.label)
+                                            }),
+                                        hint: "For service users and carers: full partners have the same say as staff."
+                                    ),
+                                ],
+                                submitLabel: "Add to team"
+                            ).node,
+                        ]))
+            )
+        }
+
+        private func updatesSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("updates"),
+                .h2(.text("Progress updates")),
+                .unwrap(model.progressChartSVG) { .div(.class("chart"), .raw($0)) },
+                model.updates.isEmpty
+                    ? .p(.class("empty"), .text("No updates yet."))
+                    : .ol(
+                        .class("updates"),
+                        .forEach(model.updates.reversed()) { update in
+                            .li(
+                                .h3(
+                                    .text(update.date.formatted(date: .long, time: .omitted)),
+                                    .unwrap(update.score) { .span(.class("tag"), .text("Score \($0.text)")) }),
+                                .p(
+                                    .class("hint"),
+                                    .text("By \(update.author)" + (update.stage.map { " · \($0.label)" } ?? ""))),
+                                .dl(
+                                    .class("details"),
+                                    .dt(.text("What we did")), .dd(.text(update.did)),
+                                    .dt(.text("What we learned")), .dd(.text(update.learned)),
+                                    .dt(.text("What next")), .dd(.text(update.nextSteps)),
+                                    .unwrap(update.sponsorAsk) { ask in
+                                        .group(.dt(.text("The sponsor can help by")), .dd(.text(ask)))
+                                    }
+                                )
+                            )
+                        }),
+                .if(
+                    model.canEdit && !model.status.isProposal && model.status != .declined,
+                    .element(
+                        named: "details",
+                        nodes: [
+                            .attribute(named: "open", value: model.updateForm.errors.isEmpty ? nil : "open"),
+                            .element(named: "summary", text: "Post an update"),
+                            FormView(
+                                action: SiteURL.projects(.postUpdate(.value(model.id))).relativeURL(),
+                                csrfToken: context.csrfToken,
+                                state: model.updateForm,
+                                fields: [
+                                    FormField(name: "update_date", label: "Date", control: .date, isRequired: true),
+                                    FormField(
+                                        name: "score", label: "Progress score (IHI scale)",
+                                        control: .select(
+                                            [.init(value: "", label: "Choose…")]
+                                                + ProgressScore.allCases.map {
+                                                    .init(value: $0.text, label: "\($0.text) — \($0.label)")
+                                                }),
+                                        isRequired: true
+                                    ),
+                                    FormField(
+                                        name: "stage", label: "Stage",
+                                        control: .select(
+                                            [.init(value: "", label: "Unchanged")]
+                                                + ImprovementStage.allCases.map {
+                                                    .init(value: $0.rawValue, label: $0.label)
+                                                })
+                                    ),
+                                    FormField(
+                                        name: "did", label: "What we did", control: .textarea(rows: 3), isRequired: true
+                                    ),
+                                    FormField(
+                                        name: "learned", label: "What we learned", control: .textarea(rows: 3),
+                                        isRequired: true),
+                                    FormField(
+                                        name: "next_steps", label: "What next", control: .textarea(rows: 2),
+                                        isRequired: true),
+                                    FormField(
+                                        name: "sponsor_ask", label: "What the sponsor can unblock",
+                                        control: .textarea(rows: 2)),
+                                ],
+                                submitLabel: "Post update"
+                            ).node,
+                        ]))
+            )
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+@Suite("Projects")
+struct ProjectTests {
+    struct World {
+        let trust: Unit, ward: Unit, other: Unit, priority: Priority
+    }
+
+    static func world(_ app: Application) async throws -> World {
+        let fixtures = Fixtures(app: app)
+        let trust = try await fixtures.unit("Trust", kind: .organisation)
+        let directorate = try await fixtures.unit("Adult Mental Health", kind: .directorate, parent: trust)
+        let ward = try await fixtures.unit("Willow Ward", kind: .ward, parent: directorate)
+        let other = try await fixtures.unit("Forensic Services", kind: .directorate, parent: trust)
+        let priority = Priority(name: "Reducing harm")
+        try await priority.create(on: app.db)
+        return World(trust: trust, ward: ward, other: other, priority: priority)
+    }
+
+    static func proposal(_ world: World, title: String = "Fewer falls on Willow Ward") -> [String: String] {
+        [
+            "title": title, "unit_id": world.ward.id!.uuidString,
+            "what_matters": "Patients and families tell us falls at night frighten them.",
+            "problem": "Eleven falls a month, mostly between 2 and 6 a.m.",
+            "aim_what": "Reduce falls on Willow Ward", "aim_how_much": "by 30%", "aim_by_when": "2030-03-31",
+            "priority_ids[]": world.priority.id!.uuidString,
+        ]
+    }
+
+    @Test("a proposal is saved as a draft with its proposer as lead, then submitted to the forum; both audited")
+    func proposeAndSubmit() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let nurse = try await Fixtures(app: app).signIn("nurse@test.example", role: .member, at: world.ward)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("nurse@test.example")
+
+            let created = try await browser.post("/projects", form: Self.proposal(world))
+            #expect(created.status == .seeOther)
+            let project = try #require(try await Project.query(on: app.db).with(\.$team).with(\.$priorities).first())
+            #expect(project.status == .draft)
+            #expect(project.aimStatement == "Reduce falls on Willow Ward by 30% by 31 March 2030")
+            #expect(project.team.map(\.$person.id) == [nurse.id!])
+            #expect(project.team.first?.isLead == true)
+            #expect(project.priorities.map(\.name) == ["Reducing harm"])
+
+            let page = try await browser.get(try #require(created.location))
+            #expect(page.body.contains("was saved as a draft"))
+            #expect(page.body.contains("Submit to the forum"))
+
+            _ = try await browser.post("/projects/\(project.id!)/submit")
+            let submitted = try #require(try await Project.find(project.id, on: app.db))
+            #expect(submitted.status == .proposed)
+            #expect(submitted.submittedAt != nil)
+            let again = try await browser.post("/projects/\(project.id!)/submit")
+            #expect(try await browser.get(try #require(again.location)).body.contains("Only a draft can be submitted"))
+            let actions = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "project").all()
+            #expect(actions.map(\.action).sorted() == ["create", "update"])
+            #expect(actions.first { $0.action == "update" }?.after["status"] == "proposed")
+        }
+    }
+
+    @Test("the form guides to a measurable aim and keeps what was typed")
+    func measurableAim() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            try await Fixtures(app: app).signIn("nurse@test.example", role: .member, at: world.ward)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("nurse@test.example")
+            var form = Self.proposal(world)
+            form["aim_how_much"] = "a lot"
+            form["aim_by_when"] = "2001-01-01"
+            form["problem"] = ""
+            let page = try await browser.post("/projects", form: form)
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.contains("Say how much with a number"))
+            #expect(page.body.contains("The aim date has passed."))
+            #expect(page.body.contains("Enter the problem."))
+            #expect(page.body.contains(#"value="Fewer falls on Willow Ward""#))
+            #expect(page.body.contains("checked"), "the chosen priority stays ticked")
+            #expect(try await Project.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("team members, including a service user as a full partner, edit; others only read")
+    func teamAndRights() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("lead@test.example", role: .member, at: world.ward)
+            let serviceUser = try await fixtures.signIn("expert@test.example", role: .member, at: world.ward)
+            serviceUser.kind = .serviceUser
+            try await serviceUser.save(on: app.db)
+            try await fixtures.signIn("outsider@test.example", role: .member, at: world.other)
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            let created = try await lead.post("/projects", form: Self.proposal(world))
+            let projectPath = try #require(created.location)
+
+            let outsider = TestBrowser(app: app)
+            _ = try await outsider.signIn("outsider@test.example")
+            #expect(try await outsider.get(projectPath).status == .ok, "everyone reads")
+            #expect(try await outsider.get(projectPath + "/edit").status == .forbidden)
+
+            let added = try await lead.post(
+                projectPath + "/team",
+                form: [
+                    "person_id": serviceUser.id!.uuidString, "role": "Expert by experience",
+                    "involvement": "full_partner",
+                ])
+            #expect(added.status == .seeOther)
+            let member = try #require(
+                try await TeamMember.query(on: app.db).filter(\.$person.$id == serviceUser.id!).first())
+            #expect(member.involvement == .fullPartner)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "team_member").count() == 1)
+
+            let expert = TestBrowser(app: app)
+            _ = try await expert.signIn("expert@test.example")
+            #expect(
+                try await expert.get(projectPath + "/edit").status == .ok,
+                "a service user on the team has the same rights as staff")
+            let duplicate = try await lead.post(
+                projectPath + "/team",
+                form: ["person_id": serviceUser.id!.uuidString, "role": "Again", "involvement": "none"])
+            #expect(duplicate.status == .unprocessableEntity)
+            #expect(duplicate.body.contains("is already on the team"))
+        }
+    }
+
+    @Test("an update moves the score and stage, and the score history is drawn")
+    func progressUpdates() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            try await Fixtures(app: app).signIn("lead@test.example", role: .member, at: world.ward)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("lead@test.example")
+            let path = try #require(try await browser.post("/projects", form: Self.proposal(world)).location)
+            let project = try #require(try await Project.query(on: app.db).first())
+            project.status = .active
+            try await project.save(on: app.db)
+
+            let bad = try await browser.post(
+                path + "/updates",
+                form: ["update_date": "2026-01-05", "score": "3.7", "did": "", "learned": "x", "next_steps": "y"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.contains("Choose a progress score from 0.5 to 5.0."))
+            #expect(bad.body.contains("Enter what the team did."))
+
+            for (date, score) in [("2026-01-05", "2.0"), ("2026-02-02", "3.5")] {
+                let posted = try await browser.post(
+                    path + "/updates",
+                    form: [
+                        "update_date": date, "score": score, "stage": "test", "did": "Tested a night-time check",
+                        "learned": "Falls fell",
+                        "next_steps": "Spread to Cedar Ward", "sponsor_ask": "Agree overtime for the night checks",
+                    ])
+                #expect(posted.status == .seeOther)
+            }
+            let updated = try #require(try await Project.find(project.id, on: app.db))
+            #expect(updated.progressScore == 3.5)
+            #expect(updated.stage == .test)
+            let page = try await browser.get(path)
+            #expect(page.body.contains("3.5 — Improvement"))
+            #expect(page.body.contains("progress-chart"))
+            #expect(page.body.contains("2 updates, from 2.0 on 2026-01-05 to 3.5 on 2026-02-02."))
+            #expect(page.body.contains("Agree overtime for the night checks"))
+        }
+    }
+
+    @Test("similar projects are found by their words, best first")
+    func similarity() {
+        let falls = UUID()
+        let meds = UUID()
+        let night = UUID()
+        let index = SimilarProjects([
+            .init(id: falls, text: "Fewer falls on Willow Ward. Patients fall at night."),
+            .init(id: meds, text: "Safer medicines reconciliation on admission"),
+            .init(id: night, text: "Night-time observations and falls prevention on Cedar Ward"),
+        ])
+        let matches = index.matches(for: "Reducing falls at night on our ward")
+        #expect(matches.map(\.id).prefix(2) == [falls, night])
+        #expect(!matches.map(\.id).contains(meds))
+        #expect(index.matches(for: "falls", excluding: falls).map(\.id) == [night])
+        #expect(SimilarProjects.terms("Falling patients' FALLS") == ["fall", "patient", "fall"])
+    }
+}
