@@ -16,5 +16,7 @@ enum OpenQIMigrations {
         CreateProjectPriorities(),
         CreateTeamMembers(),
         CreateProgressUpdates(),
+        CreateForumMeetings(),
+        CreateForumDecisions(),
     ]
 }

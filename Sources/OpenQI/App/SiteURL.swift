@@ -18,6 +18,7 @@ enum SiteURL: Sendable {
     case units(Units)
     case people(People)
     case projects(Projects)
+    case forums(Forums)
     case audit
     case health
     case metrics
@@ -53,6 +54,14 @@ enum SiteURL: Sendable {
         case addMember(Parameter<UUID>)
         case removeMember(project: Parameter<UUID>, member: Parameter<UUID>)
         case postUpdate(Parameter<UUID>)
+        case decide(Parameter<UUID>)
+    }
+
+    enum Forums: Sendable {
+        case index
+        case show(Parameter<UUID>)
+        case schedule(Parameter<UUID>)
+        case meeting(Parameter<UUID>)
     }
 
     enum API: Sendable {
@@ -72,6 +81,7 @@ enum SiteURL: Sendable {
         case .units(let page): ["units"] + page.segments
         case .people(let page): ["people"] + page.segments
         case .projects(let page): ["projects"] + page.segments
+        case .forums(let page): page.segments
         case .audit: ["audit"]
         case .health: ["health"]
         case .metrics: ["metrics"]
@@ -138,6 +148,18 @@ extension SiteURL.Projects {
         case .removeMember(let project, let member):
             [.id(project, name: "projectID"), "team", .id(member, name: "memberID"), "remove"]
         case .postUpdate(let id): [.id(id, name: "projectID"), "updates"]
+        case .decide(let id): [.id(id, name: "projectID"), "decisions"]
+        }
+    }
+}
+
+extension SiteURL.Forums {
+    var segments: [PathSegment] {
+        switch self {
+        case .index: ["forums"]
+        case .show(let id): ["forums", .id(id, name: "unitID")]
+        case .schedule(let id): ["forums", .id(id, name: "unitID"), "meetings"]
+        case .meeting(let id): ["meetings", .id(id, name: "meetingID")]
         }
     }
 }

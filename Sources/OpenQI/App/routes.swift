@@ -51,6 +51,13 @@ func routes(_ app: Application) throws {
     )
     signedIn.post(SiteURL.projects(.postUpdate(.key)).pathComponents, use: ProjectController.postUpdate)
 
+    signedIn.post(SiteURL.projects(.decide(.key)).pathComponents, use: ForumController.decide)
+
+    signedIn.get(SiteURL.forums(.index).pathComponents, use: ForumController.index)
+    signedIn.get(SiteURL.forums(.show(.key)).pathComponents, use: ForumController.show)
+    signedIn.post(SiteURL.forums(.schedule(.key)).pathComponents, use: ForumController.schedule)
+    signedIn.get(SiteURL.forums(.meeting(.key)).pathComponents, use: ForumController.meeting)
+
     signedIn.get(SiteURL.audit.pathComponents, use: AuditController.index)
 
     signedIn.get(SiteURL.api(.units).pathComponents, use: UnitAPIController.index)

@@ -9,6 +9,7 @@ enum Home {
         var unitCount: Int
         var peopleCount: Int
         var serviceUserCount: Int
+        var tasks: [MyTask]
     }
 
     final class View: ModelPage<Model> {
@@ -21,6 +22,13 @@ enum Home {
                 model.roles.isEmpty
                     ? .p(.class("lead"), .text("You can read everything in the organisation."))
                     : .p(.class("lead"), .text("Your roles: \(model.roles.joined(separator: "; ")).")),
+                .section(
+                    .class("my-tasks"),
+                    .h2(.text("My tasks")),
+                    model.tasks.isEmpty
+                        ? .p(.class("empty"), .text("Nothing needs you right now."))
+                        : .ul(.forEach(model.tasks) { task in .li(.a(.href(task.url), .text(task.text))) })
+                ),
                 .ul(
                     .class("figures"),
                     .li(

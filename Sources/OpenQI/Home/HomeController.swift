@@ -16,7 +16,8 @@ enum HomeController {
             peopleCount: try await Person.query(on: req.db).filter(\.$archivedAt == nil).count(),
             serviceUserCount: try await Person.query(on: req.db).filter(\.$archivedAt == nil).filter(
                 \.$kind == .serviceUser
-            ).count()
+            ).count(),
+            tasks: try await MyTasks.query(policy: policy, on: req.db)
         )
         return Home.View(context: try await req.pageContext(), model: model).response()
     }

@@ -25,6 +25,13 @@ enum ProjectShow {
         let author: String
     }
 
+    struct Decision: Sendable, Equatable {
+        let date: Date
+        let decision: ForumDecisionKind
+        let text: String
+        let meetingID: UUID?
+    }
+
     struct Model: Sendable, Equatable {
         var id: UUID
         var title: String
@@ -42,6 +49,9 @@ enum ProjectShow {
         var sponsor: String?
         var team: [Member]
         var updates: [Update]
+        var decisions: [Decision]
+        var forumUnitID: UUID
+        var forumName: String
         var progressChartSVG: String?
         var canEdit: Bool
         var teamForm: FormState
@@ -59,6 +69,9 @@ extension ProjectShow.Model {
         else { throw Abort(.notFound, reason: "There is no project with this address. It may have been mistyped.") }
         let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id == id).with(\.$author)
             .sort(\.$date).sort(\.$createdAt).all()
+        let decisions = try await ForumDecision.query(on: db).filter(\.$project.$id == id)
+            .with(\.$coach).with(\.$sponsor).with(\.$decidedBy).sort(\.$decidedAt).all()
+        let forumUnit = policy.tree.forumUnit(for: project.$unit.id)
         let team = project.team.sorted {
             ($0.isLead ? 0 : 1, $0.person.fullName) < ($1.isLead ? 0 : 1, $1.person.fullName)
         }
@@ -87,6 +100,19 @@ extension ProjectShow.Model {
                     learned: $0.learned,
                     nextSteps: $0.nextSteps, sponsorAsk: $0.sponsorAsk, author: $0.author.fullName)
             },
+            decisions: decisions.map { decision in
+                var parts = ["By \(decision.decidedBy.fullName)"]
+                if let coach = decision.coach { parts.append("coach \(coach.fullName)") }
+                if let sponsor = decision.sponsor { parts.append("sponsor \(sponsor.fullName)") }
+                if let until = decision.deferUntil {
+                    parts.append("until \(until.formatted(date: .long, time: .omitted))")
+                }
+                if let reason = decision.reason { parts.append("“\(reason)”") }
+                return .init(
+                    date: decision.decidedAt, decision: decision.decision, text: parts.joined(separator: "; "),
+                    meetingID: decision.$meeting.id)
+            },
+            forumUnitID: forumUnit, forumName: policy.tree.path(of: forumUnit),
             progressChartSVG: updates.isEmpty
                 ? nil
                 : ProgressScoreChart(

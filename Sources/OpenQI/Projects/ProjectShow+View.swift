@@ -34,6 +34,7 @@ extension ProjectShow {
                 ),
                 .section(.h2(.text("What matters, and to whom")), .p(.text(model.whatMatters))),
                 .section(.h2(.text("The problem")), .p(.text(model.problem))),
+                decisionsSection(),
                 teamSection(),
                 updatesSection()
             )
@@ -53,6 +54,31 @@ extension ProjectShow {
                         "Submit to the forum", to: SiteURL.projects(.submit(.value(model.id))).relativeURL(),
                         csrfToken: context.csrfToken, style: "button"
                     ))
+            )
+        }
+
+        private func decisionsSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("forum"),
+                .h2(.text("Forum")),
+                .p(
+                    .text("Reviewed by the "),
+                    .a(
+                        .href(SiteURL.forums(.show(.value(model.forumUnitID))).relativeURL()),
+                        .text("\(model.forumName) QI forum")), .text(".")),
+                model.decisions.isEmpty
+                    ? .p(.class("empty"), .text(model.status == .draft ? "Not yet submitted." : "No decision yet."))
+                    : .ol(
+                        .class("decisions"),
+                        .forEach(model.decisions) { decision in
+                            .li(
+                                .strong(.text(decision.decision.label)),
+                                .text(" on \(decision.date.formatted(date: .long, time: .omitted)) — \(decision.text)"),
+                                .unwrap(decision.meetingID) {
+                                    .a(.href(SiteURL.forums(.meeting(.value($0))).relativeURL()), .text(" (meeting)"))
+                                }
+                            )
+                        })
             )
         }
 

@@ -141,6 +141,7 @@ extension Request {
         var navigation: [PageContext.Link] = [
             .init(label: "Home", url: SiteURL.home.relativeURL()),
             .init(label: "Projects", url: SiteURL.projects(.index).relativeURL()),
+            .init(label: "Forums", url: SiteURL.forums(.index).relativeURL()),
             .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
             .init(label: "People", url: SiteURL.people(.index).relativeURL()),
         ]

@@ -18,6 +18,8 @@ enum Permission: Sendable, Equatable {
     case viewAuditLog
     /// Edit a project, change its team and post its updates.
     case editProject(ProjectAccess)
+    /// Schedule this unit's forum meetings and record its decisions on projects.
+    case chairForum(UUID)
 }
 
 /// Who is attached to a project, for deciding who may change it.
@@ -37,6 +39,7 @@ struct ProjectAccess: Sendable, Equatable {
 /// | admin | manage units, people and role grants below the unit; read its audit log |
 /// | QI team | manage people below the unit |
 /// | QI team | also edit every project below the unit |
+/// | forum chair | schedule the unit's forum meetings and decide on its projects |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 struct Policy: Sendable {
@@ -63,6 +66,8 @@ struct Policy: Sendable {
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
         case .viewAuditLog:
             return viewer.grants.contains { $0.role == .admin }
+        case .chairForum(let unit):
+            return !roles(at: unit).isDisjoint(with: [.admin, .forumChair])
         case .editProject(let access):
             return access.team.contains(viewer.personID) || access.coachID == viewer.personID
                 || access.sponsorID == viewer.personID || !roles(at: access.unitID).isDisjoint(with: [.admin, .qiTeam])

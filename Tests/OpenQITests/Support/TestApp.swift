@@ -47,13 +47,53 @@ struct PostgresAdmin {
             try await connection.close()
         } catch {
             try? await connection.close()
-            throw error
+            // PSQLError hides its details from its description; a failing test should show them.
+            throw Abort(.internalServerError, reason: "\(sql): \(String(reflecting: error))")
+        }
+    }
+}
+
+/// Lets a bounded number of tests hold a PostgreSQL database at once: each holds a few connections,
+/// and the server allows 100.
+actor TestDatabaseSlots {
+    static let shared = TestDatabaseSlots(limit: 8)
+
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { free = limit }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
         }
     }
 }
 
 /// An OpenQI application on a fresh, migrated test database, shut down (and its database dropped) afterwards.
 func withOpenQI(_ body: (Application) async throws -> Void) async throws {
+    guard TestDatabase.isPostgres else { return try await withFreshDatabase(body) }
+    await TestDatabaseSlots.shared.acquire()
+    do {
+        try await withFreshDatabase(body)
+        await TestDatabaseSlots.shared.release()
+    } catch {
+        await TestDatabaseSlots.shared.release()
+        throw error
+    }
+}
+
+private func withFreshDatabase(_ body: (Application) async throws -> Void) async throws {
     let database = try await TestDatabase.make()
     let app = try await Application.make(.testing)
     do {
@@ -63,8 +103,14 @@ func withOpenQI(_ body: (Application) async throws -> Void) async throws {
     } catch {
         try? await app.asyncShutdown()
         try? await database.cleanUp()
-        throw error
+        throw TestFailure(String(reflecting: error))
     }
     try await app.asyncShutdown()
     try await database.cleanUp()
+}
+
+/// An error whose description carries the full detail of what failed (PSQLError's own hides it).
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,140 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A forum meeting's page: the agenda OpenQI drafts, and a decision form per proposal for the chair.
+enum ForumAgenda {
+    struct Item: Sendable, Equatable {
+        let projectID: UUID
+        let title: String
+        let unitPath: String
+        let aim: String
+        let status: ProjectStatus
+        /// Why it is on the agenda: "Submitted 3 March", "No update for 7 weeks".
+        let reason: String
+        let score: ProgressScore?
+    }
+
+    struct Model: Sendable, Equatable {
+        var meetingID: UUID
+        var date: Date
+        var forumUnitID: UUID
+        var forumName: String
+        var notes: String?
+        var proposals: [Item]
+        var reviews: [Item]
+        var celebrations: [Item]
+        var decisions: [UUID: String]
+        var canDecide: Bool
+        var coachOptions: [FormField.Option]
+        var sponsorOptions: [FormField.Option]
+        /// What the chair typed into a decision form that could not be saved, by project.
+        var decisionForms: [UUID: FormState]
+    }
+}
+
+extension ForumAgenda.Model {
+    static func query(meetingID: UUID, policy: Policy, on db: any Database) async throws -> Self {
+        guard let meeting = try await ForumMeeting.find(meetingID, on: db) else {
+            throw Abort(.notFound, reason: "There is no forum meeting with this address.")
+        }
+        let tree = policy.tree
+        let forumUnit = meeting.$unit.id
+        let scope = tree.subtree(of: forumUnit).filter { tree.forumUnit(for: $0) == forumUnit }
+        let previous = try await ForumMeeting.query(on: db).filter(\.$unit.$id == forumUnit).filter(
+            \.$date < meeting.date
+        )
+        .sort(\.$date, .descending).first()
+        let projects = try await Project.query(on: db).filter(\.$unit.$id ~~ Array(scope))
+            .filter(\.$status != .stopped).all()
+        let projectIDs = projects.compactMap(\.id)
+        let decisions = try await ForumDecision.query(on: db).filter(\.$project.$id ~~ projectIDs).sort(\.$decidedAt)
+            .all()
+        let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id ~~ projectIDs).sort(\.$date).all()
+        let day = { (date: Date) in date.formatted(.dateTime.day().month(.wide)) }
+
+        func item(_ project: Project, _ reason: String) -> ForumAgenda.Item {
+            .init(
+                projectID: project.id!, title: project.title, unitPath: tree.path(of: project.$unit.id),
+                aim: project.aimStatement,
+                status: project.status, reason: reason, score: project.score)
+        }
+        var proposals: [ForumAgenda.Item] = []
+        var reviews: [ForumAgenda.Item] = []
+        var celebrations: [ForumAgenda.Item] = []
+        // Proposals decided at this meeting stay on its agenda, with the decision, as its minutes.
+        let decidedHere = Set(decisions.filter { $0.$meeting.id == meetingID }.map(\.$project.id))
+        for project in projects.sorted(by: { $0.title < $1.title }) {
+            let id = project.id!
+            if decidedHere.contains(id) {
+                proposals.append(item(project, "Submitted \(project.submittedAt.map(day) ?? "")"))
+                continue
+            }
+            switch project.status {
+            case .proposed, .inReview:
+                proposals.append(item(project, "Submitted \(project.submittedAt.map(day) ?? "")"))
+            case .deferred:
+                let until = decisions.last { $0.$project.id == id && $0.decision == .defer }?.deferUntil
+                if until.map({ $0 <= meeting.date }) ?? true {
+                    proposals.append(item(project, "Deferred to \(until.map(day) ?? "this meeting")"))
+                }
+            case .active:
+                if let reason = reviewReason(
+                    project, updates: updates.filter { $0.$project.id == id }, on: meeting.date)
+                {
+                    reviews.append(item(project, reason))
+                }
+            case .completed:
+                if let closed = project.closedAt, closed <= meeting.date.addingTimeInterval(24 * 3600),
+                    previous.map({ closed > $0.date }) ?? true
+                {
+                    celebrations.append(
+                        item(
+                            project,
+                            "Completed \(day(closed))"
+                                + (project.aimAchieved.map { " · aim achieved: \($0.label.lowercased())" } ?? "")))
+                }
+            default:
+                break
+            }
+        }
+        let grants = try await RoleGrant.query(on: db).filter(\.$role ~~ [.coach, .sponsor]).with(\.$person).all()
+        func options(_ role: Role) -> [FormField.Option] {
+            var seen: Set<UUID> = []
+            return grants.filter { $0.role == role && !$0.person.isArchived }.map(\.person)
+                .sorted { $0.fullName < $1.fullName }
+                .compactMap { person in
+                    guard let id = person.id, seen.insert(id).inserted else { return nil }
+                    return .init(value: id.uuidString, label: person.fullName)
+                }
+        }
+        return .init(
+            meetingID: meetingID, date: meeting.date, forumUnitID: forumUnit, forumName: tree.path(of: forumUnit),
+            notes: meeting.notes,
+            proposals: proposals, reviews: reviews, celebrations: celebrations,
+            decisions: decisions.filter { $0.$meeting.id == meetingID }.reduce(into: [:]) {
+                $0[$1.$project.id] = $1.decision.label
+            },
+            canDecide: policy.allows(.chairForum(forumUnit)),
+            coachOptions: options(.coach), sponsorOptions: options(.sponsor), decisionForms: [:]
+        )
+    }
+
+    /// Why an active project is due for review at a meeting, if it is: no update for six weeks,
+    /// or a score that has not moved for three months.
+    static func reviewReason(_ project: Project, updates: [ProgressUpdate], on date: Date) -> String? {
+        guard let last = updates.last else {
+            let since = project.updatedAt ?? project.createdAt ?? date
+            return date.timeIntervalSince(since) >= ReviewThresholds.updateOverdue ? "No update since approval" : nil
+        }
+        let weeks = Int(date.timeIntervalSince(last.date) / (7 * 24 * 3600))
+        if date.timeIntervalSince(last.date) >= ReviewThresholds.updateOverdue { return "No update for \(weeks) weeks" }
+        // The score has been the same since the first of the latest run of equal scores.
+        let unchangedSince = updates.reversed().prefix { $0.score == last.score }.last?.date ?? last.date
+        if date.timeIntervalSince(unchangedSince) >= ReviewThresholds.scoreStalled {
+            return
+                "Score \(ProgressScore(rawValue: last.score)?.text ?? "") unchanged for \(Int(date.timeIntervalSince(unchangedSince) / (30 * 24 * 3600))) months"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Plot
+
+extension ForumAgenda {
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { "Forum, \(model.date.formatted(date: .long, time: .omitted))" }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            [
+                .init(label: "QI forums", url: SiteURL.forums(.index).relativeURL()),
+                .init(label: model.forumName, url: SiteURL.forums(.show(.value(model.forumUnitID))).relativeURL()),
+            ]
+        }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .h1(.text("\(model.forumName) QI forum — \(model.date.formatted(date: .long, time: .omitted))")),
+                .unwrap(model.notes) { .p(.class("lead"), .text($0)) },
+                .section(
+                    .class("agenda"), .id("proposals"),
+                    .h2(.text("1. New proposals (\(model.proposals.count))")),
+                    model.proposals.isEmpty
+                        ? .p(.class("empty"), .text("No proposals waiting."))
+                        : .ol(.forEach(model.proposals) { proposal($0) })
+                ),
+                .section(
+                    .class("agenda"), .id("reviews"),
+                    .h2(.text("2. Projects due for review (\(model.reviews.count))")),
+                    model.reviews.isEmpty
+                        ? .p(.class("empty"), .text("Every active project is up to date."))
+                        : .ol(.forEach(model.reviews) { listed($0) })
+                ),
+                .section(
+                    .class("agenda"), .id("celebrations"),
+                    .h2(.text("3. Completed projects to celebrate (\(model.celebrations.count))")),
+                    model.celebrations.isEmpty
+                        ? .p(.class("empty"), .text("None since the last meeting."))
+                        : .ol(.forEach(model.celebrations) { listed($0) })
+                )
+            )
+        }
+
+        private func listed(_ item: Item) -> Node<HTML.ListContext> {
+            .li(
+                .a(.href(SiteURL.projects(.show(.value(item.projectID))).relativeURL()), .text(item.title)),
+                .span(.class("path"), .text(" \(item.unitPath)")),
+                .p(.class("hint"), .text(item.reason + (item.score.map { " · score \($0.text)" } ?? "")))
+            )
+        }
+
+        private func proposal(_ item: Item) -> Node<HTML.ListContext> {
+            .li(
+                .class("proposal"),
+                .h3(.a(.href(SiteURL.projects(.show(.value(item.projectID))).relativeURL()), .text(item.title))),
+                .p(.class("hint"), .text("\(item.unitPath) · \(item.reason)")),
+                .p(.strong(.text("Aim: ")), .text(item.aim)),
+                .unwrap(model.decisions[item.projectID]) {
+                    .p(.class("notice"), .text("Decided at this meeting: \($0)."))
+                },
+                .if(model.canDecide && model.decisions[item.projectID] == nil, decisionForm(item))
+            )
+        }
+
+        private func decisionForm(_ item: Item) -> Node<HTML.BodyContext> {
+            let state = model.decisionForms[item.projectID] ?? FormState()
+            return .element(
+                named: "details",
+                nodes: [
+                    .attribute(named: "open", value: state.errors.isEmpty ? nil : "open"),
+                    .element(named: "summary", text: "Record the forum’s decision"),
+                    .postForm(
+                        action: SiteURL.projects(.decide(.value(item.projectID))).relativeURL(),
+                        csrfToken: context.csrfToken,
+                        .errorSummary(state.errors),
+                        .input(.type(.hidden), .name("meeting_id"), .value(model.meetingID.uuidString)),
+                        .formField(
+                            FormField(
+                                name: "decision", label: "Decision",
+                                control: .select(
+                                    [.init(value: "", label: "Choose…")]
+                                        + ForumDecisionKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }
+                                ), isRequired: true), state: state),
+                        .formField(
+                            FormField(
+                                name: "coach_id", label: "QI coach (to approve)",
+                                control: .select([.init(value: "", label: "Choose…")] + model.coachOptions),
+                                hint: model.coachOptions.isEmpty
+                                    ? "Nobody has the coach role yet: grant it on a person’s page." : nil), state: state
+                        ),
+                        .formField(
+                            FormField(
+                                name: "sponsor_id", label: "Sponsor (to approve)",
+                                control: .select([.init(value: "", label: "Choose…")] + model.sponsorOptions),
+                                hint: model.sponsorOptions.isEmpty
+                                    ? "Nobody has the sponsor role yet: grant it on a person’s page." : nil),
+                            state: state),
+                        .formField(
+                            FormField(name: "defer_until", label: "Deferred to (to defer)", control: .date),
+                            state: state),
+                        .formField(
+                            FormField(
+                                name: "reason", label: "Reason or changes needed", control: .textarea(rows: 2),
+                                hint: "Needed to request changes or decline."), state: state),
+                        .div(
+                            .class("form-actions"), .button(.type(.submit), .class("button"), .text("Record decision")))
+                    ),
+                ])
+        }
+    }
+}

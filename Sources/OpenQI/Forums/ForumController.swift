@@ -1,0 +1,84 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The forum pages: every forum, one forum's meetings, a meeting's agenda, and the chair's decisions.
+enum ForumController {
+    @Sendable static func index(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        return ForumIndex.View(
+            context: try await req.pageContext(), model: try await .query(policy: policy, on: req.db)
+        ).response()
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await ForumShow.Model.query(unitID: try req.idParameter("unitID"), policy: policy, on: req.db)
+        return ForumShow.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    struct ScheduleInput: Content {
+        var date: String?
+        var notes: String?
+    }
+
+    @Sendable static func schedule(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let unitID = try req.idParameter("unitID")
+        try policy.require(.chairForum(unitID))
+        let input = try req.content.decode(ScheduleInput.self)
+        var validator = Validator()
+        let notes = validator.optionalText(input.notes, field: "notes", label: "the notes", maxLength: 2000)
+        let date = input.date.flatMap { try? Date($0, strategy: Date.ISO8601FormatStyle().year().month().day()) }
+        if date == nil { validator.fail("date", "Enter the meeting’s date, like 2026-12-10.") }
+        guard validator.errors.isEmpty, let date else {
+            var model = try await ForumShow.Model.query(unitID: unitID, policy: policy, on: req.db)
+            model.form = FormState(
+                values: ["date": input.date ?? "", "notes": input.notes ?? ""], errors: validator.errors)
+            return ForumShow.View(context: try await req.pageContext(), model: model).response(
+                status: .unprocessableEntity)
+        }
+        let meeting = ForumMeeting(unitID: unitID, date: date, notes: notes)
+        try await meeting.saveAudited(.create, by: policy.viewer.actor, on: req.db)
+        return req.redirect(
+            to: SiteURL.forums(.meeting(.value(try meeting.requireID()))).relativeURL(),
+            notice: "The meeting is scheduled. Its agenda lists what needs the forum.")
+    }
+
+    @Sendable static func meeting(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await ForumAgenda.Model.query(
+            meetingID: try req.idParameter("meetingID"), policy: policy, on: req.db)
+        return ForumAgenda.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    /// The chair records a decision on a project, usually from a meeting's agenda.
+    @Sendable static func decide(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        let projectID = try project.requireID()
+        try policy.require(.chairForum(policy.tree.forumUnit(for: project.$unit.id)))
+        let input = try req.content.decode(ForumDecisionInput.self)
+        let back =
+            input.meeting_id.flatMap(UUID.init(uuidString:)).map {
+                SiteURL.forums(.meeting(.value($0))).relativeURL() + "#proposals"
+            }
+            ?? SiteURL.projects(.show(.value(projectID))).relativeURL()
+        do {
+            let decision = try input.validate()
+            try await project.decide(decision, decidedBy: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
+            return req.redirect(to: back, notice: "“\(project.title)”: \(decision.decision.label.lowercased()).")
+        } catch let failure as ValidationFailure {
+            guard let meetingID = input.meeting_id.flatMap(UUID.init(uuidString:)) else {
+                return req.redirect(to: back, notice: failure.reason)
+            }
+            var model = try await ForumAgenda.Model.query(meetingID: meetingID, policy: policy, on: req.db)
+            model.decisionForms[projectID] = FormState(values: input.formValues, errors: failure.errors)
+            return ForumAgenda.View(context: try await req.pageContext(), model: model).response(
+                status: .unprocessableEntity)
+        }
+    }
+}

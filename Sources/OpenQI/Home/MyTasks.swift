@@ -1,0 +1,75 @@
+import Fluent
+import Foundation
+
+/// What needs the viewer now, from their place on teams, as coach, sponsor and forum chair.
+struct MyTask: Sendable, Equatable {
+    let text: String
+    let url: String
+}
+
+enum MyTasks {
+    static func query(policy: Policy, on db: any Database, now: Date = Date()) async throws -> [MyTask] {
+        let me = policy.viewer.personID
+        var tasks: [MyTask] = []
+        let memberships = try await TeamMember.query(on: db).filter(\.$person.$id == me).all().map(\.$project.id)
+        let projects = try await Project.query(on: db).group(.or) {
+            $0.filter(\.$id ~~ memberships).filter(\.$coach.$id == me).filter(\.$sponsor.$id == me)
+        }.all()
+        let ids = projects.compactMap(\.id)
+        let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id ~~ ids).sort(\.$date).all()
+        let changes = try await ForumDecision.query(on: db).filter(\.$project.$id ~~ ids).sort(\.$decidedAt).all()
+        for project in projects.sorted(by: { $0.title < $1.title }) {
+            let id = project.id!
+            let url = SiteURL.projects(.show(.value(id))).relativeURL()
+            let onTeam = memberships.contains(id)
+            let latest = updates.last { $0.$project.id == id }
+            if onTeam, project.status == .draft {
+                if let sentBack = changes.last(where: { $0.$project.id == id }), sentBack.decision == .requestChanges {
+                    tasks.append(
+                        .init(
+                            text:
+                                "Make the changes the forum asked for to “\(project.title)”: \(sentBack.reason ?? ""), then submit it again.",
+                            url: url))
+                } else {
+                    tasks.append(
+                        .init(text: "Add your team to “\(project.title)” and submit it to the forum.", url: url))
+                }
+            }
+            guard project.status == .active else { continue }
+            let due =
+                latest.map { now.timeIntervalSince($0.date) >= ReviewThresholds.updateOverdue }
+                ?? (now.timeIntervalSince(project.updatedAt ?? now) >= ReviewThresholds.updateOverdue)
+            if onTeam, due {
+                tasks.append(
+                    .init(
+                        text: "Post an update on “\(project.title)”: the last was more than six weeks ago.",
+                        url: url + "#updates"))
+            }
+            if project.$coach.id == me, due {
+                tasks.append(
+                    .init(
+                        text: "Check in with the team of “\(project.title)”, which you coach: no update for six weeks.",
+                        url: url))
+            }
+            if project.$sponsor.id == me, let ask = latest?.sponsorAsk {
+                tasks.append(.init(text: "“\(project.title)” asks its sponsor: \(ask)", url: url + "#updates"))
+            }
+        }
+        // Forums the viewer chairs, with proposals waiting.
+        let chaired = policy.viewer.grants.filter { $0.role == .forumChair }.map(\.unitID)
+        if !chaired.isEmpty {
+            let waiting = try await Project.query(on: db).filter(\.$status ~~ [.proposed, .inReview, .deferred]).all()
+            for unit in chaired {
+                let count = waiting.filter { policy.tree.forumUnit(for: $0.$unit.id) == unit }.count
+                if count > 0 {
+                    tasks.append(
+                        .init(
+                            text:
+                                "\(count) proposal\(count == 1 ? "" : "s") wait\(count == 1 ? "s" : "") for the \(policy.tree.path(of: unit)) forum.",
+                            url: SiteURL.forums(.show(.value(unit))).relativeURL()))
+                }
+            }
+        }
+        return tasks
+    }
+}

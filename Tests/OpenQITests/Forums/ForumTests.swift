@@ -1,0 +1,184 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+@Suite("Forums")
+struct ForumTests {
+    struct World {
+        let directorate: Unit, ward: Unit, otherWard: Unit
+        let chair: Person, coach: Person, sponsor: Person, lead: Person
+    }
+
+    /// A directorate with a ward, another directorate's ward, a chair (a service user), a coach, a sponsor and a team lead.
+    static func world(_ app: Application) async throws -> World {
+        let fixtures = Fixtures(app: app)
+        let trust = try await fixtures.unit("Trust", kind: .organisation)
+        let directorate = try await fixtures.unit("Adult Mental Health", kind: .directorate, parent: trust)
+        let ward = try await fixtures.unit("Willow Ward", kind: .ward, parent: directorate)
+        let other = try await fixtures.unit("Forensic Services", kind: .directorate, parent: trust)
+        let otherWard = try await fixtures.unit("Cedar Ward", kind: .ward, parent: other)
+        let chair = try await fixtures.signIn("chair@test.example", role: .forumChair, at: directorate)
+        chair.kind = .serviceUser
+        try await chair.save(on: app.db)
+        let coach = try await fixtures.signIn("coach@test.example", role: .coach, at: directorate)
+        let sponsor = try await fixtures.signIn("sponsor@test.example", role: .sponsor, at: directorate)
+        let lead = try await fixtures.signIn("lead@test.example", role: .member, at: ward)
+        return World(
+            directorate: directorate, ward: ward, otherWard: otherWard, chair: chair, coach: coach, sponsor: sponsor,
+            lead: lead)
+    }
+
+    static func submittedProject(_ app: Application, _ title: String, unit: Unit, lead: Person) async throws -> Project
+    {
+        let draft = ProjectDraft(
+            title: title, unitID: unit.id!, whatMatters: "Matters", problem: "A problem", aimWhat: "Reduce falls",
+            aimHowMuch: "by 30%", aimByWhen: Date().addingTimeInterval(365 * 24 * 3600), priorityIDs: [])
+        let project = try await Project.propose(draft, proposer: lead.id!, by: .commandLine, on: app.db)
+        try await project.submit(by: .commandLine, on: app.db)
+        return project
+    }
+
+    @Test(
+        "a chair schedules a meeting whose agenda lists the forum's proposals, and approves one with a coach and a sponsor"
+    )
+    func agendaAndApproval() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let falls = try await Self.submittedProject(
+                app, "Fewer falls on Willow Ward", unit: world.ward, lead: world.lead)
+            _ = try await Self.submittedProject(app, "Cedar Ward night checks", unit: world.otherWard, lead: world.lead)
+            let chair = TestBrowser(app: app)
+            _ = try await chair.signIn("chair@test.example")
+
+            let home = try await chair.get("/")
+            #expect(home.body.contains("1 proposal waits for the Trust › Adult Mental Health forum."))
+
+            let scheduled = try await chair.post(
+                "/forums/\(world.directorate.id!)/meetings", form: ["date": "2030-01-15", "notes": "Room 4"])
+            let meetingPath = try #require(scheduled.location)
+            let agenda = try await chair.get(meetingPath)
+            #expect(agenda.body.contains("Fewer falls on Willow Ward"))
+            #expect(
+                !agenda.body.contains("Cedar Ward night checks"), "another directorate's proposal is for its own forum")
+            #expect(agenda.body.contains("Record the forum’s decision"))
+
+            let meetingID = String(meetingPath.split(separator: "/").last!)
+            let missing = try await chair.post(
+                "/projects/\(falls.id!)/decisions", form: ["decision": "approve", "meeting_id": meetingID])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.contains("Choose a QI coach: every approved project has one."))
+            #expect(missing.body.contains("Choose a sponsor: every approved project has one."))
+
+            let approved = try await chair.post(
+                "/projects/\(falls.id!)/decisions",
+                form: [
+                    "decision": "approve", "coach_id": world.coach.id!.uuidString,
+                    "sponsor_id": world.sponsor.id!.uuidString, "meeting_id": meetingID,
+                ])
+            #expect(approved.status == .seeOther)
+            let project = try #require(try await Project.find(falls.id, on: app.db))
+            #expect(project.status == .active)
+            #expect(project.stage == .understand)
+            #expect(project.$coach.id == world.coach.id)
+            #expect(project.$sponsor.id == world.sponsor.id)
+            let decision = try #require(try await ForumDecision.query(on: app.db).first())
+            #expect(decision.decision == .approve)
+            #expect(decision.$decidedBy.id == world.chair.id)
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectID == falls.id).filter(\.$action == "update")
+                    .all()
+                    .contains { $0.after["status"] == "active" && $0.before["status"] == "proposed" })
+
+            let page = try await chair.get("/projects/\(falls.id!)")
+            #expect(page.body.contains("Approved"))
+            #expect(page.body.contains("coach Coach; sponsor Sponsor"))
+            #expect(try await chair.get(meetingPath).body.contains("Decided at this meeting: Approved."))
+        }
+    }
+
+    @Test("only the forum's chair decides and schedules")
+    func rights() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let project = try await Self.submittedProject(app, "Fewer falls", unit: world.ward, lead: world.lead)
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            #expect(
+                try await lead.post("/forums/\(world.directorate.id!)/meetings", form: ["date": "2030-01-15"]).status
+                    == .forbidden)
+            #expect(
+                try await lead.post(
+                    "/projects/\(project.id!)/decisions", form: ["decision": "decline", "reason": "No"]
+                ).status == .forbidden)
+            #expect(try await Project.find(project.id, on: app.db)?.status == .proposed)
+        }
+    }
+
+    @Test("changes requested send the proposal back to the team, who see what to change; a declined one needs a reason")
+    func requestChanges() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let project = try await Self.submittedProject(app, "Fewer falls", unit: world.ward, lead: world.lead)
+            let chair = TestBrowser(app: app)
+            _ = try await chair.signIn("chair@test.example")
+            let noReason = try await chair.post("/projects/\(project.id!)/decisions", form: ["decision": "decline"])
+            #expect(try await chair.get(try #require(noReason.location)).body.contains("Give the team the reason"))
+            _ = try await chair.post(
+                "/projects/\(project.id!)/decisions",
+                form: ["decision": "request_changes", "reason": "Add a service user to the team"])
+            #expect(try await Project.find(project.id, on: app.db)?.status == .draft)
+
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            #expect(
+                try await lead.get("/").body.contains(
+                    "Make the changes the forum asked for to “Fewer falls”: Add a service user to the team"))
+        }
+    }
+
+    @Test("a deferred proposal returns to the agenda of the meeting it was deferred to")
+    func deferral() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let project = try await Self.submittedProject(app, "Fewer falls", unit: world.ward, lead: world.lead)
+            let chair = TestBrowser(app: app)
+            _ = try await chair.signIn("chair@test.example")
+            _ = try await chair.post(
+                "/projects/\(project.id!)/decisions", form: ["decision": "defer", "defer_until": "2030-03-01"])
+            #expect(try await Project.find(project.id, on: app.db)?.status == .deferred)
+            let february = try #require(
+                try await chair.post("/forums/\(world.directorate.id!)/meetings", form: ["date": "2030-02-01"]).location
+            )
+            let march = try #require(
+                try await chair.post("/forums/\(world.directorate.id!)/meetings", form: ["date": "2030-03-01"]).location
+            )
+            #expect(!(try await chair.get(february)).body.contains("Fewer falls"))
+            #expect(try await chair.get(march).body.contains("Deferred to 1 March"))
+        }
+    }
+
+    @Test("an active project is due for review after six weeks without an update or three months at the same score")
+    func reviewReasons() {
+        let project = Project()
+        project.title = "P"
+        let day: TimeInterval = 24 * 3600
+        let now = Date()
+        func update(_ daysAgo: Double, _ score: Double) -> ProgressUpdate {
+            let update = ProgressUpdate()
+            update.date = now.addingTimeInterval(-daysAgo * day)
+            update.score = score
+            return update
+        }
+        #expect(ForumAgenda.Model.reviewReason(project, updates: [update(50, 2.0)], on: now) == "No update for 7 weeks")
+        #expect(
+            ForumAgenda.Model.reviewReason(
+                project, updates: [update(120, 2.0), update(60, 2.5), update(10, 2.5)], on: now) == nil)
+        #expect(
+            ForumAgenda.Model.reviewReason(
+                project, updates: [update(100, 2.5), update(40, 2.5), update(10, 2.5)], on: now)
+                == "Score 2.5 unchanged for 3 months")
+    }
+}
