@@ -117,7 +117,7 @@ public enum Describe {
     }
 
     /// A number as a person would say it: up to three significant decimals, no trailing zeros.
-    static func plain(_ value: Double) -> String {
+    public static func plain(_ value: Double) -> String {
         let magnitude = abs(value)
         let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3
         var text = formatted(value, decimals: decimals)

@@ -18,5 +18,9 @@ enum OpenQIMigrations {
         CreateProgressUpdates(),
         CreateForumMeetings(),
         CreateForumDecisions(),
+        CreateMeasures(),
+        CreateDataPoints(),
+        CreateMeasureAnnotations(),
+        CreatePhaseBreaks(),
     ]
 }

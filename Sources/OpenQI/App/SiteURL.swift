@@ -19,6 +19,7 @@ enum SiteURL: Sendable {
     case people(People)
     case projects(Projects)
     case forums(Forums)
+    case measures(Measures)
     case audit
     case health
     case metrics
@@ -55,6 +56,18 @@ enum SiteURL: Sendable {
         case removeMember(project: Parameter<UUID>, member: Parameter<UUID>)
         case postUpdate(Parameter<UUID>)
         case decide(Parameter<UUID>)
+        case newMeasure(Parameter<UUID>)
+        case addMeasure(Parameter<UUID>)
+    }
+
+    enum Measures: Sendable {
+        case show(Parameter<UUID>)
+        case previewData(Parameter<UUID>)
+        case importData(Parameter<UUID>)
+        case annotate(Parameter<UUID>)
+        case phaseBreak(Parameter<UUID>)
+        case chartSVG(Parameter<UUID>)
+        case dataCSV(Parameter<UUID>)
     }
 
     enum Forums: Sendable {
@@ -69,6 +82,7 @@ enum SiteURL: Sendable {
         case unit(Parameter<UUID>)
         case people
         case person(Parameter<UUID>)
+        case measureChart(Parameter<UUID>)
     }
 
     /// Path segments; a `.key` parameter becomes the named route parameter.
@@ -82,6 +96,7 @@ enum SiteURL: Sendable {
         case .people(let page): ["people"] + page.segments
         case .projects(let page): ["projects"] + page.segments
         case .forums(let page): page.segments
+        case .measures(let page): ["measures"] + page.segments
         case .audit: ["audit"]
         case .health: ["health"]
         case .metrics: ["metrics"]
@@ -149,6 +164,22 @@ extension SiteURL.Projects {
             [.id(project, name: "projectID"), "team", .id(member, name: "memberID"), "remove"]
         case .postUpdate(let id): [.id(id, name: "projectID"), "updates"]
         case .decide(let id): [.id(id, name: "projectID"), "decisions"]
+        case .newMeasure(let id): [.id(id, name: "projectID"), "measures", "new"]
+        case .addMeasure(let id): [.id(id, name: "projectID"), "measures"]
+        }
+    }
+}
+
+extension SiteURL.Measures {
+    var segments: [PathSegment] {
+        switch self {
+        case .show(let id): [.id(id, name: "measureID")]
+        case .previewData(let id): [.id(id, name: "measureID"), "data", "check"]
+        case .importData(let id): [.id(id, name: "measureID"), "data"]
+        case .annotate(let id): [.id(id, name: "measureID"), "annotations"]
+        case .phaseBreak(let id): [.id(id, name: "measureID"), "phases"]
+        case .chartSVG(let id): [.id(id, name: "measureID"), "chart.svg"]
+        case .dataCSV(let id): [.id(id, name: "measureID"), "data.csv"]
         }
     }
 }
@@ -171,6 +202,7 @@ extension SiteURL.API {
         case .unit(let id): ["units", .id(id, name: "unitID")]
         case .people: ["people"]
         case .person(let id): ["people", .id(id, name: "personID")]
+        case .measureChart(let id): ["measures", .id(id, name: "measureID"), "chart"]
         }
     }
 }

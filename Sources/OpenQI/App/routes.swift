@@ -53,6 +53,22 @@ func routes(_ app: Application) throws {
 
     signedIn.post(SiteURL.projects(.decide(.key)).pathComponents, use: ForumController.decide)
 
+    signedIn.get(SiteURL.projects(.newMeasure(.key)).pathComponents, use: MeasureController.new)
+    signedIn.post(SiteURL.projects(.addMeasure(.key)).pathComponents, use: MeasureController.create)
+    signedIn.get(SiteURL.measures(.show(.key)).pathComponents, use: MeasureController.show)
+    // Uploads may be larger than an ordinary form: up to 10 MB of CSV.
+    signedIn.on(
+        .POST, SiteURL.measures(.previewData(.key)).pathComponents, body: .collect(maxSize: "10mb"),
+        use: MeasureController.previewData)
+    signedIn.on(
+        .POST, SiteURL.measures(.importData(.key)).pathComponents, body: .collect(maxSize: "10mb"),
+        use: MeasureController.importData)
+    signedIn.post(SiteURL.measures(.annotate(.key)).pathComponents, use: MeasureController.annotate)
+    signedIn.post(SiteURL.measures(.phaseBreak(.key)).pathComponents, use: MeasureController.phaseBreak)
+    signedIn.get(SiteURL.measures(.chartSVG(.key)).pathComponents, use: MeasureController.chartSVG)
+    signedIn.get(SiteURL.measures(.dataCSV(.key)).pathComponents, use: MeasureController.dataCSV)
+    signedIn.get(SiteURL.api(.measureChart(.key)).pathComponents, use: MeasureController.chartJSON)
+
     signedIn.get(SiteURL.forums(.index).pathComponents, use: ForumController.index)
     signedIn.get(SiteURL.forums(.show(.key)).pathComponents, use: ForumController.show)
     signedIn.post(SiteURL.forums(.schedule(.key)).pathComponents, use: ForumController.schedule)

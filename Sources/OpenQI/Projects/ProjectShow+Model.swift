@@ -32,6 +32,13 @@ enum ProjectShow {
         let meetingID: UUID?
     }
 
+    struct MeasureChart: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        let kind: MeasureKind
+        let svg: String
+    }
+
     struct Model: Sendable, Equatable {
         var id: UUID
         var title: String
@@ -50,6 +57,7 @@ enum ProjectShow {
         var team: [Member]
         var updates: [Update]
         var decisions: [Decision]
+        var measures: [MeasureChart]
         var forumUnitID: UUID
         var forumName: String
         var progressChartSVG: String?
@@ -72,6 +80,17 @@ extension ProjectShow.Model {
         let decisions = try await ForumDecision.query(on: db).filter(\.$project.$id == id)
             .with(\.$coach).with(\.$sponsor).with(\.$decidedBy).sort(\.$decidedAt).all()
         let forumUnit = policy.tree.forumUnit(for: project.$unit.id)
+        var measureCharts: [ProjectShow.MeasureChart] = []
+        for (index, measure) in try await Measure.query(on: db).filter(\.$project.$id == id).filter(
+            \.$archivedAt == nil
+        ).sort(\.$name).all().enumerated() {
+            let chart = try await MeasureSeries.load(measure, on: db)
+                .chart(
+                    title: measure.name, subtitle: measure.unitOfMeasure, width: 560, height: 280,
+                    idPrefix: "measure-\(index)")
+            measureCharts.append(
+                .init(id: try measure.requireID(), name: measure.name, kind: measure.kind, svg: chart.svg()))
+        }
         let team = project.team.sorted {
             ($0.isLead ? 0 : 1, $0.person.fullName) < ($1.isLead ? 0 : 1, $1.person.fullName)
         }
@@ -112,6 +131,7 @@ extension ProjectShow.Model {
                     date: decision.decidedAt, decision: decision.decision, text: parts.joined(separator: "; "),
                     meetingID: decision.$meeting.id)
             },
+            measures: measureCharts,
             forumUnitID: forumUnit, forumName: policy.tree.path(of: forumUnit),
             progressChartSVG: updates.isEmpty
                 ? nil

@@ -35,6 +35,7 @@ extension ProjectShow {
                 .section(.h2(.text("What matters, and to whom")), .p(.text(model.whatMatters))),
                 .section(.h2(.text("The problem")), .p(.text(model.problem))),
                 decisionsSection(),
+                measuresSection(),
                 teamSection(),
                 updatesSection()
             )
@@ -79,6 +80,43 @@ extension ProjectShow {
                                 }
                             )
                         })
+            )
+        }
+
+        private func measuresSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("measures"),
+                .h2(.text("Measures")),
+                model.measures.isEmpty
+                    ? .p(
+                        .class("empty"),
+                        .text(
+                            "No measures yet. Most projects have an outcome measure, a process measure or two, and a balancing measure."
+                        ))
+                    : .div(
+                        .class("measure-grid"),
+                        .forEach(model.measures) { measure in
+                            .element(
+                                named: "figure",
+                                nodes: [
+                                    .a(
+                                        .href(SiteURL.measures(.show(.value(measure.id))).relativeURL()),
+                                        .raw(measure.svg)),
+                                    .element(
+                                        named: "figcaption",
+                                        nodes: [
+                                            .a(
+                                                .href(SiteURL.measures(.show(.value(measure.id))).relativeURL()),
+                                                .text(measure.name)),
+                                            .text(" · \(measure.kind.label) measure"),
+                                        ]),
+                                ])
+                        }),
+                .if(
+                    model.canEdit,
+                    .a(
+                        .class("button secondary"),
+                        .href(SiteURL.projects(.newMeasure(.value(model.id))).relativeURL()), .text("Add a measure")))
             )
         }
 

@@ -17,6 +17,19 @@ enum TestDatabase {
 
     static var isPostgres: Bool { postgresURL != nil }
 
+    /// Drops a test's database. An autovacuum worker (a superuser process) may briefly hold a fresh
+    /// database, which FORCE may not end; a few retries get past it.
+    private static func drop(_ name: String, on url: String) async throws {
+        for attempt in 1...5 {
+            do {
+                try await PostgresAdmin(url: url).run("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                return
+            } catch  where attempt < 5 {
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+            }
+        }
+    }
+
     /// Creates an empty database for one test and returns where it is.
     static func make() async throws -> (location: DatabaseLocation, cleanUp: @Sendable () async throws -> Void) {
         guard let url = postgresURL else { return (.sqliteMemory, {}) }
@@ -26,7 +39,7 @@ enum TestDatabase {
         components.path = "/\(name)"
         return (
             .postgres(url: components.string!),
-            { try await PostgresAdmin(url: url).run("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+            { try await drop(name, on: url) }
         )
     }
 }

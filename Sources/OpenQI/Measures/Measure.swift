@@ -1,0 +1,219 @@
+import Fluent
+import Foundation
+import SPC
+
+/// What a measure tells a team: whether the system improved (outcome), whether the changes are
+/// happening (process), or whether something else got worse (balancing).
+enum MeasureKind: String, Codable, CaseIterable, Sendable {
+    case outcome, process, balancing
+
+    var label: String {
+        switch self {
+        case .outcome: "Outcome"
+        case .process: "Process"
+        case .balancing: "Balancing"
+        }
+    }
+}
+
+/// How often data are collected.
+enum DataFrequency: String, Codable, CaseIterable, Sendable {
+    case daily, weekly, monthly, quarterly
+
+    var label: String { rawValue.capitalized }
+
+    /// Days between periods, for "data overdue" checks.
+    var days: Double {
+        switch self {
+        case .daily: 1
+        case .weekly: 7
+        case .monthly: 31
+        case .quarterly: 92
+        }
+    }
+}
+
+/// A measure, owned by a project or by a unit (ward safety indicators, the board's Whole System
+/// Measures), shown as a run or control chart.
+final class Measure: Model, @unchecked Sendable {
+    static let schema = "measures"
+
+    @ID(key: .id) var id: UUID?
+    @OptionalParent(key: "project_id") var project: Project?
+    /// The unit the measure belongs to: the project's unit, or the unit that owns it.
+    @Parent(key: "unit_id") var unit: Unit
+    @Field(key: "name") var name: String
+    @Enum(key: "kind") var kind: MeasureKind
+    @Field(key: "definition") var definition: String
+    @OptionalField(key: "unit_of_measure") var unitOfMeasure: String?
+    @Enum(key: "frequency") var frequency: DataFrequency
+    @Field(key: "chart_type") var chartType: String
+    @Field(key: "rules") var rules: String
+    @Field(key: "direction") var direction: String
+    @OptionalField(key: "target") var target: Double?
+    @Field(key: "multiply") var multiply: Double
+    @OptionalField(key: "archived_at") var archivedAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var chart: ChartType { ChartType(rawValue: chartType) ?? .run }
+    var ruleSet: RuleSet { RuleSet(rawValue: rules) ?? .anhoej }
+    var improvement: ImprovementDirection { ImprovementDirection(rawValue: direction) ?? .neutral }
+
+    var options: SPCOptions {
+        SPCOptions(chart: chart, rules: ruleSet, direction: improvement, target: target, multiply: multiply)
+    }
+}
+
+extension Measure: Auditable {
+    var auditSubject: AuditSubject { .init(kind: "measure", id: id, name: name, unitID: $unit.id) }
+    var auditFields: [String: String] {
+        [
+            "name": name, "kind": kind.rawValue, "definition": definition, "unit_of_measure": unitOfMeasure ?? "",
+            "frequency": frequency.rawValue, "chart_type": chartType, "rules": rules, "direction": direction,
+            "target": target.map { "\($0)" } ?? "", "multiply": "\(multiply)",
+        ]
+    }
+}
+
+/// One period's value: a count or numerator, with a denominator where the chart needs one.
+final class DataPoint: Model, @unchecked Sendable {
+    static let schema = "data_points"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "measure_id") var measure: Measure
+    @Field(key: "period") var period: Date
+    @Field(key: "value") var value: Double
+    @OptionalField(key: "denominator") var denominator: Double?
+    @OptionalField(key: "note") var note: String?
+
+    init() {}
+
+    init(measureID: UUID, period: Date, value: Double, denominator: Double?, note: String?) {
+        self.$measure.id = measureID
+        self.period = period
+        self.value = value
+        self.denominator = denominator
+        self.note = note
+    }
+}
+
+/// A note on a measure's chart at a period: "PDSA 2 started", "New triage form adopted".
+final class MeasureAnnotation: Model, @unchecked Sendable {
+    static let schema = "measure_annotations"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "measure_id") var measure: Measure
+    @Field(key: "period") var period: Date
+    @Field(key: "text") var text: String
+
+    init() {}
+
+    init(measureID: UUID, period: Date, text: String) {
+        self.$measure.id = measureID
+        self.period = period
+        self.text = text
+    }
+}
+
+/// "Recalculate limits from here": a new phase of the chart after a sustained change.
+final class PhaseBreak: Model, @unchecked Sendable {
+    static let schema = "phase_breaks"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "measure_id") var measure: Measure
+    @Field(key: "period") var period: Date
+    @Field(key: "label") var label: String
+
+    init() {}
+
+    init(measureID: UUID, period: Date, label: String) {
+        self.$measure.id = measureID
+        self.period = period
+        self.label = label
+    }
+}
+
+struct CreateMeasures: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let kind = try await database.enum("measure_kind").case("outcome").case("process").case("balancing").create()
+        let frequency = try await database.enum("data_frequency").case("daily").case("weekly").case("monthly").case(
+            "quarterly"
+        ).create()
+        try await database.schema(Measure.schema)
+            .id()
+            .field("project_id", .uuid, .references(Project.schema, "id", onDelete: .cascade))
+            .field("unit_id", .uuid, .required, .references(Unit.schema, "id", onDelete: .restrict))
+            .field("name", .string, .required)
+            .field("kind", kind, .required)
+            .field("definition", .string, .required)
+            .field("unit_of_measure", .string)
+            .field("frequency", frequency, .required)
+            .field("chart_type", .string, .required)
+            .field("rules", .string, .required)
+            .field("direction", .string, .required)
+            .field("target", .double)
+            .field("multiply", .double, .required)
+            .field("archived_at", .datetime)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Measure.schema).delete()
+        try await database.enum("data_frequency").delete()
+        try await database.enum("measure_kind").delete()
+    }
+}
+
+struct CreateDataPoints: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(DataPoint.schema)
+            .id()
+            .field("measure_id", .uuid, .required, .references(Measure.schema, "id", onDelete: .cascade))
+            .field("period", .date, .required)
+            .field("value", .double, .required)
+            .field("denominator", .double)
+            .field("note", .string)
+            .unique(on: "measure_id", "period")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(DataPoint.schema).delete()
+    }
+}
+
+struct CreateMeasureAnnotations: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MeasureAnnotation.schema)
+            .id()
+            .field("measure_id", .uuid, .required, .references(Measure.schema, "id", onDelete: .cascade))
+            .field("period", .date, .required)
+            .field("text", .string, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(MeasureAnnotation.schema).delete()
+    }
+}
+
+struct CreatePhaseBreaks: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(PhaseBreak.schema)
+            .id()
+            .field("measure_id", .uuid, .required, .references(Measure.schema, "id", onDelete: .cascade))
+            .field("period", .date, .required)
+            .field("label", .string, .required)
+            .unique(on: "measure_id", "period")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(PhaseBreak.schema).delete()
+    }
+}

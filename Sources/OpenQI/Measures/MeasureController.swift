@@ -1,0 +1,216 @@
+import Charts
+import Fluent
+import Foundation
+import SPC
+import Vapor
+
+/// The measure pages: define a measure, enter data (pasted or uploaded, checked before anything is
+/// saved), annotate the chart, start a new phase, and export the chart and data.
+enum MeasureController {
+    @Sendable static func new(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        try policy.require(.editProject(project.access))
+        let state = FormState(values: [
+            "kind": "outcome", "frequency": "weekly", "chart_type": "run", "rules": "anhoej", "direction": "up",
+        ])
+        return try await formPage(req, project: project, state: state)
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        try policy.require(.editProject(project.access))
+        let input = try req.content.decode(MeasureInput.self)
+        do {
+            let valid = try input.validate()
+            let measure = Measure()
+            measure.$project.id = try project.requireID()
+            measure.$unit.id = project.$unit.id
+            measure.apply(valid)
+            try await measure.saveAudited(.create, by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(),
+                notice: "“\(measure.name)” was added. Now add its data.")
+        } catch let failure as ValidationFailure {
+            return try await formPage(
+                req, project: project, state: FormState(values: input.formValues, errors: failure.errors),
+                status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await MeasureShow.Model.query(id: try req.idParameter("measureID"), policy: policy, on: req.db)
+        return MeasureShow.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    struct DataInput: Content {
+        var data: String?
+        var file: File?
+    }
+
+    /// Checks pasted or uploaded data and shows what an import would do; saves nothing.
+    @Sendable static func previewData(req: Request) async throws -> Response {
+        let (measure, policy) = try await editable(req)
+        let input = try req.content.decode(DataInput.self)
+        let text = input.file.flatMap { String(buffer: $0.data) }.flatMap { $0.isEmpty ? nil : $0 } ?? input.data ?? ""
+        let check = DataImport(text: text, chart: measure.chart)
+        var model = try await MeasureShow.Model.query(id: try measure.requireID(), policy: policy, on: req.db)
+        let existing = Set(
+            try await DataPoint.query(on: req.db).filter(\.$measure.$id == (try measure.requireID())).all().map(
+                \.period))
+        let added = check.rows.filter { !existing.contains($0.period) }.count
+        model.preview = .init(
+            text: text, added: added, replaced: check.rows.count - added, errors: check.errors.map(\.message))
+        model.dataForm = FormState(values: ["data": input.file == nil ? text : ""])
+        return MeasureShow.View(context: try await req.pageContext(), model: model)
+            .response(status: check.errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// Imports checked data: every row or, if any is bad, none.
+    @Sendable static func importData(req: Request) async throws -> Response {
+        let (measure, policy) = try await editable(req)
+        let input = try req.content.decode(DataInput.self)
+        let check = DataImport(text: input.data ?? "", chart: measure.chart)
+        let url = SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL()
+        guard check.errors.isEmpty else {
+            return req.redirect(
+                to: url, notice: "Nothing was imported: \(check.errors.count) rows need fixing. Check the data again.")
+        }
+        let (added, replaced) = try await measure.upsert(check.rows, by: policy.viewer.actor, on: req.db)
+        return req.redirect(
+            to: url, notice: "Imported \(added) new period\(added == 1 ? "" : "s") and changed \(replaced).")
+    }
+
+    struct DatedTextInput: Content {
+        var period: String?
+        var text: String?
+        var label: String?
+    }
+
+    @Sendable static func annotate(req: Request) async throws -> Response {
+        try await addDated(req, field: "text") { measure, period, text, db in
+            try await MeasureAnnotation(measureID: try measure.requireID(), period: period, text: text).create(on: db)
+            return "The annotation was added."
+        }
+    }
+
+    @Sendable static func phaseBreak(req: Request) async throws -> Response {
+        try await addDated(req, field: "label") { measure, period, label, db in
+            let id = try measure.requireID()
+            if try await PhaseBreak.query(on: db).filter(\.$measure.$id == id).filter(\.$period == period).first()
+                != nil
+            {
+                throw ValidationFailure(field: "period", message: "A phase already starts on this date.")
+            }
+            try await PhaseBreak(measureID: id, period: period, label: label).create(on: db)
+            return "Limits are recalculated from \(MeasureSeries.day(period))."
+        }
+    }
+
+    /// Both the annotation and the phase-break forms: a date and a short text, saved with an audit entry.
+    private static func addDated(
+        _ req: Request, field: String,
+        save: @escaping @Sendable (Measure, Date, String, any Database) async throws -> String
+    ) async throws -> Response {
+        let (measure, policy) = try await editable(req)
+        let input = try req.content.decode(DatedTextInput.self)
+        let raw = field == "text" ? input.text : input.label
+        do {
+            var validator = Validator()
+            let text = validator.requiredText(
+                raw, field: field, label: field == "text" ? "the note" : "the phase name", maxLength: 120)
+            let period = input.period.flatMap(DataImport.date)
+            if period == nil { validator.fail("period", "Enter the date, like 2026-03-31.") }
+            try validator.check()
+            let notice = try await req.db.transaction { db in
+                let notice = try await save(measure, period!, text, db)
+                try await measure.recordAudit(.update, by: policy.viewer.actor, before: measure.auditFields, on: db)
+                return notice
+            }
+            return req.redirect(
+                to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(), notice: notice)
+        } catch let failure as ValidationFailure {
+            var model = try await MeasureShow.Model.query(id: try measure.requireID(), policy: policy, on: req.db)
+            let state = FormState(values: ["period": input.period ?? "", field: raw ?? ""], errors: failure.errors)
+            if field == "text" { model.annotationForm = state } else { model.phaseForm = state }
+            return MeasureShow.View(context: try await req.pageContext(), model: model).response(
+                status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func chartSVG(req: Request) async throws -> Response {
+        try await req.policy().require(.readOrganisation)
+        let measure = try await find(req)
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")
+        let svg = try await MeasureSeries.load(measure, on: req.db).chart(
+            title: measure.name, subtitle: measure.unitOfMeasure
+        ).svg()
+        return Response(status: .ok, headers: headers, body: .init(string: svg))
+    }
+
+    @Sendable static func dataCSV(req: Request) async throws -> Response {
+        try await req.policy().require(.readOrganisation)
+        let measure = try await find(req)
+        let series = try await MeasureSeries.load(measure, on: req.db)
+        let result = series.result
+        var csv = "period,value,denominator,plotted,cl,lcl,ucl,class,note\n"
+        for (period, point) in zip(series.periods, result.points) {
+            let cells: [String] = [
+                MeasureSeries.day(period.period), "\(period.value)", period.denominator.map { "\($0)" } ?? "",
+                point.y.map { "\($0)" } ?? "", point.cl.map { "\($0)" } ?? "", point.lcl.map { "\($0)" } ?? "",
+                point.ucl.map { "\($0)" } ?? "", point.pointClass.rawValue, period.note.map(csvQuoted) ?? "",
+            ]
+            csv += cells.joined(separator: ",") + "\n"
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.contentDisposition = .init(.attachment, filename: "measure-data.csv")
+        return Response(status: .ok, headers: headers, body: .init(string: csv))
+    }
+
+    /// `GET /api/v1/measures/:id/chart`: the SPC JSON of SPC.md, phases and annotations applied.
+    @Sendable static func chartJSON(req: Request) async throws -> Response {
+        try await req.policy().require(.readOrganisation)
+        let measure = try await find(req)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        let data = try encoder.encode(try await MeasureSeries.load(measure, on: req.db).result)
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    private static func csvQuoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func find(_ req: Request) async throws -> Measure {
+        guard let measure = try await Measure.find(try req.idParameter("measureID"), on: req.db) else {
+            throw Abort(.notFound, reason: "There is no measure with this address. It may have been mistyped.")
+        }
+        return measure
+    }
+
+    private static func editable(_ req: Request) async throws -> (Measure, Policy) {
+        let policy = try await req.policy()
+        let measure = try await find(req)
+        guard try await measure.canEdit(policy: policy, on: req.db) else {
+            throw Abort(.forbidden, reason: "Only the project’s team, coach and sponsor can change its measures.")
+        }
+        return (measure, policy)
+    }
+
+    private static func formPage(_ req: Request, project: Project, state: FormState, status: HTTPResponseStatus = .ok)
+        async throws -> Response
+    {
+        let id = try project.requireID()
+        let model = MeasureForm.Model(
+            ownerName: "“\(project.title)”", action: SiteURL.projects(.addMeasure(.value(id))).relativeURL(),
+            cancelURL: SiteURL.projects(.show(.value(id))).relativeURL(), form: state)
+        return MeasureForm.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+}

@@ -1,0 +1,141 @@
+import Fluent
+import Foundation
+import SPC
+import Vapor
+
+/// A measure's definition as typed into the form or sent to the API, before validation.
+struct MeasureInput: Content, Sendable {
+    var name: String?
+    var kind: String?
+    var definition: String?
+    var unit_of_measure: String?
+    var frequency: String?
+    var chart_type: String?
+    var rules: String?
+    var direction: String?
+    var target: String?
+    var multiply: String?
+
+    var formValues: [String: String] {
+        [
+            "name": name ?? "", "kind": kind ?? "", "definition": definition ?? "",
+            "unit_of_measure": unit_of_measure ?? "",
+            "frequency": frequency ?? "", "chart_type": chart_type ?? "", "rules": rules ?? "",
+            "direction": direction ?? "",
+            "target": target ?? "", "multiply": multiply ?? "",
+        ]
+    }
+
+    struct Valid: Sendable {
+        let name: String
+        let kind: MeasureKind
+        let definition: String
+        let unitOfMeasure: String?
+        let frequency: DataFrequency
+        let chart: ChartType
+        let rules: RuleSet
+        let direction: ImprovementDirection
+        let target: Double?
+        let multiply: Double
+    }
+
+    func validate() throws -> Valid {
+        var validator = Validator()
+        let name = validator.requiredText(name, field: "name", label: "a name for the measure", maxLength: 160)
+        let kind = validator.choice(kind, field: "kind", label: "the kind of measure", as: MeasureKind.self)
+        let definition = validator.requiredText(
+            definition, field: "definition", label: "the operational definition (what is counted, how and when)",
+            maxLength: 4000)
+        let unitOfMeasure = validator.optionalText(
+            unit_of_measure, field: "unit_of_measure", label: "the unit of measure", maxLength: 80)
+        let frequency = validator.choice(
+            frequency, field: "frequency", label: "how often data are collected", as: DataFrequency.self)
+        let chart = validator.choice(chart_type, field: "chart_type", label: "the chart type", as: ChartType.self)
+        let rules = validator.choice(rules, field: "rules", label: "the rules", as: RuleSet.self)
+        let direction = validator.choice(
+            direction, field: "direction", label: "which way is better", as: ImprovementDirection.self)
+        var target: Double? = nil
+        if let text = self.target?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            target = Double(text)
+            if target == nil {
+                validator.fail("target", "“\(text)” is not a number. Leave the target empty if there is none.")
+            }
+        }
+        var multiply = 1.0
+        if let text = self.multiply?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            if let value = Double(text), value > 0 {
+                multiply = value
+            } else {
+                validator.fail("multiply", "Multiply by a positive number, e.g. 100 for percentages.")
+            }
+        }
+        try validator.check()
+        return Valid(
+            name: name, kind: kind!, definition: definition, unitOfMeasure: unitOfMeasure, frequency: frequency!,
+            chart: chart!,
+            rules: rules!, direction: direction!, target: target, multiply: multiply
+        )
+    }
+}
+
+extension Measure {
+    func apply(_ valid: MeasureInput.Valid) {
+        name = valid.name
+        kind = valid.kind
+        definition = valid.definition
+        unitOfMeasure = valid.unitOfMeasure
+        frequency = valid.frequency
+        chartType = valid.chart.rawValue
+        rules = valid.rules.rawValue
+        direction = valid.direction.rawValue
+        target = valid.target
+        multiply = valid.multiply
+    }
+
+    /// Adds or replaces data by period, in one transaction: a re-import of the same rows changes nothing.
+    func upsert(_ rows: [DataImport.Row], by actor: Actor, on db: any Database) async throws -> (
+        added: Int, replaced: Int
+    ) {
+        let id = try requireID()
+        return try await db.transaction { db in
+            let existing = try await DataPoint.query(on: db).filter(\.$measure.$id == id).all()
+            let byPeriod = Dictionary(existing.map { ($0.period, $0) }, uniquingKeysWith: { first, _ in first })
+            var added = 0
+            var replaced = 0
+            for row in rows {
+                if let point = byPeriod[row.period] {
+                    guard point.value != row.value || point.denominator != row.denominator || point.note != row.note
+                    else { continue }
+                    point.value = row.value
+                    point.denominator = row.denominator
+                    point.note = row.note
+                    try await point.save(on: db)
+                    replaced += 1
+                } else {
+                    try await DataPoint(
+                        measureID: id, period: row.period, value: row.value, denominator: row.denominator,
+                        note: row.note
+                    ).create(on: db)
+                    added += 1
+                }
+            }
+            let audit = MeasureDataAudit(
+                measure: self, periods: existing.count + added, added: added, replaced: replaced)
+            try await audit.recordAudit(.update, by: actor, before: ["periods": "\(existing.count)"], on: db)
+            return (added, replaced)
+        }
+    }
+}
+
+/// A data import as the audit trail records it: how many periods were added and replaced.
+struct MeasureDataAudit: Auditable {
+    let measure: Measure
+    let periods: Int
+    let added: Int
+    let replaced: Int
+
+    var auditSubject: AuditSubject {
+        .init(kind: "measure_data", id: measure.id, name: "Data of \(measure.name)", unitID: measure.$unit.id)
+    }
+    var auditFields: [String: String] { ["periods": "\(periods)", "added": "\(added)", "replaced": "\(replaced)"] }
+}

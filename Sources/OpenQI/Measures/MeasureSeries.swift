@@ -1,0 +1,66 @@
+import Charts
+import Fluent
+import Foundation
+import SPC
+
+/// A measure with its data, annotations and phase breaks, turned into an SPC chart.
+struct MeasureSeries: Sendable {
+    struct Period: Sendable, Equatable {
+        let period: Date
+        let value: Double
+        let denominator: Double?
+        let note: String?
+    }
+
+    let measureID: UUID
+    let name: String
+    let options: SPCOptions
+    let periods: [Period]
+    let annotations: [(period: Date, text: String)]
+    let phaseBreaks: [(period: Date, label: String)]
+
+    static func load(_ measure: Measure, on db: any Database) async throws -> MeasureSeries {
+        let id = try measure.requireID()
+        let points = try await DataPoint.query(on: db).filter(\.$measure.$id == id).sort(\.$period).all()
+        let annotations = try await MeasureAnnotation.query(on: db).filter(\.$measure.$id == id).sort(\.$period).all()
+        let breaks = try await PhaseBreak.query(on: db).filter(\.$measure.$id == id).sort(\.$period).all()
+        return MeasureSeries(
+            measureID: id, name: measure.name, options: measure.options,
+            periods: points.map {
+                .init(period: $0.period, value: $0.value, denominator: $0.denominator, note: $0.note)
+            },
+            annotations: annotations.map { ($0.period, $0.text) }, phaseBreaks: breaks.map { ($0.period, $0.label) }
+        )
+    }
+
+    /// The points as SPC reads them: one per period, x the ISO date, each in the phase of the latest
+    /// break on or before it.
+    var spcPoints: [SPCPoint] {
+        periods.map { period in
+            let phase = phaseBreaks.last { $0.period <= period.period }?.label ?? "Baseline"
+            return SPCPoint(
+                x: Self.day(period.period), y: period.value, n: period.denominator,
+                phase: phaseBreaks.isEmpty ? nil : phase, note: period.note
+            )
+        }
+    }
+
+    var result: SPCResult { SPCChart.compute(points: spcPoints, options: options) }
+
+    /// The chart with annotation flags at their periods (an annotation between periods flags the next one).
+    func chart(
+        title: String, subtitle: String? = nil, width: Double = 760, height: Double = 360, idPrefix: String = "chart"
+    ) -> ControlChart {
+        let flags = annotations.compactMap { annotation -> ChartAnnotation? in
+            periods.firstIndex { $0.period >= annotation.period }.map {
+                ChartAnnotation(index: $0, text: annotation.text)
+            }
+        }
+        return ControlChart(
+            result: result, title: title, subtitle: subtitle, annotations: flags,
+            showTwoSigma: options.rules == .mdc, width: width, height: height, idPrefix: idPrefix
+        )
+    }
+
+    static func day(_ date: Date) -> String { date.formatted(.iso8601.year().month().day()) }
+}

@@ -1,0 +1,96 @@
+import Charts
+import Fluent
+import Foundation
+import SPC
+import Vapor
+
+enum MeasureShow {
+    struct Row: Sendable, Equatable {
+        let period: String
+        let value: String
+        let denominator: String
+        let plotted: String
+        let signals: String
+        let note: String
+    }
+
+    struct Model: Sendable, Equatable {
+        var id: UUID
+        var name: String
+        var kind: MeasureKind
+        var definition: String
+        var unitOfMeasure: String?
+        var frequency: DataFrequency
+        var chartName: String
+        var direction: ImprovementDirection
+        var target: Double?
+        var owner: PageContext.Link
+        var chartSVG: String
+        var summary: String
+        var rows: [Row]
+        var canEdit: Bool
+        var dataForm: FormState
+        var annotationForm: FormState
+        var phaseForm: FormState
+        /// The checked import waiting for the user's confirmation: its text, what it will do, and any bad rows.
+        var preview: Preview?
+    }
+
+    struct Preview: Sendable, Equatable {
+        let text: String
+        let added: Int
+        let replaced: Int
+        let errors: [String]
+    }
+}
+
+extension MeasureShow.Model {
+    static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
+        guard let measure = try await Measure.query(on: db).filter(\.$id == id).with(\.$project).first() else {
+            throw Abort(.notFound, reason: "There is no measure with this address. It may have been mistyped.")
+        }
+        let series = try await MeasureSeries.load(measure, on: db)
+        let result = series.result
+        let chart = series.chart(title: measure.name, subtitle: measure.unitOfMeasure)
+        let owner: PageContext.Link =
+            if let project = measure.project, let projectID = project.id {
+                .init(label: project.title, url: SiteURL.projects(.show(.value(projectID))).relativeURL())
+            } else {
+                .init(
+                    label: policy.tree.path(of: measure.$unit.id),
+                    url: SiteURL.units(.show(.value(measure.$unit.id))).relativeURL())
+            }
+        func number(_ value: Double) -> String { Describe.plain(value) }
+        return .init(
+            id: id, name: measure.name, kind: measure.kind, definition: measure.definition,
+            unitOfMeasure: measure.unitOfMeasure,
+            frequency: measure.frequency, chartName: Describe.chartName(measure.chart), direction: measure.improvement,
+            target: measure.target, owner: owner, chartSVG: chart.svg(), summary: chart.summary(),
+            rows: zip(series.periods, result.points).map { period, point in
+                .init(
+                    period: MeasureSeries.day(period.period), value: number(period.value),
+                    denominator: period.denominator.map { number($0) } ?? "", plotted: point.y.map { number($0) } ?? "",
+                    signals: point.pointClass == .common
+                        ? ""
+                        : "Special cause \(point.pointClass.rawValue) (\(point.signals.names.joined(separator: ", ")))",
+                    note: period.note ?? ""
+                )
+            },
+            canEdit: try await measure.canEdit(policy: policy, on: db),
+            dataForm: FormState(), annotationForm: FormState(), phaseForm: FormState(), preview: nil
+        )
+    }
+}
+
+extension Measure {
+    /// A project's measure is edited by those who edit the project; a unit's by its administrators and QI team.
+    func canEdit(policy: Policy, on db: any Database) async throws -> Bool {
+        if let projectID = $project.id {
+            guard let project = try await Project.query(on: db).filter(\.$id == projectID).with(\.$team).first() else {
+                return false
+            }
+            return policy.allows(.editProject(project.access))
+        }
+        return policy.allows(.managePeople(in: $unit.id))
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Plot
+
+extension MeasureShow {
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { model.name }
+
+        override func breadcrumbs() -> [PageContext.Link] { [model.owner] }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .div(
+                    .class("page-heading"),
+                    .h1(.text(model.name), .span(.class("tag"), .text(model.kind.label))),
+                    .div(
+                        .class("actions"),
+                        .a(
+                            .class("button secondary"),
+                            .href(SiteURL.measures(.chartSVG(.value(model.id))).relativeURL()),
+                            .attribute(named: "download", value: "chart.svg"), .text("Chart as SVG")),
+                        .a(
+                            .class("button secondary"),
+                            .href(SiteURL.measures(.dataCSV(.value(model.id))).relativeURL()),
+                            .attribute(named: "download", value: "data.csv"), .text("Data as CSV"))
+                    )
+                ),
+                .div(.class("chart"), .raw(model.chartSVG)),
+                .p(.class("chart-summary"), .text(model.summary)),
+                .dl(
+                    .class("details"),
+                    .dt(.text("Operational definition")), .dd(.text(model.definition)),
+                    .dt(.text("Chart")), .dd(.text(model.chartName)),
+                    .dt(.text("Better is")),
+                    .dd(
+                        .text(
+                            model.direction == .up
+                                ? "Higher" : model.direction == .down ? "Lower" : "Neither (no direction)")),
+                    .dt(.text("Target")), .dd(.text(model.target.map { "\($0)" } ?? "None")),
+                    .dt(.text("Data")), .dd(.text("\(model.frequency.label), \(model.rows.count) periods"))
+                ),
+                .if(model.canEdit, editing()),
+                .section(
+                    .h2(.text("The data")),
+                    model.rows.isEmpty
+                        ? .p(.class("empty"), .text("No data yet."))
+                        : .table(
+                            .class("data-table"),
+                            .thead(
+                                .tr(
+                                    .th(.text("Period")), .th(.text("Value")), .th(.text("Denominator")),
+                                    .th(.text("Plotted")), .th(.text("Signal")), .th(.text("Note")))),
+                            .tbody(
+                                .forEach(model.rows) { row in
+                                    .tr(
+                                        .td(.text(row.period)), .td(.text(row.value)), .td(.text(row.denominator)),
+                                        .td(.text(row.plotted)), .td(.text(row.signals)), .td(.text(row.note)))
+                                })
+                        )
+                )
+            )
+        }
+
+        private func editing() -> Node<HTML.BodyContext> {
+            .section(
+                .class("measure-editing"),
+                .h2(.text("Add data")),
+                .unwrap(model.preview) { preview($0) },
+                .postForm(
+                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL(),
+                    csrfToken: context.csrfToken,
+                    .errorSummary(model.dataForm.errors),
+                    .formField(
+                        FormField(
+                            name: "data", label: "Paste from a spreadsheet", control: .textarea(rows: 8),
+                            hint:
+                                "Two columns, the period and the value (and a third, the denominator, for proportions and rates); a fourth for a note. Dates like 2026-03-31, 31/03/2026 or 2026-03.",
+                            isRequired: true), state: model.dataForm),
+                    .div(.class("form-actions"), .button(.type(.submit), .class("button"), .text("Check the data")))
+                ),
+                .element(
+                    named: "form",
+                    nodes: [
+                        .attribute(
+                            named: "action", value: SiteURL.measures(.previewData(.value(model.id))).relativeURL()),
+                        .attribute(named: "method", value: "post"),
+                        .attribute(named: "enctype", value: "multipart/form-data"), .class("form upload"),
+                        .csrfField(context.csrfToken),
+                        .label(.for("field-file"), .text("Or upload a CSV file")),
+                        .input(
+                            .type(.file), .id("field-file"), .name("file"),
+                            .attribute(named: "accept", value: ".csv,text/csv")),
+                        .button(.type(.submit), .class("button secondary"), .text("Check the file")),
+                    ]),
+                .div(
+                    .class("two-forms"),
+                    .div(
+                        .h3(.text("Annotate the chart")),
+                        FormView(
+                            action: SiteURL.measures(.annotate(.value(model.id))).relativeURL(),
+                            csrfToken: context.csrfToken, state: model.annotationForm,
+                            fields: [
+                                FormField(name: "period", label: "At", control: .date, isRequired: true),
+                                FormField(
+                                    name: "text", label: "Note", hint: "For example: PDSA 2 started, new rota adopted.",
+                                    isRequired: true),
+                            ],
+                            submitLabel: "Add annotation"
+                        ).node
+                    ),
+                    .div(
+                        .h3(.text("Recalculate limits from here")),
+                        FormView(
+                            action: SiteURL.measures(.phaseBreak(.value(model.id))).relativeURL(),
+                            csrfToken: context.csrfToken, state: model.phaseForm,
+                            fields: [
+                                FormField(name: "period", label: "From", control: .date, isRequired: true),
+                                FormField(
+                                    name: "label", label: "Phase name", hint: "For example: After the new rota.",
+                                    isRequired: true),
+                            ],
+                            submitLabel: "Start a new phase"
+                        ).node
+                    )
+                )
+            )
+        }
+
+        private func preview(_ preview: Preview) -> Node<HTML.BodyContext> {
+            .div(
+                .class(preview.errors.isEmpty ? "preview" : "preview error-summary"),
+                .attribute(named: "role", value: "alert"),
+                preview.errors.isEmpty
+                    ? .group(
+                        .h3(.text("Ready to import")),
+                        .p(
+                            .text(
+                                "\(preview.added) new period\(preview.added == 1 ? "" : "s") and \(preview.replaced) changed. Nothing is saved until you confirm."
+                            )),
+                        .postForm(
+                            action: SiteURL.measures(.importData(.value(model.id))).relativeURL(),
+                            csrfToken: context.csrfToken, class: "inline-form",
+                            // A hidden textarea keeps the line breaks of what was pasted.
+                            .element(
+                                named: "textarea",
+                                nodes: [
+                                    .attribute(named: "name", value: "data"),
+                                    .attribute(named: "hidden", value: "hidden"), .text(preview.text),
+                                ]),
+                            .button(.type(.submit), .class("button"), .text("Import"))
+                        )
+                    )
+                    : .group(
+                        .h3(
+                            .text(
+                                "Nothing was imported: \(preview.errors.count) row\(preview.errors.count == 1 ? " needs" : "s need") fixing"
+                            )),
+                        .ul(.forEach(preview.errors) { .li(.text($0)) })
+                    )
+            )
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Fluent
+import Foundation
+import SPC
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+@Suite("Measures and data")
+struct MeasureTests {
+    /// A signed-in team lead with an active project; returns the project's path.
+    static func project(_ app: Application, _ browser: TestBrowser) async throws -> (path: String, project: Project) {
+        let world = try await ProjectTests.world(app)
+        try await Fixtures(app: app).signIn("lead@test.example", role: .member, at: world.ward)
+        _ = try await browser.signIn("lead@test.example")
+        let path = try #require(try await browser.post("/projects", form: ProjectTests.proposal(world)).location)
+        return (path, try #require(try await Project.query(on: app.db).first()))
+    }
+
+    static let measureForm = [
+        "name": "Falls per week", "kind": "outcome", "definition": "Falls recorded on Datix, Monday to Sunday",
+        "unit_of_measure": "falls", "frequency": "weekly", "chart_type": "i", "rules": "mdc", "direction": "down",
+        "target": "2",
+    ]
+
+    /// 20 weeks around 8 falls, then 10 weeks around 3: a shift a chart must see.
+    static var weeks: String {
+        let values = [8, 9, 7, 8, 10, 8, 7, 9, 8, 8, 7, 9, 8, 10, 8, 9, 7, 8, 9, 8, 4, 3, 3, 2, 4, 3, 2, 3, 3, 2]
+        let start = DataImport.date("2026-01-05")!
+        return values.enumerated().map { index, value in
+            "\(MeasureSeries.day(start.addingTimeInterval(Double(index) * 7 * 24 * 3600)))\t\(value)"
+        }.joined(separator: "\n")
+    }
+
+    @Test("a measure is defined with an operational definition; mistakes are explained")
+    func define() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await Self.project(app, browser)
+            var bad = Self.measureForm
+            bad["definition"] = ""
+            bad["chart_type"] = "pie"
+            bad["target"] = "two"
+            let page = try await browser.post(path + "/measures", form: bad)
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.contains("Enter the operational definition"))
+            #expect(page.body.contains("“pie” is not a valid choice for the chart type"))
+            #expect(page.body.contains("“two” is not a number."))
+            let created = try await browser.post(path + "/measures", form: Self.measureForm)
+            #expect(created.status == .seeOther)
+            let measure = try #require(try await Measure.query(on: app.db).first())
+            #expect(
+                measure.chart == .i && measure.ruleSet == .mdc && measure.improvement == .down && measure.target == 2)
+        }
+    }
+
+    @Test("pasted data are checked first; a bad row stops the whole import; good data import once, idempotently")
+    func pasteAndImport() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await Self.project(app, browser)
+            let measurePath = try #require(try await browser.post(path + "/measures", form: Self.measureForm).location)
+
+            let bad = try await browser.post(
+                measurePath + "/data/check",
+                form: ["data": "period\tvalue\n2026-01-05\t8\n2026-01-12\tlots\n2026-01-05\t9\n31/02/2026\t3"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.contains("Nothing was imported: 3 rows need fixing"))
+            #expect(bad.body.contains("Row 3: “lots” is not a number in the value column."))
+            #expect(bad.body.contains("Row 4: the period 2026-01-05 is already on row 2."))
+            #expect(bad.body.contains("Row 5: “31/02/2026” is not a date."))
+            #expect(try await DataPoint.query(on: app.db).count() == 0)
+
+            let preview = try await browser.post(measurePath + "/data/check", form: ["data": Self.weeks])
+            #expect(preview.body.contains("30 new periods and 0 changed. Nothing is saved until you confirm."))
+            #expect(try await DataPoint.query(on: app.db).count() == 0)
+
+            let imported = try await browser.post(measurePath + "/data", form: ["data": Self.weeks])
+            #expect(
+                try await browser.get(try #require(imported.location)).body.contains(
+                    "Imported 30 new periods and changed 0."))
+            #expect(try await DataPoint.query(on: app.db).count() == 30)
+            let again = try await browser.post(measurePath + "/data", form: ["data": Self.weeks])
+            #expect(
+                try await browser.get(try #require(again.location)).body.contains(
+                    "Imported 0 new periods and changed 0."))
+            #expect(try await DataPoint.query(on: app.db).count() == 30)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "measure_data").count() == 2)
+        }
+    }
+
+    @Test("the chart shows the signal after the change, with its annotation and a new phase, and exports")
+    func chart() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await Self.project(app, browser)
+            let measurePath = try #require(try await browser.post(path + "/measures", form: Self.measureForm).location)
+            _ = try await browser.post(measurePath + "/data", form: ["data": Self.weeks])
+            _ = try await browser.post(
+                measurePath + "/annotations", form: ["period": "2026-05-25", "text": "PDSA 1: night checks"])
+            let page = try await browser.get(measurePath)
+            #expect(page.body.contains("PDSA 1: night checks"))
+            #expect(page.body.contains("Special cause improvement"), "fewer falls, and lower is better")
+            #expect(page.body.contains("class=\"point improvement\""))
+
+            let id = String(measurePath.split(separator: "/").last!)
+            let api = try await browser.json(.GET, "/api/v1/measures/\(id)/chart")
+            #expect(api.status == .ok)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(api.body.utf8)) as? [String: Any])
+            #expect(json["chart"] as? String == "i")
+            #expect((json["points"] as? [[String: Any]])?.count == 30)
+            #expect(json["variation"] as? String == "improvement_low")
+
+            let phase = try await browser.post(
+                measurePath + "/phases", form: ["period": "2026-05-25", "label": "After night checks"])
+            #expect(phase.status == .seeOther)
+            let phased = try await browser.json(.GET, "/api/v1/measures/\(id)/chart")
+            let phases = try #require(
+                (try JSONSerialization.jsonObject(with: Data(phased.body.utf8)) as? [String: Any])?["phases"]
+                    as? [[String: Any]])
+            #expect(phases.count == 2)
+            #expect(phases.last?["label"] as? String == "After night checks")
+
+            let svg = try await browser.get(measurePath + "/chart.svg")
+            #expect(svg.headers.contentType?.subType == "svg+xml")
+            #expect(svg.body.hasPrefix("<svg"))
+            let csv = try await browser.get(measurePath + "/data.csv")
+            #expect(csv.body.hasPrefix("period,value,denominator,plotted,cl,lcl,ucl,class,note\n2026-01-05,8.0,"))
+            #expect(csv.body.split(separator: "\n").count == 31)
+        }
+    }
+
+    @Test("only the project's team changes its measures")
+    func rights() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, project) = try await Self.project(app, browser)
+            let measurePath = try #require(try await browser.post(path + "/measures", form: Self.measureForm).location)
+            try await Fixtures(app: app).signIn("other@test.example")
+            let other = TestBrowser(app: app)
+            _ = try await other.signIn("other@test.example")
+            #expect(try await other.get(measurePath).status == .ok)
+            #expect(try await other.post(measurePath + "/data", form: ["data": Self.weeks]).status == .forbidden)
+            #expect(try await other.get("/projects/\(project.id!)/measures/new").status == .forbidden)
+        }
+    }
+
+    @Test(
+        "the importer reads tabs, commas and semicolons, UK and ISO dates, an optional header, and checks denominators")
+    func parsing() {
+        let tabs = DataImport(text: "Week\tFalls\n2026-01-05\t3\n2026-01-12\t4\n", chart: .run)
+        #expect(tabs.errors.isEmpty)
+        #expect(tabs.rows.map(\.value) == [3, 4])
+        let uk = DataImport(text: "05/01/2026,30,100\n2026-02,40,120,new form", chart: .p)
+        #expect(uk.rows.map { MeasureSeries.day($0.period) } == ["2026-01-05", "2026-02-01"])
+        #expect(uk.rows.last?.note == "new form")
+        let semicolons = DataImport(text: "2026-01-05;3", chart: .c)
+        #expect(semicolons.rows.count == 1)
+        let p = DataImport(text: "2026-01-05,30\n2026-01-12,130,100\n2026-01-19,3,-1", chart: .p)
+        #expect(
+            p.errors.map(\.message) == [
+                "Row 1: a p chart needs a denominator in the third column.",
+                "Row 2: the value 130 is more than its denominator 100; a proportion cannot exceed 1.",
+                "Row 3: the denominator -1 is negative. Use 0 or more.",
+            ])
+        #expect(DataImport(text: "\n\n", chart: .run).errors.first?.message.contains("no rows to import") == true)
+    }
+}

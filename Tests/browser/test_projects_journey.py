@@ -1,0 +1,275 @@
+"""The project journey in a real browser, on the demo organisation: a ward manager proposes a QI
+project with a measurable aim, adds a service user to the team as a full partner and submits it; the
+forum chair schedules a meeting and approves it with a coach and a sponsor; the team posts a progress
+update asking the sponsor for help; the sponsor sees the ask among their tasks; the audit log records
+the project."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from conftest import sign_in
+
+PASSWORD = "demo"
+MEMBER = "member@example.org"          # Jordan Ellis, member at the first ward of Adult Mental Health
+CHAIR = "forum-chair@example.org"      # Tendai Moyo, chair of the Adult Mental Health forum
+SPONSOR = "sponsor@example.org"        # Helen Osei
+ADMIN = "admin@example.org"
+MEMBER_NAME, CHAIR_NAME = "Jordan Ellis", "Tendai Moyo"
+COACH_NAME, SPONSOR_NAME = "Sam Whitfield", "Helen Osei"
+PRIORITY = "Improving experience of care"
+FORUM = "Adult Mental Health"
+PROJECT_URL = re.compile(r"/projects/[0-9A-Fa-f-]{36}(#\w+)?$")
+
+
+@pytest.fixture(scope="module")
+def demo(start_server):
+    """A demo server of this module's own, on its own fresh database."""
+    return start_server("--demo")
+
+
+def long_date(day: dt.date) -> str:
+    """A date as the app writes it in an aim: 31 March 2027."""
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def in_a_month(today: dt.date) -> dt.date:
+    """The 15th of next month."""
+    return (today.replace(day=1) + dt.timedelta(days=32)).replace(day=15)
+
+
+def nav_link(page: Page, label: str) -> Locator:
+    return page.locator("header nav").get_by_role("link", name=label, exact=True)
+
+
+def status_tag(page: Page) -> Locator:
+    return page.locator("h1 .tag")
+
+
+def detail(page: Page, term: str) -> Locator:
+    """The <dd> after the <dt> `term` in the project's details list (not the updates')."""
+    return page.locator("dl.details").first.locator("dt", has_text=re.compile("^" + re.escape(term) + "$")).locator(
+        "xpath=following-sibling::dd[1]"
+    )
+
+
+def sign_in_as(page: Page, base_url: str, email: str, name: str) -> None:
+    sign_in(page, base_url, email, PASSWORD)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.locator("header .viewer-name")).to_have_text(name)
+
+
+def sign_out(page: Page, base_url: str) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(base_url + "/sign-in")
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+
+def test_a_project_goes_from_proposal_through_the_forum_to_its_first_update(demo, page: Page):
+    base = demo.base_url
+    today = dt.datetime.now(dt.timezone.utc).date()  # the server reads yyyy-mm-dd as UTC midnight
+    aim_by = today.replace(year=today.year + 1, day=min(today.day, 28))
+    title = f"Calmer evenings on the ward {uuid.uuid4().hex[:8]}"
+    sponsor_ask = f"Release two hours a week of a psychologist’s time ({uuid.uuid4().hex[:6]})"
+
+    # --- The ward manager proposes a project --------------------------------------------------
+    sign_in_as(page, base, MEMBER, MEMBER_NAME)
+    nav_link(page, "Projects").click()
+    expect(page).to_have_url(base + "/projects")
+    page.get_by_role("link", name="Propose a project").click()
+    expect(page).to_have_url(base + "/projects/new")
+    expect(page.locator("aside.similar-projects")).to_be_visible()
+    unit = page.locator("#field-unit_id").evaluate("s => s.options[s.selectedIndex].text")
+    assert unit.startswith("— — "), f"the member's ward should be chosen already, not {unit!r}"
+    ward = unit.removeprefix("— — ")
+
+    page.fill("#field-title", title)
+    page.fill("#field-what_matters", "Service users tell us the evenings are loud and frightening.")
+    page.fill("#field-problem", "Incidents of aggression cluster between 6 and 10 pm, about 12 a month.")
+    page.fill("#field-aim_what", "Reduce evening incidents of aggression")
+    page.fill("#field-aim_how_much", "a lot")
+    page.fill("#field-aim_by_when", aim_by.isoformat())
+    page.get_by_role("checkbox", name=PRIORITY).check()
+    page.get_by_role("button", name="Save draft").click()
+
+    # Not measurable: the form comes back with the problem and everything typed.
+    expect(page.locator("div.error-summary")).to_be_visible()
+    expect(page.locator("#field-aim_how_much-error")).to_contain_text("Say how much with a number")
+    expect(page.locator("div.error-summary a[href='#field-aim_how_much']")).to_have_count(1)
+    expect(page.locator("p.error-message")).to_have_count(1)
+    expect(page.locator("#field-title")).to_have_value(title)
+    expect(page.locator("#field-aim_how_much")).to_have_value("a lot")
+    expect(page.locator("#field-aim_by_when")).to_have_value(aim_by.isoformat())
+    expect(page.get_by_role("checkbox", name=PRIORITY)).to_be_checked()
+    assert page.locator("#field-unit_id").evaluate("s => s.options[s.selectedIndex].text") == unit
+
+    page.fill("#field-aim_how_much", "by 30%")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page).to_have_url(PROJECT_URL)
+    project_path = re.sub(r"#.*$", "", page.url.removeprefix(base))
+    expect(page.locator("div.notice")).to_contain_text(f"Your proposal “{title}” was saved as a draft.")
+    expect(page.locator("h1")).to_contain_text(title)
+    expect(status_tag(page)).to_have_text("Draft")
+    expect(page.locator("p.aim")).to_have_text(
+        f"Aim: Reduce evening incidents of aggression by 30% by {long_date(aim_by)}"
+    )
+    expect(detail(page, "Priorities")).to_have_text(PRIORITY)
+    expect(detail(page, "Proposed by")).to_have_text(MEMBER_NAME)
+    expect(detail(page, "Unit")).to_contain_text(ward)
+    expect(page.locator("section#forum")).to_contain_text("Not yet submitted.")
+
+    # The home page asks for the team.
+    page.goto(base + "/")
+    expect(page.locator("section.my-tasks")).to_contain_text(f"Add your team to “{title}” and submit it to the forum.")
+    page.locator("section.my-tasks").get_by_role("link", name=re.compile(re.escape(title))).click()
+    expect(page).to_have_url(base + project_path)
+
+    # A service user joins the team as a full partner.
+    team = page.locator("section#team")
+    team.locator("summary", has_text="Add someone to the team").click()
+    options = team.locator("#field-person_id option").all_inner_texts()
+    service_users = [o.strip() for o in options if "(Service user)" in o]
+    assert service_users, f"no service user to choose; options are {options}"
+    choice = service_users[0]
+    person = choice.removesuffix(" (Service user)")
+    team.locator("#field-person_id").select_option(label=choice)
+    team.locator("#field-role").fill("Expert by experience")
+    team.locator("#field-involvement").select_option("full_partner")
+    team.get_by_role("button", name="Add to team").click()
+    expect(page).to_have_url(PROJECT_URL)
+    expect(page.locator("div.notice")).to_have_text(f"{person} joined the team.")
+    row = page.locator("section#team table tbody tr").filter(has=page.get_by_role("link", name=person, exact=True))
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(1)).to_have_text("Expert by experience")
+    expect(row.locator("td").nth(2)).to_have_text("Service user")
+    expect(row.locator("td").nth(3)).to_have_text("Full partner")
+    lead = page.locator("section#team table tbody tr").filter(has=page.get_by_role("link", name=MEMBER_NAME, exact=True))
+    expect(lead.locator("td").nth(1)).to_contain_text("(lead)")
+
+    # Submitted to the forum.
+    page.get_by_role("button", name="Submit to the forum").click()
+    expect(page).to_have_url(PROJECT_URL)
+    expect(page.locator("div.notice")).to_contain_text(f"“{title}” was submitted to the forum")
+    expect(status_tag(page)).to_have_text("Proposed")
+    expect(page.get_by_role("button", name="Submit to the forum")).to_have_count(0)
+    expect(page.locator("section#forum")).to_contain_text("No decision yet.")
+    sign_out(page, base)
+
+    # --- The forum chair schedules a meeting and decides -------------------------------------
+    sign_in_as(page, base, CHAIR, CHAIR_NAME)
+    tasks = page.locator("section.my-tasks")
+    waiting = tasks.locator("li").filter(has_text=re.compile(rf"\d+ proposals? waits? for the .*{FORUM} forum\."))
+    expect(waiting).to_have_count(1)
+    forum_path = waiting.get_by_role("link").get_attribute("href")
+
+    nav_link(page, "Forums").click()
+    expect(page).to_have_url(base + "/forums")
+    page.get_by_role("link", name=re.compile(rf"› {FORUM}$")).click()
+    expect(page).to_have_url(base + forum_path)
+    expect(page.locator("h1")).to_contain_text(f"{FORUM} QI forum")
+    meeting_day = in_a_month(today)
+    page.fill("#field-date", meeting_day.isoformat())
+    page.fill("#field-notes", "Boardroom, 2 pm.")
+    page.get_by_role("button", name="Schedule meeting").click()
+    expect(page).to_have_url(re.compile(r"/meetings/[0-9A-Fa-f-]{36}$"))
+    meeting_path = page.url.removeprefix(base)
+    expect(page.locator("h1")).to_contain_text(f"{FORUM} QI forum")
+    expect(page.locator("h1")).to_contain_text(str(meeting_day.year))
+
+    proposal = page.locator("section#proposals li.proposal").filter(
+        has=page.get_by_role("link", name=title, exact=True)
+    )
+    expect(proposal).to_have_count(1)
+    expect(proposal.get_by_role("link", name=title, exact=True)).to_have_attribute("href", project_path)
+    expect(proposal).to_contain_text("Reduce evening incidents of aggression by 30%")
+
+    # Approving needs a coach.
+    proposal.locator("summary", has_text="Record the forum’s decision").click()
+    proposal.locator("#field-decision").select_option("approve")
+    proposal.locator("#field-sponsor_id").select_option(label=SPONSOR_NAME)
+    proposal.get_by_role("button", name="Record decision").click()
+    proposal = page.locator("section#proposals li.proposal").filter(
+        has=page.get_by_role("link", name=title, exact=True)
+    )
+    expect(proposal.locator("#field-coach_id-error")).to_contain_text("Choose a QI coach")
+    expect(proposal.locator("details")).to_have_attribute("open", re.compile(".*"))
+    expect(proposal.locator("#field-decision")).to_have_value("approve")
+    expect(proposal).not_to_contain_text("Decided at this meeting")
+
+    # With a coach and a sponsor it is approved.
+    proposal.locator("#field-decision").select_option("approve")
+    proposal.locator("#field-coach_id").select_option(label=COACH_NAME)
+    proposal.locator("#field-sponsor_id").select_option(label=SPONSOR_NAME)
+    proposal.get_by_role("button", name="Record decision").click()
+    expect(page).to_have_url(re.compile(re.escape(meeting_path) + r"(#.*)?$"))
+    proposal = page.locator("section#proposals li.proposal").filter(
+        has=page.get_by_role("link", name=title, exact=True)
+    )
+    expect(proposal.locator("p.notice")).to_have_text("Decided at this meeting: Approved.")
+    expect(proposal.locator("#field-decision")).to_have_count(0)
+
+    # The project is active, with its coach, its sponsor and the decision.
+    proposal.get_by_role("link", name=title, exact=True).click()
+    expect(page).to_have_url(base + project_path)
+    expect(status_tag(page)).to_have_text("Active")
+    expect(detail(page, "QI coach")).to_have_text(COACH_NAME)
+    expect(detail(page, "Sponsor")).to_have_text(SPONSOR_NAME)
+    decision = page.locator("section#forum ol.decisions li")
+    expect(decision).to_have_count(1)
+    expect(decision).to_contain_text(re.compile(r"^Approved on .+ — By " + re.escape(CHAIR_NAME)))
+    expect(decision).to_contain_text(f"coach {COACH_NAME}; sponsor {SPONSOR_NAME}")
+    expect(decision.get_by_role("link", name=re.compile("meeting"))).to_have_attribute("href", meeting_path)
+    sign_out(page, base)
+
+    # --- The team posts an update -------------------------------------------------------------
+    sign_in_as(page, base, MEMBER, MEMBER_NAME)
+    page.goto(base + project_path)
+    expect(page.locator("section#updates")).to_contain_text("No updates yet.")
+    expect(page.locator("svg.progress-chart")).to_have_count(0)
+    updates = page.locator("section#updates")
+    updates.locator("summary", has_text="Post an update").click()
+    updates.locator("#field-update_date").fill(today.isoformat())
+    updates.locator("#field-score").select_option("3.5")
+    updates.locator("#field-stage").select_option("test")
+    updates.locator("#field-did").fill("Tested a quiet hour from 7 pm for two weeks.")
+    updates.locator("#field-learned").fill("Incidents fell when the lounge TV was off.")
+    updates.locator("#field-next_steps").fill("Try it on every evening for a month.")
+    updates.locator("#field-sponsor_ask").fill(sponsor_ask)
+    updates.get_by_role("button", name="Post update").click()
+    expect(page).to_have_url(PROJECT_URL)
+    expect(page.locator("div.notice")).to_have_text("Your update was posted.")
+    expect(detail(page, "Progress score")).to_have_text("3.5 — Improvement")
+    expect(detail(page, "Stage")).to_have_text("Test (PDSA cycles)")
+    expect(page.locator("section#updates svg.progress-chart")).to_have_count(1)
+    posted = page.locator("section#updates ol.updates li")
+    expect(posted).to_have_count(1)
+    expect(posted.locator("h3 .tag")).to_have_text("Score 3.5")
+    expect(posted).to_contain_text(f"By {MEMBER_NAME}")
+    expect(posted).to_contain_text(sponsor_ask)
+    sign_out(page, base)
+
+    # --- The sponsor sees the ask -------------------------------------------------------------
+    sign_in_as(page, base, SPONSOR, SPONSOR_NAME)
+    expect(page.locator("section.my-tasks")).to_contain_text(f"“{title}” asks its sponsor: {sponsor_ask}")
+    ask = page.locator("section.my-tasks").get_by_role("link", name=re.compile(re.escape(title)))
+    expect(ask).to_have_count(1)
+    ask.click()
+    expect(page).to_have_url(re.compile(re.escape(base + project_path) + r"(#updates)?$"))
+    sign_out(page, base)
+
+    # --- The audit log records the project ----------------------------------------------------
+    sign_in_as(page, base, ADMIN, re.compile(".+"))
+    nav_link(page, "Audit log").click()
+    rows = page.locator("table.audit-log tbody tr").filter(
+        has=page.locator("td:nth-child(3)", has_text=re.compile("^" + re.escape(f"created project {title}") + r"(\s|$)"))
+    )
+    expect(rows).to_have_count(1)
+    expect(rows.locator("td").nth(1)).to_have_text(MEMBER_NAME)
+    expect(rows.locator("td").nth(2).get_by_role("link", name=title, exact=True)).to_have_attribute(
+        "href", project_path
+    )
