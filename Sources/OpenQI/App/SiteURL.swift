@@ -56,6 +56,7 @@ enum SiteURL: Sendable {
         case removeMember(project: Parameter<UUID>, member: Parameter<UUID>)
         case postUpdate(Parameter<UUID>)
         case decide(Parameter<UUID>)
+        case close(Parameter<UUID>)
         case newMeasure(Parameter<UUID>)
         case addMeasure(Parameter<UUID>)
     }
@@ -164,6 +165,7 @@ extension SiteURL.Projects {
             [.id(project, name: "projectID"), "team", .id(member, name: "memberID"), "remove"]
         case .postUpdate(let id): [.id(id, name: "projectID"), "updates"]
         case .decide(let id): [.id(id, name: "projectID"), "decisions"]
+        case .close(let id): [.id(id, name: "projectID"), "close"]
         case .newMeasure(let id): [.id(id, name: "projectID"), "measures", "new"]
         case .addMeasure(let id): [.id(id, name: "projectID"), "measures"]
         }

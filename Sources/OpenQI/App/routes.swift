@@ -52,6 +52,7 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.projects(.postUpdate(.key)).pathComponents, use: ProjectController.postUpdate)
 
     signedIn.post(SiteURL.projects(.decide(.key)).pathComponents, use: ForumController.decide)
+    signedIn.post(SiteURL.projects(.close(.key)).pathComponents, use: ProjectController.close)
 
     signedIn.get(SiteURL.projects(.newMeasure(.key)).pathComponents, use: MeasureController.new)
     signedIn.post(SiteURL.projects(.addMeasure(.key)).pathComponents, use: MeasureController.create)

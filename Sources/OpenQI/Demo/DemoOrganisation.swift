@@ -162,7 +162,7 @@ struct DemoOrganisation: Sendable {
     }
 
     /// Writes the organisation in one transaction and marks the installation as a demo.
-    func load(on db: any Database, passwordHash: String) async throws {
+    func load(size: DemoSize, on db: any Database, passwordHash: String) async throws {
         try await db.transaction { db in
             // Parents first, in batches: the insert order keeps foreign keys satisfied.
             for batch in units.chunked(into: 200) {
@@ -184,6 +184,7 @@ struct DemoOrganisation: Sendable {
             }.create(on: db)
             try await signIns.map { RoleGrant(personID: $0.personID, unitID: $0.unitID, role: $0.role) }.create(on: db)
             try await Self.priorities.map { Priority(name: $0.0, summary: $0.1) }.create(on: db)
+            try await DemoPortfolio.load(self, size: size, on: db)
             try await InstallationSetting(key: InstallationSetting.demoKey, value: "true").create(on: db)
         }
     }
@@ -257,7 +258,7 @@ extension Application {
     public func loadDemoOrganisation(size: DemoSize) async throws -> Bool {
         guard try await Unit.query(on: db).count() == 0 else { return false }
         let hash = try await password.async.hash(DemoOrganisation.password).get()
-        try await DemoOrganisation(size: size).load(on: db, passwordHash: hash)
+        try await DemoOrganisation(size: size).load(size: size, on: db, passwordHash: hash)
         return true
     }
 }

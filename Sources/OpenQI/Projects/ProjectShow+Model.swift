@@ -65,6 +65,10 @@ enum ProjectShow {
         var teamForm: FormState
         var updateForm: FormState
         var personOptions: [FormField.Option]
+        var closeForm: FormState
+        var aimAchieved: AimAchieved?
+        var learning: String?
+        var sustainPlan: String?
     }
 }
 
@@ -147,7 +151,9 @@ extension ProjectShow.Model {
             personOptions: candidates.compactMap { person in
                 guard let personID = person.id, !onTeam.contains(personID) else { return nil }
                 return .init(value: personID.uuidString, label: "\(person.fullName) (\(person.kind.label))")
-            }
+            },
+            closeForm: FormState(values: ["outcome": "completed"]),
+            aimAchieved: project.aimAchieved, learning: project.learning, sustainPlan: project.sustainPlan
         )
     }
 }

@@ -32,6 +32,7 @@ extension ProjectShow {
                     .dt(.text("Priorities")),
                     .dd(.text(model.priorities.isEmpty ? "None chosen" : model.priorities.joined(separator: "; ")))
                 ),
+                closure(),
                 .section(.h2(.text("What matters, and to whom")), .p(.text(model.whatMatters))),
                 .section(.h2(.text("The problem")), .p(.text(model.problem))),
                 decisionsSection(),
@@ -56,6 +57,50 @@ extension ProjectShow {
                         csrfToken: context.csrfToken, style: "button"
                     ))
             )
+        }
+
+        /// The result of a closed project, or, for an open one, the form to close it.
+        private func closure() -> Node<HTML.BodyContext> {
+            if model.status == .completed || model.status == .stopped {
+                return .section(
+                    .id("closure"), .class("closure"),
+                    .h2(.text(model.status == .completed ? "Completed" : "Stopped")),
+                    .unwrap(model.aimAchieved) { .p(.strong(.text("Aim achieved: ")), .text($0.label)) },
+                    .unwrap(model.learning) { .p(.strong(.text("What we learned: ")), .text($0)) },
+                    .unwrap(model.sustainPlan) { .p(.strong(.text("How the gains are sustained: ")), .text($0)) }
+                )
+            }
+            guard model.canEdit, model.status.isOpen else { return .empty }
+            return .element(
+                named: "details",
+                nodes: [
+                    .class("close-project"),
+                    .attribute(named: "open", value: model.closeForm.errors.isEmpty ? nil : "open"),
+                    .element(named: "summary", text: "Close the project"),
+                    FormView(
+                        action: SiteURL.projects(.close(.value(model.id))).relativeURL(), csrfToken: context.csrfToken,
+                        state: model.closeForm,
+                        fields: [
+                            FormField(
+                                name: "outcome", label: "How it ends",
+                                control: .select([
+                                    .init(value: "completed", label: "Completed"),
+                                    .init(value: "stopped", label: "Stopped"),
+                                ]), isRequired: true),
+                            FormField(
+                                name: "aim_achieved", label: "Was the aim achieved? (completed projects)",
+                                control: .select(
+                                    [.init(value: "", label: "Choose…")]
+                                        + AimAchieved.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                            FormField(
+                                name: "learning", label: "What we learned", control: .textarea(rows: 4),
+                                hint: "Including from what did not work: failure is learning too.", isRequired: true),
+                            FormField(
+                                name: "sustain_plan", label: "How the gains are sustained", control: .textarea(rows: 3)),
+                        ],
+                        submitLabel: "Close the project"
+                    ).node,
+                ])
         }
 
         private func decisionsSection() -> Node<HTML.BodyContext> {
@@ -190,6 +235,26 @@ extension ProjectShow {
             )
         }
 
+        private func updateItem(_ update: Update) -> Node<HTML.ListContext> {
+            .li(
+                .h3(
+                    .text(update.date.formatted(date: .long, time: .omitted)),
+                    .unwrap(update.score) { .span(.class("tag"), .text("Score \($0.text)")) }),
+                .p(
+                    .class("hint"),
+                    .text("By \(update.author)" + (update.stage.map { " · \($0.label)" } ?? ""))),
+                .dl(
+                    .class("details"),
+                    .dt(.text("What we did")), .dd(.text(update.did)),
+                    .dt(.text("What we learned")), .dd(.text(update.learned)),
+                    .dt(.text("What next")), .dd(.text(update.nextSteps)),
+                    .unwrap(update.sponsorAsk) { ask in
+                        .group(.dt(.text("The sponsor can help by")), .dd(.text(ask)))
+                    }
+                )
+            )
+        }
+
         private func updatesSection() -> Node<HTML.BodyContext> {
             .section(
                 .id("updates"),
@@ -197,27 +262,19 @@ extension ProjectShow {
                 .unwrap(model.progressChartSVG) { .div(.class("chart"), .raw($0)) },
                 model.updates.isEmpty
                     ? .p(.class("empty"), .text("No updates yet."))
-                    : .ol(
-                        .class("updates"),
-                        .forEach(model.updates.reversed()) { update in
-                            .li(
-                                .h3(
-                                    .text(update.date.formatted(date: .long, time: .omitted)),
-                                    .unwrap(update.score) { .span(.class("tag"), .text("Score \($0.text)")) }),
-                                .p(
-                                    .class("hint"),
-                                    .text("By \(update.author)" + (update.stage.map { " · \($0.label)" } ?? ""))),
-                                .dl(
-                                    .class("details"),
-                                    .dt(.text("What we did")), .dd(.text(update.did)),
-                                    .dt(.text("What we learned")), .dd(.text(update.learned)),
-                                    .dt(.text("What next")), .dd(.text(update.nextSteps)),
-                                    .unwrap(update.sponsorAsk) { ask in
-                                        .group(.dt(.text("The sponsor can help by")), .dd(.text(ask)))
-                                    }
-                                )
-                            )
-                        }),
+                    : .group(
+                        .ol(.class("updates"), .forEach(model.updates.reversed().prefix(6)) { updateItem($0) }),
+                        .if(
+                            model.updates.count > 6,
+                            .element(
+                                named: "details",
+                                nodes: [
+                                    .element(named: "summary", text: "Earlier updates (\(model.updates.count - 6))"),
+                                    .ol(
+                                        .class("updates"),
+                                        .forEach(model.updates.reversed().dropFirst(6)) { updateItem($0) }),
+                                ]))
+                    ),
                 .if(
                     model.canEdit && !model.status.isProposal && model.status != .declined,
                     .element(

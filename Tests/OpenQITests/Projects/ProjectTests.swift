@@ -189,3 +189,92 @@ struct ProjectTests {
         #expect(SimilarProjects.terms("Falling patients' FALLS") == ["fall", "patient", "fall"])
     }
 }
+
+@Suite("Closing projects and the demo portfolio")
+struct ProjectClosureTests {
+    @Test("a completed project records whether its aim was achieved, what was learned and how gains are sustained")
+    func complete() async throws {
+        try await withOpenQI { app in
+            let world = try await ProjectTests.world(app)
+            try await Fixtures(app: app).signIn("lead@test.example", role: .member, at: world.ward)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("lead@test.example")
+            let path = try #require(try await browser.post("/projects", form: ProjectTests.proposal(world)).location)
+            let draftClose = try await browser.post(path + "/close", form: ["outcome": "stopped", "learning": "x"])
+            #expect(draftClose.status == .badRequest, "a draft cannot be closed")
+            #expect(draftClose.body.contains("Only an active project can be closed"))
+            let project = try #require(try await Project.query(on: app.db).first())
+            project.status = .active
+            try await project.save(on: app.db)
+
+            let missing = try await browser.post(
+                path + "/close", form: ["outcome": "completed", "aim_achieved": "yes", "learning": "Night checks work"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.contains("Say how the gains will be sustained"))
+            let closed = try await browser.post(
+                path + "/close",
+                form: [
+                    "outcome": "completed", "aim_achieved": "partly", "learning": "Night checks work",
+                    "sustain_plan": "The ward manager owns the checks",
+                ])
+            #expect(closed.status == .seeOther)
+            let done = try #require(try await Project.find(project.id, on: app.db))
+            #expect(done.status == .completed)
+            #expect(done.aimAchieved == .partly)
+            #expect(done.closedAt != nil)
+            let page = try await browser.get(path)
+            #expect(page.body.contains("Aim achieved: </strong>Partly"))
+            #expect(page.body.contains("The ward manager owns the checks"))
+            #expect(!page.body.contains("Close the project"))
+        }
+    }
+
+    @Test("a stopped project keeps its learning: failure is learning too")
+    func stop() async throws {
+        try await withOpenQI { app in
+            let world = try await ProjectTests.world(app)
+            try await Fixtures(app: app).signIn("lead@test.example", role: .member, at: world.ward)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("lead@test.example")
+            let path = try #require(try await browser.post("/projects", form: ProjectTests.proposal(world)).location)
+            let project = try #require(try await Project.query(on: app.db).first())
+            project.status = .active
+            try await project.save(on: app.db)
+            let empty = try await browser.post(path + "/close", form: ["outcome": "stopped", "learning": ""])
+            #expect(empty.body.contains("Enter what the team learned."))
+            _ = try await browser.post(
+                path + "/close", form: ["outcome": "stopped", "learning": "The rota could not support it"])
+            let stopped = try #require(try await Project.find(project.id, on: app.db))
+            #expect(stopped.status == .stopped)
+            #expect(stopped.aimAchieved == nil)
+            #expect(stopped.learning == "The rota could not support it")
+        }
+    }
+
+    @Test("the demo portfolio has projects at every status, teams with service users, and measures that signal")
+    func demoPortfolio() async throws {
+        try await withOpenQI { app in
+            #expect(try await app.loadDemoOrganisation(size: .small))
+            let projects = try await Project.query(on: app.db).all()
+            #expect((250...300).contains(projects.count))
+            for status in ProjectStatus.allCases where status != .inReview && status != .approved {
+                #expect(projects.contains { $0.status == status }, "some \(status)")
+            }
+            #expect(try await TeamMember.query(on: app.db).filter(\.$involvement == .fullPartner).count() > 50)
+            #expect(try await ForumDecision.query(on: app.db).filter(\.$decision == .approve).count() > 100)
+            let measures = try await Measure.query(on: app.db).limit(30).all()
+            var improving = 0
+            for measure in measures {
+                let result = try await MeasureSeries.load(measure, on: app.db).result
+                if result.points.contains(where: { $0.pointClass == .improvement }) { improving += 1 }
+            }
+            #expect(
+                improving >= 10,
+                "most demo measures show the improvement their team made: \(improving) of \(measures.count)")
+            // The member's ward has an active project they lead.
+            let member = try #require(
+                try await Account.query(on: app.db).filter(\.$email == "member@example.org").first())
+            #expect(projects.contains { $0.$proposer.id == member.$person.id && $0.status == .active })
+        }
+    }
+}

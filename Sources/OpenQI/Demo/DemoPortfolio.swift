@@ -1,0 +1,261 @@
+import Fluent
+import Foundation
+import SPC
+
+/// The demo organisation's QI portfolio: projects at every status and stage, with teams (service
+/// users among them as full partners), forum decisions, dated updates, and outcome measures whose
+/// weekly data shift after the change the team adopted, so charts show real signals.
+struct DemoPortfolio {
+    static func projectCount(_ size: DemoSize) -> Int { size == .small ? 300 : 2000 }
+
+    static let topics:
+        [(
+            title: String, aim: String, howMuch: String, measure: String, unit: String, baseline: Double,
+            direction: ImprovementDirection
+        )] = [
+            ("Fewer falls on %@", "Reduce falls on %@", "by 30%", "Falls per week", "falls", 6, .down),
+            (
+                "Less violence and aggression on %@", "Reduce incidents of violence on %@", "by 40%",
+                "Violent incidents per week", "incidents", 5, .down
+            ),
+            (
+                "Fewer missed appointments in %@", "Reduce did-not-attend appointments in %@", "from 18% to 10%",
+                "Missed appointments per week", "appointments", 18, .down
+            ),
+            (
+                "Physical health checks for everyone in %@", "Increase completed physical health checks in %@",
+                "from 40 to 80 a week", "Checks completed per week", "checks", 40, .up
+            ),
+            (
+                "Faster access to %@", "Reduce the wait for a first appointment in %@", "from 12 to 6 weeks",
+                "Average wait in days", "days", 84, .down
+            ),
+            (
+                "Reducing restrictive practice on %@", "Reduce the use of restraint on %@", "by 50%",
+                "Restraints per week", "restraints", 4, .down
+            ),
+            (
+                "Joy in work in %@", "Increase staff who would recommend %@ as a place to work", "by 20 points",
+                "Staff happy at work (of 30 asked)", "staff", 17, .up
+            ),
+            (
+                "Safer medicines on %@", "Reduce medication errors on %@", "by 50%", "Medication errors per week",
+                "errors", 3, .down
+            ),
+            (
+                "Peer support for everyone in %@", "Increase people offered peer support in %@", "from 5 to 20 a week",
+                "People offered peer support per week", "people", 5, .up
+            ),
+            (
+                "Timely discharge from %@", "Reduce delayed discharges from %@", "by 30%",
+                "Delayed discharges per week", "discharges", 7, .down
+            ),
+        ]
+
+    /// Writes the portfolio in batches within the caller's transaction.
+    static func load(_ organisation: DemoOrganisation, size: DemoSize, on db: any Database, now: Date = Date())
+        async throws
+    {
+        var random = SplitMix64(seed: 2027)
+        let day: TimeInterval = 24 * 3600
+        let frontline = organisation.units.filter { [.ward, .team, .service].contains($0.kind) }
+        let staff = Dictionary(grouping: organisation.people.filter { $0.kind == .staff }, by: \.unitID)
+        let serviceUsers = organisation.people.filter { $0.kind == .serviceUser || $0.kind == .carer }
+        let directorateOf = Dictionary(uniqueKeysWithValues: frontline.map { ($0.id, $0.parentID!) })
+        let demoPerson = Dictionary(uniqueKeysWithValues: organisation.signIns.map { ($0.role, $0.personID) })
+        // Each directorate gets a coach and a sponsor (the demo sign-ins for the first), with their roles.
+        var coaches: [UUID: UUID] = [:]
+        var sponsors: [UUID: UUID] = [:]
+        var chairs: [UUID: UUID] = [:]
+        var grants: [RoleGrant] = []
+        for (index, directorate) in organisation.units.filter({ $0.kind == .directorate }).enumerated() {
+            let local = frontline.filter { $0.parentID == directorate.id }.flatMap { staff[$0.id] ?? [] }
+            guard local.count >= 3 else { continue }
+            coaches[directorate.id] = index == 0 ? demoPerson[.coach]! : local[0].id
+            sponsors[directorate.id] = index == 0 ? demoPerson[.sponsor]! : local[1].id
+            chairs[directorate.id] = index == 0 ? demoPerson[.forumChair]! : local[2].id
+            if index > 0 {
+                grants += [
+                    RoleGrant(personID: local[0].id, unitID: directorate.id, role: .coach),
+                    RoleGrant(personID: local[1].id, unitID: directorate.id, role: .sponsor),
+                    RoleGrant(personID: local[2].id, unitID: directorate.id, role: .forumChair),
+                ]
+            }
+        }
+        try await grants.create(on: db)
+
+        var projects: [Project] = []
+        var members: [TeamMember] = []
+        var decisions: [ForumDecision] = []
+        var updates: [ProgressUpdate] = []
+        var measures: [Measure] = []
+        var points: [DataPoint] = []
+        var annotations: [MeasureAnnotation] = []
+        var priorityLinks: [ProjectPriority] = []
+        let priorities = try await Priority.query(on: db).all().compactMap(\.id)
+        let statuses: [(ProjectStatus, Int)] = [
+            (.draft, 5), (.proposed, 8), (.deferred, 3), (.declined, 4), (.active, 50), (.completed, 25), (.stopped, 5),
+        ]
+        func pickStatus() -> ProjectStatus {
+            var roll = Int.random(in: 0..<100, using: &random)
+            for (status, weight) in statuses {
+                if roll < weight { return status }
+                roll -= weight
+            }
+            return .active
+        }
+        for index in 0..<projectCount(size) {
+            let unit = frontline[index % frontline.count]
+            guard let directorate = directorateOf[unit.id], let people = staff[unit.id], !people.isEmpty,
+                let coach = coaches[directorate], let sponsor = sponsors[directorate], let chair = chairs[directorate]
+            else { continue }
+            let topic = topics[Int.random(in: 0..<topics.count, using: &random)]
+            var status = pickStatus()
+            // The member's ward gets active projects, so the demo sign-ins see work in progress.
+            let lead =
+                index < 3 && unit.id == organisation.signIns.first(where: { $0.role == .member })?.unitID
+                ? demoPerson[.member]! : people[Int.random(in: 0..<people.count, using: &random)].id
+            if lead == demoPerson[.member] { status = .active }
+            let started = now.addingTimeInterval(-Double(Int.random(in: 120...720, using: &random)) * day)
+            let project = Project()
+            project.id = UUID()
+            project.title = String(format: topic.title, unit.name)
+            project.$unit.id = unit.id
+            project.status = status
+            project.whatMatters = "Service users, carers and staff on \(unit.name) told us this matters most to them."
+            project.problem = "The team’s own data show the problem every week; a process map found where it starts."
+            project.aimWhat = String(format: topic.aim, unit.name)
+            project.aimHowMuch = topic.howMuch
+            project.aimByWhen = started.addingTimeInterval(365 * day)
+            project.$proposer.id = lead
+            project.submittedAt = status == .draft ? nil : started
+            let approved = started.addingTimeInterval(30 * day)
+            let running = [.active, .completed, .stopped].contains(status)
+            if running {
+                project.$coach.id = coach
+                project.$sponsor.id = sponsor
+                let stages = ImprovementStage.allCases
+                project.stage =
+                    status == .completed ? .sustain : stages[Int.random(in: 0..<stages.count, using: &random)]
+            }
+            if status == .completed || status == .stopped {
+                project.closedAt = min(
+                    now, approved.addingTimeInterval(Double(Int.random(in: 120...330, using: &random)) * day))
+                project.aimAchieved =
+                    status == .completed
+                    ? [AimAchieved.yes, .yes, .partly, .no][Int.random(in: 0..<4, using: &random)] : nil
+                project.learning =
+                    status == .completed
+                    ? "Small tests with the whole team, service users included, changed more than the big plan we started with."
+                    : "The change depended on a rota we could not keep; we learned to test the rota first."
+                project.sustainPlan =
+                    status == .completed && project.aimAchieved != .no
+                    ? "The ward manager owns the new routine and the measure is reviewed at the monthly huddle." : nil
+            }
+            projects.append(project)
+            if let priority = priorities.isEmpty
+                ? nil : priorities[Int.random(in: 0..<priorities.count, using: &random)]
+            {
+                let link = ProjectPriority()
+                link.$project.id = project.id!
+                link.$priority.id = priority
+                priorityLinks.append(link)
+            }
+            members.append(
+                TeamMember(
+                    projectID: project.id!, personID: lead, role: "Project lead", isLead: true, involvement: .none))
+            for extra in people.filter({ $0.id != lead }).prefix(Int.random(in: 1...3, using: &random)) {
+                members.append(
+                    TeamMember(
+                        projectID: project.id!, personID: extra.id, role: "Team member", isLead: false,
+                        involvement: .none))
+            }
+            if Int.random(in: 0..<100, using: &random) < 55, let partner = serviceUsers.randomElement(using: &random) {
+                let level: ServiceUserInvolvement =
+                    Int.random(in: 0..<3, using: &random) == 0 ? .occasional : .fullPartner
+                members.append(
+                    TeamMember(
+                        projectID: project.id!, personID: partner.id, role: "Expert by experience", isLead: false,
+                        involvement: level))
+            }
+            if [.deferred, .declined].contains(status) || running {
+                let decision = ForumDecision()
+                decision.$project.id = project.id!
+                decision.decision = status == .deferred ? .defer : status == .declined ? .decline : .approve
+                decision.$coach.id = running ? coach : nil
+                decision.$sponsor.id = running ? sponsor : nil
+                decision.deferUntil = status == .deferred ? now.addingTimeInterval(30 * day) : nil
+                decision.reason = status == .declined ? "Another team is already working on this; join them." : nil
+                decision.$decidedBy.id = chair
+                decision.decidedAt = approved
+                decisions.append(decision)
+            }
+            guard running else { continue }
+            // Monthly updates, the score climbing as the work goes on.
+            let end = project.closedAt ?? now
+            var date = approved.addingTimeInterval(28 * day)
+            var score = 1.0
+            let ceiling =
+                status == .stopped ? 2.5 : status == .completed ? (project.aimAchieved == .no ? 2.5 : 4.5) : 4.0
+            while date < end {
+                let update = ProgressUpdate()
+                update.$project.id = project.id!
+                update.date = date
+                update.score = score
+                update.stage = project.stage
+                update.did = "Ran this month’s PDSA cycle and collected the weekly data."
+                update.learned = "What worked on nights did not always work on days."
+                update.nextSteps = "Test the adapted change on days next month."
+                update.sponsorAsk =
+                    Int.random(in: 0..<5, using: &random) == 0 ? "Protected time for the team’s weekly huddle." : nil
+                update.$author.id = lead
+                updates.append(update)
+                score = min(ceiling, score + (Int.random(in: 0..<3, using: &random) == 0 ? 0 : 0.5))
+                date = date.addingTimeInterval(28 * day)
+            }
+            project.progressScore = updates.last?.$project.id == project.id ? updates.last!.score : nil
+            project.lastUpdateAt = updates.last?.$project.id == project.id ? updates.last!.date : nil
+            // An outcome measure: weekly data around the baseline, shifting after the change was adopted.
+            let measure = Measure()
+            measure.id = UUID()
+            measure.$project.id = project.id!
+            measure.$unit.id = unit.id
+            measure.name = topic.measure
+            measure.kind = .outcome
+            measure.definition = "Counted each week from the team’s records, Monday to Sunday."
+            measure.unitOfMeasure = topic.unit
+            measure.frequency = .weekly
+            measure.chartType = "i"
+            measure.rules = "mdc"
+            measure.direction = topic.direction.rawValue
+            measure.multiply = 1
+            measures.append(measure)
+            let weeks = max(12, Int(end.timeIntervalSince(started) / (7 * day)))
+            let changeWeek = weeks * 3 / 5
+            let improved = project.aimAchieved != .no && status != .stopped
+            for week in 0..<weeks {
+                var noise = -6.0
+                for _ in 0..<12 { noise += Double(random.next() >> 11) * 0x1p-53 }
+                let shift =
+                    improved && week >= changeWeek ? (topic.direction == .down ? -0.5 : 0.5) * topic.baseline : 0
+                let value = max(0, (topic.baseline + shift + noise * topic.baseline.squareRoot() * 0.45).rounded())
+                points.append(
+                    DataPoint(
+                        measureID: measure.id!, period: started.addingTimeInterval(Double(week) * 7 * day),
+                        value: value, denominator: nil, note: nil))
+            }
+            annotations.append(
+                MeasureAnnotation(
+                    measureID: measure.id!, period: started.addingTimeInterval(Double(changeWeek) * 7 * day),
+                    text: "Change adopted"))
+        }
+        for batch in projects.chunked(into: 500) { try await Array(batch).create(on: db) }
+        for batch in members.chunked(into: 500) { try await Array(batch).create(on: db) }
+        for batch in priorityLinks.chunked(into: 500) { try await Array(batch).create(on: db) }
+        for batch in decisions.chunked(into: 500) { try await Array(batch).create(on: db) }
+        for batch in updates.chunked(into: 500) { try await Array(batch).create(on: db) }
+        for batch in measures.chunked(into: 500) { try await Array(batch).create(on: db) }
+        for batch in points.chunked(into: 1000) { try await Array(batch).create(on: db) }
+        for batch in annotations.chunked(into: 500) { try await Array(batch).create(on: db) }
+    }
+}
