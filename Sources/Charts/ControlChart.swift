@@ -85,29 +85,9 @@ public struct ControlChart: Sendable {
         let decimals = LinearScale.decimals(forStep: ticks.count > 1 ? ticks[1] - ticks[0] : 1)
 
         var svg = SVGWriter()
-        let titleID = "\(idPrefix)-title"
-        let descID = "\(idPrefix)-desc"
-        svg.open(
-            "svg",
-            [
-                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
-                ("width", n(width)), ("height", n(height)), ("role", "img"),
-                ("aria-labelledby", "\(titleID) \(descID)"),
-                ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"),
-                ("class", "spc-chart"),
-            ])
-        svg.element("title", [("id", titleID)], content: title)
-        svg.element("desc", [("id", descID)], content: summary())
-        svg.element("rect", [("width", n(width)), ("height", n(height)), ("fill", "#FFFFFF")])
-        svg.element(
-            "text",
-            [("x", n(plotLeft)), ("y", "20"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)],
-            content: title)
-        if let subtitle {
-            svg.element(
-                "text", [("x", n(plotLeft)), ("y", "38"), ("font-size", "12"), ("fill", Palette.muted)],
-                content: subtitle)
-        }
+        svg.openChart(
+            width: width, height: height, idPrefix: idPrefix, cssClass: "spc-chart", title: title, subtitle: subtitle,
+            description: summary(), titleX: plotLeft)
 
         // Grid and y axis.
         svg.open("g", [("class", "y-axis"), ("font-size", "11"), ("fill", Palette.muted)])

@@ -59,21 +59,9 @@ public struct FunnelPlot: Sendable {
             covering: yValues.map { $0 * multiply }, range: top...(height - bottom), inverted: true)
         let (x, xTicks) = LinearScale.nice(covering: [0, maxSize], range: left...(width - right), inverted: false)
         var svg = SVGWriter()
-        svg.open(
-            "svg",
-            [
-                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
-                ("width", n(width)), ("height", n(height)),
-                ("role", "img"), ("aria-labelledby", "\(idPrefix)-title \(idPrefix)-desc"),
-                ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"),
-                ("class", "funnel-plot"),
-            ])
-        svg.element("title", [("id", "\(idPrefix)-title")], content: title)
-        svg.element("desc", [("id", "\(idPrefix)-desc")], content: summary())
-        svg.element("rect", [("width", n(width)), ("height", n(height)), ("fill", "#FFFFFF")])
-        svg.element(
-            "text", [("x", n(left)), ("y", "22"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)],
-            content: title)
+        svg.openChart(
+            width: width, height: height, idPrefix: idPrefix, cssClass: "funnel-plot", title: title,
+            description: summary(), titleX: left)
         let yDecimals = LinearScale.decimals(forStep: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1)
         svg.open("g", [("font-size", "11"), ("fill", Palette.muted)])
         for tick in yTicks {

@@ -32,21 +32,9 @@ public struct ParetoChart: Sendable {
         let share = LinearScale(domain: 0...1, range: top...plotBottom, inverted: true)
         let slot = bars.isEmpty ? 0 : (plotRight - left) / Double(bars.count)
         var svg = SVGWriter()
-        svg.open(
-            "svg",
-            [
-                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
-                ("width", n(width)), ("height", n(height)),
-                ("role", "img"), ("aria-labelledby", "\(idPrefix)-title \(idPrefix)-desc"),
-                ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"),
-                ("class", "pareto-chart"),
-            ])
-        svg.element("title", [("id", "\(idPrefix)-title")], content: title)
-        svg.element("desc", [("id", "\(idPrefix)-desc")], content: summary())
-        svg.element("rect", [("width", n(width)), ("height", n(height)), ("fill", "#FFFFFF")])
-        svg.element(
-            "text", [("x", n(left)), ("y", "22"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)],
-            content: title)
+        svg.openChart(
+            width: width, height: height, idPrefix: idPrefix, cssClass: "pareto-chart", title: title,
+            description: summary(), titleX: left)
         svg.open("g", [("font-size", "11"), ("fill", Palette.muted)])
         for tick in ticks {
             svg.element(

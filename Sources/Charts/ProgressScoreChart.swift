@@ -25,19 +25,9 @@ public struct ProgressScoreChart: Sendable {
         let slot = updates.isEmpty ? 0 : (width - left - right) / Double(updates.count)
         func x(_ index: Int) -> Double { left + (Double(index) + 0.5) * slot }
         var svg = SVGWriter()
-        svg.open(
-            "svg",
-            [
-                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
-                ("width", n(width)), ("height", n(height)),
-                ("role", "img"), ("aria-labelledby", "progress-title progress-desc"), ("class", "progress-chart"),
-                ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"),
-            ])
-        svg.element("title", [("id", "progress-title")], content: title)
-        svg.element("desc", [("id", "progress-desc")], content: summary())
-        svg.element(
-            "text", [("x", n(left)), ("y", "16"), ("font-size", "13"), ("font-weight", "600"), ("fill", Palette.text)],
-            content: title)
+        svg.openChart(
+            width: width, height: height, idPrefix: "progress", cssClass: "progress-chart", title: title,
+            description: summary(), titleX: left)
         for tick in stride(from: 1.0, through: 5.0, by: 1.0) {
             svg.element(
                 "line",

@@ -23,6 +23,36 @@ struct SVGWriter {
 
     mutating func close(_ name: String) { text += "</\(name)>" }
 
+    /// Opens an accessible chart: the <svg> labelled by its title and description (read by screen
+    /// readers), a white background, and the visible title and subtitle at `titleX`.
+    mutating func openChart(
+        width: Double, height: Double, idPrefix: String, cssClass: String, title: String, subtitle: String? = nil,
+        description: String, titleX: Double
+    ) {
+        let n = SVGWriter.number
+        open(
+            "svg",
+            [
+                ("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 \(n(width)) \(n(height))"),
+                ("width", n(width)), ("height", n(height)), ("role", "img"),
+                ("aria-labelledby", "\(idPrefix)-title \(idPrefix)-desc"),
+                ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"),
+                ("class", cssClass),
+            ])
+        element("title", [("id", "\(idPrefix)-title")], content: title)
+        element("desc", [("id", "\(idPrefix)-desc")], content: description)
+        element("rect", [("width", n(width)), ("height", n(height)), ("fill", "#FFFFFF")])
+        element(
+            "text",
+            [("x", n(titleX)), ("y", "20"), ("font-size", "15"), ("font-weight", "600"), ("fill", Palette.text)],
+            content: title)
+        if let subtitle {
+            element(
+                "text", [("x", n(titleX)), ("y", "38"), ("font-size", "12"), ("fill", Palette.muted)], content: subtitle
+            )
+        }
+    }
+
     /// Text safe in SVG content and attributes.
     static func escaped(_ value: String) -> String {
         var result = ""

@@ -44,9 +44,9 @@ struct CommandLineTests {
 
     @Test("commands that could lose data or create the wrong sign-in refuse, saying what to add")
     func refusals() async throws {
-        var revert = try #require(try OpenQICommand.parseAsRoot(["migrate", "--revert"]) as? MigrateCommand)
+        let revert = try #require(try OpenQICommand.parseAsRoot(["migrate", "--revert"]) as? MigrateCommand)
         await #expect(throws: ValidationError.self) { try await revert.run() }
-        var user = try #require(
+        let user = try #require(
             try OpenQICommand.parseAsRoot(["user", "create", "someone@test.example"]) as? UserCommand.Create)
         do {
             try await user.run()

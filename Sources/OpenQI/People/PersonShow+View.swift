@@ -112,31 +112,25 @@ extension PersonShow {
         }
 
         private func grantForm() -> Node<HTML.BodyContext> {
-            .element(
-                named: "details",
-                nodes: [
-                    .attribute(named: "open", value: model.grantForm.errors.isEmpty ? nil : "open"),
-                    .element(named: "summary", text: "Grant a role"),
-                    FormView(
-                        action: SiteURL.people(.grantRole(.value(model.id))).relativeURL(),
-                        csrfToken: context.csrfToken,
-                        state: model.grantForm,
-                        fields: [
-                            FormField(
-                                name: "role", label: "Role",
-                                control: .select(
-                                    [.init(value: "", label: "Choose…")]
-                                        + Role.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
-                                isRequired: true
-                            ),
-                            FormField(
-                                name: "unit_id", label: "For", control: .select(model.grantableUnits),
-                                hint: "The role applies to this unit and every unit below it.", isRequired: true
-                            ),
-                        ],
-                        submitLabel: "Grant role"
-                    ).node,
-                ])
+            FormView(
+                action: SiteURL.people(.grantRole(.value(model.id))).relativeURL(),
+                csrfToken: context.csrfToken,
+                state: model.grantForm,
+                fields: [
+                    FormField(
+                        name: "role", label: "Role",
+                        control: .select(
+                            [.init(value: "", label: "Choose…")]
+                                + Role.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        isRequired: true
+                    ),
+                    FormField(
+                        name: "unit_id", label: "For", control: .select(model.grantableUnits),
+                        hint: "The role applies to this unit and every unit below it.", isRequired: true
+                    ),
+                ],
+                submitLabel: "Grant role"
+            ).disclosed("Grant a role")
         }
     }
 }

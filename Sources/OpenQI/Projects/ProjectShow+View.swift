@@ -71,36 +71,29 @@ extension ProjectShow {
                 )
             }
             guard model.canEdit, model.status.isOpen else { return .empty }
-            return .element(
-                named: "details",
-                nodes: [
-                    .class("close-project"),
-                    .attribute(named: "open", value: model.closeForm.errors.isEmpty ? nil : "open"),
-                    .element(named: "summary", text: "Close the project"),
-                    FormView(
-                        action: SiteURL.projects(.close(.value(model.id))).relativeURL(), csrfToken: context.csrfToken,
-                        state: model.closeForm,
-                        fields: [
-                            FormField(
-                                name: "outcome", label: "How it ends",
-                                control: .select([
-                                    .init(value: "completed", label: "Completed"),
-                                    .init(value: "stopped", label: "Stopped"),
-                                ]), isRequired: true),
-                            FormField(
-                                name: "aim_achieved", label: "Was the aim achieved? (completed projects)",
-                                control: .select(
-                                    [.init(value: "", label: "Choose…")]
-                                        + AimAchieved.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
-                            FormField(
-                                name: "learning", label: "What we learned", control: .textarea(rows: 4),
-                                hint: "Including from what did not work: failure is learning too.", isRequired: true),
-                            FormField(
-                                name: "sustain_plan", label: "How the gains are sustained", control: .textarea(rows: 3)),
-                        ],
-                        submitLabel: "Close the project"
-                    ).node,
-                ])
+            return FormView(
+                action: SiteURL.projects(.close(.value(model.id))).relativeURL(), csrfToken: context.csrfToken,
+                state: model.closeForm,
+                fields: [
+                    FormField(
+                        name: "outcome", label: "How it ends",
+                        control: .select([
+                            .init(value: "completed", label: "Completed"),
+                            .init(value: "stopped", label: "Stopped"),
+                        ]), isRequired: true),
+                    FormField(
+                        name: "aim_achieved", label: "Was the aim achieved? (completed projects)",
+                        control: .select(
+                            [.init(value: "", label: "Choose…")]
+                                + AimAchieved.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                    FormField(
+                        name: "learning", label: "What we learned", control: .textarea(rows: 4),
+                        hint: "Including from what did not work: failure is learning too.", isRequired: true),
+                    FormField(
+                        name: "sustain_plan", label: "How the gains are sustained", control: .textarea(rows: 3)),
+                ],
+                submitLabel: "Close the project"
+            ).disclosed("Close the project")
         }
 
         private func decisionsSection() -> Node<HTML.BodyContext> {
@@ -202,36 +195,30 @@ extension ProjectShow {
                 ),
                 .if(
                     model.canEdit,
-                    .element(
-                        named: "details",
-                        nodes: [
-                            .attribute(named: "open", value: model.teamForm.errors.isEmpty ? nil : "open"),
-                            .element(named: "summary", text: "Add someone to the team"),
-                            FormView(
-                                action: SiteURL.projects(.addMember(.value(model.id))).relativeURL(),
-                                csrfToken: context.csrfToken,
-                                state: model.teamForm,
-                                fields: [
-                                    FormField(
-                                        name: "person_id", label: "Person",
-                                        control: .select([.init(value: "", label: "Choose…")] + model.personOptions),
-                                        isRequired: true),
-                                    FormField(
-                                        name: "role", label: "Role on the team",
-                                        hint: "For example: Data lead, Expert by experience, Peer researcher.",
-                                        isRequired: true),
-                                    FormField(
-                                        name: "involvement", label: "Service user or carer involvement",
-                                        control: .select(
-                                            ServiceUserInvolvement.allCases.map {
-                                                .init(value: $0.rawValue, label: $0.label)
-                                            }),
-                                        hint: "For service users and carers: full partners have the same say as staff."
-                                    ),
-                                ],
-                                submitLabel: "Add to team"
-                            ).node,
-                        ]))
+                    FormView(
+                        action: SiteURL.projects(.addMember(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken,
+                        state: model.teamForm,
+                        fields: [
+                            FormField(
+                                name: "person_id", label: "Person",
+                                control: .select([.init(value: "", label: "Choose…")] + model.personOptions),
+                                isRequired: true),
+                            FormField(
+                                name: "role", label: "Role on the team",
+                                hint: "For example: Data lead, Expert by experience, Peer researcher.",
+                                isRequired: true),
+                            FormField(
+                                name: "involvement", label: "Service user or carer involvement",
+                                control: .select(
+                                    ServiceUserInvolvement.allCases.map {
+                                        .init(value: $0.rawValue, label: $0.label)
+                                    }),
+                                hint: "For service users and carers: full partners have the same say as staff."
+                            ),
+                        ],
+                        submitLabel: "Add to team"
+                    ).disclosed("Add someone to the team"))
             )
         }
 
@@ -277,50 +264,44 @@ extension ProjectShow {
                     ),
                 .if(
                     model.canEdit && !model.status.isProposal && model.status != .declined,
-                    .element(
-                        named: "details",
-                        nodes: [
-                            .attribute(named: "open", value: model.updateForm.errors.isEmpty ? nil : "open"),
-                            .element(named: "summary", text: "Post an update"),
-                            FormView(
-                                action: SiteURL.projects(.postUpdate(.value(model.id))).relativeURL(),
-                                csrfToken: context.csrfToken,
-                                state: model.updateForm,
-                                fields: [
-                                    FormField(name: "update_date", label: "Date", control: .date, isRequired: true),
-                                    FormField(
-                                        name: "score", label: "Progress score (IHI scale)",
-                                        control: .select(
-                                            [.init(value: "", label: "Choose…")]
-                                                + ProgressScore.allCases.map {
-                                                    .init(value: $0.text, label: "\($0.text) — \($0.label)")
-                                                }),
-                                        isRequired: true
-                                    ),
-                                    FormField(
-                                        name: "stage", label: "Stage",
-                                        control: .select(
-                                            [.init(value: "", label: "Unchanged")]
-                                                + ImprovementStage.allCases.map {
-                                                    .init(value: $0.rawValue, label: $0.label)
-                                                })
-                                    ),
-                                    FormField(
-                                        name: "did", label: "What we did", control: .textarea(rows: 3), isRequired: true
-                                    ),
-                                    FormField(
-                                        name: "learned", label: "What we learned", control: .textarea(rows: 3),
-                                        isRequired: true),
-                                    FormField(
-                                        name: "next_steps", label: "What next", control: .textarea(rows: 2),
-                                        isRequired: true),
-                                    FormField(
-                                        name: "sponsor_ask", label: "What the sponsor can unblock",
-                                        control: .textarea(rows: 2)),
-                                ],
-                                submitLabel: "Post update"
-                            ).node,
-                        ]))
+                    FormView(
+                        action: SiteURL.projects(.postUpdate(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken,
+                        state: model.updateForm,
+                        fields: [
+                            FormField(name: "update_date", label: "Date", control: .date, isRequired: true),
+                            FormField(
+                                name: "score", label: "Progress score (IHI scale)",
+                                control: .select(
+                                    [.init(value: "", label: "Choose…")]
+                                        + ProgressScore.allCases.map {
+                                            .init(value: $0.text, label: "\($0.text) — \($0.label)")
+                                        }),
+                                isRequired: true
+                            ),
+                            FormField(
+                                name: "stage", label: "Stage",
+                                control: .select(
+                                    [.init(value: "", label: "Unchanged")]
+                                        + ImprovementStage.allCases.map {
+                                            .init(value: $0.rawValue, label: $0.label)
+                                        })
+                            ),
+                            FormField(
+                                name: "did", label: "What we did", control: .textarea(rows: 3), isRequired: true
+                            ),
+                            FormField(
+                                name: "learned", label: "What we learned", control: .textarea(rows: 3),
+                                isRequired: true),
+                            FormField(
+                                name: "next_steps", label: "What next", control: .textarea(rows: 2),
+                                isRequired: true),
+                            FormField(
+                                name: "sponsor_ask", label: "What the sponsor can unblock",
+                                control: .textarea(rows: 2)),
+                        ],
+                        submitLabel: "Post update"
+                    ).disclosed("Post an update"))
             )
         }
     }

@@ -46,11 +46,17 @@ struct FormView: Sendable {
     var fields: [FormField]
     var submitLabel: String
     var cancelURL: String? = nil
+    /// Values the form carries without showing them, e.g. the meeting a decision is recorded at.
+    var hiddenFields: [String: String] = [:]
 
     var node: Node<HTML.BodyContext> {
         .postForm(
             action: action, csrfToken: csrfToken,
             .errorSummary(state.errors),
+            .forEach(hiddenFields.sorted(by: { $0.key < $1.key })) { field in
+                .input(
+                    .type(.hidden), .name(field.key), .attribute(named: "value", value: field.value.attributeEscaped))
+            },
             .forEach(fields) { .formField($0, state: state) },
             .div(
                 .class("form-actions"),
@@ -58,6 +64,20 @@ struct FormView: Sendable {
                 .unwrap(cancelURL) { .a(.class("button secondary"), .href($0), .text("Cancel")) }
             )
         )
+    }
+}
+
+extension FormView {
+    /// The form folded under a summary line, opened when it comes back with errors, for the
+    /// secondary actions of a page (grant a role, add to the team, post an update).
+    func disclosed(_ summary: String) -> Node<HTML.BodyContext> {
+        .element(
+            named: "details",
+            nodes: [
+                .attribute(named: "open", value: state.errors.isEmpty ? nil : "open"),
+                .element(named: "summary", text: summary),
+                node,
+            ])
     }
 }
 
