@@ -31,8 +31,7 @@ enum ForumController {
         let input = try req.content.decode(ScheduleInput.self)
         var validator = Validator()
         let notes = validator.optionalText(input.notes, field: "notes", label: "the notes", maxLength: 2000)
-        let date = input.date.flatMap { try? Date($0, strategy: Date.ISO8601FormatStyle().year().month().day()) }
-        if date == nil { validator.fail("date", "Enter the meeting’s date, like 2026-12-10.") }
+        let date = validator.day(input.date, field: "date", label: "the meeting’s date", required: true)
         guard validator.errors.isEmpty, let date else {
             var model = try await ForumShow.Model.query(unitID: unitID, policy: policy, on: req.db)
             model.form = FormState(

@@ -35,14 +35,8 @@ struct ForumDecisionInput: Content, Sendable {
         let coach = validator.identifier(coach_id, field: "coach_id", label: "QI coach", required: false)
         let sponsor = validator.identifier(sponsor_id, field: "sponsor_id", label: "sponsor", required: false)
         let reason = validator.optionalText(reason, field: "reason", label: "the reason", maxLength: 2000)
-        var deferUntil: Date? = nil
-        if let text = defer_until, !text.isEmpty {
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()) {
-                deferUntil = date
-            } else {
-                validator.fail("defer_until", "Enter the date as a date, like 2027-01-15.")
-            }
-        }
+        let deferUntil = validator.day(
+            defer_until, field: "defer_until", label: "the date deferred to", required: false)
         switch decision {
         case .approve:
             if coach == nil { validator.fail("coach_id", "Choose a QI coach: every approved project has one.") }

@@ -32,7 +32,7 @@ enum PersonController {
         let unitID = req.query[String.self, at: "unit_id"].flatMap(UUID.init(uuidString:))
         if let unitID {
             try policy.require(.managePeople(in: unitID))
-        } else if !canAddAnywhere(policy) {
+        } else if !policy.mayAddPeopleSomewhere {
             throw forbidden
         }
         return try await formPage(
@@ -207,10 +207,6 @@ enum PersonController {
     }
 
     private static let forbidden = Abort(.forbidden, reason: "Only administrators and the QI team can add people.")
-
-    private static func canAddAnywhere(_ policy: Policy) -> Bool {
-        policy.viewer.isAdministrator || policy.viewer.grants.contains { [.admin, .qiTeam].contains($0.role) }
-    }
 
     private static func showPage(_ req: Request, model: PersonShow.Model, status: HTTPResponseStatus = .ok) async throws
         -> Response

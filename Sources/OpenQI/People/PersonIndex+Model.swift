@@ -60,8 +60,7 @@ extension PersonIndex.Model {
                 }
             },
             total: total, page: page, pageSize: pageSize,
-            canCreate: policy.viewer.isAdministrator
-                || policy.viewer.grants.contains { [.admin, .qiTeam].contains($0.role) },
+            canCreate: policy.mayAddPeopleSomewhere,
             unitOptions: policy.tree.parentOptions()
         )
     }

@@ -31,16 +31,9 @@ struct ProgressUpdateInput: Content, Sendable {
 
     func validate(today: Date = Date()) throws -> Valid {
         var validator = Validator()
-        var date: Date? = nil
-        if let text = update_date,
-            let parsed = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day())
-        {
-            if parsed > today {
-                validator.fail("update_date", "The update’s date is in the future. Use today or an earlier date.")
-            }
-            date = parsed
-        } else {
-            validator.fail("update_date", "Enter the date of the update, like 2026-11-23.")
+        let date = validator.day(update_date, field: "update_date", label: "the date of the update", required: true)
+        if let date, date > today {
+            validator.fail("update_date", "The update’s date is in the future. Use today or an earlier date.")
         }
         let score = score.flatMap(Double.init).flatMap(ProgressScore.init(rawValue:))
         if score == nil { validator.fail("score", "Choose a progress score from 0.5 to 5.0.") }

@@ -63,17 +63,10 @@ extension ProjectInput {
                 "Say how much with a number, for example “by 30%” or “from 12 to 6 a month”, so the aim can be measured."
             )
         }
-        var byWhen: Date? = nil
-        let whenText = aim_by_when?.trimmingCharacters(in: .whitespaces) ?? ""
-        if whenText.isEmpty {
-            validator.fail("aim_by_when", "Enter the date by when the aim will be reached.")
-        } else if let date = try? Date(whenText, strategy: Date.ISO8601FormatStyle().year().month().day()) {
-            if date < today.addingTimeInterval(-24 * 3600) {
-                validator.fail("aim_by_when", "The aim date has passed. Choose a date in the future.")
-            }
-            byWhen = date
-        } else {
-            validator.fail("aim_by_when", "Enter the aim date as a date, like 2027-03-31.")
+        let byWhen = validator.day(
+            aim_by_when, field: "aim_by_when", label: "the date by when the aim will be reached", required: true)
+        if let byWhen, byWhen < today.addingTimeInterval(-24 * 3600) {
+            validator.fail("aim_by_when", "The aim date has passed. Choose a date in the future.")
         }
         if let unitID {
             if let unit = tree.nodes[unitID] {

@@ -85,6 +85,16 @@ struct Policy: Sendable {
         }
     }
 
+    /// Whether the viewer may add units somewhere (for showing "Add a unit" where no place is chosen yet).
+    var mayAddUnitsSomewhere: Bool {
+        allows(.createTopLevelUnit) || viewer.grants.contains { $0.role == .admin }
+    }
+
+    /// Whether the viewer may add people somewhere.
+    var mayAddPeopleSomewhere: Bool {
+        viewer.isAdministrator || viewer.grants.contains { [.admin, .qiTeam].contains($0.role) }
+    }
+
     /// The units whose audit entries the viewer may read; nil means every entry.
     var auditScope: Set<UUID>? {
         if viewer.isAdministrator { return nil }

@@ -95,6 +95,20 @@ struct Validator {
         return id
     }
 
+    /// A calendar day typed as yyyy-mm-dd (what a date input sends), or nil when blank and not required.
+    mutating func day(_ value: String?, field: String, label: String, required: Bool) -> Date? {
+        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
+        if text.isEmpty {
+            if required { fail(field, "Enter \(label).") }
+            return nil
+        }
+        guard let date = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()) else {
+            fail(field, "Enter \(label) as a date, like 2026-03-31.")
+            return nil
+        }
+        return date
+    }
+
     func check() throws {
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }

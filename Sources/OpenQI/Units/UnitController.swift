@@ -26,7 +26,7 @@ enum UnitController {
         let parentID = req.query[String.self, at: "parent_id"].flatMap(UUID.init(uuidString:))
         if let parentID {
             try policy.require(.manageUnit(parentID))
-        } else if !canCreateAnywhere(policy) {
+        } else if !policy.mayAddUnitsSomewhere {
             throw forbidden
         }
         let suggestedKind = parentID.flatMap { policy.tree.nodes[$0]?.kind }.map(childKind(of:)) ?? ""
@@ -111,10 +111,6 @@ enum UnitController {
 
     private static let forbidden = Abort(
         .forbidden, reason: "Only administrators can add units. Ask an administrator of this part of the organisation.")
-
-    private static func canCreateAnywhere(_ policy: Policy) -> Bool {
-        policy.allows(.createTopLevelUnit) || policy.viewer.grants.contains { $0.role == .admin }
-    }
 
     /// The kind most often added below a unit of this kind, to save a click.
     private static func childKind(of kind: UnitKind) -> String {

@@ -31,7 +31,7 @@ extension UnitIndex.Model {
                 path: tree.path(of: node.id), isArchived: node.isArchived
             )
         }
-        let canCreate = policy.allows(.createTopLevelUnit) || policy.viewer.grants.contains { $0.role == .admin }
-        return .init(query: search, includeArchived: includeArchived, rows: rows, canCreate: canCreate)
+        return .init(
+            query: search, includeArchived: includeArchived, rows: rows, canCreate: policy.mayAddUnitsSomewhere)
     }
 }
