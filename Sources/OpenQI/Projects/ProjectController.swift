@@ -240,12 +240,13 @@ enum ProjectController {
         let policy = try await req.policy()
         let priorities = try await Priority.query(on: req.db).filter(\.$archivedAt == nil).sort(\.$name).all()
         let text = [state["title"], state["problem"], state["aim_what"]].joined(separator: " ")
+        var state = state
+        state.selected["priority_ids"] = selected
         let model = ProjectForm.Model(
             projectID: project?.id, projectTitle: project?.title, form: state, unitOptions: policy.tree.parentOptions(),
             priorities: priorities.compactMap { priority in
                 priority.id.map { .init(value: $0.uuidString, label: priority.name) }
             },
-            selectedPriorities: selected,
             similar: try await similarProjects(to: text, excluding: project?.id, policy: policy, on: req.db)
         )
         return ProjectForm.View(context: try await req.pageContext(), model: model).response(status: status)

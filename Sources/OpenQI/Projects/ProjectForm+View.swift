@@ -17,7 +17,6 @@ enum ProjectForm {
         var form: FormState
         var unitOptions: [FormField.Option]
         var priorities: [FormField.Option]
-        var selectedPriorities: Set<String>
         var similar: [SimilarProject]
     }
 
@@ -97,25 +96,11 @@ enum ProjectForm {
                                     FormField(name: "aim_by_when", label: "By when", control: .date, isRequired: true),
                                     state: model.form),
                             ]),
-                        .element(
-                            named: "fieldset",
-                            nodes: [
-                                .class("priorities"),
-                                .element(named: "legend", text: "Strategic priorities it serves"),
-                                .unwrap(model.form.error(for: "priority_ids")) {
-                                    .p(.class("error-message"), .text($0))
-                                },
-                                .forEach(model.priorities) { priority in
-                                    .label(
-                                        .class("checkbox"),
-                                        .input(
-                                            .type(.checkbox), .name("priority_ids[]"),
-                                            .attribute(named: "value", value: priority.value.attributeEscaped),
-                                            .checked(model.selectedPriorities.contains(priority.value))),
-                                        .text(" \(priority.label)")
-                                    )
-                                },
-                            ]),
+                        .formField(
+                            FormField(
+                                name: "priority_ids", label: "Strategic priorities it serves",
+                                control: .checkboxes(model.priorities)),
+                            state: model.form),
                         .div(
                             .class("form-actions"),
                             .button(

@@ -6,10 +6,13 @@ import Plot
 struct FormState: Sendable, Equatable {
     var values: [String: String]
     var errors: [FieldError]
+    /// The ticked boxes of each checkbox group.
+    var selected: [String: Set<String>]
 
-    init(values: [String: String] = [:], errors: [FieldError] = []) {
+    init(values: [String: String] = [:], errors: [FieldError] = [], selected: [String: Set<String>] = [:]) {
         self.values = values
         self.errors = errors
+        self.selected = selected
     }
 
     subscript(field: String) -> String { values[field] ?? "" }
@@ -22,6 +25,8 @@ struct FormField: Sendable, Equatable {
         case text, email, password, search, date, number
         case textarea(rows: Int)
         case select([Option])
+        /// A group of checkboxes sent as `name[]`; one option makes a single yes/no box.
+        case checkboxes([Option])
     }
 
     struct Option: Sendable, Equatable {
@@ -137,6 +142,7 @@ extension Node where Context == HTML.BodyContext {
     }
 
     static func formField(_ field: FormField, state: FormState) -> Node {
+        if case .checkboxes(let options) = field.control { return checkboxGroup(field, options: options, state: state) }
         let id = "field-\(field.name)"
         let error = state.error(for: field.name)
         let describedBy = [field.hint.map { _ in "\(id)-hint" }, error.map { _ in "\(id)-error" }]
@@ -170,6 +176,8 @@ extension Node where Context == HTML.BodyContext {
                                 .text(option.label),
                             ])
                     })
+        case .checkboxes:
+            control = .empty
         case .text, .email, .password, .search, .date, .number:
             // Passwords are never sent back to the browser.
             let shown = field.control == .password ? nil : value.attributeEscaped
@@ -192,6 +200,42 @@ extension Node where Context == HTML.BodyContext {
             },
             control
         )
+    }
+}
+
+extension Node where Context == HTML.BodyContext {
+    /// A fieldset of checkboxes with its legend, hint and message, for choosing several of a list.
+    fileprivate static func checkboxGroup(_ field: FormField, options: [FormField.Option], state: FormState) -> Node {
+        let id = "field-\(field.name)"
+        let error = state.error(for: field.name)
+        let ticked = state.selected[field.name] ?? []
+        return .element(
+            named: "fieldset",
+            nodes: [
+                .id(id), .class(error == nil ? "field checkboxes" : "field checkboxes field-error"),
+                .element(
+                    named: "legend",
+                    nodes: [
+                        .text(field.label),
+                        field.isRequired ? .empty : .span(.class("optional"), .text(" (optional)")),
+                    ]),
+                .unwrap(field.hint) { .p(.id("\(id)-hint"), .class("hint"), .text($0)) },
+                .unwrap(error) {
+                    .p(
+                        .id("\(id)-error"), .class("error-message"),
+                        .span(.class("visually-hidden"), .text("Error: ")), .text($0))
+                },
+                .forEach(options) { option in
+                    .label(
+                        .class("checkbox"),
+                        .input(
+                            .type(.checkbox), .name("\(field.name)[]"),
+                            .attribute(named: "value", value: option.value.attributeEscaped),
+                            .checked(ticked.contains(option.value))),
+                        .text(" \(option.label)")
+                    )
+                },
+            ])
     }
 }
 

@@ -32,16 +32,22 @@ final class TestBrowser: @unchecked Sendable {
     /// Posts a form. The anti-forgery token is added unless `csrf` is given explicitly (nil leaves it out).
     @discardableResult
     func post(_ path: String, form: [String: String] = [:], csrf: String?? = .none) async throws -> Page {
-        var fields = form
+        try await post(path, fields: form.map { ($0.key, $0.value) }, csrf: csrf)
+    }
+
+    /// Posts fields in order, a name repeated as often as it is given: ticked checkboxes, grid rows.
+    @discardableResult
+    func post(_ path: String, fields: [(String, String)], csrf: String?? = .none) async throws -> Page {
+        var fields = fields
         let token: String? =
             switch csrf {
             case .none: try await currentToken()
             case .some(let explicit): explicit
             }
-        if let token { fields[CSRFMiddleware.formField] = token }
+        if let token { fields.append((CSRFMiddleware.formField, token)) }
         var headers = HTTPHeaders()
         headers.contentType = .urlEncodedForm
-        let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
     }
 
@@ -58,6 +64,15 @@ final class TestBrowser: @unchecked Sendable {
                 method, path, headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(body)))
         }
         return try await send(method, path, headers: headers, body: nil)
+    }
+
+    /// Sends any JSON body (arrays, numbers) to the API, with the session's token in the header.
+    @discardableResult
+    func json(_ method: HTTPMethod, _ path: String, encoding body: some Encodable) async throws -> Page {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        if let token = try await currentToken() { headers.add(name: CSRFMiddleware.header, value: token) }
+        return try await send(method, path, headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(body)))
     }
 
     func signIn(_ email: String, password: String = Fixtures.password) async throws -> Page {
