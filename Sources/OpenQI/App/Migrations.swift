@@ -22,5 +22,8 @@ enum OpenQIMigrations {
         CreateDataPoints(),
         CreateMeasureAnnotations(),
         CreatePhaseBreaks(),
+        CreateDriverDiagrams(),
+        CreatePDSACycles(),
+        CreateStories(),
     ]
 }

@@ -20,6 +20,8 @@ enum SiteURL: Sendable {
     case projects(Projects)
     case forums(Forums)
     case measures(Measures)
+    case cycles(Cycles)
+    case stories(Stories)
     case audit
     case health
     case metrics
@@ -59,6 +61,32 @@ enum SiteURL: Sendable {
         case close(Parameter<UUID>)
         case newMeasure(Parameter<UUID>)
         case addMeasure(Parameter<UUID>)
+        case driverDiagram(Parameter<UUID>)
+        case addDriver(Parameter<UUID>)
+        case updateDriver(project: Parameter<UUID>, driver: Parameter<UUID>)
+        case removeDriver(project: Parameter<UUID>, driver: Parameter<UUID>)
+        case addChangeIdea(Parameter<UUID>)
+        case updateChangeIdea(project: Parameter<UUID>, idea: Parameter<UUID>)
+        case removeChangeIdea(project: Parameter<UUID>, idea: Parameter<UUID>)
+        case newCycle(Parameter<UUID>)
+        case planCycle(Parameter<UUID>)
+        case newStory(Parameter<UUID>)
+        case addStory(Parameter<UUID>)
+    }
+
+    enum Cycles: Sendable {
+        case show(Parameter<UUID>)
+        case editPlan(Parameter<UUID>)
+        case updatePlan(Parameter<UUID>)
+        case start(Parameter<UUID>)
+        case record(Parameter<UUID>)
+        case act(Parameter<UUID>)
+    }
+
+    enum Stories: Sendable {
+        case show(Parameter<UUID>)
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
     }
 
     enum Measures: Sendable {
@@ -69,6 +97,7 @@ enum SiteURL: Sendable {
         case phaseBreak(Parameter<UUID>)
         case chartSVG(Parameter<UUID>)
         case dataCSV(Parameter<UUID>)
+        case enterData(Parameter<UUID>)
     }
 
     enum Forums: Sendable {
@@ -84,6 +113,11 @@ enum SiteURL: Sendable {
         case people
         case person(Parameter<UUID>)
         case measureChart(Parameter<UUID>)
+        case projects
+        case project(Parameter<UUID>)
+        case projectDrivers(Parameter<UUID>)
+        case projectChangeIdeas(Parameter<UUID>)
+        case projectCycles(Parameter<UUID>)
     }
 
     /// Path segments; a `.key` parameter becomes the named route parameter.
@@ -98,6 +132,8 @@ enum SiteURL: Sendable {
         case .projects(let page): ["projects"] + page.segments
         case .forums(let page): page.segments
         case .measures(let page): ["measures"] + page.segments
+        case .cycles(let page): ["cycles"] + page.segments
+        case .stories(let page): ["stories"] + page.segments
         case .audit: ["audit"]
         case .health: ["health"]
         case .metrics: ["metrics"]
@@ -168,6 +204,42 @@ extension SiteURL.Projects {
         case .close(let id): [.id(id, name: "projectID"), "close"]
         case .newMeasure(let id): [.id(id, name: "projectID"), "measures", "new"]
         case .addMeasure(let id): [.id(id, name: "projectID"), "measures"]
+        case .driverDiagram(let id): [.id(id, name: "projectID"), "driver-diagram"]
+        case .addDriver(let id): [.id(id, name: "projectID"), "drivers"]
+        case .updateDriver(let project, let driver):
+            [.id(project, name: "projectID"), "drivers", .id(driver, name: "driverID")]
+        case .removeDriver(let project, let driver):
+            [.id(project, name: "projectID"), "drivers", .id(driver, name: "driverID"), "remove"]
+        case .addChangeIdea(let id): [.id(id, name: "projectID"), "change-ideas"]
+        case .updateChangeIdea(let project, let idea):
+            [.id(project, name: "projectID"), "change-ideas", .id(idea, name: "ideaID")]
+        case .removeChangeIdea(let project, let idea):
+            [.id(project, name: "projectID"), "change-ideas", .id(idea, name: "ideaID"), "remove"]
+        case .newCycle(let id): [.id(id, name: "projectID"), "cycles", "new"]
+        case .planCycle(let id): [.id(id, name: "projectID"), "cycles"]
+        case .newStory(let id): [.id(id, name: "projectID"), "stories", "new"]
+        case .addStory(let id): [.id(id, name: "projectID"), "stories"]
+        }
+    }
+}
+
+extension SiteURL.Cycles {
+    var segments: [PathSegment] {
+        switch self {
+        case .show(let id): [.id(id, name: "cycleID")]
+        case .editPlan(let id), .updatePlan(let id): [.id(id, name: "cycleID"), "plan"]
+        case .start(let id): [.id(id, name: "cycleID"), "start"]
+        case .record(let id): [.id(id, name: "cycleID"), "record"]
+        case .act(let id): [.id(id, name: "cycleID"), "act"]
+        }
+    }
+}
+
+extension SiteURL.Stories {
+    var segments: [PathSegment] {
+        switch self {
+        case .show(let id), .update(let id): [.id(id, name: "storyID")]
+        case .edit(let id): [.id(id, name: "storyID"), "edit"]
         }
     }
 }
@@ -182,6 +254,7 @@ extension SiteURL.Measures {
         case .phaseBreak(let id): [.id(id, name: "measureID"), "phases"]
         case .chartSVG(let id): [.id(id, name: "measureID"), "chart.svg"]
         case .dataCSV(let id): [.id(id, name: "measureID"), "data.csv"]
+        case .enterData(let id): [.id(id, name: "measureID"), "data", "grid"]
         }
     }
 }
@@ -205,6 +278,11 @@ extension SiteURL.API {
         case .people: ["people"]
         case .person(let id): ["people", .id(id, name: "personID")]
         case .measureChart(let id): ["measures", .id(id, name: "measureID"), "chart"]
+        case .projects: ["projects"]
+        case .project(let id): ["projects", .id(id, name: "projectID")]
+        case .projectDrivers(let id): ["projects", .id(id, name: "projectID"), "drivers"]
+        case .projectChangeIdeas(let id): ["projects", .id(id, name: "projectID"), "change-ideas"]
+        case .projectCycles(let id): ["projects", .id(id, name: "projectID"), "cycles"]
         }
     }
 }

@@ -66,9 +66,40 @@ func routes(_ app: Application) throws {
         use: MeasureController.importData)
     signedIn.post(SiteURL.measures(.annotate(.key)).pathComponents, use: MeasureController.annotate)
     signedIn.post(SiteURL.measures(.phaseBreak(.key)).pathComponents, use: MeasureController.phaseBreak)
+    signedIn.post(SiteURL.measures(.enterData(.key)).pathComponents, use: MeasureController.enterData)
     signedIn.get(SiteURL.measures(.chartSVG(.key)).pathComponents, use: MeasureController.chartSVG)
     signedIn.get(SiteURL.measures(.dataCSV(.key)).pathComponents, use: MeasureController.dataCSV)
-    signedIn.get(SiteURL.api(.measureChart(.key)).pathComponents, use: MeasureController.chartJSON)
+
+    signedIn.get(SiteURL.projects(.driverDiagram(.key)).pathComponents, use: DriverDiagramController.show)
+    signedIn.post(SiteURL.projects(.addDriver(.key)).pathComponents, use: DriverDiagramController.addDriver)
+    signedIn.post(
+        SiteURL.projects(.updateDriver(project: .key, driver: .key)).pathComponents,
+        use: DriverDiagramController.updateDriver)
+    signedIn.post(
+        SiteURL.projects(.removeDriver(project: .key, driver: .key)).pathComponents,
+        use: DriverDiagramController.removeDriver)
+    signedIn.post(SiteURL.projects(.addChangeIdea(.key)).pathComponents, use: DriverDiagramController.addChangeIdea)
+    signedIn.post(
+        SiteURL.projects(.updateChangeIdea(project: .key, idea: .key)).pathComponents,
+        use: DriverDiagramController.updateChangeIdea)
+    signedIn.post(
+        SiteURL.projects(.removeChangeIdea(project: .key, idea: .key)).pathComponents,
+        use: DriverDiagramController.removeChangeIdea)
+
+    signedIn.get(SiteURL.projects(.newCycle(.key)).pathComponents, use: PDSAController.new)
+    signedIn.post(SiteURL.projects(.planCycle(.key)).pathComponents, use: PDSAController.create)
+    signedIn.get(SiteURL.cycles(.show(.key)).pathComponents, use: PDSAController.show)
+    signedIn.get(SiteURL.cycles(.editPlan(.key)).pathComponents, use: PDSAController.editPlan)
+    signedIn.post(SiteURL.cycles(.updatePlan(.key)).pathComponents, use: PDSAController.updatePlan)
+    signedIn.post(SiteURL.cycles(.start(.key)).pathComponents, use: PDSAController.start)
+    signedIn.post(SiteURL.cycles(.record(.key)).pathComponents, use: PDSAController.record)
+    signedIn.post(SiteURL.cycles(.act(.key)).pathComponents, use: PDSAController.act)
+
+    signedIn.get(SiteURL.projects(.newStory(.key)).pathComponents, use: StoryController.new)
+    signedIn.post(SiteURL.projects(.addStory(.key)).pathComponents, use: StoryController.create)
+    signedIn.get(SiteURL.stories(.show(.key)).pathComponents, use: StoryController.show)
+    signedIn.get(SiteURL.stories(.edit(.key)).pathComponents, use: StoryController.edit)
+    signedIn.post(SiteURL.stories(.update(.key)).pathComponents, use: StoryController.update)
 
     signedIn.get(SiteURL.forums(.index).pathComponents, use: ForumController.index)
     signedIn.get(SiteURL.forums(.show(.key)).pathComponents, use: ForumController.show)
@@ -85,6 +116,14 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.api(.people).pathComponents, use: PersonAPIController.create)
     signedIn.get(SiteURL.api(.person(.key)).pathComponents, use: PersonAPIController.show)
     signedIn.put(SiteURL.api(.person(.key)).pathComponents, use: PersonAPIController.update)
+    signedIn.get(SiteURL.api(.projects).pathComponents, use: ProjectAPIController.index)
+    signedIn.post(SiteURL.api(.projects).pathComponents, use: ProjectAPIController.create)
+    signedIn.get(SiteURL.api(.project(.key)).pathComponents, use: ProjectAPIController.show)
+    signedIn.put(SiteURL.api(.project(.key)).pathComponents, use: ProjectAPIController.update)
+    signedIn.post(SiteURL.api(.projectDrivers(.key)).pathComponents, use: ProjectAPIController.addDriver)
+    signedIn.post(SiteURL.api(.projectChangeIdeas(.key)).pathComponents, use: ProjectAPIController.addChangeIdea)
+    signedIn.post(SiteURL.api(.projectCycles(.key)).pathComponents, use: ProjectAPIController.planCycle)
+    signedIn.get(SiteURL.api(.measureChart(.key)).pathComponents, use: MeasureController.chartJSON)
 
     // Any other /api path answers 401 without a session and 404 with one, as JSON.
     signedIn.get(["api", "**"]) { _ -> Response in throw Abort(.notFound, reason: "There is no such API endpoint.") }

@@ -84,6 +84,43 @@ enum MeasureController {
             to: url, notice: "Imported \(added) new period\(added == 1 ? "" : "s") and changed \(replaced).")
     }
 
+    struct GridInput: Content {
+        var period: [String]?
+        var value: [String]?
+        var denominator: [String]?
+    }
+
+    /// Saves the values typed into the grid. Rows become lines of the same check a paste goes
+    /// through (a blank value leaves its period alone), so the grid and a paste cannot disagree.
+    @Sendable static func enterData(req: Request) async throws -> Response {
+        let (measure, policy) = try await editable(req)
+        let input = try req.content.decode(GridInput.self)
+        let periods = input.period ?? []
+        let lines = periods.indices.map { index -> String in
+            let value = input.value?[safe: index]?.trimmingCharacters(in: .whitespaces) ?? ""
+            guard !value.isEmpty else { return "" }
+            return [periods[index], value, input.denominator?[safe: index] ?? ""].joined(separator: "\t")
+        }
+        let check = DataImport(text: lines.joined(separator: "\n"), chart: measure.chart)
+        let url = SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL()
+        guard check.errors.isEmpty else {
+            var model = try await MeasureShow.Model.query(id: try measure.requireID(), policy: policy, on: req.db)
+            model.grid = periods.indices.map {
+                .init(
+                    period: periods[$0], value: input.value?[safe: $0] ?? "",
+                    denominator: input.denominator?[safe: $0] ?? "")
+            }
+            model.gridErrors = check.errors.map {
+                $0.line == 0 ? "Type a value for at least one period." : $0.message
+            }
+            return MeasureShow.View(context: try await req.pageContext(), model: model).response(
+                status: .unprocessableEntity)
+        }
+        let (added, replaced) = try await measure.upsert(check.rows, by: policy.viewer.actor, on: req.db)
+        return req.redirect(
+            to: url, notice: "Saved \(added) new period\(added == 1 ? "" : "s") and changed \(replaced).")
+    }
+
     struct DatedTextInput: Content {
         var period: String?
         var text: String?
@@ -213,4 +250,9 @@ enum MeasureController {
             cancelURL: SiteURL.projects(.show(.value(id))).relativeURL(), form: state)
         return MeasureForm.View(context: try await req.pageContext(), model: model).response(status: status)
     }
+}
+
+extension Array {
+    /// The element at `index`, or nil past the end: form arrays may arrive shorter than each other.
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -104,11 +104,13 @@ extension Measure {
             var replaced = 0
             for row in rows {
                 if let point = byPeriod[row.period] {
-                    guard point.value != row.value || point.denominator != row.denominator || point.note != row.note
+                    // Rows without a note (the grid, a two-column paste) keep the note already there.
+                    let note = row.note ?? point.note
+                    guard point.value != row.value || point.denominator != row.denominator || point.note != note
                     else { continue }
                     point.value = row.value
                     point.denominator = row.denominator
-                    point.note = row.note
+                    point.note = note
                     try await point.save(on: db)
                     replaced += 1
                 } else {

@@ -34,6 +34,17 @@ enum MeasureShow {
         var phaseForm: FormState
         /// The checked import waiting for the user's confirmation: its text, what it will do, and any bad rows.
         var preview: Preview?
+        /// The last recorded periods and the next ones due, to type values straight in.
+        var grid: [GridRow]
+        var usesDenominator: Bool
+        var gridErrors: [String] = []
+    }
+
+    /// One row of the data-entry grid: a period and what is recorded for it (blank when nothing is).
+    struct GridRow: Sendable, Equatable {
+        var period: String
+        var value: String
+        var denominator: String
     }
 
     struct Preview: Sendable, Equatable {
@@ -77,8 +88,55 @@ extension MeasureShow.Model {
                 )
             },
             canEdit: try await measure.canEdit(policy: policy, on: db),
-            dataForm: FormState(), annotationForm: FormState(), phaseForm: FormState(), preview: nil
+            dataForm: FormState(), annotationForm: FormState(), phaseForm: FormState(), preview: nil,
+            grid: grid(series.periods, frequency: measure.frequency), usesDenominator: measure.chart.usesDenominator
         )
+    }
+}
+
+extension MeasureShow.Model {
+    /// The last eight recorded periods and the four due after them (or, with no data yet, the
+    /// twelve up to today), so a team can correct recent values and add new ones in one place.
+    static func grid(_ periods: [MeasureSeries.Period], frequency: DataFrequency, today: Date = Date())
+        -> [MeasureShow.GridRow]
+    {
+        let recent = periods.suffix(8)
+        var rows = recent.map {
+            MeasureShow.GridRow(
+                period: MeasureSeries.day($0.period), value: Describe.plain($0.value),
+                denominator: $0.denominator.map { Describe.plain($0) } ?? "")
+        }
+        var next = recent.last.map { frequency.period(after: $0.period) }
+        if next == nil {
+            var start = Calendar.current.startOfDay(for: today)
+            for _ in 0..<11 { start = frequency.period(before: start) }
+            next = start
+        }
+        while rows.count < recent.count + (recent.isEmpty ? 12 : 4), let period = next {
+            rows.append(.init(period: MeasureSeries.day(period), value: "", denominator: ""))
+            next = frequency.period(after: period)
+        }
+        return rows
+    }
+}
+
+extension DataFrequency {
+    private var step: DateComponents {
+        switch self {
+        case .daily: DateComponents(day: 1)
+        case .weekly: DateComponents(day: 7)
+        case .monthly: DateComponents(month: 1)
+        case .quarterly: DateComponents(month: 3)
+        }
+    }
+
+    func period(after date: Date) -> Date { Calendar.current.date(byAdding: step, to: date) ?? date }
+
+    func period(before date: Date) -> Date {
+        var back = DateComponents()
+        back.day = step.day.map { -$0 }
+        back.month = step.month.map { -$0 }
+        return Calendar.current.date(byAdding: back, to: date) ?? date
     }
 }
 

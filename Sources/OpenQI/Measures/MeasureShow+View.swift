@@ -64,6 +64,7 @@ extension MeasureShow {
             .section(
                 .class("measure-editing"),
                 .h2(.text("Add data")),
+                dataGrid(),
                 .unwrap(model.preview) { preview($0) },
                 .postForm(
                     action: SiteURL.measures(.previewData(.value(model.id))).relativeURL(),
@@ -123,6 +124,52 @@ extension MeasureShow {
                     )
                 )
             )
+        }
+
+        /// Type values by period: blank rows are left alone, and the rows are checked like a paste.
+        private func dataGrid() -> Node<HTML.BodyContext> {
+            .postForm(
+                action: SiteURL.measures(.enterData(.value(model.id))).relativeURL(), csrfToken: context.csrfToken,
+                class: "form data-grid",
+                .unwrap(model.gridErrors.isEmpty ? nil : model.gridErrors) { errors in
+                    .div(
+                        .class("error-summary"), .attribute(named: "role", value: "alert"),
+                        .h2(
+                            .text(
+                                "Nothing was saved: \(errors.count) row\(errors.count == 1 ? " needs" : "s need") fixing"
+                            )),
+                        .ul(.forEach(errors) { .li(.text($0)) }))
+                },
+                .table(
+                    .caption(.text("Enter by period")),
+                    .thead(
+                        .tr(
+                            .th(.text("Period")), .th(.text("Value")),
+                            .if(model.usesDenominator, .th(.text("Denominator"))))),
+                    .tbody(
+                        .forEach(model.grid.enumerated().map { $0 }) { index, row in
+                            .tr(
+                                .td(gridInput("period", row.period, type: "date", label: "Period, row \(index + 1)")),
+                                .td(gridInput("value", row.value, type: "text", label: "Value for \(row.period)")),
+                                .if(
+                                    model.usesDenominator,
+                                    .td(
+                                        gridInput(
+                                            "denominator", row.denominator, type: "text",
+                                            label: "Denominator for \(row.period)")))
+                            )
+                        })
+                ),
+                .div(.class("form-actions"), .button(.type(.submit), .class("button"), .text("Save the values")))
+            )
+        }
+
+        private func gridInput(_ name: String, _ value: String, type: String, label: String) -> Node<HTML.BodyContext> {
+            .input(
+                .attribute(named: "type", value: type), .name("\(name)[]"),
+                .attribute(named: "value", value: value.attributeEscaped),
+                .attribute(named: "aria-label", value: label.attributeEscaped),
+                .attribute(named: "inputmode", value: type == "text" ? "decimal" : nil))
         }
 
         private func preview(_ preview: Preview) -> Node<HTML.BodyContext> {

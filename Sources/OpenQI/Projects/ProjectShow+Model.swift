@@ -39,6 +39,19 @@ enum ProjectShow {
         let svg: String
     }
 
+    /// A change idea with the PDSA cycles that test it, in ramp order.
+    struct IdeaRamp: Sendable, Equatable {
+        let id: UUID
+        let title: String
+        let cycles: [PDSAShow.RampStep]
+    }
+
+    struct StoryLink: Sendable, Equatable {
+        let id: UUID
+        let title: String
+        let isPublishable: Bool
+    }
+
     struct Model: Sendable, Equatable {
         var id: UUID
         var title: String
@@ -58,6 +71,9 @@ enum ProjectShow {
         var updates: [Update]
         var decisions: [Decision]
         var measures: [MeasureChart]
+        var diagramSVG: String?
+        var ideas: [IdeaRamp]
+        var stories: [StoryLink]
         var forumUnitID: UUID
         var forumName: String
         var progressChartSVG: String?
@@ -74,11 +90,7 @@ enum ProjectShow {
 
 extension ProjectShow.Model {
     static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
-        guard
-            let project = try await Project.query(on: db).filter(\.$id == id)
-                .with(\.$proposer).with(\.$coach).with(\.$sponsor).with(\.$priorities)
-                .with(\.$team, { $0.with(\.$person) }).first()
-        else { throw Abort(.notFound, reason: "There is no project with this address. It may have been mistyped.") }
+        let project = try await Project.withPeople(id: id, on: db)
         let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id == id).with(\.$author)
             .sort(\.$date).sort(\.$createdAt).all()
         let decisions = try await ForumDecision.query(on: db).filter(\.$project.$id == id)
@@ -95,6 +107,9 @@ extension ProjectShow.Model {
             measureCharts.append(
                 .init(id: try measure.requireID(), name: measure.name, kind: measure.kind, svg: chart.svg()))
         }
+        let diagram = try await DriverDiagram.load(for: project, on: db)
+        let cycles = try await PDSACycle.query(on: db).filter(\.$project.$id == id).sort(\.$number).all()
+        let stories = try await Story.query(on: db).filter(\.$project.$id == id).sort(\.$createdAt).all()
         let team = project.team.sorted {
             ($0.isLead ? 0 : 1, $0.person.fullName) < ($1.isLead ? 0 : 1, $1.person.fullName)
         }
@@ -136,6 +151,19 @@ extension ProjectShow.Model {
                     meetingID: decision.$meeting.id)
             },
             measures: measureCharts,
+            diagramSVG: diagram.isEmpty ? nil : diagram.chart(idPrefix: "project-driver-diagram").svg(),
+            ideas: diagram.ideas.map { idea in
+                .init(
+                    id: idea.id, title: idea.title,
+                    cycles: cycles.filter { $0.$changeIdea.id == idea.id }.compactMap { cycle in
+                        cycle.id.map {
+                            .init(id: $0, number: cycle.number, status: cycle.status, decision: cycle.decision)
+                        }
+                    })
+            },
+            stories: stories.compactMap { story in
+                story.id.map { .init(id: $0, title: story.title, isPublishable: story.isPublishable) }
+            },
             forumUnitID: forumUnit, forumName: policy.tree.path(of: forumUnit),
             progressChartSVG: updates.isEmpty
                 ? nil
@@ -159,6 +187,17 @@ extension ProjectShow.Model {
 }
 
 extension Project {
+    /// The project with its proposer, coach, sponsor, priorities and team loaded, as its page and
+    /// the API show it; 404 when there is none.
+    static func withPeople(id: UUID, on db: any Database) async throws -> Project {
+        guard
+            let project = try await Project.query(on: db).filter(\.$id == id)
+                .with(\.$proposer).with(\.$coach).with(\.$sponsor).with(\.$priorities)
+                .with(\.$team, { $0.with(\.$person) }).first()
+        else { throw Abort(.notFound, reason: "There is no project with this address. It may have been mistyped.") }
+        return project
+    }
+
     /// Who may change this project, for the policy. Needs the team loaded.
     var access: ProjectAccess {
         ProjectAccess(

@@ -36,9 +36,12 @@ extension ProjectShow {
                 .section(.h2(.text("What matters, and to whom")), .p(.text(model.whatMatters))),
                 .section(.h2(.text("The problem")), .p(.text(model.problem))),
                 decisionsSection(),
+                diagramSection(),
+                ideasSection(),
                 measuresSection(),
                 teamSection(),
-                updatesSection()
+                updatesSection(),
+                storiesSection()
             )
         }
 
@@ -118,6 +121,80 @@ extension ProjectShow {
                                 }
                             )
                         })
+            )
+        }
+
+        private func diagramSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("driver-diagram"),
+                .h2(.text("Driver diagram")),
+                .unwrap(model.diagramSVG) { .div(.class("chart driver-diagram"), .raw($0)) },
+                .if(
+                    model.diagramSVG == nil,
+                    .p(
+                        .class("empty"),
+                        .text("No driver diagram yet: what drives the aim, and which ideas could move it?"))),
+                .a(
+                    .class("button secondary"),
+                    .href(SiteURL.projects(.driverDiagram(.value(model.id))).relativeURL()),
+                    .text(model.canEdit ? "Build the driver diagram" : "Open the driver diagram"))
+            )
+        }
+
+        private func ideasSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("change-ideas"),
+                .h2(.text("Change ideas and PDSA cycles")),
+                model.ideas.isEmpty
+                    ? .p(.class("empty"), .text("No change ideas yet. Add them on the driver diagram."))
+                    : .ul(
+                        .class("ramps"),
+                        .forEach(model.ideas) { idea in
+                            .li(
+                                .strong(.text(idea.title)),
+                                idea.cycles.isEmpty
+                                    ? .span(.class("hint"), .text(" — not tested yet"))
+                                    : .ol(
+                                        .class("ramp"),
+                                        .forEach(idea.cycles) { step in
+                                            .li(
+                                                .a(
+                                                    .href(SiteURL.cycles(.show(.value(step.id))).relativeURL()),
+                                                    .text(
+                                                        "PDSA \(step.number) · \(step.decision?.shortLabel ?? step.status.label)"
+                                                    )))
+                                        }),
+                                .if(
+                                    model.canEdit && model.status.isOpen,
+                                    .a(
+                                        .class("button secondary small"),
+                                        .href(
+                                            SiteURL.projects(.newCycle(.value(model.id))).relativeURL(query: [
+                                                ("idea", idea.id.uuidString)
+                                            ])),
+                                        .text(idea.cycles.isEmpty ? "Plan a PDSA cycle" : "Plan the next cycle")))
+                            )
+                        })
+            )
+        }
+
+        private func storiesSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("stories"),
+                .h2(.text("Stories")),
+                model.stories.isEmpty
+                    ? .p(.class("empty"), .text("No stories yet."))
+                    : .ul(
+                        .forEach(model.stories) { story in
+                            .li(
+                                .a(.href(SiteURL.stories(.show(.value(story.id))).relativeURL()), .text(story.title)),
+                                .if(story.isPublishable, .span(.class("tag publishable"), .text("Publishable"))))
+                        }),
+                .if(
+                    model.canEdit,
+                    .a(
+                        .class("button secondary"), .href(SiteURL.projects(.newStory(.value(model.id))).relativeURL()),
+                        .text("Write a story")))
             )
         }
 

@@ -130,6 +130,44 @@ struct MeasureTests {
         }
     }
 
+    @Test("the grid takes values by period; blank rows are left alone, a bad value saves nothing, notes survive")
+    func grid() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await Self.project(app, browser)
+            let measurePath = try #require(try await browser.post(path + "/measures", form: Self.measureForm).location)
+            let empty = try await browser.get(measurePath)
+            #expect(empty.body.components(separatedBy: "name=\"period[]\"").count - 1 == 12)
+
+            let rows: [(String, String)] = [
+                ("period[]", "2026-01-05"), ("value[]", "8"), ("period[]", "2026-01-12"), ("value[]", "lots"),
+                ("period[]", "2026-01-19"), ("value[]", ""),
+            ]
+            let bad = try await browser.post(measurePath + "/data/grid", fields: rows)
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.contains("Row 2: “lots” is not a number in the value column."))
+            #expect(bad.body.contains("value=\"lots\""), "what was typed is kept")
+            #expect(try await DataPoint.query(on: app.db).count() == 0)
+
+            _ = try await browser.post(
+                measurePath + "/data", form: ["data": "2026-01-05\t7\t\tcounted twice, corrected"])
+            let saved = try await browser.post(
+                measurePath + "/data/grid",
+                fields: [
+                    ("period[]", "2026-01-05"), ("value[]", "8"), ("period[]", "2026-01-12"), ("value[]", "6"),
+                    ("period[]", "2026-01-19"), ("value[]", " "),
+                ])
+            #expect(saved.status == .seeOther)
+            #expect(
+                try await browser.get(try #require(saved.location)).body.contains("Saved 1 new period and changed 1."))
+            let points = try await DataPoint.query(on: app.db).sort(\.$period).all()
+            #expect(points.map(\.value) == [8, 6])
+            #expect(points.first?.note == "counted twice, corrected")
+            let page = try await browser.get(measurePath)
+            #expect(page.body.contains("value=\"2026-01-26\""), "the next week is offered")
+        }
+    }
+
     @Test("only the project's team changes its measures")
     func rights() async throws {
         try await withOpenQI { app in

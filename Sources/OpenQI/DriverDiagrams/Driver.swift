@@ -1,0 +1,133 @@
+import Fluent
+import Foundation
+
+/// How directly a driver acts on the aim: primary drivers are the few big things that most affect
+/// it; secondary drivers are the parts of the system that move a primary driver.
+enum DriverLevel: String, Codable, CaseIterable, Sendable {
+    case primary, secondary
+
+    var label: String { self == .primary ? "Primary driver" : "Secondary driver" }
+}
+
+/// A box of a project's driver diagram between the aim and the change ideas.
+final class Driver: Model, @unchecked Sendable {
+    static let schema = "drivers"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "project_id") var project: Project
+    @Enum(key: "level") var level: DriverLevel
+    @Field(key: "text") var text: String
+    /// The order the team added boxes in, which the drawing starts from.
+    @Field(key: "position") var position: Int
+    /// For a secondary driver, the primary drivers it moves (one or more: the diagram is a DAG).
+    @Siblings(through: DriverLink.self, from: \.$secondary, to: \.$primary) var primaries: [Driver]
+
+    init() {}
+
+    init(projectID: UUID, level: DriverLevel, text: String, position: Int) {
+        self.$project.id = projectID
+        self.level = level
+        self.text = text
+        self.position = position
+    }
+}
+
+/// "This secondary driver moves that primary driver."
+final class DriverLink: Model, @unchecked Sendable {
+    static let schema = "driver_links"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "primary_id") var primary: Driver
+    @Parent(key: "secondary_id") var secondary: Driver
+
+    init() {}
+}
+
+/// Something the team could change to move a driver, tested in PDSA cycles.
+final class ChangeIdea: Model, @unchecked Sendable {
+    static let schema = "change_ideas"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "project_id") var project: Project
+    @Field(key: "title") var title: String
+    @OptionalField(key: "description") var summary: String?
+    @Field(key: "position") var position: Int
+    /// The drivers it acts on: one or more, primary or secondary.
+    @Siblings(through: ChangeIdeaDriver.self, from: \.$changeIdea, to: \.$driver) var drivers: [Driver]
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(projectID: UUID, title: String, summary: String?, position: Int) {
+        self.$project.id = projectID
+        self.title = title
+        self.summary = summary
+        self.position = position
+    }
+}
+
+/// "This change idea acts on that driver."
+final class ChangeIdeaDriver: Model, @unchecked Sendable {
+    static let schema = "change_idea_drivers"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "change_idea_id") var changeIdea: ChangeIdea
+    @Parent(key: "driver_id") var driver: Driver
+
+    init() {}
+}
+
+/// A part of a project (a driver, a change idea, a PDSA cycle, a story) as the audit trail names it,
+/// under the project's unit so the unit's administrators see it.
+struct ProjectPartAudit: Auditable {
+    let kind: String
+    let id: UUID?
+    let name: String
+    let project: Project
+    let auditFields: [String: String]
+
+    var auditSubject: AuditSubject {
+        .init(kind: kind, id: id, name: "\(name) — \(project.title)", unitID: project.$unit.id)
+    }
+}
+
+struct CreateDriverDiagrams: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let level = try await database.enum("driver_level").case("primary").case("secondary").create()
+        try await database.schema(Driver.schema)
+            .id()
+            .field("project_id", .uuid, .required, .references(Project.schema, "id", onDelete: .cascade))
+            .field("level", level, .required)
+            .field("text", .string, .required)
+            .field("position", .int, .required)
+            .create()
+        try await database.schema(DriverLink.schema)
+            .id()
+            .field("primary_id", .uuid, .required, .references(Driver.schema, "id", onDelete: .cascade))
+            .field("secondary_id", .uuid, .required, .references(Driver.schema, "id", onDelete: .cascade))
+            .unique(on: "primary_id", "secondary_id")
+            .create()
+        try await database.schema(ChangeIdea.schema)
+            .id()
+            .field("project_id", .uuid, .required, .references(Project.schema, "id", onDelete: .cascade))
+            .field("title", .string, .required)
+            .field("description", .string)
+            .field("position", .int, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(ChangeIdeaDriver.schema)
+            .id()
+            .field("change_idea_id", .uuid, .required, .references(ChangeIdea.schema, "id", onDelete: .cascade))
+            .field("driver_id", .uuid, .required, .references(Driver.schema, "id", onDelete: .cascade))
+            .unique(on: "change_idea_id", "driver_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(ChangeIdeaDriver.schema).delete()
+        try await database.schema(ChangeIdea.schema).delete()
+        try await database.schema(DriverLink.schema).delete()
+        try await database.schema(Driver.schema).delete()
+        try await database.enum("driver_level").delete()
+    }
+}

@@ -1,0 +1,74 @@
+import Charts
+import Fluent
+import Foundation
+
+/// A project's driver diagram as one value: aim → primary drivers → secondary drivers → change ideas.
+/// The levels keep it acyclic: a secondary driver hangs off primaries, a change idea off drivers.
+struct DriverDiagram: Sendable, Equatable {
+    struct DriverBox: Sendable, Equatable {
+        let id: UUID
+        let level: DriverLevel
+        let text: String
+        /// For a secondary driver, the primary drivers it moves.
+        let primaryIDs: [UUID]
+    }
+
+    struct IdeaBox: Sendable, Equatable {
+        let id: UUID
+        let title: String
+        let summary: String?
+        let driverIDs: [UUID]
+    }
+
+    let aim: String
+    let drivers: [DriverBox]
+    let ideas: [IdeaBox]
+
+    var primaries: [DriverBox] { drivers.filter { $0.level == .primary } }
+    var secondaries: [DriverBox] { drivers.filter { $0.level == .secondary } }
+    var isEmpty: Bool { drivers.isEmpty && ideas.isEmpty }
+
+    func driver(_ id: UUID) -> DriverBox? { drivers.first { $0.id == id } }
+
+    static func load(for project: Project, on db: any Database) async throws -> DriverDiagram {
+        let projectID = try project.requireID()
+        let drivers = try await Driver.query(on: db).filter(\.$project.$id == projectID).with(\.$primaries)
+            .sort(\.$position).all()
+        let ideas = try await ChangeIdea.query(on: db).filter(\.$project.$id == projectID).with(\.$drivers)
+            .sort(\.$position).all()
+        return DriverDiagram(
+            aim: project.aimStatement,
+            drivers: try drivers.map { driver in
+                DriverBox(
+                    id: try driver.requireID(), level: driver.level, text: driver.text,
+                    primaryIDs: driver.primaries.compactMap(\.id))
+            },
+            ideas: try ideas.map { idea in
+                IdeaBox(
+                    id: try idea.requireID(), title: idea.title, summary: idea.summary,
+                    driverIDs: idea.drivers.compactMap(\.id))
+            })
+    }
+
+    func chart(width: Double = 960, idPrefix: String = "driver-diagram") -> DriverDiagramChart {
+        DriverDiagramChart(
+            aim: aim,
+            primary: primaries.map { .init(id: $0.id.uuidString, text: $0.text) },
+            secondary: secondaries.map { .init(id: $0.id.uuidString, text: $0.text) },
+            changeIdeas: ideas.map { .init(id: $0.id.uuidString, text: $0.title) },
+            links: secondaries.flatMap { secondary in
+                secondary.primaryIDs.map { .init(from: $0.uuidString, to: secondary.id.uuidString) }
+            }
+                + ideas.flatMap { idea in
+                    idea.driverIDs.map { .init(from: $0.uuidString, to: idea.id.uuidString) }
+                },
+            width: width, idPrefix: idPrefix)
+    }
+
+    /// Boxes that would be left hanging if `driverID` went: secondaries whose only primary it is, and
+    /// change ideas whose only driver it is.
+    func dependentsOnlyOn(_ driverID: UUID) -> [String] {
+        secondaries.filter { $0.primaryIDs == [driverID] }.map(\.text)
+            + ideas.filter { $0.driverIDs == [driverID] }.map(\.title)
+    }
+}

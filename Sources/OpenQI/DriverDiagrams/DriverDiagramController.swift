@@ -1,0 +1,163 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The driver diagram page and its plain-form editor: add, change and remove drivers and change ideas.
+enum DriverDiagramController {
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let project = try await ProjectController.find(req)
+        return try await page(req, model: .query(project: project, policy: policy, on: req.db))
+    }
+
+    @Sendable static func addDriver(req: Request) async throws -> Response {
+        let (project, policy) = try await editable(req)
+        let input = try req.content.decode(DriverInput.self)
+        let diagram = try await DriverDiagram.load(for: project, on: req.db)
+        do {
+            let driver = try await project.addDriver(
+                try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
+            return done(req, project, notice: "“\(driver.text)” was added to the diagram.")
+        } catch let failure as ValidationFailure {
+            var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
+            let state = FormState(
+                values: ["text": input.text ?? ""], errors: failure.errors,
+                selected: ["primary_ids": Set(input.primary_ids ?? [])])
+            if input.level == DriverLevel.secondary.rawValue {
+                model.secondaryForm = state
+            } else {
+                model.primaryForm = state
+            }
+            return try await page(req, model: model, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func updateDriver(req: Request) async throws -> Response {
+        let (project, policy) = try await editable(req)
+        let driver = try await findDriver(req, in: project)
+        let input = try req.content.decode(DriverInput.self)
+        let diagram = try await DriverDiagram.load(for: project, on: req.db)
+        do {
+            let valid = try input.validate(in: diagram, editing: diagram.driver(try driver.requireID()))
+            try await project.updateDriver(driver, with: valid, by: policy.viewer.actor, on: req.db)
+            return done(req, project, notice: "The driver was saved.")
+        } catch let failure as ValidationFailure {
+            var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
+            model.editing = .init(
+                id: try driver.requireID(),
+                form: FormState(
+                    values: ["text": input.text ?? ""], errors: failure.errors,
+                    selected: ["primary_ids": Set(input.primary_ids ?? [])]))
+            return try await page(req, model: model, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func removeDriver(req: Request) async throws -> Response {
+        let (project, policy) = try await editable(req)
+        let driver = try await findDriver(req, in: project)
+        let diagram = try await DriverDiagram.load(for: project, on: req.db)
+        do {
+            try await project.removeDriver(driver, in: diagram, by: policy.viewer.actor, on: req.db)
+            return done(req, project, notice: "“\(driver.text)” was removed from the diagram.")
+        } catch let failure as ValidationFailure {
+            return try await refused(req, project: project, policy: policy, failure: failure)
+        }
+    }
+
+    @Sendable static func addChangeIdea(req: Request) async throws -> Response {
+        let (project, policy) = try await editable(req)
+        let input = try req.content.decode(ChangeIdeaInput.self)
+        let diagram = try await DriverDiagram.load(for: project, on: req.db)
+        do {
+            let idea = try await project.addChangeIdea(
+                try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
+            return done(req, project, notice: "“\(idea.title)” was added. Plan a PDSA cycle to test it.")
+        } catch let failure as ValidationFailure {
+            var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
+            model.ideaForm = input.formState(errors: failure.errors)
+            return try await page(req, model: model, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func updateChangeIdea(req: Request) async throws -> Response {
+        let (project, policy) = try await editable(req)
+        let idea = try await findIdea(req, in: project)
+        let input = try req.content.decode(ChangeIdeaInput.self)
+        let diagram = try await DriverDiagram.load(for: project, on: req.db)
+        do {
+            try await project.updateChangeIdea(
+                idea, with: try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
+            return done(req, project, notice: "The change idea was saved.")
+        } catch let failure as ValidationFailure {
+            var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
+            model.editing = .init(id: try idea.requireID(), form: input.formState(errors: failure.errors))
+            return try await page(req, model: model, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func removeChangeIdea(req: Request) async throws -> Response {
+        let (project, policy) = try await editable(req)
+        let idea = try await findIdea(req, in: project)
+        do {
+            try await project.removeChangeIdea(idea, by: policy.viewer.actor, on: req.db)
+            return done(req, project, notice: "“\(idea.title)” was removed from the diagram.")
+        } catch let failure as ValidationFailure {
+            return try await refused(req, project: project, policy: policy, failure: failure)
+        }
+    }
+
+    private static func editable(_ req: Request) async throws -> (Project, Policy) {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        try policy.require(.editProject(project.access))
+        return (project, policy)
+    }
+
+    static func findDriver(_ req: Request, in project: Project) async throws -> Driver {
+        guard
+            let driver = try await Driver.query(on: req.db).filter(\.$id == (try req.idParameter("driverID")))
+                .filter(\.$project.$id == (try project.requireID())).first()
+        else {
+            throw Abort(.notFound, reason: "This driver is not on the project’s diagram; it may have been removed.")
+        }
+        return driver
+    }
+
+    static func findIdea(_ req: Request, in project: Project) async throws -> ChangeIdea {
+        guard
+            let idea = try await ChangeIdea.query(on: req.db).filter(\.$id == (try req.idParameter("ideaID")))
+                .filter(\.$project.$id == (try project.requireID())).first()
+        else {
+            throw Abort(
+                .notFound, reason: "This change idea is not on the project’s diagram; it may have been removed.")
+        }
+        return idea
+    }
+
+    private static func done(_ req: Request, _ project: Project, notice: String) -> Response {
+        req.redirect(to: SiteURL.projects(.driverDiagram(.value(project.id!))).relativeURL(), notice: notice)
+    }
+
+    private static func refused(_ req: Request, project: Project, policy: Policy, failure: ValidationFailure)
+        async throws -> Response
+    {
+        var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
+        model.problem = failure.reason
+        return try await page(req, model: model, status: .unprocessableEntity)
+    }
+
+    private static func page(_ req: Request, model: DriverDiagramPage.Model, status: HTTPResponseStatus = .ok)
+        async throws -> Response
+    {
+        DriverDiagramPage.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+}
+
+extension ChangeIdeaInput {
+    func formState(errors: [FieldError] = []) -> FormState {
+        FormState(
+            values: ["title": title ?? "", "description": description ?? ""], errors: errors,
+            selected: ["driver_ids": Set(driver_ids ?? [])])
+    }
+}

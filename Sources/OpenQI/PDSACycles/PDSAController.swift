@@ -1,0 +1,178 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// PDSA cycles: plan one on a change idea, start it (marking the watched charts), record Do and
+/// Study, and Act. Cycles on one idea are numbered into its ramp.
+enum PDSAController {
+    @Sendable static func new(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        try policy.require(.editProject(project.access))
+        var input = PDSAPlanInput(
+            change_idea_id: req.query[String.self, at: "idea"],
+            planned_start: MeasureSeries.day(Calendar.current.startOfDay(for: Date())))
+        // The next cycle on a ramp starts from the last one's plan: same idea, people, place and measures.
+        if let afterID = req.query[String.self, at: "after"].flatMap(UUID.init(uuidString:)),
+            let previous = try await PDSACycle.query(on: req.db).filter(\.$id == afterID)
+                .filter(\.$project.$id == (try project.requireID())).with(\.$watchedMeasures).first()
+        {
+            input = PDSAPlanInput(previous, watched: previous.watchedMeasures.compactMap(\.id))
+            input.planned_start = MeasureSeries.day(Calendar.current.startOfDay(for: Date()))
+            input.planned_end = nil
+            input.prediction = nil
+        }
+        return try await formPage(req, project: project, cycle: nil, state: input.formState)
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        try policy.require(.editProject(project.access))
+        let input = try req.content.decode(PDSAPlanInput.self)
+        do {
+            let cycle = try await project.planCycle(
+                try await validate(input, for: project, on: req.db), by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.cycles(.show(.value(try cycle.requireID()))).relativeURL(),
+                notice: "PDSA \(cycle.number) is planned. Start it when the test begins.")
+        } catch let failure as ValidationFailure {
+            var state = input.formState
+            state.errors = failure.errors
+            return try await formPage(req, project: project, cycle: nil, state: state, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await PDSAShow.Model.query(id: try req.idParameter("cycleID"), policy: policy, on: req.db)
+        return PDSAShow.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func editPlan(req: Request) async throws -> Response {
+        let (cycle, project, _) = try await editable(req)
+        try await cycle.$watchedMeasures.load(on: req.db)
+        let input = PDSAPlanInput(cycle, watched: cycle.watchedMeasures.compactMap(\.id))
+        return try await formPage(req, project: project, cycle: cycle, state: input.formState)
+    }
+
+    @Sendable static func updatePlan(req: Request) async throws -> Response {
+        let (cycle, project, policy) = try await editable(req)
+        var input = try req.content.decode(PDSAPlanInput.self)
+        input.change_idea_id = cycle.$changeIdea.id.uuidString
+        do {
+            try await cycle.updatePlan(
+                try await validate(input, for: project, on: req.db), project: project, by: policy.viewer.actor,
+                on: req.db)
+            return req.redirect(to: showURL(cycle), notice: "The plan was saved.")
+        } catch let failure as ValidationFailure {
+            var state = input.formState
+            state.errors = failure.errors
+            return try await formPage(req, project: project, cycle: cycle, state: state, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func start(req: Request) async throws -> Response {
+        let (cycle, project, policy) = try await editable(req)
+        let input = try req.content.decode(PDSAStartInput.self)
+        do {
+            try await cycle.start(input, project: project, by: policy.viewer.actor, on: req.db)
+            let marked = !(input.annotate ?? []).isEmpty
+            return req.redirect(
+                to: showURL(cycle),
+                notice: "PDSA \(cycle.number) has started."
+                    + (marked ? " Its start is marked on the watched charts." : ""))
+        } catch let failure as ValidationFailure {
+            return try await cyclePage(req, cycle: cycle, policy: policy) {
+                $0.startForm = FormState(
+                    values: ["started_on": input.started_on ?? ""], errors: failure.errors,
+                    selected: ["annotate": Set(input.annotate ?? [])])
+            }
+        }
+    }
+
+    @Sendable static func record(req: Request) async throws -> Response {
+        let (cycle, project, policy) = try await editable(req)
+        let input = try req.content.decode(PDSARecordInput.self)
+        do {
+            try await cycle.record(input, project: project, by: policy.viewer.actor, on: req.db)
+            return req.redirect(to: showURL(cycle) + "#study", notice: "Do and Study were saved.")
+        } catch let failure as ValidationFailure {
+            return try await cyclePage(req, cycle: cycle, policy: policy) {
+                $0.recordForm = FormState(
+                    values: ["do_notes": input.do_notes ?? "", "study_notes": input.study_notes ?? ""],
+                    errors: failure.errors)
+            }
+        }
+    }
+
+    @Sendable static func act(req: Request) async throws -> Response {
+        let (cycle, project, policy) = try await editable(req)
+        let input = try req.content.decode(PDSAActInput.self)
+        do {
+            try await cycle.act(input, project: project, by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: showURL(cycle) + "#act",
+                notice: "PDSA \(cycle.number) is complete: \(cycle.decision?.shortLabel.lowercased() ?? "decided").")
+        } catch let failure as ValidationFailure {
+            return try await cyclePage(req, cycle: cycle, policy: policy) {
+                $0.actForm = FormState(
+                    values: ["decision": input.decision ?? "", "act_notes": input.act_notes ?? ""],
+                    errors: failure.errors)
+            }
+        }
+    }
+
+    /// The plan checked against this project's change ideas and measures.
+    static func validate(_ input: PDSAPlanInput, for project: Project, on db: any Database) async throws
+        -> PDSAPlanInput.Valid
+    {
+        let projectID = try project.requireID()
+        let ideas = try await ChangeIdea.query(on: db).filter(\.$project.$id == projectID).all().compactMap(\.id)
+        let measures = try await Measure.query(on: db).filter(\.$project.$id == projectID).all().compactMap(\.id)
+        return try input.validate(ideas: Set(ideas), measures: Set(measures))
+    }
+
+    private static func editable(_ req: Request) async throws -> (PDSACycle, Project, Policy) {
+        let policy = try await req.policy()
+        guard
+            let cycle = try await PDSACycle.query(on: req.db).filter(\.$id == (try req.idParameter("cycleID")))
+                .with(\.$changeIdea).first(),
+            let project = try await Project.query(on: req.db).filter(\.$id == cycle.$project.id).with(\.$team).first()
+        else { throw Abort(.notFound, reason: "There is no PDSA cycle with this address. It may have been mistyped.") }
+        try policy.require(.editProject(project.access))
+        return (cycle, project, policy)
+    }
+
+    private static func showURL(_ cycle: PDSACycle) -> String {
+        SiteURL.cycles(.show(.value(cycle.id!))).relativeURL()
+    }
+
+    private static func cyclePage(
+        _ req: Request, cycle: PDSACycle, policy: Policy, change: (inout PDSAShow.Model) -> Void
+    ) async throws -> Response {
+        var model = try await PDSAShow.Model.query(id: try cycle.requireID(), policy: policy, on: req.db)
+        change(&model)
+        return PDSAShow.View(context: try await req.pageContext(), model: model).response(status: .unprocessableEntity)
+    }
+
+    private static func formPage(
+        _ req: Request, project: Project, cycle: PDSACycle?, state: FormState, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        let projectID = try project.requireID()
+        let ideas = try await ChangeIdea.query(on: req.db).filter(\.$project.$id == projectID).sort(\.$position).all()
+        let measures = try await Measure.query(on: req.db).filter(\.$project.$id == projectID)
+            .filter(\.$archivedAt == nil).sort(\.$name).all()
+        let model = PDSAForm.Model(
+            projectID: projectID, projectTitle: project.title, cycleID: cycle?.id, cycleName: cycle?.name,
+            form: state,
+            ideaOptions: ideas.compactMap { idea in idea.id.map { .init(value: $0.uuidString, label: idea.title) } },
+            measureOptions: measures.compactMap { measure in
+                measure.id.map {
+                    .init(value: $0.uuidString, label: "\(measure.name) (\(measure.kind.label.lowercased()))")
+                }
+            })
+        return PDSAForm.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+}

@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+import Vapor
+
+enum PDSAShow {
+    struct RampStep: Sendable, Equatable {
+        let id: UUID
+        let number: Int
+        let status: PDSAStatus
+        let decision: PDSADecision?
+    }
+
+    struct WatchedChart: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        let svg: String
+    }
+
+    struct Model: Sendable, Equatable {
+        var id: UUID
+        var number: Int
+        var projectID: UUID
+        var projectTitle: String
+        var ideaID: UUID
+        var ideaTitle: String
+        var status: PDSAStatus
+        var objective: String
+        var question: String
+        var prediction: String
+        var who: String
+        var what: String
+        var place: String
+        var plannedStart: Date
+        var plannedEnd: Date?
+        var startedOn: Date?
+        var doNotes: String?
+        var studyNotes: String?
+        var decision: PDSADecision?
+        var actNotes: String?
+        var completedOn: Date?
+        var watched: [WatchedChart]
+        var ramp: [RampStep]
+        var canEdit: Bool
+        var startForm: FormState
+        var recordForm: FormState
+        var actForm: FormState
+    }
+}
+
+extension PDSAShow.Model {
+    static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
+        guard
+            let cycle = try await PDSACycle.query(on: db).filter(\.$id == id).with(\.$changeIdea)
+                .with(\.$watchedMeasures).first(),
+            let project = try await Project.query(on: db).filter(\.$id == cycle.$project.id).with(\.$team).first()
+        else { throw Abort(.notFound, reason: "There is no PDSA cycle with this address. It may have been mistyped.") }
+        let ramp = try await PDSACycle.query(on: db).filter(\.$changeIdea.$id == cycle.$changeIdea.id)
+            .sort(\.$number).all()
+        var watched: [PDSAShow.WatchedChart] = []
+        for (index, measure) in cycle.watchedMeasures.sorted(by: { $0.name < $1.name }).enumerated() {
+            let chart = try await MeasureSeries.load(measure, on: db).chart(
+                title: measure.name, subtitle: measure.unitOfMeasure, width: 560, height: 280,
+                idPrefix: "watched-\(index)")
+            watched.append(.init(id: try measure.requireID(), name: measure.name, svg: chart.svg()))
+        }
+        return .init(
+            id: id, number: cycle.number, projectID: try project.requireID(), projectTitle: project.title,
+            ideaID: cycle.$changeIdea.id, ideaTitle: cycle.changeIdea.title, status: cycle.status,
+            objective: cycle.objective, question: cycle.question, prediction: cycle.prediction, who: cycle.who,
+            what: cycle.what, place: cycle.place, plannedStart: cycle.plannedStart, plannedEnd: cycle.plannedEnd,
+            startedOn: cycle.startedOn, doNotes: cycle.doNotes, studyNotes: cycle.studyNotes,
+            decision: cycle.decision, actNotes: cycle.actNotes, completedOn: cycle.completedOn, watched: watched,
+            ramp: try ramp.map {
+                .init(id: try $0.requireID(), number: $0.number, status: $0.status, decision: $0.decision)
+            },
+            canEdit: policy.allows(.editProject(project.access)),
+            startForm: FormState(
+                values: ["started_on": MeasureSeries.day(cycle.plannedStart)],
+                selected: ["annotate": ["yes"]]),
+            recordForm: FormState(values: ["do_notes": cycle.doNotes ?? "", "study_notes": cycle.studyNotes ?? ""]),
+            actForm: FormState())
+    }
+}

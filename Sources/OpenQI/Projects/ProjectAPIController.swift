@@ -1,0 +1,268 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A project in a list: where it is and how it is going.
+struct ProjectSummaryDTO: Content, Equatable {
+    let id: UUID
+    let title: String
+    let unit_id: UUID
+    let unit_path: String
+    let status: ProjectStatus
+    let stage: ImprovementStage?
+    let progress_score: Double?
+    let last_update_at: Date?
+}
+
+/// A project with everything a team works with: team, driver diagram, change ideas, PDSA cycles,
+/// measures and stories.
+struct ProjectDTO: Content, Equatable {
+    struct Aim: Content, Equatable {
+        let what: String
+        let how_much: String
+        let by_when: String
+        let statement: String
+    }
+
+    struct PersonRef: Content, Equatable {
+        let id: UUID
+        let name: String
+    }
+
+    struct Member: Content, Equatable {
+        let person_id: UUID
+        let name: String
+        let kind: PersonKind
+        let role: String
+        let is_lead: Bool
+        let involvement: ServiceUserInvolvement
+    }
+
+    struct DriverDiagramDTO: Content, Equatable {
+        let aim: String
+        let drivers: [DriverDTO]
+        let change_ideas: [ChangeIdeaDTO]
+    }
+
+    struct MeasureRef: Content, Equatable {
+        let id: UUID
+        let name: String
+        let kind: MeasureKind
+        let chart_type: String
+        let frequency: DataFrequency
+        let direction: String
+        let target: Double?
+        let chart_url: String
+    }
+
+    struct StoryRef: Content, Equatable {
+        let id: UUID
+        let title: String
+        let publishable: Bool
+    }
+
+    let id: UUID
+    let title: String
+    let unit_id: UUID
+    let unit_path: String
+    let status: ProjectStatus
+    let stage: ImprovementStage?
+    let progress_score: Double?
+    let what_matters: String
+    let problem: String
+    let aim: Aim
+    let priorities: [String]
+    let proposer: PersonRef
+    let coach: PersonRef?
+    let sponsor: PersonRef?
+    let team: [Member]
+    let driver_diagram: DriverDiagramDTO
+    let pdsa_cycles: [PDSACycleDTO]
+    let measures: [MeasureRef]
+    let stories: [StoryRef]
+}
+
+struct DriverDTO: Content, Equatable {
+    let id: UUID
+    let level: DriverLevel
+    let text: String
+    let primary_ids: [UUID]
+}
+
+struct ChangeIdeaDTO: Content, Equatable {
+    let id: UUID
+    let title: String
+    let description: String?
+    let driver_ids: [UUID]
+}
+
+struct PDSACycleDTO: Content, Equatable {
+    let id: UUID
+    let change_idea_id: UUID
+    let number: Int
+    let status: PDSAStatus
+    let objective: String
+    let question: String
+    let prediction: String
+    let who: String
+    let what: String
+    let `where`: String
+    let planned_start: String
+    let planned_end: String?
+    let started_on: String?
+    let do_notes: String?
+    let study_notes: String?
+    let decision: PDSADecision?
+    let act_notes: String?
+    let measure_ids: [UUID]
+}
+
+/// `/api/v1/projects`: the same operations and validation as the project pages, as JSON.
+enum ProjectAPIController {
+    /// `?unit=ID` lists the projects of that unit and every unit below it; `?status=` narrows further.
+    @Sendable static func index(req: Request) async throws -> [ProjectSummaryDTO] {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        var query = Project.query(on: req.db).sort(\.$title)
+        if let text = req.query[String.self, at: "unit"] {
+            guard let unitID = UUID(uuidString: text), policy.tree.nodes[unitID] != nil else {
+                throw ValidationFailure(field: "unit", message: "“\(text)” is not a unit of this organisation.")
+            }
+            query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID)))
+        }
+        if let text = req.query[String.self, at: "status"] {
+            guard let status = ProjectStatus(rawValue: text) else {
+                let allowed = ProjectStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationFailure(field: "status", message: "“\(text)” is not a status. Use one of: \(allowed).")
+            }
+            query = query.filter(\.$status == status)
+        }
+        return try await query.all().map { project in
+            .init(
+                id: try project.requireID(), title: project.title, unit_id: project.$unit.id,
+                unit_path: policy.tree.path(of: project.$unit.id), status: project.status, stage: project.stage,
+                progress_score: project.progressScore, last_update_at: project.lastUpdateAt)
+        }
+    }
+
+    @Sendable static func show(req: Request) async throws -> ProjectDTO {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        return try await ProjectDTO.query(id: try req.idParameter("projectID"), tree: policy.tree, on: req.db)
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let draft = try req.content.decode(ProjectInput.self)
+            .validate(in: policy.tree, priorities: try await Priority.query(on: req.db).all())
+        let project = try await Project.propose(
+            draft, proposer: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
+        return try await ProjectDTO.query(id: try project.requireID(), tree: policy.tree, on: req.db)
+            .encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func update(req: Request) async throws -> ProjectDTO {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        try policy.require(.editProject(project.access))
+        let draft = try req.content.decode(ProjectInput.self)
+            .validate(in: policy.tree, priorities: try await Priority.query(on: req.db).all())
+        try await project.update(with: draft, by: policy.viewer.actor, on: req.db)
+        return try await ProjectDTO.query(id: try project.requireID(), tree: policy.tree, on: req.db)
+    }
+
+    @Sendable static func addDriver(req: Request) async throws -> Response {
+        let (project, policy) = try await editable(req)
+        let diagram = try await DriverDiagram.load(for: project, on: req.db)
+        let valid = try req.content.decode(DriverInput.self).validate(in: diagram)
+        let driver = try await project.addDriver(valid, by: policy.viewer.actor, on: req.db)
+        return try await DriverDTO(
+            id: try driver.requireID(), level: driver.level, text: driver.text, primary_ids: valid.primaryIDs
+        ).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func addChangeIdea(req: Request) async throws -> Response {
+        let (project, policy) = try await editable(req)
+        let diagram = try await DriverDiagram.load(for: project, on: req.db)
+        let valid = try req.content.decode(ChangeIdeaInput.self).validate(in: diagram)
+        let idea = try await project.addChangeIdea(valid, by: policy.viewer.actor, on: req.db)
+        return try await ChangeIdeaDTO(
+            id: try idea.requireID(), title: idea.title, description: idea.summary, driver_ids: valid.driverIDs
+        ).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func planCycle(req: Request) async throws -> Response {
+        let (project, policy) = try await editable(req)
+        let input = try req.content.decode(PDSAPlanInput.self)
+        let cycle = try await project.planCycle(
+            try await PDSAController.validate(input, for: project, on: req.db), by: policy.viewer.actor, on: req.db)
+        try await cycle.$watchedMeasures.load(on: req.db)
+        return try await PDSACycleDTO(cycle).encodeResponse(status: .created, for: req)
+    }
+
+    private static func editable(_ req: Request) async throws -> (Project, Policy) {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        try policy.require(.editProject(project.access))
+        return (project, policy)
+    }
+}
+
+extension PDSACycleDTO {
+    /// Needs the watched measures loaded.
+    init(_ cycle: PDSACycle) throws {
+        self.init(
+            id: try cycle.requireID(), change_idea_id: cycle.$changeIdea.id, number: cycle.number,
+            status: cycle.status, objective: cycle.objective, question: cycle.question, prediction: cycle.prediction,
+            who: cycle.who, what: cycle.what, where: cycle.place, planned_start: MeasureSeries.day(cycle.plannedStart),
+            planned_end: cycle.plannedEnd.map(MeasureSeries.day), started_on: cycle.startedOn.map(MeasureSeries.day),
+            do_notes: cycle.doNotes, study_notes: cycle.studyNotes, decision: cycle.decision,
+            act_notes: cycle.actNotes, measure_ids: cycle.watchedMeasures.compactMap(\.id))
+    }
+}
+
+extension ProjectDTO {
+    static func query(id: UUID, tree: UnitTree, on db: any Database) async throws -> ProjectDTO {
+        let project = try await Project.withPeople(id: id, on: db)
+        let diagram = try await DriverDiagram.load(for: project, on: db)
+        let cycles = try await PDSACycle.query(on: db).filter(\.$project.$id == id).with(\.$watchedMeasures)
+            .sort(\.$createdAt).sort(\.$number).all()
+        let measures = try await Measure.query(on: db).filter(\.$project.$id == id).filter(\.$archivedAt == nil)
+            .sort(\.$name).all()
+        let stories = try await Story.query(on: db).filter(\.$project.$id == id).sort(\.$createdAt).all()
+        func person(_ person: Person?) -> PersonRef? {
+            person.flatMap { person in person.id.map { PersonRef(id: $0, name: person.fullName) } }
+        }
+        return ProjectDTO(
+            id: id, title: project.title, unit_id: project.$unit.id, unit_path: tree.path(of: project.$unit.id),
+            status: project.status, stage: project.stage, progress_score: project.progressScore,
+            what_matters: project.whatMatters, problem: project.problem,
+            aim: .init(
+                what: project.aimWhat, how_much: project.aimHowMuch, by_when: MeasureSeries.day(project.aimByWhen),
+                statement: project.aimStatement),
+            priorities: project.priorities.map(\.name).sorted(),
+            proposer: person(project.proposer)!, coach: person(project.coach), sponsor: person(project.sponsor),
+            team: project.team.map {
+                .init(
+                    person_id: $0.$person.id, name: $0.person.fullName, kind: $0.person.kind, role: $0.role,
+                    is_lead: $0.isLead, involvement: $0.involvement)
+            },
+            driver_diagram: .init(
+                aim: diagram.aim,
+                drivers: diagram.drivers.map {
+                    .init(id: $0.id, level: $0.level, text: $0.text, primary_ids: $0.primaryIDs)
+                },
+                change_ideas: diagram.ideas.map {
+                    .init(id: $0.id, title: $0.title, description: $0.summary, driver_ids: $0.driverIDs)
+                }),
+            pdsa_cycles: try cycles.map(PDSACycleDTO.init),
+            measures: try measures.map {
+                let measureID = try $0.requireID()
+                return .init(
+                    id: measureID, name: $0.name, kind: $0.kind, chart_type: $0.chartType, frequency: $0.frequency,
+                    direction: $0.direction, target: $0.target,
+                    chart_url: SiteURL.api(.measureChart(.value(measureID))).relativeURL())
+            },
+            stories: try stories.map { .init(id: try $0.requireID(), title: $0.title, publishable: $0.isPublishable) })
+    }
+}

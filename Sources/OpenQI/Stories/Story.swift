@@ -1,0 +1,39 @@
+import Fluent
+import Foundation
+
+/// An improvement story: what a team did and learned, told in Markdown with its charts, for the
+/// forum, the board and, once marked publishable, the world beyond the organisation.
+final class Story: Model, @unchecked Sendable {
+    static let schema = "stories"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "project_id") var project: Project
+    @Field(key: "title") var title: String
+    @Field(key: "body") var body: String
+    /// Cleared for sharing outside the organisation (the service users in it have agreed).
+    @Field(key: "publishable") var isPublishable: Bool
+    @Parent(key: "author_id") var author: Person
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+}
+
+struct CreateStories: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Story.schema)
+            .id()
+            .field("project_id", .uuid, .required, .references(Project.schema, "id", onDelete: .cascade))
+            .field("title", .string, .required)
+            .field("body", .string, .required)
+            .field("publishable", .bool, .required)
+            .field("author_id", .uuid, .required, .references(Person.schema, "id", onDelete: .restrict))
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Story.schema).delete()
+    }
+}

@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Improvement stories: written by the team, read by everyone, marked publishable when cleared.
+enum StoryController {
+    @Sendable static func new(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        try policy.require(.editProject(project.access))
+        return try await formPage(req, project: project, story: nil, state: StoryInput().formState)
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await ProjectController.find(req)
+        try policy.require(.editProject(project.access))
+        let input = try req.content.decode(StoryInput.self)
+        do {
+            let valid = try input.validate()
+            let story = Story()
+            story.$project.id = try project.requireID()
+            story.$author.id = policy.viewer.personID
+            story.apply(valid)
+            try await req.db.transaction { db in
+                try await story.create(on: db)
+                try await story.audit(project: project).recordAudit(.create, by: policy.viewer.actor, on: db)
+            }
+            return req.redirect(
+                to: SiteURL.stories(.show(.value(try story.requireID()))).relativeURL(),
+                notice: "Your story “\(story.title)” was saved.")
+        } catch let failure as ValidationFailure {
+            var state = input.formState
+            state.errors = failure.errors
+            return try await formPage(req, project: project, story: nil, state: state, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await StoryShow.Model.query(id: try req.idParameter("storyID"), policy: policy, on: req.db)
+        return StoryShow.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func edit(req: Request) async throws -> Response {
+        let (story, project, _) = try await editable(req)
+        return try await formPage(req, project: project, story: story, state: StoryInput(story).formState)
+    }
+
+    @Sendable static func update(req: Request) async throws -> Response {
+        let (story, project, policy) = try await editable(req)
+        let input = try req.content.decode(StoryInput.self)
+        do {
+            let valid = try input.validate()
+            let before = story.audit(project: project).auditFields
+            story.apply(valid)
+            try await req.db.transaction { db in
+                try await story.save(on: db)
+                try await story.audit(project: project).recordAudit(
+                    .update, by: policy.viewer.actor, before: before, on: db)
+            }
+            return req.redirect(
+                to: SiteURL.stories(.show(.value(try story.requireID()))).relativeURL(),
+                notice: "Your changes were saved.")
+        } catch let failure as ValidationFailure {
+            var state = input.formState
+            state.errors = failure.errors
+            return try await formPage(req, project: project, story: story, state: state, status: .unprocessableEntity)
+        }
+    }
+
+    private static func editable(_ req: Request) async throws -> (Story, Project, Policy) {
+        let policy = try await req.policy()
+        guard let story = try await Story.find(try req.idParameter("storyID"), on: req.db),
+            let project = try await Project.query(on: req.db).filter(\.$id == story.$project.id).with(\.$team).first()
+        else { throw Abort(.notFound, reason: "There is no story with this address. It may have been mistyped.") }
+        try policy.require(.editProject(project.access))
+        return (story, project, policy)
+    }
+
+    private static func formPage(
+        _ req: Request, project: Project, story: Story?, state: FormState, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        let measures = try await Measure.query(on: req.db).filter(\.$project.$id == (try project.requireID()))
+            .filter(\.$archivedAt == nil).sort(\.$name).all()
+        let model = StoryForm.Model(
+            projectID: try project.requireID(), projectTitle: project.title, storyID: story?.id, form: state,
+            charts: measures.compactMap { measure in
+                measure.id.map { (measure.name, "![\(measure.name)](chart:\($0.uuidString))") }
+            })
+        return StoryForm.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Ink
+
+/// Turns a story's Markdown into safe HTML. Stories are written by any team member and read by the
+/// board, so nothing in them may run: raw HTML is shown as text, and links and images keep only
+/// web addresses. `![caption](chart:MEASURE-ID)` embeds that measure's live chart.
+enum StoryMarkdown {
+    /// The measures a story embeds, in order of first appearance.
+    static func chartIDs(in markdown: String) -> [UUID] {
+        var seen = Set<UUID>()
+        var ids: [UUID] = []
+        var rest = markdown[...]
+        while let range = rest.range(of: "](chart:") {
+            let candidate = rest[range.upperBound...].prefix(36)
+            if let id = UUID(uuidString: String(candidate)), seen.insert(id).inserted { ids.append(id) }
+            rest = rest[range.upperBound...]
+        }
+        return ids
+    }
+
+    /// The story as HTML; `charts` holds the SVG of each embedded measure's chart.
+    static func html(_ markdown: String, charts: [UUID: String]) -> String {
+        var parser = MarkdownParser()
+        // Raw HTML, block or inline, is shown as the text it is (a second guard: "<" never reaches Ink).
+        parser.addModifier(Modifier(target: .html) { escaped(String($0.markdown)) })
+        parser.addModifier(
+            Modifier(target: .links) { input in
+                // Ink writes `<a href="URL">` without escaping the URL: it must end where the tag does.
+                guard let href = leadingURL(in: input.html, after: "<a href=\"", closedBy: "\">"), isSafe(href)
+                else { return escaped(String(input.markdown)) }
+                return input.html
+            })
+        parser.addModifier(
+            Modifier(target: .images) { input in
+                let caption = altText(of: input.markdown)
+                guard let src = leadingURL(in: input.html, after: "<img src=\"", closedBy: "\"") else {
+                    return escaped(caption)
+                }
+                if src.hasPrefix("chart:") {
+                    guard let id = UUID(uuidString: String(src.dropFirst(6))), let svg = charts[id] else {
+                        return "<span class=\"missing-chart\">[There is no chart “\(escaped(caption))” to show.]</span>"
+                    }
+                    return "<span class=\"story-chart\" role=\"figure\" aria-label=\"\(escaped(caption))\">\(svg)"
+                        + "<span class=\"caption\">\(escaped(caption))</span></span>"
+                }
+                guard isSafe(src), src.hasPrefix("http") || src.hasPrefix("/") else { return escaped(caption) }
+                return "<img src=\"\(src)\" alt=\"\(escaped(caption))\">"
+            })
+        // No "<" reaches the parser, so no tag can be written, and a stray one cannot swallow the rest
+        // of the story as an unclosed HTML block; it comes back as the text "<".
+        let guarded = markdown.replacingOccurrences(of: "<", with: placeholder)
+        return parser.html(from: guarded).replacingOccurrences(of: placeholder, with: "&lt;")
+    }
+
+    /// A private-use character standing in for "<" while Ink parses.
+    private static let placeholder = "\u{E000}"
+
+    /// Addresses a story may point at: the web, mail, and pages of OpenQI itself; nothing that
+    /// runs (`javascript:`) and nothing that could break out of the attribute.
+    static func isSafe(_ url: String) -> Bool {
+        guard !url.contains(where: { "\"'<>`\\".contains($0) || $0.isWhitespace }) else { return false }
+        let lower = url.lowercased()
+        return lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:")
+            || (lower.hasPrefix("/") && !lower.hasPrefix("//")) || lower.hasPrefix("#")
+    }
+
+    /// The URL Ink wrote after `prefix`, if it is made only of characters safe in an attribute and
+    /// is followed directly by `terminator`; nil when it could break out of the attribute.
+    private static func leadingURL(in html: String, after prefix: String, closedBy terminator: String) -> String? {
+        guard html.hasPrefix(prefix) else { return nil }
+        let rest = html.dropFirst(prefix.count)
+        let url = rest.prefix { !"\"'<>`\\".contains($0) && !$0.isWhitespace }
+        guard rest.dropFirst(url.count).hasPrefix(terminator) else { return nil }
+        return String(url)
+    }
+
+    private static func altText(of markdown: Substring) -> String {
+        guard markdown.hasPrefix("!["), let end = markdown.range(of: "](") else { return "" }
+        return String(markdown[markdown.index(markdown.startIndex, offsetBy: 2)..<end.lowerBound])
+    }
+
+    static func escaped(_ text: String) -> String { text.attributeEscaped }
+}

@@ -1,0 +1,123 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+@Suite("Projects API")
+struct ProjectAPITests {
+    static func object(_ page: TestBrowser.Page) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: Any])
+    }
+
+    @Test("propose and change a project as JSON; bad input answers 422 with a message per field")
+    func createAndUpdate() async throws {
+        try await withOpenQI { app in
+            let world = try await ProjectTests.world(app)
+            try await Fixtures(app: app).signIn("lead@test.example", role: .member, at: world.ward)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("lead@test.example")
+            var body = ProjectTests.proposal(world)
+            body["priority_ids[]"] = nil
+            let created = try await browser.json(.POST, "/api/v1/projects", body)
+            #expect(created.status == .created)
+            let project = try Self.object(created)
+            #expect(project["status"] as? String == "draft")
+            #expect((project["aim"] as? [String: Any])?["how_much"] as? String == "by 30%")
+            #expect((project["team"] as? [[String: Any]])?.first?["is_lead"] as? Bool == true)
+            let id = try #require(project["id"] as? String)
+
+            body["aim_how_much"] = "a lot"
+            body["title"] = ""
+            let bad = try await browser.json(.PUT, "/api/v1/projects/\(id)", body)
+            #expect(bad.status == .unprocessableEntity)
+            let errors = try #require(try Self.object(bad)["errors"] as? [[String: String]])
+            #expect(errors.contains { $0["field"] == "title" && $0["message"] == "Enter a title." })
+            #expect(errors.contains { $0["field"] == "aim_how_much" && $0["message"]?.contains("number") == true })
+
+            body["aim_how_much"] = "by 40%"
+            body["title"] = "Fewer falls at night"
+            let updated = try await browser.json(.PUT, "/api/v1/projects/\(id)", body)
+            #expect(updated.status == .ok)
+            #expect(try Self.object(updated)["title"] as? String == "Fewer falls at night")
+
+            try await Fixtures(app: app).signIn("other@test.example", role: .member, at: world.other)
+            let other = TestBrowser(app: app)
+            _ = try await other.signIn("other@test.example")
+            #expect(try await other.json(.PUT, "/api/v1/projects/\(id)", body).status == .forbidden)
+        }
+    }
+
+    @Test("lists by unit (with the units below it) and status, and shows the whole project")
+    func listAndShow() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _, measure, idea) = try await PDSACycleTests.readyToTest(app, browser)
+            _ = try await browser.post(path + "/cycles", fields: PDSACycleTests.plan(idea, watching: measure))
+            let project = try #require(try await Project.query(on: app.db).first())
+            let directorate = try #require(
+                try await Unit.query(on: app.db).filter(\.$name == "Adult Mental Health").first())
+            let forensic = try #require(try await Unit.query(on: app.db).filter(\.$name == "Forensic Services").first())
+
+            let listed = try await browser.json(.GET, "/api/v1/projects?unit=\(directorate.id!.uuidString)")
+            let list = try #require(try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [[String: Any]])
+            #expect(list.map { $0["title"] as? String } == ["Fewer falls on Willow Ward"])
+            #expect(list.first?["unit_path"] as? String == "Trust › Adult Mental Health › Willow Ward")
+            let none = try await browser.json(.GET, "/api/v1/projects?unit=\(forensic.id!.uuidString)")
+            #expect(none.body == "[]")
+            #expect(try await browser.json(.GET, "/api/v1/projects?status=active").body == "[]")
+            let badStatus = try await browser.json(.GET, "/api/v1/projects?status=happy")
+            #expect(badStatus.status == .unprocessableEntity)
+            #expect(badStatus.body.contains("“happy” is not a status."))
+
+            let shown = try Self.object(try await browser.json(.GET, "/api/v1/projects/\(project.id!.uuidString)"))
+            let diagram = try #require(shown["driver_diagram"] as? [String: Any])
+            #expect((diagram["drivers"] as? [[String: Any]])?.first?["text"] as? String == "Safe mobility")
+            #expect(
+                (diagram["change_ideas"] as? [[String: Any]])?.first?["title"] as? String == "Falls huddle at handover")
+            let cycles = try #require(shown["pdsa_cycles"] as? [[String: Any]])
+            #expect(cycles.first?["number"] as? Int == 1)
+            #expect(cycles.first?["measure_ids"] as? [String] == [measure.id!.uuidString])
+            let measures = try #require(shown["measures"] as? [[String: Any]])
+            #expect(measures.first?["chart_url"] as? String == "/api/v1/measures/\(measure.id!.uuidString)/chart")
+        }
+    }
+
+    @Test("drivers, change ideas and cycles are added as JSON with the same checks as the forms")
+    func buildByAPI() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, project) = try await MeasureTests.project(app, browser)
+            let base = "/api/v1/projects/\(project.id!.uuidString)"
+            let primary = try await browser.json(
+                .POST, base + "/drivers", ["level": "primary", "text": "Safe mobility"])
+            #expect(primary.status == .created)
+            let primaryID = try #require(try Self.object(primary)["id"] as? String)
+            let orphan = try await browser.json(.POST, base + "/drivers", ["level": "secondary", "text": "Aids"])
+            #expect(orphan.status == .unprocessableEntity)
+            #expect(orphan.body.contains("primary_ids"))
+            struct IdeaBody: Encodable {
+                let title: String
+                let driver_ids: [String]
+            }
+            let idea = try await browser.json(
+                .POST, base + "/change-ideas", encoding: IdeaBody(title: "Huddle", driver_ids: [primaryID]))
+            #expect(idea.status == .created)
+            let ideaID = try #require(try Self.object(idea)["id"] as? String)
+            let cycle = try await browser.json(
+                .POST, base + "/cycles",
+                [
+                    "change_idea_id": ideaID, "objective": "Try it", "question": "Does it work?",
+                    "prediction": "Yes", "who": "Nurse", "what": "Huddle", "where": "Ward",
+                    "planned_start": "2026-06-01",
+                ])
+            #expect(cycle.status == .created)
+            #expect(try Self.object(cycle)["status"] as? String == "planned")
+            let badCycle = try await browser.json(.POST, base + "/cycles", ["change_idea_id": ideaID])
+            #expect(badCycle.status == .unprocessableEntity)
+            #expect(badCycle.body.contains("\"field\":\"objective\""))
+            _ = path
+        }
+    }
+}

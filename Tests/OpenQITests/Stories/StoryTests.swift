@@ -1,0 +1,78 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+@Suite("Stories")
+struct StoryTests {
+    @Test("Markdown renders; raw HTML, script links and attribute break-outs do not survive")
+    func safeMarkdown() {
+        let html = StoryMarkdown.html(
+            """
+            ## What we learned
+            **Small tests** beat big plans. <script>alert(1)</script>
+
+            <img src=x onerror=alert(2)>
+
+            [a trick](javascript:alert(3)) and [breakout](https://example.org/"onmouseover="alert(4))
+
+            Read more from [ELFT](https://qi.elft.nhs.uk). Code: `a < b`
+            """, charts: [:])
+        #expect(html.contains("<h2>What we learned</h2>"))
+        #expect(html.contains("<strong>Small tests</strong>"))
+        #expect(!html.contains("<script"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!html.contains("<img src=x"))
+        #expect(!html.contains("href=\"javascript:"))
+        #expect(!html.contains("onmouseover=\""))
+        #expect(html.contains("<a href=\"https://qi.elft.nhs.uk\">ELFT</a>"), "a stray tag does not swallow the rest")
+        #expect(html.contains("<code>a &lt; b</code>"))
+    }
+
+    @Test("a chart line embeds the measure's SVG; an unknown one says so")
+    func chartEmbeds() {
+        let id = UUID()
+        let markdown = "Before\n\n![Falls per week](chart:\(id.uuidString))\n\n![Gone](chart:\(UUID().uuidString))"
+        #expect(StoryMarkdown.chartIDs(in: markdown).first == id)
+        #expect(StoryMarkdown.chartIDs(in: markdown).count == 2)
+        let html = StoryMarkdown.html(markdown, charts: [id: "<svg id=\"x\"></svg>"])
+        #expect(
+            html.contains("<span class=\"story-chart\" role=\"figure\" aria-label=\"Falls per week\"><svg id=\"x\">"))
+        #expect(html.contains("[There is no chart “Gone” to show.]"))
+    }
+
+    @Test("a team writes a story with a live chart and marks it publishable; mistakes keep what was typed")
+    func writeAndPublish() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _, measure, _) = try await PDSACycleTests.readyToTest(app, browser)
+            let form = try await browser.get(path + "/stories/new")
+            let embed = "![Falls per week](chart:\(measure.id!.uuidString))"
+            #expect(form.body.contains(embed))
+
+            let blank = try await browser.post(path + "/stories", fields: [("title", ""), ("body", "We did it")])
+            #expect(blank.status == .unprocessableEntity)
+            #expect(blank.body.contains("Enter a title."))
+            #expect(blank.body.contains("We did it"))
+
+            let saved = try await browser.post(
+                path + "/stories",
+                fields: [("title", "Nights got safer"), ("body", "## How\n\nThe huddle.\n\n\(embed)")])
+            let storyPath = try #require(saved.location)
+            let story = try await browser.get(storyPath)
+            #expect(story.body.contains("<h2>How</h2>"))
+            #expect(story.body.contains("class=\"story-chart\""))
+            #expect(story.body.contains("<svg"))
+            #expect(story.body.contains(">Internal<"))
+
+            _ = try await browser.post(
+                storyPath, fields: [("title", "Nights got safer"), ("body", "The huddle."), ("publishable[]", "yes")])
+            #expect(try await Story.query(on: app.db).first()?.isPublishable == true)
+            #expect(try await browser.get(storyPath).body.contains(">Publishable<"))
+            #expect(try await browser.get(path).body.contains("Nights got safer"))
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "story").count() == 2)
+        }
+    }
+}
