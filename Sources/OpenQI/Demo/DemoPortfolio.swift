@@ -90,8 +90,8 @@ struct DemoPortfolio {
         var updates: [ProgressUpdate] = []
         var measures: [Measure] = []
         var points: [DataPoint] = []
-        var annotations: [MeasureAnnotation] = []
         var priorityLinks: [ProjectPriority] = []
+        var work = DemoImprovementWork.Records()
         let priorities = try await Priority.query(on: db).all().compactMap(\.id)
         let statuses: [(ProjectStatus, Int)] = [
             (.draft, 5), (.proposed, 8), (.deferred, 3), (.declined, 4), (.active, 50), (.completed, 25), (.stopped, 5),
@@ -109,7 +109,8 @@ struct DemoPortfolio {
             guard let directorate = directorateOf[unit.id], let people = staff[unit.id], !people.isEmpty,
                 let coach = coaches[directorate], let sponsor = sponsors[directorate], let chair = chairs[directorate]
             else { continue }
-            let topic = topics[Int.random(in: 0..<topics.count, using: &random)]
+            let topicIndex = Int.random(in: 0..<topics.count, using: &random)
+            let topic = topics[topicIndex]
             var status = pickStatus()
             // The member's ward gets active projects, so the demo sign-ins see work in progress.
             let lead =
@@ -244,10 +245,32 @@ struct DemoPortfolio {
                         measureID: measure.id!, period: started.addingTimeInterval(Double(week) * 7 * day),
                         value: value, denominator: nil, note: nil))
             }
-            annotations.append(
-                MeasureAnnotation(
-                    measureID: measure.id!, period: started.addingTimeInterval(Double(changeWeek) * 7 * day),
-                    text: "Change adopted"))
+            // The diagram for every running project; the PDSA ramp, marked on the chart, once it has tested.
+            DemoImprovementWork.add(
+                to: &work, project: project, topic: topicIndex, measureID: measure.id!,
+                changeDate: started.addingTimeInterval(Double(changeWeek) * 7 * day),
+                testing: status != .active || project.stage != .understand)
+            if status == .completed, project.aimAchieved == .yes {
+                let story = Story()
+                story.$project.id = project.id!
+                story.title = "How \(unit.name) did it: \(project.title.lowercased())"
+                story.body = """
+                    ## What mattered
+                    \(project.whatMatters)
+
+                    ## What we tried
+                    We tested **\(DemoImprovementWork.templates[topicIndex].ideas[0].0.lowercased())** in three PDSA cycles, \
+                    from one patient on one shift to the whole ward, with an expert by experience on the team throughout.
+
+                    ![\(topic.measure)](chart:\(measure.id!.uuidString))
+
+                    ## What we learned
+                    \(project.learning ?? "")
+                    """
+                story.isPublishable = Int.random(in: 0..<2, using: &random) == 0
+                story.$author.id = lead
+                work.stories.append(story)
+            }
         }
         for batch in projects.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in members.chunked(into: 500) { try await Array(batch).create(on: db) }
@@ -256,6 +279,6 @@ struct DemoPortfolio {
         for batch in updates.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in measures.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in points.chunked(into: 1000) { try await Array(batch).create(on: db) }
-        for batch in annotations.chunked(into: 500) { try await Array(batch).create(on: db) }
+        try await DemoImprovementWork.save(work, on: db)
     }
 }

@@ -271,6 +271,21 @@ struct ProjectClosureTests {
             #expect(
                 improving >= 10,
                 "most demo measures show the improvement their team made: \(improving) of \(measures.count)")
+            // Running projects have driver diagrams; those that tested have a ramp ending in "adopt",
+            // marked on their outcome measure's chart, and the successful ones tell their story.
+            let adopted = try #require(
+                try await PDSACycle.query(on: app.db).filter(\.$decision == .adopt).with(\.$project).first())
+            let diagram = try await DriverDiagram.load(for: adopted.project, on: app.db)
+            #expect(diagram.primaries.count == 2 && diagram.secondaries.count == 3 && diagram.ideas.count == 3)
+            let ramp = try await PDSACycle.query(on: app.db).filter(\.$changeIdea.$id == adopted.$changeIdea.id)
+                .sort(\.$number).all()
+            #expect(ramp.map(\.decision) == [.adapt, .adapt, .adopt])
+            let outcome = try #require(
+                try await Measure.query(on: app.db).filter(\.$project.$id == adopted.$project.id).first())
+            let flags = try await MeasureSeries.load(outcome, on: app.db).annotations.map(\.text)
+            #expect(flags.count == 3 && flags.allSatisfy { $0.hasPrefix("PDSA ") })
+            let story = try #require(try await Story.query(on: app.db).first())
+            #expect(StoryMarkdown.chartIDs(in: story.body).count == 1)
             // The member's ward has an active project they lead.
             let member = try #require(
                 try await Account.query(on: app.db).filter(\.$email == "member@example.org").first())
