@@ -273,3 +273,213 @@ def test_a_project_goes_from_proposal_through_the_forum_to_its_first_update(demo
     expect(rows.locator("td").nth(2).get_by_role("link", name=title, exact=True)).to_have_attribute(
         "href", project_path
     )
+
+
+def open_form(section: Locator, summary: str) -> None:
+    """Opens a folded form (a <details>) by its summary."""
+    section.locator("summary", has_text=summary).first.click()
+
+
+def test_a_team_runs_a_whole_project_from_idea_to_story(demo, page: Page):
+    """Propose with a service user on the team → the forum approves with a coach and a sponsor →
+    driver diagram → a measure with 20 weeks of pasted data → a PDSA cycle that marks the chart →
+    10 more weeks (typed into the grid and pasted) show the signal → update with score 3.5 →
+    completed with the aim achieved → a publishable story with the live chart."""
+    base = demo.base_url
+    today = dt.datetime.now(dt.timezone.utc).date()
+    suffix = uuid.uuid4().hex[:8]
+    title = f"Fewer falls at night {suffix}"
+    first_week = today - dt.timedelta(days=today.weekday() + 7 * 30)  # a Monday 30 weeks ago
+    weeks = [first_week + dt.timedelta(weeks=i) for i in range(30)]
+    before = [8, 9, 7, 8, 10, 8, 7, 9, 8, 8, 7, 9, 8, 10, 8, 9, 7, 8, 9, 8]
+    after = [4, 3, 3, 2, 4, 3, 2, 3, 3, 2]
+
+    # --- Proposal with a service user, submitted ----------------------------------------------
+    sign_in_as(page, base, MEMBER, MEMBER_NAME)
+    page.goto(base + "/projects/new")
+    page.fill("#field-title", title)
+    page.fill("#field-what_matters", "Older people on the ward and their families fear falls at night.")
+    page.fill("#field-problem", "About eight falls a week, most between midnight and 6 am.")
+    page.fill("#field-aim_what", "Reduce falls at night")
+    page.fill("#field-aim_how_much", "by 50%")
+    page.fill("#field-aim_by_when", today.replace(year=today.year + 1, day=min(today.day, 28)).isoformat())
+    page.get_by_role("button", name="Save draft").click()
+    expect(page).to_have_url(PROJECT_URL)
+    project_path = re.sub(r"#.*$", "", page.url.removeprefix(base))
+    team = page.locator("section#team")
+    open_form(team, "Add someone to the team")
+    choice = next(o.strip() for o in team.locator("#field-person_id option").all_inner_texts() if "(Service user)" in o)
+    team.locator("#field-person_id").select_option(label=choice)
+    team.locator("#field-role").fill("Expert by experience")
+    team.locator("#field-involvement").select_option("full_partner")
+    team.get_by_role("button", name="Add to team").click()
+    expect(page.locator("div.notice")).to_contain_text("joined the team.")
+    page.get_by_role("button", name="Submit to the forum").click()
+    expect(status_tag(page)).to_have_text("Proposed")
+    sign_out(page, base)
+
+    # --- The forum approves with a coach and a sponsor ----------------------------------------
+    sign_in_as(page, base, CHAIR, CHAIR_NAME)
+    page.goto(base + "/forums")
+    page.get_by_role("link", name=re.compile(rf"› {FORUM}$")).click()
+    page.fill("#field-date", in_a_month(today).isoformat())
+    page.get_by_role("button", name="Schedule meeting").click()
+    proposal = page.locator("section#proposals li.proposal").filter(has=page.get_by_role("link", name=title, exact=True))
+    open_form(proposal, "Record the forum’s decision")
+    proposal.locator("#field-decision").select_option("approve")
+    proposal.locator("#field-coach_id").select_option(label=COACH_NAME)
+    proposal.locator("#field-sponsor_id").select_option(label=SPONSOR_NAME)
+    proposal.get_by_role("button", name="Record decision").click()
+    page.goto(base + project_path)
+    expect(status_tag(page)).to_have_text("Active")
+    sign_out(page, base)
+
+    # --- The team builds its driver diagram ---------------------------------------------------
+    sign_in_as(page, base, MEMBER, MEMBER_NAME)
+    page.goto(base + project_path)
+    expect(page.locator("section#driver-diagram")).to_contain_text("No driver diagram yet")
+    page.get_by_role("link", name="Build the driver diagram").click()
+    expect(page).to_have_url(base + project_path + "/driver-diagram")
+    editor = page.locator("section#edit")
+    open_form(editor, "Add a primary driver")
+    editor.locator("#field-text").first.fill("Safe sleep and mobility at night")
+    editor.get_by_role("button", name="Add primary driver").click()
+    expect(page.locator("div.notice")).to_contain_text("was added to the diagram.")
+
+    # A secondary driver needs its primary: the form says so and keeps the text.
+    open_form(editor, "Add a secondary driver")
+    secondary_form = editor.locator("form", has=page.get_by_role("button", name="Add secondary driver"))
+    secondary_form.locator("#field-text").fill("Staff see who is at risk")
+    secondary_form.get_by_role("button", name="Add secondary driver").click()
+    expect(page.locator("#field-primary_ids-error")).to_contain_text("Choose at least one primary driver")
+    secondary_form = page.locator("section#edit form", has=page.get_by_role("button", name="Add secondary driver"))
+    expect(secondary_form.locator("#field-text")).to_have_value("Staff see who is at risk")
+    secondary_form.get_by_role("checkbox", name="Safe sleep and mobility at night").check()
+    secondary_form.get_by_role("button", name="Add secondary driver").click()
+    expect(page.locator("div.notice")).to_contain_text("“Staff see who is at risk” was added")
+
+    open_form(page.locator("section#edit"), "Add a change idea")
+    idea_form = page.locator("section#edit form", has=page.get_by_role("button", name="Add change idea"))
+    idea_form.locator("#field-title").fill("Falls huddle at night handover")
+    idea_form.get_by_role("checkbox", name="Staff see who is at risk (secondary)").check()
+    idea_form.get_by_role("button", name="Add change idea").click()
+    expect(page.locator("div.notice")).to_contain_text("Plan a PDSA cycle to test it.")
+    diagram = page.locator("div.driver-diagram svg")
+    expect(diagram).to_have_count(1)
+    expect(diagram.locator("g.box")).to_have_count(4)  # aim, primary, secondary, change idea
+    expect(diagram.locator("g.change-idea")).to_contain_text("Falls huddle")
+    expect(page.locator("section#outline ul.outline")).to_contain_text("Falls huddle at night handover")
+
+    # --- A measure with 20 weeks of pasted data -----------------------------------------------
+    page.goto(base + project_path)
+    page.get_by_role("link", name="Add a measure").click()
+    page.fill("#field-name", "Falls at night per week")
+    page.select_option("#field-kind", "outcome")
+    page.fill("#field-definition", "Falls between 8 pm and 8 am recorded on Datix, Monday to Sunday.")
+    page.fill("#field-unit_of_measure", "falls")
+    page.select_option("#field-frequency", "weekly")
+    page.select_option("#field-chart_type", "i")
+    page.select_option("#field-rules", "mdc")
+    page.select_option("#field-direction", "down")
+    page.get_by_role("button", name="Add measure").click()
+    expect(page).to_have_url(re.compile(r"/measures/[0-9A-Fa-f-]{36}$"))
+    measure_path = page.url.removeprefix(base)
+    pasted = "\n".join(f"{weeks[i].isoformat()}\t{v}" for i, v in enumerate(before))
+    page.fill("#field-data", pasted)
+    page.get_by_role("button", name="Check the data").click()
+    expect(page.locator("div.preview")).to_contain_text("20 new periods and 0 changed")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("div.notice")).to_have_text("Imported 20 new periods and changed 0.")
+    expect(page.locator("svg .point.improvement")).to_have_count(0)
+
+    # --- A PDSA cycle, started on week 21 and marked on the chart -----------------------------
+    page.goto(base + project_path)
+    ideas = page.locator("section#change-ideas")
+    expect(ideas).to_contain_text("not tested yet")
+    ideas.get_by_role("link", name="Plan a PDSA cycle").click()
+    page.fill("#field-objective", "Test a five-minute falls huddle at the night handover")
+    page.fill("#field-question", "Can the night team run it every night, and do falls drop?")
+    page.fill("#field-prediction", "It takes under five minutes and falls halve within a month.")
+    page.fill("#field-who", "Night nurse in charge with the expert by experience")
+    page.fill("#field-what", "Name every person at high risk and agree one action each")
+    page.fill("#field-where", "The ward office at 8 pm")
+    page.fill("#field-planned_start", weeks[20].isoformat())
+    page.get_by_role("checkbox", name=re.compile("Falls at night per week")).check()
+    page.get_by_role("button", name="Plan the cycle").click()
+    expect(page).to_have_url(re.compile(r"/cycles/[0-9A-Fa-f-]{36}$"))
+    cycle_path = page.url.removeprefix(base)
+    expect(page.locator("h1")).to_contain_text("PDSA 1 · Falls huddle at night handover")
+    expect(page.locator("h1 .tag")).to_have_text("Planned")
+    expect(page.locator("#field-started_on")).to_have_value(weeks[20].isoformat())
+    expect(page.get_by_role("checkbox", name=re.compile("Mark the start on the charts"))).to_be_checked()
+    page.get_by_role("button", name="Start the cycle").click()
+    expect(page.locator("div.notice")).to_contain_text("Its start is marked on the watched charts.")
+    expect(page.locator("h1 .tag")).to_have_text("Running")
+
+    # --- 10 more weeks: four typed into the grid, six pasted ----------------------------------
+    page.goto(base + measure_path)
+    grid = page.locator("form.data-grid")
+    for i in range(20, 24):
+        grid.get_by_role("textbox", name=f"Value for {weeks[i].isoformat()}").fill(str(after[i - 20]))
+    grid.get_by_role("button", name="Save the values").click()
+    expect(page.locator("div.notice")).to_have_text("Saved 4 new periods and changed 0.")
+    page.fill("#field-data", "\n".join(f"{weeks[i].isoformat()}\t{after[i - 20]}" for i in range(24, 30)))
+    page.get_by_role("button", name="Check the data").click()
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("div.notice")).to_have_text("Imported 6 new periods and changed 0.")
+    chart = page.locator("svg.spc-chart").first
+    expect(chart.locator("g.annotations")).to_contain_text("PDSA 1 started: Falls huddle at night handover")
+    assert chart.locator(".point.improvement").count() >= 7, "the drop after the change is a signal"
+    expect(page.locator(".chart-summary")).to_contain_text("improvement")
+
+    # --- Do, Study, Act: adopt ----------------------------------------------------------------
+    page.goto(base + cycle_path)
+    open_form(page.locator("main"), "Record Do and Study")
+    page.fill("#field-do_notes", "Ran on 26 of 28 nights; it took four minutes.")
+    page.fill("#field-study_notes", "Falls fell from about 8 to 3 a week: a run below the mean and points below the limit.")
+    page.get_by_role("button", name="Save Do and Study").click()
+    expect(page.locator("section#study")).to_contain_text("Falls fell from about 8 to 3 a week")
+    page.select_option("#field-decision", "adopt")
+    page.fill("#field-act_notes", "The huddle is part of every night handover from now on.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator("h1 .tag")).to_have_text("Complete")
+    expect(page.locator("section#act")).to_contain_text("Adopt: make it part of how we work")
+
+    # --- An update with score 3.5, then completion with the aim achieved ----------------------
+    page.goto(base + project_path)
+    expect(page.locator("section#change-ideas ol.ramp")).to_contain_text("PDSA 1 · Adopt")
+    updates = page.locator("section#updates")
+    open_form(updates, "Post an update")
+    updates.locator("#field-update_date").fill(today.isoformat())
+    updates.locator("#field-score").select_option("3.5")
+    updates.locator("#field-stage").select_option("implement")
+    updates.locator("#field-did").fill("Adopted the night huddle after one PDSA cycle.")
+    updates.locator("#field-learned").fill("Naming each person at risk mattered more than the checklist.")
+    updates.locator("#field-next_steps").fill("Hand the huddle to the ward manager to sustain.")
+    updates.get_by_role("button", name="Post update").click()
+    expect(detail(page, "Progress score")).to_have_text("3.5 — Improvement")
+
+    open_form(page.locator("main"), "Close the project")
+    page.select_option("#field-outcome", "completed")
+    page.select_option("#field-aim_achieved", "yes")
+    page.fill("#field-learning", "A short, named huddle beats a long checklist.")
+    page.fill("#field-sustain_plan", "The ward manager checks the huddle log weekly; the chart is reviewed monthly.")
+    page.get_by_role("button", name="Close the project").click()
+    expect(status_tag(page)).to_have_text("Completed")
+    expect(page.locator("section#closure")).to_contain_text("Aim achieved: Yes")
+
+    # --- The story, with its chart, publishable -----------------------------------------------
+    page.locator("section#stories").get_by_role("link", name="Write a story").click()
+    page.locator("summary", has_text="Embed a chart").click()
+    embed = page.locator("ul.chart-embeds code").first.inner_text()
+    assert embed.startswith("![Falls at night per week](chart:"), embed
+    page.fill("#field-title", f"Safer nights {suffix}")
+    page.fill("#field-body", f"## What we did\n\nA **five-minute huddle** at the night handover.\n\n{embed}\n")
+    page.get_by_role("checkbox", name=re.compile("Publishable")).check()
+    page.get_by_role("button", name="Save the story").click()
+    expect(page).to_have_url(re.compile(r"/stories/[0-9A-Fa-f-]{36}$"))
+    expect(page.locator("h1 .tag")).to_have_text("Publishable")
+    expect(page.locator(".story-body h2")).to_have_text("What we did")
+    expect(page.locator(".story-body strong")).to_have_text("five-minute huddle")
+    expect(page.locator(".story-body .story-chart svg")).to_have_count(1)
+    expect(page.locator(".story-body .story-chart svg g.annotations")).to_contain_text("PDSA 1 started")
