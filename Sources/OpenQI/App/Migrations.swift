@@ -25,5 +25,6 @@ enum OpenQIMigrations {
         CreateDriverDiagrams(),
         CreatePDSACycles(),
         CreateStories(),
+        AddProjectToAuditEntries(),
     ]
 }

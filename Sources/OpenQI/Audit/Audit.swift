@@ -8,6 +8,9 @@ struct AuditSubject: Sendable {
     let name: String
     /// The unit the record belongs to, so unit administrators see the entries for their part of the tree.
     let unitID: UUID?
+    /// The project the record is part of (the project itself, its team, diagram, cycles, measures,
+    /// stories), so the project page shows its own trail.
+    var projectID: UUID? = nil
 }
 
 /// A model whose changes are audited: it names itself and lists its fields as text.

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 
 /// What happened to a record.
@@ -36,6 +37,7 @@ final class AuditEntry: Model, @unchecked Sendable {
     @OptionalField(key: "subject_id") var subjectID: UUID?
     @Field(key: "subject_name") var subjectName: String
     @OptionalField(key: "unit_id") var unitID: UUID?
+    @OptionalField(key: "project_id") var projectID: UUID?
     /// Field values before and after, as JSON objects of strings (empty for a create / after a delete).
     @Field(key: "before") var before: [String: String]
     @Field(key: "after") var after: [String: String]
@@ -54,6 +56,7 @@ final class AuditEntry: Model, @unchecked Sendable {
         self.subjectID = subject.id
         self.subjectName = subject.name
         self.unitID = subject.unitID
+        self.projectID = subject.projectID
         self.before = before
         self.after = after
     }
@@ -85,5 +88,20 @@ struct CreateAuditEntries: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(AuditEntry.schema).delete()
+    }
+}
+
+/// Audit entries name the project they belong to, indexed, for the trail on the project page.
+struct AddProjectToAuditEntries: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditEntry.schema).field("project_id", .uuid).update()
+        // Both drivers OpenQI runs on are SQL databases.
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "audit_entries_project_id").on(AuditEntry.schema).column("project_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase { try await sql.drop(index: "audit_entries_project_id").run() }
+        try await database.schema(AuditEntry.schema).deleteField("project_id").update()
     }
 }

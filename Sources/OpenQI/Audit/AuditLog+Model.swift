@@ -67,26 +67,29 @@ extension AuditLog.Model {
         }
         return .init(
             filter: filter, form: form,
-            rows: entries.map { entry in
-                let action = AuditAction(rawValue: entry.action)
-                return .init(
-                    occurredAt: entry.occurredAt, actorName: entry.actorName, action: action,
-                    actionText: action?.label ?? entry.action,
-                    subjectKind: entry.subjectKind.replacingOccurrences(of: "_", with: " "),
-                    subjectName: entry.subjectName, subjectURL: url(kind: entry.subjectKind, id: entry.subjectID),
-                    unitPath: entry.unitID.flatMap { tree.nodes[$0] == nil ? nil : tree.path(of: $0) },
-                    changes: entry.changedFields.map {
-                        .init(
-                            field: $0.field.replacingOccurrences(of: "_", with: " "), before: $0.before, after: $0.after
-                        )
-                    }
-                )
-            },
+            rows: entries.map { AuditLog.Row($0, tree: tree) },
             unitOptions: tree.parentOptions(),
             personOptions: people.compactMap { person in
                 person.id.map { .init(value: $0.uuidString, label: person.fullName) }
             },
             limit: limit
+        )
+    }
+
+}
+
+extension AuditLog.Row {
+    init(_ entry: AuditEntry, tree: UnitTree) {
+        let action = AuditAction(rawValue: entry.action)
+        self.init(
+            occurredAt: entry.occurredAt, actorName: entry.actorName, action: action,
+            actionText: action?.label ?? entry.action,
+            subjectKind: entry.subjectKind.replacingOccurrences(of: "_", with: " "),
+            subjectName: entry.subjectName, subjectURL: Self.url(kind: entry.subjectKind, id: entry.subjectID),
+            unitPath: entry.unitID.flatMap { tree.nodes[$0] == nil ? nil : tree.path(of: $0) },
+            changes: entry.changedFields.map {
+                .init(field: $0.field.replacingOccurrences(of: "_", with: " "), before: $0.before, after: $0.after)
+            }
         )
     }
 
@@ -96,6 +99,9 @@ extension AuditLog.Model {
         case "unit": return SiteURL.units(.show(.value(id))).relativeURL()
         case "person": return SiteURL.people(.show(.value(id))).relativeURL()
         case "project": return SiteURL.projects(.show(.value(id))).relativeURL()
+        case "measure", "measure_data": return SiteURL.measures(.show(.value(id))).relativeURL()
+        case "pdsa_cycle": return SiteURL.cycles(.show(.value(id))).relativeURL()
+        case "story": return SiteURL.stories(.show(.value(id))).relativeURL()
         default: return nil
         }
     }

@@ -87,7 +87,7 @@ struct ProjectPartAudit: Auditable {
     let auditFields: [String: String]
 
     var auditSubject: AuditSubject {
-        .init(kind: kind, id: id, name: "\(name) — \(project.title)", unitID: project.$unit.id)
+        .init(kind: kind, id: id, name: "\(name) — \(project.title)", unitID: project.$unit.id, projectID: project.id)
     }
 }
 

@@ -68,7 +68,9 @@ final class Measure: Model, @unchecked Sendable {
 }
 
 extension Measure: Auditable {
-    var auditSubject: AuditSubject { .init(kind: "measure", id: id, name: name, unitID: $unit.id) }
+    var auditSubject: AuditSubject {
+        .init(kind: "measure", id: id, name: name, unitID: $unit.id, projectID: $project.id)
+    }
     var auditFields: [String: String] {
         [
             "name": name, "kind": kind.rawValue, "definition": definition, "unit_of_measure": unitOfMeasure ?? "",

@@ -137,7 +137,9 @@ struct MeasureDataAudit: Auditable {
     let replaced: Int
 
     var auditSubject: AuditSubject {
-        .init(kind: "measure_data", id: measure.id, name: "Data of \(measure.name)", unitID: measure.$unit.id)
+        .init(
+            kind: "measure_data", id: measure.id, name: "Data of \(measure.name)", unitID: measure.$unit.id,
+            projectID: measure.$project.id)
     }
     var auditFields: [String: String] { ["periods": "\(periods)", "added": "\(added)", "replaced": "\(replaced)"] }
 }

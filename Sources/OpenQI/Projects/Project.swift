@@ -44,7 +44,9 @@ final class Project: Model, @unchecked Sendable {
 }
 
 extension Project: Auditable {
-    var auditSubject: AuditSubject { .init(kind: "project", id: id, name: title, unitID: $unit.id) }
+    var auditSubject: AuditSubject {
+        .init(kind: "project", id: id, name: title, unitID: $unit.id, projectID: id)
+    }
     var auditFields: [String: String] {
         [
             "title": title, "unit": $unit.id.uuidString, "status": status.rawValue, "stage": stage?.rawValue ?? "",
@@ -96,7 +98,9 @@ struct TeamMemberAudit: Auditable {
     let project: Project
 
     var auditSubject: AuditSubject {
-        .init(kind: "team_member", id: member.id, name: "\(personName) — \(project.title)", unitID: project.$unit.id)
+        .init(
+            kind: "team_member", id: member.id, name: "\(personName) — \(project.title)", unitID: project.$unit.id,
+            projectID: project.id)
     }
     var auditFields: [String: String] {
         [

@@ -4,6 +4,8 @@ import Foundation
 import Vapor
 
 enum ProjectShow {
+    static let auditTrailLength = 20
+
     struct Member: Sendable, Equatable {
         let id: UUID
         let personID: UUID
@@ -74,6 +76,8 @@ enum ProjectShow {
         var diagramSVG: String?
         var ideas: [IdeaRamp]
         var stories: [StoryLink]
+        /// The latest changes to the project and its parts, newest first.
+        var auditTrail: [AuditLog.Row]
         var forumUnitID: UUID
         var forumName: String
         var progressChartSVG: String?
@@ -110,6 +114,8 @@ extension ProjectShow.Model {
         let diagram = try await DriverDiagram.load(for: project, on: db)
         let cycles = try await PDSACycle.query(on: db).filter(\.$project.$id == id).sort(\.$number).all()
         let stories = try await Story.query(on: db).filter(\.$project.$id == id).sort(\.$createdAt).all()
+        let trail = try await AuditEntry.query(on: db).filter(\.$projectID == id).sort(\.$occurredAt, .descending)
+            .limit(ProjectShow.auditTrailLength).all()
         let team = project.team.sorted {
             ($0.isLead ? 0 : 1, $0.person.fullName) < ($1.isLead ? 0 : 1, $1.person.fullName)
         }
@@ -164,6 +170,7 @@ extension ProjectShow.Model {
             stories: stories.compactMap { story in
                 story.id.map { .init(id: $0, title: story.title, isPublishable: story.isPublishable) }
             },
+            auditTrail: trail.map { AuditLog.Row($0, tree: policy.tree) },
             forumUnitID: forumUnit, forumName: policy.tree.path(of: forumUnit),
             progressChartSVG: updates.isEmpty
                 ? nil

@@ -41,7 +41,8 @@ extension ProjectShow {
                 measuresSection(),
                 teamSection(),
                 updatesSection(),
-                storiesSection()
+                storiesSection(),
+                auditSection()
             )
         }
 
@@ -175,6 +176,39 @@ extension ProjectShow {
                                         .text(idea.cycles.isEmpty ? "Plan a PDSA cycle" : "Plan the next cycle")))
                             )
                         })
+            )
+        }
+
+        /// Who changed what, newest first: the project, its team, diagram, cycles, measures and stories.
+        private func auditSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("audit-trail"),
+                .h2(.text("Audit trail")),
+                model.auditTrail.isEmpty
+                    ? .p(.class("empty"), .text("No changes recorded."))
+                    : .ol(
+                        .class("audit-trail"),
+                        .forEach(model.auditTrail) { row in
+                            .li(
+                                .element(
+                                    named: "time",
+                                    nodes: [
+                                        .attribute(
+                                            named: "datetime", value: row.occurredAt.formatted(.iso8601)),
+                                        .text(row.occurredAt.formatted(date: .abbreviated, time: .shortened)),
+                                    ]),
+                                .text(" \(row.actorName) \(row.actionText) \(row.subjectKind) "),
+                                row.subjectURL.map { .a(.href($0), .text(row.subjectName)) } ?? .text(row.subjectName),
+                                .if(
+                                    !row.changes.isEmpty && row.action == .update,
+                                    .span(
+                                        .class("hint"),
+                                        .text(" (\(row.changes.map(\.field).joined(separator: ", ")))")))
+                            )
+                        }),
+                .p(
+                    .class("hint"),
+                    .text("The latest \(ProjectShow.auditTrailLength) changes; the full history is in the audit log."))
             )
         }
 

@@ -69,6 +69,13 @@ struct DriverDiagramTests {
             let projectPage = try await browser.get(path)
             #expect(projectPage.body.contains("id=\"project-driver-diagram-title\""))
             #expect(projectPage.body.contains("Falls huddle at handover"))
+            // The project's own audit trail lists the diagram's changes, newest first.
+            let trail = try #require(projectPage.body.components(separatedBy: "id=\"audit-trail\"").last)
+            #expect(trail.contains("created change idea Falls huddle at handover — Fewer falls on Willow Ward"))
+            #expect(trail.contains("created driver Safe mobility"))
+            #expect(trail.contains("created project"))
+            #expect(
+                trail.range(of: "created change idea")!.lowerBound < trail.range(of: "created driver Safe")!.lowerBound)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "driver").count() == 3)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "change_idea").count() == 1)
         }
