@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 
 /// What happened to a record.
 enum AuditAction: String, Codable, CaseIterable, Sendable {
