@@ -20,4 +20,25 @@ enum ReviewThresholds {
     static let updateOverdue: TimeInterval = 42 * 24 * 3600
     /// The progress score has not moved for three months.
     static let scoreStalled: TimeInterval = 91 * 24 * 3600
+    /// Data are overdue when more than this many periods have passed since the latest one.
+    static let periodsWithoutData = 2.0
+}
+
+/// How up to date a measure's data are, for the forum's "data overdue" review.
+struct MeasureFreshness: Sendable, Equatable {
+    let name: String
+    let frequency: DataFrequency
+    let latestPeriod: Date?
+    let createdAt: Date?
+
+    /// Two periods gone by without data (a weekly measure with nothing for a fortnight after its
+    /// latest week), or no data six weeks after the measure was defined.
+    func isOverdue(on date: Date) -> Bool {
+        let day: TimeInterval = 24 * 3600
+        if let latestPeriod {
+            return date.timeIntervalSince(latestPeriod)
+                > (ReviewThresholds.periodsWithoutData + 1) * frequency.days * day
+        }
+        return createdAt.map { date.timeIntervalSince($0) >= ReviewThresholds.updateOverdue } ?? false
+    }
 }

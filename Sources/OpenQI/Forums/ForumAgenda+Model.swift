@@ -52,6 +52,18 @@ extension ForumAgenda.Model {
             .all()
         let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id ~~ projectIDs).sort(\.$date).all()
         let day = { (date: Date) in date.formatted(.dateTime.day().month(.wide)) }
+        let activeIDs = projects.filter { $0.status == .active }.compactMap(\.id)
+        var measuresByProject: [UUID: [MeasureFreshness]] = [:]
+        for measure in try await Measure.query(on: db).filter(\.$project.$id ~~ activeIDs)
+            .filter(\.$archivedAt == nil).all()
+        {
+            let latest = try await DataPoint.query(on: db).filter(\.$measure.$id == (try measure.requireID()))
+                .sort(\.$period, .descending).first()?.period
+            measuresByProject[measure.$project.id!, default: []].append(
+                .init(
+                    name: measure.name, frequency: measure.frequency, latestPeriod: latest,
+                    createdAt: measure.createdAt))
+        }
 
         func item(_ project: Project, _ reason: String) -> ForumAgenda.Item {
             .init(
@@ -80,7 +92,8 @@ extension ForumAgenda.Model {
                 }
             case .active:
                 if let reason = reviewReason(
-                    project, updates: updates.filter { $0.$project.id == id }, on: meeting.date)
+                    project, updates: updates.filter { $0.$project.id == id }, measures: measuresByProject[id] ?? [],
+                    on: meeting.date)
                 {
                     reviews.append(item(project, reason))
                 }
@@ -121,14 +134,21 @@ extension ForumAgenda.Model {
     }
 
     /// Why an active project is due for review at a meeting, if it is: no update for six weeks,
-    /// or a score that has not moved for three months.
-    static func reviewReason(_ project: Project, updates: [ProgressUpdate], on date: Date) -> String? {
+    /// data overdue on a measure, or a score that has not moved for three months.
+    static func reviewReason(
+        _ project: Project, updates: [ProgressUpdate], measures: [MeasureFreshness] = [], on date: Date
+    ) -> String? {
         guard let last = updates.last else {
             let since = project.updatedAt ?? project.createdAt ?? date
             return date.timeIntervalSince(since) >= ReviewThresholds.updateOverdue ? "No update since approval" : nil
         }
         let weeks = Int(date.timeIntervalSince(last.date) / (7 * 24 * 3600))
         if date.timeIntervalSince(last.date) >= ReviewThresholds.updateOverdue { return "No update for \(weeks) weeks" }
+        if let overdue = measures.first(where: { $0.isOverdue(on: date) }) {
+            return overdue.latestPeriod.map {
+                "Data overdue: \(overdue.name), last \($0.formatted(.dateTime.day().month(.wide)))"
+            } ?? "No data yet: \(overdue.name)"
+        }
         // The score has been the same since the first of the latest run of equal scores.
         let unchangedSince = updates.reversed().prefix { $0.score == last.score }.last?.date ?? last.date
         if date.timeIntervalSince(unchangedSince) >= ReviewThresholds.scoreStalled {

@@ -160,7 +160,9 @@ struct ForumTests {
         }
     }
 
-    @Test("an active project is due for review after six weeks without an update or three months at the same score")
+    @Test(
+        "an active project is due for review after six weeks without an update, with data overdue, or three months at the same score"
+    )
     func reviewReasons() {
         let project = Project()
         project.title = "P"
@@ -180,5 +182,25 @@ struct ForumTests {
             ForumAgenda.Model.reviewReason(
                 project, updates: [update(100, 2.5), update(40, 2.5), update(10, 2.5)], on: now)
                 == "Score 2.5 unchanged for 3 months")
+        // Data overdue: a weekly measure with nothing for a fortnight after its latest week.
+        func weekly(latest daysAgo: Double?, created: Double = 200) -> MeasureFreshness {
+            .init(
+                name: "Falls per week", frequency: .weekly,
+                latestPeriod: daysAgo.map { now.addingTimeInterval(-$0 * day) },
+                createdAt: now.addingTimeInterval(-created * day))
+        }
+        let recent = [update(10, 2.5)]
+        #expect(
+            ForumAgenda.Model.reviewReason(project, updates: recent, measures: [weekly(latest: 20)], on: now) == nil)
+        #expect(
+            ForumAgenda.Model.reviewReason(project, updates: recent, measures: [weekly(latest: 22)], on: now)?
+                .hasPrefix("Data overdue: Falls per week, last ") == true)
+        #expect(
+            ForumAgenda.Model.reviewReason(project, updates: recent, measures: [weekly(latest: nil)], on: now)
+                == "No data yet: Falls per week")
+        #expect(
+            ForumAgenda.Model.reviewReason(
+                project, updates: recent, measures: [weekly(latest: nil, created: 10)], on: now) == nil,
+            "a new measure has six weeks to get its first data")
     }
 }
