@@ -26,5 +26,7 @@ enum OpenQIMigrations {
         CreatePDSACycles(),
         CreateStories(),
         AddProjectToAuditEntries(),
+        AddPartnerOrganisationsToProjects(),
+        CreateProjectComments(),
     ]
 }

@@ -57,6 +57,7 @@ enum SiteURL: Sendable {
         case addMember(Parameter<UUID>)
         case removeMember(project: Parameter<UUID>, member: Parameter<UUID>)
         case postUpdate(Parameter<UUID>)
+        case comment(Parameter<UUID>)
         case decide(Parameter<UUID>)
         case close(Parameter<UUID>)
         case newMeasure(Parameter<UUID>)
@@ -200,6 +201,7 @@ extension SiteURL.Projects {
         case .removeMember(let project, let member):
             [.id(project, name: "projectID"), "team", .id(member, name: "memberID"), "remove"]
         case .postUpdate(let id): [.id(id, name: "projectID"), "updates"]
+        case .comment(let id): [.id(id, name: "projectID"), "comments"]
         case .decide(let id): [.id(id, name: "projectID"), "decisions"]
         case .close(let id): [.id(id, name: "projectID"), "close"]
         case .newMeasure(let id): [.id(id, name: "projectID"), "measures", "new"]

@@ -50,6 +50,7 @@ func routes(_ app: Application) throws {
         SiteURL.projects(.removeMember(project: .key, member: .key)).pathComponents, use: ProjectController.removeMember
     )
     signedIn.post(SiteURL.projects(.postUpdate(.key)).pathComponents, use: ProjectController.postUpdate)
+    signedIn.post(SiteURL.projects(.comment(.key)).pathComponents, use: ProjectController.comment)
 
     signedIn.post(SiteURL.projects(.decide(.key)).pathComponents, use: ForumController.decide)
     signedIn.post(SiteURL.projects(.close(.key)).pathComponents, use: ProjectController.close)

@@ -102,3 +102,14 @@ struct CreateProgressUpdates: AsyncMigration {
         try await database.schema(ProgressUpdate.schema).delete()
     }
 }
+
+/// Partner organisations on a project, named in the proposal.
+struct AddPartnerOrganisationsToProjects: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Project.schema).field("partner_organisations", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Project.schema).deleteField("partner_organisations").update()
+    }
+}

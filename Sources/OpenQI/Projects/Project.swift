@@ -18,6 +18,8 @@ final class Project: Model, @unchecked Sendable {
     @Field(key: "aim_what") var aimWhat: String
     @Field(key: "aim_how_much") var aimHowMuch: String
     @Field(key: "aim_by_when") var aimByWhen: Date
+    /// Organisations outside the trust working on the project: a council, a charity, a GP practice.
+    @OptionalField(key: "partner_organisations") var partnerOrganisations: String?
     @Parent(key: "proposer_id") var proposer: Person
     @OptionalParent(key: "coach_id") var coach: Person?
     @OptionalParent(key: "sponsor_id") var sponsor: Person?
@@ -54,6 +56,7 @@ extension Project: Auditable {
             "aim_by_when": aimByWhen.formatted(.iso8601.year().month().day()),
             "coach": $coach.id?.uuidString ?? "", "sponsor": $sponsor.id?.uuidString ?? "",
             "progress_score": progressScore.map { "\($0)" } ?? "",
+            "partner_organisations": partnerOrganisations ?? "",
         ]
     }
 }

@@ -72,6 +72,7 @@ struct ProjectDTO: Content, Equatable {
     let problem: String
     let aim: Aim
     let priorities: [String]
+    let partner_organisations: String?
     let proposer: PersonRef
     let coach: PersonRef?
     let sponsor: PersonRef?
@@ -241,6 +242,7 @@ extension ProjectDTO {
                 what: project.aimWhat, how_much: project.aimHowMuch, by_when: MeasureSeries.day(project.aimByWhen),
                 statement: project.aimStatement),
             priorities: project.priorities.map(\.name).sorted(),
+            partner_organisations: project.partnerOrganisations,
             proposer: person(project.proposer)!, coach: person(project.coach), sponsor: person(project.sponsor),
             team: project.team.map {
                 .init(

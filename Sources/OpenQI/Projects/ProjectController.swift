@@ -188,6 +188,29 @@ enum ProjectController {
         }
     }
 
+    struct CommentInput: Content {
+        var text: String?
+    }
+
+    @Sendable static func comment(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await find(req)
+        let projectID = try project.requireID()
+        try policy.require(.editProject(project.access))
+        let input = try req.content.decode(CommentInput.self)
+        do {
+            try await project.comment(input.text, author: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#comments",
+                notice: "Your comment was added.")
+        } catch let failure as ValidationFailure {
+            var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
+            model.commentForm = FormState(values: ["text": input.text ?? ""], errors: failure.errors)
+            return ProjectShow.View(context: try await req.pageContext(), model: model).response(
+                status: .unprocessableEntity)
+        }
+    }
+
     /// Projects like the text typed so far, as an HTML fragment for the proposal form's side panel.
     @Sendable static func similar(req: Request) async throws -> Response {
         let policy = try await req.policy()

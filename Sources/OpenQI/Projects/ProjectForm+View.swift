@@ -98,6 +98,12 @@ enum ProjectForm {
                             ]),
                         .formField(
                             FormField(
+                                name: "partner_organisations", label: "Partner organisations",
+                                hint:
+                                    "Organisations outside the trust working with you, e.g. the local council or a service-user charity.",
+                                autocomplete: "off"), state: model.form),
+                        .formField(
+                            FormField(
                                 name: "priority_ids", label: "Strategic priorities it serves",
                                 control: .checkboxes(model.priorities)),
                             state: model.form),

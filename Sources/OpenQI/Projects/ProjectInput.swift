@@ -12,12 +12,14 @@ struct ProjectInput: Content, Sendable {
     var aim_how_much: String?
     var aim_by_when: String?
     var priority_ids: [String]?
+    var partner_organisations: String?
 
     var formValues: [String: String] {
         [
             "title": title ?? "", "unit_id": unit_id ?? "", "what_matters": what_matters ?? "",
             "problem": problem ?? "",
             "aim_what": aim_what ?? "", "aim_how_much": aim_how_much ?? "", "aim_by_when": aim_by_when ?? "",
+            "partner_organisations": partner_organisations ?? "",
         ]
     }
 }
@@ -32,6 +34,7 @@ struct ProjectDraft: Sendable, Equatable {
     var aimHowMuch: String
     var aimByWhen: Date
     var priorityIDs: [UUID]
+    var partnerOrganisations: String?
 }
 
 extension ProjectInput {
@@ -40,7 +43,8 @@ extension ProjectInput {
             title: project.title, unit_id: project.$unit.id.uuidString, what_matters: project.whatMatters,
             problem: project.problem, aim_what: project.aimWhat, aim_how_much: project.aimHowMuch,
             aim_by_when: project.aimByWhen.formatted(.iso8601.year().month().day()),
-            priority_ids: project.$priorities.value?.compactMap { $0.id?.uuidString }
+            priority_ids: project.$priorities.value?.compactMap { $0.id?.uuidString },
+            partner_organisations: project.partnerOrganisations
         )
     }
 
@@ -85,10 +89,12 @@ extension ProjectInput {
             }
             return id
         }
+        let partners = validator.optionalText(
+            partner_organisations, field: "partner_organisations", label: "the partner organisations", maxLength: 500)
         try validator.check()
         return ProjectDraft(
             title: title, unitID: unitID!, whatMatters: whatMatters, problem: problem, aimWhat: aimWhat,
-            aimHowMuch: aimHowMuch, aimByWhen: byWhen!, priorityIDs: priorityIDs
+            aimHowMuch: aimHowMuch, aimByWhen: byWhen!, priorityIDs: priorityIDs, partnerOrganisations: partners
         )
     }
 }
@@ -144,6 +150,7 @@ extension Project {
         aimWhat = draft.aimWhat
         aimHowMuch = draft.aimHowMuch
         aimByWhen = draft.aimByWhen
+        partnerOrganisations = draft.partnerOrganisations
     }
 
     private func replacePriorities(_ ids: [UUID], on db: any Database) async throws {

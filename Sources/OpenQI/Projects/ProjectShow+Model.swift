@@ -48,6 +48,12 @@ enum ProjectShow {
         let cycles: [PDSAShow.RampStep]
     }
 
+    struct Comment: Sendable, Equatable {
+        let author: String
+        let date: Date?
+        let text: String
+    }
+
     struct StoryLink: Sendable, Equatable {
         let id: UUID
         let title: String
@@ -66,6 +72,7 @@ enum ProjectShow {
         var problem: String
         var aimStatement: String
         var priorities: [String]
+        var partnerOrganisations: String?
         var proposer: String
         var coach: String?
         var sponsor: String?
@@ -76,6 +83,8 @@ enum ProjectShow {
         var diagramSVG: String?
         var ideas: [IdeaRamp]
         var stories: [StoryLink]
+        var comments: [Comment]
+        var commentForm = FormState()
         /// The latest changes to the project and its parts, newest first.
         var auditTrail: [AuditLog.Row]
         var forumUnitID: UUID
@@ -114,6 +123,8 @@ extension ProjectShow.Model {
         let diagram = try await DriverDiagram.load(for: project, on: db)
         let cycles = try await PDSACycle.query(on: db).filter(\.$project.$id == id).sort(\.$number).all()
         let stories = try await Story.query(on: db).filter(\.$project.$id == id).sort(\.$createdAt).all()
+        let comments = try await ProjectComment.query(on: db).filter(\.$project.$id == id).with(\.$author)
+            .sort(\.$createdAt).all()
         let trail = try await AuditEntry.query(on: db).filter(\.$projectID == id).sort(\.$occurredAt, .descending)
             .limit(ProjectShow.auditTrailLength).all()
         let team = project.team.sorted {
@@ -130,6 +141,7 @@ extension ProjectShow.Model {
             status: project.status, stage: project.stage, score: project.score, whatMatters: project.whatMatters,
             problem: project.problem, aimStatement: project.aimStatement,
             priorities: project.priorities.map(\.name).sorted(),
+            partnerOrganisations: project.partnerOrganisations,
             proposer: project.proposer.fullName, coach: project.coach?.fullName, sponsor: project.sponsor?.fullName,
             team: team.compactMap { member in
                 member.id.map {
@@ -170,6 +182,7 @@ extension ProjectShow.Model {
             stories: stories.compactMap { story in
                 story.id.map { .init(id: $0, title: story.title, isPublishable: story.isPublishable) }
             },
+            comments: comments.map { .init(author: $0.author.fullName, date: $0.createdAt, text: $0.text) },
             auditTrail: trail.map { AuditLog.Row($0, tree: policy.tree) },
             forumUnitID: forumUnit, forumName: policy.tree.path(of: forumUnit),
             progressChartSVG: updates.isEmpty

@@ -30,7 +30,10 @@ extension ProjectShow {
                     .dt(.text("QI coach")), .dd(.text(model.coach ?? "Not yet allocated")),
                     .dt(.text("Sponsor")), .dd(.text(model.sponsor ?? "Not yet allocated")),
                     .dt(.text("Priorities")),
-                    .dd(.text(model.priorities.isEmpty ? "None chosen" : model.priorities.joined(separator: "; ")))
+                    .dd(.text(model.priorities.isEmpty ? "None chosen" : model.priorities.joined(separator: "; "))),
+                    .unwrap(model.partnerOrganisations) {
+                        .group(.dt(.text("Partner organisations")), .dd(.text($0)))
+                    }
                 ),
                 closure(),
                 .section(.h2(.text("What matters, and to whom")), .p(.text(model.whatMatters))),
@@ -42,6 +45,7 @@ extension ProjectShow {
                 teamSection(),
                 updatesSection(),
                 storiesSection(),
+                commentsSection(),
                 auditSection()
             )
         }
@@ -176,6 +180,39 @@ extension ProjectShow {
                                         .text(idea.cycles.isEmpty ? "Plan a PDSA cycle" : "Plan the next cycle")))
                             )
                         })
+            )
+        }
+
+        /// The conversation around the project: coach, sponsor and team.
+        private func commentsSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("comments"),
+                .h2(.text("Comments")),
+                model.comments.isEmpty
+                    ? .p(.class("empty"), .text("No comments yet."))
+                    : .ol(
+                        .class("comments"),
+                        .forEach(model.comments) { comment in
+                            .li(
+                                .p(
+                                    .class("hint"),
+                                    .text(
+                                        comment.author
+                                            + (comment.date.map {
+                                                " · \($0.formatted(date: .abbreviated, time: .shortened))"
+                                            } ?? ""))),
+                                .p(.text(comment.text)))
+                        }),
+                .if(
+                    model.canEdit,
+                    FormView(
+                        action: SiteURL.projects(.comment(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken, state: model.commentForm,
+                        fields: [
+                            FormField(name: "text", label: "Comment", control: .textarea(rows: 3), isRequired: true)
+                        ],
+                        submitLabel: "Add comment"
+                    ).disclosed("Add a comment"))
             )
         }
 

@@ -151,6 +151,27 @@ struct DriverDiagramTests {
         }
     }
 
+    @Test("those who work on a project comment on it; an empty comment is explained; others read")
+    func comments() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await MeasureTests.project(app, browser)
+            let empty = try await browser.post(path + "/comments", form: ["text": "  "])
+            #expect(empty.status == .unprocessableEntity)
+            #expect(empty.body.contains("Enter your comment."))
+            let added = try await browser.post(path + "/comments", form: ["text": "Could nights join the huddle?"])
+            #expect(added.status == .seeOther)
+            try await Fixtures(app: app).signIn("reader@test.example")
+            let reader = TestBrowser(app: app)
+            _ = try await reader.signIn("reader@test.example")
+            let page = try await reader.get(path)
+            #expect(page.body.contains("Could nights join the huddle?"))
+            #expect(!page.body.contains("Add a comment"))
+            #expect(try await reader.post(path + "/comments", form: ["text": "Me too"]).status == .forbidden)
+            #expect(try await ProjectComment.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test("only the team, coach and sponsor change the diagram; everyone reads it")
     func rights() async throws {
         try await withOpenQI { app in

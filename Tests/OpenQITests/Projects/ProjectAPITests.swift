@@ -20,10 +20,12 @@ struct ProjectAPITests {
             _ = try await browser.signIn("lead@test.example")
             var body = ProjectTests.proposal(world)
             body["priority_ids[]"] = nil
+            body["partner_organisations"] = "Tower Hamlets Council; Mind in Tower Hamlets"
             let created = try await browser.json(.POST, "/api/v1/projects", body)
             #expect(created.status == .created)
             let project = try Self.object(created)
             #expect(project["status"] as? String == "draft")
+            #expect(project["partner_organisations"] as? String == "Tower Hamlets Council; Mind in Tower Hamlets")
             #expect((project["aim"] as? [String: Any])?["how_much"] as? String == "by 30%")
             #expect((project["team"] as? [[String: Any]])?.first?["is_lead"] as? Bool == true)
             let id = try #require(project["id"] as? String)
