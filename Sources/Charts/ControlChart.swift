@@ -274,45 +274,12 @@ public struct ControlChart: Sendable {
         return svg.text
     }
 
+    /// The variation icon, and the assurance icon beside it when there is a target: drawn by `MDCIcons`, as in
+    /// the measures table.
     private func drawIcons(into svg: inout SVGWriter, x: Double, y: Double) {
-        let n = SVGWriter.number
-        let variation = result.variation
-        let colour = Palette.colour(variation)
-        svg.open(
-            "g",
-            [
-                ("class", "icon variation \(variation.rawValue)"), ("font-size", "12"), ("font-weight", "700"),
-                ("text-anchor", "middle"),
-            ])
-        svg.element("title", [], content: Describe.variation(variation))
-        svg.element(
-            "circle",
-            [("cx", n(x)), ("cy", n(y)), ("r", "16"), ("fill", "#FFFFFF"), ("stroke", colour), ("stroke-width", "3")])
-        let letter: String =
-            switch variation {
-            case .improvementHigh, .concernHigh, .neutralHigh: "H"
-            case .improvementLow, .concernLow, .neutralLow: "L"
-            case .commonCause: "~"
-            }
-        svg.element("text", [("x", n(x)), ("y", n(y + 4)), ("fill", colour)], content: letter)
-        svg.close("g")
+        MDCIcons.drawVariation(result.variation, x: x, y: y, radius: MDCIcons.radius, into: &svg)
         guard let assurance = result.assurance else { return }
-        let (assuranceColour, mark): (String, String) =
-            switch assurance {
-            case .pass: (Palette.improvement, "P")
-            case .fail: (Palette.concern, "F")
-            case .hitAndMiss: (Palette.common, "?")
-            }
-        svg.open(
-            "g",
-            [
-                ("class", "icon assurance \(assurance.rawValue)"), ("font-size", "12"), ("font-weight", "700"),
-                ("text-anchor", "middle"),
-            ])
-        svg.element("title", [], content: Describe.assurance(assurance))
-        svg.element("circle", [("cx", n(x + 40)), ("cy", n(y)), ("r", "16"), ("fill", assuranceColour)])
-        svg.element("text", [("x", n(x + 40)), ("y", n(y + 4)), ("fill", "#FFFFFF")], content: mark)
-        svg.close("g")
+        MDCIcons.drawAssurance(assurance, x: x + 40, y: y, radius: MDCIcons.radius, into: &svg)
     }
 
     /// The chart in words, for screen readers and the text alternative.
