@@ -28,5 +28,6 @@ enum OpenQIMigrations {
         AddProjectToAuditEntries(),
         AddPartnerOrganisationsToProjects(),
         CreateProjectComments(),
+        CreateMeasureSummaries(),
     ]
 }

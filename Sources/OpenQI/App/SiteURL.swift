@@ -34,6 +34,11 @@ enum SiteURL: Sendable {
         case update(Parameter<UUID>)
         case archive(Parameter<UUID>)
         case restore(Parameter<UUID>)
+        case measures(Parameter<UUID>)
+        case portfolio(Parameter<UUID>)
+        case earlyWarning(Parameter<UUID>)
+        case newMeasure(Parameter<UUID>)
+        case addMeasure(Parameter<UUID>)
     }
 
     enum People: Sendable {
@@ -166,6 +171,10 @@ extension SiteURL.Units {
         case .update(let id): [.id(id, name: "unitID")]
         case .archive(let id): [.id(id, name: "unitID"), "archive"]
         case .restore(let id): [.id(id, name: "unitID"), "restore"]
+        case .measures(let id), .addMeasure(let id): [.id(id, name: "unitID"), "measures"]
+        case .newMeasure(let id): [.id(id, name: "unitID"), "measures", "new"]
+        case .portfolio(let id): [.id(id, name: "unitID"), "portfolio"]
+        case .earlyWarning(let id): [.id(id, name: "unitID"), "early-warning"]
         }
     }
 }

@@ -23,6 +23,11 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.units(.update(.key)).pathComponents, use: UnitController.update)
     signedIn.post(SiteURL.units(.archive(.key)).pathComponents, use: UnitController.archive)
     signedIn.post(SiteURL.units(.restore(.key)).pathComponents, use: UnitController.restore)
+    signedIn.get(SiteURL.units(.measures(.key)).pathComponents, use: MeasureSummaryController.index)
+    signedIn.get(SiteURL.units(.portfolio(.key)).pathComponents, use: PortfolioController.show)
+    signedIn.get(SiteURL.units(.earlyWarning(.key)).pathComponents, use: EarlyWarningController.show)
+    signedIn.get(SiteURL.units(.newMeasure(.key)).pathComponents, use: MeasureController.new)
+    signedIn.post(SiteURL.units(.addMeasure(.key)).pathComponents, use: MeasureController.create)
 
     signedIn.get(SiteURL.people(.index).pathComponents, use: PersonController.index)
     signedIn.get(SiteURL.people(.new).pathComponents, use: PersonController.new)

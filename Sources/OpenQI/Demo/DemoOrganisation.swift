@@ -185,6 +185,9 @@ struct DemoOrganisation: Sendable {
             try await signIns.map { RoleGrant(personID: $0.personID, unitID: $0.unitID, role: $0.role) }.create(on: db)
             try await Self.priorities.map { Priority(name: $0.0, summary: $0.1) }.create(on: db)
             try await DemoPortfolio.load(self, size: size, on: db)
+            try await DemoUnitMeasures.load(self, on: db)
+            // Every chart summarised once, as new data would do, so the summaries list them at once.
+            for measure in try await Measure.query(on: db).all() { try await measure.refreshSummary(on: db) }
             try await InstallationSetting(key: InstallationSetting.demoKey, value: "true").create(on: db)
         }
     }

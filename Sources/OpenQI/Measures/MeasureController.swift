@@ -7,34 +7,63 @@ import Vapor
 /// The measure pages: define a measure, enter data (pasted or uploaded, checked before anything is
 /// saved), annotate the chart, start a new phase, and export the chart and data.
 enum MeasureController {
+    /// Who a new measure belongs to: a project (its team defines it) or a unit (its administrators
+    /// and QI team define ward indicators, directorate performance, the board's measures).
+    private struct Owner {
+        let projectID: UUID?
+        let unitID: UUID
+        let name: String
+        let formURL: String
+        let cancelURL: String
+    }
+
+    /// The owner named by the route, after checking the viewer may add measures to it.
+    private static func owner(_ req: Request, policy: Policy) async throws -> Owner {
+        if req.parameters.get("projectID") != nil {
+            let project = try await ProjectController.find(req)
+            try policy.require(.editProject(project.access))
+            let id = try project.requireID()
+            return Owner(
+                projectID: id, unitID: project.$unit.id, name: "“\(project.title)”",
+                formURL: SiteURL.projects(.addMeasure(.value(id))).relativeURL(),
+                cancelURL: SiteURL.projects(.show(.value(id))).relativeURL())
+        }
+        let unitID = try req.idParameter("unitID")
+        guard policy.tree.nodes[unitID] != nil else { throw Abort(.notFound, reason: "There is no such unit.") }
+        try policy.require(.manageUnitMeasures(unitID))
+        return Owner(
+            projectID: nil, unitID: unitID, name: policy.tree.path(of: unitID),
+            formURL: SiteURL.units(.addMeasure(.value(unitID))).relativeURL(),
+            cancelURL: SiteURL.units(.measures(.value(unitID))).relativeURL())
+    }
+
     @Sendable static func new(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
-        try policy.require(.editProject(project.access))
+        let owner = try await owner(req, policy: try await req.policy())
         let state = FormState(values: [
             "kind": "outcome", "frequency": "weekly", "chart_type": "run", "rules": "anhoej", "direction": "up",
         ])
-        return try await formPage(req, project: project, state: state)
+        return try await formPage(req, owner: owner, state: state)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
-        try policy.require(.editProject(project.access))
+        let owner = try await owner(req, policy: policy)
         let input = try req.content.decode(MeasureInput.self)
         do {
             let valid = try input.validate()
             let measure = Measure()
-            measure.$project.id = try project.requireID()
-            measure.$unit.id = project.$unit.id
+            measure.$project.id = owner.projectID
+            measure.$unit.id = owner.unitID
             measure.apply(valid)
-            try await measure.saveAudited(.create, by: policy.viewer.actor, on: req.db)
+            try await measure.saveAudited(.create, by: policy.viewer.actor, on: req.db) { db in
+                try await measure.refreshSummary(on: db)
+            }
             return req.redirect(
                 to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(),
                 notice: "“\(measure.name)” was added. Now add its data.")
         } catch let failure as ValidationFailure {
             return try await formPage(
-                req, project: project, state: FormState(values: input.formValues, errors: failure.errors),
+                req, owner: owner, state: FormState(values: input.formValues, errors: failure.errors),
                 status: .unprocessableEntity)
         }
     }
@@ -143,6 +172,7 @@ enum MeasureController {
                 throw ValidationFailure(field: "period", message: "A phase already starts on this date.")
             }
             try await PhaseBreak(measureID: id, period: period, label: label).create(on: db)
+            try await measure.refreshSummary(on: db)
             return "Limits are recalculated from \(MeasureSeries.day(period))."
         }
     }
@@ -236,18 +266,20 @@ enum MeasureController {
         let policy = try await req.policy()
         let measure = try await find(req)
         guard try await measure.canEdit(policy: policy, on: req.db) else {
-            throw Abort(.forbidden, reason: "Only the project’s team, coach and sponsor can change its measures.")
+            throw Abort(
+                .forbidden,
+                reason: measure.$project.id == nil
+                    ? "Only the unit’s administrators and QI team can change its measures."
+                    : "Only the project’s team, coach and sponsor can change its measures.")
         }
         return (measure, policy)
     }
 
-    private static func formPage(_ req: Request, project: Project, state: FormState, status: HTTPResponseStatus = .ok)
+    private static func formPage(_ req: Request, owner: Owner, state: FormState, status: HTTPResponseStatus = .ok)
         async throws -> Response
     {
-        let id = try project.requireID()
         let model = MeasureForm.Model(
-            ownerName: "“\(project.title)”", action: SiteURL.projects(.addMeasure(.value(id))).relativeURL(),
-            cancelURL: SiteURL.projects(.show(.value(id))).relativeURL(), form: state)
+            ownerName: owner.name, action: owner.formURL, cancelURL: owner.cancelURL, form: state)
         return MeasureForm.View(context: try await req.pageContext(), model: model).response(status: status)
     }
 }

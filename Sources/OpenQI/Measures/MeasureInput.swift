@@ -121,6 +121,7 @@ extension Measure {
                     added += 1
                 }
             }
+            try await self.refreshSummary(on: db)
             let audit = MeasureDataAudit(
                 measure: self, periods: existing.count + added, added: added, replaced: replaced)
             try await audit.recordAudit(.update, by: actor, before: ["periods": "\(existing.count)"], on: db)

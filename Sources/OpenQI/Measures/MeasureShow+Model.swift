@@ -149,6 +149,6 @@ extension Measure {
             }
             return policy.allows(.editProject(project.access))
         }
-        return policy.allows(.managePeople(in: $unit.id))
+        return policy.allows(.manageUnitMeasures($unit.id))
     }
 }

@@ -12,7 +12,7 @@ enum ProjectController {
             search: req.query[String.self, at: "q"],
             status: req.query[String.self, at: "status"].flatMap(ProjectStatus.init(rawValue:)),
             unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
-            policy: policy, on: req.db
+            focus: .init(query: req.query), policy: policy, on: req.db
         )
         return ProjectIndex.View(context: try await req.pageContext(), model: model).response()
     }

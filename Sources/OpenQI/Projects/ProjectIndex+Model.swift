@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Vapor
 
 enum ProjectIndex {
     struct Row: Sendable, Equatable {
@@ -11,10 +12,42 @@ enum ProjectIndex {
         let score: ProgressScore?
     }
 
+    /// The portfolio dashboard's narrower lists: each figure there links to the projects behind it.
+    struct Focus: Sendable, Equatable {
+        var stage: ImprovementStage?
+        var priorityID: UUID?
+        var coachID: UUID?
+        var aimAchieved: AimAchieved?
+        var fullPartners = false
+        /// Active projects without an update for six weeks.
+        var stalled = false
+        /// Active projects with no data on any measure for eight weeks.
+        var staleData = false
+        var score: ProgressScore?
+
+        var isEmpty: Bool { self == Focus() }
+
+        var queryItems: [(String, String)] {
+            var items: [(String, String)] = []
+            if let stage { items.append(("stage", stage.rawValue)) }
+            if let priorityID { items.append(("priority", priorityID.uuidString)) }
+            if let coachID { items.append(("coach", coachID.uuidString)) }
+            if let aimAchieved { items.append(("aim_achieved", aimAchieved.rawValue)) }
+            if fullPartners { items.append(("full_partners", "yes")) }
+            if stalled { items.append(("stalled", "yes")) }
+            if staleData { items.append(("stale_data", "yes")) }
+            if let score { items.append(("score", score.text)) }
+            return items
+        }
+    }
+
     struct Model: Sendable, Equatable {
         var query: String
         var status: ProjectStatus?
         var unitID: UUID?
+        var focus = Focus()
+        /// The focus in words: "stage Test (PDSA cycles); no update for six weeks".
+        var focusDescription: String?
         var rows: [Row]
         var total: Int
         var unitOptions: [FormField.Option]
@@ -25,9 +58,10 @@ extension ProjectIndex.Model {
     static let limit = 200
 
     /// Projects in a unit and everything below it, by status, searched by title and aim.
-    static func query(search: String?, status: ProjectStatus?, unitID: UUID?, policy: Policy, on db: any Database)
-        async throws -> Self
-    {
+    static func query(
+        search: String?, status: ProjectStatus?, unitID: UUID?, focus: ProjectIndex.Focus = .init(), policy: Policy,
+        on db: any Database, now: Date = Date()
+    ) async throws -> Self {
         let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
         var query = Project.query(on: db)
         if !search.isEmpty {
@@ -39,10 +73,54 @@ extension ProjectIndex.Model {
         }
         if let status { query = query.filter(\.$status == status) }
         if let unitID { query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }
+        var described: [String] = []
+        if let stage = focus.stage {
+            query = query.filter(\.$stage == stage)
+            described.append("stage \(stage.label)")
+        }
+        if let coachID = focus.coachID {
+            query = query.filter(\.$coach.$id == coachID)
+            described.append("coached by \(try await Person.find(coachID, on: db)?.fullName ?? "an unknown person")")
+        }
+        if let aim = focus.aimAchieved {
+            query = query.filter(\.$aimAchieved == aim)
+            described.append("aim achieved: \(aim.label.lowercased())")
+        }
+        if focus.stalled {
+            let overdue = now.addingTimeInterval(-ReviewThresholds.updateOverdue)
+            query = query.filter(\.$status == .active).group(.or) {
+                $0.filter(\.$lastUpdateAt < overdue).group(.and) {
+                    $0.filter(\.$lastUpdateAt == nil).filter(\.$updatedAt < overdue)
+                }
+            }
+            described.append("active with no update for six weeks")
+        }
+        if focus.staleData {
+            let active = try await Project.query(on: db).filter(\.$status == .active).all().compactMap(\.id)
+            let stale = try await PortfolioPage.Model.projectsWithoutRecentData(active, on: db, now: now)
+            query = query.filter(\.$id ~~ Array(stale))
+            described.append("active with no data for eight weeks")
+        }
+        if let score = focus.score {
+            query = query.filter(\.$progressScore == score.rawValue)
+            described.append("at progress score \(score.text)")
+        }
+        if let priorityID = focus.priorityID {
+            let ids = try await ProjectPriority.query(on: db).filter(\.$priority.$id == priorityID).all().map(
+                \.$project.id)
+            query = query.filter(\.$id ~~ ids)
+            described.append("serving “\(try await Priority.find(priorityID, on: db)?.name ?? "an unknown priority")”")
+        }
+        if focus.fullPartners {
+            let ids = try await TeamMember.query(on: db).filter(\.$involvement == .fullPartner).all().map(\.$project.id)
+            query = query.filter(\.$id ~~ Array(Set(ids)))
+            described.append("with a service user or carer as a full partner")
+        }
         let total = try await query.count()
         let projects = try await query.sort(\.$updatedAt, .descending).limit(limit).all()
         return .init(
-            query: search, status: status, unitID: unitID,
+            query: search, status: status, unitID: unitID, focus: focus,
+            focusDescription: described.isEmpty ? nil : described.joined(separator: "; "),
             rows: projects.compactMap { project in
                 project.id.map {
                     .init(
@@ -53,5 +131,18 @@ extension ProjectIndex.Model {
             },
             total: total, unitOptions: policy.tree.parentOptions()
         )
+    }
+}
+
+extension ProjectIndex.Focus {
+    init(query: URLQueryContainer) {
+        stage = query[String.self, at: "stage"].flatMap(ImprovementStage.init(rawValue:))
+        priorityID = query[String.self, at: "priority"].flatMap(UUID.init(uuidString:))
+        coachID = query[String.self, at: "coach"].flatMap(UUID.init(uuidString:))
+        aimAchieved = query[String.self, at: "aim_achieved"].flatMap(AimAchieved.init(rawValue:))
+        fullPartners = query[String.self, at: "full_partners"] == "yes"
+        stalled = query[String.self, at: "stalled"] == "yes"
+        staleData = query[String.self, at: "stale_data"] == "yes"
+        score = query[String.self, at: "score"].flatMap(Double.init).flatMap(ProgressScore.init(rawValue:))
     }
 }

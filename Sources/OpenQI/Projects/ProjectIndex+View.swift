@@ -33,8 +33,22 @@ extension ProjectIndex {
                             control: .select([.init(value: "", label: "All units")] + model.unitOptions)),
                         state: FormState(values: ["unit": model.unitID?.uuidString ?? ""])
                     ),
+                    // The dashboard's focus stays while the form narrows further.
+                    .forEach(model.focus.queryItems) { item in
+                        .input(
+                            .type(.hidden), .name(item.0), .attribute(named: "value", value: item.1.attributeEscaped))
+                    },
                     .button(.type(.submit), .class("button secondary"), .text("Search"))
                 ),
+                .unwrap(model.focusDescription) { focus in
+                    .p(
+                        .class("focus"), .text("Showing projects \(focus). "),
+                        .a(
+                            .href(
+                                SiteURL.projects(.index).relativeURL(
+                                    query: model.unitID.map { [("unit", $0.uuidString)] } ?? [])),
+                            .text("Show all")))
+                },
                 .p(.class("count"), .text(model.total == 1 ? "1 project" : "\(model.total) projects")),
                 model.rows.isEmpty
                     ? .p(.class("empty"), .text("No project matches."))

@@ -12,6 +12,8 @@ enum Permission: Sendable, Equatable {
     case manageUnit(UUID)
     /// Add, edit, archive people who belong to this unit (nil: people with no unit).
     case managePeople(in: UUID?)
+    /// Define the unit's own measures (ward indicators, the board's measures) and enter their data.
+    case manageUnitMeasures(UUID)
     /// Grant and revoke roles at this unit, and issue sign-ins to its people.
     case grantRoles(at: UUID)
     /// Read the audit log (each administrator sees their own part of the tree).
@@ -39,6 +41,7 @@ struct ProjectAccess: Sendable, Equatable {
 /// | admin | manage units, people and role grants below the unit; read its audit log |
 /// | QI team | manage people below the unit |
 /// | QI team | also edit every project below the unit |
+/// | admin, QI team | define the unit's own measures and enter their data |
 /// | forum chair | schedule the unit's forum meetings and decide on its projects |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
@@ -63,6 +66,8 @@ struct Policy: Sendable {
             return roles(at: unit).contains(.admin)
         case .managePeople(in: let unit):
             guard let unit else { return false }
+            return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
+        case .manageUnitMeasures(let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
         case .viewAuditLog:
             return viewer.grants.contains { $0.role == .admin }

@@ -20,6 +20,24 @@ extension UnitShow {
                     .if(model.canManage, actions())
                 ),
                 .unwrap(model.summary) { .p(.class("lead"), .text($0)) },
+                .nav(
+                    .class("unit-views"), .attribute(named: "aria-label", value: "Views of this unit"),
+                    .a(
+                        .href(SiteURL.units(.portfolio(.value(model.id))).relativeURL()),
+                        .text("QI portfolio")),
+                    .text(" · "),
+                    .a(
+                        .href(SiteURL.units(.measures(.value(model.id))).relativeURL()),
+                        .text("Measures summary")),
+                    .text(" · "),
+                    .a(
+                        .href(SiteURL.units(.earlyWarning(.value(model.id))).relativeURL()),
+                        .text("Ward early warning")),
+                    .text(" · "),
+                    .a(
+                        .href(SiteURL.projects(.index).relativeURL(query: [("unit", model.id.uuidString)])),
+                        .text("Projects"))
+                ),
                 .section(
                     .h2(.text("Units below")),
                     model.children.isEmpty

@@ -1,0 +1,133 @@
+import Fluent
+import Foundation
+import SPC
+
+/// The measures units own in the demo: six weekly safety and staffing indicators on every ward
+/// (some wards drifting the wrong way lately, as an early-warning view should catch) and the
+/// board's monthly Whole System Measures at the top of the trust.
+enum DemoUnitMeasures {
+    struct Indicator {
+        let name: String
+        let unitOfMeasure: String
+        let baseline: Double
+        let spread: Double
+        let direction: ImprovementDirection
+        let target: Double?
+        let definition: String
+    }
+
+    static let wardIndicators = [
+        Indicator(
+            name: "Falls", unitOfMeasure: "falls a week", baseline: 3, spread: 1.2, direction: .down, target: nil,
+            definition: "Falls recorded on the incident system, Monday to Sunday."),
+        Indicator(
+            name: "Violent incidents", unitOfMeasure: "incidents a week", baseline: 4, spread: 1.5, direction: .down,
+            target: nil, definition: "Physical violence towards people, recorded on the incident system."),
+        Indicator(
+            name: "Restraints", unitOfMeasure: "restraints a week", baseline: 2.5, spread: 1.1, direction: .down,
+            target: nil, definition: "Every use of physical restraint, however brief."),
+        Indicator(
+            name: "Medication errors", unitOfMeasure: "errors a week", baseline: 1.5, spread: 0.9, direction: .down,
+            target: nil,
+            definition: "Errors in prescribing, dispensing or giving medicines, reaching the patient or not."),
+        Indicator(
+            name: "Staff sickness", unitOfMeasure: "% of hours", baseline: 4.5, spread: 0.7, direction: .down,
+            target: 4, definition: "Hours lost to sickness as a share of contracted hours."),
+        Indicator(
+            name: "Shifts filled as planned", unitOfMeasure: "% of shifts", baseline: 92, spread: 2.5,
+            direction: .up, target: 95, definition: "Shifts staffed to the planned numbers and skill mix."),
+    ]
+
+    static let wholeSystemMeasures = [
+        Indicator(
+            name: "Emergency readmissions within 30 days", unitOfMeasure: "% of discharges", baseline: 9, spread: 0.8,
+            direction: .down, target: 8, definition: "Readmissions to any inpatient unit within 30 days of discharge."),
+        Indicator(
+            name: "Serious incidents", unitOfMeasure: "a month", baseline: 6, spread: 2, direction: .down, target: nil,
+            definition: "Incidents declared serious under the national framework."),
+        Indicator(
+            name: "Service users who would recommend us", unitOfMeasure: "% of responses", baseline: 84,
+            spread: 2, direction: .up, target: 90, definition: "Friends and Family Test: likely or extremely likely."),
+        Indicator(
+            name: "Waiting over 18 weeks", unitOfMeasure: "people", baseline: 420, spread: 35, direction: .down,
+            target: 300, definition: "People waiting more than 18 weeks for a first appointment, at month end."),
+        Indicator(
+            name: "Staff who would recommend us as a place to work", unitOfMeasure: "% of responses", baseline: 61,
+            spread: 2.5, direction: .up, target: 70, definition: "Staff Friends and Family Test."),
+        Indicator(
+            name: "Cost per occupied bed day", unitOfMeasure: "£", baseline: 512, spread: 14, direction: .down,
+            target: nil, definition: "Inpatient costs divided by occupied bed days."),
+    ]
+
+    static func load(_ organisation: DemoOrganisation, on db: any Database, now: Date = Date()) async throws {
+        var random = SplitMix64(seed: 7)
+        let day: TimeInterval = 24 * 3600
+        let calendar = Calendar(identifier: .gregorian)
+        let thisMonday = calendar.startOfDay(
+            for: now.addingTimeInterval(-Double((calendar.component(.weekday, from: now) + 5) % 7) * day))
+        var measures: [Measure] = []
+        var points: [DataPoint] = []
+        func noise() -> Double {
+            var sum = -6.0
+            for _ in 0..<12 { sum += Double(random.next() >> 11) * 0x1p-53 }
+            return sum
+        }
+        func measure(_ indicator: Indicator, unit: UUID, frequency: DataFrequency) -> Measure {
+            let measure = Measure()
+            measure.id = UUID()
+            measure.$unit.id = unit
+            measure.name = indicator.name
+            measure.kind = .outcome
+            measure.definition = indicator.definition
+            measure.unitOfMeasure = indicator.unitOfMeasure
+            measure.frequency = frequency
+            measure.chartType = ChartType.i.rawValue
+            measure.rules = RuleSet.mdc.rawValue
+            measure.direction = indicator.direction.rawValue
+            measure.target = indicator.target
+            measure.multiply = 1
+            return measure
+        }
+        // One ward in five has drifted the wrong way on two or three indicators in the last eight weeks.
+        for (index, ward) in organisation.units.filter({ $0.kind == .ward }).enumerated() {
+            let troubled = index % 5 == 1
+            for (number, indicator) in wardIndicators.enumerated() {
+                let measure = measure(indicator, unit: ward.id, frequency: .weekly)
+                measures.append(measure)
+                let worse = troubled && number % 2 == 0
+                for week in 0..<52 {
+                    let drift =
+                        worse && week >= 44 ? (indicator.direction == .down ? 1 : -1) * indicator.spread * 2.5 : 0
+                    let value = max(0, indicator.baseline + drift + noise() * indicator.spread)
+                    points.append(
+                        DataPoint(
+                            measureID: measure.id!, period: thisMonday.addingTimeInterval(Double(week - 52) * 7 * day),
+                            value: indicator.unitOfMeasure.hasPrefix("%")
+                                ? (value * 10).rounded() / 10 : value.rounded(),
+                            denominator: nil, note: nil))
+                }
+            }
+        }
+        // The board's Whole System Measures: three years of months, most improving in the last year.
+        if let trust = organisation.units.first(where: { $0.parentID == nil && $0.kind == .organisation }) {
+            let firstOfMonth = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
+            for (number, indicator) in wholeSystemMeasures.enumerated() {
+                let measure = measure(indicator, unit: trust.id, frequency: .monthly)
+                measures.append(measure)
+                for month in 0..<36 {
+                    let better =
+                        number != 1 && month >= 24
+                        ? (indicator.direction == .down ? -1 : 1) * indicator.spread * 1.8 : 0
+                    let value = indicator.baseline + better + noise() * indicator.spread
+                    points.append(
+                        DataPoint(
+                            measureID: measure.id!,
+                            period: calendar.date(byAdding: .month, value: month - 36, to: firstOfMonth)!,
+                            value: (value * 10).rounded() / 10, denominator: nil, note: nil))
+                }
+            }
+        }
+        for batch in measures.chunked(into: 500) { try await Array(batch).create(on: db) }
+        for batch in points.chunked(into: 1000) { try await Array(batch).create(on: db) }
+    }
+}

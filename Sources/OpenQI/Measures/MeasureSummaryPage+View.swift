@@ -1,0 +1,126 @@
+import Charts
+import Foundation
+import Plot
+import SPC
+
+extension MeasureSummaryPage {
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { "Measures — \(model.unitPath)" }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            [
+                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
+                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
+            ]
+        }
+
+        private var url: String { SiteURL.units(.measures(.value(model.unitID))).relativeURL() }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .div(
+                    .class("page-heading"),
+                    .h1(.text("Measures summary")),
+                    .if(
+                        model.canAdd,
+                        .a(
+                            .class("button secondary"),
+                            .href(SiteURL.units(.newMeasure(.value(model.unitID))).relativeURL()),
+                            .text("Add a unit measure")))
+                ),
+                .p(
+                    .class("lead"),
+                    .text(
+                        "Every measure of \(model.unitPath) and the units below it, with the latest point’s Making Data Count icons."
+                    )),
+                .ul(
+                    .class("figures"),
+                    .li(.a(.href(url), .strong(.text("\(model.total)")), .text("measures"))),
+                    .li(
+                        .a(
+                            .href(
+                                SiteURL.units(.measures(.value(model.unitID))).relativeURL(query: [("concern", "yes")])),
+                            .strong(.text("\(model.concerns)")), .text("special cause concern"))),
+                    .li(
+                        .a(
+                            .href(
+                                SiteURL.units(.measures(.value(model.unitID))).relativeURL(query: [("failing", "yes")])),
+                            .strong(.text("\(model.failing)")), .text("failing their target")))
+                ),
+                filterForm(),
+                model.rows.isEmpty
+                    ? .p(
+                        .class("empty"), .text(model.total == 0 ? "No measures yet." : "No measure matches the filter.")
+                    )
+                    : table()
+            )
+        }
+
+        private func filterForm() -> Node<HTML.BodyContext> {
+            .getForm(
+                action: url, class: "search-form filters",
+                .attribute(named: "role", value: "search"),
+                .label(.for("q"), .text("Search measures and owners")),
+                .input(
+                    .type(.search), .id("q"), .name("q"),
+                    .attribute(named: "value", value: model.filter.search.attributeEscaped)),
+                .formField(
+                    FormField(
+                        name: "kind", label: "Kind",
+                        control: .select(
+                            [.init(value: "", label: "Any kind")]
+                                + MeasureKind.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                    state: FormState(values: ["kind": model.filter.kind?.rawValue ?? ""])),
+                .formField(
+                    FormField(
+                        name: "sort", label: "Sort by",
+                        control: .select(Sort.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                    state: FormState(values: ["sort": model.filter.sort.rawValue])),
+                .label(
+                    .class("checkbox"),
+                    .input(.type(.checkbox), .name("concern"), .value("yes"), .checked(model.filter.concernOnly)),
+                    .text(" Special cause concern only")),
+                .label(
+                    .class("checkbox"),
+                    .input(.type(.checkbox), .name("failing"), .value("yes"), .checked(model.filter.failingOnly)),
+                    .text(" Failing target only")),
+                .button(.type(.submit), .class("button"), .text("Filter"))
+            )
+        }
+
+        private func table() -> Node<HTML.BodyContext> {
+            .table(
+                .class("measure-summary"),
+                .caption(
+                    .text(
+                        model.rows.count == model.total
+                            ? "\(model.total) measures" : "\(model.rows.count) of \(model.total) measures")),
+                .thead(
+                    .tr(
+                        .th(.text("Measure")), .th(.text("Owner")), .th(.text("Trend")), .th(.text("Latest")),
+                        .th(.text("Variation")), .th(.text("Assurance")), .th(.text("Target")))),
+                .tbody(.forEach(model.rows) { row($0) })
+            )
+        }
+
+        private func row(_ row: Row) -> Node<HTML.TableContext> {
+            .tr(
+                .class(row.variation?.isConcern == true ? "concern" : ""),
+                .td(
+                    .a(.href(SiteURL.measures(.show(.value(row.id))).relativeURL()), .text(row.name)),
+                    .span(.class("hint"), .text(" \(row.kind.label.lowercased())"))),
+                .td(.a(.href(row.owner.url), .text(row.owner.label))),
+                .td(.raw(Sparkline(values: row.recent, lastClass: row.latestClass, target: row.target).svg())),
+                .td(
+                    .class("number"),
+                    .text(row.latestValue.map { Describe.plain($0) } ?? "—"),
+                    .unwrap(row.latestPeriod) {
+                        .span(.class("hint"), .text(" \($0.formatted(.dateTime.day().month(.abbreviated).year()))"))
+                    }),
+                .td(.unwrap(row.variation) { .raw(MDCIcons.variation($0)) }),
+                .td(.unwrap(row.assurance) { .raw(MDCIcons.assurance($0)) }),
+                .td(.class("number"), .text(row.target.map { Describe.plain($0) } ?? ""))
+            )
+        }
+    }
+}
