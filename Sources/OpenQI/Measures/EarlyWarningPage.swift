@@ -64,8 +64,8 @@ extension EarlyWarningPage.Model {
                 latestValue: summary?.latestValue)
         }
         let wards = wardIDs.compactMap { id -> EarlyWarningPage.Ward? in
-            guard let node = tree.nodes[id] else { return nil }
-            return .init(id: id, name: node.name, cells: cells[id] ?? [:])
+            guard tree.nodes[id] != nil else { return nil }
+            return .init(id: id, name: tree.path(of: id, below: unitID), cells: cells[id] ?? [:])
         }.sorted { ($1.concerns, $0.name) < ($0.concerns, $1.name) }
         return .init(unitID: unitID, unitPath: tree.path(of: unitID), indicators: indicators, wards: wards)
     }

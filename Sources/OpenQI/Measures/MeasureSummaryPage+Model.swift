@@ -110,7 +110,7 @@ extension MeasureSummaryPage.Model {
                         url: SiteURL.projects(.show(.value(projectID))).relativeURL())
                 } else {
                     .init(
-                        label: tree.path(of: measure.$unit.id),
+                        label: tree.path(of: measure.$unit.id, below: unitID),
                         url: SiteURL.units(.show(.value(measure.$unit.id))).relativeURL())
                 }
             rows.append(

@@ -62,6 +62,15 @@ struct UnitTree: Sendable, Equatable {
         selfAndAncestors(of: id).reversed().compactMap { nodes[$0]?.name }.joined(separator: " › ")
     }
 
+    /// The path below `ancestor`, for lists inside one unit's view: "Adult Mental Health › Cedar Ward"
+    /// on the trust's pages, where many wards share a name; the unit's own name for `ancestor` itself;
+    /// the full path when `id` is not below it.
+    func path(of id: UUID, below ancestor: UUID) -> String {
+        let chain = selfAndAncestors(of: id)
+        guard let index = chain.firstIndex(of: ancestor) else { return path(of: id) }
+        return chain[..<max(index, 1)].reversed().compactMap { nodes[$0]?.name }.joined(separator: " › ")
+    }
+
     func children(of id: UUID?) -> [Node] {
         let ids = id.map { children[$0] ?? [] } ?? nodes.values.filter { $0.parentID == nil }.map(\.id)
         return ids.compactMap { nodes[$0] }.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }

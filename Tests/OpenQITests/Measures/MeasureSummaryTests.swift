@@ -100,7 +100,7 @@ struct MeasureSummaryTests {
 
             let concerns = try await browser.get(path + "?concern=yes")
             #expect(concerns.body.components(separatedBy: "<tr").count - 2 == 1)
-            #expect(concerns.body.contains("Trust › Adult Mental Health › Willow Ward"))
+            #expect(concerns.body.contains(">Willow Ward</a>"), "owners are named below the unit viewed")
             #expect(!concerns.body.contains("Cedar Ward</a>"))
             let failing = try await browser.get(path + "?failing=yes")
             #expect(failing.body.contains("Shifts filled as planned"))
