@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import OpenQI
 import SPC
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure OpenQI's speed.",
-        subcommands: [SPCBench.self]
+        subcommands: [SPCBench.self, SummaryBench.self]
     )
 
     struct SPCBench: ParsableCommand {
@@ -76,6 +77,35 @@ struct BenchCommand: ParsableCommand {
                 "chart=\(chart.rawValue) rules=\(rules.rawValue) series=\(series) points=\(points) special-cause-points=\(signals)"
             )
             print("series/s=\(Int((Double(series) / seconds).rounded())) ns/point=\((perPoint * 100).rounded() / 100)")
+        }
+    }
+
+    struct SummaryBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "summary",
+            abstract: "Time the measures summary page (query and rendering) for a trust of many measures.",
+            discussion:
+                "On an empty --db it first builds a trust of wards with ten indicators each; on one already built it reuses it. Build with -c release for meaningful figures."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        @ArgumentParser.Option(help: "How many measures to build into an empty database.")
+        var measures = 5_000
+
+        @ArgumentParser.Option(help: "Timed repetitions.")
+        var repeats = 10
+
+        func run() async throws {
+            let timing = try await withApplication(database) { app in
+                try await Benchmarks.measuresSummary(app: app, measures: measures, repeats: max(1, repeats))
+            }
+            func ms(_ duration: Duration) -> Double {
+                let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+                return (seconds * 10_000).rounded() / 10
+            }
+            print("measures summary: rows=\(timing.rows) html-bytes=\(timing.bytes)")
+            print("fastest-ms=\(ms(timing.fastest)) median-ms=\(ms(timing.median))")
         }
     }
 }
