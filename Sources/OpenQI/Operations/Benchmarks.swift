@@ -45,7 +45,8 @@ public enum Benchmarks {
             timings.append(elapsed)
         }
         timings.sort()
-        return Timing(measures: count, rows: rows, bytes: bytes, fastest: timings[0], median: timings[timings.count / 2])
+        return Timing(
+            measures: count, rows: rows, bytes: bytes, fastest: timings[0], median: timings[timings.count / 2])
     }
 
     /// A trust of directorates and wards, ten weekly indicators a ward, each with its summary.
