@@ -106,6 +106,7 @@ struct BenchCommand: ParsableCommand {
             }
             print("measures summary: rows=\(timing.rows) html-bytes=\(timing.bytes)")
             print("fastest-ms=\(ms(timing.fastest)) median-ms=\(ms(timing.median))")
+            print("fastest query-ms=\(ms(timing.query)) render-ms=\(ms(timing.render))")
         }
     }
 }

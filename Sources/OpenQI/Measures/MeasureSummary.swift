@@ -28,7 +28,11 @@ final class MeasureSummary: Model, @unchecked Sendable {
     var variationIcon: VariationIcon { VariationIcon(rawValue: variation) ?? .commonCause }
     var assuranceIcon: AssuranceIcon? { assurance.flatMap(AssuranceIcon.init(rawValue:)) }
     var latestPointClass: PointClass { PointClass(rawValue: latestClass) ?? .common }
-    var recentValues: [Double?] { recent.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) } }
+    var recentValues: [Double?] { Self.values(recent) }
+
+    static func values(_ recent: String) -> [Double?] {
+        recent.isEmpty ? [] : recent.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
+    }
 
     /// Fills the row from a computed chart.
     func apply(_ result: SPCResult, latestPeriod: Date?) {

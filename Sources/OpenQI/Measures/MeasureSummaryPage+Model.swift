@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SPC
+import SQLKit
 import Vapor
 
 /// Every measure of a unit and the units below it, each in one row from its cached summary:
@@ -84,13 +85,8 @@ extension MeasureSummaryPage.Model {
         guard tree.nodes[unitID] != nil else {
             throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
         }
-        // One query: the measures joined to their summaries; charts are not recomputed here.
-        let measures = try await Measure.query(on: db)
-            .filter(\.$unit.$id ~~ Array(tree.subtree(of: unitID)))
-            .filter(\.$archivedAt == nil)
-            .join(MeasureSummary.self, on: \Measure.$id == \MeasureSummary.$measure.$id, method: .left)
-            .all()
-        let projectIDs = Set(measures.compactMap { $0.$project.id })
+        let measures = try await SummaryRow.load(units: Array(tree.subtree(of: unitID)), on: db)
+        let projectIDs = Set(measures.compactMap(\.project_id))
         var projectTitles: [UUID: String] = [:]
         if !projectIDs.isEmpty {
             for project in try await Project.query(on: db).filter(\.$id ~~ Array(projectIDs)).field(\.$id)
@@ -102,24 +98,26 @@ extension MeasureSummaryPage.Model {
         var rows: [MeasureSummaryPage.Row] = []
         rows.reserveCapacity(measures.count)
         for measure in measures {
-            let summary = try? measure.joined(MeasureSummary.self)
             let owner: PageContext.Link =
-                if let projectID = measure.$project.id {
+                if let projectID = measure.project_id {
                     .init(
                         label: projectTitles[projectID] ?? "Project",
                         url: SiteURL.projects(.show(.value(projectID))).relativeURL())
                 } else {
                     .init(
-                        label: tree.path(of: measure.$unit.id, below: unitID),
-                        url: SiteURL.units(.show(.value(measure.$unit.id))).relativeURL())
+                        label: tree.path(of: measure.unit_id, below: unitID),
+                        url: SiteURL.units(.show(.value(measure.unit_id))).relativeURL())
                 }
             rows.append(
                 .init(
-                    id: try measure.requireID(), name: measure.name, kind: measure.kind, owner: owner,
-                    recent: summary?.recentValues ?? [], latestClass: summary?.latestPointClass ?? .common,
-                    latestValue: summary?.latestValue, latestPeriod: summary?.latestPeriod,
-                    variation: summary.flatMap { $0.points > 0 ? $0.variationIcon : nil },
-                    assurance: summary?.assuranceIcon, target: measure.target, unitOfMeasure: measure.unitOfMeasure))
+                    id: measure.id, name: measure.name, kind: MeasureKind(rawValue: measure.kind) ?? .outcome,
+                    owner: owner, recent: MeasureSummary.values(measure.recent ?? ""),
+                    latestClass: measure.latest_class.flatMap(PointClass.init(rawValue:)) ?? .common,
+                    latestValue: measure.latest_value, latestPeriod: measure.latest_period,
+                    variation: (measure.points ?? 0) > 0
+                        ? measure.variation.flatMap(VariationIcon.init(rawValue:)) : nil,
+                    assurance: measure.assurance.flatMap(AssuranceIcon.init(rawValue:)), target: measure.target,
+                    unitOfMeasure: measure.unit_of_measure))
         }
         let concerns = rows.filter { $0.variation?.isConcern == true }.count
         let failing = rows.filter { $0.assurance == .fail }.count
@@ -131,29 +129,82 @@ extension MeasureSummaryPage.Model {
                 && (filter.search.isEmpty || row.name.localizedCaseInsensitiveContains(filter.search)
                     || row.owner.label.localizedCaseInsensitiveContains(filter.search))
         }
-        rows.sort(by: filter.sort.areInOrder)
+        rows = filter.sort.sorted(rows)
         return .init(
             unitID: unitID, unitPath: tree.path(of: unitID), filter: filter, total: total, concerns: concerns,
             failing: failing, rows: rows, canAdd: policy.allows(.manageUnitMeasures(unitID)))
     }
 }
 
+/// A measure and its summary as one SQL row. Read with SQLKit rather than as Fluent models: decoding
+/// thousands of joined models dominated the page's time (`openqi bench summary`).
+private struct SummaryRow: Decodable {
+    let id: UUID
+    let name: String
+    let kind: String
+    let project_id: UUID?
+    let unit_id: UUID
+    let target: Double?
+    let unit_of_measure: String?
+    let points: Int?
+    let latest_period: Date?
+    let latest_value: Double?
+    let latest_class: String?
+    let variation: String?
+    let assurance: String?
+    let recent: String?
+
+    static func load(units: [UUID], on db: any Database) async throws -> [SummaryRow] {
+        guard let sql = db as? any SQLDatabase, !units.isEmpty else { return [] }
+        return try await sql.select()
+            .columns(
+                SQLColumn("id", table: Measure.schema), SQLColumn("name", table: Measure.schema),
+                SQLColumn("kind", table: Measure.schema), SQLColumn("project_id", table: Measure.schema),
+                SQLColumn("unit_id", table: Measure.schema), SQLColumn("target", table: Measure.schema),
+                SQLColumn("unit_of_measure", table: Measure.schema),
+                SQLColumn("points", table: MeasureSummary.schema),
+                SQLColumn("latest_period", table: MeasureSummary.schema),
+                SQLColumn("latest_value", table: MeasureSummary.schema),
+                SQLColumn("latest_class", table: MeasureSummary.schema),
+                SQLColumn("variation", table: MeasureSummary.schema),
+                SQLColumn("assurance", table: MeasureSummary.schema),
+                SQLColumn("recent", table: MeasureSummary.schema)
+            )
+            .from(Measure.schema)
+            .join(
+                MeasureSummary.schema, method: SQLJoinMethod.left,
+                on: SQLColumn("measure_id", table: MeasureSummary.schema), .equal,
+                SQLColumn("id", table: Measure.schema)
+            )
+            .where(SQLColumn("unit_id", table: Measure.schema), .in, SQLBind.group(units))
+            .where(SQLColumn("archived_at", table: Measure.schema), .is, SQLLiteral.null)
+            .all(decoding: SummaryRow.self)
+    }
+}
+
 extension MeasureSummaryPage.Sort {
-    /// Each order puts what needs attention first, then sorts by name.
-    func areInOrder(_ a: MeasureSummaryPage.Row, _ b: MeasureSummaryPage.Row) -> Bool {
-        let name = { a.name.localizedStandardCompare(b.name) == .orderedAscending }
+    /// Each order puts what needs attention first, then sorts by name. The keys are computed once
+    /// per row: comparing names with locale rules inside the sort cost more than the query.
+    func sorted(_ rows: [MeasureSummaryPage.Row]) -> [MeasureSummaryPage.Row] {
+        let keyed = rows.map { row in
+            (
+                row: row, name: row.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil),
+                rank: rank(row)
+            )
+        }
+        return keyed.sorted { a, b in
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.name != b.name { return a.name < b.name }
+            return a.row.owner.label < b.row.owner.label
+        }.map(\.row)
+    }
+
+    private func rank(_ row: MeasureSummaryPage.Row) -> Double {
         switch self {
-        case .name:
-            return name()
-        case .variation:
-            let (ra, rb) = (a.variation?.attentionRank ?? 9, b.variation?.attentionRank ?? 9)
-            return ra != rb ? ra < rb : name()
-        case .assurance:
-            let (ra, rb) = (a.assurance?.attentionRank ?? 9, b.assurance?.attentionRank ?? 9)
-            return ra != rb ? ra < rb : name()
-        case .latest:
-            let (da, db) = (a.latestPeriod ?? .distantPast, b.latestPeriod ?? .distantPast)
-            return da != db ? da < db : name()
+        case .name: 0
+        case .variation: Double(row.variation?.attentionRank ?? 9)
+        case .assurance: Double(row.assurance?.attentionRank ?? 9)
+        case .latest: (row.latestPeriod ?? .distantPast).timeIntervalSinceReferenceDate
         }
     }
 }
