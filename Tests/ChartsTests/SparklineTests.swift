@@ -278,3 +278,22 @@ private func stretches(_ svg: String) -> [[Point]] {
     }
     return result
 }
+
+@Suite("Shared icon symbols")
+struct MDCIconSymbolTests {
+    @Test("each icon is defined once as a symbol and a reference draws it with its title")
+    func symbolsAndReferences() {
+        let symbols = MDCIcons.symbols
+        #expect(
+            symbols.components(separatedBy: "<symbol ").count - 1 == VariationIcon.allCases.count
+                + AssuranceIcon.allCases.count)
+        #expect(symbols.contains("id=\"mdc-variation-concern_high\""))
+        #expect(symbols.contains("id=\"mdc-assurance-fail\""))
+        #expect(symbols.contains("aria-hidden=\"true\""))
+        let reference = MDCIcons.variationReference(.concernHigh)
+        #expect(reference.contains("<use href=\"#mdc-variation-concern_high\"/>"))
+        #expect(reference.contains("<title>\(Describe.variation(.concernHigh))</title>"))
+        #expect(MDCIcons.assuranceReference(.fail).contains("<use href=\"#mdc-assurance-fail\"/>"))
+        #expect(reference.utf8.count < MDCIcons.variation(.concernHigh).utf8.count / 2)
+    }
+}

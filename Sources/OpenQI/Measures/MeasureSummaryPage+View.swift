@@ -48,6 +48,8 @@ extension MeasureSummaryPage {
                             .strong(.text("\(model.failing)")), .text("failing their target")))
                 ),
                 filterForm(),
+                // The icons once; each row refers to them.
+                .raw(MDCIcons.symbols),
                 model.rows.isEmpty
                     ? .p(
                         .class("empty"), .text(model.total == 0 ? "No measures yet." : "No measure matches the filter.")
@@ -117,8 +119,8 @@ extension MeasureSummaryPage {
                     .unwrap(row.latestPeriod) {
                         .span(.class("hint"), .text(" \($0.formatted(.dateTime.day().month(.abbreviated).year()))"))
                     }),
-                .td(.unwrap(row.variation) { .raw(MDCIcons.variation($0)) }),
-                .td(.unwrap(row.assurance) { .raw(MDCIcons.assurance($0)) }),
+                .td(.unwrap(row.variation) { .raw(MDCIcons.variationReference($0)) }),
+                .td(.unwrap(row.assurance) { .raw(MDCIcons.assuranceReference($0)) }),
                 .td(.class("number"), .text(row.target.map { Describe.plain($0) } ?? ""))
             )
         }

@@ -98,6 +98,8 @@ struct MeasureSummaryTests {
             #expect(all.body.contains("<strong>1</strong>special cause concern"))
             #expect(all.body.contains("<strong>1</strong>failing their target"))
 
+            #expect(all.body.contains("id=\"mdc-variation-concern_high\""), "the icons are defined once on the page")
+            #expect(all.body.contains("<use href=\"#mdc-variation-concern_high\"/>"), "Willow's row shows the concern")
             let concerns = try await browser.get(path + "?concern=yes")
             #expect(concerns.body.components(separatedBy: "<tr").count - 2 == 1)
             #expect(concerns.body.contains(">Willow Ward</a>"), "owners are named below the unit viewed")
