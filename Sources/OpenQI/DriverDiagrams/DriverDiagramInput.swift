@@ -21,7 +21,7 @@ struct DriverInput: Content, Sendable {
         let level =
             editing?.level ?? validator.choice(level, field: "level", label: "the kind of driver", as: DriverLevel.self)
         let text = validator.requiredText(text, field: "text", label: "what drives the aim", maxLength: 200)
-        let primaryIDs = Self.identifiers(primary_ids)
+        let primaryIDs = Validator.identifiers(primary_ids)
         if level == .secondary {
             let known = Set(diagram.primaries.map(\.id))
             if diagram.primaries.isEmpty {
@@ -34,14 +34,6 @@ struct DriverInput: Content, Sendable {
         }
         try validator.check()
         return Valid(level: level!, text: text, primaryIDs: level == .secondary ? primaryIDs : [])
-    }
-
-    /// Distinct identifiers in the order given; anything that is not one is dropped here and caught
-    /// by the "choose from this diagram" check.
-    static func identifiers(_ values: [String]?) -> [UUID] {
-        var seen = Set<UUID>()
-        return (values ?? []).compactMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) }
-            .filter { seen.insert($0).inserted }
     }
 }
 
@@ -61,7 +53,7 @@ struct ChangeIdeaInput: Content, Sendable {
         var validator = Validator()
         let title = validator.requiredText(title, field: "title", label: "the change idea", maxLength: 200)
         let summary = validator.optionalText(description, field: "description", label: "the description")
-        let driverIDs = DriverInput.identifiers(driver_ids)
+        let driverIDs = Validator.identifiers(driver_ids)
         let known = Set(diagram.drivers.map(\.id))
         if diagram.drivers.isEmpty {
             validator.fail("driver_ids", "Add a driver first: a change idea acts on a driver of the aim.")

@@ -62,5 +62,20 @@ struct MeasureSeries: Sendable {
         )
     }
 
+    /// Each measure's chart as SVG, in order, for pages that show several: ids are prefixed with
+    /// `idPrefix` and the position so the charts' titles stay unique on the page.
+    static func charts(
+        of measures: [Measure], width: Double = 760, height: Double = 360, idPrefix: String, on db: any Database
+    ) async throws -> [(measure: Measure, svg: String)] {
+        var charts: [(measure: Measure, svg: String)] = []
+        for (index, measure) in measures.enumerated() {
+            let chart = try await load(measure, on: db).chart(
+                title: measure.name, subtitle: measure.unitOfMeasure, width: width, height: height,
+                idPrefix: "\(idPrefix)-\(index)")
+            charts.append((measure, chart.svg()))
+        }
+        return charts
+    }
+
     static func day(_ date: Date) -> String { date.formatted(.iso8601.year().month().day()) }
 }

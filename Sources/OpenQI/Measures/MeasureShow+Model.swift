@@ -144,7 +144,7 @@ extension Measure {
     /// A project's measure is edited by those who edit the project; a unit's by its administrators and QI team.
     func canEdit(policy: Policy, on db: any Database) async throws -> Bool {
         if let projectID = $project.id {
-            guard let project = try await Project.query(on: db).filter(\.$id == projectID).with(\.$team).first() else {
+            guard let project = try await Project.withTeam(id: projectID, on: db) else {
                 return false
             }
             return policy.allows(.editProject(project.access))

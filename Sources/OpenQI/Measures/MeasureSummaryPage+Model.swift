@@ -64,17 +64,6 @@ extension MeasureSummaryPage.Filter {
         failingOnly = query[String.self, at: "failing"] == "yes"
         sort = query[String.self, at: "sort"].flatMap(MeasureSummaryPage.Sort.init(rawValue:)) ?? .name
     }
-
-    /// The query string that reproduces this filter, for links that change one part of it.
-    var queryItems: [(String, String)] {
-        var items: [(String, String)] = []
-        if !search.isEmpty { items.append(("q", search)) }
-        if let kind { items.append(("kind", kind.rawValue)) }
-        if concernOnly { items.append(("concern", "yes")) }
-        if failingOnly { items.append(("failing", "yes")) }
-        if sort != .name { items.append(("sort", sort.rawValue)) }
-        return items
-    }
 }
 
 extension MeasureSummaryPage.Model {

@@ -139,7 +139,7 @@ enum PDSAController {
         guard
             let cycle = try await PDSACycle.query(on: req.db).filter(\.$id == (try req.idParameter("cycleID")))
                 .with(\.$changeIdea).first(),
-            let project = try await Project.query(on: req.db).filter(\.$id == cycle.$project.id).with(\.$team).first()
+            let project = try await Project.withTeam(id: cycle.$project.id, on: req.db)
         else { throw Abort(.notFound, reason: "There is no PDSA cycle with this address. It may have been mistyped.") }
         try policy.require(.editProject(project.access))
         return (cycle, project, policy)

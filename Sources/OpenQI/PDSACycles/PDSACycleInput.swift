@@ -50,7 +50,7 @@ struct PDSAPlanInput: Content, Sendable {
         if let start, let end, end < start {
             validator.fail("planned_end", "The end date must be on or after the start date.")
         }
-        let measureIDs = DriverInput.identifiers(measure_ids)
+        let measureIDs = Validator.identifiers(measure_ids)
         if !measureIDs.allSatisfy(measures.contains) {
             validator.fail("measure_ids", "Choose measures of this project to watch.")
         }

@@ -52,17 +52,14 @@ extension PDSAShow.Model {
         guard
             let cycle = try await PDSACycle.query(on: db).filter(\.$id == id).with(\.$changeIdea)
                 .with(\.$watchedMeasures).first(),
-            let project = try await Project.query(on: db).filter(\.$id == cycle.$project.id).with(\.$team).first()
+            let project = try await Project.withTeam(id: cycle.$project.id, on: db)
         else { throw Abort(.notFound, reason: "There is no PDSA cycle with this address. It may have been mistyped.") }
         let ramp = try await PDSACycle.query(on: db).filter(\.$changeIdea.$id == cycle.$changeIdea.id)
             .sort(\.$number).all()
-        var watched: [PDSAShow.WatchedChart] = []
-        for (index, measure) in cycle.watchedMeasures.sorted(by: { $0.name < $1.name }).enumerated() {
-            let chart = try await MeasureSeries.load(measure, on: db).chart(
-                title: measure.name, subtitle: measure.unitOfMeasure, width: 560, height: 280,
-                idPrefix: "watched-\(index)")
-            watched.append(.init(id: try measure.requireID(), name: measure.name, svg: chart.svg()))
-        }
+        let watched: [PDSAShow.WatchedChart] = try await MeasureSeries.charts(
+            of: cycle.watchedMeasures.sorted(by: { $0.name < $1.name }), width: 560, height: 280,
+            idPrefix: "watched", on: db
+        ).map { .init(id: try $0.measure.requireID(), name: $0.measure.name, svg: $0.svg) }
         return .init(
             id: id, number: cycle.number, projectID: try project.requireID(), projectTitle: project.title,
             ideaID: cycle.$changeIdea.id, ideaTitle: cycle.changeIdea.title, status: cycle.status,

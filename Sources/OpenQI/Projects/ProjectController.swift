@@ -247,11 +247,7 @@ enum ProjectController {
     }
 
     static func find(_ req: Request) async throws -> Project {
-        guard
-            let project = try await Project.query(on: req.db).filter(\.$id == (try req.idParameter("projectID"))).with(
-                \.$team
-            ).first()
-        else {
+        guard let project = try await Project.withTeam(id: try req.idParameter("projectID"), on: req.db) else {
             throw Abort(.notFound, reason: "There is no project with this address. It may have been mistyped.")
         }
         return project

@@ -96,7 +96,10 @@ extension ProjectIndex.Model {
             described.append("active with no update for six weeks")
         }
         if focus.staleData {
-            let active = try await Project.query(on: db).filter(\.$status == .active).all().compactMap(\.id)
+            // Only the active projects of the unit shown, not the whole organisation's.
+            var activeQuery = Project.query(on: db).filter(\.$status == .active)
+            if let unitID { activeQuery = activeQuery.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }
+            let active = try await activeQuery.all().compactMap(\.id)
             let stale = try await PortfolioPage.Model.projectsWithoutRecentData(active, on: db, now: now)
             query = query.filter(\.$id ~~ Array(stale))
             described.append("active with no data for eight weeks")

@@ -109,17 +109,11 @@ extension ProjectShow.Model {
         let decisions = try await ForumDecision.query(on: db).filter(\.$project.$id == id)
             .with(\.$coach).with(\.$sponsor).with(\.$decidedBy).sort(\.$decidedAt).all()
         let forumUnit = policy.tree.forumUnit(for: project.$unit.id)
-        var measureCharts: [ProjectShow.MeasureChart] = []
-        for (index, measure) in try await Measure.query(on: db).filter(\.$project.$id == id).filter(
-            \.$archivedAt == nil
-        ).sort(\.$name).all().enumerated() {
-            let chart = try await MeasureSeries.load(measure, on: db)
-                .chart(
-                    title: measure.name, subtitle: measure.unitOfMeasure, width: 560, height: 280,
-                    idPrefix: "measure-\(index)")
-            measureCharts.append(
-                .init(id: try measure.requireID(), name: measure.name, kind: measure.kind, svg: chart.svg()))
-        }
+        let measures = try await Measure.query(on: db).filter(\.$project.$id == id).filter(\.$archivedAt == nil)
+            .sort(\.$name).all()
+        let measureCharts: [ProjectShow.MeasureChart] = try await MeasureSeries.charts(
+            of: measures, width: 560, height: 280, idPrefix: "measure", on: db
+        ).map { .init(id: try $0.measure.requireID(), name: $0.measure.name, kind: $0.measure.kind, svg: $0.svg) }
         let diagram = try await DriverDiagram.load(for: project, on: db)
         let cycles = try await PDSACycle.query(on: db).filter(\.$project.$id == id).sort(\.$number).all()
         let stories = try await Story.query(on: db).filter(\.$project.$id == id).sort(\.$createdAt).all()
@@ -216,6 +210,11 @@ extension Project {
                 .with(\.$team, { $0.with(\.$person) }).first()
         else { throw Abort(.notFound, reason: "There is no project with this address. It may have been mistyped.") }
         return project
+    }
+
+    /// The project with its team loaded, enough to ask the policy who may change it.
+    static func withTeam(id: UUID, on db: any Database) async throws -> Project? {
+        try await Project.query(on: db).filter(\.$id == id).with(\.$team).first()
     }
 
     /// Who may change this project, for the policy. Needs the team loaded.

@@ -109,6 +109,14 @@ struct Validator {
         return date
     }
 
+    /// The distinct identifiers ticked in a checkbox group, in the order given. Anything that is not
+    /// one is dropped here; the caller's "choose from the list" check catches what is missing.
+    static func identifiers(_ values: [String]?) -> [UUID] {
+        var seen = Set<UUID>()
+        return (values ?? []).compactMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) }
+            .filter { seen.insert($0).inserted }
+    }
+
     func check() throws {
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }

@@ -73,7 +73,7 @@ enum StoryController {
     private static func editable(_ req: Request) async throws -> (Story, Project, Policy) {
         let policy = try await req.policy()
         guard let story = try await Story.find(try req.idParameter("storyID"), on: req.db),
-            let project = try await Project.query(on: req.db).filter(\.$id == story.$project.id).with(\.$team).first()
+            let project = try await Project.withTeam(id: story.$project.id, on: req.db)
         else { throw Abort(.notFound, reason: "There is no story with this address. It may have been mistyped.") }
         try policy.require(.editProject(project.access))
         return (story, project, policy)
@@ -87,7 +87,7 @@ enum StoryController {
         let model = StoryForm.Model(
             projectID: try project.requireID(), projectTitle: project.title, storyID: story?.id, form: state,
             charts: measures.compactMap { measure in
-                measure.id.map { (measure.name, "![\(measure.name)](chart:\($0.uuidString))") }
+                measure.id.map { .init(name: measure.name, embed: "![\(measure.name)](chart:\($0.uuidString))") }
             })
         return StoryForm.View(context: try await req.pageContext(), model: model).response(status: status)
     }

@@ -57,7 +57,7 @@ enum StoryShow {
 extension StoryShow.Model {
     static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
         guard let story = try await Story.query(on: db).filter(\.$id == id).with(\.$author).first(),
-            let project = try await Project.query(on: db).filter(\.$id == story.$project.id).with(\.$team).first()
+            let project = try await Project.withTeam(id: story.$project.id, on: db)
         else { throw Abort(.notFound, reason: "There is no story with this address. It may have been mistyped.") }
         return .init(
             id: id, title: story.title, projectID: try project.requireID(), projectTitle: project.title,
@@ -70,10 +70,10 @@ extension StoryShow.Model {
     static func charts(in markdown: String, on db: any Database) async throws -> [UUID: String] {
         let ids = StoryMarkdown.chartIDs(in: markdown)
         guard !ids.isEmpty else { return [:] }
+        let measures = try await Measure.query(on: db).filter(\.$id ~~ ids).all()
         var charts: [UUID: String] = [:]
-        for (index, measure) in try await Measure.query(on: db).filter(\.$id ~~ ids).all().enumerated() {
-            charts[try measure.requireID()] = try await MeasureSeries.load(measure, on: db)
-                .chart(title: measure.name, subtitle: measure.unitOfMeasure, idPrefix: "story-chart-\(index)").svg()
+        for chart in try await MeasureSeries.charts(of: measures, idPrefix: "story-chart", on: db) {
+            charts[try chart.measure.requireID()] = chart.svg
         }
         return charts
     }
@@ -87,12 +87,12 @@ enum StoryForm {
         var storyID: UUID?
         var form: FormState
         /// The project's measures, with the line that embeds each one's chart.
-        var charts: [(name: String, embed: String)]
+        var charts: [ChartEmbed]
+    }
 
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.projectID == rhs.projectID && lhs.storyID == rhs.storyID && lhs.form == rhs.form
-                && lhs.charts.map(\.embed) == rhs.charts.map(\.embed)
-        }
+    struct ChartEmbed: Sendable, Equatable {
+        let name: String
+        let embed: String
     }
 
     final class View: ModelPage<Model> {
