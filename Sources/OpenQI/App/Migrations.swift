@@ -29,5 +29,8 @@ enum OpenQIMigrations {
         AddPartnerOrganisationsToProjects(),
         CreateProjectComments(),
         CreateMeasureSummaries(),
+        AddKeysToMeasures(),
+        CreateDataUploads(),
+        CreateAPITokens(),
     ]
 }

@@ -22,6 +22,8 @@ enum SiteURL: Sendable {
     case measures(Measures)
     case cycles(Cycles)
     case stories(Stories)
+    case dataUploads(DataUploads)
+    case apiTokens(APITokens)
     case audit
     case health
     case metrics
@@ -37,6 +39,8 @@ enum SiteURL: Sendable {
         case measures(Parameter<UUID>)
         case portfolio(Parameter<UUID>)
         case earlyWarning(Parameter<UUID>)
+        case dataUpload(Parameter<UUID>)
+        case uploadData(Parameter<UUID>)
         case newMeasure(Parameter<UUID>)
         case addMeasure(Parameter<UUID>)
     }
@@ -106,6 +110,18 @@ enum SiteURL: Sendable {
         case enterData(Parameter<UUID>)
     }
 
+    enum DataUploads: Sendable {
+        case show(Parameter<UUID>)
+        case apply(Parameter<UUID>)
+        case cancel(Parameter<UUID>)
+        case report(Parameter<UUID>)
+    }
+
+    enum APITokens: Sendable {
+        case index, issue
+        case revoke(Parameter<UUID>)
+    }
+
     enum Forums: Sendable {
         case index
         case show(Parameter<UUID>)
@@ -119,6 +135,8 @@ enum SiteURL: Sendable {
         case people
         case person(Parameter<UUID>)
         case measureChart(Parameter<UUID>)
+        case measuresData
+        case openAPI
         case projects
         case project(Parameter<UUID>)
         case projectDrivers(Parameter<UUID>)
@@ -140,6 +158,8 @@ enum SiteURL: Sendable {
         case .measures(let page): ["measures"] + page.segments
         case .cycles(let page): ["cycles"] + page.segments
         case .stories(let page): ["stories"] + page.segments
+        case .dataUploads(let page): ["data-uploads"] + page.segments
+        case .apiTokens(let page): ["api-tokens"] + page.segments
         case .audit: ["audit"]
         case .health: ["health"]
         case .metrics: ["metrics"]
@@ -175,6 +195,7 @@ extension SiteURL.Units {
         case .newMeasure(let id): [.id(id, name: "unitID"), "measures", "new"]
         case .portfolio(let id): [.id(id, name: "unitID"), "portfolio"]
         case .earlyWarning(let id): [.id(id, name: "unitID"), "early-warning"]
+        case .dataUpload(let id), .uploadData(let id): [.id(id, name: "unitID"), "data-upload"]
         }
     }
 }
@@ -270,6 +291,26 @@ extension SiteURL.Measures {
     }
 }
 
+extension SiteURL.DataUploads {
+    var segments: [PathSegment] {
+        switch self {
+        case .show(let id): [.id(id, name: "uploadID")]
+        case .apply(let id): [.id(id, name: "uploadID"), "apply"]
+        case .cancel(let id): [.id(id, name: "uploadID"), "cancel"]
+        case .report(let id): [.id(id, name: "uploadID"), "report.csv"]
+        }
+    }
+}
+
+extension SiteURL.APITokens {
+    var segments: [PathSegment] {
+        switch self {
+        case .index, .issue: []
+        case .revoke(let id): [.id(id, name: "tokenID"), "revoke"]
+        }
+    }
+}
+
 extension SiteURL.Forums {
     var segments: [PathSegment] {
         switch self {
@@ -289,6 +330,8 @@ extension SiteURL.API {
         case .people: ["people"]
         case .person(let id): ["people", .id(id, name: "personID")]
         case .measureChart(let id): ["measures", .id(id, name: "measureID"), "chart"]
+        case .measuresData: ["measures", "data"]
+        case .openAPI: ["openapi.json"]
         case .projects: ["projects"]
         case .project(let id): ["projects", .id(id, name: "projectID")]
         case .projectDrivers(let id): ["projects", .id(id, name: "projectID"), "drivers"]

@@ -26,6 +26,14 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.units(.measures(.key)).pathComponents, use: MeasureSummaryController.index)
     signedIn.get(SiteURL.units(.portfolio(.key)).pathComponents, use: PortfolioController.show)
     signedIn.get(SiteURL.units(.earlyWarning(.key)).pathComponents, use: EarlyWarningController.show)
+    signedIn.get(SiteURL.units(.dataUpload(.key)).pathComponents, use: DataUploadController.form)
+    signedIn.upload(
+        SiteURL.units(.uploadData(.key)).pathComponents, maxSize: DataUploadPage.maximumSize,
+        use: DataUploadController.upload)
+    signedIn.get(SiteURL.dataUploads(.show(.key)).pathComponents, use: DataUploadController.show)
+    signedIn.post(SiteURL.dataUploads(.apply(.key)).pathComponents, use: DataUploadController.apply)
+    signedIn.post(SiteURL.dataUploads(.cancel(.key)).pathComponents, use: DataUploadController.cancel)
+    signedIn.get(SiteURL.dataUploads(.report(.key)).pathComponents, use: DataUploadController.report)
     signedIn.get(SiteURL.units(.newMeasure(.key)).pathComponents, use: MeasureController.new)
     signedIn.post(SiteURL.units(.addMeasure(.key)).pathComponents, use: MeasureController.create)
 
@@ -63,13 +71,10 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.projects(.newMeasure(.key)).pathComponents, use: MeasureController.new)
     signedIn.post(SiteURL.projects(.addMeasure(.key)).pathComponents, use: MeasureController.create)
     signedIn.get(SiteURL.measures(.show(.key)).pathComponents, use: MeasureController.show)
-    // Uploads may be larger than an ordinary form: up to 10 MB of CSV.
-    signedIn.on(
-        .POST, SiteURL.measures(.previewData(.key)).pathComponents, body: .collect(maxSize: "10mb"),
-        use: MeasureController.previewData)
-    signedIn.on(
-        .POST, SiteURL.measures(.importData(.key)).pathComponents, body: .collect(maxSize: "10mb"),
-        use: MeasureController.importData)
+    signedIn.upload(
+        SiteURL.measures(.previewData(.key)).pathComponents, maxSize: "10mb", use: MeasureController.previewData)
+    signedIn.upload(
+        SiteURL.measures(.importData(.key)).pathComponents, maxSize: "10mb", use: MeasureController.importData)
     signedIn.post(SiteURL.measures(.annotate(.key)).pathComponents, use: MeasureController.annotate)
     signedIn.post(SiteURL.measures(.phaseBreak(.key)).pathComponents, use: MeasureController.phaseBreak)
     signedIn.post(SiteURL.measures(.enterData(.key)).pathComponents, use: MeasureController.enterData)
@@ -113,6 +118,9 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.forums(.meeting(.key)).pathComponents, use: ForumController.meeting)
 
     signedIn.get(SiteURL.audit.pathComponents, use: AuditController.index)
+    signedIn.get(SiteURL.apiTokens(.index).pathComponents, use: APITokenController.index)
+    signedIn.post(SiteURL.apiTokens(.issue).pathComponents, use: APITokenController.issue)
+    signedIn.post(SiteURL.apiTokens(.revoke(.key)).pathComponents, use: APITokenController.revoke)
 
     signedIn.get(SiteURL.api(.units).pathComponents, use: UnitAPIController.index)
     signedIn.post(SiteURL.api(.units).pathComponents, use: UnitAPIController.create)
@@ -130,7 +138,46 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.api(.projectChangeIdeas(.key)).pathComponents, use: ProjectAPIController.addChangeIdea)
     signedIn.post(SiteURL.api(.projectCycles(.key)).pathComponents, use: ProjectAPIController.planCycle)
     signedIn.get(SiteURL.api(.measureChart(.key)).pathComponents, use: MeasureController.chartJSON)
+    // A data warehouse sends an API token rather than a session, so this one route decides itself.
+    app.upload(
+        SiteURL.api(.measuresData).pathComponents, maxSize: DataUploadPage.maximumSize,
+        use: MeasureDataAPIController.load)
+    app.get(SiteURL.api(.openAPI).pathComponents, use: MeasureDataAPIController.openAPI)
 
     // Any other /api path answers 401 without a session and 404 with one, as JSON.
     signedIn.get(["api", "**"]) { _ -> Response in throw Abort(.notFound, reason: "There is no such API endpoint.") }
+}
+
+extension RoutesBuilder {
+    /// A POST route whose body may be larger than a form's (a CSV file, a batch of data). The
+    /// limit is kept on the route too, because the anti-forgery check reads the body before the
+    /// route does and must allow the same size.
+    @discardableResult
+    func upload(
+        _ path: [PathComponent], maxSize: ByteCount,
+        use closure: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
+        let route = on(.POST, path, body: .collect(maxSize: maxSize)) { request in
+            try UploadLimit.check(request)
+            return try await closure(request)
+        }
+        route.userInfo[UploadLimit.key] = maxSize.value
+        return route
+    }
+}
+
+/// Where an upload route keeps its body limit.
+enum UploadLimit {
+    static let key = "openqi.maxBodySize"
+
+    /// The largest body this request's route takes.
+    static func of(_ request: Request) -> Int {
+        request.route?.userInfo[key] as? Int ?? request.application.routes.defaultMaxBodySize.value
+    }
+
+    /// Refuses a body already read that is over the limit. A streamed body is refused while it is
+    /// read; this catches one handed over whole (as the tests do), before anything parses it.
+    static func check(_ request: Request) throws {
+        if let bytes = request.body.data?.readableBytes, bytes > of(request) { throw Abort(.payloadTooLarge) }
+    }
 }

@@ -48,11 +48,15 @@ extension Auditable {
     func recordAudit(
         _ action: AuditAction, by actor: Actor, before: [String: String] = [:], on db: any Database
     ) async throws {
+        try await auditEntry(action, by: actor, before: before).create(on: db)
+    }
+
+    /// The entry `recordAudit` saves, for saving many in one statement.
+    func auditEntry(_ action: AuditAction, by actor: Actor, before: [String: String] = [:]) -> AuditEntry {
         // A revoked grant or a removed team member no longer exists, so there is nothing "after".
         let after = action == .revoke || action == .remove ? [:] : auditFields
-        try await AuditEntry(
+        return AuditEntry(
             occurredAt: Date(), actorAccountID: actor.accountID, actorName: actor.name, action: action,
-            subject: auditSubject, before: before, after: after
-        ).create(on: db)
+            subject: auditSubject, before: before, after: after)
     }
 }

@@ -187,7 +187,7 @@ struct DemoOrganisation: Sendable {
             try await DemoPortfolio.load(self, size: size, on: db)
             try await DemoUnitMeasures.load(self, on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
-            for measure in try await Measure.query(on: db).all() { try await measure.refreshSummary(on: db) }
+            try await MeasureSummary.refresh(try await Measure.query(on: db).all(), on: db)
             try await InstallationSetting(key: InstallationSetting.demoKey, value: "true").create(on: db)
         }
     }
@@ -247,12 +247,6 @@ struct DemoOrganisation: Sendable {
         "Healthcare assistant", "Team administrator", "Peer support worker", "Social worker", "Pharmacist",
         "Physiotherapist", "Junior doctor", "Service manager", "Health visitor", "District nurse", "Dietitian",
     ]
-}
-
-extension Array {
-    func chunked(into size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
 }
 
 extension Application {

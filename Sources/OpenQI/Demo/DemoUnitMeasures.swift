@@ -14,15 +14,23 @@ enum DemoUnitMeasures {
         let direction: ImprovementDirection
         let target: Double?
         let definition: String
+        /// Counted against occupied bed days and charted per 1,000 (a u chart), so wards of
+        /// different sizes can be compared on a funnel plot.
+        var perThousandBedDays = false
     }
 
     static let wardIndicators = [
         Indicator(
-            name: "Falls", unitOfMeasure: "falls a week", baseline: 3, spread: 1.2, direction: .down, target: nil,
-            definition: "Falls recorded on the incident system, Monday to Sunday."),
+            name: "Falls", unitOfMeasure: "per 1,000 occupied bed days", baseline: 3, spread: 1.2, direction: .down,
+            target: nil,
+            definition: "Falls recorded on the incident system, Monday to Sunday, per 1,000 occupied bed days.",
+            perThousandBedDays: true),
         Indicator(
-            name: "Violent incidents", unitOfMeasure: "incidents a week", baseline: 4, spread: 1.5, direction: .down,
-            target: nil, definition: "Physical violence towards people, recorded on the incident system."),
+            name: "Violent incidents", unitOfMeasure: "per 1,000 occupied bed days", baseline: 4, spread: 1.5,
+            direction: .down, target: nil,
+            definition:
+                "Physical violence towards people, recorded on the incident system, per 1,000 occupied bed days.",
+            perThousandBedDays: true),
         Indicator(
             name: "Restraints", unitOfMeasure: "restraints a week", baseline: 2.5, spread: 1.1, direction: .down,
             target: nil, definition: "Every use of physical restraint, however brief."),
@@ -72,25 +80,46 @@ enum DemoUnitMeasures {
             for _ in 0..<12 { sum += Double(random.next() >> 11) * 0x1p-53 }
             return sum
         }
+        // Keys as a trust's warehouse might name them: directorate.ward.indicator, made unique.
+        let unitsByID = Dictionary(organisation.units.map { ($0.id, $0) }) { first, _ in first }
+        var usedKeys: Set<String> = []
+        func slug(_ text: String) -> String {
+            text.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: "-")
+        }
+        func key(_ indicator: Indicator, unit: UUID) -> String {
+            let ward = unitsByID[unit]
+            let parent = ward?.parentID.flatMap { unitsByID[$0] }
+            let base = ([parent?.name, ward?.name].compactMap { $0 }.map(slug) + [slug(indicator.name)])
+                .joined(separator: ".")
+            var key = base
+            var number = 2
+            while !usedKeys.insert(key).inserted {
+                key = "\(base)-\(number)"
+                number += 1
+            }
+            return key
+        }
         func measure(_ indicator: Indicator, unit: UUID, frequency: DataFrequency) -> Measure {
             let measure = Measure()
             measure.id = UUID()
+            measure.key = key(indicator, unit: unit)
             measure.$unit.id = unit
             measure.name = indicator.name
             measure.kind = .outcome
             measure.definition = indicator.definition
             measure.unitOfMeasure = indicator.unitOfMeasure
             measure.frequency = frequency
-            measure.chartType = ChartType.i.rawValue
+            measure.chartType = (indicator.perThousandBedDays ? ChartType.u : ChartType.i).rawValue
             measure.rules = RuleSet.mdc.rawValue
             measure.direction = indicator.direction.rawValue
             measure.target = indicator.target
-            measure.multiply = 1
+            measure.multiply = indicator.perThousandBedDays ? 1000 : 1
             return measure
         }
         // One ward in five has drifted the wrong way on two or three indicators in the last eight weeks.
         for (index, ward) in organisation.units.filter({ $0.kind == .ward }).enumerated() {
             let troubled = index % 5 == 1
+            let beds = 12 + Int(random.next() % 13)
             for (number, indicator) in wardIndicators.enumerated() {
                 let measure = measure(indicator, unit: ward.id, frequency: .weekly)
                 measures.append(measure)
@@ -99,12 +128,13 @@ enum DemoUnitMeasures {
                     let drift =
                         worse && week >= 44 ? (indicator.direction == .down ? 1 : -1) * indicator.spread * 2.5 : 0
                     let value = max(0, indicator.baseline + drift + noise() * indicator.spread)
+                    let bedDays = (Double(beds * 7) * (0.85 + 0.15 * Double(random.next() >> 11) * 0x1p-53)).rounded()
                     points.append(
                         DataPoint(
                             measureID: measure.id!, period: thisMonday.addingTimeInterval(Double(week - 52) * 7 * day),
                             value: indicator.unitOfMeasure.hasPrefix("%")
                                 ? (value * 10).rounded() / 10 : value.rounded(),
-                            denominator: nil, note: nil))
+                            denominator: indicator.perThousandBedDays ? bedDays : nil, note: nil))
                 }
             }
         }

@@ -4,6 +4,9 @@ import SPC
 /// Reads data a team pastes from a spreadsheet or uploads as CSV: columns period, value, and
 /// optionally denominator and note, with or without a header row; tab, comma or semicolon
 /// separated. Every bad row is reported with its reason; nothing is applied unless all are good.
+///
+/// The checks of one row (`check(cells:line:chart:)`) are the ones every way in uses: the grid, a
+/// paste, a many-measure upload and the API, so they cannot disagree about what a good row is.
 struct DataImport: Sendable, Equatable {
     struct Row: Sendable, Equatable {
         let line: Int
@@ -13,7 +16,7 @@ struct DataImport: Sendable, Equatable {
         let note: String?
     }
 
-    struct RowError: Sendable, Equatable {
+    struct RowError: Sendable, Equatable, Error {
         let line: Int
         let message: String
     }
@@ -22,19 +25,15 @@ struct DataImport: Sendable, Equatable {
     var errors: [RowError] = []
 
     static let maximumRows = 10_000
+    static let maximumNoteLength = 200
 
     init(text: String, chart: ChartType) {
-        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
-            .map { String($0) }
-        let separator: Character =
-            lines.first { $0.contains("\t") } != nil
-            ? "\t" : (lines.first?.contains(";") == true && lines.first?.contains(",") == false ? ";" : ",")
-        var seen: [Date: Int] = [:]
+        let lines = Self.lines(text)
+        let separator = Self.separator(lines.first ?? "")
+        var seen = DuplicatePeriods()
         for (index, line) in lines.enumerated() {
             let number = index + 1
-            let cells = line.split(separator: separator, omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
+            let cells = Self.cells(line, separator: separator)
             if cells.allSatisfy(\.isEmpty) { continue }
             // A first row whose value is not a number is a header.
             if rows.isEmpty, errors.isEmpty, cells.count > 1, Self.number(cells[1]) == nil, Self.date(cells[0]) == nil {
@@ -48,69 +47,11 @@ struct DataImport: Sendable, Equatable {
                 )
                 break
             }
-            guard cells.count >= 2 else {
-                errors.append(
-                    .init(
-                        line: number,
-                        message: "Row \(number): needs at least a period and a value, separated by a tab or a comma."))
-                continue
+            switch Self.check(cells: cells[...], line: number, chart: chart) {
+            case .failure(let error): errors.append(error)
+            case .success(let row):
+                if let error = seen.check(row, cell: cells[0]) { errors.append(error) } else { rows.append(row) }
             }
-            guard let period = Self.date(cells[0]) else {
-                errors.append(
-                    .init(
-                        line: number,
-                        message: "Row \(number): “\(cells[0])” is not a date. Use 2026-03-31, 31/03/2026 or 2026-03."))
-                continue
-            }
-            guard let value = Self.number(cells[1]) else {
-                errors.append(
-                    .init(line: number, message: "Row \(number): “\(cells[1])” is not a number in the value column."))
-                continue
-            }
-            var denominator: Double? = nil
-            if cells.count > 2, !cells[2].isEmpty {
-                guard let n = Self.number(cells[2]) else {
-                    errors.append(
-                        .init(
-                            line: number,
-                            message: "Row \(number): “\(cells[2])” is not a number in the denominator column."))
-                    continue
-                }
-                guard n >= 0 else {
-                    errors.append(
-                        .init(
-                            line: number,
-                            message: "Row \(number): the denominator \(cells[2]) is negative. Use 0 or more."))
-                    continue
-                }
-                denominator = n
-            }
-            if chart.usesDenominator, denominator == nil {
-                errors.append(
-                    .init(
-                        line: number,
-                        message: "Row \(number): a \(chart.rawValue) chart needs a denominator in the third column."))
-                continue
-            }
-            if chart == .p || chart == .pp, let n = denominator, value > n {
-                errors.append(
-                    .init(
-                        line: number,
-                        message:
-                            "Row \(number): the value \(cells[1]) is more than its denominator \(cells[2]); a proportion cannot exceed 1."
-                    ))
-                continue
-            }
-            if let first = seen[period] {
-                errors.append(
-                    .init(
-                        line: number,
-                        message: "Row \(number): the period \(cells[0]) is already on row \(first). Each period once."))
-                continue
-            }
-            seen[period] = number
-            let note = cells.count > 3 && !cells[3].isEmpty ? String(cells[3].prefix(200)) : nil
-            rows.append(.init(line: number, period: period, value: value, denominator: denominator, note: note))
         }
         if rows.isEmpty, errors.isEmpty {
             errors.append(
@@ -118,31 +59,139 @@ struct DataImport: Sendable, Equatable {
         }
     }
 
+    /// Remembers which periods a measure already has in this import, to report a second row for one.
+    struct DuplicatePeriods: Sendable {
+        private var seen: [Date: Int] = [:]
+
+        mutating func check(_ row: Row, cell: String, measure: String? = nil) -> RowError? {
+            if let first = seen[row.period] {
+                let of = measure.map { " of “\($0)”" } ?? ""
+                return RowError(
+                    line: row.line,
+                    message: "Row \(row.line): the period \(cell)\(of) is already on row \(first). Each period once.")
+            }
+            seen[row.period] = row.line
+            return nil
+        }
+    }
+
+    /// One row's cells — period, value, then optionally denominator and note — checked for a chart.
+    static func check(cells: ArraySlice<String>, line: Int, chart: ChartType) -> Result<Row, RowError> {
+        func failure(_ message: String) -> Result<Row, RowError> {
+            .failure(RowError(line: line, message: "Row \(line): \(message)"))
+        }
+        let cells = Array(cells)
+        guard cells.count >= 2 else {
+            return failure("needs at least a period and a value, separated by a tab or a comma.")
+        }
+        guard let period = date(cells[0]) else {
+            return failure("“\(cells[0])” is not a date. Use 2026-03-31, 31/03/2026 or 2026-03.")
+        }
+        guard let value = number(cells[1]) else {
+            return failure("“\(cells[1])” is not a number in the value column.")
+        }
+        var denominator: Double? = nil
+        if cells.count > 2, !cells[2].isEmpty {
+            guard let n = number(cells[2]) else {
+                return failure("“\(cells[2])” is not a number in the denominator column.")
+            }
+            guard n >= 0 else { return failure("the denominator \(cells[2]) is negative. Use 0 or more.") }
+            denominator = n
+        }
+        if chart.usesDenominator, denominator == nil {
+            return failure("a \(chart.rawValue) chart needs a denominator in the third column.")
+        }
+        if chart == .p || chart == .pp, let n = denominator, value > n {
+            return failure(
+                "the value \(cells[1]) is more than its denominator \(cells[2]); a proportion cannot exceed 1.")
+        }
+        let note = cells.count > 3 && !cells[3].isEmpty ? String(cells[3].prefix(maximumNoteLength)) : nil
+        return .success(Row(line: line, period: period, value: value, denominator: denominator, note: note))
+    }
+
+    static func lines(_ text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+    }
+
+    /// Tabs if the first line has one (a spreadsheet paste), semicolons if it has those and no
+    /// commas (a European CSV), otherwise commas.
+    static func separator(_ firstLine: Substring) -> Character {
+        if firstLine.contains("\t") { return "\t" }
+        return firstLine.contains(";") && !firstLine.contains(",") ? ";" : ","
+    }
+
+    /// A line's cells, trimmed. A cell in double quotes may hold the separator, and "" stands for
+    /// one quote (RFC 4180); a line without quotes takes the quick path.
+    static func cells(_ line: Substring, separator: Character) -> [String] {
+        guard line.contains("\"") else {
+            return line.split(separator: separator, omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        var cells: [String] = []
+        var cell = ""
+        var quoted = false
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
+            if quoted {
+                if character == "\"" {
+                    let next = line.index(after: index)
+                    if next < line.endIndex, line[next] == "\"" {
+                        cell.append("\"")
+                        index = next
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    cell.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == separator {
+                cells.append(cell.trimmingCharacters(in: .whitespaces))
+                cell = ""
+            } else {
+                cell.append(character)
+            }
+            index = line.index(after: index)
+        }
+        cells.append(cell.trimmingCharacters(in: .whitespaces))
+        return cells
+    }
+
     static func number(_ text: String) -> Double? {
-        let cleaned = text.replacingOccurrences(of: "%", with: "")
+        let cleaned = text.contains("%") ? text.replacingOccurrences(of: "%", with: "") : text
         guard !cleaned.isEmpty, let value = Double(cleaned), value.isFinite else { return nil }
         return value
     }
 
-    /// 2026-03-31, 2026-03 (the first of the month) or 31/03/2026 (day first, as in the UK).
+    /// 2026-03-31, 2026-03 (the first of the month) or 31/03/2026 (day first, as in the UK), as
+    /// midnight UTC. Computed directly rather than through `Calendar`, which is slow enough to
+    /// dominate an import of a million rows.
     static func date(_ text: String) -> Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        func make(_ year: Int?, _ month: Int?, _ day: Int?) -> Date? {
-            guard let year, let month, let day, (1...12).contains(month), (1...31).contains(day),
-                (1900...2200).contains(year)
-            else { return nil }
-            let components = DateComponents(year: year, month: month, day: day)
-            guard let date = calendar.date(from: components), calendar.component(.day, from: date) == day else {
-                return nil
-            }
-            return date
-        }
-        let dashes = text.split(separator: "-").map(String.init)
-        if dashes.count == 3 { return make(Int(dashes[0]), Int(dashes[1]), Int(dashes[2].prefix(2))) }
-        if dashes.count == 2, dashes[0].count == 4 { return make(Int(dashes[0]), Int(dashes[1]), 1) }
-        let slashes = text.split(separator: "/").map(String.init)
-        if slashes.count == 3 { return make(Int(slashes[2]), Int(slashes[1]), Int(slashes[0])) }
+        let dashes = text.split(separator: "-", omittingEmptySubsequences: false)
+        if dashes.count == 3 { return day(year: Int(dashes[0]), month: Int(dashes[1]), day: Int(dashes[2].prefix(2))) }
+        if dashes.count == 2, dashes[0].count == 4 { return day(year: Int(dashes[0]), month: Int(dashes[1]), day: 1) }
+        let slashes = text.split(separator: "/", omittingEmptySubsequences: false)
+        if slashes.count == 3 { return day(year: Int(slashes[2]), month: Int(slashes[1]), day: Int(slashes[0])) }
         return nil
+    }
+
+    /// Midnight UTC of a proleptic Gregorian date, or nil if there is no such day.
+    /// Days since 1970-01-01 by Howard Hinnant's `days_from_civil`
+    /// (https://howardhinnant.github.io/date_algorithms.html#days_from_civil).
+    static func day(year: Int?, month: Int?, day: Int?) -> Date? {
+        guard let year, let month, let day, (1900...2200).contains(year), (1...12).contains(month) else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...lengths[month - 1]).contains(day) else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return Date(timeIntervalSince1970: Double(days) * 86_400)
     }
 }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SPC
+import SQLKit
 
 /// What a measure tells a team: whether the system improved (outcome), whether the changes are
 /// happening (process), or whether something else got worse (balancing).
@@ -43,6 +44,9 @@ final class Measure: Model, @unchecked Sendable {
     /// The unit the measure belongs to: the project's unit, or the unit that owns it.
     @Parent(key: "unit_id") var unit: Unit
     @Field(key: "name") var name: String
+    /// A stable name for loading data in bulk (`ward-7.falls`), unique across the organisation,
+    /// lower case; nil until someone gives one.
+    @OptionalField(key: "key") var key: String?
     @Enum(key: "kind") var kind: MeasureKind
     @Field(key: "definition") var definition: String
     @OptionalField(key: "unit_of_measure") var unitOfMeasure: String?
@@ -73,7 +77,8 @@ extension Measure: Auditable {
     }
     var auditFields: [String: String] {
         [
-            "name": name, "kind": kind.rawValue, "definition": definition, "unit_of_measure": unitOfMeasure ?? "",
+            "name": name, "key": key ?? "", "kind": kind.rawValue, "definition": definition,
+            "unit_of_measure": unitOfMeasure ?? "",
             "frequency": frequency.rawValue, "chart_type": chartType, "rules": rules, "direction": direction,
             "target": target.map { "\($0)" } ?? "", "multiply": "\(multiply)",
         ]
@@ -168,6 +173,20 @@ struct CreateMeasures: AsyncMigration {
         try await database.schema(Measure.schema).delete()
         try await database.enum("data_frequency").delete()
         try await database.enum("measure_kind").delete()
+    }
+}
+
+/// Keys for matching uploaded data to measures. The unique index is made in SQL because SQLite
+/// cannot add a constraint to an existing table; both databases allow many rows without a key.
+struct AddKeysToMeasures: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Measure.schema).field("key", .string).update()
+        try await database.sql.raw("CREATE UNIQUE INDEX measures_key ON measures (key)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql.raw("DROP INDEX measures_key").run()
+        try await database.schema(Measure.schema).deleteField("key").update()
     }
 }
 

@@ -51,6 +51,13 @@ enum MeasureController {
         let input = try req.content.decode(MeasureInput.self)
         do {
             let valid = try input.validate()
+            if let key = valid.key, let other = try await Measure.query(on: req.db).filter(\.$key == key).first() {
+                throw ValidationFailure(
+                    field: "key",
+                    message:
+                        "“\(key)” is already the key of “\(other.name)”. Keys are unique across the organisation: add the unit’s name, like ward-7.falls."
+                )
+            }
             let measure = Measure()
             measure.$project.id = owner.projectID
             measure.$unit.id = owner.unitID

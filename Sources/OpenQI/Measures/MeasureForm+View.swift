@@ -26,6 +26,11 @@ enum MeasureForm {
                             name: "name", label: "Name", hint: "For example: Falls per 1,000 bed days.",
                             isRequired: true),
                         FormField(
+                            name: "key", label: "Key for bulk data",
+                            hint:
+                                "Optional. A stable name a CSV upload or a data warehouse uses for this measure, like ward-7.falls; unique across the organisation."
+                        ),
+                        FormField(
                             name: "kind", label: "Kind",
                             control: .select(MeasureKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
                             isRequired: true),

@@ -6,6 +6,7 @@ import Vapor
 /// A measure's definition as typed into the form or sent to the API, before validation.
 struct MeasureInput: Content, Sendable {
     var name: String?
+    var key: String?
     var kind: String?
     var definition: String?
     var unit_of_measure: String?
@@ -18,7 +19,7 @@ struct MeasureInput: Content, Sendable {
 
     var formValues: [String: String] {
         [
-            "name": name ?? "", "kind": kind ?? "", "definition": definition ?? "",
+            "name": name ?? "", "key": key ?? "", "kind": kind ?? "", "definition": definition ?? "",
             "unit_of_measure": unit_of_measure ?? "",
             "frequency": frequency ?? "", "chart_type": chart_type ?? "", "rules": rules ?? "",
             "direction": direction ?? "",
@@ -28,6 +29,7 @@ struct MeasureInput: Content, Sendable {
 
     struct Valid: Sendable {
         let name: String
+        let key: String?
         let kind: MeasureKind
         let definition: String
         let unitOfMeasure: String?
@@ -42,6 +44,7 @@ struct MeasureInput: Content, Sendable {
     func validate() throws -> Valid {
         var validator = Validator()
         let name = validator.requiredText(name, field: "name", label: "a name for the measure", maxLength: 160)
+        let key = validator.measureKey(key, field: "key")
         let kind = validator.choice(kind, field: "kind", label: "the kind of measure", as: MeasureKind.self)
         let definition = validator.requiredText(
             definition, field: "definition", label: "the operational definition (what is counted, how and when)",
@@ -71,7 +74,8 @@ struct MeasureInput: Content, Sendable {
         }
         try validator.check()
         return Valid(
-            name: name, kind: kind!, definition: definition, unitOfMeasure: unitOfMeasure, frequency: frequency!,
+            name: name, key: key, kind: kind!, definition: definition, unitOfMeasure: unitOfMeasure,
+            frequency: frequency!,
             chart: chart!,
             rules: rules!, direction: direction!, target: target, multiply: multiply
         )
@@ -81,6 +85,7 @@ struct MeasureInput: Content, Sendable {
 extension Measure {
     func apply(_ valid: MeasureInput.Valid) {
         name = valid.name
+        key = valid.key
         kind = valid.kind
         definition = valid.definition
         unitOfMeasure = valid.unitOfMeasure
@@ -96,51 +101,8 @@ extension Measure {
     func upsert(_ rows: [DataImport.Row], by actor: Actor, on db: any Database) async throws -> (
         added: Int, replaced: Int
     ) {
-        let id = try requireID()
-        return try await db.transaction { db in
-            let existing = try await DataPoint.query(on: db).filter(\.$measure.$id == id).all()
-            let byPeriod = Dictionary(existing.map { ($0.period, $0) }, uniquingKeysWith: { first, _ in first })
-            var added = 0
-            var replaced = 0
-            for row in rows {
-                if let point = byPeriod[row.period] {
-                    // Rows without a note (the grid, a two-column paste) keep the note already there.
-                    let note = row.note ?? point.note
-                    guard point.value != row.value || point.denominator != row.denominator || point.note != note
-                    else { continue }
-                    point.value = row.value
-                    point.denominator = row.denominator
-                    point.note = note
-                    try await point.save(on: db)
-                    replaced += 1
-                } else {
-                    try await DataPoint(
-                        measureID: id, period: row.period, value: row.value, denominator: row.denominator,
-                        note: row.note
-                    ).create(on: db)
-                    added += 1
-                }
-            }
-            try await self.refreshSummary(on: db)
-            let audit = MeasureDataAudit(
-                measure: self, periods: existing.count + added, added: added, replaced: replaced)
-            try await audit.recordAudit(.update, by: actor, before: ["periods": "\(existing.count)"], on: db)
-            return (added, replaced)
-        }
+        let load = try await DataLoad.plan([try requireID(): rows], on: db)
+        try await load.apply(by: actor, on: db)
+        return (load.total.added, load.total.changed)
     }
-}
-
-/// A data import as the audit trail records it: how many periods were added and replaced.
-struct MeasureDataAudit: Auditable {
-    let measure: Measure
-    let periods: Int
-    let added: Int
-    let replaced: Int
-
-    var auditSubject: AuditSubject {
-        .init(
-            kind: "measure_data", id: measure.id, name: "Data of \(measure.name)", unitID: measure.$unit.id,
-            projectID: measure.$project.id)
-    }
-    var auditFields: [String: String] { ["periods": "\(periods)", "added": "\(added)", "replaced": "\(replaced)"] }
 }

@@ -78,20 +78,10 @@ extension MeasureShow {
                             isRequired: true), state: model.dataForm),
                     .div(.class("form-actions"), .button(.type(.submit), .class("button"), .text("Check the data")))
                 ),
-                .element(
-                    named: "form",
-                    nodes: [
-                        .attribute(
-                            named: "action", value: SiteURL.measures(.previewData(.value(model.id))).relativeURL()),
-                        .attribute(named: "method", value: "post"),
-                        .attribute(named: "enctype", value: "multipart/form-data"), .class("form upload"),
-                        .csrfField(context.csrfToken),
-                        .label(.for("field-file"), .text("Or upload a CSV file")),
-                        .input(
-                            .type(.file), .id("field-file"), .name("file"),
-                            .attribute(named: "accept", value: ".csv,text/csv")),
-                        .button(.type(.submit), .class("button secondary"), .text("Check the file")),
-                    ]),
+                .uploadForm(
+                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL(),
+                    csrfToken: context.csrfToken, state: FormState(), fileLabel: "Or upload a CSV file",
+                    buttonLabel: "Check the file"),
                 .div(
                     .class("two-forms"),
                     .div(

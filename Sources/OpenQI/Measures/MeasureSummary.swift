@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SPC
+import SQLKit
 
 /// A measure's chart in one row: what the measures summary, the ward early-warning grid and the
 /// board need to list thousands of measures without recomputing a chart each. Rewritten whenever
@@ -42,7 +43,7 @@ final class MeasureSummary: Model, @unchecked Sendable {
         latestClass = (result.points.last?.pointClass ?? .common).rawValue
         variation = result.variation.rawValue
         assurance = result.assurance?.rawValue
-        recent = result.points.suffix(Self.recentCount).map { $0.y.map { "\($0)" } ?? "" }.joined(separator: ",")
+        recent = Self.recent(result)
         computedAt = Date()
     }
 }
@@ -51,17 +52,63 @@ extension Measure {
     /// Recomputes the measure's chart and rewrites its summary row. Call in the transaction that
     /// changed the data or the phases.
     func refreshSummary(on db: any Database) async throws {
-        let id = try requireID()
-        let series = try await MeasureSeries.load(self, on: db)
-        let summary =
-            try await MeasureSummary.query(on: db).filter(\.$measure.$id == id).first()
-            ?? {
-                let summary = MeasureSummary()
-                summary.$measure.id = id
-                return summary
-            }()
-        summary.apply(series.result, latestPeriod: series.periods.last?.period)
-        try await summary.save(on: db)
+        try await MeasureSummary.refresh([self], on: db)
+    }
+}
+
+extension MeasureSummary {
+    /// Recomputes the charts of many measures and rewrites their summary rows: a few queries per
+    /// thousand measures rather than several per measure, so a bulk upload or the demo refreshes
+    /// fifty thousand in seconds. (Annotations do not change a chart's statistics, so they are not read.)
+    static func refresh(_ measures: [Measure], on db: any Database) async throws {
+        for chunk in measures.chunked(into: 1000) {
+            let ids = try chunk.map { try $0.requireID() }
+            var points: [UUID: [MeasureSeries.Period]] = [:]
+            let rows = try await db.sql.select()
+                .columns("measure_id", "period", "value", "denominator")
+                .from(DataPoint.schema)
+                .where("measure_id", .in, SQLBind.group(ids))
+                .orderBy("measure_id").orderBy("period")
+                .all()
+            for row in rows {
+                let id = try row.decode(column: "measure_id", as: UUID.self)
+                points[id, default: []].append(
+                    .init(
+                        period: try row.decode(column: "period", as: Date.self),
+                        value: try row.decode(column: "value", as: Double.self),
+                        denominator: try row.decode(column: "denominator", as: Double?.self), note: nil))
+            }
+            let breaks = Dictionary(
+                grouping: try await PhaseBreak.query(on: db).filter(\.$measure.$id ~~ ids).sort(\.$period).all(),
+                by: \.$measure.id)
+            let now = Date()
+            let insert = db.sql.insert(into: MeasureSummary.schema)
+                .columns(
+                    "id", "measure_id", "points", "latest_period", "latest_value", "latest_class", "variation",
+                    "assurance", "recent", "computed_at")
+            for measure in chunk {
+                let id = try measure.requireID()
+                let series = MeasureSeries(
+                    measureID: id, name: measure.name, options: measure.options, periods: points[id] ?? [],
+                    annotations: [], phaseBreaks: (breaks[id] ?? []).map { ($0.period, $0.label) })
+                let result = series.result
+                insert.values(
+                    UUID(), id, result.points.count, series.periods.last?.period, result.points.last?.y,
+                    (result.points.last?.pointClass ?? .common).rawValue, result.variation.rawValue,
+                    result.assurance?.rawValue, recent(result), now)
+            }
+            try await insert.onConflict(with: ["measure_id"]) { conflict in
+                conflict.set(excludedValueOf: "points").set(excludedValueOf: "latest_period")
+                    .set(excludedValueOf: "latest_value").set(excludedValueOf: "latest_class")
+                    .set(excludedValueOf: "variation").set(excludedValueOf: "assurance")
+                    .set(excludedValueOf: "recent").set(excludedValueOf: "computed_at")
+            }.run()
+        }
+    }
+
+    /// The latest plotted values, comma-separated, empty where a period was not plotted.
+    static func recent(_ result: SPCResult) -> String {
+        result.points.suffix(recentCount).map { $0.y.map { "\($0)" } ?? "" }.joined(separator: ",")
     }
 }
 
@@ -81,9 +128,11 @@ struct CreateMeasureSummaries: AsyncMigration {
             .unique(on: "measure_id")
             .create()
         // Measures that already have data get their summary now, so every list shows them at once.
-        for measure in try await Measure.query(on: database).all() {
-            try await measure.refreshSummary(on: database)
-        }
+        // Only the columns the measures table had then: later migrations add more, and a fresh
+        // database runs this before them.
+        let measures = try await Measure.query(on: database).field(\.$id).field(\.$name).field(\.$chartType)
+            .field(\.$rules).field(\.$direction).field(\.$target).field(\.$multiply).all()
+        try await MeasureSummary.refresh(measures, on: database)
     }
 
     func revert(on database: any Database) async throws {

@@ -19,11 +19,15 @@ struct CSRFMiddleware: AsyncMiddleware {
             request.storage[AnonymousCSRFKey.self] = AnonymousCSRFKey.Value(token: anonymousToken, isNew: false)
         }
 
-        if [.POST, .PUT, .PATCH, .DELETE].contains(request.method) {
+        // A request with a bearer token, or an API call without a session, carries no cookie a
+        // forger could borrow: the route itself asks for a token or a sign-in (401).
+        let forgeable = request.headers.bearerAuthorization == nil && !(request.isAPI && request.viewer == nil)
+        if [.POST, .PUT, .PATCH, .DELETE].contains(request.method), forgeable {
             if request.headers.first(name: Self.header) == nil, request.body.data == nil {
                 // Middleware runs before the route collects the body; the form field is in it.
-                _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+                _ = try await request.body.collect(max: UploadLimit.of(request)).get()
             }
+            try UploadLimit.check(request)
             let expected = request.viewer?.csrfToken ?? anonymousToken
             let sent =
                 request.headers.first(name: Self.header) ?? (try? request.content.get(String.self, at: Self.formField))

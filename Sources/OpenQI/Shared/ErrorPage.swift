@@ -35,6 +35,9 @@ extension ErrorPage.Model {
             message =
                 reason.flatMap { $0 == status.reasonPhrase ? nil : $0 }
                 ?? "There is nothing at this address. It may have been mistyped, or the record may have moved."
+        case .payloadTooLarge:
+            title = "Too large to upload"
+            message = reason ?? status.reasonPhrase
         case .forbidden:
             title = "Not allowed"
             message = reason ?? "You do not have permission to do this."
@@ -69,6 +72,11 @@ struct OpenQIErrorMiddleware: AsyncMiddleware {
             if request.isAPI { return json(ValidationErrorBody(errors: failure.errors), status: .unprocessableEntity) }
             status = .unprocessableEntity
             reason = failure.reason
+        case let abort as any AbortError where abort.status == .payloadTooLarge:
+            status = abort.status
+            let megabytes = UploadLimit.of(request) / (1024 * 1024)
+            reason =
+                "This is more than the \(megabytes) MB OpenQI takes at once, so nothing was saved. Split the file into parts (a year at a time, say) and send each."
         case let abort as any AbortError:
             status = abort.status
             reason = abort.reason

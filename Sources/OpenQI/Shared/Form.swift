@@ -23,6 +23,8 @@ struct FormState: Sendable, Equatable {
 struct FormField: Sendable, Equatable {
     enum Control: Sendable, Equatable {
         case text, email, password, search, date, number
+        /// A file chooser; `accept` lists the types offered.
+        case file(accept: String)
         case textarea(rows: Int)
         case select([Option])
         /// A group of checkboxes sent as `name[]`; one option makes a single yes/no box.
@@ -107,6 +109,30 @@ extension Node where Context == HTML.BodyContext {
             ] + nodes)
     }
 
+    /// A form that uploads a file (`file`) as multipart form data, with the anti-forgery token, and
+    /// optionally a box to paste the same text (`data`) instead.
+    static func uploadForm(
+        action: String, csrfToken: String, state: FormState, fileLabel: String, buttonLabel: String,
+        pasteHint: String? = nil
+    ) -> Node {
+        .element(
+            named: "form",
+            nodes: [
+                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "method", value: "post"),
+                .attribute(named: "enctype", value: "multipart/form-data"), .class("form upload"),
+                .csrfField(csrfToken),
+                .errorSummary(state.errors),
+                .formField(
+                    FormField(name: "file", label: fileLabel, control: .file(accept: ".csv,text/csv")), state: state),
+                pasteHint.map {
+                    .formField(
+                        FormField(name: "data", label: "Paste", control: .textarea(rows: 6), hint: $0), state: state)
+                } ?? .empty,
+                .div(.class("form-actions"), .button(.type(.submit), .class("button"), .text(buttonLabel))),
+            ])
+    }
+
     /// A form that GETs, for searches and filters.
     static func getForm(action: String, class className: String, _ nodes: Node...) -> Node {
         .element(
@@ -178,6 +204,13 @@ extension Node where Context == HTML.BodyContext {
                     })
         case .checkboxes:
             control = .empty
+        case .file(let accept):
+            // A browser never lets a page fill a file input, so no value is sent back.
+            let attributes = common + [("type", "file"), ("accept", accept)]
+            control = .selfClosedElement(
+                named: "input",
+                attributes: attributes.map { Attribute<HTML.InputContext>.attribute(named: $0.name, value: $0.value) }
+            )
         case .text, .email, .password, .search, .date, .number:
             // Passwords are never sent back to the browser.
             let shown = field.control == .password ? nil : value.attributeEscaped

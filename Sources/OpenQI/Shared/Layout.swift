@@ -148,6 +148,9 @@ extension Request {
         if policy.allows(.viewAuditLog) {
             navigation.append(.init(label: "Audit log", url: SiteURL.audit.relativeURL()))
         }
+        if policy.allows(.issueAPITokens) {
+            navigation.append(.init(label: "API tokens", url: SiteURL.apiTokens(.index).relativeURL()))
+        }
         return PageContext(
             viewerName: viewer.name, csrfToken: viewer.csrfToken, navigation: navigation,
             notice: notice, currentPath: url.path

@@ -18,6 +18,8 @@ enum Permission: Sendable, Equatable {
     case grantRoles(at: UUID)
     /// Read the audit log (each administrator sees their own part of the tree).
     case viewAuditLog
+    /// Issue API tokens for the units one administers (the tokens page).
+    case issueAPITokens
     /// Edit a project, change its team and post its updates.
     case editProject(ProjectAccess)
     /// Schedule this unit's forum meetings and record its decisions on projects.
@@ -69,7 +71,7 @@ struct Policy: Sendable {
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
         case .manageUnitMeasures(let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
-        case .viewAuditLog:
+        case .viewAuditLog, .issueAPITokens:
             return viewer.grants.contains { $0.role == .admin }
         case .chairForum(let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .forumChair])

@@ -52,6 +52,24 @@ struct Validator {
         return text.isEmpty ? nil : text
     }
 
+    /// A measure's key for bulk data (`ward-7.falls`): lower-cased, or nil when blank. Letters,
+    /// digits and . - _ only, so it survives a spreadsheet, a CSV and a URL unchanged.
+    mutating func measureKey(_ value: String?, field: String) -> String? {
+        let text = value?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if text.isEmpty { return nil }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.-_")
+        guard text.count <= 80, text.allSatisfy(allowed.contains),
+            text.first?.isLetter == true || text.first?.isNumber == true
+        else {
+            fail(
+                field,
+                "Use up to 80 letters, digits, dots, hyphens and underscores, starting with a letter or digit, like ward-7.falls."
+            )
+            return nil
+        }
+        return text
+    }
+
     /// A lower-cased email address, or nil when blank and not required.
     mutating func email(_ value: String?, field: String, required: Bool) -> String? {
         let text = value?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""

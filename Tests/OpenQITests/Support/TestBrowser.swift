@@ -75,6 +75,32 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(method, path, headers: headers, body: ByteBuffer(data: try JSONEncoder().encode(body)))
     }
 
+    /// Uploads a file as a browser's file input does (multipart form data), with the page's token.
+    @discardableResult
+    func upload(_ path: String, filename: String, content: String, fields: [String: String] = [:]) async throws
+        -> Page
+    {
+        let boundary = "openqi-test-\(UUID().uuidString)"
+        var fields = fields
+        if let token = try await currentToken() { fields[CSRFMiddleware.formField] = token }
+        var body = ""
+        for (name, value) in fields {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body +=
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n"
+            + "Content-Type: text/csv\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    /// Sends a request as a program would, with only the headers given (and this browser's cookies).
+    @discardableResult
+    func request(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: String) async throws -> Page {
+        try await send(method, path, headers: headers, body: ByteBuffer(string: body))
+    }
+
     func signIn(_ email: String, password: String = Fixtures.password) async throws -> Page {
         try await get("/sign-in")
         let page = try await post("/sign-in", form: ["email": email, "password": password])

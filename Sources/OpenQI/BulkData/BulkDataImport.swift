@@ -1,0 +1,177 @@
+import Fluent
+import Foundation
+import SPC
+import Vapor
+
+/// Data for many measures at once, each row naming its measure by key: the long CSV a
+/// directorate's analyst uploads (`measure,period,value,denominator[,note]`) and the batches a data
+/// warehouse posts to the API. Reading happens in two steps, so only the measures a file names are
+/// looked up: `csv(_:)` or `points(_:)` splits the rows, then `checked(against:scope:)` checks each
+/// row with the same rules as a single measure's import.
+struct BulkDataImport: Sendable {
+    /// One row as read, before it is checked: its line, the measure key, and the cells
+    /// period, value, denominator and note.
+    struct Line: Sendable {
+        let number: Int
+        let key: String
+        let cells: [String]
+    }
+
+    /// A measure rows may name: one in the scope the uploader may enter data for.
+    struct Target: Sendable {
+        let id: UUID
+        let name: String
+        let chart: ChartType
+    }
+
+    /// Checked rows by measure, and every bad row with its reason.
+    struct Checked: Sendable {
+        var rows: [UUID: [DataImport.Row]] = [:]
+        var errors: [DataImport.RowError] = []
+        var pointCount: Int { rows.values.reduce(0) { $0 + $1.count } }
+    }
+
+    /// One point as the API takes it in JSON.
+    struct Point: Content, Sendable {
+        var measure: String?
+        var period: String?
+        var value: Double?
+        var denominator: Double?
+        var note: String?
+    }
+
+    static let columns = ["measure", "period", "value", "denominator", "note"]
+    static let requiredColumns = ["measure", "period", "value"]
+    /// Past this many bad rows the report stops: a file this wrong needs fixing at its source.
+    static let maximumErrors = 10_000
+
+    var lines: [Line] = []
+    /// Errors about the file as a whole (missing columns, no rows).
+    var errors: [DataImport.RowError] = []
+
+    /// The distinct measure keys the rows name, lower-cased.
+    var keys: Set<String> { Set(lines.map(\.key)) }
+
+    /// Reads a CSV whose first line names the columns: measure, period and value, and optionally
+    /// denominator and note, in any order; comma, semicolon or tab separated.
+    static func csv(_ text: String) -> BulkDataImport {
+        var result = BulkDataImport()
+        let lines = DataImport.lines(text)
+        guard let headerIndex = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+            result.errors.append(
+                .init(
+                    line: 0,
+                    message: "The file is empty. The first line names the columns: \(columns.joined(separator: ","))."))
+            return result
+        }
+        let separator = DataImport.separator(lines[headerIndex])
+        let header = DataImport.cells(lines[headerIndex], separator: separator).map { $0.lowercased() }
+        let unknown = header.filter { !columns.contains($0) }
+        let missing = requiredColumns.filter { !header.contains($0) }
+        guard unknown.isEmpty, missing.isEmpty, Set(header).count == header.count else {
+            var problems: [String] = []
+            if !missing.isEmpty { problems.append("it has no \(missing.joined(separator: ", ")) column") }
+            if !unknown.isEmpty {
+                problems.append("“\(unknown.joined(separator: "”, “"))” is not a column OpenQI reads")
+            }
+            if Set(header).count != header.count { problems.append("a column is named twice") }
+            result.errors.append(
+                .init(
+                    line: headerIndex + 1,
+                    message:
+                        "Row \(headerIndex + 1): \(problems.joined(separator: "; ")). The first line names the columns: "
+                        + "measure,period,value and optionally denominator and note, for example measure,period,value,denominator."
+                ))
+            return result
+        }
+        let position = columns.map { header.firstIndex(of: $0) }
+        result.lines.reserveCapacity(lines.count)
+        for index in lines.index(after: headerIndex)..<lines.endIndex {
+            let cells = DataImport.cells(lines[index], separator: separator)
+            if cells.allSatisfy(\.isEmpty) { continue }
+            func cell(_ column: Int) -> String {
+                guard let at = position[column], at < cells.count else { return "" }
+                return cells[at]
+            }
+            result.lines.append(
+                Line(number: index + 1, key: cell(0).lowercased(), cells: [cell(1), cell(2), cell(3), cell(4)]))
+        }
+        if result.lines.isEmpty {
+            result.errors.append(.init(line: 0, message: "There are no rows below the column names."))
+        }
+        return result
+    }
+
+    /// Reads the API's JSON points; a point's row is its place in the list, counting from 1.
+    static func points(_ points: [Point]) -> BulkDataImport {
+        var result = BulkDataImport()
+        result.lines = points.enumerated().map { index, point in
+            Line(
+                number: index + 1, key: (point.measure ?? "").trimmingCharacters(in: .whitespaces).lowercased(),
+                cells: [
+                    point.period ?? "", point.value.map { "\($0)" } ?? "", point.denominator.map { "\($0)" } ?? "",
+                    point.note ?? "",
+                ])
+        }
+        if result.lines.isEmpty {
+            result.errors.append(.init(line: 0, message: "Send at least one point."))
+        }
+        return result
+    }
+
+    /// Each row checked: its measure must be one of `targets` (by key), its cells must pass
+    /// `DataImport.check` for that measure's chart, and each measure's periods must be distinct.
+    func checked(against targets: [String: Target], scope: String) -> Checked {
+        var checked = Checked(errors: errors)
+        var seen: [UUID: DataImport.DuplicatePeriods] = [:]
+        for line in lines {
+            if checked.errors.count >= Self.maximumErrors {
+                checked.errors.append(
+                    .init(
+                        line: line.number,
+                        message:
+                            "Stopped checking at row \(line.number) after \(Self.maximumErrors) bad rows. Fix these and upload again."
+                    ))
+                break
+            }
+            guard !line.key.isEmpty else {
+                checked.errors.append(
+                    .init(line: line.number, message: "Row \(line.number): the measure column is empty."))
+                continue
+            }
+            guard let target = targets[line.key] else {
+                checked.errors.append(
+                    .init(
+                        line: line.number,
+                        message:
+                            "Row \(line.number): no measure in \(scope) has the key “\(line.key)”. Check the spelling, or give the measure this key on its page."
+                    ))
+                continue
+            }
+            switch DataImport.check(cells: line.cells[...], line: line.number, chart: target.chart) {
+            case .failure(let error): checked.errors.append(error)
+            case .success(let row):
+                if let error = seen[target.id, default: .init()].check(row, cell: line.cells[0], measure: line.key) {
+                    checked.errors.append(error)
+                } else {
+                    checked.rows[target.id, default: []].append(row)
+                }
+            }
+        }
+        return checked
+    }
+
+    /// The measures with these keys whose unit is in `units` (a unit and everything below it).
+    static func targets(keys: Set<String>, in units: Set<UUID>, on db: any Database) async throws -> [String: Target] {
+        var targets: [String: Target] = [:]
+        for chunk in Array(keys).chunked(into: 1000) {
+            let measures = try await Measure.query(on: db).filter(\.$key ~~ Array(chunk)).filter(\.$archivedAt == nil)
+                .all()
+            for measure in measures where units.contains(measure.$unit.id) {
+                guard let key = measure.key, let id = measure.id else { continue }
+                targets[key] = Target(id: id, name: measure.name, chart: measure.chart)
+            }
+        }
+        return targets
+    }
+}

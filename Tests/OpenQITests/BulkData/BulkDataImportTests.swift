@@ -1,0 +1,115 @@
+import Foundation
+import SPC
+import Testing
+
+@testable import OpenQI
+
+/// Reading a many-measure CSV and the API's points, without a database.
+@Suite("Reading bulk data")
+struct BulkDataImportTests {
+    let falls = BulkDataImport.Target(id: UUID(), name: "Falls", chart: .i)
+    let harm = BulkDataImport.Target(id: UUID(), name: "Harm-free care", chart: .p)
+    var targets: [String: BulkDataImport.Target] { ["willow.falls": falls, "willow.harm-free": harm] }
+
+    func check(_ csv: String) -> BulkDataImport.Checked {
+        BulkDataImport.csv(csv).checked(against: targets, scope: "Adult Mental Health")
+    }
+
+    @Test("rows go to their measures by key, in any column order and case, with quoted notes")
+    func goodRows() {
+        let checked = check(
+            """
+            Period,Measure,Value,Denominator,Note
+            2026-01-05,willow.falls,3,,
+            2026-01-12,WILLOW.FALLS,4,,"new rota, week 1"
+            2026-01,willow.harm-free,90,100,
+            """)
+        #expect(checked.errors.isEmpty)
+        #expect(checked.rows[falls.id]?.map(\.value) == [3, 4])
+        #expect(checked.rows[falls.id]?.last?.note == "new rota, week 1")
+        #expect(checked.rows[harm.id]?.first?.denominator == 100)
+        #expect(checked.pointCount == 3)
+    }
+
+    @Test("wrong columns are reported once, naming what the first line must say")
+    func wrongColumns() {
+        let checked = check("ward,week,count\nwillow,2026-01-05,3")
+        #expect(checked.errors.count == 1)
+        let message = checked.errors[0].message
+        #expect(message.contains("no measure, period, value column"))
+        #expect(message.contains("“ward”, “week”, “count” is not a column"))
+        #expect(checked.rows.isEmpty)
+        #expect(check("").errors.first?.message.contains("empty") == true)
+        #expect(check("measure,period,value\n\n").errors.first?.message.contains("no rows") == true)
+    }
+
+    @Test("every bad row is listed with its line and reason, and no row of a bad file is kept aside")
+    func badRows() {
+        let checked = check(
+            """
+            measure,period,value,denominator
+            willow.falls,2026-01-05,3,
+            willow.fals,2026-01-12,4,
+            willow.falls,2026-13-01,4,
+            willow.falls,2026-01-19,three,
+            willow.harm-free,2026-01-05,90,-100
+            willow.harm-free,2026-01-12,120,100
+            willow.harm-free,2026-01-19,90,
+            willow.falls,05/01/2026,5,
+            ,2026-01-26,1,
+            """)
+        let messages = Dictionary(checked.errors.map { ($0.line, $0.message) }) { first, _ in first }
+        #expect(messages.keys.sorted() == [3, 4, 5, 6, 7, 8, 9, 10])
+        #expect(messages[3]?.contains("no measure in Adult Mental Health has the key “willow.fals”") == true)
+        #expect(messages[4]?.contains("“2026-13-01” is not a date") == true)
+        #expect(messages[5]?.contains("“three” is not a number") == true)
+        #expect(messages[6]?.contains("denominator -100 is negative") == true)
+        #expect(messages[7]?.contains("cannot exceed 1") == true)
+        #expect(messages[8]?.contains("needs a denominator") == true)
+        #expect(messages[9]?.contains("the period 05/01/2026 of “willow.falls” is already on row 2") == true)
+        #expect(messages[10]?.contains("measure column is empty") == true)
+        #expect(checked.rows[falls.id]?.count == 1, "only the good row, which the caller will not apply")
+    }
+
+    @Test("the API's JSON points are checked by the same rules, numbered from 1")
+    func points() {
+        let file = BulkDataImport.points([
+            .init(measure: "willow.falls", period: "2026-01-05", value: 3),
+            .init(measure: "willow.falls", period: "2026-01-12", value: nil),
+            .init(measure: "willow.harm-free", period: "2026-01", value: 9, denominator: 10, note: "audit"),
+        ])
+        #expect(file.keys == ["willow.falls", "willow.harm-free"])
+        let checked = file.checked(against: targets, scope: "the trust")
+        #expect(checked.errors.map(\.line) == [2])
+        #expect(checked.errors.first?.message.contains("is not a number in the value column") == true)
+        #expect(checked.rows[harm.id]?.first?.note == "audit")
+        #expect(BulkDataImport.points([]).errors.first?.message == "Send at least one point.")
+    }
+
+    @Test("too many bad rows stop the check with a message rather than a report nobody can read")
+    func errorCap() {
+        let lines = (0..<(BulkDataImport.maximumErrors + 50)).map { "nobody.\($0),2026-01-05,1" }
+        let checked = check("measure,period,value\n" + lines.joined(separator: "\n"))
+        #expect(checked.errors.count == BulkDataImport.maximumErrors + 1)
+        #expect(checked.errors.last?.message.contains("Stopped checking") == true)
+    }
+
+    @Test("dates are computed without Calendar and agree with it on every day from 1900 to 2200")
+    func datesAgreeWithCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        var day = try #require(calendar.date(from: DateComponents(year: 1900, month: 1, day: 1)))
+        let end = try #require(calendar.date(from: DateComponents(year: 2200, month: 12, day: 31)))
+        var checked = 0
+        while day <= end {
+            let parts = calendar.dateComponents([.year, .month, .day], from: day)
+            #expect(DataImport.day(year: parts.year, month: parts.month, day: parts.day) == day)
+            day = day.addingTimeInterval(86_400 * 7 + 86_400)  // every eighth day: all weekdays and months
+            checked += 1
+        }
+        #expect(checked > 13_000)
+        #expect(DataImport.date("2024-02-29") != nil && DataImport.date("2023-02-29") == nil)
+        #expect(DataImport.date("2100-02-29") == nil && DataImport.date("2000-02-29") != nil)
+        #expect(DataImport.date("31/04/2026") == nil && DataImport.date("30/04/2026") == DataImport.date("2026-04-30"))
+    }
+}

@@ -1,0 +1,135 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+/// `POST /api/v1/measures/data` with API tokens an administrator issues, on both databases.
+@Suite("The measure data API and its tokens", .serialized)
+struct MeasureDataAPITests {
+    /// Issues a token for `unit` through the tokens page and returns its secret.
+    static func issueToken(_ browser: TestBrowser, name: String, unit: Unit) async throws -> String {
+        let page = try await browser.post("/api-tokens", form: ["name": name, "unit": unit.id!.uuidString])
+        #expect(page.status == .ok)
+        let start = try #require(page.body.range(of: #"<code id="new-token">"#))
+        let rest = page.body[start.upperBound...]
+        return String(rest[..<rest.firstIndex(of: "<")!])
+    }
+
+    static func post(
+        _ browser: TestBrowser, token: String?, json: String? = nil, csv: String? = nil
+    ) async throws -> TestBrowser.Page {
+        var headers = HTTPHeaders()
+        if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        headers.replaceOrAdd(name: .contentType, value: csv == nil ? "application/json" : "text/csv")
+        return try await browser.request(.POST, "/api/v1/measures/data", headers: headers, body: json ?? csv ?? "")
+    }
+
+    @Test("a directorate's token loads JSON and CSV batches for its measures, all or nothing")
+    func tokenLoads() async throws {
+        try await withOpenQI { app in
+            let admin = TestBrowser(app: app)
+            let world = try await DataUploadTests.world(app, TestBrowser(app: app))
+            _ = try await admin.signIn("admin@test.example")
+            let secret = try await Self.issueToken(admin, name: "Warehouse nightly", unit: world.directorate)
+            #expect(secret.hasPrefix("oqi_") && secret.count > 40)
+            let stored = try #require(try await APIToken.query(on: app.db).first())
+            #expect(stored.tokenHash != secret && !stored.tokenHash.contains(secret), "only the hash is kept")
+            #expect(stored.lastUsedAt == nil)
+
+            let warehouse = TestBrowser(app: app)  // no session: only the token
+            let json =
+                #"{"points":[{"measure":"willow.falls","period":"2026-01-05","value":3},"#
+                + #"{"measure":"Cedar.Harm-Free","period":"2026-01-05","value":45,"denominator":50,"note":"audit"}]}"#
+            let loaded = try await Self.post(warehouse, token: secret, json: json)
+            #expect(loaded.status == .ok)
+            let outcome = try JSONDecoder().decode(MeasureDataAPIController.Outcome.self, from: Data(loaded.body.utf8))
+            #expect(outcome == .init(points: 2, measures: 2, added: 2, changed: 0, unchanged: 0))
+            #expect(try await APIToken.query(on: app.db).first()?.lastUsedAt != nil, "last use is recorded")
+            let audit = try #require(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "measure_data").first())
+            #expect(audit.actorName == "API token “Warehouse nightly”")
+
+            let csv = "measure,period,value\nwillow.falls,2026-01-05,3\nwillow.falls,2026-01-12,5"
+            let again = try await Self.post(warehouse, token: secret, csv: csv)
+            #expect(again.status == .ok)
+            #expect(again.body.contains(#""added":1"#) && again.body.contains(#""unchanged":1"#))
+            #expect(try await DataPoint.query(on: app.db).count() == 3)
+
+            // A measure of another directorate is outside the token's units: the whole batch is refused.
+            let outside =
+                #"{"points":[{"measure":"willow.falls","period":"2026-01-19","value":3},"#
+                + #"{"measure":"oak.falls","period":"2026-01-19","value":2}]}"#
+            let refused = try await Self.post(warehouse, token: secret, json: outside)
+            #expect(refused.status == .unprocessableEntity)
+            let rejection = try JSONDecoder().decode(
+                MeasureDataAPIController.Rejection.self, from: Data(refused.body.utf8))
+            #expect(rejection.error == "Nothing was imported: 1 row needs fixing.")
+            #expect(rejection.rows.map(\.row) == [2])
+            #expect(rejection.rows.first?.message.contains("no measure in Trust › Adult Mental Health") == true)
+            #expect(try await DataPoint.query(on: app.db).count() == 3)
+        }
+    }
+
+    @Test("no token, a wrong token or a revoked one is refused with 401 and loads nothing")
+    func refusals() async throws {
+        try await withOpenQI { app in
+            let admin = TestBrowser(app: app)
+            let world = try await DataUploadTests.world(app, TestBrowser(app: app))
+            _ = try await admin.signIn("admin@test.example")
+            let secret = try await Self.issueToken(admin, name: "Old feed", unit: world.trust)
+            let json = #"{"points":[{"measure":"oak.falls","period":"2026-01-05","value":3}]}"#
+            let warehouse = TestBrowser(app: app)
+            #expect(try await Self.post(warehouse, token: nil, json: json).status == .unauthorized)
+            let wrong = try await Self.post(warehouse, token: secret + "x", json: json)
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.body.contains("not valid or has been revoked"))
+            #expect(try await Self.post(warehouse, token: secret, json: json).status == .ok)
+
+            let token = try #require(try await APIToken.query(on: app.db).first())
+            let list = try await admin.get("/api-tokens")
+            #expect(list.body.contains("Old feed") && list.body.contains(token.hint + "…"))
+            #expect(!list.body.contains(secret), "the secret is never shown again")
+            _ = try await admin.post("/api-tokens/\(token.id!.uuidString)/revoke")
+            #expect(try await Self.post(warehouse, token: secret, json: json).status == .unauthorized)
+            #expect(try await admin.get("/api-tokens").body.contains("Revoked"))
+        }
+    }
+
+    @Test("only administrators issue tokens, and only for units they administer")
+    func whoIssues() async throws {
+        try await withOpenQI { app in
+            let analyst = TestBrowser(app: app)
+            let world = try await DataUploadTests.world(app, analyst)
+            #expect(try await analyst.get("/api-tokens").status == .forbidden)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("lead@test.example", role: .admin, at: world.directorate)
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            #expect(try await lead.get("/api-tokens").status == .ok)
+            let elsewhere = try await lead.post(
+                "/api-tokens", form: ["name": "Mine", "unit": world.elsewhere.id!.uuidString])
+            #expect(elsewhere.status == .unprocessableEntity)
+            #expect(elsewhere.body.contains("Choose a unit you administer."))
+            #expect(try await lead.post("/api-tokens", form: ["name": "", "unit": ""]).body.contains("Enter a name"))
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("a signed-in QI analyst may post data with the session and its anti-forgery token")
+    func session() async throws {
+        try await withOpenQI { app in
+            let analyst = TestBrowser(app: app)
+            _ = try await DataUploadTests.world(app, analyst)
+            let points = BulkDataImport.Point(measure: "willow.falls", period: "2026-02", value: 2)
+            let page = try await analyst.json(.POST, "/api/v1/measures/data", encoding: ["points": [points]])
+            #expect(page.status == .ok)
+            #expect(try await DataPoint.query(on: app.db).count() == 1)
+            let outside = BulkDataImport.Point(measure: "oak.falls", period: "2026-02", value: 2)
+            let refused = try await analyst.json(.POST, "/api/v1/measures/data", encoding: ["points": [outside]])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.contains("no measure in the units you look after"))
+        }
+    }
+}
