@@ -32,5 +32,6 @@ enum OpenQIMigrations {
         AddKeysToMeasures(),
         CreateDataUploads(),
         CreateAPITokens(),
+        CreateBoardReports(),
     ]
 }

@@ -41,6 +41,11 @@ enum SiteURL: Sendable {
         case earlyWarning(Parameter<UUID>)
         case dataUpload(Parameter<UUID>)
         case uploadData(Parameter<UUID>)
+        case boardReport(Parameter<UUID>)
+        case editBoardReport(Parameter<UUID>)
+        case saveBoardReport(Parameter<UUID>)
+        case exportBoardReport(Parameter<UUID>)
+        case compare(Parameter<UUID>)
         case newMeasure(Parameter<UUID>)
         case addMeasure(Parameter<UUID>)
     }
@@ -196,6 +201,10 @@ extension SiteURL.Units {
         case .portfolio(let id): [.id(id, name: "unitID"), "portfolio"]
         case .earlyWarning(let id): [.id(id, name: "unitID"), "early-warning"]
         case .dataUpload(let id), .uploadData(let id): [.id(id, name: "unitID"), "data-upload"]
+        case .boardReport(let id), .saveBoardReport(let id): [.id(id, name: "unitID"), "board-report"]
+        case .editBoardReport(let id): [.id(id, name: "unitID"), "board-report", "edit"]
+        case .exportBoardReport(let id): [.id(id, name: "unitID"), "board-report.html"]
+        case .compare(let id): [.id(id, name: "unitID"), "compare"]
         }
     }
 }

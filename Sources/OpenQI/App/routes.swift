@@ -34,6 +34,11 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.dataUploads(.apply(.key)).pathComponents, use: DataUploadController.apply)
     signedIn.post(SiteURL.dataUploads(.cancel(.key)).pathComponents, use: DataUploadController.cancel)
     signedIn.get(SiteURL.dataUploads(.report(.key)).pathComponents, use: DataUploadController.report)
+    signedIn.get(SiteURL.units(.boardReport(.key)).pathComponents, use: BoardReportController.show)
+    signedIn.get(SiteURL.units(.editBoardReport(.key)).pathComponents, use: BoardReportController.edit)
+    signedIn.post(SiteURL.units(.saveBoardReport(.key)).pathComponents, use: BoardReportController.save)
+    signedIn.get(SiteURL.units(.exportBoardReport(.key)).pathComponents, use: BoardReportController.export)
+    signedIn.get(SiteURL.units(.compare(.key)).pathComponents, use: CompareUnitsController.show)
     signedIn.get(SiteURL.units(.newMeasure(.key)).pathComponents, use: MeasureController.new)
     signedIn.post(SiteURL.units(.addMeasure(.key)).pathComponents, use: MeasureController.create)
 

@@ -143,6 +143,7 @@ enum DemoUnitMeasures {
             let firstOfMonth = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
             for (number, indicator) in wholeSystemMeasures.enumerated() {
                 let measure = measure(indicator, unit: trust.id, frequency: .monthly)
+                measure.tripleAim = boardAims[number]
                 measures.append(measure)
                 for month in 0..<36 {
                     let better =
@@ -159,5 +160,36 @@ enum DemoUnitMeasures {
         }
         for batch in measures.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in points.chunked(into: 1000) { try await Array(batch).create(on: db) }
+        if let trust = organisation.units.first(where: { $0.parentID == nil && $0.kind == .organisation }) {
+            try await boardReport(
+                unitID: trust.id, measures: measures.filter { $0.$unit.id == trust.id }, now: now, on: db)
+        }
+    }
+
+    /// Where the board report shows each Whole System Measure, in the order of `wholeSystemMeasures`.
+    static let boardAims: [TripleAim] = [
+        .populationHealth, .experienceAndQuality, .experienceAndQuality, .populationHealth, .value, .value,
+    ]
+
+    /// This month's board report, written as a trust's analyst would.
+    static func boardReport(unitID: UUID, measures: [Measure], now: Date, on db: any Database) async throws {
+        let report = BoardReport(unitID: unitID, month: BoardReportPage.month(nil, now: now))
+        for measure in measures {
+            guard let id = measure.id else { continue }
+            report.narratives[id.uuidString] =
+                measure.name == "Serious incidents"
+                ? "No change: the process is stable and the variation is common cause. The patient safety programme’s work on restrictive practice has not yet shown here; we expect it to take a further two quarters."
+                : "A sustained shift since the start of the year, after the improvement programmes spread across the directorates. Limits were recalculated from the shift; we will report again when a new phase is confirmed."
+        }
+        report.patientStoryTitle = "“They asked what mattered to me”"
+        report.patientStory = """
+            When I came onto the ward I had been in hospital three times that year. This time a nurse sat down with me on the first day and asked what mattered to me, and wrote it on the board by my bed.
+
+            The thing that mattered was my dog, and who was looking after her. That sounds small. It was the reason I kept asking to go home. Once the team knew, they called my neighbour, and I could stop worrying and start working with them.
+
+            I have been well at home for seven months now. I am part of the ward’s QI project team, helping other people say what matters to them.
+            """
+        report.$improvementStory.id = try await Story.query(on: db).filter(\.$isPublishable == true).first()?.id
+        try await report.create(on: db)
     }
 }

@@ -57,6 +57,8 @@ final class Measure: Model, @unchecked Sendable {
     @OptionalField(key: "target") var target: Double?
     @Field(key: "multiply") var multiply: Double
     @OptionalField(key: "archived_at") var archivedAt: Date?
+    /// Where the board quality report shows this measure, if it is one of the board's Whole System Measures.
+    @OptionalField(key: "triple_aim") var tripleAim: TripleAim?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -81,6 +83,7 @@ extension Measure: Auditable {
             "unit_of_measure": unitOfMeasure ?? "",
             "frequency": frequency.rawValue, "chart_type": chartType, "rules": rules, "direction": direction,
             "target": target.map { "\($0)" } ?? "", "multiply": "\(multiply)",
+            "triple_aim": tripleAim?.rawValue ?? "",
         ]
     }
 }

@@ -16,10 +16,21 @@ struct PageContext: Sendable, Equatable {
     /// A one-off message after an action ("Ward 7 was created.").
     var notice: String?
     var currentPath: String
+    /// For a page saved as one file (the board report's export): the stylesheet inlined, and no
+    /// header, navigation or forms that would need the server.
+    var inlineStylesheet: String? = nil
 
     static func signedOut(csrfToken: String, notice: String? = nil, currentPath: String = "/") -> PageContext {
         PageContext(viewerName: nil, csrfToken: csrfToken, navigation: [], notice: notice, currentPath: currentPath)
     }
+
+    /// The context of a page saved as one self-contained file.
+    static func standalone(stylesheet: String) -> PageContext {
+        PageContext(
+            viewerName: nil, csrfToken: "", navigation: [], notice: nil, currentPath: "/", inlineStylesheet: stylesheet)
+    }
+
+    var isStandalone: Bool { inlineStylesheet != nil }
 }
 
 /// The one HTML layout. A page subclasses it, holds its model, and overrides `pageTitle()`,
@@ -47,14 +58,15 @@ class Layout {
                 // Plot's `.title` also writes social-media meta tags without escaping them; the element alone is safe.
                 .element(named: "title", text: "\(pageTitle()) — OpenQI"),
                 .meta(.name("csrf-token"), .content(context.csrfToken.attributeEscaped)),
-                .link(.rel(.stylesheet), .href("/app.css"))
+                context.inlineStylesheet.map { .raw("<style>\($0)</style>") }
+                    ?? .link(.rel(.stylesheet), .href("/app.css"))
             ),
             .body(
                 .a(.class("skip-link"), .href("#main"), .text("Skip to main content")),
-                header(),
+                context.isStandalone ? .empty : header(),
                 .main(
                     .id("main"),
-                    breadcrumbTrail(),
+                    context.isStandalone ? .empty : breadcrumbTrail(),
                     .unwrap(context.notice) {
                         .div(.class("notice"), .attribute(named: "role", value: "status"), .text($0))
                     },
@@ -156,4 +168,14 @@ extension Request {
             notice: notice, currentPath: url.path
         )
     }
+}
+
+/// The app's stylesheet, read once from the bundle, for pages saved as one file.
+enum Stylesheet {
+    static let text: String = {
+        guard let url = Bundle.module.url(forResource: "Public/app.css", withExtension: nil),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { return "" }
+        return text
+    }()
 }

@@ -35,6 +35,14 @@ extension UnitShow {
                         .text("Ward early warning")),
                     .text(" · "),
                     .a(
+                        .href(SiteURL.units(.compare(.value(model.id))).relativeURL()),
+                        .text("Compare units")),
+                    .text(" · "),
+                    .a(
+                        .href(SiteURL.units(.boardReport(.value(model.id))).relativeURL()),
+                        .text("Board quality report")),
+                    .text(" · "),
+                    .a(
                         .href(SiteURL.projects(.index).relativeURL(query: [("unit", model.id.uuidString)])),
                         .text("Projects"))
                 ),

@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The board quality report: read it, write a month's, print it or save it as one file.
+enum BoardReportController {
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await BoardReportPage.Model.query(
+            unitID: try req.idParameter("unitID"), month: BoardReportPage.month(req.query["month"]), policy: policy,
+            on: req.db)
+        return BoardReportPage.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    /// The report as one HTML file, stylesheet and charts inside, to send with the board papers.
+    @Sendable static func export(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let model = try await BoardReportPage.Model.query(
+            unitID: try req.idParameter("unitID"), month: BoardReportPage.month(req.query["month"]), policy: policy,
+            on: req.db)
+        let response = BoardReportPage.View(context: .standalone(stylesheet: Stylesheet.text), model: model).response()
+        response.headers.contentDisposition = .init(
+            .attachment, filename: "board-report-\(model.monthParameter).html")
+        return response
+    }
+
+    @Sendable static func edit(req: Request) async throws -> Response {
+        let (unitID, policy) = try await editable(req)
+        let model = try await BoardReportPage.FormModel.query(
+            unitID: unitID, month: BoardReportPage.month(req.query["month"]), policy: policy, on: req.db)
+        return BoardReportPage.FormView(context: try await req.pageContext(), model: model).response()
+    }
+
+    /// Saves the month's narratives and stories, and which measures are on the report, together.
+    @Sendable static func save(req: Request) async throws -> Response {
+        let (unitID, policy) = try await editable(req)
+        let fields = try req.content.decode([String: String].self)
+        let month = BoardReportPage.month(fields["month"])
+        var validator = Validator()
+        let title = validator.optionalText(
+            fields["patient_story_title"], field: "patient_story_title", label: "the title", maxLength: 160)
+        let patientStory = validator.optionalText(
+            fields["patient_story"], field: "patient_story", label: "the patient story", maxLength: 20_000)
+        let storyID = validator.identifier(
+            fields["improvement_story"], field: "improvement_story", label: "story", required: false)
+        let measures = try await Measure.query(on: req.db).filter(\.$unit.$id == unitID).filter(\.$project.$id == nil)
+            .filter(\.$archivedAt == nil).all()
+        var narratives: [String: String?] = [:]
+        for measure in measures {
+            let id = try measure.requireID().uuidString
+            narratives[id] = validator.optionalText(
+                fields["narrative-\(id)"], field: "narrative-\(id)", label: "the narrative", maxLength: 4000)
+            let aim = fields["aim-\(id)"] ?? ""
+            if !aim.isEmpty, TripleAim(rawValue: aim) == nil {
+                validator.fail("aim-\(id)", "Choose an aim from the list.")
+            }
+        }
+        guard validator.errors.isEmpty else {
+            var model = try await BoardReportPage.FormModel.query(
+                unitID: unitID, month: month, policy: policy, on: req.db)
+            model.errors = validator.errors
+            return BoardReportPage.FormView(context: try await req.pageContext(), model: model)
+                .response(status: .unprocessableEntity)
+        }
+        let actor = policy.viewer.actor
+        let written = narratives.compactMapValues { $0 }
+        try await req.db.transaction { db in
+            for measure in measures {
+                let aim = TripleAim(rawValue: fields["aim-\(try measure.requireID().uuidString)"] ?? "")
+                guard aim != measure.tripleAim else { continue }
+                let before = measure.auditFields
+                measure.tripleAim = aim
+                try await measure.saveAudited(.update, by: actor, before: before, on: db)
+            }
+            let report =
+                try await BoardReport.query(on: db).filter(\.$unit.$id == unitID).filter(\.$month == month).first()
+                ?? BoardReport(unitID: unitID, month: month)
+            let before = report.id == nil ? [:] : report.auditFields
+            report.narratives = written
+            report.patientStoryTitle = title
+            report.patientStory = patientStory
+            report.$improvementStory.id = storyID
+            try await report.saveAudited(report.id == nil ? .create : .update, by: actor, before: before, on: db)
+        }
+        return req.redirect(
+            to: SiteURL.units(.boardReport(.value(unitID))).relativeURL(query: [
+                ("month", String(MeasureSeries.day(month).prefix(7)))
+            ]),
+            notice: "The board report was saved.")
+    }
+
+    private static func editable(_ req: Request) async throws -> (UUID, Policy) {
+        let policy = try await req.policy()
+        let unitID = try req.idParameter("unitID")
+        guard policy.tree.nodes[unitID] != nil else { throw Abort(.notFound, reason: "There is no such unit.") }
+        try policy.require(.manageUnitMeasures(unitID))
+        return (unitID, policy)
+    }
+}
