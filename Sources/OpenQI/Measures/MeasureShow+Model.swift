@@ -19,6 +19,8 @@ enum MeasureShow {
         var name: String
         var kind: MeasureKind
         var definition: String
+        /// The key bulk uploads and the API name the measure by, if it has one.
+        var key: String? = nil
         var unitOfMeasure: String?
         var frequency: DataFrequency
         var chartName: String
@@ -73,7 +75,7 @@ extension MeasureShow.Model {
             }
         func number(_ value: Double) -> String { Describe.plain(value) }
         return .init(
-            id: id, name: measure.name, kind: measure.kind, definition: measure.definition,
+            id: id, name: measure.name, kind: measure.kind, definition: measure.definition, key: measure.key,
             unitOfMeasure: measure.unitOfMeasure,
             frequency: measure.frequency, chartName: Describe.chartName(measure.chart), direction: measure.improvement,
             target: measure.target, owner: owner, chartSVG: chart.svg(), summary: chart.summary(),

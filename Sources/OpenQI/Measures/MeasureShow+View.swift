@@ -29,6 +29,7 @@ extension MeasureShow {
                 .dl(
                     .class("details"),
                     .dt(.text("Operational definition")), .dd(.text(model.definition)),
+                    .unwrap(model.key) { .group(.dt(.text("Key for bulk data")), .dd(.code(.text($0)))) },
                     .dt(.text("Chart")), .dd(.text(model.chartName)),
                     .dt(.text("Better is")),
                     .dd(

@@ -23,10 +23,16 @@ extension MeasureSummaryPage {
                     .h1(.text("Measures summary")),
                     .if(
                         model.canAdd,
-                        .a(
-                            .class("button secondary"),
-                            .href(SiteURL.units(.newMeasure(.value(model.unitID))).relativeURL()),
-                            .text("Add a unit measure")))
+                        .div(
+                            .class("actions"),
+                            .a(
+                                .class("button secondary"),
+                                .href(SiteURL.units(.dataUpload(.value(model.unitID))).relativeURL()),
+                                .text("Upload data")),
+                            .a(
+                                .class("button secondary"),
+                                .href(SiteURL.units(.newMeasure(.value(model.unitID))).relativeURL()),
+                                .text("Add a unit measure"))))
                 ),
                 .p(
                     .class("lead"),
