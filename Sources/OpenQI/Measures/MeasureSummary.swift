@@ -31,8 +31,16 @@ final class MeasureSummary: Model, @unchecked Sendable {
     var latestPointClass: PointClass { PointClass(rawValue: latestClass) ?? .common }
     var recentValues: [Double?] { Self.values(recent) }
 
+    /// Split on bytes rather than Characters: the summary page reads one of these per measure, and
+    /// splitting by Character was a third of its time for 5,000 measures.
     static func values(_ recent: String) -> [Double?] {
-        recent.isEmpty ? [] : recent.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
+        guard !recent.isEmpty else { return [] }
+        var recent = recent
+        return recent.withUTF8 { bytes in
+            bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { cell in
+                cell.isEmpty ? nil : Double(String(decoding: UnsafeBufferPointer(rebasing: cell), as: UTF8.self))
+            }
+        }
     }
 
     /// Fills the row from a computed chart.
