@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure OpenQI's speed.",
-        subcommands: [SPCBench.self, SummaryBench.self]
+        subcommands: [SPCBench.self, SummaryBench.self, ImportBench.self]
     )
 
     struct SPCBench: ParsableCommand {
@@ -71,7 +71,7 @@ struct BenchCommand: ParsableCommand {
                 }
                 best = min(best, elapsed)
             }
-            let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) * 1e-18
+            let seconds = best.inSeconds
             let perPoint = seconds * 1e9 / Double(series * points)
             print(
                 "chart=\(chart.rawValue) rules=\(rules.rawValue) series=\(series) points=\(points) special-cause-points=\(signals)"
@@ -100,13 +100,44 @@ struct BenchCommand: ParsableCommand {
             let timing = try await withApplication(database) { app in
                 try await Benchmarks.measuresSummary(app: app, measures: measures, repeats: max(1, repeats))
             }
-            func ms(_ duration: Duration) -> Double {
-                let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-                return (seconds * 10_000).rounded() / 10
-            }
+            func ms(_ duration: Duration) -> Double { (duration.inSeconds * 10_000).rounded() / 10 }
             print("measures summary: rows=\(timing.rows) html-bytes=\(timing.bytes)")
             print("fastest-ms=\(ms(timing.fastest)) median-ms=\(ms(timing.median))")
             print("fastest query-ms=\(ms(timing.query)) render-ms=\(ms(timing.render))")
         }
     }
+
+    struct ImportBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Time a bulk data import: read a long CSV, check it, and load it into keyed measures.",
+            discussion:
+                "Builds a trust of keyed weekly measures in an empty --db, then loads --weeks weeks of each from one CSV, twice: first new data, then the same file again (every row unchanged). Build with -c release."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        @ArgumentParser.Option(help: "How many measures.")
+        var measures = 5_000
+
+        @ArgumentParser.Option(help: "Weeks of data per measure.")
+        var weeks = 100
+
+        func run() async throws {
+            let timing = try await withApplication(database) { app in
+                try await Benchmarks.bulkImport(app: app, measures: measures, weeks: weeks)
+            }
+            for (label, run) in [("new", timing.first), ("again", timing.again)] {
+                let s = run.total.inSeconds
+                print(
+                    "import \(label): points=\(timing.points) csv-bytes=\(timing.bytes) total-s=\((s * 1000).rounded() / 1000) "
+                        + "points/s=\(Int((Double(timing.points) / s).rounded())) read-and-check-s=\((run.check.inSeconds * 1000).rounded() / 1000)"
+                )
+            }
+        }
+    }
+}
+
+extension Duration {
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -43,7 +43,7 @@ enum MeasureDataAPIController {
                 rows: checked.errors.map { .init(row: $0.line, message: $0.message) })
             return try await rejection.encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let load = try await DataLoad.plan(checked.rows, on: req.db)
+        let load = try await DataLoad.plan(checked.rows, measures: targets.values, on: req.db)
         try await load.apply(by: writer.actor, on: req.db)
         let total = load.total
         return try await Outcome(

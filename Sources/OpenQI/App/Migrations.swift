@@ -33,5 +33,7 @@ enum OpenQIMigrations {
         CreateDataUploads(),
         CreateAPITokens(),
         CreateBoardReports(),
+        KeyDataPointsByMeasureAndPeriod(),
+        AddRevisionsToMeasureSummaries(),
     ]
 }

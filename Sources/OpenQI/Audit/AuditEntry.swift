@@ -61,6 +61,24 @@ final class AuditEntry: Model, @unchecked Sendable {
         self.after = after
     }
 
+    /// Writes many entries in a few statements, as a bulk data load makes them: saving them as
+    /// models costs more per entry than the load costs per measure.
+    static func record(_ entries: [AuditEntry], on db: any Database) async throws {
+        // Twelve values a row, 500 rows a statement: inside both databases' limits on bound values.
+        for batch in entries.chunked(into: 500) {
+            let insert = db.sql.insert(into: schema).columns(
+                "id", "occurred_at", "actor_account_id", "actor_name", "action", "subject_kind", "subject_id",
+                "subject_name", "unit_id", "project_id", "before", "after")
+            for entry in batch {
+                insert.values(
+                    entry.id ?? UUID(), entry.occurredAt, entry.actorAccountID, entry.actorName, entry.action,
+                    entry.subjectKind, entry.subjectID, entry.subjectName, entry.unitID, entry.projectID, entry.before,
+                    entry.after)
+            }
+            try await insert.run()
+        }
+    }
+
     /// The fields whose values differ, in name order.
     var changedFields: [(field: String, before: String?, after: String?)] {
         Set(before.keys).union(after.keys).sorted().compactMap { key in

@@ -9,19 +9,15 @@ import Vapor
 /// looked up: `csv(_:)` or `points(_:)` splits the rows, then `checked(against:scope:)` checks each
 /// row with the same rules as a single measure's import.
 struct BulkDataImport: Sendable {
-    /// One row as read, before it is checked: its line, the measure key, and the cells
-    /// period, value, denominator and note.
+    /// One row as read, before it is checked: its line, the measure key, and its cells (empty
+    /// where the row has none).
     struct Line: Sendable {
         let number: Int
         let key: String
-        let cells: [String]
-    }
-
-    /// A measure rows may name: one in the scope the uploader may enter data for.
-    struct Target: Sendable {
-        let id: UUID
-        let name: String
-        let chart: ChartType
+        let period: String
+        let value: String
+        let denominator: String
+        let note: String
     }
 
     /// Checked rows by measure, and every bad row with its reason.
@@ -93,8 +89,12 @@ struct BulkDataImport: Sendable {
                 guard let at = position[column], at < cells.count else { return "" }
                 return cells[at]
             }
+            let key = cell(0)
             result.lines.append(
-                Line(number: index + 1, key: cell(0).lowercased(), cells: [cell(1), cell(2), cell(3), cell(4)]))
+                Line(
+                    number: index + 1,
+                    key: key.utf8.contains(where: { (65...90).contains($0) }) ? key.lowercased() : key,
+                    period: cell(1), value: cell(2), denominator: cell(3), note: cell(4)))
         }
         if result.lines.isEmpty {
             result.errors.append(.init(line: 0, message: "There are no rows below the column names."))
@@ -108,10 +108,8 @@ struct BulkDataImport: Sendable {
         result.lines = points.enumerated().map { index, point in
             Line(
                 number: index + 1, key: (point.measure ?? "").trimmingCharacters(in: .whitespaces).lowercased(),
-                cells: [
-                    point.period ?? "", point.value.map { "\($0)" } ?? "", point.denominator.map { "\($0)" } ?? "",
-                    point.note ?? "",
-                ])
+                period: point.period ?? "", value: point.value.map { "\($0)" } ?? "",
+                denominator: point.denominator.map { "\($0)" } ?? "", note: point.note ?? "")
         }
         if result.lines.isEmpty {
             result.errors.append(.init(line: 0, message: "Send at least one point."))
@@ -121,9 +119,18 @@ struct BulkDataImport: Sendable {
 
     /// Each row checked: its measure must be one of `targets` (by key), its cells must pass
     /// `DataImport.check` for that measure's chart, and each measure's periods must be distinct.
-    func checked(against targets: [String: Target], scope: String) -> Checked {
+    func checked(against targets: [String: MeasureBrief], scope: String) -> Checked {
         var checked = Checked(errors: errors)
         var seen: [UUID: DataImport.DuplicatePeriods] = [:]
+        // Files come grouped by measure: keep the current measure's state at hand rather than
+        // looking it up again for every row.
+        var current: (key: String, target: MeasureBrief, seen: DataImport.DuplicatePeriods, rows: [DataImport.Row])?
+        func setAside() {
+            guard let measure = current else { return }
+            seen[measure.target.id] = measure.seen
+            checked.rows[measure.target.id, default: []] += measure.rows
+            current = nil
+        }
         for line in lines {
             if checked.errors.count >= Self.maximumErrors {
                 checked.errors.append(
@@ -139,38 +146,44 @@ struct BulkDataImport: Sendable {
                     .init(line: line.number, message: "Row \(line.number): the measure column is empty."))
                 continue
             }
-            guard let target = targets[line.key] else {
-                checked.errors.append(
-                    .init(
-                        line: line.number,
-                        message:
-                            "Row \(line.number): no measure in \(scope) has the key “\(line.key)”. Check the spelling, or give the measure this key on its page."
-                    ))
-                continue
+            if current?.key != line.key {
+                setAside()
+                guard let target = targets[line.key] else {
+                    checked.errors.append(
+                        .init(
+                            line: line.number,
+                            message:
+                                "Row \(line.number): no measure in \(scope) has the key “\(line.key)”. Check the spelling, or give the measure this key on its page."
+                        ))
+                    continue
+                }
+                current = (line.key, target, seen.removeValue(forKey: target.id) ?? .init(), [])
             }
-            switch DataImport.check(cells: line.cells[...], line: line.number, chart: target.chart) {
+            let result = DataImport.check(
+                period: line.period, value: line.value, denominator: line.denominator, note: line.note,
+                line: line.number, chart: current!.target.chart)
+            switch result {
             case .failure(let error): checked.errors.append(error)
             case .success(let row):
-                if let error = seen[target.id, default: .init()].check(row, cell: line.cells[0], measure: line.key) {
+                if let error = current!.seen.check(row, cell: line.period, measure: line.key) {
                     checked.errors.append(error)
                 } else {
-                    checked.rows[target.id, default: []].append(row)
+                    current!.rows.append(row)
                 }
             }
         }
+        setAside()
         return checked
     }
 
-    /// The measures with these keys whose unit is in `units` (a unit and everything below it).
-    static func targets(keys: Set<String>, in units: Set<UUID>, on db: any Database) async throws -> [String: Target] {
-        var targets: [String: Target] = [:]
-        for chunk in Array(keys).chunked(into: 1000) {
-            let measures = try await Measure.query(on: db).filter(\.$key ~~ Array(chunk)).filter(\.$archivedAt == nil)
-                .all()
-            for measure in measures where units.contains(measure.$unit.id) {
-                guard let key = measure.key, let id = measure.id else { continue }
-                targets[key] = Target(id: id, name: measure.name, chart: measure.chart)
-            }
+    /// The measures rows may name: those with these keys whose unit is in `units` (a unit and
+    /// everything below it), by key.
+    static func targets(keys: Set<String>, in units: Set<UUID>, on db: any Database) async throws
+        -> [String: MeasureBrief]
+    {
+        var targets: [String: MeasureBrief] = [:]
+        for measure in try await MeasureBrief.load(keys: keys, on: db) where units.contains(measure.unitID) {
+            if let key = measure.key { targets[key] = measure }
         }
         return targets
     }

@@ -48,13 +48,14 @@ enum DataUploadController {
     /// Imports every row or, if any is bad, none; then forgets the file.
     @Sendable static func apply(req: Request) async throws -> Response {
         let (upload, policy) = try await find(req)
-        let checked = try await CheckedUpload.load(upload, policy: policy, on: req.db).checked
+        let checkedUpload = try await CheckedUpload.load(upload, policy: policy, on: req.db)
+        let checked = checkedUpload.checked
         guard checked.errors.isEmpty, !checked.rows.isEmpty else {
             return req.redirect(
                 to: SiteURL.dataUploads(.show(.value(try upload.requireID()))).relativeURL(),
                 notice: "Nothing was imported: \(checked.errors.count) rows need fixing.")
         }
-        let load = try await DataLoad.plan(checked.rows, on: req.db)
+        let load = try await DataLoad.plan(checked.rows, measures: checkedUpload.targets.values, on: req.db)
         try await req.db.transaction { db in
             try await load.apply(by: policy.viewer.actor, on: db)
             try await upload.delete(on: db)

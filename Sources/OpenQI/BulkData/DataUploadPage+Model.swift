@@ -49,7 +49,7 @@ enum DataUploadPage {
 struct CheckedUpload: Sendable {
     let upload: DataUpload
     let file: BulkDataImport
-    let targets: [String: BulkDataImport.Target]
+    let targets: [String: MeasureBrief]
     let checked: BulkDataImport.Checked
 
     static func load(_ upload: DataUpload, policy: Policy, on db: any Database) async throws -> CheckedUpload {
@@ -82,17 +82,13 @@ extension DataUploadPage.Model {
     static func query(_ checkedUpload: CheckedUpload, policy: Policy, on db: any Database) async throws -> Self {
         let upload = checkedUpload.upload
         let checked = checkedUpload.checked
-        let load = try await DataLoad.plan(checked.rows, on: db)
+        let load = try await DataLoad.plan(checked.rows, measures: checkedUpload.targets.values, on: db)
         let byID = Dictionary(checkedUpload.targets.map { ($0.value.id, ($0.key, $0.value)) }) { first, _ in first }
-        let owners = try await Measure.query(on: db).filter(\.$id ~~ Array(checked.rows.keys)).field(\.$id)
-            .field(\.$unit.$id).all()
-        let unitOf = Dictionary(owners.compactMap { m in m.id.map { ($0, m.$unit.id) } }) { first, _ in first }
         let measures = checked.rows.keys.compactMap { id -> DataUploadPage.MeasureLine? in
             guard let (key, target) = byID[id] else { return nil }
             return .init(
                 measureID: id, name: target.name, key: key,
-                owner: unitOf[id].map { policy.tree.path(of: $0, below: upload.$unit.id) } ?? "",
-                counts: load.counts[id] ?? .init())
+                owner: policy.tree.path(of: target.unitID, below: upload.$unit.id), counts: load.counts[id] ?? .init())
         }.sorted { ($0.owner, $0.name) < ($1.owner, $1.name) }
         return .init(
             uploadID: try upload.requireID(), unitID: upload.$unit.id, unitPath: policy.tree.path(of: upload.$unit.id),

@@ -278,7 +278,7 @@ struct DemoPortfolio {
         for batch in decisions.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in updates.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in measures.chunked(into: 500) { try await Array(batch).create(on: db) }
-        for batch in points.chunked(into: 1000) { try await Array(batch).create(on: db) }
+        try await DataPoint.upsert(points, on: db)
         try await DemoImprovementWork.save(work, on: db)
     }
 }

@@ -159,7 +159,7 @@ enum DemoUnitMeasures {
             }
         }
         for batch in measures.chunked(into: 500) { try await Array(batch).create(on: db) }
-        for batch in points.chunked(into: 1000) { try await Array(batch).create(on: db) }
+        try await DataPoint.upsert(points, on: db)
         if let trust = organisation.units.first(where: { $0.parentID == nil && $0.kind == .organisation }) {
             try await boardReport(
                 unitID: trust.id, measures: measures.filter { $0.$unit.id == trust.id }, now: now, on: db)

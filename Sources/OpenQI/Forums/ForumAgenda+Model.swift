@@ -54,11 +54,11 @@ extension ForumAgenda.Model {
         let day = { (date: Date) in date.formatted(.dateTime.day().month(.wide)) }
         let activeIDs = projects.filter { $0.status == .active }.compactMap(\.id)
         var measuresByProject: [UUID: [MeasureFreshness]] = [:]
-        for measure in try await Measure.query(on: db).filter(\.$project.$id ~~ activeIDs)
+        let measures = try await Measure.query(on: db).filter(\.$project.$id ~~ activeIDs)
             .filter(\.$archivedAt == nil).all()
-        {
-            let latest = try await DataPoint.query(on: db).filter(\.$measure.$id == (try measure.requireID()))
-                .sort(\.$period, .descending).first()?.period
+        let latestPeriods = try await DataPoint.latestPeriods(of: measures.compactMap(\.id), on: db)
+        for measure in measures {
+            let latest = latestPeriods[try measure.requireID()]
             measuresByProject[measure.$project.id!, default: []].append(
                 .init(
                     name: measure.name, frequency: measure.frequency, latestPeriod: latest,

@@ -90,8 +90,7 @@ extension CompareUnitsPage.Model {
             return model
         }
         let ids = try measures.map { try $0.requireID() }
-        let points = try await DataPoint.query(on: db).filter(\.$measure.$id ~~ ids).sort(\.$period).all()
-        let byMeasure = Dictionary(grouping: points, by: \.$measure.id)
+        let byMeasure = try await DataPoint.series(of: ids, on: db)
         let totals = try measures.map { measure -> (Measure, Funnel.Unit) in
             let latest = (byMeasure[try measure.requireID()] ?? []).suffix(periods)
             return (

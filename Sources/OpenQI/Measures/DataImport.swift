@@ -77,25 +77,38 @@ struct DataImport: Sendable, Equatable {
 
     /// One row's cells — period, value, then optionally denominator and note — checked for a chart.
     static func check(cells: ArraySlice<String>, line: Int, chart: ChartType) -> Result<Row, RowError> {
+        guard cells.count >= 2 else {
+            return .failure(
+                RowError(
+                    line: line,
+                    message: "Row \(line): needs at least a period and a value, separated by a tab or a comma."))
+        }
+        let start = cells.startIndex
+        return check(
+            period: cells[start], value: cells[start + 1], denominator: cells.count > 2 ? cells[start + 2] : "",
+            note: cells.count > 3 ? cells[start + 3] : "", line: line, chart: chart)
+    }
+
+    /// One row checked for a chart; an empty denominator or note is none.
+    static func check(
+        period periodCell: String, value valueCell: String, denominator denominatorCell: String,
+        note noteCell: String, line: Int, chart: ChartType
+    ) -> Result<Row, RowError> {
         func failure(_ message: String) -> Result<Row, RowError> {
             .failure(RowError(line: line, message: "Row \(line): \(message)"))
         }
-        let cells = Array(cells)
-        guard cells.count >= 2 else {
-            return failure("needs at least a period and a value, separated by a tab or a comma.")
+        guard let period = date(periodCell) else {
+            return failure("“\(periodCell)” is not a date. Use 2026-03-31, 31/03/2026 or 2026-03.")
         }
-        guard let period = date(cells[0]) else {
-            return failure("“\(cells[0])” is not a date. Use 2026-03-31, 31/03/2026 or 2026-03.")
-        }
-        guard let value = number(cells[1]) else {
-            return failure("“\(cells[1])” is not a number in the value column.")
+        guard let value = number(valueCell) else {
+            return failure("“\(valueCell)” is not a number in the value column.")
         }
         var denominator: Double? = nil
-        if cells.count > 2, !cells[2].isEmpty {
-            guard let n = number(cells[2]) else {
-                return failure("“\(cells[2])” is not a number in the denominator column.")
+        if !denominatorCell.isEmpty {
+            guard let n = number(denominatorCell) else {
+                return failure("“\(denominatorCell)” is not a number in the denominator column.")
             }
-            guard n >= 0 else { return failure("the denominator \(cells[2]) is negative. Use 0 or more.") }
+            guard n >= 0 else { return failure("the denominator \(denominatorCell) is negative. Use 0 or more.") }
             denominator = n
         }
         if chart.usesDenominator, denominator == nil {
@@ -103,14 +116,34 @@ struct DataImport: Sendable, Equatable {
         }
         if chart == .p || chart == .pp, let n = denominator, value > n {
             return failure(
-                "the value \(cells[1]) is more than its denominator \(cells[2]); a proportion cannot exceed 1.")
+                "the value \(valueCell) is more than its denominator \(denominatorCell); a proportion cannot exceed 1.")
         }
-        let note = cells.count > 3 && !cells[3].isEmpty ? String(cells[3].prefix(maximumNoteLength)) : nil
+        let note = noteCell.isEmpty ? nil : String(noteCell.prefix(maximumNoteLength))
         return .success(Row(line: line, period: period, value: value, denominator: denominator, note: note))
     }
 
+    /// The text's lines, split at \n, \r\n or a lone \r. Walks the UTF-8 bytes rather than
+    /// characters: grapheme breaking would dominate reading a file of a million rows.
     static func lines(_ text: String) -> [Substring] {
-        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        let utf8 = text.utf8
+        var lines: [Substring] = []
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
+                utf8.formIndex(after: &index)
+                continue
+            }
+            lines.append(Substring(utf8[start..<index]))
+            utf8.formIndex(after: &index)
+            if byte == UInt8(ascii: "\r"), index != utf8.endIndex, utf8[index] == UInt8(ascii: "\n") {
+                utf8.formIndex(after: &index)
+            }
+            start = index
+        }
+        lines.append(Substring(utf8[start..<utf8.endIndex]))
+        return lines
     }
 
     /// Tabs if the first line has one (a spreadsheet paste), semicolons if it has those and no
@@ -123,6 +156,13 @@ struct DataImport: Sendable, Equatable {
     /// A line's cells, trimmed. A cell in double quotes may hold the separator, and "" stands for
     /// one quote (RFC 4180); a line without quotes takes the quick path.
     static func cells(_ line: Substring, separator: Character) -> [String] {
+        // Most lines are plain ASCII without quotes: split and trim their bytes directly.
+        if let separator = separator.asciiValue,
+            let cells = line.utf8.withContiguousStorageIfAvailable({ asciiCells($0, separator: separator) }),
+            let cells
+        {
+            return cells
+        }
         guard line.contains("\"") else {
             return line.split(separator: separator, omittingEmptySubsequences: false).map {
                 $0.trimmingCharacters(in: .whitespaces)
@@ -160,8 +200,29 @@ struct DataImport: Sendable, Equatable {
         return cells
     }
 
+    /// The cells of a line of plain ASCII without quotes, trimmed of spaces and tabs; nil for any
+    /// other line, which needs the careful path.
+    private static func asciiCells(_ bytes: UnsafeBufferPointer<UInt8>, separator: UInt8) -> [String]? {
+        var cells: [String] = []
+        var start = 0
+        for index in 0...bytes.count {
+            if index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") || byte >= 0x80 { return nil }
+                if byte != separator { continue }
+            }
+            var first = start
+            var end = index
+            while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+            while end > first, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            cells.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[first..<end]), as: UTF8.self))
+            start = index + 1
+        }
+        return cells
+    }
+
     static func number(_ text: String) -> Double? {
-        let cleaned = text.contains("%") ? text.replacingOccurrences(of: "%", with: "") : text
+        let cleaned = text.utf8.contains(UInt8(ascii: "%")) ? text.replacingOccurrences(of: "%", with: "") : text
         guard !cleaned.isEmpty, let value = Double(cleaned), value.isFinite else { return nil }
         return value
     }
@@ -170,12 +231,49 @@ struct DataImport: Sendable, Equatable {
     /// midnight UTC. Computed directly rather than through `Calendar`, which is slow enough to
     /// dominate an import of a million rows.
     static func date(_ text: String) -> Date? {
-        let dashes = text.split(separator: "-", omittingEmptySubsequences: false)
-        if dashes.count == 3 { return day(year: Int(dashes[0]), month: Int(dashes[1]), day: Int(dashes[2].prefix(2))) }
-        if dashes.count == 2, dashes[0].count == 4 { return day(year: Int(dashes[0]), month: Int(dashes[1]), day: 1) }
-        let slashes = text.split(separator: "/", omittingEmptySubsequences: false)
-        if slashes.count == 3 { return day(year: Int(slashes[2]), month: Int(slashes[1]), day: Int(slashes[0])) }
-        return nil
+        var text = text
+        return text.withUTF8 { bytes in
+            // Where the separators are: two dashes (2026-03-31), one (2026-03) or two slashes (31/03/2026).
+            var dashes = (0, 0, count: 0)
+            var slashes = (0, 0, count: 0)
+            for (index, byte) in bytes.enumerated() {
+                if byte == UInt8(ascii: "-") {
+                    if dashes.count == 0 { dashes.0 = index } else { dashes.1 = index }
+                    dashes.count += 1
+                } else if byte == UInt8(ascii: "/") {
+                    if slashes.count == 0 { slashes.0 = index } else { slashes.1 = index }
+                    slashes.count += 1
+                }
+            }
+            func number(_ range: Range<Int>) -> Int? { integer(UnsafeBufferPointer(rebasing: bytes[range])) }
+            switch (dashes.count, slashes.count) {
+            case (2, 0):
+                // A date-time keeps its day: 2026-03-31T09:00:00Z.
+                let dayEnd = min(bytes.count, dashes.1 + 3)
+                return day(
+                    year: number(0..<dashes.0), month: number(dashes.0 + 1..<dashes.1),
+                    day: number(dashes.1 + 1..<dayEnd))
+            case (1, 0) where dashes.0 == 4:
+                return day(year: number(0..<4), month: number(5..<bytes.count), day: 1)
+            case (0, 2):
+                return day(
+                    year: number(slashes.1 + 1..<bytes.count), month: number(slashes.0 + 1..<slashes.1),
+                    day: number(0..<slashes.0))
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// A run of one to nine ASCII digits as a number.
+    private static func integer(_ digits: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard (1...9).contains(digits.count) else { return nil }
+        var value = 0
+        for byte in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 
     /// Midnight UTC of a proleptic Gregorian date, or nil if there is no such day.

@@ -64,12 +64,21 @@ final class Measure: Model, @unchecked Sendable {
 
     init() {}
 
-    var chart: ChartType { ChartType(rawValue: chartType) ?? .run }
-    var ruleSet: RuleSet { RuleSet(rawValue: rules) ?? .anhoej }
-    var improvement: ImprovementDirection { ImprovementDirection(rawValue: direction) ?? .neutral }
+    var chart: ChartType { options.chart }
+    var ruleSet: RuleSet { options.rules }
+    var improvement: ImprovementDirection { options.direction }
 
     var options: SPCOptions {
-        SPCOptions(chart: chart, rules: ruleSet, direction: improvement, target: target, multiply: multiply)
+        Self.options(chartType: chartType, rules: rules, direction: direction, target: target, multiply: multiply)
+    }
+
+    /// The chart settings as stored, in SPC's terms; an unknown name falls back to the plainest choice.
+    static func options(chartType: String, rules: String, direction: String, target: Double?, multiply: Double)
+        -> SPCOptions
+    {
+        SPCOptions(
+            chart: ChartType(rawValue: chartType) ?? .run, rules: RuleSet(rawValue: rules) ?? .anhoej,
+            direction: ImprovementDirection(rawValue: direction) ?? .neutral, target: target, multiply: multiply)
     }
 }
 
@@ -85,28 +94,6 @@ extension Measure: Auditable {
             "target": target.map { "\($0)" } ?? "", "multiply": "\(multiply)",
             "triple_aim": tripleAim?.rawValue ?? "",
         ]
-    }
-}
-
-/// One period's value: a count or numerator, with a denominator where the chart needs one.
-final class DataPoint: Model, @unchecked Sendable {
-    static let schema = "data_points"
-
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "measure_id") var measure: Measure
-    @Field(key: "period") var period: Date
-    @Field(key: "value") var value: Double
-    @OptionalField(key: "denominator") var denominator: Double?
-    @OptionalField(key: "note") var note: String?
-
-    init() {}
-
-    init(measureID: UUID, period: Date, value: Double, denominator: Double?, note: String?) {
-        self.$measure.id = measureID
-        self.period = period
-        self.value = value
-        self.denominator = denominator
-        self.note = note
     }
 }
 
@@ -190,24 +177,6 @@ struct AddKeysToMeasures: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.sql.raw("DROP INDEX measures_key").run()
         try await database.schema(Measure.schema).deleteField("key").update()
-    }
-}
-
-struct CreateDataPoints: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(DataPoint.schema)
-            .id()
-            .field("measure_id", .uuid, .required, .references(Measure.schema, "id", onDelete: .cascade))
-            .field("period", .date, .required)
-            .field("value", .double, .required)
-            .field("denominator", .double)
-            .field("note", .string)
-            .unique(on: "measure_id", "period")
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(DataPoint.schema).delete()
     }
 }
 

@@ -94,9 +94,8 @@ enum MeasureController {
         let text = input.file.flatMap { String(buffer: $0.data) }.flatMap { $0.isEmpty ? nil : $0 } ?? input.data ?? ""
         let check = DataImport(text: text, chart: measure.chart)
         var model = try await MeasureShow.Model.query(id: try measure.requireID(), policy: policy, on: req.db)
-        let existing = Set(
-            try await DataPoint.query(on: req.db).filter(\.$measure.$id == (try measure.requireID())).all().map(
-                \.period))
+        let id = try measure.requireID()
+        let existing = Set((try await DataPoint.series(of: [id], on: req.db)[id] ?? []).map(\.period))
         let added = check.rows.filter { !existing.contains($0.period) }.count
         model.preview = .init(
             text: text, added: added, replaced: check.rows.count - added, errors: check.errors.map(\.message))

@@ -101,7 +101,7 @@ extension Measure {
     func upsert(_ rows: [DataImport.Row], by actor: Actor, on db: any Database) async throws -> (
         added: Int, replaced: Int
     ) {
-        let load = try await DataLoad.plan([try requireID(): rows], on: db)
+        let load = try await DataLoad.plan([try requireID(): rows], measures: [try MeasureBrief(self)], on: db)
         try await load.apply(by: actor, on: db)
         return (load.total.added, load.total.changed)
     }

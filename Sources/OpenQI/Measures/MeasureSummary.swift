@@ -69,23 +69,19 @@ extension MeasureSummary {
     /// thousand measures rather than several per measure, so a bulk upload or the demo refreshes
     /// fifty thousand in seconds. (Annotations do not change a chart's statistics, so they are not read.)
     static func refresh(_ measures: [Measure], on db: any Database) async throws {
+        try await refresh(measures.map { (try $0.requireID(), $0.options) }, on: db)
+    }
+
+    /// Recomputes the charts of the measures with these ids and chart settings, from the series in
+    /// `known` where the caller has them as they now stand, and from the database otherwise.
+    static func refresh(
+        _ measures: [(id: UUID, options: SPCOptions)], known: [UUID: [MeasureSeries.Period]] = [:],
+        on db: any Database
+    ) async throws {
         for chunk in measures.chunked(into: 1000) {
-            let ids = try chunk.map { try $0.requireID() }
-            var points: [UUID: [MeasureSeries.Period]] = [:]
-            let rows = try await db.sql.select()
-                .columns("measure_id", "period", "value", "denominator")
-                .from(DataPoint.schema)
-                .where("measure_id", .in, SQLBind.group(ids))
-                .orderBy("measure_id").orderBy("period")
-                .all()
-            for row in rows {
-                let id = try row.decode(column: "measure_id", as: UUID.self)
-                points[id, default: []].append(
-                    .init(
-                        period: try row.decode(column: "period", as: Date.self),
-                        value: try row.decode(column: "value", as: Double.self),
-                        denominator: try row.decode(column: "denominator", as: Double?.self), note: nil))
-            }
+            let ids = chunk.map(\.id)
+            var points = try await DataPoint.series(of: ids.filter { known[$0] == nil }, on: db)
+            for id in ids { if let series = known[id] { points[id] = series } }
             let breaks = Dictionary(
                 grouping: try await PhaseBreak.query(on: db).filter(\.$measure.$id ~~ ids).sort(\.$period).all(),
                 by: \.$measure.id)
@@ -93,25 +89,43 @@ extension MeasureSummary {
             let insert = db.sql.insert(into: MeasureSummary.schema)
                 .columns(
                     "id", "measure_id", "points", "latest_period", "latest_value", "latest_class", "variation",
-                    "assurance", "recent", "computed_at")
+                    "assurance", "recent", "computed_at", "revision")
             for measure in chunk {
-                let id = try measure.requireID()
+                let id = measure.id
                 let series = MeasureSeries(
-                    measureID: id, name: measure.name, options: measure.options, periods: points[id] ?? [],
+                    measureID: id, name: "", options: measure.options, periods: points[id] ?? [],
                     annotations: [], phaseBreaks: (breaks[id] ?? []).map { ($0.period, $0.label) })
                 let result = series.result
                 insert.values(
                     UUID(), id, result.points.count, series.periods.last?.period, result.points.last?.y,
                     (result.points.last?.pointClass ?? .common).rawValue, result.variation.rawValue,
-                    result.assurance?.rawValue, recent(result), now)
+                    result.assurance?.rawValue, recent(result), now, 1)
             }
             try await insert.onConflict(with: ["measure_id"]) { conflict in
                 conflict.set(excludedValueOf: "points").set(excludedValueOf: "latest_period")
                     .set(excludedValueOf: "latest_value").set(excludedValueOf: "latest_class")
                     .set(excludedValueOf: "variation").set(excludedValueOf: "assurance")
                     .set(excludedValueOf: "recent").set(excludedValueOf: "computed_at")
+                    .set(
+                        "revision",
+                        to: SQLBinaryExpression(
+                            SQLColumn("revision", table: MeasureSummary.schema), .add, SQLLiteral.numeric("1")))
             }.run()
         }
+    }
+
+    /// How many times each measure's summary has been written; none for a measure without one.
+    static func revisions(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: Int] {
+        var revisions: [UUID: Int] = [:]
+        for chunk in measureIDs.chunked(into: 1000) {
+            for row in try await db.sql.select().columns("measure_id", "revision").from(schema)
+                .where("measure_id", .in, SQLBind.group(Array(chunk))).all()
+            {
+                revisions[try row.decode(column: "measure_id", as: UUID.self)] = try row.decode(
+                    column: "revision", as: Int.self)
+            }
+        }
+        return revisions
     }
 
     /// The latest plotted values, comma-separated, empty where a period was not plotted.
@@ -135,15 +149,30 @@ struct CreateMeasureSummaries: AsyncMigration {
             .field("computed_at", .datetime, .required)
             .unique(on: "measure_id")
             .create()
-        // Measures that already have data get their summary now, so every list shows them at once.
-        // Only the columns the measures table had then: later migrations add more, and a fresh
-        // database runs this before them.
-        let measures = try await Measure.query(on: database).field(\.$id).field(\.$name).field(\.$chartType)
-            .field(\.$rules).field(\.$direction).field(\.$target).field(\.$multiply).all()
-        try await MeasureSummary.refresh(measures, on: database)
+        // Measures that already had data got their summaries here once; `AddRevisionsToMeasureSummaries`
+        // does it now, when the table has every column `refresh` writes.
     }
 
     func revert(on database: any Database) async throws {
         try await database.schema(MeasureSummary.schema).delete()
+    }
+}
+
+/// Numbers each summary's rewrites, so a data load planned outside its transaction can tell that
+/// nobody else changed a measure since (`DataLoad.apply`). Also summarises measures that have
+/// none yet: those with data from before summaries existed.
+struct AddRevisionsToMeasureSummaries: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MeasureSummary.schema).field("revision", .int, .required, .sql(.default(0)))
+            .update()
+        let summarised = Set(try await MeasureSummary.query(on: database).all(\.$measure.$id))
+        // Only the columns the measures table has at this point: later migrations may add more.
+        let measures = try await Measure.query(on: database).field(\.$id).field(\.$chartType).field(\.$rules)
+            .field(\.$direction).field(\.$target).field(\.$multiply).all()
+        try await MeasureSummary.refresh(measures.filter { !summarised.contains($0.id!) }, on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(MeasureSummary.schema).deleteField("revision").update()
     }
 }

@@ -57,6 +57,54 @@ public enum Benchmarks {
             query: queries.min()!, render: renders.min()!)
     }
 
+    public struct ImportTiming: Sendable {
+        public struct Run: Sendable {
+            /// Reading and checking the CSV, and loading it (plan, upsert, summaries, audit).
+            public let check: Duration
+            public let total: Duration
+        }
+        public let points: Int
+        public let bytes: Int
+        public let first: Run
+        public let again: Run
+    }
+
+    /// Times what an upload's import and the API do with one long CSV: read, look up the keys,
+    /// check every row, compare with what is stored, upsert, refresh the summaries, audit. Run
+    /// twice: new data, then the same file again.
+    public static func bulkImport(app: Application, measures count: Int, weeks: Int) async throws -> ImportTiming {
+        let db = app.db
+        if try await Unit.query(on: db).count() == 0 { try await seed(measures: count, on: db) }
+        let measures = try await Measure.query(on: db).sort(\.$key).all()
+        let start = DataImport.date("2020-01-06")!
+        var csv = "measure,period,value\n"
+        for measure in measures {
+            guard let key = measure.key else { continue }
+            for week in 0..<weeks {
+                csv +=
+                    "\(key),\(MeasureSeries.day(start.addingTimeInterval(Double(week) * 7 * 86_400))),\(week % 7 + 3)\n"
+            }
+        }
+        let units = Set(try await Unit.query(on: db).all().compactMap(\.id))
+        let clock = ContinuousClock()
+        func run() async throws -> (ImportTiming.Run, Int) {
+            let began = clock.now
+            let file = BulkDataImport.csv(csv)
+            let targets = try await BulkDataImport.targets(keys: file.keys, in: units, on: db)
+            let checked = file.checked(against: targets, scope: "the benchmark trust")
+            guard checked.errors.isEmpty else {
+                throw Abort(.internalServerError, reason: checked.errors.first?.message ?? "bad rows")
+            }
+            let read = clock.now
+            let load = try await DataLoad.plan(checked.rows, measures: targets.values, on: db)
+            try await load.apply(by: .commandLine, on: db)
+            return (.init(check: read - began, total: clock.now - began), checked.pointCount)
+        }
+        let (first, points) = try await run()
+        let (again, _) = try await run()
+        return ImportTiming(points: points, bytes: csv.utf8.count, first: first, again: again)
+    }
+
     /// A trust of directorates and wards, ten weekly indicators a ward, each with its summary.
     private static func seed(measures count: Int, on db: any Database) async throws {
         let trust = Unit(id: UUID(), name: "Benchmark Trust", kind: .organisation, parentID: nil)
@@ -88,6 +136,7 @@ public enum Benchmarks {
                 measure.id = UUID()
                 measure.$unit.id = wards[index / 10]
                 measure.name = "Indicator \(index % 10 + 1)"
+                measure.key = "bench.\(index)"
                 measure.kind = .outcome
                 measure.definition = "Synthetic weekly data for the benchmark."
                 measure.frequency = .weekly

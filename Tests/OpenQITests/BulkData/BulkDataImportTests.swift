@@ -7,9 +7,12 @@ import Testing
 /// Reading a many-measure CSV and the API's points, without a database.
 @Suite("Reading bulk data")
 struct BulkDataImportTests {
-    let falls = BulkDataImport.Target(id: UUID(), name: "Falls", chart: .i)
-    let harm = BulkDataImport.Target(id: UUID(), name: "Harm-free care", chart: .p)
-    var targets: [String: BulkDataImport.Target] { ["willow.falls": falls, "willow.harm-free": harm] }
+    let falls = MeasureBrief(
+        id: UUID(), key: "willow.falls", name: "Falls", unitID: UUID(), projectID: nil, options: SPCOptions(chart: .i))
+    let harm = MeasureBrief(
+        id: UUID(), key: "willow.harm-free", name: "Harm-free care", unitID: UUID(), projectID: nil,
+        options: SPCOptions(chart: .p))
+    var targets: [String: MeasureBrief] { ["willow.falls": falls, "willow.harm-free": harm] }
 
     func check(_ csv: String) -> BulkDataImport.Checked {
         BulkDataImport.csv(csv).checked(against: targets, scope: "Adult Mental Health")
@@ -94,7 +97,7 @@ struct BulkDataImportTests {
         #expect(checked.errors.last?.message.contains("Stopped checking") == true)
     }
 
-    @Test("dates are computed without Calendar and agree with it on every day from 1900 to 2200")
+    @Test("dates are read and written without Calendar and agree with it on every day from 1900 to 2200")
     func datesAgreeWithCalendar() throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
@@ -104,6 +107,8 @@ struct BulkDataImportTests {
         while day <= end {
             let parts = calendar.dateComponents([.year, .month, .day], from: day)
             #expect(DataImport.day(year: parts.year, month: parts.month, day: parts.day) == day)
+            // And back: the label charts give a period is the day Foundation formats.
+            #expect(MeasureSeries.day(day) == day.formatted(.iso8601.year().month().day()))
             day = day.addingTimeInterval(86_400 * 7 + 86_400)  // every eighth day: all weekdays and months
             checked += 1
         }

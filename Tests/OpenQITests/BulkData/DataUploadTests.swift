@@ -70,7 +70,7 @@ struct DataUploadTests {
         return lines.joined(separator: "\n")
     }()
 
-    static func points(_ app: Application) async throws -> Int { try await DataPoint.query(on: app.db).count() }
+    static func points(_ app: Application) async throws -> Int { try await app.storedDataPoints().count }
 
     @Test("an upload is checked first, imported on request, and importing it again changes nothing")
     func uploadThenImport() async throws {
@@ -92,7 +92,7 @@ struct DataUploadTests {
             let imported = try await browser.post(checkPath + "/apply")
             #expect(imported.location == unitPath + "/measures")
             #expect(try await Self.points(app) == 120)
-            let note = try await DataPoint.query(on: app.db).filter(\.$note != nil).all().map(\.note)
+            let note = try await app.storedDataPoints().filter { $0.note != nil }.map(\.note)
             #expect(note == ["new checklist, ward-wide", "new checklist, ward-wide"])
             let summaries = try await MeasureSummary.query(on: app.db).filter(\.$points == 30).count()
             #expect(summaries == 4, "each measure's summary was refreshed with its 30 points")
@@ -116,7 +116,7 @@ struct DataUploadTests {
                 try await browser.upload(unitPath + "/data-upload", filename: "fix.csv", content: fix).location)
             #expect(try await browser.get(fixPath).body.contains("adds 0 periods, changes 1"))
             _ = try await browser.post(fixPath + "/apply")
-            let fixed = try await DataPoint.query(on: app.db).filter(\.$value == 80).all()
+            let fixed = try await app.storedDataPoints().filter { $0.value == 80 }
             #expect(fixed.count == 1 && fixed.first?.note == "new checklist, ward-wide")
         }
     }
@@ -222,7 +222,9 @@ struct DataUploadTests {
             }
             // The second measure no longer exists, and sorts last: its batch fails after the first's are written.
             let gone = try #require(UUID(uuidString: "FFFFFFFF-FFFF-4FFF-BFFF-FFFFFFFFFFFF"))
-            let load = try await DataLoad.plan([try falls.requireID(): rows, gone: Array(rows.prefix(3))], on: app.db)
+            let load = try await DataLoad.plan(
+                [try falls.requireID(): rows, gone: Array(rows.prefix(3))], measures: [try MeasureBrief(falls)],
+                on: app.db)
             #expect(load.changes.count == 1203)
             await #expect(throws: (any Error).self) {
                 try await load.apply(by: .commandLine, on: app.db)

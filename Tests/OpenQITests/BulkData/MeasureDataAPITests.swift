@@ -55,7 +55,7 @@ struct MeasureDataAPITests {
             let again = try await Self.post(warehouse, token: secret, csv: csv)
             #expect(again.status == .ok)
             #expect(again.body.contains(#""added":1"#) && again.body.contains(#""unchanged":1"#))
-            #expect(try await DataPoint.query(on: app.db).count() == 3)
+            #expect(try await app.storedDataPoints().count == 3)
 
             // A measure of another directorate is outside the token's units: the whole batch is refused.
             let outside =
@@ -68,7 +68,7 @@ struct MeasureDataAPITests {
             #expect(rejection.error == "Nothing was imported: 1 row needs fixing.")
             #expect(rejection.rows.map(\.row) == [2])
             #expect(rejection.rows.first?.message.contains("no measure in Trust › Adult Mental Health") == true)
-            #expect(try await DataPoint.query(on: app.db).count() == 3)
+            #expect(try await app.storedDataPoints().count == 3)
         }
     }
 
@@ -125,7 +125,7 @@ struct MeasureDataAPITests {
             let points = BulkDataImport.Point(measure: "willow.falls", period: "2026-02", value: 2)
             let page = try await analyst.json(.POST, "/api/v1/measures/data", encoding: ["points": [points]])
             #expect(page.status == .ok)
-            #expect(try await DataPoint.query(on: app.db).count() == 1)
+            #expect(try await app.storedDataPoints().count == 1)
             let outside = BulkDataImport.Point(measure: "oak.falls", period: "2026-02", value: 2)
             let refused = try await analyst.json(.POST, "/api/v1/measures/data", encoding: ["points": [outside]])
             #expect(refused.status == .unprocessableEntity)

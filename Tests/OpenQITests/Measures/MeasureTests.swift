@@ -69,22 +69,22 @@ struct MeasureTests {
             #expect(bad.body.contains("Row 3: “lots” is not a number in the value column."))
             #expect(bad.body.contains("Row 4: the period 2026-01-05 is already on row 2."))
             #expect(bad.body.contains("Row 5: “31/02/2026” is not a date."))
-            #expect(try await DataPoint.query(on: app.db).count() == 0)
+            #expect(try await app.storedDataPoints().count == 0)
 
             let preview = try await browser.post(measurePath + "/data/check", form: ["data": Self.weeks])
             #expect(preview.body.contains("30 new periods and 0 changed. Nothing is saved until you confirm."))
-            #expect(try await DataPoint.query(on: app.db).count() == 0)
+            #expect(try await app.storedDataPoints().count == 0)
 
             let imported = try await browser.post(measurePath + "/data", form: ["data": Self.weeks])
             #expect(
                 try await browser.get(try #require(imported.location)).body.contains(
                     "Imported 30 new periods and changed 0."))
-            #expect(try await DataPoint.query(on: app.db).count() == 30)
+            #expect(try await app.storedDataPoints().count == 30)
             let again = try await browser.post(measurePath + "/data", form: ["data": Self.weeks])
             #expect(
                 try await browser.get(try #require(again.location)).body.contains(
                     "Imported 0 new periods and changed 0."))
-            #expect(try await DataPoint.query(on: app.db).count() == 30)
+            #expect(try await app.storedDataPoints().count == 30)
             // The second import changed nothing, so it leaves nothing in the audit trail either.
             #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "measure_data").count() == 1)
         }
@@ -148,7 +148,7 @@ struct MeasureTests {
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.contains("Row 2: “lots” is not a number in the value column."))
             #expect(bad.body.contains("value=\"lots\""), "what was typed is kept")
-            #expect(try await DataPoint.query(on: app.db).count() == 0)
+            #expect(try await app.storedDataPoints().count == 0)
 
             _ = try await browser.post(
                 measurePath + "/data", form: ["data": "2026-01-05\t7\t\tcounted twice, corrected"])
@@ -161,7 +161,7 @@ struct MeasureTests {
             #expect(saved.status == .seeOther)
             #expect(
                 try await browser.get(try #require(saved.location)).body.contains("Saved 1 new period and changed 1."))
-            let points = try await DataPoint.query(on: app.db).sort(\.$period).all()
+            let points = try await app.storedDataPoints()
             #expect(points.map(\.value) == [8, 6])
             #expect(points.first?.note == "counted twice, corrected")
             let page = try await browser.get(measurePath)

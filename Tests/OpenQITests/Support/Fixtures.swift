@@ -47,3 +47,16 @@ struct Fixtures {
 
 /// Foundation has a `Unit` too (for measurements); in the tests, `Unit` is OpenQI's organisation unit.
 typealias Unit = OpenQI.Unit
+
+extension Application {
+    /// Every stored data point, by measure and then period.
+    func storedDataPoints() async throws -> [DataPoint] {
+        let ids = try await Measure.query(on: db).all().compactMap(\.id).sorted { $0.uuidString < $1.uuidString }
+        let series = try await DataPoint.series(of: ids, on: db)
+        return ids.flatMap { id in
+            (series[id] ?? []).map {
+                DataPoint(measureID: id, period: $0.period, value: $0.value, denominator: $0.denominator, note: $0.note)
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Fluent
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+
+/// One period's value of a measure: a count or numerator, with a denominator where the chart
+/// needs one.
+///
+/// Points are the one table that grows into the millions, and they are only ever read a
+/// measure's series at a time, or written by (measure, period). So they are stored keyed by
+/// exactly that, with no surrogate id — on SQLite as a `WITHOUT ROWID` table, one B-tree holding
+/// each series in order — and read and written here in bulk SQL rather than as Fluent models,
+/// which would decode each row by reflection.
+struct DataPoint: Sendable, Equatable {
+    static let schema = "data_points"
+
+    let measureID: UUID
+    let period: Date
+    let value: Double
+    let denominator: Double?
+    let note: String?
+
+    /// The measures' series, each in period order; a measure without data has no entry.
+    static func series(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: [MeasureSeries.Period]] {
+        if let sqlite = db as? any SQLiteDatabase { return try await series(of: measureIDs, on: sqlite) }
+        var series: [UUID: [MeasureSeries.Period]] = [:]
+        for chunk in measureIDs.chunked(into: 1000) {
+            let rows = try await db.sql.select()
+                .columns("measure_id", "period", "value", "denominator", "note")
+                .from(schema)
+                .where("measure_id", .in, SQLBind.group(Array(chunk)))
+                .orderBy("measure_id").orderBy("period")
+                .all()
+            for row in rows {
+                series[try row.decode(column: "measure_id", as: UUID.self), default: []].append(
+                    .init(
+                        period: try row.decode(column: "period", as: Date.self),
+                        value: try row.decode(column: "value", as: Double.self),
+                        denominator: try row.decode(column: "denominator", as: Double?.self),
+                        note: try row.decode(column: "note", as: String?.self)))
+            }
+        }
+        return series
+    }
+
+    static func count(on db: any Database) async throws -> Int {
+        let row = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
+            .from(schema).first()
+        return try row?.decode(column: "count", as: Int.self) ?? 0
+    }
+
+    /// The latest period with data of each measure.
+    static func latestPeriods(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: Date] {
+        var latest: [UUID: Date] = [:]
+        for chunk in measureIDs.chunked(into: 1000) {
+            let rows = try await db.sql.select()
+                .column("measure_id")
+                .column(SQLFunction("MAX", args: SQLIdentifier("period")), as: "latest")
+                .from(schema)
+                .where("measure_id", .in, SQLBind.group(Array(chunk)))
+                .groupBy("measure_id")
+                .all()
+            for row in rows {
+                latest[try row.decode(column: "measure_id", as: UUID.self)] = try row.decode(
+                    column: "latest", as: Date.self)
+            }
+        }
+        return latest
+    }
+
+    /// Writes the points, replacing any a measure already has for the same period. The caller
+    /// wraps a large write in a transaction, so that it lands whole or not at all.
+    static func upsert(_ points: [DataPoint], on db: any Database) async throws {
+        if let sqlite = db as? any SQLiteDatabase { return try await upsert(points, on: sqlite) }
+        // Five values a row, 500 rows a statement: well inside PostgreSQL's limit on bound values.
+        for batch in points.chunked(into: 500) {
+            let insert = db.sql.insert(into: schema).columns("measure_id", "period", "value", "denominator", "note")
+            for point in batch {
+                insert.values(point.measureID, point.period, point.value, point.denominator, point.note)
+            }
+            try await insert.onConflict(with: ["measure_id", "period"]) { conflict in
+                conflict.set(excludedValueOf: "value").set(excludedValueOf: "denominator").set(excludedValueOf: "note")
+            }.run()
+        }
+    }
+}
+
+struct CreateDataPoints: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(DataPoint.schema)
+            .id()
+            .field("measure_id", .uuid, .required, .references(Measure.schema, "id", onDelete: .cascade))
+            .field("period", .date, .required)
+            .field("value", .double, .required)
+            .field("denominator", .double)
+            .field("note", .string)
+            .unique(on: "measure_id", "period")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(DataPoint.schema).delete()
+    }
+}
+
+/// Keys points by (measure, period) instead of a random id: the id was never used to find a
+/// point, and each random id cost a second index, written at a random place for every row. On
+/// SQLite the table becomes `WITHOUT ROWID`, so a series is stored in order in one B-tree; a bulk
+/// import writes a third as many pages.
+struct KeyDataPointsByMeasureAndPeriod: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = database.sql
+        if sql.dialect.name == "sqlite" {
+            try await sql.raw(
+                """
+                CREATE TABLE data_points_keyed (
+                    "measure_id" UUID NOT NULL REFERENCES "measures" ("id") ON DELETE CASCADE,
+                    "period" DATE NOT NULL, "value" DOUBLE NOT NULL, "denominator" DOUBLE, "note" TEXT,
+                    PRIMARY KEY ("measure_id", "period")
+                ) WITHOUT ROWID
+                """
+            ).run()
+            try await sql.raw(
+                """
+                INSERT INTO data_points_keyed (measure_id, period, value, denominator, note)
+                SELECT measure_id, period, value, denominator, note FROM data_points
+                """
+            ).run()
+            try await sql.raw("DROP TABLE data_points").run()
+            try await sql.raw("ALTER TABLE data_points_keyed RENAME TO data_points").run()
+        } else {
+            try await sql.raw("ALTER TABLE data_points DROP COLUMN id").run()
+            try await sql.raw(
+                #"ALTER TABLE data_points DROP CONSTRAINT "uq:data_points.measure_id+data_points.period""#
+            )
+            .run()
+            try await sql.raw("ALTER TABLE data_points ADD PRIMARY KEY (measure_id, period)").run()
+        }
+    }
+
+    /// Back to a random id a point, as `CreateDataPoints` made the table.
+    func revert(on database: any Database) async throws {
+        let sql = database.sql
+        let stored = try await DataPoint.series(
+            of: try await Measure.query(on: database).all().compactMap(\.id), on: database)
+        try await sql.raw("DROP TABLE data_points").run()
+        try await CreateDataPoints().prepare(on: database)
+        for (measureID, periods) in stored {
+            for batch in periods.chunked(into: 500) {
+                let insert = sql.insert(into: DataPoint.schema)
+                    .columns("id", "measure_id", "period", "value", "denominator", "note")
+                for point in batch {
+                    insert.values(UUID(), measureID, point.period, point.value, point.denominator, point.note)
+                }
+                try await insert.run()
+            }
+        }
+    }
+}
