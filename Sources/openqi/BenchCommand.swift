@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure OpenQI's speed.",
-        subcommands: [SPCBench.self, SummaryBench.self, ImportBench.self]
+        subcommands: [SPCBench.self, SummaryBench.self, ImportBench.self, SizeBench.self]
     )
 
     struct SPCBench: ParsableCommand {
@@ -134,6 +134,19 @@ struct BenchCommand: ParsableCommand {
                         + "points/s=\(Int((Double(timing.points) / s).rounded())) read-and-check-s=\((run.check.inSeconds * 1000).rounded() / 1000)"
                 )
             }
+        }
+    }
+
+    struct SizeBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "size",
+            abstract: "Count what the database holds: units, people, projects, measures and data points."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            print(try await withApplication(database) { app in try await app.organisationSize() })
         }
     }
 }

@@ -16,14 +16,18 @@ struct DemoCommand: AsyncParsableCommand {
     var size: DemoSize = .small
 
     func run() async throws {
-        let loaded = try await withApplication(database) { app in try await app.loadDemoOrganisation(size: size) }
-        guard loaded else {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let loaded = try await withApplication(database) { app -> OrganisationSize? in
+            try await app.loadDemoOrganisation(size: size) ? try await app.organisationSize() : nil
+        }
+        guard let loaded else {
             throw ValidationError(
                 "The database already has units. The demo organisation goes only into an empty database: use another --db file."
             )
         }
-        print(
-            "Filled the database with the \(size.rawValue) demo organisation. Sign in as admin@example.org with the password demo."
-        )
+        let seconds = (clock.now - started).components.seconds
+        print("Filled the database with the \(size.rawValue) demo organisation in \(seconds) s: \(loaded).")
+        print("Sign in as admin@example.org with the password demo.")
     }
 }

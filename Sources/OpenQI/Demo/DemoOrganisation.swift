@@ -4,13 +4,20 @@ import SPC
 import Vapor
 
 /// How big a demo organisation to build. `small` is a trust of about 6 directorates, 60 teams and
-/// wards and 500 people; `large` is the size benchmarks use.
+/// wards, 500 people and 300 projects; `large` is a large trust as benchmarks need it: 10
+/// directorates of 120 teams, services and wards each (about 5,000 measures a directorate), 15,000
+/// people, 10,000 projects, about 50,000 measures and 5,000,000 data points.
 public enum DemoSize: String, CaseIterable, Sendable {
     case small, large
 
-    var directorates: Int { self == .small ? 6 : 12 }
-    var unitsPerDirectorate: Int { self == .small ? 10 : 40 }
-    var people: Int { self == .small ? 500 : 5000 }
+    var directorates: Int { self == .small ? 6 : 10 }
+    var unitsPerDirectorate: Int { self == .small ? 10 : 120 }
+    var people: Int { self == .small ? 500 : 15_000 }
+    var projects: Int { self == .small ? 300 : 10_000 }
+    /// How long ago projects started, in days: a large trust has years of improvement work behind it.
+    var projectStarts: ClosedRange<Int> { self == .small ? 120...720 : 120...1460 }
+    /// Weeks of history of each ward indicator.
+    var wardWeeks: Int { self == .small ? 52 : 312 }
 }
 
 /// A realistic, made-up NHS trust, generated from a seed: directorates with their services, teams
@@ -185,7 +192,7 @@ struct DemoOrganisation: Sendable {
             try await signIns.map { RoleGrant(personID: $0.personID, unitID: $0.unitID, role: $0.role) }.create(on: db)
             try await Self.priorities.map { Priority(name: $0.0, summary: $0.1) }.create(on: db)
             try await DemoPortfolio.load(self, size: size, on: db)
-            try await DemoUnitMeasures.load(self, on: db)
+            try await DemoUnitMeasures.load(self, size: size, on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
             try await MeasureSummary.refresh(try await Measure.query(on: db).all(), on: db)
             try await InstallationSetting(key: InstallationSetting.demoKey, value: "true").create(on: db)
@@ -211,11 +218,15 @@ struct DemoOrganisation: Sendable {
     static let directorateNames = [
         "Adult Mental Health", "Community Health Services", "Forensic Services",
         "Child and Adolescent Mental Health", "Primary Care", "Specialist and Learning Disability Services",
+        "Older People’s Services", "Urgent and Emergency Care", "Rehabilitation and Recovery",
+        "Perinatal and Women’s Services",
     ]
     static let wardNames = [
         "Bevan", "Brunel", "Cedar", "Clissold", "Conolly", "Ruby", "Sapphire", "Emerald", "Willow", "Rosewood",
         "Hawthorn", "Juniper", "Larch", "Maple", "Poplar", "Rowan", "Seacole", "Nightingale", "Fleming", "Garrod",
         "Thames", "Lea", "Roding", "Ingrebourne", "Beam", "Wren", "Heron", "Kingfisher", "Ash", "Elm",
+        "Alder", "Birch", "Cherry", "Holly", "Hazel", "Linden", "Oak", "Pine", "Yew", "Sycamore", "Amber",
+        "Coral", "Jade", "Opal", "Pearl",
     ]
     static let teamKinds = [
         "Community Mental Health Team", "Home Treatment Team", "Early Intervention in Psychosis Team",
@@ -257,5 +268,31 @@ extension Application {
         let hash = try await password.async.hash(DemoOrganisation.password).get()
         try await DemoOrganisation(size: size).load(size: size, on: db, passwordHash: hash)
         return true
+    }
+}
+
+/// How much an organisation holds, as `openqi demo` reports it and benchmarks record it.
+public struct OrganisationSize: Sendable, Equatable, CustomStringConvertible {
+    public let units: Int
+    public let people: Int
+    public let projects: Int
+    public let measures: Int
+    public let dataPoints: Int
+
+    public var description: String {
+        let figures = [
+            (units, "units"), (people, "people"), (projects, "projects"), (measures, "measures"),
+            (dataPoints, "data points"),
+        ]
+        return figures.map { "\($0.0.formatted(.number.grouping(.automatic))) \($0.1)" }.joined(separator: ", ")
+    }
+}
+
+extension Application {
+    public func organisationSize() async throws -> OrganisationSize {
+        OrganisationSize(
+            units: try await Unit.query(on: db).count(), people: try await Person.query(on: db).count(),
+            projects: try await Project.query(on: db).count(), measures: try await Measure.query(on: db).count(),
+            dataPoints: try await DataPoint.count(on: db))
     }
 }

@@ -6,8 +6,6 @@ import SPC
 /// users among them as full partners), forum decisions, dated updates, and outcome measures whose
 /// weekly data shift after the change the team adopted, so charts show real signals.
 struct DemoPortfolio {
-    static func projectCount(_ size: DemoSize) -> Int { size == .small ? 300 : 2000 }
-
     static let topics:
         [(
             title: String, aim: String, howMuch: String, measure: String, unit: String, baseline: Double,
@@ -51,6 +49,38 @@ struct DemoPortfolio {
                 "Delayed discharges per week", "discharges", 7, .down
             ),
         ]
+
+    /// Each topic's balancing measure, in the order of `topics`: what the change might make worse.
+    static let balancingMeasures: [(name: String, unit: String, baseline: Double, definition: String)] = [
+        (
+            "Minutes a handover takes", "minutes", 25,
+            "The nurse in charge times the morning handover each day; the weekly mean."
+        ),
+        ("As-needed sedation given", "doses a week", 6, "Doses of as-needed sedation recorded on the medicines chart."),
+        (
+            "Admin hours on reminders", "hours a week", 6,
+            "Hours the team administrators log against appointment reminders."
+        ),
+        (
+            "Clinic slots given to health checks", "slots a week", 4,
+            "Clinic appointments used for physical health checks."
+        ),
+        (
+            "Re-referrals within three months", "referrals a week", 5,
+            "Referrals of people discharged in the last 90 days."
+        ),
+        ("Staff injuries", "injuries a week", 2, "Staff injuries recorded on the incident system."),
+        ("Agency shifts", "shifts a week", 12, "Shifts filled by agency staff."),
+        (
+            "Minutes a medicines round takes", "minutes", 55,
+            "The morning medicines round, timed each day; the weekly mean."
+        ),
+        ("Peer worker caseload", "people", 14, "People each peer worker supports, at the end of the week."),
+        (
+            "Readmissions within 30 days", "readmissions a week", 2,
+            "Readmissions of people discharged in the last 30 days."
+        ),
+    ]
 
     /// Writes the portfolio in batches within the caller's transaction.
     static func load(_ organisation: DemoOrganisation, size: DemoSize, on db: any Database, now: Date = Date())
@@ -104,7 +134,7 @@ struct DemoPortfolio {
             }
             return .active
         }
-        for index in 0..<projectCount(size) {
+        for index in 0..<size.projects {
             let unit = frontline[index % frontline.count]
             guard let directorate = directorateOf[unit.id], let people = staff[unit.id], !people.isEmpty,
                 let coach = coaches[directorate], let sponsor = sponsors[directorate], let chair = chairs[directorate]
@@ -117,7 +147,7 @@ struct DemoPortfolio {
                 index < 3 && unit.id == organisation.signIns.first(where: { $0.role == .member })?.unitID
                 ? demoPerson[.member]! : people[Int.random(in: 0..<people.count, using: &random)].id
             if lead == demoPerson[.member] { status = .active }
-            let started = now.addingTimeInterval(-Double(Int.random(in: 120...720, using: &random)) * day)
+            let started = now.addingTimeInterval(-Double(Int.random(in: size.projectStarts, using: &random)) * day)
             let project = Project()
             project.id = UUID()
             project.title = String(format: topic.title, unit.name)
@@ -216,38 +246,81 @@ struct DemoPortfolio {
             }
             project.progressScore = updates.last?.$project.id == project.id ? updates.last!.score : nil
             project.lastUpdateAt = updates.last?.$project.id == project.id ? updates.last!.date : nil
-            // An outcome measure: weekly data around the baseline, shifting after the change was adopted.
-            let measure = Measure()
-            measure.id = UUID()
-            measure.$project.id = project.id!
-            measure.$unit.id = unit.id
-            measure.name = topic.measure
-            measure.kind = .outcome
-            measure.definition = "Counted each week from the team’s records, Monday to Sunday."
-            measure.unitOfMeasure = topic.unit
-            measure.frequency = .weekly
-            measure.chartType = "i"
-            measure.rules = "mdc"
-            measure.direction = topic.direction.rawValue
-            measure.multiply = 1
-            measures.append(measure)
+            // A family of measures, as a coach asks for: the outcome, whose weekly data shift after the
+            // change was adopted; how reliably each change idea is done (the first rising through its
+            // PDSA ramp); a balancing measure; and what service users say.
             let weeks = max(12, Int(end.timeIntervalSince(started) / (7 * day)))
             let changeWeek = weeks * 3 / 5
             let improved = project.aimAchieved != .no && status != .stopped
-            for week in 0..<weeks {
-                var noise = -6.0
-                for _ in 0..<12 { noise += Double(random.next() >> 11) * 0x1p-53 }
+            func addMeasure(
+                _ name: String, kind: MeasureKind, unitOfMeasure: String, chart: ChartType,
+                direction: ImprovementDirection, definition: String, value: (Int) -> (Double, Double?)
+            ) -> UUID {
+                let measure = Measure()
+                measure.id = UUID()
+                measure.$project.id = project.id!
+                measure.$unit.id = unit.id
+                measure.name = name
+                measure.kind = kind
+                measure.definition = definition
+                measure.unitOfMeasure = unitOfMeasure
+                measure.frequency = .weekly
+                measure.chartType = chart.rawValue
+                measure.rules = "mdc"
+                measure.direction = direction.rawValue
+                measure.multiply = chart == .p ? 100 : 1
+                measures.append(measure)
+                for week in 0..<weeks {
+                    let (value, denominator) = value(week)
+                    points.append(
+                        DataPoint(
+                            measureID: measure.id!, period: started.addingTimeInterval(Double(week) * 7 * day),
+                            value: value, denominator: denominator, note: nil))
+                }
+                return measure.id!
+            }
+            func noise() -> Double {
+                var sum = -6.0
+                for _ in 0..<12 { sum += Double(random.next() >> 11) * 0x1p-53 }
+                return sum
+            }
+            /// A week's count of `total` with about the share `p` done, binomial noise around it.
+            func proportion(of total: Double, _ p: Double) -> (Double, Double?) {
+                let done = total * p + noise() * (total * p * (1 - p)).squareRoot()
+                return (min(total, max(0, done.rounded())), total)
+            }
+            let outcome = addMeasure(
+                topic.measure, kind: .outcome, unitOfMeasure: topic.unit, chart: .i, direction: topic.direction,
+                definition: "Counted each week from the team’s records, Monday to Sunday."
+            ) { week in
                 let shift =
                     improved && week >= changeWeek ? (topic.direction == .down ? -0.5 : 0.5) * topic.baseline : 0
-                let value = max(0, (topic.baseline + shift + noise * topic.baseline.squareRoot() * 0.45).rounded())
-                points.append(
-                    DataPoint(
-                        measureID: measure.id!, period: started.addingTimeInterval(Double(week) * 7 * day),
-                        value: value, denominator: nil, note: nil))
+                return (max(0, (topic.baseline + shift + noise() * topic.baseline.squareRoot() * 0.45).rounded()), nil)
             }
+            for (number, idea) in DemoImprovementWork.templates[topicIndex].ideas.enumerated() {
+                // The first idea goes through the ramp and is adopted; the others are tried later, less fully.
+                let from = number == 0 ? changeWeek - 6 : changeWeek + 4 * number
+                let reached = number == 0 ? 0.9 : 0.55
+                _ = addMeasure(
+                    "“\(idea.0)” done as planned", kind: .process, unitOfMeasure: "% of shifts", chart: .p,
+                    direction: .up,
+                    definition: "Shifts on which the nurse in charge recorded the change as done, of 14 a week."
+                ) { week in proportion(of: 14, week < from ? 0.12 : reached) }
+            }
+            let balancing = Self.balancingMeasures[topicIndex]
+            _ = addMeasure(
+                balancing.name, kind: .balancing, unitOfMeasure: balancing.unit, chart: .i, direction: .down,
+                definition: balancing.definition
+            ) { _ in (max(0, (balancing.baseline + noise() * balancing.baseline.squareRoot() * 0.4).rounded()), nil) }
+            _ = addMeasure(
+                "Service users who felt listened to", kind: .outcome, unitOfMeasure: "% of those asked", chart: .p,
+                direction: .up,
+                definition:
+                    "Of the 20 service users asked each week by a peer worker: yes to “Did staff listen to you?”"
+            ) { week in proportion(of: 20, improved && week >= changeWeek ? 0.82 : 0.68) }
             // The diagram for every running project; the PDSA ramp, marked on the chart, once it has tested.
             DemoImprovementWork.add(
-                to: &work, project: project, topic: topicIndex, measureID: measure.id!,
+                to: &work, project: project, topic: topicIndex, measureID: outcome,
                 changeDate: started.addingTimeInterval(Double(changeWeek) * 7 * day),
                 testing: status != .active || project.stage != .understand)
             if status == .completed, project.aimAchieved == .yes {
@@ -262,7 +335,7 @@ struct DemoPortfolio {
                     We tested **\(DemoImprovementWork.templates[topicIndex].ideas[0].0.lowercased())** in three PDSA cycles, \
                     from one patient on one shift to the whole ward, with an expert by experience on the team throughout.
 
-                    ![\(topic.measure)](chart:\(measure.id!.uuidString))
+                    ![\(topic.measure)](chart:\(outcome.uuidString))
 
                     ## What we learned
                     \(project.learning ?? "")

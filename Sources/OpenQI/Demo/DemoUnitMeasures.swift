@@ -44,6 +44,14 @@ enum DemoUnitMeasures {
         Indicator(
             name: "Shifts filled as planned", unitOfMeasure: "% of shifts", baseline: 92, spread: 2.5,
             direction: .up, target: 95, definition: "Shifts staffed to the planned numbers and skill mix."),
+        Indicator(
+            name: "Self-harm incidents", unitOfMeasure: "per 1,000 occupied bed days", baseline: 2, spread: 1,
+            direction: .down, target: nil,
+            definition: "Acts of self-harm recorded on the incident system, per 1,000 occupied bed days.",
+            perThousandBedDays: true),
+        Indicator(
+            name: "Patients who feel safe", unitOfMeasure: "% of responses", baseline: 78, spread: 4, direction: .up,
+            target: 85, definition: "Patients answering yes to “Do you feel safe on the ward?” in the weekly survey."),
     ]
 
     static let wholeSystemMeasures = [
@@ -67,7 +75,9 @@ enum DemoUnitMeasures {
             target: nil, definition: "Inpatient costs divided by occupied bed days."),
     ]
 
-    static func load(_ organisation: DemoOrganisation, on db: any Database, now: Date = Date()) async throws {
+    static func load(_ organisation: DemoOrganisation, size: DemoSize, on db: any Database, now: Date = Date())
+        async throws
+    {
         var random = SplitMix64(seed: 7)
         let day: TimeInterval = 24 * 3600
         let calendar = Calendar(identifier: .gregorian)
@@ -116,7 +126,8 @@ enum DemoUnitMeasures {
             measure.multiply = indicator.perThousandBedDays ? 1000 : 1
             return measure
         }
-        // One ward in five has drifted the wrong way on two or three indicators in the last eight weeks.
+        // One ward in five has drifted the wrong way on several indicators in the last eight weeks.
+        let weeks = size.wardWeeks
         for (index, ward) in organisation.units.filter({ $0.kind == .ward }).enumerated() {
             let troubled = index % 5 == 1
             let beds = 12 + Int(random.next() % 13)
@@ -124,14 +135,16 @@ enum DemoUnitMeasures {
                 let measure = measure(indicator, unit: ward.id, frequency: .weekly)
                 measures.append(measure)
                 let worse = troubled && number % 2 == 0
-                for week in 0..<52 {
+                for week in 0..<weeks {
                     let drift =
-                        worse && week >= 44 ? (indicator.direction == .down ? 1 : -1) * indicator.spread * 2.5 : 0
+                        worse && week >= weeks - 8
+                        ? (indicator.direction == .down ? 1 : -1) * indicator.spread * 2.5 : 0
                     let value = max(0, indicator.baseline + drift + noise() * indicator.spread)
                     let bedDays = (Double(beds * 7) * (0.85 + 0.15 * Double(random.next() >> 11) * 0x1p-53)).rounded()
                     points.append(
                         DataPoint(
-                            measureID: measure.id!, period: thisMonday.addingTimeInterval(Double(week - 52) * 7 * day),
+                            measureID: measure.id!,
+                            period: thisMonday.addingTimeInterval(Double(week - weeks) * 7 * day),
                             value: indicator.unitOfMeasure.hasPrefix("%")
                                 ? (value * 10).rounded() / 10 : value.rounded(),
                             denominator: indicator.perThousandBedDays ? bedDays : nil, note: nil))

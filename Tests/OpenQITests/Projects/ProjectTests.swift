@@ -280,8 +280,19 @@ struct ProjectClosureTests {
             let ramp = try await PDSACycle.query(on: app.db).filter(\.$changeIdea.$id == adopted.$changeIdea.id)
                 .sort(\.$number).all()
             #expect(ramp.map(\.decision) == [.adapt, .adapt, .adopt])
-            let outcome = try #require(
-                try await Measure.query(on: app.db).filter(\.$project.$id == adopted.$project.id).first())
+            let watched = try #require(
+                try await PDSAWatchedMeasure.query(on: app.db).filter(\.$cycle.$id == adopted.requireID()).first())
+            let outcome = try #require(try await Measure.find(watched.$measure.id, on: app.db))
+            #expect(outcome.kind == .outcome)
+            // Each running project watches a family of measures: outcomes, how reliably each change
+            // idea is done, and a balancing measure. The adopted idea's reliability rises through its ramp.
+            let family = try await Measure.query(on: app.db).filter(\.$project.$id == adopted.$project.id).all()
+            #expect(family.count == 6 && Set(family.map(\.kind)) == Set(MeasureKind.allCases))
+            let adoptedIdea = try #require(try await ChangeIdea.find(adopted.$changeIdea.id, on: app.db))
+            let reliability = try #require(family.first { $0.name.contains(adoptedIdea.title) })
+            #expect(reliability.kind == .process && reliability.chart == .p)
+            let rising = try await MeasureSeries.load(reliability, on: app.db).result
+            #expect(rising.points.contains { $0.pointClass == .improvement })
             let flags = try await MeasureSeries.load(outcome, on: app.db).annotations.map(\.text)
             #expect(flags.count == 3 && flags.allSatisfy { $0.hasPrefix("PDSA ") })
             let story = try #require(try await Story.query(on: app.db).first())
