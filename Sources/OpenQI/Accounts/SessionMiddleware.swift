@@ -52,7 +52,12 @@ struct RequireSignIn: AsyncMiddleware {
             return request.redirect(to: SiteURL.signIn.relativeURL(query: [("next", next)]))
         }
         let mayStay = [SiteURL.changePassword, .signOut].map { $0.relativeURL() }.contains(request.url.path)
-        if viewer.mustChangePassword, !request.isAPI, !mayStay {
+        if viewer.mustChangePassword, !mayStay {
+            if request.isAPI {
+                throw Abort(
+                    .forbidden,
+                    reason: "This sign-in still has its one-time password. Sign in on a page and change it first.")
+            }
             return request.redirect(to: SiteURL.changePassword.relativeURL())
         }
         return try await next.respond(to: request)

@@ -147,6 +147,7 @@ enum SiteURL: Sendable {
         case projectDrivers(Parameter<UUID>)
         case projectChangeIdeas(Parameter<UUID>)
         case projectCycles(Parameter<UUID>)
+        case priorities
     }
 
     /// Path segments; a `.key` parameter becomes the named route parameter.
@@ -346,6 +347,7 @@ extension SiteURL.API {
         case .projectDrivers(let id): ["projects", .id(id, name: "projectID"), "drivers"]
         case .projectChangeIdeas(let id): ["projects", .id(id, name: "projectID"), "change-ideas"]
         case .projectCycles(let id): ["projects", .id(id, name: "projectID"), "cycles"]
+        case .priorities: ["priorities"]
         }
     }
 }

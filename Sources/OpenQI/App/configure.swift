@@ -30,6 +30,9 @@ public func configure(_ app: Application, _ config: OpenQIConfiguration) async t
     app.middleware.use(CSRFMiddleware(secureCookies: config.secureCookies))
     app.middleware.use(NoticeMiddleware())
 
+    // A form or a JSON body: a project's longest text fields, in any script, fit well inside.
+    // Routes that take files or batches of data set their own limits.
+    app.routes.defaultMaxBodySize = "1mb"
     try routes(app)
 }
 

@@ -143,6 +143,7 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.api(.projectChangeIdeas(.key)).pathComponents, use: ProjectAPIController.addChangeIdea)
     signedIn.post(SiteURL.api(.projectCycles(.key)).pathComponents, use: ProjectAPIController.planCycle)
     signedIn.get(SiteURL.api(.measureChart(.key)).pathComponents, use: MeasureController.chartJSON)
+    signedIn.get(SiteURL.api(.priorities).pathComponents, use: PriorityAPIController.index)
     // A data warehouse sends an API token rather than a session, so this one route decides itself.
     app.upload(
         SiteURL.api(.measuresData).pathComponents, maxSize: DataUploadPage.maximumSize,
@@ -178,6 +179,14 @@ enum UploadLimit {
     /// The largest body this request's route takes.
     static func of(_ request: Request) -> Int {
         request.route?.userInfo[key] as? Int ?? request.application.routes.defaultMaxBodySize.value
+    }
+
+    /// Whether the request's route takes files or batches of data, rather than a form or JSON.
+    static func isUpload(_ request: Request) -> Bool { request.route?.userInfo[key] != nil }
+
+    /// A limit as a person reads it: "20 MB", "256 KB".
+    static func described(_ bytes: Int) -> String {
+        bytes >= 1024 * 1024 ? "\(bytes / (1024 * 1024)) MB" : "\(max(1, bytes / 1024)) KB"
     }
 
     /// Refuses a body already read that is over the limit. A streamed body is refused while it is

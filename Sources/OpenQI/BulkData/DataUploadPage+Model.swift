@@ -9,8 +9,10 @@ enum DataUploadPage {
     struct FormModel: Sendable, Equatable {
         var unitID: UUID
         var unitPath: String
-        /// Some keys of measures below the unit, to show what a row looks like.
+        /// Some keys of measures below the unit, to show what a row looks like, and whether the
+        /// first one's chart needs a denominator (so the example is a file that would import).
         var exampleKeys: [String]
+        var exampleNeedsDenominator = false
         var keyedMeasures: Int
         var form: FormState
     }
@@ -74,6 +76,7 @@ extension DataUploadPage.FormModel {
             .filter(\.$archivedAt == nil).count()
         return .init(
             unitID: unitID, unitPath: policy.tree.path(of: unitID), exampleKeys: keyed.compactMap(\.key),
+            exampleNeedsDenominator: keyed.first?.chart.usesDenominator ?? false,
             keyedMeasures: count, form: form)
     }
 }

@@ -15,6 +15,7 @@ extension DataUploadPage {
 
         override func content() -> Node<HTML.BodyContext> {
             let example = (model.exampleKeys.first ?? "ward-7.falls")
+            let denominator = model.exampleNeedsDenominator ? ["140", "152"] : ["", ""]
             return .div(
                 .class("narrow"),
                 .h1(.text("Upload data for many measures")),
@@ -27,7 +28,7 @@ extension DataUploadPage {
                 .pre(
                     .class("example"),
                     .text(
-                        "measure,period,value,denominator\n\(example),2026-03-02,4,\n\(example),2026-03-09,2,\n"
+                        "measure,period,value,denominator\n\(example),2026-03-02,4,\(denominator[0])\n\(example),2026-03-09,2,\(denominator[1])\n"
                     )),
                 .ul(
                     .li(.text("measure: the measure’s key, shown on its page.")),

@@ -253,8 +253,31 @@ enum MeasureController {
         encoder.outputFormatting = [.sortedKeys]
         var headers = HTTPHeaders()
         headers.contentType = .json
-        let data = try encoder.encode(try await MeasureSeries.load(measure, on: req.db).result)
+        let data = try encoder.encode(ChartDocument(try await MeasureSeries.load(measure, on: req.db)))
         return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    /// A measure's chart as the API returns it: SPC.md's JSON, and the notes on the chart at their periods.
+    struct ChartDocument: Encodable {
+        struct Annotation: Encodable {
+            let x: String
+            let text: String
+        }
+        let result: SPCResult
+        let annotations: [Annotation]
+
+        init(_ series: MeasureSeries) {
+            result = series.result
+            annotations = series.annotations.map { Annotation(x: MeasureSeries.day($0.period), text: $0.text) }
+        }
+
+        private enum CodingKeys: String, CodingKey { case annotations }
+
+        func encode(to encoder: any Encoder) throws {
+            try result.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(annotations, forKey: .annotations)
+        }
     }
 
     private static func csvQuoted(_ text: String) -> String {

@@ -20,8 +20,8 @@ enum PersonAPIController {
         try policy.require(.readOrganisation)
         let model = try await PersonIndex.Model.query(
             search: req.query[String.self, at: "q"],
-            kind: req.query[String.self, at: "kind"].flatMap(PersonKind.init(rawValue:)),
-            unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
+            kind: try req.choiceFilter("kind", as: PersonKind.self, label: "a kind of person"),
+            unitID: try req.unitFilter("unit", in: policy.tree),
             includeArchived: req.query[Bool.self, at: "archived"] ?? false,
             page: req.query[Int.self, at: "page"] ?? 1,
             policy: policy, on: req.db

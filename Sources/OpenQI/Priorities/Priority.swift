@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Vapor
 
 /// A strategic priority from the organisation's strategy and annual plan ("Reducing harm",
 /// "Right care, right place, right time"); projects say which they serve.
@@ -35,5 +36,22 @@ struct CreatePriorities: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Priority.schema).delete()
+    }
+}
+
+/// A priority as the API returns it: what a project's `priority_ids` refer to.
+struct PriorityDTO: Content, Equatable {
+    let id: UUID
+    let name: String
+    let description: String?
+}
+
+/// `GET /api/v1/priorities`: the organisation's priorities in use, by name.
+enum PriorityAPIController {
+    @Sendable static func index(req: Request) async throws -> [PriorityDTO] {
+        try await req.policy().require(.readOrganisation)
+        return try await Priority.query(on: req.db).filter(\.$archivedAt == nil).sort(\.$name).all().map {
+            PriorityDTO(id: try $0.requireID(), name: $0.name, description: $0.summary)
+        }
     }
 }

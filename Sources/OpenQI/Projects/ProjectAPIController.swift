@@ -71,7 +71,9 @@ struct ProjectDTO: Content, Equatable {
     let what_matters: String
     let problem: String
     let aim: Aim
+    /// The strategic priorities the project serves, by name, and their ids as `PUT` takes them.
     let priorities: [String]
+    let priority_ids: [UUID]
     let partner_organisations: String?
     let proposer: PersonRef
     let coach: PersonRef?
@@ -125,17 +127,10 @@ enum ProjectAPIController {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
         var query = Project.query(on: req.db).sort(\.$title)
-        if let text = req.query[String.self, at: "unit"] {
-            guard let unitID = UUID(uuidString: text), policy.tree.nodes[unitID] != nil else {
-                throw ValidationFailure(field: "unit", message: "“\(text)” is not a unit of this organisation.")
-            }
+        if let unitID = try req.unitFilter("unit", in: policy.tree) {
             query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID)))
         }
-        if let text = req.query[String.self, at: "status"] {
-            guard let status = ProjectStatus(rawValue: text) else {
-                let allowed = ProjectStatus.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ValidationFailure(field: "status", message: "“\(text)” is not a status. Use one of: \(allowed).")
-            }
+        if let status = try req.choiceFilter("status", as: ProjectStatus.self, label: "a status") {
             query = query.filter(\.$status == status)
         }
         return try await query.all().map { project in
@@ -242,6 +237,7 @@ extension ProjectDTO {
                 what: project.aimWhat, how_much: project.aimHowMuch, by_when: MeasureSeries.day(project.aimByWhen),
                 statement: project.aimStatement),
             priorities: project.priorities.map(\.name).sorted(),
+            priority_ids: project.priorities.compactMap(\.id).sorted { $0.uuidString < $1.uuidString },
             partner_organisations: project.partnerOrganisations,
             proposer: person(project.proposer)!, coach: person(project.coach), sponsor: person(project.sponsor),
             team: project.team.map {

@@ -152,3 +152,28 @@ struct Validator {
 extension String {
     var capitalisedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
+
+/// The filters a list takes in its query string, checked like any other input: a filter that
+/// names nothing answers 422 saying what it takes, rather than being ignored.
+extension Request {
+    /// `?name=ID` naming a unit of the organisation, or nil when absent.
+    func unitFilter(_ name: String, in tree: UnitTree) throws -> UUID? {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text), tree.nodes[id] != nil else {
+            throw ValidationFailure(field: name, message: "“\(text)” is not a unit of this organisation.")
+        }
+        return id
+    }
+
+    /// `?name=value` naming one of `Value`'s cases (`label`: "a status"), or nil when absent.
+    func choiceFilter<Value: RawRepresentable & CaseIterable>(_ name: String, as _: Value.Type, label: String)
+        throws -> Value?
+    where Value.RawValue == String {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let value = Value(rawValue: text) else {
+            let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationFailure(field: name, message: "“\(text)” is not \(label). Use one of: \(allowed).")
+        }
+        return value
+    }
+}

@@ -19,7 +19,7 @@ enum UnitAPIController {
     @Sendable static func index(req: Request) async throws -> [UnitDTO] {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
-        let parent = req.query[String.self, at: "parent"].flatMap(UUID.init(uuidString:))
+        let parent = try req.unitFilter("parent", in: policy.tree)
         let includeArchived = req.query[Bool.self, at: "archived"] ?? false
         let search = req.query[String.self, at: "q"] ?? ""
         var query = Unit.query(on: req.db).sort(\.$name)

@@ -90,6 +90,9 @@ struct SignInTests {
             let browser = TestBrowser(app: app)
             #expect(try await browser.signIn("new@test.example").location == "/account/password")
             #expect(try await browser.get("/units").location == "/account/password")
+            // The API is closed to it too, with a reason rather than a redirect.
+            let api = try await browser.get("/api/v1/units")
+            #expect(api.status == .forbidden && api.body.contains("one-time password"))
 
             let tooShort = try await browser.post(
                 "/account/password",
@@ -107,6 +110,7 @@ struct SignInTests {
                 ])
             #expect(changed.location == "/")
             #expect(try await browser.get("/units").status == .ok)
+            #expect(try await browser.get("/api/v1/units").status == .ok)
             #expect(
                 try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.changePassword.rawValue).count()
                     == 1)

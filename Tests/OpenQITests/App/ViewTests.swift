@@ -40,6 +40,21 @@ struct ViewTests {
         #expect(html.contains(#"value="St &quot;Mary&#39;s&quot; &lt;Ward&gt;""#))
     }
 
+    @Test("the upload form's example is a file that would import: denominators where the chart needs them")
+    func uploadExample() {
+        func example(needsDenominator: Bool) -> String {
+            DataUploadPage.FormView(
+                context: context,
+                model: .init(
+                    unitID: UUID(), unitPath: "Trust", exampleKeys: ["willow.falls"],
+                    exampleNeedsDenominator: needsDenominator, keyedMeasures: 1, form: FormState())
+            ).render()
+        }
+        #expect(
+            example(needsDenominator: true).contains("willow.falls,2026-03-02,4,140\nwillow.falls,2026-03-09,2,152"))
+        #expect(example(needsDenominator: false).contains("willow.falls,2026-03-02,4,\nwillow.falls,2026-03-09,2,\n"))
+    }
+
     @Test("a person page shows a one-time password only when there is one")
     func personPage() {
         var model = PersonShow.Model(

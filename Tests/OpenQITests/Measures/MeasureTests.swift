@@ -111,6 +111,8 @@ struct MeasureTests {
             #expect(json["chart"] as? String == "i")
             #expect((json["points"] as? [[String: Any]])?.count == 30)
             #expect(json["variation"] as? String == "improvement_low")
+            let annotations = try #require(json["annotations"] as? [[String: String]])
+            #expect(annotations == [["x": "2026-05-25", "text": "PDSA 1: night checks"]])
 
             let phase = try await browser.post(
                 measurePath + "/phases", form: ["period": "2026-05-25", "label": "After night checks"])

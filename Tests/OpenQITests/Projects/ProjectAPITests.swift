@@ -44,6 +44,33 @@ struct ProjectAPITests {
             #expect(updated.status == .ok)
             #expect(try Self.object(updated)["title"] as? String == "Fewer falls at night")
 
+            // Priorities go by id: the API lists them, a project shows which it serves, and what a
+            // GET returns can be sent back with a PUT without losing them.
+            let listed = try await browser.json(.GET, "/api/v1/priorities")
+            let priorities = try #require(
+                try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [[String: Any]])
+            #expect(priorities.map { $0["id"] as? String } == [world.priority.id!.uuidString])
+            struct Prioritised: Encodable {
+                let fields: [String: String]
+                let priority_ids: [String]
+                func encode(to encoder: any Encoder) throws {
+                    try fields.encode(to: encoder)
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(priority_ids, forKey: .priority_ids)
+                }
+                enum CodingKeys: String, CodingKey { case priority_ids }
+            }
+            let prioritised = try await browser.json(
+                .PUT, "/api/v1/projects/\(id)",
+                encoding: Prioritised(fields: body, priority_ids: [world.priority.id!.uuidString]))
+            #expect(prioritised.status == .ok)
+            // The answer names them by id too.
+            let roundTrip = try Self.object(prioritised)
+            #expect(roundTrip["priority_ids"] as? [String] == [world.priority.id!.uuidString])
+            let shown = try Self.object(try await browser.json(.GET, "/api/v1/projects/\(id)"))
+            #expect(shown["priority_ids"] as? [String] == [world.priority.id!.uuidString])
+            #expect((shown["priorities"] as? [String])?.count == 1)
+
             try await Fixtures(app: app).signIn("other@test.example", role: .member, at: world.other)
             let other = TestBrowser(app: app)
             _ = try await other.signIn("other@test.example")
@@ -72,6 +99,16 @@ struct ProjectAPITests {
             let badStatus = try await browser.json(.GET, "/api/v1/projects?status=happy")
             #expect(badStatus.status == .unprocessableEntity)
             #expect(badStatus.body.contains("“happy” is not a status."))
+            // Every list checks its filters the same way, rather than ignoring one that names nothing.
+            for path in [
+                "/api/v1/projects?unit=nowhere", "/api/v1/units?parent=nowhere", "/api/v1/people?unit=nowhere",
+            ] {
+                let bad = try await browser.json(.GET, path)
+                #expect(bad.status == .unprocessableEntity, "\(path)")
+                #expect(bad.body.contains("“nowhere” is not a unit of this organisation."), "\(path)")
+            }
+            let badKind = try await browser.json(.GET, "/api/v1/people?kind=robot")
+            #expect(badKind.status == .unprocessableEntity && badKind.body.contains("“robot” is not a kind of person."))
 
             let shown = try Self.object(try await browser.json(.GET, "/api/v1/projects/\(project.id!.uuidString)"))
             let diagram = try #require(shown["driver_diagram"] as? [String: Any])
