@@ -94,9 +94,10 @@ struct DataWriter: Sendable {
             return DataWriter(
                 actor: token.actor, units: tree.subtree(of: token.$unit.id), scope: tree.path(of: token.$unit.id))
         }
-        guard req.viewer != nil else {
+        guard let viewer = req.viewer else {
             throw Abort(.unauthorized, reason: "Sign in, or send an API token, to use the API.")
         }
+        guard !viewer.mustChangePassword else { throw RequireSignIn.oneTimePassword }
         let policy = try await req.policy()
         let units = Set(policy.tree.nodes.keys.filter { policy.allows(.manageUnitMeasures($0)) })
         return DataWriter(actor: policy.viewer.actor, units: units, scope: "the units you look after")

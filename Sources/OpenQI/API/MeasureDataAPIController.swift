@@ -31,6 +31,9 @@ enum MeasureDataAPIController {
         let file: BulkDataImport
         if req.headers.contentType?.subType == "csv" {
             file = .csv(req.body.string ?? "")
+        } else if (req.body.data?.readableBytes ?? 0) == 0 {
+            // Nothing sent is answered like an empty batch, with the same rejection.
+            file = .points([])
         } else {
             file = .points(try req.content.decode(Batch.self).points ?? [])
         }

@@ -36,7 +36,10 @@ extension Request {
     /// The authorisation policy for this request's viewer, built once per request.
     func policy() async throws -> Policy {
         if let policy = storage[PolicyKey.self] { return policy }
-        let policy = Policy(viewer: try requireViewer(), tree: try await UnitTree.load(on: db))
+        let viewer = try requireViewer()
+        let db = self.db
+        let tree = try await cachedResults().value("unit-tree") { try await UnitTree.load(on: db) }
+        let policy = Policy(viewer: viewer, tree: tree)
         storage[PolicyKey.self] = policy
         return policy
     }

@@ -35,5 +35,7 @@ enum OpenQIMigrations {
         CreateBoardReports(),
         KeyDataPointsByMeasureAndPeriod(),
         AddRevisionsToMeasureSummaries(),
+        CreateOrganisationRevision(),
+        CreateLookupIndexes(),
     ]
 }

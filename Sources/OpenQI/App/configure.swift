@@ -17,6 +17,7 @@ public func configure(_ app: Application, _ config: OpenQIConfiguration) async t
     app.storage[TimingDecoyKey.self] = try app.password.hash(AccountSession.makeToken())
 
     OpenQIMetrics.bootstrap()
+    app.resultCache = ResultCache()
 
     // Order matters: errors from everything below are rendered by the first; the viewer is known
     // before the anti-forgery check, which needs the session's token.

@@ -77,6 +77,7 @@ final class AuditEntry: Model, @unchecked Sendable {
             }
             try await insert.run()
         }
+        if !entries.isEmpty { try await OrganisationRevision.bump(on: db) }
     }
 
     /// The fields whose values differ, in name order.

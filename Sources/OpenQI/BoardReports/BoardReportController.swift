@@ -9,7 +9,7 @@ enum BoardReportController {
         try policy.require(.readOrganisation)
         let model = try await BoardReportPage.Model.query(
             unitID: try req.idParameter("unitID"), month: BoardReportPage.month(req.query["month"]), policy: policy,
-            on: req.db)
+            cache: try await req.cachedResults(), on: req.db)
         return BoardReportPage.View(context: try await req.pageContext(), model: model).response()
     }
 
@@ -19,7 +19,7 @@ enum BoardReportController {
         try policy.require(.readOrganisation)
         let model = try await BoardReportPage.Model.query(
             unitID: try req.idParameter("unitID"), month: BoardReportPage.month(req.query["month"]), policy: policy,
-            on: req.db)
+            cache: try await req.cachedResults(), on: req.db)
         let response = BoardReportPage.View(context: .standalone(stylesheet: Stylesheet.text), model: model).response()
         response.headers.contentDisposition = .init(
             .attachment, filename: "board-report-\(model.monthParameter).html")

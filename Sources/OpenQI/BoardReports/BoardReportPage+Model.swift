@@ -70,7 +70,9 @@ enum BoardReportPage {
 }
 
 extension BoardReportPage.Model {
-    static func query(unitID: UUID, month: Date, policy: Policy, on db: any Database) async throws -> Self {
+    static func query(
+        unitID: UUID, month: Date, policy: Policy, cache: CachedResults = .none, on db: any Database
+    ) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
             throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
@@ -79,7 +81,8 @@ extension BoardReportPage.Model {
             .first()
         let measures = try await Measure.query(on: db).filter(\.$unit.$id == unitID).filter(\.$project.$id == nil)
             .filter(\.$tripleAim != nil).filter(\.$archivedAt == nil).sort(\.$name).all()
-        let charts = try await MeasureSeries.charts(of: measures, width: 700, height: 300, idPrefix: "board", on: db)
+        let charts = try await MeasureSeries.charts(
+            of: measures, width: 700, height: 300, idPrefix: "board", cache: cache, on: db)
         let groups = TripleAim.allCases.compactMap { aim -> BoardReportPage.AimGroup? in
             let inAim = try? charts.filter { $0.measure.tripleAim == aim }.map { chart in
                 let id = try chart.measure.requireID()
@@ -104,7 +107,7 @@ extension BoardReportPage.Model {
                 title: story.title, source: story.project.title,
                 html: StoryMarkdown.html(story.body, charts: try await StoryShow.Model.charts(in: story.body, on: db)))
         }
-        let portfolio = try await PortfolioPage.Model.query(unitID: unitID, policy: policy, on: db)
+        let portfolio = try await PortfolioPage.Model.query(unitID: unitID, policy: policy, cache: cache, on: db)
         return .init(
             unitID: unitID, unitPath: tree.path(of: unitID), month: month, groups: groups,
             patientStory: patientStory, improvementStory: improvementStory,

@@ -146,8 +146,12 @@ enum EarlyWarningController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
-        let model = try await EarlyWarningPage.Model.query(
-            unitID: try req.idParameter("unitID"), policy: policy, on: req.db)
-        return EarlyWarningPage.View(context: try await req.pageContext(), model: model).response()
+        let unitID = try req.idParameter("unitID")
+        let db = req.db
+        // Every ward's indicators: the same for everyone, drawn once per revision of the records.
+        return try await req.page(drawnOnceAs: "early warning \(unitID)") { context in
+            EarlyWarningPage.View(
+                context: context, model: try await EarlyWarningPage.Model.query(unitID: unitID, policy: policy, on: db))
+        }
     }
 }

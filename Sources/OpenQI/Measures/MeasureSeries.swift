@@ -62,15 +62,23 @@ struct MeasureSeries: Sendable {
 
     /// Each measure's chart as SVG, in order, for pages that show several: ids are prefixed with
     /// `idPrefix` and the position so the charts' titles stay unique on the page.
+    /// Drawn once per revision of the organisation's records (`cache`), since a chart changes only
+    /// with its measure's data, phases or annotations, and every one of those changes is audited.
     static func charts(
-        of measures: [Measure], width: Double = 760, height: Double = 360, idPrefix: String, on db: any Database
+        of measures: [Measure], width: Double = 760, height: Double = 360, idPrefix: String,
+        cache: CachedResults = .none, on db: any Database
     ) async throws -> [(measure: Measure, svg: String)] {
         var charts: [(measure: Measure, svg: String)] = []
         for (index, measure) in measures.enumerated() {
-            let chart = try await load(measure, on: db).chart(
-                title: measure.name, subtitle: measure.unitOfMeasure, width: width, height: height,
-                idPrefix: "\(idPrefix)-\(index)")
-            charts.append((measure, chart.svg()))
+            let prefix = "\(idPrefix)-\(index)"
+            let key = "chart \(try measure.requireID()) \(width)×\(height) \(prefix)"
+            let svg = try await cache.value(key) {
+                try await load(measure, on: db).chart(
+                    title: measure.name, subtitle: measure.unitOfMeasure, width: width, height: height,
+                    idPrefix: prefix
+                ).svg()
+            }
+            charts.append((measure, svg))
         }
         return charts
     }

@@ -6,8 +6,16 @@ enum MeasureSummaryController {
     @Sendable static func index(req: Request) async throws -> Response {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
-        let model = try await MeasureSummaryPage.Model.query(
-            unitID: try req.idParameter("unitID"), filter: .init(query: req.query), policy: policy, on: req.db)
-        return MeasureSummaryPage.View(context: try await req.pageContext(), model: model).response()
+        let unitID = try req.idParameter("unitID")
+        let filter = MeasureSummaryPage.Filter(query: req.query)
+        let db = req.db
+        // Thousands of rows, the same for everyone who may add measures here (or not): drawn once
+        // per revision of the records.
+        let key = "measures summary \(unitID) \(filter) \(policy.allows(.manageUnitMeasures(unitID)))"
+        return try await req.page(drawnOnceAs: key) { context in
+            MeasureSummaryPage.View(
+                context: context,
+                model: try await MeasureSummaryPage.Model.query(unitID: unitID, filter: filter, policy: policy, on: db))
+        }
     }
 }

@@ -22,8 +22,8 @@ enum PersonAPIController {
             search: req.query[String.self, at: "q"],
             kind: try req.choiceFilter("kind", as: PersonKind.self, label: "a kind of person"),
             unitID: try req.unitFilter("unit", in: policy.tree),
-            includeArchived: req.query[Bool.self, at: "archived"] ?? false,
-            page: req.query[Int.self, at: "page"] ?? 1,
+            includeArchived: try req.yesNoFilter("archived"),
+            page: try req.pageFilter(),
             policy: policy, on: req.db
         )
         let people = try await Person.query(on: req.db).filter(\.$id ~~ model.rows.map(\.id)).sort(\.$fullName).all()

@@ -7,7 +7,7 @@ enum PortfolioController {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
         let model = try await PortfolioPage.Model.query(
-            unitID: try req.idParameter("unitID"), policy: policy, on: req.db)
+            unitID: try req.idParameter("unitID"), policy: policy, cache: try await req.cachedResults(), on: req.db)
         return PortfolioPage.View(context: try await req.pageContext(), model: model).response()
     }
 }

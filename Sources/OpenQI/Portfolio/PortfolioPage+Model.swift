@@ -2,6 +2,7 @@ import Charts
 import Fluent
 import Foundation
 import SPC
+import SQLKit
 import Vapor
 
 /// A unit's QI portfolio, rolled up over every unit below it: what a forum, a directorate or the
@@ -46,83 +47,133 @@ enum PortfolioPage {
 }
 
 extension PortfolioPage.Model {
-    static func query(unitID: UUID, policy: Policy, on db: any Database, now: Date = Date()) async throws -> Self {
+    /// The portfolio as it stands, from the cache while nothing has changed. Figures relative to
+    /// now (stalled projects, the months) move on by themselves, so a kept one serves ten minutes
+    /// at most.
+    static func query(
+        unitID: UUID, policy: Policy, cache: CachedResults = .none, on db: any Database, now: Date = Date()
+    ) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
             throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
         }
-        let projects = try await Project.query(on: db).filter(\.$unit.$id ~~ Array(tree.subtree(of: unitID))).all()
-        let ids = projects.compactMap(\.id)
+        let window = Int(now.timeIntervalSince1970 / 600)
+        return try await cache.value("portfolio \(unitID) \(window)") {
+            try await compute(unitID: unitID, tree: tree, on: db, now: now)
+        }
+    }
+
+    /// Every figure is counted by the database: a large trust's ten thousand projects never leave it.
+    static func compute(unitID: UUID, tree: UnitTree, on db: any Database, now: Date) async throws -> Self {
+        let sql = db.sql
+        let inScope = PortfolioScope(unitID: unitID, tree: tree)
         let base = [("unit", unitID.uuidString)]
         func list(_ extra: [(String, String)]) -> String { SiteURL.projects(.index).relativeURL(query: base + extra) }
 
-        let byStatus = ProjectStatus.allCases.compactMap { status -> PortfolioPage.Figure? in
-            let count = projects.filter { $0.status == status }.count
-            return count == 0 ? nil : .init(label: status.label, count: count, url: list([("status", status.rawValue)]))
+        // Status, stage, score and whether the aim was achieved, counted together.
+        struct Tally: Decodable {
+            let status: String
+            let stage: String?
+            let progress_score: Double?
+            let aim_achieved: String?
+            let n: Int
         }
-        let active = projects.filter { $0.status == .active }
+        let tallies = try await sql.raw(
+            """
+            SELECT status, stage, progress_score, aim_achieved, COUNT(*) AS n FROM projects p
+            WHERE \(inScope.projects) GROUP BY status, stage, progress_score, aim_achieved
+            """
+        ).all(decoding: Tally.self)
+        func count(_ include: (Tally) -> Bool) -> Int { tallies.filter(include).reduce(0) { $0 + $1.n } }
+        let active = ProjectStatus.active.rawValue
+        let byStatus = ProjectStatus.allCases.compactMap { status -> PortfolioPage.Figure? in
+            let n = count { $0.status == status.rawValue }
+            return n == 0 ? nil : .init(label: status.label, count: n, url: list([("status", status.rawValue)]))
+        }
         let byStage = ImprovementStage.allCases.map { stage in
             PortfolioPage.Figure(
-                label: stage.label, count: active.filter { $0.stage == stage }.count,
+                label: stage.label, count: count { $0.status == active && $0.stage == stage.rawValue },
                 url: list([("status", "active"), ("stage", stage.rawValue)]))
         }
         let byScore = ProgressScore.allCases.map { score in
             PortfolioPage.Figure(
-                label: score.text, count: active.filter { $0.score == score }.count,
+                label: score.text,
+                count: count { $0.status == active && $0.progress_score.flatMap(ProgressScore.init) == score },
                 url: list([("status", "active"), ("score", score.text)]))
         }
-        let links = ids.isEmpty ? [] : try await ProjectPriority.query(on: db).filter(\.$project.$id ~~ ids).all()
+        let aims = AimAchieved.allCases.map { aim in
+            PortfolioPage.Figure(
+                label: aim.label,
+                count: count { $0.status == ProjectStatus.completed.rawValue && $0.aim_achieved == aim.rawValue },
+                url: list([("status", "completed"), ("aim_achieved", aim.rawValue)]))
+        }
+
+        struct Keyed: Decodable {
+            let id: UUID?
+            let n: Int
+        }
+        let perPriority = try await sql.raw(
+            """
+            SELECT pp.priority_id AS id, COUNT(*) AS n FROM project_priorities pp
+            JOIN projects p ON p.id = pp.project_id WHERE \(inScope.projects) GROUP BY pp.priority_id
+            """
+        ).all(decoding: Keyed.self)
         let byPriority = try await Priority.query(on: db).filter(\.$archivedAt == nil).sort(\.$name).all().compactMap {
             priority -> PortfolioPage.Figure? in
             guard let id = priority.id else { return nil }
             return .init(
-                label: priority.name, count: links.filter { $0.$priority.id == id }.count,
+                label: priority.name, count: perPriority.first { $0.id == id }?.n ?? 0,
                 url: list([("priority", id.uuidString)]))
         }
+
         let partnered =
-            ids.isEmpty
-            ? []
-            : try await TeamMember.query(on: db).filter(\.$project.$id ~~ ids)
-                .filter(\.$involvement == .fullPartner).all().map(\.$project.id)
-        let completed = projects.filter { $0.status == .completed }
-        let aims = AimAchieved.allCases.map { aim in
-            PortfolioPage.Figure(
-                label: aim.label, count: completed.filter { $0.aimAchieved == aim }.count,
-                url: list([("status", "completed"), ("aim_achieved", aim.rawValue)]))
-        }
-        let overdue = now.addingTimeInterval(-ReviewThresholds.updateOverdue)
+            try await sql.raw(
+                """
+                SELECT COUNT(DISTINCT tm.project_id) AS n FROM team_members tm JOIN projects p ON p.id = tm.project_id
+                WHERE \(inScope.projects) AND tm.involvement = \(literal: ServiceUserInvolvement.fullPartner.rawValue)
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+
         // The same rule as the project list's "stalled" filter: the latest update, or with none the
         // latest change, six weeks ago or more.
-        let stalledUpdates = active.filter { ($0.lastUpdateAt ?? $0.updatedAt ?? now) < overdue }.count
-        let stalledData = try await projectsWithoutRecentData(active.compactMap(\.id), on: db, now: now).count
+        let overdue = now.addingTimeInterval(-ReviewThresholds.updateOverdue)
+        let stalledUpdates =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects) AND p.status = \(literal: active)
+                AND COALESCE(p.last_update_at, p.updated_at) < \(bind: overdue)
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let stalledData =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects) AND p.status = \(literal: active)
+                AND \(withoutRecentData(now: now))
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
 
-        let coachIDs = Set(active.compactMap { $0.$coach.id })
-        let coaches =
-            coachIDs.isEmpty ? [] : try await Person.query(on: db).filter(\.$id ~~ Array(coachIDs)).all()
+        let perCoach = try await sql.raw(
+            """
+            SELECT p.coach_id AS id, COUNT(*) AS n FROM projects p
+            WHERE \(inScope.projects) AND p.status = \(literal: active) AND p.coach_id IS NOT NULL GROUP BY p.coach_id
+            """
+        ).all(decoding: Keyed.self)
+        let coachIDs = perCoach.compactMap(\.id)
+        let coaches = coachIDs.isEmpty ? [] : try await Person.query(on: db).filter(\.$id ~~ coachIDs).all()
         let coachLoad = coaches.compactMap { coach -> PortfolioPage.CoachLoad? in
             guard let id = coach.id else { return nil }
             return .init(
-                name: coach.fullName, active: active.filter { $0.$coach.id == id }.count,
+                name: coach.fullName, active: perCoach.first { $0.id == id }?.n ?? 0,
                 url: list([("status", "active"), ("coach", id.uuidString)]))
         }.sorted { ($0.active, $1.name) > ($1.active, $0.name) }
 
-        let approvals =
-            ids.isEmpty
-            ? []
-            : try await ForumDecision.query(on: db).filter(\.$project.$id ~~ ids)
-                .filter(\.$decision == .approve).all()
-        var approvedAt: [UUID: Date] = [:]
-        for approval in approvals {
-            approvedAt[approval.$project.id] = min(
-                approvedAt[approval.$project.id] ?? .distantFuture, approval.decidedAt)
-        }
-        let (activeSeries, completionSeries) = monthlyCounts(projects, approvedAt: approvedAt, now: now)
+        let (activeSeries, completionSeries) = try await monthlyCounts(inScope, on: db, now: now)
         return .init(
             unitID: unitID, unitPath: tree.path(of: unitID),
-            total: .init(label: "projects", count: projects.count, url: list([])),
+            total: .init(label: "projects", count: count { _ in true }, url: list([])),
             byStatus: byStatus, byStage: byStage, byScore: byScore, byPriority: byPriority,
             fullPartners: .init(
-                label: "with a service user or carer as a full partner", count: Set(partnered).count,
+                label: "with a service user or carer as a full partner", count: partnered,
                 url: list([("full_partners", "yes")])),
             aims: aims,
             stalledUpdates: .init(
@@ -136,39 +187,77 @@ extension PortfolioPage.Model {
             completionsChartSVG: runChart(completionSeries, title: "Projects completed", subtitle: "each month"))
     }
 
-    /// Active projects none of whose measures has data in the last eight weeks (or that have none).
-    static func projectsWithoutRecentData(_ ids: [UUID], on db: any Database, now: Date) async throws -> Set<UUID> {
-        guard !ids.isEmpty else { return [] }
+    /// The condition, on a project `p`, that none of its measures has data in the last eight weeks
+    /// (or that it has none).
+    static func withoutRecentData(now: Date) -> SQLQueryString {
         let since = now.addingTimeInterval(-56 * 24 * 3600)
-        let fresh = try await Measure.query(on: db).filter(\.$project.$id ~~ ids)
-            .join(MeasureSummary.self, on: \Measure.$id == \MeasureSummary.$measure.$id)
-            .filter(MeasureSummary.self, \.$latestPeriod >= since).all().compactMap { $0.$project.id }
-        return Set(ids).subtracting(fresh)
+        return """
+            NOT EXISTS (SELECT 1 FROM measures m JOIN measure_summaries s ON s.measure_id = m.id
+            WHERE m.project_id = p.id AND s.latest_period >= \(bind: since))
+            """
     }
 
-    /// For each of the last months: projects active at its end, and projects completed in it.
-    static func monthlyCounts(_ projects: [Project], approvedAt: [UUID: Date], now: Date) -> (
+    /// Active projects none of whose measures has data in the last eight weeks (or that have none).
+    static func projectsWithoutRecentData(_ ids: [UUID], on db: any Database, now: Date) async throws -> Set<UUID> {
+        var stale: Set<UUID> = []
+        for chunk in ids.chunked(into: 1000) {
+            let rows = try await db.sql.raw(
+                "SELECT p.id FROM projects p WHERE p.id IN (\(binds: Array(chunk))) AND \(withoutRecentData(now: now))"
+            ).all()
+            for row in rows { stale.insert(try row.decode(column: "id", as: UUID.self)) }
+        }
+        return stale
+    }
+
+    /// For each of the last months: projects active at its end (approved before it, not yet
+    /// closed), and projects completed in it. Counted by the database, a column a month.
+    static func monthlyCounts(_ scope: PortfolioScope, on db: any Database, now: Date) async throws -> (
         active: [(String, Double)], completed: [(String, Double)]
     ) {
         let calendar = Calendar(identifier: .gregorian)
         let thisMonth = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
-        var active: [(String, Double)] = []
-        var completed: [(String, Double)] = []
-        for offset in stride(from: PortfolioPage.months - 1, through: 0, by: -1) {
+        let months = stride(from: PortfolioPage.months - 1, through: 0, by: -1).map { offset in
             let start = calendar.date(byAdding: .month, value: -offset, to: thisMonth)!
-            let end = min(calendar.date(byAdding: .month, value: 1, to: start)!, now)
-            let label = start.formatted(.iso8601.year().month())
-            let running = projects.filter { project in
-                guard let id = project.id, let approved = approvedAt[id], approved < end else { return false }
-                return project.closedAt.map { $0 >= end } ?? (project.status == .active)
-            }
-            active.append((label, Double(running.count)))
-            let done = projects.filter { project in
-                project.status == .completed && project.closedAt.map { $0 >= start && $0 < end } == true
-            }
-            completed.append((label, Double(done.count)))
+            return (start: start, end: min(calendar.date(byAdding: .month, value: 1, to: start)!, now))
         }
-        return (active, completed)
+        let active = ProjectStatus.active.rawValue
+        var running: SQLQueryString = ""
+        var done: SQLQueryString = ""
+        for (index, month) in months.enumerated() {
+            let separator: SQLQueryString = index == 0 ? "" : ", "
+            running +=
+                separator
+                    + """
+                    COALESCE(SUM(CASE WHEN approved_at < \(bind: month.end) AND (closed_at >= \(bind: month.end)
+                    OR (closed_at IS NULL AND status = \(literal: active))) THEN 1 ELSE 0 END), 0) AS m\(literal: index)
+                    """
+            done +=
+                separator
+                    + """
+                    COALESCE(SUM(CASE WHEN status = \(literal: ProjectStatus.completed.rawValue)
+                    AND closed_at >= \(bind: month.start) AND closed_at < \(bind: month.end) THEN 1 ELSE 0 END), 0)
+                    AS m\(literal: index)
+                    """
+        }
+        let approved = try await db.sql.raw(
+            """
+            SELECT \(running) FROM (SELECT p.status, p.closed_at, MIN(d.decided_at) AS approved_at FROM projects p
+            JOIN forum_decisions d ON d.project_id = p.id AND d.decision = \(literal: ForumDecisionKind.approve.rawValue)
+            WHERE \(scope.projects) GROUP BY p.id, p.status, p.closed_at) approved
+            """
+        ).first()
+        let completed = try await db.sql.raw(
+            "SELECT \(done) FROM projects p WHERE \(scope.projects)"
+        ).first()
+        func series(_ row: (any SQLRow)?) throws -> [(String, Double)] {
+            try months.enumerated().map { index, month in
+                (
+                    month.start.formatted(.iso8601.year().month()),
+                    Double(try row?.decode(column: "m\(index)", as: Int.self) ?? 0)
+                )
+            }
+        }
+        return (try series(approved), try series(completed))
     }
 
     /// Counts over time as a run chart (median and runs analysis), not a bar chart of two numbers.
@@ -179,5 +268,16 @@ extension PortfolioPage.Model {
             result: result, title: title, subtitle: subtitle, width: 560, height: 260,
             idPrefix: title.lowercased().replacingOccurrences(of: " ", with: "-")
         ).svg()
+    }
+}
+
+/// Which projects a portfolio counts: those of a unit and every unit below it, as a condition on
+/// `p`, the projects table. The whole organisation needs no condition at all.
+struct PortfolioScope {
+    let projects: SQLQueryString
+
+    init(unitID: UUID, tree: UnitTree) {
+        let units = tree.subtree(of: unitID)
+        projects = units.count == tree.nodes.count ? "1 = 1" : "p.unit_id IN (\(binds: Array(units)))"
     }
 }

@@ -44,14 +44,18 @@ struct PriorityDTO: Content, Equatable {
     let id: UUID
     let name: String
     let description: String?
+    /// No longer offered for new projects; projects that served it keep it.
+    let archived: Bool
 }
 
-/// `GET /api/v1/priorities`: the organisation's priorities in use, by name.
+/// `GET /api/v1/priorities`: the organisation's priorities by name, archived ones too, since
+/// projects may still name them.
 enum PriorityAPIController {
     @Sendable static func index(req: Request) async throws -> [PriorityDTO] {
         try await req.policy().require(.readOrganisation)
-        return try await Priority.query(on: req.db).filter(\.$archivedAt == nil).sort(\.$name).all().map {
-            PriorityDTO(id: try $0.requireID(), name: $0.name, description: $0.summary)
+        return try await Priority.query(on: req.db).sort(\.$name).all().map {
+            PriorityDTO(
+                id: try $0.requireID(), name: $0.name, description: $0.summary, archived: $0.archivedAt != nil)
         }
     }
 }

@@ -71,7 +71,8 @@ struct ProjectDTO: Content, Equatable {
     let what_matters: String
     let problem: String
     let aim: Aim
-    /// The strategic priorities the project serves, by name, and their ids as `PUT` takes them.
+    /// The strategic priorities the project serves, by name, and their ids (in the same order) as
+    /// `PUT` takes them.
     let priorities: [String]
     let priority_ids: [UUID]
     let partner_organisations: String?
@@ -236,8 +237,8 @@ extension ProjectDTO {
             aim: .init(
                 what: project.aimWhat, how_much: project.aimHowMuch, by_when: MeasureSeries.day(project.aimByWhen),
                 statement: project.aimStatement),
-            priorities: project.priorities.map(\.name).sorted(),
-            priority_ids: project.priorities.compactMap(\.id).sorted { $0.uuidString < $1.uuidString },
+            priorities: project.priorities.sorted { $0.name < $1.name }.map(\.name),
+            priority_ids: project.priorities.sorted { $0.name < $1.name }.compactMap(\.id),
             partner_organisations: project.partnerOrganisations,
             proposer: person(project.proposer)!, coach: person(project.coach), sponsor: person(project.sponsor),
             team: project.team.map {

@@ -20,8 +20,11 @@ enum ProjectController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
-        let model = try await ProjectShow.Model.query(id: try req.idParameter("projectID"), policy: policy, on: req.db)
-        return ProjectShow.View(context: try await req.pageContext(), model: model).response()
+        let model = try await ProjectShow.Model.query(
+            id: try req.idParameter("projectID"), policy: policy, cache: try await req.cachedResults(), on: req.db)
+        return try await req.page(drawnOnceAs: "project \(model.id) \(MeasureSeries.day(Date())) \(model.canEdit)") {
+            ProjectShow.View(context: $0, model: model)
+        }
     }
 
     @Sendable static func new(req: Request) async throws -> Response {
@@ -93,11 +96,16 @@ enum ProjectController {
         }
     }
 
+    /// Who joins: `person_id` once chosen, or `person`, a name or email to look for.
     struct MemberInput: Content {
         var person_id: String?
+        var person: String?
         var role: String?
         var involvement: String?
     }
+
+    /// Up to this many people matching a search are offered to choose from.
+    static let teamChoiceLimit = 20
 
     @Sendable static func addMember(req: Request) async throws -> Response {
         let policy = try await req.policy()
@@ -105,10 +113,41 @@ enum ProjectController {
         let projectID = try project.requireID()
         try policy.require(.editProject(project.access))
         let input = try req.content.decode(MemberInput.self)
+        var choices: [FormField.Option] = []
         do {
             var validator = Validator()
-            let personID = validator.identifier(
-                input.person_id, field: "person_id", label: "the person", required: true)
+            var personID: UUID? = nil
+            if let chosen = input.person_id, !chosen.isEmpty {
+                personID = validator.identifier(chosen, field: "person_id", label: "the person", required: true)
+            } else {
+                let search = validator.requiredText(input.person, field: "person", label: "part of their name or email")
+                if !search.isEmpty {
+                    let found = try await PersonIndex.Model.query(
+                        search: search, kind: nil, unitID: policy.tree.selfAndAncestors(of: project.$unit.id).last,
+                        includeArchived: false, page: 1, policy: policy, on: req.db)
+                    let candidates = found.rows.filter { row in !project.team.contains { $0.$person.id == row.id } }
+                    switch (found.total, candidates.count) {
+                    case (0, _):
+                        validator.fail(
+                            "person",
+                            "No one on the People list matches “\(search)”. Check the spelling, or add them to the People list first."
+                        )
+                    case (_, 0):
+                        validator.fail("person", "Everyone who matches “\(search)” is already on the team.")
+                    case (1, 1):
+                        personID = candidates[0].id
+                    case (...Self.teamChoiceLimit, _):
+                        choices = candidates.map {
+                            .init(value: $0.id.uuidString, label: "\($0.name) (\($0.kind.label))")
+                        }
+                        validator.fail("person_id", "\(found.total) people match “\(search)”. Choose who you mean.")
+                    default:
+                        validator.fail(
+                            "person",
+                            "\(found.total) people match “\(search)”. Type more of the name, or the email address.")
+                    }
+                }
+            }
             let role = validator.requiredText(input.role, field: "role", label: "their role on the team", maxLength: 80)
             let involvement = validator.choice(
                 input.involvement, field: "involvement", label: "the involvement", as: ServiceUserInvolvement.self)
@@ -135,9 +174,10 @@ enum ProjectController {
                 notice: "\(person.fullName) joined the team.")
         } catch let failure as ValidationFailure {
             var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
+            model.teamChoices = choices
             model.teamForm = FormState(
                 values: [
-                    "person_id": input.person_id ?? "", "role": input.role ?? "",
+                    "person_id": input.person_id ?? "", "person": input.person ?? "", "role": input.role ?? "",
                     "involvement": input.involvement ?? "",
                 ],
                 errors: failure.errors)

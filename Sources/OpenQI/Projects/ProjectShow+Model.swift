@@ -90,10 +90,13 @@ enum ProjectShow {
         var forumUnitID: UUID
         var forumName: String
         var progressChartSVG: String?
+        /// Who may change the project; `canEdit` is what that means for this viewer.
+        var access: ProjectAccess
         var canEdit: Bool
         var teamForm: FormState
         var updateForm: FormState
-        var personOptions: [FormField.Option]
+        /// The people a search for a new team member found, to choose from; none until one runs.
+        var teamChoices: [FormField.Option] = []
         var closeForm: FormState
         var aimAchieved: AimAchieved?
         var learning: String?
@@ -102,17 +105,33 @@ enum ProjectShow {
 }
 
 extension ProjectShow.Model {
-    static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
+    /// The page, from the cache while nothing has changed; what the viewer may do is decided per
+    /// request. The forms carry today's date, so a kept page serves its day only.
+    static func query(id: UUID, policy: Policy, cache: CachedResults = .none, on db: any Database) async throws
+        -> Self
+    {
+        let tree = policy.tree
+        let today = MeasureSeries.day(Date())
+        var model = try await cache.value("project \(id) \(today)") {
+            try await compute(id: id, tree: tree, cache: cache, on: db)
+        }
+        model.canEdit = policy.allows(.editProject(model.access))
+        return model
+    }
+
+    private static func compute(id: UUID, tree: UnitTree, cache: CachedResults, on db: any Database) async throws
+        -> Self
+    {
         let project = try await Project.withPeople(id: id, on: db)
         let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id == id).with(\.$author)
             .sort(\.$date).sort(\.$createdAt).all()
         let decisions = try await ForumDecision.query(on: db).filter(\.$project.$id == id)
             .with(\.$coach).with(\.$sponsor).with(\.$decidedBy).sort(\.$decidedAt).all()
-        let forumUnit = policy.tree.forumUnit(for: project.$unit.id)
+        let forumUnit = tree.forumUnit(for: project.$unit.id)
         let measures = try await Measure.query(on: db).filter(\.$project.$id == id).filter(\.$archivedAt == nil)
             .sort(\.$name).all()
         let measureCharts: [ProjectShow.MeasureChart] = try await MeasureSeries.charts(
-            of: measures, width: 560, height: 280, idPrefix: "measure", on: db
+            of: measures, width: 560, height: 280, idPrefix: "measure", cache: cache, on: db
         ).map { .init(id: try $0.measure.requireID(), name: $0.measure.name, kind: $0.measure.kind, svg: $0.svg) }
         let diagram = try await DriverDiagram.load(for: project, on: db)
         let cycles = try await PDSACycle.query(on: db).filter(\.$project.$id == id).sort(\.$number).all()
@@ -125,13 +144,8 @@ extension ProjectShow.Model {
             ($0.isLead ? 0 : 1, $0.person.fullName) < ($1.isLead ? 0 : 1, $1.person.fullName)
         }
         let access = project.access
-        let onTeam = Set(team.map(\.$person.id))
-        // People who can join: those in the project's directorate (or above), not already on the team.
-        let scope = policy.tree.selfAndAncestors(of: project.$unit.id).last.map { policy.tree.subtree(of: $0) } ?? []
-        let candidates = try await Person.query(on: db).filter(\.$archivedAt == nil).filter(\.$unit.$id ~~ Array(scope))
-            .sort(\.$fullName).limit(2000).all()
         return .init(
-            id: id, title: project.title, unitID: project.$unit.id, unitPath: policy.tree.path(of: project.$unit.id),
+            id: id, title: project.title, unitID: project.$unit.id, unitPath: tree.path(of: project.$unit.id),
             status: project.status, stage: project.stage, score: project.score, whatMatters: project.whatMatters,
             problem: project.problem, aimStatement: project.aimStatement,
             priorities: project.priorities.map(\.name).sorted(),
@@ -177,23 +191,19 @@ extension ProjectShow.Model {
                 story.id.map { .init(id: $0, title: story.title, isPublishable: story.isPublishable) }
             },
             comments: comments.map { .init(author: $0.author.fullName, date: $0.createdAt, text: $0.text) },
-            auditTrail: trail.map { AuditLog.Row($0, tree: policy.tree) },
-            forumUnitID: forumUnit, forumName: policy.tree.path(of: forumUnit),
+            auditTrail: trail.map { AuditLog.Row($0, tree: tree) },
+            forumUnitID: forumUnit, forumName: tree.path(of: forumUnit),
             progressChartSVG: updates.isEmpty
                 ? nil
                 : ProgressScoreChart(
                     updates: updates.map { ($0.date.formatted(.iso8601.year().month().day()), $0.score) }
                 ).svg(),
-            canEdit: policy.allows(.editProject(access)),
+            access: access, canEdit: false,
             teamForm: FormState(values: ["involvement": ServiceUserInvolvement.fullPartner.rawValue]),
             updateForm: FormState(values: [
                 "update_date": Date().formatted(.iso8601.year().month().day()), "score": project.score?.text ?? "",
                 "stage": project.stage?.rawValue ?? "",
             ]),
-            personOptions: candidates.compactMap { person in
-                guard let personID = person.id, !onTeam.contains(personID) else { return nil }
-                return .init(value: personID.uuidString, label: "\(person.fullName) (\(person.kind.label))")
-            },
             closeForm: FormState(values: ["outcome": "completed"]),
             aimAchieved: project.aimAchieved, learning: project.learning, sustainPlan: project.sustainPlan
         )

@@ -348,10 +348,16 @@ extension ProjectShow {
                         csrfToken: context.csrfToken,
                         state: model.teamForm,
                         fields: [
-                            FormField(
-                                name: "person_id", label: "Person",
-                                control: .select([.init(value: "", label: "Choose…")] + model.personOptions),
-                                isRequired: true),
+                            model.teamChoices.isEmpty
+                                ? FormField(
+                                    name: "person", label: "Who",
+                                    hint:
+                                        "Type part of their name or email address. They need to be on the People list.",
+                                    isRequired: true)
+                                : FormField(
+                                    name: "person_id", label: "Who",
+                                    control: .select([.init(value: "", label: "Choose…")] + model.teamChoices),
+                                    isRequired: true),
                             FormField(
                                 name: "role", label: "Role on the team",
                                 hint: "For example: Data lead, Expert by experience, Peer researcher.",

@@ -79,6 +79,15 @@ struct OpenQIErrorMiddleware: AsyncMiddleware {
                 UploadLimit.isUpload(request)
                 ? "This is more than the \(limit) OpenQI takes at once, so nothing was saved. Split the file into parts (a year at a time, say) and send each."
                 : "This is more than the \(limit) OpenQI takes in one request, so nothing was saved. Shorten the text, or send it in parts."
+        case is DecodingError where request.isAPI:
+            return json(
+                ValidationErrorBody(errors: [
+                    FieldError(
+                        field: "body",
+                        message:
+                            "Send a JSON object with the fields this endpoint takes, as /api/v1/openapi.json describes."
+                    )
+                ]), status: .unprocessableEntity)
         case let abort as any AbortError where abort.status == .unprocessableEntity && request.isAPI:
             // A body that is empty or not the object the endpoint takes: answered like any other
             // invalid input, so a client reads one shape of error.

@@ -165,6 +165,25 @@ extension Request {
         return id
     }
 
+    /// `?name=true` or `false`; `default` when absent.
+    func yesNoFilter(_ name: String, default: Bool = false) throws -> Bool {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return `default` }
+        switch text.lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: throw ValidationFailure(field: name, message: "“\(text)” is not true or false.")
+        }
+    }
+
+    /// `?name=N`, a page number from 1; 1 when absent.
+    func pageFilter(_ name: String = "page") throws -> Int {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return 1 }
+        guard let page = Int(text), page >= 1 else {
+            throw ValidationFailure(field: name, message: "“\(text)” is not a page number. Pages count from 1.")
+        }
+        return page
+    }
+
     /// `?name=value` naming one of `Value`'s cases (`label`: "a status"), or nil when absent.
     func choiceFilter<Value: RawRepresentable & CaseIterable>(_ name: String, as _: Value.Type, label: String)
         throws -> Value?

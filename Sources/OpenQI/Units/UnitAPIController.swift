@@ -20,7 +20,7 @@ enum UnitAPIController {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
         let parent = try req.unitFilter("parent", in: policy.tree)
-        let includeArchived = req.query[Bool.self, at: "archived"] ?? false
+        let includeArchived = try req.yesNoFilter("archived")
         let search = req.query[String.self, at: "q"] ?? ""
         var query = Unit.query(on: req.db).sort(\.$name)
         if let parent { query = query.filter(\.$parent.$id == parent) }

@@ -93,6 +93,9 @@ struct SignInTests {
             // The API is closed to it too, with a reason rather than a redirect.
             let api = try await browser.get("/api/v1/units")
             #expect(api.status == .forbidden && api.body.contains("one-time password"))
+            let data = try await browser.json(
+                .POST, "/api/v1/measures/data", encoding: ["points": [[String: String]]()])
+            #expect(data.status == .forbidden && data.body.contains("one-time password"), "nor can it load data")
 
             let tooShort = try await browser.post(
                 "/account/password",

@@ -55,6 +55,17 @@ struct ViewTests {
         #expect(example(needsDenominator: false).contains("willow.falls,2026-03-02,4,\nwillow.falls,2026-03-09,2,\n"))
     }
 
+    @Test("text is escaped wherever it is shown, in one pass, and what was typed shows as typed")
+    func textEscaping() {
+        let typed = #"<script>alert("x")</script> Falls & "near misses" &amp; more"#
+        let html = ErrorPage.View(context: context, model: .init(status: 400, title: "Bad", message: typed)).render()
+        #expect(
+            html.contains(#"<p>&lt;script&gt;alert("x")&lt;/script&gt; Falls &amp; "near misses" &amp;amp; more</p>"#))
+        #expect(!html.contains("<script>alert"))
+        #expect("Plain words, nothing to escape".htmlEscaped == "Plain words, nothing to escape")
+        #expect("ünïcode & “quotes”".htmlEscaped == "ünïcode &amp; “quotes”")
+    }
+
     @Test("a person page shows a one-time password only when there is one")
     func personPage() {
         var model = PersonShow.Model(

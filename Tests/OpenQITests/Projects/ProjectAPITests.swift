@@ -107,6 +107,27 @@ struct ProjectAPITests {
                 #expect(bad.status == .unprocessableEntity, "\(path)")
                 #expect(bad.body.contains("“nowhere” is not a unit of this organisation."), "\(path)")
             }
+            for (path, message) in [
+                ("/api/v1/people?page=two", "“two” is not a page number."),
+                ("/api/v1/people?page=0", "“0” is not a page number."),
+                ("/api/v1/units?archived=maybe", "“maybe” is not true or false."),
+            ] {
+                let bad = try await browser.json(.GET, path)
+                #expect(bad.status == .unprocessableEntity && bad.body.contains(message), "\(path)")
+            }
+            #expect(try await browser.json(.GET, "/api/v1/units?archived=true").status == .ok)
+            // A body that is not the object an endpoint takes is invalid input like any other.
+            for body in ["", "[]", "null", "\"a ward\""] {
+                let sent = try await browser.request(
+                    .POST, "/api/v1/units",
+                    headers: [
+                        "Content-Type": "application/json",
+                        "X-CSRF-Token": try #require(try await browser.currentToken()),
+                    ],
+                    body: body)
+                #expect(sent.status == .unprocessableEntity, "\(body)")
+                #expect(sent.body.contains(#""field":"body""#), "\(body)")
+            }
             let badKind = try await browser.json(.GET, "/api/v1/people?kind=robot")
             #expect(badKind.status == .unprocessableEntity && badKind.body.contains("“robot” is not a kind of person."))
 

@@ -132,6 +132,80 @@ struct ProjectTests {
         }
     }
 
+    @Test("a project page drawn once for many viewers gives each their own token and only the forms they may use")
+    func pageDrawnOnce() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("lead@test.example", role: .member, at: world.ward)
+            try await fixtures.signIn("outsider@test.example", role: .member, at: world.other)
+            try await fixtures.signIn("colleague@test.example", role: .member, at: world.other)
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            let path = try #require(try await lead.post("/projects", form: Self.proposal(world)).location)
+            func tokens(in html: String) -> Set<String> {
+                Set(
+                    html.components(separatedBy: #"name="_csrf" value=""#).dropFirst().compactMap {
+                        $0.split(separator: "\"").first.map(String.init)
+                    })
+            }
+            var pages: [String: String] = [:]
+            for email in ["lead@test.example", "outsider@test.example", "colleague@test.example"] {
+                let browser = TestBrowser(app: app)
+                _ = try await browser.signIn(email)
+                let page = try await browser.get(path).body
+                let token = try #require(TestBrowser.metaCSRF(in: page))
+                #expect(tokens(in: page) == [token], "\(email)'s forms carry \(email)'s own token")
+                #expect(!page.contains(PageContext.csrfStandIn))
+                pages[email] = page
+            }
+            #expect(pages["lead@test.example"]?.contains("Add to team") == true)
+            #expect(pages["outsider@test.example"]?.contains("Add to team") == false, "not the lead's copy")
+            #expect(pages["outsider@test.example"]?.contains("Colleague") == false, "the frame names its own viewer")
+            #expect(pages["colleague@test.example"]?.contains(#"class="viewer-name">Colleague<"#) == true)
+        }
+    }
+
+    @Test("a new team member is found by name: one match joins, several are offered, none says what to do")
+    func findTeamMember() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("lead@test.example", role: .member, at: world.ward)
+            let amara = try await fixtures.person("Amara Okafor", kind: .serviceUser, unit: world.ward)
+            let ama = try await fixtures.person("Ama Mensah", unit: world.other)
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            let projectPath = try #require(try await lead.post("/projects", form: Self.proposal(world)).location)
+            let form = ["role": "Expert by experience", "involvement": "full_partner"]
+
+            let nobody = try await lead.post(projectPath + "/team", form: form.merging(["person": "Zebedee"]) { $1 })
+            #expect(nobody.status == .unprocessableEntity)
+            #expect(nobody.body.contains("No one on the People list matches “Zebedee”."))
+            #expect(nobody.body.contains(#"value="Expert by experience""#), "what was typed is kept")
+
+            // "Ama" is in both names: the page offers the two to choose from, keeping the rest.
+            let several = try await lead.post(projectPath + "/team", form: form.merging(["person": "ama"]) { $1 })
+            #expect(several.status == .unprocessableEntity)
+            #expect(several.body.contains("2 people match “ama”. Choose who you mean."))
+            #expect(
+                several.body.contains(#"<option value="\#(amara.id!.uuidString)">Amara Okafor (Service user)</option>"#)
+            )
+            #expect(several.body.contains(#"<option value="\#(ama.id!.uuidString)">Ama Mensah (Staff)</option>"#))
+            let chosen = try await lead.post(
+                projectPath + "/team", form: form.merging(["person_id": amara.id!.uuidString]) { $1 })
+            #expect(chosen.status == .seeOther)
+
+            // One match joins at once; someone already on the team is not offered again.
+            let one = try await lead.post(projectPath + "/team", form: form.merging(["person": "mensah"]) { $1 })
+            #expect(one.status == .seeOther)
+            let again = try await lead.post(projectPath + "/team", form: form.merging(["person": "ama"]) { $1 })
+            #expect(again.body.contains("Everyone who matches “ama” is already on the team."))
+            let team = try await TeamMember.query(on: app.db).all().map(\.$person.id)
+            #expect(Set(team).isSuperset(of: [amara.id!, ama.id!]))
+        }
+    }
+
     @Test("an update moves the score and stage, and the score history is drawn")
     func progressUpdates() async throws {
         try await withOpenQI { app in

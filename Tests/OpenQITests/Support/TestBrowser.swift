@@ -108,7 +108,8 @@ final class TestBrowser: @unchecked Sendable {
         return page
     }
 
-    private func currentToken() async throws -> String? {
+    /// The anti-forgery token a page of this browser carries, fetching one if need be.
+    func currentToken() async throws -> String? {
         if let csrfToken { return csrfToken }
         if cookies[AccountSession.cookieName] != nil {
             try await get("/account/password")
