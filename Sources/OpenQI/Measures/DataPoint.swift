@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import SQLKit
@@ -23,6 +24,7 @@ struct DataPoint: Sendable, Equatable {
     /// The measures' series, each in period order; a measure without data has no entry.
     static func series(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: [MeasureSeries.Period]] {
         if let sqlite = db as? any SQLiteDatabase { return try await series(of: measureIDs, on: sqlite) }
+        if let postgres = db as? any PostgresDatabase { return try await series(of: measureIDs, on: postgres) }
         var series: [UUID: [MeasureSeries.Period]] = [:]
         for chunk in measureIDs.chunked(into: 1000) {
             let rows = try await db.sql.select()
@@ -72,7 +74,8 @@ struct DataPoint: Sendable, Equatable {
     /// wraps a large write in a transaction, so that it lands whole or not at all.
     static func upsert(_ points: [DataPoint], on db: any Database) async throws {
         if let sqlite = db as? any SQLiteDatabase { return try await upsert(points, on: sqlite) }
-        // Five values a row, 500 rows a statement: well inside PostgreSQL's limit on bound values.
+        if let postgres = db as? any PostgresDatabase { return try await upsert(points, on: postgres) }
+        // Any other SQL database: five values a row, 500 rows a statement.
         for batch in points.chunked(into: 500) {
             let insert = db.sql.insert(into: schema).columns("measure_id", "period", "value", "denominator", "note")
             for point in batch {

@@ -6,8 +6,16 @@ enum PortfolioController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
-        let model = try await PortfolioPage.Model.query(
-            unitID: try req.idParameter("unitID"), policy: policy, cache: try await req.cachedResults(), on: req.db)
-        return PortfolioPage.View(context: try await req.pageContext(), model: model).response()
+        let unitID = try req.idParameter("unitID")
+        let now = Date()
+        let cache = try await req.cachedResults()
+        let db = req.db
+        // The same for everyone; its figures relative to now move on every ten minutes, as the model's do.
+        return try await req.page(drawnOnceAs: "portfolio \(unitID) \(PortfolioPage.window(now))") { context in
+            PortfolioPage.View(
+                context: context,
+                model: try await PortfolioPage.Model.query(
+                    unitID: unitID, policy: policy, cache: cache, on: db, now: now))
+        }
     }
 }

@@ -24,6 +24,9 @@ enum PortfolioPage {
 
     /// Active projects one coach can support well; ELFT's coaches carried about this many.
     static let coachCapacity = 6
+    /// Which ten minutes `now` falls in: a portfolio kept from earlier in them is still current.
+    static func window(_ now: Date) -> Int { Int(now.timeIntervalSince1970 / 600) }
+
     /// Months shown in the run charts of counts over time.
     static let months = 24
 
@@ -57,8 +60,7 @@ extension PortfolioPage.Model {
         guard tree.nodes[unitID] != nil else {
             throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
         }
-        let window = Int(now.timeIntervalSince1970 / 600)
-        return try await cache.value("portfolio \(unitID) \(window)") {
+        return try await cache.value("portfolio \(unitID) \(PortfolioPage.window(now))") {
             try await compute(unitID: unitID, tree: tree, on: db, now: now)
         }
     }
