@@ -25,7 +25,7 @@ public func configure(_ app: Application, _ config: OpenQIConfiguration) async t
     app.middleware.use(OpenQIErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     if let publicDirectory = Bundle.module.url(forResource: "Public", withExtension: nil) {
-        app.middleware.use(FileMiddleware(publicDirectory: publicDirectory.path + "/"))
+        app.middleware.use(PublicFilesMiddleware(directory: publicDirectory))
     }
     app.middleware.use(SessionMiddleware(idleTimeout: config.sessionIdleTimeout))
     app.middleware.use(CSRFMiddleware(secureCookies: config.secureCookies))

@@ -27,13 +27,53 @@ struct BulkDataImport: Sendable {
         var pointCount: Int { rows.values.reduce(0) { $0 + $1.count } }
     }
 
-    /// One point as the API takes it in JSON.
+    /// One point as the API takes it in JSON. Numbers may come as JSON numbers or as text (as
+    /// warehouses often export them); text that is not a number is reported on its row, like a
+    /// CSV cell, rather than failing the whole batch.
     struct Point: Content, Sendable {
         var measure: String?
         var period: String?
         var value: Double?
         var denominator: Double?
         var note: String?
+        /// What was sent for value and denominator, as text.
+        fileprivate var valueText: String?
+        fileprivate var denominatorText: String?
+
+        init(measure: String?, period: String?, value: Double?, denominator: Double? = nil, note: String? = nil) {
+            self.measure = measure
+            self.period = period
+            self.value = value
+            self.denominator = denominator
+            self.note = note
+        }
+
+        private enum CodingKeys: String, CodingKey { case measure, period, value, denominator, note }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            measure = try container.decodeIfPresent(String.self, forKey: .measure)
+            period = try container.decodeIfPresent(String.self, forKey: .period)
+            note = try container.decodeIfPresent(String.self, forKey: .note)
+            func number(_ key: CodingKeys) throws -> (Double?, String?) {
+                if let number = try? container.decodeIfPresent(Double.self, forKey: key) { return (number, nil) }
+                return (nil, try container.decodeIfPresent(String.self, forKey: key))
+            }
+            (value, valueText) = try number(.value)
+            (denominator, denominatorText) = try number(.denominator)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(measure, forKey: .measure)
+            try container.encodeIfPresent(period, forKey: .period)
+            try container.encodeIfPresent(value, forKey: .value)
+            try container.encodeIfPresent(denominator, forKey: .denominator)
+            try container.encodeIfPresent(note, forKey: .note)
+        }
+
+        fileprivate var valueCell: String { value.map { "\($0)" } ?? valueText ?? "" }
+        fileprivate var denominatorCell: String { denominator.map { "\($0)" } ?? denominatorText ?? "" }
     }
 
     static let columns = ["measure", "period", "value", "denominator", "note"]
@@ -108,8 +148,8 @@ struct BulkDataImport: Sendable {
         result.lines = points.enumerated().map { index, point in
             Line(
                 number: index + 1, key: (point.measure ?? "").trimmingCharacters(in: .whitespaces).lowercased(),
-                period: point.period ?? "", value: point.value.map { "\($0)" } ?? "",
-                denominator: point.denominator.map { "\($0)" } ?? "", note: point.note ?? "")
+                period: point.period ?? "", value: point.valueCell, denominator: point.denominatorCell,
+                note: point.note ?? "")
         }
         if result.lines.isEmpty {
             result.errors.append(.init(line: 0, message: "Send at least one point."))

@@ -39,6 +39,16 @@ struct CreatePriorities: AsyncMigration {
     }
 }
 
+extension Priority {
+    /// The priorities a project may be given: those in use, and any archived one it already serves
+    /// (so saving it again does not take that away).
+    static func choosable(for project: Project? = nil, on db: any Database) async throws -> [Priority] {
+        var kept: Set<UUID> = []
+        if let project { kept = Set(try await project.$priorities.get(on: db).compactMap(\.id)) }
+        return try await Priority.query(on: db).all().filter { $0.archivedAt == nil || kept.contains($0.id!) }
+    }
+}
+
 /// A priority as the API returns it: what a project's `priority_ids` refer to.
 struct PriorityDTO: Content, Equatable {
     let id: UUID

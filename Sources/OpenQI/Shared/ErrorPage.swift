@@ -108,6 +108,19 @@ struct OpenQIErrorMiddleware: AsyncMiddleware {
             status = .conflict
             reason =
                 "This conflicts with a record that already exists (for example the same name or email). Change it and try again."
+        case _ where request.headers.contentType?.type == "multipart":
+            // The multipart reader's errors are its own private type: a body it could not read
+            // is a broken upload, not a fault of OpenQI's.
+            request.logger.notice("unreadable upload", metadata: ["error": "\(String(reflecting: error))"])
+            if request.isAPI {
+                return json(
+                    ValidationErrorBody(errors: [
+                        FieldError(field: "body", message: "The upload could not be read. Send it again, whole.")
+                    ]), status: .unprocessableEntity)
+            }
+            status = .unprocessableEntity
+            reason =
+                "The upload could not be read: it was cut short or is not a file upload. Choose the file and send it again."
         default:
             request.logger.report(error: error)
             status = .internalServerError

@@ -89,6 +89,22 @@ struct BulkDataImportTests {
         #expect(BulkDataImport.points([]).errors.first?.message == "Send at least one point.")
     }
 
+    @Test("JSON numbers may come as text; text that is not a number is reported on its own row")
+    func pointsWithNumbersAsText() throws {
+        let json = #"""
+            {"points": [
+              {"measure": "willow.harm-free", "period": "2026-01-05", "value": "9", "denominator": "10"},
+              {"measure": "willow.harm-free", "period": "2026-01-12", "value": "one", "denominator": 10}
+            ]}
+            """#
+        struct Batch: Decodable { let points: [BulkDataImport.Point] }
+        let points = try JSONDecoder().decode(Batch.self, from: Data(json.utf8)).points
+        let checked = BulkDataImport.points(points).checked(against: targets, scope: "the trust")
+        #expect(checked.rows[harm.id]?.map(\.value) == [9])
+        #expect(checked.rows[harm.id]?.map(\.denominator) == [10])
+        #expect(checked.errors.map(\.message) == ["Row 2: “one” is not a number in the value column."])
+    }
+
     @Test("too many bad rows stop the check with a message rather than a report nobody can read")
     func errorCap() {
         let lines = (0..<(BulkDataImport.maximumErrors + 50)).map { "nobody.\($0),2026-01-05,1" }

@@ -132,6 +132,27 @@ struct ProjectTests {
         }
     }
 
+    @Test("an archived priority is not offered to new projects, and projects that serve it keep it")
+    func archivedPriority() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            try await Fixtures(app: app).signIn("lead@test.example", role: .member, at: world.ward)
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            let path = try #require(try await lead.post("/projects", form: Self.proposal(world)).location)
+            world.priority.archivedAt = Date()
+            try await world.priority.save(on: app.db)
+
+            let refused = try await lead.post("/projects", form: Self.proposal(world, title: "Another"))
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.contains("is not one of the organisation’s priorities"))
+            let kept = try await lead.post(path, form: Self.proposal(world, title: "Fewer falls, renamed"))
+            #expect(kept.status == .seeOther)
+            let project = try #require(try await Project.query(on: app.db).with(\.$priorities).first())
+            #expect(project.title == "Fewer falls, renamed" && project.priorities.map(\.id) == [world.priority.id])
+        }
+    }
+
     @Test("a project page drawn once for many viewers gives each their own token and only the forms they may use")
     func pageDrawnOnce() async throws {
         try await withOpenQI { app in
