@@ -39,13 +39,32 @@ struct CreatePriorities: AsyncMigration {
     }
 }
 
-extension Priority {
-    /// The priorities a project may be given: those in use, and any archived one it already serves
-    /// (so saving it again does not take that away).
-    static func choosable(for project: Project? = nil, on db: any Database) async throws -> [Priority] {
+/// The priorities a project may be given: those in use, and any archived one it already serves
+/// (so saving it again does not take that away). Knows every priority, so a refusal can say why.
+struct PriorityChoices: Sendable {
+    private let names: [UUID: String]
+    private let allowed: Set<UUID>
+
+    init(_ priorities: [Priority], kept: Set<UUID> = []) {
+        names = Dictionary(uniqueKeysWithValues: priorities.compactMap { p in p.id.map { ($0, p.name) } })
+        allowed = Set(priorities.compactMap { p in p.archivedAt == nil || kept.contains(p.id!) ? p.id : nil })
+    }
+
+    /// Why the project may not be given this priority, in words for the person choosing; nil if it may.
+    func refusal(of id: UUID) -> String? {
+        if allowed.contains(id) { return nil }
+        guard let name = names[id] else {
+            return "There is no priority with the identifier “\(id.uuidString)”. Choose one from the list."
+        }
+        return "“\(name)” is archived and no longer offered to projects. Choose a priority that is in use."
+    }
+}
+
+extension PriorityChoices {
+    static func forProject(_ project: Project? = nil, on db: any Database) async throws -> PriorityChoices {
         var kept: Set<UUID> = []
         if let project { kept = Set(try await project.$priorities.get(on: db).compactMap(\.id)) }
-        return try await Priority.query(on: db).all().filter { $0.archivedAt == nil || kept.contains($0.id!) }
+        return PriorityChoices(try await Priority.query(on: db).all(), kept: kept)
     }
 }
 

@@ -151,7 +151,7 @@ enum ProjectAPIController {
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let draft = try req.content.decode(ProjectInput.self)
-            .validate(in: policy.tree, priorities: try await Priority.choosable(on: req.db))
+            .validate(in: policy.tree, priorities: try await PriorityChoices.forProject(on: req.db))
         let project = try await Project.propose(
             draft, proposer: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
         return try await ProjectDTO.query(id: try project.requireID(), tree: policy.tree, on: req.db)
@@ -163,7 +163,7 @@ enum ProjectAPIController {
         let project = try await ProjectController.find(req)
         try policy.require(.editProject(project.access))
         let draft = try req.content.decode(ProjectInput.self)
-            .validate(in: policy.tree, priorities: try await Priority.choosable(for: project, on: req.db))
+            .validate(in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
         try await project.update(with: draft, by: policy.viewer.actor, on: req.db)
         return try await ProjectDTO.query(id: try project.requireID(), tree: policy.tree, on: req.db)
     }

@@ -38,7 +38,8 @@ enum ProjectController {
         let policy = try await req.policy()
         let input = try req.content.decode(ProjectInput.self)
         do {
-            let draft = try input.validate(in: policy.tree, priorities: try await Priority.choosable(on: req.db))
+            let draft = try input.validate(
+                in: policy.tree, priorities: try await PriorityChoices.forProject(on: req.db))
             let project = try await Project.propose(
                 draft, proposer: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
             return req.redirect(
@@ -70,7 +71,7 @@ enum ProjectController {
         let input = try req.content.decode(ProjectInput.self)
         do {
             let draft = try input.validate(
-                in: policy.tree, priorities: try await Priority.choosable(for: project, on: req.db))
+                in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
             try await project.update(with: draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),

@@ -49,7 +49,7 @@ extension ProjectInput {
     }
 
     /// Checks the proposal and guides towards a measurable aim: what, how much (with a number), by when.
-    func validate(in tree: UnitTree, priorities: [Priority], today: Date = Date()) throws -> ProjectDraft {
+    func validate(in tree: UnitTree, priorities: PriorityChoices, today: Date = Date()) throws -> ProjectDraft {
         var validator = Validator()
         let title = validator.requiredText(title, field: "title", label: "a title", maxLength: 160)
         let unitID = validator.identifier(
@@ -81,10 +81,13 @@ extension ProjectInput {
                 validator.fail("unit_id", "There is no unit with this identifier. Choose a unit from the list.")
             }
         }
-        let known = Set(priorities.compactMap(\.id))
         let priorityIDs = (priority_ids ?? []).filter { !$0.isEmpty }.compactMap { text -> UUID? in
-            guard let id = UUID(uuidString: text), known.contains(id) else {
-                validator.fail("priority_ids", "“\(text)” is not one of the organisation’s priorities.")
+            guard let id = UUID(uuidString: text) else {
+                validator.fail("priority_ids", "“\(text)” is not a priority’s identifier. Choose one from the list.")
+                return nil
+            }
+            if let refusal = priorities.refusal(of: id) {
+                validator.fail("priority_ids", refusal)
                 return nil
             }
             return id

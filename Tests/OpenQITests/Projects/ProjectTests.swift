@@ -145,7 +145,11 @@ struct ProjectTests {
 
             let refused = try await lead.post("/projects", form: Self.proposal(world, title: "Another"))
             #expect(refused.status == .unprocessableEntity)
-            #expect(refused.body.contains("is not one of the organisation’s priorities"))
+            #expect(refused.body.contains("is archived and no longer offered to projects"))
+            var unknown = Self.proposal(world, title: "Another")
+            unknown["priority_ids[]"] = UUID().uuidString
+            let nowhere = try await lead.post("/projects", form: unknown)
+            #expect(nowhere.status == .unprocessableEntity && nowhere.body.contains("There is no priority with"))
             let kept = try await lead.post(path, form: Self.proposal(world, title: "Fewer falls, renamed"))
             #expect(kept.status == .seeOther)
             let project = try #require(try await Project.query(on: app.db).with(\.$priorities).first())
