@@ -37,5 +37,6 @@ enum OpenQIMigrations {
         AddRevisionsToMeasureSummaries(),
         CreateOrganisationRevision(),
         CreateLookupIndexes(),
+        AddApprovedAtToProjects(),
     ]
 }

@@ -222,6 +222,7 @@ struct DemoPortfolio {
                 decisions.append(decision)
             }
             guard running else { continue }
+            project.approvedAt = approved
             // Monthly updates, the score climbing as the work goes on.
             let end = project.closedAt ?? now
             var date = approved.addingTimeInterval(28 * day)

@@ -16,8 +16,6 @@ extension UnitTree {
 
 /// The thresholds that put an active project on a forum's agenda for review.
 enum ReviewThresholds {
-    /// No update for six weeks.
-    static let updateOverdue: TimeInterval = 42 * 24 * 3600
     /// The progress score has not moved for three months.
     static let scoreStalled: TimeInterval = 91 * 24 * 3600
     /// Data are overdue when more than this many periods have passed since the latest one.
@@ -39,6 +37,6 @@ struct MeasureFreshness: Sendable, Equatable {
             return date.timeIntervalSince(latestPeriod)
                 > (ReviewThresholds.periodsWithoutData + 1) * frequency.days * day
         }
-        return createdAt.map { date.timeIntervalSince($0) >= ReviewThresholds.updateOverdue } ?? false
+        return createdAt.map { date.timeIntervalSince($0) >= Stalled.noUpdateFor } ?? false
     }
 }

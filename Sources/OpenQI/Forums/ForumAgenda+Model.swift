@@ -139,11 +139,10 @@ extension ForumAgenda.Model {
         _ project: Project, updates: [ProgressUpdate], measures: [MeasureFreshness] = [], on date: Date
     ) -> String? {
         guard let last = updates.last else {
-            let since = project.updatedAt ?? project.createdAt ?? date
-            return date.timeIntervalSince(since) >= ReviewThresholds.updateOverdue ? "No update since approval" : nil
+            return Stalled.awaitsUpdate(project, now: date) ? "No update since approval" : nil
         }
         let weeks = Int(date.timeIntervalSince(last.date) / (7 * 24 * 3600))
-        if date.timeIntervalSince(last.date) >= ReviewThresholds.updateOverdue { return "No update for \(weeks) weeks" }
+        if date.timeIntervalSince(last.date) >= Stalled.noUpdateFor { return "No update for \(weeks) weeks" }
         if let overdue = measures.first(where: { $0.isOverdue(on: date) }) {
             return overdue.latestPeriod.map {
                 "Data overdue: \(overdue.name), last \($0.formatted(.dateTime.day().month(.wide)))"

@@ -89,6 +89,7 @@ extension Project {
             stage = stage ?? .understand
             $coach.id = decision.coachID
             $sponsor.id = decision.sponsorID
+            approvedAt = approvedAt ?? Date()
         case .requestChanges:
             status = .draft
         case .defer:

@@ -36,9 +36,7 @@ enum MyTasks {
                 }
             }
             guard project.status == .active else { continue }
-            let due =
-                latest.map { now.timeIntervalSince($0.date) >= ReviewThresholds.updateOverdue }
-                ?? (now.timeIntervalSince(project.updatedAt ?? now) >= ReviewThresholds.updateOverdue)
+            let due = Stalled.awaitsUpdate(project, now: now)
             if onTeam, due {
                 tasks.append(
                     .init(

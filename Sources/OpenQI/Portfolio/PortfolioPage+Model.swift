@@ -136,23 +136,13 @@ extension PortfolioPage.Model {
                 """
             ).first()?.decode(column: "n", as: Int.self) ?? 0
 
-        // The same rule as the project list's "stalled" filter: the latest update, or with none the
-        // latest change, six weeks ago or more.
-        let overdue = now.addingTimeInterval(-ReviewThresholds.updateOverdue)
-        let stalledUpdates =
-            try await sql.raw(
-                """
-                SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects) AND p.status = \(literal: active)
-                AND COALESCE(p.last_update_at, p.updated_at) < \(bind: overdue)
-                """
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        let stalledData =
-            try await sql.raw(
-                """
-                SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects) AND p.status = \(literal: active)
-                AND \(withoutRecentData(now: now))
-                """
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        // The same rules as the project list's filters, from one definition.
+        func stalled(_ condition: SQLQueryString) async throws -> Int {
+            try await sql.raw("SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects) AND \(condition)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        let stalledUpdates = try await stalled(Stalled.awaitingUpdateSQL(now: now))
+        let stalledData = try await stalled(Stalled.withoutDataSQL(now: now))
 
         let perCoach = try await sql.raw(
             """
@@ -187,28 +177,6 @@ extension PortfolioPage.Model {
             coaches: coachLoad,
             activeChartSVG: runChart(activeSeries, title: "Active projects", subtitle: "at the end of each month"),
             completionsChartSVG: runChart(completionSeries, title: "Projects completed", subtitle: "each month"))
-    }
-
-    /// The condition, on a project `p`, that none of its measures has data in the last eight weeks
-    /// (or that it has none).
-    static func withoutRecentData(now: Date) -> SQLQueryString {
-        let since = now.addingTimeInterval(-56 * 24 * 3600)
-        return """
-            NOT EXISTS (SELECT 1 FROM measures m JOIN measure_summaries s ON s.measure_id = m.id
-            WHERE m.project_id = p.id AND s.latest_period >= \(bind: since))
-            """
-    }
-
-    /// Active projects none of whose measures has data in the last eight weeks (or that have none).
-    static func projectsWithoutRecentData(_ ids: [UUID], on db: any Database, now: Date) async throws -> Set<UUID> {
-        var stale: Set<UUID> = []
-        for chunk in ids.chunked(into: 1000) {
-            let rows = try await db.sql.raw(
-                "SELECT p.id FROM projects p WHERE p.id IN (\(binds: Array(chunk))) AND \(withoutRecentData(now: now))"
-            ).all()
-            for row in rows { stale.insert(try row.decode(column: "id", as: UUID.self)) }
-        }
-        return stale
     }
 
     /// For each of the last months: projects active at its end (approved before it, not yet

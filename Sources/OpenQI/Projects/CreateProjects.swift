@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 
 struct CreateProjects: AsyncMigration {
     func prepare(on database: any Database) async throws {
@@ -104,6 +105,23 @@ struct CreateProgressUpdates: AsyncMigration {
 }
 
 /// Partner organisations on a project, named in the proposal.
+/// Keeps when a project was approved with the project, from its first approval by a forum.
+struct AddApprovedAtToProjects: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Project.schema).field("approved_at", .datetime).update()
+        try await database.sql.raw(
+            """
+            UPDATE projects SET approved_at = (SELECT MIN(d.decided_at) FROM forum_decisions d
+            WHERE d.project_id = projects.id AND d.decision = \(literal: ForumDecisionKind.approve.rawValue))
+            """
+        ).run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Project.schema).deleteField("approved_at").update()
+    }
+}
+
 struct AddPartnerOrganisationsToProjects: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Project.schema).field("partner_organisations", .string).update()

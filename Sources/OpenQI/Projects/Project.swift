@@ -27,6 +27,8 @@ final class Project: Model, @unchecked Sendable {
     @OptionalField(key: "progress_score") var progressScore: Double?
     @OptionalField(key: "last_update_at") var lastUpdateAt: Date?
     @OptionalField(key: "submitted_at") var submittedAt: Date?
+    /// When the forum approved it: the clocks for "no update" and "no data" start here.
+    @OptionalField(key: "approved_at") var approvedAt: Date?
     @OptionalField(key: "closed_at") var closedAt: Date?
     @OptionalEnum(key: "aim_achieved") var aimAchieved: AimAchieved?
     @OptionalField(key: "learning") var learning: String?

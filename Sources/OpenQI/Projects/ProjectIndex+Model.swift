@@ -86,23 +86,21 @@ extension ProjectIndex.Model {
             query = query.filter(\.$aimAchieved == aim)
             described.append("aim achieved: \(aim.label.lowercased())")
         }
-        if focus.stalled {
-            let overdue = now.addingTimeInterval(-ReviewThresholds.updateOverdue)
-            query = query.filter(\.$status == .active).group(.or) {
-                $0.filter(\.$lastUpdateAt < overdue).group(.and) {
-                    $0.filter(\.$lastUpdateAt == nil).filter(\.$updatedAt < overdue)
-                }
-            }
-            described.append("active with no update for six weeks")
-        }
-        if focus.staleData {
+        if focus.stalled || focus.staleData {
             // Only the active projects of the unit shown, not the whole organisation's.
             var activeQuery = Project.query(on: db).filter(\.$status == .active)
             if let unitID { activeQuery = activeQuery.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }
-            let active = try await activeQuery.all().compactMap(\.id)
-            let stale = try await PortfolioPage.Model.projectsWithoutRecentData(active, on: db, now: now)
-            query = query.filter(\.$id ~~ Array(stale))
-            described.append("active with no data for eight weeks")
+            let active = try await activeQuery.all(\.$id)
+            if focus.stalled {
+                let ids = try await Stalled.projects(active, where: Stalled.awaitingUpdateSQL(now: now), on: db)
+                query = query.filter(\.$id ~~ Array(ids))
+                described.append("active with no update for six weeks")
+            }
+            if focus.staleData {
+                let ids = try await Stalled.projects(active, where: Stalled.withoutDataSQL(now: now), on: db)
+                query = query.filter(\.$id ~~ Array(ids))
+                described.append("active with no data for eight weeks")
+            }
         }
         if let score = focus.score {
             query = query.filter(\.$progressScore == score.rawValue)

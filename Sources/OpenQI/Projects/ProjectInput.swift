@@ -126,9 +126,16 @@ extension Project {
 
     func update(with draft: ProjectDraft, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
+        let moved = $unit.id != draft.unitID
         apply(draft)
         try await saveAudited(.update, by: actor, before: before, on: db) { db in
             try await self.replacePriorities(draft.priorityIDs, on: db)
+            // A project's measures belong to its unit, so the unit's measures summary, early
+            // warning and data tokens find them; they move with it.
+            if moved {
+                try await Measure.query(on: db).filter(\.$project.$id == self.requireID())
+                    .set(\.$unit.$id, to: draft.unitID).update()
+            }
         }
     }
 

@@ -50,6 +50,120 @@ struct PortfolioTests {
     }
 }
 
+extension PortfolioTests {
+    @Test("stalled: six weeks from the latest update or the approval; eight weeks of data, each point its whole period")
+    func stalledProjects() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let directorate = try await fixtures.unit("Community", kind: .directorate, parent: trust)
+            let ward = try await fixtures.unit("Willow", kind: .ward, parent: directorate)
+            let elsewhere = try await fixtures.unit("Elsewhere", kind: .directorate, parent: trust)
+            let lead = try await fixtures.person("Lead", unit: ward)
+            let now = try #require(DataImport.date("2026-06-15"))
+            func ago(weeks: Double) -> Date { now.addingTimeInterval(-weeks * 7 * 86_400) }
+            func project(_ title: String, approved: Double, updated: Double? = nil, unit: Unit? = nil) async throws
+                -> Project
+            {
+                try await fixtures.activeProject(
+                    title, unit: unit ?? ward, lead: lead, approvedAt: ago(weeks: approved),
+                    lastUpdateAt: updated.map { ago(weeks: $0) })
+            }
+            // (title, stalled for updates, stalled for data)
+            var expected: [String: (updates: Bool, data: Bool)] = [:]
+
+            try await project("Approved ten weeks ago, nothing since", approved: 10)
+            expected["Approved ten weeks ago, nothing since"] = (true, true)
+            try await project("Approved three weeks ago", approved: 3)
+            expected["Approved three weeks ago"] = (false, false)
+            // The project was edited yesterday, which is not progress.
+            let edited = try await project("Edited, not updated", approved: 20, updated: 7)
+            edited.title = "Edited, not updated"
+            try await edited.update(on: app.db)
+            try await fixtures.measure(
+                "Weekly, ten weeks old", project: edited, unit: ward, periods: [ago(weeks: 12), ago(weeks: 10)])
+            // An archived measure with fresh data does not keep the project fresh.
+            try await fixtures.measure(
+                "Archived", project: edited, unit: ward, periods: [ago(weeks: 1)], archived: true)
+            expected["Edited, not updated"] = (true, true)
+
+            let monthly = try await project("Monthly, April's point", approved: 50, updated: 5)
+            try await fixtures.measure(
+                "Monthly", project: monthly, unit: ward, frequency: .monthly,
+                periods: [DataImport.date("2026-03-01")!, DataImport.date("2026-04-01")!])
+            expected["Monthly, April's point"] = (false, false)
+            let february = try await project("Monthly, February's point", approved: 50, updated: 2)
+            try await fixtures.measure(
+                "Monthly", project: february, unit: ward, frequency: .monthly, periods: [DataImport.date("2026-02-01")!]
+            )
+            expected["Monthly, February's point"] = (false, true)
+            let quarterly = try await project("Quarterly, first quarter", approved: 50, updated: 2)
+            try await fixtures.measure(
+                "Quarterly", project: quarterly, unit: ward, frequency: .quarterly,
+                periods: [DataImport.date("2026-01-01")!])
+            expected["Quarterly, first quarter"] = (false, false)
+            let newMeasure = try await project("A measure defined this month", approved: 50, updated: 1)
+            try await fixtures.measure("Defined just now, no data yet", project: newMeasure, unit: ward)
+            expected["A measure defined this month"] = (false, false)
+            // Outside the directorate: counted for the trust only.
+            try await project("Elsewhere, stalled", approved: 30, unit: elsewhere)
+
+            let everyProject = try await Project.query(on: app.db).all(\.$id)
+            let stalledUpdates = try await Stalled.projects(
+                everyProject, where: Stalled.awaitingUpdateSQL(now: now), on: app.db)
+            let stalledData = try await Stalled.projects(
+                everyProject, where: Stalled.withoutDataSQL(now: now), on: app.db)
+            for project in try await Project.query(on: app.db).filter(\.$unit.$id == ward.requireID()).all() {
+                let want = try #require(expected[project.title], "\(project.title)")
+                #expect(stalledUpdates.contains(project.id!) == want.updates, "no update: \(project.title)")
+                #expect(
+                    Stalled.awaitsUpdate(project, now: now) == want.updates, "no update, in Swift: \(project.title)")
+                #expect(stalledData.contains(project.id!) == want.data, "no data: \(project.title)")
+            }
+
+            // The directorate's portfolio counts its own, and each figure's list shows the same projects.
+            let policy = try await fixtures.administratorPolicy()
+            for (unit, extra) in [(directorate, 0), (trust, 1)] {
+                let model = try await PortfolioPage.Model.compute(
+                    unitID: unit.requireID(), tree: policy.tree, on: app.db, now: now)
+                #expect(model.stalledUpdates.count == expected.values.filter(\.updates).count + extra)
+                #expect(model.stalledData.count == expected.values.filter(\.data).count + extra)
+                for (figure, focus) in [
+                    (model.stalledUpdates, ProjectIndex.Focus(stalled: true)),
+                    (model.stalledData, ProjectIndex.Focus(staleData: true)),
+                ] {
+                    let list = try await ProjectIndex.Model.query(
+                        search: nil, status: nil, unitID: unit.requireID(), focus: focus, policy: policy, on: app.db,
+                        now: now)
+                    #expect(list.total == figure.count, "\(figure.label) of \(unit.name)")
+                }
+            }
+        }
+    }
+
+    @Test("a project's measures move with it to another unit")
+    func measuresFollowTheirProject() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let willow = try await fixtures.unit("Willow", kind: .ward, parent: trust)
+            let cedar = try await fixtures.unit("Cedar", kind: .ward, parent: trust)
+            let lead = try await fixtures.person("Lead", unit: willow)
+            let project = try await fixtures.activeProject("Falls", unit: willow, lead: lead, approvedAt: Date())
+            let measure = try await fixtures.measure("Falls", project: project, unit: willow, periods: [Date()])
+            let input = ProjectInput(
+                title: "Falls", unit_id: try cedar.requireID().uuidString, what_matters: project.whatMatters,
+                problem: project.problem, aim_what: "Reduce falls", aim_how_much: "by 30%",
+                aim_by_when: MeasureSeries.day(Date().addingTimeInterval(200 * 86_400)), priority_ids: nil,
+                partner_organisations: nil)
+            let draft = try input.validate(in: try await UnitTree.load(on: app.db), priorities: PriorityChoices([]))
+            try await project.update(with: draft, by: .commandLine, on: app.db)
+            let moved = try #require(try await Measure.find(measure.requireID(), on: app.db))
+            #expect(moved.$unit.id == cedar.id)
+        }
+    }
+}
+
 @Suite("Ward early warning")
 struct EarlyWarningTests {
     @Test("wards drifting the wrong way on several indicators come first, each cell linking to its chart")

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SPC
 import Vapor
 
 @testable import OpenQI
@@ -42,6 +43,70 @@ struct Fixtures {
                 on: db)
         }
         return person
+    }
+}
+
+extension Fixtures {
+    /// What an installation administrator may do, over the organisation as it now stands.
+    func administratorPolicy() async throws -> Policy {
+        Policy(
+            viewer: Viewer(
+                accountID: UUID(), personID: UUID(), name: "Administrator", email: "admin@test.example",
+                isAdministrator: true, mustChangePassword: false, sessionID: UUID(), csrfToken: "t", grants: []),
+            tree: try await UnitTree.load(on: db))
+    }
+
+    /// An active project, approved on `approvedAt`, with its latest update on `lastUpdateAt`.
+    @discardableResult
+    func activeProject(
+        _ title: String, unit: Unit, lead: Person, approvedAt: Date, lastUpdateAt: Date? = nil, coach: Person? = nil
+    ) async throws -> Project {
+        let project = Project()
+        project.title = title
+        project.$unit.id = try unit.requireID()
+        project.status = .active
+        project.stage = .test
+        project.whatMatters = "What matters to the people on the ward."
+        project.problem = "The problem, as the team sees it."
+        project.aimWhat = "Reduce falls"
+        project.aimHowMuch = "by 30%"
+        project.aimByWhen = approvedAt.addingTimeInterval(365 * 86_400)
+        project.$proposer.id = try lead.requireID()
+        project.$coach.id = try coach?.requireID()
+        project.approvedAt = approvedAt
+        project.lastUpdateAt = lastUpdateAt
+        try await project.create(on: db)
+        return project
+    }
+
+    /// A measure with a point at each of `periods`, its summary refreshed as every change to data does.
+    @discardableResult
+    func measure(
+        _ name: String, project: Project? = nil, unit: Unit, frequency: DataFrequency = .weekly,
+        chart: ChartType = .i, periods: [Date] = [], archived: Bool = false
+    ) async throws -> Measure {
+        let measure = Measure()
+        measure.$project.id = try project?.requireID()
+        measure.$unit.id = try unit.requireID()
+        measure.name = name
+        measure.kind = .outcome
+        measure.definition = "As the team counts it."
+        measure.frequency = frequency
+        measure.chartType = chart.rawValue
+        measure.rules = RuleSet.mdc.rawValue
+        measure.direction = "down"
+        measure.multiply = 1
+        measure.archivedAt = archived ? Date() : nil
+        try await measure.create(on: db)
+        let id = try measure.requireID()
+        try await DataPoint.upsert(
+            periods.enumerated().map {
+                DataPoint(
+                    measureID: id, period: $1, value: Double($0 % 4), denominator: chart.usesDenominator ? 10 : nil,
+                    note: nil)
+            }, on: db)
+        try await measure.refreshSummary(on: db)
+        return measure
     }
 }
 
