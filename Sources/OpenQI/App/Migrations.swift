@@ -38,5 +38,6 @@ enum OpenQIMigrations {
         CreateOrganisationRevision(),
         CreateLookupIndexes(),
         AddApprovedAtToProjects(),
+        AddCoachingCapacityToPeople(),
     ]
 }

@@ -93,26 +93,36 @@ struct DemoPortfolio {
         let serviceUsers = organisation.people.filter { $0.kind == .serviceUser || $0.kind == .carer }
         let directorateOf = Dictionary(uniqueKeysWithValues: frontline.map { ($0.id, $0.parentID!) })
         let demoPerson = Dictionary(uniqueKeysWithValues: organisation.signIns.map { ($0.role, $0.personID) })
-        // Each directorate gets a coach and a sponsor (the demo sign-ins for the first), with their roles.
-        var coaches: [UUID: UUID] = [:]
+        // Each directorate gets a sponsor, a forum chair (the demo sign-ins for the first) and a pool
+        // of QI coaches, about three for every two teams: most coach one or two projects, as ELFT's
+        // do; chance leaves some over capacity, and one in five has room for three.
+        var coaches: [UUID: [UUID]] = [:]
         var sponsors: [UUID: UUID] = [:]
         var chairs: [UUID: UUID] = [:]
         var grants: [RoleGrant] = []
+        var experienced: [UUID] = []
         for (index, directorate) in organisation.units.filter({ $0.kind == .directorate }).enumerated() {
-            let local = frontline.filter { $0.parentID == directorate.id }.flatMap { staff[$0.id] ?? [] }
-            guard local.count >= 3 else { continue }
-            coaches[directorate.id] = index == 0 ? demoPerson[.coach]! : local[0].id
-            sponsors[directorate.id] = index == 0 ? demoPerson[.sponsor]! : local[1].id
-            chairs[directorate.id] = index == 0 ? demoPerson[.forumChair]! : local[2].id
+            let units = frontline.filter { $0.parentID == directorate.id }
+            let local = units.flatMap { staff[$0.id] ?? [] }
+            guard local.count >= 4 else { continue }
+            let pool = Array(local.dropFirst(2).enumerated().filter { $0.offset % 3 == 0 }.map(\.element.id))
+                .prefix(max(1, units.count * 3 / 2))
+            coaches[directorate.id] = (index == 0 ? [demoPerson[.coach]!] : []) + pool
+            experienced += pool.enumerated().filter { $0.offset % 5 == 4 }.map(\.element)
+            sponsors[directorate.id] = index == 0 ? demoPerson[.sponsor]! : local[0].id
+            chairs[directorate.id] = index == 0 ? demoPerson[.forumChair]! : local[1].id
+            grants += pool.map { RoleGrant(personID: $0, unitID: directorate.id, role: .coach) }
             if index > 0 {
                 grants += [
-                    RoleGrant(personID: local[0].id, unitID: directorate.id, role: .coach),
-                    RoleGrant(personID: local[1].id, unitID: directorate.id, role: .sponsor),
-                    RoleGrant(personID: local[2].id, unitID: directorate.id, role: .forumChair),
+                    RoleGrant(personID: local[0].id, unitID: directorate.id, role: .sponsor),
+                    RoleGrant(personID: local[1].id, unitID: directorate.id, role: .forumChair),
                 ]
             }
         }
-        try await grants.create(on: db)
+        for chunk in grants.chunked(into: 5000) { try await Array(chunk).create(on: db) }
+        for chunk in experienced.chunked(into: 1000) {
+            try await Person.query(on: db).filter(\.$id ~~ Array(chunk)).set(\.$coachingCapacity, to: 3).update()
+        }
 
         var projects: [Project] = []
         var members: [TeamMember] = []
@@ -137,7 +147,7 @@ struct DemoPortfolio {
         for index in 0..<size.projects {
             let unit = frontline[index % frontline.count]
             guard let directorate = directorateOf[unit.id], let people = staff[unit.id], !people.isEmpty,
-                let coach = coaches[directorate], let sponsor = sponsors[directorate], let chair = chairs[directorate]
+                let pool = coaches[directorate], let sponsor = sponsors[directorate], let chair = chairs[directorate]
             else { continue }
             let topicIndex = Int.random(in: 0..<topics.count, using: &random)
             let topic = topics[topicIndex]
@@ -162,6 +172,7 @@ struct DemoPortfolio {
             project.submittedAt = status == .draft ? nil : started
             let approved = started.addingTimeInterval(30 * day)
             let running = [.active, .completed, .stopped].contains(status)
+            let coach = pool[Int.random(in: 0..<pool.count, using: &random)]
             if running {
                 project.$coach.id = coach
                 project.$sponsor.id = sponsor
@@ -223,8 +234,16 @@ struct DemoPortfolio {
             }
             guard running else { continue }
             project.approvedAt = approved
+            // One active project in eight has gone quiet two to four months ago: no update since, and for
+            // half of those no data either, so the portfolio and the forums have stalled work to find.
+            var quietSince: Date?
+            if status == .active, Int.random(in: 0..<8, using: &random) == 0 {
+                let since = now.addingTimeInterval(-Double(Int.random(in: 50...120, using: &random)) * day)
+                if since > approved.addingTimeInterval(60 * day) { quietSince = since }
+            }
+            let dataStops = quietSince != nil && Int.random(in: 0..<2, using: &random) == 0
             // Monthly updates, the score climbing as the work goes on.
-            let end = project.closedAt ?? now
+            let end = project.closedAt ?? quietSince ?? now
             var date = approved.addingTimeInterval(28 * day)
             var score = 1.0
             let ceiling =
@@ -250,7 +269,8 @@ struct DemoPortfolio {
             // A family of measures, as a coach asks for: the outcome, whose weekly data shift after the
             // change was adopted; how reliably each change idea is done (the first rising through its
             // PDSA ramp); a balancing measure; and what service users say.
-            let weeks = max(12, Int(end.timeIntervalSince(started) / (7 * day)))
+            let dataEnd = project.closedAt ?? (dataStops ? end : now)
+            let weeks = max(12, Int(dataEnd.timeIntervalSince(started) / (7 * day)))
             let changeWeek = weeks * 3 / 5
             let improved = project.aimAchieved != .no && status != .stopped
             func addMeasure(

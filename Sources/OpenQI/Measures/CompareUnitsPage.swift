@@ -185,7 +185,7 @@ extension CompareUnitsPage {
                                 .tr(
                                     .class(row.position.cssClass),
                                     .th(
-                                        .attribute(named: "scope", value: "row"),
+                                        .scope("row"),
                                         .a(
                                             .href(SiteURL.measures(.show(.value(row.measureID))).relativeURL()),
                                             .text(row.unitName))),

@@ -98,7 +98,7 @@ extension EarlyWarningPage {
                         .thead(
                             .tr(
                                 .th(.text("Ward")), .th(.text("Concerns")),
-                                .forEach(model.indicators) { .th(.attribute(named: "scope", value: "col"), .text($0)) })
+                                .forEach(model.indicators) { .th(.scope("col"), .text($0)) })
                         ),
                         .tbody(.forEach(model.wards) { row($0) })
                     )
@@ -109,7 +109,7 @@ extension EarlyWarningPage {
             .tr(
                 .class(ward.concerns >= 2 ? "stands-out" : ""),
                 .th(
-                    .attribute(named: "scope", value: "row"),
+                    .scope("row"),
                     .a(.href(SiteURL.units(.measures(.value(ward.id))).relativeURL()), .text(ward.name))),
                 .td(.class("number"), .text("\(ward.concerns)")),
                 .forEach(model.indicators) { indicator -> Node<HTML.TableRowContext> in

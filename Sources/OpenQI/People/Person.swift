@@ -30,6 +30,8 @@ final class Person: Model, @unchecked Sendable {
     /// Nil only for the first administrator, created from the command line before any unit exists.
     @OptionalParent(key: "unit_id") var unit: Unit?
     @OptionalField(key: "job_title") var jobTitle: String?
+    /// How many active projects a coach or improvement advisor can support at once; nil for the usual.
+    @OptionalField(key: "coaching_capacity") var coachingCapacity: Int?
     @OptionalField(key: "archived_at") var archivedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -46,6 +48,10 @@ final class Person: Model, @unchecked Sendable {
     }
 
     var isArchived: Bool { archivedAt != nil }
+
+    /// ELFT's QI coaches give "two to four hours per week … to coach one or two teams in their local
+    /// area" (ELFT's ten-year report, on the Improvement Coaching Programme).
+    static let usualCoachingCapacity = 2
 }
 
 extension Person: Auditable {
@@ -57,8 +63,19 @@ extension Person: Auditable {
             "kind": kind.rawValue,
             "unit": $unit.id?.uuidString ?? "",
             "job_title": jobTitle ?? "",
+            "coaching_capacity": coachingCapacity.map(String.init) ?? "",
             "archived": isArchived ? "yes" : "no",
         ]
+    }
+}
+
+struct AddCoachingCapacityToPeople: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Person.schema).field("coaching_capacity", .int).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Person.schema).deleteField("coaching_capacity").update()
     }
 }
 

@@ -10,6 +10,7 @@ struct PersonDTO: Content, Equatable {
     let kind: PersonKind
     let unit_id: UUID?
     let job_title: String?
+    let coaching_capacity: Int?
     let archived: Bool
 }
 
@@ -59,7 +60,8 @@ extension PersonDTO {
     init(_ person: Person) throws {
         self.init(
             id: try person.requireID(), full_name: person.fullName, email: person.email, kind: person.kind,
-            unit_id: person.$unit.id, job_title: person.jobTitle, archived: person.isArchived
+            unit_id: person.$unit.id, job_title: person.jobTitle, coaching_capacity: person.coachingCapacity,
+            archived: person.isArchived
         )
     }
 }

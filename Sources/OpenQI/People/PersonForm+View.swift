@@ -55,6 +55,12 @@ enum PersonForm {
                         FormField(
                             name: "job_title", label: "Role or job title",
                             hint: "For example: Ward manager, Peer support worker."),
+                        FormField(
+                            name: "coaching_capacity", label: "Projects they can coach at once",
+                            control: .number,
+                            hint:
+                                "For QI coaches and improvement advisors. Coaches usually give two to four hours a week to one or two teams; left empty, OpenQI assumes \(Person.usualCoachingCapacity)."
+                        ),
                     ],
                     submitLabel: model.personID == nil ? "Add person" : "Save changes",
                     cancelURL: cancel

@@ -9,11 +9,12 @@ struct PersonInput: Content, Sendable {
     var kind: String?
     var unit_id: String?
     var job_title: String?
+    var coaching_capacity: NumberText?
 
     var formValues: [String: String] {
         [
             "full_name": full_name ?? "", "email": email ?? "", "kind": kind ?? "", "unit_id": unit_id ?? "",
-            "job_title": job_title ?? "",
+            "job_title": job_title ?? "", "coaching_capacity": coaching_capacity?.text ?? "",
         ]
     }
 }
@@ -25,13 +26,15 @@ struct PersonDraft: Sendable, Equatable {
     var kind: PersonKind
     var unitID: UUID
     var jobTitle: String?
+    var coachingCapacity: Int?
 }
 
 extension PersonInput {
     init(_ person: Person) {
         self.init(
             full_name: person.fullName, email: person.email, kind: person.kind.rawValue,
-            unit_id: person.$unit.id?.uuidString, job_title: person.jobTitle
+            unit_id: person.$unit.id?.uuidString, job_title: person.jobTitle,
+            coaching_capacity: person.coachingCapacity.map { NumberText(String($0)) }
         )
     }
 
@@ -45,6 +48,8 @@ extension PersonInput {
         let unitID = validator.identifier(unit_id, field: "unit_id", label: "the unit they belong to", required: true)
         let jobTitle = validator.optionalText(
             job_title, field: "job_title", label: "the role or job title", maxLength: 120)
+        let coachingCapacity = validator.wholeNumber(
+            coaching_capacity?.text, field: "coaching_capacity", label: "the projects they can coach", in: 0...50)
         if let unitID {
             if let unit = tree.nodes[unitID] {
                 if unit.isArchived {
@@ -64,7 +69,9 @@ extension PersonInput {
             }
         }
         try validator.check()
-        return PersonDraft(fullName: name, email: email, kind: kind!, unitID: unitID!, jobTitle: jobTitle)
+        return PersonDraft(
+            fullName: name, email: email, kind: kind!, unitID: unitID!, jobTitle: jobTitle,
+            coachingCapacity: coachingCapacity)
     }
 }
 
@@ -73,6 +80,7 @@ extension Person {
         let person = Person(
             fullName: draft.fullName, email: draft.email, kind: draft.kind, unitID: draft.unitID,
             jobTitle: draft.jobTitle)
+        person.coachingCapacity = draft.coachingCapacity
         try await person.saveAudited(.create, by: actor, on: db)
         return person
     }
@@ -84,6 +92,7 @@ extension Person {
         kind = draft.kind
         $unit.id = draft.unitID
         jobTitle = draft.jobTitle
+        coachingCapacity = draft.coachingCapacity
         try await saveAudited(.update, by: actor, before: before, on: db)
     }
 

@@ -26,6 +26,7 @@ enum PersonShow {
         var unitID: UUID?
         var unitPath: String?
         var jobTitle: String?
+        var coachingCapacity: Int?
         var isArchived: Bool
         var signIn: SignInStatus?
         var grants: [Grant]
@@ -51,6 +52,7 @@ extension PersonShow.Model {
         return .init(
             id: id, fullName: person.fullName, email: person.email, kind: person.kind, unitID: person.$unit.id,
             unitPath: person.$unit.id.map { tree.path(of: $0) }, jobTitle: person.jobTitle,
+            coachingCapacity: person.coachingCapacity,
             isArchived: person.isArchived,
             signIn: account.map {
                 .init(

@@ -39,6 +39,15 @@ extension PersonShow {
                         } ?? .text("None")),
                     .dt(.text("Email")), .dd(.text(model.email ?? "None")),
                     .dt(.text("Role or job")), .dd(.text(model.jobTitle ?? "None")),
+                    .if(
+                        model.coachingCapacity != nil || model.grants.contains { $0.role == .coach },
+                        .group(
+                            .dt(.text("Coaches at once")),
+                            .dd(
+                                .text(
+                                    model.coachingCapacity.map { $0 == 1 ? "1 project" : "\($0) projects" }
+                                        ?? "\(Person.usualCoachingCapacity) projects (the usual)")))
+                    ),
                     .dt(.text("Sign-in")), .dd(signInStatus())
                 ),
                 .if(

@@ -15,15 +15,24 @@ enum PortfolioPage {
         let url: String
     }
 
+    /// A coach's active projects here and across the organisation, against what they can support.
     struct CoachLoad: Sendable, Equatable {
         let name: String
-        let active: Int
-        let url: String
-        var isOverCapacity: Bool { active > PortfolioPage.coachCapacity }
+        /// Active projects of this unit and the units below it.
+        let here: Figure
+        /// Every active project they coach, wherever it is: their load is all of it.
+        let inAll: Figure
+        let capacity: Int
+        var isOverCapacity: Bool { inAll.count > capacity }
+        var spare: Int { max(0, capacity - inAll.count) }
     }
 
-    /// Active projects one coach can support well; ELFT's coaches carried about this many.
-    static let coachCapacity = 6
+    /// One month of a count over time, and the list of projects behind it.
+    struct Month: Sendable, Equatable {
+        let label: String
+        let count: Int
+        let url: String
+    }
     /// Which ten minutes `now` falls in: a portfolio kept from earlier in them is still current.
     static func window(_ now: Date) -> Int { Int(now.timeIntervalSince1970 / 600) }
 
@@ -37,15 +46,21 @@ enum PortfolioPage {
         var byStatus: [Figure]
         var byStage: [Figure]
         var byScore: [Figure]
+        /// One figure per priority in use, then the projects serving none.
         var byPriority: [Figure]
+        var active: Figure
+        /// Active projects with a service user or carer as a full partner.
         var fullPartners: Figure
 
         var aims: [Figure]
         var stalledUpdates: Figure
         var stalledData: Figure
+        /// Over capacity first, then the busiest.
         var coaches: [CoachLoad]
         var activeChartSVG: String
+        var activeMonths: [Month]
         var completionsChartSVG: String
+        var completionMonths: [Month]
     }
 }
 
@@ -120,19 +135,29 @@ extension PortfolioPage.Model {
             JOIN projects p ON p.id = pp.project_id WHERE \(inScope.projects) GROUP BY pp.priority_id
             """
         ).all(decoding: Keyed.self)
-        let byPriority = try await Priority.query(on: db).filter(\.$archivedAt == nil).sort(\.$name).all().compactMap {
-            priority -> PortfolioPage.Figure? in
-            guard let id = priority.id else { return nil }
-            return .init(
-                label: priority.name, count: perPriority.first { $0.id == id }?.n ?? 0,
-                url: list([("priority", id.uuidString)]))
-        }
+        let unaligned =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects)
+                AND NOT EXISTS (SELECT 1 FROM project_priorities pp WHERE pp.project_id = p.id)
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let byPriority =
+            try await Priority.query(on: db).filter(\.$archivedAt == nil).sort(\.$name).all().compactMap {
+                priority -> PortfolioPage.Figure? in
+                guard let id = priority.id else { return nil }
+                return .init(
+                    label: priority.name, count: perPriority.first { $0.id == id }?.n ?? 0,
+                    url: list([("priority", id.uuidString)]))
+            } + [.init(label: "No strategic priority", count: unaligned, url: list([("priority", "none")]))]
 
+        // Service users as equal partners: a share of the work going on now.
         let partnered =
             try await sql.raw(
                 """
                 SELECT COUNT(DISTINCT tm.project_id) AS n FROM team_members tm JOIN projects p ON p.id = tm.project_id
-                WHERE \(inScope.projects) AND tm.involvement = \(literal: ServiceUserInvolvement.fullPartner.rawValue)
+                WHERE \(inScope.projects) AND p.status = \(literal: active)
+                AND tm.involvement = \(literal: ServiceUserInvolvement.fullPartner.rawValue)
                 """
             ).first()?.decode(column: "n", as: Int.self) ?? 0
 
@@ -144,29 +169,20 @@ extension PortfolioPage.Model {
         let stalledUpdates = try await stalled(Stalled.awaitingUpdateSQL(now: now))
         let stalledData = try await stalled(Stalled.withoutDataSQL(now: now))
 
-        let perCoach = try await sql.raw(
-            """
-            SELECT p.coach_id AS id, COUNT(*) AS n FROM projects p
-            WHERE \(inScope.projects) AND p.status = \(literal: active) AND p.coach_id IS NOT NULL GROUP BY p.coach_id
-            """
-        ).all(decoding: Keyed.self)
-        let coachIDs = perCoach.compactMap(\.id)
-        let coaches = coachIDs.isEmpty ? [] : try await Person.query(on: db).filter(\.$id ~~ coachIDs).all()
-        let coachLoad = coaches.compactMap { coach -> PortfolioPage.CoachLoad? in
-            guard let id = coach.id else { return nil }
-            return .init(
-                name: coach.fullName, active: perCoach.first { $0.id == id }?.n ?? 0,
-                url: list([("status", "active"), ("coach", id.uuidString)]))
-        }.sorted { ($0.active, $1.name) > ($1.active, $0.name) }
-
-        let (activeSeries, completionSeries) = try await monthlyCounts(inScope, on: db, now: now)
+        let coaches = try await coachLoad(inScope, units: tree.subtree(of: unitID), list: list, on: db)
+        let months = try await monthlyCounts(inScope, on: db, now: now)
+        func monthList(_ series: [(month: String, count: Int)], _ key: String) -> [PortfolioPage.Month] {
+            series.map { .init(label: $0.month, count: $0.count, url: list([(key, $0.month)])) }
+        }
         return .init(
             unitID: unitID, unitPath: tree.path(of: unitID),
             total: .init(label: "projects", count: count { _ in true }, url: list([])),
             byStatus: byStatus, byStage: byStage, byScore: byScore, byPriority: byPriority,
+            active: .init(
+                label: "active projects", count: count { $0.status == active }, url: list([("status", active)])),
             fullPartners: .init(
                 label: "with a service user or carer as a full partner", count: partnered,
-                url: list([("full_partners", "yes")])),
+                url: list([("status", active), ("full_partners", "yes")])),
             aims: aims,
             stalledUpdates: .init(
                 label: "active projects with no update for 6 weeks", count: stalledUpdates,
@@ -174,70 +190,155 @@ extension PortfolioPage.Model {
             stalledData: .init(
                 label: "active projects with no data for 8 weeks", count: stalledData,
                 url: list([("stale_data", "yes")])),
-            coaches: coachLoad,
-            activeChartSVG: runChart(activeSeries, title: "Active projects", subtitle: "at the end of each month"),
-            completionsChartSVG: runChart(completionSeries, title: "Projects completed", subtitle: "each month"))
+            coaches: coaches,
+            activeChartSVG: runChart(months.active, title: "Active projects", subtitle: "at the end of each month"),
+            activeMonths: monthList(months.active, "active_in"),
+            completionsChartSVG: runChart(months.completed, title: "Projects completed", subtitle: "each month"),
+            completionMonths: monthList(months.completed, "completed_in"))
     }
 
-    /// For each of the last months: projects active at its end (approved before it, not yet
-    /// closed), and projects completed in it. Counted by the database, a column a month.
-    static func monthlyCounts(_ scope: PortfolioScope, on db: any Database, now: Date) async throws -> (
-        active: [(String, Double)], completed: [(String, Double)]
-    ) {
-        let calendar = Calendar(identifier: .gregorian)
-        let thisMonth = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
-        let months = stride(from: PortfolioPage.months - 1, through: 0, by: -1).map { offset in
-            let start = calendar.date(byAdding: .month, value: -offset, to: thisMonth)!
-            return (start: start, end: min(calendar.date(byAdding: .month, value: 1, to: start)!, now))
+    /// The coaches of this unit's active projects, and those granted the coach role here who have
+    /// room for more: each with their whole load, since a coach busy elsewhere is busy.
+    static func coachLoad(
+        _ scope: PortfolioScope, units: Set<UUID>, list: ([(String, String)]) -> String, on db: any Database
+    ) async throws -> [PortfolioPage.CoachLoad] {
+        struct Keyed: Decodable {
+            let id: UUID
+            let n: Int
         }
         let active = ProjectStatus.active.rawValue
+        let here = try await db.sql.raw(
+            """
+            SELECT p.coach_id AS id, COUNT(*) AS n FROM projects p
+            WHERE \(scope.projects) AND p.status = \(literal: active) AND p.coach_id IS NOT NULL GROUP BY p.coach_id
+            """
+        ).all(decoding: Keyed.self)
+        var ids = Set(here.map(\.id))
+        for chunk in Array(units).chunked(into: 1000) {
+            ids.formUnion(
+                try await RoleGrant.query(on: db).filter(\.$role == .coach).filter(\.$unit.$id ~~ Array(chunk))
+                    .all(\.$person.$id))
+        }
+        guard !ids.isEmpty else { return [] }
+        var everywhere: [UUID: Int] = [:]
+        var people: [Person] = []
+        for chunk in Array(ids).chunked(into: 1000) {
+            for row in try await db.sql.raw(
+                """
+                SELECT p.coach_id AS id, COUNT(*) AS n FROM projects p WHERE p.status = \(literal: active)
+                AND p.coach_id IN (\(binds: Array(chunk))) GROUP BY p.coach_id
+                """
+            ).all(decoding: Keyed.self) {
+                everywhere[row.id] = row.n
+            }
+            people += try await Person.query(on: db).filter(\.$id ~~ Array(chunk)).filter(\.$archivedAt == nil).all()
+        }
+        let hereByID = Dictionary(uniqueKeysWithValues: here.map { ($0.id, $0.n) })
+        return people.compactMap { person -> PortfolioPage.CoachLoad? in
+            guard let id = person.id else { return nil }
+            let coached = [("status", active), ("coach", id.uuidString)]
+            return .init(
+                name: person.fullName,
+                here: .init(label: "here", count: hereByID[id] ?? 0, url: list(coached)),
+                inAll: .init(
+                    label: "in all", count: everywhere[id] ?? 0,
+                    url: SiteURL.projects(.index).relativeURL(query: coached)),
+                capacity: person.coachingCapacity ?? Person.usualCoachingCapacity)
+        }.sorted {
+            ($0.isOverCapacity ? 1 : 0, $0.inAll.count, $1.name) > ($1.isOverCapacity ? 1 : 0, $1.inAll.count, $0.name)
+        }
+    }
+
+    /// For each of the last months: projects active at its end (or now, for this month), and
+    /// projects completed in it, for the months that are over (a month half gone would look like a
+    /// fall). Counted by the database, a column a month; the project list's `active_in` and
+    /// `completed_in` filters are the same conditions.
+    static func monthlyCounts(_ scope: PortfolioScope, on db: any Database, now: Date) async throws -> (
+        active: [(month: String, count: Int)], completed: [(month: String, count: Int)]
+    ) {
+        let thisMonth = PortfolioMonth(containing: now)
+        let months = (0..<PortfolioPage.months).reversed().map { thisMonth.advanced(by: -$0) }
         var running: SQLQueryString = ""
         var done: SQLQueryString = ""
         for (index, month) in months.enumerated() {
             let separator: SQLQueryString = index == 0 ? "" : ", "
             running +=
                 separator
-                    + """
-                    COALESCE(SUM(CASE WHEN approved_at < \(bind: month.end) AND (closed_at >= \(bind: month.end)
-                    OR (closed_at IS NULL AND status = \(literal: active))) THEN 1 ELSE 0 END), 0) AS m\(literal: index)
-                    """
+                + "COALESCE(SUM(CASE WHEN \(month.activeAtEnd(now: now)) THEN 1 ELSE 0 END), 0) AS m\(literal: index)"
             done +=
-                separator
-                    + """
-                    COALESCE(SUM(CASE WHEN status = \(literal: ProjectStatus.completed.rawValue)
-                    AND closed_at >= \(bind: month.start) AND closed_at < \(bind: month.end) THEN 1 ELSE 0 END), 0)
-                    AS m\(literal: index)
-                    """
+                separator + "COALESCE(SUM(CASE WHEN \(month.completedIn) THEN 1 ELSE 0 END), 0) AS m\(literal: index)"
         }
-        let approved = try await db.sql.raw(
-            """
-            SELECT \(running) FROM (SELECT p.status, p.closed_at, MIN(d.decided_at) AS approved_at FROM projects p
-            JOIN forum_decisions d ON d.project_id = p.id AND d.decision = \(literal: ForumDecisionKind.approve.rawValue)
-            WHERE \(scope.projects) GROUP BY p.id, p.status, p.closed_at) approved
-            """
-        ).first()
-        let completed = try await db.sql.raw(
-            "SELECT \(done) FROM projects p WHERE \(scope.projects)"
-        ).first()
-        func series(_ row: (any SQLRow)?) throws -> [(String, Double)] {
+        let row = try await db.sql.raw("SELECT \(running) FROM projects p WHERE \(scope.projects)").first()
+        let completed = try await db.sql.raw("SELECT \(done) FROM projects p WHERE \(scope.projects)").first()
+        func series(_ row: (any SQLRow)?) throws -> [(month: String, count: Int)] {
             try months.enumerated().map { index, month in
-                (
-                    month.start.formatted(.iso8601.year().month()),
-                    Double(try row?.decode(column: "m\(index)", as: Int.self) ?? 0)
-                )
+                (month.text, try row?.decode(column: "m\(index)", as: Int.self) ?? 0)
             }
         }
-        return (try series(approved), try series(completed))
+        return (try series(row), Array(try series(completed).dropLast()))
     }
 
     /// Counts over time as a run chart (median and runs analysis), not a bar chart of two numbers.
-    static func runChart(_ series: [(String, Double)], title: String, subtitle: String) -> String {
+    static func runChart(_ series: [(month: String, count: Int)], title: String, subtitle: String) -> String {
         let result = SPCChart.compute(
-            points: series.map { SPCPoint(x: $0.0, y: $0.1) }, options: SPCOptions(chart: .run, rules: .anhoej))
+            points: series.map { SPCPoint(x: $0.month, y: Double($0.count)) },
+            options: SPCOptions(chart: .run, rules: .anhoej))
         return ControlChart(
             result: result, title: title, subtitle: subtitle, width: 560, height: 260,
             idPrefix: title.lowercased().replacingOccurrences(of: " ", with: "-")
         ).svg()
+    }
+}
+
+/// A calendar month of the portfolio's counts over time, as `2026-05` in links.
+struct PortfolioMonth: Sendable, Equatable {
+    let year: Int
+    let month: Int
+
+    init(year: Int, month: Int) {
+        self.year = year
+        self.month = month
+    }
+
+    init(containing date: Date) {
+        let day = MeasureSeries.day(date)
+        self.init(year: Int(day.prefix(4))!, month: Int(day.dropFirst(5).prefix(2))!)
+    }
+
+    /// `2026-05`, or nil for anything else.
+    init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+            let month = Int(parts[1]), (1...12).contains(month), year >= 1900
+        else { return nil }
+        self.init(year: year, month: month)
+    }
+
+    var text: String { String(format: "%04d-%02d", year, month) }
+
+    func advanced(by months: Int) -> PortfolioMonth {
+        let index = year * 12 + (month - 1) + months
+        return .init(year: index / 12, month: index % 12 + 1)
+    }
+
+    var start: Date { DataImport.date(text + "-01")! }
+    var end: Date { advanced(by: 1).start }
+
+    /// Active at the month's end, or now if that is sooner: approved before it and not closed by then.
+    func activeAtEnd(now: Date) -> SQLQueryString {
+        let end = min(self.end, now)
+        return """
+            (p.approved_at < \(bind: end) AND (p.closed_at >= \(bind: end)
+            OR (p.closed_at IS NULL AND p.status = \(literal: ProjectStatus.active.rawValue))))
+            """
+    }
+
+    /// Completed during the month.
+    var completedIn: SQLQueryString {
+        """
+        (p.status = \(literal: ProjectStatus.completed.rawValue)
+        AND p.closed_at >= \(bind: start) AND p.closed_at < \(bind: end))
+        """
     }
 }
 
@@ -249,5 +350,16 @@ struct PortfolioScope {
     init(unitID: UUID, tree: UnitTree) {
         let units = tree.subtree(of: unitID)
         projects = units.count == tree.nodes.count ? "1 = 1" : "p.unit_id IN (\(binds: Array(units)))"
+    }
+
+    private init(projects: SQLQueryString) { self.projects = projects }
+
+    static let everything = PortfolioScope(projects: "1 = 1")
+
+    /// The projects in scope that meet every condition on `p`.
+    func projectIDs(where conditions: [SQLQueryString], on db: any Database) async throws -> [UUID] {
+        var sql: SQLQueryString = "SELECT p.id FROM projects p WHERE \(projects)"
+        for condition in conditions { sql += " AND \(condition)" }
+        return try await db.sql.raw(sql).all().map { try $0.decode(column: "id", as: UUID.self) }
     }
 }

@@ -19,20 +19,23 @@ extension PortfolioPage {
                 .ul(
                     .class("figures"),
                     figure(model.total),
+                    figure(model.active),
                     figure(model.stalledUpdates),
                     figure(model.stalledData),
                     .li(
                         .a(
                             .href(model.fullPartners.url),
-                            .strong(.text(share(model.fullPartners.count, of: model.total.count))),
+                            .strong(.text(share(model.fullPartners.count, of: model.active.count))),
                             .text(
-                                "of projects (\(model.fullPartners.count) of \(model.total.count)) \(model.fullPartners.label)"
+                                "of active projects (\(model.fullPartners.count) of \(model.active.count)) \(model.fullPartners.label)"
                             )))
                 ),
                 .div(
                     .class("measure-grid"),
-                    .div(.class("chart"), .raw(model.activeChartSVG)),
-                    .div(.class("chart"), .raw(model.completionsChartSVG))
+                    overTime(
+                        model.activeChartSVG, model.activeMonths, caption: "Active projects at the end of each month"),
+                    overTime(
+                        model.completionsChartSVG, model.completionMonths, caption: "Projects completed each month")
                 ),
                 .div(
                     .class("portfolio-tables"),
@@ -40,9 +43,9 @@ extension PortfolioPage {
                     countTable("Active projects by stage", model.byStage),
                     countTable("Active projects by progress score", model.byScore),
                     countTable("Projects by strategic priority", model.byPriority),
-                    countTable("Completed projects: aim achieved?", model.aims),
-                    coachTable()
-                )
+                    countTable("Completed projects: aim achieved?", model.aims)
+                ),
+                coaching()
             )
         }
 
@@ -54,19 +57,46 @@ extension PortfolioPage {
             .li(.a(.href(figure.url), .strong(.text("\(figure.count)")), .text(figure.label)))
         }
 
+        /// A run chart with its numbers underneath, each month linking to its projects.
+        private func overTime(_ svg: String, _ months: [Month], caption: String) -> Node<HTML.BodyContext> {
+            .div(
+                .class("chart"),
+                .raw(svg),
+                .details(
+                    .summary(.text("The numbers, month by month")),
+                    .table(
+                        .class("counts"),
+                        .caption(.text(caption)),
+                        .thead(.tr(.th(.scope("col"), .text("Month")), .th(.scope("col"), .text("Projects")))),
+                        .tbody(
+                            .forEach(months.reversed()) { month in
+                                .tr(
+                                    .th(.scope("row"), .text(month.label)),
+                                    .td(.class("number"), .a(.href(month.url), .text("\(month.count)"))))
+                            })
+                    )
+                )
+            )
+        }
+
         /// A small table of counts, each linking to its projects; a bar shows the share at a glance.
         private func countTable(_ caption: String, _ figures: [Figure]) -> Node<HTML.BodyContext> {
             let largest = max(figures.map(\.count).max() ?? 0, 1)
             return .table(
                 .class("counts"),
                 .caption(.text(caption)),
+                .thead(
+                    .tr(
+                        .td(), .th(.scope("col"), .text("Projects")),
+                        .td(.attribute(named: "aria-hidden", value: "true")))),
                 .tbody(
                     .forEach(figures) { figure in
                         .tr(
-                            .th(.attribute(named: "scope", value: "row"), .text(figure.label)),
+                            .th(.scope("row"), .text(figure.label)),
                             .td(.class("number"), .a(.href(figure.url), .text("\(figure.count)"))),
                             .td(
                                 .class("bar"),
+                                .attribute(named: "aria-hidden", value: "true"),
                                 .span(
                                     .class("bar"),
                                     .attribute(
@@ -77,17 +107,53 @@ extension PortfolioPage {
             )
         }
 
-        private func coachTable() -> Node<HTML.BodyContext> {
+        /// Coach load: who is over capacity first, then everyone, with the room left for new projects.
+        private func coaching() -> Node<HTML.BodyContext> {
+            let over = model.coaches.filter(\.isOverCapacity)
+            let room = model.coaches.reduce(0) { $0 + $1.spare }
+            let withRoom = model.coaches.filter { $0.spare > 0 }.count
+            return .section(
+                .class("coaching"),
+                .h2(.text("Coach load")),
+                model.coaches.isEmpty
+                    ? .p(.class("empty"), .text("No QI coach is granted here or coaches a project here yet."))
+                    : .group(
+                        .p(
+                            .text(
+                                "\(model.coaches.count) coaches: \(over.count) over capacity; \(withRoom) with room for \(room) more \(room == 1 ? "project" : "projects"). Coaches usually support \(Person.usualCoachingCapacity) active projects at once; a person’s page may say otherwise."
+                            )),
+                        over.isEmpty ? .empty : coachTable(over, caption: "Coaches over capacity"),
+                        .details(
+                            .summary(.text("Every coach (\(model.coaches.count))")),
+                            coachTable(model.coaches, caption: "Every coach, the busiest first")
+                        )
+                    )
+            )
+        }
+
+        private func coachTable<Context: HTML.BodyContext>(_ coaches: [CoachLoad], caption: String) -> Node<Context> {
             .table(
-                .class("counts"),
-                .caption(.text("Coach load (capacity \(PortfolioPage.coachCapacity) active projects each)")),
+                .class("counts coaches"),
+                .caption(.text(caption)),
+                .thead(
+                    .tr(
+                        .th(.scope("col"), .text("Coach")), .th(.scope("col"), .text("Here")),
+                        .th(.scope("col"), .text("In all")), .th(.scope("col"), .text("Can support")),
+                        .th(.scope("col"), .text("Room"))
+                    )),
                 .tbody(
-                    .forEach(model.coaches) { coach in
+                    .forEach(coaches) { coach in
                         .tr(
                             .class(coach.isOverCapacity ? "over-capacity" : ""),
-                            .th(.attribute(named: "scope", value: "row"), .text(coach.name)),
-                            .td(.class("number"), .a(.href(coach.url), .text("\(coach.active)"))),
-                            .td(.text(coach.isOverCapacity ? "Over capacity" : ""))
+                            .th(.scope("row"), .text(coach.name)),
+                            .td(.class("number"), .a(.href(coach.here.url), .text("\(coach.here.count)"))),
+                            .td(.class("number"), .a(.href(coach.inAll.url), .text("\(coach.inAll.count)"))),
+                            .td(.class("number"), .text("\(coach.capacity)")),
+                            .td(
+                                .text(
+                                    coach.isOverCapacity
+                                        ? "Over by \(coach.inAll.count - coach.capacity)"
+                                        : coach.spare == 0 ? "Full" : "\(coach.spare) more"))
                         )
                     })
             )

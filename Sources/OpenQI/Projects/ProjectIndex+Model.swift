@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 enum ProjectIndex {
@@ -16,6 +17,8 @@ enum ProjectIndex {
     struct Focus: Sendable, Equatable {
         var stage: ImprovementStage?
         var priorityID: UUID?
+        /// Projects serving no strategic priority.
+        var withoutPriority = false
         var coachID: UUID?
         var aimAchieved: AimAchieved?
         var fullPartners = false
@@ -24,6 +27,10 @@ enum ProjectIndex {
         /// Active projects with no data on any measure for eight weeks.
         var staleData = false
         var score: ProgressScore?
+        /// Active at the end of the month (the portfolio's run chart of active projects).
+        var activeIn: PortfolioMonth?
+        /// Completed during the month.
+        var completedIn: PortfolioMonth?
 
         var isEmpty: Bool { self == Focus() }
 
@@ -31,12 +38,15 @@ enum ProjectIndex {
             var items: [(String, String)] = []
             if let stage { items.append(("stage", stage.rawValue)) }
             if let priorityID { items.append(("priority", priorityID.uuidString)) }
+            if withoutPriority { items.append(("priority", "none")) }
             if let coachID { items.append(("coach", coachID.uuidString)) }
             if let aimAchieved { items.append(("aim_achieved", aimAchieved.rawValue)) }
             if fullPartners { items.append(("full_partners", "yes")) }
             if stalled { items.append(("stalled", "yes")) }
             if staleData { items.append(("stale_data", "yes")) }
             if let score { items.append(("score", score.text)) }
+            if let activeIn { items.append(("active_in", activeIn.text)) }
+            if let completedIn { items.append(("completed_in", completedIn.text)) }
             return items
         }
     }
@@ -86,21 +96,31 @@ extension ProjectIndex.Model {
             query = query.filter(\.$aimAchieved == aim)
             described.append("aim achieved: \(aim.label.lowercased())")
         }
-        if focus.stalled || focus.staleData {
-            // Only the active projects of the unit shown, not the whole organisation's.
-            var activeQuery = Project.query(on: db).filter(\.$status == .active)
-            if let unitID { activeQuery = activeQuery.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }
-            let active = try await activeQuery.all(\.$id)
-            if focus.stalled {
-                let ids = try await Stalled.projects(active, where: Stalled.awaitingUpdateSQL(now: now), on: db)
-                query = query.filter(\.$id ~~ Array(ids))
-                described.append("active with no update for six weeks")
-            }
-            if focus.staleData {
-                let ids = try await Stalled.projects(active, where: Stalled.withoutDataSQL(now: now), on: db)
-                query = query.filter(\.$id ~~ Array(ids))
-                described.append("active with no data for eight weeks")
-            }
+        // The portfolio's conditions, in the same SQL that counted them there.
+        var conditions: [SQLQueryString] = []
+        if focus.stalled {
+            conditions.append(Stalled.awaitingUpdateSQL(now: now))
+            described.append("active with no update for six weeks")
+        }
+        if focus.staleData {
+            conditions.append(Stalled.withoutDataSQL(now: now))
+            described.append("active with no data for eight weeks")
+        }
+        if let month = focus.activeIn {
+            conditions.append(month.activeAtEnd(now: now))
+            described.append("active at the end of \(month.text)")
+        }
+        if let month = focus.completedIn {
+            conditions.append(month.completedIn)
+            described.append("completed in \(month.text)")
+        }
+        if focus.withoutPriority {
+            conditions.append("NOT EXISTS (SELECT 1 FROM project_priorities pp WHERE pp.project_id = p.id)")
+            described.append("serving no strategic priority")
+        }
+        if !conditions.isEmpty {
+            let scope = unitID.map { PortfolioScope(unitID: $0, tree: policy.tree) } ?? .everything
+            query = query.filter(\.$id ~~ (try await scope.projectIDs(where: conditions, on: db)))
         }
         if let score = focus.score {
             query = query.filter(\.$progressScore == score.rawValue)
@@ -139,11 +159,14 @@ extension ProjectIndex.Focus {
     init(query: URLQueryContainer) {
         stage = query[String.self, at: "stage"].flatMap(ImprovementStage.init(rawValue:))
         priorityID = query[String.self, at: "priority"].flatMap(UUID.init(uuidString:))
+        withoutPriority = query[String.self, at: "priority"] == "none"
         coachID = query[String.self, at: "coach"].flatMap(UUID.init(uuidString:))
         aimAchieved = query[String.self, at: "aim_achieved"].flatMap(AimAchieved.init(rawValue:))
         fullPartners = query[String.self, at: "full_partners"] == "yes"
         stalled = query[String.self, at: "stalled"] == "yes"
         staleData = query[String.self, at: "stale_data"] == "yes"
         score = query[String.self, at: "score"].flatMap(Double.init).flatMap(ProgressScore.init(rawValue:))
+        activeIn = query[String.self, at: "active_in"].flatMap(PortfolioMonth.init)
+        completedIn = query[String.self, at: "completed_in"].flatMap(PortfolioMonth.init)
     }
 }

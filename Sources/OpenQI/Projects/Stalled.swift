@@ -58,17 +58,4 @@ enum Stalled {
             WHERE m.project_id = p.id AND m.archived_at IS NULL AND (\(recent))))
             """
     }
-
-    /// The projects among `ids` that are stalled by `condition` (one of the two above).
-    static func projects(_ ids: [UUID], where condition: SQLQueryString, on db: any Database) async throws -> Set<UUID>
-    {
-        var found: Set<UUID> = []
-        for chunk in ids.chunked(into: 1000) {
-            let rows = try await db.sql.raw(
-                "SELECT p.id FROM projects p WHERE p.id IN (\(binds: Array(chunk))) AND \(condition)"
-            ).all()
-            for row in rows { found.insert(try row.decode(column: "id", as: UUID.self)) }
-        }
-        return found
-    }
 }

@@ -237,3 +237,8 @@ enum Stylesheet {
         return text
     }()
 }
+
+extension Node where Context == HTML.BodyContext {
+    /// A header cell's scope (`col` or `row`), so a screen reader announces each value with its header.
+    static func scope(_ value: String) -> Node { .attribute(named: "scope", value: value) }
+}

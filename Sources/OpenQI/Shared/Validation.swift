@@ -127,6 +127,20 @@ struct Validator {
         return date
     }
 
+    /// A whole number in `range`, or nil when blank.
+    mutating func wholeNumber(_ value: String?, field: String, label: String, in range: ClosedRange<Int>) -> Int? {
+        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
+        if text.isEmpty { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            fail(
+                field,
+                "Enter \(label) as a whole number from \(range.lowerBound) to \(range.upperBound); “\(text)” is not one."
+            )
+            return nil
+        }
+        return number
+    }
+
     /// The distinct identifiers ticked in a checkbox group, in the order given. Anything that is not
     /// one is dropped here; the caller's "choose from the list" check catches what is missing.
     static func identifiers(_ values: [String]?) -> [UUID] {
@@ -146,6 +160,30 @@ struct Validator {
         guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
         let domain = parts[1]
         return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+    }
+}
+
+/// A number field as it arrives: text from a form, a number or text from a JSON client. Validation
+/// reads the text, so both go through the same check and the same message.
+struct NumberText: Codable, Sendable, Equatable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let whole = try? container.decode(Int.self) {
+            text = String(whole)
+        } else if let number = try? container.decode(Double.self) {
+            text = String(number)
+        } else {
+            text = try container.decode(String.self)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
     }
 }
 

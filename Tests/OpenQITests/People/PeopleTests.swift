@@ -68,6 +68,43 @@ struct PeopleTests {
         }
     }
 
+    @Test("a coach's capacity is a whole number, typed in the form or sent as a JSON number, and shown on their page")
+    func coachingCapacity() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            try await fixtures.signIn("admin@test.example", administrator: true)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("admin@test.example")
+            var form = [
+                "full_name": "Rosa Coach", "kind": "staff", "unit_id": try trust.requireID().uuidString,
+                "coaching_capacity": "two",
+            ]
+            let refused = try await browser.post("/people", form: form)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(
+                refused.body.contains(
+                    "Enter the projects they can coach as a whole number from 0 to 50; “two” is not one."))
+            #expect(refused.body.contains("value=\"two\""), "what was typed is kept")
+            form["coaching_capacity"] = "3"
+            #expect(try await browser.post("/people", form: form).status == .seeOther)
+            let person = try #require(try await Person.query(on: app.db).filter(\.$fullName == "Rosa Coach").first())
+            #expect(person.coachingCapacity == 3)
+            #expect(try await browser.get("/people/\(person.requireID())").body.contains("3 projects"))
+
+            struct Input: Encodable {
+                let full_name = "Sam Coach"
+                let kind = "staff"
+                let unit_id: String
+                let coaching_capacity = 1
+            }
+            let api = try await browser.json(
+                .POST, "/api/v1/people", encoding: Input(unit_id: trust.requireID().uuidString))
+            #expect(api.status == .created)
+            #expect(api.body.contains("\"coaching_capacity\":1"))
+        }
+    }
+
     @Test("granting a role gives its rights below that unit; revoking takes them away; both are audited")
     func grantAndRevoke() async throws {
         try await withOpenQI { app in

@@ -28,8 +28,21 @@ struct PortfolioTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("Active projects"))
             #expect(page.body.contains("class=\"spc-chart\""), "counts over time are run charts")
-            let figures = Self.figures(in: page.body)
+            var figures = Self.figures(in: page.body)
             #expect(figures.count > 25)
+            // The full-partner share links to the projects it counts: "<strong>57%</strong>of active
+            // projects (12 of 21)".
+            let share = try #require(
+                page.body.firstMatch(
+                    of:
+                        #/<a href="(/projects\?[^"]+full_partners=yes)"><strong>\d+%</strong>of active projects \((\d+) of (\d+)\)/#
+                ))
+            figures.append((String(share.1).replacingOccurrences(of: "&amp;", with: "&"), Int(share.2)!))
+            #expect(Int(share.3) == (try await Project.query(on: app.db).filter(\.$status == .active).count()))
+            #expect(
+                figures.contains { $0.url.contains("active_in=") }
+                    && figures.contains { $0.url.contains("completed_in=") })
+            #expect(figures.contains { $0.url.contains("priority=none") })
             let total = try await Project.query(on: app.db).count()
             #expect(figures.first?.count == total)
             for figure in figures where figure.count <= ProjectIndex.Model.limit {
@@ -108,11 +121,11 @@ extension PortfolioTests {
             // Outside the directorate: counted for the trust only.
             try await project("Elsewhere, stalled", approved: 30, unit: elsewhere)
 
-            let everyProject = try await Project.query(on: app.db).all(\.$id)
-            let stalledUpdates = try await Stalled.projects(
-                everyProject, where: Stalled.awaitingUpdateSQL(now: now), on: app.db)
-            let stalledData = try await Stalled.projects(
-                everyProject, where: Stalled.withoutDataSQL(now: now), on: app.db)
+            let stalledUpdates = Set(
+                try await PortfolioScope.everything.projectIDs(where: [Stalled.awaitingUpdateSQL(now: now)], on: app.db)
+            )
+            let stalledData = Set(
+                try await PortfolioScope.everything.projectIDs(where: [Stalled.withoutDataSQL(now: now)], on: app.db))
             for project in try await Project.query(on: app.db).filter(\.$unit.$id == ward.requireID()).all() {
                 let want = try #require(expected[project.title], "\(project.title)")
                 #expect(stalledUpdates.contains(project.id!) == want.updates, "no update: \(project.title)")
@@ -137,6 +150,93 @@ extension PortfolioTests {
                         now: now)
                     #expect(list.total == figure.count, "\(figure.label) of \(unit.name)")
                 }
+            }
+        }
+    }
+
+    @Test("coach load counts every project a coach supports, against their own capacity, and lists coaches with room")
+    func coachLoad() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let community = try await fixtures.unit("Community", kind: .directorate, parent: trust)
+            let forensic = try await fixtures.unit("Forensic", kind: .directorate, parent: trust)
+            let lead = try await fixtures.person("Lead", unit: community)
+            let busy = try await fixtures.person("Busy Coach", unit: community)
+            busy.coachingCapacity = 1
+            try await busy.update(on: app.db)
+            let steady = try await fixtures.person("Steady Coach", unit: community)
+            let idle = try await fixtures.person("Idle Coach", unit: community)
+            try await RoleGrant(personID: idle.requireID(), unitID: community.requireID(), role: .coach).create(
+                on: app.db)
+            for (unit, coach) in [(community, busy), (forensic, busy), (community, steady), (forensic, steady)] {
+                try await fixtures.activeProject(
+                    "Coached by \(coach.fullName) in \(unit.name)", unit: unit, lead: lead, approvedAt: Date(),
+                    coach: coach)
+            }
+            let policy = try await fixtures.administratorPolicy()
+            let model = try await PortfolioPage.Model.compute(
+                unitID: community.requireID(), tree: policy.tree, on: app.db, now: Date())
+            #expect(model.coaches.map(\.name) == ["Busy Coach", "Steady Coach", "Idle Coach"])
+            let busyLoad = try #require(model.coaches.first)
+            #expect(busyLoad.here.count == 1 && busyLoad.inAll.count == 2 && busyLoad.capacity == 1)
+            #expect(busyLoad.isOverCapacity)
+            let steadyLoad = model.coaches[1]
+            #expect(steadyLoad.inAll.count == 2 && steadyLoad.capacity == Person.usualCoachingCapacity)
+            #expect(!steadyLoad.isOverCapacity && steadyLoad.spare == 0)
+            #expect(model.coaches[2].inAll.count == 0 && model.coaches[2].spare == Person.usualCoachingCapacity)
+            // Each number is the length of the list it links to.
+            for load in model.coaches {
+                for figure in [load.here, load.inAll] {
+                    let components = try #require(URLComponents(string: figure.url))
+                    let items = Dictionary(
+                        uniqueKeysWithValues: (components.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+                    let list = try await ProjectIndex.Model.query(
+                        search: nil, status: .active, unitID: items["unit"].flatMap(UUID.init(uuidString:)),
+                        focus: .init(coachID: UUID(uuidString: items["coach"] ?? "")), policy: policy, on: app.db)
+                    #expect(list.total == figure.count, "\(load.name) \(figure.label)")
+                }
+            }
+        }
+    }
+
+    @Test("the months of the run charts count projects active at each month's end and completed in it")
+    func monthsOverTime() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let lead = try await fixtures.person("Lead", unit: trust)
+            let now = try #require(DataImport.date("2026-06-15"))
+            let finished = try await fixtures.activeProject(
+                "Approved in January, completed in March", unit: trust, lead: lead,
+                approvedAt: DataImport.date("2026-01-10")!)
+            finished.status = .completed
+            finished.closedAt = DataImport.date("2026-03-05")
+            try await finished.update(on: app.db)
+            try await fixtures.activeProject(
+                "Approved in February, still going", unit: trust, lead: lead, approvedAt: DataImport.date("2026-02-20")!
+            )
+            let policy = try await fixtures.administratorPolicy()
+            let model = try await PortfolioPage.Model.compute(
+                unitID: trust.requireID(), tree: policy.tree, on: app.db, now: now)
+            let active = Dictionary(uniqueKeysWithValues: model.activeMonths.map { ($0.label, $0.count) })
+            #expect(active["2025-12"] == 0 && active["2026-01"] == 1 && active["2026-02"] == 2)
+            #expect(active["2026-03"] == 1 && active["2026-06"] == 1)
+            let completed = Dictionary(uniqueKeysWithValues: model.completionMonths.map { ($0.label, $0.count) })
+            #expect(completed["2026-02"] == 0 && completed["2026-03"] == 1 && completed["2026-04"] == 0)
+            #expect(model.completionMonths.last?.label == "2026-05", "June is not over yet")
+            #expect(model.activeMonths.count == PortfolioPage.months)
+            for month in model.activeMonths.suffix(8) + model.completionMonths.suffix(8) {
+                let items = Dictionary(
+                    uniqueKeysWithValues: (URLComponents(string: month.url)?.queryItems ?? []).map {
+                        ($0.name, $0.value ?? "")
+                    })
+                let focus = ProjectIndex.Focus(
+                    activeIn: items["active_in"].flatMap(PortfolioMonth.init),
+                    completedIn: items["completed_in"].flatMap(PortfolioMonth.init))
+                let list = try await ProjectIndex.Model.query(
+                    search: nil, status: nil, unitID: trust.id, focus: focus, policy: policy, on: app.db, now: now)
+                #expect(list.total == month.count, "\(month.url)")
             }
         }
     }
