@@ -178,13 +178,20 @@ enum SiteURL: Sendable {
     }
 
     /// The path to link to, e.g. `/units/6F1…/edit`.
+    /// The path, with a query whose names and values are percent-encoded but for the unreserved
+    /// characters (URLComponents would leave `&`, `=` and `+` in a value, so a search for "A&E"
+    /// would split in two), which also makes the URL safe as it is inside a quoted attribute.
     func relativeURL(query: [(String, String)] = []) -> String {
         let path = "/" + segments.map(\.text).joined(separator: "/")
         guard !query.isEmpty else { return path }
-        var components = URLComponents()
-        components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
-        return path + (components.url?.absoluteString ?? "")
+        func encoded(_ text: String) -> String {
+            text.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? ""
+        }
+        return path + "?" + query.map { encoded($0.0) + "=" + encoded($0.1) }.joined(separator: "&")
     }
+
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
 
 extension SiteURL.Units {

@@ -7,17 +7,10 @@ import Vapor
 /// Every measure of a unit and the units below it, each in one row from its cached summary:
 /// sparkline, latest value, Making Data Count icons and target.
 enum MeasureSummaryPage {
+    /// The columns the table sorts by. Each sorts first in the order that puts what needs
+    /// attention on top (concerns, failing targets, the stalest data); `descending` turns it round.
     enum Sort: String, CaseIterable, Sendable {
-        case name, variation, assurance, latest
-
-        var label: String {
-            switch self {
-            case .name: "Name"
-            case .variation: "Variation (concerns first)"
-            case .assurance: "Assurance (failing first)"
-            case .latest: "Latest data (oldest first)"
-            }
-        }
+        case name, owner, latest, variation, assurance
     }
 
     struct Filter: Sendable, Equatable {
@@ -26,6 +19,19 @@ enum MeasureSummaryPage {
         var concernOnly = false
         var failingOnly = false
         var sort = Sort.name
+        var descending = false
+
+        /// The filter as a query string, with `sort` and its direction as given.
+        func queryItems(sort: Sort, descending: Bool) -> [(String, String)] {
+            var items: [(String, String)] = []
+            if !search.isEmpty { items.append(("q", search)) }
+            if let kind { items.append(("kind", kind.rawValue)) }
+            if concernOnly { items.append(("concern", "yes")) }
+            if failingOnly { items.append(("failing", "yes")) }
+            if sort != .name { items.append(("sort", sort.rawValue)) }
+            if descending { items.append(("order", "desc")) }
+            return items
+        }
     }
 
     struct Row: Sendable, Equatable {
@@ -63,6 +69,7 @@ extension MeasureSummaryPage.Filter {
         concernOnly = query[String.self, at: "concern"] == "yes"
         failingOnly = query[String.self, at: "failing"] == "yes"
         sort = query[String.self, at: "sort"].flatMap(MeasureSummaryPage.Sort.init(rawValue:)) ?? .name
+        descending = query[String.self, at: "order"] == "desc"
     }
 }
 
@@ -118,7 +125,7 @@ extension MeasureSummaryPage.Model {
                 && (filter.search.isEmpty || row.name.localizedCaseInsensitiveContains(filter.search)
                     || row.owner.label.localizedCaseInsensitiveContains(filter.search))
         }
-        rows = filter.sort.sorted(rows)
+        rows = filter.sort.sorted(rows, descending: filter.descending)
         return .init(
             unitID: unitID, unitPath: tree.path(of: unitID), filter: filter, total: total, concerns: concerns,
             failing: failing, rows: rows, canAdd: policy.allows(.manageUnitMeasures(unitID)))
@@ -172,25 +179,26 @@ private struct SummaryRow: Decodable {
 }
 
 extension MeasureSummaryPage.Sort {
-    /// Each order puts what needs attention first, then sorts by name. The keys are computed once
-    /// per row: comparing names with locale rules inside the sort cost more than the query.
-    func sorted(_ rows: [MeasureSummaryPage.Row]) -> [MeasureSummaryPage.Row] {
+    /// Sorts by this column, then by name and owner (always A to Z). The keys are computed once per
+    /// row: comparing names with locale rules inside the sort cost more than the query.
+    func sorted(_ rows: [MeasureSummaryPage.Row], descending: Bool = false) -> [MeasureSummaryPage.Row] {
+        func fold(_ text: String) -> String {
+            text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        }
         let keyed = rows.map { row in
-            (
-                row: row, name: row.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil),
-                rank: rank(row)
-            )
+            (row: row, name: fold(row.name), owner: fold(row.owner.label), rank: rank(row))
         }
         return keyed.sorted { a, b in
-            if a.rank != b.rank { return a.rank < b.rank }
-            if a.name != b.name { return a.name < b.name }
-            return a.row.owner.label < b.row.owner.label
+            if self == .owner, a.owner != b.owner { return (a.owner < b.owner) != descending }
+            if a.rank != b.rank { return (a.rank < b.rank) != descending }
+            if self != .name || a.name == b.name { return a.name != b.name ? a.name < b.name : a.owner < b.owner }
+            return (a.name < b.name) != descending
         }.map(\.row)
     }
 
     private func rank(_ row: MeasureSummaryPage.Row) -> Double {
         switch self {
-        case .name: 0
+        case .name, .owner: 0
         case .variation: Double(row.variation?.attentionRank ?? 9)
         case .assurance: Double(row.assurance?.attentionRank ?? 9)
         case .latest: (row.latestPeriod ?? .distantPast).timeIntervalSinceReferenceDate

@@ -79,11 +79,11 @@ extension MeasureSummaryPage {
                             [.init(value: "", label: "Any kind")]
                                 + MeasureKind.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
                     state: FormState(values: ["kind": model.filter.kind?.rawValue ?? ""])),
-                .formField(
-                    FormField(
-                        name: "sort", label: "Sort by",
-                        control: .select(Sort.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
-                    state: FormState(values: ["sort": model.filter.sort.rawValue])),
+                // Filtering keeps the order chosen with the column headers.
+                .if(
+                    model.filter.sort != .name,
+                    .input(.type(.hidden), .name("sort"), .value(model.filter.sort.rawValue))),
+                .if(model.filter.descending, .input(.type(.hidden), .name("order"), .value("desc"))),
                 .label(
                     .class("checkbox"),
                     .input(.type(.checkbox), .name("concern"), .value("yes"), .checked(model.filter.concernOnly)),
@@ -105,9 +105,33 @@ extension MeasureSummaryPage {
                             ? "\(model.total) measures" : "\(model.rows.count) of \(model.total) measures")),
                 .thead(
                     .tr(
-                        .th(.text("Measure")), .th(.text("Owner")), .th(.text("Trend")), .th(.text("Latest")),
-                        .th(.text("Variation")), .th(.text("Assurance")), .th(.text("Target")))),
+                        header("Measure", .name), header("Owner", .owner), .th(.scope("col"), .text("Trend")),
+                        header("Latest", .latest), header("Variation", .variation),
+                        header("Assurance", .assurance), .th(.scope("col"), .text("Target")))),
                 .tbody(.forEach(model.rows) { row($0) })
+            )
+        }
+
+        /// A column header that sorts the table by its column; choosing the sorted one again turns
+        /// the order round. Screen readers hear the order from `aria-sort`.
+        private func header(_ label: String, _ sort: Sort) -> Node<HTML.TableRowContext> {
+            let current = model.filter.sort == sort
+            let descending = current && !model.filter.descending
+            let href = SiteURL.units(.measures(.value(model.unitID))).relativeURL(
+                query: model.filter.queryItems(sort: sort, descending: descending))
+            return .th(
+                .scope("col"),
+                .if(
+                    current,
+                    .attribute(named: "aria-sort", value: model.filter.descending ? "descending" : "ascending")),
+                .a(
+                    .href(href), .class("sort"), .text(label),
+                    .if(
+                        current,
+                        .span(
+                            .attribute(named: "aria-hidden", value: "true"),
+                            .text(model.filter.descending ? " ▼" : " ▲")))
+                )
             )
         }
 

@@ -21,6 +21,6 @@ struct SiteURLTests {
                 "people", ":personID", "roles", ":grantID", "revoke",
             ])
         #expect(SiteURL.api(.unit(.key)).pathComponents.map(\.description) == ["api", "v1", "units", ":unitID"])
-        #expect(SiteURL.people(.index).relativeURL(query: [("q", "a b&c")]) == "/people?q=a%20b%26c")
+        #expect(SiteURL.people(.index).relativeURL(query: [("q", "a b&c=d+e\"")]) == "/people?q=a%20b%26c%3Dd%2Be%22")
     }
 }

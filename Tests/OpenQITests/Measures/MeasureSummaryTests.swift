@@ -123,4 +123,51 @@ struct MeasureSummaryTests {
             #expect(after.variationIcon == .commonCause)
         }
     }
+
+    static func row(
+        _ name: String, owner: String, variation: VariationIcon?, assurance: AssuranceIcon?, latest: String
+    ) -> MeasureSummaryPage.Row {
+        .init(
+            id: UUID(), name: name, kind: .outcome, owner: .init(label: owner, url: "/units/x"), recent: [1, 2],
+            latestClass: .common, latestValue: 2, latestPeriod: DataImport.date(latest), variation: variation,
+            assurance: assurance, target: nil, unitOfMeasure: nil)
+    }
+
+    @Test("every sortable column sorts both ways, ties by name, and the headers say which way")
+    func sorting() {
+        let rows = [
+            Self.row("Falls", owner: "Willow", variation: .commonCause, assurance: .pass, latest: "2026-05-04"),
+            Self.row("Assaults", owner: "Cedar", variation: .concernHigh, assurance: .fail, latest: "2026-03-02"),
+            Self.row(
+                "Restraint", owner: "Ash", variation: .improvementLow, assurance: .hitAndMiss, latest: "2026-05-11"),
+            Self.row("Bank shifts", owner: "Willow", variation: .concernLow, assurance: nil, latest: "2026-04-06"),
+        ]
+        func names(_ sort: MeasureSummaryPage.Sort, _ descending: Bool = false) -> [String] {
+            sort.sorted(rows, descending: descending).map(\.name)
+        }
+        #expect(names(.name) == ["Assaults", "Bank shifts", "Falls", "Restraint"])
+        #expect(names(.name, true) == ["Restraint", "Falls", "Bank shifts", "Assaults"])
+        #expect(names(.owner) == ["Restraint", "Assaults", "Bank shifts", "Falls"])
+        #expect(names(.owner, true) == ["Bank shifts", "Falls", "Assaults", "Restraint"], "ties stay A to Z")
+        #expect(names(.variation) == ["Assaults", "Bank shifts", "Restraint", "Falls"], "concerns first")
+        #expect(names(.variation, true) == ["Falls", "Restraint", "Assaults", "Bank shifts"])
+        #expect(names(.assurance) == ["Assaults", "Restraint", "Falls", "Bank shifts"], "failing first, none last")
+        #expect(names(.latest) == ["Assaults", "Bank shifts", "Falls", "Restraint"], "stalest first")
+        #expect(names(.latest, true) == ["Restraint", "Falls", "Bank shifts", "Assaults"])
+
+        let unitID = UUID()
+        var filter = MeasureSummaryPage.Filter()
+        filter.concernOnly = true
+        filter.sort = .variation
+        let html = MeasureSummaryPage.View(
+            context: .signedOut(csrfToken: "t"),
+            model: .init(
+                unitID: unitID, unitPath: "Trust", filter: filter, total: 4, concerns: 2, failing: 1,
+                rows: MeasureSummaryPage.Sort.variation.sorted(rows), canAdd: false)
+        ).render()
+        let base = "/units/\(unitID.uuidString)/measures?concern=yes"
+        #expect(html.contains(#"<th scope="col" aria-sort="ascending"><a href="\#(base)&sort=variation&order=desc""#))
+        #expect(html.contains(#"<th scope="col"><a href="\#(base)&sort=owner""#))
+        #expect(html.contains(#"<input type="hidden" name="sort" value="variation""#), "filtering keeps the order")
+    }
 }
