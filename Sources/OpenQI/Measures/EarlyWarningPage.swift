@@ -13,6 +13,9 @@ enum EarlyWarningPage {
         let measureID: UUID
         let variation: VariationIcon?
         let latestValue: Double?
+        let latestPeriod: Date?
+        /// More than two periods have gone by without data: the colour is old news.
+        let isStale: Bool
     }
 
     struct Ward: Sendable, Equatable {
@@ -26,16 +29,23 @@ enum EarlyWarningPage {
         var unitID: UUID
         var unitPath: String
         /// The indicators most wards report, in the order most wards have them; at most eight.
+        /// Names that differ only in case or spacing are one indicator.
         var indicators: [String]
         /// Wards with the most concerns first.
         var wards: [Ward]
     }
 
     static let maximumIndicators = 8
+
+    /// The name an indicator is known by across wards: "Falls per 1,000 bed days" and
+    /// "falls per 1,000  bed days " are the same indicator.
+    static func indicatorKey(_ name: String) -> String {
+        name.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+    }
 }
 
 extension EarlyWarningPage.Model {
-    static func query(unitID: UUID, policy: Policy, on db: any Database) async throws -> Self {
+    static func query(unitID: UUID, policy: Policy, on db: any Database, now: Date = Date()) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
             throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
@@ -49,19 +59,37 @@ extension EarlyWarningPage.Model {
             : try await Measure.query(on: db).filter(\.$unit.$id ~~ Array(wardIDs)).filter(\.$project.$id == nil)
                 .filter(\.$archivedAt == nil)
                 .join(MeasureSummary.self, on: \Measure.$id == \MeasureSummary.$measure.$id, method: .left).all()
-        var frequency: [String: Int] = [:]
-        for measure in measures { frequency[measure.name, default: 0] += 1 }
-        let indicators = frequency.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(
-            EarlyWarningPage.maximumIndicators
-        )
-        .map(\.key)
+        // How many wards report each indicator, and the name most of them give it.
+        var wardsReporting: [String: Set<UUID>] = [:]
+        var spellings: [String: [String: Int]] = [:]
+        for measure in measures {
+            let key = EarlyWarningPage.indicatorKey(measure.name)
+            wardsReporting[key, default: []].insert(measure.$unit.id)
+            spellings[key, default: [:]][measure.name, default: 0] += 1
+        }
+        let chosen = wardsReporting.map { (key: $0.key, wards: $0.value.count) }
+            .sorted { ($1.wards, $0.key) < ($0.wards, $1.key) }
+            .prefix(EarlyWarningPage.maximumIndicators).map(\.key)
+        let indicators = chosen.map { key in
+            spellings[key, default: [:]].max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? key
+        }
         var cells: [UUID: [String: EarlyWarningPage.Cell]] = [:]
-        for measure in measures where indicators.contains(measure.name) {
+        for measure in measures {
+            guard let column = chosen.firstIndex(of: EarlyWarningPage.indicatorKey(measure.name)) else { continue }
             let summary = try? measure.joined(MeasureSummary.self)
-            cells[measure.$unit.id, default: [:]][measure.name] = .init(
+            let latest = summary?.latestPeriod
+            // A ward with two measures of one name shows the one with the newer data.
+            if let shown = cells[measure.$unit.id]?[indicators[column]],
+                (shown.latestPeriod ?? .distantPast) >= (latest ?? .distantPast)
+            {
+                continue
+            }
+            let silent = latest.map { now.timeIntervalSince($0) / (measure.frequency.days * 86_400) } ?? 0
+            cells[measure.$unit.id, default: [:]][indicators[column]] = .init(
                 measureID: try measure.requireID(),
                 variation: summary.flatMap { $0.points > 0 ? $0.variationIcon : nil },
-                latestValue: summary?.latestValue)
+                latestValue: summary?.latestValue, latestPeriod: latest,
+                isStale: silent > ReviewThresholds.periodsWithoutData + 1)
         }
         let wards = wardIDs.compactMap { id -> EarlyWarningPage.Ward? in
             guard tree.nodes[id] != nil else { return nil }
@@ -88,8 +116,9 @@ extension EarlyWarningPage {
                 .p(
                     .class("lead"),
                     .text(
-                        "Each ward’s safety and staffing indicators, coloured by the latest point: orange is special cause concern, blue improvement, grey common cause. Wards with the most concerns come first."
+                        "Each ward’s safety and staffing indicators, with the latest value and its Making Data Count icon: orange is special cause concern, blue special cause improvement, purple a special cause where neither direction is better, grey common cause. Wards with the most concerns come first; a ward with concerns on two or more indicators is marked at the left. A dashed cell has had no data for more than two periods."
                     )),
+                .raw(MDCIcons.symbols),
                 model.wards.isEmpty || model.indicators.isEmpty
                     ? .p(.class("empty"), .text("No ward below this unit has indicators yet."))
                     : .table(
@@ -97,7 +126,7 @@ extension EarlyWarningPage {
                         .caption(.text("\(model.wards.count) wards")),
                         .thead(
                             .tr(
-                                .th(.text("Ward")), .th(.text("Concerns")),
+                                .th(.scope("col"), .text("Ward")), .th(.scope("col"), .text("Concerns")),
                                 .forEach(model.indicators) { .th(.scope("col"), .text($0)) })
                         ),
                         .tbody(.forEach(model.wards) { row($0) })
@@ -115,16 +144,16 @@ extension EarlyWarningPage {
                 .forEach(model.indicators) { indicator -> Node<HTML.TableRowContext> in
                     guard let cell = ward.cells[indicator] else { return .td(.class("no-data"), .text("—")) }
                     let state = cell.variation.map(Self.state) ?? "no-data"
+                    let since = cell.latestPeriod.map { $0.formatted(.dateTime.day().month(.abbreviated)) }
                     return .td(
-                        .class("cell \(state)"),
+                        .class("cell \(state)\(cell.isStale ? " stale" : "")"),
                         .a(
                             .href(SiteURL.measures(.show(.value(cell.measureID))).relativeURL()),
-                            .attribute(
-                                named: "title",
-                                value: cell.variation.map { Describe.variation($0) }?.attributeEscaped ?? "No data yet"),
                             .text(cell.latestValue.map { Describe.plain($0) } ?? "—"),
-                            .span(
-                                .class("visually-hidden"), .text(" \(state.replacingOccurrences(of: "-", with: " "))"))
+                            .raw(cell.variation.map { MDCIcons.variationReference($0, size: 20) } ?? ""),
+                            .if(
+                                cell.isStale,
+                                .span(.class("hint"), .text(" no data since \(since ?? "")")))
                         ))
                 }
             )
@@ -149,7 +178,8 @@ enum EarlyWarningController {
         let unitID = try req.idParameter("unitID")
         let db = req.db
         // Every ward's indicators: the same for everyone, drawn once per revision of the records.
-        return try await req.page(drawnOnceAs: "early warning \(unitID)") { context in
+        // Whether a cell is stale moves on by itself, so a kept page serves its day only.
+        return try await req.page(drawnOnceAs: "early warning \(unitID) \(MeasureSeries.day(Date()))") { context in
             EarlyWarningPage.View(
                 context: context, model: try await EarlyWarningPage.Model.query(unitID: unitID, policy: policy, on: db))
         }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SPC
 import Testing
 import Vapor
 
@@ -288,6 +289,49 @@ struct EarlyWarningTests {
                 try await MeasureSummary.query(on: app.db).filter(\.$measure.$id == UUID(uuidString: String(cell.1))!)
                     .first())
             #expect(summary.variationIcon.isConcern)
+        }
+    }
+
+    @Test("indicators are matched across wards by name whatever the spelling; stale and duplicate measures are handled")
+    func indicatorsAcrossWards() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let willow = try await fixtures.unit("Willow", kind: .ward, parent: trust)
+            let cedar = try await fixtures.unit("Cedar", kind: .ward, parent: trust)
+            let now = try #require(DataImport.date("2026-06-15"))
+            let weeks = (0..<30).map { now.addingTimeInterval(Double($0 - 30) * 7 * 86_400) }
+            let steady = (0..<30).map { Double([3, 4, 3, 5, 4, 3][$0 % 6]) }
+            // Twenty steady weeks, then ten high ones: a shift, and higher is worse.
+            let rising = (0..<30).map { $0 < 20 ? Double([3, 4, 3, 5, 4][$0 % 5]) : 12 }
+            let willowFalls = try await fixtures.measure("Falls", unit: willow, periods: weeks, values: rising)
+            try await fixtures.measure("Restraint", unit: willow, periods: weeks, values: rising)
+            try await fixtures.measure("falls ", unit: cedar, periods: weeks, values: steady)
+            // Cedar's restraint stopped five weeks ago: the cell says so.
+            let cedarRestraint = try await fixtures.measure(
+                "Restraint", unit: cedar, periods: Array(weeks.dropLast(5)), values: Array(steady.dropLast(5)))
+            // Two measures of one name on a ward: the newer data show.
+            try await fixtures.measure("Restraint", unit: cedar, periods: Array(weeks.prefix(10)))
+
+            let model = try await EarlyWarningPage.Model.query(
+                unitID: trust.requireID(), policy: try await fixtures.administratorPolicy(), on: app.db, now: now)
+            #expect(model.indicators == ["Falls", "Restraint"], "“falls ” is the same indicator")
+            #expect(model.wards.map(\.name) == ["Willow", "Cedar"], "the ward with concerns leads")
+            let willowRow = try #require(model.wards.first)
+            #expect(willowRow.concerns == 2)
+            // The concern is what the measure's own chart says, computed afresh from its data.
+            let chart = try await MeasureSeries.load(willowFalls, on: app.db).result
+            #expect(chart.variation == willowRow.cells["Falls"]?.variation)
+            #expect(willowRow.cells["Falls"]?.variation?.isConcern == true)
+            let cedarRow = model.wards[1]
+            #expect(cedarRow.cells["Falls"]?.variation?.isConcern == false)
+            #expect(cedarRow.cells["Restraint"]?.measureID == cedarRestraint.id)
+            #expect(cedarRow.cells["Restraint"]?.isStale == true)
+            #expect(willowRow.cells["Restraint"]?.isStale == false)
+
+            let html = EarlyWarningPage.View(context: .signedOut(csrfToken: "t"), model: model).render()
+            #expect(html.contains("<use href=\"#mdc-variation-concern_high\"/>"), "not colour alone: the icon says it")
+            #expect(html.contains("no data since"))
         }
     }
 }

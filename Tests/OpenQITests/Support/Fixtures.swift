@@ -79,11 +79,12 @@ extension Fixtures {
         return project
     }
 
-    /// A measure with a point at each of `periods`, its summary refreshed as every change to data does.
+    /// A measure with a point at each of `periods` (`values`, or a small repeating pattern), its
+    /// summary refreshed as every change to data does. Lower is better.
     @discardableResult
     func measure(
         _ name: String, project: Project? = nil, unit: Unit, frequency: DataFrequency = .weekly,
-        chart: ChartType = .i, periods: [Date] = [], archived: Bool = false
+        chart: ChartType = .i, periods: [Date] = [], values: [Double]? = nil, archived: Bool = false
     ) async throws -> Measure {
         let measure = Measure()
         measure.$project.id = try project?.requireID()
@@ -102,8 +103,8 @@ extension Fixtures {
         try await DataPoint.upsert(
             periods.enumerated().map {
                 DataPoint(
-                    measureID: id, period: $1, value: Double($0 % 4), denominator: chart.usesDenominator ? 10 : nil,
-                    note: nil)
+                    measureID: id, period: $1, value: values?[$0] ?? Double($0 % 4),
+                    denominator: chart.usesDenominator ? 10 : nil, note: nil)
             }, on: db)
         try await measure.refreshSummary(on: db)
         return measure
