@@ -43,9 +43,12 @@ def test_an_advisor_uploads_ward_data_finds_the_concern_and_prints_the_board_rep
     page.get_by_role("link", name="Measures summary").click()
     page.get_by_role("link", name="Upload data").click()
     expect(page.locator("h1")).to_have_text("Upload data for many measures")
-    example = page.locator("pre.example").inner_text().splitlines()[1]
-    key = example.split(",")[0]
-    assert key.endswith(".falls"), f"expected a falls key in the example, got {example!r}"
+    # The example shows rows for several of the directorate's measures: the file below uses them.
+    example = [line.split(",") for line in page.locator("pre.example").inner_text().splitlines()[1:]]
+    denominators = {cells[0]: cells[3] for cells in example}
+    assert len(denominators) >= 3, f"expected several measures in the example, got {example!r}"
+    key = example[0][0]
+    assert key.endswith(".falls"), f"expected a falls key first in the example, got {example!r}"
     ward_prefix = key.rsplit(".", 1)[0]
 
     # A file with mistakes: nothing can be imported, and each bad row says why.
@@ -67,20 +70,25 @@ def test_an_advisor_uploads_ward_data_finds_the_concern_and_prints_the_board_rep
     page.get_by_role("button", name="Discard this upload").click()
     expect(page.locator(".notice")).to_have_text("Nothing was imported, and the uploaded file was discarded.")
 
-    # The corrected file: the ward's falls have risen for eight weeks.
-    good = tmp_path / "ward-falls.csv"
-    rows = [f"{key},{monday.isoformat()},12,140" for monday in recent_mondays(8)]
+    # The corrected file, for several of the ward's measures: its falls have risen for eight weeks.
+    good = tmp_path / "ward-data.csv"
+    rows = [
+        f"{measure},{monday.isoformat()},{12 if measure == key else 1.25},{denominator}"
+        for measure, denominator in denominators.items()
+        for monday in recent_mondays(8)
+    ]
     good.write_text("measure,period,value,denominator\n" + "\n".join(rows) + "\n")
     page.get_by_role("link", name="Upload data").click()
     page.set_input_files("#field-file", str(good))
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator(".check-ok")).to_contain_text("Every row is good")
-    expect(page.locator(".check-ok")).to_contain_text("changes 8")
+    expect(page.locator(".check-ok")).to_contain_text(f"changes {8 * len(denominators)}")
     measure_link = page.locator("table.data-table tr", has=page.locator("code", has_text=key)).get_by_role("link")
     measure_href = measure_link.get_attribute("href")
     assert measure_href and measure_href.startswith("/measures/")
-    page.get_by_role("button", name="Import 8 periods").click()
-    expect(page.locator(".notice")).to_contain_text("Imported 8 points for 1 measures: 0 new, 8 changed")
+    page.get_by_role("button", name=f"Import {8 * len(denominators)} periods").click()
+    expect(page.locator(".notice")).to_contain_text(
+        f"Imported {8 * len(denominators)} points for {len(denominators)} measures: 0 new, {8 * len(denominators)} changed")
 
     # The summary, filtered to concerns, lists the ward's falls; its chart shows the rise.
     page.get_by_label("Special cause concern only").check()

@@ -92,7 +92,8 @@ struct BulkDataImport: Sendable {
     /// denominator and note, in any order; comma, semicolon or tab separated.
     static func csv(_ text: String) -> BulkDataImport {
         var result = BulkDataImport()
-        let lines = DataImport.lines(text)
+        let table = DelimitedText(text)
+        let lines = table.records
         guard let headerIndex = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) }) else {
             result.errors.append(
                 .init(
@@ -100,8 +101,9 @@ struct BulkDataImport: Sendable {
                     message: "The file is empty. The first line names the columns: \(columns.joined(separator: ","))."))
             return result
         }
-        let separator = DataImport.separator(lines[headerIndex])
-        let header = DataImport.cells(lines[headerIndex], separator: separator).map { $0.lowercased() }
+        var header = table.cells(lines[headerIndex]).map { $0.lowercased() }
+        // Spreadsheets often save empty columns at the right of the names; they name nothing.
+        while header.last?.isEmpty == true { header.removeLast() }
         let unknown = header.filter { !columns.contains($0) }
         let missing = requiredColumns.filter { !header.contains($0) }
         guard unknown.isEmpty, missing.isEmpty, Set(header).count == header.count else {
@@ -123,8 +125,17 @@ struct BulkDataImport: Sendable {
         let position = columns.map { header.firstIndex(of: $0) }
         result.lines.reserveCapacity(lines.count)
         for index in lines.index(after: headerIndex)..<lines.endIndex {
-            let cells = DataImport.cells(lines[index], separator: separator)
+            let cells = table.cells(lines[index])
             if cells.allSatisfy(\.isEmpty) { continue }
+            if cells.count > header.count, cells[header.count...].contains(where: { !$0.isEmpty }) {
+                result.errors.append(
+                    .init(
+                        line: index + 1,
+                        message:
+                            "Row \(index + 1): has \(cells.count) cells but the first line names \(header.count) columns. A note with a \(table.separatorName) in it needs double quotes around it."
+                    ))
+                continue
+            }
             func cell(_ column: Int) -> String {
                 guard let at = position[column], at < cells.count else { return "" }
                 return cells[at]
@@ -136,7 +147,7 @@ struct BulkDataImport: Sendable {
                     key: key.utf8.contains(where: { (65...90).contains($0) }) ? key.lowercased() : key,
                     period: cell(1), value: cell(2), denominator: cell(3), note: cell(4)))
         }
-        if result.lines.isEmpty {
+        if result.lines.isEmpty, result.errors.isEmpty {
             result.errors.append(.init(line: 0, message: "There are no rows below the column names."))
         }
         return result
@@ -213,6 +224,8 @@ struct BulkDataImport: Sendable {
             }
         }
         setAside()
+        // Rows the reading refused and rows the checks refused, in the file's order.
+        checked.errors.sort { $0.line < $1.line }
         return checked
     }
 

@@ -56,9 +56,20 @@ enum DataUploadController {
                 notice: "Nothing was imported: \(checked.errors.count) rows need fixing.")
         }
         let load = try await DataLoad.plan(checked.rows, measures: checkedUpload.targets.values, on: req.db)
-        try await req.db.transaction { db in
-            try await load.apply(by: policy.viewer.actor, on: db)
-            try await upload.delete(on: db)
+        do {
+            try await req.db.transaction { db in
+                try await load.apply(by: policy.viewer.actor, on: db)
+                try await upload.delete(on: db)
+            }
+        } catch {
+            // Not the person's mistake, and nothing of it was kept: say so, and keep the file to try again.
+            let id = try upload.requireID()
+            req.logger.error("Importing upload \(id) failed; nothing was kept: \(String(reflecting: error))")
+            return req.redirect(
+                to: SiteURL.dataUploads(.show(.value(try upload.requireID()))).relativeURL(),
+                notice:
+                    "Nothing was imported: the database stopped the import part-way, so none of it was kept. The file is still here: import it again, and if the same happens, tell your OpenQI administrator."
+            )
         }
         let total = load.total
         return req.redirect(

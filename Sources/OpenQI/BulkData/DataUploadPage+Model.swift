@@ -9,12 +9,16 @@ enum DataUploadPage {
     struct FormModel: Sendable, Equatable {
         var unitID: UUID
         var unitPath: String
-        /// Some keys of measures below the unit, to show what a row looks like, and whether the
-        /// first one's chart needs a denominator (so the example is a file that would import).
-        var exampleKeys: [String]
-        var exampleNeedsDenominator = false
+        /// A few measures below the unit, to show what rows for several measures look like, each
+        /// with a denominator if its chart needs one (so the example is a file that would import).
+        var examples: [ExampleMeasure]
         var keyedMeasures: Int
         var form: FormState
+    }
+
+    struct ExampleMeasure: Sendable, Equatable {
+        let key: String
+        let usesDenominator: Bool
     }
 
     /// One measure the upload names, and what importing would do to it.
@@ -75,8 +79,10 @@ extension DataUploadPage.FormModel {
         let count = try await Measure.query(on: db).filter(\.$unit.$id ~~ units).filter(\.$key != nil)
             .filter(\.$archivedAt == nil).count()
         return .init(
-            unitID: unitID, unitPath: policy.tree.path(of: unitID), exampleKeys: keyed.compactMap(\.key),
-            exampleNeedsDenominator: keyed.first?.chart.usesDenominator ?? false,
+            unitID: unitID, unitPath: policy.tree.path(of: unitID),
+            examples: keyed.compactMap { measure in
+                measure.key.map { .init(key: $0, usesDenominator: measure.chart.usesDenominator) }
+            },
             keyedMeasures: count, form: form)
     }
 }

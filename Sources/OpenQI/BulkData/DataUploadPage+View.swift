@@ -14,8 +14,14 @@ extension DataUploadPage {
         }
 
         override func content() -> Node<HTML.BodyContext> {
-            let example = (model.exampleKeys.first ?? "ward-7.falls")
-            let denominator = model.exampleNeedsDenominator ? ["140", "152"] : ["", ""]
+            let examples =
+                model.examples.isEmpty ? [ExampleMeasure(key: "ward-7.falls", usesDenominator: false)] : model.examples
+            var example = "measure,period,value,denominator\n"
+            for measure in examples {
+                for (period, value, denominator) in [("2026-03-02", 4, 140), ("2026-03-09", 2, 152)] {
+                    example += "\(measure.key),\(period),\(value),\(measure.usesDenominator ? "\(denominator)" : "")\n"
+                }
+            }
             return .div(
                 .class("narrow"),
                 .h1(.text("Upload data for many measures")),
@@ -25,11 +31,7 @@ extension DataUploadPage {
                         "One CSV for any of the \(model.keyedMeasures) measures with a key in \(model.unitPath) and below. Nothing is saved until you have seen the check and chosen to import."
                     )),
                 .p(.text("The first line names the columns; each row after it is one period of one measure:")),
-                .pre(
-                    .class("example"),
-                    .text(
-                        "measure,period,value,denominator\n\(example),2026-03-02,4,\(denominator[0])\n\(example),2026-03-09,2,\(denominator[1])\n"
-                    )),
+                .pre(.class("example"), .text(example)),
                 .ul(
                     .li(.text("measure: the measure’s key, shown on its page.")),
                     .li(.text("period: 2026-03-31, 31/03/2026 or 2026-03.")),

@@ -28,12 +28,11 @@ struct DataImport: Sendable, Equatable {
     static let maximumNoteLength = 200
 
     init(text: String, chart: ChartType) {
-        let lines = Self.lines(text)
-        let separator = Self.separator(lines.first ?? "")
+        let table = DelimitedText(text)
         var seen = DuplicatePeriods()
-        for (index, line) in lines.enumerated() {
+        for (index, record) in table.records.enumerated() {
             let number = index + 1
-            let cells = Self.cells(line, separator: separator)
+            let cells = table.cells(record)
             if cells.allSatisfy(\.isEmpty) { continue }
             // A first row whose value is not a number is a header.
             if rows.isEmpty, errors.isEmpty, cells.count > 1, Self.number(cells[1]) == nil, Self.date(cells[0]) == nil {
@@ -46,6 +45,15 @@ struct DataImport: Sendable, Equatable {
                         message: "Row \(number): more than \(Self.maximumRows) rows. Import the data in smaller parts.")
                 )
                 break
+            }
+            if cells.count > 4, cells[4...].contains(where: { !$0.isEmpty }) {
+                errors.append(
+                    .init(
+                        line: number,
+                        message:
+                            "Row \(number): has \(cells.count) cells; OpenQI reads four at most: period, value, denominator and note. A note with a \(table.separatorName) in it needs double quotes around it."
+                    ))
+                continue
             }
             switch Self.check(cells: cells[...], line: number, chart: chart) {
             case .failure(let error): errors.append(error)
@@ -114,6 +122,18 @@ struct DataImport: Sendable, Equatable {
         if chart.usesDenominator, denominator == nil {
             return failure("a \(chart.rawValue) chart needs a denominator in the third column.")
         }
+        // What SPCChart.validate refuses, said here for the row rather than dropped from the chart.
+        if chart.usesDenominator, denominator == 0 {
+            return failure(
+                "the denominator is 0, so there is no \(chart == .p || chart == .pp ? "proportion" : "rate") to chart. Leave out a period with nothing to count."
+            )
+        }
+        if [.c, .g, .p, .pp, .u, .up].contains(chart), value < 0 {
+            return failure("the value \(valueCell) is negative; a count cannot be below 0.")
+        }
+        if chart == .t, value <= 0 {
+            return failure("the value \(valueCell) is not above 0; a t chart’s value is the time between events.")
+        }
         if chart == .p || chart == .pp, let n = denominator, value > n {
             return failure(
                 "the value \(valueCell) is more than its denominator \(denominatorCell); a proportion cannot exceed 1.")
@@ -122,41 +142,11 @@ struct DataImport: Sendable, Equatable {
         return .success(Row(line: line, period: period, value: value, denominator: denominator, note: note))
     }
 
-    /// The text's lines, split at \n, \r\n or a lone \r. Walks the UTF-8 bytes rather than
-    /// characters: grapheme breaking would dominate reading a file of a million rows.
-    static func lines(_ text: String) -> [Substring] {
-        let utf8 = text.utf8
-        var lines: [Substring] = []
-        var start = utf8.startIndex
-        var index = start
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
-                utf8.formIndex(after: &index)
-                continue
-            }
-            lines.append(Substring(utf8[start..<index]))
-            utf8.formIndex(after: &index)
-            if byte == UInt8(ascii: "\r"), index != utf8.endIndex, utf8[index] == UInt8(ascii: "\n") {
-                utf8.formIndex(after: &index)
-            }
-            start = index
-        }
-        lines.append(Substring(utf8[start..<utf8.endIndex]))
-        return lines
-    }
-
-    /// Tabs if the first line has one (a spreadsheet paste), semicolons if it has those and no
-    /// commas (a European CSV), otherwise commas.
-    static func separator(_ firstLine: Substring) -> Character {
-        if firstLine.contains("\t") { return "\t" }
-        return firstLine.contains(";") && !firstLine.contains(",") ? ";" : ","
-    }
-
-    /// A line's cells, trimmed. A cell in double quotes may hold the separator, and "" stands for
-    /// one quote (RFC 4180); a line without quotes takes the quick path.
+    /// A record's cells, trimmed. A cell that starts with a double quote may hold the separator
+    /// and line breaks, and "" inside it stands for one quote (RFC 4180); a quote elsewhere is just
+    /// a character. A record without quotes takes the quick path.
     static func cells(_ line: Substring, separator: Character) -> [String] {
-        // Most lines are plain ASCII without quotes: split and trim their bytes directly.
+        // Most records are plain ASCII without quotes: split and trim their bytes directly.
         if let separator = separator.asciiValue,
             let cells = line.utf8.withContiguousStorageIfAvailable({ asciiCells($0, separator: separator) }),
             let cells
@@ -186,8 +176,9 @@ struct DataImport: Sendable, Equatable {
                 } else {
                     cell.append(character)
                 }
-            } else if character == "\"" {
+            } else if character == "\"", cell.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 quoted = true
+                cell = ""
             } else if character == separator {
                 cells.append(cell.trimmingCharacters(in: .whitespaces))
                 cell = ""
@@ -228,11 +219,19 @@ struct DataImport: Sendable, Equatable {
     }
 
     /// 2026-03-31, 2026-03 (the first of the month) or 31/03/2026 (day first, as in the UK), as
-    /// midnight UTC. Computed directly rather than through `Calendar`, which is slow enough to
-    /// dominate an import of a million rows.
+    /// midnight UTC. A date with a time after it (2026-03-31T09:00:00-05:00, 31/03/2026 09:00)
+    /// keeps its day as written. Computed directly rather than through `Calendar`, which is slow
+    /// enough to dominate an import of a million rows.
     static func date(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8 { bytes in
+        return text.withUTF8 { whole in
+            // The date is what comes before a time: a T or a space, then a digit.
+            var length = whole.count
+            if let at = whole.firstIndex(where: { $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: " ") }) {
+                guard at + 1 < whole.count, (48...57).contains(whole[at + 1]) else { return nil }
+                length = at
+            }
+            let bytes = UnsafeBufferPointer(rebasing: whole[0..<length])
             // Where the separators are: two dashes (2026-03-31), one (2026-03) or two slashes (31/03/2026).
             var dashes = (0, 0, count: 0)
             var slashes = (0, 0, count: 0)
@@ -248,11 +247,9 @@ struct DataImport: Sendable, Equatable {
             func number(_ range: Range<Int>) -> Int? { integer(UnsafeBufferPointer(rebasing: bytes[range])) }
             switch (dashes.count, slashes.count) {
             case (2, 0):
-                // A date-time keeps its day: 2026-03-31T09:00:00Z.
-                let dayEnd = min(bytes.count, dashes.1 + 3)
                 return day(
                     year: number(0..<dashes.0), month: number(dashes.0 + 1..<dashes.1),
-                    day: number(dashes.1 + 1..<dayEnd))
+                    day: number(dashes.1 + 1..<bytes.count))
             case (1, 0) where dashes.0 == 4:
                 return day(year: number(0..<4), month: number(5..<bytes.count), day: 1)
             case (0, 2):

@@ -42,17 +42,20 @@ struct ViewTests {
 
     @Test("the upload form's example is a file that would import: denominators where the chart needs them")
     func uploadExample() {
-        func example(needsDenominator: Bool) -> String {
-            DataUploadPage.FormView(
-                context: context,
-                model: .init(
-                    unitID: UUID(), unitPath: "Trust", exampleKeys: ["willow.falls"],
-                    exampleNeedsDenominator: needsDenominator, keyedMeasures: 1, form: FormState())
-            ).render()
-        }
+        let html = DataUploadPage.FormView(
+            context: context,
+            model: .init(
+                unitID: UUID(), unitPath: "Trust",
+                examples: [
+                    .init(key: "willow.falls", usesDenominator: true),
+                    .init(key: "willow.restraints", usesDenominator: false),
+                ],
+                keyedMeasures: 2, form: FormState())
+        ).render()
         #expect(
-            example(needsDenominator: true).contains("willow.falls,2026-03-02,4,140\nwillow.falls,2026-03-09,2,152"))
-        #expect(example(needsDenominator: false).contains("willow.falls,2026-03-02,4,\nwillow.falls,2026-03-09,2,\n"))
+            html.contains(
+                "willow.falls,2026-03-02,4,140\nwillow.falls,2026-03-09,2,152\nwillow.restraints,2026-03-02,4,\nwillow.restraints,2026-03-09,2,\n"
+            ))
     }
 
     @Test("text is escaped wherever it is shown, in one pass, and what was typed shows as typed")

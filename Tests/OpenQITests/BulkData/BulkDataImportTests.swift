@@ -74,6 +74,75 @@ struct BulkDataImportTests {
         #expect(checked.rows[falls.id]?.count == 1, "only the good row, which the caller will not apply")
     }
 
+    @Test("files as spreadsheets save them: a byte order mark, CRLF, empty columns at the right, line breaks in quotes")
+    func spreadsheetFiles() {
+        let checked = check(
+            "\u{FEFF}measure,period,value,denominator,note,,\r\n"
+                + "willow.falls,2026-01-05,3,,\"night shift,\r\nthen days\",,\r\n"
+                + "willow.falls,2026-01-12,4,,,,\r\n")
+        #expect(checked.errors.isEmpty, "\(checked.errors)")
+        #expect(checked.rows[falls.id]?.map(\.value) == [3, 4])
+        #expect(checked.rows[falls.id]?.first?.note == "night shift,\r\nthen days")
+        // A quote inside a cell is a character, not the start of a quoted cell.
+        let inches = check("measure,period,value,note\nwillow.falls,2026-01-05,3,a 5\" gap\nwillow.falls,2026-01-12,4,")
+        #expect(inches.errors.isEmpty && inches.rows[falls.id]?.first?.note == "a 5\" gap")
+    }
+
+    @Test("a European file: semicolons, decimal commas, and dates with a time and an offset")
+    func europeanFile() {
+        let checked = check(
+            """
+            measure;period;value;denominator
+            willow.falls;2026-01-05T09:00:00-05:00;3,5;
+            willow.harm-free;05/01/2026 09:00;90;100
+            """)
+        #expect(checked.errors.isEmpty, "\(checked.errors)")
+        #expect(checked.rows[falls.id]?.first?.value == 3.5)
+        #expect(checked.rows[falls.id]?.first?.period == DataImport.date("2026-01-05"))
+        #expect(checked.rows[harm.id]?.first?.period == DataImport.date("2026-01-05"))
+        for bad in ["2026-03-310", "2026-03-31xyz", "2026-03-31T", "2026-03-31 late", "31/03/2026x"] {
+            #expect(DataImport.date(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("a row with more cells than named columns is refused: an unquoted comma in a note would lose text")
+    func extraCells() {
+        let checked = check(
+            """
+            measure,period,value,denominator,note
+            willow.falls,2026-01-05,3,,new rota, week 1
+            willow.falls,2026-01-12,4,,,
+            """)
+        #expect(checked.errors.map(\.line) == [2])
+        #expect(checked.errors.first?.message.contains("has 6 cells but the first line names 5 columns") == true)
+        #expect(checked.errors.first?.message.contains("needs double quotes") == true)
+        let pasted = DataImport(text: "2026-01-05\t3\t\tnote\textra", chart: .i)
+        #expect(pasted.errors.first?.message.contains("four at most") == true)
+    }
+
+    @Test("values a chart would drop are refused on their row: zero denominators, negative counts, t not above 0")
+    func valuesTheChartDrops() {
+        let rate = SPCOptions(chart: .u)
+        let wards = MeasureBrief(
+            id: UUID(), key: "willow.violence", name: "Violence", unitID: UUID(), projectID: nil, options: rate)
+        let checked = BulkDataImport.csv(
+            """
+            measure,period,value,denominator
+            willow.violence,2026-01-05,5,0
+            willow.violence,2026-01-12,-1,300
+            willow.harm-free,2026-01-05,90,0
+            willow.violence,2026-01-19,2,310
+            """
+        ).checked(against: ["willow.violence": wards, "willow.harm-free": harm], scope: "the trust")
+        #expect(checked.errors.map(\.line) == [2, 3, 4])
+        #expect(checked.errors[0].message.contains("the denominator is 0, so there is no rate"))
+        #expect(checked.errors[1].message.contains("a count cannot be below 0"))
+        #expect(checked.errors[2].message.contains("no proportion"))
+        #expect(
+            DataImport(text: "2026-01-05\t0", chart: .t).errors.first?.message.contains("time between events") == true)
+        #expect(DataImport(text: "2026-01-05\t-2", chart: .i).errors.isEmpty, "an i chart takes any number")
+    }
+
     @Test("the API's JSON points are checked by the same rules, numbered from 1")
     func points() {
         let file = BulkDataImport.points([

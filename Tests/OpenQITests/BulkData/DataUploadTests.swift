@@ -234,6 +234,62 @@ struct DataUploadTests {
         }
     }
 
+    @Test("an upload that fails after its points are written keeps none of them, says so, and keeps the file")
+    func failureAfterThePointsAreWritten() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let world = try await Self.world(app, browser)
+            let unitPath = "/units/\(world.directorate.id!.uuidString)"
+            let checkPath = try #require(
+                try await browser.upload(unitPath + "/data-upload", filename: "amh.csv", content: Self.directorateCSV)
+                    .location)
+            // The database refuses the audit entries, the last thing a load writes: the points and
+            // summaries before them were already written in the same transaction.
+            let sql = app.db.sql
+            if TestDatabase.isPostgres {
+                try await sql.raw(
+                    """
+                    CREATE FUNCTION refuse_data_audit() RETURNS trigger AS $$ BEGIN
+                    IF NEW.subject_kind = 'measure_data' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                    RETURN NEW; END $$ LANGUAGE plpgsql
+                    """
+                ).run()
+                try await sql.raw(
+                    """
+                    CREATE TRIGGER refuse_data_audit BEFORE INSERT ON audit_entries FOR EACH ROW
+                    EXECUTE FUNCTION refuse_data_audit()
+                    """
+                ).run()
+            } else {
+                try await sql.raw(
+                    """
+                    CREATE TRIGGER refuse_data_audit BEFORE INSERT ON audit_entries
+                    WHEN NEW.subject_kind = 'measure_data' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                    """
+                ).run()
+            }
+            let summariesBefore = try await MeasureSummary.query(on: app.db).all().map {
+                "\($0.$measure.id) \($0.points)"
+            }
+            let failed = try await browser.post(checkPath + "/apply")
+            #expect(failed.location == checkPath, "back to the check, not an error page")
+            #expect(try await Self.points(app) == 0)
+            let summariesAfter = try await MeasureSummary.query(on: app.db).all().map {
+                "\($0.$measure.id) \($0.points)"
+            }
+            #expect(Set(summariesAfter) == Set(summariesBefore))
+            #expect(try await DataUpload.query(on: app.db).count() == 1, "the file is kept to try again")
+            let page = try await browser.get(checkPath)
+            #expect(page.body.contains("Nothing was imported: the database stopped the import part-way"))
+
+            // Once the database accepts it, the same file imports whole.
+            try await sql.raw("DROP TRIGGER refuse_data_audit\(TestDatabase.isPostgres ? " ON audit_entries" : "")")
+                .run()
+            _ = try await browser.post(checkPath + "/apply")
+            #expect(try await Self.points(app) == 120)
+        }
+    }
+
     @Test("a measure's key is unique and written as typed, lower-cased")
     func keys() async throws {
         try await withOpenQI { app in
