@@ -39,5 +39,6 @@ enum OpenQIMigrations {
         CreateLookupIndexes(),
         AddApprovedAtToProjects(),
         AddCoachingCapacityToPeople(),
+        AddMeasureAimsToBoardReports(),
     ]
 }

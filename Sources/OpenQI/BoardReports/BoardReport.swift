@@ -18,9 +18,10 @@ enum TripleAim: String, Codable, CaseIterable, Sendable {
     }
 }
 
-/// One month's board quality report of a unit (usually the trust): the analyst's narrative for each
-/// Whole System Measure, a patient story in the patient's words, and an improvement story from a
-/// project. The charts themselves are drawn from the measures' data when the report is read.
+/// One month's board quality report of a unit (usually the trust): which Whole System Measures it
+/// shows under which aim, the analyst's narrative for each, a patient story in the patient's words,
+/// and an improvement story from a project. The charts are drawn from the measures' data up to the
+/// month's end when the report is read, so a past month's report reads as it did.
 final class BoardReport: Model, @unchecked Sendable {
     static let schema = "board_reports"
 
@@ -33,6 +34,9 @@ final class BoardReport: Model, @unchecked Sendable {
     @OptionalField(key: "patient_story_title") var patientStoryTitle: String?
     @OptionalField(key: "patient_story") var patientStory: String?
     @OptionalParent(key: "improvement_story_id") var improvementStory: Story?
+    /// The measures on this month's report and the aim each is under, by the measure's id. Each
+    /// report keeps its own, so choosing differently next month leaves this one as it was.
+    @OptionalField(key: "measure_aims") var measureAims: [String: TripleAim]?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
@@ -46,12 +50,38 @@ final class BoardReport: Model, @unchecked Sendable {
 
 extension BoardReport: Auditable {
     var auditSubject: AuditSubject { .init(kind: "board_report", id: id, name: "Board report", unitID: $unit.id) }
+    /// Everything the report says, so the audit log shows what changed in the words themselves.
     var auditFields: [String: String] {
-        [
+        var fields = [
             "month": MeasureSeries.day(month), "patient_story_title": patientStoryTitle ?? "",
-            "improvement_story_id": $improvementStory.id?.uuidString ?? "",
-            "narratives": "\(narratives.values.filter { !$0.isEmpty }.count)",
+            "patient_story": patientStory ?? "", "improvement_story_id": $improvementStory.id?.uuidString ?? "",
         ]
+        for (id, narrative) in narratives where !narrative.isEmpty { fields["narrative \(id)"] = narrative }
+        for (id, aim) in measureAims ?? [:] { fields["aim \(id)"] = aim.rawValue }
+        return fields
+    }
+}
+
+/// Each report keeps its own choice of measures. Reports written before this get the choice as it
+/// stood on the measures.
+struct AddMeasureAimsToBoardReports: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(BoardReport.schema).field("measure_aims", .json).update()
+        // Only the columns this step knows, so later columns of the models cannot break it.
+        for report in try await BoardReport.query(on: database).field(\.$id).field(\.$unit.$id).all() {
+            let measures = try await Measure.query(on: database).filter(\.$unit.$id == report.$unit.id)
+                .filter(\.$tripleAim != nil).field(\.$id).field(\.$tripleAim).all()
+            let aims = Dictionary(
+                uniqueKeysWithValues: measures.compactMap { measure in
+                    measure.id.flatMap { id in measure.tripleAim.map { (id.uuidString, $0) } }
+                })
+            try await BoardReport.query(on: database).filter(\.$id == report.requireID())
+                .set(\.$measureAims, to: aims).update()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(BoardReport.schema).deleteField("measure_aims").update()
     }
 }
 

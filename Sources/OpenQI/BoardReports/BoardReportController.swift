@@ -8,8 +8,8 @@ enum BoardReportController {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
         let model = try await BoardReportPage.Model.query(
-            unitID: try req.idParameter("unitID"), month: BoardReportPage.month(req.query["month"]), policy: policy,
-            cache: try await req.cachedResults(), on: req.db)
+            unitID: try req.idParameter("unitID"), month: try BoardReportPage.month(req.query["month"]),
+            policy: policy, cache: try await req.cachedResults(), on: req.db)
         return BoardReportPage.View(context: try await req.pageContext(), model: model).response()
     }
 
@@ -18,8 +18,8 @@ enum BoardReportController {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
         let model = try await BoardReportPage.Model.query(
-            unitID: try req.idParameter("unitID"), month: BoardReportPage.month(req.query["month"]), policy: policy,
-            cache: try await req.cachedResults(), on: req.db)
+            unitID: try req.idParameter("unitID"), month: try BoardReportPage.month(req.query["month"]),
+            policy: policy, cache: try await req.cachedResults(), on: req.db)
         let response = BoardReportPage.View(context: .standalone(stylesheet: Stylesheet.text), model: model).response()
         response.headers.contentDisposition = .init(
             .attachment, filename: "board-report-\(model.monthParameter).html")
@@ -29,15 +29,16 @@ enum BoardReportController {
     @Sendable static func edit(req: Request) async throws -> Response {
         let (unitID, policy) = try await editable(req)
         let model = try await BoardReportPage.FormModel.query(
-            unitID: unitID, month: BoardReportPage.month(req.query["month"]), policy: policy, on: req.db)
+            unitID: unitID, month: try BoardReportPage.month(req.query["month"]), policy: policy, on: req.db)
         return BoardReportPage.FormView(context: try await req.pageContext(), model: model).response()
     }
 
-    /// Saves the month's narratives and stories, and which measures are on the report, together.
+    /// Saves the month's choice of measures, narratives and stories together; a mistake keeps
+    /// everything typed.
     @Sendable static func save(req: Request) async throws -> Response {
         let (unitID, policy) = try await editable(req)
         let fields = try req.content.decode([String: String].self)
-        let month = BoardReportPage.month(fields["month"])
+        let month = try BoardReportPage.month(fields["month"])
         var validator = Validator()
         let title = validator.optionalText(
             fields["patient_story_title"], field: "patient_story_title", label: "the title", maxLength: 160)
@@ -45,50 +46,66 @@ enum BoardReportController {
             fields["patient_story"], field: "patient_story", label: "the patient story", maxLength: 20_000)
         let storyID = validator.identifier(
             fields["improvement_story"], field: "improvement_story", label: "story", required: false)
+        if let storyID {
+            let choices = try await BoardReportPage.FormModel.storyChoices(
+                unitID: unitID, tree: policy.tree, keeping: storyID, on: req.db)
+            if !choices.contains(where: { $0.value == storyID.uuidString }) {
+                validator.fail(
+                    "improvement_story",
+                    "Choose a story from the list: this one is not a story of a project in \(policy.tree.path(of: unitID))."
+                )
+            }
+        }
         let measures = try await Measure.query(on: req.db).filter(\.$unit.$id == unitID).filter(\.$project.$id == nil)
             .filter(\.$archivedAt == nil).all()
-        var narratives: [String: String?] = [:]
+        var narratives: [String: String] = [:]
+        var aims: [String: TripleAim] = [:]
         for measure in measures {
             let id = try measure.requireID().uuidString
             narratives[id] = validator.optionalText(
                 fields["narrative-\(id)"], field: "narrative-\(id)", label: "the narrative", maxLength: 4000)
             let aim = fields["aim-\(id)"] ?? ""
-            if !aim.isEmpty, TripleAim(rawValue: aim) == nil {
-                validator.fail("aim-\(id)", "Choose an aim from the list.")
+            if let chosen = TripleAim(rawValue: aim) {
+                aims[id] = chosen
+            } else if !aim.isEmpty {
+                validator.fail("aim-\(id)", "Choose an aim from the list, or “Not on the report”.")
             }
         }
         guard validator.errors.isEmpty else {
-            var model = try await BoardReportPage.FormModel.query(
-                unitID: unitID, month: month, policy: policy, on: req.db)
-            model.errors = validator.errors
+            let model = try await BoardReportPage.FormModel.query(
+                unitID: unitID, month: month, policy: policy, submitted: fields, errors: validator.errors, on: req.db)
             return BoardReportPage.FormView(context: try await req.pageContext(), model: model)
                 .response(status: .unprocessableEntity)
         }
         let actor = policy.viewer.actor
-        let written = narratives.compactMapValues { $0 }
-        try await req.db.transaction { db in
+        let (chosen, written) = (aims, narratives)
+        let changed = try await req.db.transaction { db -> Bool in
+            // The choice is remembered on the measures too: next month's report starts from it.
             for measure in measures {
-                let aim = TripleAim(rawValue: fields["aim-\(try measure.requireID().uuidString)"] ?? "")
+                let aim = chosen[try measure.requireID().uuidString]
                 guard aim != measure.tripleAim else { continue }
                 let before = measure.auditFields
                 measure.tripleAim = aim
                 try await measure.saveAudited(.update, by: actor, before: before, on: db)
             }
             let report =
-                try await BoardReport.query(on: db).filter(\.$unit.$id == unitID).filter(\.$month == month).first()
-                ?? BoardReport(unitID: unitID, month: month)
+                try await BoardReport.find(unitID: unitID, month: month, on: db)
+                ?? BoardReport(unitID: unitID, month: month.start)
             let before = report.id == nil ? [:] : report.auditFields
             report.narratives = written
+            report.measureAims = chosen
             report.patientStoryTitle = title
             report.patientStory = patientStory
             report.$improvementStory.id = storyID
+            guard report.id == nil || report.auditFields != before else { return false }
             try await report.saveAudited(report.id == nil ? .create : .update, by: actor, before: before, on: db)
+            return true
         }
         return req.redirect(
-            to: SiteURL.units(.boardReport(.value(unitID))).relativeURL(query: [
-                ("month", String(MeasureSeries.day(month).prefix(7)))
-            ]),
-            notice: "The board report was saved.")
+            to: SiteURL.units(.boardReport(.value(unitID))).relativeURL(query: [("month", month.text)]),
+            notice: changed
+                ? "The board report for \(month.label) was saved."
+                : "Nothing had changed: the board report for \(month.label) is as it was.")
     }
 
     private static func editable(_ req: Request) async throws -> (UUID, Policy) {

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// The board quality report of a unit for a month: the Whole System Measures as SPC charts grouped
@@ -10,6 +11,8 @@ enum BoardReportPage {
         let measureID: UUID
         let name: String
         let svg: String
+        /// The chart's data, for reading without the picture.
+        let rows: [MeasureShow.Row]
         let narrative: String?
     }
 
@@ -28,15 +31,20 @@ enum BoardReportPage {
     struct Model: Sendable, Equatable {
         var unitID: UUID
         var unitPath: String
-        var month: Date
+        var month: CalendarMonth
+        /// Whether anyone has written this month's report yet.
+        var isWritten: Bool
         var groups: [AimGroup]
         var patientStory: StoryPart?
         var improvementStory: StoryPart?
+        /// The month's projects: approved in it, active at its end, completed in it.
         var headline: [PortfolioPage.Figure]
+        /// Months with a written report, the latest first.
+        var writtenMonths: [CalendarMonth]
         var mayEdit: Bool
 
-        var monthLabel: String { month.formatted(.dateTime.month(.wide).year().locale(Locale(identifier: "en_GB"))) }
-        var monthParameter: String { String(MeasureSeries.day(month).prefix(7)) }
+        var monthLabel: String { month.label }
+        var monthParameter: String { month.text }
     }
 
     /// The form where the analyst picks the measures, writes the narratives and chooses the stories.
@@ -44,54 +52,86 @@ enum BoardReportPage {
         struct Row: Sendable, Equatable {
             let measureID: UUID
             let name: String
-            let aim: TripleAim?
-            let narrative: String
         }
 
         var unitID: UUID
         var unitPath: String
-        var month: Date
+        var month: CalendarMonth
         var measures: [Row]
-        var patientStoryTitle: String
-        var patientStory: String
-        var improvementStoryID: UUID?
         var stories: [FormField.Option]
-        var errors: [FieldError] = []
+        /// What the form shows: the report as saved, or what was typed when it could not be saved.
+        var form: FormState
 
-        var monthParameter: String { String(MeasureSeries.day(month).prefix(7)) }
+        var monthParameter: String { month.text }
     }
 
-    /// The first day of the month named by `2026-11`, or of this month.
-    static func month(_ text: String?, now: Date = Date()) -> Date {
-        if let text, let date = DataImport.date(String(text.prefix(7))) { return date }
-        let today = MeasureSeries.day(now)
-        return DataImport.date(String(today.prefix(7)))!
+    /// The month named by `?month=2026-11`, or this month when there is none.
+    static func month(_ text: String?, now: Date = Date()) throws -> CalendarMonth {
+        guard let text, !text.isEmpty else { return CalendarMonth(containing: now) }
+        guard let month = CalendarMonth(text) else {
+            throw ValidationFailure(
+                field: "month", message: "“\(text)” is not a month. Name it by year and month, like 2026-11.")
+        }
+        return month
+    }
+}
+
+extension BoardReport {
+    /// The measures on the report and their aims: as this month's report chose them or, before it is
+    /// written, as they were last chosen (kept on each measure).
+    static func measureAims(_ report: BoardReport?, unitMeasures: [Measure]) -> [UUID: TripleAim] {
+        if let chosen = report?.measureAims {
+            return Dictionary(
+                uniqueKeysWithValues: chosen.compactMap { id, aim in UUID(uuidString: id).map { ($0, aim) } })
+        }
+        return Dictionary(
+            uniqueKeysWithValues: unitMeasures.compactMap { measure in
+                measure.id.flatMap { id in measure.tripleAim.map { (id, $0) } }
+            })
+    }
+
+    static func find(unitID: UUID, month: CalendarMonth, on db: any Database) async throws -> BoardReport? {
+        try await BoardReport.query(on: db).filter(\.$unit.$id == unitID).filter(\.$month == month.start).first()
     }
 }
 
 extension BoardReportPage.Model {
     static func query(
-        unitID: UUID, month: Date, policy: Policy, cache: CachedResults = .none, on db: any Database
+        unitID: UUID, month: CalendarMonth, policy: Policy, cache: CachedResults = .none, on db: any Database,
+        now: Date = Date()
     ) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
             throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
         }
-        let report = try await BoardReport.query(on: db).filter(\.$unit.$id == unitID).filter(\.$month == month)
-            .first()
-        let measures = try await Measure.query(on: db).filter(\.$unit.$id == unitID).filter(\.$project.$id == nil)
-            .filter(\.$tripleAim != nil).filter(\.$archivedAt == nil).sort(\.$name).all()
-        let charts = try await MeasureSeries.charts(
-            of: measures, width: 700, height: 300, idPrefix: "board", cache: cache, on: db)
-        let groups = TripleAim.allCases.compactMap { aim -> BoardReportPage.AimGroup? in
-            let inAim = try? charts.filter { $0.measure.tripleAim == aim }.map { chart in
-                let id = try chart.measure.requireID()
-                return BoardReportPage.MeasureChart(
-                    measureID: id, name: chart.measure.name, svg: chart.svg,
-                    narrative: report?.narratives[id.uuidString].flatMap { $0.isEmpty ? nil : $0 })
+        let report = try await BoardReport.find(unitID: unitID, month: month, on: db)
+        let unitMeasures = try await Measure.query(on: db).filter(\.$unit.$id == unitID).filter(\.$project.$id == nil)
+            .sort(\.$name).all()
+        let aims = BoardReport.measureAims(report, unitMeasures: unitMeasures)
+        // A measure archived since keeps its place on the reports that showed it.
+        let shown = unitMeasures.filter { measure in
+            measure.id.map { aims[$0] != nil } == true && (measure.archivedAt == nil || report?.measureAims != nil)
+        }
+        var charts: [UUID: BoardReportPage.MeasureChart] = [:]
+        for (index, measure) in shown.enumerated() {
+            let id = try measure.requireID()
+            // The chart as it stood at the month's end, kept per revision of the records.
+            let drawn = try await cache.value("board chart \(id) \(month.text) \(index)") {
+                let series = try await MeasureSeries.load(measure, on: db).before(month.end)
+                let result = series.result
+                let svg = series.chart(
+                    title: measure.name, subtitle: measure.unitOfMeasure, width: 700, height: 300,
+                    idPrefix: "board-\(index)"
+                ).svg()
+                return (svg: svg, rows: series.tableRows(result))
             }
-            guard let inAim, !inAim.isEmpty else { return nil }
-            return .init(aim: aim, charts: inAim)
+            charts[id] = .init(
+                measureID: id, name: measure.name, svg: drawn.svg, rows: drawn.rows,
+                narrative: report?.narratives[id.uuidString].flatMap { $0.isEmpty ? nil : $0 })
+        }
+        let groups = TripleAim.allCases.compactMap { aim -> BoardReportPage.AimGroup? in
+            let inAim = shown.compactMap { measure in measure.id.flatMap { aims[$0] == aim ? charts[$0] : nil } }
+            return inAim.isEmpty ? nil : .init(aim: aim, charts: inAim)
         }
         var patientStory: BoardReportPage.StoryPart? = nil
         if let report, let text = report.patientStory, !text.isEmpty {
@@ -107,45 +147,99 @@ extension BoardReportPage.Model {
                 title: story.title, source: story.project.title,
                 html: StoryMarkdown.html(story.body, charts: try await StoryShow.Model.charts(in: story.body, on: db)))
         }
-        let portfolio = try await PortfolioPage.Model.query(unitID: unitID, policy: policy, cache: cache, on: db)
+        let written = try await BoardReport.query(on: db).filter(\.$unit.$id == unitID).sort(\.$month, .descending)
+            .field(\.$month).range(..<36).all().map { CalendarMonth(containing: $0.month) }
         return .init(
-            unitID: unitID, unitPath: tree.path(of: unitID), month: month, groups: groups,
+            unitID: unitID, unitPath: tree.path(of: unitID), month: month, isWritten: report != nil, groups: groups,
             patientStory: patientStory, improvementStory: improvementStory,
-            headline: [portfolio.total] + portfolio.byStatus + [portfolio.fullPartners, portfolio.stalledUpdates],
-            mayEdit: policy.allows(.manageUnitMeasures(unitID)))
+            headline: try await headline(unitID: unitID, month: month, tree: tree, on: db, now: now),
+            writtenMonths: written, mayEdit: policy.allows(.manageUnitMeasures(unitID)))
+    }
+
+    /// The month's projects in the unit and below it, each figure linking to its list: the same
+    /// conditions as the project list's month filters, so a past month's figures stay as they were.
+    static func headline(unitID: UUID, month: CalendarMonth, tree: UnitTree, on db: any Database, now: Date)
+        async throws -> [PortfolioPage.Figure]
+    {
+        let scope = PortfolioScope(unitID: unitID, tree: tree)
+        let ended = month.end <= now
+        let figures: [(label: String, condition: SQLQueryString, filter: String)] = [
+            ("projects approved by a forum in \(month.label)", month.approvedIn, "approved_in"),
+            (
+                ended ? "projects active at the end of \(month.label)" : "projects active now",
+                month.activeAtEnd(now: now),
+                "active_in"
+            ),
+            ("projects completed in \(month.label)", month.completedIn, "completed_in"),
+        ]
+        var columns: SQLQueryString = ""
+        for (index, figure) in figures.enumerated() {
+            columns +=
+                (index == 0 ? "" : ", ")
+                + "COALESCE(SUM(CASE WHEN \(figure.condition) THEN 1 ELSE 0 END), 0) AS f\(literal: index)"
+        }
+        let row = try await db.sql.raw("SELECT \(columns) FROM projects p WHERE \(scope.projects)").first()
+        return try figures.enumerated().map { index, figure in
+            .init(
+                label: figure.label, count: try row?.decode(column: "f\(index)", as: Int.self) ?? 0,
+                url: SiteURL.projects(.index).relativeURL(query: [
+                    ("unit", unitID.uuidString), (figure.filter, month.text),
+                ]))
+        }
     }
 }
 
 extension BoardReportPage.FormModel {
-    static func query(unitID: UUID, month: Date, policy: Policy, on db: any Database) async throws -> Self {
+    /// The form for a month's report: as saved, or with `submitted` (what was typed) and its errors.
+    static func query(
+        unitID: UUID, month: CalendarMonth, policy: Policy, submitted: [String: String]? = nil,
+        errors: [FieldError] = [], on db: any Database
+    ) async throws -> Self {
         let tree = policy.tree
-        let report = try await BoardReport.query(on: db).filter(\.$unit.$id == unitID).filter(\.$month == month)
-            .first()
+        let report = try await BoardReport.find(unitID: unitID, month: month, on: db)
         let measures = try await Measure.query(on: db).filter(\.$unit.$id == unitID).filter(\.$project.$id == nil)
             .filter(\.$archivedAt == nil).sort(\.$name).all()
+        let stories = try await storyChoices(unitID: unitID, tree: tree, keeping: report?.$improvementStory.id, on: db)
+        var values = [
+            "patient_story_title": report?.patientStoryTitle ?? "", "patient_story": report?.patientStory ?? "",
+            "improvement_story": report?.$improvementStory.id?.uuidString ?? "",
+        ]
+        let aims = BoardReport.measureAims(report, unitMeasures: measures)
+        for measure in measures {
+            let id = try measure.requireID()
+            values["aim-\(id.uuidString)"] = aims[id]?.rawValue ?? ""
+            values["narrative-\(id.uuidString)"] = report?.narratives[id.uuidString] ?? ""
+        }
+        return .init(
+            unitID: unitID, unitPath: tree.path(of: unitID), month: month,
+            measures: try measures.map { .init(measureID: try $0.requireID(), name: $0.name) },
+            stories: stories, form: FormState(values: submitted ?? values, errors: errors))
+    }
+
+    /// The improvement stories a report may show: those of the projects of the unit and below it,
+    /// publishable and newest first, and the one already chosen however old.
+    static func storyChoices(unitID: UUID, tree: UnitTree, keeping chosen: UUID?, on db: any Database) async throws
+        -> [FormField.Option]
+    {
         let projects = try await Project.query(on: db).filter(\.$unit.$id ~~ Array(tree.subtree(of: unitID)))
             .field(\.$id).field(\.$title).all()
         let titles = Dictionary(projects.compactMap { p in p.id.map { ($0, p.title) } }) { first, _ in first }
-        let stories =
-            titles.isEmpty
-            ? []
-            : try await Story.query(on: db).filter(\.$project.$id ~~ Array(titles.keys))
-                .sort(\.$isPublishable, .descending).sort(\.$updatedAt, .descending).range(..<200).all()
-        return .init(
-            unitID: unitID, unitPath: tree.path(of: unitID), month: month,
-            measures: try measures.map {
-                let id = try $0.requireID()
-                return .init(
-                    measureID: id, name: $0.name, aim: $0.tripleAim, narrative: report?.narratives[id.uuidString] ?? "")
-            },
-            patientStoryTitle: report?.patientStoryTitle ?? "", patientStory: report?.patientStory ?? "",
-            improvementStoryID: report?.$improvementStory.id,
-            stories: try stories.map {
-                .init(
-                    value: try $0.requireID().uuidString,
-                    label:
-                        "\($0.title) — \(titles[$0.$project.id] ?? "")\($0.isPublishable ? "" : " (not yet publishable)")"
-                )
-            })
+        guard !titles.isEmpty else { return [] }
+        var stories = try await Story.query(on: db).filter(\.$project.$id ~~ Array(titles.keys))
+            .sort(\.$isPublishable, .descending).sort(\.$updatedAt, .descending).range(..<200).all()
+        if let chosen, !stories.contains(where: { $0.id == chosen }),
+            let story = try await Story.query(on: db).filter(\.$id == chosen).filter(
+                \.$project.$id ~~ Array(titles.keys)
+            )
+            .first()
+        {
+            stories.insert(story, at: 0)
+        }
+        return try stories.map {
+            .init(
+                value: try $0.requireID().uuidString,
+                label:
+                    "\($0.title) — \(titles[$0.$project.id] ?? "")\($0.isPublishable ? "" : " (not yet publishable)")")
+        }
     }
 }

@@ -12,6 +12,10 @@ extension BoardReportPage {
             ]
         }
 
+        private func url(_ month: CalendarMonth) -> String {
+            SiteURL.units(.boardReport(.value(model.unitID))).relativeURL(query: [("month", month.text)])
+        }
+
         override func content() -> Node<HTML.BodyContext> {
             let month = [("month", model.monthParameter)]
             return .article(
@@ -21,30 +25,37 @@ extension BoardReportPage {
                     .p(.class("lead"), .text("\(model.unitPath) · \(model.monthLabel)"))),
                 context.isStandalone
                     ? .empty
-                    : .div(
-                        .class("actions"),
-                        .a(
-                            .class("button secondary"), .attribute(named: "onclick", value: "window.print()"),
-                            .href("#"), .text("Print")),
-                        .a(
-                            .class("button secondary"),
-                            .href(SiteURL.units(.exportBoardReport(.value(model.unitID))).relativeURL(query: month)),
-                            .text("Save as one HTML file")),
-                        model.mayEdit
-                            ? .a(
-                                .class("button"),
-                                .href(SiteURL.units(.editBoardReport(.value(model.unitID))).relativeURL(query: month)),
-                                .text("Write this month’s report"))
-                            : .empty),
+                    : .group(
+                        months(),
+                        .div(
+                            .class("actions"),
+                            .a(
+                                .class("button secondary"), .attribute(named: "onclick", value: "window.print()"),
+                                .href("#"), .text("Print")),
+                            .a(
+                                .class("button secondary"),
+                                .href(
+                                    SiteURL.units(.exportBoardReport(.value(model.unitID))).relativeURL(query: month)),
+                                .text("Save as one HTML file")),
+                            model.mayEdit
+                                ? .a(
+                                    .class("button"),
+                                    .href(
+                                        SiteURL.units(.editBoardReport(.value(model.unitID))).relativeURL(query: month)),
+                                    .text(
+                                        model.isWritten
+                                            ? "Edit the report for \(model.monthLabel)"
+                                            : "Write the report for \(model.monthLabel)"))
+                                : .empty)),
                 .section(
                     .class("report-section headline"),
                     .h2(.text("Improvement portfolio")),
                     .ul(
                         .class("figures"),
                         .forEach(model.headline) { figure in
-                            .li(
-                                .span(.class("figure"), .text("\(figure.count)")), .text(" "),
-                                context.isStandalone ? .text(figure.label) : .a(.href(figure.url), .text(figure.label)))
+                            context.isStandalone
+                                ? .li(.span(.strong(.text("\(figure.count)")), .text(figure.label)))
+                                : .li(.a(.href(figure.url), .strong(.text("\(figure.count)")), .text(figure.label)))
                         })),
                 model.groups.isEmpty
                     ? .p(
@@ -56,24 +67,78 @@ extension BoardReportPage {
                         .section(
                             .class("report-section aim"),
                             .h2(.text(group.aim.label)),
-                            .forEach(group.charts) { chart in
-                                .div(
-                                    .class("report-measure"),
-                                    .h3(
-                                        context.isStandalone
-                                            ? .text(chart.name)
-                                            : .a(
-                                                .href(SiteURL.measures(.show(.value(chart.measureID))).relativeURL()),
-                                                .text(chart.name))),
-                                    .div(.class("chart"), .raw(chart.svg)),
-                                    .p(
-                                        .class(chart.narrative == nil ? "narrative empty" : "narrative"),
-                                        .text(chart.narrative ?? "No narrative written for this month.")))
-                            })
+                            .forEach(group.charts) { measure($0) })
                     },
                 story(model.patientStory, heading: "Patient story"),
                 story(model.improvementStory, heading: "Improvement story")
             )
+        }
+
+        /// The month before and after, and every month with a written report.
+        private func months() -> Node<HTML.BodyContext> {
+            .nav(
+                .class("report-months"),
+                .attribute(named: "aria-label", value: "Other months"),
+                .a(.href(url(model.month.advanced(by: -1))), .text("← \(model.month.advanced(by: -1).label)")),
+                .a(.href(url(model.month.advanced(by: 1))), .text("\(model.month.advanced(by: 1).label) →")),
+                model.writtenMonths.isEmpty
+                    ? .empty
+                    : .details(
+                        .summary(.text("Reports written (\(model.writtenMonths.count))")),
+                        .ul(
+                            .forEach(model.writtenMonths) { month in
+                                .li(
+                                    month == model.month
+                                        ? .strong(.text(month.label)) : .a(.href(url(month)), .text(month.label)))
+                            }))
+            )
+        }
+
+        private func measure(_ chart: MeasureChart) -> Node<HTML.BodyContext> {
+            .div(
+                .class("report-measure"),
+                .h3(
+                    context.isStandalone
+                        ? .text(chart.name)
+                        : .a(.href(SiteURL.measures(.show(.value(chart.measureID))).relativeURL()), .text(chart.name))),
+                .div(.class("chart"), .raw(chart.svg)),
+                chart.narrative.map { narrative in
+                    .div(.class("narrative"), .forEach(Self.paragraphs(narrative)) { lines in paragraph(lines) })
+                } ?? .p(.class("narrative empty"), .text("No narrative written for this month.")),
+                chart.rows.isEmpty
+                    ? .empty
+                    : .details(
+                        .class("chart-data"),
+                        .summary(.text("The data behind the chart")),
+                        .table(
+                            .class("data-table"),
+                            .caption(.text("\(chart.name), to the end of \(model.monthLabel)")),
+                            .thead(
+                                .tr(
+                                    .th(.scope("col"), .text("Period")), .th(.scope("col"), .text("Value")),
+                                    .th(.scope("col"), .text("Denominator")), .th(.scope("col"), .text("Plotted")),
+                                    .th(.scope("col"), .text("Signal")))),
+                            .tbody(
+                                .forEach(chart.rows) { row in
+                                    .tr(
+                                        .th(.scope("row"), .text(row.period)), .td(.text(row.value)),
+                                        .td(.text(row.denominator)), .td(.text(row.plotted)), .td(.text(row.signals)))
+                                })))
+            )
+        }
+
+        private func paragraph(_ lines: [String]) -> Node<HTML.BodyContext> {
+            .p(
+                .forEach(lines.enumerated()) { index, line in
+                    index == 0 ? .text(line) : .group(.br(), .text(line))
+                })
+        }
+
+        /// The narrative as typed: a blank line between paragraphs, a line break within one.
+        static func paragraphs(_ text: String) -> [[String]] {
+            text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")
+                .map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+                .filter { !$0.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
         }
 
         private func story(_ part: StoryPart?, heading: String) -> Node<HTML.BodyContext> {
@@ -83,7 +148,10 @@ extension BoardReportPage {
                 part.map { part in
                     .group(
                         .h3(.text(part.title)), .p(.class("source"), .text(part.source)),
-                        .div(.class("story-body"), .raw(part.html)))
+                        // The saved file is read away from OpenQI: a picture from elsewhere would not load.
+                        .div(
+                            .class("story-body"),
+                            .raw(context.isStandalone ? StoryMarkdown.picturesAsText(part.html) : part.html)))
                 } ?? .p(.class("empty"), .text("None chosen for this month."))
             )
         }
@@ -96,7 +164,7 @@ extension BoardReportPage {
             [
                 .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
                 .init(
-                    label: "Board report",
+                    label: "Board report, \(model.month.label)",
                     url: SiteURL.units(.boardReport(.value(model.unitID))).relativeURL(query: [
                         ("month", model.monthParameter)
                     ])),
@@ -104,23 +172,18 @@ extension BoardReportPage {
         }
 
         override func content() -> Node<HTML.BodyContext> {
-            var values: [String: String] = [
-                "month": model.monthParameter, "patient_story_title": model.patientStoryTitle,
-                "patient_story": model.patientStory, "improvement_story": model.improvementStoryID?.uuidString ?? "",
-            ]
             var fields: [FormField] = []
             let aims =
                 [FormField.Option(value: "", label: "Not on the report")]
                 + TripleAim.allCases.map { .init(value: $0.rawValue, label: $0.label) }
             for row in model.measures {
                 let id = row.measureID.uuidString
-                values["aim-\(id)"] = row.aim?.rawValue ?? ""
-                values["narrative-\(id)"] = row.narrative
                 fields.append(FormField(name: "aim-\(id)", label: row.name, control: .select(aims)))
                 fields.append(
                     FormField(
-                        name: "narrative-\(id)", label: "What \(row.name) shows this month", control: .textarea(rows: 3)
-                    ))
+                        name: "narrative-\(id)", label: "What \(row.name) shows this month",
+                        control: .textarea(rows: 3),
+                        hint: "Blank lines between paragraphs."))
             }
             fields += [
                 FormField(name: "patient_story_title", label: "Patient story: title"),
@@ -136,17 +199,19 @@ extension BoardReportPage {
             ]
             return .div(
                 .class("narrow"),
-                .h1(.text("Board report for \(model.unitPath)")),
+                .h1(.text("Board report for \(model.unitPath), \(model.month.label)")),
                 .p(
                     .class("lead"),
                     .text(
-                        "Choose which of the unit’s measures the board sees, under which aim, and write what each shows. The charts are drawn from the data when the report is read."
+                        "Choose which of the unit’s measures the board sees this month, under which aim, and write what each shows. The charts show the data to the end of \(model.month.label); next month’s report starts from this choice."
                     )),
                 OpenQI.FormView(
                     action: SiteURL.units(.saveBoardReport(.value(model.unitID))).relativeURL(),
-                    csrfToken: context.csrfToken, state: FormState(values: values, errors: model.errors),
+                    csrfToken: context.csrfToken, state: model.form,
                     fields: fields, submitLabel: "Save the report",
-                    cancelURL: SiteURL.units(.boardReport(.value(model.unitID))).relativeURL(),
+                    cancelURL: SiteURL.units(.boardReport(.value(model.unitID))).relativeURL(query: [
+                        ("month", model.monthParameter)
+                    ]),
                     hiddenFields: ["month": model.monthParameter]
                 ).node
             )

@@ -184,9 +184,23 @@ enum DemoUnitMeasures {
         .populationHealth, .experienceAndQuality, .experienceAndQuality, .populationHealth, .value, .value,
     ]
 
-    /// This month's board report, written as a trust's analyst would.
+    /// This month's board report, written as a trust's analyst would, and last month's before it.
     static func boardReport(unitID: UUID, measures: [Measure], now: Date, on db: any Database) async throws {
-        let report = BoardReport(unitID: unitID, month: BoardReportPage.month(nil, now: now))
+        let month = CalendarMonth(containing: now)
+        let aims = Dictionary(
+            uniqueKeysWithValues: measures.compactMap { measure in
+                measure.id.flatMap { id in measure.tripleAim.map { (id.uuidString, $0) } }
+            })
+        let lastMonth = BoardReport(unitID: unitID, month: month.advanced(by: -1).start)
+        lastMonth.measureAims = aims
+        for measure in measures {
+            guard let id = measure.id else { continue }
+            lastMonth.narratives[id.uuidString] =
+                "Reviewed at the quality committee: no new signal this month. Next review with the quarter’s data."
+        }
+        try await lastMonth.create(on: db)
+        let report = BoardReport(unitID: unitID, month: month.start)
+        report.measureAims = aims
         for measure in measures {
             guard let id = measure.id else { continue }
             report.narratives[id.uuidString] =

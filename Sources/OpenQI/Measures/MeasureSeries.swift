@@ -45,6 +45,29 @@ struct MeasureSeries: Sendable {
 
     var result: SPCResult { SPCChart.compute(points: spcPoints, options: options) }
 
+    /// The series as it stood before `end`: its periods, annotations and phase breaks up to then.
+    func before(_ end: Date) -> MeasureSeries {
+        MeasureSeries(
+            measureID: measureID, name: name, options: options, periods: periods.filter { $0.period < end },
+            annotations: annotations.filter { $0.period < end }, phaseBreaks: phaseBreaks.filter { $0.period < end })
+    }
+
+    /// The chart's data as a table, a row per period: what was entered, what is plotted, and any
+    /// special cause, in words.
+    func tableRows(_ result: SPCResult) -> [MeasureShow.Row] {
+        func number(_ value: Double) -> String { Describe.plain(value) }
+        return zip(periods, result.points).map { period, point in
+            .init(
+                period: Self.day(period.period), value: number(period.value),
+                denominator: period.denominator.map { number($0) } ?? "", plotted: point.y.map { number($0) } ?? "",
+                signals: point.pointClass == .common
+                    ? ""
+                    : "Special cause \(point.pointClass.rawValue) (\(point.signals.names.joined(separator: ", ")))",
+                note: period.note ?? ""
+            )
+        }
+    }
+
     /// The chart with annotation flags at their periods (an annotation between periods flags the next one).
     func chart(
         title: String, subtitle: String? = nil, width: Double = 760, height: Double = 360, idPrefix: String = "chart"

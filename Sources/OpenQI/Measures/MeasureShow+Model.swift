@@ -73,22 +73,12 @@ extension MeasureShow.Model {
                     label: policy.tree.path(of: measure.$unit.id),
                     url: SiteURL.units(.show(.value(measure.$unit.id))).relativeURL())
             }
-        func number(_ value: Double) -> String { Describe.plain(value) }
         return .init(
             id: id, name: measure.name, kind: measure.kind, definition: measure.definition, key: measure.key,
             unitOfMeasure: measure.unitOfMeasure,
             frequency: measure.frequency, chartName: Describe.chartName(measure.chart), direction: measure.improvement,
             target: measure.target, owner: owner, chartSVG: chart.svg(), summary: chart.summary(),
-            rows: zip(series.periods, result.points).map { period, point in
-                .init(
-                    period: MeasureSeries.day(period.period), value: number(period.value),
-                    denominator: period.denominator.map { number($0) } ?? "", plotted: point.y.map { number($0) } ?? "",
-                    signals: point.pointClass == .common
-                        ? ""
-                        : "Special cause \(point.pointClass.rawValue) (\(point.signals.names.joined(separator: ", ")))",
-                    note: period.note ?? ""
-                )
-            },
+            rows: series.tableRows(result),
             canEdit: try await measure.canEdit(policy: policy, on: db),
             dataForm: FormState(), annotationForm: FormState(), phaseForm: FormState(), preview: nil,
             grid: grid(series.periods, frequency: measure.frequency), usesDenominator: measure.chart.usesDenominator

@@ -256,7 +256,7 @@ extension PortfolioPage.Model {
     static func monthlyCounts(_ scope: PortfolioScope, on db: any Database, now: Date) async throws -> (
         active: [(month: String, count: Int)], completed: [(month: String, count: Int)]
     ) {
-        let thisMonth = PortfolioMonth(containing: now)
+        let thisMonth = CalendarMonth(containing: now)
         let months = (0..<PortfolioPage.months).reversed().map { thisMonth.advanced(by: -$0) }
         var running: SQLQueryString = ""
         var done: SQLQueryString = ""
@@ -287,58 +287,6 @@ extension PortfolioPage.Model {
             result: result, title: title, subtitle: subtitle, width: 560, height: 260,
             idPrefix: title.lowercased().replacingOccurrences(of: " ", with: "-")
         ).svg()
-    }
-}
-
-/// A calendar month of the portfolio's counts over time, as `2026-05` in links.
-struct PortfolioMonth: Sendable, Equatable {
-    let year: Int
-    let month: Int
-
-    init(year: Int, month: Int) {
-        self.year = year
-        self.month = month
-    }
-
-    init(containing date: Date) {
-        let day = MeasureSeries.day(date)
-        self.init(year: Int(day.prefix(4))!, month: Int(day.dropFirst(5).prefix(2))!)
-    }
-
-    /// `2026-05`, or nil for anything else.
-    init?(_ text: String) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
-            let month = Int(parts[1]), (1...12).contains(month), year >= 1900
-        else { return nil }
-        self.init(year: year, month: month)
-    }
-
-    var text: String { String(format: "%04d-%02d", year, month) }
-
-    func advanced(by months: Int) -> PortfolioMonth {
-        let index = year * 12 + (month - 1) + months
-        return .init(year: index / 12, month: index % 12 + 1)
-    }
-
-    var start: Date { DataImport.date(text + "-01")! }
-    var end: Date { advanced(by: 1).start }
-
-    /// Active at the month's end, or now if that is sooner: approved before it and not closed by then.
-    func activeAtEnd(now: Date) -> SQLQueryString {
-        let end = min(self.end, now)
-        return """
-            (p.approved_at < \(bind: end) AND (p.closed_at >= \(bind: end)
-            OR (p.closed_at IS NULL AND p.status = \(literal: ProjectStatus.active.rawValue))))
-            """
-    }
-
-    /// Completed during the month.
-    var completedIn: SQLQueryString {
-        """
-        (p.status = \(literal: ProjectStatus.completed.rawValue)
-        AND p.closed_at >= \(bind: start) AND p.closed_at < \(bind: end))
-        """
     }
 }
 

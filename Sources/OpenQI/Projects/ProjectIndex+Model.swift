@@ -27,10 +27,12 @@ enum ProjectIndex {
         /// Active projects with no data on any measure for eight weeks.
         var staleData = false
         var score: ProgressScore?
+        /// Approved by a forum during the month.
+        var approvedIn: CalendarMonth?
         /// Active at the end of the month (the portfolio's run chart of active projects).
-        var activeIn: PortfolioMonth?
+        var activeIn: CalendarMonth?
         /// Completed during the month.
-        var completedIn: PortfolioMonth?
+        var completedIn: CalendarMonth?
 
         var isEmpty: Bool { self == Focus() }
 
@@ -45,6 +47,7 @@ enum ProjectIndex {
             if stalled { items.append(("stalled", "yes")) }
             if staleData { items.append(("stale_data", "yes")) }
             if let score { items.append(("score", score.text)) }
+            if let approvedIn { items.append(("approved_in", approvedIn.text)) }
             if let activeIn { items.append(("active_in", activeIn.text)) }
             if let completedIn { items.append(("completed_in", completedIn.text)) }
             return items
@@ -106,13 +109,17 @@ extension ProjectIndex.Model {
             conditions.append(Stalled.withoutDataSQL(now: now))
             described.append("active with no data for eight weeks")
         }
+        if let month = focus.approvedIn {
+            conditions.append(month.approvedIn)
+            described.append("approved in \(month.label)")
+        }
         if let month = focus.activeIn {
             conditions.append(month.activeAtEnd(now: now))
-            described.append("active at the end of \(month.text)")
+            described.append("active at the end of \(month.label)")
         }
         if let month = focus.completedIn {
             conditions.append(month.completedIn)
-            described.append("completed in \(month.text)")
+            described.append("completed in \(month.label)")
         }
         if focus.withoutPriority {
             conditions.append("NOT EXISTS (SELECT 1 FROM project_priorities pp WHERE pp.project_id = p.id)")
@@ -166,7 +173,8 @@ extension ProjectIndex.Focus {
         stalled = query[String.self, at: "stalled"] == "yes"
         staleData = query[String.self, at: "stale_data"] == "yes"
         score = query[String.self, at: "score"].flatMap(Double.init).flatMap(ProgressScore.init(rawValue:))
-        activeIn = query[String.self, at: "active_in"].flatMap(PortfolioMonth.init)
-        completedIn = query[String.self, at: "completed_in"].flatMap(PortfolioMonth.init)
+        approvedIn = query[String.self, at: "approved_in"].flatMap(CalendarMonth.init)
+        activeIn = query[String.self, at: "active_in"].flatMap(CalendarMonth.init)
+        completedIn = query[String.self, at: "completed_in"].flatMap(CalendarMonth.init)
     }
 }

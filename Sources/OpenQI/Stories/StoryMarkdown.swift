@@ -52,6 +52,15 @@ enum StoryMarkdown {
         return parser.html(from: guarded).replacingOccurrences(of: placeholder, with: "&lt;")
     }
 
+    /// The story's HTML with each picture from a web address replaced by its caption, for copies
+    /// read away from OpenQI (a saved board report), where the picture would not load. Charts are
+    /// drawn inside the HTML and stay.
+    static func picturesAsText(_ html: String) -> String {
+        html.replacing(#/<img src="[^"]*" alt="([^"]*)">/#) { match in
+            "<span class=\"picture-omitted\">[Picture: \(match.1)]</span>"
+        }
+    }
+
     /// A private-use character standing in for "<" while Ink parses.
     private static let placeholder = "\u{E000}"
 

@@ -78,6 +78,159 @@ struct BoardReportTests {
         }
     }
 
+    @Test("each month's report keeps its own measures and data to its month's end; mistakes keep what was typed")
+    func monthsStayAsTheyWere() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let ward = try await fixtures.unit("Willow", kind: .ward, parent: trust)
+            let partner = try await fixtures.unit("Borough council", kind: .organisation)
+            let months = (1...12).map { DataImport.date(String(format: "2026-%02d-01", $0))! }
+            let readmissions = try await fixtures.measure(
+                "Readmissions", unit: trust, frequency: .monthly, periods: months)
+            let costs = try await fixtures.measure(
+                "Cost per bed day", unit: trust, frequency: .monthly, periods: months)
+            try await fixtures.signIn("analyst@test.example", role: .qiTeam, at: trust)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("analyst@test.example")
+            let lead = try await fixtures.person("Lead", unit: ward)
+            func story(_ title: String, in unit: Unit) async throws -> Story {
+                let project = try await fixtures.activeProject(title, unit: unit, lead: lead, approvedAt: months[2])
+                let story = Story()
+                story.$project.id = try project.requireID()
+                story.title = title
+                story.body = "We tried it.\n\n![The ward at night](https://example.org/ward.jpg)"
+                story.isPublishable = true
+                story.$author.id = try lead.requireID()
+                try await story.create(on: app.db)
+                return story
+            }
+            let ours = try await story("Fewer falls on Willow", in: ward)
+            let theirs = try await story("The council's own work", in: partner)
+            let base = "/units/\(trust.id!.uuidString)/board-report"
+            let (r, c) = (readmissions.id!.uuidString, costs.id!.uuidString)
+
+            // A story from outside the trust, an aim that is not one, and a title too long: each is
+            // explained, and everything typed is still there.
+            var form = [
+                "month": "2026-11", "aim-\(r)": "population_health", "aim-\(c)": "wealth",
+                "narrative-\(r)": "Stable.\n\nStill stable, line one\nand line two.",
+                "patient_story_title": String(repeating: "t", count: 161), "patient_story": "What mattered to me.",
+                "improvement_story": theirs.id!.uuidString,
+            ]
+            let refused = try await browser.post(base, form: form)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(
+                refused.body.contains("Choose a story from the list: this one is not a story of a project in Trust."))
+            #expect(refused.body.contains("Choose an aim from the list, or “Not on the report”."))
+            #expect(refused.body.contains("160 characters or fewer"))
+            #expect(refused.body.contains("Still stable, line one\nand line two."), "the narrative typed is kept")
+            #expect(refused.body.contains("What mattered to me."))
+            form["improvement_story"] = UUID().uuidString
+            #expect(try await browser.post(base, form: form).status == .unprocessableEntity, "no such story: no 500")
+            #expect(try await BoardReport.query(on: app.db).count() == 0, "nothing saved")
+
+            form["aim-\(c)"] = ""
+            form["patient_story_title"] = "What mattered"
+            form["improvement_story"] = ours.id!.uuidString
+            #expect(try await browser.post(base, form: form).location == base + "?month=2026-11")
+            let november = try await browser.get(base + "?month=2026-11")
+            #expect(november.body.contains("<p>Stable.</p><p>Still stable, line one<br/>and line two.</p>"))
+            #expect(november.body.contains("<th scope=\"row\">2026-11-01</th>"))
+            #expect(!november.body.contains("<th scope=\"row\">2026-12-01</th>"), "December is after November’s report")
+            #expect(!november.body.contains("Cost per bed day"))
+
+            // December shows costs instead; November is still as it was.
+            _ = try await browser.post(
+                base, form: ["month": "2026-12", "aim-\(r)": "", "aim-\(c)": "value", "narrative-\(c)": "Falling."])
+            let december = try await browser.get(base + "?month=2026-12")
+            #expect(december.body.contains("Cost per bed day") && december.body.contains("<h2>Value</h2>"))
+            #expect(!december.body.contains(">Readmissions<"))
+            let again = try await browser.get(base + "?month=2026-11")
+            #expect(again.body.contains(">Readmissions<") && !again.body.contains("Cost per bed day"))
+            #expect(again.body.contains("Reports written (2)"))
+            #expect(again.body.contains("?month=2026-12\">December 2026</a>"))
+            // January, not yet written, starts from December's choice.
+            let january = try await browser.get(base + "/edit?month=2027-01")
+            #expect(january.body.contains("<option value=\"value\" selected"))
+
+            // Saving what is there changes nothing and records nothing; a change records the words.
+            let audits = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "board_report").count()
+            let unchanged = try await browser.post(
+                base, form: ["month": "2026-12", "aim-\(r)": "", "aim-\(c)": "value", "narrative-\(c)": "Falling."])
+            #expect(try await browser.get(try #require(unchanged.location)).body.contains("Nothing had changed"))
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "board_report").count() == audits)
+            _ = try await browser.post(
+                base,
+                form: [
+                    "month": "2026-12", "aim-\(r)": "", "aim-\(c)": "value", "narrative-\(c)": "Falling for a year.",
+                ])
+            let entry = try #require(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "board_report").sort(
+                    \.$occurredAt, .descending
+                )
+                .first())
+            #expect(entry.after["narrative \(c)"] == "Falling for a year.")
+            #expect(entry.before["narrative \(c)"] == "Falling.")
+
+            // The saved file shows the story's picture as its caption: it could not load away from OpenQI.
+            let file = try await browser.get("/units/\(trust.id!.uuidString)/board-report.html?month=2026-11")
+            #expect(file.body.contains("[Picture: The ward at night]"))
+            #expect(!file.body.contains("src=\"http"))
+            #expect(november.body.contains("<img src=\"https://example.org/ward.jpg\""), "on screen the picture shows")
+
+            // A month that is not one is explained, not replaced by this month.
+            let bad = try await browser.get(base + "?month=2026-13")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.contains("“2026-13” is not a month. Name it by year and month, like 2026-11."))
+            let badSave = try await browser.post(base, form: ["month": "November"])
+            #expect(badSave.status == .unprocessableEntity)
+        }
+    }
+
+    @Test("the headline counts the month's projects, each figure the length of the list it links to")
+    func headline() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let lead = try await fixtures.person("Lead", unit: trust)
+            let now = try #require(DataImport.date("2026-12-15"))
+            for (title, approved, completed) in [
+                ("Approved in October, still going", "2026-10-05", nil),
+                ("Approved in November", "2026-11-20", nil),
+                ("Approved in June, completed in November", "2026-06-01", "2026-11-10"),
+                ("Approved in June, completed in December", "2026-06-01", "2026-12-02"),
+            ] as [(String, String, String?)] {
+                let project = try await fixtures.activeProject(
+                    title, unit: trust, lead: lead, approvedAt: DataImport.date(approved)!)
+                if let completed {
+                    project.status = .completed
+                    project.closedAt = DataImport.date(completed)
+                    try await project.update(on: app.db)
+                }
+            }
+            let policy = try await fixtures.administratorPolicy()
+            let november = try #require(CalendarMonth("2026-11"))
+            let figures = try await BoardReportPage.Model.headline(
+                unitID: trust.requireID(), month: november, tree: policy.tree, on: app.db, now: now)
+            #expect(figures.map(\.count) == [1, 3, 1])
+            #expect(figures[1].label == "projects active at the end of November 2026")
+            for figure in figures {
+                let items = Dictionary(
+                    uniqueKeysWithValues: (URLComponents(string: figure.url)?.queryItems ?? []).map {
+                        ($0.name, $0.value ?? "")
+                    })
+                let focus = ProjectIndex.Focus(
+                    approvedIn: items["approved_in"].flatMap(CalendarMonth.init),
+                    activeIn: items["active_in"].flatMap(CalendarMonth.init),
+                    completedIn: items["completed_in"].flatMap(CalendarMonth.init))
+                let list = try await ProjectIndex.Model.query(
+                    search: nil, status: nil, unitID: trust.id, focus: focus, policy: policy, on: app.db, now: now)
+                #expect(list.total == figure.count, "\(figure.label)")
+            }
+        }
+    }
+
     @Test("units sharing a rate are compared on a funnel and a safety table with limits for their size")
     func compareUnits() async throws {
         try await withOpenQI { app in

@@ -233,8 +233,8 @@ extension PortfolioTests {
                         ($0.name, $0.value ?? "")
                     })
                 let focus = ProjectIndex.Focus(
-                    activeIn: items["active_in"].flatMap(PortfolioMonth.init),
-                    completedIn: items["completed_in"].flatMap(PortfolioMonth.init))
+                    activeIn: items["active_in"].flatMap(CalendarMonth.init),
+                    completedIn: items["completed_in"].flatMap(CalendarMonth.init))
                 let list = try await ProjectIndex.Model.query(
                     search: nil, status: nil, unitID: trust.id, focus: focus, policy: policy, on: app.db, now: now)
                 #expect(list.total == month.count, "\(month.url)")
