@@ -1,13 +1,17 @@
 import SPC
 
-/// A funnel plot: each unit's proportion or rate against its size, with 2σ and 3σ limits that
-/// narrow as size grows, so units of different sizes are compared without a league table.
+/// A funnel plot: each unit's proportion or rate against its size, with 95% and 99.8% limits that
+/// narrow as size grows, so units of different sizes are compared without a league table. A unit
+/// beyond the limits is marked by its shape as well as its colour (orange where the measure's
+/// direction makes it worse, blue where better, purple where neither is better).
 public struct FunnelPlot: Sendable {
-    public enum Measure: Sendable { case proportion, rate }
-
-    public var units: [Funnel.Unit]
-    public var measure: Measure
+    public var analysis: Funnel.Analysis
+    public var direction: ImprovementDirection
     public var title: String
+    /// What the x axis counts, e.g. "bed days".
+    public var sizeLabel: String
+    /// What the y axis shows, e.g. "per 1,000 bed days".
+    public var valueLabel: String
     /// Multiply values for display, e.g. 100 for percentages or 1,000 for "per 1,000 bed days".
     public var multiply: Double
     public var width: Double
@@ -15,53 +19,74 @@ public struct FunnelPlot: Sendable {
     public var idPrefix: String
 
     public init(
-        units: [Funnel.Unit], measure: Measure, title: String, multiply: Double = 1, width: Double = 760,
-        height: Double = 400, idPrefix: String = "funnel"
+        analysis: Funnel.Analysis, direction: ImprovementDirection = .neutral, title: String,
+        sizeLabel: String = "size", valueLabel: String = "", multiply: Double = 1, width: Double = 760,
+        height: Double = 420, idPrefix: String = "funnel"
     ) {
-        self.units = units
-        self.measure = measure
+        self.analysis = analysis
+        self.direction = direction
         self.title = title
+        self.sizeLabel = sizeLabel
+        self.valueLabel = valueLabel
         self.multiply = multiply
         self.width = width
         self.height = height
         self.idPrefix = idPrefix
     }
 
-    /// Where each unit sits: inside the 2σ limits, between 2σ and 3σ, or beyond 3σ.
-    public func position(of unit: Funnel.Unit) -> String {
-        guard let value = unit.value, let limits = limits(at: [unit.size]).first else { return "no data" }
-        if value > limits.upper3 || value < limits.lower3 { return "beyond 3σ" }
-        if value > limits.upper2 || value < limits.lower2 { return "beyond 2σ" }
-        return "within limits"
+    /// What a position means for this measure, in words.
+    public func describe(_ position: Funnel.Position) -> String {
+        let better = direction == .up ? "higher" : direction == .down ? "lower" : nil
+        func side(_ higher: Bool) -> String {
+            let word = higher ? "Higher" : "Lower"
+            guard let better else { return "\(word) than expected" }
+            return "\(word) than expected: \((higher ? "higher" : "lower") == better ? "better" : "a concern")"
+        }
+        switch position {
+        case .above998: return side(true) + " (beyond 99.8%)"
+        case .above95: return side(true) + ", worth a look (beyond 95%)"
+        case .within: return "Within the limits"
+        case .below95: return side(false) + ", worth a look (beyond 95%)"
+        case .below998: return side(false) + " (beyond 99.8%)"
+        case .noData: return "No data"
+        }
     }
 
-    func limits(at sizes: [Double]) -> [Funnel.Limits] {
-        let centre = Funnel.overall(units)
-        return measure == .proportion
-            ? Funnel.proportionLimits(overall: centre, sizes: sizes)
-            : Funnel.rateLimits(overall: centre, exposures: sizes)
+    func colour(_ position: Funnel.Position) -> String {
+        let high = position == .above998 || position == .above95
+        switch (position, direction) {
+        case (.within, _), (.noData, _): return Palette.common
+        case (_, .neutral): return Palette.neutral
+        case (_, .up): return high ? Palette.improvement : Palette.concern
+        case (_, .down): return high ? Palette.concern : Palette.improvement
+        }
     }
 
     public func svg() -> String {
         let n = SVGWriter.number
-        let left = 56.0
+        let left = 64.0
         let right = 16.0
-        let top = 40.0
-        let bottom = 44.0
-        let sizes = units.map(\.size).filter { $0 > 0 }
+        let top = 58.0
+        let bottom = 52.0
+        let sizes = analysis.units.filter { $0.value != nil }.map(\.size)
         let maxSize = (sizes.max() ?? 1) * 1.05
         let grid = (1...80).map { maxSize * Double($0) / 80 }
-        let curve = limits(at: grid)
-        let centre = Funnel.overall(units)
-        var yValues = units.compactMap(\.value) + [centre]
-        yValues += curve.suffix(70).flatMap { [$0.lower3, $0.upper3] }
+        let curve = grid.map { analysis.limits(at: $0) }
+        let centre = analysis.centre
+        var yValues = analysis.units.compactMap(\.value) + [centre]
+        yValues += curve.suffix(70).flatMap { [$0.lower998, $0.upper998] }
         let (y, yTicks) = LinearScale.nice(
-            covering: yValues.map { $0 * multiply }, range: top...(height - bottom), inverted: true)
+            covering: yValues.filter(\.isFinite).map { $0 * multiply }, range: top...(height - bottom),
+            inverted: true)
         let (x, xTicks) = LinearScale.nice(covering: [0, maxSize], range: left...(width - right), inverted: false)
         var svg = SVGWriter()
         svg.openChart(
             width: width, height: height, idPrefix: idPrefix, cssClass: "funnel-plot", title: title,
+            subtitle: analysis.isAdjusted
+                ? "Limits widened for the spread between units (φ = \(formatted(analysis.dispersion, decimals: 2)))"
+                : nil,
             description: summary(), titleX: left)
+        legend(&svg, y: top - 6)
         let yDecimals = LinearScale.decimals(forStep: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1)
         svg.open("g", [("font-size", "11"), ("fill", Palette.muted)])
         for tick in yTicks {
@@ -80,38 +105,60 @@ public struct FunnelPlot: Sendable {
                 "text", [("x", n(x(tick))), ("y", n(height - bottom + 18)), ("text-anchor", "middle")],
                 content: formatted(tick, decimals: 0))
         }
+        svg.element(
+            "text", [("x", n((left + width - right) / 2)), ("y", n(height - 10)), ("text-anchor", "middle")],
+            content: sizeLabel.isEmpty ? "Size" : sizeLabel.prefix(1).uppercased() + sizeLabel.dropFirst())
+        if !valueLabel.isEmpty {
+            svg.element(
+                "text",
+                [
+                    ("x", "14"), ("y", n((top + height - bottom) / 2)), ("text-anchor", "middle"),
+                    ("transform", "rotate(-90 14 \(n((top + height - bottom) / 2)))"),
+                ], content: valueLabel)
+        }
         svg.close("g")
         func path(_ value: (Funnel.Limits) -> Double) -> String {
-            zip(grid, curve).enumerated().compactMap { index, pair in
-                let v = value(pair.1)
-                return v.isFinite ? "\(index == 0 ? "M" : "L")\(n(x(pair.0))) \(n(y(v * multiply)))" : nil
+            var drawing = false
+            return zip(grid, curve).compactMap { size, limits in
+                let v = value(limits)
+                guard v.isFinite else {
+                    drawing = false
+                    return nil
+                }
+                defer { drawing = true }
+                return "\(drawing ? "L" : "M")\(n(x(size))) \(n(y(v * multiply)))"
             }.joined()
         }
-        svg.open("g", [("fill", "none")])
+        // The limits of the smallest sizes run off the chart; they stop at its edge.
+        svg.open("clipPath", [("id", "\(idPrefix)-plot")])
+        svg.element(
+            "rect",
+            [("x", n(left)), ("y", n(top)), ("width", n(width - right - left)), ("height", n(height - bottom - top))])
+        svg.close("clipPath")
+        svg.open("g", [("fill", "none"), ("clip-path", "url(#\(idPrefix)-plot)")])
         for (line, dash) in [
-            (path(\.upper3), "6 4"), (path(\.lower3), "6 4"), (path(\.upper2), "1 3"), (path(\.lower2), "1 3"),
+            (path(\.upper998), "6 4"), (path(\.lower998), "6 4"), (path(\.upper95), "1 3"), (path(\.lower95), "1 3"),
         ] {
             svg.element("path", [("d", line), ("stroke", Palette.limit), ("stroke-dasharray", dash)])
         }
-        svg.element(
-            "line",
-            [
-                ("x1", n(left)), ("x2", n(width - right)), ("y1", n(y(centre * multiply))),
-                ("y2", n(y(centre * multiply))), ("stroke", Palette.centre), ("stroke-width", "1.5"),
-            ])
-        svg.close("g")
-        for unit in units {
-            guard let value = unit.value else { continue }
-            let where_ = position(of: unit)
-            let colour =
-                where_ == "beyond 3σ" ? Palette.concern : where_ == "beyond 2σ" ? Palette.neutral : Palette.common
-            svg.open("g", [("class", "unit")])
+        if centre.isFinite {
             svg.element(
-                "circle", [("cx", n(x(unit.size))), ("cy", n(y(value * multiply))), ("r", "4.5"), ("fill", colour)])
+                "line",
+                [
+                    ("x1", n(left)), ("x2", n(width - right)), ("y1", n(y(centre * multiply))),
+                    ("y2", n(y(centre * multiply))), ("stroke", Palette.centre), ("stroke-width", "1.5"),
+                ])
+        }
+        svg.close("g")
+        for unit in analysis.units {
+            guard let value = unit.value else { continue }
+            let position = analysis.position(of: unit)
+            svg.open("g", [("class", "unit")])
+            marker(&svg, position, x: x(unit.size), y: y(value * multiply))
             svg.element(
                 "title", [],
                 content:
-                    "\(unit.name): \(formatted(value * multiply, decimals: 2)) of \(formatted(unit.size, decimals: 0)) — \(where_)"
+                    "\(unit.name): \(formatted(value * multiply, decimals: 2)) of \(formatted(unit.size, decimals: 0)) — \(describe(position))"
             )
             svg.close("g")
         }
@@ -119,13 +166,71 @@ public struct FunnelPlot: Sendable {
         return svg.text
     }
 
+    /// A circle within the limits, a diamond beyond 95%, a square beyond 99.8%.
+    private func marker(
+        _ svg: inout SVGWriter, _ position: Funnel.Position, x: Double, y: Double, fill: String? = nil
+    ) {
+        let n = SVGWriter.number
+        let fill = fill ?? colour(position)
+        switch position {
+        case .above998, .below998:
+            svg.element(
+                "rect", [("x", n(x - 5)), ("y", n(y - 5)), ("width", "10"), ("height", "10"), ("fill", fill)])
+        case .above95, .below95:
+            svg.element(
+                "path", [("d", "M\(n(x)) \(n(y - 6))l6 6-6 6-6-6z"), ("fill", fill)])
+        case .within, .noData:
+            svg.element("circle", [("cx", n(x)), ("cy", n(y)), ("r", "4.5"), ("fill", fill)])
+        }
+    }
+
+    /// The key to the lines and markers, under the title.
+    private func legend(_ svg: inout SVGWriter, y: Double) {
+        let n = SVGWriter.number
+        var x = 64.0
+        svg.open("g", [("font-size", "11"), ("fill", Palette.muted), ("class", "legend")])
+        for (label, dash, width) in [("99.8% limits", "6 4", 104.0), ("95% limits", "1 3", 92.0)] {
+            svg.element(
+                "line",
+                [
+                    ("x1", n(x)), ("x2", n(x + 22)), ("y1", n(y - 4)), ("y2", n(y - 4)), ("stroke", Palette.limit),
+                    ("stroke-dasharray", dash),
+                ])
+            svg.element("text", [("x", n(x + 27)), ("y", n(y))], content: label)
+            x += width
+        }
+        svg.element(
+            "line",
+            [
+                ("x1", n(x)), ("x2", n(x + 22)), ("y1", n(y - 4)), ("y2", n(y - 4)), ("stroke", Palette.centre),
+                ("stroke-width", "1.5"),
+            ])
+        svg.element("text", [("x", n(x + 27)), ("y", n(y))], content: "overall")
+        x += 80
+        for (position, label, width) in [
+            (Funnel.Position.within, "within", 64.0), (.above95, "beyond 95%", 92.0), (.above998, "beyond 99.8%", 0),
+        ] {
+            marker(&svg, position, x: x + 5, y: y - 4, fill: Palette.muted)
+            svg.element("text", [("x", n(x + 14)), ("y", n(y))], content: label)
+            x += width
+        }
+        svg.close("g")
+    }
+
     public func summary() -> String {
-        let outside = units.filter { position(of: $0) == "beyond 3σ" }.map(\.name)
-        let centre = Funnel.overall(units) * multiply
-        var text = "Funnel plot of \(units.count) units around an overall \(Describe.plain(centre))."
+        let outside = analysis.units.filter {
+            let position = analysis.position(of: $0)
+            return position == .above998 || position == .below998
+        }.map(\.name)
+        let centre = analysis.centre * multiply
+        var text = "Funnel plot of \(analysis.units.count) units around an overall \(Describe.plain(centre))."
+        if analysis.isAdjusted {
+            text +=
+                " The units vary more than chance allows (φ = \(formatted(analysis.dispersion, decimals: 2))), so the limits are widened for it."
+        }
         text +=
             outside.isEmpty
-            ? " No unit is beyond the 3σ limits." : " Beyond the 3σ limits: \(outside.joined(separator: ", "))."
+            ? " No unit is beyond the 99.8% limits." : " Beyond the 99.8% limits: \(outside.joined(separator: ", "))."
         return text
     }
 }

@@ -190,17 +190,27 @@ struct OtherChartTests {
         #expect(chart.summary().contains("The most frequent is Falls (50%)"))
     }
 
-    @Test("a funnel plot finds the unit beyond 3σ and names it")
+    @Test("a funnel plot names the unit beyond 99.8%, marks it by shape and colour for its direction, with a key")
     func funnel() {
         let units = [
             Funnel.Unit(name: "Ward A", count: 14, size: 100), Funnel.Unit(name: "Ward B", count: 12, size: 120),
             Funnel.Unit(name: "Ward C", count: 45, size: 110), Funnel.Unit(name: "Ward D", count: 9, size: 90),
         ]
-        let plot = FunnelPlot(units: units, measure: .proportion, title: "Readmissions", multiply: 100)
-        #expect(plot.position(of: units[2]) == "beyond 3σ")
-        #expect(plot.position(of: units[0]) == "within limits")
-        #expect(plot.summary().contains("Beyond the 3σ limits: Ward C."))
-        #expect(plot.svg().contains("Ward C: 40.91 of 110 — beyond 3σ"))
+        let analysis = Funnel.analyse(units, kind: .proportion, adjust: false)
+        let plot = FunnelPlot(
+            analysis: analysis, direction: .down, title: "Readmissions", sizeLabel: "discharges",
+            valueLabel: "% readmitted", multiply: 100)
+        #expect(analysis.position(of: units[2]) == .above998)
+        #expect(analysis.position(of: units[0]) == .within)
+        #expect(plot.summary().contains("Beyond the 99.8% limits: Ward C."))
+        let svg = plot.svg()
+        #expect(svg.contains("Ward C: 40.91 of 110 — Higher than expected: a concern (beyond 99.8%)"))
+        #expect(svg.contains("<rect x=") && svg.contains("fill=\"#FAB428\""), "a square, orange: worse")
+        #expect(svg.contains(">99.8% limits</text>") && svg.contains(">95% limits</text>"), "a key to the lines")
+        #expect(svg.contains(">Discharges</text>") && svg.contains(">% readmitted</text>"), "axis titles")
+        let better = FunnelPlot(analysis: analysis, direction: .up, title: "Harm-free care", multiply: 100)
+        #expect(better.svg().contains("fill=\"#289DE0\""), "higher is better: blue")
+        #expect(better.describe(.below95) == "Lower than expected: a concern, worth a look (beyond 95%)")
     }
 
     @Test("small multiples share one y range when asked")

@@ -26,32 +26,45 @@ struct ParetoFunnelTests {
         #expect(Pareto.bars(counts: []).isEmpty)
     }
 
-    @Test("funnel limits for proportions, by hand")
+    @Test("funnel limits for proportions at 95% and 99.8%, by hand")
     func proportions() throws {
-        // Units 10/100 and 30/100: p̄ = 40/200 = 0.2. At n = 100, σ = √(0.2·0.8/100) = 0.04:
-        // 3σ 0.08 … 0.32, 2σ 0.12 … 0.28. At n = 4, σ = 0.2: 3σ −0.4 → 0 and 0.8; 2σ 0 … 0.6.
+        // Units 10/100 and 30/100: θ₀ = 40/200 = 0.2. At n = 100, s = √(0.2·0.8/100) = 0.04:
+        // 95% 0.2 ± 1.959964·0.04, 99.8% 0.2 ± 3.090232·0.04. At n = 4, s = 0.2: the lower limits are
+        // clipped to 0, and at θ₀ = 0.9, n = 1 the upper to 1.
         let units = [Funnel.Unit(name: "A", count: 10, size: 100), Funnel.Unit(name: "B", count: 30, size: 100)]
-        let p = Funnel.overall(units)
-        #expect(isClose(p, 0.2))
-        let limits = Funnel.proportionLimits(overall: p, sizes: [100, 4])
-        #expect(allClose(lines(limits[0]), [0.08, 0.12, 0.28, 0.32]))
-        #expect(allClose(lines(limits[1]), [0, 0, 0.6, 0.8]))
-        #expect(units[1].value == 0.3)
-    }
-
-    @Test("funnel limits for rates, by hand, and never below 0 or above 1 for proportions")
-    func rates() {
-        // r̄ = 4 per unit; exposure 16: σ = √(4/16) = 0.5: 3σ 2.5 … 5.5, 2σ 3 … 5.
-        let limits = Funnel.rateLimits(overall: 4, exposures: [16, 1])
-        #expect(allClose(lines(limits[0]), [2.5, 3, 5, 5.5]))
-        #expect(limits[1].lower3 == 0)  // 4 − 3·2 < 0
-        let wide = Funnel.proportionLimits(overall: 0.9, sizes: [1])
-        #expect(wide[0].upper3 == 1)
-        #expect(Funnel.Unit(name: "empty", count: 0, size: 0).value == nil)
+        let funnel = Funnel.analyse(units, kind: .proportion, adjust: false)
+        #expect(isClose(funnel.centre, 0.2))
+        #expect(
+            allClose(lines(funnel.limits(at: 100)), [0.07639072, 0.12160144, 0.27839856, 0.32360928], tolerance: 1e-8))
+        #expect(allClose(lines(funnel.limits(at: 4)), [0, 0, 0.2 + 1.959964 * 0.2, 0.2 + 3.090232 * 0.2]))
+        let wide = Funnel.analyse([Funnel.Unit(name: "A", count: 9, size: 10)], kind: .proportion)
+        #expect(wide.limits(at: 1).upper998 == 1)
+        #expect(funnel.position(of: units[1]) == .above95, "0.3 is above 0.278 but below 0.324")
+        #expect(funnel.position(of: Funnel.Unit(name: "C", count: 33, size: 100)) == .above998)
+        #expect(funnel.position(of: Funnel.Unit(name: "D", count: 0, size: 0)) == .noData)
         #expect(Funnel.overall([]).isNaN)
     }
 
+    @Test("over-dispersion widens the limits by τ², Spiegelhalter 2005, by hand")
+    func overdispersion() {
+        // Five units of exposure 100 at 0.1 … 0.5: θ₀ = 0.3, s² = 0.003, z = ±3.65, ±1.83, 0.
+        // Winsorised at the 10th and 90th percentiles (type 7): ±2.92. φ = 23.733/5 = 4.7467;
+        // Iφ = 23.73 > I − 1 = 4, so τ² = (23.733 − 4) / (1666.67 − 333.33) = 0.0148.
+        let units = (1...5).map { Funnel.Unit(name: "U\($0)", count: Double($0) * 10, size: 100) }
+        let funnel = Funnel.analyse(units, kind: .rate)
+        #expect(isClose(funnel.dispersion, 4.746667, tolerance: 1e-5))
+        #expect(isClose(funnel.tau2, 0.0148, tolerance: 1e-9))
+        #expect(funnel.isAdjusted)
+        #expect(allClose(lines(funnel.limits(at: 100)), [0, 0.038508187, 0.561491813, 0.712288372], tolerance: 1e-8))
+        #expect(funnel.position(of: units[4]) == .within, "0.5 is within once the spread is allowed for")
+        let unadjusted = Funnel.analyse(units, kind: .rate, adjust: false)
+        #expect(unadjusted.tau2 == 0 && unadjusted.position(of: units[4]) == .above998)
+        // Units no more spread than chance allows keep the plain limits.
+        let calm = [Funnel.Unit(name: "A", count: 29, size: 100), Funnel.Unit(name: "B", count: 31, size: 100)]
+        #expect(Funnel.analyse(calm, kind: .rate).tau2 == 0)
+    }
+
     func lines(_ limits: Funnel.Limits) -> [Double] {
-        [limits.lower3, limits.lower2, limits.upper2, limits.upper3]
+        [limits.lower998, limits.lower95, limits.upper95, limits.upper998]
     }
 }

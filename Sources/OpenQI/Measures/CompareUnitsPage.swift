@@ -7,7 +7,7 @@ import Vapor
 
 /// One measure many units share (falls per 1,000 bed days on every ward): a funnel plot and a
 /// "safety table" of each unit against limits for its size, so a team sees where it stands
-/// without the noise of a league table. Units are compared over their latest periods.
+/// without the noise of a league table. Units are compared over the same latest periods.
 enum CompareUnitsPage {
     struct Row: Sendable, Equatable {
         let unitName: String
@@ -16,45 +16,59 @@ enum CompareUnitsPage {
         let size: Double
         /// The rate or proportion, multiplied for display.
         let value: Double?
-        let lower3: Double
-        let upper3: Double
-        let position: Position
-    }
-
-    enum Position: String, Sendable, Equatable {
-        case above3 = "Higher than expected (beyond 3σ)"
-        case above2 = "Higher, worth a look (beyond 2σ)"
-        case within = "Within the limits"
-        case below2 = "Lower, worth a look (beyond 2σ)"
-        case below3 = "Lower than expected (beyond 3σ)"
-        case noData = "No data"
-
-        var cssClass: String {
-            switch self {
-            case .above3, .below3: "beyond-3"
-            case .above2, .below2: "beyond-2"
-            case .within: "within"
-            case .noData: "no-data"
-            }
-        }
+        let limits95: ClosedRange<Double>?
+        let limits998: ClosedRange<Double>?
+        let position: Funnel.Position
+        /// The position in words, for this measure's direction.
+        let standing: String
     }
 
     struct Model: Sendable, Equatable {
         var unitID: UUID
         var unitPath: String
-        /// Names of measures at least three units below this one have, for the chooser.
-        var sharedNames: [String]
+        /// Measures at least three units below this one share (by name, whatever the spelling): the
+        /// value to choose each by, and its name.
+        var shared: [FormField.Option]
         var chosen: String?
+        var chosenName: String?
         var periods: Int
+        /// The first and last period compared, the same for every unit.
+        var window: ClosedRange<Date>?
         var unitOfMeasure: String?
         var funnelSVG: String?
         /// Why there is no funnel, when there is none.
         var explanation: String?
+        /// Units left out because they measure it differently.
+        var leftOut: [String]
         var rows: [Row]
         var overall: Double?
+        /// φ when the limits were widened for the spread between units.
+        var widenedFor: Double?
     }
 
     static let defaultPeriods = 12
+    static let minimumUnits = 3
+
+    /// What makes measures of one name comparable: the same chart, scale and frequency.
+    struct Definition: Hashable {
+        let chart: ChartType
+        let multiply: Double
+        let frequency: DataFrequency
+    }
+
+    /// The order of the safety table: beyond the limits on the worse side first, then the better
+    /// side, then within; by name inside each, never by rate.
+    static func rank(_ position: Funnel.Position, direction: ImprovementDirection) -> Int {
+        let worseHigh = direction != .up
+        switch position {
+        case .above998: return worseHigh ? 0 : 3
+        case .above95: return worseHigh ? 1 : 2
+        case .below998: return worseHigh ? 3 : 0
+        case .below95: return worseHigh ? 2 : 1
+        case .within: return 4
+        case .noData: return 5
+        }
+    }
 }
 
 extension CompareUnitsPage.Model {
@@ -67,69 +81,107 @@ extension CompareUnitsPage.Model {
         }
         let units = Array(tree.subtree(of: unitID))
         let all = try await Measure.query(on: db).filter(\.$unit.$id ~~ units).filter(\.$project.$id == nil)
-            .filter(\.$archivedAt == nil).field(\.$id).field(\.$name).field(\.$unit.$id).all()
-        var unitsPerName: [String: Set<UUID>] = [:]
-        for measure in all { unitsPerName[measure.name, default: []].insert(measure.$unit.id) }
-        let shared = unitsPerName.filter { $0.value.count >= 3 }.keys.sorted()
+            .filter(\.$archivedAt == nil).all()
+        let byName = Dictionary(grouping: all) { EarlyWarningPage.indicatorKey($0.name) }
+        let shared = byName.filter { Set($0.value.map(\.$unit.id)).count >= CompareUnitsPage.minimumUnits }
+            .map { key, measures in (key: key, name: mostCommon(measures.map(\.name))) }
+            .sorted { $0.name.lowercased() < $1.name.lowercased() }
         var model = Self(
-            unitID: unitID, unitPath: tree.path(of: unitID), sharedNames: shared, chosen: nil, periods: periods,
-            unitOfMeasure: nil, funnelSVG: nil, explanation: nil, rows: [], overall: nil)
-        guard let name = name ?? shared.first, shared.contains(name) else { return model }
-        model.chosen = name
-        let measures = try await Measure.query(on: db).filter(\.$unit.$id ~~ units).filter(\.$project.$id == nil)
-            .filter(\.$archivedAt == nil).filter(\.$name == name).all()
-        guard let first = measures.first else { return model }
+            unitID: unitID, unitPath: tree.path(of: unitID),
+            shared: shared.map { .init(value: $0.key, label: $0.name) }, chosen: nil, chosenName: nil,
+            periods: periods, window: nil, unitOfMeasure: nil, funnelSVG: nil, explanation: nil, leftOut: [],
+            rows: [], overall: nil, widenedFor: nil)
+        let chosenKey = name.map(EarlyWarningPage.indicatorKey) ?? shared.first?.key
+        guard let key = chosenKey, let choice = shared.first(where: { $0.key == key }), let group = byName[key] else {
+            if let name, !name.isEmpty {
+                model.explanation =
+                    "No measure called “\(name)” is shared by three or more units here. Choose one from the list."
+            }
+            return model
+        }
+        model.chosen = key
+        model.chosenName = choice.name
+        // Units that measure it differently (another chart, scale or frequency) cannot share a funnel.
+        let definition = mostCommon(
+            group.map { CompareUnitsPage.Definition(chart: $0.chart, multiply: $0.multiply, frequency: $0.frequency) })
+        let comparable = group.filter {
+            CompareUnitsPage.Definition(chart: $0.chart, multiply: $0.multiply, frequency: $0.frequency) == definition
+        }
+        model.leftOut = group.filter { measure in !comparable.contains { $0 === measure } }.map {
+            "\(tree.path(of: $0.$unit.id, below: unitID)) (\(Describe.chartName($0.chart).lowercased()), \($0.frequency.label.lowercased())\($0.multiply == definition.multiply ? "" : ", × \(Describe.plain($0.multiply))"))"
+        }.sorted()
+        let first = comparable.sorted { $0.$unit.id.uuidString < $1.$unit.id.uuidString }[0]
         model.unitOfMeasure = first.unitOfMeasure
-        let kind: FunnelPlot.Measure
-        switch first.chart {
+        let kind: Funnel.Kind
+        switch definition.chart {
         case .p, .pp: kind = .proportion
         case .u, .up: kind = .rate
         default:
             model.explanation =
-                "A funnel plot compares counts against a denominator (a p or u chart). “\(name)” is a \(Describe.chartName(first.chart)), so the units cannot be put on one funnel."
+                "A funnel plot compares counts against a denominator (a p or u chart). “\(choice.name)” is a \(Describe.chartName(definition.chart).lowercased()), so the units cannot be put on one funnel."
             return model
         }
-        let ids = try measures.map { try $0.requireID() }
-        let byMeasure = try await DataPoint.series(of: ids, on: db)
-        let totals = try measures.map { measure -> (Measure, Funnel.Unit) in
-            let latest = (byMeasure[try measure.requireID()] ?? []).suffix(periods)
-            return (
-                measure,
-                Funnel.Unit(
-                    name: tree.path(of: measure.$unit.id, below: unitID), count: latest.reduce(0) { $0 + $1.value },
-                    size: latest.reduce(0) { $0 + ($1.denominator ?? 0) })
-            )
+        let series = try await DataPoint.series(of: try comparable.map { try $0.requireID() }, on: db)
+        // The same latest periods for every unit: a ward whose data stopped is not compared over older weeks.
+        let periodsSeen = Set(series.values.flatMap { $0.map(\.period) }).sorted()
+        guard let last = periodsSeen.last else {
+            model.explanation = "No unit has data for “\(choice.name)” yet."
+            return model
         }
-        let funnelUnits = totals.map(\.1)
-        let overall = Funnel.overall(funnelUnits)
-        let multiply = first.multiply
-        model.overall = overall.isFinite ? overall * multiply : nil
-        model.funnelSVG =
-            FunnelPlot(
-                units: funnelUnits, measure: kind, title: "\(name), latest \(periods) periods", multiply: multiply,
-                idPrefix: "compare"
-            ).svg()
-        model.rows = try totals.map { measure, unit in
-            let limits =
-                (kind == .proportion
-                ? Funnel.proportionLimits(overall: overall, sizes: [unit.size])
-                : Funnel.rateLimits(overall: overall, exposures: [unit.size])).first
-            let position: CompareUnitsPage.Position
-            if let value = unit.value, let limits {
-                position =
-                    value > limits.upper3
-                    ? .above3
-                    : value > limits.upper2
-                        ? .above2 : value < limits.lower3 ? .below3 : value < limits.lower2 ? .below2 : .within
-            } else {
-                position = .noData
+        let from = periodsSeen.suffix(periods).first ?? last
+        model.window = from...last
+        // A unit with two measures of this name is compared on the one with the most data in the window.
+        var perUnit: [UUID: (measure: Measure, unit: Funnel.Unit)] = [:]
+        for measure in comparable {
+            let inWindow = (series[try measure.requireID()] ?? []).filter {
+                $0.period >= from && ($0.denominator ?? 0) > 0
             }
+            let unit = Funnel.Unit(
+                name: tree.path(of: measure.$unit.id, below: unitID), count: inWindow.reduce(0) { $0 + $1.value },
+                size: inWindow.reduce(0) { $0 + ($1.denominator ?? 0) })
+            if let kept = perUnit[measure.$unit.id], kept.unit.size >= unit.size { continue }
+            perUnit[measure.$unit.id] = (measure, unit)
+        }
+        let compared = perUnit.values.sorted { $0.unit.name < $1.unit.name }
+        let analysis = Funnel.analyse(compared.map(\.unit), kind: kind)
+        guard analysis.centre.isFinite else {
+            model.explanation =
+                "No unit has a denominator above 0 in the latest \(periods) periods of “\(choice.name)”, so there is no rate to compare."
+            return model
+        }
+        let multiply = definition.multiply
+        model.overall = analysis.centre * multiply
+        model.widenedFor = analysis.isAdjusted ? analysis.dispersion : nil
+        let plot = FunnelPlot(
+            analysis: analysis, direction: first.improvement,
+            title: "\(choice.name), \(MeasureSeries.day(from)) to \(MeasureSeries.day(last))",
+            sizeLabel: kind == .proportion ? "denominator (how many were counted)" : "denominator (exposure)",
+            valueLabel: first.unitOfMeasure ?? "", multiply: multiply, idPrefix: "compare")
+        model.funnelSVG = plot.svg()
+        model.rows = try compared.map { measure, unit in
+            let position = analysis.position(of: unit)
+            let limits = unit.value.map { _ in analysis.limits(at: unit.size) }
             return .init(
                 unitName: unit.name, measureID: try measure.requireID(), count: unit.count, size: unit.size,
-                value: unit.value.map { $0 * multiply }, lower3: (limits?.lower3 ?? .nan) * multiply,
-                upper3: (limits?.upper3 ?? .nan) * multiply, position: position)
-        }.sorted { ($0.value ?? -.infinity, $1.unitName) > ($1.value ?? -.infinity, $0.unitName) }
+                value: unit.value.map { $0 * multiply },
+                limits95: limits.map { ($0.lower95 * multiply)...($0.upper95 * multiply) },
+                limits998: limits.map { ($0.lower998 * multiply)...($0.upper998 * multiply) },
+                position: position, standing: plot.describe(position))
+        }.sorted {
+            let (a, b) = (
+                CompareUnitsPage.rank($0.position, direction: first.improvement),
+                CompareUnitsPage.rank($1.position, direction: first.improvement)
+            )
+            return a != b ? a < b : $0.unitName < $1.unitName
+        }
         return model
+    }
+
+    /// The value most of `values` have; ties go to the first seen.
+    static func mostCommon<Value: Hashable>(_ values: [Value]) -> Value {
+        var counts: [Value: Int] = [:]
+        for value in values { counts[value, default: 0] += 1 }
+        return values.max { counts[$0]! < counts[$1]! }!
     }
 }
 
@@ -152,55 +204,84 @@ extension CompareUnitsPage {
                     .text(
                         "Each unit against limits for its size: a small ward’s rate swings more by chance than a large one’s. Units inside the funnel differ only by chance; look at those outside it, not at the order."
                     )),
-                model.sharedNames.isEmpty
+                model.shared.isEmpty
                     ? .p(.class("empty"), .text("No measure is shared by three or more units below \(model.unitPath)."))
                     : .getForm(
                         action: SiteURL.units(.compare(.value(model.unitID))).relativeURL(), class: "filters",
                         .formField(
-                            FormField(
-                                name: "measure", label: "Measure",
-                                control: .select(model.sharedNames.map { .init(value: $0, label: $0) })),
-                            state: FormState(values: ["measure": model.chosen ?? "", "periods": "\(model.periods)"])),
+                            FormField(name: "measure", label: "Measure", control: .select(model.shared)),
+                            state: FormState(values: ["measure": model.chosen ?? ""])),
                         .formField(
                             FormField(name: "periods", label: "Latest periods", control: .number),
                             state: FormState(values: ["periods": "\(model.periods)"])),
                         .button(.type(.submit), .class("button secondary"), .text("Compare"))),
                 .unwrap(model.explanation) { .p(.class("notice"), .text($0)) },
                 .unwrap(model.funnelSVG) { .div(.class("chart funnel"), .raw($0)) },
-                model.rows.isEmpty
+                .unwrap(model.widenedFor) { phi in
+                    .p(
+                        .class("hint"),
+                        .text(
+                            "The units vary more than chance alone would make them (φ = \(Describe.plain(phi))), as wards do in case mix and how they record, so the limits are widened for it (Spiegelhalter, 2005). A unit outside them stands out from that spread too."
+                        ))
+                },
+                model.leftOut.isEmpty
                     ? .empty
-                    : .table(
-                        .class("data-table safety-table"),
-                        .caption(
-                            .text(
-                                "\(model.chosen ?? "") \(model.unitOfMeasure ?? ""), latest \(model.periods) periods; overall \(model.overall.map { Describe.plain($0) } ?? "—")"
-                            )),
-                        .thead(
-                            .tr(
-                                .th(.text("Unit")), .th(.class("number"), .text("Count")),
-                                .th(.class("number"), .text("Denominator")), .th(.class("number"), .text("Rate")),
-                                .th(.class("number"), .text("3σ limits for its size")), .th(.text("Where it stands")))),
-                        .tbody(
-                            .forEach(model.rows) { row in
-                                .tr(
-                                    .class(row.position.cssClass),
-                                    .th(
-                                        .scope("row"),
-                                        .a(
-                                            .href(SiteURL.measures(.show(.value(row.measureID))).relativeURL()),
-                                            .text(row.unitName))),
-                                    .td(.class("number"), .text(Describe.plain(row.count))),
-                                    .td(.class("number"), .text(Describe.plain(row.size))),
-                                    .td(.class("number"), .text(row.value.map { Describe.plain($0) } ?? "—")),
-                                    .td(
-                                        .class("number"),
-                                        .text(
-                                            row.value == nil
-                                                ? "—" : "\(Describe.plain(row.lower3)) to \(Describe.plain(row.upper3))"
-                                        )),
-                                    .td(.text(row.position.rawValue)))
-                            }))
+                    : .p(
+                        .class("hint"),
+                        .text(
+                            "Left out, because they measure it differently from most units: \(model.leftOut.joined(separator: "; "))."
+                        )),
+                model.rows.isEmpty ? .empty : table()
             )
+        }
+
+        private func table() -> Node<HTML.BodyContext> {
+            let window =
+                model.window.map { " \(MeasureSeries.day($0.lowerBound)) to \(MeasureSeries.day($0.upperBound));" }
+                ?? ""
+            return .table(
+                .class("data-table safety-table"),
+                .caption(
+                    .text(
+                        "\(model.chosenName ?? "") \(model.unitOfMeasure ?? ""),\(window) overall \(model.overall.map { Describe.plain($0) } ?? "—"). Units beyond the limits first, then by name."
+                    )),
+                .thead(
+                    .tr(
+                        .th(.scope("col"), .text("Unit")), .th(.scope("col"), .class("number"), .text("Count")),
+                        .th(.scope("col"), .class("number"), .text("Denominator")),
+                        .th(.scope("col"), .class("number"), .text("Rate")),
+                        .th(.scope("col"), .class("number"), .text("95% limits for its size")),
+                        .th(.scope("col"), .class("number"), .text("99.8% limits")),
+                        .th(.scope("col"), .text("Where it stands")))),
+                .tbody(
+                    .forEach(model.rows) { row in
+                        .tr(
+                            .class(Self.cssClass(row.position)),
+                            .th(
+                                .scope("row"),
+                                .a(
+                                    .href(SiteURL.measures(.show(.value(row.measureID))).relativeURL()),
+                                    .text(row.unitName))),
+                            .td(.class("number"), .text(Describe.plain(row.count))),
+                            .td(.class("number"), .text(Describe.plain(row.size))),
+                            .td(.class("number"), .text(row.value.map { Describe.plain($0) } ?? "—")),
+                            .td(.class("number"), .text(Self.range(row.limits95))),
+                            .td(.class("number"), .text(Self.range(row.limits998))),
+                            .td(.text(row.standing)))
+                    }))
+        }
+
+        static func range(_ limits: ClosedRange<Double>?) -> String {
+            limits.map { "\(Describe.plain($0.lowerBound)) to \(Describe.plain($0.upperBound))" } ?? "—"
+        }
+
+        static func cssClass(_ position: Funnel.Position) -> String {
+            switch position {
+            case .above998, .below998: "beyond-998"
+            case .above95, .below95: "beyond-95"
+            case .within: "within"
+            case .noData: "no-data"
+            }
         }
     }
 }

@@ -231,6 +231,41 @@ struct BoardReportTests {
         }
     }
 
+    @Test("units are compared over the same latest periods; one measured differently is left out, saying why")
+    func compareOverOneWindow() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            let weeks = (0..<12).map { DataImport.date("2026-01-05")!.addingTimeInterval(Double($0) * 7 * 86_400) }
+            var measures: [String: Measure] = [:]
+            for (ward, name, chart, upTo) in [
+                ("Ash", "Falls", ChartType.u, 12), ("Beech", "Falls", .u, 12), ("Cedar", "falls ", .u, 12),
+                ("Damson", "Falls", .u, 6), ("Elm", "Falls", .i, 12),
+            ] {
+                let unit = try await fixtures.unit(ward, kind: .ward, parent: trust)
+                measures[ward] = try await fixtures.measure(
+                    name, unit: unit, chart: chart, periods: Array(weeks.prefix(upTo)))
+            }
+            // Cedar's last week had no bed days recorded: it adds nothing to the rate.
+            let cedar = try measures["Cedar"]!.requireID()
+            try await app.db.sql.raw(
+                "UPDATE data_points SET denominator = 0, value = 9 WHERE measure_id = \(bind: cedar) AND period = \(bind: weeks[11])"
+            ).run()
+            let model = try await CompareUnitsPage.Model.query(
+                unitID: trust.requireID(), name: "FALLS", periods: 4, policy: try await fixtures.administratorPolicy(),
+                on: app.db)
+            #expect(model.chosenName == "Falls")
+            #expect(model.window == weeks[8]...weeks[11], "the last four weeks any ward has, for every ward")
+            #expect(model.leftOut == ["Elm (individuals (xmr) chart, weekly)"])
+            let rows = Dictionary(uniqueKeysWithValues: model.rows.map { ($0.unitName, $0) })
+            #expect(rows["Damson"]?.position == .noData, "its data stopped before the window")
+            #expect(model.rows.last?.unitName == "Damson")
+            #expect(rows["Ash"]?.size == 40, "four weeks of 10 bed days")
+            #expect(rows["Cedar"]?.size == 30 && rows["Cedar"]?.count == 3, "the week without bed days is left out")
+            #expect(rows["Ash"]?.count == 6, "values 0, 1, 2 and 3 in the four weeks")
+        }
+    }
+
     @Test("units sharing a rate are compared on a funnel and a safety table with limits for their size")
     func compareUnits() async throws {
         try await withOpenQI { app in
@@ -258,15 +293,15 @@ struct BoardReportTests {
                     content: rows.joined(separator: "\n")
                 ).location)
             _ = try await browser.post(upload + "/apply")
-            let page = try await browser.get("/units/\(trust.id!.uuidString)/compare?measure=Violent%20incidents")
+            let page = try await browser.get("/units/\(trust.id!.uuidString)/compare?measure=violent%20INCIDENTS")
             #expect(page.status == .ok)
             #expect(page.body.contains("class=\"chart funnel\""))
             let table = try #require(page.body.range(of: "safety-table")).upperBound
             let rest = page.body[table...]
             let ward6 = try #require(rest.range(of: "Ward 6"))
             let ward1 = try #require(rest.range(of: "Ward 1"))
-            #expect(ward6.lowerBound < ward1.lowerBound, "highest rate first")
-            #expect(rest.contains("Higher than expected (beyond 3σ)"))
+            #expect(ward6.lowerBound < ward1.lowerBound, "beyond the limits first")
+            #expect(rest.contains("Higher than expected: a concern (beyond 99.8%)"), "more violence is worse")
             #expect(rest.components(separatedBy: "Within the limits").count - 1 == 5)
             #expect(rest.contains("overall 23.3"), "Σ events / Σ bed days × 1,000 over all wards")
 
