@@ -1,0 +1,117 @@
+"""The organisation's view in a real browser, on the demo trust, as the QI department reads it: the
+portfolio's figures and months lead to lists of exactly that many projects, coaches over capacity
+come first, the measures summary sorts by its column headers, a ward that stands out in early
+warning opens the chart behind its cell, and comparing units draws the funnel and the safety table."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conftest import sign_in
+
+ADVISOR = "qi-team@example.org"  # Priya Raman, QI team at the trust
+TRUST = "East Riverside NHS Foundation Trust"
+
+
+@pytest.fixture(scope="module")
+def demo(start_server):
+    return start_server("--demo")
+
+
+def open_trust(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/units")
+    page.get_by_role("link", name=TRUST, exact=True).first.click()
+    expect(page.locator("h1")).to_contain_text(TRUST)
+
+
+def listed(page: Page) -> int:
+    """The count a project list says it shows: "12 projects"."""
+    return int(page.locator("p.count").inner_text().split()[0])
+
+
+def test_the_portfolio_leads_to_its_projects_and_coaches(demo, page: Page):
+    sign_in(page, demo.base_url, ADVISOR, "demo")
+    open_trust(page, demo.base_url)
+    page.get_by_role("link", name="QI portfolio").click()
+    expect(page.locator("h1")).to_have_text("QI portfolio")
+    portfolio = page.url
+
+    # A headline figure: the stalled projects, listed with what the list shows.
+    stalled = page.locator("ul.figures a", has_text="no update for 6 weeks")
+    count = int(stalled.locator("strong").inner_text())
+    assert count > 0, "the demo has projects that have gone quiet"
+    stalled.click()
+    expect(page.locator("p.focus")).to_contain_text("active with no update for six weeks")
+    assert listed(page) == count
+
+    # A month of the run chart of active projects, from the numbers beneath it.
+    page.goto(portfolio)
+    page.get_by_text("The numbers, month by month").first.click()
+    month = page.locator("table", has=page.locator("caption", has_text="Active projects at the end of each month"))
+    cell = month.locator("tbody tr").nth(3).locator("td a")
+    month_count = int(cell.inner_text())
+    cell.click()
+    expect(page.locator("p.focus")).to_contain_text("active at the end of")
+    assert listed(page) == month_count
+
+    # Coaches over capacity come first, each with the projects they carry in all.
+    page.goto(portfolio)
+    over = page.locator("table.coaches", has=page.locator("caption", has_text="Coaches over capacity"))
+    expect(over).to_be_visible()
+    first = over.locator("tbody tr").first
+    in_all = int(first.locator("td").nth(1).inner_text())
+    capacity = int(first.locator("td").nth(2).inner_text())
+    assert in_all > capacity
+    expect(first.locator("td").nth(3)).to_have_text(f"Over by {in_all - capacity}")
+    first.locator("td").nth(1).get_by_role("link").click()
+    assert listed(page) == in_all
+
+
+def test_the_summary_sorts_by_its_headers_and_early_warning_opens_a_chart(demo, page: Page):
+    sign_in(page, demo.base_url, ADVISOR, "demo")
+    open_trust(page, demo.base_url)
+    page.get_by_role("link", name="Measures summary").click()
+    variation = page.locator("table.measure-summary thead th", has_text="Variation")
+    variation.get_by_role("link").click()
+    expect(variation).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator("table.measure-summary tbody tr").first).to_have_class("concern")
+    variation.get_by_role("link").click()
+    expect(variation).to_have_attribute("aria-sort", "descending")
+    expect(page.locator("table.measure-summary tbody tr").first).not_to_have_class("concern")
+    # Filtering keeps the order chosen.
+    page.get_by_label("Special cause concern only").check()
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"sort=variation.*order=desc|order=desc.*sort=variation"))
+
+    open_trust(page, demo.base_url)
+    page.get_by_role("link", name="Ward early warning").click()
+    leader = page.locator("table.early-warning tbody tr").first
+    expect(leader).to_have_class("stands-out")
+    concern = leader.locator("td.cell.concern").first
+    index = concern.evaluate("cell => cell.cellIndex")
+    indicator = page.locator("table.early-warning thead th").nth(index).inner_text()
+    expect(concern.locator("svg.mdc-icon title")).to_contain_text("Special cause concern")
+    concern.get_by_role("link").click()
+    expect(page.locator("h1")).to_contain_text(indicator)
+    expect(page.locator("svg.spc-chart").first).to_be_visible()
+
+
+def test_comparing_units_draws_a_funnel_and_a_safety_table(demo, page: Page):
+    sign_in(page, demo.base_url, ADVISOR, "demo")
+    open_trust(page, demo.base_url)
+    page.get_by_role("link", name="Compare units").click()
+    page.get_by_label("Measure").select_option(label="Violent incidents")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator(".chart.funnel svg.funnel-plot")).to_be_visible()
+    expect(page.locator(".chart.funnel svg text", has_text="99.8% limits")).to_be_visible()
+    rows = page.locator("table.safety-table tbody tr")
+    assert rows.count() >= 10
+    # Beyond the limits first, then everyone else by name, never by rate.
+    standings = rows.locator("td:last-child").all_inner_texts()
+    within = [i for i, text in enumerate(standings) if text == "Within the limits"]
+    assert within and within == list(range(within[0], within[0] + len(within))), standings
+    names = [rows.nth(i).locator("th").inner_text() for i in within]
+    assert names == sorted(names)
