@@ -28,6 +28,14 @@ public enum ChartType: String, Sendable, Hashable, CaseIterable, Codable {
     /// G chart: opportunities (e.g. cases or days) between rare events.
     case g
 
+    /// Whether y is a count (of events, of cases between events), so never below 0.
+    public var valuesAreCounts: Bool {
+        switch self {
+        case .c, .g, .p, .pp, .u, .up: true
+        default: false
+        }
+    }
+
     /// Whether the chart divides y by a denominator n.
     public var usesDenominator: Bool {
         switch self {

@@ -25,7 +25,6 @@ public enum SPCChart {
         if let freeze = options.freeze, freeze < 1 {
             throw .invalidOption(name: "freeze", value: "\(freeze)", reason: "must be at least 1")
         }
-        let counts: Set<ChartType> = [.c, .g, .p, .pp, .u, .up]
         for (index, point) in points.enumerated() {
             let row = firstRow + index
             if let n = point.n, n < 0 { throw .negativeDenominator(row: row, value: n) }
@@ -33,7 +32,7 @@ public enum SPCChart {
             if options.chart == .t && y <= 0 {
                 throw .invalidValue(row: row, column: "y", value: y, reason: "a time between events must be above 0")
             }
-            if counts.contains(options.chart) && y < 0 {
+            if options.chart.valuesAreCounts && y < 0 {
                 throw .invalidValue(row: row, column: "y", value: y, reason: "a count cannot be negative")
             }
             if options.chart.usesDenominator && point.n == nil {

@@ -62,6 +62,12 @@ struct ParetoFunnelTests {
         // Units no more spread than chance allows keep the plain limits.
         let calm = [Funnel.Unit(name: "A", count: 29, size: 100), Funnel.Unit(name: "B", count: 31, size: 100)]
         #expect(Funnel.analyse(calm, kind: .rate).tau2 == 0)
+        // Three units a little spread: Iφ = 5.07 > I − 1 = 2, but below χ²(2)'s upper 5% point (5.99,
+        // 5.94 by Wilson–Hilferty), so the spread is put down to chance and the limits stay plain.
+        let three = [20, 30, 42].map { Funnel.Unit(name: "\($0)", count: Double($0), size: 100) }
+        let modest = Funnel.analyse(three, kind: .rate)
+        #expect(isClose(modest.dispersion, 1.688696, tolerance: 1e-6) && modest.tau2 == 0)
+        #expect(abs(Funnel.chiSquare95(degreesOfFreedom: 4) - 9.488) < 0.05, "χ²(4) upper 5%: 9.488")
     }
 
     func lines(_ limits: Funnel.Limits) -> [Double] {

@@ -44,7 +44,11 @@ private func useDatabase(_ location: DatabaseLocation, in app: Application) thro
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .postgres(let url):
-        app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
+        var configuration = try SQLPostgresConfiguration(url: url)
+        // Periods and months are days in UTC, stored in DATE columns and compared with bound
+        // timestamps: a session in another time zone would shift them by a day or miss them.
+        configuration.coreConfiguration.options.additionalStartupParameters = [("TimeZone", "UTC")]
+        app.databases.use(.postgres(configuration: configuration), as: .psql)
     }
 }
 

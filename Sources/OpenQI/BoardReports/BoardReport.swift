@@ -70,13 +70,10 @@ struct AddMeasureAimsToBoardReports: AsyncMigration {
         // Only the columns this step knows, so later columns of the models cannot break it.
         for report in try await BoardReport.query(on: database).field(\.$id).field(\.$unit.$id).all() {
             let measures = try await Measure.query(on: database).filter(\.$unit.$id == report.$unit.id)
-                .filter(\.$tripleAim != nil).field(\.$id).field(\.$tripleAim).all()
-            let aims = Dictionary(
-                uniqueKeysWithValues: measures.compactMap { measure in
-                    measure.id.flatMap { id in measure.tripleAim.map { (id.uuidString, $0) } }
-                })
+                .filter(\.$tripleAim != nil).filter(\.$archivedAt == nil).field(\.$id).field(\.$tripleAim).all()
             try await BoardReport.query(on: database).filter(\.$id == report.requireID())
-                .set(\.$measureAims, to: aims).update()
+                .set(\.$measureAims, to: BoardReport.stored(BoardReport.measureAims(nil, unitMeasures: measures)))
+                .update()
         }
     }
 

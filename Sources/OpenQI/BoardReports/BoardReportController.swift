@@ -92,8 +92,10 @@ enum BoardReportController {
                 try await BoardReport.find(unitID: unitID, month: month, on: db)
                 ?? BoardReport(unitID: unitID, month: month.start)
             let before = report.id == nil ? [:] : report.auditFields
-            report.narratives = written
-            report.measureAims = chosen
+            // Measures archived since the report was written are not on the form; they stay as they were.
+            let onForm = Set(try measures.map { try $0.requireID().uuidString })
+            report.narratives = report.narratives.filter { !onForm.contains($0.key) }.merging(written) { $1 }
+            report.measureAims = (report.measureAims ?? [:]).filter { !onForm.contains($0.key) }.merging(chosen) { $1 }
             report.patientStoryTitle = title
             report.patientStory = patientStory
             report.$improvementStory.id = storyID

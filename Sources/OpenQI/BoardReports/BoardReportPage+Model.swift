@@ -90,6 +90,11 @@ extension BoardReport {
             })
     }
 
+    /// Aims by measure as a report stores them.
+    static func stored(_ aims: [UUID: TripleAim]) -> [String: TripleAim] {
+        Dictionary(uniqueKeysWithValues: aims.map { ($0.key.uuidString, $0.value) })
+    }
+
     static func find(unitID: UUID, month: CalendarMonth, on db: any Database) async throws -> BoardReport? {
         try await BoardReport.query(on: db).filter(\.$unit.$id == unitID).filter(\.$month == month.start).first()
     }
@@ -221,25 +226,23 @@ extension BoardReportPage.FormModel {
     static func storyChoices(unitID: UUID, tree: UnitTree, keeping chosen: UUID?, on db: any Database) async throws
         -> [FormField.Option]
     {
-        let projects = try await Project.query(on: db).filter(\.$unit.$id ~~ Array(tree.subtree(of: unitID)))
-            .field(\.$id).field(\.$title).all()
-        let titles = Dictionary(projects.compactMap { p in p.id.map { ($0, p.title) } }) { first, _ in first }
-        guard !titles.isEmpty else { return [] }
-        var stories = try await Story.query(on: db).filter(\.$project.$id ~~ Array(titles.keys))
-            .sort(\.$isPublishable, .descending).sort(\.$updatedAt, .descending).range(..<200).all()
-        if let chosen, !stories.contains(where: { $0.id == chosen }),
-            let story = try await Story.query(on: db).filter(\.$id == chosen).filter(
-                \.$project.$id ~~ Array(titles.keys)
-            )
-            .first()
-        {
-            stories.insert(story, at: 0)
+        let units = Array(tree.subtree(of: unitID))
+        func stories() -> QueryBuilder<Story> {
+            Story.query(on: db).join(Project.self, on: \Story.$project.$id == \Project.$id)
+                .filter(Project.self, \.$unit.$id ~~ units)
         }
-        return try stories.map {
-            .init(
+        var found = try await stories().sort(\.$isPublishable, .descending).sort(\.$updatedAt, .descending)
+            .range(..<200).all()
+        if let chosen, !found.contains(where: { $0.id == chosen }),
+            let story = try await stories().filter(\.$id == chosen).first()
+        {
+            found.insert(story, at: 0)
+        }
+        return try found.map {
+            let project = try $0.joined(Project.self).title
+            return .init(
                 value: try $0.requireID().uuidString,
-                label:
-                    "\($0.title) — \(titles[$0.$project.id] ?? "")\($0.isPublishable ? "" : " (not yet publishable)")")
+                label: "\($0.title) — \(project)\($0.isPublishable ? "" : " (not yet publishable)")")
         }
     }
 }

@@ -127,6 +127,10 @@ struct BulkDataImport: Sendable {
         for index in lines.index(after: headerIndex)..<lines.endIndex {
             let cells = table.cells(lines[index])
             if cells.allSatisfy(\.isEmpty) { continue }
+            if table.unclosedQuote == index {
+                result.errors.append(.init(line: index + 1, message: table.unclosedQuoteMessage(row: index + 1)))
+                continue
+            }
             if cells.count > header.count, cells[header.count...].contains(where: { !$0.isEmpty }) {
                 result.errors.append(
                     .init(

@@ -187,10 +187,7 @@ enum DemoUnitMeasures {
     /// This month's board report, written as a trust's analyst would, and last month's before it.
     static func boardReport(unitID: UUID, measures: [Measure], now: Date, on db: any Database) async throws {
         let month = CalendarMonth(containing: now)
-        let aims = Dictionary(
-            uniqueKeysWithValues: measures.compactMap { measure in
-                measure.id.flatMap { id in measure.tripleAim.map { (id.uuidString, $0) } }
-            })
+        let aims = BoardReport.stored(BoardReport.measureAims(nil, unitMeasures: measures))
         let lastMonth = BoardReport(unitID: unitID, month: month.advanced(by: -1).start)
         lastMonth.measureAims = aims
         for measure in measures {

@@ -56,6 +56,23 @@ enum CompareUnitsPage {
         let frequency: DataFrequency
     }
 
+    /// Where the latest `periods` periods up to `last` begin (exclusive): a week, a month or a
+    /// quarter per period, so units whose periods are dated a day or two apart fall in the same
+    /// window.
+    static func windowStart(last: Date, periods: Int, frequency: DataFrequency) -> Date {
+        let day: TimeInterval = 86_400
+        switch frequency {
+        case .daily: return last.addingTimeInterval(-Double(periods) * day)
+        case .weekly: return last.addingTimeInterval(-Double(periods) * 7 * day)
+        case .monthly, .quarterly:
+            let months = frequency == .monthly ? periods : 3 * periods
+            let month = CalendarMonth(containing: last).advanced(by: -months)
+            // The same day of that month, or its last day.
+            let offset = last.timeIntervalSince(CalendarMonth(containing: last).start)
+            return min(month.start.addingTimeInterval(offset), month.end.addingTimeInterval(-day))
+        }
+    }
+
     /// The order of the safety table: beyond the limits on the worse side first, then the better
     /// side, then within; by name inside each, never by rate.
     static func rank(_ position: Funnel.Position, direction: ImprovementDirection) -> Int {
@@ -72,19 +89,21 @@ enum CompareUnitsPage {
 }
 
 extension CompareUnitsPage.Model {
-    static func query(unitID: UUID, name: String?, periods: Int, policy: Policy, on db: any Database) async throws
-        -> Self
-    {
+    static func query(
+        unitID: UUID, name: String?, periods: Int, policy: Policy, on db: any Database, now: Date = Date()
+    ) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
             throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
         }
         let units = Array(tree.subtree(of: unitID))
         let all = try await Measure.query(on: db).filter(\.$unit.$id ~~ units).filter(\.$project.$id == nil)
-            .filter(\.$archivedAt == nil).all()
+            .filter(\.$archivedAt == nil)
+            .field(\.$id).field(\.$name).field(\.$unit.$id).field(\.$unitOfMeasure).field(\.$frequency)
+            .field(\.$chartType).field(\.$rules).field(\.$direction).field(\.$target).field(\.$multiply).all()
         let byName = Dictionary(grouping: all) { EarlyWarningPage.indicatorKey($0.name) }
         let shared = byName.filter { Set($0.value.map(\.$unit.id)).count >= CompareUnitsPage.minimumUnits }
-            .map { key, measures in (key: key, name: mostCommon(measures.map(\.name))) }
+            .map { key, measures in (key: key, name: measures.map(\.name).sorted().mostCommon ?? key) }
             .sorted { $0.name.lowercased() < $1.name.lowercased() }
         var model = Self(
             unitID: unitID, unitPath: tree.path(of: unitID),
@@ -102,8 +121,11 @@ extension CompareUnitsPage.Model {
         model.chosen = key
         model.chosenName = choice.name
         // Units that measure it differently (another chart, scale or frequency) cannot share a funnel.
-        let definition = mostCommon(
-            group.map { CompareUnitsPage.Definition(chart: $0.chart, multiply: $0.multiply, frequency: $0.frequency) })
+        guard
+            let definition = group.map({
+                CompareUnitsPage.Definition(chart: $0.chart, multiply: $0.multiply, frequency: $0.frequency)
+            }).mostCommon
+        else { return model }
         let comparable = group.filter {
             CompareUnitsPage.Definition(chart: $0.chart, multiply: $0.multiply, frequency: $0.frequency) == definition
         }
@@ -122,19 +144,21 @@ extension CompareUnitsPage.Model {
             return model
         }
         let series = try await DataPoint.series(of: try comparable.map { try $0.requireID() }, on: db)
-        // The same latest periods for every unit: a ward whose data stopped is not compared over older weeks.
-        let periodsSeen = Set(series.values.flatMap { $0.map(\.period) }).sorted()
-        guard let last = periodsSeen.last else {
+        // The same latest periods for every unit, counted back from the latest any unit has (a
+        // period dated in the future is a mistake, not the latest): a ward whose data stopped is
+        // not compared over older weeks, and wards dating their weeks differently still share them.
+        guard let last = series.values.flatMap({ $0.map(\.period) }).filter({ $0 <= now }).max() else {
             model.explanation = "No unit has data for “\(choice.name)” yet."
             return model
         }
-        let from = periodsSeen.suffix(periods).first ?? last
-        model.window = from...last
+        let from = CompareUnitsPage.windowStart(last: last, periods: periods, frequency: definition.frequency)
+        let firstPeriod = series.values.flatMap { $0.map(\.period) }.filter { $0 > from && $0 <= last }.min() ?? last
+        model.window = firstPeriod...last
         // A unit with two measures of this name is compared on the one with the most data in the window.
         var perUnit: [UUID: (measure: Measure, unit: Funnel.Unit)] = [:]
         for measure in comparable {
             let inWindow = (series[try measure.requireID()] ?? []).filter {
-                $0.period >= from && ($0.denominator ?? 0) > 0
+                $0.period > from && $0.period <= last && ($0.denominator ?? 0) > 0
             }
             let unit = Funnel.Unit(
                 name: tree.path(of: measure.$unit.id, below: unitID), count: inWindow.reduce(0) { $0 + $1.value },
@@ -177,12 +201,6 @@ extension CompareUnitsPage.Model {
         return model
     }
 
-    /// The value most of `values` have; ties go to the first seen.
-    static func mostCommon<Value: Hashable>(_ values: [Value]) -> Value {
-        var counts: [Value: Int] = [:]
-        for value in values { counts[value, default: 0] += 1 }
-        return values.max { counts[$0]! < counts[$1]! }!
-    }
 }
 
 extension CompareUnitsPage {

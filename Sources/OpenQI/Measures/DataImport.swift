@@ -34,6 +34,10 @@ struct DataImport: Sendable, Equatable {
             let number = index + 1
             let cells = table.cells(record)
             if cells.allSatisfy(\.isEmpty) { continue }
+            if table.unclosedQuote == index {
+                errors.append(.init(line: number, message: table.unclosedQuoteMessage(row: number)))
+                continue
+            }
             // A first row whose value is not a number is a header.
             if rows.isEmpty, errors.isEmpty, cells.count > 1, Self.number(cells[1]) == nil, Self.date(cells[0]) == nil {
                 continue
@@ -128,7 +132,7 @@ struct DataImport: Sendable, Equatable {
                 "the denominator is 0, so there is no \(chart == .p || chart == .pp ? "proportion" : "rate") to chart. Leave out a period with nothing to count."
             )
         }
-        if [.c, .g, .p, .pp, .u, .up].contains(chart), value < 0 {
+        if chart.valuesAreCounts, value < 0 {
             return failure("the value \(valueCell) is negative; a count cannot be below 0.")
         }
         if chart == .t, value <= 0 {

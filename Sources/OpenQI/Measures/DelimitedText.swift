@@ -12,6 +12,10 @@ struct DelimitedText: Sendable {
     /// spreadsheet.
     let records: [Substring]
     let separator: Character
+    /// The index of the record where a quote opened a cell and was never closed, if one did. From
+    /// there on the text is split at every line break, so the rows after it are still read (and
+    /// that one refused) rather than swallowed into one cell.
+    let unclosedQuote: Int?
 
     init(_ text: String) {
         var utf8 = Substring(text).utf8
@@ -19,14 +23,34 @@ struct DelimitedText: Sendable {
         if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8 = utf8.dropFirst(3) }
         let firstLine = utf8.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
         separator = Self.separator(Substring(firstLine))
-        records = Self.records(utf8, separator: separator.asciiValue!)
+        let (records, unclosed) = Self.records(utf8, separator: separator.asciiValue!, quotes: true)
+        guard unclosed, let last = records.last else {
+            self.records = records
+            unclosedQuote = nil
+            return
+        }
+        self.records = Array(records.dropLast()) + Self.records(last.utf8, separator: 0, quotes: false).records
+        unclosedQuote = records.count - 1
     }
 
-    /// Tabs if the first line has one (a spreadsheet paste), semicolons if it has those and no
-    /// commas (a European CSV), otherwise commas.
+    /// Tabs if the first line has one (a spreadsheet paste); semicolons if it has those and each
+    /// comma sits between digits, as a decimal comma does (a European CSV, or a paste of one
+    /// without its header); otherwise commas.
     static func separator(_ firstLine: Substring) -> Character {
         if firstLine.contains("\t") { return "\t" }
-        return firstLine.contains(";") && !firstLine.contains(",") ? ";" : ","
+        guard firstLine.contains(";") else { return "," }
+        let bytes = Array(firstLine.utf8)
+        let decimalCommas = bytes.indices.allSatisfy { index in
+            bytes[index] != UInt8(ascii: ",")
+                || (index > 0 && index + 1 < bytes.count && (48...57).contains(bytes[index - 1])
+                    && (48...57).contains(bytes[index + 1]))
+        }
+        return decimalCommas ? ";" : ","
+    }
+
+    /// The message for a record whose quote never closes.
+    func unclosedQuoteMessage(row: Int) -> String {
+        "Row \(row): a cell starts with a double quote that is never closed, so everything after it would be one cell. Close the quote, or take it out."
     }
 
     /// The separator in words, for messages.
@@ -55,9 +79,12 @@ struct DelimitedText: Sendable {
         return cell.replacingOccurrences(of: ",", with: ".")
     }
 
-    /// Splits at \n, \r\n or a lone \r, except inside a quoted cell: a quote that opens a cell
-    /// (after the separator or the start of the record, spaces aside) runs to the next lone quote.
-    private static func records(_ utf8: Substring.UTF8View, separator: UInt8) -> [Substring] {
+    /// Splits at \n, \r\n or a lone \r, except inside a quoted cell (with `quotes`): a quote
+    /// that opens a cell (after the separator or the start of the record, spaces and tabs aside)
+    /// runs to the next lone quote. Also says whether the text ended inside one.
+    private static func records(_ utf8: Substring.UTF8View, separator: UInt8, quotes: Bool) -> (
+        records: [Substring], unclosed: Bool
+    ) {
         let quote = UInt8(ascii: "\"")
         var records: [Substring] = []
         var start = utf8.startIndex
@@ -77,12 +104,12 @@ struct DelimitedText: Sendable {
                 continue
             }
             switch byte {
-            case quote where cellStart:
+            case quote where cellStart && quotes:
                 quoted = true
                 cellStart = false
             case separator:
                 cellStart = true
-            case UInt8(ascii: " "):
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
                 break
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 var end = index
@@ -98,6 +125,6 @@ struct DelimitedText: Sendable {
             }
         }
         records.append(Substring(utf8[start..<utf8.endIndex]))
-        return records
+        return (records, quoted)
     }
 }

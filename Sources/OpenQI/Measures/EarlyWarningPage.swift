@@ -61,18 +61,16 @@ extension EarlyWarningPage.Model {
                 .join(MeasureSummary.self, on: \Measure.$id == \MeasureSummary.$measure.$id, method: .left).all()
         // How many wards report each indicator, and the name most of them give it.
         var wardsReporting: [String: Set<UUID>] = [:]
-        var spellings: [String: [String: Int]] = [:]
+        var spellings: [String: [String]] = [:]
         for measure in measures {
             let key = EarlyWarningPage.indicatorKey(measure.name)
             wardsReporting[key, default: []].insert(measure.$unit.id)
-            spellings[key, default: [:]][measure.name, default: 0] += 1
+            spellings[key, default: []].append(measure.name)
         }
         let chosen = wardsReporting.map { (key: $0.key, wards: $0.value.count) }
             .sorted { ($1.wards, $0.key) < ($0.wards, $1.key) }
             .prefix(EarlyWarningPage.maximumIndicators).map(\.key)
-        let indicators = chosen.map { key in
-            spellings[key, default: [:]].max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? key
-        }
+        let indicators = chosen.map { key in spellings[key]?.sorted().mostCommon ?? key }
         var cells: [UUID: [String: EarlyWarningPage.Cell]] = [:]
         for measure in measures {
             guard let column = chosen.firstIndex(of: EarlyWarningPage.indicatorKey(measure.name)) else { continue }
@@ -84,12 +82,14 @@ extension EarlyWarningPage.Model {
             {
                 continue
             }
-            let silent = latest.map { now.timeIntervalSince($0) / (measure.frequency.days * 86_400) } ?? 0
             cells[measure.$unit.id, default: [:]][indicators[column]] = .init(
                 measureID: try measure.requireID(),
                 variation: summary.flatMap { $0.points > 0 ? $0.variationIcon : nil },
                 latestValue: summary?.latestValue, latestPeriod: latest,
-                isStale: silent > ReviewThresholds.periodsWithoutData + 1)
+                isStale: latest != nil
+                    && MeasureFreshness(
+                        name: measure.name, frequency: measure.frequency, latestPeriod: latest, createdAt: nil
+                    ).isOverdue(on: now))
         }
         let wards = wardIDs.compactMap { id -> EarlyWarningPage.Ward? in
             guard tree.nodes[id] != nil else { return nil }

@@ -138,8 +138,7 @@ extension PortfolioPage.Model {
         let unaligned =
             try await sql.raw(
                 """
-                SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects)
-                AND NOT EXISTS (SELECT 1 FROM project_priorities pp WHERE pp.project_id = p.id)
+                SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects) AND \(ProjectPriority.noneServedSQL)
                 """
             ).first()?.decode(column: "n", as: Int.self) ?? 0
         let byPriority =
@@ -304,10 +303,15 @@ struct PortfolioScope {
 
     static let everything = PortfolioScope(projects: "1 = 1")
 
-    /// The projects in scope that meet every condition on `p`.
-    func projectIDs(where conditions: [SQLQueryString], on db: any Database) async throws -> [UUID] {
+    /// A query for the ids of the projects in scope that meet every condition on `p`.
+    func projectIDs(where conditions: [SQLQueryString]) -> SQLQueryString {
         var sql: SQLQueryString = "SELECT p.id FROM projects p WHERE \(projects)"
         for condition in conditions { sql += " AND \(condition)" }
-        return try await db.sql.raw(sql).all().map { try $0.decode(column: "id", as: UUID.self) }
+        return sql
+    }
+
+    /// The ids of the projects in scope that meet every condition on `p`.
+    func projectIDs(where conditions: [SQLQueryString], on db: any Database) async throws -> [UUID] {
+        try await db.sql.raw(projectIDs(where: conditions)).all().map { try $0.decode(column: "id", as: UUID.self) }
     }
 }

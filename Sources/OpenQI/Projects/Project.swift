@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// A QI project: what matters and to whom, the problem, a measurable aim, the team, and its
 /// journey from proposal through the forum to completion.
@@ -72,6 +73,12 @@ final class ProjectPriority: Model, @unchecked Sendable {
     @Parent(key: "priority_id") var priority: Priority
 
     init() {}
+}
+
+extension ProjectPriority {
+    /// The condition, on `p`, that a project serves none of the organisation's priorities.
+    static let noneServedSQL: SQLQueryString =
+        "NOT EXISTS (SELECT 1 FROM project_priorities pp WHERE pp.project_id = p.id)"
 }
 
 /// A person on a project team, with their role and, for service users and carers, how involved they are.

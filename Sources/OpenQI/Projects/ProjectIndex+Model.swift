@@ -122,12 +122,14 @@ extension ProjectIndex.Model {
             described.append("completed in \(month.label)")
         }
         if focus.withoutPriority {
-            conditions.append("NOT EXISTS (SELECT 1 FROM project_priorities pp WHERE pp.project_id = p.id)")
+            conditions.append(ProjectPriority.noneServedSQL)
             described.append("serving no strategic priority")
         }
         if !conditions.isEmpty {
+            // A subquery rather than a list of ids: the whole trust's active projects are thousands.
             let scope = unitID.map { PortfolioScope(unitID: $0, tree: policy.tree) } ?? .everything
-            query = query.filter(\.$id ~~ (try await scope.projectIDs(where: conditions, on: db)))
+            query = query.filter(
+                .sql(embed: "\(ident: Project.schema).\(ident: "id") IN (\(scope.projectIDs(where: conditions)))"))
         }
         if let score = focus.score {
             query = query.filter(\.$progressScore == score.rawValue)

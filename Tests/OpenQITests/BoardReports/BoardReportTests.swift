@@ -179,6 +179,22 @@ struct BoardReportTests {
             #expect(!file.body.contains("src=\"http"))
             #expect(november.body.contains("<img src=\"https://example.org/ward.jpg\""), "on screen the picture shows")
 
+            // Readmissions is archived; November's report still shows it, and saving November
+            // again (the measure no longer on the form) keeps it there.
+            let archived = try #require(try await Measure.find(readmissions.id, on: app.db))
+            archived.archivedAt = Date()
+            try await archived.update(on: app.db)
+            _ = try await browser.post(
+                base,
+                form: [
+                    "month": "2026-11", "aim-\(c)": "", "patient_story_title": "What mattered, again",
+                    "patient_story": "What mattered to me.",
+                ])
+            let kept = try await browser.get(base + "?month=2026-11")
+            #expect(kept.body.contains(">Readmissions<"))
+            #expect(kept.body.contains("Still stable, line one"))
+            #expect(kept.body.contains("What mattered, again"))
+
             // A month that is not one is explained, not replaced by this month.
             let bad = try await browser.get(base + "?month=2026-13")
             #expect(bad.status == .unprocessableEntity)
@@ -263,6 +279,19 @@ struct BoardReportTests {
             #expect(rows["Ash"]?.size == 40, "four weeks of 10 bed days")
             #expect(rows["Cedar"]?.size == 30 && rows["Cedar"]?.count == 3, "the week without bed days is left out")
             #expect(rows["Ash"]?.count == 6, "values 0, 1, 2 and 3 in the four weeks")
+
+            // A ward dating its weeks on Sundays shares the window with the Monday wards, and a
+            // week dated in the future does not move the window.
+            let fig = try await fixtures.unit("Fig", kind: .ward, parent: trust)
+            try await fixtures.measure(
+                "Falls", unit: fig, chart: .u,
+                periods: weeks.map { $0.addingTimeInterval(-86_400) } + [DataImport.date("2030-01-06")!])
+            let again = try await CompareUnitsPage.Model.query(
+                unitID: trust.requireID(), name: "Falls", periods: 4, policy: try await fixtures.administratorPolicy(),
+                on: app.db)
+            #expect(again.window == weeks[8].addingTimeInterval(-86_400)...weeks[11])
+            #expect(again.rows.first { $0.unitName == "Fig" }?.size == 40, "four Sundays, the future week left out")
+            #expect(again.rows.first { $0.unitName == "Ash" }?.size == 40)
         }
     }
 

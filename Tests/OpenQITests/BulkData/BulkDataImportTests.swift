@@ -105,6 +105,35 @@ struct BulkDataImportTests {
         }
     }
 
+    @Test("a quote that never closes is refused on its row, and the rows after it are still read")
+    func unclosedQuote() {
+        let checked = check(
+            """
+            measure,period,value,note
+            willow.falls,2026-01-05,3,"the new rota
+            willow.falls,2026-01-12,4,
+            willow.falls,2026-01-19,five,
+            """)
+        #expect(checked.errors.map(\.line) == [2, 4])
+        #expect(checked.errors.first?.message.contains("a double quote that is never closed") == true)
+        #expect(checked.rows[falls.id]?.map(\.value) == [4], "the row after it is read, not swallowed")
+        let pasted = DataImport(text: "2026-01-05\t3\t\t\"note\n2026-01-12\t4", chart: .i)
+        #expect(pasted.errors.map(\.line) == [1] && pasted.rows.map(\.value) == [4])
+    }
+
+    @Test("a paste of European data without a header: semicolons between cells, commas in the numbers")
+    func europeanPaste() {
+        let pasted = DataImport(text: "2026-03-02;3,5\n2026-03-09;4", chart: .i)
+        #expect(pasted.errors.isEmpty, "\(pasted.errors)")
+        #expect(pasted.rows.map(\.value) == [3.5, 4])
+        // A comma that is not a decimal comma still separates.
+        #expect(DelimitedText.separator("Falls, weekly;3") == ",")
+        #expect(DelimitedText.separator("period;value") == ";")
+        // A tab before a quoted cell, as a spreadsheet may write, still opens it.
+        let tabbed = check("measure,period,value,note\nwillow.falls,2026-01-05,3,\t\"a, b\nc\"")
+        #expect(tabbed.errors.isEmpty && tabbed.rows[falls.id]?.first?.note == "a, b\nc")
+    }
+
     @Test("a row with more cells than named columns is refused: an unquoted comma in a note would lose text")
     func extraCells() {
         let checked = check(

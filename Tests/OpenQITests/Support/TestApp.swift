@@ -35,6 +35,9 @@ enum TestDatabase {
         guard let url = postgresURL else { return (.sqliteMemory, {}) }
         let name = "openqi_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         try await PostgresAdmin(url: url).run("CREATE DATABASE \(name)")
+        // Far from UTC, so a date compared in the session's time zone instead of UTC fails a test
+        // here rather than on a server in London in the summer.
+        try await PostgresAdmin(url: url).run("ALTER DATABASE \(name) SET timezone TO 'Pacific/Auckland'")
         var components = URLComponents(string: url)!
         components.path = "/\(name)"
         return (
