@@ -69,6 +69,13 @@ def test_the_portfolio_leads_to_its_projects_and_coaches(demo, page: Page):
     first.locator("td").nth(1).get_by_role("link").click()
     assert listed(page) == in_all
 
+    # Every coach is on a page of their own: as many rows as the portfolio counts.
+    page.goto(portfolio)
+    coaches = int(re.search(r"(\d+) coaches:", page.locator("section.coaching p").first.inner_text()).group(1))
+    page.get_by_role("link", name=re.compile(r"^Every coach’s load")).click()
+    expect(page.locator("h1")).to_have_text("Coach load")
+    expect(page.locator("table.coaches tbody tr")).to_have_count(coaches)
+
 
 def test_the_summary_sorts_by_its_headers_and_early_warning_opens_a_chart(demo, page: Page):
     sign_in(page, demo.base_url, ADVISOR, "demo")

@@ -38,6 +38,7 @@ enum SiteURL: Sendable {
         case restore(Parameter<UUID>)
         case measures(Parameter<UUID>)
         case portfolio(Parameter<UUID>)
+        case coaches(Parameter<UUID>)
         case earlyWarning(Parameter<UUID>)
         case dataUpload(Parameter<UUID>)
         case uploadData(Parameter<UUID>)
@@ -207,6 +208,7 @@ extension SiteURL.Units {
         case .measures(let id), .addMeasure(let id): [.id(id, name: "unitID"), "measures"]
         case .newMeasure(let id): [.id(id, name: "unitID"), "measures", "new"]
         case .portfolio(let id): [.id(id, name: "unitID"), "portfolio"]
+        case .coaches(let id): [.id(id, name: "unitID"), "portfolio", "coaches"]
         case .earlyWarning(let id): [.id(id, name: "unitID"), "early-warning"]
         case .dataUpload(let id), .uploadData(let id): [.id(id, name: "unitID"), "data-upload"]
         case .boardReport(let id), .saveBoardReport(let id): [.id(id, name: "unitID"), "board-report"]

@@ -25,6 +25,7 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.units(.restore(.key)).pathComponents, use: UnitController.restore)
     signedIn.get(SiteURL.units(.measures(.key)).pathComponents, use: MeasureSummaryController.index)
     signedIn.get(SiteURL.units(.portfolio(.key)).pathComponents, use: PortfolioController.show)
+    signedIn.get(SiteURL.units(.coaches(.key)).pathComponents, use: PortfolioController.coaches)
     signedIn.get(SiteURL.units(.earlyWarning(.key)).pathComponents, use: EarlyWarningController.show)
     signedIn.get(SiteURL.units(.dataUpload(.key)).pathComponents, use: DataUploadController.form)
     signedIn.upload(

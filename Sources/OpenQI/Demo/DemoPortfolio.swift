@@ -94,19 +94,22 @@ struct DemoPortfolio {
         let directorateOf = Dictionary(uniqueKeysWithValues: frontline.map { ($0.id, $0.parentID!) })
         let demoPerson = Dictionary(uniqueKeysWithValues: organisation.signIns.map { ($0.role, $0.personID) })
         // Each directorate gets a sponsor, a forum chair (the demo sign-ins for the first) and a pool
-        // of QI coaches, about three for every two teams: most coach one or two projects, as ELFT's
-        // do; chance leaves some over capacity, and one in five has room for three.
+        // of QI coaches, three for every four projects expected to be active (half of them): most
+        // coach one or two, as ELFT's do; chance leaves some over capacity, and one in five has room
+        // for three.
         var coaches: [UUID: [UUID]] = [:]
         var sponsors: [UUID: UUID] = [:]
         var chairs: [UUID: UUID] = [:]
         var grants: [RoleGrant] = []
         var experienced: [UUID] = []
-        for (index, directorate) in organisation.units.filter({ $0.kind == .directorate }).enumerated() {
+        let directorates = organisation.units.filter { $0.kind == .directorate }
+        let activePerDirectorate = size.projects / 2 / max(1, directorates.count)
+        for (index, directorate) in directorates.enumerated() {
             let units = frontline.filter { $0.parentID == directorate.id }
             let local = units.flatMap { staff[$0.id] ?? [] }
             guard local.count >= 4 else { continue }
             let pool = Array(local.dropFirst(2).enumerated().filter { $0.offset % 3 == 0 }.map(\.element.id))
-                .prefix(max(1, units.count * 3 / 2))
+                .prefix(max(1, activePerDirectorate * 3 / 4))
             coaches[directorate.id] = (index == 0 ? [demoPerson[.coach]!] : []) + pool
             experienced += pool.enumerated().filter { $0.offset % 5 == 4 }.map(\.element)
             sponsors[directorate.id] = index == 0 ? demoPerson[.sponsor]! : local[0].id

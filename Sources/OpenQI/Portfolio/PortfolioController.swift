@@ -18,4 +18,20 @@ enum PortfolioController {
                     unitID: unitID, policy: policy, cache: cache, on: db, now: now))
         }
     }
+
+    /// Every coach of the unit's projects, and every coach granted here, with their load.
+    @Sendable static func coaches(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.readOrganisation)
+        let unitID = try req.idParameter("unitID")
+        let now = Date()
+        let cache = try await req.cachedResults()
+        let db = req.db
+        return try await req.page(drawnOnceAs: "coach load \(unitID) \(PortfolioPage.window(now))") { context in
+            PortfolioPage.CoachesView(
+                context: context,
+                model: try await PortfolioPage.Model.query(
+                    unitID: unitID, policy: policy, cache: cache, on: db, now: now))
+        }
+    }
 }

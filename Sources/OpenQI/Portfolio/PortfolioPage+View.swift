@@ -107,56 +107,94 @@ extension PortfolioPage {
             )
         }
 
-        /// Coach load: who is over capacity first, then everyone, with the room left for new projects.
+        /// Coach load in brief: the busiest coaches over capacity, and the whole list a click away
+        /// (a trust has hundreds of coaches, too many for the dashboard itself).
         private func coaching() -> Node<HTML.BodyContext> {
             let over = model.coaches.filter(\.isOverCapacity)
-            let room = model.coaches.reduce(0) { $0 + $1.spare }
-            let withRoom = model.coaches.filter { $0.spare > 0 }.count
+            let all = SiteURL.units(.coaches(.value(model.unitID))).relativeURL()
             return .section(
                 .class("coaching"),
                 .h2(.text("Coach load")),
+                PortfolioPage.coachingSummary(model.coaches),
+                over.isEmpty
+                    ? .empty
+                    : PortfolioPage.coachTable(
+                        Array(over.prefix(PortfolioPage.coachesShown)),
+                        caption: over.count > PortfolioPage.coachesShown
+                            ? "The \(PortfolioPage.coachesShown) busiest of \(over.count) coaches over capacity"
+                            : "Coaches over capacity"),
                 model.coaches.isEmpty
-                    ? .p(.class("empty"), .text("No QI coach is granted here or coaches a project here yet."))
-                    : .group(
-                        .p(
-                            .text(
-                                "\(model.coaches.count) coaches: \(over.count) over capacity; \(withRoom) with room for \(room) more \(room == 1 ? "project" : "projects"). Coaches usually support \(Person.usualCoachingCapacity) active projects at once; a person’s page may say otherwise."
-                            )),
-                        over.isEmpty ? .empty : coachTable(over, caption: "Coaches over capacity"),
-                        .details(
-                            .summary(.text("Every coach (\(model.coaches.count))")),
-                            coachTable(model.coaches, caption: "Every coach, the busiest first")
-                        )
-                    )
+                    ? .empty : .p(.a(.href(all), .text("Every coach’s load (\(model.coaches.count))")))
             )
+        }
+    }
+
+    /// Every coach's load on a page of its own.
+    final class CoachesView: ModelPage<Model> {
+        override func pageTitle() -> String { "Coach load — \(model.unitPath)" }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            [
+                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
+                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
+                .init(label: "QI portfolio", url: SiteURL.units(.portfolio(.value(model.unitID))).relativeURL()),
+            ]
         }
 
-        private func coachTable<Context: HTML.BodyContext>(_ coaches: [CoachLoad], caption: String) -> Node<Context> {
-            .table(
-                .class("counts coaches"),
-                .caption(.text(caption)),
-                .thead(
-                    .tr(
-                        .th(.scope("col"), .text("Coach")), .th(.scope("col"), .text("Here")),
-                        .th(.scope("col"), .text("In all")), .th(.scope("col"), .text("Can support")),
-                        .th(.scope("col"), .text("Room"))
-                    )),
-                .tbody(
-                    .forEach(coaches) { coach in
-                        .tr(
-                            .class(coach.isOverCapacity ? "over-capacity" : ""),
-                            .th(.scope("row"), .text(coach.name)),
-                            .td(.class("number"), .a(.href(coach.here.url), .text("\(coach.here.count)"))),
-                            .td(.class("number"), .a(.href(coach.inAll.url), .text("\(coach.inAll.count)"))),
-                            .td(.class("number"), .text("\(coach.capacity)")),
-                            .td(
-                                .text(
-                                    coach.isOverCapacity
-                                        ? "Over by \(coach.inAll.count - coach.capacity)"
-                                        : coach.spare == 0 ? "Full" : "\(coach.spare) more"))
-                        )
-                    })
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .h1(.text("Coach load")),
+                PortfolioPage.coachingSummary(model.coaches),
+                model.coaches.isEmpty
+                    ? .empty
+                    : PortfolioPage.coachTable(model.coaches, caption: "Every coach, those over capacity first")
             )
         }
+    }
+}
+
+extension PortfolioPage {
+    /// Coaches over capacity listed on the portfolio itself; the rest are on the coach-load page.
+    static let coachesShown = 15
+
+    static func coachingSummary(_ coaches: [CoachLoad]) -> Node<HTML.BodyContext> {
+        guard !coaches.isEmpty else {
+            return .p(.class("empty"), .text("No QI coach is granted here or coaches a project here yet."))
+        }
+        let over = coaches.filter(\.isOverCapacity).count
+        let room = coaches.reduce(0) { $0 + $1.spare }
+        let withRoom = coaches.filter { $0.spare > 0 }.count
+        return .p(
+            .text(
+                "\(coaches.count) coaches: \(over) over capacity; \(withRoom) with room for \(room) more \(room == 1 ? "project" : "projects"). Coaches usually support \(Person.usualCoachingCapacity) active projects at once; a person’s page may say otherwise."
+            ))
+    }
+
+    static func coachTable(_ coaches: [CoachLoad], caption: String) -> Node<HTML.BodyContext> {
+        .table(
+            .class("counts coaches"),
+            .caption(.text(caption)),
+            .thead(
+                .tr(
+                    .th(.scope("col"), .text("Coach")), .th(.scope("col"), .text("Here")),
+                    .th(.scope("col"), .text("In all")), .th(.scope("col"), .text("Can support")),
+                    .th(.scope("col"), .text("Room"))
+                )),
+            .tbody(
+                .forEach(coaches) { coach in
+                    .tr(
+                        .class(coach.isOverCapacity ? "over-capacity" : ""),
+                        .th(.scope("row"), .text(coach.name)),
+                        .td(.class("number"), .a(.href(coach.here.url), .text("\(coach.here.count)"))),
+                        .td(.class("number"), .a(.href(coach.inAll.url), .text("\(coach.inAll.count)"))),
+                        .td(.class("number"), .text("\(coach.capacity)")),
+                        .td(
+                            .text(
+                                coach.isOverCapacity
+                                    ? "Over by \(coach.inAll.count - coach.capacity)"
+                                    : coach.spare == 0 ? "Full" : "\(coach.spare) more"))
+                    )
+                })
+        )
     }
 }

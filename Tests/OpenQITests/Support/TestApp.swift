@@ -112,6 +112,9 @@ func withOpenQI(_ body: (Application) async throws -> Void) async throws {
 private func withFreshDatabase(_ body: (Application) async throws -> Void) async throws {
     let database = try await TestDatabase.make()
     let app = try await Application.make(.testing)
+    // Warnings and errors only: every test migrates a database, and a line per migration step
+    // would bury what failed.
+    app.logger.logLevel = .warning
     do {
         try await configure(app, OpenQIConfiguration(database: database.location))
         try await app.prepareDatabase()
