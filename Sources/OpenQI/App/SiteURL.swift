@@ -186,9 +186,21 @@ enum SiteURL: Sendable {
         let path = "/" + segments.map(\.text).joined(separator: "/")
         guard !query.isEmpty else { return path }
         func encoded(_ text: String) -> String {
-            text.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? ""
+            // Ids, statuses and months need no encoding; a page may build thousands of such links.
+            if text.utf8.allSatisfy(Self.isUnreserved) { return text }
+            return text.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? ""
         }
         return path + "?" + query.map { encoded($0.0) + "=" + encoded($0.1) }.joined(separator: "&")
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"):
+            true
+        default: false
+        }
     }
 
     private static let unreserved = CharacterSet(

@@ -18,19 +18,30 @@ struct DelimitedText: Sendable {
     let unclosedQuote: Int?
 
     init(_ text: String) {
-        var utf8 = Substring(text).utf8
-        // Spreadsheets often save UTF-8 with a byte order mark; it is not part of the first cell.
-        if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8 = utf8.dropFirst(3) }
-        let firstLine = utf8.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
-        separator = Self.separator(Substring(firstLine))
-        let (records, unclosed) = Self.records(utf8, separator: separator.asciiValue!, quotes: true)
-        guard unclosed, let last = records.last else {
-            self.records = records
-            unclosedQuote = nil
-            return
+        var text = text
+        text.makeContiguousUTF8()
+        let utf8 = text.utf8
+        // Found on the bytes themselves, as offsets; each record becomes a Substring of the text.
+        let found = utf8.withContiguousStorageIfAvailable {
+            bytes -> (ranges: [Range<Int>], separator: Character, unclosed: Int?) in
+            // Spreadsheets often save UTF-8 with a byte order mark; it is not part of the first cell.
+            let from = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            let lineEnd =
+                bytes[from...].firstIndex { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") } ?? bytes.count
+            let separator = Self.separator(
+                Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<lineEnd]), as: UTF8.self)))
+            var (ranges, unclosed) = Self.records(bytes, from: from, separator: separator.asciiValue!, quotes: true)
+            guard unclosed, let last = ranges.popLast() else { return (ranges, separator, nil) }
+            let at = ranges.count
+            ranges += Self.records(bytes, from: last.lowerBound, separator: 0, quotes: false).ranges
+            return (ranges, separator, at)
+        }!
+        let start = utf8.startIndex
+        records = found.ranges.map {
+            Substring(utf8[utf8.index(start, offsetBy: $0.lowerBound)..<utf8.index(start, offsetBy: $0.upperBound)])
         }
-        self.records = Array(records.dropLast()) + Self.records(last.utf8, separator: 0, quotes: false).records
-        unclosedQuote = records.count - 1
+        separator = found.separator
+        unclosedQuote = found.unclosed
     }
 
     /// Tabs if the first line has one (a spreadsheet paste); semicolons if it has those and each
@@ -81,26 +92,23 @@ struct DelimitedText: Sendable {
 
     /// Splits at \n, \r\n or a lone \r, except inside a quoted cell (with `quotes`): a quote
     /// that opens a cell (after the separator or the start of the record, spaces and tabs aside)
-    /// runs to the next lone quote. Also says whether the text ended inside one.
-    private static func records(_ utf8: Substring.UTF8View, separator: UInt8, quotes: Bool) -> (
-        records: [Substring], unclosed: Bool
-    ) {
+    /// runs to the next lone quote. Returns each record's byte offsets, and whether the text ended
+    /// inside a quote.
+    private static func records(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, separator: UInt8, quotes: Bool)
+        -> (ranges: [Range<Int>], unclosed: Bool)
+    {
         let quote = UInt8(ascii: "\"")
-        var records: [Substring] = []
-        var start = utf8.startIndex
-        var index = start
+        var ranges: [Range<Int>] = []
+        var start = from
+        var index = from
         var quoted = false
         var cellStart = true
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            utf8.formIndex(after: &index)
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
             if quoted {
                 guard byte == quote else { continue }
-                if index != utf8.endIndex, utf8[index] == quote {
-                    utf8.formIndex(after: &index)
-                } else {
-                    quoted = false
-                }
+                if index < bytes.count, bytes[index] == quote { index += 1 } else { quoted = false }
                 continue
             }
             switch byte {
@@ -112,19 +120,15 @@ struct DelimitedText: Sendable {
             case UInt8(ascii: " "), UInt8(ascii: "\t"):
                 break
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                var end = index
-                utf8.formIndex(before: &end)
-                records.append(Substring(utf8[start..<end]))
-                if byte == UInt8(ascii: "\r"), index != utf8.endIndex, utf8[index] == UInt8(ascii: "\n") {
-                    utf8.formIndex(after: &index)
-                }
+                ranges.append(start..<(index - 1))
+                if byte == UInt8(ascii: "\r"), index < bytes.count, bytes[index] == UInt8(ascii: "\n") { index += 1 }
                 start = index
                 cellStart = true
             default:
                 cellStart = false
             }
         }
-        records.append(Substring(utf8[start..<utf8.endIndex]))
-        return (records, quoted)
+        ranges.append(start..<bytes.count)
+        return (ranges, quoted)
     }
 }

@@ -185,15 +185,19 @@ extension MeasureSummaryPage.Sort {
         func fold(_ text: String) -> String {
             text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         }
-        let keyed = rows.map { row in
-            (row: row, name: fold(row.name), owner: fold(row.owner.label), rank: rank(row))
-        }
-        return keyed.sorted { a, b in
-            if self == .owner, a.owner != b.owner { return (a.owner < b.owner) != descending }
-            if a.rank != b.rank { return (a.rank < b.rank) != descending }
-            if self != .name || a.name == b.name { return a.name != b.name ? a.name < b.name : a.owner < b.owner }
-            return (a.name < b.name) != descending
-        }.map(\.row)
+        // The owner is folded only when it is the column sorted by; as a tie-break its text will do.
+        // Positions are sorted, not rows: moving thousands of rows about cost more than comparing.
+        let names = rows.map { fold($0.name) }
+        let owners = rows.map { self == .owner ? fold($0.owner.label) : $0.owner.label }
+        let ranks = rows.map(rank)
+        return rows.indices.sorted { a, b in
+            if self == .owner, owners[a] != owners[b] { return (owners[a] < owners[b]) != descending }
+            if ranks[a] != ranks[b] { return (ranks[a] < ranks[b]) != descending }
+            if self != .name || names[a] == names[b] {
+                return names[a] != names[b] ? names[a] < names[b] : owners[a] < owners[b]
+            }
+            return (names[a] < names[b]) != descending
+        }.map { rows[$0] }
     }
 
     private func rank(_ row: MeasureSummaryPage.Row) -> Double {

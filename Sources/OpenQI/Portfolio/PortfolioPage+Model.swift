@@ -230,7 +230,8 @@ extension PortfolioPage.Model {
             ).all(decoding: Keyed.self) {
                 everywhere[row.id] = row.n
             }
-            people += try await Person.query(on: db).filter(\.$id ~~ Array(chunk)).filter(\.$archivedAt == nil).all()
+            people += try await Person.query(on: db).filter(\.$id ~~ Array(chunk)).filter(\.$archivedAt == nil)
+                .field(\.$id).field(\.$fullName).field(\.$coachingCapacity).all()
         }
         let hereByID = Dictionary(uniqueKeysWithValues: here.map { ($0.id, $0.n) })
         return people.compactMap { person -> PortfolioPage.CoachLoad? in
