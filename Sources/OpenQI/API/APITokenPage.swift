@@ -139,7 +139,10 @@ enum APITokenController {
             let (token, secret) = APIToken.issue(name: name, unitID: unitID!, by: policy.viewer.personID)
             try await token.saveAudited(.create, by: policy.viewer.actor, on: req.db)
             let model = try await APITokenPage.Model.query(policy: policy, newSecret: secret, on: req.db)
-            return APITokenPage.View(context: try await req.pageContext(), model: model).response()
+            let response = APITokenPage.View(context: try await req.pageContext(), model: model).response()
+            // The secret is shown this once: no browser or proxy may keep a copy of the page.
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
         } catch let failure as ValidationFailure {
             let form = FormState(values: ["name": input.name ?? "", "unit": input.unit ?? ""], errors: failure.errors)
             let model = try await APITokenPage.Model.query(policy: policy, form: form, on: req.db)

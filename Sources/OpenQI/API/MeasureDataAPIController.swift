@@ -47,7 +47,17 @@ enum MeasureDataAPIController {
             return try await rejection.encodeResponse(status: .unprocessableEntity, for: req)
         }
         let load = try await DataLoad.plan(checked.rows, measures: targets.values, on: req.db)
-        try await load.apply(by: writer.actor, on: req.db)
+        do {
+            try await load.apply(by: writer.actor, on: req.db)
+        } catch {
+            // Not the sender's mistake, and nothing of it was kept: say both, so a warehouse retries.
+            req.logger.error("A data load through the API failed; nothing was kept: \(String(reflecting: error))")
+            throw Abort(
+                .internalServerError,
+                reason:
+                    "Nothing was loaded: the database stopped the load part-way, so none of it was kept. Send the batch again."
+            )
+        }
         let total = load.total
         return try await Outcome(
             points: checked.pointCount, measures: checked.rows.count, added: total.added, changed: total.changed,

@@ -243,31 +243,7 @@ struct DataUploadTests {
             let checkPath = try #require(
                 try await browser.upload(unitPath + "/data-upload", filename: "amh.csv", content: Self.directorateCSV)
                     .location)
-            // The database refuses the audit entries, the last thing a load writes: the points and
-            // summaries before them were already written in the same transaction.
-            let sql = app.db.sql
-            if TestDatabase.isPostgres {
-                try await sql.raw(
-                    """
-                    CREATE FUNCTION refuse_data_audit() RETURNS trigger AS $$ BEGIN
-                    IF NEW.subject_kind = 'measure_data' THEN RAISE EXCEPTION 'refused by the test'; END IF;
-                    RETURN NEW; END $$ LANGUAGE plpgsql
-                    """
-                ).run()
-                try await sql.raw(
-                    """
-                    CREATE TRIGGER refuse_data_audit BEFORE INSERT ON audit_entries FOR EACH ROW
-                    EXECUTE FUNCTION refuse_data_audit()
-                    """
-                ).run()
-            } else {
-                try await sql.raw(
-                    """
-                    CREATE TRIGGER refuse_data_audit BEFORE INSERT ON audit_entries
-                    WHEN NEW.subject_kind = 'measure_data' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
-                    """
-                ).run()
-            }
+            try await Fixtures(app: app).refuseDataLoadAudits(true)
             let summariesBefore = try await MeasureSummary.query(on: app.db).all().map {
                 "\($0.$measure.id) \($0.points)"
             }
@@ -283,8 +259,7 @@ struct DataUploadTests {
             #expect(page.body.contains("Nothing was imported: the database stopped the import part-way"))
 
             // Once the database accepts it, the same file imports whole.
-            try await sql.raw("DROP TRIGGER refuse_data_audit\(TestDatabase.isPostgres ? " ON audit_entries" : "")")
-                .run()
+            try await Fixtures(app: app).refuseDataLoadAudits(false)
             _ = try await browser.post(checkPath + "/apply")
             #expect(try await Self.points(app) == 120)
         }

@@ -12,6 +12,7 @@ struct MeasureDataAPITests {
     static func issueToken(_ browser: TestBrowser, name: String, unit: Unit) async throws -> String {
         let page = try await browser.post("/api-tokens", form: ["name": name, "unit": unit.id!.uuidString])
         #expect(page.status == .ok)
+        #expect(page.headers.first(name: .cacheControl) == "no-store", "the secret is in no cache")
         let start = try #require(page.body.range(of: #"<code id="new-token">"#))
         let rest = page.body[start.upperBound...]
         return String(rest[..<rest.firstIndex(of: "<")!])
@@ -69,6 +70,15 @@ struct MeasureDataAPITests {
             #expect(rejection.rows.map(\.row) == [2])
             #expect(rejection.rows.first?.message.contains("no measure in Trust › Adult Mental Health") == true)
             #expect(try await app.storedDataPoints().count == 3)
+
+            // A load the database stops part-way keeps nothing, and says so to the warehouse.
+            try await Fixtures(app: app).refuseDataLoadAudits(true)
+            let stopped = try await Self.post(
+                warehouse, token: secret, csv: "measure,period,value\nwillow.falls,2026-02-02,7")
+            #expect(stopped.status == .internalServerError)
+            #expect(stopped.body.contains("Nothing was loaded: the database stopped the load part-way"))
+            #expect(try await app.storedDataPoints().count == 3)
+            try await Fixtures(app: app).refuseDataLoadAudits(false)
         }
     }
 

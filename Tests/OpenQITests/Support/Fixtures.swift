@@ -111,6 +111,40 @@ extension Fixtures {
     }
 }
 
+extension Fixtures {
+    /// Makes the database refuse (or accept again) the audit entries of data loads: the last thing a
+    /// load writes, after its points and summaries in the same transaction, so a test can see that a
+    /// load failing part-way keeps nothing.
+    func refuseDataLoadAudits(_ refuse: Bool) async throws {
+        let sql = db.sql
+        switch (refuse, TestDatabase.isPostgres) {
+        case (true, true):
+            try await sql.raw(
+                """
+                CREATE FUNCTION refuse_data_audit() RETURNS trigger AS $$ BEGIN
+                IF NEW.subject_kind = 'measure_data' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                RETURN NEW; END $$ LANGUAGE plpgsql
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TRIGGER refuse_data_audit BEFORE INSERT ON audit_entries FOR EACH ROW
+                EXECUTE FUNCTION refuse_data_audit()
+                """
+            ).run()
+        case (true, false):
+            try await sql.raw(
+                """
+                CREATE TRIGGER refuse_data_audit BEFORE INSERT ON audit_entries
+                WHEN NEW.subject_kind = 'measure_data' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """
+            ).run()
+        case (false, true): try await sql.raw("DROP TRIGGER refuse_data_audit ON audit_entries").run()
+        case (false, false): try await sql.raw("DROP TRIGGER refuse_data_audit").run()
+        }
+    }
+}
+
 /// Foundation has a `Unit` too (for measurements); in the tests, `Unit` is OpenQI's organisation unit.
 typealias Unit = OpenQI.Unit
 
