@@ -232,17 +232,9 @@ struct BoardReportTests {
             #expect(figures.map(\.count) == [1, 3, 1])
             #expect(figures[1].label == "projects active at the end of November 2026")
             for figure in figures {
-                let items = Dictionary(
-                    uniqueKeysWithValues: (URLComponents(string: figure.url)?.queryItems ?? []).map {
-                        ($0.name, $0.value ?? "")
-                    })
-                let focus = ProjectIndex.Focus(
-                    approvedIn: items["approved_in"].flatMap(CalendarMonth.init),
-                    activeIn: items["active_in"].flatMap(CalendarMonth.init),
-                    completedIn: items["completed_in"].flatMap(CalendarMonth.init))
-                let list = try await ProjectIndex.Model.query(
-                    search: nil, status: nil, unitID: trust.id, focus: focus, policy: policy, on: app.db, now: now)
-                #expect(list.total == figure.count, "\(figure.label)")
+                #expect(
+                    try await fixtures.projectsListed(at: figure.url, policy: policy, now: now) == figure.count,
+                    "\(figure.label)")
             }
         }
     }

@@ -189,13 +189,9 @@ extension PortfolioTests {
             // Each number is the length of the list it links to.
             for load in model.coaches {
                 for figure in [load.here, load.inAll] {
-                    let components = try #require(URLComponents(string: figure.url))
-                    let items = Dictionary(
-                        uniqueKeysWithValues: (components.queryItems ?? []).map { ($0.name, $0.value ?? "") })
-                    let list = try await ProjectIndex.Model.query(
-                        search: nil, status: .active, unitID: items["unit"].flatMap(UUID.init(uuidString:)),
-                        focus: .init(coachID: UUID(uuidString: items["coach"] ?? "")), policy: policy, on: app.db)
-                    #expect(list.total == figure.count, "\(load.name) \(figure.label)")
+                    #expect(
+                        try await fixtures.projectsListed(at: figure.url, policy: policy) == figure.count,
+                        "\(load.name) \(figure.label)")
                 }
             }
         }
@@ -228,16 +224,9 @@ extension PortfolioTests {
             #expect(model.completionMonths.last?.label == "2026-05", "June is not over yet")
             #expect(model.activeMonths.count == PortfolioPage.months)
             for month in model.activeMonths.suffix(8) + model.completionMonths.suffix(8) {
-                let items = Dictionary(
-                    uniqueKeysWithValues: (URLComponents(string: month.url)?.queryItems ?? []).map {
-                        ($0.name, $0.value ?? "")
-                    })
-                let focus = ProjectIndex.Focus(
-                    activeIn: items["active_in"].flatMap(CalendarMonth.init),
-                    completedIn: items["completed_in"].flatMap(CalendarMonth.init))
-                let list = try await ProjectIndex.Model.query(
-                    search: nil, status: nil, unitID: trust.id, focus: focus, policy: policy, on: app.db, now: now)
-                #expect(list.total == month.count, "\(month.url)")
+                #expect(
+                    try await fixtures.projectsListed(at: month.url, policy: policy, now: now) == month.count,
+                    "\(month.url)")
             }
         }
     }

@@ -145,6 +145,25 @@ extension Fixtures {
     }
 }
 
+extension Fixtures {
+    /// How many projects the list at `url` shows: a link of the portfolio or the board report, read
+    /// as the project list reads it.
+    func projectsListed(at url: String, policy: Policy, now: Date = Date()) async throws -> Int {
+        let items = Dictionary((URLComponents(string: url)?.queryItems ?? []).map { ($0.name, $0.value ?? "") }) {
+            $1
+        }
+        func month(_ name: String) -> CalendarMonth? { items[name].flatMap(CalendarMonth.init) }
+        let focus = ProjectIndex.Focus(
+            coachID: items["coach"].flatMap(UUID.init(uuidString:)), stalled: items["stalled"] == "yes",
+            staleData: items["stale_data"] == "yes", approvedIn: month("approved_in"), activeIn: month("active_in"),
+            completedIn: month("completed_in"))
+        return try await ProjectIndex.Model.query(
+            search: nil, status: items["status"].flatMap(ProjectStatus.init(rawValue:)),
+            unitID: items["unit"].flatMap(UUID.init(uuidString:)), focus: focus, policy: policy, on: db, now: now
+        ).total
+    }
+}
+
 /// Foundation has a `Unit` too (for measurements); in the tests, `Unit` is OpenQI's organisation unit.
 typealias Unit = OpenQI.Unit
 
