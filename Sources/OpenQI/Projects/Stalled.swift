@@ -3,8 +3,10 @@ import Foundation
 import SQLKit
 
 /// When an active project has stalled: no progress update for six weeks, or no data on any of its
-/// measures for eight. One definition for the portfolio, the project list, the forum's agenda and
-/// people's tasks, so a figure and the list behind it always agree.
+/// measures for eight. One definition, so a figure and the list behind it always agree: "no
+/// update" for the portfolio, the project list, the forum's agenda and people's tasks; "no data"
+/// for the portfolio and the project list (the forum's agenda has its own, per measure: data two
+/// periods overdue, `MeasureFreshness`).
 enum Stalled {
     private static let day: TimeInterval = 24 * 3600
     /// No update for six weeks: a forum reviews the project, its coach checks in.

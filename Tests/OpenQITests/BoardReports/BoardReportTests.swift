@@ -95,7 +95,7 @@ struct BoardReportTests {
             _ = try await browser.signIn("analyst@test.example")
             let lead = try await fixtures.person("Lead", unit: ward)
             func story(_ title: String, in unit: Unit) async throws -> Story {
-                let project = try await fixtures.activeProject(title, unit: unit, lead: lead, approvedAt: months[2])
+                let project = try await fixtures.approvedProject(title, unit: unit, lead: lead, approvedAt: months[2])
                 let story = Story()
                 story.$project.id = try project.requireID()
                 story.title = title
@@ -217,13 +217,9 @@ struct BoardReportTests {
                 ("Approved in June, completed in November", "2026-06-01", "2026-11-10"),
                 ("Approved in June, completed in December", "2026-06-01", "2026-12-02"),
             ] as [(String, String, String?)] {
-                let project = try await fixtures.activeProject(
-                    title, unit: trust, lead: lead, approvedAt: DataImport.date(approved)!)
-                if let completed {
-                    project.status = .completed
-                    project.closedAt = DataImport.date(completed)
-                    try await project.update(on: app.db)
-                }
+                try await fixtures.approvedProject(
+                    title, unit: trust, lead: lead, approvedAt: DataImport.date(approved)!,
+                    completedAt: completed.flatMap(DataImport.date))
             }
             let policy = try await fixtures.administratorPolicy()
             let november = try #require(CalendarMonth("2026-11"))

@@ -79,7 +79,7 @@ extension PortfolioTests {
             func project(_ title: String, approved: Double, updated: Double? = nil, unit: Unit? = nil) async throws
                 -> Project
             {
-                try await fixtures.activeProject(
+                try await fixtures.approvedProject(
                     title, unit: unit ?? ward, lead: lead, approvedAt: ago(weeks: approved),
                     lastUpdateAt: updated.map { ago(weeks: $0) })
             }
@@ -171,7 +171,7 @@ extension PortfolioTests {
             try await RoleGrant(personID: idle.requireID(), unitID: community.requireID(), role: .coach).create(
                 on: app.db)
             for (unit, coach) in [(community, busy), (forensic, busy), (community, steady), (forensic, steady)] {
-                try await fixtures.activeProject(
+                try await fixtures.approvedProject(
                     "Coached by \(coach.fullName) in \(unit.name)", unit: unit, lead: lead, approvedAt: Date(),
                     coach: coach)
             }
@@ -204,13 +204,10 @@ extension PortfolioTests {
             let trust = try await fixtures.unit("Trust", kind: .organisation)
             let lead = try await fixtures.person("Lead", unit: trust)
             let now = try #require(DataImport.date("2026-06-15"))
-            let finished = try await fixtures.activeProject(
+            try await fixtures.approvedProject(
                 "Approved in January, completed in March", unit: trust, lead: lead,
-                approvedAt: DataImport.date("2026-01-10")!)
-            finished.status = .completed
-            finished.closedAt = DataImport.date("2026-03-05")
-            try await finished.update(on: app.db)
-            try await fixtures.activeProject(
+                approvedAt: DataImport.date("2026-01-10")!, completedAt: DataImport.date("2026-03-05"))
+            try await fixtures.approvedProject(
                 "Approved in February, still going", unit: trust, lead: lead, approvedAt: DataImport.date("2026-02-20")!
             )
             let policy = try await fixtures.administratorPolicy()
@@ -239,7 +236,7 @@ extension PortfolioTests {
             let willow = try await fixtures.unit("Willow", kind: .ward, parent: trust)
             let cedar = try await fixtures.unit("Cedar", kind: .ward, parent: trust)
             let lead = try await fixtures.person("Lead", unit: willow)
-            let project = try await fixtures.activeProject("Falls", unit: willow, lead: lead, approvedAt: Date())
+            let project = try await fixtures.approvedProject("Falls", unit: willow, lead: lead, approvedAt: Date())
             let measure = try await fixtures.measure("Falls", project: project, unit: willow, periods: [Date()])
             let input = ProjectInput(
                 title: "Falls", unit_id: try cedar.requireID().uuidString, what_matters: project.whatMatters,

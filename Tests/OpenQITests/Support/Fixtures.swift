@@ -56,15 +56,18 @@ extension Fixtures {
             tree: try await UnitTree.load(on: db))
     }
 
-    /// An active project, approved on `approvedAt`, with its latest update on `lastUpdateAt`.
+    /// A project the forum approved on `approvedAt`, with its latest update on `lastUpdateAt`: active,
+    /// or completed on `completedAt`.
     @discardableResult
-    func activeProject(
-        _ title: String, unit: Unit, lead: Person, approvedAt: Date, lastUpdateAt: Date? = nil, coach: Person? = nil
+    func approvedProject(
+        _ title: String, unit: Unit, lead: Person, approvedAt: Date, lastUpdateAt: Date? = nil, coach: Person? = nil,
+        completedAt: Date? = nil
     ) async throws -> Project {
         let project = Project()
         project.title = title
         project.$unit.id = try unit.requireID()
-        project.status = .active
+        project.status = completedAt == nil ? .active : .completed
+        project.closedAt = completedAt
         project.stage = .test
         project.whatMatters = "What matters to the people on the ward."
         project.problem = "The problem, as the team sees it."
