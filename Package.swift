@@ -38,7 +38,7 @@ let package = Package(
                 .product(name: "Ink", package: "Ink"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            resources: [.copy("Public"), .copy("API/openapi.json")]
+            resources: [.copy("Public"), .copy("Core/App/openapi.json")]
         ),
         .executableTarget(
             name: "openqi",

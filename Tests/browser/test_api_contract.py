@@ -1,4 +1,4 @@
-"""The API contract: every operation of `Sources/OpenQI/API/openapi.json`, called on the real server
+"""The API contract: every operation of `Sources/OpenQI/Core/App/openapi.json`, called on the real server
 with the demo trust, and every answer checked against the document.
 
 An administrator signs in through the sign-in form, like a browser, and then works through the API:
@@ -41,7 +41,7 @@ from referencing.jsonschema import DRAFT202012
 
 from conftest import REPO_ROOT, create_admin
 
-DOCUMENT_PATH = REPO_ROOT / "Sources" / "OpenQI" / "API" / "openapi.json"
+DOCUMENT_PATH = REPO_ROOT / "Sources" / "OpenQI" / "Core" / "App" / "openapi.json"
 DOCUMENT_URI = "urn:openqi:api:openapi.json"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -286,7 +286,7 @@ def test_the_document_is_valid_openapi_and_the_server_serves_it(demo, document):
 
     served = contract.call(requests.Session(), "GET", OPENAPI, 200)
     assert served == document, (
-        "the server serves another openapi.json than Sources/OpenQI/API/openapi.json: rebuild the binary "
+        "the server serves another openapi.json than Sources/OpenQI/Core/App/openapi.json: rebuild the binary "
         "(the document is a bundled resource, copied at build time)")
 
 

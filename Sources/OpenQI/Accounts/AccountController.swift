@@ -28,7 +28,7 @@ enum AccountController {
         do {
             let account = try await authenticate(email: email, password: input.password ?? "", req: req)
             let token = AccountSession.makeToken()
-            let now = Date()
+            let now = AppClock.now
             let idleTimeout = req.application.openQIConfiguration.sessionIdleTimeout
             try await AccountSession(
                 tokenHash: AccountSession.hash(token: token), accountID: try account.requireID(),
@@ -63,7 +63,7 @@ enum AccountController {
             }
             throw SignInError.incorrect
         }
-        let now = Date()
+        let now = AppClock.now
         if let until = account.lockedUntil, until > now { throw SignInError.lockedOut(until: until) }
         guard try await req.password.async.verify(password, created: account.passwordHash).get() else {
             account.failedSignIns += 1

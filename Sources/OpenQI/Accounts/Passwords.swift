@@ -39,7 +39,7 @@ enum SignInError: Error, Equatable {
             "The email or password is not right. Check them and try again."
         case .lockedOut(let until):
             "This sign-in is locked for 15 minutes after \(PasswordRules.attemptsBeforeLockOut) failed attempts "
-                + "(until \(until.formatted(date: .omitted, time: .shortened)) UTC). Try again then, or ask an administrator to issue a new password."
+                + "(until \(CalendarDay.time(until)) UTC). Try again then, or ask an administrator to issue a new password."
         }
     }
 }

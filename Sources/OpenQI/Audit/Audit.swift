@@ -57,7 +57,7 @@ extension Auditable {
         // A revoked grant or a removed team member no longer exists, so there is nothing "after".
         let after = action == .revoke || action == .remove ? [:] : auditFields
         return AuditEntry(
-            occurredAt: Date(), actorAccountID: actor.accountID, actorName: actor.name, action: action,
+            occurredAt: AppClock.now, actorAccountID: actor.accountID, actorName: actor.name, action: action,
             subject: auditSubject, before: before, after: after)
     }
 }

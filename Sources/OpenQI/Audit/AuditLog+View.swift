@@ -43,8 +43,8 @@ extension AuditLog {
                                             named: "time",
                                             nodes: [
                                                 .attribute(
-                                                    named: "datetime", value: row.occurredAt.formatted(.iso8601)),
-                                                .text(row.occurredAt.formatted(date: .abbreviated, time: .shortened)),
+                                                    named: "datetime", value: CalendarDay.timestamp(row.occurredAt)),
+                                                .text(CalendarDay.moment(row.occurredAt)),
                                             ])),
                                     .td(.text(row.actorName)),
                                     .td(

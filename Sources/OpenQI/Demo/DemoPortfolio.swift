@@ -83,7 +83,7 @@ struct DemoPortfolio {
     ]
 
     /// Writes the portfolio in batches within the caller's transaction.
-    static func load(_ organisation: DemoOrganisation, size: DemoSize, on db: any Database, now: Date = Date())
+    static func load(_ organisation: DemoOrganisation, size: DemoSize, on db: any Database, now: Date = AppClock.now)
         async throws
     {
         var random = SplitMix64(seed: 2027)

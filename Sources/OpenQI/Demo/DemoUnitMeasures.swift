@@ -75,7 +75,7 @@ enum DemoUnitMeasures {
             target: nil, definition: "Inpatient costs divided by occupied bed days."),
     ]
 
-    static func load(_ organisation: DemoOrganisation, size: DemoSize, on db: any Database, now: Date = Date())
+    static func load(_ organisation: DemoOrganisation, size: DemoSize, on db: any Database, now: Date = AppClock.now)
         async throws
     {
         var random = SplitMix64(seed: 7)

@@ -51,7 +51,7 @@ extension ForumAgenda.Model {
         let decisions = try await ForumDecision.query(on: db).filter(\.$project.$id ~~ projectIDs).sort(\.$decidedAt)
             .all()
         let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id ~~ projectIDs).sort(\.$date).all()
-        let day = { (date: Date) in date.formatted(.dateTime.day().month(.wide)) }
+        let day = { (date: Date) in CalendarDay(containing: date).dayAndMonth }
         let activeIDs = projects.filter { $0.status == .active }.compactMap(\.id)
         var measuresByProject: [UUID: [MeasureFreshness]] = [:]
         let measures = try await Measure.query(on: db).filter(\.$project.$id ~~ activeIDs)
@@ -145,7 +145,7 @@ extension ForumAgenda.Model {
         if date.timeIntervalSince(last.date) >= Stalled.noUpdateFor { return "No update for \(weeks) weeks" }
         if let overdue = measures.first(where: { $0.isOverdue(on: date) }) {
             return overdue.latestPeriod.map {
-                "Data overdue: \(overdue.name), last \($0.formatted(.dateTime.day().month(.wide)))"
+                "Data overdue: \(overdue.name), last \(CalendarDay(containing: $0).dayAndMonth)"
             } ?? "No data yet: \(overdue.name)"
         }
         // The score has been the same since the first of the latest run of equal scores.

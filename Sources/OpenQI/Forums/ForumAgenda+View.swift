@@ -3,7 +3,7 @@ import Plot
 
 extension ForumAgenda {
     final class View: ModelPage<Model> {
-        override func pageTitle() -> String { "Forum, \(model.date.formatted(date: .long, time: .omitted))" }
+        override func pageTitle() -> String { "Forum, \(CalendarDay.label(model.date))" }
 
         override func breadcrumbs() -> [PageContext.Link] {
             [
@@ -14,7 +14,7 @@ extension ForumAgenda {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .h1(.text("\(model.forumName) QI forum — \(model.date.formatted(date: .long, time: .omitted))")),
+                .h1(.text("\(model.forumName) QI forum — \(CalendarDay.label(model.date))")),
                 .unwrap(model.notes) { .p(.class("lead"), .text($0)) },
                 .section(
                     .class("agenda"), .id("proposals"),

@@ -29,7 +29,7 @@ struct ForumDecisionInput: Content, Sendable {
 
     /// Each decision needs what makes it actionable: a coach and a sponsor to approve, a reason to
     /// send back or decline, a date to defer to.
-    func validate(today: Date = Date()) throws -> Valid {
+    func validate(today: Date = AppClock.now) throws -> Valid {
         var validator = Validator()
         let decision = validator.choice(decision, field: "decision", label: "a decision", as: ForumDecisionKind.self)
         let coach = validator.identifier(coach_id, field: "coach_id", label: "QI coach", required: false)
@@ -89,14 +89,14 @@ extension Project {
             stage = stage ?? .understand
             $coach.id = decision.coachID
             $sponsor.id = decision.sponsorID
-            approvedAt = approvedAt ?? Date()
+            approvedAt = approvedAt ?? AppClock.now
         case .requestChanges:
             status = .draft
         case .defer:
             status = .deferred
         case .decline:
             status = .declined
-            closedAt = Date()
+            closedAt = AppClock.now
         }
         let record = ForumDecision()
         record.$project.id = try requireID()
@@ -107,7 +107,7 @@ extension Project {
         record.deferUntil = decision.deferUntil
         record.reason = decision.reason
         record.$decidedBy.id = decidedBy
-        record.decidedAt = Date()
+        record.decidedAt = AppClock.now
         try await saveAudited(.update, by: actor, before: before, on: db) { db in try await record.create(on: db) }
     }
 }

@@ -41,7 +41,7 @@ enum ForumIndex {
                                 .td(.text("\(row.waiting)")),
                                 .td(
                                     .text(
-                                        row.nextMeeting.map { $0.formatted(date: .long, time: .omitted) }
+                                        row.nextMeeting.map { CalendarDay.label($0) }
                                             ?? "None scheduled"))
                             )
                         })
@@ -56,7 +56,7 @@ extension ForumIndex.Model {
         let tree = policy.tree
         let waiting = try await Project.query(on: db).filter(\.$status ~~ [.proposed, .inReview, .deferred]).all()
         let chairs = try await RoleGrant.query(on: db).filter(\.$role == .forumChair).with(\.$person).all()
-        let today = Calendar.current.startOfDay(for: Date())
+        let today = AppClock.today.date
         let upcoming = try await ForumMeeting.query(on: db).filter(\.$date >= today).sort(\.$date).all()
         return .init(
             rows: tree.forumUnits.filter { !$0.isArchived }.map { unit in

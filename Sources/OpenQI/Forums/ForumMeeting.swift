@@ -25,10 +25,10 @@ final class ForumMeeting: Model, @unchecked Sendable {
 extension ForumMeeting: Auditable {
     var auditSubject: AuditSubject {
         .init(
-            kind: "forum_meeting", id: id, name: "Forum on \(date.formatted(.iso8601.year().month().day()))",
+            kind: "forum_meeting", id: id, name: "Forum on \(CalendarDay.text(date))",
             unitID: $unit.id)
     }
-    var auditFields: [String: String] { ["date": date.formatted(.iso8601.year().month().day()), "notes": notes ?? ""] }
+    var auditFields: [String: String] { ["date": CalendarDay.text(date), "notes": notes ?? ""] }
 }
 
 /// What a forum decided about a project.

@@ -46,7 +46,7 @@ enum ForumShow {
                                 .li(
                                     .a(
                                         .href(SiteURL.forums(.meeting(.value(meeting.id))).relativeURL()),
-                                        .text(meeting.date.formatted(date: .long, time: .omitted))),
+                                        .text(CalendarDay.label(meeting.date))),
                                     .span(
                                         .class("path"),
                                         .text(" \(meeting.decisions) decision\(meeting.decisions == 1 ? "" : "s")"))

@@ -8,7 +8,7 @@ struct MyTask: Sendable, Equatable {
 }
 
 enum MyTasks {
-    static func query(policy: Policy, on db: any Database, now: Date = Date()) async throws -> [MyTask] {
+    static func query(policy: Policy, on db: any Database, now: Date = AppClock.now) async throws -> [MyTask] {
         let me = policy.viewer.personID
         var tasks: [MyTask] = []
         let memberships = try await TeamMember.query(on: db).filter(\.$person.$id == me).all().map(\.$project.id)

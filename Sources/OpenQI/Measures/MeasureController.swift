@@ -179,7 +179,7 @@ enum MeasureController {
             }
             try await PhaseBreak(measureID: id, period: period, label: label).create(on: db)
             try await measure.refreshSummary(on: db)
-            return "Limits are recalculated from \(MeasureSeries.day(period))."
+            return "Limits are recalculated from \(CalendarDay.text(period))."
         }
     }
 
@@ -195,7 +195,7 @@ enum MeasureController {
             var validator = Validator()
             let text = validator.requiredText(
                 raw, field: field, label: field == "text" ? "the note" : "the phase name", maxLength: 120)
-            let period = input.period.flatMap(DataImport.date)
+            let period = input.period.flatMap { CalendarDay(parsing: $0, as: .spreadsheet)?.date }
             if period == nil { validator.fail("period", "Enter the date, like 2026-03-31.") }
             try validator.check()
             let notice = try await req.db.transaction { db in
@@ -233,7 +233,7 @@ enum MeasureController {
         var csv = "period,value,denominator,plotted,cl,lcl,ucl,class,note\n"
         for (period, point) in zip(series.periods, result.points) {
             let cells: [String] = [
-                MeasureSeries.day(period.period), "\(period.value)", period.denominator.map { "\($0)" } ?? "",
+                CalendarDay.text(period.period), "\(period.value)", period.denominator.map { "\($0)" } ?? "",
                 point.y.map { "\($0)" } ?? "", point.cl.map { "\($0)" } ?? "", point.lcl.map { "\($0)" } ?? "",
                 point.ucl.map { "\($0)" } ?? "", point.pointClass.rawValue, period.note.map(csvQuoted) ?? "",
             ]
@@ -268,7 +268,7 @@ enum MeasureController {
 
         init(_ series: MeasureSeries) {
             result = series.result
-            annotations = series.annotations.map { Annotation(x: MeasureSeries.day($0.period), text: $0.text) }
+            annotations = series.annotations.map { Annotation(x: CalendarDay.text($0.period), text: $0.text) }
         }
 
         private enum CodingKeys: String, CodingKey { case annotations }

@@ -37,7 +37,7 @@ struct MeasureSeries: Sendable {
         periods.map { period in
             let phase = phaseBreaks.last { $0.period <= period.period }?.label ?? "Baseline"
             return SPCPoint(
-                x: Self.day(period.period), y: period.value, n: period.denominator,
+                x: CalendarDay.text(period.period), y: period.value, n: period.denominator,
                 phase: phaseBreaks.isEmpty ? nil : phase, note: period.note
             )
         }
@@ -58,7 +58,7 @@ struct MeasureSeries: Sendable {
         func number(_ value: Double) -> String { Describe.plain(value) }
         return zip(periods, result.points).map { period, point in
             .init(
-                period: Self.day(period.period), value: number(period.value),
+                period: CalendarDay.text(period.period), value: number(period.value),
                 denominator: period.denominator.map { number($0) } ?? "", plotted: point.y.map { number($0) } ?? "",
                 signals: point.pointClass == .common
                     ? ""
@@ -104,37 +104,5 @@ struct MeasureSeries: Sendable {
             charts.append((measure, svg))
         }
         return charts
-    }
-
-    /// The date's day in UTC as `yyyy-MM-dd`. Computed rather than formatted through Foundation,
-    /// which cost more than the statistics when every point of thousands of charts is labelled:
-    /// Howard Hinnant's `civil_from_days` (https://howardhinnant.github.io/date_algorithms.html#civil_from_days).
-    static func day(_ date: Date) -> String {
-        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        guard (1000...9999).contains(year) else { return date.formatted(.iso8601.year().month().day()) }
-        return String(unsafeUninitializedCapacity: 10) { buffer in
-            func digits(_ value: Int, _ count: Int, at offset: Int) {
-                var value = value
-                for index in stride(from: offset + count - 1, through: offset, by: -1) {
-                    buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                }
-            }
-            digits(year, 4, at: 0)
-            buffer[4] = UInt8(ascii: "-")
-            digits(month, 2, at: 5)
-            buffer[7] = UInt8(ascii: "-")
-            digits(day, 2, at: 8)
-            return 10
-        }
     }
 }

@@ -89,23 +89,23 @@ extension MeasureShow.Model {
 extension MeasureShow.Model {
     /// The last eight recorded periods and the four due after them (or, with no data yet, the
     /// twelve up to today), so a team can correct recent values and add new ones in one place.
-    static func grid(_ periods: [MeasureSeries.Period], frequency: DataFrequency, today: Date = Date())
+    static func grid(_ periods: [MeasureSeries.Period], frequency: DataFrequency, today: Date = AppClock.now)
         -> [MeasureShow.GridRow]
     {
         let recent = periods.suffix(8)
         var rows = recent.map {
             MeasureShow.GridRow(
-                period: MeasureSeries.day($0.period), value: Describe.plain($0.value),
+                period: CalendarDay.text($0.period), value: Describe.plain($0.value),
                 denominator: $0.denominator.map { Describe.plain($0) } ?? "")
         }
         var next = recent.last.map { frequency.period(after: $0.period) }
         if next == nil {
-            var start = Calendar.current.startOfDay(for: today)
+            var start = CalendarDay(containing: today).date
             for _ in 0..<11 { start = frequency.period(before: start) }
             next = start
         }
         while rows.count < recent.count + (recent.isEmpty ? 12 : 4), let period = next {
-            rows.append(.init(period: MeasureSeries.day(period), value: "", denominator: ""))
+            rows.append(.init(period: CalendarDay.text(period), value: "", denominator: ""))
             next = frequency.period(after: period)
         }
         return rows
@@ -113,22 +113,20 @@ extension MeasureShow.Model {
 }
 
 extension DataFrequency {
-    private var step: DateComponents {
+    /// The start of the period after the one starting on `date`, in UTC.
+    func period(after date: Date) -> Date { step(date, by: 1) }
+
+    /// The start of the period before the one starting on `date`, in UTC.
+    func period(before date: Date) -> Date { step(date, by: -1) }
+
+    private func step(_ date: Date, by count: Int) -> Date {
+        let day = CalendarDay(containing: date)
         switch self {
-        case .daily: DateComponents(day: 1)
-        case .weekly: DateComponents(day: 7)
-        case .monthly: DateComponents(month: 1)
-        case .quarterly: DateComponents(month: 3)
+        case .daily: return day.adding(days: count).date
+        case .weekly: return day.adding(days: 7 * count).date
+        case .monthly: return day.adding(months: count).date
+        case .quarterly: return day.adding(months: 3 * count).date
         }
-    }
-
-    func period(after date: Date) -> Date { Calendar.current.date(byAdding: step, to: date) ?? date }
-
-    func period(before date: Date) -> Date {
-        var back = DateComponents()
-        back.day = step.day.map { -$0 }
-        back.month = step.month.map { -$0 }
-        return Calendar.current.date(byAdding: back, to: date) ?? date
     }
 }
 

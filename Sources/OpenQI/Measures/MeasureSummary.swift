@@ -52,7 +52,7 @@ final class MeasureSummary: Model, @unchecked Sendable {
         variation = result.variation.rawValue
         assurance = result.assurance?.rawValue
         recent = Self.recent(result)
-        computedAt = Date()
+        computedAt = AppClock.now
     }
 }
 
@@ -85,7 +85,7 @@ extension MeasureSummary {
             let breaks = Dictionary(
                 grouping: try await PhaseBreak.query(on: db).filter(\.$measure.$id ~~ ids).sort(\.$period).all(),
                 by: \.$measure.id)
-            let now = Date()
+            let now = AppClock.now
             let insert = db.sql.insert(into: MeasureSummary.schema)
                 .columns(
                     "id", "measure_id", "points", "latest_period", "latest_value", "latest_class", "variation",

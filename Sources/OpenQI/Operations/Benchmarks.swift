@@ -76,13 +76,13 @@ public enum Benchmarks {
         let db = app.db
         if try await Unit.query(on: db).count() == 0 { try await seed(measures: count, on: db) }
         let measures = try await Measure.query(on: db).sort(\.$key).all()
-        let start = DataImport.date("2020-01-06")!
+        let start = CalendarDay(year: 2020, month: 1, day: 6)!.date
         var csv = "measure,period,value\n"
         for measure in measures {
             guard let key = measure.key else { continue }
             for week in 0..<weeks {
                 csv +=
-                    "\(key),\(MeasureSeries.day(start.addingTimeInterval(Double(week) * 7 * 86_400))),\(week % 7 + 3)\n"
+                    "\(key),\(CalendarDay.text(start.addingTimeInterval(Double(week) * 7 * 86_400))),\(week % 7 + 3)\n"
             }
         }
         let units = Set(try await Unit.query(on: db).all().compactMap(\.id))
@@ -150,7 +150,7 @@ public enum Benchmarks {
                 summary.$measure.id = measure.id!
                 summary.apply(
                     workspace.compute(generator.points(index: index, count: 104, chart: .i), options: options),
-                    latestPeriod: Date())
+                    latestPeriod: AppClock.now)
                 summaries.append(summary)
             }
             for batch in measures.chunked(into: 500) { try await Array(batch).create(on: db) }

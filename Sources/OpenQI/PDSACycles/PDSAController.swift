@@ -11,14 +11,14 @@ enum PDSAController {
         try policy.require(.editProject(project.access))
         var input = PDSAPlanInput(
             change_idea_id: req.query[String.self, at: "idea"],
-            planned_start: MeasureSeries.day(Calendar.current.startOfDay(for: Date())))
+            planned_start: AppClock.today.text)
         // The next cycle on a ramp starts from the last one's plan: same idea, people, place and measures.
         if let afterID = req.query[String.self, at: "after"].flatMap(UUID.init(uuidString:)),
             let previous = try await PDSACycle.query(on: req.db).filter(\.$id == afterID)
                 .filter(\.$project.$id == (try project.requireID())).with(\.$watchedMeasures).first()
         {
             input = PDSAPlanInput(previous, watched: previous.watchedMeasures.compactMap(\.id))
-            input.planned_start = MeasureSeries.day(Calendar.current.startOfDay(for: Date()))
+            input.planned_start = AppClock.today.text
             input.planned_end = nil
             input.prediction = nil
         }

@@ -82,8 +82,8 @@ struct PDSAPlanInput: Content, Sendable {
         self.init(
             change_idea_id: cycle.$changeIdea.id.uuidString, objective: cycle.objective, question: cycle.question,
             prediction: cycle.prediction, who: cycle.who, what: cycle.what, where: cycle.place,
-            planned_start: MeasureSeries.day(cycle.plannedStart),
-            planned_end: cycle.plannedEnd.map(MeasureSeries.day), measure_ids: watched.map(\.uuidString))
+            planned_start: CalendarDay.text(cycle.plannedStart),
+            planned_end: cycle.plannedEnd.map(CalendarDay.text), measure_ids: watched.map(\.uuidString))
     }
 
     var formState: FormState {
@@ -231,7 +231,7 @@ extension PDSACycle {
         self.decision = decision
         actNotes = notes
         status = .complete
-        completedOn = Calendar.current.startOfDay(for: Date())
+        completedOn = AppClock.today.date
         try await saveAudited(project: project, before: before, by: actor, on: db)
     }
 
@@ -250,9 +250,9 @@ extension PDSACycle {
             auditFields: [
                 "change_idea": $changeIdea.id.uuidString, "status": status.rawValue, "objective": objective,
                 "question": question, "prediction": prediction, "who": who, "what": what, "where": place,
-                "planned_start": MeasureSeries.day(plannedStart),
-                "planned_end": plannedEnd.map(MeasureSeries.day) ?? "",
-                "started_on": startedOn.map(MeasureSeries.day) ?? "", "do": doNotes ?? "", "study": studyNotes ?? "",
+                "planned_start": CalendarDay.text(plannedStart),
+                "planned_end": plannedEnd.map(CalendarDay.text) ?? "",
+                "started_on": startedOn.map(CalendarDay.text) ?? "", "do": doNotes ?? "", "study": studyNotes ?? "",
                 "decision": decision?.rawValue ?? "", "act": actNotes ?? "",
             ])
     }

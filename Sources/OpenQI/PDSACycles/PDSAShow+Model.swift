@@ -72,7 +72,7 @@ extension PDSAShow.Model {
             },
             canEdit: policy.allows(.editProject(project.access)),
             startForm: FormState(
-                values: ["started_on": MeasureSeries.day(cycle.plannedStart)],
+                values: ["started_on": CalendarDay.text(cycle.plannedStart)],
                 selected: ["annotate": ["yes"]]),
             recordForm: FormState(values: ["do_notes": cycle.doNotes ?? "", "study_notes": cycle.studyNotes ?? ""]),
             actForm: FormState())

@@ -12,7 +12,7 @@ extension PDSAShow {
             ]
         }
 
-        private func day(_ date: Date) -> String { date.formatted(date: .long, time: .omitted) }
+        private func day(_ date: Date) -> String { CalendarDay.label(date) }
 
         override func content() -> Node<HTML.BodyContext> {
             .group(

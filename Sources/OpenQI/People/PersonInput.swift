@@ -99,7 +99,7 @@ extension Person {
     /// Archives or restores the person. An archived person can no longer sign in.
     func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
-        archivedAt = archived ? Date() : nil
+        archivedAt = archived ? AppClock.now : nil
         let id = try requireID()
         try await saveAudited(archived ? .archive : .restore, by: actor, before: before, on: db) { db in
             guard archived else { return }

@@ -95,11 +95,11 @@ extension PersonShow {
             guard let signIn = model.signIn else { return .text("No sign-in") }
             var parts = ["Signs in as \(signIn.email)"]
             if let last = signIn.lastSignInAt {
-                parts.append("last signed in \(last.formatted(date: .abbreviated, time: .shortened))")
+                parts.append("last signed in \(CalendarDay.moment(last))")
             }
             if signIn.mustChangePassword { parts.append("has a one-time password") }
-            if let locked = signIn.lockedUntil, locked > Date() {
-                parts.append("locked until \(locked.formatted(date: .omitted, time: .shortened))")
+            if let locked = signIn.lockedUntil, locked > AppClock.now {
+                parts.append("locked until \(CalendarDay.time(locked))")
             }
             return .text(parts.joined(separator: "; "))
         }

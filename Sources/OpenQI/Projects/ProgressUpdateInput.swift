@@ -29,7 +29,7 @@ struct ProgressUpdateInput: Content, Sendable {
         let sponsorAsk: String?
     }
 
-    func validate(today: Date = Date()) throws -> Valid {
+    func validate(today: Date = AppClock.now) throws -> Valid {
         var validator = Validator()
         let date = validator.day(update_date, field: "update_date", label: "the date of the update", required: true)
         if let date, date > today {

@@ -42,7 +42,7 @@ final class Project: Model, @unchecked Sendable {
     init() {}
 
     var aimStatement: String {
-        "\(aimWhat) \(aimHowMuch) by \(aimByWhen.formatted(.dateTime.day().month(.wide).year()))"
+        "\(aimWhat) \(aimHowMuch) by \(CalendarDay.label(aimByWhen))"
     }
 
     var score: ProgressScore? { progressScore.flatMap(ProgressScore.init(rawValue:)) }
@@ -56,7 +56,7 @@ extension Project: Auditable {
         [
             "title": title, "unit": $unit.id.uuidString, "status": status.rawValue, "stage": stage?.rawValue ?? "",
             "what_matters": whatMatters, "problem": problem, "aim_what": aimWhat, "aim_how_much": aimHowMuch,
-            "aim_by_when": aimByWhen.formatted(.iso8601.year().month().day()),
+            "aim_by_when": CalendarDay.text(aimByWhen),
             "coach": $coach.id?.uuidString ?? "", "sponsor": $sponsor.id?.uuidString ?? "",
             "progress_score": progressScore.map { "\($0)" } ?? "",
             "partner_organisations": partnerOrganisations ?? "",

@@ -211,8 +211,8 @@ extension PDSACycleDTO {
         self.init(
             id: try cycle.requireID(), change_idea_id: cycle.$changeIdea.id, number: cycle.number,
             status: cycle.status, objective: cycle.objective, question: cycle.question, prediction: cycle.prediction,
-            who: cycle.who, what: cycle.what, where: cycle.place, planned_start: MeasureSeries.day(cycle.plannedStart),
-            planned_end: cycle.plannedEnd.map(MeasureSeries.day), started_on: cycle.startedOn.map(MeasureSeries.day),
+            who: cycle.who, what: cycle.what, where: cycle.place, planned_start: CalendarDay.text(cycle.plannedStart),
+            planned_end: cycle.plannedEnd.map(CalendarDay.text), started_on: cycle.startedOn.map(CalendarDay.text),
             do_notes: cycle.doNotes, study_notes: cycle.studyNotes, decision: cycle.decision,
             act_notes: cycle.actNotes, measure_ids: cycle.watchedMeasures.compactMap(\.id))
     }
@@ -235,7 +235,7 @@ extension ProjectDTO {
             status: project.status, stage: project.stage, progress_score: project.progressScore,
             what_matters: project.whatMatters, problem: project.problem,
             aim: .init(
-                what: project.aimWhat, how_much: project.aimHowMuch, by_when: MeasureSeries.day(project.aimByWhen),
+                what: project.aimWhat, how_much: project.aimHowMuch, by_when: CalendarDay.text(project.aimByWhen),
                 statement: project.aimStatement),
             priorities: project.priorities.sorted { $0.name < $1.name }.map(\.name),
             priority_ids: project.priorities.sorted { $0.name < $1.name }.compactMap(\.id),

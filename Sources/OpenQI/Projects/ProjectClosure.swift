@@ -62,7 +62,7 @@ extension Project {
         aimAchieved = closure.aimAchieved
         learning = closure.learning
         sustainPlan = closure.sustainPlan
-        closedAt = Date()
+        closedAt = AppClock.now
         try await saveAudited(.update, by: actor, before: before, on: db)
     }
 }

@@ -22,7 +22,8 @@ enum ProjectController {
         try policy.require(.readOrganisation)
         let model = try await ProjectShow.Model.query(
             id: try req.idParameter("projectID"), policy: policy, cache: try await req.cachedResults(), on: req.db)
-        return try await req.page(drawnOnceAs: "project \(model.id) \(MeasureSeries.day(Date())) \(model.canEdit)") {
+        return try await req.page(drawnOnceAs: "project \(model.id) \(CalendarDay.text(AppClock.now)) \(model.canEdit)")
+        {
             ProjectShow.View(context: $0, model: model)
         }
     }

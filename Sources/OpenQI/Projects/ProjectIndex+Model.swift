@@ -73,7 +73,7 @@ extension ProjectIndex.Model {
     /// Projects in a unit and everything below it, by status, searched by title and aim.
     static func query(
         search: String?, status: ProjectStatus?, unitID: UUID?, focus: ProjectIndex.Focus = .init(), policy: Policy,
-        on db: any Database, now: Date = Date()
+        on db: any Database, now: Date = AppClock.now
     ) async throws -> Self {
         let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
         var query = Project.query(on: db)
@@ -110,15 +110,15 @@ extension ProjectIndex.Model {
             described.append("active with no data for eight weeks")
         }
         if let month = focus.approvedIn {
-            conditions.append(month.approvedIn)
+            conditions.append(ProjectScope.approved(in: month))
             described.append("approved in \(month.label)")
         }
         if let month = focus.activeIn {
-            conditions.append(month.activeAtEnd(now: now))
+            conditions.append(ProjectScope.activeAtEnd(of: month, now: now))
             described.append("active at the end of \(month.label)")
         }
         if let month = focus.completedIn {
-            conditions.append(month.completedIn)
+            conditions.append(ProjectScope.completed(in: month))
             described.append("completed in \(month.label)")
         }
         if focus.withoutPriority {

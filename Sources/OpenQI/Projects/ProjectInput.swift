@@ -42,14 +42,14 @@ extension ProjectInput {
         self.init(
             title: project.title, unit_id: project.$unit.id.uuidString, what_matters: project.whatMatters,
             problem: project.problem, aim_what: project.aimWhat, aim_how_much: project.aimHowMuch,
-            aim_by_when: project.aimByWhen.formatted(.iso8601.year().month().day()),
+            aim_by_when: CalendarDay.text(project.aimByWhen),
             priority_ids: project.$priorities.value?.compactMap { $0.id?.uuidString },
             partner_organisations: project.partnerOrganisations
         )
     }
 
     /// Checks the proposal and guides towards a measurable aim: what, how much (with a number), by when.
-    func validate(in tree: UnitTree, priorities: PriorityChoices, today: Date = Date()) throws -> ProjectDraft {
+    func validate(in tree: UnitTree, priorities: PriorityChoices, today: Date = AppClock.now) throws -> ProjectDraft {
         var validator = Validator()
         let title = validator.requiredText(title, field: "title", label: "a title", maxLength: 160)
         let unitID = validator.identifier(
@@ -148,7 +148,7 @@ extension Project {
         }
         let before = auditFields
         status = .proposed
-        submittedAt = Date()
+        submittedAt = AppClock.now
         try await saveAudited(.update, by: actor, before: before, on: db)
     }
 

@@ -111,7 +111,7 @@ extension ProjectShow.Model {
         -> Self
     {
         let tree = policy.tree
-        let today = MeasureSeries.day(Date())
+        let today = CalendarDay.text(AppClock.now)
         var model = try await cache.value("project \(id) \(today)") {
             try await compute(id: id, tree: tree, cache: cache, on: db)
         }
@@ -169,7 +169,7 @@ extension ProjectShow.Model {
                 if let coach = decision.coach { parts.append("coach \(coach.fullName)") }
                 if let sponsor = decision.sponsor { parts.append("sponsor \(sponsor.fullName)") }
                 if let until = decision.deferUntil {
-                    parts.append("until \(until.formatted(date: .long, time: .omitted))")
+                    parts.append("until \(CalendarDay.label(until))")
                 }
                 if let reason = decision.reason { parts.append("“\(reason)”") }
                 return .init(
@@ -196,12 +196,12 @@ extension ProjectShow.Model {
             progressChartSVG: updates.isEmpty
                 ? nil
                 : ProgressScoreChart(
-                    updates: updates.map { ($0.date.formatted(.iso8601.year().month().day()), $0.score) }
+                    updates: updates.map { (CalendarDay.text($0.date), $0.score) }
                 ).svg(),
             access: access, canEdit: false,
             teamForm: FormState(values: ["involvement": ServiceUserInvolvement.fullPartner.rawValue]),
             updateForm: FormState(values: [
-                "update_date": Date().formatted(.iso8601.year().month().day()), "score": project.score?.text ?? "",
+                "update_date": AppClock.today.text, "score": project.score?.text ?? "",
                 "stage": project.stage?.rawValue ?? "",
             ]),
             closeForm: FormState(values: ["outcome": "completed"]),

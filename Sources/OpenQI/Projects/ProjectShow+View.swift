@@ -120,7 +120,7 @@ extension ProjectShow {
                         .forEach(model.decisions) { decision in
                             .li(
                                 .strong(.text(decision.decision.label)),
-                                .text(" on \(decision.date.formatted(date: .long, time: .omitted)) — \(decision.text)"),
+                                .text(" on \(CalendarDay.label(decision.date)) — \(decision.text)"),
                                 .unwrap(decision.meetingID) {
                                     .a(.href(SiteURL.forums(.meeting(.value($0))).relativeURL()), .text(" (meeting)"))
                                 }
@@ -199,7 +199,7 @@ extension ProjectShow {
                                     .text(
                                         comment.author
                                             + (comment.date.map {
-                                                " · \($0.formatted(date: .abbreviated, time: .shortened))"
+                                                " · \(CalendarDay.moment($0))"
                                             } ?? ""))),
                                 .p(.text(comment.text)))
                         }),
@@ -231,8 +231,8 @@ extension ProjectShow {
                                     named: "time",
                                     nodes: [
                                         .attribute(
-                                            named: "datetime", value: row.occurredAt.formatted(.iso8601)),
-                                        .text(row.occurredAt.formatted(date: .abbreviated, time: .shortened)),
+                                            named: "datetime", value: CalendarDay.timestamp(row.occurredAt)),
+                                        .text(CalendarDay.moment(row.occurredAt)),
                                     ]),
                                 .text(" \(row.actorName) \(row.actionText) \(row.subjectKind) "),
                                 row.subjectURL.map { .a(.href($0), .text(row.subjectName)) } ?? .text(row.subjectName),
@@ -379,7 +379,7 @@ extension ProjectShow {
         private func updateItem(_ update: Update) -> Node<HTML.ListContext> {
             .li(
                 .h3(
-                    .text(update.date.formatted(date: .long, time: .omitted)),
+                    .text(CalendarDay.label(update.date)),
                     .unwrap(update.score) { .span(.class("tag"), .text("Score \($0.text)")) }),
                 .p(
                     .class("hint"),

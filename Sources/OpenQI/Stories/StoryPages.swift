@@ -47,7 +47,7 @@ enum StoryShow {
                     .class("hint"),
                     .text(
                         "By \(model.author)"
-                            + (model.updatedAt.map { " · \($0.formatted(date: .long, time: .omitted))" } ?? ""))),
+                            + (model.updatedAt.map { " · \(CalendarDay.label($0))" } ?? ""))),
                 .div(.class("story-body"), .raw(model.html))
             )
         }

@@ -108,7 +108,7 @@ extension Unit {
 
     private func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
-        archivedAt = archived ? Date() : nil
+        archivedAt = archived ? AppClock.now : nil
         try await saveAudited(archived ? .archive : .restore, by: actor, before: before, on: db)
     }
 }

@@ -26,9 +26,9 @@ struct MeasureTests {
     /// 20 weeks around 8 falls, then 10 weeks around 3: a shift a chart must see.
     static var weeks: String {
         let values = [8, 9, 7, 8, 10, 8, 7, 9, 8, 8, 7, 9, 8, 10, 8, 9, 7, 8, 9, 8, 4, 3, 3, 2, 4, 3, 2, 3, 3, 2]
-        let start = DataImport.date("2026-01-05")!
+        let start = CalendarDay.date("2026-01-05")!
         return values.enumerated().map { index, value in
-            "\(MeasureSeries.day(start.addingTimeInterval(Double(index) * 7 * 24 * 3600)))\t\(value)"
+            "\(CalendarDay.text(start.addingTimeInterval(Double(index) * 7 * 24 * 3600)))\t\(value)"
         }.joined(separator: "\n")
     }
 
@@ -193,7 +193,7 @@ struct MeasureTests {
         #expect(tabs.errors.isEmpty)
         #expect(tabs.rows.map(\.value) == [3, 4])
         let uk = DataImport(text: "05/01/2026,30,100\n2026-02,40,120,new form", chart: .p)
-        #expect(uk.rows.map { MeasureSeries.day($0.period) } == ["2026-01-05", "2026-02-01"])
+        #expect(uk.rows.map { CalendarDay.text($0.period) } == ["2026-01-05", "2026-02-01"])
         #expect(uk.rows.last?.note == "new form")
         let semicolons = DataImport(text: "2026-01-05;3", chart: .c)
         #expect(semicolons.rows.count == 1)

@@ -50,7 +50,7 @@ struct PDSACycleTests {
             #expect(started.status == .seeOther)
             let annotation = try #require(try await MeasureAnnotation.query(on: app.db).first())
             #expect(annotation.text == "PDSA 1 started: Falls huddle at handover")
-            #expect(MeasureSeries.day(annotation.period) == "2026-05-11")
+            #expect(CalendarDay.text(annotation.period) == "2026-05-11")
             let chart = try await browser.get("/measures/\(measure.id!.uuidString)")
             #expect(chart.body.contains("PDSA 1 started: Falls huddle at handover"))
 

@@ -182,3 +182,8 @@ extension Application {
         }
     }
 }
+
+extension CalendarDay {
+    /// The day a test writes as text (`2026-01-05`, or any way a spreadsheet writes one), as stored.
+    static func date(_ text: String) -> Date? { CalendarDay(parsing: text, as: .spreadsheet)?.date }
+}

@@ -77,7 +77,8 @@ actor PostgresTemplate {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         do {
-            try await configure(app, OpenQIConfiguration(database: .postgres(url: TestDatabase.url(url, database: name))))
+            try await configure(
+                app, OpenQIConfiguration(database: .postgres(url: TestDatabase.url(url, database: name))))
             try await app.prepareDatabase()
         } catch {
             try? await app.asyncShutdown()

@@ -1,0 +1,236 @@
+import Foundation
+import Vapor
+
+/// A message about one field of a form or API request, e.g. `name`: "Enter a name."
+struct FieldError: Codable, Sendable, Equatable {
+    let field: String
+    let message: String
+}
+
+/// Input that cannot be saved as it is. Pages show each message beside its field and keep what was
+/// typed; the API answers 422 with `{"errors":[{"field":…,"message":…}]}`. Nothing is written.
+struct ValidationFailure: Error, Sendable, Equatable {
+    let errors: [FieldError]
+
+    init(_ errors: [FieldError]) { self.errors = errors }
+    init(field: String, message: String) { self.errors = [FieldError(field: field, message: message)] }
+
+    func message(for field: String) -> String? { errors.first { $0.field == field }?.message }
+}
+
+extension ValidationFailure: AbortError {
+    var status: HTTPResponseStatus { .unprocessableEntity }
+    var reason: String { errors.map(\.message).joined(separator: " ") }
+}
+
+/// Collects field errors while turning raw input into typed values: the one validation path that
+/// forms and the API share.
+struct Validator {
+    private(set) var errors: [FieldError] = []
+
+    mutating func fail(_ field: String, _ message: String) {
+        errors.append(FieldError(field: field, message: message))
+    }
+
+    /// Trimmed text, required and at most `maxLength` characters; "" after recording an error.
+    mutating func requiredText(_ value: String?, field: String, label: String, maxLength: Int = 200) -> String {
+        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if text.isEmpty {
+            fail(field, "Enter \(label).")
+        } else if text.count > maxLength {
+            fail(field, "\(label.capitalisedFirst) must be \(maxLength) characters or fewer (it has \(text.count)).")
+        }
+        return text
+    }
+
+    /// Trimmed text or nil when blank, at most `maxLength` characters.
+    mutating func optionalText(_ value: String?, field: String, label: String, maxLength: Int = 2000) -> String? {
+        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if text.count > maxLength {
+            fail(field, "\(label.capitalisedFirst) must be \(maxLength) characters or fewer (it has \(text.count)).")
+        }
+        return text.isEmpty ? nil : text
+    }
+
+    /// A measure's key for bulk data (`ward-7.falls`): lower-cased, or nil when blank. Letters,
+    /// digits and . - _ only, so it survives a spreadsheet, a CSV and a URL unchanged.
+    mutating func measureKey(_ value: String?, field: String) -> String? {
+        let text = value?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if text.isEmpty { return nil }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.-_")
+        guard text.count <= 80, text.allSatisfy(allowed.contains),
+            text.first?.isLetter == true || text.first?.isNumber == true
+        else {
+            fail(
+                field,
+                "Use up to 80 letters, digits, dots, hyphens and underscores, starting with a letter or digit, like ward-7.falls."
+            )
+            return nil
+        }
+        return text
+    }
+
+    /// A lower-cased email address, or nil when blank and not required.
+    mutating func email(_ value: String?, field: String, required: Bool) -> String? {
+        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""
+        if text.isEmpty {
+            if required { fail(field, "Enter an email address.") }
+            return nil
+        }
+        if text.count > 254 || !Self.looksLikeEmail(text) {
+            fail(field, "Enter an email address in the right format, like name@example.org.")
+        }
+        return text
+    }
+
+    /// One of an enumeration's raw values.
+    mutating func choice<T: RawRepresentable & CaseIterable>(
+        _ value: String?, field: String, label: String, as type: T.Type
+    ) -> T? where T.RawValue == String {
+        guard let value, !value.isEmpty else {
+            fail(field, "Choose \(label).")
+            return nil
+        }
+        guard let choice = T(rawValue: value) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            fail(field, "“\(value)” is not a valid choice for \(label). Choose one of: \(allowed).")
+            return nil
+        }
+        return choice
+    }
+
+    /// A UUID, or nil when blank and not required.
+    mutating func identifier(_ value: String?, field: String, label: String, required: Bool) -> UUID? {
+        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
+        if text.isEmpty {
+            if required { fail(field, "Choose \(label).") }
+            return nil
+        }
+        guard let id = UUID(uuidString: text) else {
+            fail(field, "“\(text)” is not a valid \(label) identifier.")
+            return nil
+        }
+        return id
+    }
+
+    /// A calendar day typed as yyyy-mm-dd (what a date input sends), or nil when blank and not required.
+    mutating func day(_ value: String?, field: String, label: String, required: Bool) -> Date? {
+        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
+        if text.isEmpty {
+            if required { fail(field, "Enter \(label).") }
+            return nil
+        }
+        guard let day = CalendarDay(parsing: text, as: .iso) else {
+            fail(field, "Enter \(label) as a date, like \(CalendarDay.InputFormat.iso.examples).")
+            return nil
+        }
+        return day.date
+    }
+
+    /// A whole number in `range`, or nil when blank.
+    mutating func wholeNumber(_ value: String?, field: String, label: String, in range: ClosedRange<Int>) -> Int? {
+        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
+        if text.isEmpty { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            fail(
+                field,
+                "Enter \(label) as a whole number from \(range.lowerBound) to \(range.upperBound); “\(text)” is not one."
+            )
+            return nil
+        }
+        return number
+    }
+
+    /// The distinct identifiers ticked in a checkbox group, in the order given. Anything that is not
+    /// one is dropped here; the caller's "choose from the list" check catches what is missing.
+    static func identifiers(_ values: [String]?) -> [UUID] {
+        var seen = Set<UUID>()
+        return (values ?? []).compactMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) }
+            .filter { seen.insert($0).inserted }
+    }
+
+    func check() throws {
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+    }
+
+    /// A deliberately simple check: one @, something before it, a dot in the domain, no spaces.
+    /// The real test of an address is whether mail arrives.
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
+        let domain = parts[1]
+        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+    }
+}
+
+/// A number field as it arrives: text from a form, a number or text from a JSON client. Validation
+/// reads the text, so both go through the same check and the same message.
+struct NumberText: Codable, Sendable, Equatable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let whole = try? container.decode(Int.self) {
+            text = String(whole)
+        } else if let number = try? container.decode(Double.self) {
+            text = String(number)
+        } else {
+            text = try container.decode(String.self)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}
+
+extension String {
+    var capitalisedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+/// The filters a list takes in its query string, checked like any other input: a filter that
+/// names nothing answers 422 saying what it takes, rather than being ignored.
+extension Request {
+    /// `?name=ID` naming a unit of the organisation, or nil when absent.
+    func unitFilter(_ name: String, in tree: UnitTree) throws -> UUID? {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text), tree.nodes[id] != nil else {
+            throw ValidationFailure(field: name, message: "“\(text)” is not a unit of this organisation.")
+        }
+        return id
+    }
+
+    /// `?name=true` or `false`; `default` when absent.
+    func yesNoFilter(_ name: String, default: Bool = false) throws -> Bool {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return `default` }
+        switch text.lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: throw ValidationFailure(field: name, message: "“\(text)” is not true or false.")
+        }
+    }
+
+    /// `?name=N`, a page number from 1; 1 when absent.
+    func pageFilter(_ name: String = "page") throws -> Int {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return 1 }
+        guard let page = Int(text), page >= 1 else {
+            throw ValidationFailure(field: name, message: "“\(text)” is not a page number. Pages count from 1.")
+        }
+        return page
+    }
+
+    /// `?name=value` naming one of `Value`'s cases (`label`: "a status"), or nil when absent.
+    func choiceFilter<Value: RawRepresentable & CaseIterable>(_ name: String, as _: Value.Type, label: String)
+        throws -> Value?
+    where Value.RawValue == String {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let value = Value(rawValue: text) else {
+            let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationFailure(field: name, message: "“\(text)” is not \(label). Use one of: \(allowed).")
+        }
+        return value
+    }
+}

@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A secret a data warehouse sends as `Authorization: Bearer …` to load measure data through the
+/// API. An administrator issues it for a unit, and it writes only to the measures of that unit and
+/// below. Only its SHA-256 is stored: the secret is shown once, when issued. Revoking keeps the
+/// row, so the list still shows who issued it and when it was last used.
+final class APIToken: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+    /// Every secret starts with this, so one pasted into the wrong place is recognisable.
+    static let prefix = "oqi_"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Parent(key: "unit_id") var unit: Unit
+    @Field(key: "token_hash") var tokenHash: String
+    /// The first characters of the secret, to tell tokens apart in the list.
+    @Field(key: "hint") var hint: String
+    @Parent(key: "issued_by_id") var issuedBy: Person
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+
+    init() {}
+
+    /// A new token and its secret, which the caller shows once and never stores.
+    static func issue(name: String, unitID: UUID, by personID: UUID) -> (token: APIToken, secret: String) {
+        let secret = prefix + AccountSession.makeToken()
+        let token = APIToken()
+        token.name = name
+        token.$unit.id = unitID
+        token.tokenHash = AccountSession.hash(token: secret)
+        token.hint = String(secret.prefix(prefix.count + 4))
+        token.$issuedBy.id = personID
+        return (token, secret)
+    }
+
+    var isRevoked: Bool { revokedAt != nil }
+    var actor: Actor { Actor(accountID: nil, name: "API token “\(name)”") }
+}
+
+extension APIToken: Auditable {
+    var auditSubject: AuditSubject { .init(kind: "api_token", id: id, name: name, unitID: $unit.id) }
+    var auditFields: [String: String] {
+        ["name": name, "unit_id": $unit.id.uuidString, "revoked": revokedAt == nil ? "no" : "yes"]
+    }
+}
+
+struct CreateAPITokens: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(APIToken.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("unit_id", .uuid, .required, .references(Unit.schema, "id", onDelete: .cascade))
+            .field("token_hash", .string, .required)
+            .field("hint", .string, .required)
+            .field("issued_by_id", .uuid, .required, .references(Person.schema, "id", onDelete: .restrict))
+            .field("created_at", .datetime)
+            .field("last_used_at", .datetime)
+            .field("revoked_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(APIToken.schema).delete()
+    }
+}
+
+/// Who is loading data through the API: a token, or a signed-in person. Either way, the units whose
+/// measures (and the measures of projects in them) it may write to.
+struct DataWriter: Sendable {
+    let actor: Actor
+    let units: Set<UUID>
+    /// The scope in words, for "no measure in … has the key".
+    let scope: String
+
+    /// The bearer token if the request sends one (then only the token counts), else the session.
+    static func resolve(_ req: Request) async throws -> DataWriter {
+        if let bearer = req.headers.bearerAuthorization {
+            guard
+                let token = try await APIToken.query(on: req.db)
+                    .filter(\.$tokenHash == AccountSession.hash(token: bearer.token)).first(),
+                !token.isRevoked
+            else {
+                throw Abort(
+                    .unauthorized,
+                    reason: "This API token is not valid or has been revoked. Ask an administrator for a new one.")
+            }
+            token.lastUsedAt = AppClock.now
+            try await token.save(on: req.db)
+            let tree = try await UnitTree.load(on: req.db)
+            return DataWriter(
+                actor: token.actor, units: tree.subtree(of: token.$unit.id), scope: tree.path(of: token.$unit.id))
+        }
+        guard let viewer = req.viewer else {
+            throw Abort(.unauthorized, reason: "Sign in, or send an API token, to use the API.")
+        }
+        guard !viewer.mustChangePassword else { throw RequireSignIn.oneTimePassword }
+        let policy = try await req.policy()
+        let units = Set(policy.tree.nodes.keys.filter { policy.allows(.manageUnitMeasures($0)) })
+        return DataWriter(actor: policy.viewer.actor, units: units, scope: "the units you look after")
+    }
+}

@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import Plot
+import Vapor
+
+/// The API tokens an administrator looks after: issue one for a unit (its secret shown once),
+/// see when each was last used, revoke one.
+enum APITokenPage {
+    struct Row: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        let unitPath: String
+        let hint: String
+        let issuedBy: String
+        let issuedAt: Date?
+        let lastUsedAt: Date?
+        let revokedAt: Date?
+    }
+
+    struct Model: Sendable, Equatable {
+        var tokens: [Row]
+        /// The units the viewer may issue tokens for, as select options.
+        var units: [FormField.Option]
+        var form: FormState
+        /// The secret of the token just issued: shown this once.
+        var newSecret: String?
+    }
+}
+
+extension APITokenPage.Model {
+    static func query(policy: Policy, form: FormState = FormState(), newSecret: String? = nil, on db: any Database)
+        async throws -> Self
+    {
+        let tree = policy.tree
+        let tokens = try await APIToken.query(on: db).with(\.$issuedBy).sort(\.$createdAt, .descending).all()
+            .filter { policy.allows(.manageUnit($0.$unit.id)) }
+        return .init(
+            tokens: try tokens.map {
+                .init(
+                    id: try $0.requireID(), name: $0.name, unitPath: tree.path(of: $0.$unit.id), hint: $0.hint,
+                    issuedBy: $0.issuedBy.fullName, issuedAt: $0.createdAt, lastUsedAt: $0.lastUsedAt,
+                    revokedAt: $0.revokedAt)
+            },
+            units: tree.outline().filter { policy.allows(.manageUnit($0.node.id)) }.map {
+                .init(value: $0.node.id.uuidString, label: tree.path(of: $0.node.id))
+            },
+            form: form, newSecret: newSecret)
+    }
+}
+
+extension APITokenPage {
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { "API tokens" }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .h1(.text("API tokens")),
+                .p(
+                    .class("lead"),
+                    .text(
+                        "A token lets a data warehouse send measure data to POST /api/v1/measures/data, for the measures of one unit and everything below it. See /api/v1/openapi.json for the format."
+                    )),
+                .unwrap(model.newSecret) { secret in
+                    .div(
+                        .class("new-token"), .attribute(named: "role", value: "status"),
+                        .h2(.text("Copy the token now")),
+                        .p(.text("This is the only time it is shown. Store it where the warehouse keeps its secrets.")),
+                        .code(.id("new-token"), .text(secret)))
+                },
+                model.tokens.isEmpty
+                    ? .p(.class("empty"), .text("No tokens have been issued yet."))
+                    : .table(
+                        .class("data-table"),
+                        .thead(
+                            .tr(
+                                .th(.text("Name")), .th(.text("Unit")), .th(.text("Starts")), .th(.text("Issued")),
+                                .th(.text("Last used")), .th(.text("Status")))),
+                        .tbody(.forEach(model.tokens) { row($0) })),
+                .h2(.text("Issue a token")),
+                FormView(
+                    action: SiteURL.apiTokens(.issue).relativeURL(), csrfToken: context.csrfToken, state: model.form,
+                    fields: [
+                        FormField(
+                            name: "name", label: "Name",
+                            hint: "What uses it, for example: Data warehouse nightly load.",
+                            isRequired: true),
+                        FormField(
+                            name: "unit", label: "Unit",
+                            control: .select([.init(value: "", label: "Choose…")] + model.units),
+                            hint: "The token may load data for this unit’s measures and those of every unit below it.",
+                            isRequired: true),
+                    ],
+                    submitLabel: "Issue token"
+                ).node
+            )
+        }
+
+        private func row(_ token: Row) -> Node<HTML.TableContext> {
+            .tr(
+                .td(.text(token.name)), .td(.text(token.unitPath)), .td(.code(.text(token.hint + "…"))),
+                .td(.text("\(token.issuedAt.map(Self.day) ?? "") by \(token.issuedBy)")),
+                .td(.text(token.lastUsedAt.map(Self.day) ?? "Never")),
+                .td(
+                    token.revokedAt.map { .text("Revoked \(Self.day($0))") }
+                        ?? .postButton(
+                            "Revoke", to: SiteURL.apiTokens(.revoke(.value(token.id))).relativeURL(),
+                            csrfToken: context.csrfToken))
+            )
+        }
+
+        static func day(_ date: Date) -> String { CalendarDay(containing: date).shortLabel }
+    }
+}
+
+enum APITokenController {
+    struct IssueInput: Content {
+        var name: String?
+        var unit: String?
+    }
+
+    @Sendable static func index(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        try policy.require(.issueAPITokens)
+        let model = try await APITokenPage.Model.query(policy: policy, on: req.db)
+        return APITokenPage.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func issue(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let input = try req.content.decode(IssueInput.self)
+        do {
+            var validator = Validator()
+            let name = validator.requiredText(input.name, field: "name", label: "a name for the token", maxLength: 120)
+            let unitID = validator.identifier(input.unit, field: "unit", label: "unit", required: true)
+            if let unitID, policy.tree.nodes[unitID] == nil || !policy.allows(.manageUnit(unitID)) {
+                validator.fail("unit", "Choose a unit you administer.")
+            }
+            try validator.check()
+            let (token, secret) = APIToken.issue(name: name, unitID: unitID!, by: policy.viewer.personID)
+            try await token.saveAudited(.create, by: policy.viewer.actor, on: req.db)
+            let model = try await APITokenPage.Model.query(policy: policy, newSecret: secret, on: req.db)
+            let response = APITokenPage.View(context: try await req.pageContext(), model: model).response()
+            // The secret is shown this once: no browser or proxy may keep a copy of the page.
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
+        } catch let failure as ValidationFailure {
+            let form = FormState(values: ["name": input.name ?? "", "unit": input.unit ?? ""], errors: failure.errors)
+            let model = try await APITokenPage.Model.query(policy: policy, form: form, on: req.db)
+            return APITokenPage.View(context: try await req.pageContext(), model: model)
+                .response(status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func revoke(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        guard let token = try await APIToken.find(try req.idParameter("tokenID"), on: req.db) else {
+            throw Abort(.notFound, reason: "There is no such API token.")
+        }
+        try policy.require(.manageUnit(token.$unit.id))
+        if token.revokedAt == nil {
+            let before = token.auditFields
+            token.revokedAt = AppClock.now
+            try await token.saveAudited(.update, by: policy.viewer.actor, before: before, on: req.db)
+        }
+        return req.redirect(
+            to: SiteURL.apiTokens(.index).relativeURL(),
+            notice: "The token “\(token.name)” was revoked. Anything still using it is now refused.")
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import SPC
+
+/// Reads data a team pastes from a spreadsheet or uploads as CSV: columns period, value, and
+/// optionally denominator and note, with or without a header row; tab, comma or semicolon
+/// separated. Every bad row is reported with its reason; nothing is applied unless all are good.
+///
+/// The checks of one row (`check(cells:line:chart:)`) are the ones every way in uses: the grid, a
+/// paste, a many-measure upload and the API, so they cannot disagree about what a good row is.
+struct DataImport: Sendable, Equatable {
+    struct Row: Sendable, Equatable {
+        let line: Int
+        let period: Date
+        let value: Double
+        let denominator: Double?
+        let note: String?
+    }
+
+    struct RowError: Sendable, Equatable, Error {
+        let line: Int
+        let message: String
+    }
+
+    var rows: [Row] = []
+    var errors: [RowError] = []
+
+    static let maximumRows = 10_000
+    static let maximumNoteLength = 200
+
+    init(text: String, chart: ChartType) {
+        let table = DelimitedText(text)
+        var seen = DuplicatePeriods()
+        for (index, record) in table.records.enumerated() {
+            let number = index + 1
+            let cells = table.cells(record)
+            if cells.allSatisfy(\.isEmpty) { continue }
+            if table.unclosedQuote == index {
+                errors.append(.init(line: number, message: table.unclosedQuoteMessage(row: number)))
+                continue
+            }
+            // A first row whose value is not a number is a header.
+            if rows.isEmpty, errors.isEmpty, cells.count > 1, Self.number(cells[1]) == nil,
+                CalendarDay(parsing: cells[0], as: .spreadsheet) == nil
+            {
+                continue
+            }
+            if rows.count + errors.count >= Self.maximumRows {
+                errors.append(
+                    .init(
+                        line: number,
+                        message: "Row \(number): more than \(Self.maximumRows) rows. Import the data in smaller parts.")
+                )
+                break
+            }
+            if cells.count > 4, cells[4...].contains(where: { !$0.isEmpty }) {
+                errors.append(
+                    .init(
+                        line: number,
+                        message:
+                            "Row \(number): has \(cells.count) cells; OpenQI reads four at most: period, value, denominator and note. A note with a \(table.separatorName) in it needs double quotes around it."
+                    ))
+                continue
+            }
+            switch Self.check(cells: cells[...], line: number, chart: chart) {
+            case .failure(let error): errors.append(error)
+            case .success(let row):
+                if let error = seen.check(row, cell: cells[0]) { errors.append(error) } else { rows.append(row) }
+            }
+        }
+        if rows.isEmpty, errors.isEmpty {
+            errors.append(
+                .init(line: 0, message: "There are no rows to import. Paste two columns: the period and the value."))
+        }
+    }
+
+    /// Remembers which periods a measure already has in this import, to report a second row for one.
+    struct DuplicatePeriods: Sendable {
+        private var seen: [Date: Int] = [:]
+
+        mutating func check(_ row: Row, cell: String, measure: String? = nil) -> RowError? {
+            if let first = seen[row.period] {
+                let of = measure.map { " of “\($0)”" } ?? ""
+                return RowError(
+                    line: row.line,
+                    message: "Row \(row.line): the period \(cell)\(of) is already on row \(first). Each period once.")
+            }
+            seen[row.period] = row.line
+            return nil
+        }
+    }
+
+    /// One row's cells — period, value, then optionally denominator and note — checked for a chart.
+    static func check(cells: ArraySlice<String>, line: Int, chart: ChartType) -> Result<Row, RowError> {
+        guard cells.count >= 2 else {
+            return .failure(
+                RowError(
+                    line: line,
+                    message: "Row \(line): needs at least a period and a value, separated by a tab or a comma."))
+        }
+        let start = cells.startIndex
+        return check(
+            period: cells[start], value: cells[start + 1], denominator: cells.count > 2 ? cells[start + 2] : "",
+            note: cells.count > 3 ? cells[start + 3] : "", line: line, chart: chart)
+    }
+
+    /// One row checked for a chart; an empty denominator or note is none.
+    static func check(
+        period periodCell: String, value valueCell: String, denominator denominatorCell: String,
+        note noteCell: String, line: Int, chart: ChartType
+    ) -> Result<Row, RowError> {
+        func failure(_ message: String) -> Result<Row, RowError> {
+            .failure(RowError(line: line, message: "Row \(line): \(message)"))
+        }
+        guard let period = CalendarDay(parsing: periodCell, as: .spreadsheet)?.date else {
+            return failure("“\(periodCell)” is not a date. Use \(CalendarDay.InputFormat.spreadsheet.examples).")
+        }
+        guard let value = number(valueCell) else {
+            return failure("“\(valueCell)” is not a number in the value column.")
+        }
+        var denominator: Double? = nil
+        if !denominatorCell.isEmpty {
+            guard let n = number(denominatorCell) else {
+                return failure("“\(denominatorCell)” is not a number in the denominator column.")
+            }
+            guard n >= 0 else { return failure("the denominator \(denominatorCell) is negative. Use 0 or more.") }
+            denominator = n
+        }
+        if chart.usesDenominator, denominator == nil {
+            return failure("a \(chart.rawValue) chart needs a denominator in the third column.")
+        }
+        // What SPCChart.validate refuses, said here for the row rather than dropped from the chart.
+        if chart.usesDenominator, denominator == 0 {
+            return failure(
+                "the denominator is 0, so there is no \(chart == .p || chart == .pp ? "proportion" : "rate") to chart. Leave out a period with nothing to count."
+            )
+        }
+        if chart.valuesAreCounts, value < 0 {
+            return failure("the value \(valueCell) is negative; a count cannot be below 0.")
+        }
+        if chart == .t, value <= 0 {
+            return failure("the value \(valueCell) is not above 0; a t chart’s value is the time between events.")
+        }
+        if chart == .p || chart == .pp, let n = denominator, value > n {
+            return failure(
+                "the value \(valueCell) is more than its denominator \(denominatorCell); a proportion cannot exceed 1.")
+        }
+        let note = noteCell.isEmpty ? nil : String(noteCell.prefix(maximumNoteLength))
+        return .success(Row(line: line, period: period, value: value, denominator: denominator, note: note))
+    }
+
+    /// A record's cells, trimmed. A cell that starts with a double quote may hold the separator
+    /// and line breaks, and "" inside it stands for one quote (RFC 4180); a quote elsewhere is just
+    /// a character. A record without quotes takes the quick path.
+    static func cells(_ line: Substring, separator: Character) -> [String] {
+        // Most records are plain ASCII without quotes: split and trim their bytes directly.
+        if let separator = separator.asciiValue,
+            let cells = line.utf8.withContiguousStorageIfAvailable({ asciiCells($0, separator: separator) }),
+            let cells
+        {
+            return cells
+        }
+        guard line.contains("\"") else {
+            return line.split(separator: separator, omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        var cells: [String] = []
+        var cell = ""
+        var quoted = false
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
+            if quoted {
+                if character == "\"" {
+                    let next = line.index(after: index)
+                    if next < line.endIndex, line[next] == "\"" {
+                        cell.append("\"")
+                        index = next
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    cell.append(character)
+                }
+            } else if character == "\"", cell.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                quoted = true
+                cell = ""
+            } else if character == separator {
+                cells.append(cell.trimmingCharacters(in: .whitespaces))
+                cell = ""
+            } else {
+                cell.append(character)
+            }
+            index = line.index(after: index)
+        }
+        cells.append(cell.trimmingCharacters(in: .whitespaces))
+        return cells
+    }
+
+    /// The cells of a line of plain ASCII without quotes, trimmed of spaces and tabs; nil for any
+    /// other line, which needs the careful path.
+    private static func asciiCells(_ bytes: UnsafeBufferPointer<UInt8>, separator: UInt8) -> [String]? {
+        var cells: [String] = []
+        var start = 0
+        for index in 0...bytes.count {
+            if index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") || byte >= 0x80 { return nil }
+                if byte != separator { continue }
+            }
+            var first = start
+            var end = index
+            while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+            while end > first, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            cells.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[first..<end]), as: UTF8.self))
+            start = index + 1
+        }
+        return cells
+    }
+
+    static func number(_ text: String) -> Double? {
+        let cleaned = text.utf8.contains(UInt8(ascii: "%")) ? text.replacingOccurrences(of: "%", with: "") : text
+        guard !cleaned.isEmpty, let value = Double(cleaned), value.isFinite else { return nil }
+        return value
+    }
+}
