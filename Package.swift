@@ -25,6 +25,8 @@ let package = Package(
     targets: [
         .target(name: "SPC"),
         .target(name: "Charts", dependencies: ["SPC"]),
+        // Made-up but realistic series, for the demo, benchmarks and tests.
+        .target(name: "SyntheticData", dependencies: ["SPC"]),
         .target(
             name: "OpenQI",
             dependencies: [
@@ -40,18 +42,31 @@ let package = Package(
             ],
             resources: [.copy("Public"), .copy("Core/App/openapi.json")]
         ),
+        // The demo organisation and the benchmarks: built on the app's package-level surface, never shipped in it.
+        .target(
+            name: "OpenQIDemo",
+            dependencies: [
+                "OpenQI",
+                "SPC",
+                "SyntheticData",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ]
+        ),
         .executableTarget(
             name: "openqi",
             dependencies: [
                 "OpenQI",
+                "OpenQIDemo",
                 "SPC",
+                "SyntheticData",
                 "Charts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "SPCTests",
-            dependencies: ["SPC", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["SPC", "SyntheticData", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "SPC"], exclude: ["Snapshots"]),
         .testTarget(name: "openqiTests", dependencies: ["openqi"]),
@@ -59,6 +74,7 @@ let package = Package(
             name: "OpenQITests",
             dependencies: [
                 "OpenQI",
+                "OpenQIDemo",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

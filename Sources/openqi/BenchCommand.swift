@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import OpenQI
+import OpenQIDemo
 import SPC
+import SyntheticData
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OpenQI
+import OpenQIDemo
 
 extension DemoSize: ExpressibleByArgument {}
 

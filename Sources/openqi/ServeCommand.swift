@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OpenQI
+import OpenQIDemo
 import Vapor
 
 struct ServeCommand: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import PropertyBased
+import SyntheticData
 import Testing
 
 @testable import SPC

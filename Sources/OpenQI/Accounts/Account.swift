@@ -3,27 +3,27 @@ import Foundation
 
 /// A sign-in: the email and password a person uses to reach OpenQI.
 /// Most people on QI teams never need one; those who do have exactly one.
-final class Account: Model, @unchecked Sendable {
-    static let schema = "accounts"
+package final class Account: Model, @unchecked Sendable {
+    package static let schema = "accounts"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "person_id") var person: Person
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "person_id") package var person: Person
     /// Stored lower-cased: sign-in is case-insensitive on the email.
-    @Field(key: "email") var email: String
-    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "email") package var email: String
+    @Field(key: "password_hash") package var passwordHash: String
     /// An installation administrator: may do anything, including creating the organisation itself.
-    @Field(key: "is_administrator") var isAdministrator: Bool
+    @Field(key: "is_administrator") package var isAdministrator: Bool
     /// Set for one-time passwords issued by an administrator or the command line.
-    @Field(key: "must_change_password") var mustChangePassword: Bool
-    @Field(key: "failed_sign_ins") var failedSignIns: Int
-    @OptionalField(key: "locked_until") var lockedUntil: Date?
-    @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Field(key: "must_change_password") package var mustChangePassword: Bool
+    @Field(key: "failed_sign_ins") package var failedSignIns: Int
+    @OptionalField(key: "locked_until") package var lockedUntil: Date?
+    @OptionalField(key: "last_sign_in_at") package var lastSignInAt: Date?
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    init() {}
+    package init() {}
 
-    init(
+    package init(
         id: UUID? = nil, personID: UUID, email: String, passwordHash: String,
         isAdministrator: Bool = false, mustChangePassword: Bool
     ) {

@@ -94,8 +94,7 @@ enum AccountController {
     private static func signInPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws
         -> Response
     {
-        let demo = try await InstallationSetting.isDemo(on: req.db)
-        let model = SignIn.Model(form: state, demoSignIns: demo ? DemoOrganisation.signIns : [])
+        let model = SignIn.Model(form: state, demoSignIns: try await InstallationSetting.demoSignIns(on: req.db))
         return SignIn.View(context: try await req.pageContext(), model: model).response(status: status)
     }
 

@@ -57,7 +57,12 @@ enum SignIn {
 }
 
 /// A demo account shown on the sign-in page of a demo instance.
-struct DemoSignIn: Sendable, Equatable {
+package struct DemoSignIn: Codable, Sendable, Equatable {
     let role: String
     let email: String
+
+    package init(role: String, email: String) {
+        self.role = role
+        self.email = email
+    }
 }

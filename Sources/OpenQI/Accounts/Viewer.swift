@@ -3,7 +3,7 @@ import Foundation
 import Vapor
 
 /// The signed-in person making a request, with what the policy needs to decide what they may do.
-struct Viewer: Sendable, Equatable {
+package struct Viewer: Sendable, Equatable {
     let accountID: UUID
     let personID: UUID
     let name: String
@@ -13,6 +13,21 @@ struct Viewer: Sendable, Equatable {
     let sessionID: UUID
     let csrfToken: String
     let grants: Set<RoleGrant.Scope>
+
+    package init(
+        accountID: UUID, personID: UUID, name: String, email: String, isAdministrator: Bool,
+        mustChangePassword: Bool, sessionID: UUID, csrfToken: String, grants: Set<RoleGrant.Scope>
+    ) {
+        self.accountID = accountID
+        self.personID = personID
+        self.name = name
+        self.email = email
+        self.isAdministrator = isAdministrator
+        self.mustChangePassword = mustChangePassword
+        self.sessionID = sessionID
+        self.csrfToken = csrfToken
+        self.grants = grants
+    }
 
     var actor: Actor { Actor(accountID: accountID, name: name) }
 }

@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// The record an audit entry is about.
-struct AuditSubject: Sendable {
+package struct AuditSubject: Sendable {
     let kind: String
     let id: UUID?
     let name: String
@@ -20,11 +20,11 @@ protocol Auditable {
 }
 
 /// Who is acting: a signed-in account, or the command line (which has no account).
-struct Actor: Sendable, Equatable {
+package struct Actor: Sendable, Equatable {
     let accountID: UUID?
     let name: String
 
-    static let commandLine = Actor(accountID: nil, name: "openqi command line")
+    package static let commandLine = Actor(accountID: nil, name: "openqi command line")
 }
 
 extension Auditable where Self: Model {

@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 /// What happened to a record.
-enum AuditAction: String, Codable, CaseIterable, Sendable {
+package enum AuditAction: String, Codable, CaseIterable, Sendable {
     case create, update, archive, restore, grant, revoke, remove
     case issueSignIn = "issue_sign_in"
     case changePassword = "change_password"
@@ -25,26 +25,26 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
 
 /// One line of the audit trail: who did what to which record, when, and the values before and after.
 /// Written in the same transaction as the change it records, so the two cannot disagree.
-final class AuditEntry: Model, @unchecked Sendable {
-    static let schema = "audit_entries"
+package final class AuditEntry: Model, @unchecked Sendable {
+    package static let schema = "audit_entries"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "occurred_at") var occurredAt: Date
-    @OptionalField(key: "actor_account_id") var actorAccountID: UUID?
-    @Field(key: "actor_name") var actorName: String
-    @Field(key: "action") var action: String
-    @Field(key: "subject_kind") var subjectKind: String
-    @OptionalField(key: "subject_id") var subjectID: UUID?
-    @Field(key: "subject_name") var subjectName: String
-    @OptionalField(key: "unit_id") var unitID: UUID?
-    @OptionalField(key: "project_id") var projectID: UUID?
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "occurred_at") package var occurredAt: Date
+    @OptionalField(key: "actor_account_id") package var actorAccountID: UUID?
+    @Field(key: "actor_name") package var actorName: String
+    @Field(key: "action") package var action: String
+    @Field(key: "subject_kind") package var subjectKind: String
+    @OptionalField(key: "subject_id") package var subjectID: UUID?
+    @Field(key: "subject_name") package var subjectName: String
+    @OptionalField(key: "unit_id") package var unitID: UUID?
+    @OptionalField(key: "project_id") package var projectID: UUID?
     /// Field values before and after, as JSON objects of strings (empty for a create / after a delete).
-    @Field(key: "before") var before: [String: String]
-    @Field(key: "after") var after: [String: String]
+    @Field(key: "before") package var before: [String: String]
+    @Field(key: "after") package var after: [String: String]
 
-    init() {}
+    package init() {}
 
-    init(
+    package init(
         occurredAt: Date, actorAccountID: UUID?, actorName: String, action: AuditAction,
         subject: AuditSubject, before: [String: String], after: [String: String]
     ) {

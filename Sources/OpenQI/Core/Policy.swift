@@ -3,7 +3,7 @@ import Vapor
 
 /// Something a viewer may or may not do. Every handler that changes or reveals something asks the
 /// policy for one of these; nothing is decided ad hoc in a handler.
-enum Permission: Sendable, Equatable {
+package enum Permission: Sendable, Equatable {
     /// Read units, people and (later) projects: everyone signed in to the organisation.
     case readOrganisation
     /// Create an organisation or partner organisation at the top of the tree.
@@ -27,11 +27,11 @@ enum Permission: Sendable, Equatable {
 }
 
 /// Who is attached to a project, for deciding who may change it.
-struct ProjectAccess: Sendable, Equatable {
-    let unitID: UUID
-    let team: Set<UUID>
-    let coachID: UUID?
-    let sponsorID: UUID?
+package struct ProjectAccess: Sendable, Equatable {
+    package let unitID: UUID
+    package let team: Set<UUID>
+    package let coachID: UUID?
+    package let sponsorID: UUID?
 }
 
 /// Decides what a viewer may do. Roles are granted per unit and inherited down the tree:
@@ -47,17 +47,22 @@ struct ProjectAccess: Sendable, Equatable {
 /// | forum chair | schedule the unit's forum meetings and decide on its projects |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
-struct Policy: Sendable {
-    let viewer: Viewer
-    let tree: UnitTree
+package struct Policy: Sendable {
+    package let viewer: Viewer
+    package let tree: UnitTree
+
+    package init(viewer: Viewer, tree: UnitTree) {
+        self.viewer = viewer
+        self.tree = tree
+    }
 
     /// The roles the viewer holds at a unit, granted there or on any unit above it.
-    func roles(at unitID: UUID) -> Set<Role> {
+    package func roles(at unitID: UUID) -> Set<Role> {
         let chain = Set(tree.selfAndAncestors(of: unitID))
         return Set(viewer.grants.filter { chain.contains($0.unitID) }.map(\.role))
     }
 
-    func allows(_ permission: Permission) -> Bool {
+    package func allows(_ permission: Permission) -> Bool {
         if viewer.isAdministrator { return true }
         switch permission {
         case .readOrganisation:
@@ -82,7 +87,7 @@ struct Policy: Sendable {
     }
 
     /// Throws 403 with a reason a person can act on when the viewer may not do this.
-    func require(_ permission: Permission) throws {
+    package func require(_ permission: Permission) throws {
         guard allows(permission) else {
             throw Abort(
                 .forbidden,
@@ -93,17 +98,17 @@ struct Policy: Sendable {
     }
 
     /// Whether the viewer may add units somewhere (for showing "Add a unit" where no place is chosen yet).
-    var mayAddUnitsSomewhere: Bool {
+    package var mayAddUnitsSomewhere: Bool {
         allows(.createTopLevelUnit) || viewer.grants.contains { $0.role == .admin }
     }
 
     /// Whether the viewer may add people somewhere.
-    var mayAddPeopleSomewhere: Bool {
+    package var mayAddPeopleSomewhere: Bool {
         viewer.isAdministrator || viewer.grants.contains { [.admin, .qiTeam].contains($0.role) }
     }
 
     /// The units whose audit entries the viewer may read; nil means every entry.
-    var auditScope: Set<UUID>? {
+    package var auditScope: Set<UUID>? {
         if viewer.isAdministrator { return nil }
         return viewer.grants.filter { $0.role == .admin }.reduce(into: Set<UUID>()) { scope, grant in
             scope.formUnion(tree.subtree(of: grant.unitID))

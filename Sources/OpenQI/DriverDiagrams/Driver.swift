@@ -3,28 +3,28 @@ import Foundation
 
 /// How directly a driver acts on the aim: primary drivers are the few big things that most affect
 /// it; secondary drivers are the parts of the system that move a primary driver.
-enum DriverLevel: String, Codable, CaseIterable, Sendable {
+package enum DriverLevel: String, Codable, CaseIterable, Sendable {
     case primary, secondary
 
     var label: String { self == .primary ? "Primary driver" : "Secondary driver" }
 }
 
 /// A box of a project's driver diagram between the aim and the change ideas.
-final class Driver: Model, @unchecked Sendable {
-    static let schema = "drivers"
+package final class Driver: Model, @unchecked Sendable {
+    package static let schema = "drivers"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "project_id") var project: Project
-    @Enum(key: "level") var level: DriverLevel
-    @Field(key: "text") var text: String
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "project_id") package var project: Project
+    @Enum(key: "level") package var level: DriverLevel
+    @Field(key: "text") package var text: String
     /// The order the team added boxes in, which the drawing starts from.
-    @Field(key: "position") var position: Int
+    @Field(key: "position") package var position: Int
     /// For a secondary driver, the primary drivers it moves (one or more: the diagram is a DAG).
-    @Siblings(through: DriverLink.self, from: \.$secondary, to: \.$primary) var primaries: [Driver]
+    @Siblings(through: DriverLink.self, from: \.$secondary, to: \.$primary) package var primaries: [Driver]
 
-    init() {}
+    package init() {}
 
-    init(projectID: UUID, level: DriverLevel, text: String, position: Int) {
+    package init(projectID: UUID, level: DriverLevel, text: String, position: Int) {
         self.$project.id = projectID
         self.level = level
         self.text = text
@@ -33,32 +33,32 @@ final class Driver: Model, @unchecked Sendable {
 }
 
 /// "This secondary driver moves that primary driver."
-final class DriverLink: Model, @unchecked Sendable {
-    static let schema = "driver_links"
+package final class DriverLink: Model, @unchecked Sendable {
+    package static let schema = "driver_links"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "primary_id") var primary: Driver
-    @Parent(key: "secondary_id") var secondary: Driver
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "primary_id") package var primary: Driver
+    @Parent(key: "secondary_id") package var secondary: Driver
 
-    init() {}
+    package init() {}
 }
 
 /// Something the team could change to move a driver, tested in PDSA cycles.
-final class ChangeIdea: Model, @unchecked Sendable {
-    static let schema = "change_ideas"
+package final class ChangeIdea: Model, @unchecked Sendable {
+    package static let schema = "change_ideas"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "project_id") var project: Project
-    @Field(key: "title") var title: String
-    @OptionalField(key: "description") var summary: String?
-    @Field(key: "position") var position: Int
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "project_id") package var project: Project
+    @Field(key: "title") package var title: String
+    @OptionalField(key: "description") package var summary: String?
+    @Field(key: "position") package var position: Int
     /// The drivers it acts on: one or more, primary or secondary.
-    @Siblings(through: ChangeIdeaDriver.self, from: \.$changeIdea, to: \.$driver) var drivers: [Driver]
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Siblings(through: ChangeIdeaDriver.self, from: \.$changeIdea, to: \.$driver) package var drivers: [Driver]
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
 
-    init() {}
+    package init() {}
 
-    init(projectID: UUID, title: String, summary: String?, position: Int) {
+    package init(projectID: UUID, title: String, summary: String?, position: Int) {
         self.$project.id = projectID
         self.title = title
         self.summary = summary
@@ -67,14 +67,14 @@ final class ChangeIdea: Model, @unchecked Sendable {
 }
 
 /// "This change idea acts on that driver."
-final class ChangeIdeaDriver: Model, @unchecked Sendable {
-    static let schema = "change_idea_drivers"
+package final class ChangeIdeaDriver: Model, @unchecked Sendable {
+    package static let schema = "change_idea_drivers"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "change_idea_id") var changeIdea: ChangeIdea
-    @Parent(key: "driver_id") var driver: Driver
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "change_idea_id") package var changeIdea: ChangeIdea
+    @Parent(key: "driver_id") package var driver: Driver
 
-    init() {}
+    package init() {}
 }
 
 /// A part of a project (a driver, a change idea, a PDSA cycle, a story) as the audit trail names it,

@@ -3,19 +3,19 @@ import Foundation
 
 /// A monthly meeting of a directorate's QI forum. Its agenda is drafted by OpenQI from the projects
 /// that need the forum: new proposals, projects due for review, and completions to celebrate.
-final class ForumMeeting: Model, @unchecked Sendable {
-    static let schema = "forum_meetings"
+package final class ForumMeeting: Model, @unchecked Sendable {
+    package static let schema = "forum_meetings"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
     /// The unit whose forum this is (a directorate, or the organisation).
-    @Parent(key: "unit_id") var unit: Unit
-    @Field(key: "meeting_date") var date: Date
-    @OptionalField(key: "notes") var notes: String?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Parent(key: "unit_id") package var unit: Unit
+    @Field(key: "meeting_date") package var date: Date
+    @OptionalField(key: "notes") package var notes: String?
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
 
-    init() {}
+    package init() {}
 
-    init(unitID: UUID, date: Date, notes: String?) {
+    package init(unitID: UUID, date: Date, notes: String?) {
         self.$unit.id = unitID
         self.date = date
         self.notes = notes
@@ -32,7 +32,7 @@ extension ForumMeeting: Auditable {
 }
 
 /// What a forum decided about a project.
-enum ForumDecisionKind: String, Codable, CaseIterable, Sendable {
+package enum ForumDecisionKind: String, Codable, CaseIterable, Sendable {
     case approve
     case requestChanges = "request_changes"
     case `defer`
@@ -50,21 +50,21 @@ enum ForumDecisionKind: String, Codable, CaseIterable, Sendable {
 
 /// A forum's decision on a project, kept as its history: approved with a coach and a sponsor,
 /// sent back for changes, deferred to a date, or declined with a reason.
-final class ForumDecision: Model, @unchecked Sendable {
-    static let schema = "forum_decisions"
+package final class ForumDecision: Model, @unchecked Sendable {
+    package static let schema = "forum_decisions"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "project_id") var project: Project
-    @OptionalParent(key: "meeting_id") var meeting: ForumMeeting?
-    @Enum(key: "decision") var decision: ForumDecisionKind
-    @OptionalParent(key: "coach_id") var coach: Person?
-    @OptionalParent(key: "sponsor_id") var sponsor: Person?
-    @OptionalField(key: "defer_until") var deferUntil: Date?
-    @OptionalField(key: "reason") var reason: String?
-    @Parent(key: "decided_by_id") var decidedBy: Person
-    @Field(key: "decided_at") var decidedAt: Date
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "project_id") package var project: Project
+    @OptionalParent(key: "meeting_id") package var meeting: ForumMeeting?
+    @Enum(key: "decision") package var decision: ForumDecisionKind
+    @OptionalParent(key: "coach_id") package var coach: Person?
+    @OptionalParent(key: "sponsor_id") package var sponsor: Person?
+    @OptionalField(key: "defer_until") package var deferUntil: Date?
+    @OptionalField(key: "reason") package var reason: String?
+    @Parent(key: "decided_by_id") package var decidedBy: Person
+    @Field(key: "decided_at") package var decidedAt: Date
 
-    init() {}
+    package init() {}
 }
 
 struct CreateForumMeetings: AsyncMigration {

@@ -8,10 +8,10 @@ import Vapor
 /// warehouse posts to the API. Reading happens in two steps, so only the measures a file names are
 /// looked up: `csv(_:)` or `points(_:)` splits the rows, then `checked(against:scope:)` checks each
 /// row with the same rules as a single measure's import.
-struct BulkDataImport: Sendable {
+package struct BulkDataImport: Sendable {
     /// One row as read, before it is checked: its line, the measure key, and its cells (empty
     /// where the row has none).
-    struct Line: Sendable {
+    package struct Line: Sendable {
         let number: Int
         let key: String
         let period: String
@@ -21,16 +21,16 @@ struct BulkDataImport: Sendable {
     }
 
     /// Checked rows by measure, and every bad row with its reason.
-    struct Checked: Sendable {
-        var rows: [UUID: [DataImport.Row]] = [:]
-        var errors: [DataImport.RowError] = []
-        var pointCount: Int { rows.values.reduce(0) { $0 + $1.count } }
+    package struct Checked: Sendable {
+        package var rows: [UUID: [DataImport.Row]] = [:]
+        package var errors: [DataImport.RowError] = []
+        package var pointCount: Int { rows.values.reduce(0) { $0 + $1.count } }
     }
 
     /// One point as the API takes it in JSON. Numbers may come as JSON numbers or as text (as
     /// warehouses often export them); text that is not a number is reported on its row, like a
     /// CSV cell, rather than failing the whole batch.
-    struct Point: Content, Sendable {
+    package struct Point: Content, Sendable {
         var measure: String?
         var period: String?
         var value: Double?
@@ -50,7 +50,7 @@ struct BulkDataImport: Sendable {
 
         private enum CodingKeys: String, CodingKey { case measure, period, value, denominator, note }
 
-        init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             measure = try container.decodeIfPresent(String.self, forKey: .measure)
             period = try container.decodeIfPresent(String.self, forKey: .period)
@@ -63,7 +63,7 @@ struct BulkDataImport: Sendable {
             (denominator, denominatorText) = try number(.denominator)
         }
 
-        func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encodeIfPresent(measure, forKey: .measure)
             try container.encodeIfPresent(period, forKey: .period)
@@ -76,21 +76,21 @@ struct BulkDataImport: Sendable {
         fileprivate var denominatorCell: String { denominator.map { "\($0)" } ?? denominatorText ?? "" }
     }
 
-    static let columns = ["measure", "period", "value", "denominator", "note"]
-    static let requiredColumns = ["measure", "period", "value"]
+    package static let columns = ["measure", "period", "value", "denominator", "note"]
+    package static let requiredColumns = ["measure", "period", "value"]
     /// Past this many bad rows the report stops: a file this wrong needs fixing at its source.
-    static let maximumErrors = 10_000
+    package static let maximumErrors = 10_000
 
-    var lines: [Line] = []
+    package var lines: [Line] = []
     /// Errors about the file as a whole (missing columns, no rows).
-    var errors: [DataImport.RowError] = []
+    package var errors: [DataImport.RowError] = []
 
     /// The distinct measure keys the rows name, lower-cased.
-    var keys: Set<String> { Set(lines.map(\.key)) }
+    package var keys: Set<String> { Set(lines.map(\.key)) }
 
     /// Reads a CSV whose first line names the columns: measure, period and value, and optionally
     /// denominator and note, in any order; comma, semicolon or tab separated.
-    static func csv(_ text: String) -> BulkDataImport {
+    package static func csv(_ text: String) -> BulkDataImport {
         var result = BulkDataImport()
         let table = DelimitedText(text)
         let lines = table.records
@@ -158,7 +158,7 @@ struct BulkDataImport: Sendable {
     }
 
     /// Reads the API's JSON points; a point's row is its place in the list, counting from 1.
-    static func points(_ points: [Point]) -> BulkDataImport {
+    package static func points(_ points: [Point]) -> BulkDataImport {
         var result = BulkDataImport()
         result.lines = points.enumerated().map { index, point in
             Line(
@@ -174,7 +174,7 @@ struct BulkDataImport: Sendable {
 
     /// Each row checked: its measure must be one of `targets` (by key), its cells must pass
     /// `DataImport.check` for that measure's chart, and each measure's periods must be distinct.
-    func checked(against targets: [String: MeasureBrief], scope: String) -> Checked {
+    package func checked(against targets: [String: MeasureBrief], scope: String) -> Checked {
         var checked = Checked(errors: errors)
         var seen: [UUID: DataImport.DuplicatePeriods] = [:]
         // Files come grouped by measure: keep the current measure's state at hand rather than
@@ -235,7 +235,7 @@ struct BulkDataImport: Sendable {
 
     /// The measures rows may name: those with these keys whose unit is in `units` (a unit and
     /// everything below it), by key.
-    static func targets(keys: Set<String>, in units: Set<UUID>, on db: any Database) async throws
+    package static func targets(keys: Set<String>, in units: Set<UUID>, on db: any Database) async throws
         -> [String: MeasureBrief]
     {
         var targets: [String: MeasureBrief] = [:]

@@ -7,8 +7,8 @@ import SPC
 ///
 /// The checks of one row (`check(cells:line:chart:)`) are the ones every way in uses: the grid, a
 /// paste, a many-measure upload and the API, so they cannot disagree about what a good row is.
-struct DataImport: Sendable, Equatable {
-    struct Row: Sendable, Equatable {
+package struct DataImport: Sendable, Equatable {
+    package struct Row: Sendable, Equatable {
         let line: Int
         let period: Date
         let value: Double
@@ -16,9 +16,9 @@ struct DataImport: Sendable, Equatable {
         let note: String?
     }
 
-    struct RowError: Sendable, Equatable, Error {
+    package struct RowError: Sendable, Equatable, Error {
         let line: Int
-        let message: String
+        package let message: String
     }
 
     var rows: [Row] = []

@@ -7,9 +7,9 @@ import Vapor
 /// (`apply`). Every way data arrives ends here — a single measure's paste or grid, a many-measure
 /// upload, the API — so all of them upsert by (measure, period), leave unchanged rows alone (a
 /// re-upload changes nothing), refresh the measures' summaries and audit each measure.
-struct DataLoad: Sendable {
+package struct DataLoad: Sendable {
     /// How many periods a load adds, changes, and finds already as they are.
-    struct Counts: Content, Sendable, Equatable {
+    package struct Counts: Content, Sendable, Equatable {
         var added = 0
         var changed = 0
         var unchanged = 0
@@ -30,12 +30,12 @@ struct DataLoad: Sendable {
     private var series: [UUID: [MeasureSeries.Period]] = [:]
     private var revisions: [UUID: Int] = [:]
 
-    var total: Counts { counts.values.reduce(Counts(), +) }
-    var measureIDs: [UUID] { Array(counts.keys) }
+    package var total: Counts { counts.values.reduce(Counts(), +) }
+    package var measureIDs: [UUID] { Array(counts.keys) }
 
     /// Compares the rows with what is stored, in a few queries per thousand measures. `measures`
     /// are the measures the rows go into, as the caller already read them.
-    static func plan(
+    package static func plan(
         _ rows: [UUID: [DataImport.Row]], measures: some Sequence<MeasureBrief>, on db: any Database
     ) async throws -> DataLoad {
         var load = DataLoad()
@@ -122,7 +122,7 @@ struct DataLoad: Sendable {
 
     /// Writes the changes in one transaction, with the summaries and audit entries of the measures
     /// that changed: all of it or, if anything fails, none of it.
-    func apply(by actor: Actor, on db: any Database) async throws {
+    package func apply(by actor: Actor, on db: any Database) async throws {
         guard !changes.isEmpty else { return }
         try await db.transaction { db in
             try await DataPoint.upsert(changes, on: db)
@@ -150,15 +150,17 @@ struct DataLoad: Sendable {
 
 /// A data load as the audit trail records it on each measure: how many periods were added and replaced.
 struct MeasureDataAudit: Auditable {
-    let measure: MeasureBrief
-    let periods: Int
-    let added: Int
-    let replaced: Int
+    package let measure: MeasureBrief
+    package let periods: Int
+    package let added: Int
+    package let replaced: Int
 
-    var auditSubject: AuditSubject {
+    package var auditSubject: AuditSubject {
         .init(
             kind: "measure_data", id: measure.id, name: "Data of \(measure.name)", unitID: measure.unitID,
             projectID: measure.projectID)
     }
-    var auditFields: [String: String] { ["periods": "\(periods)", "added": "\(added)", "replaced": "\(replaced)"] }
+    package var auditFields: [String: String] {
+        ["periods": "\(periods)", "added": "\(added)", "replaced": "\(replaced)"]
+    }
 }

@@ -12,14 +12,22 @@ import SQLKit
 /// exactly that, with no surrogate id — on SQLite as a `WITHOUT ROWID` table, one B-tree holding
 /// each series in order — and read and written here in bulk SQL rather than as Fluent models,
 /// which would decode each row by reflection.
-struct DataPoint: Sendable, Equatable {
-    static let schema = "data_points"
+package struct DataPoint: Sendable, Equatable {
+    package static let schema = "data_points"
 
-    let measureID: UUID
-    let period: Date
-    let value: Double
-    let denominator: Double?
-    let note: String?
+    package let measureID: UUID
+    package let period: Date
+    package let value: Double
+    package let denominator: Double?
+    package let note: String?
+
+    package init(measureID: UUID, period: Date, value: Double, denominator: Double?, note: String?) {
+        self.measureID = measureID
+        self.period = period
+        self.value = value
+        self.denominator = denominator
+        self.note = note
+    }
 
     /// The measures' series, each in period order; a measure without data has no entry.
     static func series(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: [MeasureSeries.Period]] {
@@ -45,14 +53,14 @@ struct DataPoint: Sendable, Equatable {
         return series
     }
 
-    static func count(on db: any Database) async throws -> Int {
+    package static func count(on db: any Database) async throws -> Int {
         let row = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
             .from(schema).first()
         return try row?.decode(column: "count", as: Int.self) ?? 0
     }
 
     /// The latest period with data of each measure.
-    static func latestPeriods(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: Date] {
+    package static func latestPeriods(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: Date] {
         var latest: [UUID: Date] = [:]
         for chunk in measureIDs.chunked(into: 1000) {
             let rows = try await db.sql.select()
@@ -72,7 +80,7 @@ struct DataPoint: Sendable, Equatable {
 
     /// Writes the points, replacing any a measure already has for the same period. The caller
     /// wraps a large write in a transaction, so that it lands whole or not at all.
-    static func upsert(_ points: [DataPoint], on db: any Database) async throws {
+    package static func upsert(_ points: [DataPoint], on db: any Database) async throws {
         if let sqlite = db as? any SQLiteDatabase { return try await upsert(points, on: sqlite) }
         if let postgres = db as? any PostgresDatabase { return try await upsert(points, on: postgres) }
         // Any other SQL database: five values a row, 500 rows a statement.
@@ -89,7 +97,7 @@ struct DataPoint: Sendable, Equatable {
 }
 
 struct CreateDataPoints: AsyncMigration {
-    func prepare(on database: any Database) async throws {
+    package func prepare(on database: any Database) async throws {
         try await database.schema(DataPoint.schema)
             .id()
             .field("measure_id", .uuid, .required, .references(Measure.schema, "id", onDelete: .cascade))
@@ -101,7 +109,7 @@ struct CreateDataPoints: AsyncMigration {
             .create()
     }
 
-    func revert(on database: any Database) async throws {
+    package func revert(on database: any Database) async throws {
         try await database.schema(DataPoint.schema).delete()
     }
 }
@@ -111,7 +119,7 @@ struct CreateDataPoints: AsyncMigration {
 /// SQLite the table becomes `WITHOUT ROWID`, so a series is stored in order in one B-tree; a bulk
 /// import writes a third as many pages.
 struct KeyDataPointsByMeasureAndPeriod: AsyncMigration {
-    func prepare(on database: any Database) async throws {
+    package func prepare(on database: any Database) async throws {
         let sql = database.sql
         if sql.dialect.name == "sqlite" {
             try await sql.raw(
@@ -142,7 +150,7 @@ struct KeyDataPointsByMeasureAndPeriod: AsyncMigration {
     }
 
     /// Back to a random id a point, as `CreateDataPoints` made the table.
-    func revert(on database: any Database) async throws {
+    package func revert(on database: any Database) async throws {
         let sql = database.sql
         let stored = try await DataPoint.series(
             of: try await Measure.query(on: database).all().compactMap(\.id), on: database)

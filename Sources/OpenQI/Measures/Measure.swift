@@ -5,7 +5,7 @@ import SQLKit
 
 /// What a measure tells a team: whether the system improved (outcome), whether the changes are
 /// happening (process), or whether something else got worse (balancing).
-enum MeasureKind: String, Codable, CaseIterable, Sendable {
+package enum MeasureKind: String, Codable, CaseIterable, Sendable {
     case outcome, process, balancing
 
     var label: String {
@@ -18,7 +18,7 @@ enum MeasureKind: String, Codable, CaseIterable, Sendable {
 }
 
 /// How often data are collected.
-enum DataFrequency: String, Codable, CaseIterable, Sendable {
+package enum DataFrequency: String, Codable, CaseIterable, Sendable {
     case daily, weekly, monthly, quarterly
 
     var label: String { rawValue.capitalized }
@@ -36,33 +36,33 @@ enum DataFrequency: String, Codable, CaseIterable, Sendable {
 
 /// A measure, owned by a project or by a unit (ward safety indicators, the board's Whole System
 /// Measures), shown as a run or control chart.
-final class Measure: Model, @unchecked Sendable {
-    static let schema = "measures"
+package final class Measure: Model, @unchecked Sendable {
+    package static let schema = "measures"
 
-    @ID(key: .id) var id: UUID?
-    @OptionalParent(key: "project_id") var project: Project?
+    @ID(key: .id) package var id: UUID?
+    @OptionalParent(key: "project_id") package var project: Project?
     /// The unit the measure belongs to: the project's unit, or the unit that owns it.
-    @Parent(key: "unit_id") var unit: Unit
-    @Field(key: "name") var name: String
+    @Parent(key: "unit_id") package var unit: Unit
+    @Field(key: "name") package var name: String
     /// A stable name for loading data in bulk (`ward-7.falls`), unique across the organisation,
     /// lower case; nil until someone gives one.
-    @OptionalField(key: "key") var key: String?
-    @Enum(key: "kind") var kind: MeasureKind
-    @Field(key: "definition") var definition: String
-    @OptionalField(key: "unit_of_measure") var unitOfMeasure: String?
-    @Enum(key: "frequency") var frequency: DataFrequency
-    @Field(key: "chart_type") var chartType: String
-    @Field(key: "rules") var rules: String
-    @Field(key: "direction") var direction: String
-    @OptionalField(key: "target") var target: Double?
-    @Field(key: "multiply") var multiply: Double
-    @OptionalField(key: "archived_at") var archivedAt: Date?
+    @OptionalField(key: "key") package var key: String?
+    @Enum(key: "kind") package var kind: MeasureKind
+    @Field(key: "definition") package var definition: String
+    @OptionalField(key: "unit_of_measure") package var unitOfMeasure: String?
+    @Enum(key: "frequency") package var frequency: DataFrequency
+    @Field(key: "chart_type") package var chartType: String
+    @Field(key: "rules") package var rules: String
+    @Field(key: "direction") package var direction: String
+    @OptionalField(key: "target") package var target: Double?
+    @Field(key: "multiply") package var multiply: Double
+    @OptionalField(key: "archived_at") package var archivedAt: Date?
     /// Where the board quality report shows this measure, if it is one of the board's Whole System Measures.
-    @OptionalField(key: "triple_aim") var tripleAim: TripleAim?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "triple_aim") package var tripleAim: TripleAim?
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    init() {}
+    package init() {}
 
     var chart: ChartType { options.chart }
     var ruleSet: RuleSet { options.rules }
@@ -98,17 +98,17 @@ extension Measure: Auditable {
 }
 
 /// A note on a measure's chart at a period: "PDSA 2 started", "New triage form adopted".
-final class MeasureAnnotation: Model, @unchecked Sendable {
-    static let schema = "measure_annotations"
+package final class MeasureAnnotation: Model, @unchecked Sendable {
+    package static let schema = "measure_annotations"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "measure_id") var measure: Measure
-    @Field(key: "period") var period: Date
-    @Field(key: "text") var text: String
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "measure_id") package var measure: Measure
+    @Field(key: "period") package var period: Date
+    @Field(key: "text") package var text: String
 
-    init() {}
+    package init() {}
 
-    init(measureID: UUID, period: Date, text: String) {
+    package init(measureID: UUID, period: Date, text: String) {
         self.$measure.id = measureID
         self.period = period
         self.text = text
@@ -116,17 +116,17 @@ final class MeasureAnnotation: Model, @unchecked Sendable {
 }
 
 /// "Recalculate limits from here": a new phase of the chart after a sustained change.
-final class PhaseBreak: Model, @unchecked Sendable {
-    static let schema = "phase_breaks"
+package final class PhaseBreak: Model, @unchecked Sendable {
+    package static let schema = "phase_breaks"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "measure_id") var measure: Measure
-    @Field(key: "period") var period: Date
-    @Field(key: "label") var label: String
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "measure_id") package var measure: Measure
+    @Field(key: "period") package var period: Date
+    @Field(key: "label") package var label: String
 
-    init() {}
+    package init() {}
 
-    init(measureID: UUID, period: Date, label: String) {
+    package init(measureID: UUID, period: Date, label: String) {
         self.$measure.id = measureID
         self.period = period
         self.label = label

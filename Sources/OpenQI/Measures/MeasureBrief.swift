@@ -6,7 +6,7 @@ import SQLKit
 /// What bulk work needs of a measure: its name and place, for messages and the audit trail, and how
 /// it is charted. Read as plain rows: an upload names thousands of measures, and building a Fluent
 /// model for each cost more than checking every row of the file.
-struct MeasureBrief: Sendable, Equatable {
+package struct MeasureBrief: Sendable, Equatable {
     let id: UUID
     let key: String?
     let name: String

@@ -6,34 +6,34 @@ import SQLKit
 /// A measure's chart in one row: what the measures summary, the ward early-warning grid and the
 /// board need to list thousands of measures without recomputing a chart each. Rewritten whenever
 /// the chart changes (new data, a new phase), in the same transaction as the change.
-final class MeasureSummary: Model, @unchecked Sendable {
-    static let schema = "measure_summaries"
+package final class MeasureSummary: Model, @unchecked Sendable {
+    package static let schema = "measure_summaries"
     /// How many of the latest plotted values the sparkline shows: half a year of weeks.
-    static let recentCount = 26
+    package static let recentCount = 26
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "measure_id") var measure: Measure
-    @Field(key: "points") var points: Int
-    @OptionalField(key: "latest_period") var latestPeriod: Date?
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "measure_id") package var measure: Measure
+    @Field(key: "points") package var points: Int
+    @OptionalField(key: "latest_period") package var latestPeriod: Date?
     /// The latest plotted value (a proportion or rate for p and u charts).
-    @OptionalField(key: "latest_value") var latestValue: Double?
-    @Field(key: "latest_class") var latestClass: String
-    @Field(key: "variation") var variation: String
-    @OptionalField(key: "assurance") var assurance: String?
+    @OptionalField(key: "latest_value") package var latestValue: Double?
+    @Field(key: "latest_class") package var latestClass: String
+    @Field(key: "variation") package var variation: String
+    @OptionalField(key: "assurance") package var assurance: String?
     /// The latest plotted values, comma-separated, empty where a period was not plotted.
-    @Field(key: "recent") var recent: String
-    @Field(key: "computed_at") var computedAt: Date
+    @Field(key: "recent") package var recent: String
+    @Field(key: "computed_at") package var computedAt: Date
 
-    init() {}
+    package init() {}
 
-    var variationIcon: VariationIcon { VariationIcon(rawValue: variation) ?? .commonCause }
-    var assuranceIcon: AssuranceIcon? { assurance.flatMap(AssuranceIcon.init(rawValue:)) }
-    var latestPointClass: PointClass { PointClass(rawValue: latestClass) ?? .common }
-    var recentValues: [Double?] { Self.values(recent) }
+    package var variationIcon: VariationIcon { VariationIcon(rawValue: variation) ?? .commonCause }
+    package var assuranceIcon: AssuranceIcon? { assurance.flatMap(AssuranceIcon.init(rawValue:)) }
+    package var latestPointClass: PointClass { PointClass(rawValue: latestClass) ?? .common }
+    package var recentValues: [Double?] { Self.values(recent) }
 
     /// Split on bytes rather than Characters: the summary page reads one of these per measure, and
     /// splitting by Character was a third of its time for 5,000 measures.
-    static func values(_ recent: String) -> [Double?] {
+    package static func values(_ recent: String) -> [Double?] {
         guard !recent.isEmpty else { return [] }
         var recent = recent
         return recent.withUTF8 { bytes in
@@ -44,7 +44,7 @@ final class MeasureSummary: Model, @unchecked Sendable {
     }
 
     /// Fills the row from a computed chart.
-    func apply(_ result: SPCResult, latestPeriod: Date?) {
+    package func apply(_ result: SPCResult, latestPeriod: Date?) {
         points = result.points.count
         self.latestPeriod = latestPeriod
         latestValue = result.points.last?.y
@@ -59,7 +59,7 @@ final class MeasureSummary: Model, @unchecked Sendable {
 extension Measure {
     /// Recomputes the measure's chart and rewrites its summary row. Call in the transaction that
     /// changed the data or the phases.
-    func refreshSummary(on db: any Database) async throws {
+    package func refreshSummary(on db: any Database) async throws {
         try await MeasureSummary.refresh([self], on: db)
     }
 }
@@ -68,7 +68,7 @@ extension MeasureSummary {
     /// Recomputes the charts of many measures and rewrites their summary rows: a few queries per
     /// thousand measures rather than several per measure, so a bulk upload or the demo refreshes
     /// fifty thousand in seconds. (Annotations do not change a chart's statistics, so they are not read.)
-    static func refresh(_ measures: [Measure], on db: any Database) async throws {
+    package static func refresh(_ measures: [Measure], on db: any Database) async throws {
         try await refresh(measures.map { (try $0.requireID(), $0.options) }, on: db)
     }
 
@@ -115,7 +115,7 @@ extension MeasureSummary {
     }
 
     /// How many times each measure's summary has been written; none for a measure without one.
-    static func revisions(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: Int] {
+    package static func revisions(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: Int] {
         var revisions: [UUID: Int] = [:]
         for chunk in measureIDs.chunked(into: 1000) {
             for row in try await db.sql.select().columns("measure_id", "revision").from(schema)
@@ -129,13 +129,13 @@ extension MeasureSummary {
     }
 
     /// The latest plotted values, comma-separated, empty where a period was not plotted.
-    static func recent(_ result: SPCResult) -> String {
+    package static func recent(_ result: SPCResult) -> String {
         result.points.suffix(recentCount).map { $0.y.map { "\($0)" } ?? "" }.joined(separator: ",")
     }
 }
 
 struct CreateMeasureSummaries: AsyncMigration {
-    func prepare(on database: any Database) async throws {
+    package func prepare(on database: any Database) async throws {
         try await database.schema(MeasureSummary.schema)
             .id()
             .field("measure_id", .uuid, .required, .references(Measure.schema, "id", onDelete: .cascade))
@@ -153,7 +153,7 @@ struct CreateMeasureSummaries: AsyncMigration {
         // does it now, when the table has every column `refresh` writes.
     }
 
-    func revert(on database: any Database) async throws {
+    package func revert(on database: any Database) async throws {
         try await database.schema(MeasureSummary.schema).delete()
     }
 }
@@ -162,7 +162,7 @@ struct CreateMeasureSummaries: AsyncMigration {
 /// nobody else changed a measure since (`DataLoad.apply`). Also summarises measures that have
 /// none yet: those with data from before summaries existed.
 struct AddRevisionsToMeasureSummaries: AsyncMigration {
-    func prepare(on database: any Database) async throws {
+    package func prepare(on database: any Database) async throws {
         try await database.schema(MeasureSummary.schema).field("revision", .int, .required, .sql(.default(0)))
             .update()
         let summarised = Set(try await MeasureSummary.query(on: database).all(\.$measure.$id))
@@ -172,7 +172,7 @@ struct AddRevisionsToMeasureSummaries: AsyncMigration {
         try await MeasureSummary.refresh(measures.filter { !summarised.contains($0.id!) }, on: database)
     }
 
-    func revert(on database: any Database) async throws {
+    package func revert(on database: any Database) async throws {
         try await database.schema(MeasureSummary.schema).deleteField("revision").update()
     }
 }

@@ -2,14 +2,14 @@ import Fluent
 import Foundation
 
 /// Where a PDSA cycle has got to: planned, running (do and study), or complete (acted on).
-enum PDSAStatus: String, Codable, CaseIterable, Sendable {
+package enum PDSAStatus: String, Codable, CaseIterable, Sendable {
     case planned, running, complete
 
     var label: String { rawValue.capitalized }
 }
 
 /// What the team decided after studying a cycle.
-enum PDSADecision: String, Codable, CaseIterable, Sendable {
+package enum PDSADecision: String, Codable, CaseIterable, Sendable {
     case adopt, adapt, abandon
 
     var label: String {
@@ -25,50 +25,50 @@ enum PDSADecision: String, Codable, CaseIterable, Sendable {
 
 /// One Plan–Do–Study–Act cycle testing a change idea. The cycles of one idea, numbered in order,
 /// form its ramp: small tests that grow in scale as confidence grows.
-final class PDSACycle: Model, @unchecked Sendable {
-    static let schema = "pdsa_cycles"
+package final class PDSACycle: Model, @unchecked Sendable {
+    package static let schema = "pdsa_cycles"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "project_id") var project: Project
-    @Parent(key: "change_idea_id") var changeIdea: ChangeIdea
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "project_id") package var project: Project
+    @Parent(key: "change_idea_id") package var changeIdea: ChangeIdea
     /// The cycle's place on the idea's ramp: 1, 2, 3…
-    @Field(key: "number") var number: Int
-    @Enum(key: "status") var status: PDSAStatus
+    @Field(key: "number") package var number: Int
+    @Enum(key: "status") package var status: PDSAStatus
     // Plan
-    @Field(key: "objective") var objective: String
-    @Field(key: "question") var question: String
-    @Field(key: "prediction") var prediction: String
-    @Field(key: "who") var who: String
-    @Field(key: "plan_what") var what: String
-    @Field(key: "plan_where") var place: String
-    @Field(key: "planned_start") var plannedStart: Date
-    @OptionalField(key: "planned_end") var plannedEnd: Date?
-    @Siblings(through: PDSAWatchedMeasure.self, from: \.$cycle, to: \.$measure) var watchedMeasures: [Measure]
+    @Field(key: "objective") package var objective: String
+    @Field(key: "question") package var question: String
+    @Field(key: "prediction") package var prediction: String
+    @Field(key: "who") package var who: String
+    @Field(key: "plan_what") package var what: String
+    @Field(key: "plan_where") package var place: String
+    @Field(key: "planned_start") package var plannedStart: Date
+    @OptionalField(key: "planned_end") package var plannedEnd: Date?
+    @Siblings(through: PDSAWatchedMeasure.self, from: \.$cycle, to: \.$measure) package var watchedMeasures: [Measure]
     // Do, Study, Act
-    @OptionalField(key: "started_on") var startedOn: Date?
-    @OptionalField(key: "do_notes") var doNotes: String?
-    @OptionalField(key: "study_notes") var studyNotes: String?
-    @OptionalEnum(key: "decision") var decision: PDSADecision?
-    @OptionalField(key: "act_notes") var actNotes: String?
-    @OptionalField(key: "completed_on") var completedOn: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "started_on") package var startedOn: Date?
+    @OptionalField(key: "do_notes") package var doNotes: String?
+    @OptionalField(key: "study_notes") package var studyNotes: String?
+    @OptionalEnum(key: "decision") package var decision: PDSADecision?
+    @OptionalField(key: "act_notes") package var actNotes: String?
+    @OptionalField(key: "completed_on") package var completedOn: Date?
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    init() {}
+    package init() {}
 
     /// "PDSA 2 · Falls huddle at handover"
     var name: String { "PDSA \(number) · \($changeIdea.value?.title ?? "change idea")" }
 }
 
 /// A measure whose chart the team watches during a cycle.
-final class PDSAWatchedMeasure: Model, @unchecked Sendable {
-    static let schema = "pdsa_watched_measures"
+package final class PDSAWatchedMeasure: Model, @unchecked Sendable {
+    package static let schema = "pdsa_watched_measures"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "cycle_id") var cycle: PDSACycle
-    @Parent(key: "measure_id") var measure: Measure
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "cycle_id") package var cycle: PDSACycle
+    @Parent(key: "measure_id") package var measure: Measure
 
-    init() {}
+    package init() {}
 }
 
 struct CreatePDSACycles: AsyncMigration {

@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// Who a person is to the organisation. Service users and carers are equal members of QI teams.
-enum PersonKind: String, Codable, CaseIterable, Sendable {
+package enum PersonKind: String, Codable, CaseIterable, Sendable {
     case staff
     case serviceUser = "service_user"
     case carer
@@ -20,25 +20,27 @@ enum PersonKind: String, Codable, CaseIterable, Sendable {
 
 /// Anyone who takes part in improvement: staff, service users, carers and partners.
 /// A person may have a sign-in (an `Account`); many do not. Archived, never deleted.
-final class Person: Model, @unchecked Sendable {
-    static let schema = "people"
+package final class Person: Model, @unchecked Sendable {
+    package static let schema = "people"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "full_name") var fullName: String
-    @OptionalField(key: "email") var email: String?
-    @Enum(key: "kind") var kind: PersonKind
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "full_name") package var fullName: String
+    @OptionalField(key: "email") package var email: String?
+    @Enum(key: "kind") package var kind: PersonKind
     /// Nil only for the first administrator, created from the command line before any unit exists.
-    @OptionalParent(key: "unit_id") var unit: Unit?
-    @OptionalField(key: "job_title") var jobTitle: String?
+    @OptionalParent(key: "unit_id") package var unit: Unit?
+    @OptionalField(key: "job_title") package var jobTitle: String?
     /// How many active projects a coach or improvement advisor can support at once; nil for the usual.
-    @OptionalField(key: "coaching_capacity") var coachingCapacity: Int?
-    @OptionalField(key: "archived_at") var archivedAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "coaching_capacity") package var coachingCapacity: Int?
+    @OptionalField(key: "archived_at") package var archivedAt: Date?
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    init() {}
+    package init() {}
 
-    init(id: UUID? = nil, fullName: String, email: String?, kind: PersonKind, unitID: UUID?, jobTitle: String? = nil) {
+    package init(
+        id: UUID? = nil, fullName: String, email: String?, kind: PersonKind, unitID: UUID?, jobTitle: String? = nil
+    ) {
         self.id = id
         self.fullName = fullName
         self.email = email

@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// A QI role, granted to a person for a unit and inherited by everything below that unit.
-enum Role: String, Codable, CaseIterable, Sendable, Comparable {
+package enum Role: String, Codable, CaseIterable, Sendable, Comparable {
     case admin
     case qiTeam = "qi_team"
     case forumChair = "forum_chair"
@@ -11,7 +11,7 @@ enum Role: String, Codable, CaseIterable, Sendable, Comparable {
     case member
     case viewer
 
-    var label: String {
+    package var label: String {
         switch self {
         case .admin: "Administrator"
         case .qiTeam: "QI team"
@@ -23,24 +23,24 @@ enum Role: String, Codable, CaseIterable, Sendable, Comparable {
         }
     }
 
-    static func < (lhs: Role, rhs: Role) -> Bool {
+    package static func < (lhs: Role, rhs: Role) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
 
 /// "This person is a coach for Community Health and everything below it."
-final class RoleGrant: Model, @unchecked Sendable {
-    static let schema = "role_grants"
+package final class RoleGrant: Model, @unchecked Sendable {
+    package static let schema = "role_grants"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "person_id") var person: Person
-    @Parent(key: "unit_id") var unit: Unit
-    @Enum(key: "role") var role: Role
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "person_id") package var person: Person
+    @Parent(key: "unit_id") package var unit: Unit
+    @Enum(key: "role") package var role: Role
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
 
-    init() {}
+    package init() {}
 
-    init(id: UUID? = nil, personID: UUID, unitID: UUID, role: Role) {
+    package init(id: UUID? = nil, personID: UUID, unitID: UUID, role: Role) {
         self.id = id
         self.$person.id = personID
         self.$unit.id = unitID
@@ -50,12 +50,12 @@ final class RoleGrant: Model, @unchecked Sendable {
 
 extension RoleGrant {
     /// What the authorisation policy needs of a grant.
-    struct Scope: Sendable, Hashable {
+    package struct Scope: Sendable, Hashable {
         let unitID: UUID
         let role: Role
     }
 
-    var scope: Scope { Scope(unitID: $unit.id, role: role) }
+    package var scope: Scope { Scope(unitID: $unit.id, role: role) }
 
     func auditing(personName: String) -> RoleGrantAudit {
         RoleGrantAudit(grant: self, personName: personName)
@@ -64,19 +64,19 @@ extension RoleGrant {
 
 /// A grant as the audit trail names it: "Coach for Ward 7 — Ada Lovelace".
 struct RoleGrantAudit: Auditable {
-    let grant: RoleGrant
-    let personName: String
+    package let grant: RoleGrant
+    package let personName: String
 
-    var auditSubject: AuditSubject {
+    package var auditSubject: AuditSubject {
         .init(kind: "role_grant", id: grant.id, name: "\(grant.role.label) — \(personName)", unitID: grant.$unit.id)
     }
-    var auditFields: [String: String] {
+    package var auditFields: [String: String] {
         ["person": grant.$person.id.uuidString, "unit": grant.$unit.id.uuidString, "role": grant.role.rawValue]
     }
 }
 
 struct CreateRoleGrants: AsyncMigration {
-    func prepare(on database: any Database) async throws {
+    package func prepare(on database: any Database) async throws {
         let role = try await database.enum("role")
             .case("admin").case("qi_team").case("forum_chair").case("sponsor").case("coach").case("member").case(
                 "viewer"
@@ -92,7 +92,7 @@ struct CreateRoleGrants: AsyncMigration {
             .create()
     }
 
-    func revert(on database: any Database) async throws {
+    package func revert(on database: any Database) async throws {
         try await database.schema(RoleGrant.schema).delete()
         try await database.enum("role").delete()
     }

@@ -4,18 +4,18 @@ import Vapor
 
 /// A strategic priority from the organisation's strategy and annual plan ("Reducing harm",
 /// "Right care, right place, right time"); projects say which they serve.
-final class Priority: Model, @unchecked Sendable {
-    static let schema = "priorities"
+package final class Priority: Model, @unchecked Sendable {
+    package static let schema = "priorities"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "name") var name: String
-    @OptionalField(key: "description") var summary: String?
-    @OptionalField(key: "archived_at") var archivedAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "name") package var name: String
+    @OptionalField(key: "description") package var summary: String?
+    @OptionalField(key: "archived_at") package var archivedAt: Date?
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
 
-    init() {}
+    package init() {}
 
-    init(id: UUID? = nil, name: String, summary: String? = nil) {
+    package init(id: UUID? = nil, name: String, summary: String? = nil) {
         self.id = id
         self.name = name
         self.summary = summary
@@ -45,7 +45,7 @@ struct PriorityChoices: Sendable {
     private let names: [UUID: String]
     private let allowed: Set<UUID>
 
-    init(_ priorities: [Priority], kept: Set<UUID> = []) {
+    package init(_ priorities: [Priority], kept: Set<UUID> = []) {
         names = Dictionary(uniqueKeysWithValues: priorities.compactMap { p in p.id.map { ($0, p.name) } })
         allowed = Set(priorities.compactMap { p in p.archivedAt == nil || kept.contains(p.id!) ? p.id : nil })
     }

@@ -4,42 +4,42 @@ import SQLKit
 
 /// A QI project: what matters and to whom, the problem, a measurable aim, the team, and its
 /// journey from proposal through the forum to completion.
-final class Project: Model, @unchecked Sendable {
-    static let schema = "projects"
+package final class Project: Model, @unchecked Sendable {
+    package static let schema = "projects"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "title") var title: String
-    @Parent(key: "unit_id") var unit: Unit
-    @Enum(key: "status") var status: ProjectStatus
-    @OptionalEnum(key: "stage") var stage: ImprovementStage?
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "title") package var title: String
+    @Parent(key: "unit_id") package var unit: Unit
+    @Enum(key: "status") package var status: ProjectStatus
+    @OptionalEnum(key: "stage") package var stage: ImprovementStage?
     /// What matters, and to whom: the reason for the project in the words of those it affects.
-    @Field(key: "what_matters") var whatMatters: String
-    @Field(key: "problem") var problem: String
+    @Field(key: "what_matters") package var whatMatters: String
+    @Field(key: "problem") package var problem: String
     /// The aim in three parts, so it is measurable: what, how much, by when.
-    @Field(key: "aim_what") var aimWhat: String
-    @Field(key: "aim_how_much") var aimHowMuch: String
-    @Field(key: "aim_by_when") var aimByWhen: Date
+    @Field(key: "aim_what") package var aimWhat: String
+    @Field(key: "aim_how_much") package var aimHowMuch: String
+    @Field(key: "aim_by_when") package var aimByWhen: Date
     /// Organisations outside the trust working on the project: a council, a charity, a GP practice.
-    @OptionalField(key: "partner_organisations") var partnerOrganisations: String?
-    @Parent(key: "proposer_id") var proposer: Person
-    @OptionalParent(key: "coach_id") var coach: Person?
-    @OptionalParent(key: "sponsor_id") var sponsor: Person?
+    @OptionalField(key: "partner_organisations") package var partnerOrganisations: String?
+    @Parent(key: "proposer_id") package var proposer: Person
+    @OptionalParent(key: "coach_id") package var coach: Person?
+    @OptionalParent(key: "sponsor_id") package var sponsor: Person?
     /// The latest progress score, kept with the project for lists and dashboards.
-    @OptionalField(key: "progress_score") var progressScore: Double?
-    @OptionalField(key: "last_update_at") var lastUpdateAt: Date?
-    @OptionalField(key: "submitted_at") var submittedAt: Date?
+    @OptionalField(key: "progress_score") package var progressScore: Double?
+    @OptionalField(key: "last_update_at") package var lastUpdateAt: Date?
+    @OptionalField(key: "submitted_at") package var submittedAt: Date?
     /// When the forum approved it: the clocks for "no update" and "no data" start here.
-    @OptionalField(key: "approved_at") var approvedAt: Date?
-    @OptionalField(key: "closed_at") var closedAt: Date?
-    @OptionalEnum(key: "aim_achieved") var aimAchieved: AimAchieved?
-    @OptionalField(key: "learning") var learning: String?
-    @OptionalField(key: "sustain_plan") var sustainPlan: String?
-    @Siblings(through: ProjectPriority.self, from: \.$project, to: \.$priority) var priorities: [Priority]
-    @Children(for: \.$project) var team: [TeamMember]
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "approved_at") package var approvedAt: Date?
+    @OptionalField(key: "closed_at") package var closedAt: Date?
+    @OptionalEnum(key: "aim_achieved") package var aimAchieved: AimAchieved?
+    @OptionalField(key: "learning") package var learning: String?
+    @OptionalField(key: "sustain_plan") package var sustainPlan: String?
+    @Siblings(through: ProjectPriority.self, from: \.$project, to: \.$priority) package var priorities: [Priority]
+    @Children(for: \.$project) package var team: [TeamMember]
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    init() {}
+    package init() {}
 
     var aimStatement: String {
         "\(aimWhat) \(aimHowMuch) by \(CalendarDay.label(aimByWhen))"
@@ -65,14 +65,14 @@ extension Project: Auditable {
 }
 
 /// Which strategic priorities a project serves.
-final class ProjectPriority: Model, @unchecked Sendable {
-    static let schema = "project_priorities"
+package final class ProjectPriority: Model, @unchecked Sendable {
+    package static let schema = "project_priorities"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "project_id") var project: Project
-    @Parent(key: "priority_id") var priority: Priority
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "project_id") package var project: Project
+    @Parent(key: "priority_id") package var priority: Priority
 
-    init() {}
+    package init() {}
 }
 
 extension ProjectPriority {
@@ -82,19 +82,19 @@ extension ProjectPriority {
 }
 
 /// A person on a project team, with their role and, for service users and carers, how involved they are.
-final class TeamMember: Model, @unchecked Sendable {
-    static let schema = "team_members"
+package final class TeamMember: Model, @unchecked Sendable {
+    package static let schema = "team_members"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "project_id") var project: Project
-    @Parent(key: "person_id") var person: Person
-    @Field(key: "role") var role: String
-    @Field(key: "is_lead") var isLead: Bool
-    @Enum(key: "involvement") var involvement: ServiceUserInvolvement
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "project_id") package var project: Project
+    @Parent(key: "person_id") package var person: Person
+    @Field(key: "role") package var role: String
+    @Field(key: "is_lead") package var isLead: Bool
+    @Enum(key: "involvement") package var involvement: ServiceUserInvolvement
 
-    init() {}
+    package init() {}
 
-    init(projectID: UUID, personID: UUID, role: String, isLead: Bool, involvement: ServiceUserInvolvement) {
+    package init(projectID: UUID, personID: UUID, role: String, isLead: Bool, involvement: ServiceUserInvolvement) {
         self.$project.id = projectID
         self.$person.id = personID
         self.role = role
@@ -123,20 +123,20 @@ struct TeamMemberAudit: Auditable {
 }
 
 /// A dated update: what we did, what we learned, what next, what the sponsor can unblock, and the score.
-final class ProgressUpdate: Model, @unchecked Sendable {
-    static let schema = "progress_updates"
+package final class ProgressUpdate: Model, @unchecked Sendable {
+    package static let schema = "progress_updates"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "project_id") var project: Project
-    @Field(key: "update_date") var date: Date
-    @Field(key: "score") var score: Double
-    @OptionalEnum(key: "stage") var stage: ImprovementStage?
-    @Field(key: "did") var did: String
-    @Field(key: "learned") var learned: String
-    @Field(key: "next_steps") var nextSteps: String
-    @OptionalField(key: "sponsor_ask") var sponsorAsk: String?
-    @Parent(key: "author_id") var author: Person
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "project_id") package var project: Project
+    @Field(key: "update_date") package var date: Date
+    @Field(key: "score") package var score: Double
+    @OptionalEnum(key: "stage") package var stage: ImprovementStage?
+    @Field(key: "did") package var did: String
+    @Field(key: "learned") package var learned: String
+    @Field(key: "next_steps") package var nextSteps: String
+    @OptionalField(key: "sponsor_ask") package var sponsorAsk: String?
+    @Parent(key: "author_id") package var author: Person
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
 
-    init() {}
+    package init() {}
 }

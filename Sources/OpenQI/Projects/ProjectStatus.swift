@@ -1,7 +1,7 @@
 /// Where a project is in its life: proposed to a forum, decided, run, closed.
 ///
 ///     draft → proposed → in review → approved | declined | deferred → active → completed | stopped
-enum ProjectStatus: String, Codable, CaseIterable, Sendable {
+package enum ProjectStatus: String, Codable, CaseIterable, Sendable {
     case draft, proposed
     case inReview = "in_review"
     case approved, declined, deferred, active, completed, stopped
@@ -28,7 +28,7 @@ enum ProjectStatus: String, Codable, CaseIterable, Sendable {
 }
 
 /// ELFT's sequence of improvement, which an active project moves through.
-enum ImprovementStage: String, Codable, CaseIterable, Sendable {
+package enum ImprovementStage: String, Codable, CaseIterable, Sendable {
     case understand
     case strategy
     case test
@@ -48,7 +48,7 @@ enum ImprovementStage: String, Codable, CaseIterable, Sendable {
 
 /// How much service users and carers on a team take part (ELFT found projects with full partners
 /// 2.8 times more likely to achieve their aim).
-enum ServiceUserInvolvement: String, Codable, CaseIterable, Sendable {
+package enum ServiceUserInvolvement: String, Codable, CaseIterable, Sendable {
     case none
     case occasional
     case fullPartner = "full_partner"
@@ -98,7 +98,7 @@ struct ProgressScore: RawRepresentable, Codable, Hashable, Comparable, Sendable,
 }
 
 /// Whether a completed project achieved its aim.
-enum AimAchieved: String, Codable, CaseIterable, Sendable {
+package enum AimAchieved: String, Codable, CaseIterable, Sendable {
     case yes, partly, no
 
     var label: String {

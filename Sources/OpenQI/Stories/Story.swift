@@ -3,20 +3,20 @@ import Foundation
 
 /// An improvement story: what a team did and learned, told in Markdown with its charts, for the
 /// forum, the board and, once marked publishable, the world beyond the organisation.
-final class Story: Model, @unchecked Sendable {
-    static let schema = "stories"
+package final class Story: Model, @unchecked Sendable {
+    package static let schema = "stories"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "project_id") var project: Project
-    @Field(key: "title") var title: String
-    @Field(key: "body") var body: String
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "project_id") package var project: Project
+    @Field(key: "title") package var title: String
+    @Field(key: "body") package var body: String
     /// Cleared for sharing outside the organisation (the service users in it have agreed).
-    @Field(key: "publishable") var isPublishable: Bool
-    @Parent(key: "author_id") var author: Person
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Field(key: "publishable") package var isPublishable: Bool
+    @Parent(key: "author_id") package var author: Person
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    init() {}
+    package init() {}
 }
 
 struct CreateStories: AsyncMigration {

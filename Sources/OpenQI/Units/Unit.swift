@@ -3,7 +3,7 @@ import Foundation
 
 /// What a node of the organisation tree is. Partner organisations (a council, a GP practice,
 /// a charity) sit at the top level beside the organisation itself.
-enum UnitKind: String, Codable, CaseIterable, Sendable {
+package enum UnitKind: String, Codable, CaseIterable, Sendable {
     case organisation, directorate, service, team, ward, partner
 
     var label: String {
@@ -23,21 +23,21 @@ enum UnitKind: String, Codable, CaseIterable, Sendable {
 
 /// A node of the organisation tree: organisation → directorate → service / team / ward.
 /// Units are archived, never deleted, because projects and measures refer to them.
-final class Unit: Model, @unchecked Sendable {
-    static let schema = "units"
+package final class Unit: Model, @unchecked Sendable {
+    package static let schema = "units"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "name") var name: String
-    @Enum(key: "kind") var kind: UnitKind
-    @OptionalParent(key: "parent_id") var parent: Unit?
-    @OptionalField(key: "description") var summary: String?
-    @OptionalField(key: "archived_at") var archivedAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "name") package var name: String
+    @Enum(key: "kind") package var kind: UnitKind
+    @OptionalParent(key: "parent_id") package var parent: Unit?
+    @OptionalField(key: "description") package var summary: String?
+    @OptionalField(key: "archived_at") package var archivedAt: Date?
+    @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    init() {}
+    package init() {}
 
-    init(id: UUID? = nil, name: String, kind: UnitKind, parentID: UUID?, summary: String? = nil) {
+    package init(id: UUID? = nil, name: String, kind: UnitKind, parentID: UUID?, summary: String? = nil) {
         self.id = id
         self.name = name
         self.kind = kind

@@ -4,8 +4,8 @@ import SQLKit
 
 /// The organisation tree in memory: parent links of every unit, for role inheritance and
 /// roll-ups. A trust has hundreds of units at most, so one small query builds it.
-struct UnitTree: Sendable, Equatable {
-    struct Node: Sendable, Equatable {
+package struct UnitTree: Sendable, Equatable {
+    package struct Node: Sendable, Equatable {
         let id: UUID
         let parentID: UUID?
         let name: String
@@ -16,7 +16,7 @@ struct UnitTree: Sendable, Equatable {
     private(set) var nodes: [UUID: Node] = [:]
     private var children: [UUID: [UUID]] = [:]
 
-    init(_ nodes: [Node]) {
+    package init(_ nodes: [Node]) {
         for node in nodes {
             self.nodes[node.id] = node
             if let parent = node.parentID { children[parent, default: []].append(node.id) }
@@ -25,7 +25,7 @@ struct UnitTree: Sendable, Equatable {
 
     /// Read as plain rows: every signed-in request needs the tree, and a large trust's thousand
     /// units as Fluent models took tens of milliseconds.
-    static func load(on db: any Database) async throws -> UnitTree {
+    package static func load(on db: any Database) async throws -> UnitTree {
         let rows = try await db.sql.select().columns("id", "parent_id", "name", "kind", "archived_at")
             .from(Unit.schema).all()
         return UnitTree(
@@ -41,7 +41,7 @@ struct UnitTree: Sendable, Equatable {
 
     /// The unit itself followed by its parent, grandparent, … up to the root.
     /// Stops on a cycle rather than looping, though the editor never lets one form.
-    func selfAndAncestors(of id: UUID) -> [UUID] {
+    package func selfAndAncestors(of id: UUID) -> [UUID] {
         var chain: [UUID] = []
         var current: UUID? = id
         while let unit = current, nodes[unit] != nil, !chain.contains(unit) {
@@ -52,7 +52,7 @@ struct UnitTree: Sendable, Equatable {
     }
 
     /// The unit and everything below it.
-    func subtree(of id: UUID) -> Set<UUID> {
+    package func subtree(of id: UUID) -> Set<UUID> {
         var result: Set<UUID> = []
         var stack = [id]
         while let next = stack.popLast() {
@@ -63,26 +63,26 @@ struct UnitTree: Sendable, Equatable {
     }
 
     /// "Trust › Community Health › Ward 7": where a unit sits, for labels and select lists.
-    func path(of id: UUID) -> String {
+    package func path(of id: UUID) -> String {
         selfAndAncestors(of: id).reversed().compactMap { nodes[$0]?.name }.joined(separator: " › ")
     }
 
     /// The path below `ancestor`, for lists inside one unit's view: "Adult Mental Health › Cedar Ward"
     /// on the trust's pages, where many wards share a name; the unit's own name for `ancestor` itself;
     /// the full path when `id` is not below it.
-    func path(of id: UUID, below ancestor: UUID) -> String {
+    package func path(of id: UUID, below ancestor: UUID) -> String {
         let chain = selfAndAncestors(of: id)
         guard let index = chain.firstIndex(of: ancestor) else { return path(of: id) }
         return chain[..<max(index, 1)].reversed().compactMap { nodes[$0]?.name }.joined(separator: " › ")
     }
 
-    func children(of id: UUID?) -> [Node] {
+    package func children(of id: UUID?) -> [Node] {
         let ids = id.map { children[$0] ?? [] } ?? nodes.values.filter { $0.parentID == nil }.map(\.id)
         return ids.compactMap { nodes[$0] }.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
     }
 
     /// Units in tree order with their depth, for select lists and outlines.
-    func outline(includeArchived: Bool = false) -> [(node: Node, depth: Int)] {
+    package func outline(includeArchived: Bool = false) -> [(node: Node, depth: Int)] {
         var result: [(Node, Int)] = []
         func visit(_ node: Node, depth: Int) {
             guard includeArchived || !node.isArchived else { return }

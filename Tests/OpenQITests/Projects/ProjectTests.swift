@@ -4,6 +4,7 @@ import Testing
 import Vapor
 
 @testable import OpenQI
+@testable import OpenQIDemo
 
 @Suite("Projects")
 struct ProjectTests {

@@ -11,8 +11,8 @@ import Vapor
 /// It lives in the database, so several instances behind a load balancer agree on it. On
 /// PostgreSQL the one row serialises audited writes for the moment it takes to commit them; on
 /// SQLite writes are serialised anyway.
-enum OrganisationRevision {
-    static let schema = "organisation_revision"
+package enum OrganisationRevision {
+    package static let schema = "organisation_revision"
 
     static func current(on db: any Database) async throws -> Int {
         try await db.sql.select().column("revision").from(schema).first()?.decode(column: "revision", as: Int.self)

@@ -7,30 +7,30 @@ import Vapor
 ///
 /// A request reads the application's clock through `AppClockMiddleware`, which binds it for the
 /// request's task and the tasks it starts; code with no request (the command line) reads the system's.
-struct AppClock: Sendable {
-    let now: @Sendable () -> Date
+package struct AppClock: Sendable {
+    package let now: @Sendable () -> Date
 
     /// The system's clock.
-    static let system = AppClock { Date() }
+    package static let system = AppClock { Date() }
 
     /// A clock stopped at `date`.
-    static func fixed(_ date: Date) -> AppClock { AppClock { date } }
+    package static func fixed(_ date: Date) -> AppClock { AppClock { date } }
 
     /// The clock of the work under way.
     @TaskLocal static var current: AppClock = .system
 
     /// Now, by the clock of the work under way.
-    static var now: Date { current.now() }
+    package static var now: Date { current.now() }
 
     /// Today in UTC, by the clock of the work under way.
-    static var today: CalendarDay { CalendarDay(containing: now) }
+    package static var today: CalendarDay { CalendarDay(containing: now) }
 }
 
 extension Application {
     private struct ClockKey: StorageKey { typealias Value = AppClock }
 
     /// The clock every request of this application reads: the system's unless a test sets another.
-    var clock: AppClock {
+    package var clock: AppClock {
         get { storage[ClockKey.self] ?? .system }
         set { storage[ClockKey.self] = newValue }
     }
@@ -38,7 +38,7 @@ extension Application {
 
 /// Runs each request with its application's clock as `AppClock.current`.
 struct AppClockMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    package func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         try await AppClock.$current.withValue(request.application.clock) {
             try await next.respond(to: request)
         }

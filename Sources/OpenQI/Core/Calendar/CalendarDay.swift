@@ -8,19 +8,19 @@ import Foundation
 /// than the statistics when every point of thousands of charts is labelled, and which depend on
 /// the server's time zone and locale. The conversions are Howard Hinnant's `days_from_civil` and
 /// `civil_from_days` (https://howardhinnant.github.io/date_algorithms.html).
-struct CalendarDay: Sendable, Hashable, Comparable {
+package struct CalendarDay: Sendable, Hashable, Comparable {
     /// Days since 1970-01-01.
-    let daysSince1970: Int
+    package let daysSince1970: Int
 
-    init(daysSince1970: Int) { self.daysSince1970 = daysSince1970 }
+    package init(daysSince1970: Int) { self.daysSince1970 = daysSince1970 }
 
     /// The day `date` falls on, in UTC.
-    init(containing date: Date) {
+    package init(containing date: Date) {
         daysSince1970 = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
     }
 
     /// A day of the proleptic Gregorian calendar from year 1 to 9999, or nil if there is no such day.
-    init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
             (1...CalendarMonth(year: year, month: month).length).contains(day)
         else { return nil }
@@ -32,27 +32,27 @@ struct CalendarDay: Sendable, Hashable, Comparable {
         daysSince1970 = era * 146_097 + dayOfEra - 719_468
     }
 
-    static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.daysSince1970 < b.daysSince1970 }
+    package static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.daysSince1970 < b.daysSince1970 }
 
     /// Midnight UTC at the start of the day: how a day is stored.
-    var date: Date { Date(timeIntervalSince1970: Double(daysSince1970) * 86_400) }
+    package var date: Date { Date(timeIntervalSince1970: Double(daysSince1970) * 86_400) }
 
-    func adding(days: Int) -> CalendarDay { CalendarDay(daysSince1970: daysSince1970 + days) }
+    package func adding(days: Int) -> CalendarDay { CalendarDay(daysSince1970: daysSince1970 + days) }
 
     /// The same day of the month `months` later (or earlier), or the month's last day where it is
     /// shorter: a month after 31 January is 28 or 29 February.
-    func adding(months: Int) -> CalendarDay {
+    package func adding(months: Int) -> CalendarDay {
         let target = month.advanced(by: months)
         return target.firstDay.adding(days: min(dayOfMonth, target.length) - 1)
     }
 
-    var year: Int { civil.year }
-    var monthOfYear: Int { civil.month }
-    var dayOfMonth: Int { civil.day }
-    var month: CalendarMonth { CalendarMonth(year: civil.year, month: civil.month) }
+    package var year: Int { civil.year }
+    package var monthOfYear: Int { civil.month }
+    package var dayOfMonth: Int { civil.day }
+    package var month: CalendarMonth { CalendarMonth(year: civil.year, month: civil.month) }
 
     /// Monday 0 … Sunday 6 (1970-01-01 was a Thursday).
-    var weekday: Int { ((daysSince1970 % 7) + 7 + 3) % 7 }
+    package var weekday: Int { ((daysSince1970 % 7) + 7 + 3) % 7 }
 
     private var civil: (year: Int, month: Int, day: Int) {
         let z = daysSince1970 + 719_468
@@ -71,7 +71,7 @@ struct CalendarDay: Sendable, Hashable, Comparable {
 
 extension CalendarDay {
     /// `2026-03-31`: in links, forms, CSV, chart data and the API.
-    var text: String {
+    package var text: String {
         let (year, month, day) = civil
         guard (0...9999).contains(year) else { return "\(year)-\(month)-\(day)" }
         return String(unsafeUninitializedCapacity: 10) { buffer in
@@ -92,30 +92,30 @@ extension CalendarDay {
     }
 
     /// "31 March 2026", as a person reads a date on a page.
-    var label: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1]) \(year)" }
+    package var label: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1]) \(year)" }
 
     /// "31 Mar 2026", where space is short (tables, sparklines).
-    var shortLabel: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1].prefix(3)) \(year)" }
+    package var shortLabel: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1].prefix(3)) \(year)" }
 
     /// "31 March", when the year goes without saying (this month's agenda).
-    var dayAndMonth: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1])" }
+    package var dayAndMonth: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1])" }
 
     /// "31 Mar", in the tightest places (a cell of the early-warning grid).
-    var shortDayAndMonth: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1].prefix(3))" }
+    package var shortDayAndMonth: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1].prefix(3))" }
 
     /// The day of `date` in words: "31 March 2026".
-    static func label(_ date: Date) -> String { CalendarDay(containing: date).label }
+    package static func label(_ date: Date) -> String { CalendarDay(containing: date).label }
 
     /// The day of `date` as `2026-03-31`.
-    static func text(_ date: Date) -> String { CalendarDay(containing: date).text }
+    package static func text(_ date: Date) -> String { CalendarDay(containing: date).text }
 
     /// A moment as a person reads it, in UTC: "31 Mar 2026, 14:05 UTC" (an audit entry, a sign-in).
-    static func moment(_ date: Date) -> String {
+    package static func moment(_ date: Date) -> String {
         "\(CalendarDay(containing: date).shortLabel), \(time(date)) UTC"
     }
 
     /// The time of day of `date` in UTC: "14:05".
-    static func time(_ date: Date) -> String {
+    package static func time(_ date: Date) -> String {
         let seconds =
             Int(date.timeIntervalSince1970.rounded(.down)) - CalendarDay(containing: date).daysSince1970 * 86_400
         let hours = seconds / 3600
@@ -124,7 +124,7 @@ extension CalendarDay {
     }
 
     /// A moment for machines: `2026-03-31T14:05:09Z` (a `datetime` attribute).
-    static func timestamp(_ date: Date) -> String { date.formatted(.iso8601) }
+    package static func timestamp(_ date: Date) -> String { date.formatted(.iso8601) }
 }
 
 // MARK: - Reading a day
@@ -132,7 +132,7 @@ extension CalendarDay {
 extension CalendarDay {
     /// How a day may be typed. Each way in names the formats it takes, and this is the only place
     /// that reads them.
-    enum InputFormat: Sendable {
+    package enum InputFormat: Sendable {
         /// `2026-03-31` only: what a date input sends, and what the API and the query strings take.
         case iso
         /// What a spreadsheet holds: `2026-03-31`, `2026-03` (the first of the month) or
@@ -150,7 +150,7 @@ extension CalendarDay {
     }
 
     /// The day `text` names in `format`, or nil when it names none.
-    init?(parsing text: String, as format: InputFormat) {
+    package init?(parsing text: String, as format: InputFormat) {
         var text = text
         guard
             let day = text.withUTF8({ whole -> CalendarDay? in

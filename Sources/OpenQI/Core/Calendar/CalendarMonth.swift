@@ -2,19 +2,19 @@ import Foundation
 
 /// A calendar month, as `2026-05` in links: of the portfolio's counts over time, and of a board
 /// report.
-struct CalendarMonth: Sendable, Hashable, Comparable {
-    let year: Int
-    let month: Int
+package struct CalendarMonth: Sendable, Hashable, Comparable {
+    package let year: Int
+    package let month: Int
 
-    init(year: Int, month: Int) {
+    package init(year: Int, month: Int) {
         self.year = year
         self.month = month
     }
 
-    init(containing date: Date) { self = CalendarDay(containing: date).month }
+    package init(containing date: Date) { self = CalendarDay(containing: date).month }
 
     /// `2026-05`, or nil for anything else.
-    init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
             let month = Int(parts[1]), (1...12).contains(month), (1900...2199).contains(year)
@@ -22,36 +22,36 @@ struct CalendarMonth: Sendable, Hashable, Comparable {
         self.init(year: year, month: month)
     }
 
-    static func < (a: CalendarMonth, b: CalendarMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }
+    package static func < (a: CalendarMonth, b: CalendarMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }
 
     /// The month's names, the one list of them.
-    static let names = [
+    package static let names = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
         "December",
     ]
 
-    var text: String { String(firstDay.text.prefix(7)) }
+    package var text: String { String(firstDay.text.prefix(7)) }
 
-    func advanced(by months: Int) -> CalendarMonth {
+    package func advanced(by months: Int) -> CalendarMonth {
         let index = year * 12 + (month - 1) + months
         return .init(year: index / 12, month: index % 12 + 1)
     }
 
     /// How many days the month has.
-    var length: Int {
+    package var length: Int {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 
-    var firstDay: CalendarDay { CalendarDay(daysSince1970: daysBefore) }
+    package var firstDay: CalendarDay { CalendarDay(daysSince1970: daysBefore) }
 
     /// Midnight UTC on the first of the month.
-    var start: Date { firstDay.date }
+    package var start: Date { firstDay.date }
     /// Midnight UTC on the first of the next month.
-    var end: Date { advanced(by: 1).start }
+    package var end: Date { advanced(by: 1).start }
 
     /// "November 2026".
-    var label: String { "\(Self.names[month - 1]) \(year)" }
+    package var label: String { "\(Self.names[month - 1]) \(year)" }
 
     /// Days from 1970-01-01 to the first of the month (days_from_civil with day 1).
     private var daysBefore: Int {

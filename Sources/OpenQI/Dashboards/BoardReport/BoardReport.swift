@@ -4,12 +4,12 @@ import Foundation
 /// The Institute for Healthcare Improvement's Triple Aim, under which a board reads its Whole
 /// System Measures: the health of the population served, the experience and quality of care, and
 /// the value (cost) of care.
-enum TripleAim: String, Codable, CaseIterable, Sendable {
+package enum TripleAim: String, Codable, CaseIterable, Sendable {
     case populationHealth = "population_health"
     case experienceAndQuality = "experience_quality"
     case value
 
-    var label: String {
+    package var label: String {
         switch self {
         case .populationHealth: "Population health"
         case .experienceAndQuality: "Experience and quality of care"
@@ -22,26 +22,26 @@ enum TripleAim: String, Codable, CaseIterable, Sendable {
 /// shows under which aim, the analyst's narrative for each, a patient story in the patient's words,
 /// and an improvement story from a project. The charts are drawn from the measures' data up to the
 /// month's end when the report is read, so a past month's report reads as it did.
-final class BoardReport: Model, @unchecked Sendable {
-    static let schema = "board_reports"
+package final class BoardReport: Model, @unchecked Sendable {
+    package static let schema = "board_reports"
 
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "unit_id") var unit: Unit
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "unit_id") package var unit: Unit
     /// The first day of the month reported on.
-    @Field(key: "month") var month: Date
+    @Field(key: "month") package var month: Date
     /// The analyst's narrative per measure, by the measure's id.
-    @Field(key: "narratives") var narratives: [String: String]
-    @OptionalField(key: "patient_story_title") var patientStoryTitle: String?
-    @OptionalField(key: "patient_story") var patientStory: String?
-    @OptionalParent(key: "improvement_story_id") var improvementStory: Story?
+    @Field(key: "narratives") package var narratives: [String: String]
+    @OptionalField(key: "patient_story_title") package var patientStoryTitle: String?
+    @OptionalField(key: "patient_story") package var patientStory: String?
+    @OptionalParent(key: "improvement_story_id") package var improvementStory: Story?
     /// The measures on this month's report and the aim each is under, by the measure's id. Each
     /// report keeps its own, so choosing differently next month leaves this one as it was.
-    @OptionalField(key: "measure_aims") var measureAims: [String: TripleAim]?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "measure_aims") package var measureAims: [String: TripleAim]?
+    @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    init() {}
+    package init() {}
 
-    init(unitID: UUID, month: Date) {
+    package init(unitID: UUID, month: Date) {
         self.$unit.id = unitID
         self.month = month
         self.narratives = [:]
@@ -49,9 +49,11 @@ final class BoardReport: Model, @unchecked Sendable {
 }
 
 extension BoardReport: Auditable {
-    var auditSubject: AuditSubject { .init(kind: "board_report", id: id, name: "Board report", unitID: $unit.id) }
+    package var auditSubject: AuditSubject {
+        .init(kind: "board_report", id: id, name: "Board report", unitID: $unit.id)
+    }
     /// Everything the report says, so the audit log shows what changed in the words themselves.
-    var auditFields: [String: String] {
+    package var auditFields: [String: String] {
         var fields = [
             "month": CalendarDay.text(month), "patient_story_title": patientStoryTitle ?? "",
             "patient_story": patientStory ?? "", "improvement_story_id": $improvementStory.id?.uuidString ?? "",
@@ -65,7 +67,7 @@ extension BoardReport: Auditable {
 /// Each report keeps its own choice of measures. Reports written before this get the choice as it
 /// stood on the measures.
 struct AddMeasureAimsToBoardReports: AsyncMigration {
-    func prepare(on database: any Database) async throws {
+    package func prepare(on database: any Database) async throws {
         try await database.schema(BoardReport.schema).field("measure_aims", .json).update()
         // Only the columns this step knows, so later columns of the models cannot break it.
         for report in try await BoardReport.query(on: database).field(\.$id).field(\.$unit.$id).all() {
@@ -77,13 +79,13 @@ struct AddMeasureAimsToBoardReports: AsyncMigration {
         }
     }
 
-    func revert(on database: any Database) async throws {
+    package func revert(on database: any Database) async throws {
         try await database.schema(BoardReport.schema).deleteField("measure_aims").update()
     }
 }
 
 struct CreateBoardReports: AsyncMigration {
-    func prepare(on database: any Database) async throws {
+    package func prepare(on database: any Database) async throws {
         try await database.schema(Measure.schema).field("triple_aim", .string).update()
         try await database.schema(BoardReport.schema)
             .id()
@@ -98,7 +100,7 @@ struct CreateBoardReports: AsyncMigration {
             .create()
     }
 
-    func revert(on database: any Database) async throws {
+    package func revert(on database: any Database) async throws {
         try await database.schema(BoardReport.schema).delete()
         try await database.schema(Measure.schema).deleteField("triple_aim").update()
     }

@@ -79,7 +79,7 @@ enum BoardReportPage {
 extension BoardReport {
     /// The measures on the report and their aims: as this month's report chose them or, before it is
     /// written, as they were last chosen (kept on each measure).
-    static func measureAims(_ report: BoardReport?, unitMeasures: [Measure]) -> [UUID: TripleAim] {
+    package static func measureAims(_ report: BoardReport?, unitMeasures: [Measure]) -> [UUID: TripleAim] {
         if let chosen = report?.measureAims {
             return Dictionary(
                 uniqueKeysWithValues: chosen.compactMap { id, aim in UUID(uuidString: id).map { ($0, aim) } })
@@ -91,7 +91,7 @@ extension BoardReport {
     }
 
     /// Aims by measure as a report stores them.
-    static func stored(_ aims: [UUID: TripleAim]) -> [String: TripleAim] {
+    package static func stored(_ aims: [UUID: TripleAim]) -> [String: TripleAim] {
         Dictionary(uniqueKeysWithValues: aims.map { ($0.key.uuidString, $0.value) })
     }
 

@@ -6,14 +6,14 @@ import Vapor
 
 /// Every measure of a unit and the units below it, each in one row from its cached summary:
 /// sparkline, latest value, Making Data Count icons and target.
-enum MeasureSummaryPage {
+package enum MeasureSummaryPage {
     /// The columns the table sorts by. Each sorts first in the order that puts what needs
     /// attention on top (concerns, failing targets, the stalest data); `descending` turns it round.
     enum Sort: String, CaseIterable, Sendable {
         case name, owner, latest, variation, assurance
     }
 
-    struct Filter: Sendable, Equatable {
+    package struct Filter: Sendable, Equatable {
         var search = ""
         var kind: MeasureKind?
         var concernOnly = false
@@ -34,7 +34,7 @@ enum MeasureSummaryPage {
         }
     }
 
-    struct Row: Sendable, Equatable {
+    package struct Row: Sendable, Equatable {
         let id: UUID
         let name: String
         let kind: MeasureKind
@@ -49,7 +49,7 @@ enum MeasureSummaryPage {
         let unitOfMeasure: String?
     }
 
-    struct Model: Sendable, Equatable {
+    package struct Model: Sendable, Equatable {
         var unitID: UUID
         var unitPath: String
         var filter: Filter
@@ -57,13 +57,13 @@ enum MeasureSummaryPage {
         var total: Int
         var concerns: Int
         var failing: Int
-        var rows: [Row]
+        package var rows: [Row]
         var canAdd: Bool
     }
 }
 
 extension MeasureSummaryPage.Filter {
-    init(query: URLQueryContainer) {
+    package init(query: URLQueryContainer) {
         search = (query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         kind = query[String.self, at: "kind"].flatMap(MeasureKind.init(rawValue:))
         concernOnly = query[String.self, at: "concern"] == "yes"
@@ -74,7 +74,7 @@ extension MeasureSummaryPage.Filter {
 }
 
 extension MeasureSummaryPage.Model {
-    static func query(unitID: UUID, filter: MeasureSummaryPage.Filter, policy: Policy, on db: any Database)
+    package static func query(unitID: UUID, filter: MeasureSummaryPage.Filter, policy: Policy, on db: any Database)
         async throws -> Self
     {
         let tree = policy.tree
@@ -232,4 +232,9 @@ extension AssuranceIcon {
         case .pass: 2
         }
     }
+}
+
+extension MeasureSummaryPage.Filter {
+    /// No filter: every measure, by name.
+    package static let everything = Self()
 }

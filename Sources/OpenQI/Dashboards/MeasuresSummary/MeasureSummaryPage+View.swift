@@ -4,7 +4,7 @@ import Plot
 import SPC
 
 extension MeasureSummaryPage {
-    final class View: ModelPage<Model> {
+    package final class View: ModelPage<Model> {
         override func pageTitle() -> String { "Measures — \(model.unitPath)" }
 
         override func breadcrumbs() -> [PageContext.Link] {

@@ -5,6 +5,7 @@ import Testing
 import Vapor
 
 @testable import OpenQI
+@testable import OpenQIDemo
 
 @Suite("Portfolio dashboard")
 struct PortfolioTests {

@@ -1,3 +1,5 @@
+import SPC
+
 /// Deterministic made-up series for benchmarks, demos and tests: the same seed and index always
 /// give the same numbers, on every platform, with no Foundation random source.
 ///
@@ -5,14 +7,14 @@
 /// uniforms minus 6 is close to normal), and proportions of about 0.3 of denominators between 80
 /// and 120. One series in four has a step change of 1.5σ after its middle, so dashboards
 /// and benchmarks see signals as well as common cause variation.
-public struct SyntheticSeries: Sendable {
-    public var seed: UInt64
+package struct SyntheticSeries: Sendable {
+    package var seed: UInt64
 
-    public init(seed: UInt64 = 0x5EED) { self.seed = seed }
+    package init(seed: UInt64 = 0x5EED) { self.seed = seed }
 
     /// Fills `values` (and `denominators` for charts that use them) with series `index` of
     /// `points` points, reusing the arrays' storage.
-    public func fill(
+    package func fill(
         values: inout [Double], denominators: inout [Double], index: Int, points: Int, chart: ChartType
     ) {
         var random = SplitMix64(state: seed &+ UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15)
@@ -40,7 +42,7 @@ public struct SyntheticSeries: Sendable {
     }
 
     /// Series `index` as input points, with x labelled 1, 2, 3, … .
-    public func points(index: Int, count: Int, chart: ChartType) -> [SPCPoint] {
+    package func points(index: Int, count: Int, chart: ChartType) -> [SPCPoint] {
         var values: [Double] = []
         var denominators: [Double] = []
         fill(values: &values, denominators: &denominators, index: index, points: count, chart: chart)
@@ -52,15 +54,15 @@ public struct SyntheticSeries: Sendable {
 
 /// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast and fully specified, so sequences are
 /// reproducible everywhere.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
 
-    init(state: UInt64) { self.state = state }
+    package init(state: UInt64) { self.state = state }
 
     /// A generator whose sequence is fixed by `seed`: the demo organisation uses it too.
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -69,5 +71,5 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1) with 53 random bits.
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    package mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

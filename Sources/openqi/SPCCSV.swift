@@ -1,3 +1,5 @@
+import SPC
+
 /// Reads the command line's CSV input (SPC.md "Command-line contract") without Foundation.
 ///
 /// The header names the columns in any order: `x` and `y`, optionally `n`, `phase`, `exclude`
@@ -5,12 +7,12 @@
 /// commas separate, double quotes enclose fields holding commas, quotes or line breaks, and a
 /// doubled quote inside is one quote. Blank lines are skipped; spaces around unquoted fields
 /// are trimmed. An empty y or n (or "NA", as R writes it) is missing.
-public enum SPCCSV {
+enum SPCCSV {
     /// Columns of a single series.
-    public static let columns = ["x", "y", "n", "phase", "exclude", "note"]
+    static let columns = ["x", "y", "n", "phase", "exclude", "note"]
 
     /// The points of a single-series file, in row order.
-    public static func points(from text: String) throws(SPCInputError) -> [SPCPoint] {
+    static func points(from text: String) throws(SPCInputError) -> [SPCPoint] {
         var reader = try TableReader(text, allowed: columns)
         var points: [SPCPoint] = []
         while let (row, fields) = try reader.nextRecord() {
@@ -21,7 +23,7 @@ public enum SPCCSV {
 
     /// The series of a long table (a `series` column plus the single-series columns), in the
     /// order they first appear; each series' rows must be contiguous.
-    public static func series(from text: String) throws(SPCInputError) -> [SPCSeries] {
+    static func series(from text: String) throws(SPCInputError) -> [SPCSeries] {
         var reader = try TableReader(text, allowed: ["series"] + columns)
         guard let seriesColumn = reader.index["series"] else { throw .missingColumn(name: "series") }
         var result: [SPCSeries] = []
@@ -40,17 +42,11 @@ public enum SPCCSV {
 }
 
 /// One series of a long table.
-public struct SPCSeries: Sendable, Hashable {
-    public var name: String
+struct SPCSeries: Sendable, Hashable {
+    var name: String
     /// The spreadsheet row number (header = 1) of the series' first row, for error messages.
-    public var firstRow: Int
-    public var points: [SPCPoint]
-
-    public init(name: String, firstRow: Int, points: [SPCPoint]) {
-        self.name = name
-        self.firstRow = firstRow
-        self.points = points
-    }
+    var firstRow: Int
+    var points: [SPCPoint]
 }
 
 /// A CSV tokenizer over UTF-8 bytes plus the column mapping of the header.

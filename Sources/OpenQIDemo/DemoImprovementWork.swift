@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import OpenQI
 
 /// The demo projects' driver diagrams and PDSA ramps: for each topic, the drivers a real team would
 /// name and the change ideas it would test, three cycles growing in scale on the first idea, the

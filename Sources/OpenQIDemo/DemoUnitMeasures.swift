@@ -1,6 +1,8 @@
 import Fluent
 import Foundation
+import OpenQI
 import SPC
+import SyntheticData
 
 /// The measures units own in the demo: six weekly safety and staffing indicators on every ward
 /// (some wards drifting the wrong way lately, as an early-warning view should catch) and the

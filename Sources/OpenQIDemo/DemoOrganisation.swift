@@ -1,13 +1,15 @@
 import Fluent
 import Foundation
+import OpenQI
 import SPC
+import SyntheticData
 import Vapor
 
 /// How big a demo organisation to build. `small` is a trust of about 6 directorates, 60 teams and
 /// wards, 500 people and 300 projects; `large` is a large trust as benchmarks need it: 10
 /// directorates of 120 teams, services and wards each (about 5,000 measures a directorate), 15,000
 /// people, 10,000 projects, about 50,000 measures and 5,000,000 data points.
-public enum DemoSize: String, CaseIterable, Sendable {
+package enum DemoSize: String, CaseIterable, Sendable {
     case small, large
 
     var directorates: Int { self == .small ? 6 : 10 }
@@ -85,7 +87,7 @@ struct DemoOrganisation: Sendable {
         let partners = [
             UnitSeed(
                 id: uuid(), name: "Riverside Borough Council", kind: .partner, parentID: nil,
-                summary: "Adult social care and public health."),
+                summary: "Adult social care and package health."),
             UnitSeed(
                 id: uuid(), name: "Northfield GP Federation", kind: .partner, parentID: nil,
                 summary: "Thirty-one general practices."),
@@ -195,7 +197,7 @@ struct DemoOrganisation: Sendable {
             try await DemoUnitMeasures.load(self, size: size, on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
             try await MeasureSummary.refresh(try await Measure.query(on: db).all(), on: db)
-            try await InstallationSetting(key: InstallationSetting.demoKey, value: "true").create(on: db)
+            try await InstallationSetting.markDemo(signIns: Self.signIns, on: db)
         }
     }
 
@@ -263,7 +265,7 @@ struct DemoOrganisation: Sendable {
 extension Application {
     /// Fills an empty database with the demo organisation. Returns false, changing nothing,
     /// when the database already holds units.
-    public func loadDemoOrganisation(size: DemoSize) async throws -> Bool {
+    package func loadDemoOrganisation(size: DemoSize) async throws -> Bool {
         guard try await Unit.query(on: db).count() == 0 else { return false }
         let hash = try await password.async.hash(DemoOrganisation.password).get()
         try await DemoOrganisation(size: size).load(size: size, on: db, passwordHash: hash)
@@ -272,14 +274,14 @@ extension Application {
 }
 
 /// How much an organisation holds, as `openqi demo` reports it and benchmarks record it.
-public struct OrganisationSize: Sendable, Equatable, CustomStringConvertible {
-    public let units: Int
-    public let people: Int
-    public let projects: Int
-    public let measures: Int
-    public let dataPoints: Int
+package struct OrganisationSize: Sendable, Equatable, CustomStringConvertible {
+    package let units: Int
+    package let people: Int
+    package let projects: Int
+    package let measures: Int
+    package let dataPoints: Int
 
-    public var description: String {
+    package var description: String {
         let figures = [
             (units, "units"), (people, "people"), (projects, "projects"), (measures, "measures"),
             (dataPoints, "data points"),
@@ -289,7 +291,7 @@ public struct OrganisationSize: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension Application {
-    public func organisationSize() async throws -> OrganisationSize {
+    package func organisationSize() async throws -> OrganisationSize {
         OrganisationSize(
             units: try await Unit.query(on: db).count(), people: try await Person.query(on: db).count(),
             projects: try await Project.query(on: db).count(), measures: try await Measure.query(on: db).count(),

@@ -1,26 +1,28 @@
 import Fluent
 import Foundation
+import OpenQI
 import SPC
+import SyntheticData
 import Vapor
 
 /// Speed measurements of OpenQI's heavy pages, run by `openqi bench`. They time the server's own
 /// work (the page's query and its rendering), not the network.
-public enum Benchmarks {
-    public struct Timing: Sendable {
-        public let measures: Int
-        public let rows: Int
-        public let bytes: Int
+package enum Benchmarks {
+    package struct Timing: Sendable {
+        package let measures: Int
+        package let rows: Int
+        package let bytes: Int
         /// The fastest of the repeats, and the median.
-        public let fastest: Duration
-        public let median: Duration
+        package let fastest: Duration
+        package let median: Duration
         /// The fastest query (tree, rows) and the fastest rendering, apart.
-        public let query: Duration
-        public let render: Duration
+        package let query: Duration
+        package let render: Duration
     }
 
     /// Times the measures summary of a trust with `measures` measures (built first, if the
     /// database is empty, as wards of ten indicators each, with summaries from synthetic weekly data).
-    public static func measuresSummary(app: Application, measures count: Int, repeats: Int) async throws -> Timing {
+    package static func measuresSummary(app: Application, measures count: Int, repeats: Int) async throws -> Timing {
         let db = app.db
         if try await Unit.query(on: db).count() == 0 { try await seed(measures: count, on: db) }
         guard let trust = try await Unit.query(on: db).filter(\.$parent.$id == nil).first()?.id else {
@@ -29,8 +31,7 @@ public enum Benchmarks {
         let viewer = Viewer(
             accountID: UUID(), personID: UUID(), name: "Benchmark", email: "bench@example.org", isAdministrator: true,
             mustChangePassword: false, sessionID: UUID(), csrfToken: "bench", grants: [])
-        let context = PageContext(
-            viewerName: viewer.name, csrfToken: viewer.csrfToken, navigation: [], notice: nil, currentPath: "/")
+        let context = PageContext.signedIn("Benchmark", csrfToken: "bench")
         var timings: [Duration] = []
         var queries: [Duration] = []
         var renders: [Duration] = []
@@ -41,7 +42,8 @@ public enum Benchmarks {
             // What a request does: load the tree for the policy, query, render.
             let start = clock.now
             let policy = Policy(viewer: viewer, tree: try await UnitTree.load(on: db))
-            let model = try await MeasureSummaryPage.Model.query(unitID: trust, filter: .init(), policy: policy, on: db)
+            let model = try await MeasureSummaryPage.Model.query(
+                unitID: trust, filter: .everything, policy: policy, on: db)
             let queried = clock.now
             let html = MeasureSummaryPage.View(context: context, model: model).render()
             let rendered = clock.now
@@ -57,22 +59,22 @@ public enum Benchmarks {
             query: queries.min()!, render: renders.min()!)
     }
 
-    public struct ImportTiming: Sendable {
-        public struct Run: Sendable {
+    package struct ImportTiming: Sendable {
+        package struct Run: Sendable {
             /// Reading and checking the CSV, and loading it (plan, upsert, summaries, audit).
-            public let check: Duration
-            public let total: Duration
+            package let check: Duration
+            package let total: Duration
         }
-        public let points: Int
-        public let bytes: Int
-        public let first: Run
-        public let again: Run
+        package let points: Int
+        package let bytes: Int
+        package let first: Run
+        package let again: Run
     }
 
     /// Times what an upload's import and the API do with one long CSV: read, look up the keys,
     /// check every row, compare with what is stored, upsert, refresh the summaries, audit. Run
     /// twice: new data, then the same file again.
-    public static func bulkImport(app: Application, measures count: Int, weeks: Int) async throws -> ImportTiming {
+    package static func bulkImport(app: Application, measures count: Int, weeks: Int) async throws -> ImportTiming {
         let db = app.db
         if try await Unit.query(on: db).count() == 0 { try await seed(measures: count, on: db) }
         let measures = try await Measure.query(on: db).sort(\.$key).all()

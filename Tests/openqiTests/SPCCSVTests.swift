@@ -1,6 +1,7 @@
+import SPC
 import Testing
 
-@testable import SPC
+@testable import openqi
 
 @Suite("CSV input")
 struct CSVTests {

@@ -1,6 +1,8 @@
 import Fluent
 import Foundation
+import OpenQI
 import SPC
+import SyntheticData
 
 /// The demo organisation's QI portfolio: projects at every status and stage, with teams (service
 /// users among them as full partners), forum decisions, dated updates, and outcome measures whose
