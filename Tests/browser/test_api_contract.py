@@ -324,7 +324,7 @@ def test_the_check_fails_on_an_undocumented_status_and_on_a_broken_body(demo, do
         with pytest.raises(AssertionError, match="does not match openapi.json"):
             contract.check_body("GET", UNIT, 200, "application/json", broken(change))
     with pytest.raises(AssertionError, match="does not match openapi.json"):
-        contract.check_body("POST", UNITS, 422, "application/json", b'{"error": "Unprocessable Entity"}')
+        contract.check_body("POST", UNITS, 422, "application/problem+json", b'{"error": "Unprocessable Entity"}')
     with pytest.raises(AssertionError, match="documents application/json"):
         contract.check_body("GET", UNIT, 200, "text/html", b"<html></html>")
 
@@ -349,16 +349,16 @@ def test_a_body_that_cannot_be_read_answers_422_against_the_field_body(demo, doc
 
 
 def test_measure_data_answers_an_empty_body_as_an_empty_batch(demo, document):
-    """POST /measures/data has two 422 shapes: a body it cannot read as a batch is the usual
+    """POST /measures/data answers 422 two ways: a body it cannot read as a batch is the usual
     `{"errors": [{"field": "body"}]}`, but no body at all (whatever the Content-Type) is an empty
-    batch, rejected like `{"points": []}` with row 0."""
+    batch, rejected like `{"points": []}` with an entry for row 0."""
     api = Contract(document, demo.base_url)
     admin = sign_in_client(demo.base_url, ADMIN)
     as_json = {"Content-Type": "application/json"}
-    nothing_sent = [{"row": 0, "message": "Send at least one point."}]
+    nothing_sent = [{"field": "data", "row": 0, "message": "Send at least one point."}]
     for headers in (as_json, {}):
-        assert api.call(admin, "POST", DATA, 422, data=b"", headers=headers)["rows"] == nothing_sent
-    assert api.call(admin, "POST", DATA, 422, json={"points": []})["rows"] == nothing_sent
+        assert api.call(admin, "POST", DATA, 422, data=b"", headers=headers)["errors"] == nothing_sent
+    assert api.call(admin, "POST", DATA, 422, json={"points": []})["errors"] == nothing_sent
     for body in UNREADABLE_BODIES[1:] + (b'{"points": "x"}',):
         assert fields(api.call(admin, "POST", DATA, 422, data=body, headers=as_json)) == {"body"}, body
 
@@ -387,7 +387,7 @@ def test_a_one_time_password_gets_403_until_it_is_changed(demo, document):
         names = re.findall(r"\{(\w+)\}", template)
         refused = api.call(newcomer, method, template, 403, json=None if method == "GET" else {},
                            **{name: NOWHERE for name in names})
-        assert "one-time password" in refused["error"], refused
+        assert "one-time password" in refused["detail"], refused
     assert api.call(newcomer, "GET", OPENAPI, 200)["openapi"] == "3.1.0"
 
     changed = newcomer.post(demo.base_url + "/account/password", data={
@@ -406,7 +406,7 @@ def test_a_one_time_password_may_not_load_measure_data(demo, document):
     newcomer, _ = sign_in_with_a_one_time_password(demo)
     refused = api.call(newcomer, "POST", DATA, 403, json={"points": [
         {"measure": "no-such-measure", "period": "2019-01-07", "value": 1}]})
-    assert "one-time password" in refused["error"]
+    assert "one-time password" in refused["detail"]
 
 
 # ---- every operation, on the demo trust -----------------------------------------------------------
@@ -425,7 +425,8 @@ def test_every_documented_operation_answers_as_documented(demo, document):
         names = re.findall(r"\{(\w+)\}", template)
         body = {"points": []} if template == DATA else ({} if method != "GET" else None)
         error = api.call(anonymous, method, template, 401, json=body, **{name: NOWHERE for name in names})
-        assert error == {"error": "Sign in, or send an API token, to use the API."}
+        assert error == {"type": "about:blank", "title": "Unauthorized", "status": 401,
+                         "detail": "Sign in, or send an API token, to use the API."}
 
     units, directorate, ward = check_units(api, admin, viewer, tag)
     check_people(api, admin, viewer, units, directorate, ward, tag)
@@ -499,7 +500,7 @@ def check_units(api: Contract, admin, viewer, tag: str):
     api.call(admin, "POST", UNITS, 415, data=json.dumps({"name": "No type", "kind": "ward"}).encode())
     too_large = api.call(admin, "PUT", UNIT, 413, unitID=ward["id"], json={
         "name": renamed, "kind": "ward", "parent_id": directorate["id"], "description": "x" * ONE_MB})
-    assert too_large["error"].startswith(TOO_LARGE)
+    assert too_large["detail"].startswith(TOO_LARGE)
 
     # Without the anti-forgery header, or the role, nothing changes.
     api.call(without_csrf_header(admin), "POST", UNITS, 403, json={
@@ -863,25 +864,25 @@ def check_measure_data(api: Contract, admin, viewer, anonymous, directorate, new
         {"measure": key, "period": weeks[3], "value": 1},
         {"measure": key, "period": weeks[3], "value": 2, "denominator": 150},
     ]})
-    assert rejected["error"] == "Nothing was imported: 3 rows need fixing."
-    assert [row["row"] for row in rejected["rows"]] == [1, 2, 3]
-    assert all(row["message"].startswith(f"Row {row['row']}: ") for row in rejected["rows"])
-    assert "has the key" in rejected["rows"][0]["message"] and "is not a date" in rejected["rows"][1]["message"]
-    assert "needs a denominator" in rejected["rows"][2]["message"]
+    assert rejected["detail"] == "Nothing was imported: 3 rows need fixing."
+    assert [row["row"] for row in rejected["errors"]] == [1, 2, 3]
+    assert all(row["message"].startswith(f"Row {row['row']}: ") for row in rejected["errors"])
+    assert "has the key" in rejected["errors"][0]["message"] and "is not a date" in rejected["errors"][1]["message"]
+    assert "needs a denominator" in rejected["errors"][2]["message"]
     duplicated = api.call(warehouse, "POST", DATA, 422, json={"points": [batch["points"][0], batch["points"][0]]})
-    assert [row["row"] for row in duplicated["rows"]] == [2]
-    assert api.call(warehouse, "POST", DATA, 422, json={"points": []})["rows"] == [
-        {"row": 0, "message": "Send at least one point."}]
-    assert api.call(warehouse, "POST", DATA, 422, json={})["rows"][0]["row"] == 0
+    assert [row["row"] for row in duplicated["errors"]] == [2]
+    assert api.call(warehouse, "POST", DATA, 422, json={"points": []})["errors"] == [
+        {"field": "data", "row": 0, "message": "Send at least one point."}]
+    assert api.call(warehouse, "POST", DATA, 422, json={})["errors"][0]["row"] == 0
     bad_csv = api.call(warehouse, "POST", DATA, 422, data=b"measure,when,value\n", headers={"Content-Type": "text/csv"})
-    assert bad_csv["rows"][0]["row"] == 1 and "“when” is not a column" in bad_csv["rows"][0]["message"]
+    assert bad_csv["errors"][0]["row"] == 1 and "“when” is not a column" in bad_csv["errors"][0]["message"]
     assert len(api.call(admin, "GET", CHART, 200, measureID=falls_id)["points"]) == len(after["points"])
 
     # Numbers may come as text, as warehouses export them; text that is not a number is named on its row.
     texts = api.call(warehouse, "POST", DATA, 422, json={"points": [
         {"measure": key, "period": weeks[2], "value": "4", "denominator": "150"},
         {"measure": key, "period": weeks[3], "value": "one", "denominator": 150}]})
-    assert texts["rows"] == [{"row": 2, "message": "Row 2: “one” is not a number in the value column."}]
+    assert texts["errors"] == [{"field": "data", "row": 2, "message": "Row 2: “one” is not a number in the value column."}]
     api.call(warehouse, "POST", DATA, 415, data=json.dumps(batch).encode())
     api.call(warehouse, "POST", DATA, 413, data=b"measure,period,value\n" + b"x,2019-01-07,1\n" * 1_500_000,
              headers={"Content-Type": "text/csv"})
@@ -895,7 +896,7 @@ def check_measure_data(api: Contract, admin, viewer, anonymous, directorate, new
         "points": 1, "measures": 1, "added": 0, "changed": 1, "unchanged": 0}
     api.call(without_csrf_header(admin), "POST", DATA, 403, json=resend)
     refused = api.call(viewer, "POST", DATA, 422, json=resend)
-    assert "the units you look after" in refused["rows"][0]["message"]
+    assert "the units you look after" in refused["errors"][0]["message"]
 
 
 # ---- archived priorities ------------------------------------------------------------------------

@@ -115,3 +115,10 @@ package struct Policy: Sendable {
         }
     }
 }
+
+extension Policy {
+    /// May the viewer put a unit here (at the top level, or below `parentID`)?
+    func requireCanPlaceUnit(under parentID: UUID?) throws {
+        try require(parentID.map { .manageUnit($0) } ?? .createTopLevelUnit)
+    }
+}

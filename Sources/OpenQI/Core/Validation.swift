@@ -1,10 +1,12 @@
 import Foundation
 import Vapor
 
-/// A message about one field of a form or API request, e.g. `name`: "Enter a name."
+/// A message about one field of a form or API request, e.g. `name`: "Enter a name.", or about one
+/// row of a batch of data (`row`, counted from 1 as a spreadsheet counts them).
 struct FieldError: Codable, Sendable, Equatable {
     let field: String
     let message: String
+    var row: Int? = nil
 }
 
 /// Input that cannot be saved as it is. Pages show each message beside its field and keep what was

@@ -7,7 +7,7 @@ enum DriverDiagramController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
-        let project = try await ProjectController.find(req)
+        let project = try await req.project()
         return try await page(req, model: .query(project: project, policy: policy, on: req.db))
     }
 
@@ -109,7 +109,7 @@ enum DriverDiagramController {
 
     private static func editable(_ req: Request) async throws -> (Project, Policy) {
         let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         return (project, policy)
     }

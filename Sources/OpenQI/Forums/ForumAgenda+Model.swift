@@ -36,7 +36,7 @@ enum ForumAgenda {
 extension ForumAgenda.Model {
     static func query(meetingID: UUID, policy: Policy, on db: any Database) async throws -> Self {
         guard let meeting = try await ForumMeeting.find(meetingID, on: db) else {
-            throw Abort(.notFound, reason: "There is no forum meeting with this address.")
+            throw NotFound("forum meeting")
         }
         let tree = policy.tree
         let forumUnit = meeting.$unit.id

@@ -57,7 +57,7 @@ enum ForumController {
     /// The chair records a decision on a project, usually from a meeting's agenda.
     @Sendable static func decide(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
+        let project = try await req.project()
         let projectID = try project.requireID()
         try policy.require(.chairForum(policy.tree.forumUnit(for: project.$unit.id)))
         let input = try req.content.decode(ForumDecisionInput.self)

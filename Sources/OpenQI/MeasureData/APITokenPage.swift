@@ -154,7 +154,7 @@ enum APITokenController {
     @Sendable static func revoke(req: Request) async throws -> Response {
         let policy = try await req.policy()
         guard let token = try await APIToken.find(try req.idParameter("tokenID"), on: req.db) else {
-            throw Abort(.notFound, reason: "There is no such API token.")
+            throw NotFound("API token")
         }
         try policy.require(.manageUnit(token.$unit.id))
         if token.revokedAt == nil {

@@ -106,7 +106,7 @@ enum DataUploadController {
     private static func unit(_ req: Request) async throws -> (UUID, Policy) {
         let policy = try await req.policy()
         let unitID = try req.idParameter("unitID")
-        guard policy.tree.nodes[unitID] != nil else { throw Abort(.notFound, reason: "There is no such unit.") }
+        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
         try policy.require(.manageUnitMeasures(unitID))
         return (unitID, policy)
     }

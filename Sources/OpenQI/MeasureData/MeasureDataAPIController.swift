@@ -17,15 +17,6 @@ enum MeasureDataAPIController {
         let unchanged: Int
     }
 
-    struct Rejection: Content {
-        struct Row: Content {
-            let row: Int
-            let message: String
-        }
-        let error: String
-        let rows: [Row]
-    }
-
     @Sendable static func load(req: Request) async throws -> Response {
         let writer = try await DataWriter.resolve(req)
         let file: BulkDataImport
@@ -40,11 +31,11 @@ enum MeasureDataAPIController {
         let targets = try await BulkDataImport.targets(keys: file.keys, in: writer.units, on: req.db)
         let checked = file.checked(against: targets, scope: writer.scope)
         guard checked.errors.isEmpty else {
-            let rejection = Rejection(
-                error:
-                    "Nothing was imported: \(checked.errors.count) row\(checked.errors.count == 1 ? " needs" : "s need") fixing.",
-                rows: checked.errors.map { .init(row: $0.line, message: $0.message) })
-            return try await rejection.encodeResponse(status: .unprocessableEntity, for: req)
+            let count = checked.errors.count
+            return Problem.invalid(
+                checked.errors.map { FieldError(field: "data", message: $0.message, row: $0.line) },
+                detail: "Nothing was imported: \(count) row\(count == 1 ? " needs" : "s need") fixing."
+            ).response
         }
         let load = try await DataLoad.plan(checked.rows, measures: targets.values, on: req.db)
         do {

@@ -20,7 +20,7 @@ enum MeasureController {
     /// The owner named by the route, after checking the viewer may add measures to it.
     private static func owner(_ req: Request, policy: Policy) async throws -> Owner {
         if req.parameters.get("projectID") != nil {
-            let project = try await ProjectController.find(req)
+            let project = try await req.project()
             try policy.require(.editProject(project.access))
             let id = try project.requireID()
             return Owner(
@@ -29,7 +29,7 @@ enum MeasureController {
                 cancelURL: SiteURL.projects(.show(.value(id))).relativeURL())
         }
         let unitID = try req.idParameter("unitID")
-        guard policy.tree.nodes[unitID] != nil else { throw Abort(.notFound, reason: "There is no such unit.") }
+        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
         try policy.require(.manageUnitMeasures(unitID))
         return Owner(
             projectID: nil, unitID: unitID, name: policy.tree.path(of: unitID),
@@ -286,7 +286,7 @@ enum MeasureController {
 
     static func find(_ req: Request) async throws -> Measure {
         guard let measure = try await Measure.find(try req.idParameter("measureID"), on: req.db) else {
-            throw Abort(.notFound, reason: "There is no measure with this address. It may have been mistyped.")
+            throw NotFound("measure")
         }
         return measure
     }

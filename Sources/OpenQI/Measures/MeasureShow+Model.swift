@@ -60,7 +60,7 @@ enum MeasureShow {
 extension MeasureShow.Model {
     static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
         guard let measure = try await Measure.query(on: db).filter(\.$id == id).with(\.$project).first() else {
-            throw Abort(.notFound, reason: "There is no measure with this address. It may have been mistyped.")
+            throw NotFound("measure")
         }
         let series = try await MeasureSeries.load(measure, on: db)
         let result = series.result

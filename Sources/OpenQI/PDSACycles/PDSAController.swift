@@ -7,7 +7,7 @@ import Vapor
 enum PDSAController {
     @Sendable static func new(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         var input = PDSAPlanInput(
             change_idea_id: req.query[String.self, at: "idea"],
@@ -27,7 +27,7 @@ enum PDSAController {
 
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         let input = try req.content.decode(PDSAPlanInput.self)
         do {
@@ -140,7 +140,7 @@ enum PDSAController {
             let cycle = try await PDSACycle.query(on: req.db).filter(\.$id == (try req.idParameter("cycleID")))
                 .with(\.$changeIdea).first(),
             let project = try await Project.withTeam(id: cycle.$project.id, on: req.db)
-        else { throw Abort(.notFound, reason: "There is no PDSA cycle with this address. It may have been mistyped.") }
+        else { throw NotFound("PDSA cycle") }
         try policy.require(.editProject(project.access))
         return (cycle, project, policy)
     }

@@ -53,7 +53,7 @@ extension PDSAShow.Model {
             let cycle = try await PDSACycle.query(on: db).filter(\.$id == id).with(\.$changeIdea)
                 .with(\.$watchedMeasures).first(),
             let project = try await Project.withTeam(id: cycle.$project.id, on: db)
-        else { throw Abort(.notFound, reason: "There is no PDSA cycle with this address. It may have been mistyped.") }
+        else { throw NotFound("PDSA cycle") }
         let ramp = try await PDSACycle.query(on: db).filter(\.$changeIdea.$id == cycle.$changeIdea.id)
             .sort(\.$number).all()
         let watched: [PDSAShow.WatchedChart] = try await MeasureSeries.charts(

@@ -201,7 +201,7 @@ enum PersonController {
 
     static func find(_ req: Request) async throws -> Person {
         guard let person = try await Person.find(try req.idParameter("personID"), on: req.db) else {
-            throw Abort(.notFound, reason: "There is no person with this address. It may have been mistyped.")
+            throw NotFound("person")
         }
         return person
     }

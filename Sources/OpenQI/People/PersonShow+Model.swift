@@ -43,7 +43,7 @@ enum PersonShow {
 extension PersonShow.Model {
     static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
         guard let person = try await Person.find(id, on: db) else {
-            throw Abort(.notFound, reason: "There is no person with this address. It may have been mistyped.")
+            throw NotFound("person")
         }
         let tree = policy.tree
         let account = try await Account.query(on: db).filter(\.$person.$id == id).first()

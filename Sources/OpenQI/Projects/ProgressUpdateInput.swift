@@ -51,26 +51,3 @@ struct ProgressUpdateInput: Content, Sendable {
             date: date!, score: score!, stage: stage, did: did, learned: learned, nextSteps: next, sponsorAsk: ask)
     }
 }
-
-extension Project {
-    /// Records an update and moves the project's score (and stage, if given) to it.
-    func post(_ update: ProgressUpdateInput.Valid, author: UUID, by actor: Actor, on db: any Database) async throws {
-        let record = ProgressUpdate()
-        record.$project.id = try requireID()
-        record.date = update.date
-        record.score = update.score.rawValue
-        record.stage = update.stage
-        record.did = update.did
-        record.learned = update.learned
-        record.nextSteps = update.nextSteps
-        record.sponsorAsk = update.sponsorAsk
-        record.$author.id = author
-        let before = auditFields
-        if lastUpdateAt == nil || update.date >= (lastUpdateAt ?? .distantPast) {
-            progressScore = update.score.rawValue
-            lastUpdateAt = update.date
-            if let stage = update.stage { self.stage = stage }
-        }
-        try await saveAudited(.update, by: actor, before: before, on: db) { db in try await record.create(on: db) }
-    }
-}

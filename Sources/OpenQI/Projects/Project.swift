@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Vapor
 
 /// A QI project: what matters and to whom, the problem, a measurable aim, the team, and its
 /// journey from proposal through the forum to completion.
@@ -139,4 +140,40 @@ package final class ProgressUpdate: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
 
     package init() {}
+}
+
+extension Project {
+    /// The project with its proposer, coach, sponsor, priorities and team loaded, as its page and
+    /// the API show it; 404 when there is none.
+    static func withPeople(id: UUID, on db: any Database) async throws -> Project {
+        guard
+            let project = try await Project.query(on: db).filter(\.$id == id)
+                .with(\.$proposer).with(\.$coach).with(\.$sponsor).with(\.$priorities)
+                .with(\.$team, { $0.with(\.$person) }).first()
+        else { throw NotFound("project") }
+        return project
+    }
+
+    /// The project with its team loaded, enough to ask the policy who may change it.
+    static func withTeam(id: UUID, on db: any Database) async throws -> Project? {
+        try await Project.query(on: db).filter(\.$id == id).with(\.$team).first()
+    }
+
+    /// Who may change this project, for the policy. Needs the team loaded.
+    var access: ProjectAccess {
+        ProjectAccess(
+            unitID: $unit.id, team: Set(($team.value ?? []).map(\.$person.id)),
+            coachID: $coach.id, sponsorID: $sponsor.id
+        )
+    }
+}
+
+extension Request {
+    /// The project the route's `projectID` names, with its team (for the policy); 404 when there is none.
+    func project() async throws -> Project {
+        guard let project = try await Project.withTeam(id: try idParameter("projectID"), on: db) else {
+            throw NotFound("project")
+        }
+        return project
+    }
 }

@@ -160,7 +160,7 @@ enum ProjectAPIController {
 
     @Sendable static func update(req: Request) async throws -> ProjectDTO {
         let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         let draft = try req.content.decode(ProjectInput.self)
             .validate(in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
@@ -199,7 +199,7 @@ enum ProjectAPIController {
 
     private static func editable(_ req: Request) async throws -> (Project, Policy) {
         let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         return (project, policy)
     }

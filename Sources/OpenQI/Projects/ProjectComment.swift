@@ -20,23 +20,6 @@ final class ProjectComment: Model, @unchecked Sendable {
     }
 }
 
-extension Project {
-    /// Adds a comment from someone who works on the project, with its audit entry.
-    func comment(_ text: String?, author: UUID, by actor: Actor, on db: any Database) async throws {
-        var validator = Validator()
-        let text = validator.requiredText(text, field: "text", label: "your comment", maxLength: 4000)
-        try validator.check()
-        let comment = ProjectComment(projectID: try requireID(), authorID: author, text: text)
-        try await db.transaction { db in
-            try await comment.create(on: db)
-            try await ProjectPartAudit(
-                kind: "comment", id: comment.id, name: String(text.prefix(60)), project: self,
-                auditFields: ["text": text]
-            ).recordAudit(.create, by: actor, on: db)
-        }
-    }
-}
-
 struct CreateProjectComments: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(ProjectComment.schema)

@@ -57,7 +57,7 @@ enum ProjectController {
 
     @Sendable static func edit(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         try await project.$priorities.load(on: req.db)
         let input = ProjectInput(project)
@@ -67,7 +67,7 @@ enum ProjectController {
 
     @Sendable static func update(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         let input = try req.content.decode(ProjectInput.self)
         do {
@@ -86,7 +86,7 @@ enum ProjectController {
 
     @Sendable static func submit(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         let url = SiteURL.projects(.show(.value(try project.requireID()))).relativeURL()
         do {
@@ -112,7 +112,7 @@ enum ProjectController {
 
     @Sendable static func addMember(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await find(req)
+        let project = try await req.project()
         let projectID = try project.requireID()
         try policy.require(.editProject(project.access))
         let input = try req.content.decode(MemberInput.self)
@@ -160,18 +160,8 @@ enum ProjectController {
                     field: "person_id",
                     message: "Choose a person from the list; this one is archived or does not exist.")
             }
-            if project.team.contains(where: { $0.$person.id == personID }) {
-                throw ValidationFailure(field: "person_id", message: "\(person.fullName) is already on the team.")
-            }
-            // Involvement describes service users and carers; staff and partners take part as staff.
-            let level = person.kind == .serviceUser || person.kind == .carer ? involvement! : .none
-            let member = TeamMember(
-                projectID: projectID, personID: personID!, role: role, isLead: false, involvement: level)
-            try await req.db.transaction { db in
-                try await member.create(on: db)
-                try await TeamMemberAudit(member: member, personName: person.fullName, project: project)
-                    .recordAudit(.create, by: policy.viewer.actor, on: db)
-            }
+            try await project.addMember(
+                person, role: role, involvement: involvement!, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#team",
                 notice: "\(person.fullName) joined the team.")
@@ -191,29 +181,20 @@ enum ProjectController {
 
     @Sendable static func removeMember(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await find(req)
+        let project = try await req.project()
         let projectID = try project.requireID()
         try policy.require(.editProject(project.access))
         guard let member = project.team.first(where: { $0.id == (try? req.idParameter("memberID")) }) else {
             throw Abort(.notFound, reason: "This person is no longer on the team.")
         }
-        guard !member.isLead else {
-            throw Abort(.badRequest, reason: "The project lead cannot be removed. Make someone else lead first.")
-        }
-        try await member.$person.load(on: req.db)
-        let name = member.person.fullName
-        try await req.db.transaction { db in
-            let audit = TeamMemberAudit(member: member, personName: name, project: project)
-            try await audit.recordAudit(.remove, by: policy.viewer.actor, before: audit.auditFields, on: db)
-            try await member.delete(on: db)
-        }
+        let name = try await project.removeMember(member, by: policy.viewer.actor, on: req.db)
         return req.redirect(
             to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#team", notice: "\(name) left the team.")
     }
 
     @Sendable static func postUpdate(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await find(req)
+        let project = try await req.project()
         let projectID = try project.requireID()
         try policy.require(.editProject(project.access))
         let input = try req.content.decode(ProgressUpdateInput.self)
@@ -237,7 +218,7 @@ enum ProjectController {
 
     @Sendable static func comment(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await find(req)
+        let project = try await req.project()
         let projectID = try project.requireID()
         try policy.require(.editProject(project.access))
         let input = try req.content.decode(CommentInput.self)
@@ -249,6 +230,27 @@ enum ProjectController {
         } catch let failure as ValidationFailure {
             var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
             model.commentForm = FormState(values: ["text": input.text ?? ""], errors: failure.errors)
+            return ProjectShow.View(context: try await req.pageContext(), model: model).response(
+                status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable static func close(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let project = try await req.project()
+        let projectID = try project.requireID()
+        try policy.require(.editProject(project.access))
+        let input = try req.content.decode(ProjectClosureInput.self)
+        do {
+            try await project.close(try input.validate(), by: policy.viewer.actor, on: req.db)
+            let notice =
+                project.status == .completed
+                ? "“\(project.title)” is complete. Thank you — consider writing its story."
+                : "“\(project.title)” was stopped, and its learning kept."
+            return req.redirect(to: SiteURL.projects(.show(.value(projectID))).relativeURL(), notice: notice)
+        } catch let failure as ValidationFailure {
+            var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
+            model.closeForm = FormState(values: input.formValues, errors: failure.errors)
             return ProjectShow.View(context: try await req.pageContext(), model: model).response(
                 status: .unprocessableEntity)
         }
@@ -287,13 +289,6 @@ enum ProjectController {
                 .init(id: match.id, title: $0.title, unitPath: policy.tree.path(of: $0.$unit.id), status: $0.status)
             }
         }
-    }
-
-    static func find(_ req: Request) async throws -> Project {
-        guard let project = try await Project.withTeam(id: try req.idParameter("projectID"), on: req.db) else {
-            throw Abort(.notFound, reason: "There is no project with this address. It may have been mistyped.")
-        }
-        return project
     }
 
     private static func formPage(

@@ -93,6 +93,8 @@ enum ProjectShow {
         /// Who may change the project; `canEdit` is what that means for this viewer.
         var access: ProjectAccess
         var canEdit: Bool
+        /// What this viewer may do with the project as it stands: the policy and the workflow's rules.
+        var actions = Actions()
         var teamForm: FormState
         var updateForm: FormState
         /// The people a search for a new team member found, to choose from; none until one runs.
@@ -101,6 +103,27 @@ enum ProjectShow {
         var aimAchieved: AimAchieved?
         var learning: String?
         var sustainPlan: String?
+    }
+}
+
+extension ProjectShow {
+    /// The buttons and forms the page offers: each one an action the viewer may take now.
+    struct Actions: Sendable, Equatable {
+        var editProposal = false
+        var submit = false
+        var planCycle = false
+        var postUpdate = false
+        var close = false
+
+        init() {}
+
+        init(status: ProjectStatus, canEdit: Bool) {
+            editProposal = canEdit && status.isProposal
+            submit = canEdit && status.canBeSubmitted
+            planCycle = canEdit && status.isOpen
+            postUpdate = canEdit && status.takesUpdates
+            close = canEdit && status.isOpen
+        }
     }
 }
 
@@ -116,6 +139,7 @@ extension ProjectShow.Model {
             try await compute(id: id, tree: tree, cache: cache, on: db)
         }
         model.canEdit = policy.allows(.editProject(model.access))
+        model.actions = .init(status: model.status, canEdit: model.canEdit)
         return model
     }
 
@@ -206,32 +230,6 @@ extension ProjectShow.Model {
             ]),
             closeForm: FormState(values: ["outcome": "completed"]),
             aimAchieved: project.aimAchieved, learning: project.learning, sustainPlan: project.sustainPlan
-        )
-    }
-}
-
-extension Project {
-    /// The project with its proposer, coach, sponsor, priorities and team loaded, as its page and
-    /// the API show it; 404 when there is none.
-    static func withPeople(id: UUID, on db: any Database) async throws -> Project {
-        guard
-            let project = try await Project.query(on: db).filter(\.$id == id)
-                .with(\.$proposer).with(\.$coach).with(\.$sponsor).with(\.$priorities)
-                .with(\.$team, { $0.with(\.$person) }).first()
-        else { throw Abort(.notFound, reason: "There is no project with this address. It may have been mistyped.") }
-        return project
-    }
-
-    /// The project with its team loaded, enough to ask the policy who may change it.
-    static func withTeam(id: UUID, on db: any Database) async throws -> Project? {
-        try await Project.query(on: db).filter(\.$id == id).with(\.$team).first()
-    }
-
-    /// Who may change this project, for the policy. Needs the team loaded.
-    var access: ProjectAccess {
-        ProjectAccess(
-            unitID: $unit.id, team: Set(($team.value ?? []).map(\.$person.id)),
-            coachID: $coach.id, sponsorID: $sponsor.id
         )
     }
 }

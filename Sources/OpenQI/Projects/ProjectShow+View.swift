@@ -54,12 +54,12 @@ extension ProjectShow {
             .div(
                 .class("actions"),
                 .if(
-                    model.status.isProposal,
+                    model.actions.editProposal,
                     .a(
                         .class("button secondary"), .href(SiteURL.projects(.edit(.value(model.id))).relativeURL()),
                         .text("Edit proposal"))),
                 .if(
-                    model.status == .draft || model.status == .deferred,
+                    model.actions.submit,
                     .postButton(
                         "Submit to the forum", to: SiteURL.projects(.submit(.value(model.id))).relativeURL(),
                         csrfToken: context.csrfToken, style: "button"
@@ -69,7 +69,7 @@ extension ProjectShow {
 
         /// The result of a closed project, or, for an open one, the form to close it.
         private func closure() -> Node<HTML.BodyContext> {
-            if model.status == .completed || model.status == .stopped {
+            if model.status.isClosed {
                 return .section(
                     .id("closure"), .class("closure"),
                     .h2(.text(model.status == .completed ? "Completed" : "Stopped")),
@@ -78,7 +78,7 @@ extension ProjectShow {
                     .unwrap(model.sustainPlan) { .p(.strong(.text("How the gains are sustained: ")), .text($0)) }
                 )
             }
-            guard model.canEdit, model.status.isOpen else { return .empty }
+            guard model.actions.close else { return .empty }
             return FormView(
                 action: SiteURL.projects(.close(.value(model.id))).relativeURL(), csrfToken: context.csrfToken,
                 state: model.closeForm,
@@ -170,7 +170,7 @@ extension ProjectShow {
                                                     )))
                                         }),
                                 .if(
-                                    model.canEdit && model.status.isOpen,
+                                    model.actions.planCycle,
                                     .a(
                                         .class("button secondary small"),
                                         .href(
@@ -417,7 +417,7 @@ extension ProjectShow {
                                 ]))
                     ),
                 .if(
-                    model.canEdit && !model.status.isProposal && model.status != .declined,
+                    model.actions.postUpdate,
                     FormView(
                         action: SiteURL.projects(.postUpdate(.value(model.id))).relativeURL(),
                         csrfToken: context.csrfToken,

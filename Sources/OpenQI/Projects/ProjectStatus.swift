@@ -25,6 +25,15 @@ package enum ProjectStatus: String, Codable, CaseIterable, Sendable {
 
     /// Running: takes updates, PDSA cycles and data.
     var isOpen: Bool { self == .active || self == .approved }
+
+    /// A draft, or a proposal the forum sent back, goes (again) to the forum.
+    var canBeSubmitted: Bool { self == .draft || self == .deferred }
+
+    /// Approved once: the team reports its progress, until and after it closes.
+    var takesUpdates: Bool { !isProposal && self != .declined }
+
+    /// Completed or stopped, with its learning.
+    var isClosed: Bool { self == .completed || self == .stopped }
 }
 
 /// ELFT's sequence of improvement, which an active project moves through.

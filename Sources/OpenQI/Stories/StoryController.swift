@@ -6,14 +6,14 @@ import Vapor
 enum StoryController {
     @Sendable static func new(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         return try await formPage(req, project: project, story: nil, state: StoryInput().formState)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let project = try await ProjectController.find(req)
+        let project = try await req.project()
         try policy.require(.editProject(project.access))
         let input = try req.content.decode(StoryInput.self)
         do {
@@ -74,7 +74,7 @@ enum StoryController {
         let policy = try await req.policy()
         guard let story = try await Story.find(try req.idParameter("storyID"), on: req.db),
             let project = try await Project.withTeam(id: story.$project.id, on: req.db)
-        else { throw Abort(.notFound, reason: "There is no story with this address. It may have been mistyped.") }
+        else { throw NotFound("story") }
         try policy.require(.editProject(project.access))
         return (story, project, policy)
     }

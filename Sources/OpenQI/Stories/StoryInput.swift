@@ -37,17 +37,3 @@ struct StoryInput: Content, Sendable {
             values: ["title": title ?? "", "body": body ?? ""], selected: ["publishable": Set(publishable ?? [])])
     }
 }
-
-extension Story {
-    func apply(_ valid: StoryInput.Valid) {
-        title = valid.title
-        body = valid.body
-        isPublishable = valid.isPublishable
-    }
-
-    func audit(project: Project) -> ProjectPartAudit {
-        ProjectPartAudit(
-            kind: "story", id: id, name: title, project: project,
-            auditFields: ["title": title, "body": body, "publishable": isPublishable ? "yes" : "no"])
-    }
-}

@@ -58,7 +58,7 @@ extension StoryShow.Model {
     static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
         guard let story = try await Story.query(on: db).filter(\.$id == id).with(\.$author).first(),
             let project = try await Project.withTeam(id: story.$project.id, on: db)
-        else { throw Abort(.notFound, reason: "There is no story with this address. It may have been mistyped.") }
+        else { throw NotFound("story") }
         return .init(
             id: id, title: story.title, projectID: try project.requireID(), projectTitle: project.title,
             author: story.author.fullName, updatedAt: story.updatedAt, isPublishable: story.isPublishable,

@@ -104,7 +104,7 @@ enum UnitController {
 
     static func find(_ req: Request) async throws -> Unit {
         guard let unit = try await Unit.find(try req.idParameter("unitID"), on: req.db) else {
-            throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
+            throw NotFound("unit")
         }
         return unit
     }

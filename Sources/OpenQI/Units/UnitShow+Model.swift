@@ -37,7 +37,7 @@ extension UnitShow.Model {
 
     static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
         guard let unit = try await Unit.find(id, on: db) else {
-            throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
+            throw NotFound("unit")
         }
         let tree = policy.tree
         let people = try await Person.query(on: db)

@@ -49,7 +49,7 @@ struct CSRFTests {
             let refused = try await browser.json(
                 .POST, "/api/v1/units", ["name": "Trust", "kind": "organisation"], csrf: false)
             #expect(refused.status == .forbidden)
-            #expect(refused.body.contains("\"error\""))
+            #expect(refused.headers.contentType == Problem.contentType && refused.body.contains("\"detail\""))
             let accepted = try await browser.json(.POST, "/api/v1/units", ["name": "Trust", "kind": "organisation"])
             #expect(accepted.status == .created)
         }

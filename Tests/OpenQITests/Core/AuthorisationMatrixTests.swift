@@ -172,7 +172,7 @@ struct AuthorisationMatrixTests {
                 } else if who == .signedOut {
                     if route.isAPI {
                         #expect(page.status == .unauthorized, "signed out API: \(page.status)")
-                        #expect(page.body.contains("\"error\""))
+                        #expect(page.headers.contentType == Problem.contentType && page.body.contains("\"detail\""))
                     } else if route.description.hasPrefix("GET") {
                         #expect(page.status == .seeOther)
                         #expect(page.location?.hasPrefix("/sign-in") == true)

@@ -61,7 +61,7 @@ struct OperationsTests {
 
             let api = try await browser.get("/api/v1/people")
             #expect(api.status == .unauthorized)
-            #expect(api.headers.contentType == .json)
+            #expect(api.headers.contentType == Problem.contentType)
             #expect(try await browser.get("/api/v1/nothing-here").status == .unauthorized)
         }
     }

@@ -64,11 +64,11 @@ struct MeasureDataAPITests {
                 + #"{"measure":"oak.falls","period":"2026-01-19","value":2}]}"#
             let refused = try await Self.post(warehouse, token: secret, json: outside)
             #expect(refused.status == .unprocessableEntity)
-            let rejection = try JSONDecoder().decode(
-                MeasureDataAPIController.Rejection.self, from: Data(refused.body.utf8))
-            #expect(rejection.error == "Nothing was imported: 1 row needs fixing.")
-            #expect(rejection.rows.map(\.row) == [2])
-            #expect(rejection.rows.first?.message.contains("no measure in Trust › Adult Mental Health") == true)
+            #expect(refused.headers.contentType == Problem.contentType)
+            let rejection = try JSONDecoder().decode(Problem.self, from: Data(refused.body.utf8))
+            #expect(rejection.detail == "Nothing was imported: 1 row needs fixing.")
+            #expect(rejection.errors?.map(\.row) == [2])
+            #expect(rejection.errors?.first?.message.contains("no measure in Trust › Adult Mental Health") == true)
             #expect(try await app.storedDataPoints().count == 3)
 
             // A load the database stops part-way keeps nothing, and says so to the warehouse.

@@ -71,10 +71,10 @@ struct UnitTests {
             _ = try await browser.signIn("admin@test.example")
             let page = try await browser.json(.POST, "/api/v1/units", ["name": "", "kind": "castle"])
             #expect(page.status == .unprocessableEntity)
-            let body = try JSONDecoder().decode(ValidationErrorBody.self, from: Data(page.body.utf8))
-            #expect(body.errors.map(\.field).sorted() == ["kind", "name"])
+            let body = try JSONDecoder().decode(Problem.self, from: Data(page.body.utf8))
+            #expect((body.errors ?? []).map(\.field).sorted() == ["kind", "name"])
             #expect(
-                body.errors.first { $0.field == "kind" }?.message.contains(
+                (body.errors ?? []).first { $0.field == "kind" }?.message.contains(
                     "“castle” is not a valid choice for the kind of unit") == true)
         }
     }

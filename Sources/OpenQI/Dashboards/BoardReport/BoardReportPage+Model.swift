@@ -107,7 +107,7 @@ extension BoardReportPage.Model {
     ) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
-            throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
+            throw NotFound("unit")
         }
         let report = try await BoardReport.find(unitID: unitID, month: month, on: db)
         let unitMeasures = try await Measure.query(on: db).filter(\.$unit.$id == unitID).filter(\.$project.$id == nil)

@@ -94,7 +94,7 @@ extension CompareUnitsPage.Model {
     ) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
-            throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
+            throw NotFound("unit")
         }
         let units = Array(tree.subtree(of: unitID))
         let all = try await Measure.query(on: db).filter(\.$unit.$id ~~ units).filter(\.$project.$id == nil)

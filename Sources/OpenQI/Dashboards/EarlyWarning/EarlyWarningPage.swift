@@ -49,7 +49,7 @@ extension EarlyWarningPage.Model {
     {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
-            throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
+            throw NotFound("unit")
         }
         let wardIDs = tree.subtree(of: unitID).filter {
             tree.nodes[$0]?.kind == .ward && tree.nodes[$0]?.isArchived == false

@@ -79,7 +79,7 @@ extension MeasureSummaryPage.Model {
     {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
-            throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
+            throw NotFound("unit")
         }
         let measures = try await SummaryRow.load(units: Array(tree.subtree(of: unitID)), on: db)
         let projectIDs = Set(measures.compactMap(\.project_id))

@@ -73,7 +73,7 @@ extension PortfolioPage.Model {
     ) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
-            throw Abort(.notFound, reason: "There is no unit with this address. It may have been mistyped.")
+            throw NotFound("unit")
         }
         return try await cache.value("portfolio \(unitID) \(PortfolioPage.window(now))") {
             try await compute(unitID: unitID, tree: tree, on: db, now: now)

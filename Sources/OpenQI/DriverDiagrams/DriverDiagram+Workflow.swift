@@ -1,0 +1,122 @@
+import Fluent
+import Foundation
+import Vapor
+
+extension Project {
+    func addDriver(_ valid: DriverInput.Valid, by actor: Actor, on db: any Database) async throws -> Driver {
+        let projectID = try requireID()
+        return try await db.transaction { db in
+            let position = try await Driver.query(on: db).filter(\.$project.$id == projectID).count()
+            let driver = Driver(projectID: projectID, level: valid.level, text: valid.text, position: position)
+            try await driver.create(on: db)
+            try await driver.$primaries.attach(try await Self.drivers(valid.primaryIDs, on: db), on: db)
+            try await self.audit(driver, primaryIDs: valid.primaryIDs).recordAudit(.create, by: actor, on: db)
+            return driver
+        }
+    }
+
+    func updateDriver(_ driver: Driver, with valid: DriverInput.Valid, by actor: Actor, on db: any Database)
+        async throws
+    {
+        try await driver.$primaries.load(on: db)
+        let before = audit(driver, primaryIDs: driver.primaries.compactMap(\.id)).auditFields
+        try await db.transaction { db in
+            driver.text = valid.text
+            try await driver.save(on: db)
+            try await driver.$primaries.detachAll(on: db)
+            try await driver.$primaries.attach(try await Self.drivers(valid.primaryIDs, on: db), on: db)
+            try await self.audit(driver, primaryIDs: valid.primaryIDs).recordAudit(
+                .update, by: actor, before: before, on: db)
+        }
+    }
+
+    /// Removes a driver unless boxes hang only from it; those would be lost from the diagram.
+    func removeDriver(_ driver: Driver, in diagram: DriverDiagram, by actor: Actor, on db: any Database) async throws {
+        let driverID = try driver.requireID()
+        let dependents = diagram.dependentsOnlyOn(driverID)
+        guard dependents.isEmpty else {
+            throw ValidationFailure(
+                field: "driver",
+                message:
+                    "“\(driver.text)” cannot be removed while \(dependents.map { "“\($0)”" }.joined(separator: ", ")) hang only from it. Link them to another driver or remove them first."
+            )
+        }
+        let audit = audit(driver, primaryIDs: diagram.driver(driverID)?.primaryIDs ?? [])
+        try await db.transaction { db in
+            try await audit.recordAudit(.remove, by: actor, before: audit.auditFields, on: db)
+            try await driver.delete(on: db)
+        }
+    }
+
+    func addChangeIdea(_ valid: ChangeIdeaInput.Valid, by actor: Actor, on db: any Database) async throws
+        -> ChangeIdea
+    {
+        let projectID = try requireID()
+        return try await db.transaction { db in
+            let position = try await ChangeIdea.query(on: db).filter(\.$project.$id == projectID).count()
+            let idea = ChangeIdea(projectID: projectID, title: valid.title, summary: valid.summary, position: position)
+            try await idea.create(on: db)
+            try await idea.$drivers.attach(try await Self.drivers(valid.driverIDs, on: db), on: db)
+            try await self.audit(idea, driverIDs: valid.driverIDs).recordAudit(.create, by: actor, on: db)
+            return idea
+        }
+    }
+
+    func updateChangeIdea(_ idea: ChangeIdea, with valid: ChangeIdeaInput.Valid, by actor: Actor, on db: any Database)
+        async throws
+    {
+        try await idea.$drivers.load(on: db)
+        let before = audit(idea, driverIDs: idea.drivers.compactMap(\.id)).auditFields
+        try await db.transaction { db in
+            idea.title = valid.title
+            idea.summary = valid.summary
+            try await idea.save(on: db)
+            try await idea.$drivers.detachAll(on: db)
+            try await idea.$drivers.attach(try await Self.drivers(valid.driverIDs, on: db), on: db)
+            try await self.audit(idea, driverIDs: valid.driverIDs).recordAudit(
+                .update, by: actor, before: before, on: db)
+        }
+    }
+
+    /// Removes a change idea that has not been tested; a tested one keeps its PDSA learning.
+    func removeChangeIdea(_ idea: ChangeIdea, by actor: Actor, on db: any Database) async throws {
+        let ideaID = try idea.requireID()
+        let cycles = try await PDSACycle.query(on: db).filter(\.$changeIdea.$id == ideaID).count()
+        guard cycles == 0 else {
+            throw ValidationFailure(
+                field: "change_idea",
+                message:
+                    "“\(idea.title)” has \(cycles) PDSA cycle\(cycles == 1 ? "" : "s"); removing it would lose what they learned. Record “abandon” in the last cycle instead."
+            )
+        }
+        try await idea.$drivers.load(on: db)
+        let audit = audit(idea, driverIDs: idea.drivers.compactMap(\.id))
+        try await db.transaction { db in
+            try await audit.recordAudit(.remove, by: actor, before: audit.auditFields, on: db)
+            try await idea.delete(on: db)
+        }
+    }
+
+    private static func drivers(_ ids: [UUID], on db: any Database) async throws -> [Driver] {
+        guard !ids.isEmpty else { return [] }
+        return try await Driver.query(on: db).filter(\.$id ~~ ids).all()
+    }
+
+    private func audit(_ driver: Driver, primaryIDs: [UUID]) -> ProjectPartAudit {
+        ProjectPartAudit(
+            kind: "driver", id: driver.id, name: driver.text, project: self,
+            auditFields: [
+                "level": driver.level.rawValue, "text": driver.text,
+                "primaries": primaryIDs.map(\.uuidString).joined(separator: " "),
+            ])
+    }
+
+    private func audit(_ idea: ChangeIdea, driverIDs: [UUID]) -> ProjectPartAudit {
+        ProjectPartAudit(
+            kind: "change_idea", id: idea.id, name: idea.title, project: self,
+            auditFields: [
+                "title": idea.title, "description": idea.summary ?? "",
+                "drivers": driverIDs.map(\.uuidString).joined(separator: " "),
+            ])
+    }
+}

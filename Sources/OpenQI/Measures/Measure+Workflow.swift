@@ -1,0 +1,29 @@
+import Fluent
+import Foundation
+import SPC
+import Vapor
+
+extension Measure {
+    func apply(_ valid: MeasureInput.Valid) {
+        name = valid.name
+        key = valid.key
+        kind = valid.kind
+        definition = valid.definition
+        unitOfMeasure = valid.unitOfMeasure
+        frequency = valid.frequency
+        chartType = valid.chart.rawValue
+        rules = valid.rules.rawValue
+        direction = valid.direction.rawValue
+        target = valid.target
+        multiply = valid.multiply
+    }
+
+    /// Adds or replaces data by period, in one transaction: a re-import of the same rows changes nothing.
+    func upsert(_ rows: [DataImport.Row], by actor: Actor, on db: any Database) async throws -> (
+        added: Int, replaced: Int
+    ) {
+        let load = try await DataLoad.plan([try requireID(): rows], measures: [try MeasureBrief(self)], on: db)
+        try await load.apply(by: actor, on: db)
+        return (load.total.added, load.total.changed)
+    }
+}

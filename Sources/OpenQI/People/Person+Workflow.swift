@@ -1,0 +1,38 @@
+import Fluent
+import Foundation
+import Vapor
+
+extension Person {
+    static func create(_ draft: PersonDraft, by actor: Actor, on db: any Database) async throws -> Person {
+        let person = Person(
+            fullName: draft.fullName, email: draft.email, kind: draft.kind, unitID: draft.unitID,
+            jobTitle: draft.jobTitle)
+        person.coachingCapacity = draft.coachingCapacity
+        try await person.saveAudited(.create, by: actor, on: db)
+        return person
+    }
+
+    func update(with draft: PersonDraft, by actor: Actor, on db: any Database) async throws {
+        let before = auditFields
+        fullName = draft.fullName
+        email = draft.email
+        kind = draft.kind
+        $unit.id = draft.unitID
+        jobTitle = draft.jobTitle
+        coachingCapacity = draft.coachingCapacity
+        try await saveAudited(.update, by: actor, before: before, on: db)
+    }
+
+    /// Archives or restores the person. An archived person can no longer sign in.
+    func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
+        let before = auditFields
+        archivedAt = archived ? AppClock.now : nil
+        let id = try requireID()
+        try await saveAudited(archived ? .archive : .restore, by: actor, before: before, on: db) { db in
+            guard archived else { return }
+            // An archived person can no longer sign in: end their sessions.
+            let accounts = try await Account.query(on: db).filter(\.$person.$id == id).all().compactMap(\.id)
+            try await AccountSession.query(on: db).filter(\.$account.$id ~~ accounts).delete()
+        }
+    }
+}
