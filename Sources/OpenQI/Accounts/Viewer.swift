@@ -53,7 +53,7 @@ extension Request {
         if let policy = storage[PolicyKey.self] { return policy }
         let viewer = try requireViewer()
         let db = self.db
-        let tree = try await cachedResults().value("unit-tree") { try await UnitTree.load(on: db) }
+        let tree = try await cachedResults().value(UnitTree.Key()) { try await UnitTree.load(on: db) }
         let policy = Policy(viewer: viewer, tree: tree)
         storage[PolicyKey.self] = policy
         return policy

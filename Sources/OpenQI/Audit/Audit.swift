@@ -49,7 +49,6 @@ extension Auditable {
         _ action: AuditAction, by actor: Actor, before: [String: String] = [:], on db: any Database
     ) async throws {
         try await auditEntry(action, by: actor, before: before).create(on: db)
-        try await OrganisationRevision.bump(on: db)
     }
 
     /// The entry `recordAudit` saves, for saving many in one statement.

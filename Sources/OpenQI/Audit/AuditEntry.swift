@@ -77,7 +77,6 @@ package final class AuditEntry: Model, @unchecked Sendable {
             }
             try await insert.run()
         }
-        if !entries.isEmpty { try await OrganisationRevision.bump(on: db) }
     }
 
     /// The fields whose values differ, in name order.

@@ -94,7 +94,7 @@ struct MeasureSeries: Sendable {
         var charts: [(measure: Measure, svg: String)] = []
         for (index, measure) in measures.enumerated() {
             let prefix = "\(idPrefix)-\(index)"
-            let key = "chart \(try measure.requireID()) \(width)×\(height) \(prefix)"
+            let key = ChartKey(measure: try measure.requireID(), width: width, height: height, idPrefix: prefix)
             let svg = try await cache.value(key) {
                 try await load(measure, on: db).chart(
                     title: measure.name, subtitle: measure.unitOfMeasure, width: width, height: height,
@@ -104,5 +104,15 @@ struct MeasureSeries: Sendable {
             charts.append((measure, svg))
         }
         return charts
+    }
+}
+
+extension MeasureSeries {
+    /// A measure's chart as SVG, at one size, with its element ids prefixed for the page it is on.
+    struct ChartKey: ResultKey {
+        let measure: UUID
+        let width: Double
+        let height: Double
+        let idPrefix: String
     }
 }

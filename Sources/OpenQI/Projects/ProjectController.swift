@@ -22,8 +22,7 @@ enum ProjectController {
         try policy.require(.readOrganisation)
         let model = try await ProjectShow.Model.query(
             id: try req.idParameter("projectID"), policy: policy, cache: try await req.cachedResults(), on: req.db)
-        return try await req.page(drawnOnceAs: "project \(model.id) \(CalendarDay.text(AppClock.now)) \(model.canEdit)")
-        {
+        return try await req.page(drawnOnceAs: ProjectShow.PageKey(model, day: AppClock.today)) {
             ProjectShow.View(context: $0, model: model)
         }
     }

@@ -107,8 +107,29 @@ enum ProjectShow {
 }
 
 extension ProjectShow {
+    /// The page's model as everyone sees it; its forms carry today's date, so it serves its day only.
+    struct ModelKey: ResultKey {
+        let project: UUID
+        let day: CalendarDay
+    }
+
+    /// The page's content as drawn for every viewer who may do the same things with it.
+    struct PageKey: ResultKey {
+        let project: UUID
+        let day: CalendarDay
+        let actions: Actions
+        let canEdit: Bool
+
+        init(_ model: Model, day: CalendarDay) {
+            project = model.id
+            self.day = day
+            actions = model.actions
+            canEdit = model.canEdit
+        }
+    }
+
     /// The buttons and forms the page offers: each one an action the viewer may take now.
-    struct Actions: Sendable, Equatable {
+    struct Actions: Sendable, Hashable {
         var editProposal = false
         var submit = false
         var planCycle = false
@@ -134,8 +155,7 @@ extension ProjectShow.Model {
         -> Self
     {
         let tree = policy.tree
-        let today = CalendarDay.text(AppClock.now)
-        var model = try await cache.value("project \(id) \(today)") {
+        var model = try await cache.value(ProjectShow.ModelKey(project: id, day: AppClock.today)) {
             try await compute(id: id, tree: tree, cache: cache, on: db)
         }
         model.canEdit = policy.allows(.editProject(model.access))

@@ -93,3 +93,8 @@ package struct UnitTree: Sendable, Equatable {
         return result
     }
 }
+
+extension UnitTree {
+    /// The whole tree, the same for everyone.
+    struct Key: ResultKey {}
+}

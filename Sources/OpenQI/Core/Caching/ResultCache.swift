@@ -4,15 +4,16 @@ import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
-/// A number that grows with every change to the organisation's records: bumped in the transaction
-/// of every audited change (`recordAudit`, `AuditEntry.record`), so that anything computed from
-/// the records at revision R is still true while the revision is R.
+/// A number that grows with every change to the organisation's records: bumped at the end of
+/// every transaction (`Database.transaction`, the one way OpenQI writes), so that anything computed
+/// from the records at revision R is still true while the revision is R. Caching depends on this
+/// and on nothing else: auditing a change does not move it.
 ///
 /// It lives in the database, so several instances behind a load balancer agree on it. On
-/// PostgreSQL the one row serialises audited writes for the moment it takes to commit them; on
-/// SQLite writes are serialised anyway.
+/// PostgreSQL the one row serialises writes for the moment it takes to commit them; on SQLite
+/// writes are serialised anyway.
 package enum OrganisationRevision {
-    package static let schema = "organisation_revision"
+    static let schema = "organisation_revision"
 
     static func current(on db: any Database) async throws -> Int {
         try await db.sql.select().column("revision").from(schema).first()?.decode(column: "revision", as: Int.self)
@@ -38,15 +39,34 @@ struct CreateOrganisationRevision: AsyncMigration {
     }
 }
 
+/// What a kept result is. Each kind of result has a key type of its own, whose fields name every
+/// input the result depends on besides the records' revision: ids, the day, what the viewer may do.
+/// Two requests share a result only when their keys are equal, so a key type that leaves out an
+/// input the result depends on is the only way to serve one viewer's result to another; and a key
+/// never holds free text, which would let a client fill the cache with variants of one search.
+protocol ResultKey: Hashable, Sendable {}
+
+/// How much memory a kept result holds, roughly, for the cache's bound. Results that do not say
+/// count as `ResultCache.defaultCost`.
+protocol ResultCost {
+    var approximateBytes: Int { get }
+}
+
+extension String: ResultCost {
+    var approximateBytes: Int { utf8.count }
+}
+
 /// Results that are costly to compute and the same for everyone who may see them — the unit
 /// tree, a portfolio's figures, a chart's SVG — kept in memory while the organisation's revision
 /// stays the same. A request reads the revision once (`Request.cachedResults`); anything
 /// computed after that read is stored under it, so a change committed meanwhile makes the next
-/// request compute again rather than trust it.
+/// request compute again rather than trust it. Results of older revisions are dropped as soon as
+/// one of a newer revision is kept, and the whole is bounded in bytes.
 final class ResultCache: Sendable {
     private struct Entry {
         let revision: Int
         let value: any Sendable
+        let bytes: Int
     }
 
     private struct Computation {
@@ -54,10 +74,18 @@ final class ResultCache: Sendable {
         let task: Task<any Sendable, any Error>
     }
 
+    /// A key of any kind. Every `ResultKey` is `Sendable`; `AnyHashable` cannot say so.
+    private struct AnyKey: Hashable, @unchecked Sendable {
+        let base: AnyHashable
+    }
+
     private struct State {
-        var entries: [String: Entry] = [:]
+        var entries: [AnyKey: Entry] = [:]
         /// Results being computed: a page fifty people open at once is computed once, not fifty times.
-        var computing: [String: Computation] = [:]
+        var computing: [AnyKey: Computation] = [:]
+        /// The newest revision anything is kept at; older entries are never read again.
+        var revision = 0
+        var bytes = 0
     }
 
     private enum Next {
@@ -65,14 +93,25 @@ final class ResultCache: Sendable {
         case wait(Task<any Sendable, any Error>, owner: Bool)
     }
 
-    /// Past this many results the cache starts again: a bound on memory, not a policy.
-    static let capacity = 5_000
+    /// What the cache may hold: past this it starts again. A bound on memory, not a policy.
+    let capacityInBytes: Int
+
+    /// What a result that does not say its size counts for.
+    static let defaultCost = 4096
 
     private let state = NIOLockedValueBox(State())
 
+    init(capacityInBytes: Int = 256 * 1024 * 1024) {
+        self.capacityInBytes = capacityInBytes
+    }
+
+    /// How many results are kept, and the bytes they hold: for tests and metrics.
+    var usage: (entries: Int, bytes: Int) { state.withLockedValue { ($0.entries.count, $0.bytes) } }
+
     func value<Value: Sendable>(
-        _ key: String, revision: Int, compute: @escaping @Sendable () async throws -> Value
+        _ key: some ResultKey, revision: Int, compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
+        let key = AnyKey(base: AnyHashable(key))
         let next = state.withLockedValue { state -> Next in
             if let entry = state.entries[key], entry.revision == revision { return .found(entry.value) }
             if let running = state.computing[key], running.revision == revision {
@@ -94,12 +133,26 @@ final class ResultCache: Sendable {
                 throw error
             }
             if owner {
+                let bytes = (value as? any ResultCost)?.approximateBytes ?? Self.defaultCost
                 state.withLockedValue { state in
                     state.computing[key] = nil
-                    if state.entries.count >= Self.capacity { state.entries.removeAll(keepingCapacity: true) }
-                    // Keep the newer of two results computed at different revisions.
-                    if let existing = state.entries[key], existing.revision > revision { return }
-                    state.entries[key] = Entry(revision: revision, value: value)
+                    // A result of an older revision than one already kept is of no use to anyone.
+                    guard revision >= state.revision, bytes <= capacityInBytes else { return }
+                    if revision > state.revision {
+                        state.entries.removeAll(keepingCapacity: true)
+                        state.bytes = 0
+                        state.revision = revision
+                    }
+                    if state.bytes + bytes > capacityInBytes {
+                        state.entries.removeAll(keepingCapacity: true)
+                        state.bytes = 0
+                    }
+                    if let replaced = state.entries.updateValue(
+                        Entry(revision: revision, value: value, bytes: bytes), forKey: key)
+                    {
+                        state.bytes -= replaced.bytes
+                    }
+                    state.bytes += bytes
                 }
             }
         }
@@ -128,8 +181,8 @@ struct CachedResults: Sendable {
 
     static let none = CachedResults(cache: nil, revision: 0)
 
-    func value<Value: Sendable>(_ key: String, compute: @escaping @Sendable () async throws -> Value) async throws
-        -> Value
+    func value<Value: Sendable>(_ key: some ResultKey, compute: @escaping @Sendable () async throws -> Value)
+        async throws -> Value
     {
         guard let cache else { return try await compute() }
         return try await cache.value(key, revision: revision, compute: compute)

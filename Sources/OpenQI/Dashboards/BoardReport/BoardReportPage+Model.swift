@@ -121,7 +121,7 @@ extension BoardReportPage.Model {
         for (index, measure) in shown.enumerated() {
             let id = try measure.requireID()
             // The chart as it stood at the month's end, kept per revision of the records.
-            let drawn = try await cache.value("board chart \(id) \(month.text) \(index)") {
+            let drawn = try await cache.value(BoardReportPage.ChartKey(measure: id, month: month, position: index)) {
                 let series = try await MeasureSeries.load(measure, on: db).before(month.end)
                 let result = series.result
                 let svg = series.chart(
@@ -244,5 +244,14 @@ extension BoardReportPage.FormModel {
                 value: try $0.requireID().uuidString,
                 label: "\($0.title) — \(project)\($0.isPublishable ? "" : " (not yet publishable)")")
         }
+    }
+}
+
+extension BoardReportPage {
+    /// A measure's chart to the month's end, at its place in the report.
+    struct ChartKey: ResultKey {
+        let measure: UUID
+        let month: CalendarMonth
+        let position: Int
     }
 }

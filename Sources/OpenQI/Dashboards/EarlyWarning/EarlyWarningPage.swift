@@ -180,9 +180,18 @@ enum EarlyWarningController {
         let db = req.db
         // Every ward's indicators: the same for everyone, drawn once per revision of the records.
         // Whether a cell is stale moves on by itself, so a kept page serves its day only.
-        return try await req.page(drawnOnceAs: "early warning \(unitID) \(CalendarDay.text(AppClock.now))") { context in
+        let key = EarlyWarningPage.PageKey(unit: unitID, day: AppClock.today)
+        return try await req.page(drawnOnceAs: key) { context in
             EarlyWarningPage.View(
                 context: context, model: try await EarlyWarningPage.Model.query(unitID: unitID, policy: policy, on: db))
         }
+    }
+}
+
+extension EarlyWarningPage {
+    /// Every ward's indicators below a unit, the same for everyone; staleness moves on by the day.
+    struct PageKey: ResultKey {
+        let unit: UUID
+        let day: CalendarDay
     }
 }

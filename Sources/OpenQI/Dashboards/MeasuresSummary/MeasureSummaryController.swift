@@ -10,8 +10,9 @@ enum MeasureSummaryController {
         let filter = MeasureSummaryPage.Filter(query: req.query)
         let db = req.db
         // Thousands of rows, the same for everyone who may add measures here (or not): drawn once
-        // per revision of the records.
-        let key = "measures summary \(unitID) \(filter) \(policy.allows(.manageUnitMeasures(unitID)))"
+        // per revision of the records. A search is drawn afresh: a key never holds free text.
+        let key = MeasureSummaryPage.PageKey(
+            unit: unitID, filter: filter, canAdd: policy.allows(.manageUnitMeasures(unitID)))
         return try await req.page(drawnOnceAs: key) { context in
             MeasureSummaryPage.View(
                 context: context,

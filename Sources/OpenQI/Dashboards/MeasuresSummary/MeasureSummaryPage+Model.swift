@@ -238,3 +238,28 @@ extension MeasureSummaryPage.Filter {
     /// No filter: every measure, by name.
     package static let everything = Self()
 }
+
+extension MeasureSummaryPage {
+    /// A unit's summary as drawn for everyone who may (or may not) add measures there, with one
+    /// choice of filters and order. There is none for a search: a key never holds free text.
+    struct PageKey: ResultKey {
+        let unit: UUID
+        let kind: MeasureKind?
+        let concernOnly: Bool
+        let failingOnly: Bool
+        let sort: Sort
+        let descending: Bool
+        let canAdd: Bool
+
+        init?(unit: UUID, filter: Filter, canAdd: Bool) {
+            guard filter.search.isEmpty else { return nil }
+            self.unit = unit
+            kind = filter.kind
+            concernOnly = filter.concernOnly
+            failingOnly = filter.failingOnly
+            sort = filter.sort
+            descending = filter.descending
+            self.canAdd = canAdd
+        }
+    }
+}

@@ -75,7 +75,7 @@ extension PortfolioPage.Model {
         guard tree.nodes[unitID] != nil else {
             throw NotFound("unit")
         }
-        return try await cache.value("portfolio \(unitID) \(PortfolioPage.window(now))") {
+        return try await cache.value(PortfolioPage.ModelKey(unit: unitID, window: PortfolioPage.window(now))) {
             try await compute(unitID: unitID, tree: tree, on: db, now: now)
         }
     }
@@ -315,5 +315,21 @@ struct PortfolioScope {
     /// The ids of the projects in scope that meet every condition on `p`.
     func projectIDs(where conditions: [SQLQueryString], on db: any Database) async throws -> [UUID] {
         try await db.sql.raw(projectIDs(where: conditions)).all().map { try $0.decode(column: "id", as: UUID.self) }
+    }
+}
+
+extension PortfolioPage {
+    /// A unit's portfolio, the same for everyone, in one ten-minute window (figures relative to now).
+    struct ModelKey: ResultKey {
+        let unit: UUID
+        let window: Int
+    }
+
+    /// One of the pages drawn from a unit's portfolio.
+    struct PageKey: ResultKey {
+        enum Page: Hashable, Sendable { case portfolio, coachLoad }
+        let page: Page
+        let unit: UUID
+        let window: Int
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import Plot
+import Vapor
+
+/// A page's content as drawn for many viewers, with what the frame needs of it.
+private struct DrawnContent: Sendable, ResultCost {
+    let title: String
+    let breadcrumbs: [PageContext.Link]
+    let pieces: [String]
+
+    var approximateBytes: Int { pieces.reduce(title.utf8.count) { $0 + $1.utf8.count } }
+}
+
+/// A page whose content was drawn before: the frame is drawn for this request around it.
+final class DrawnPage: Layout {
+    private let title: String
+    private let trail: [PageContext.Link]
+    private let html: String
+
+    package init(context: PageContext, title: String, breadcrumbs: [PageContext.Link], content html: String) {
+        self.title = title
+        self.trail = breadcrumbs
+        self.html = html
+        super.init(context: context)
+    }
+
+    override func pageTitle() -> String { title }
+    override func breadcrumbs() -> [PageContext.Link] { trail }
+    override func content() -> Node<HTML.BodyContext> { .raw(html) }
+}
+
+extension Request {
+    /// A page whose content is the same for everyone who may do the same things with it (`key`
+    /// names both), drawn once per revision of the organisation's records; only the frame — who is
+    /// signed in, the notice — is drawn for each request. Forms in the content carry the viewer's
+    /// anti-forgery token, so the kept copy has a stand-in that is replaced on the way out.
+    func page<Key: ResultKey>(
+        drawnOnceAs key: Key?, status: HTTPResponseStatus = .ok,
+        _ draw: @escaping @Sendable (PageContext) async throws -> Layout
+    ) async throws -> Response {
+        let context = try await pageContext()
+        guard let key else { return try await draw(context).response(status: status) }
+        var standIn = context
+        standIn.csrfToken = PageContext.csrfStandIn
+        let frozen = standIn
+        let drawn = try await cachedResults().value(key) {
+            let page = try await draw(frozen)
+            // Kept as the pieces between stand-ins, so each request joins them rather than searching.
+            return DrawnContent(
+                title: page.pageTitle(), breadcrumbs: page.breadcrumbs(),
+                pieces: page.contentHTML().components(separatedBy: PageContext.csrfStandIn))
+        }
+        return DrawnPage(
+            context: context, title: drawn.title, breadcrumbs: drawn.breadcrumbs,
+            content: drawn.pieces.joined(separator: context.csrfToken)
+        ).response(status: status)
+    }
+}
