@@ -127,6 +127,7 @@ enum APITokenController {
 
     @Sendable static func issue(req: Request) async throws -> Response {
         let policy = try await req.policy()
+        try policy.require(.issueAPITokens)
         let input = try req.content.decode(IssueInput.self)
         do {
             var validator = Validator()

@@ -5,11 +5,12 @@ import Vapor
 
 @testable import OpenQI
 
-/// Every role × every route: who may use it, and what everyone else gets (403, or the sign-in page).
+/// Every role × a few routes, each with the status its success answers. `RouteMatrixTests` covers
+/// every route of the route table.
 @Suite("Authorisation matrix")
 struct AuthorisationMatrixTests {
     /// Who is asking: roles are granted at the directorate "Adult Mental Health".
-    enum Who: String, CaseIterable, CustomStringConvertible {
+    enum Who: String, CaseIterable, CustomStringConvertible, Sendable {
         case signedOut, installationAdmin, admin, qiTeam, forumChair, sponsor, coach, member, viewer
         var description: String { rawValue }
         var role: Role? {

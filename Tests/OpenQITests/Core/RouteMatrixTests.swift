@@ -1,0 +1,358 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+/// Every route the application registers, read from its route table, against every role: a route
+/// added without a row here fails the test. Those who may use a route get past the policy (no 401,
+/// 403 or sign-in page, and no server error); everyone else signed in gets 403 (or, for records
+/// private to their owner, 404); the signed-out get the sign-in page, or 401 from the API.
+///
+/// `AuthorisationMatrixTests` checks a few routes more closely, with the status each success answers.
+@Suite("Authorisation matrix from the route table")
+struct RouteMatrixTests {
+    typealias Who = AuthorisationMatrixTests.Who
+
+    /// The records every row's path names. Roles are granted at the directorate; the project is in
+    /// its ward, coached and sponsored by the holders of those roles, with the member on its team.
+    struct World: Sendable {
+        var ids: [String: UUID] = [:]
+    }
+
+    /// Who may use a route.
+    enum Allowed: Sendable {
+        /// Anyone, signed in or not (sign-in, health, metrics, the API's description).
+        case everyone
+        case signedIn
+        case some(Set<Who>)
+    }
+
+    struct Row: Sendable {
+        let allowed: Allowed
+        /// Form fields (or JSON for the API) that get a request past validation to the policy.
+        var body: [String: String] = [:]
+        /// What the others get: 403, or 404 for records private to their owner.
+        var refusal: HTTPStatus = .forbidden
+        /// Query to add to the path.
+        var query = ""
+        /// What those who may use the route get, where it is one status whoever asks.
+        var answer: HTTPStatus? = nil
+    }
+
+    static let readers = Allowed.signedIn
+    static let installationAdmin = Allowed.some([.installationAdmin])
+    static let unitAdmins = Allowed.some([.installationAdmin, .admin])
+    static let peopleManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
+    static let measureManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
+    static let forumChairs = Allowed.some([.installationAdmin, .admin, .forumChair])
+    static let projectEditors = Allowed.some([.installationAdmin, .admin, .qiTeam, .coach, .sponsor, .member])
+    /// An administrator's own upload: nobody else sees it at all.
+    static let uploader = Row(allowed: .some([.admin]), refusal: .notFound)
+
+    static let rows: [String: Row] = [
+        "GET /health": Row(allowed: .everyone),
+        "GET /metrics": Row(allowed: .everyone),
+        "GET /sign-in": Row(allowed: .everyone),
+        // Anyone may try; a sign-in nobody has is refused as such, whoever asks.
+        "POST /sign-in": Row(
+            allowed: .everyone, body: ["email": "nobody@test.example", "password": "x"], answer: .unauthorized),
+        "POST /sign-out": Row(allowed: readers, answer: .seeOther),
+        "GET /account/password": Row(allowed: readers),
+        "POST /account/password": Row(allowed: readers),
+        "GET /": Row(allowed: readers),
+
+        "GET /units": Row(allowed: readers),
+        "GET /units/new": Row(allowed: unitAdmins, query: "parent_id=:directorate"),
+        "POST /units": Row(
+            allowed: unitAdmins, body: ["name": "New ward", "kind": "ward", "parent_id": ":directorate"]),
+        "GET /units/:unitID": Row(allowed: readers),
+        "GET /units/:unitID/edit": Row(allowed: unitAdmins),
+        "POST /units/:unitID": Row(
+            allowed: unitAdmins, body: ["name": "Willow Ward", "kind": "ward", "parent_id": ":directorate"]),
+        "POST /units/:unitID/archive": Row(allowed: unitAdmins),
+        "POST /units/:unitID/restore": Row(allowed: unitAdmins),
+        "GET /units/:unitID/measures": Row(allowed: readers),
+        "GET /units/:unitID/portfolio": Row(allowed: readers),
+        "GET /units/:unitID/portfolio/coaches": Row(allowed: readers),
+        "GET /units/:unitID/early-warning": Row(allowed: readers),
+        "GET /units/:unitID/data-upload": Row(allowed: measureManagers),
+        "POST /units/:unitID/data-upload": Row(allowed: measureManagers),
+        "GET /units/:unitID/board-report": Row(allowed: readers),
+        "GET /units/:unitID/board-report/edit": Row(allowed: measureManagers),
+        "POST /units/:unitID/board-report": Row(allowed: measureManagers),
+        "GET /units/:unitID/board-report.html": Row(allowed: readers),
+        "GET /units/:unitID/compare": Row(allowed: readers),
+        "GET /units/:unitID/measures/new": Row(allowed: measureManagers),
+        "POST /units/:unitID/measures": Row(allowed: measureManagers),
+
+        "GET /data-uploads/:uploadID": uploader,
+        "POST /data-uploads/:uploadID/apply": uploader,
+        "POST /data-uploads/:uploadID/cancel": uploader,
+        "GET /data-uploads/:uploadID/report.csv": uploader,
+
+        "GET /people": Row(allowed: readers),
+        "GET /people/new": Row(allowed: peopleManagers, query: "unit_id=:unitID"),
+        "POST /people": Row(
+            allowed: peopleManagers, body: ["full_name": "New Person", "kind": "carer", "unit_id": ":unitID"]),
+        "GET /people/:personID": Row(allowed: readers),
+        "GET /people/:personID/edit": Row(allowed: peopleManagers),
+        "POST /people/:personID": Row(
+            allowed: peopleManagers, body: ["full_name": "Pat Doe", "kind": "staff", "unit_id": ":unitID"]),
+        "POST /people/:personID/archive": Row(allowed: peopleManagers),
+        "POST /people/:personID/restore": Row(allowed: peopleManagers),
+        "POST /people/:personID/roles": Row(allowed: unitAdmins, body: ["role": "viewer", "unit_id": ":unitID"]),
+        "POST /people/:personID/roles/:grantID/revoke": Row(allowed: unitAdmins),
+        "POST /people/:personID/sign-in": Row(allowed: unitAdmins),
+
+        "GET /projects": Row(allowed: readers),
+        "GET /projects/new": Row(allowed: readers),
+        "GET /projects/similar": Row(allowed: readers),
+        "POST /projects": Row(allowed: readers),
+        "GET /projects/:projectID": Row(allowed: readers),
+        "GET /projects/:projectID/edit": Row(allowed: projectEditors),
+        "POST /projects/:projectID": Row(allowed: projectEditors),
+        "POST /projects/:projectID/submit": Row(allowed: projectEditors),
+        "POST /projects/:projectID/team": Row(allowed: projectEditors),
+        "POST /projects/:projectID/team/:memberID/remove": Row(allowed: projectEditors),
+        "POST /projects/:projectID/updates": Row(allowed: projectEditors),
+        "POST /projects/:projectID/comments": Row(allowed: projectEditors),
+        "POST /projects/:projectID/decisions": Row(allowed: forumChairs),
+        "POST /projects/:projectID/close": Row(allowed: projectEditors),
+        "GET /projects/:projectID/measures/new": Row(allowed: projectEditors),
+        "POST /projects/:projectID/measures": Row(allowed: projectEditors),
+        "GET /projects/:projectID/driver-diagram": Row(allowed: readers),
+        "POST /projects/:projectID/drivers": Row(allowed: projectEditors),
+        "POST /projects/:projectID/drivers/:driverID": Row(allowed: projectEditors),
+        "POST /projects/:projectID/drivers/:driverID/remove": Row(allowed: projectEditors),
+        "POST /projects/:projectID/change-ideas": Row(allowed: projectEditors),
+        "POST /projects/:projectID/change-ideas/:ideaID": Row(allowed: projectEditors),
+        "POST /projects/:projectID/change-ideas/:ideaID/remove": Row(allowed: projectEditors),
+        "GET /projects/:projectID/cycles/new": Row(allowed: projectEditors),
+        "POST /projects/:projectID/cycles": Row(allowed: projectEditors),
+        "GET /projects/:projectID/stories/new": Row(allowed: projectEditors),
+        "POST /projects/:projectID/stories": Row(allowed: projectEditors),
+
+        "GET /measures/:measureID": Row(allowed: readers),
+        "POST /measures/:measureID/data/check": Row(allowed: projectEditors),
+        "POST /measures/:measureID/data": Row(allowed: projectEditors),
+        "POST /measures/:measureID/annotations": Row(allowed: projectEditors),
+        "POST /measures/:measureID/phases": Row(allowed: projectEditors),
+        "POST /measures/:measureID/data/grid": Row(allowed: projectEditors),
+        "GET /measures/:measureID/chart.svg": Row(allowed: readers),
+        "GET /measures/:measureID/data.csv": Row(allowed: readers),
+
+        "GET /cycles/:cycleID": Row(allowed: readers),
+        "GET /cycles/:cycleID/plan": Row(allowed: projectEditors),
+        "POST /cycles/:cycleID/plan": Row(allowed: projectEditors),
+        "POST /cycles/:cycleID/start": Row(allowed: projectEditors),
+        "POST /cycles/:cycleID/record": Row(allowed: projectEditors),
+        "POST /cycles/:cycleID/act": Row(allowed: projectEditors),
+
+        "GET /stories/:storyID": Row(allowed: readers),
+        "GET /stories/:storyID/edit": Row(allowed: projectEditors),
+        "POST /stories/:storyID": Row(allowed: projectEditors),
+
+        "GET /forums": Row(allowed: readers),
+        "GET /forums/:unitID": Row(allowed: readers),
+        "POST /forums/:unitID/meetings": Row(allowed: forumChairs),
+        "GET /meetings/:meetingID": Row(allowed: readers),
+
+        "GET /audit": Row(allowed: unitAdmins),
+        "GET /api-tokens": Row(allowed: unitAdmins),
+        "POST /api-tokens": Row(allowed: unitAdmins, body: ["name": "Warehouse", "unit": ":directorate"]),
+        "POST /api-tokens/:tokenID/revoke": Row(allowed: unitAdmins),
+
+        "GET /api/v1/units": Row(allowed: readers),
+        "POST /api/v1/units": Row(
+            allowed: unitAdmins, body: ["name": "API ward", "kind": "ward", "parent_id": ":directorate"]),
+        "GET /api/v1/units/:unitID": Row(allowed: readers),
+        "PUT /api/v1/units/:unitID": Row(
+            allowed: unitAdmins, body: ["name": "Willow Ward", "kind": "ward", "parent_id": ":directorate"]),
+        "GET /api/v1/people": Row(allowed: readers),
+        "POST /api/v1/people": Row(
+            allowed: peopleManagers, body: ["full_name": "API Person", "kind": "staff", "unit_id": ":unitID"]),
+        "GET /api/v1/people/:personID": Row(allowed: readers),
+        "PUT /api/v1/people/:personID": Row(
+            allowed: peopleManagers, body: ["full_name": "Pat Doe", "kind": "staff", "unit_id": ":unitID"]),
+        "GET /api/v1/projects": Row(allowed: readers),
+        "POST /api/v1/projects": Row(allowed: readers),
+        "GET /api/v1/projects/:projectID": Row(allowed: readers),
+        "PUT /api/v1/projects/:projectID": Row(allowed: projectEditors),
+        "POST /api/v1/projects/:projectID/drivers": Row(allowed: projectEditors),
+        "POST /api/v1/projects/:projectID/change-ideas": Row(allowed: projectEditors),
+        "POST /api/v1/projects/:projectID/cycles": Row(allowed: projectEditors),
+        "GET /api/v1/measures/:measureID/chart": Row(allowed: readers),
+        "GET /api/v1/priorities": Row(allowed: readers),
+        // A data warehouse's token, or a session that may manage the unit's measures.
+        "POST /api/v1/measures/data": Row(allowed: measureManagers, refusal: .unprocessableEntity),
+        "GET /api/v1/openapi.json": Row(allowed: .everyone),
+        // Any other API path: 401 without a session, 404 with one.
+        "GET /api/**": Row(allowed: .some([]), refusal: .notFound),
+    ]
+
+    @Test("every route in the application's route table has a row, and each role gets what its row says")
+    func everyRoute() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let browsers = try await Self.browsers(app)
+            let routes = app.routes.all.filter { $0.method != .HEAD }
+            #expect(routes.count > 100)
+            for route in routes {
+                let key = "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+                guard let row = Self.rows[key] else {
+                    Issue.record("No row in the authorisation matrix for \(key): add one saying who may use it.")
+                    continue
+                }
+                let path = Self.path(route.path, in: world) + (row.query.isEmpty ? "" : "?" + world.fill(row.query))
+                // Those refused go first, so that nothing they might wrongly change affects the rest.
+                let order = Who.allCases.sorted { !row.allows($0) && row.allows($1) }
+                for who in order {
+                    let page = try await Self.send(route.method, path, row: row, world: world, as: browsers[who]!)
+                    Self.check(page, key: key, who: who, row: row, isAPI: key.contains(" /api/"))
+                    if key == "POST /sign-out", who != .signedOut {
+                        #expect(try await browsers[who]!.signIn(Self.email(who)).status == .seeOther)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func check(_ page: TestBrowser.Page, key: String, who: Who, row: Row, isAPI: Bool) {
+        let toSignIn = page.status == .seeOther && page.location?.hasPrefix("/sign-in") == true
+        if row.allows(who), let answer = row.answer {
+            #expect(page.status == answer, "\(key): \(who) should get \(answer), got \(page.status)")
+        } else if row.allows(who) {
+            #expect(
+                ![.unauthorized, .forbidden].contains(page.status) && !toSignIn && page.status.code < 500,
+                "\(key): \(who) may use it, but got \(page.status) \(page.body.prefix(300))")
+        } else if who == .signedOut {
+            if isAPI {
+                #expect(page.status == .unauthorized, "\(key): signed out got \(page.status)")
+            } else {
+                // A signed-out POST has no session token, so the anti-forgery check may refuse it first.
+                #expect(toSignIn || page.status == .forbidden, "\(key): signed out got \(page.status)")
+            }
+        } else {
+            #expect(page.status == row.refusal, "\(key): \(who) should get \(row.refusal), got \(page.status)")
+        }
+    }
+
+    private static func send(
+        _ method: HTTPMethod, _ path: String, row: Row, world: World, as browser: TestBrowser
+    ) async throws -> TestBrowser.Page {
+        let body = row.body.mapValues(world.fill)
+        if path.hasPrefix("/api/") {
+            return try await browser.json(method, path, method == .GET ? nil : body)
+        }
+        return method == .GET ? try await browser.get(path) : try await browser.post(path, form: body)
+    }
+
+    private static func path(_ components: [PathComponent], in world: World) -> String {
+        "/"
+            + components.map { component -> String in
+                switch component {
+                case .parameter(let name): world.ids[name]?.uuidString ?? "missing-\(name)"
+                case .catchall: "nothing-here"
+                default: component.description
+                }
+            }.joined(separator: "/")
+    }
+
+    private static func email(_ who: Who) -> String { "\(who.rawValue.lowercased())@test.example" }
+
+    /// One signed-in browser per role (and one signed out), each role granted at the directorate.
+    private static func browsers(_ app: Application) async throws -> [Who: TestBrowser] {
+        var browsers: [Who: TestBrowser] = [:]
+        for who in Who.allCases {
+            browsers[who] = TestBrowser(app: app)
+            guard who != .signedOut else { continue }
+            #expect(try await browsers[who]!.signIn(email(who)).status == .seeOther)
+        }
+        return browsers
+    }
+
+    private static func world(_ app: Application) async throws -> World {
+        let fixtures = Fixtures(app: app)
+        let db = app.db
+        let trust = try await fixtures.unit("Trust", kind: .organisation)
+        let directorate = try await fixtures.unit("Adult Mental Health", kind: .directorate, parent: trust)
+        let ward = try await fixtures.unit("Willow Ward", kind: .ward, parent: directorate)
+        var people: [Who: Person] = [:]
+        for who in Who.allCases where who != .signedOut {
+            people[who] = try await fixtures.signIn(
+                email(who), role: who.role, at: who.role == nil ? nil : directorate,
+                administrator: who == .installationAdmin)
+        }
+        let person = try await fixtures.person("Pat Doe", unit: ward, email: "pat@test.example")
+        let grant = RoleGrant(personID: try person.requireID(), unitID: try ward.requireID(), role: .viewer)
+        try await grant.create(on: db)
+        let project = try await fixtures.approvedProject(
+            "Fewer falls on Willow Ward", unit: ward, lead: people[.member]!, approvedAt: AppClock.now,
+            coach: people[.coach]!)
+        project.$sponsor.id = try people[.sponsor]!.requireID()
+        try await project.save(on: db)
+        let projectID = try project.requireID()
+        let lead = TeamMember(
+            projectID: projectID, personID: try people[.member]!.requireID(), role: "Lead", isLead: true,
+            involvement: .none)
+        try await lead.create(on: db)
+        let member = TeamMember(
+            projectID: projectID, personID: try person.requireID(), role: "Nurse", isLead: false, involvement: .none)
+        try await member.create(on: db)
+        let measure = try await fixtures.measure(
+            "Falls", project: project, unit: ward, periods: [CalendarDay.date("2026-01-05")!])
+        let driver = Driver(projectID: projectID, level: .primary, text: "Safer nights", position: 0)
+        try await driver.create(on: db)
+        let idea = ChangeIdea(projectID: projectID, title: "Night checks", summary: nil, position: 0)
+        try await idea.create(on: db)
+        let cycle = PDSACycle()
+        cycle.$project.id = projectID
+        cycle.$changeIdea.id = try idea.requireID()
+        cycle.number = 1
+        cycle.status = .planned
+        (cycle.objective, cycle.question, cycle.prediction) = ("Test", "Will it?", "Yes")
+        (cycle.who, cycle.what, cycle.place, cycle.plannedStart) = ("Us", "Checks", "Ward", AppClock.now)
+        try await cycle.create(on: db)
+        let story = Story()
+        story.$project.id = projectID
+        (story.title, story.body, story.isPublishable) = ("Our story", "Text", false)
+        story.$author.id = try people[.member]!.requireID()
+        try await story.create(on: db)
+        let meeting = ForumMeeting(unitID: try directorate.requireID(), date: AppClock.now, notes: nil)
+        try await meeting.create(on: db)
+        let upload = DataUpload(
+            unitID: try directorate.requireID(), personID: try people[.admin]!.requireID(), filename: "data.csv",
+            content: "measure,period,value\n")
+        try await upload.create(on: db)
+        let (token, _) = APIToken.issue(
+            name: "Warehouse", unitID: try directorate.requireID(), by: try people[.admin]!.requireID())
+        try await token.create(on: db)
+        return World(ids: [
+            "directorate": try directorate.requireID(), "unitID": try ward.requireID(),
+            "personID": try person.requireID(), "grantID": try grant.requireID(), "projectID": projectID,
+            "memberID": try member.requireID(), "measureID": try measure.requireID(),
+            "driverID": try driver.requireID(),
+            "ideaID": try idea.requireID(), "cycleID": try cycle.requireID(), "storyID": try story.requireID(),
+            "meetingID": try meeting.requireID(), "uploadID": try upload.requireID(), "tokenID": try token.requireID(),
+        ])
+    }
+}
+
+extension RouteMatrixTests.Row {
+    func allows(_ who: RouteMatrixTests.Who) -> Bool {
+        switch allowed {
+        case .everyone: true
+        case .signedIn: who != .signedOut
+        case .some(let roles): roles.contains(who)
+        }
+    }
+}
+
+extension RouteMatrixTests.World {
+    /// `:name` in a value, replaced by the id of that name.
+    func fill(_ text: String) -> String {
+        ids.reduce(text) { $0.replacingOccurrences(of: ":\($1.key)", with: $1.value.uuidString) }
+    }
+}
