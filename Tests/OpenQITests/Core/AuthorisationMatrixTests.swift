@@ -148,10 +148,10 @@ struct AuthorisationMatrixTests {
     func matrix(route: Route) async throws {
         try await withOpenQI { app in
             let fixtures = Fixtures(app: app)
-            let trust = try await fixtures.unit("Trust", kind: .organisation)
-            let directorate = try await fixtures.unit("Adult Mental Health", kind: .directorate, parent: trust)
-            let ward = try await fixtures.unit("Ward 7", kind: .ward, parent: directorate)
-            let other = try await fixtures.unit("Forensic Services", kind: .directorate, parent: trust)
+            let units = try await TestWorld.make(app)
+            let (trust, directorate, ward, other) = (
+                units.trust, units.directorate, units.willow, units.otherDirectorate
+            )
             let person = try await fixtures.person("Pat Doe", unit: ward, email: "pat@test.example")
             let world = World(
                 trust: trust, directorate: directorate, ward: ward, otherDirectorate: other, person: person)

@@ -276,9 +276,8 @@ struct RouteMatrixTests {
     private static func world(_ app: Application) async throws -> World {
         let fixtures = Fixtures(app: app)
         let db = app.db
-        let trust = try await fixtures.unit("Trust", kind: .organisation)
-        let directorate = try await fixtures.unit("Adult Mental Health", kind: .directorate, parent: trust)
-        let ward = try await fixtures.unit("Willow Ward", kind: .ward, parent: directorate)
+        let units = try await TestWorld.make(app)
+        let (directorate, ward) = (units.directorate, units.willow)
         var people: [Who: Person] = [:]
         for who in Who.allCases where who != .signedOut {
             people[who] = try await fixtures.signIn(

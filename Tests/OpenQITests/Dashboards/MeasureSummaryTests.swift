@@ -13,10 +13,8 @@ struct MeasureSummaryTests {
         directorate: Unit, willow: Unit, cedar: Unit
     ) {
         let fixtures = Fixtures(app: app)
-        let trust = try await fixtures.unit("Trust", kind: .organisation)
-        let directorate = try await fixtures.unit("Adult Mental Health", kind: .directorate, parent: trust)
-        let willow = try await fixtures.unit("Willow Ward", kind: .ward, parent: directorate)
-        let cedar = try await fixtures.unit("Cedar Ward", kind: .ward, parent: directorate)
+        let units = try await TestWorld.make(app)
+        let (directorate, willow, cedar) = (units.directorate, units.willow, units.cedar)
         try await fixtures.signIn("analyst@test.example", role: .qiTeam, at: directorate)
         _ = try await browser.signIn("analyst@test.example")
         return (directorate, willow, cedar)

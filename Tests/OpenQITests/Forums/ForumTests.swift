@@ -15,11 +15,8 @@ struct ForumTests {
     /// A directorate with a ward, another directorate's ward, a chair (a service user), a coach, a sponsor and a team lead.
     static func world(_ app: Application) async throws -> World {
         let fixtures = Fixtures(app: app)
-        let trust = try await fixtures.unit("Trust", kind: .organisation)
-        let directorate = try await fixtures.unit("Adult Mental Health", kind: .directorate, parent: trust)
-        let ward = try await fixtures.unit("Willow Ward", kind: .ward, parent: directorate)
-        let other = try await fixtures.unit("Forensic Services", kind: .directorate, parent: trust)
-        let otherWard = try await fixtures.unit("Cedar Ward", kind: .ward, parent: other)
+        let units = try await TestWorld.make(app)
+        let (directorate, ward, otherWard) = (units.directorate, units.willow, units.oak)
         let chair = try await fixtures.signIn("chair@test.example", role: .forumChair, at: directorate)
         chair.kind = .serviceUser
         try await chair.save(on: app.db)
@@ -49,7 +46,7 @@ struct ForumTests {
             let world = try await Self.world(app)
             let falls = try await Self.submittedProject(
                 app, "Fewer falls on Willow Ward", unit: world.ward, lead: world.lead)
-            _ = try await Self.submittedProject(app, "Cedar Ward night checks", unit: world.otherWard, lead: world.lead)
+            _ = try await Self.submittedProject(app, "Oak Ward night checks", unit: world.otherWard, lead: world.lead)
             let chair = TestBrowser(app: app)
             _ = try await chair.signIn("chair@test.example")
 
@@ -62,7 +59,7 @@ struct ForumTests {
             let agenda = try await chair.get(meetingPath)
             #expect(agenda.body.contains("Fewer falls on Willow Ward"))
             #expect(
-                !agenda.body.contains("Cedar Ward night checks"), "another directorate's proposal is for its own forum")
+                !agenda.body.contains("Oak Ward night checks"), "another directorate's proposal is for its own forum")
             #expect(agenda.body.contains("Record the forum’s decision"))
 
             let meetingID = String(meetingPath.split(separator: "/").last!)

@@ -21,12 +21,10 @@ struct DataUploadTests {
     /// directorate with one, and a QI analyst at the directorate, signed in.
     static func world(_ app: Application, _ browser: TestBrowser) async throws -> World {
         let fixtures = Fixtures(app: app)
-        let trust = try await fixtures.unit("Trust", kind: .organisation)
-        let directorate = try await fixtures.unit("Adult Mental Health", kind: .directorate, parent: trust)
-        let willow = try await fixtures.unit("Willow Ward", kind: .ward, parent: directorate)
-        let cedar = try await fixtures.unit("Cedar Ward", kind: .ward, parent: directorate)
-        let other = try await fixtures.unit("Community Health", kind: .directorate, parent: trust)
-        let elsewhere = try await fixtures.unit("Oak Ward", kind: .ward, parent: other)
+        let units = try await TestWorld.make(app)
+        let (trust, directorate, willow, cedar, elsewhere) = (
+            units.trust, units.directorate, units.willow, units.cedar, units.oak
+        )
         try await fixtures.signIn("analyst@test.example", role: .qiTeam, at: directorate)
         try await fixtures.signIn("admin@test.example", administrator: true)
         for (unit, name) in [(willow, "willow"), (cedar, "cedar"), (elsewhere, "oak")] {

@@ -13,14 +13,10 @@ struct ProjectTests {
     }
 
     static func world(_ app: Application) async throws -> World {
-        let fixtures = Fixtures(app: app)
-        let trust = try await fixtures.unit("Trust", kind: .organisation)
-        let directorate = try await fixtures.unit("Adult Mental Health", kind: .directorate, parent: trust)
-        let ward = try await fixtures.unit("Willow Ward", kind: .ward, parent: directorate)
-        let other = try await fixtures.unit("Forensic Services", kind: .directorate, parent: trust)
+        let world = try await TestWorld.make(app)
         let priority = Priority(name: "Reducing harm")
         try await priority.create(on: app.db)
-        return World(trust: trust, ward: ward, other: other, priority: priority)
+        return World(trust: world.trust, ward: world.willow, other: world.otherDirectorate, priority: priority)
     }
 
     static func proposal(_ world: World, title: String = "Fewer falls on Willow Ward") -> [String: String] {
