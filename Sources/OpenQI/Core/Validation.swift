@@ -155,6 +155,24 @@ struct Validator {
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 
+    /// Throws the errors recorded, or else makes the valid input from the values read, every one
+    /// of them there: `try validator.check(unitID, byWhen) { unitID, byWhen in Draft(…) }`. A reader
+    /// that returns nil records why, so a value missing with no error is a fault in the form's reading.
+    func check<each Value, Valid>(
+        _ value: repeat (each Value)?, then make: (repeat each Value) throws -> Valid
+    ) throws -> Valid {
+        try check()
+        return try make(repeat try Self.present(each value))
+    }
+
+    private static func present<Value>(_ value: Value?) throws -> Value {
+        guard let value else {
+            throw ValidationFailure(
+                field: "body", message: "A required value is missing. Fill in every field and send it again.")
+        }
+        return value
+    }
+
     /// A deliberately simple check: one @, something before it, a dot in the domain, no spaces.
     /// The real test of an address is whether mail arrives.
     static func looksLikeEmail(_ text: String) -> Bool {

@@ -32,8 +32,9 @@ struct DriverInput: Content, Sendable {
                 validator.fail("primary_ids", "Choose primary drivers of this project’s diagram.")
             }
         }
-        try validator.check()
-        return Valid(level: level!, text: text, primaryIDs: level == .secondary ? primaryIDs : [])
+        return try validator.check(level) { level in
+            Valid(level: level, text: text, primaryIDs: level == .secondary ? primaryIDs : [])
+        }
     }
 }
 

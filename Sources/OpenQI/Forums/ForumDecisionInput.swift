@@ -56,10 +56,11 @@ struct ForumDecisionInput: Content, Sendable {
         case nil:
             break
         }
-        try validator.check()
-        return Valid(
-            decision: decision!, coachID: coach, sponsorID: sponsor, deferUntil: deferUntil, reason: reason,
-            meetingID: meeting_id.flatMap(UUID.init(uuidString:))
-        )
+        return try validator.check(decision) { decision in
+            Valid(
+                decision: decision, coachID: coach, sponsorID: sponsor, deferUntil: deferUntil, reason: reason,
+                meetingID: meeting_id.flatMap(UUID.init(uuidString:))
+            )
+        }
     }
 }

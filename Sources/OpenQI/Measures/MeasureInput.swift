@@ -72,12 +72,14 @@ struct MeasureInput: Content, Sendable {
                 validator.fail("multiply", "Multiply by a positive number, e.g. 100 for percentages.")
             }
         }
-        try validator.check()
-        return Valid(
-            name: name, key: key, kind: kind!, definition: definition, unitOfMeasure: unitOfMeasure,
-            frequency: frequency!,
-            chart: chart!,
-            rules: rules!, direction: direction!, target: target, multiply: multiply
-        )
+        return try validator.check(kind, frequency, chart, rules, direction) {
+            kind, frequency, chart, rules, direction in
+            Valid(
+                name: name, key: key, kind: kind, definition: definition, unitOfMeasure: unitOfMeasure,
+                frequency: frequency,
+                chart: chart,
+                rules: rules, direction: direction, target: target, multiply: multiply
+            )
+        }
     }
 }

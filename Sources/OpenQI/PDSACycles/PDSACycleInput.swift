@@ -54,10 +54,11 @@ struct PDSAPlanInput: Content, Sendable {
         if !measureIDs.allSatisfy(measures.contains) {
             validator.fail("measure_ids", "Choose measures of this project to watch.")
         }
-        try validator.check()
-        return Valid(
-            changeIdeaID: ideaID!, objective: objective, question: question, prediction: prediction, who: who,
-            what: what, place: place, plannedStart: start!, plannedEnd: end, measureIDs: measureIDs)
+        return try validator.check(ideaID, start) { ideaID, start in
+            Valid(
+                changeIdeaID: ideaID, objective: objective, question: question, prediction: prediction, who: who,
+                what: what, place: place, plannedStart: start, plannedEnd: end, measureIDs: measureIDs)
+        }
     }
 
     init(

@@ -124,28 +124,31 @@ enum PersonController {
                 validator.fail("role", "\(person.fullName) is archived. Restore them before granting roles.")
             }
             try validator.check()
-            try policy.require(.grantRoles(at: unitID!))
-            guard policy.tree.nodes[unitID!].map({ !$0.isArchived }) == true else {
+            guard let unitID, let role else {
+                throw ValidationFailure(field: "role", message: "Choose a role and a unit.")
+            }
+            try policy.require(.grantRoles(at: unitID))
+            guard policy.tree.nodes[unitID].map({ !$0.isArchived }) == true else {
                 throw ValidationFailure(field: "unit_id", message: "Choose a unit that is in use.")
             }
             let existing = try await RoleGrant.query(on: req.db)
-                .filter(\.$person.$id == personID).filter(\.$unit.$id == unitID!).filter(\.$role == role!).first()
+                .filter(\.$person.$id == personID).filter(\.$unit.$id == unitID).filter(\.$role == role).first()
             if existing != nil {
                 throw ValidationFailure(
                     field: "role",
                     message:
-                        "\(person.fullName) is already \(role!.label.lowercased()) for \(policy.tree.path(of: unitID!))."
+                        "\(person.fullName) is already \(role.label.lowercased()) for \(policy.tree.path(of: unitID))."
                 )
             }
             try await req.db.transaction { db in
-                let grant = RoleGrant(personID: personID, unitID: unitID!, role: role!)
+                let grant = RoleGrant(personID: personID, unitID: unitID, role: role)
                 try await grant.create(on: db)
                 try await grant.auditing(personName: person.fullName).recordAudit(
                     .grant, by: policy.viewer.actor, on: db)
             }
             return req.redirect(
                 to: SiteURL.people(.show(.value(personID))).relativeURL(),
-                notice: "\(person.fullName) is now \(role!.label.lowercased()) for \(policy.tree.path(of: unitID!))."
+                notice: "\(person.fullName) is now \(role.label.lowercased()) for \(policy.tree.path(of: unitID))."
             )
         } catch let failure as ValidationFailure {
             var model = try await PersonShow.Model.query(id: personID, policy: policy, on: req.db)

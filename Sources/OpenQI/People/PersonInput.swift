@@ -68,9 +68,10 @@ extension PersonInput {
                     "\(other.fullName) already has the email \(email). Each person needs their own email address.")
             }
         }
-        try validator.check()
-        return PersonDraft(
-            fullName: name, email: email, kind: kind!, unitID: unitID!, jobTitle: jobTitle,
-            coachingCapacity: coachingCapacity)
+        return try validator.check(kind, unitID) { kind, unitID in
+            PersonDraft(
+                fullName: name, email: email, kind: kind, unitID: unitID, jobTitle: jobTitle,
+                coachingCapacity: coachingCapacity)
+        }
     }
 }

@@ -46,8 +46,9 @@ struct ProgressUpdateInput: Content, Sendable {
             next_steps, field: "next_steps", label: "what the team will do next", maxLength: 4000)
         let ask = validator.optionalText(
             sponsor_ask, field: "sponsor_ask", label: "what the sponsor can unblock", maxLength: 2000)
-        try validator.check()
-        return Valid(
-            date: date!, score: score!, stage: stage, did: did, learned: learned, nextSteps: next, sponsorAsk: ask)
+        return try validator.check(date, score) { date, score in
+            Valid(
+                date: date, score: score, stage: stage, did: did, learned: learned, nextSteps: next, sponsorAsk: ask)
+        }
     }
 }

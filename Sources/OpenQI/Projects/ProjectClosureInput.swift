@@ -45,7 +45,8 @@ struct ProjectClosureInput: Content, Sendable {
                 )
             }
         }
-        try validator.check()
-        return Valid(outcome: outcome!, aimAchieved: achieved, learning: learning, sustainPlan: sustain)
+        return try validator.check(outcome) { outcome in
+            Valid(outcome: outcome, aimAchieved: achieved, learning: learning, sustainPlan: sustain)
+        }
     }
 }

@@ -154,13 +154,15 @@ enum ProjectController {
             let involvement = validator.choice(
                 input.involvement, field: "involvement", label: "the involvement", as: ServiceUserInvolvement.self)
             try validator.check()
-            guard let person = try await Person.find(personID!, on: req.db), !person.isArchived else {
+            guard let personID, let involvement, let person = try await Person.find(personID, on: req.db),
+                !person.isArchived
+            else {
                 throw ValidationFailure(
                     field: "person_id",
                     message: "Choose a person from the list; this one is archived or does not exist.")
             }
             try await project.addMember(
-                person, role: role, involvement: involvement!, by: policy.viewer.actor, on: req.db)
+                person, role: role, involvement: involvement, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#team",
                 notice: "\(person.fullName) joined the team.")

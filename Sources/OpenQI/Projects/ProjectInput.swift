@@ -94,10 +94,11 @@ extension ProjectInput {
         }
         let partners = validator.optionalText(
             partner_organisations, field: "partner_organisations", label: "the partner organisations", maxLength: 500)
-        try validator.check()
-        return ProjectDraft(
-            title: title, unitID: unitID!, whatMatters: whatMatters, problem: problem, aimWhat: aimWhat,
-            aimHowMuch: aimHowMuch, aimByWhen: byWhen!, priorityIDs: priorityIDs, partnerOrganisations: partners
-        )
+        return try validator.check(unitID, byWhen) { unitID, byWhen in
+            ProjectDraft(
+                title: title, unitID: unitID, whatMatters: whatMatters, problem: problem, aimWhat: aimWhat,
+                aimHowMuch: aimHowMuch, aimByWhen: byWhen, priorityIDs: priorityIDs, partnerOrganisations: partners
+            )
+        }
     }
 }

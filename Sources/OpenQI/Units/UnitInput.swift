@@ -66,7 +66,8 @@ extension UnitInput {
                     "name", "There is already a unit called “\(clash.name)” \(place). Choose a different name.")
             }
         }
-        try validator.check()
-        return UnitDraft(name: name, kind: kind!, parentID: parentID, summary: summary)
+        return try validator.check(kind) { kind in
+            UnitDraft(name: name, kind: kind, parentID: parentID, summary: summary)
+        }
     }
 }
