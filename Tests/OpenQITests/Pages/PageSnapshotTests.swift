@@ -37,4 +37,106 @@ struct PageSnapshotTests {
     @Test func auditLog() {
         assertSnapshot(of: Self.html(AuditLog.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func projectShow() {
+        assertSnapshot(
+            of: Self.html(ProjectShow.View(context: Mock.context, model: ProjectShow.Model.mock)), as: .lines)
+    }
+    @Test func projectIndex() {
+        assertSnapshot(
+            of: Self.html(ProjectIndex.View(context: Mock.context, model: ProjectIndex.Model.mock)), as: .lines)
+    }
+    @Test func projectForm() {
+        assertSnapshot(
+            of: Self.html(ProjectForm.View(context: Mock.context, model: ProjectForm.Model.mock)), as: .lines)
+    }
+    @Test func pdsaShow() {
+        assertSnapshot(of: Self.html(PDSAShow.View(context: Mock.context, model: PDSAShow.Model.mock)), as: .lines)
+    }
+    @Test func pdsaForm() {
+        assertSnapshot(of: Self.html(PDSAForm.View(context: Mock.context, model: PDSAForm.Model.mock)), as: .lines)
+    }
+    @Test func driverDiagram() {
+        assertSnapshot(
+            of: Self.html(DriverDiagramPage.View(context: Mock.context, model: DriverDiagramPage.Model.mock)),
+            as: .lines)
+    }
+    @Test func storyShow() {
+        assertSnapshot(of: Self.html(StoryShow.View(context: Mock.context, model: StoryShow.Model.mock)), as: .lines)
+    }
+    @Test func storyForm() {
+        assertSnapshot(of: Self.html(StoryForm.View(context: Mock.context, model: StoryForm.Model.mock)), as: .lines)
+    }
+    @Test func personShow() {
+        assertSnapshot(of: Self.html(PersonShow.View(context: Mock.context, model: PersonShow.Model.mock)), as: .lines)
+    }
+    @Test func personForm() {
+        assertSnapshot(of: Self.html(PersonForm.View(context: Mock.context, model: PersonForm.Model.mock)), as: .lines)
+    }
+    @Test func unitForm() {
+        assertSnapshot(of: Self.html(UnitForm.View(context: Mock.context, model: UnitForm.Model.mock)), as: .lines)
+    }
+    @Test func measureShow() {
+        assertSnapshot(
+            of: Self.html(MeasureShow.View(context: Mock.context, model: MeasureShow.Model.mock)), as: .lines)
+    }
+    @Test func measureForm() {
+        assertSnapshot(
+            of: Self.html(MeasureForm.View(context: Mock.context, model: MeasureForm.Model.mock)), as: .lines)
+    }
+    @Test func forumShow() {
+        assertSnapshot(of: Self.html(ForumShow.View(context: Mock.context, model: ForumShow.Model.mock)), as: .lines)
+    }
+    @Test func forumAgenda() {
+        assertSnapshot(
+            of: Self.html(ForumAgenda.View(context: Mock.context, model: ForumAgenda.Model.mock)), as: .lines)
+    }
+    @Test func apiTokens() {
+        assertSnapshot(
+            of: Self.html(APITokenPage.View(context: Mock.context, model: APITokenPage.Model.mock)), as: .lines)
+    }
+    @Test func dataUploadForm() {
+        assertSnapshot(
+            of: Self.html(DataUploadPage.FormView(context: Mock.context, model: DataUploadPage.FormModel.mock)),
+            as: .lines)
+    }
+    @Test func dataUploadCheck() {
+        assertSnapshot(
+            of: Self.html(DataUploadPage.View(context: Mock.context, model: DataUploadPage.Model.mock)), as: .lines)
+    }
+    @Test func dataUploadReady() {
+        assertSnapshot(
+            of: Self.html(DataUploadPage.View(context: Mock.context, model: DataUploadPage.Model.mockReady)), as: .lines
+        )
+    }
+    @Test func earlyWarning() {
+        assertSnapshot(
+            of: Self.html(EarlyWarningPage.View(context: Mock.context, model: EarlyWarningPage.Model.mock)), as: .lines)
+    }
+    @Test func compareUnits() {
+        assertSnapshot(
+            of: Self.html(CompareUnitsPage.View(context: Mock.context, model: CompareUnitsPage.Model.mock)), as: .lines)
+    }
+    @Test func measuresSummary() {
+        assertSnapshot(
+            of: Self.html(MeasureSummaryPage.View(context: Mock.context, model: MeasureSummaryPage.Model.mock)),
+            as: .lines)
+    }
+    @Test func boardReport() {
+        assertSnapshot(
+            of: Self.html(BoardReportPage.View(context: Mock.context, model: BoardReportPage.Model.mock)), as: .lines)
+    }
+    @Test func boardReportForm() {
+        assertSnapshot(
+            of: Self.html(BoardReportPage.FormView(context: Mock.context, model: BoardReportPage.FormModel.mock)),
+            as: .lines)
+    }
+    @Test func portfolio() {
+        assertSnapshot(
+            of: Self.html(PortfolioPage.View(context: Mock.context, model: PortfolioPage.Model.mock)), as: .lines)
+    }
+    @Test func coachLoad() {
+        assertSnapshot(
+            of: Self.html(PortfolioPage.CoachesView(context: Mock.context, model: PortfolioPage.Model.mock)), as: .lines
+        )
+    }
 }
