@@ -12,7 +12,7 @@ import Vapor
 /// It lives in the database, so several instances behind a load balancer agree on it. On
 /// PostgreSQL the one row serialises writes for the moment it takes to commit them; on SQLite
 /// writes are serialised anyway.
-package enum OrganisationRevision {
+enum OrganisationRevision {
     static let schema = "organisation_revision"
 
     static func current(on db: any Database) async throws -> Int {

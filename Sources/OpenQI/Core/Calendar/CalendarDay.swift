@@ -24,12 +24,17 @@ package struct CalendarDay: Sendable, Hashable, Comparable {
         guard (1...9999).contains(year), (1...12).contains(month),
             (1...CalendarMonth(year: year, month: month).length).contains(day)
         else { return nil }
+        daysSince1970 = Self.daysSince1970(year: year, month: month, day: day)
+    }
+
+    /// Days from 1970-01-01 to a valid day: `days_from_civil`.
+    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        daysSince1970 = era * 146_097 + dayOfEra - 719_468
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     package static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.daysSince1970 < b.daysSince1970 }

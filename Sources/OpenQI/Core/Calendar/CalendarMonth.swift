@@ -43,7 +43,9 @@ package struct CalendarMonth: Sendable, Hashable, Comparable {
         return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 
-    package var firstDay: CalendarDay { CalendarDay(daysSince1970: daysBefore) }
+    package var firstDay: CalendarDay {
+        CalendarDay(daysSince1970: CalendarDay.daysSince1970(year: year, month: month, day: 1))
+    }
 
     /// Midnight UTC on the first of the month.
     package var start: Date { firstDay.date }
@@ -52,13 +54,4 @@ package struct CalendarMonth: Sendable, Hashable, Comparable {
 
     /// "November 2026".
     package var label: String { "\(Self.names[month - 1]) \(year)" }
-
-    /// Days from 1970-01-01 to the first of the month (days_from_civil with day 1).
-    private var daysBefore: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5
-        return era * 146_097 + yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear - 719_468
-    }
 }

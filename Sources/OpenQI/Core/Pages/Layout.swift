@@ -10,7 +10,7 @@ package struct PageContext: Sendable, Equatable {
         let url: String
     }
 
-    package var viewerName: String?
+    var viewerName: String?
     var csrfToken: String
     var navigation: [Link]
     /// A one-off message after an action ("Ward 7 was created.").
