@@ -39,7 +39,10 @@ extension Request {
     /// The signed-in viewer, if any; set by `SessionMiddleware`.
     var viewer: Viewer? {
         get { storage[ViewerKey.self] }
-        set { storage[ViewerKey.self] = newValue }
+        set {
+            storage[ViewerKey.self] = newValue
+            sessionCSRFToken = newValue?.csrfToken
+        }
     }
 
     /// The signed-in viewer; routes behind `RequireSignIn` can rely on it.

@@ -214,15 +214,6 @@ extension String {
 /// The filters a list takes in its query string, checked like any other input: a filter that
 /// names nothing answers 422 saying what it takes, rather than being ignored.
 extension Request {
-    /// `?name=ID` naming a unit of the organisation, or nil when absent.
-    func unitFilter(_ name: String, in tree: UnitTree) throws -> UUID? {
-        guard let text = query[String.self, at: name], !text.isEmpty else { return nil }
-        guard let id = UUID(uuidString: text), tree.nodes[id] != nil else {
-            throw ValidationFailure(field: name, message: "“\(text)” is not a unit of this organisation.")
-        }
-        return id
-    }
-
     /// `?name=true` or `false`; `default` when absent.
     func yesNoFilter(_ name: String, default: Bool = false) throws -> Bool {
         guard let text = query[String.self, at: name], !text.isEmpty else { return `default` }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Vapor
 
 /// The organisation tree in memory: parent links of every unit, for role inheritance and
 /// roll-ups. A trust has hundreds of units at most, so one small query builds it.
@@ -97,4 +98,15 @@ package struct UnitTree: Sendable, Equatable {
 extension UnitTree {
     /// The whole tree, the same for everyone.
     struct Key: ResultKey {}
+}
+
+extension Request {
+    /// `?name=ID` naming a unit of the organisation, or nil when absent.
+    func unitFilter(_ name: String, in tree: UnitTree) throws -> UUID? {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text), tree.nodes[id] != nil else {
+            throw ValidationFailure(field: name, message: "“\(text)” is not a unit of this organisation.")
+        }
+        return id
+    }
 }

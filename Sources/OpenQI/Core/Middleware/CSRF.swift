@@ -21,14 +21,15 @@ struct CSRFMiddleware: AsyncMiddleware {
 
         // A request with a bearer token, or an API call without a session, carries no cookie a
         // forger could borrow: the route itself asks for a token or a sign-in (401).
-        let forgeable = request.headers.bearerAuthorization == nil && !(request.isAPI && request.viewer == nil)
+        let forgeable =
+            request.headers.bearerAuthorization == nil && !(request.isAPI && request.sessionCSRFToken == nil)
         if [.POST, .PUT, .PATCH, .DELETE].contains(request.method), forgeable {
             if request.headers.first(name: Self.header) == nil, request.body.data == nil {
                 // Middleware runs before the route collects the body; the form field is in it.
                 _ = try await request.body.collect(max: UploadLimit.of(request)).get()
             }
             try UploadLimit.check(request)
-            let expected = request.viewer?.csrfToken ?? anonymousToken
+            let expected = request.sessionCSRFToken ?? anonymousToken
             let sent =
                 request.headers.first(name: Self.header) ?? (try? request.content.get(String.self, at: Self.formField))
             guard let expected, let sent, Array(sent.utf8).secureCompare(to: Array(expected.utf8)) else {
@@ -50,6 +51,27 @@ struct CSRFMiddleware: AsyncMiddleware {
     }
 }
 
+private struct SessionCSRFKey: StorageKey { typealias Value = String }
+
+extension Request {
+    /// The anti-forgery token of the signed-in session, set by whatever signed the request in
+    /// (Accounts' session middleware); nil for a signed-out browser.
+    var sessionCSRFToken: String? {
+        get { storage[SessionCSRFKey.self] }
+        set { storage[SessionCSRFKey.self] = newValue }
+    }
+}
+
+/// A random token of 256 bits, URL-safe base64 without padding: session and anti-forgery tokens.
+enum SecureToken {
+    static func make() -> String {
+        Data([UInt8].random(count: 32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
 private struct AnonymousCSRFKey: StorageKey {
     struct Value: Sendable {
         let token: String
@@ -61,9 +83,9 @@ extension Request {
     /// The token forms on this page must carry: the session's, or for a signed-out browser its own
     /// cookie's (made now, and set on the response, if it has none yet).
     var csrfToken: String {
-        if let viewer { return viewer.csrfToken }
+        if let sessionCSRFToken { return sessionCSRFToken }
         if let anonymous = storage[AnonymousCSRFKey.self] { return anonymous.token }
-        let token = AccountSession.makeToken()
+        let token = SecureToken.make()
         storage[AnonymousCSRFKey.self] = .init(token: token, isNew: true)
         return token
     }

@@ -403,3 +403,8 @@ extension Request {
         return id
     }
 }
+
+extension Request {
+    /// Whether the request is for the JSON API rather than a page.
+    var isAPI: Bool { url.path.hasPrefix("/api/") }
+}

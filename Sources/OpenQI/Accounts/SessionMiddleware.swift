@@ -113,8 +113,3 @@ struct RequireSignIn: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 }
-
-extension Request {
-    /// Whether the request is for the JSON API rather than a page.
-    var isAPI: Bool { url.path.hasPrefix("/api/") }
-}
