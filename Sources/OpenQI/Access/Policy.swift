@@ -14,8 +14,15 @@ package enum Permission: Sendable, Equatable {
     case managePeople(in: UUID?)
     /// Define the unit's own measures (ward indicators, the board's measures) and enter their data.
     case manageUnitMeasures(UUID)
-    /// Grant and revoke roles at this unit, and issue sign-ins to its people.
+    /// Grant and revoke roles at this unit.
     case grantRoles(at: UUID)
+    /// Edit, archive or restore this person's record: a manager of their home unit whose own
+    /// rights cover everything the person may do.
+    case managePerson(PersonRights)
+    /// Give this person a new sign-in (a one-time password): an administrator of their home unit
+    /// whose own rights cover everything the person may do, and never for oneself (one's own
+    /// password is changed with the current one).
+    case issueSignIn(PersonRights)
     /// Read the audit log (each administrator sees their own part of the tree).
     case viewAuditLog
     /// Issue API tokens for the units one administers (the tokens page).
@@ -63,6 +70,7 @@ package struct Policy: Sendable {
     }
 
     package func allows(_ permission: Permission) -> Bool {
+        if case .issueSignIn(let person) = permission, person.personID == viewer.personID { return false }
         if viewer.isAdministrator { return true }
         switch permission {
         case .readOrganisation:
@@ -76,6 +84,11 @@ package struct Policy: Sendable {
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
         case .manageUnitMeasures(let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
+        case .managePerson(let person):
+            return allows(.managePeople(in: person.homeUnitID)) && covers(person)
+        case .issueSignIn(let person):
+            guard let home = person.homeUnitID else { return false }
+            return allows(.grantRoles(at: home)) && covers(person)
         case .viewAuditLog, .issueAPITokens:
             return viewer.grants.contains { $0.role == .admin }
         case .chairForum(let unit):
@@ -84,6 +97,16 @@ package struct Policy: Sendable {
             return access.team.contains(viewer.personID) || access.coachID == viewer.personID
                 || access.sponsorID == viewer.personID || !roles(at: access.unitID).isDisjoint(with: [.admin, .qiTeam])
         }
+    }
+
+    /// Whether the viewer may do everything the person may: an installation administrator only by
+    /// one, each role grant by a role at least as strong at that unit or above it, and each project
+    /// the person may change by the viewer's own right to change it.
+    package func covers(_ person: PersonRights) -> Bool {
+        if viewer.isAdministrator { return true }
+        if person.isAdministrator { return false }
+        return person.grants.allSatisfy { grant in roles(at: grant.unitID).contains { $0.includes(grant.role) } }
+            && person.projects.allSatisfy { allows(.editProject($0)) }
     }
 
     /// Throws 403 with a reason a person can act on when the viewer may not do this.

@@ -47,7 +47,7 @@ enum PersonAPIController {
     @Sendable static func update(req: Request) async throws -> PersonDTO {
         let policy = try await req.policy()
         let person = try await PersonController.find(req)
-        try policy.require(.managePeople(in: person.$unit.id))
+        try policy.require(.managePerson(try await PersonRights.load(for: person, on: req.db)))
         let draft = try await req.content.decode(PersonInput.self).validate(
             in: policy.tree, editing: try person.requireID(), on: req.db)
         try policy.require(.managePeople(in: draft.unitID))

@@ -60,7 +60,7 @@ enum PersonController {
     @Sendable static func edit(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let person = try await find(req)
-        try policy.require(.managePeople(in: person.$unit.id))
+        try policy.require(.managePerson(try await PersonRights.load(for: person, on: req.db)))
         return try await formPage(req, person: person, state: FormState(values: PersonInput(person).formValues))
     }
 
@@ -68,7 +68,7 @@ enum PersonController {
         let policy = try await req.policy()
         let person = try await find(req)
         let id = try person.requireID()
-        try policy.require(.managePeople(in: person.$unit.id))
+        try policy.require(.managePerson(try await PersonRights.load(for: person, on: req.db)))
         let input = try req.content.decode(PersonInput.self)
         do {
             let draft = try await input.validate(in: policy.tree, editing: id, on: req.db)
@@ -95,7 +95,7 @@ enum PersonController {
     private static func setArchived(_ archived: Bool, req: Request) async throws -> Response {
         let policy = try await req.policy()
         let person = try await find(req)
-        try policy.require(.managePeople(in: person.$unit.id))
+        try policy.require(.managePerson(try await PersonRights.load(for: person, on: req.db)))
         if archived, person.id == policy.viewer.personID {
             throw Abort(.badRequest, reason: "You cannot archive yourself. Ask another administrator.")
         }
@@ -183,9 +183,17 @@ enum PersonController {
         let policy = try await req.policy()
         let person = try await find(req)
         let personID = try person.requireID()
-        guard PersonShow.Model.canIssueSignIn(for: person, policy: policy) else {
+        if personID == policy.viewer.personID {
             throw Abort(
-                .forbidden, reason: "Only an administrator of \(person.fullName)’s unit can issue their sign-in.")
+                .forbidden,
+                reason: "You cannot issue yourself a sign-in. Change your password from your own menu instead.")
+        }
+        guard policy.allows(.issueSignIn(try await PersonRights.load(for: person, on: req.db))) else {
+            throw Abort(
+                .forbidden,
+                reason:
+                    "Only an administrator of \(person.fullName)’s unit whose own roles cover all of theirs "
+                    + "can issue their sign-in. Ask an administrator higher in the organisation.")
         }
         guard let email = person.email, !person.isArchived else {
             throw Abort(

@@ -45,6 +45,7 @@ extension PersonShow.Model {
         guard let person = try await Person.find(id, on: db) else {
             throw NotFound("person")
         }
+        let rights = try await PersonRights.load(for: person, on: db)
         let tree = policy.tree
         let account = try await Account.query(on: db).filter(\.$person.$id == id).first()
         let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == id).all()
@@ -67,22 +68,16 @@ extension PersonShow.Model {
                     )
                 }
             }.sorted { ($0.role, $0.unitPath) < ($1.role, $1.unitPath) },
-            canEdit: policy.allows(.managePeople(in: person.$unit.id)),
+            canEdit: policy.allows(.managePerson(rights)),
             grantableUnits: person.isArchived
                 ? []
                 : grantable.map { node, depth in
                     .init(value: node.id.uuidString, label: String(repeating: "— ", count: depth) + node.name)
                 },
-            canIssueSignIn: !person.isArchived && person.email != nil && canIssueSignIn(for: person, policy: policy),
+            canIssueSignIn: !person.isArchived && person.email != nil && policy.allows(.issueSignIn(rights)),
             grantForm: FormState(values: ["unit_id": person.$unit.id?.uuidString ?? ""]),
             oneTimePassword: nil
         )
     }
 
-    /// Administrators of the person's unit issue their sign-ins; only installation administrators
-    /// issue sign-ins for people with no unit.
-    static func canIssueSignIn(for person: Person, policy: Policy) -> Bool {
-        guard let unit = person.$unit.id else { return policy.viewer.isAdministrator }
-        return policy.allows(.grantRoles(at: unit))
-    }
 }

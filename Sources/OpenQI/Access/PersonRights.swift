@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+
+/// Everything a person's sign-in may do: their account's standing, their role grants and the
+/// projects they may change as a team member, coach or sponsor. Acting on a person's record or
+/// sign-in needs rights that cover all of it, so nobody takes over an account that may do more
+/// than they may.
+package struct PersonRights: Sendable, Equatable {
+    package let personID: UUID
+    /// The person's home unit: who manages their record.
+    package let homeUnitID: UUID?
+    package let isAdministrator: Bool
+    package let grants: Set<RoleGrant.Scope>
+    package let projects: [ProjectAccess]
+
+    package init(
+        personID: UUID, homeUnitID: UUID?, isAdministrator: Bool = false, grants: Set<RoleGrant.Scope> = [],
+        projects: [ProjectAccess] = []
+    ) {
+        self.personID = personID
+        self.homeUnitID = homeUnitID
+        self.isAdministrator = isAdministrator
+        self.grants = grants
+        self.projects = projects
+    }
+
+    /// Reads the person's rights: four small queries, run only when someone acts on a person.
+    package static func load(for person: Person, on db: any Database) async throws -> Self {
+        let id = try person.requireID()
+        let account = try await Account.query(on: db).filter(\.$person.$id == id).first()
+        let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == id).all()
+        let teamProjects = try await TeamMember.query(on: db).filter(\.$person.$id == id).all(\.$project.$id)
+        let projects = try await Project.query(on: db)
+            .group(.or) { either in
+                either.filter(\.$id ~~ teamProjects).filter(\.$coach.$id == id).filter(\.$sponsor.$id == id)
+            }
+            .with(\.$team).all()
+        return .init(
+            personID: id, homeUnitID: person.$unit.id, isAdministrator: account?.isAdministrator ?? false,
+            grants: Set(grants.map { RoleGrant.Scope(unitID: $0.$unit.id, role: $0.role) }),
+            projects: projects.map(\.access)
+        )
+    }
+}
+
+extension Role {
+    /// Whether holding this role gives everything `other` gives (see the table on `Policy`).
+    package func includes(_ other: Role) -> Bool {
+        let plain: Set<Role> = [.sponsor, .coach, .member, .viewer]
+        switch self {
+        case .admin: return true
+        case .qiTeam: return other == .qiTeam || plain.contains(other)
+        case .forumChair: return other == .forumChair || plain.contains(other)
+        case .sponsor, .coach, .member, .viewer: return plain.contains(other)
+        }
+    }
+}
