@@ -28,12 +28,16 @@ struct LinearScale: Sendable, Equatable {
         let step = niceStep((high - low) / Double(max(tickCount - 1, 1)))
         low = (low / step).rounded(.down) * step
         high = (high / step).rounded(.up) * step
-        var ticks: [Double] = []
-        var tick = low
-        while tick <= high + step * 1e-9 {
-            ticks.append(abs(tick) < step * 1e-9 ? 0 : tick)
-            tick += step
-        }
+        // Counted, not stepped to the top: past about 1e16 adding a step no longer moves a value,
+        // and a loop waiting for it would never end.
+        let intervals = ((high - low) / step).rounded()
+        let ticks: [Double] =
+            intervals.isFinite && intervals >= 1 && intervals <= 100
+            ? (0...Int(intervals)).map { index in
+                let tick = low + Double(index) * step
+                return abs(tick) < step * 1e-9 ? 0 : tick
+            }
+            : [low, high]
         return (LinearScale(domain: low...high, range: range, inverted: inverted), ticks)
     }
 
@@ -65,6 +69,8 @@ func formatted(_ value: Double, decimals: Int) -> String {
     var factor = 1.0
     for _ in 0..<decimals { factor *= 10 }
     let scaled = (abs(value) * factor).rounded()
+    // Past 2⁵³ a Double holds no fraction and past 2⁶³ no Int64 holds it: say it as Swift does.
+    guard scaled < 9e15 else { return "\(value)" }
     let whole = Int64(scaled / factor)
     var text = String(whole)
     if decimals > 0 {

@@ -234,3 +234,22 @@ struct OtherChartTests {
         #expect(!separate.components(separatedBy: #"id="multiple-1-title""#)[0].contains(">300</text>"))
     }
 }
+
+/// Values far beyond any measurement (stored before inputs were bounded) still draw, and quickly.
+@Suite struct HugeValueTests {
+    @Test func hugeValuesFormatWithoutTrapping() {
+        #expect(formatted(1e19, decimals: 0) == "1e+19")
+        #expect(formatted(-1e300, decimals: 2) == "-1e+300")
+        #expect(formatted(1e16, decimals: 1) == "1e+16")
+        #expect(formatted(123.456, decimals: 2) == "123.46")
+    }
+
+    @Test func ticksOfHugeOrAdjacentValuesEnd() {
+        let (_, ticks) = LinearScale.nice(covering: [1e16, 1e16 + 2], range: 0...100, inverted: true)
+        #expect(!ticks.isEmpty && ticks.count <= 101)
+        let (_, extreme) = LinearScale.nice(covering: [-1.7e308, 1.7e308], range: 0...100, inverted: true)
+        #expect(!extreme.isEmpty && extreme.count <= 101)
+        let (_, plain) = LinearScale.nice(covering: [0, 9.5], range: 0...100, inverted: true)
+        #expect(plain == [0, 2, 4, 6, 8, 10])
+    }
+}

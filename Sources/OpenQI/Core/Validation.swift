@@ -143,6 +143,21 @@ struct Validator {
         return number
     }
 
+    /// A decimal number in `range`, or nil when blank. Every number a person types is bounded here
+    /// before anything computes with it.
+    mutating func decimal(_ value: String?, field: String, label: String, in range: ClosedRange<Double>) -> Double? {
+        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
+        if text.isEmpty { return nil }
+        guard let number = Double(text), number.isFinite, range.contains(number) else {
+            fail(
+                field,
+                "Enter \(label) as a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted()); “\(text)” is not one."
+            )
+            return nil
+        }
+        return number
+    }
+
     /// The distinct identifiers ticked in a checkbox group, in the order given. Anything that is not
     /// one is dropped here; the caller's "choose from the list" check catches what is missing.
     static func identifiers(_ values: [String]?) -> [UUID] {
@@ -224,11 +239,17 @@ extension Request {
         }
     }
 
-    /// `?name=N`, a page number from 1; 1 when absent.
+    /// The highest page number a list takes: far past any list's end, and small enough that
+    /// `page × page size` cannot overflow.
+    static let lastPageNumber = 100_000
+
+    /// `?name=N`, a page number from 1 to `lastPageNumber`; 1 when absent.
     func pageFilter(_ name: String = "page") throws -> Int {
         guard let text = query[String.self, at: name], !text.isEmpty else { return 1 }
-        guard let page = Int(text), page >= 1 else {
-            throw ValidationFailure(field: name, message: "“\(text)” is not a page number. Pages count from 1.")
+        guard let page = Int(text), (1...Self.lastPageNumber).contains(page) else {
+            throw ValidationFailure(
+                field: name,
+                message: "“\(text)” is not a page number. Pages count from 1 to \(Self.lastPageNumber.formatted()).")
         }
         return page
     }

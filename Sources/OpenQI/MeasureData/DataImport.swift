@@ -117,12 +117,19 @@ package struct DataImport: Sendable, Equatable {
         guard let value = number(valueCell) else {
             return failure("“\(valueCell)” is not a number in the value column.")
         }
+        guard abs(value) <= largestValue else {
+            return failure("the value \(valueCell) is larger than a chart can show. Check its units.")
+        }
         var denominator: Double? = nil
         if !denominatorCell.isEmpty {
             guard let n = number(denominatorCell) else {
                 return failure("“\(denominatorCell)” is not a number in the denominator column.")
             }
             guard n >= 0 else { return failure("the denominator \(denominatorCell) is negative. Use 0 or more.") }
+            guard n == 0 || (smallestDenominator...largestValue).contains(n) else {
+                return failure(
+                    "the denominator \(denominatorCell) is too \(n > 1 ? "large" : "small") to chart. Check its units.")
+            }
             denominator = n
         }
         if chart.usesDenominator, denominator == nil {
@@ -217,6 +224,12 @@ package struct DataImport: Sendable, Equatable {
         }
         return cells
     }
+
+    /// The largest value (in size) a data point, a denominator or a target may have: far beyond
+    /// any count or measurement a service makes, and far inside what a chart can compute and draw.
+    package static let largestValue = 1e12
+    /// The smallest denominator above 0: a rate over less than this is a mistake in the data.
+    static let smallestDenominator = 1e-6
 
     static func number(_ text: String) -> Double? {
         let cleaned = text.utf8.contains(UInt8(ascii: "%")) ? text.replacingOccurrences(of: "%", with: "") : text

@@ -57,21 +57,13 @@ struct MeasureInput: Content, Sendable {
         let rules = validator.choice(rules, field: "rules", label: "the rules", as: RuleSet.self)
         let direction = validator.choice(
             direction, field: "direction", label: "which way is better", as: ImprovementDirection.self)
-        var target: Double? = nil
-        if let text = self.target?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            target = Double(text)
-            if target == nil {
-                validator.fail("target", "“\(text)” is not a number. Leave the target empty if there is none.")
-            }
-        }
-        var multiply = 1.0
-        if let text = self.multiply?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            if let value = Double(text), value > 0 {
-                multiply = value
-            } else {
-                validator.fail("multiply", "Multiply by a positive number, e.g. 100 for percentages.")
-            }
-        }
+        let target = validator.decimal(
+            self.target, field: "target", label: "the target (or leave it empty if there is none)",
+            in: -DataImport.largestValue...DataImport.largestValue)
+        let multiply =
+            validator.decimal(
+                self.multiply, field: "multiply", label: "what to multiply by (100 for percentages)",
+                in: 0.000_001...1_000_000) ?? 1
         return try validator.check(kind, frequency, chart, rules, direction) {
             kind, frequency, chart, rules, direction in
             Valid(

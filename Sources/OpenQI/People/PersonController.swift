@@ -13,7 +13,7 @@ enum PersonController {
             kind: req.query[String.self, at: "kind"].flatMap(PersonKind.init(rawValue:)),
             unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
             includeArchived: req.query[String.self, at: "archived"] == "1",
-            page: req.query[Int.self, at: "page"] ?? 1,
+            page: try req.pageFilter(),
             policy: policy, on: req.db
         )
         return PersonIndex.View(context: try await req.pageContext(), model: model).response()

@@ -46,6 +46,7 @@ enum StoryMarkdown {
                 guard isSafe(src), src.hasPrefix("http") || src.hasPrefix("/") else { return escaped(caption) }
                 return "<img src=\"\(src)\" alt=\"\(escaped(caption))\">"
             })
+        parser.addModifier(Modifier(target: .codeBlocks) { codeBlock(html: $0.html, markdown: $0.markdown) })
         // No "<" reaches the parser, so no tag can be written, and a stray one cannot swallow the rest
         // of the story as an unclosed HTML block; it comes back as the text "<".
         let guarded = markdown.replacingOccurrences(of: "<", with: placeholder)
@@ -59,6 +60,22 @@ enum StoryMarkdown {
         html.replacing(#/<img src="[^"]*" alt="([^"]*)">/#) { match in
             "<span class=\"picture-omitted\">[Picture: \(match.1)]</span>"
         }
+    }
+
+    /// A fenced code block with its language as a class only when the name is a plain word: Ink
+    /// writes whatever follows the fence into the attribute unescaped.
+    static func codeBlock(html: String, markdown: Substring) -> String {
+        let firstLine = markdown.prefix { $0 != "\n" }
+        let language = firstLine.drop { $0 == "`" || $0 == "~" }.trimmingCharacters(in: .whitespaces)
+        let opening = language.isEmpty ? "<pre><code>" : "<pre><code class=\"language-\(language)\">"
+        guard html.hasPrefix(opening) else {
+            return "<pre><code>\(escaped(String(markdown)))</code></pre>"
+        }
+        let plainWord =
+            !language.isEmpty && language.count <= 40
+            && language.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-_.#".contains($0)) }
+        return (plainWord ? "<pre><code class=\"language-\(language)\">" : "<pre><code>")
+            + html.dropFirst(opening.count)
     }
 
     /// A private-use character standing in for "<" while Ink parses.

@@ -25,7 +25,8 @@ struct PrivilegeTests {
             let fixtures = Fixtures(app: app)
             let world = try await TestWorld.make(app)
             // All four live on Willow Ward, so the ward's administrator manages their records.
-            let installationAdmin = try await fixtures.signIn("root@test.example", at: world.willow, administrator: true)
+            let installationAdmin = try await fixtures.signIn(
+                "root@test.example", at: world.willow, administrator: true)
             let trustAdmin = try await fixtures.signIn("chief@test.example", at: world.willow)
             try await RoleGrant(personID: try trustAdmin.requireID(), unitID: try world.trust.requireID(), role: .admin)
                 .create(on: app.db)

@@ -31,6 +31,23 @@ struct StoryTests {
         #expect(html.contains("<code>a &lt; b</code>"))
     }
 
+    @Test("a code fence's language cannot break out of its class attribute; a plain one is kept")
+    func codeFenceLanguage() {
+        let hostile = StoryMarkdown.html(
+            """
+            ```x" onmouseover="alert(5)" data-x="
+            let a = 1
+            ```
+            """, charts: [:])
+        #expect(!hostile.contains("onmouseover=\""), "\(hostile)")
+        #expect(hostile.contains("<pre><code>let a = 1"), "\(hostile)")
+
+        let plain = StoryMarkdown.html("```swift\nlet a = 1\n```", charts: [:])
+        #expect(plain.contains("<pre><code class=\"language-swift\">let a = 1"), "\(plain)")
+        let bare = StoryMarkdown.html("```\nif a < b {}\n```", charts: [:])
+        #expect(bare.contains("<pre><code>if a &lt; b {}"), "\(bare)")
+    }
+
     @Test("a chart line embeds the measure's SVG; an unknown one says so")
     func chartEmbeds() {
         let id = UUID()

@@ -140,11 +140,11 @@ actor TestDatabaseSlots {
 }
 
 /// An OpenQI application on a fresh, migrated test database, shut down (and its database dropped) afterwards.
-func withOpenQI(_ body: (Application) async throws -> Void) async throws {
-    guard TestDatabase.isPostgres else { return try await withFreshDatabase(body) }
+func withOpenQI(secureCookies: Bool = false, _ body: (Application) async throws -> Void) async throws {
+    guard TestDatabase.isPostgres else { return try await withFreshDatabase(secureCookies: secureCookies, body) }
     await TestDatabaseSlots.shared.acquire()
     do {
-        try await withFreshDatabase(body)
+        try await withFreshDatabase(secureCookies: secureCookies, body)
         await TestDatabaseSlots.shared.release()
     } catch {
         await TestDatabaseSlots.shared.release()
@@ -152,14 +152,14 @@ func withOpenQI(_ body: (Application) async throws -> Void) async throws {
     }
 }
 
-private func withFreshDatabase(_ body: (Application) async throws -> Void) async throws {
+private func withFreshDatabase(secureCookies: Bool, _ body: (Application) async throws -> Void) async throws {
     let database = try await TestDatabase.make()
     let app = try await Application.make(.testing)
     // Warnings and errors only: every test migrates a database, and a line per migration step
     // would bury what failed.
     app.logger.logLevel = .warning
     do {
-        try await configure(app, OpenQIConfiguration(database: database.location))
+        try await configure(app, OpenQIConfiguration(database: database.location, secureCookies: secureCookies))
         try await app.prepareDatabase()
         try await body(app)
     } catch {

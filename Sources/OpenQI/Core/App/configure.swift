@@ -23,8 +23,9 @@ public func configure(_ app: Application, _ config: OpenQIConfiguration) async t
     // before the anti-forgery check, which needs the session's token.
     app.middleware = Middlewares()
     app.middleware.use(AppClockMiddleware())
+    // Outside the error middleware, so the pages and problems it makes from errors carry them too.
+    app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: config.secureCookies))
     app.middleware.use(OpenQIErrorMiddleware())
-    app.middleware.use(SecurityHeadersMiddleware())
     if let publicDirectory = Bundle.module.url(forResource: "Public", withExtension: nil) {
         app.middleware.use(PublicFilesMiddleware(directory: publicDirectory))
     }
@@ -88,19 +89,3 @@ extension Application {
 }
 
 struct TimingDecoyKey: StorageKey { typealias Value = String }
-
-/// Headers that keep pages from being framed, sniffed or leaking addresses to other sites.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(
-            name: "Content-Security-Policy",
-            value:
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
-        )
-        return response
-    }
-}

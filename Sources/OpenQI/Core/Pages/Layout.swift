@@ -30,6 +30,10 @@ package struct PageContext: Sendable, Equatable {
     }
 
     /// The context of a page saved as one self-contained file.
+    /// The content security policy of a standalone page: inline styles and pictures drawn in it, nothing else.
+    static let standalonePolicy =
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'"
+
     static func standalone(stylesheet: String) -> PageContext {
         PageContext(
             viewerName: nil, csrfToken: "", navigation: [], notice: nil, currentPath: "/", inlineStylesheet: stylesheet)
@@ -59,6 +63,12 @@ package class Layout {
             .lang(.english),
             .head(
                 .meta(.charset(.utf8)),
+                // A saved copy (the board report sent with the papers) is opened from a disk or a
+                // mail, away from OpenQI's headers: it carries its own policy, which runs nothing and
+                // loads nothing from anywhere.
+                .if(
+                    context.isStandalone,
+                    .raw("<meta http-equiv=\"Content-Security-Policy\" content=\"\(PageContext.standalonePolicy)\">")),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 // Plot's `.title` also writes social-media meta tags without escaping them; the element alone is safe.
                 .element(named: "title", text: "\(pageTitle()) — OpenQI"),

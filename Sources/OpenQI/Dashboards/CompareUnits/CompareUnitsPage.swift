@@ -9,6 +9,12 @@ import Vapor
 /// "safety table" of each unit against limits for its size, so a team sees where it stands
 /// without the noise of a league table. Units are compared over the same latest periods.
 enum CompareUnitsPage {
+    /// Limits as a range, or none when the data left them undefined (a range with a NaN bound or
+    /// the wrong way round would stop the process).
+    static func limits(_ lower: Double, _ upper: Double) -> ClosedRange<Double>? {
+        lower.isFinite && upper.isFinite && lower <= upper ? lower...upper : nil
+    }
+
     struct Row: Sendable, Equatable {
         let unitName: String
         let measureID: UUID
@@ -188,8 +194,8 @@ extension CompareUnitsPage.Model {
             return .init(
                 unitName: unit.name, measureID: try measure.requireID(), count: unit.count, size: unit.size,
                 value: unit.value.map { $0 * multiply },
-                limits95: limits.map { ($0.lower95 * multiply)...($0.upper95 * multiply) },
-                limits998: limits.map { ($0.lower998 * multiply)...($0.upper998 * multiply) },
+                limits95: limits.flatMap { CompareUnitsPage.limits($0.lower95 * multiply, $0.upper95 * multiply) },
+                limits998: limits.flatMap { CompareUnitsPage.limits($0.lower998 * multiply, $0.upper998 * multiply) },
                 position: position, standing: plot.describe(position))
         }.sorted {
             let (a, b) = (

@@ -64,6 +64,11 @@ struct BoardReportTests {
             #expect(file.body.contains("<style>") && !file.body.contains("href=\"/app.css\""), "styles inlined")
             #expect(!file.body.contains("Sign out") && !file.body.contains("<form"), "nothing that needs the server")
             #expect(file.body.contains("@media print"), "prints from the saved file too")
+            #expect(
+                file.body.contains(
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"\(PageContext.standalonePolicy)\">"),
+                "the saved file, opened away from OpenQI's headers, carries its own policy")
+            #expect(!report.body.contains("http-equiv=\"Content-Security-Policy\""), "pages have the header instead")
             #expect(file.body.contains("Readmissions are stable"))
 
             // A ward nurse reads the report but cannot write it.

@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+/// Defects found by probing the demo as an attacker would (issue 17): each test here failed
+/// before its fix.
+@Suite("Hardening against hostile input", .serialized)
+struct HardeningTests {
+    @Test("a page number near Int.max is refused with 422 on the people list and the API, and the server goes on")
+    func hugePageNumbers() async throws {
+        try await withOpenQI { app in
+            let world = try await TestWorld.make(app)
+            try await Fixtures(app: app).signIn("admin@test.example", role: .admin, at: world.trust)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("admin@test.example")
+            for page in ["\(Int.max)", "\(Int.max / 50 + 1)", "100001", "0", "-3"] {
+                #expect(try await browser.get("/people?page=\(page)").status == .unprocessableEntity, "\(page)")
+                #expect(try await browser.json(.GET, "/api/v1/people?page=\(page)").status == .unprocessableEntity)
+            }
+            #expect(try await browser.get("/people?page=100000").status == .ok)
+            #expect(try await browser.get("/people").status == .ok)
+        }
+    }
+
+    @Test("data values, denominators and targets a chart cannot draw are refused with the row and the reason")
+    func hugeNumbers() throws {
+        for value in ["1e19", "-1e16", "1e300"] {
+            guard
+                case .failure(let error) = DataImport.check(
+                    period: "2026-01-05", value: value, denominator: "", note: "", line: 3, chart: .i)
+            else {
+                Issue.record("\(value) was accepted")
+                continue
+            }
+            #expect(error.message.contains("larger than a chart can show"), "\(error.message)")
+        }
+        guard
+            case .failure(let tiny) = DataImport.check(
+                period: "2026-01-05", value: "1", denominator: "1e-320", note: "", line: 4, chart: .u)
+        else {
+            Issue.record("a denormal denominator was accepted")
+            return
+        }
+        #expect(tiny.message.contains("too small"))
+        guard
+            case .success = DataImport.check(
+                period: "2026-01-05", value: "999999999999", denominator: "", note: "", line: 5, chart: .i)
+        else {
+            Issue.record("a large but drawable value was refused")
+            return
+        }
+
+        for (target, multiply) in [("1e20", "1"), ("inf", "1"), ("nan", "1"), ("5", "inf"), ("5", "1e300"), ("5", "0")]
+        {
+            let input = MeasureInput(
+                name: "Falls", key: nil, kind: "outcome", definition: nil, unit_of_measure: nil, frequency: "monthly",
+                chart_type: "i", rules: "mdc", direction: "decrease", target: target, multiply: multiply)
+            #expect(throws: ValidationFailure.self, "target \(target), multiply \(multiply)") { try input.validate() }
+        }
+    }
+
+    @Test("error responses carry the security headers; over HTTPS every cookie is Secure and HSTS is sent")
+    func headersOnErrors() async throws {
+        try await withOpenQI(secureCookies: true) { app in
+            let browser = TestBrowser(app: app)
+            for path in ["/no-such-page", "/api/v1/no-such-thing", "/people"] {
+                let page = try await browser.get(path)
+                #expect(page.status != .ok)
+                for header in [
+                    "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                ] {
+                    #expect(page.headers.first(name: header) != nil, "\(path) lacks \(header)")
+                }
+                #expect(page.headers.first(name: "Strict-Transport-Security") != nil, "\(path)")
+            }
+            let signIn = try await browser.get("/sign-in")
+            let cookies = signIn.headers[.setCookie]
+            #expect(!cookies.isEmpty)
+            #expect(cookies.allSatisfy { $0.contains("Secure") }, "\(cookies)")
+        }
+        try await withOpenQI { app in
+            let page = try await TestBrowser(app: app).get("/no-such-page")
+            #expect(page.headers.first(name: "Strict-Transport-Security") == nil, "plain HTTP sends no HSTS")
+            #expect(page.headers.first(name: "Content-Security-Policy") != nil)
+        }
+    }
+}
