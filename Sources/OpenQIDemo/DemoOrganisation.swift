@@ -262,11 +262,27 @@ struct DemoOrganisation: Sendable {
     ]
 }
 
+/// The demo was asked for on a database that holds an organisation of its own.
+package struct DemoRefused: Error, CustomStringConvertible {
+    package let accounts: Int
+    package let units: Int
+
+    package var description: String {
+        "This database already holds \(accounts) sign-in\(accounts == 1 ? "" : "s") and \(units) unit\(units == 1 ? "" : "s") "
+            + "of its own, so the demo organisation (whose administrator's password is public) was not added. "
+            + "Run without --demo, or point OpenQI at an empty database."
+    }
+}
+
 extension Application {
-    /// Fills an empty database with the demo organisation. Returns false, changing nothing,
-    /// when the database already holds units.
+    /// Fills an empty database with the demo organisation. Returns false, changing nothing, when
+    /// the database already holds the demo; throws `DemoRefused` when it holds anything else, so
+    /// the demo's well-known sign-ins never reach a real installation.
     package func loadDemoOrganisation(size: DemoSize) async throws -> Bool {
-        guard try await Unit.query(on: db).count() == 0 else { return false }
+        if try await InstallationSetting.isDemo(on: db) { return false }
+        let accounts = try await Account.query(on: db).count()
+        let units = try await Unit.query(on: db).count()
+        guard accounts == 0, units == 0 else { throw DemoRefused(accounts: accounts, units: units) }
         let hash = try await password.async.hash(DemoOrganisation.password).get()
         try await DemoOrganisation(size: size).load(size: size, on: db, passwordHash: hash)
         return true

@@ -29,7 +29,8 @@ extension DatabaseOptions {
         let app = try await Application.make(Environment(name: name, arguments: arguments))
         do {
             let config = OpenQIConfiguration(
-                database: location, secureCookies: OpenQIConfiguration.secureCookiesFromEnvironment())
+                database: location, secureCookies: OpenQIConfiguration.secureCookiesFromEnvironment(),
+                clientAddressHeader: OpenQIConfiguration.clientAddressHeaderFromEnvironment())
             try await configure(app, config)
             app.logger.info("database", metadata: ["database": "\(location.displayName)"])
             try await app.prepareDatabase()

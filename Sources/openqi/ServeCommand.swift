@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
                         "Filled the database with the demo organisation. Sign in as admin@example.org with the password demo."
                     )
                 } else {
-                    app.logger.notice("The database already has data, so the demo organisation was not added.")
+                    app.logger.notice("The database already holds the demo organisation.")
                 }
             }
             try await app.execute()

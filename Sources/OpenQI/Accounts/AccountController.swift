@@ -48,44 +48,54 @@ enum AccountController {
                 values: ["email": email, "next": input.next ?? ""],
                 errors: [FieldError(field: "email", message: error.message)]
             )
+            if case .throttled = error { return try await signInPage(req, state: state, status: .tooManyRequests) }
             return try await signInPage(req, state: state, status: .unauthorized)
         }
     }
 
-    /// Checks the password, counting failures and locking the sign-in after too many.
+    /// Checks the password, counted first (see `SignInAttempts`) so that neither parallel guesses
+    /// nor an unknown email get an answer different from anyone else's.
     private static func authenticate(email: String, password: String, req: Request) async throws -> Account {
-        guard let account = try await Account.query(on: req.db).filter(\.$email == email).with(\.$person).first(),
-            !account.person.isArchived
-        else {
+        let client = req.clientAddress
+        let failures: Int
+        switch try await SignInAttempts.begin(email: email, client: client, on: req.db) {
+        case .locked(let until): throw SignInError.lockedOut(until: until)
+        case .throttled(let until): throw SignInError.throttled(until: until)
+        case .check(let counted): failures = counted
+        }
+        let account = try await Account.query(on: req.db).filter(\.$email == email).with(\.$person).first()
+        let verified: Bool
+        if let account, !account.person.isArchived {
+            verified = try await req.password.async.verify(password, created: account.passwordHash).get()
+        } else {
             // Spend the same time as a real check, so response times do not reveal which emails exist.
             if let decoy = req.application.storage[TimingDecoyKey.self] {
                 _ = try? await req.password.async.verify(password, created: decoy).get()
             }
-            throw SignInError.incorrect
+            verified = false
         }
-        let now = AppClock.now
-        if let until = account.lockedUntil, until > now { throw SignInError.lockedOut(until: until) }
-        guard try await req.password.async.verify(password, created: account.passwordHash).get() else {
-            account.failedSignIns += 1
-            if account.failedSignIns >= PasswordRules.attemptsBeforeLockOut {
-                account.failedSignIns = 0
-                account.lockedUntil = now.addingTimeInterval(PasswordRules.lockOutDuration)
-                try await account.save(on: req.db)
-                throw SignInError.lockedOut(until: account.lockedUntil!)
+        guard verified, let account else {
+            if failures >= SignInAttempts.perEmailAndClient {
+                throw SignInError.lockedOut(until: AppClock.now.addingTimeInterval(SignInAttempts.window))
             }
-            try await account.save(on: req.db)
             throw SignInError.incorrect
         }
-        account.failedSignIns = 0
-        account.lockedUntil = nil
-        account.lastSignInAt = now
+        try await SignInAttempts.succeeded(email: email, client: client, on: req.db)
+        account.lastSignInAt = AppClock.now
         try await account.save(on: req.db)
         return account
     }
 
-    /// Only local paths, so a crafted link cannot send someone to another site after signing in.
+    /// Only a path on this site, so a crafted link cannot send someone to another site after
+    /// signing in. Browsers drop tabs and line breaks from an address and read "\\" as "/", so
+    /// "/<tab>/evil.example" is another site: anything but visible ASCII is refused, and so is a
+    /// path whose second character could start an authority once decoded or cleaned.
     static func safeRedirect(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else {
+        guard let next, next.hasPrefix("/"), next.utf8.count <= 2048,
+            next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" }),
+            !next.dropFirst().hasPrefix("/"), !next.dropFirst().lowercased().hasPrefix("%"),
+            let components = URLComponents(string: next), components.scheme == nil, components.host == nil
+        else {
             return SiteURL.home.relativeURL()
         }
         return next

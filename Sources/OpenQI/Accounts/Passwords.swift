@@ -32,6 +32,7 @@ enum PasswordRules {
 enum SignInError: Error, Equatable {
     case incorrect
     case lockedOut(until: Date)
+    case throttled(until: Date)
 
     var message: String {
         switch self {
@@ -40,6 +41,9 @@ enum SignInError: Error, Equatable {
         case .lockedOut(let until):
             "This sign-in is locked for 15 minutes after \(PasswordRules.attemptsBeforeLockOut) failed attempts "
                 + "(until \(CalendarDay.time(until)) UTC). Try again then, or ask an administrator to issue a new password."
+        case .throttled(let until):
+            "Too many sign-ins have failed from your network in the last 15 minutes. "
+                + "Try again after \(CalendarDay.time(until)) UTC."
         }
     }
 }

@@ -252,6 +252,7 @@ extension Account {
                 account.isAdministrator = account.isAdministrator || isAdministrator
                 try await account.save(on: db)
                 try await AccountSession.query(on: db).filter(\.$account.$id == (try account.requireID())).delete()
+                try await SignInAttempts.clear(email: account.email, on: db)
                 try await account.recordAudit(.issueSignIn, by: actor, before: before, on: db)
             } else {
                 let email = Account.normalise(email: email)

@@ -49,6 +49,8 @@ extension PersonShow.Model {
         let tree = policy.tree
         let account = try await Account.query(on: db).filter(\.$person.$id == id).first()
         let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == id).all()
+        var lockedUntil: Date? = nil
+        if let account { lockedUntil = try await SignInAttempts.lockedUntil(email: account.email, on: db) }
         let grantable = tree.outline().filter { policy.allows(.grantRoles(at: $0.node.id)) }
         return .init(
             id: id, fullName: person.fullName, email: person.email, kind: person.kind, unitID: person.$unit.id,
@@ -57,7 +59,7 @@ extension PersonShow.Model {
             isArchived: person.isArchived,
             signIn: account.map {
                 .init(
-                    email: $0.email, lastSignInAt: $0.lastSignInAt, lockedUntil: $0.lockedUntil,
+                    email: $0.email, lastSignInAt: $0.lastSignInAt, lockedUntil: lockedUntil,
                     mustChangePassword: $0.mustChangePassword)
             },
             grants: grants.compactMap { grant in

@@ -78,8 +78,65 @@ struct SignInTests {
             let right = try await browser.signIn("admin@test.example")
             #expect(right.status == .unauthorized)
             #expect(right.body.contains("locked"))
-            let account = try #require(try await Account.query(on: app.db).first())
-            #expect(try #require(account.lockedUntil) > Date())
+        }
+    }
+
+    @Test("forty parallel guesses get four password checks at most; the lock then holds for the right password")
+    func parallelGuesses() async throws {
+        try await withOpenQI { app in
+            try await Fixtures(app: app).signIn("admin@test.example", administrator: true)
+            let answers = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<40 {
+                    group.addTask {
+                        try await TestBrowser(app: app).signIn("admin@test.example", password: "wrong").body
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(answers.count == 40)
+            let checkedAndWrong = answers.filter { $0.contains("not right") }.count
+            #expect(
+                checkedAndWrong <= PasswordRules.attemptsBeforeLockOut - 1, "\(checkedAndWrong) answered as checked")
+            #expect(answers.filter { $0.contains("locked") }.count >= 40 - PasswordRules.attemptsBeforeLockOut + 1)
+            let right = try await TestBrowser(app: app).signIn("admin@test.example")
+            #expect(right.status == .unauthorized && right.body.contains("locked"))
+        }
+    }
+
+    @Test(
+        "a stranger's failures lock only their own address; unknown emails answer as known ones; one address trying many emails is stopped"
+    )
+    func lockOutPerClient() async throws {
+        try await withOpenQI(clientAddressHeader: "X-Forwarded-For") { app in
+            try await Fixtures(app: app).signIn("admin@test.example", administrator: true)
+            let stranger = TestBrowser(app: app, headers: ["X-Forwarded-For": "203.0.113.9"])
+            var strangerAnswers: [String] = []
+            for _ in 1...PasswordRules.attemptsBeforeLockOut {
+                strangerAnswers.append(try await stranger.signIn("admin@test.example", password: "wrong").body)
+            }
+            #expect(strangerAnswers.last?.contains("locked") == true)
+            let owner = TestBrowser(app: app, headers: ["X-Forwarded-For": "198.51.100.7"])
+            #expect(
+                try await owner.signIn("admin@test.example").location == "/", "the owner's own address still signs in")
+
+            // The same answers, in the same order, for an email no account has.
+            let prober = TestBrowser(app: app, headers: ["X-Forwarded-For": "203.0.113.10"])
+            var unknownAnswers: [String] = []
+            for _ in 1...PasswordRules.attemptsBeforeLockOut {
+                unknownAnswers.append(try await prober.signIn("nobody@test.example", password: "wrong").body)
+            }
+            #expect(
+                unknownAnswers.map { $0.contains("locked") } == strangerAnswers.map { $0.contains("locked") },
+                "an unknown email locks exactly as a known one")
+
+            // Spraying one password over many emails from one address meets the address's limit.
+            let sprayer = TestBrowser(app: app, headers: ["X-Forwarded-For": "192.0.2.55"])
+            var statuses: [HTTPStatus] = []
+            for index in 0..<(SignInAttempts.perClient + 2) {
+                statuses.append(try await sprayer.signIn("person\(index)@test.example", password: "Winter2026").status)
+            }
+            #expect(statuses.last == .tooManyRequests)
+            #expect(statuses.prefix(SignInAttempts.perClient).allSatisfy { $0 == .unauthorized })
         }
     }
 
@@ -129,6 +186,15 @@ struct SignInTests {
         #expect(AccountController.safeRedirect("https://evil.example/") == "/")
         #expect(AccountController.safeRedirect("//evil.example/") == "/")
         #expect(AccountController.safeRedirect(nil) == "/")
+        // Browsers drop tabs and line breaks from addresses and read "\\" as "/": each of these
+        // would send the person to another site.
+        for hostile in [
+            "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/\\evil.example",
+            "/ /evil.example", "/\u{0}/evil.example", "/%09/evil.example", "\t//evil.example", "/\u{2028}/evil.example",
+        ] {
+            #expect(AccountController.safeRedirect(hostile) == "/", "\(hostile.debugDescription)")
+        }
+        #expect(AccountController.safeRedirect("/projects/12?tab=data#measures") == "/projects/12?tab=data#measures")
     }
 }
 

@@ -66,6 +66,22 @@ struct OperationsTests {
         }
     }
 
+    @Test("the demo is never loaded into a database with sign-ins or units of its own")
+    func demoRefusedOnRealData() async throws {
+        try await withOpenQI { app in
+            try await Fixtures(app: app).signIn("root@trust.example", administrator: true)
+            await #expect(throws: DemoRefused.self) { try await app.loadDemoOrganisation(size: .small) }
+            #expect(try await Account.query(on: app.db).count() == 1, "no demo sign-in was added")
+            #expect(try await !InstallationSetting.isDemo(on: app.db))
+        }
+        try await withOpenQI { app in
+            try await Fixtures(app: app).unit("Trust", kind: .organisation)
+            let refusal = await #expect(throws: DemoRefused.self) { try await app.loadDemoOrganisation(size: .small) }
+            #expect(refusal?.description.contains("Run without --demo") == true)
+            #expect(try await Unit.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test("the demo organisation has the promised shape and its sign-ins work with the password demo")
     func demo() async throws {
         try await withOpenQI { app in

@@ -140,11 +140,15 @@ actor TestDatabaseSlots {
 }
 
 /// An OpenQI application on a fresh, migrated test database, shut down (and its database dropped) afterwards.
-func withOpenQI(secureCookies: Bool = false, _ body: (Application) async throws -> Void) async throws {
-    guard TestDatabase.isPostgres else { return try await withFreshDatabase(secureCookies: secureCookies, body) }
+func withOpenQI(
+    secureCookies: Bool = false, clientAddressHeader: String? = nil, _ body: (Application) async throws -> Void
+) async throws {
+    guard TestDatabase.isPostgres else {
+        return try await withFreshDatabase(secureCookies: secureCookies, clientAddressHeader: clientAddressHeader, body)
+    }
     await TestDatabaseSlots.shared.acquire()
     do {
-        try await withFreshDatabase(secureCookies: secureCookies, body)
+        try await withFreshDatabase(secureCookies: secureCookies, clientAddressHeader: clientAddressHeader, body)
         await TestDatabaseSlots.shared.release()
     } catch {
         await TestDatabaseSlots.shared.release()
@@ -152,14 +156,19 @@ func withOpenQI(secureCookies: Bool = false, _ body: (Application) async throws 
     }
 }
 
-private func withFreshDatabase(secureCookies: Bool, _ body: (Application) async throws -> Void) async throws {
+private func withFreshDatabase(
+    secureCookies: Bool, clientAddressHeader: String?, _ body: (Application) async throws -> Void
+) async throws {
     let database = try await TestDatabase.make()
     let app = try await Application.make(.testing)
     // Warnings and errors only: every test migrates a database, and a line per migration step
     // would bury what failed.
     app.logger.logLevel = .warning
     do {
-        try await configure(app, OpenQIConfiguration(database: database.location, secureCookies: secureCookies))
+        try await configure(
+            app,
+            OpenQIConfiguration(
+                database: database.location, secureCookies: secureCookies, clientAddressHeader: clientAddressHeader))
         try await app.prepareDatabase()
         try await body(app)
     } catch {

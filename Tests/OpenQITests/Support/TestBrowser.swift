@@ -12,8 +12,13 @@ final class TestBrowser: @unchecked Sendable {
     let app: Application
     private(set) var cookies: [String: String] = [:]
     private var csrfToken: String?
+    /// Headers sent with every request, such as the client address a proxy would add.
+    var extraHeaders = HTTPHeaders()
 
-    init(app: Application) { self.app = app }
+    init(app: Application, headers: HTTPHeaders = [:]) {
+        self.app = app
+        self.extraHeaders = headers
+    }
 
     struct Page {
         let status: HTTPStatus
@@ -123,6 +128,7 @@ final class TestBrowser: @unchecked Sendable {
         -> Page
     {
         var headers = headers
+        for (name, value) in extraHeaders { headers.replaceOrAdd(name: name, value: value) }
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }

@@ -40,5 +40,6 @@ enum OpenQIMigrations {
         AddApprovedAtToProjects(),
         AddCoachingCapacityToPeople(),
         AddMeasureAimsToBoardReports(),
+        CreateSignInAttempts(),
     ]
 }

@@ -38,11 +38,25 @@ public struct OpenQIConfiguration: Sendable {
     public var secureCookies: Bool
     /// How long a signed-in session lasts without use.
     public var sessionIdleTimeout: TimeInterval
+    /// The header a trusted reverse proxy puts the client's address in (`X-Forwarded-For`), from
+    /// `OPENQI_CLIENT_ADDRESS_HEADER`; nil trusts only the connection. Sign-in limits count by it.
+    public var clientAddressHeader: String?
 
-    public init(database: DatabaseLocation, secureCookies: Bool = false, sessionIdleTimeout: TimeInterval = 8 * 3600) {
+    public init(
+        database: DatabaseLocation, secureCookies: Bool = false, sessionIdleTimeout: TimeInterval = 8 * 3600,
+        clientAddressHeader: String? = nil
+    ) {
         self.database = database
         self.secureCookies = secureCookies
         self.sessionIdleTimeout = sessionIdleTimeout
+        self.clientAddressHeader = clientAddressHeader
+    }
+
+    /// Reads `OPENQI_CLIENT_ADDRESS_HEADER`, the header a trusted proxy names the client in.
+    public static func clientAddressHeaderFromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        environment["OPENQI_CLIENT_ADDRESS_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Reads `OPENQI_SECURE_COOKIES` (true/1/yes) for the cookie setting.
