@@ -95,7 +95,7 @@ enum DataUploadController {
         let checked = try await CheckedUpload.load(upload, policy: policy, on: req.db).checked
         var csv = "row,message\n"
         for error in checked.errors {
-            csv += "\(error.line),\"\(error.message.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
+            csv += "\(error.line),\(CSVText.cell(error.message))\n"
         }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

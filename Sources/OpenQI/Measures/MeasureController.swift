@@ -235,7 +235,7 @@ enum MeasureController {
             let cells: [String] = [
                 CalendarDay.text(period.period), "\(period.value)", period.denominator.map { "\($0)" } ?? "",
                 point.y.map { "\($0)" } ?? "", point.cl.map { "\($0)" } ?? "", point.lcl.map { "\($0)" } ?? "",
-                point.ucl.map { "\($0)" } ?? "", point.pointClass.rawValue, period.note.map(csvQuoted) ?? "",
+                point.ucl.map { "\($0)" } ?? "", point.pointClass.rawValue, period.note.map(CSVText.cell) ?? "",
             ]
             csv += cells.joined(separator: ",") + "\n"
         }
@@ -278,10 +278,6 @@ enum MeasureController {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(annotations, forKey: .annotations)
         }
-    }
-
-    private static func csvQuoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func find(_ req: Request) async throws -> Measure {

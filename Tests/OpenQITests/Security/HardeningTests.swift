@@ -62,6 +62,17 @@ struct HardeningTests {
         }
     }
 
+    @Test("text a spreadsheet would run as a formula leaves OpenQI's CSV files as text")
+    func csvFormulae() {
+        #expect(
+            CSVText.cell("=HYPERLINK(\"https://evil.example\",\"x\")")
+                == "\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"x\"\")\"")
+        for start in ["+", "-", "@", "\t", "\r"] {
+            #expect(CSVText.cell(start + "SUM(A1)").hasPrefix("\"'"), "\(start.debugDescription)")
+        }
+        #expect(CSVText.cell("Night checks began") == "\"Night checks began\"")
+    }
+
     @Test("error responses carry the security headers; over HTTPS every cookie is Secure and HSTS is sent")
     func headersOnErrors() async throws {
         try await withOpenQI(secureCookies: true) { app in
