@@ -62,6 +62,20 @@ struct HardeningTests {
         }
     }
 
+    @Test("a bearer header does not excuse a form posted to a page from its anti-forgery token")
+    func bearerOnPages() async throws {
+        try await withOpenQI { app in
+            let world = try await TestWorld.make(app)
+            try await Fixtures(app: app).signIn("admin@test.example", role: .admin, at: world.trust)
+            let browser = TestBrowser(app: app, headers: ["Authorization": "Bearer forged"])
+            _ = try await browser.signIn("admin@test.example")
+            let forged = try await browser.post(
+                "/units/\(try world.willow.requireID())", form: ["name": "Renamed", "kind": "ward"], csrf: .some(nil))
+            #expect(forged.status == .forbidden)
+            #expect(try await Unit.find(world.willow.id, on: app.db)?.name == "Willow Ward")
+        }
+    }
+
     @Test("text a spreadsheet would run as a formula leaves OpenQI's CSV files as text")
     func csvFormulae() {
         #expect(

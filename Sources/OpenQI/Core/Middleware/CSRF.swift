@@ -19,10 +19,12 @@ struct CSRFMiddleware: AsyncMiddleware {
             request.storage[AnonymousCSRFKey.self] = AnonymousCSRFKey.Value(token: anonymousToken, isNew: false)
         }
 
-        // A request with a bearer token, or an API call without a session, carries no cookie a
-        // forger could borrow: the route itself asks for a token or a sign-in (401).
+        // An API call with a bearer token, or without a session, carries no cookie a forger could
+        // borrow: the route itself asks for a token or a sign-in (401). (A cross-site form cannot
+        // send an Authorization header.) Pages take no bearer token, so one sent to a page
+        // excuses nothing.
         let forgeable =
-            request.headers.bearerAuthorization == nil && !(request.isAPI && request.sessionCSRFToken == nil)
+            !(request.isAPI && (request.headers.bearerAuthorization != nil || request.sessionCSRFToken == nil))
         if [.POST, .PUT, .PATCH, .DELETE].contains(request.method), forgeable {
             if request.headers.first(name: Self.header) == nil, request.body.data == nil {
                 // Middleware runs before the route collects the body; the form field is in it.
