@@ -229,6 +229,24 @@ extension String {
 /// The filters a list takes in its query string, checked like any other input: a filter that
 /// names nothing answers 422 saying what it takes, rather than being ignored.
 extension Request {
+    /// The longest search a list takes: longer than any name or title, short of what makes a
+    /// database's pattern matching fail.
+    static let longestSearch = 200
+
+    /// `?name=text`, a search of at most `longestSearch` characters, trimmed; nil when blank.
+    func searchFilter(_ name: String = "q") throws -> String? {
+        guard let text = query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+            return nil
+        }
+        guard text.count <= Self.longestSearch else {
+            throw ValidationFailure(
+                field: name,
+                message:
+                    "Search for at most \(Self.longestSearch) characters; this search has \(text.count.formatted()).")
+        }
+        return text
+    }
+
     /// `?name=true` or `false`; `default` when absent.
     func yesNoFilter(_ name: String, default: Bool = false) throws -> Bool {
         guard let text = query[String.self, at: name], !text.isEmpty else { return `default` }

@@ -20,7 +20,7 @@ enum PersonAPIController {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
         let model = try await PersonIndex.Model.query(
-            search: req.query[String.self, at: "q"],
+            search: try req.searchFilter(),
             kind: try req.choiceFilter("kind", as: PersonKind.self, label: "a kind of person"),
             unitID: try req.unitFilter("unit", in: policy.tree),
             includeArchived: try req.yesNoFilter("archived"),

@@ -9,7 +9,7 @@ enum PersonController {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
         let model = try await PersonIndex.Model.query(
-            search: req.query[String.self, at: "q"],
+            search: try req.searchFilter(),
             kind: req.query[String.self, at: "kind"].flatMap(PersonKind.init(rawValue:)),
             unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
             includeArchived: req.query[String.self, at: "archived"] == "1",

@@ -9,7 +9,7 @@ enum ProjectController {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
         let model = try await ProjectIndex.Model.query(
-            search: req.query[String.self, at: "q"],
+            search: try req.searchFilter(),
             status: req.query[String.self, at: "status"].flatMap(ProjectStatus.init(rawValue:)),
             unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
             focus: .init(query: req.query), policy: policy, on: req.db

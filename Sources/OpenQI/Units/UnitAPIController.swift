@@ -21,7 +21,7 @@ enum UnitAPIController {
         try policy.require(.readOrganisation)
         let parent = try req.unitFilter("parent", in: policy.tree)
         let includeArchived = try req.yesNoFilter("archived")
-        let search = req.query[String.self, at: "q"] ?? ""
+        let search = try req.searchFilter() ?? ""
         var query = Unit.query(on: req.db).sort(\.$name)
         if let parent { query = query.filter(\.$parent.$id == parent) }
         if !includeArchived { query = query.filter(\.$archivedAt == nil) }

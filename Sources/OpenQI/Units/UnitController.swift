@@ -8,7 +8,7 @@ enum UnitController {
         let policy = try await req.policy()
         try policy.require(.readOrganisation)
         let model = UnitIndex.Model.query(
-            search: req.query[String.self, at: "q"], includeArchived: req.query[String.self, at: "archived"] == "1",
+            search: try req.searchFilter(), includeArchived: req.query[String.self, at: "archived"] == "1",
             policy: policy
         )
         return UnitIndex.View(context: try await req.pageContext(), model: model).response()

@@ -25,6 +25,21 @@ struct HardeningTests {
         }
     }
 
+    @Test("a search of 70,000 characters is refused with 422 on every list that searches, not a 500")
+    func longSearches() async throws {
+        try await withOpenQI { app in
+            let world = try await TestWorld.make(app)
+            try await Fixtures(app: app).signIn("admin@test.example", role: .admin, at: world.trust)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("admin@test.example")
+            let long = String(repeating: "a%_", count: 23_334)
+            for path in ["/people", "/projects", "/units", "/api/v1/people", "/api/v1/units"] {
+                #expect(try await browser.get("\(path)?q=\(long)").status == .unprocessableEntity, "\(path)")
+                #expect(try await browser.get("\(path)?q=ward").status == .ok, "\(path)")
+            }
+        }
+    }
+
     @Test("data values, denominators and targets a chart cannot draw are refused with the row and the reason")
     func hugeNumbers() throws {
         for value in ["1e19", "-1e16", "1e300"] {
