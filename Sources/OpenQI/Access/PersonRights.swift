@@ -27,8 +27,16 @@ package struct PersonRights: Sendable, Equatable {
     /// Reads the person's rights: four small queries, run only when someone acts on a person.
     package static func load(for person: Person, on db: any Database) async throws -> Self {
         let id = try person.requireID()
-        let account = try await Account.query(on: db).filter(\.$person.$id == id).first()
-        let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == id).all()
+        return try await load(
+            for: person, account: try await Account.query(on: db).filter(\.$person.$id == id).first(),
+            grants: try await RoleGrant.query(on: db).filter(\.$person.$id == id).all(), on: db)
+    }
+
+    /// The person's rights from their account and role grants, already read by the caller.
+    package static func load(for person: Person, account: Account?, grants: [RoleGrant], on db: any Database)
+        async throws -> Self
+    {
+        let id = try person.requireID()
         let teamProjects = try await TeamMember.query(on: db).filter(\.$person.$id == id).all(\.$project.$id)
         let projects = try await Project.query(on: db)
             .group(.or) { either in

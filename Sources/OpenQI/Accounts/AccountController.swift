@@ -27,12 +27,12 @@ enum AccountController {
         let email = Account.normalise(email: input.email ?? "")
         do {
             let account = try await authenticate(email: email, password: input.password ?? "", req: req)
-            let token = AccountSession.makeToken()
+            let token = SecureToken.make()
             let now = AppClock.now
             let idleTimeout = req.application.openQIConfiguration.sessionIdleTimeout
             try await AccountSession(
                 tokenHash: AccountSession.hash(token: token), accountID: try account.requireID(),
-                csrfToken: AccountSession.makeToken(), now: now, expiresAt: now.addingTimeInterval(idleTimeout)
+                csrfToken: SecureToken.make(), now: now, expiresAt: now.addingTimeInterval(idleTimeout)
             ).create(on: req.db)
             let destination =
                 account.mustChangePassword

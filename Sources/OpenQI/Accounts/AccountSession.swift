@@ -30,9 +30,6 @@ final class AccountSession: Model, @unchecked Sendable {
 
     static let cookieName = "openqi_session"
 
-    /// A fresh random token for a cookie (256 bits, URL-safe base64).
-    static func makeToken() -> String { SecureToken.make() }
-
     static func hash(token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).hex
     }

@@ -57,17 +57,22 @@ enum SignInAttempts {
         let lockEnds = Date(timeIntervalSince1970: TimeInterval(counted.window_started) + window)
         if counted.failures > perEmailAndClient { return .locked(until: lockEnds) }
 
-        struct Total: Decodable { let n: Int? }
-        let fromClient =
-            try await sql.raw(
-                "SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT) AS n FROM \(ident: schema) WHERE client = \(bind: client)"
-            ).first(decoding: Total.self)?.n ?? 0
-        if fromClient > perClient { return .throttled(until: AppClock.now.addingTimeInterval(window)) }
-        let forEmail =
-            try await sql.raw(
-                "SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT) AS n FROM \(ident: schema) WHERE email = \(bind: email)"
-            ).first(decoding: Total.self)?.n ?? 0
-        if forEmail > perEmail { return .locked(until: AppClock.now.addingTimeInterval(window)) }
+        // Both totals in one statement over the rows of this address or this email.
+        struct Totals: Decodable {
+            let from_client: Int
+            let for_email: Int
+        }
+        let totals = try await sql.raw(
+            """
+            SELECT CAST(COALESCE(SUM(CASE WHEN client = \(bind: client) THEN failures ELSE 0 END), 0) AS BIGINT)
+            AS from_client, CAST(COALESCE(SUM(CASE WHEN email = \(bind: email) THEN failures ELSE 0 END), 0) AS BIGINT)
+            AS for_email FROM \(ident: schema) WHERE client = \(bind: client) OR email = \(bind: email)
+            """
+        ).first(decoding: Totals.self)
+        if let totals, totals.from_client > perClient {
+            return .throttled(until: AppClock.now.addingTimeInterval(window))
+        }
+        if let totals, totals.for_email > perEmail { return .locked(until: AppClock.now.addingTimeInterval(window)) }
         return .check(failures: counted.failures)
     }
 

@@ -26,7 +26,7 @@ final class APIToken: Model, @unchecked Sendable {
 
     /// A new token and its secret, which the caller shows once and never stores.
     static func issue(name: String, unitID: UUID, by personID: UUID) -> (token: APIToken, secret: String) {
-        let secret = prefix + AccountSession.makeToken()
+        let secret = prefix + SecureToken.make()
         let token = APIToken()
         token.name = name
         token.$unit.id = unitID

@@ -247,8 +247,6 @@ extension Account {
                 let before = account.auditFields
                 account.passwordHash = passwordHash
                 account.mustChangePassword = true
-                account.failedSignIns = 0
-                account.lockedUntil = nil
                 account.isAdministrator = account.isAdministrator || isAdministrator
                 try await account.save(on: db)
                 try await AccountSession.query(on: db).filter(\.$account.$id == (try account.requireID())).delete()

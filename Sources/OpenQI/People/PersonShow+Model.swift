@@ -45,10 +45,10 @@ extension PersonShow.Model {
         guard let person = try await Person.find(id, on: db) else {
             throw NotFound("person")
         }
-        let rights = try await PersonRights.load(for: person, on: db)
         let tree = policy.tree
         let account = try await Account.query(on: db).filter(\.$person.$id == id).first()
         let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == id).all()
+        let rights = try await PersonRights.load(for: person, account: account, grants: grants, on: db)
         var lockedUntil: Date? = nil
         if let account { lockedUntil = try await SignInAttempts.lockedUntil(email: account.email, on: db) }
         let grantable = tree.outline().filter { policy.allows(.grantRoles(at: $0.node.id)) }

@@ -14,7 +14,7 @@ public func configure(_ app: Application, _ config: OpenQIConfiguration) async t
 
     // bcrypt's default cost in production; a cheap one in tests, which hash many passwords.
     app.passwords.use(.bcrypt(cost: app.environment == .testing ? 4 : 12))
-    app.storage[TimingDecoyKey.self] = try app.password.hash(AccountSession.makeToken())
+    app.storage[TimingDecoyKey.self] = try app.password.hash(SecureToken.make())
 
     OpenQIMetrics.bootstrap()
     app.resultCache = ResultCache()
