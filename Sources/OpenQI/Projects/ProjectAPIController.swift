@@ -105,8 +105,7 @@ struct PDSACycleDTO: Content, Equatable {
 enum ProjectAPIController {
     /// `?unit=ID` lists the projects of that unit and every unit below it; `?status=` narrows further.
     @Sendable static func index(req: Request) async throws -> [ProjectSummaryDTO] {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         var query = Project.query(on: req.db).sort(\.$title)
         if let unitID = try req.unitFilter("unit", in: policy.tree) {
             query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID)))
@@ -123,8 +122,7 @@ enum ProjectAPIController {
     }
 
     @Sendable static func show(req: Request) async throws -> ProjectDTO {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         return try await ProjectDTO.query(id: try req.idParameter("projectID"), tree: policy.tree, on: req.db)
     }
 

@@ -308,8 +308,7 @@ extension CompareUnitsPage {
 
 enum CompareUnitsController {
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let periods = min(max(req.query["periods"].flatMap { Int($0) } ?? CompareUnitsPage.defaultPeriods, 1), 520)
         let model = try await CompareUnitsPage.Model.query(
             unitID: try req.idParameter("unitID"), name: req.query["measure"], periods: periods, policy: policy,

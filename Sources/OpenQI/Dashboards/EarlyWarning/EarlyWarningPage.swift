@@ -170,8 +170,7 @@ extension EarlyWarningPage {
 /// The early-warning page of a unit.
 enum EarlyWarningController {
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let unitID = try req.idParameter("unitID")
         let db = req.db
         // Every ward's indicators: the same for everyone, drawn once per revision of the records.
