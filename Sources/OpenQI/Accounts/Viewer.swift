@@ -61,4 +61,12 @@ extension Request {
         storage[PolicyKey.self] = policy
         return policy
     }
+
+    /// The policy, once it has granted `permission` (or thrown the refusal): how a handler starts
+    /// when one permission covers it.
+    func policy(granting permission: Permission) async throws -> Policy {
+        let policy = try await policy()
+        try policy.require(permission)
+        return policy
+    }
 }

@@ -7,12 +7,11 @@ extension AuditLog {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .h1(.text("Audit log")),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    "Audit log",
+                    lead:
                         "Every change to units, people, roles and sign-ins: who made it, when, and the values before and after."
-                    )),
+                ),
                 .getForm(
                     action: SiteURL.audit.relativeURL(), class: "filters",
                     .errorSummary(model.form.errors),

@@ -1,28 +1,47 @@
 import Charts
 import Fluent
 import Foundation
+import Vapor
 
 /// A project's driver diagram as one value: aim → primary drivers → secondary drivers → change ideas.
 /// The levels keep it acyclic: a secondary driver hangs off primaries, a change idea off drivers.
-struct DriverDiagram: Sendable, Equatable {
-    struct DriverBox: Sendable, Equatable {
+/// The API sends it as it is (`DriverDiagram`, `Driver` and `ChangeIdea` in openapi.json), under
+/// the API's snake_case names.
+struct DriverDiagram: Content, Equatable {
+    struct DriverBox: Content, Equatable {
         let id: UUID
         let level: DriverLevel
         let text: String
         /// For a secondary driver, the primary drivers it moves.
         let primaryIDs: [UUID]
+
+        private enum CodingKeys: String, CodingKey {
+            case id, level, text
+            case primaryIDs = "primary_ids"
+        }
     }
 
-    struct IdeaBox: Sendable, Equatable {
+    struct IdeaBox: Content, Equatable {
         let id: UUID
         let title: String
         let summary: String?
         let driverIDs: [UUID]
+
+        private enum CodingKeys: String, CodingKey {
+            case id, title
+            case summary = "description"
+            case driverIDs = "driver_ids"
+        }
     }
 
     let aim: String
     let drivers: [DriverBox]
     let ideas: [IdeaBox]
+
+    private enum CodingKeys: String, CodingKey {
+        case aim, drivers
+        case ideas = "change_ideas"
+    }
 
     var primaries: [DriverBox] { drivers.filter { $0.level == .primary } }
     var secondaries: [DriverBox] { drivers.filter { $0.level == .secondary } }

@@ -5,8 +5,7 @@ import Vapor
 /// The driver diagram page and its plain-form editor: add, change and remove drivers and change ideas.
 enum DriverDiagramController {
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let project = try await req.project()
         return try await page(req, model: .query(project: project, policy: policy, on: req.db))
     }

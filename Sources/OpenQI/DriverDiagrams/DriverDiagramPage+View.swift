@@ -6,22 +6,18 @@ extension DriverDiagramPage {
         override func pageTitle() -> String { "Driver diagram — \(model.projectTitle)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Projects", url: SiteURL.projects(.index).relativeURL()),
-                .init(label: model.projectTitle, url: SiteURL.projects(.show(.value(model.projectID))).relativeURL()),
-            ]
+            .project(model.projectID, named: model.projectTitle)
         }
 
         private var diagram: DriverDiagram { model.diagram }
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .h1(.text("Driver diagram")),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    "Driver diagram",
+                    lead:
                         "What drives the aim, and the ideas the team will test to move it. Read it left to right; a change idea may act on several drivers."
-                    )),
+                ),
                 .unwrap(model.problem) {
                     .div(
                         .class("error-summary"), .attribute(named: "role", value: "alert"),

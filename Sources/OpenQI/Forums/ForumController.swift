@@ -5,16 +5,14 @@ import Vapor
 /// The forum pages: every forum, one forum's meetings, a meeting's agenda, and the chair's decisions.
 enum ForumController {
     @Sendable static func index(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         return ForumIndex.View(
             context: try await req.pageContext(), model: try await .query(policy: policy, on: req.db)
         ).response()
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await ForumShow.Model.query(unitID: try req.idParameter("unitID"), policy: policy, on: req.db)
         return ForumShow.View(context: try await req.pageContext(), model: model).response()
     }
@@ -47,8 +45,7 @@ enum ForumController {
     }
 
     @Sendable static func meeting(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await ForumAgenda.Model.query(
             meetingID: try req.idParameter("meetingID"), policy: policy, on: req.db)
         return ForumAgenda.View(context: try await req.pageContext(), model: model).response()

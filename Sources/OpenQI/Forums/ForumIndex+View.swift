@@ -21,12 +21,11 @@ enum ForumIndex {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .h1(.text("QI forums")),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    "QI forums",
+                    lead:
                         "Each directorate’s monthly forum reviews new proposals, allocates a coach and a sponsor, and hears how projects are going."
-                    )),
+                ),
                 .table(
                     .thead(
                         .tr(

@@ -54,12 +54,11 @@ extension APITokenPage {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .h1(.text("API tokens")),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    "API tokens",
+                    lead:
                         "A token lets a data warehouse send measure data to POST /api/v1/measures/data, for the measures of one unit and everything below it. See /api/v1/openapi.json for the format."
-                    )),
+                ),
                 .unwrap(model.newSecret) { secret in
                     .div(
                         .class("new-token"), .attribute(named: "role", value: "status"),

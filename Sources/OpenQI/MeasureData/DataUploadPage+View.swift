@@ -6,10 +6,8 @@ extension DataUploadPage {
         override func pageTitle() -> String { "Upload data — \(model.unitPath)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
-                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
-                .init(label: "Measures", url: SiteURL.units(.measures(.value(model.unitID))).relativeURL()),
+            .unit(model.unitID, named: model.unitPath) + [
+                .init(label: "Measures", url: SiteURL.units(.measures(.value(model.unitID))).relativeURL())
             ]
         }
 
@@ -24,12 +22,11 @@ extension DataUploadPage {
             }
             return .div(
                 .class("narrow"),
-                .h1(.text("Upload data for many measures")),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    "Upload data for many measures",
+                    lead:
                         "One CSV for any of the \(model.keyedMeasures) measures with a key in \(model.unitPath) and below. Nothing is saved until you have seen the check and chosen to import."
-                    )),
+                ),
                 .p(.text("The first line names the columns; each row after it is one period of one measure:")),
                 .pre(.class("example"), .text(example)),
                 .ul(
@@ -58,22 +55,19 @@ extension DataUploadPage {
         override func pageTitle() -> String { "Check the upload — \(model.unitPath)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
-                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
-                .init(label: "Upload data", url: SiteURL.units(.dataUpload(.value(model.unitID))).relativeURL()),
+            .unit(model.unitID, named: model.unitPath) + [
+                .init(label: "Upload data", url: SiteURL.units(.dataUpload(.value(model.unitID))).relativeURL())
             ]
         }
 
         override func content() -> Node<HTML.BodyContext> {
             let counts = model.counts
             return .group(
-                .h1(.text("Check the upload")),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    "Check the upload",
+                    lead:
                         "\(model.filename): \(model.rows) row\(model.rows == 1 ? "" : "s") for \(model.measures.count) measure\(model.measures.count == 1 ? "" : "s") in \(model.unitPath)."
-                    )),
+                ),
                 model.errorCount > 0
                     ? .div(
                         .class("error-summary"), .attribute(named: "role", value: "alert"),

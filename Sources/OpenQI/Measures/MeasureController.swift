@@ -76,8 +76,7 @@ enum MeasureController {
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await MeasureShow.Model.query(id: try req.idParameter("measureID"), policy: policy, on: req.db)
         return MeasureShow.View(context: try await req.pageContext(), model: model).response()
     }

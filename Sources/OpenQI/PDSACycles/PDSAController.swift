@@ -44,8 +44,7 @@ enum PDSAController {
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await PDSAShow.Model.query(id: try req.idParameter("cycleID"), policy: policy, on: req.db)
         return PDSAShow.View(context: try await req.pageContext(), model: model).response()
     }

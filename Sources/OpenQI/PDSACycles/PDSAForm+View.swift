@@ -20,10 +20,7 @@ enum PDSAForm {
         }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            var crumbs: [PageContext.Link] = [
-                .init(label: "Projects", url: SiteURL.projects(.index).relativeURL()),
-                .init(label: model.projectTitle, url: SiteURL.projects(.show(.value(model.projectID))).relativeURL()),
-            ]
+            var crumbs: [PageContext.Link] = .project(model.projectID, named: model.projectTitle)
             if let id = model.cycleID, let name = model.cycleName {
                 crumbs.append(.init(label: name, url: SiteURL.cycles(.show(.value(id))).relativeURL()))
             }
@@ -66,12 +63,11 @@ enum PDSAForm {
                         ? "The project has no measures yet; add one to watch its chart during the cycle." : nil),
             ]
             return .group(
-                .h1(.text(pageTitle())),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    pageTitle(),
+                    lead:
                         "Plan, Do, Study, Act: start small (one patient, one shift), predict what will happen, and let the data show what did."
-                    )),
+                ),
                 FormView(
                     action: action, csrfToken: context.csrfToken, state: model.form, fields: fields,
                     submitLabel: model.cycleID == nil ? "Plan the cycle" : "Save the plan", cancelURL: cancel

@@ -6,10 +6,7 @@ extension PDSAShow {
         override func pageTitle() -> String { "PDSA \(model.number) · \(model.ideaTitle)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Projects", url: SiteURL.projects(.index).relativeURL()),
-                .init(label: model.projectTitle, url: SiteURL.projects(.show(.value(model.projectID))).relativeURL()),
-            ]
+            .project(model.projectID, named: model.projectTitle)
         }
 
         private func day(_ date: Date) -> String { CalendarDay.label(date) }

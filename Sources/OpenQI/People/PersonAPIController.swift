@@ -17,8 +17,7 @@ struct PersonDTO: Content, Equatable {
 /// `/api/v1/people`: the same operations and validation as the people pages, as JSON.
 enum PersonAPIController {
     @Sendable static func index(req: Request) async throws -> [PersonDTO] {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await PersonIndex.Model.query(
             search: try req.searchFilter(),
             kind: try req.choiceFilter("kind", as: PersonKind.self, label: "a kind of person"),

@@ -6,8 +6,7 @@ import Vapor
 /// issue them a sign-in.
 enum PersonController {
     @Sendable static func index(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await PersonIndex.Model.query(
             search: try req.searchFilter(),
             kind: req.query[String.self, at: "kind"].flatMap(PersonKind.init(rawValue:)),
@@ -20,8 +19,7 @@ enum PersonController {
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         return try await showPage(
             req,
             model: try await PersonShow.Model.query(id: try req.idParameter("personID"), policy: policy, on: req.db))

@@ -17,11 +17,7 @@ enum PersonForm {
         }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            var crumbs: [PageContext.Link] = [.init(label: "People", url: SiteURL.people(.index).relativeURL())]
-            if let id = model.personID, let name = model.personName {
-                crumbs.append(.init(label: name, url: SiteURL.people(.show(.value(id))).relativeURL()))
-            }
-            return crumbs
+            .person(model.personID, named: model.personName)
         }
 
         override func content() -> Node<HTML.BodyContext> {

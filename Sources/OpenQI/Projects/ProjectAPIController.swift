@@ -38,12 +38,6 @@ struct ProjectDTO: Content, Equatable {
         let involvement: ServiceUserInvolvement
     }
 
-    struct DriverDiagramDTO: Content, Equatable {
-        let aim: String
-        let drivers: [DriverDTO]
-        let change_ideas: [ChangeIdeaDTO]
-    }
-
     struct MeasureRef: Content, Equatable {
         let id: UUID
         let name: String
@@ -80,24 +74,10 @@ struct ProjectDTO: Content, Equatable {
     let coach: PersonRef?
     let sponsor: PersonRef?
     let team: [Member]
-    let driver_diagram: DriverDiagramDTO
+    let driver_diagram: DriverDiagram
     let pdsa_cycles: [PDSACycleDTO]
     let measures: [MeasureRef]
     let stories: [StoryRef]
-}
-
-struct DriverDTO: Content, Equatable {
-    let id: UUID
-    let level: DriverLevel
-    let text: String
-    let primary_ids: [UUID]
-}
-
-struct ChangeIdeaDTO: Content, Equatable {
-    let id: UUID
-    let title: String
-    let description: String?
-    let driver_ids: [UUID]
 }
 
 struct PDSACycleDTO: Content, Equatable {
@@ -125,8 +105,7 @@ struct PDSACycleDTO: Content, Equatable {
 enum ProjectAPIController {
     /// `?unit=ID` lists the projects of that unit and every unit below it; `?status=` narrows further.
     @Sendable static func index(req: Request) async throws -> [ProjectSummaryDTO] {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         var query = Project.query(on: req.db).sort(\.$title)
         if let unitID = try req.unitFilter("unit", in: policy.tree) {
             query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID)))
@@ -143,8 +122,7 @@ enum ProjectAPIController {
     }
 
     @Sendable static func show(req: Request) async throws -> ProjectDTO {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         return try await ProjectDTO.query(id: try req.idParameter("projectID"), tree: policy.tree, on: req.db)
     }
 
@@ -173,8 +151,8 @@ enum ProjectAPIController {
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
         let valid = try req.content.decode(DriverInput.self).validate(in: diagram)
         let driver = try await project.addDriver(valid, by: policy.viewer.actor, on: req.db)
-        return try await DriverDTO(
-            id: try driver.requireID(), level: driver.level, text: driver.text, primary_ids: valid.primaryIDs
+        return try await DriverDiagram.DriverBox(
+            id: try driver.requireID(), level: driver.level, text: driver.text, primaryIDs: valid.primaryIDs
         ).encodeResponse(status: .created, for: req)
     }
 
@@ -183,8 +161,8 @@ enum ProjectAPIController {
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
         let valid = try req.content.decode(ChangeIdeaInput.self).validate(in: diagram)
         let idea = try await project.addChangeIdea(valid, by: policy.viewer.actor, on: req.db)
-        return try await ChangeIdeaDTO(
-            id: try idea.requireID(), title: idea.title, description: idea.summary, driver_ids: valid.driverIDs
+        return try await DriverDiagram.IdeaBox(
+            id: try idea.requireID(), title: idea.title, summary: idea.summary, driverIDs: valid.driverIDs
         ).encodeResponse(status: .created, for: req)
     }
 
@@ -246,14 +224,7 @@ extension ProjectDTO {
                     person_id: $0.$person.id, name: $0.person.fullName, kind: $0.person.kind, role: $0.role,
                     is_lead: $0.isLead, involvement: $0.involvement)
             },
-            driver_diagram: .init(
-                aim: diagram.aim,
-                drivers: diagram.drivers.map {
-                    .init(id: $0.id, level: $0.level, text: $0.text, primary_ids: $0.primaryIDs)
-                },
-                change_ideas: diagram.ideas.map {
-                    .init(id: $0.id, title: $0.title, description: $0.summary, driver_ids: $0.driverIDs)
-                }),
+            driver_diagram: diagram,
             pdsa_cycles: try cycles.map(PDSACycleDTO.init),
             measures: try measures.map {
                 let measureID = try $0.requireID()

@@ -6,8 +6,7 @@ import Vapor
 /// forum, its team, and its progress updates.
 enum ProjectController {
     @Sendable static func index(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await ProjectIndex.Model.query(
             search: try req.searchFilter(),
             status: req.query[String.self, at: "status"].flatMap(ProjectStatus.init(rawValue:)),
@@ -18,8 +17,7 @@ enum ProjectController {
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await ProjectShow.Model.query(
             id: try req.idParameter("projectID"), policy: policy, cache: try await req.cachedResults(), on: req.db)
         return try await req.page(drawnOnceAs: ProjectShow.PageKey(model, day: AppClock.today)) {
@@ -259,8 +257,7 @@ enum ProjectController {
 
     /// Projects like the text typed so far, as an HTML fragment for the proposal form's side panel.
     @Sendable static func similar(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let text = req.query[String.self, at: "text"] ?? ""
         let excluded = req.query[String.self, at: "project"].flatMap(UUID.init(uuidString:))
         let similar = try await similarProjects(to: text, excluding: excluded, policy: policy, on: req.db)

@@ -26,11 +26,7 @@ enum ProjectForm {
         }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            var crumbs: [PageContext.Link] = [.init(label: "Projects", url: SiteURL.projects(.index).relativeURL())]
-            if let id = model.projectID, let title = model.projectTitle {
-                crumbs.append(.init(label: title, url: SiteURL.projects(.show(.value(id))).relativeURL()))
-            }
-            return crumbs
+            .project(model.projectID, named: model.projectTitle)
         }
 
         override func content() -> Node<HTML.BodyContext> {
@@ -44,12 +40,11 @@ enum ProjectForm {
                 .class("with-aside"),
                 .div(
                     .class("narrow"),
-                    .h1(.text(pageTitle())),
-                    .p(
-                        .class("lead"),
-                        .text(
+                    .heading(
+                        pageTitle(),
+                        lead:
                             "Start from what matters to the people who use or deliver the service. A draft is saved for you; submit it to your forum when the team is ready."
-                        )),
+                    ),
                     .postForm(
                         action: action, csrfToken: context.csrfToken,
                         .data(named: "similar", value: SiteURL.projects(.similar).relativeURL()),

@@ -37,8 +37,7 @@ enum StoryController {
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await StoryShow.Model.query(id: try req.idParameter("storyID"), policy: policy, on: req.db)
         return StoryShow.View(context: try await req.pageContext(), model: model).response()
     }

@@ -21,10 +21,7 @@ enum StoryShow {
         override func pageTitle() -> String { model.title }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Projects", url: SiteURL.projects(.index).relativeURL()),
-                .init(label: model.projectTitle, url: SiteURL.projects(.show(.value(model.projectID))).relativeURL()),
-            ]
+            .project(model.projectID, named: model.projectTitle)
         }
 
         override func content() -> Node<HTML.BodyContext> {
@@ -99,10 +96,7 @@ enum StoryForm {
         override func pageTitle() -> String { model.storyID == nil ? "Write a story" : "Edit the story" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Projects", url: SiteURL.projects(.index).relativeURL()),
-                .init(label: model.projectTitle, url: SiteURL.projects(.show(.value(model.projectID))).relativeURL()),
-            ]
+            .project(model.projectID, named: model.projectTitle)
         }
 
         override func content() -> Node<HTML.BodyContext> {
@@ -113,12 +107,11 @@ enum StoryForm {
                 model.storyID.map { SiteURL.stories(.show(.value($0))).relativeURL() }
                 ?? SiteURL.projects(.show(.value(model.projectID))).relativeURL()
             return .group(
-                .h1(.text(pageTitle())),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    pageTitle(),
+                    lead:
                         "Tell what the team did, what changed for the people it matters to, and what you learned. Write in Markdown: **bold**, *italic*, # headings, - lists, [links](https://…)."
-                    )),
+                ),
                 .if(
                     !model.charts.isEmpty,
                     .element(

@@ -17,8 +17,7 @@ struct UnitDTO: Content, Equatable {
 /// `/api/v1/units`: the same operations and validation as the unit pages, as JSON.
 enum UnitAPIController {
     @Sendable static func index(req: Request) async throws -> [UnitDTO] {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let parent = try req.unitFilter("parent", in: policy.tree)
         let includeArchived = try req.yesNoFilter("archived")
         let search = try req.searchFilter() ?? ""
@@ -31,8 +30,7 @@ enum UnitAPIController {
     }
 
     @Sendable static func show(req: Request) async throws -> UnitDTO {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         return try UnitDTO(try await UnitController.find(req), tree: policy.tree)
     }
 

@@ -5,8 +5,7 @@ import Vapor
 /// The unit pages: browse and search the organisation tree, add, edit, archive and restore units.
 enum UnitController {
     @Sendable static func index(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = UnitIndex.Model.query(
             search: try req.searchFilter(), includeArchived: req.query[String.self, at: "archived"] == "1",
             policy: policy
@@ -15,8 +14,7 @@ enum UnitController {
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await UnitShow.Model.query(id: try req.idParameter("unitID"), policy: policy, on: req.db)
         return UnitShow.View(context: try await req.pageContext(), model: model).response()
     }

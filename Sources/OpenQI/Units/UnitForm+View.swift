@@ -16,11 +16,7 @@ enum UnitForm {
         override func pageTitle() -> String { model.unitID == nil ? "Add a unit" : "Edit \(model.unitName ?? "unit")" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            var crumbs: [PageContext.Link] = [.init(label: "Units", url: SiteURL.units(.index).relativeURL())]
-            if let id = model.unitID, let name = model.unitName {
-                crumbs.append(.init(label: name, url: SiteURL.units(.show(.value(id))).relativeURL()))
-            }
-            return crumbs
+            .unit(model.unitID, named: model.unitName)
         }
 
         override func content() -> Node<HTML.BodyContext> {

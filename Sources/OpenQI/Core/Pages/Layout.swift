@@ -206,4 +206,9 @@ enum Stylesheet {
 extension Node where Context == HTML.BodyContext {
     /// A header cell's scope (`col` or `row`), so a screen reader announces each value with its header.
     static func scope(_ value: String) -> Node { .attribute(named: "scope", value: value) }
+
+    /// A page's heading and the lead paragraph under it that says what the page is for.
+    static func heading(_ title: String, lead: String) -> Node {
+        .group(.h1(.text(title)), .p(.class("lead"), .text(lead)))
+    }
 }

@@ -5,8 +5,7 @@ import Vapor
 /// The board quality report: read it, write a month's, print it or save it as one file.
 enum BoardReportController {
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await BoardReportPage.Model.query(
             unitID: try req.idParameter("unitID"), month: try BoardReportPage.month(req.query["month"]),
             policy: policy, cache: try await req.cachedResults(), on: req.db)
@@ -15,8 +14,7 @@ enum BoardReportController {
 
     /// The report as one HTML file, stylesheet and charts inside, to send with the board papers.
     @Sendable static func export(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let model = try await BoardReportPage.Model.query(
             unitID: try req.idParameter("unitID"), month: try BoardReportPage.month(req.query["month"]),
             policy: policy, cache: try await req.cachedResults(), on: req.db)

@@ -6,10 +6,7 @@ extension BoardReportPage {
         override func pageTitle() -> String { "Board quality report, \(model.monthLabel) — \(model.unitPath)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
-                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
-            ]
+            .unit(model.unitID, named: model.unitPath)
         }
 
         private func url(_ month: CalendarMonth) -> String {
@@ -21,8 +18,7 @@ extension BoardReportPage {
             return .article(
                 .class("board-report"),
                 .header(
-                    .h1(.text("Quality report to the board")),
-                    .p(.class("lead"), .text("\(model.unitPath) · \(model.monthLabel)"))),
+                    .heading("Quality report to the board", lead: "\(model.unitPath) · \(model.monthLabel)")),
                 context.isStandalone
                     ? .empty
                     : .group(
@@ -199,12 +195,11 @@ extension BoardReportPage {
             ]
             return .div(
                 .class("narrow"),
-                .h1(.text("Board report for \(model.unitPath), \(model.month.label)")),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    "Board report for \(model.unitPath), \(model.month.label)",
+                    lead:
                         "Choose which of the unit’s measures the board sees this month, under which aim, and write what each shows. The charts show the data to the end of \(model.month.label); next month’s report starts from this choice."
-                    )),
+                ),
                 OpenQI.FormView(
                     action: SiteURL.units(.saveBoardReport(.value(model.unitID))).relativeURL(),
                     csrfToken: context.csrfToken, state: model.form,

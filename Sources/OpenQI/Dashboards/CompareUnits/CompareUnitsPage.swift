@@ -214,20 +214,16 @@ extension CompareUnitsPage {
         override func pageTitle() -> String { "Compare units — \(model.unitPath)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
-                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
-            ]
+            .unit(model.unitID, named: model.unitPath)
         }
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .h1(.text("Compare units")),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    "Compare units",
+                    lead:
                         "Each unit against limits for its size: a small ward’s rate swings more by chance than a large one’s. Units inside the funnel differ only by chance; look at those outside it, not at the order."
-                    )),
+                ),
                 model.shared.isEmpty
                     ? .p(.class("empty"), .text("No measure is shared by three or more units below \(model.unitPath)."))
                     : .getForm(
@@ -312,8 +308,7 @@ extension CompareUnitsPage {
 
 enum CompareUnitsController {
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let periods = min(max(req.query["periods"].flatMap { Int($0) } ?? CompareUnitsPage.defaultPeriods, 1), 520)
         let model = try await CompareUnitsPage.Model.query(
             unitID: try req.idParameter("unitID"), name: req.query["measure"], periods: periods, policy: policy,

@@ -105,20 +105,16 @@ extension EarlyWarningPage {
         override func pageTitle() -> String { "Ward early warning — \(model.unitPath)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
-                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
-            ]
+            .unit(model.unitID, named: model.unitPath)
         }
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .h1(.text("Ward early warning")),
-                .p(
-                    .class("lead"),
-                    .text(
+                .heading(
+                    "Ward early warning",
+                    lead:
                         "Each ward’s safety and staffing indicators, with the latest value and its Making Data Count icon: orange is special cause concern, blue special cause improvement, purple a special cause where neither direction is better, grey common cause. Wards with the most concerns come first; a ward with concerns on two or more indicators is marked at the left. A dashed cell has had no data for more than two periods."
-                    )),
+                ),
                 .raw(MDCIcons.symbols),
                 model.wards.isEmpty || model.indicators.isEmpty
                     ? .p(.class("empty"), .text("No ward below this unit has indicators yet."))
@@ -174,8 +170,7 @@ extension EarlyWarningPage {
 /// The early-warning page of a unit.
 enum EarlyWarningController {
     @Sendable static func show(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let unitID = try req.idParameter("unitID")
         let db = req.db
         // Every ward's indicators: the same for everyone, drawn once per revision of the records.

@@ -4,8 +4,7 @@ import Vapor
 /// The measures summary of a unit: every measure below it, filtered and sorted.
 enum MeasureSummaryController {
     @Sendable static func index(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let unitID = try req.idParameter("unitID")
         let filter = MeasureSummaryPage.Filter(query: req.query)
         let db = req.db

@@ -8,10 +8,7 @@ extension MeasureSummaryPage {
         override func pageTitle() -> String { "Measures — \(model.unitPath)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
-                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
-            ]
+            .unit(model.unitID, named: model.unitPath)
         }
 
         private var url: String { SiteURL.units(.measures(.value(model.unitID))).relativeURL() }

@@ -18,8 +18,7 @@ enum PortfolioController {
         _ req: Request, _ page: PortfolioPage.PageKey.Page,
         view: @escaping @Sendable (PageContext, PortfolioPage.Model) -> Layout
     ) async throws -> Response {
-        let policy = try await req.policy()
-        try policy.require(.readOrganisation)
+        let policy = try await req.policy(granting: .readOrganisation)
         let unitID = try req.idParameter("unitID")
         let now = AppClock.now
         let cache = try await req.cachedResults()

@@ -6,16 +6,12 @@ extension PortfolioPage {
         override func pageTitle() -> String { "Portfolio — \(model.unitPath)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
-                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
-            ]
+            .unit(model.unitID, named: model.unitPath)
         }
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .h1(.text("QI portfolio")),
-                .p(.class("lead"), .text("Every QI project of \(model.unitPath) and the units below it.")),
+                .heading("QI portfolio", lead: "Every QI project of \(model.unitPath) and the units below it."),
                 .ul(
                     .class("figures"),
                     figure(model.total),
@@ -134,10 +130,8 @@ extension PortfolioPage {
         override func pageTitle() -> String { "Coach load — \(model.unitPath)" }
 
         override func breadcrumbs() -> [PageContext.Link] {
-            [
-                .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
-                .init(label: model.unitPath, url: SiteURL.units(.show(.value(model.unitID))).relativeURL()),
-                .init(label: "QI portfolio", url: SiteURL.units(.portfolio(.value(model.unitID))).relativeURL()),
+            .unit(model.unitID, named: model.unitPath) + [
+                .init(label: "QI portfolio", url: SiteURL.units(.portfolio(.value(model.unitID))).relativeURL())
             ]
         }
 
