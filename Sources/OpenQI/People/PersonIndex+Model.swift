@@ -36,11 +36,7 @@ extension PersonIndex.Model {
         let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
         var query = Person.query(on: db)
         if !search.isEmpty {
-            let like = db.caseInsensitiveLike
-            let pattern = "%\(search)%"
-            query = query.group(.or) {
-                $0.filter(\.$fullName, like, pattern).filter(\.$email, like, pattern).filter(\.$jobTitle, like, pattern)
-            }
+            query = query.containing(search, inAnyOf: \.$fullName, \.$email, \.$jobTitle)
         }
         if let kind { query = query.filter(\.$kind == kind) }
         if let unitID { query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }

@@ -78,11 +78,7 @@ extension ProjectIndex.Model {
         let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
         var query = Project.query(on: db)
         if !search.isEmpty {
-            let like = db.caseInsensitiveLike
-            query = query.group(.or) {
-                $0.filter(\.$title, like, "%\(search)%").filter(\.$aimWhat, like, "%\(search)%").filter(
-                    \.$problem, like, "%\(search)%")
-            }
+            query = query.containing(search, inAnyOf: \.$title, \.$aimWhat, \.$problem)
         }
         if let status { query = query.filter(\.$status == status) }
         if let unitID { query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }

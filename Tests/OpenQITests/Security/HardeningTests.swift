@@ -40,6 +40,39 @@ struct HardeningTests {
         }
     }
 
+    @Test("a search for %, _ or \\ finds only what contains it: they are not wildcards")
+    func searchWildcards() async throws {
+        try await withOpenQI { app in
+            let world = try await TestWorld.make(app)
+            let fixtures = Fixtures(app: app)
+            let policy = try await fixtures.administratorPolicy()
+            let lead = try await fixtures.person("Amy Parker", unit: world.willow, email: "amy_parker@test.example")
+            try await fixtures.person("Ann Ward", unit: world.willow, email: "annward@test.example")
+            for title in ["100% of patients reviewed", "1000 patients seen", "Backslash \\ in a title"] {
+                try await fixtures.approvedProject(title, unit: world.willow, lead: lead, approvedAt: AppClock.now)
+            }
+
+            func projects(_ search: String) async throws -> [String] {
+                try await ProjectIndex.Model.query(search: search, status: nil, unitID: nil, policy: policy, on: app.db)
+                    .rows.map(\.title).sorted()
+            }
+            func people(_ search: String) async throws -> [String] {
+                try await PersonIndex.Model.query(
+                    search: search, kind: nil, unitID: nil, includeArchived: false, page: 1, policy: policy, on: app.db
+                ).rows.map(\.name).sorted()
+            }
+            #expect(try await projects("100%") == ["100% of patients reviewed"])
+            #expect(try await projects("%") == ["100% of patients reviewed"])
+            #expect(try await projects("1_0") == [])
+            #expect(try await projects("\\") == ["Backslash \\ in a title"])
+            #expect(try await projects("PATIENTS").count == 2)
+            #expect(try await people("_") == ["Amy Parker"])
+            #expect(try await people("a_y") == [])
+            #expect(try await people("%") == [])
+            #expect(try await people("ann") == ["Ann Ward"])
+        }
+    }
+
     @Test("data values, denominators and targets a chart cannot draw are refused with the row and the reason")
     func hugeNumbers() throws {
         for value in ["1e19", "-1e16", "1e300"] {
