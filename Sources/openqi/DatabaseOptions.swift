@@ -30,7 +30,8 @@ extension DatabaseOptions {
         do {
             let config = OpenQIConfiguration(
                 database: location, secureCookies: OpenQIConfiguration.secureCookiesFromEnvironment(),
-                clientAddressHeader: OpenQIConfiguration.clientAddressHeaderFromEnvironment())
+                clientAddressHeader: OpenQIConfiguration.clientAddressHeaderFromEnvironment(),
+                metricsToken: try OpenQIConfiguration.metricsTokenFromEnvironment())
             try await configure(app, config)
             app.logger.info("database", metadata: ["database": "\(location.displayName)"])
             try await app.prepareDatabase()

@@ -39,8 +39,18 @@ enum OperationsController {
         return try await body.encodeResponse(status: status, for: req)
     }
 
-    /// `/metrics`: the Prometheus text exposition format.
+    /// `/metrics`: the Prometheus text exposition format, for a scraper that sends the configured
+    /// bearer token. Without a token configured there is no such page.
     @Sendable static func metrics(req: Request) async throws -> Response {
+        guard let token = req.application.openQIConfiguration.metricsToken else { throw Abort(.notFound) }
+        guard let sent = req.headers.bearerAuthorization?.token, Array(sent.utf8).secureCompare(to: Array(token.utf8))
+        else {
+            // Answered here rather than thrown: a thrown 401 sends a browser to the sign-in page,
+            // and no sign-in opens this page.
+            return Response(
+                status: .unauthorized, headers: ["WWW-Authenticate": "Bearer"],
+                body: .init(string: "Send the metrics token set in OPENQI_METRICS_TOKEN as a bearer token.\n"))
+        }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         return Response(status: .ok, headers: headers, body: .init(string: OpenQIMetrics.registry.emitToString()))

@@ -45,25 +45,52 @@ struct MigrationTests {
 
 @Suite("Operations")
 struct OperationsTests {
-    @Test("/health reports the database, /metrics speaks Prometheus, and the API wants a session")
+    static let metricsToken = String(repeating: "m", count: 40)
+
+    @Test("/health reports the database, /metrics speaks Prometheus to its scraper only, and the API wants a session")
     func operations() async throws {
-        try await withOpenQI { app in
+        try await withOpenQI({ $0.metricsToken = Self.metricsToken }) { app in
             let browser = TestBrowser(app: app)
             let health = try await browser.get("/health")
             #expect(health.status == .ok)
             #expect(health.body.contains(#""database":"ok""#))
 
             try await browser.get("/units")
-            let metrics = try await browser.get("/metrics")
+            let scraper = TestBrowser(app: app, headers: ["Authorization": "Bearer \(Self.metricsToken)"])
+            let metrics = try await scraper.get("/metrics")
             #expect(metrics.status == .ok)
             #expect(metrics.headers.first(name: .contentType)?.hasPrefix("text/plain") == true)
             #expect(metrics.body.contains("http_requests_total"))
+            // Not for anyone else: signed out, a wrong token, or an installation administrator's session.
+            #expect(try await browser.get("/metrics").status == .unauthorized)
+            let guesser = TestBrowser(app: app, headers: ["Authorization": "Bearer \(Self.metricsToken.dropLast())x"])
+            #expect(try await guesser.get("/metrics").status == .unauthorized)
+            try await Fixtures(app: app).signIn("root@test.example", administrator: true)
+            let administrator = TestBrowser(app: app)
+            _ = try await administrator.signIn("root@test.example")
+            #expect(try await administrator.get("/metrics").status == .unauthorized)
 
             let api = try await browser.get("/api/v1/people")
             #expect(api.status == .unauthorized)
             #expect(api.headers.contentType == Problem.contentType)
             #expect(try await browser.get("/api/v1/nothing-here").status == .unauthorized)
         }
+    }
+
+    @Test("without OPENQI_METRICS_TOKEN there is no /metrics, and a short token is refused at start")
+    func metricsOffByDefault() async throws {
+        try await withOpenQI { app in
+            let metrics = try await TestBrowser(app: app).get("/metrics")
+            #expect(metrics.status == .notFound)
+        }
+        #expect(try OpenQIConfiguration.metricsTokenFromEnvironment([:]) == nil)
+        #expect(try OpenQIConfiguration.metricsTokenFromEnvironment(["OPENQI_METRICS_TOKEN": ""]) == nil)
+        #expect(throws: ConfigurationError.self) {
+            try OpenQIConfiguration.metricsTokenFromEnvironment(["OPENQI_METRICS_TOKEN": "secret"])
+        }
+        #expect(
+            try OpenQIConfiguration.metricsTokenFromEnvironment(["OPENQI_METRICS_TOKEN": Self.metricsToken])
+                == Self.metricsToken)
     }
 
     @Test("the demo is never loaded into a database with sign-ins or units of its own")

@@ -147,16 +147,19 @@ actor TestDatabaseSlots {
     }
 }
 
-/// An OpenQI application on a fresh, migrated test database, shut down (and its database dropped) afterwards.
+/// An OpenQI application on a fresh, migrated test database, shut down (and its database dropped)
+/// afterwards. `settings` changes the configuration a test needs (cookies, proxy header, metrics).
+func withOpenQI(_ body: (Application) async throws -> Void) async throws {
+    try await withOpenQI({ _ in }, body)
+}
+
 func withOpenQI(
-    secureCookies: Bool = false, clientAddressHeader: String? = nil, _ body: (Application) async throws -> Void
+    _ settings: (inout OpenQIConfiguration) -> Void, _ body: (Application) async throws -> Void
 ) async throws {
-    guard TestDatabase.isPostgres else {
-        return try await withFreshDatabase(secureCookies: secureCookies, clientAddressHeader: clientAddressHeader, body)
-    }
+    guard TestDatabase.isPostgres else { return try await withFreshDatabase(settings, body) }
     await TestDatabaseSlots.shared.acquire()
     do {
-        try await withFreshDatabase(secureCookies: secureCookies, clientAddressHeader: clientAddressHeader, body)
+        try await withFreshDatabase(settings, body)
         await TestDatabaseSlots.shared.release()
     } catch {
         await TestDatabaseSlots.shared.release()
@@ -165,7 +168,7 @@ func withOpenQI(
 }
 
 private func withFreshDatabase(
-    secureCookies: Bool, clientAddressHeader: String?, _ body: (Application) async throws -> Void
+    _ settings: (inout OpenQIConfiguration) -> Void, _ body: (Application) async throws -> Void
 ) async throws {
     let database = try await TestDatabase.make()
     let app = try await Application.make(.testing)
@@ -173,10 +176,9 @@ private func withFreshDatabase(
     // would bury what failed.
     app.logger.logLevel = .warning
     do {
-        try await configure(
-            app,
-            OpenQIConfiguration(
-                database: database.location, secureCookies: secureCookies, clientAddressHeader: clientAddressHeader))
+        var configuration = OpenQIConfiguration(database: database.location)
+        settings(&configuration)
+        try await configure(app, configuration)
         try await app.prepareDatabase()
         try await body(app)
     } catch {

@@ -41,15 +41,33 @@ public struct OpenQIConfiguration: Sendable {
     /// The header a trusted reverse proxy puts the client's address in (`X-Forwarded-For`), from
     /// `OPENQI_CLIENT_ADDRESS_HEADER`; nil trusts only the connection. Sign-in limits count by it.
     public var clientAddressHeader: String?
+    /// The bearer token a Prometheus scraper sends for `/metrics`, from `OPENQI_METRICS_TOKEN`; nil
+    /// turns `/metrics` off. Its route labels and counts say how the organisation uses OpenQI, which
+    /// is not for anyone who can reach the server.
+    public var metricsToken: String?
 
     public init(
         database: DatabaseLocation, secureCookies: Bool = false, sessionIdleTimeout: TimeInterval = 8 * 3600,
-        clientAddressHeader: String? = nil
+        clientAddressHeader: String? = nil, metricsToken: String? = nil
     ) {
         self.database = database
         self.secureCookies = secureCookies
         self.sessionIdleTimeout = sessionIdleTimeout
         self.clientAddressHeader = clientAddressHeader
+        self.metricsToken = metricsToken
+    }
+
+    /// Reads `OPENQI_METRICS_TOKEN`. One shorter than 32 characters is refused: it would be guessable.
+    public static func metricsTokenFromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> String? {
+        guard let token = environment["OPENQI_METRICS_TOKEN"], !token.isEmpty else { return nil }
+        guard token.count >= 32 else {
+            throw ConfigurationError(
+                "OPENQI_METRICS_TOKEN has \(token.count) characters; use at least 32 (for example `openssl rand -hex 32`)."
+            )
+        }
+        return token
     }
 
     /// Reads `OPENQI_CLIENT_ADDRESS_HEADER`, the header a trusted proxy names the client in.
@@ -65,4 +83,10 @@ public struct OpenQIConfiguration: Sendable {
     ) -> Bool {
         ["1", "true", "yes"].contains(environment["OPENQI_SECURE_COOKIES"]?.lowercased() ?? "")
     }
+}
+
+/// A setting the server cannot start with, and what to change.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }
