@@ -107,7 +107,7 @@ struct SignInTests {
         "a stranger's failures lock only their own address; unknown emails answer as known ones; one address trying many emails is stopped"
     )
     func lockOutPerClient() async throws {
-        try await withOpenQI({ $0.clientAddressHeader = "X-Forwarded-For" }) { app in
+        try await withOpenQI(clientAddressHeader: "X-Forwarded-For") { app in
             try await Fixtures(app: app).signIn("admin@test.example", administrator: true)
             let stranger = TestBrowser(app: app, headers: ["X-Forwarded-For": "203.0.113.9"])
             var strangerAnswers: [String] = []

@@ -49,7 +49,7 @@ struct OperationsTests {
 
     @Test("/health reports the database, /metrics speaks Prometheus to its scraper only, and the API wants a session")
     func operations() async throws {
-        try await withOpenQI({ $0.metricsToken = Self.metricsToken }) { app in
+        try await withOpenQI(metricsToken: Self.metricsToken) { app in
             let browser = TestBrowser(app: app)
             let health = try await browser.get("/health")
             #expect(health.status == .ok)

@@ -195,7 +195,7 @@ struct RouteMatrixTests {
 
     @Test("every route in the application's route table has a row, and each role gets what its row says")
     func everyRoute() async throws {
-        try await withOpenQI({ $0.metricsToken = String(repeating: "m", count: 40) }) { app in
+        try await withOpenQI(metricsToken: String(repeating: "m", count: 40)) { app in
             let world = try await Self.world(app)
             let browsers = try await Self.browsers(app)
             let routes = app.routes.all.filter { $0.method != .HEAD }

@@ -137,7 +137,7 @@ struct HardeningTests {
 
     @Test("error responses carry the security headers; over HTTPS every cookie is Secure and HSTS is sent")
     func headersOnErrors() async throws {
-        try await withOpenQI({ $0.secureCookies = true }) { app in
+        try await withOpenQI(secureCookies: true) { app in
             let browser = TestBrowser(app: app)
             for path in ["/no-such-page", "/api/v1/no-such-thing", "/people"] {
                 let page = try await browser.get(path)

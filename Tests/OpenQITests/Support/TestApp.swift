@@ -148,14 +148,16 @@ actor TestDatabaseSlots {
 }
 
 /// An OpenQI application on a fresh, migrated test database, shut down (and its database dropped)
-/// afterwards. `settings` changes the configuration a test needs (cookies, proxy header, metrics).
-func withOpenQI(_ body: (Application) async throws -> Void) async throws {
-    try await withOpenQI({ _ in }, body)
-}
-
+/// afterwards, configured as a test needs (cookies, the proxy's header, the metrics token).
 func withOpenQI(
-    _ settings: (inout OpenQIConfiguration) -> Void, _ body: (Application) async throws -> Void
+    secureCookies: Bool = false, clientAddressHeader: String? = nil, metricsToken: String? = nil,
+    _ body: (Application) async throws -> Void
 ) async throws {
+    let settings = { (configuration: inout OpenQIConfiguration) in
+        configuration.secureCookies = secureCookies
+        configuration.clientAddressHeader = clientAddressHeader
+        configuration.metricsToken = metricsToken
+    }
     guard TestDatabase.isPostgres else { return try await withFreshDatabase(settings, body) }
     await TestDatabaseSlots.shared.acquire()
     do {
