@@ -51,6 +51,17 @@ package struct PersonRights: Sendable, Equatable {
     }
 }
 
+extension PersonRights {
+    /// Whether these rights administer `unit`, as `Policy` grants `.manageUnit`: an installation
+    /// administrator, or the admin role there or on a unit above it. An API token writes only
+    /// while its issuer still does.
+    package func administer(_ unit: UUID, in tree: UnitTree) -> Bool {
+        if isAdministrator { return true }
+        let chain = Set(tree.selfAndAncestors(of: unit))
+        return grants.contains { $0.role == .admin && chain.contains($0.unitID) }
+    }
+}
+
 extension Role {
     /// Whether holding this role gives everything `other` gives (see the table on `Policy`).
     package func includes(_ other: Role) -> Bool {

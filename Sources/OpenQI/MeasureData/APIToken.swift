@@ -37,6 +37,19 @@ final class APIToken: Model, @unchecked Sendable {
     }
 
     var isRevoked: Bool { revokedAt != nil }
+
+    /// A token acts with its issuer's say over its unit, so it stops working when the issuer's
+    /// record is archived, their sign-in is gone, or they no longer administer the unit.
+    func issuerStillAdministers(in tree: UnitTree, on db: any Database) async throws -> Bool {
+        guard let issuer = try await Person.find($issuedBy.id, on: db), issuer.archivedAt == nil,
+            let account = try await Account.query(on: db).filter(\.$person.$id == $issuedBy.id).first()
+        else { return false }
+        let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == $issuedBy.id).all()
+        let rights = PersonRights(
+            personID: $issuedBy.id, homeUnitID: issuer.$unit.id, isAdministrator: account.isAdministrator,
+            grants: Set(grants.map { RoleGrant.Scope(unitID: $0.$unit.id, role: $0.role) }))
+        return rights.administer($unit.id, in: tree)
+    }
     var actor: Actor { Actor(accountID: nil, name: "API token “\(name)”") }
 }
 
@@ -88,9 +101,15 @@ struct DataWriter: Sendable {
                     .unauthorized,
                     reason: "This API token is not valid or has been revoked. Ask an administrator for a new one.")
             }
+            let tree = try await UnitTree.load(on: req.db)
+            guard try await token.issuerStillAdministers(in: tree, on: req.db) else {
+                throw Abort(
+                    .unauthorized,
+                    reason: "Whoever issued this API token no longer administers its unit, so it no longer works. "
+                        + "Ask a current administrator of the unit for a new one.")
+            }
             token.lastUsedAt = AppClock.now
             try await token.save(on: req.db)
-            let tree = try await UnitTree.load(on: req.db)
             return DataWriter(
                 actor: token.actor, units: tree.subtree(of: token.$unit.id), scope: tree.path(of: token.$unit.id))
         }

@@ -107,6 +107,43 @@ struct MeasureDataAPITests {
         }
     }
 
+    @Test("a token stops working when its issuer no longer administers its unit, or is archived")
+    func issuerLosesRights() async throws {
+        try await withOpenQI { app in
+            let world = try await DataUploadTests.world(app, TestBrowser(app: app))
+            let fixtures = Fixtures(app: app)
+            let issuer = try await fixtures.signIn("ward.admin@test.example", role: .admin, at: world.directorate)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("ward.admin@test.example")
+            let secret = try await Self.issueToken(browser, name: "Nightly", unit: world.directorate)
+            let warehouse = TestBrowser(app: app)
+            func load(_ day: Int) async throws -> TestBrowser.Page {
+                try await Self.post(
+                    warehouse, token: secret,
+                    json: #"{"points":[{"measure":"willow.falls","period":"2026-01-0\#(day)","value":3}]}"#)
+            }
+            #expect(try await load(5).status == .ok)
+
+            // The issuer's admin role is taken away: the token goes with it, and says why.
+            let grant = try #require(
+                try await RoleGrant.query(on: app.db).filter(\.$person.$id == issuer.requireID()).first())
+            try await grant.delete(on: app.db)
+            let refused = try await load(6)
+            #expect(refused.status == .unauthorized)
+            #expect(refused.body.contains("no longer administers its unit"))
+            #expect(try await app.storedDataPoints().count == 1)
+
+            // Given back at the trust, above the unit, it works again; archiving the issuer stops it.
+            try await RoleGrant(personID: issuer.requireID(), unitID: world.trust.requireID(), role: .admin)
+                .create(on: app.db)
+            #expect(try await load(6).status == .ok)
+            issuer.archivedAt = AppClock.now
+            try await issuer.save(on: app.db)
+            #expect(try await load(7).status == .unauthorized)
+            #expect(try await app.storedDataPoints().count == 2)
+        }
+    }
+
     @Test("only administrators issue tokens, and only for units they administer")
     func whoIssues() async throws {
         try await withOpenQI { app in
