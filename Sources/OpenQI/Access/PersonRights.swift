@@ -45,7 +45,7 @@ package struct PersonRights: Sendable, Equatable {
             .with(\.$team).all()
         return .init(
             personID: id, homeUnitID: person.$unit.id, isAdministrator: account?.isAdministrator ?? false,
-            grants: Set(grants.map { RoleGrant.Scope(unitID: $0.$unit.id, role: $0.role) }),
+            grants: Set(grants.map(\.scope)),
             projects: projects.map(\.access)
         )
     }
@@ -56,9 +56,7 @@ extension PersonRights {
     /// administrator, or the admin role there or on a unit above it. An API token writes only
     /// while its issuer still does.
     package func administer(_ unit: UUID, in tree: UnitTree) -> Bool {
-        if isAdministrator { return true }
-        let chain = Set(tree.selfAndAncestors(of: unit))
-        return grants.contains { $0.role == .admin && chain.contains($0.unitID) }
+        isAdministrator || grants.roles(at: unit, in: tree).contains(.admin)
     }
 }
 

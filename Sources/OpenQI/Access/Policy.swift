@@ -64,10 +64,7 @@ package struct Policy: Sendable {
     }
 
     /// The roles the viewer holds at a unit, granted there or on any unit above it.
-    package func roles(at unitID: UUID) -> Set<Role> {
-        let chain = Set(tree.selfAndAncestors(of: unitID))
-        return Set(viewer.grants.filter { chain.contains($0.unitID) }.map(\.role))
-    }
+    package func roles(at unitID: UUID) -> Set<Role> { viewer.grants.roles(at: unitID, in: tree) }
 
     package func allows(_ permission: Permission) -> Bool {
         if case .issueSignIn(let person) = permission, person.personID == viewer.personID { return false }

@@ -47,9 +47,10 @@ final class APIToken: Model, @unchecked Sendable {
         let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == $issuedBy.id).all()
         let rights = PersonRights(
             personID: $issuedBy.id, homeUnitID: issuer.$unit.id, isAdministrator: account.isAdministrator,
-            grants: Set(grants.map { RoleGrant.Scope(unitID: $0.$unit.id, role: $0.role) }))
+            grants: Set(grants.map(\.scope)))
         return rights.administer($unit.id, in: tree)
     }
+
     var actor: Actor { Actor(accountID: nil, name: "API token “\(name)”") }
 }
 

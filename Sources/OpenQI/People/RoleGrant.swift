@@ -56,6 +56,17 @@ extension RoleGrant {
     }
 
     package var scope: Scope { Scope(unitID: $unit.id, role: role) }
+}
+
+extension Set<RoleGrant.Scope> {
+    /// The roles these grants give at a unit: granted there or on any unit above it.
+    package func roles(at unitID: UUID, in tree: UnitTree) -> Set<Role> {
+        let chain = Set<UUID>(tree.selfAndAncestors(of: unitID))
+        return Set<Role>(filter { chain.contains($0.unitID) }.map(\.role))
+    }
+}
+
+extension RoleGrant {
 
     func auditing(personName: String) -> RoleGrantAudit {
         RoleGrantAudit(grant: self, personName: personName)

@@ -153,15 +153,14 @@ func withOpenQI(
     secureCookies: Bool = false, clientAddressHeader: String? = nil, metricsToken: String? = nil,
     _ body: (Application) async throws -> Void
 ) async throws {
-    let settings = { (configuration: inout OpenQIConfiguration) in
-        configuration.secureCookies = secureCookies
-        configuration.clientAddressHeader = clientAddressHeader
-        configuration.metricsToken = metricsToken
-    }
-    guard TestDatabase.isPostgres else { return try await withFreshDatabase(settings, body) }
+    // The database is filled in once it is made.
+    let configuration = OpenQIConfiguration(
+        database: .sqliteMemory, secureCookies: secureCookies, clientAddressHeader: clientAddressHeader,
+        metricsToken: metricsToken)
+    guard TestDatabase.isPostgres else { return try await withFreshDatabase(configuration, body) }
     await TestDatabaseSlots.shared.acquire()
     do {
-        try await withFreshDatabase(settings, body)
+        try await withFreshDatabase(configuration, body)
         await TestDatabaseSlots.shared.release()
     } catch {
         await TestDatabaseSlots.shared.release()
@@ -170,7 +169,7 @@ func withOpenQI(
 }
 
 private func withFreshDatabase(
-    _ settings: (inout OpenQIConfiguration) -> Void, _ body: (Application) async throws -> Void
+    _ configuration: OpenQIConfiguration, _ body: (Application) async throws -> Void
 ) async throws {
     let database = try await TestDatabase.make()
     let app = try await Application.make(.testing)
@@ -178,8 +177,8 @@ private func withFreshDatabase(
     // would bury what failed.
     app.logger.logLevel = .warning
     do {
-        var configuration = OpenQIConfiguration(database: database.location)
-        settings(&configuration)
+        var configuration = configuration
+        configuration.database = database.location
         try await configure(app, configuration)
         try await app.prepareDatabase()
         try await body(app)
