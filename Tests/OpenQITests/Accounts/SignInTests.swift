@@ -97,7 +97,11 @@ struct SignInTests {
             let checkedAndWrong = answers.filter { $0.contains("not right") }.count
             #expect(
                 checkedAndWrong <= PasswordRules.attemptsBeforeLockOut - 1, "\(checkedAndWrong) answered as checked")
-            #expect(answers.filter { $0.contains("locked") }.count >= 40 - PasswordRules.attemptsBeforeLockOut + 1)
+            // The rest are refused unchecked: locked, or (when one of the first few reaches its address's
+            // total only after thirty others were counted, as happens under load) throttled.
+            let refused = answers.filter { $0.contains("locked") || $0.contains("Too many sign-ins have failed") }
+            #expect(refused.count == 40 - checkedAndWrong)
+            #expect(refused.count >= 40 - PasswordRules.attemptsBeforeLockOut + 1)
             let right = try await TestBrowser(app: app).signIn("admin@test.example")
             #expect(right.status == .unauthorized && right.body.contains("locked"))
         }

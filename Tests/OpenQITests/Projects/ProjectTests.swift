@@ -349,8 +349,7 @@ struct ProjectClosureTests {
 
     @Test("the demo portfolio has projects at every status, teams with service users, and measures that signal")
     func demoPortfolio() async throws {
-        try await withOpenQI { app in
-            #expect(try await app.loadDemoOrganisation(size: .small))
+        try await withOpenQI(demo: true) { app in
             let projects = try await Project.query(on: app.db).all()
             #expect((250...300).contains(projects.count))
             for status in ProjectStatus.allCases where status != .inReview && status != .approved {

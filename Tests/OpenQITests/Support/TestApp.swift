@@ -1,6 +1,7 @@
 import Fluent
 import FluentPostgresDriver
 import Foundation
+import OpenQIDemo
 import Testing
 import Vapor
 import VaporTesting
@@ -30,12 +31,20 @@ enum TestDatabase {
         }
     }
 
-    /// Creates a migrated database for one test and returns where it is: on PostgreSQL a copy of
-    /// the template `PostgresTemplate` migrated once for the whole run, which takes a fraction of
-    /// the time of running every migration again.
-    static func make() async throws -> (location: DatabaseLocation, cleanUp: @Sendable () async throws -> Void) {
-        guard let url = postgresURL else { return (.sqliteMemory, {}) }
-        let template = try await PostgresTemplate.shared.name(on: url)
+    /// Creates a migrated database for one test, holding the demo organisation when asked, and
+    /// returns where it is. On PostgreSQL it is a copy of a template made once for the whole run
+    /// (`PostgresTemplate`), which takes a fraction of the time of running every migration again;
+    /// on SQLite the demo is a copy of a file filled once (`SQLiteDemoFile`). Loading the demo
+    /// takes seconds, a copy milliseconds.
+    static func make(demo: Bool) async throws -> (
+        location: DatabaseLocation, cleanUp: @Sendable () async throws -> Void
+    ) {
+        guard let url = postgresURL else {
+            guard demo else { return (.sqliteMemory, {}) }
+            let path = try await SQLiteDemoFile.shared.copy()
+            return (.sqliteFile(path: path), { SQLiteDemoFile.remove(path) })
+        }
+        let template = try await (demo ? PostgresTemplate.demo : PostgresTemplate.migrated).name(on: url)
         let name = uniqueName()
         // Far from UTC, so a date compared in the session's time zone instead of UTC fails a test
         // here rather than on a server in London in the summer. (A database's settings are not
@@ -60,37 +69,93 @@ enum TestDatabase {
     }
 }
 
-/// The database every PostgreSQL test copies: made and migrated once per test run, on first use.
-/// (`scripts/test` drops every `openqi_test_…` database, this one too, before the next run.)
+/// A database PostgreSQL tests copy: made once per test run, on first use. `migrated` holds
+/// every migration and nothing else; `demo` is a copy of it holding the demo organisation.
+/// (`scripts/test` drops every `openqi_test_…` database, these too, before the next run.)
 actor PostgresTemplate {
-    static let shared = PostgresTemplate()
+    static let migrated = PostgresTemplate(demo: false)
+    static let demo = PostgresTemplate(demo: true)
 
+    private let holdsDemo: Bool
     private var made: Task<String, any Error>?
+
+    private init(demo: Bool) { holdsDemo = demo }
 
     func name(on url: String) async throws -> String {
         if let made { return try await made.value }
-        let task = Task { try await Self.make(on: url) }
+        let holdsDemo = holdsDemo
+        let task = Task { try await Self.make(demo: holdsDemo, on: url) }
         made = task
         return try await task.value
     }
 
-    private static func make(on url: String) async throws -> String {
+    private static func make(demo: Bool, on url: String) async throws -> String {
         let name = TestDatabase.uniqueName()
-        try await PostgresAdmin(url: url).run("CREATE DATABASE \(name)")
-        let app = try await Application.make(.testing)
-        app.logger.logLevel = .warning
-        do {
-            try await configure(
-                app, OpenQIConfiguration(database: .postgres(url: TestDatabase.url(url, database: name))))
-            try await app.prepareDatabase()
-        } catch {
-            try? await app.asyncShutdown()
-            throw TestFailure(String(reflecting: error))
+        if demo {
+            let migrated = try await migrated.name(on: url)
+            try await PostgresAdmin(url: url).run("CREATE DATABASE \(name) TEMPLATE \(migrated)")
+        } else {
+            try await PostgresAdmin(url: url).run("CREATE DATABASE \(name)")
         }
-        // Every connection to the template is closed here: PostgreSQL copies only a database nobody is using.
-        try await app.asyncShutdown()
+        // Every connection to the template is closed once this returns: PostgreSQL copies only a
+        // database nobody is using.
+        try await fill(.postgres(url: TestDatabase.url(url, database: name)), demo: demo)
         return name
     }
+}
+
+/// The SQLite file holding the demo organisation that SQLite tests asking for the demo copy:
+/// filled once per test run, on first use, and removed when the run ends.
+actor SQLiteDemoFile {
+    static let shared = SQLiteDemoFile()
+
+    /// Named by the process, so that `atexit` can find it without capturing anything.
+    private static let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("openqi-test-demo-\(ProcessInfo.processInfo.processIdentifier).sqlite").path
+
+    private var made: Task<Void, any Error>?
+
+    /// A fresh copy of the demo file, for one test.
+    func copy() async throws -> String {
+        if made == nil {
+            made = Task {
+                try await fill(.sqliteFile(path: Self.path), demo: true)
+                atexit { SQLiteDemoFile.remove(SQLiteDemoFile.path) }
+            }
+        }
+        try await made!.value
+        let copy = FileManager.default.temporaryDirectory
+            .appendingPathComponent("openqi-test-\(UUID().uuidString).sqlite").path
+        // The journal too, should one be left: SQLite replays it on opening the copy.
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: Self.path + suffix) {
+            try FileManager.default.copyItem(atPath: Self.path + suffix, toPath: copy + suffix)
+        }
+        return copy
+    }
+
+    /// Removes an SQLite database file and the journal files beside it.
+    nonisolated static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
+/// Migrates the database at `location`, loads the demo organisation into it when asked, and
+/// closes every connection to it.
+private func fill(_ location: DatabaseLocation, demo: Bool) async throws {
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    do {
+        try await configure(app, OpenQIConfiguration(database: location))
+        try await app.prepareDatabase()
+        // Loading into an empty database answers true; the demo's own test relies on this check.
+        if demo, try await !app.loadDemoOrganisation(size: .small) {
+            throw TestFailure("The demo was not loaded into an empty database")
+        }
+    } catch {
+        try? await app.asyncShutdown()
+        throw TestFailure(String(reflecting: error))
+    }
+    try await app.asyncShutdown()
 }
 
 /// Runs statements such as CREATE DATABASE on the server named by a URL, outside any pool.
@@ -147,20 +212,21 @@ actor TestDatabaseSlots {
     }
 }
 
-/// An OpenQI application on a fresh, migrated test database, shut down (and its database dropped)
-/// afterwards, configured as a test needs (cookies, the proxy's header, the metrics token).
+/// An OpenQI application on a fresh, migrated test database (holding the small demo organisation
+/// when `demo` is set), shut down (and its database dropped) afterwards, configured as a test
+/// needs (cookies, the proxy's header, the metrics token).
 func withOpenQI(
-    secureCookies: Bool = false, clientAddressHeader: String? = nil, metricsToken: String? = nil,
-    _ body: (Application) async throws -> Void
+    demo: Bool = false, secureCookies: Bool = false, clientAddressHeader: String? = nil,
+    metricsToken: String? = nil, _ body: (Application) async throws -> Void
 ) async throws {
     // The database is filled in once it is made.
     let configuration = OpenQIConfiguration(
         database: .sqliteMemory, secureCookies: secureCookies, clientAddressHeader: clientAddressHeader,
         metricsToken: metricsToken)
-    guard TestDatabase.isPostgres else { return try await withFreshDatabase(configuration, body) }
+    guard TestDatabase.isPostgres else { return try await withFreshDatabase(configuration, demo: demo, body) }
     await TestDatabaseSlots.shared.acquire()
     do {
-        try await withFreshDatabase(configuration, body)
+        try await withFreshDatabase(configuration, demo: demo, body)
         await TestDatabaseSlots.shared.release()
     } catch {
         await TestDatabaseSlots.shared.release()
@@ -169,9 +235,9 @@ func withOpenQI(
 }
 
 private func withFreshDatabase(
-    _ configuration: OpenQIConfiguration, _ body: (Application) async throws -> Void
+    _ configuration: OpenQIConfiguration, demo: Bool, _ body: (Application) async throws -> Void
 ) async throws {
-    let database = try await TestDatabase.make()
+    let database = try await TestDatabase.make(demo: demo)
     let app = try await Application.make(.testing)
     // Warnings and errors only: every test migrates a database, and a line per migration step
     // would bury what failed.

@@ -19,8 +19,7 @@ struct PortfolioTests {
 
     @Test("every figure of the trust's portfolio links to a list of exactly that many projects")
     func figuresMatchTheirLists() async throws {
-        try await withOpenQI { app in
-            #expect(try await app.loadDemoOrganisation(size: .small))
+        try await withOpenQI(demo: true) { app in
             let browser = TestBrowser(app: app)
             _ = try await browser.signIn("admin@example.org", password: DemoOrganisation.password)
             let trust = try #require(
@@ -258,8 +257,7 @@ extension PortfolioTests {
 struct EarlyWarningTests {
     @Test("wards drifting the wrong way on several indicators come first, each cell linking to its chart")
     func troubledWardsStandOut() async throws {
-        try await withOpenQI { app in
-            #expect(try await app.loadDemoOrganisation(size: .small))
+        try await withOpenQI(demo: true) { app in
             let browser = TestBrowser(app: app)
             _ = try await browser.signIn("admin@example.org", password: DemoOrganisation.password)
             let trust = try #require(
