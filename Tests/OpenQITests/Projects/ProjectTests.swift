@@ -154,6 +154,27 @@ struct ProjectTests {
         }
     }
 
+    @Test(
+        "text naming a page cache's stand-in for the anti-forgery token is shown as typed, never as the viewer's token")
+    func standInNotReflected() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            try await Fixtures(app: app).signIn("lead@test.example", role: .member, at: world.ward)
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            // All an attacker can know is another cache's stand-in (another installation's, or one
+            // read from the source): each cache makes its own, and none is ever sent.
+            let known = ResultCache().csrfStandIn
+            #expect(known != app.resultCache.csrfStandIn)
+            let title = "Falls \(known) on nights"
+            let path = try #require(try await lead.post("/projects", form: Self.proposal(world, title: title)).location)
+            let page = try await lead.get(path).body
+            let token = try #require(TestBrowser.metaCSRF(in: page))
+            #expect(page.contains(title))
+            #expect(!page.contains("Falls \(token)"))
+        }
+    }
+
     @Test("a project page drawn once for many viewers gives each their own token and only the forms they may use")
     func pageDrawnOnce() async throws {
         try await withOpenQI { app in
@@ -178,7 +199,7 @@ struct ProjectTests {
                 let page = try await browser.get(path).body
                 let token = try #require(TestBrowser.metaCSRF(in: page))
                 #expect(tokens(in: page) == [token], "\(email)'s forms carry \(email)'s own token")
-                #expect(!page.contains(PageContext.csrfStandIn))
+                #expect(!page.contains(app.resultCache.csrfStandIn))
                 pages[email] = page
             }
             #expect(pages["lead@test.example"]?.contains("Add to team") == true)

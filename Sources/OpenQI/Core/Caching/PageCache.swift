@@ -40,15 +40,15 @@ extension Request {
     ) async throws -> Response {
         let context = try await pageContext()
         guard let key else { return try await draw(context).response(status: status) }
-        var standIn = context
-        standIn.csrfToken = PageContext.csrfStandIn
-        let frozen = standIn
-        let drawn = try await cachedResults().value(key) {
+        let standIn = application.resultCache.csrfStandIn
+        var frozen = context
+        frozen.csrfToken = standIn
+        let drawn = try await cachedResults().value(key) { [frozen] in
             let page = try await draw(frozen)
             // Kept as the pieces between stand-ins, so each request joins them rather than searching.
             return DrawnContent(
                 title: page.pageTitle(), breadcrumbs: page.breadcrumbs(),
-                pieces: page.contentHTML().components(separatedBy: PageContext.csrfStandIn))
+                pieces: page.contentHTML().components(separatedBy: standIn))
         }
         return DrawnPage(
             context: context, title: drawn.title, breadcrumbs: drawn.breadcrumbs,

@@ -101,6 +101,11 @@ final class ResultCache: Sendable {
 
     private let state = NIOLockedValueBox(State())
 
+    /// Stands in for the viewer's anti-forgery token in pages drawn once for many viewers, and is
+    /// replaced on the way out (`Request.page(drawnOnceAs:)`). Random for each cache and never
+    /// sent, so nobody can write it into a title for a viewer's token to replace.
+    let csrfStandIn = "openqi-csrf-" + SecureToken.make()
+
     init(capacityInBytes: Int = 256 * 1024 * 1024) {
         self.capacityInBytes = capacityInBytes
     }

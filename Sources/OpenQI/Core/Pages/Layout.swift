@@ -151,11 +151,6 @@ package class ModelPage<Model: Sendable>: Layout {
     }
 }
 
-extension PageContext {
-    /// Stands in for the viewer's anti-forgery token in content drawn once for many viewers.
-    static let csrfStandIn = "openqi-csrf-stand-in-3c1f9d"
-}
-
 extension Layout {
     /// The page's content alone, as HTML.
     func contentHTML() -> String { content().render() }
