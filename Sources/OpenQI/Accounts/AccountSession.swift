@@ -33,6 +33,11 @@ final class AccountSession: Model, @unchecked Sendable {
     static func hash(token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).hex
     }
+
+    /// Deletes the sessions past their expiry, which no cookie can use again.
+    static func clearExpired(on db: any Database, now: Date) async throws {
+        try await query(on: db).filter(\.$expiresAt <= now).delete()
+    }
 }
 
 struct CreateAccountSessions: AsyncMigration {

@@ -36,11 +36,11 @@ enum SignInAttempts {
     /// Counts an attempt to sign in as `email` from `client` and says whether to check its password.
     static func begin(email: String, client: String, on db: any Database) async throws -> Outcome {
         let sql = db.sql
-        let now = Int(AppClock.now.timeIntervalSince1970)
-        let windowOpened = now - Int(window)
+        let date = AppClock.now
+        let now = Int(date.timeIntervalSince1970)
         let email = String(email.prefix(longestEmail))
         // Old windows go first, so the table holds only the last quarter of an hour.
-        try await sql.raw("DELETE FROM \(ident: schema) WHERE window_started < \(bind: windowOpened)").run()
+        try await clearClosedWindows(on: db, now: date)
         struct Counted: Decodable {
             let failures: Int
             let window_started: Int
@@ -74,6 +74,12 @@ enum SignInAttempts {
         }
         if let totals, totals.for_email > perEmail { return .locked(until: AppClock.now.addingTimeInterval(window)) }
         return .check(failures: counted.failures)
+    }
+
+    /// Deletes the counts whose window has closed.
+    static func clearClosedWindows(on db: any Database, now: Date) async throws {
+        let windowOpened = Int(now.timeIntervalSince1970) - Int(window)
+        try await db.sql.raw("DELETE FROM \(ident: schema) WHERE window_started < \(bind: windowOpened)").run()
     }
 
     /// The password was right: this address's count for the email starts again.

@@ -6,7 +6,7 @@ import Foundation
 /// deletes it, and uploads nobody acted on are cleared after a day.
 final class DataUpload: Model, @unchecked Sendable {
     static let schema = "data_uploads"
-    /// Uploads left this long are cleared when the next one arrives.
+    /// Uploads left this long are cleared (`Housekeeping`).
     static let lifetime: TimeInterval = 24 * 3600
 
     @ID(key: .id) var id: UUID?
@@ -24,6 +24,13 @@ final class DataUpload: Model, @unchecked Sendable {
         self.$person.id = personID
         self.filename = filename
         self.content = content
+    }
+}
+
+extension DataUpload {
+    /// Deletes the uploads left longer than their lifetime.
+    static func clearExpired(on db: any Database, now: Date) async throws {
+        try await query(on: db).filter(\.$createdAt < now.addingTimeInterval(-lifetime)).delete()
     }
 }
 

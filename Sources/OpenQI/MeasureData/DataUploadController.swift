@@ -28,11 +28,6 @@ enum DataUploadController {
             return DataUploadPage.FormView(context: try await req.pageContext(), model: model)
                 .response(status: .unprocessableEntity)
         }
-        // Uploads nobody imported or cancelled are cleared after a day.
-        try await DataUpload.query(on: req.db).filter(
-            \.$createdAt < AppClock.now.addingTimeInterval(-DataUpload.lifetime)
-        )
-        .delete()
         let upload = DataUpload(
             unitID: unitID, personID: policy.viewer.personID, filename: file?.filename ?? "Pasted data", content: text)
         try await upload.create(on: req.db)

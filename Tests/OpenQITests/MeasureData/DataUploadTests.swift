@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SPC
+import SQLKit
 import Testing
 import Vapor
 
@@ -140,6 +141,46 @@ struct DataUploadTests {
             #expect(try await DataUpload.query(on: app.db).count() == 0)
             #expect(try await browser.post(checkPath + "/apply").status == .notFound)
             #expect(try await Self.points(app) == 0)
+        }
+    }
+
+    @Test("the server clears uploads nobody acted on within a day, expired sessions and closed sign-in counts")
+    func housekeeping() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let world = try await Self.world(app, browser)
+            let uploadPath = "/units/\(world.directorate.id!.uuidString)/data-upload"
+            for name in ["old.csv", "new.csv"] {
+                _ = try await browser.upload(uploadPath, filename: name, content: Self.directorateCSV)
+            }
+            let old = try #require(try await DataUpload.query(on: app.db).filter(\.$filename == "old.csv").first())
+            let dayAndMore = AppClock.now.addingTimeInterval(-DataUpload.lifetime - 60)
+            try await app.db.sql.update(DataUpload.schema).set("created_at", to: dayAndMore)
+                .where("id", .equal, old.requireID()).run()
+            let account = try #require(try await Account.query(on: app.db).first())
+            try await AccountSession(
+                tokenHash: "expired", accountID: account.requireID(), csrfToken: "t", now: dayAndMore,
+                expiresAt: dayAndMore
+            ).create(on: app.db)
+            _ = try await TestBrowser(app: app).signIn("analyst@test.example", password: "wrong")
+            try await app.db.sql.update(SignInAttempts.schema)
+                .set("window_started", to: Int(dayAndMore.timeIntervalSince1970)).run()
+            let sessions = try await AccountSession.query(on: app.db).count()
+
+            // Nobody uploads or signs in again: only the schedule can clear them.
+            let schedule = HousekeepingSchedule(interval: .milliseconds(50))
+            try schedule.didBoot(app)
+            for _ in 0..<100 where try await DataUpload.query(on: app.db).count() > 1 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            await schedule.shutdownAsync(app)
+            #expect(try await DataUpload.query(on: app.db).all().map(\.filename) == ["new.csv"])
+            #expect(try await AccountSession.query(on: app.db).count() == sessions - 1, "only the expired one")
+            #expect(try await AccountSession.query(on: app.db).filter(\.$tokenHash == "expired").count() == 0)
+            #expect(
+                try await app.db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all))
+                    .from(SignInAttempts.schema).first(decoding: [String: Int].self)?.values.first == 0)
+            #expect(try await browser.get(uploadPath).status == .ok, "the signed-in analyst still is")
         }
     }
 

@@ -18,6 +18,7 @@ public func configure(_ app: Application, _ config: OpenQIConfiguration) async t
 
     OpenQIMetrics.bootstrap()
     app.resultCache = ResultCache()
+    app.lifecycle.use(HousekeepingSchedule())
 
     // Order matters: errors from everything below are rendered by the first; the viewer is known
     // before the anti-forgery check, which needs the session's token.
