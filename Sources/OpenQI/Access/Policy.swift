@@ -23,6 +23,9 @@ package enum Permission: Sendable, Equatable {
     /// whose own rights cover everything the person may do, and never for oneself (one's own
     /// password is changed with the current one).
     case issueSignIn(PersonRights)
+    /// See a person's email address and sign-in: the person themselves, and those who manage the
+    /// people of their home unit. Everyone else sees names, units and roles, not contact details.
+    case readContactDetails(personID: UUID, homeUnitID: UUID?)
     /// Read the audit log (each administrator sees their own part of the tree).
     case viewAuditLog
     /// Issue API tokens for the units one administers (the tokens page).
@@ -54,6 +57,7 @@ package struct ProjectAccess: Sendable, Equatable {
 /// | forum chair | schedule the unit's forum meetings and decide on its projects |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
+/// | a person, and whoever manages their home unit's people | see the person's email and sign-in |
 package struct Policy: Sendable {
     package let viewer: Viewer
     package let tree: UnitTree
@@ -86,6 +90,8 @@ package struct Policy: Sendable {
         case .issueSignIn(let person):
             guard let home = person.homeUnitID else { return false }
             return allows(.grantRoles(at: home)) && covers(person)
+        case .readContactDetails(let personID, let home):
+            return personID == viewer.personID || allows(.managePeople(in: home))
         case .viewAuditLog, .issueAPITokens:
             return viewer.grants.contains { $0.role == .admin }
         case .chairForum(let unit):

@@ -2,7 +2,8 @@ import Fluent
 import Foundation
 import Vapor
 
-/// A person as the API returns it.
+/// A person as the API returns it; `email` is null unless the caller may see it
+/// (`Permission.readContactDetails`).
 struct PersonDTO: Content, Equatable {
     let id: UUID
     let full_name: String
@@ -27,12 +28,12 @@ enum PersonAPIController {
             policy: policy, on: req.db
         )
         let people = try await Person.query(on: req.db).filter(\.$id ~~ model.rows.map(\.id)).sort(\.$fullName).all()
-        return try people.map(PersonDTO.init)
+        return try people.map { try PersonDTO($0, for: policy) }
     }
 
     @Sendable static func show(req: Request) async throws -> PersonDTO {
-        try await req.policy().require(.readOrganisation)
-        return try PersonDTO(try await PersonController.find(req))
+        let policy = try await req.policy(granting: .readOrganisation)
+        return try PersonDTO(try await PersonController.find(req), for: policy)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -40,7 +41,7 @@ enum PersonAPIController {
         let draft = try await req.content.decode(PersonInput.self).validate(in: policy.tree, on: req.db)
         try policy.require(.managePeople(in: draft.unitID))
         let person = try await Person.create(draft, by: policy.viewer.actor, on: req.db)
-        return try await PersonDTO(person).encodeResponse(status: .created, for: req)
+        return try await PersonDTO(person, for: policy).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func update(req: Request) async throws -> PersonDTO {
@@ -51,14 +52,16 @@ enum PersonAPIController {
             in: policy.tree, editing: try person.requireID(), on: req.db)
         try policy.require(.managePeople(in: draft.unitID))
         try await person.update(with: draft, by: policy.viewer.actor, on: req.db)
-        return try PersonDTO(person)
+        return try PersonDTO(person, for: policy)
     }
 }
 
 extension PersonDTO {
-    init(_ person: Person) throws {
+    init(_ person: Person, for policy: Policy) throws {
+        let id = try person.requireID()
+        let contact = policy.allows(.readContactDetails(personID: id, homeUnitID: person.$unit.id))
         self.init(
-            id: try person.requireID(), full_name: person.fullName, email: person.email, kind: person.kind,
+            id: id, full_name: person.fullName, email: contact ? person.email : nil, kind: person.kind,
             unit_id: person.$unit.id, job_title: person.jobTitle, coaching_capacity: person.coachingCapacity,
             archived: person.isArchived
         )

@@ -16,7 +16,8 @@ extension PersonIndex {
                         .a(.class("button"), .href(SiteURL.people(.new).relativeURL()), .text("Add a person")))
                 ),
                 .searchForm(
-                    action: SiteURL.people(.index).relativeURL(), label: "Search by name, email or role",
+                    action: SiteURL.people(.index).relativeURL(),
+                    label: model.searchesEmail ? "Search by name, email or role" : "Search by name or role",
                     query: model.query, includeArchived: model.includeArchived, extra: filters()
                 ),
                 .p(.class("count"), .text(model.total == 1 ? "1 person" : "\(model.total) people")),

@@ -18,17 +18,24 @@ enum PersonShow {
         let mustChangePassword: Bool
     }
 
+    /// How to reach a person and how they sign in: shown only to those who may see it
+    /// (`Permission.readContactDetails`).
+    struct ContactDetails: Sendable, Equatable {
+        var email: String?
+        var signIn: SignInStatus?
+    }
+
     struct Model: Sendable, Equatable {
         var id: UUID
         var fullName: String
-        var email: String?
+        /// Nil when the viewer may not see them.
+        var contact: ContactDetails?
         var kind: PersonKind
         var unitID: UUID?
         var unitPath: String?
         var jobTitle: String?
         var coachingCapacity: Int?
         var isArchived: Bool
-        var signIn: SignInStatus?
         var grants: [Grant]
         var canEdit: Bool
         /// Units where the viewer may grant roles, for the grant form; empty hides the form.
@@ -49,19 +56,23 @@ extension PersonShow.Model {
         let account = try await Account.query(on: db).filter(\.$person.$id == id).first()
         let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == id).all()
         let rights = try await PersonRights.load(for: person, account: account, grants: grants, on: db)
-        var lockedUntil: Date? = nil
-        if let account { lockedUntil = try await SignInAttempts.lockedUntil(email: account.email, on: db) }
+        var contact: PersonShow.ContactDetails?
+        if policy.allows(.readContactDetails(personID: id, homeUnitID: person.$unit.id)) {
+            var signIn: PersonShow.SignInStatus?
+            if let account {
+                signIn = .init(
+                    email: account.email, lastSignInAt: account.lastSignInAt,
+                    lockedUntil: try await SignInAttempts.lockedUntil(email: account.email, on: db),
+                    mustChangePassword: account.mustChangePassword)
+            }
+            contact = .init(email: person.email, signIn: signIn)
+        }
         let grantable = tree.outline().filter { policy.allows(.grantRoles(at: $0.node.id)) }
         return .init(
-            id: id, fullName: person.fullName, email: person.email, kind: person.kind, unitID: person.$unit.id,
+            id: id, fullName: person.fullName, contact: contact, kind: person.kind, unitID: person.$unit.id,
             unitPath: person.$unit.id.map { tree.path(of: $0) }, jobTitle: person.jobTitle,
             coachingCapacity: person.coachingCapacity,
             isArchived: person.isArchived,
-            signIn: account.map {
-                .init(
-                    email: $0.email, lastSignInAt: $0.lastSignInAt, lockedUntil: lockedUntil,
-                    mustChangePassword: $0.mustChangePassword)
-            },
             grants: grants.compactMap { grant in
                 grant.id.map {
                     .init(

@@ -37,7 +37,9 @@ extension PersonShow {
                         model.unitID.map { id in
                             .a(.href(SiteURL.units(.show(.value(id))).relativeURL()), .text(model.unitPath ?? ""))
                         } ?? .text("None")),
-                    .dt(.text("Email")), .dd(.text(model.email ?? "None")),
+                    .unwrap(model.contact) { contact in
+                        .group(.dt(.text("Email")), .dd(.text(contact.email ?? "None")))
+                    },
                     .dt(.text("Role or job")), .dd(.text(model.jobTitle ?? "None")),
                     .if(
                         model.coachingCapacity != nil || model.grants.contains { $0.role == .coach },
@@ -48,12 +50,14 @@ extension PersonShow {
                                     model.coachingCapacity.map { $0 == 1 ? "1 project" : "\($0) projects" }
                                         ?? "\(Person.usualCoachingCapacity) projects (the usual)")))
                     ),
-                    .dt(.text("Sign-in")), .dd(signInStatus())
+                    .unwrap(model.contact) { contact in
+                        .group(.dt(.text("Sign-in")), .dd(signInStatus(contact.signIn)))
+                    }
                 ),
                 .if(
                     model.canIssueSignIn,
                     .postButton(
-                        model.signIn == nil ? "Issue a sign-in" : "Issue a new one-time password",
+                        model.contact?.signIn == nil ? "Issue a sign-in" : "Issue a new one-time password",
                         to: SiteURL.people(.issueSignIn(.value(model.id))).relativeURL(), csrfToken: context.csrfToken
                     )),
                 .section(
@@ -91,8 +95,8 @@ extension PersonShow {
             )
         }
 
-        private func signInStatus() -> Node<HTML.BodyContext> {
-            guard let signIn = model.signIn else { return .text("No sign-in") }
+        private func signInStatus(_ signIn: PersonShow.SignInStatus?) -> Node<HTML.BodyContext> {
+            guard let signIn else { return .text("No sign-in") }
             var parts = ["Signs in as \(signIn.email)"]
             if let last = signIn.lastSignInAt {
                 parts.append("last signed in \(CalendarDay.moment(last))")

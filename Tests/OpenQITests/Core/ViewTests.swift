@@ -72,9 +72,9 @@ struct ViewTests {
     @Test("a person page shows a one-time password only when there is one")
     func personPage() {
         var model = PersonShow.Model(
-            id: UUID(), fullName: "Tendai Moyo", email: nil, kind: .serviceUser, unitID: nil, unitPath: nil,
+            id: UUID(), fullName: "Tendai Moyo", contact: nil, kind: .serviceUser, unitID: nil, unitPath: nil,
             jobTitle: nil,
-            isArchived: false, signIn: nil, grants: [], canEdit: false, grantableUnits: [], canIssueSignIn: false,
+            isArchived: false, grants: [], canEdit: false, grantableUnits: [], canIssueSignIn: false,
             grantForm: FormState(), oneTimePassword: nil
         )
         #expect(!PersonShow.View(context: context, model: model).render().contains("One-time password"))

@@ -314,16 +314,17 @@ extension PersonShow.Model {
     static let mock = PersonShow.Model(
         id: Mock.id(11),
         fullName: "Aisha Khan",
-        email: "aisha.khan@example.org",
+        contact: PersonShow.ContactDetails(
+            email: "aisha.khan@example.org",
+            signIn: PersonShow.SignInStatus(
+                email: "aisha.khan@example.org", lastSignInAt: Mock.now.addingTimeInterval(-20 * 3600),
+                lockedUntil: nil, mustChangePassword: true)),
         kind: .staff,
         unitID: Mock.id(2),
         unitPath: "Trust › Adult Mental Health",
         jobTitle: "QI coach",
         coachingCapacity: 2,
         isArchived: false,
-        signIn: PersonShow.SignInStatus(
-            email: "aisha.khan@example.org", lastSignInAt: Mock.now.addingTimeInterval(-20 * 3600),
-            lockedUntil: nil, mustChangePassword: true),
         grants: [
             PersonShow.Grant(
                 id: Mock.id(140), role: .coach, unitID: Mock.id(2), unitPath: "Trust › Adult Mental Health",

@@ -40,6 +40,36 @@ struct PeopleTests {
         }
     }
 
+    @Test("a person's email and sign-in are shown to them and to whoever manages their unit's people, to nobody else")
+    func contactDetails() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let world = try await TestWorld.make(app)
+            let pat = try await fixtures.signIn("pat.doe@test.example", role: .member, at: world.willow)
+            try await fixtures.signIn("colleague@test.example", role: .member, at: world.willow)
+            try await fixtures.signIn("qi@test.example", role: .qiTeam, at: world.directorate)
+            let path = "/people/\(try pat.requireID())"
+            for (email, sees) in [
+                ("pat.doe@test.example", true), ("qi@test.example", true), ("colleague@test.example", false),
+            ] {
+                let browser = TestBrowser(app: app)
+                _ = try await browser.signIn(email)
+                let page = try await browser.get(path).body
+                #expect(page.contains("Pat.Doe"))
+                #expect(page.contains("pat.doe@test.example") == sees, "\(email) on the page")
+                #expect(page.contains("Signs in as") == sees, "\(email) on the page")
+                let list = try await browser.json(.GET, "/api/v1/people").body
+                #expect(list.contains("pat.doe@test.example") == (email != "colleague@test.example"))
+                let one = try await browser.json(.GET, "/api/v1" + path).body
+                #expect(one.contains("pat.doe@test.example") == sees, "\(email) through the API")
+                // A search by email would reveal what the page does not show: only those who manage
+                // people search email addresses.
+                let search = try await browser.get("/people?q=pat.doe%40test").body
+                #expect(search.contains(path) == (email == "qi@test.example"), "\(email) searching")
+            }
+        }
+    }
+
     @Test("people need a name, a unit in use and an email nobody else has")
     func validation() async throws {
         try await withOpenQI { app in
