@@ -41,14 +41,30 @@ final class APIToken: Model, @unchecked Sendable {
     /// A token acts with its issuer's say over its unit, so it stops working when the issuer's
     /// record is archived, their sign-in is gone, or they no longer administer the unit.
     func issuerStillAdministers(in tree: UnitTree, on db: any Database) async throws -> Bool {
-        guard let issuer = try await Person.find($issuedBy.id, on: db), issuer.archivedAt == nil,
-            let account = try await Account.query(on: db).filter(\.$person.$id == $issuedBy.id).first()
-        else { return false }
-        let grants = try await RoleGrant.query(on: db).filter(\.$person.$id == $issuedBy.id).all()
-        let rights = PersonRights(
-            personID: $issuedBy.id, homeUnitID: issuer.$unit.id, isAdministrator: account.isAdministrator,
-            grants: Set(grants.map(\.scope)))
-        return rights.administer($unit.id, in: tree)
+        try await Self.working([self], in: tree, on: db).contains(requireID())
+    }
+
+    /// The ids of those of `tokens` whose issuer still administers the token's unit (see
+    /// `issuerStillAdministers`), in three queries whatever the number of tokens.
+    static func working(_ tokens: [APIToken], in tree: UnitTree, on db: any Database) async throws -> Set<UUID> {
+        let issuerIDs = Array(Set(tokens.map(\.$issuedBy.id)))
+        guard !issuerIDs.isEmpty else { return [] }
+        let issuers = try await Person.query(on: db).filter(\.$id ~~ issuerIDs).filter(\.$archivedAt == nil).all()
+        let accounts = try await Account.query(on: db).filter(\.$person.$id ~~ issuerIDs).all()
+        let grants = try await RoleGrant.query(on: db).filter(\.$person.$id ~~ issuerIDs).all()
+        var rights: [UUID: PersonRights] = [:]
+        for issuer in issuers {
+            guard let id = issuer.id, let account = accounts.first(where: { $0.$person.id == id }) else { continue }
+            rights[id] = PersonRights(
+                personID: id, homeUnitID: issuer.$unit.id, isAdministrator: account.isAdministrator,
+                grants: Set(grants.filter { $0.$person.id == id }.map(\.scope)))
+        }
+        return Set(
+            tokens.compactMap { token in
+                guard let id = token.id, rights[token.$issuedBy.id]?.administer(token.$unit.id, in: tree) == true
+                else { return nil }
+                return id
+            })
     }
 
     var actor: Actor { Actor(accountID: nil, name: "API token “\(name)”") }

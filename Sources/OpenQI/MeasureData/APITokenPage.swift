@@ -15,6 +15,8 @@ enum APITokenPage {
         let issuedAt: Date?
         let lastUsedAt: Date?
         let revokedAt: Date?
+        /// False once whoever issued it no longer administers its unit: it is refused then.
+        let issuerStillAdministers: Bool
     }
 
     struct Model: Sendable, Equatable {
@@ -34,12 +36,13 @@ extension APITokenPage.Model {
         let tree = policy.tree
         let tokens = try await APIToken.query(on: db).with(\.$issuedBy).sort(\.$createdAt, .descending).all()
             .filter { policy.allows(.manageUnit($0.$unit.id)) }
+        let working = try await APIToken.working(tokens, in: tree, on: db)
         return .init(
             tokens: try tokens.map {
                 .init(
                     id: try $0.requireID(), name: $0.name, unitPath: tree.path(of: $0.$unit.id), hint: $0.hint,
                     issuedBy: $0.issuedBy.fullName, issuedAt: $0.createdAt, lastUsedAt: $0.lastUsedAt,
-                    revokedAt: $0.revokedAt)
+                    revokedAt: $0.revokedAt, issuerStillAdministers: working.contains(try $0.requireID()))
             },
             units: tree.outline().filter { policy.allows(.manageUnit($0.node.id)) }.map {
                 .init(value: $0.node.id.uuidString, label: tree.path(of: $0.node.id))
@@ -101,9 +104,17 @@ extension APITokenPage {
                 .td(.text(token.lastUsedAt.map(Self.day) ?? "Never")),
                 .td(
                     token.revokedAt.map { .text("Revoked \(Self.day($0))") }
-                        ?? .postButton(
-                            "Revoke", to: SiteURL.apiTokens(.revoke(.value(token.id))).relativeURL(),
-                            csrfToken: context.csrfToken))
+                        ?? .group(
+                            .if(
+                                !token.issuerStillAdministers,
+                                .p(
+                                    .class("error-message"),
+                                    .text(
+                                        "Stopped: \(token.issuedBy) no longer administers this unit. "
+                                            + "Revoke it and issue a new one."))),
+                            .postButton(
+                                "Revoke", to: SiteURL.apiTokens(.revoke(.value(token.id))).relativeURL(),
+                                csrfToken: context.csrfToken)))
             )
         }
 

@@ -132,11 +132,17 @@ struct MeasureDataAPITests {
             #expect(refused.status == .unauthorized)
             #expect(refused.body.contains("no longer administers its unit"))
             #expect(try await app.storedDataPoints().count == 1)
+            // The tokens page says so, so that an administrator replaces it before the next load fails.
+            let admin = TestBrowser(app: app)
+            _ = try await admin.signIn("admin@test.example")
+            let stopped = "Stopped: Ward.Admin no longer administers this unit."
+            #expect(try await admin.get("/api-tokens").body.contains(stopped))
 
             // Given back at the trust, above the unit, it works again; archiving the issuer stops it.
             try await RoleGrant(personID: issuer.requireID(), unitID: world.trust.requireID(), role: .admin)
                 .create(on: app.db)
             #expect(try await load(6).status == .ok)
+            #expect(try await !admin.get("/api-tokens").body.contains(stopped))
             issuer.archivedAt = AppClock.now
             try await issuer.save(on: app.db)
             #expect(try await load(7).status == .unauthorized)
