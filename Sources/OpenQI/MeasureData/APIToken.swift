@@ -1,11 +1,13 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// A secret a data warehouse sends as `Authorization: Bearer …` to load measure data through the
 /// API. An administrator issues it for a unit, and it writes only to the measures of that unit and
 /// below. Only its SHA-256 is stored: the secret is shown once, when issued. Revoking keeps the
-/// row, so the list still shows who issued it and when it was last used.
+/// row, so the list still shows who issued it and when it was last used. Every token expires, a
+/// year after issue at the most, so a forgotten secret does not work for ever.
 final class APIToken: Model, @unchecked Sendable {
     static let schema = "api_tokens"
     /// Every secret starts with this, so one pasted into the wrong place is recognisable.
@@ -21,14 +23,37 @@ final class APIToken: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @OptionalField(key: "last_used_at") var lastUsedAt: Date?
     @OptionalField(key: "revoked_at") var revokedAt: Date?
+    @Field(key: "expires_at") var expiresAt: Date
 
     init() {}
 
+    /// How long a token works, chosen when it is issued.
+    enum Lifetime: String, CaseIterable, Sendable {
+        case month = "30"
+        case quarter = "90"
+        case halfYear = "180"
+        case year = "365"
+
+        var days: Int { Int(rawValue)! }
+
+        var label: String {
+            switch self {
+            case .month: "30 days"
+            case .quarter: "90 days"
+            case .halfYear: "6 months"
+            case .year: "1 year"
+            }
+        }
+    }
+
     /// A new token and its secret, which the caller shows once and never stores.
-    static func issue(name: String, unitID: UUID, by personID: UUID) -> (token: APIToken, secret: String) {
+    static func issue(name: String, unitID: UUID, by personID: UUID, lifetime: Lifetime = .year)
+        -> (token: APIToken, secret: String)
+    {
         let secret = prefix + SecureToken.make()
         let token = APIToken()
         token.name = name
+        token.expiresAt = AppClock.now.addingTimeInterval(TimeInterval(lifetime.days) * 86_400)
         token.$unit.id = unitID
         token.tokenHash = AccountSession.hash(token: secret)
         token.hint = String(secret.prefix(prefix.count + 4))
@@ -37,6 +62,8 @@ final class APIToken: Model, @unchecked Sendable {
     }
 
     var isRevoked: Bool { revokedAt != nil }
+
+    var isExpired: Bool { expiresAt <= AppClock.now }
 
     /// A token acts with its issuer's say over its unit, so it stops working when the issuer's
     /// record is archived, their sign-in is gone, or they no longer administer the unit.
@@ -74,6 +101,20 @@ extension APIToken: Auditable {
     var auditSubject: AuditSubject { .init(kind: "api_token", id: id, name: name, unitID: $unit.id) }
     var auditFields: [String: String] {
         ["name": name, "unit_id": $unit.id.uuidString, "revoked": revokedAt == nil ? "no" : "yes"]
+    }
+}
+
+/// Tokens issued before tokens expired get a year from the upgrade, so no warehouse load stops
+/// the day OpenQI is upgraded.
+struct AddExpiryToAPITokens: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(APIToken.schema).field("expires_at", .datetime).update()
+        try await database.sql.update(APIToken.schema)
+            .set("expires_at", to: AppClock.now.addingTimeInterval(365 * 86_400)).run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(APIToken.schema).deleteField("expires_at").update()
     }
 }
 
@@ -117,6 +158,12 @@ struct DataWriter: Sendable {
                 throw Abort(
                     .unauthorized,
                     reason: "This API token is not valid or has been revoked. Ask an administrator for a new one.")
+            }
+            guard !token.isExpired else {
+                throw Abort(
+                    .unauthorized,
+                    reason: "This API token expired on \(CalendarDay(containing: token.expiresAt).label). "
+                        + "Ask an administrator for a new one.")
             }
             let tree = try await UnitTree.load(on: req.db)
             guard try await token.issuerStillAdministers(in: tree, on: req.db) else {

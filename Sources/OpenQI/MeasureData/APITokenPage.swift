@@ -15,6 +15,8 @@ enum APITokenPage {
         let issuedAt: Date?
         let lastUsedAt: Date?
         let revokedAt: Date?
+        let expiresAt: Date
+        let isExpired: Bool
         /// False once whoever issued it no longer administers its unit: it is refused then.
         let issuerStillAdministers: Bool
     }
@@ -42,7 +44,8 @@ extension APITokenPage.Model {
                 .init(
                     id: try $0.requireID(), name: $0.name, unitPath: tree.path(of: $0.$unit.id), hint: $0.hint,
                     issuedBy: $0.issuedBy.fullName, issuedAt: $0.createdAt, lastUsedAt: $0.lastUsedAt,
-                    revokedAt: $0.revokedAt, issuerStillAdministers: working.contains(try $0.requireID()))
+                    revokedAt: $0.revokedAt, expiresAt: $0.expiresAt, isExpired: $0.isExpired,
+                    issuerStillAdministers: working.contains(try $0.requireID()))
             },
             units: tree.outline().filter { policy.allows(.manageUnit($0.node.id)) }.map {
                 .init(value: $0.node.id.uuidString, label: tree.path(of: $0.node.id))
@@ -76,7 +79,7 @@ extension APITokenPage {
                         .thead(
                             .tr(
                                 .th(.text("Name")), .th(.text("Unit")), .th(.text("Starts")), .th(.text("Issued")),
-                                .th(.text("Last used")), .th(.text("Status")))),
+                                .th(.text("Last used")), .th(.text("Expires")), .th(.text("Status")))),
                         .tbody(.forEach(model.tokens) { row($0) })),
                 .h2(.text("Issue a token")),
                 FormView(
@@ -91,6 +94,13 @@ extension APITokenPage {
                             control: .select([.init(value: "", label: "Choose…")] + model.units),
                             hint: "The token may load data for this unit’s measures and those of every unit below it.",
                             isRequired: true),
+                        FormField(
+                            name: "expires_in_days", label: "Works for",
+                            control: .select(
+                                APIToken.Lifetime.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                            hint:
+                                "After this the token is refused, and the warehouse needs a new one. The shorter, the safer.",
+                            isRequired: true),
                     ],
                     submitLabel: "Issue token"
                 ).node
@@ -102,8 +112,10 @@ extension APITokenPage {
                 .td(.text(token.name)), .td(.text(token.unitPath)), .td(.code(.text(token.hint + "…"))),
                 .td(.text("\(token.issuedAt.map(Self.day) ?? "") by \(token.issuedBy)")),
                 .td(.text(token.lastUsedAt.map(Self.day) ?? "Never")),
+                .td(.text(Self.day(token.expiresAt))),
                 .td(
                     token.revokedAt.map { .text("Revoked \(Self.day($0))") }
+                        ?? (token.isExpired ? .text("Expired") : nil)
                         ?? .group(
                             .if(
                                 !token.issuerStillAdministers,
@@ -126,6 +138,7 @@ enum APITokenController {
     struct IssueInput: Content {
         var name: String?
         var unit: String?
+        var expires_in_days: String?
     }
 
     @Sendable static func index(req: Request) async throws -> Response {
@@ -146,8 +159,12 @@ enum APITokenController {
             if let unitID, policy.tree.nodes[unitID] == nil || !policy.allows(.manageUnit(unitID)) {
                 validator.fail("unit", "Choose a unit you administer.")
             }
+            let lifetime = validator.choice(
+                input.expires_in_days ?? APIToken.Lifetime.year.rawValue, field: "expires_in_days",
+                label: "how long the token works", as: APIToken.Lifetime.self)
             try validator.check()
-            let (token, secret) = APIToken.issue(name: name, unitID: unitID!, by: policy.viewer.personID)
+            let (token, secret) = APIToken.issue(
+                name: name, unitID: unitID!, by: policy.viewer.personID, lifetime: lifetime!)
             try await token.saveAudited(.create, by: policy.viewer.actor, on: req.db)
             let model = try await APITokenPage.Model.query(policy: policy, newSecret: secret, on: req.db)
             let response = APITokenPage.View(context: try await req.pageContext(), model: model).response()
@@ -155,7 +172,10 @@ enum APITokenController {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return response
         } catch let failure as ValidationFailure {
-            let form = FormState(values: ["name": input.name ?? "", "unit": input.unit ?? ""], errors: failure.errors)
+            let values = [
+                "name": input.name ?? "", "unit": input.unit ?? "", "expires_in_days": input.expires_in_days ?? "",
+            ]
+            let form = FormState(values: values, errors: failure.errors)
             let model = try await APITokenPage.Model.query(policy: policy, form: form, on: req.db)
             return APITokenPage.View(context: try await req.pageContext(), model: model)
                 .response(status: .unprocessableEntity)

@@ -9,8 +9,12 @@ import Vapor
 @Suite("The measure data API and its tokens", .serialized)
 struct MeasureDataAPITests {
     /// Issues a token for `unit` through the tokens page and returns its secret.
-    static func issueToken(_ browser: TestBrowser, name: String, unit: Unit) async throws -> String {
-        let page = try await browser.post("/api-tokens", form: ["name": name, "unit": unit.id!.uuidString])
+    static func issueToken(_ browser: TestBrowser, name: String, unit: Unit, days: String? = nil) async throws
+        -> String
+    {
+        var form = ["name": name, "unit": unit.id!.uuidString]
+        form["expires_in_days"] = days
+        let page = try await browser.post("/api-tokens", form: form)
         #expect(page.status == .ok)
         #expect(page.headers.first(name: .cacheControl) == "no-store", "the secret is in no cache")
         let start = try #require(page.body.range(of: #"<code id="new-token">"#))
@@ -147,6 +151,37 @@ struct MeasureDataAPITests {
             try await issuer.save(on: app.db)
             #expect(try await load(7).status == .unauthorized)
             #expect(try await app.storedDataPoints().count == 2)
+        }
+    }
+
+    @Test("a token works for the time chosen when it was issued, a year at most, and then is refused saying so")
+    func expiry() async throws {
+        try await withOpenQI { app in
+            let world = try await DataUploadTests.world(app, TestBrowser(app: app))
+            let admin = TestBrowser(app: app)
+            _ = try await admin.signIn("admin@test.example")
+            let bad = try await admin.post(
+                "/api-tokens",
+                form: ["name": "Forever", "unit": world.directorate.id!.uuidString, "expires_in_days": "99999"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.contains("is not a valid choice for how long the token works"))
+            #expect(bad.body.contains(#"value="Forever""#), "what was typed is kept")
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+
+            let secret = try await Self.issueToken(admin, name: "Trial feed", unit: world.directorate, days: "30")
+            let issued = try #require(try await APIToken.query(on: app.db).first())
+            let days = issued.expiresAt.timeIntervalSince(try #require(issued.createdAt)) / 86_400
+            #expect((29.99...30.01).contains(days))
+            let json = #"{"points":[{"measure":"willow.falls","period":"2026-01-05","value":3}]}"#
+            let warehouse = TestBrowser(app: app)
+            #expect(try await Self.post(warehouse, token: secret, json: json).status == .ok)
+
+            app.clock = .fixed(issued.expiresAt.addingTimeInterval(60))
+            let refused = try await Self.post(warehouse, token: secret, json: json)
+            #expect(refused.status == .unauthorized)
+            #expect(refused.body.contains("This API token expired on"))
+            _ = try await admin.signIn("admin@test.example")  // a month on, the session has lapsed too
+            #expect(try await admin.get("/api-tokens").body.contains("Expired"))
         }
     }
 

@@ -117,15 +117,18 @@ extension APITokenPage.Model {
             .init(
                 id: Mock.id(60), name: "Data warehouse nightly load", unitPath: "Trust › Adult Mental Health",
                 hint: "oqi_7f3a", issuedBy: "Tendai Moyo", issuedAt: Mock.day("2026-01-12"),
-                lastUsedAt: Mock.day("2026-03-31"), revokedAt: nil, issuerStillAdministers: true),
+                lastUsedAt: Mock.day("2026-03-31"), revokedAt: nil, expiresAt: Mock.day("2027-01-12"),
+                isExpired: false, issuerStillAdministers: true),
             .init(
                 id: Mock.id(62), name: "Ward dashboard feed", unitPath: "Trust › Adult Mental Health › Cedar Ward",
                 hint: "oqi_b40e", issuedBy: "Sam Whitfield", issuedAt: Mock.day("2026-01-20"),
-                lastUsedAt: Mock.day("2026-02-27"), revokedAt: nil, issuerStillAdministers: false),
+                lastUsedAt: Mock.day("2026-02-27"), revokedAt: nil, expiresAt: Mock.day("2026-07-19"),
+                isExpired: false, issuerStillAdministers: false),
             .init(
                 id: Mock.id(61), name: "Old test feed", unitPath: "Trust › Adult Mental Health › Willow Ward",
                 hint: "oqi_19c2", issuedBy: "Aisha Khan", issuedAt: Mock.day("2025-11-03"), lastUsedAt: nil,
-                revokedAt: Mock.day("2026-02-02"), issuerStillAdministers: true),
+                revokedAt: nil, expiresAt: Mock.day("2025-12-03"), isExpired: true,
+                issuerStillAdministers: true),
         ],
         units: [
             .init(value: Mock.id(2).uuidString, label: "Trust › Adult Mental Health"),

@@ -41,5 +41,6 @@ enum OpenQIMigrations {
         AddCoachingCapacityToPeople(),
         AddMeasureAimsToBoardReports(),
         CreateSignInAttempts(),
+        AddExpiryToAPITokens(),
     ]
 }
