@@ -21,9 +21,10 @@ private let loggingBootstrap: Void = {
 }()
 
 extension DatabaseOptions {
-    /// An OpenQI application on this database, with migrations run. `arguments` are Vapor's own
-    /// (only `serve` passes any).
-    func makeApplication(arguments: [String] = ["openqi"]) async throws -> Application {
+    /// An OpenQI application on this database, with migrations run unless `migrate` is false (the
+    /// backup commands leave the schema as they find it). `arguments` are Vapor's own (only
+    /// `serve` passes any).
+    func makeApplication(arguments: [String] = ["openqi"], migrate: Bool = true) async throws -> Application {
         _ = loggingBootstrap
         let name = ProcessInfo.processInfo.environment["OPENQI_ENV"] ?? "production"
         let app = try await Application.make(Environment(name: name, arguments: arguments))
@@ -34,7 +35,7 @@ extension DatabaseOptions {
                 metricsToken: try OpenQIConfiguration.metricsTokenFromEnvironment())
             try await configure(app, config)
             app.logger.info("database", metadata: ["database": "\(location.displayName)"])
-            try await app.prepareDatabase()
+            if migrate { try await app.prepareDatabase() }
             return app
         } catch {
             try? await app.asyncShutdown()
@@ -44,8 +45,10 @@ extension DatabaseOptions {
 }
 
 /// Runs `body` with an application and shuts it down afterwards, whatever happens.
-func withApplication<T>(_ options: DatabaseOptions, _ body: (Application) async throws -> T) async throws -> T {
-    let app = try await options.makeApplication()
+func withApplication<T>(
+    _ options: DatabaseOptions, migrate: Bool = true, _ body: (Application) async throws -> T
+) async throws -> T {
+    let app = try await options.makeApplication(migrate: migrate)
     do {
         let result = try await body(app)
         try await app.asyncShutdown()

@@ -14,8 +14,8 @@ struct OpenQICommand: AsyncParsableCommand {
               LOG_LEVEL               trace, debug, info (default), notice, warning, error, critical
             """,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self, SPCCommand.self,
-            BenchCommand.self,
+            ServeCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self, BackupCommand.self,
+            RestoreCommand.self, CheckCommand.self, SPCCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -56,13 +56,40 @@ struct CommandLineTests {
         }
     }
 
+    @Test("backup, restore and check work from the command line, and restore refuses a database with tables")
+    func backupCommands() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("openqi-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (source, backup, target) = (
+            folder.appendingPathComponent("a.sqlite").path, folder.appendingPathComponent("a.backup").path,
+            folder.appendingPathComponent("b.sqlite").path
+        )
+        func run(_ arguments: [String]) async throws {
+            let command = try OpenQICommand.parseAsRoot(arguments)
+            guard let command = command as? any AsyncParsableCommand else { throw ValidationError("not async") }
+            var runnable = command
+            try await runnable.run()
+        }
+        try await run(["migrate", "--db", source])
+        try await run(["backup", "--db", source, "--to", backup])
+        #expect(FileManager.default.fileExists(atPath: backup))
+        try await run(["restore", "--db", target, backup])
+        try await run(["check", "--db", target])
+        do {
+            try await run(["restore", "--db", target, backup])
+            Issue.record("a restore over a database with tables should refuse")
+        } catch let failure as DatabaseBackup.Failure {
+            #expect(failure.description.contains("Restore into an empty database"))
+        }
+    }
+
     @Test("every command has help")
     func help() {
-        for name in ["serve", "migrate", "demo", "user create"] {
-            let help = OpenQICommand.helpMessage(
-                for: type(
-                    of: try! OpenQICommand.parseAsRoot(
-                        name.split(separator: " ").map(String.init) + (name == "user create" ? ["x@y.z"] : []))))
+        let required: [String: [String]] = ["user create": ["x@y.z"], "backup": ["--to", "f"], "restore": ["f"]]
+        for name in ["serve", "migrate", "demo", "user create", "backup", "restore", "check"] {
+            let arguments = name.split(separator: " ").map(String.init) + (required[name] ?? [])
+            let help = OpenQICommand.helpMessage(for: type(of: try! OpenQICommand.parseAsRoot(arguments)))
             #expect(help.contains("USAGE"), "\(name)")
         }
     }
