@@ -135,7 +135,9 @@ actor SQLiteDemoFile {
 
     /// Removes an SQLite database file and the journal files beside it.
     nonisolated static func remove(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for suffix in ["", "-wal", "-shm", "-migrate.lock"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
     }
 }
 

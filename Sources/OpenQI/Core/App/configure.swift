@@ -78,7 +78,8 @@ extension Application {
                 }
             }
         }
-        try await autoMigrate()
+        // One instance at a time, when several start together on one database.
+        try await MigrationLock.holding(for: openQIConfiguration.database, in: self) { try await autoMigrate() }
     }
 
     private struct ConfigurationKey: StorageKey { typealias Value = OpenQIConfiguration }
