@@ -30,11 +30,17 @@ package struct Actor: Sendable, Equatable {
 extension Auditable where Self: Model {
     /// Saves the record and its audit entry in one transaction; `alongside` runs in the same
     /// transaction for changes that go with it.
+    ///
+    /// An edit of a `Versioned` record names the version it began from (`expecting`): it is saved
+    /// only if nobody saved the record since, and throws `EditConflict` otherwise.
     func saveAudited(
-        _ action: AuditAction, by actor: Actor, before: [String: String] = [:], on db: any Database,
-        alongside: @escaping @Sendable (any Database) async throws -> Void = { _ in }
+        _ action: AuditAction, by actor: Actor, before: [String: String] = [:], expecting version: Int? = nil,
+        on db: any Database, alongside: @escaping @Sendable (any Database) async throws -> Void = { _ in }
     ) async throws {
         try await db.transaction { db in
+            if let version, let record = self as? any Versioned {
+                try await record.claimNextVersion(after: version, on: db)
+            }
             try await self.save(on: db)
             try await alongside(db)
             try await self.recordAudit(action, by: actor, before: before, on: db)

@@ -61,6 +61,11 @@ package final class AuditEntry: Model, @unchecked Sendable {
         self.after = after
     }
 
+    /// The latest entry about a record: who changed it last, and when.
+    static func latest(about subjectID: UUID, on db: any Database) async throws -> AuditEntry? {
+        try await query(on: db).filter(\.$subjectID == subjectID).sort(\.$occurredAt, .descending).first()
+    }
+
     /// Writes many entries in a few statements, as a bulk data load makes them: saving them as
     /// models costs more per entry than the load costs per measure.
     static func record(_ entries: [AuditEntry], on db: any Database) async throws {

@@ -9,6 +9,32 @@ struct FieldError: Codable, Sendable, Equatable {
     var row: Int? = nil
 }
 
+extension FieldError {
+    /// What to show when someone else saved a record while this person edited it (`EditConflict`):
+    /// beside each field where the saved value differs from what they typed, the saved value; and
+    /// on the first such field, who saved it, when, and that their own text is kept, not saved.
+    /// `shown` gives the words for a saved value that is not itself readable (a unit's id).
+    static func conflict(
+        typed: [String: String], saved: [String: String], labels: [(field: String, label: String)],
+        savedBy: String?, at: Date?, record: String, shownAs shown: [String: String] = [:]
+    ) -> [FieldError] {
+        let differing = labels.filter { (typed[$0.field] ?? "") != (saved[$0.field] ?? "") }
+        let who = savedBy ?? "Someone"
+        let when = at.map { " at \(CalendarDay.time($0)) UTC" } ?? ""
+        let summary = FieldError(
+            field: differing.first?.field ?? labels.first?.field ?? "",
+            message: "\(who) saved this \(record)\(when), after you opened it. Nothing of yours is saved yet: "
+                + "your text is below, and what they saved is shown beside each field that differs. "
+                + "Keep yours or take theirs, then save again.")
+        return [summary]
+            + differing.map { field, label in
+                let value = shown[field] ?? saved[field] ?? ""
+                let shown = value.isEmpty ? "nothing" : "“\(value.count > 300 ? value.prefix(300) + "…" : value)”"
+                return FieldError(field: field, message: "\(label), as \(who) saved it: \(shown)")
+            }
+    }
+}
+
 /// Input that cannot be saved as it is. Pages show each message beside its field and keep what was
 /// typed; the API answers 422 with `{"errors":[{"field":…,"message":…}]}`. Nothing is written.
 struct ValidationFailure: Error, Sendable, Equatable {

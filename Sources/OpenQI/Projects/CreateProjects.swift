@@ -104,7 +104,6 @@ struct CreateProgressUpdates: AsyncMigration {
     }
 }
 
-/// Partner organisations on a project, named in the proposal.
 /// Keeps when a project was approved with the project, from its first approval by a forum.
 struct AddApprovedAtToProjects: AsyncMigration {
     func prepare(on database: any Database) async throws {
@@ -122,6 +121,7 @@ struct AddApprovedAtToProjects: AsyncMigration {
     }
 }
 
+/// Partner organisations on a project, named in the proposal.
 struct AddPartnerOrganisationsToProjects: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Project.schema).field("partner_organisations", .string).update()
@@ -129,5 +129,17 @@ struct AddPartnerOrganisationsToProjects: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Project.schema).deleteField("partner_organisations").update()
+    }
+}
+
+/// A version on every project, so that two people editing one proposal at once cannot overwrite
+/// each other (`Versioned`).
+struct AddVersionToProjects: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Project.schema).field("version", .int, .required, .sql(.default(1))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Project.schema).deleteField("version").update()
     }
 }

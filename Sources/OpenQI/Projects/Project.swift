@@ -39,8 +39,10 @@ package final class Project: Model, @unchecked Sendable {
     @Children(for: \.$project) package var team: [TeamMember]
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
+    /// Moves on with every edit of the proposal (`Versioned`).
+    @Field(key: "version") package var version: Int
 
-    package init() {}
+    package init() { version = 1 }
 
     var aimStatement: String {
         "\(aimWhat) \(aimHowMuch) by \(CalendarDay.label(aimByWhen))"
@@ -48,6 +50,8 @@ package final class Project: Model, @unchecked Sendable {
 
     var score: ProgressScore? { progressScore.flatMap(ProgressScore.init(rawValue:)) }
 }
+
+extension Project: Versioned {}
 
 extension Project: Auditable {
     var auditSubject: AuditSubject {

@@ -78,6 +78,9 @@ struct ProjectDTO: Content, Equatable {
     let pdsa_cycles: [PDSACycleDTO]
     let measures: [MeasureRef]
     let stories: [StoryRef]
+    /// Send it back with a `PUT` so that a change made meanwhile by someone else is refused (409)
+    /// rather than overwritten.
+    let version: Int
 }
 
 struct PDSACycleDTO: Content, Equatable {
@@ -140,9 +143,18 @@ enum ProjectAPIController {
         let policy = try await req.policy()
         let project = try await req.project()
         try policy.require(.editProject(project.access))
-        let draft = try req.content.decode(ProjectInput.self)
-            .validate(in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
-        try await project.update(with: draft, by: policy.viewer.actor, on: req.db)
+        let input = try req.content.decode(ProjectInput.self)
+        let draft = try input.validate(
+            in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
+        do {
+            try await project.update(with: draft, expecting: input.version, by: policy.viewer.actor, on: req.db)
+        } catch let conflict as EditConflict<Project> {
+            throw Abort(
+                .conflict,
+                reason: "Someone saved this project after the version this change began from"
+                    + (input.version.map { " (\($0))" } ?? "") + "; it is now at version \(conflict.saved.version). "
+                    + "Read it again, make the change to what is there now, and send that version.")
+        }
         return try await ProjectDTO.query(id: try project.requireID(), tree: policy.tree, on: req.db)
     }
 
@@ -233,6 +245,7 @@ extension ProjectDTO {
                     direction: $0.direction, target: $0.target,
                     chart_url: SiteURL.api(.measureChart(.value(measureID))).relativeURL())
             },
-            stories: try stories.map { .init(id: try $0.requireID(), title: $0.title, publishable: $0.isPublishable) })
+            stories: try stories.map { .init(id: try $0.requireID(), title: $0.title, publishable: $0.isPublishable) },
+            version: project.version)
     }
 }

@@ -70,7 +70,7 @@ enum ProjectController {
         do {
             let draft = try input.validate(
                 in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
-            try await project.update(with: draft, by: policy.viewer.actor, on: req.db)
+            try await project.update(with: draft, expecting: input.version, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),
                 notice: "Your changes were saved.")
@@ -78,6 +78,20 @@ enum ProjectController {
             return try await formPage(
                 req, project: project, state: FormState(values: input.formValues, errors: failure.errors),
                 selected: Set(input.priority_ids ?? []), status: .unprocessableEntity)
+        } catch let conflict as EditConflict<Project> {
+            let saved = conflict.saved
+            try await saved.$priorities.load(on: req.db)
+            let latest = try await AuditEntry.latest(about: saved.requireID(), on: req.db)
+            var state = FormState(
+                values: input.formValues,
+                errors: FieldError.conflict(
+                    typed: input.formValues, saved: ProjectInput(saved).formValues, labels: ProjectInput.labels,
+                    savedBy: latest?.actorName, at: latest?.occurredAt, record: "project",
+                    shownAs: ["unit_id": policy.tree.path(of: saved.$unit.id)]))
+            // Saving again now keeps this person's text, knowingly.
+            state.values["version"] = String(saved.version)
+            return try await formPage(
+                req, project: saved, state: state, selected: Set(input.priority_ids ?? []), status: .conflict)
         }
     }
 

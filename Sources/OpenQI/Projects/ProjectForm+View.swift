@@ -49,6 +49,7 @@ enum ProjectForm {
                         action: action, csrfToken: context.csrfToken,
                         .data(named: "similar", value: SiteURL.projects(.similar).relativeURL()),
                         .errorSummary(model.form.errors),
+                        .if(!model.form["version"].isEmpty, .hiddenField("version", model.form["version"])),
                         .formField(
                             FormField(
                                 name: "title", label: "Title",

@@ -13,15 +13,27 @@ struct ProjectInput: Content, Sendable {
     var aim_by_when: String?
     var priority_ids: [String]?
     var partner_organisations: String?
+    /// The version of the project the edit began from (a hidden field of the form; optional in
+    /// the API, where it defaults to the version the request reads).
+    var version: Int?
 
     var formValues: [String: String] {
         [
             "title": title ?? "", "unit_id": unit_id ?? "", "what_matters": what_matters ?? "",
             "problem": problem ?? "",
             "aim_what": aim_what ?? "", "aim_how_much": aim_how_much ?? "", "aim_by_when": aim_by_when ?? "",
-            "partner_organisations": partner_organisations ?? "",
+            "partner_organisations": partner_organisations ?? "", "version": version.map(String.init) ?? "",
         ]
     }
+}
+
+extension ProjectInput {
+    /// The fields a person types, with the labels the form gives them, in the form's order.
+    static let labels: [(field: String, label: String)] = [
+        ("title", "Title"), ("unit_id", "Unit"), ("what_matters", "What matters, and to whom?"),
+        ("problem", "The problem"), ("aim_what", "Aim: what will improve"), ("aim_how_much", "Aim: by how much"),
+        ("aim_by_when", "Aim: by when"), ("partner_organisations", "Partner organisations"),
+    ]
 }
 
 /// A valid proposal, ready to save.
@@ -44,7 +56,7 @@ extension ProjectInput {
             problem: project.problem, aim_what: project.aimWhat, aim_how_much: project.aimHowMuch,
             aim_by_when: CalendarDay.text(project.aimByWhen),
             priority_ids: project.$priorities.value?.compactMap { $0.id?.uuidString },
-            partner_organisations: project.partnerOrganisations
+            partner_organisations: project.partnerOrganisations, version: project.version
         )
     }
 

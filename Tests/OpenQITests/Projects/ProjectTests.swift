@@ -154,6 +154,62 @@ struct ProjectTests {
         }
     }
 
+    @Test("two people editing one proposal at once: the second is told what the first saved and keeps their text")
+    func concurrentEdits() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("lead@test.example", role: .member, at: world.ward)
+            try await fixtures.signIn("analyst@test.example", role: .qiTeam, at: world.ward)
+            let (lead, analyst) = (TestBrowser(app: app), TestBrowser(app: app))
+            _ = try await lead.signIn("lead@test.example")
+            _ = try await analyst.signIn("analyst@test.example")
+            let path = try #require(try await lead.post("/projects", form: Self.proposal(world)).location)
+            func version(_ page: TestBrowser.Page) throws -> String {
+                let match = try #require(page.body.firstMatch(of: #/name="version" value="(\d+)"/#))
+                return String(match.1)
+            }
+            // Both open the form on version 1.
+            let leadStarts = try version(try await lead.get(path + "/edit"))
+            let analystStarts = try version(try await analyst.get(path + "/edit"))
+            #expect(leadStarts == "1" && analystStarts == "1")
+
+            var leads = Self.proposal(world, title: "Fewer falls at night")
+            leads["version"] = leadStarts
+            #expect(try await lead.post(path, form: leads).status == .seeOther)
+
+            var analysts = Self.proposal(world, title: "No falls on Willow Ward")
+            analysts["problem"] = "Nine falls a month."
+            analysts["version"] = analystStarts
+            let refused = try await analyst.post(path, form: analysts)
+            #expect(refused.status == .conflict)
+            #expect(refused.body.contains("Lead saved this project at"))
+            #expect(refused.body.contains("Title, as Lead saved it: “Fewer falls at night”"))
+            #expect(refused.body.contains("The problem, as Lead saved it: “Eleven falls a month"))
+            #expect(!refused.body.contains("What matters, and to whom?, as Lead saved it"), "only what differs")
+            #expect(refused.body.contains(#"value="No falls on Willow Ward""#), "the analyst's text is kept")
+            #expect(refused.body.contains("Nine falls a month."))
+            let project = try #require(try await Project.query(on: app.db).first())
+            #expect(project.title == "Fewer falls at night" && project.version == 2)
+
+            // Saving again, on the version now shown, keeps the analyst's text knowingly.
+            analysts["version"] = try version(refused)
+            #expect(analysts["version"] == "2")
+            #expect(try await analyst.post(path, form: analysts).status == .seeOther)
+            let saved = try #require(try await Project.find(project.requireID(), on: app.db))
+            #expect(saved.title == "No falls on Willow Ward" && saved.version == 3)
+
+            // The API: a change sent with an old version is refused with 409.
+            struct Change: Encodable {
+                let title = "From the API", unit_id: String, what_matters = "x", problem = "y"
+                let aim_what = "Reduce falls", aim_how_much = "by 30%", aim_by_when = "2030-03-31", version = 1
+            }
+            let api = try await lead.json(.PUT, "/api/v1" + path, encoding: Change(unit_id: world.ward.id!.uuidString))
+            #expect(api.status == .conflict)
+            #expect(api.body.contains("it is now at version 3"))
+        }
+    }
+
     @Test(
         "text naming a page cache's stand-in for the anti-forgery token is shown as typed, never as the viewer's token")
     func standInNotReflected() async throws {

@@ -42,5 +42,6 @@ enum OpenQIMigrations {
         AddMeasureAimsToBoardReports(),
         CreateSignInAttempts(),
         AddExpiryToAPITokens(),
+        AddVersionToProjects(),
     ]
 }

@@ -60,10 +60,7 @@ struct FormView: Sendable {
         .postForm(
             action: action, csrfToken: csrfToken,
             .errorSummary(state.errors),
-            .forEach(hiddenFields.sorted(by: { $0.key < $1.key })) { field in
-                .input(
-                    .type(.hidden), .name(field.key), .attribute(named: "value", value: field.value.attributeEscaped))
-            },
+            .forEach(hiddenFields.sorted(by: { $0.key < $1.key })) { .hiddenField($0.key, $0.value) },
             .forEach(fields) { .formField($0, state: state) },
             .div(
                 .class("form-actions"),
@@ -90,9 +87,11 @@ extension FormView {
 
 extension Node where Context == HTML.BodyContext {
     /// The hidden anti-forgery field every POST form carries.
-    static func csrfField(_ token: String) -> Node {
-        .input(
-            .type(.hidden), .name(CSRFMiddleware.formField), .attribute(named: "value", value: token.attributeEscaped))
+    static func csrfField(_ token: String) -> Node { .hiddenField(CSRFMiddleware.formField, token) }
+
+    /// A value the form sends back unseen, such as the version an edit began from.
+    static func hiddenField(_ name: String, _ value: String) -> Node {
+        .input(.type(.hidden), .name(name), .attribute(named: "value", value: value.attributeEscaped))
     }
 
     /// A form that POSTs, carrying the anti-forgery token. Every POST form is made here.
