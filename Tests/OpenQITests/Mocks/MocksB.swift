@@ -317,6 +317,7 @@ extension BoardReportPage.FormModel {
                 "patient_story_title": "Feeling safe at night",
                 "patient_story": "The night staff sat with me when I could not sleep.",
                 "improvement_story": Mock.id(80).uuidString,
+                "version": "3",
             ]))
 }
 

@@ -165,10 +165,7 @@ struct ProjectTests {
             _ = try await lead.signIn("lead@test.example")
             _ = try await analyst.signIn("analyst@test.example")
             let path = try #require(try await lead.post("/projects", form: Self.proposal(world)).location)
-            func version(_ page: TestBrowser.Page) throws -> String {
-                let match = try #require(page.body.firstMatch(of: #/name="version" value="(\d+)"/#))
-                return String(match.1)
-            }
+            func version(_ page: TestBrowser.Page) throws -> String { try TestBrowser.hiddenValue("version", in: page) }
             // Both open the form on version 1.
             let leadStarts = try version(try await lead.get(path + "/edit"))
             let analystStarts = try version(try await analyst.get(path + "/edit"))

@@ -155,6 +155,14 @@ final class TestBrowser: @unchecked Sendable {
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// The value of the hidden field `name` in a page's form, such as the version an edit began from.
+    static func hiddenValue(_ name: String, in page: Page) throws -> String {
+        let prefix = #"<input type="hidden" name=""# + name + #"" value=""#
+        let range = try #require(page.body.range(of: prefix), "no hidden field \(name)")
+        let rest = page.body[range.upperBound...]
+        return String(rest[..<(rest.firstIndex(of: "\"") ?? rest.endIndex)])
+    }
+
     static func encode(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")

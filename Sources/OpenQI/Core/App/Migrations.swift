@@ -43,5 +43,6 @@ enum OpenQIMigrations {
         CreateSignInAttempts(),
         AddExpiryToAPITokens(),
         AddVersionToProjects(),
+        AddVersionToBoardReports(),
     ]
 }

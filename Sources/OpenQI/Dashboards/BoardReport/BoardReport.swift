@@ -38,15 +38,20 @@ package final class BoardReport: Model, @unchecked Sendable {
     /// report keeps its own, so choosing differently next month leaves this one as it was.
     @OptionalField(key: "measure_aims") package var measureAims: [String: TripleAim]?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
+    /// Moves on with every save of the report (`Versioned`); 0 stands for "not written yet" in a form.
+    @Field(key: "version") package var version: Int
 
-    package init() {}
+    package init() { version = 1 }
 
     package init(unitID: UUID, month: Date) {
         self.$unit.id = unitID
         self.month = month
         self.narratives = [:]
+        self.version = 1
     }
 }
+
+extension BoardReport: Versioned {}
 
 extension BoardReport: Auditable {
     package var auditSubject: AuditSubject {
@@ -66,6 +71,18 @@ extension BoardReport: Auditable {
 
 /// Each report keeps its own choice of measures. Reports written before this get the choice as it
 /// stood on the measures.
+/// A version on every board report, so that two analysts writing one month's report at once
+/// cannot overwrite each other (`Versioned`).
+struct AddVersionToBoardReports: AsyncMigration {
+    package func prepare(on database: any Database) async throws {
+        try await database.schema(BoardReport.schema).field("version", .int, .required, .sql(.default(1))).update()
+    }
+
+    package func revert(on database: any Database) async throws {
+        try await database.schema(BoardReport.schema).deleteField("version").update()
+    }
+}
+
 struct AddMeasureAimsToBoardReports: AsyncMigration {
     package func prepare(on database: any Database) async throws {
         try await database.schema(BoardReport.schema).field("measure_aims", .json).update()

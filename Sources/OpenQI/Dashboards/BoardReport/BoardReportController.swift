@@ -77,7 +77,50 @@ enum BoardReportController {
         }
         let actor = policy.viewer.actor
         let (chosen, written) = (aims, narratives)
-        let changed = try await req.db.transaction { db -> Bool in
+        // The version the form began from: 0 when the month had no report yet.
+        let expected = fields["version"].flatMap { Int($0) }
+        let changed: Bool
+        do {
+            changed = try await save(
+                month: month, unitID: unitID, measures: measures, aims: chosen, narratives: written,
+                patientStory: (title, patientStory), storyID: storyID, expecting: expected, by: actor, on: req.db)
+        } catch let conflict as EditConflict<BoardReport> {
+            let saved = BoardReportPage.FormModel.values(of: conflict.saved, measures: measures)
+            let latest = try await AuditEntry.latest(about: conflict.saved.requireID(), on: req.db)
+            let labels =
+                [
+                    ("patient_story_title", "The patient story's title"), ("patient_story", "The patient story"),
+                    ("improvement_story", "The improvement story"),
+                ]
+                + measures.compactMap { measure in
+                    measure.id.map { ("narrative-\($0.uuidString)", "What \(measure.name) shows") }
+                }
+            var typed = fields
+            typed["version"] = saved["version"]
+            let errors = FieldError.conflict(
+                typed: fields, saved: saved, labels: labels, savedBy: latest?.actorName, at: latest?.occurredAt,
+                record: "board report")
+            let model = try await BoardReportPage.FormModel.query(
+                unitID: unitID, month: month, policy: policy, submitted: typed, errors: errors, on: req.db)
+            return BoardReportPage.FormView(context: try await req.pageContext(), model: model)
+                .response(status: .conflict)
+        }
+        return req.redirect(
+            to: SiteURL.units(.boardReport(.value(unitID))).relativeURL(query: [("month", month.text)]),
+            notice: changed
+                ? "The board report for \(month.label) was saved."
+                : "Nothing had changed: the board report for \(month.label) is as it was.")
+    }
+
+    /// Writes the month's report and remembers each measure's aim, in one transaction; throws
+    /// `EditConflict` when someone saved the report after the form began from version `expected`.
+    private static func save(
+        month: CalendarMonth, unitID: UUID, measures: [Measure], aims chosen: [String: TripleAim],
+        narratives written: [String: String], patientStory: (title: String?, text: String?), storyID: UUID?,
+        expecting expected: Int?, by actor: Actor, on db: any Database
+    ) async throws -> Bool {
+        let (title, patientStory) = patientStory
+        return try await db.transaction { db -> Bool in
             // The choice is remembered on the measures too: next month's report starts from it.
             for measure in measures {
                 let aim = chosen[try measure.requireID().uuidString]
@@ -86,9 +129,10 @@ enum BoardReportController {
                 measure.tripleAim = aim
                 try await measure.saveAudited(.update, by: actor, before: before, on: db)
             }
-            let report =
-                try await BoardReport.find(unitID: unitID, month: month, on: db)
-                ?? BoardReport(unitID: unitID, month: month.start)
+            let found = try await BoardReport.find(unitID: unitID, month: month, on: db)
+            // Someone wrote the month's report after this form was opened on none.
+            if let found, expected == 0 { throw EditConflict(saved: found) }
+            let report = found ?? BoardReport(unitID: unitID, month: month.start)
             let before = report.id == nil ? [:] : report.auditFields
             // Measures archived since the report was written are not on the form; they stay as they were.
             let onForm = Set(try measures.map { try $0.requireID().uuidString })
@@ -98,14 +142,11 @@ enum BoardReportController {
             report.patientStory = patientStory
             report.$improvementStory.id = storyID
             guard report.id == nil || report.auditFields != before else { return false }
-            try await report.saveAudited(report.id == nil ? .create : .update, by: actor, before: before, on: db)
+            try await report.saveAudited(
+                report.id == nil ? .create : .update, by: actor, before: before,
+                expecting: report.id == nil ? nil : (expected ?? report.version), on: db)
             return true
         }
-        return req.redirect(
-            to: SiteURL.units(.boardReport(.value(unitID))).relativeURL(query: [("month", month.text)]),
-            notice: changed
-                ? "The board report for \(month.label) was saved."
-                : "Nothing had changed: the board report for \(month.label) is as it was.")
     }
 
     private static func editable(_ req: Request) async throws -> (UUID, Policy) {

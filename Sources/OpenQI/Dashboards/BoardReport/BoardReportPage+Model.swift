@@ -205,20 +205,27 @@ extension BoardReportPage.FormModel {
         let measures = try await Measure.query(on: db).filter(\.$unit.$id == unitID).filter(\.$project.$id == nil)
             .filter(\.$archivedAt == nil).sort(\.$name).all()
         let stories = try await storyChoices(unitID: unitID, tree: tree, keeping: report?.$improvementStory.id, on: db)
-        var values = [
-            "patient_story_title": report?.patientStoryTitle ?? "", "patient_story": report?.patientStory ?? "",
-            "improvement_story": report?.$improvementStory.id?.uuidString ?? "",
-        ]
-        let aims = BoardReport.measureAims(report, unitMeasures: measures)
-        for measure in measures {
-            let id = try measure.requireID()
-            values["aim-\(id.uuidString)"] = aims[id]?.rawValue ?? ""
-            values["narrative-\(id.uuidString)"] = report?.narratives[id.uuidString] ?? ""
-        }
         return .init(
             unitID: unitID, unitPath: tree.path(of: unitID), month: month,
             measures: try measures.map { .init(measureID: try $0.requireID(), name: $0.name) },
-            stories: stories, form: FormState(values: submitted ?? values, errors: errors))
+            stories: stories,
+            form: FormState(values: submitted ?? values(of: report, measures: measures), errors: errors))
+    }
+
+    /// The form's values for the report as saved (none yet: version 0), for its unit's measures.
+    static func values(of report: BoardReport?, measures: [Measure]) -> [String: String] {
+        var values = [
+            "patient_story_title": report?.patientStoryTitle ?? "", "patient_story": report?.patientStory ?? "",
+            "improvement_story": report?.$improvementStory.id?.uuidString ?? "",
+            "version": String(report?.version ?? 0),
+        ]
+        let aims = BoardReport.measureAims(report, unitMeasures: measures)
+        for measure in measures {
+            guard let id = measure.id?.uuidString else { continue }
+            values["aim-\(id)"] = measure.id.flatMap { aims[$0]?.rawValue } ?? ""
+            values["narrative-\(id)"] = report?.narratives[id] ?? ""
+        }
+        return values
     }
 
     /// The improvement stories a report may show: those of the projects of the unit and below it,

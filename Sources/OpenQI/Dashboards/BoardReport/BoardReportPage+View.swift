@@ -207,7 +207,7 @@ extension BoardReportPage {
                     cancelURL: SiteURL.units(.boardReport(.value(model.unitID))).relativeURL(query: [
                         ("month", model.monthParameter)
                     ]),
-                    hiddenFields: ["month": model.monthParameter]
+                    hiddenFields: ["month": model.monthParameter, "version": model.form["version"]]
                 ).node
             )
         }

@@ -83,6 +83,61 @@ struct BoardReportTests {
         }
     }
 
+    @Test("two analysts writing one month's report at once: the second is told what the first saved and keeps theirs")
+    func concurrentEdits() async throws {
+        try await withOpenQI { app in
+            let world = try await DataUploadTests.world(app, TestBrowser(app: app))
+            let trust = try #require(world.trust.id).uuidString
+            let readmissions = try await DataUploadTests.measure(
+                app, unit: world.trust, key: "trust.readmissions", chart: .i)
+            let r = try readmissions.requireID().uuidString
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("first@test.example", role: .qiTeam, at: world.trust)
+            try await fixtures.signIn("second@test.example", role: .qiTeam, at: world.trust)
+            let (first, second) = (TestBrowser(app: app), TestBrowser(app: app))
+            _ = try await first.signIn("first@test.example")
+            _ = try await second.signIn("second@test.example")
+            func version(_ page: TestBrowser.Page) throws -> String { try TestBrowser.hiddenValue("version", in: page) }
+            let edit = "/units/\(trust)/board-report/edit?month=2026-11"
+            // Both open the month while it has no report: version 0.
+            let (firstStarts, secondStarts) = (
+                try version(try await first.get(edit)), try version(try await second.get(edit))
+            )
+            #expect(firstStarts == "0" && secondStarts == "0")
+            func form(_ narrative: String, story: String, version: String) -> [String: String] {
+                [
+                    "month": "2026-11", "aim-\(r)": "population_health", "narrative-\(r)": narrative,
+                    "patient_story_title": "", "patient_story": story, "version": version,
+                ]
+            }
+            let saved = try await first.post(
+                "/units/\(trust)/board-report", form: form("Stable.", story: "Kind staff.", version: firstStarts))
+            #expect(saved.status == .seeOther)
+
+            let refused = try await second.post(
+                "/units/\(trust)/board-report", form: form("Improving.", story: "Kind staff.", version: secondStarts))
+            #expect(refused.status == .conflict)
+            #expect(refused.body.contains("First saved this board report at"))
+            #expect(refused.body.contains("What Falls shows, as First saved it: “Stable.”"))
+            #expect(!refused.body.contains("The patient story, as First saved it"), "only what differs")
+            #expect(refused.body.contains("Improving."), "the second analyst's text is kept")
+            let report = try #require(try await BoardReport.query(on: app.db).first())
+            #expect(report.narratives[r] == "Stable." && report.version == 1)
+
+            // Again, from the version now shown: saved, knowingly over the first.
+            let again = try await second.post(
+                "/units/\(trust)/board-report",
+                form: form("Improving.", story: "Kind staff.", version: try version(refused)))
+            #expect(again.status == .seeOther)
+            let now = try #require(try await BoardReport.query(on: app.db).first())
+            #expect(now.narratives[r] == "Improving." && now.version == 2)
+            // And a save from the old version is refused again.
+            let stale = try await first.post(
+                "/units/\(trust)/board-report", form: form("Stable again.", story: "Kind staff.", version: "1"))
+            #expect(stale.status == .conflict)
+        }
+    }
+
     @Test("each month's report keeps its own measures and data to its month's end; mistakes keep what was typed")
     func monthsStayAsTheyWere() async throws {
         try await withOpenQI { app in
