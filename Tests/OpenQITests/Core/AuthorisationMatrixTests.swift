@@ -9,14 +9,15 @@ import Vapor
 /// every route of the route table.
 @Suite("Authorisation matrix")
 struct AuthorisationMatrixTests {
-    /// Who is asking: roles are granted at the directorate "Adult Mental Health".
+    /// Who is asking: roles are granted at the directorate "Adult Mental Health", except for the
+    /// administrator of another directorate, who should reach nothing of this one's.
     enum Who: String, CaseIterable, CustomStringConvertible, Sendable {
-        case signedOut, installationAdmin, admin, qiTeam, forumChair, sponsor, coach, member, viewer
+        case signedOut, installationAdmin, admin, qiTeam, forumChair, sponsor, coach, member, viewer, unrelatedAdmin
         var description: String { rawValue }
         var role: Role? {
             switch self {
             case .signedOut, .installationAdmin: nil
-            case .admin: .admin
+            case .admin, .unrelatedAdmin: .admin
             case .qiTeam: .qiTeam
             case .forumChair: .forumChair
             case .sponsor: .sponsor
@@ -88,7 +89,8 @@ struct AuthorisationMatrixTests {
         Route(
             description: "POST /units/:other-directorate/archive",
             request: { b, w in try await b.post("/units/\(w.otherDirectorate.id!)/archive") },
-            allowed: [Who.installationAdmin.rawValue], success: .seeOther),
+            // The other directorate is the unrelated administrator's own.
+            allowed: [Who.installationAdmin.rawValue, Who.unrelatedAdmin.rawValue], success: .seeOther),
         Route(
             description: "GET /people", request: { b, _ in try await b.get("/people") }, allowed: readers, success: .ok),
         Route(
@@ -117,8 +119,9 @@ struct AuthorisationMatrixTests {
             description: "POST /people/:person/sign-in",
             request: { b, w in try await b.post("/people/\(w.person.id!)/sign-in") }, allowed: unitAdmins, success: .ok),
         Route(
-            description: "GET /audit", request: { b, _ in try await b.get("/audit") }, allowed: unitAdmins, success: .ok
-        ),
+            // Every administrator has an audit log, of their own units only (`RouteMatrixTests.ownPartOnly`).
+            description: "GET /audit", request: { b, _ in try await b.get("/audit") },
+            allowed: unitAdmins.union([Who.unrelatedAdmin.rawValue]), success: .ok),
         Route(
             description: "GET /api/v1/units", request: { b, _ in try await b.json(.GET, "/api/v1/units") },
             allowed: readers, success: .ok),
@@ -161,7 +164,8 @@ struct AuthorisationMatrixTests {
                 if who != .signedOut {
                     let email = "\(who.rawValue.lowercased())@test.example"
                     try await fixtures.signIn(
-                        email, role: who.role, at: who.role == nil ? nil : directorate,
+                        email, role: who.role,
+                        at: who.role == nil ? nil : who == .unrelatedAdmin ? other : directorate,
                         administrator: who == .installationAdmin)
                     #expect(try await browser.signIn(email).status == .seeOther)
                 }

@@ -39,11 +39,15 @@ struct RouteMatrixTests {
         var query = ""
         /// What those who may use the route get, where it is one status whoever asks.
         var answer: HTTPStatus? = nil
+        /// Where one who may not use it is refused otherwise than with `refusal`.
+        var refusals: [Who: HTTPStatus] = [:]
     }
 
     static let readers = Allowed.signedIn
     static let installationAdmin = Allowed.some([.installationAdmin])
     static let unitAdmins = Allowed.some([.installationAdmin, .admin])
+    /// Pages every administrator has, each showing only their own units (checked in `ownPartOnly`).
+    static let anyAdmin = Allowed.some([.installationAdmin, .admin, .unrelatedAdmin])
     static let peopleManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
     static let measureManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
     static let forumChairs = Allowed.some([.installationAdmin, .admin, .forumChair])
@@ -160,9 +164,12 @@ struct RouteMatrixTests {
         "POST /forums/:unitID/meetings": Row(allowed: forumChairs),
         "GET /meetings/:meetingID": Row(allowed: readers),
 
-        "GET /audit": Row(allowed: unitAdmins),
-        "GET /api-tokens": Row(allowed: unitAdmins),
-        "POST /api-tokens": Row(allowed: unitAdmins, body: ["name": "Warehouse", "unit": ":directorate"]),
+        "GET /audit": Row(allowed: anyAdmin),
+        "GET /api-tokens": Row(allowed: anyAdmin),
+        // Another directorate's administrator may issue tokens, but not for this one: the unit is refused.
+        "POST /api-tokens": Row(
+            allowed: unitAdmins, body: ["name": "Warehouse", "unit": ":directorate"],
+            refusals: [.unrelatedAdmin: .unprocessableEntity]),
         "POST /api-tokens/:tokenID/revoke": Row(allowed: unitAdmins),
 
         "GET /api/v1/units": Row(allowed: readers),
@@ -226,6 +233,27 @@ struct RouteMatrixTests {
         }
     }
 
+    @Test("another directorate's administrator sees none of this directorate's tokens or audit entries")
+    func ownPartOnly() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let browsers = try await Self.browsers(app)
+            let theirs = browsers[.unrelatedAdmin]!
+            let ours = browsers[.admin]!
+            #expect(try await ours.get("/api-tokens").body.contains("Warehouse"))
+            #expect(try await !theirs.get("/api-tokens").body.contains("Warehouse"))
+            // An audited change in this directorate: in our log, not in theirs.
+            let renamed = try await ours.post(
+                "/units/\(world.ids["unitID"]!)",
+                form: [
+                    "name": "Willow Ward renamed", "kind": "ward", "parent_id": world.ids["directorate"]!.uuidString,
+                ])
+            #expect(renamed.status == .seeOther)
+            #expect(try await ours.get("/audit").body.contains("Willow Ward renamed</a>"))
+            #expect(try await !theirs.get("/audit").body.contains("Willow Ward renamed</a>"))
+        }
+    }
+
     private static func check(_ page: TestBrowser.Page, key: String, who: Who, row: Row, isAPI: Bool) {
         let toSignIn = page.status == .seeOther && page.location?.hasPrefix("/sign-in") == true
         if row.allows(who), let answer = row.answer {
@@ -242,7 +270,8 @@ struct RouteMatrixTests {
                 #expect(toSignIn || page.status == .forbidden, "\(key): signed out got \(page.status)")
             }
         } else {
-            #expect(page.status == row.refusal, "\(key): \(who) should get \(row.refusal), got \(page.status)")
+            let refusal = row.refusals[who] ?? row.refusal
+            #expect(page.status == refusal, "\(key): \(who) should get \(refusal), got \(page.status)")
         }
     }
 
@@ -288,7 +317,8 @@ struct RouteMatrixTests {
         var people: [Who: Person] = [:]
         for who in Who.allCases where who != .signedOut {
             people[who] = try await fixtures.signIn(
-                email(who), role: who.role, at: who.role == nil ? nil : directorate,
+                email(who), role: who.role,
+                at: who.role == nil ? nil : who == .unrelatedAdmin ? units.otherDirectorate : directorate,
                 administrator: who == .installationAdmin)
         }
         let person = try await fixtures.person("Pat Doe", unit: ward, email: "pat@test.example")
