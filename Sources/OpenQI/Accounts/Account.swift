@@ -15,8 +15,6 @@ package final class Account: Model, @unchecked Sendable {
     @Field(key: "is_administrator") package var isAdministrator: Bool
     /// Set for one-time passwords issued by an administrator or the command line.
     @Field(key: "must_change_password") package var mustChangePassword: Bool
-    @Field(key: "failed_sign_ins") package var failedSignIns: Int
-    @OptionalField(key: "locked_until") package var lockedUntil: Date?
     @OptionalField(key: "last_sign_in_at") package var lastSignInAt: Date?
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
@@ -33,7 +31,6 @@ package final class Account: Model, @unchecked Sendable {
         self.passwordHash = passwordHash
         self.isAdministrator = isAdministrator
         self.mustChangePassword = mustChangePassword
-        self.failedSignIns = 0
     }
 
     static func normalise(email: String) -> String {
@@ -73,5 +70,19 @@ struct CreateAccounts: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Account.schema).delete()
+    }
+}
+
+/// Failed sign-ins are counted per email and client address (`SignInAttempts`), no longer on the
+/// account: these two columns were left unread, and a reader of the schema would trust them.
+struct DropLockColumnsFromAccounts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Account.schema).deleteField("failed_sign_ins").update()
+        try await database.schema(Account.schema).deleteField("locked_until").update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Account.schema).field("failed_sign_ins", .int, .required, .sql(.default(0))).update()
+        try await database.schema(Account.schema).field("locked_until", .datetime).update()
     }
 }

@@ -44,5 +44,6 @@ enum OpenQIMigrations {
         AddExpiryToAPITokens(),
         AddVersionToProjects(),
         AddVersionToBoardReports(),
+        DropLockColumnsFromAccounts(),
     ]
 }
