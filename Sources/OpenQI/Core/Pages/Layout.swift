@@ -211,4 +211,11 @@ extension Node where Context == HTML.BodyContext {
     static func heading(_ title: String, lead: String) -> Node {
         .group(.h1(.text(title)), .p(.class("lead"), .text(lead)))
     }
+
+    /// A moment as people read it, in a `time` element that carries it exactly for machines.
+    static func moment(_ date: Date) -> Node {
+        .element(
+            named: "time",
+            nodes: [.attribute(named: "datetime", value: CalendarDay.timestamp(date)), .text(CalendarDay.moment(date))])
+    }
 }
