@@ -161,8 +161,7 @@ enum PDSAController {
     ) async throws -> Response {
         let projectID = try project.requireID()
         let ideas = try await ChangeIdea.query(on: req.db).filter(\.$project.$id == projectID).sort(\.$position).all()
-        let measures = try await Measure.query(on: req.db).filter(\.$project.$id == projectID)
-            .filter(\.$archivedAt == nil).sort(\.$name).all()
+        let measures = try await Measure.inUse(byProject: projectID, on: req.db)
         let model = PDSAForm.Model(
             projectID: projectID, projectTitle: project.title, cycleID: cycle?.id, cycleName: cycle?.name,
             form: state,

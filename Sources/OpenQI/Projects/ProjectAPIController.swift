@@ -202,9 +202,8 @@ extension ProjectDTO {
         let diagram = try await DriverDiagram.load(for: project, on: db)
         let cycles = try await PDSACycle.query(on: db).filter(\.$project.$id == id).with(\.$watchedMeasures)
             .sort(\.$createdAt).sort(\.$number).all()
-        let measures = try await Measure.query(on: db).filter(\.$project.$id == id).filter(\.$archivedAt == nil)
-            .sort(\.$name).all()
-        let stories = try await Story.query(on: db).filter(\.$project.$id == id).sort(\.$createdAt).all()
+        let measures = try await Measure.inUse(byProject: id, on: db)
+        let stories = try await Story.told(inProject: id, on: db)
         func person(_ person: Person?) -> PersonRef? {
             person.flatMap { person in person.id.map { PersonRef(id: $0, name: person.fullName) } }
         }

@@ -81,8 +81,7 @@ enum StoryController {
     private static func formPage(
         _ req: Request, project: Project, story: Story?, state: FormState, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
-        let measures = try await Measure.query(on: req.db).filter(\.$project.$id == (try project.requireID()))
-            .filter(\.$archivedAt == nil).sort(\.$name).all()
+        let measures = try await Measure.inUse(byProject: try project.requireID(), on: req.db)
         let model = StoryForm.Model(
             projectID: try project.requireID(), projectTitle: project.title, storyID: story?.id, form: state,
             charts: measures.compactMap { measure in
