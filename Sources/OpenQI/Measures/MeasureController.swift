@@ -49,7 +49,7 @@ enum MeasureController {
         let policy = try await req.policy()
         let owner = try await owner(req, policy: policy)
         let input = try req.content.decode(MeasureInput.self)
-        do {
+        return try await req.saveForm {
             let valid = try input.validate()
             if let key = valid.key, let other = try await Measure.query(on: req.db).filter(\.$key == key).first() {
                 throw ValidationFailure(
@@ -68,10 +68,9 @@ enum MeasureController {
             return req.redirect(
                 to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(),
                 notice: "“\(measure.name)” was added. Now add its data.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await formPage(
-                req, owner: owner, state: FormState(values: input.formValues, errors: failure.errors),
-                status: .unprocessableEntity)
+                req, owner: owner, state: FormState(values: input.formValues, errors: errors))
         }
     }
 
@@ -190,7 +189,7 @@ enum MeasureController {
         let (measure, policy) = try await editable(req)
         let input = try req.content.decode(DatedTextInput.self)
         let raw = field == "text" ? input.text : input.label
-        do {
+        return try await req.saveForm {
             var validator = Validator()
             let text = validator.requiredText(
                 raw, field: field, label: field == "text" ? "the note" : "the phase name", maxLength: 120)
@@ -204,12 +203,11 @@ enum MeasureController {
             }
             return req.redirect(
                 to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(), notice: notice)
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var model = try await MeasureShow.Model.query(id: try measure.requireID(), policy: policy, on: req.db)
-            let state = FormState(values: ["period": input.period ?? "", field: raw ?? ""], errors: failure.errors)
+            let state = FormState(values: ["period": input.period ?? "", field: raw ?? ""], errors: errors)
             if field == "text" { model.annotationForm = state } else { model.phaseForm = state }
-            return MeasureShow.View(context: try await req.pageContext(), model: model).response(
-                status: .unprocessableEntity)
+            return MeasureShow.View(context: try await req.pageContext(), model: model).response()
         }
     }
 
@@ -299,12 +297,12 @@ enum MeasureController {
         return (measure, policy)
     }
 
-    private static func formPage(_ req: Request, owner: Owner, state: FormState, status: HTTPResponseStatus = .ok)
+    private static func formPage(_ req: Request, owner: Owner, state: FormState)
         async throws -> Response
     {
         let model = MeasureForm.Model(
             ownerName: owner.name, action: owner.formURL, cancelURL: owner.cancelURL, form: state)
-        return MeasureForm.View(context: try await req.pageContext(), model: model).response(status: status)
+        return MeasureForm.View(context: try await req.pageContext(), model: model).response()
     }
 }
 

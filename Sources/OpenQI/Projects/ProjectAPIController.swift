@@ -137,9 +137,7 @@ enum ProjectAPIController {
     }
 
     @Sendable static func update(req: Request) async throws -> ProjectDTO {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
+        let (project, policy) = try await req.editableProject()
         let draft = try req.content.decode(ProjectInput.self)
             .validate(in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
         try await project.update(with: draft, by: policy.viewer.actor, on: req.db)
@@ -147,7 +145,7 @@ enum ProjectAPIController {
     }
 
     @Sendable static func addDriver(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
         let valid = try req.content.decode(DriverInput.self).validate(in: diagram)
         let driver = try await project.addDriver(valid, by: policy.viewer.actor, on: req.db)
@@ -157,7 +155,7 @@ enum ProjectAPIController {
     }
 
     @Sendable static func addChangeIdea(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
         let valid = try req.content.decode(ChangeIdeaInput.self).validate(in: diagram)
         let idea = try await project.addChangeIdea(valid, by: policy.viewer.actor, on: req.db)
@@ -167,19 +165,12 @@ enum ProjectAPIController {
     }
 
     @Sendable static func planCycle(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(PDSAPlanInput.self)
         let cycle = try await project.planCycle(
             try await PDSAController.validate(input, for: project, on: req.db), by: policy.viewer.actor, on: req.db)
         try await cycle.$watchedMeasures.load(on: req.db)
         return try await PDSACycleDTO(cycle).encodeResponse(status: .created, for: req)
-    }
-
-    private static func editable(_ req: Request) async throws -> (Project, Policy) {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
-        return (project, policy)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Plot
+import Vapor
 
 /// What a form shows: the values to fill in (what the user typed, after a failed submit) and the
 /// messages to put beside each field.
@@ -281,6 +282,23 @@ extension FormField.Control {
         case .date: "date"
         case .number: "number"
         default: "text"
+        }
+    }
+}
+
+extension Request {
+    /// The one way a page answers a form: `save` does the work and answers, usually with a redirect
+    /// and a notice; when the input cannot be saved, `redraw` draws the page again with what was typed
+    /// and each error beside its field, sent as 422 so the refusal is plain to browsers and tests.
+    func saveForm(
+        _ save: () async throws -> Response, redraw: (_ errors: [FieldError]) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await save()
+        } catch let failure as ValidationFailure {
+            let page = try await redraw(failure.errors)
+            page.status = .unprocessableEntity
+            return page
         }
     }
 }
