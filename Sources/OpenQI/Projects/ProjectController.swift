@@ -1,3 +1,4 @@
+import Charts
 import Fluent
 import Foundation
 import Vapor
@@ -242,8 +243,8 @@ enum ProjectController {
         let excluded = req.query[String.self, at: "project"].flatMap(UUID.init(uuidString:))
         let similar = try await similarProjects(to: text, excluding: excluded, policy: policy, on: req.db)
         let html = similar.map {
-            "<li><a href=\"\(SiteURL.projects(.show(.value($0.id))).relativeURL())\">\($0.title.attributeEscaped)</a>"
-                + "<span class=\"path\"> \($0.unitPath.attributeEscaped) · \($0.status.label)</span></li>"
+            "<li><a href=\"\(SiteURL.projects(.show(.value($0.id))).relativeURL())\">\($0.title.markupEscaped)</a>"
+                + "<span class=\"path\"> \($0.unitPath.markupEscaped) · \($0.status.label)</span></li>"
         }.joined()
         var headers = HTTPHeaders()
         headers.contentType = .html

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 
@@ -18,7 +19,7 @@ extension ProjectIndex {
                     .label(.for("q"), .text("Search titles, problems and aims")),
                     .input(
                         .type(.search), .id("q"), .name("q"),
-                        .attribute(named: "value", value: model.query.attributeEscaped)),
+                        .attribute(named: "value", value: model.query.markupEscaped)),
                     .formField(
                         FormField(
                             name: "status", label: "Status",
@@ -36,7 +37,7 @@ extension ProjectIndex {
                     // The dashboard's focus stays while the form narrows further.
                     .forEach(model.focus.queryItems) { item in
                         .input(
-                            .type(.hidden), .name(item.0), .attribute(named: "value", value: item.1.attributeEscaped))
+                            .type(.hidden), .name(item.0), .attribute(named: "value", value: item.1.markupEscaped))
                     },
                     .button(.type(.submit), .class("button secondary"), .text("Search"))
                 ),

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 
@@ -47,7 +48,7 @@ extension Node where Context == HTML.BodyContext {
         .getForm(
             action: action, class: "search-form", .attribute(named: "role", value: "search"),
             .label(.for("q"), .text(label)),
-            .input(.type(.search), .id("q"), .name("q"), .attribute(named: "value", value: query.attributeEscaped)),
+            .input(.type(.search), .id("q"), .name("q"), .attribute(named: "value", value: query.markupEscaped)),
             extra,
             .label(
                 .class("checkbox"),

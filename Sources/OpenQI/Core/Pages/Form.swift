@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 import Vapor
@@ -63,7 +64,7 @@ struct FormView: Sendable {
             .errorSummary(state.errors),
             .forEach(hiddenFields.sorted(by: { $0.key < $1.key })) { field in
                 .input(
-                    .type(.hidden), .name(field.key), .attribute(named: "value", value: field.value.attributeEscaped))
+                    .type(.hidden), .name(field.key), .attribute(named: "value", value: field.value.markupEscaped))
             },
             .forEach(fields) { .formField($0, state: state) },
             .div(
@@ -93,7 +94,7 @@ extension Node where Context == HTML.BodyContext {
     /// The hidden anti-forgery field every POST form carries.
     static func csrfField(_ token: String) -> Node {
         .input(
-            .type(.hidden), .name(CSRFMiddleware.formField), .attribute(named: "value", value: token.attributeEscaped))
+            .type(.hidden), .name(CSRFMiddleware.formField), .attribute(named: "value", value: token.markupEscaped))
     }
 
     /// A form that POSTs, carrying the anti-forgery token. Every POST form is made here.
@@ -102,7 +103,7 @@ extension Node where Context == HTML.BodyContext {
         .element(
             named: "form",
             nodes: [
-                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "action", value: action.markupEscaped),
                 .attribute(named: "method", value: "post"),
                 .attribute(named: "novalidate", value: nil, ignoreIfValueIsEmpty: false),
                 .class(className),
@@ -119,7 +120,7 @@ extension Node where Context == HTML.BodyContext {
         .element(
             named: "form",
             nodes: [
-                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "action", value: action.markupEscaped),
                 .attribute(named: "method", value: "post"),
                 .attribute(named: "enctype", value: "multipart/form-data"), .class("form upload"),
                 .csrfField(csrfToken),
@@ -139,7 +140,7 @@ extension Node where Context == HTML.BodyContext {
         .element(
             named: "form",
             nodes: [
-                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "action", value: action.markupEscaped),
                 .attribute(named: "method", value: "get"),
                 .class(className),
             ] + nodes)
@@ -198,7 +199,7 @@ extension Node where Context == HTML.BodyContext {
                             named: "option",
                             nodes: [
                                 .attribute(
-                                    named: "value", value: option.value.attributeEscaped, ignoreIfValueIsEmpty: false),
+                                    named: "value", value: option.value.markupEscaped, ignoreIfValueIsEmpty: false),
                                 .attribute(named: "selected", value: option.value == value ? "selected" : nil),
                                 .text(option.label),
                             ])
@@ -214,7 +215,7 @@ extension Node where Context == HTML.BodyContext {
             )
         case .text, .email, .password, .search, .date, .number:
             // Passwords are never sent back to the browser.
-            let shown = field.control == .password ? nil : value.attributeEscaped
+            let shown = field.control == .password ? nil : value.markupEscaped
             let attributes = common + [("type", field.control.inputType), ("value", shown)]
             control = .selfClosedElement(
                 named: "input",
@@ -264,7 +265,7 @@ extension Node where Context == HTML.BodyContext {
                         .class("checkbox"),
                         .input(
                             .type(.checkbox), .name("\(field.name)[]"),
-                            .attribute(named: "value", value: option.value.attributeEscaped),
+                            .attribute(named: "value", value: option.value.markupEscaped),
                             .checked(ticked.contains(option.value))),
                         .text(" \(option.label)")
                     )

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 import Vapor
@@ -72,7 +73,7 @@ package class Layout {
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 // Plot's `.title` also writes social-media meta tags without escaping them; the element alone is safe.
                 .element(named: "title", text: "\(pageTitle()) — OpenQI"),
-                .meta(.name("csrf-token"), .content(context.csrfToken.attributeEscaped)),
+                .meta(.name("csrf-token"), .content(context.csrfToken.markupEscaped)),
                 context.inlineStylesheet.map { .raw("<style>\($0)</style>") }
                     ?? .link(.rel(.stylesheet), .href("/app.css"))
             ),
