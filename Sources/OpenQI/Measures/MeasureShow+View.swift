@@ -10,8 +10,7 @@ extension MeasureShow {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(.text(model.name), .span(.class("tag"), .text(model.kind.label))),
                     .div(
                         .class("actions"),

@@ -8,8 +8,7 @@ extension ProjectIndex {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(.text("QI projects")),
                     .a(.class("button"), .href(SiteURL.projects(.new).relativeURL()), .text("Propose a project"))
                 ),

@@ -11,8 +11,7 @@ extension ProjectShow {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(
                         .text(model.title),
                         .span(.class("tag status-\(model.status.rawValue)"), .text(model.status.label))),

@@ -27,8 +27,7 @@ enum StoryShow {
         override func content() -> Node<HTML.BodyContext> {
             .article(
                 .class("story"),
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(
                         .text(model.title),
                         .span(

@@ -9,8 +9,7 @@ extension UnitIndex {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(.text("Units")),
                     .if(
                         model.canCreate,

@@ -208,6 +208,12 @@ extension Node where Context == HTML.BodyContext {
     /// A header cell's scope (`col` or `row`), so a screen reader announces each value with its header.
     static func scope(_ value: String) -> Node { .attribute(named: "scope", value: value) }
 
+    /// The top of a page: its `h1` (with any tags), and the buttons for what the viewer may do with
+    /// what the page shows.
+    static func pageHeading(_ nodes: Node...) -> Node {
+        .div(.class("page-heading"), .group(nodes))
+    }
+
     /// A page's heading and the lead paragraph under it that says what the page is for.
     static func heading(_ title: String, lead: String) -> Node {
         .group(.h1(.text(title)), .p(.class("lead"), .text(lead)))

@@ -15,8 +15,7 @@ extension MeasureSummaryPage {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(.text("Measures summary")),
                     .if(
                         model.canAdd,
