@@ -28,9 +28,7 @@ enum MeasureController {
                 formURL: SiteURL.projects(.addMeasure(.value(id))).relativeURL(),
                 cancelURL: SiteURL.projects(.show(.value(id))).relativeURL())
         }
-        let unitID = try req.idParameter("unitID")
-        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
-        try policy.require(.manageUnitMeasures(unitID))
+        let (unitID, _) = try await req.unitForMeasures()
         return Owner(
             projectID: nil, unitID: unitID, name: policy.tree.path(of: unitID),
             formURL: SiteURL.units(.addMeasure(.value(unitID))).relativeURL(),
@@ -309,4 +307,16 @@ enum MeasureController {
 extension Array {
     /// The element at `index`, or nil past the end: form arrays may arrive shorter than each other.
     fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension Request {
+    /// The unit the route's `unitID` names, once the policy lets the viewer manage its measures:
+    /// add them, load their data, write its board report. 404 when there is no such unit.
+    func unitForMeasures() async throws -> (UUID, Policy) {
+        let policy = try await policy()
+        let unitID = try idParameter("unitID")
+        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
+        try policy.require(.manageUnitMeasures(unitID))
+        return (unitID, policy)
+    }
 }
