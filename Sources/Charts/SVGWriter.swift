@@ -21,6 +21,16 @@ struct SVGWriter {
         }
     }
 
+    /// A tick of the value axis: a grid line across the plot at `y`, and the value's label just left
+    /// of the axis (styled by the group it is in, or by `labelStyle`).
+    mutating func valueTick(
+        _ label: String, y: Double, left: Double, right: Double, labelStyle: [(String, String)] = []
+    ) {
+        let n = SVGWriter.number
+        element("line", [("x1", n(left)), ("x2", n(right)), ("y1", n(y)), ("y2", n(y)), ("stroke", Palette.grid)])
+        element("text", [("x", n(left - 6)), ("y", n(y + 4)), ("text-anchor", "end")] + labelStyle, content: label)
+    }
+
     mutating func open(_ name: String, _ attributes: [(String, String)] = []) {
         text += "<\(name)"
         for (key, value) in attributes { text += " \(key)=\"\(value.markupEscaped)\"" }
