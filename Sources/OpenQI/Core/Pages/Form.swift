@@ -77,6 +77,11 @@ struct FormView: Sendable {
 }
 
 extension FormView {
+    /// The form as the whole of its page, under the page's heading, in the narrow column.
+    func page(_ heading: String) -> Node<HTML.BodyContext> {
+        .div(.class("narrow"), .h1(.text(heading)), node)
+    }
+
     /// The form folded under a summary line, opened when it comes back with errors, for the
     /// secondary actions of a page (grant a role, add to the team, post an update).
     func disclosed(_ summary: String) -> Node<HTML.BodyContext> {
