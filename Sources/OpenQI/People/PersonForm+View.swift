@@ -21,12 +21,7 @@ enum PersonForm {
         }
 
         override func content() -> Node<HTML.BodyContext> {
-            let action =
-                model.personID.map { SiteURL.people(.update(.value($0))).relativeURL() }
-                ?? SiteURL.people(.create).relativeURL()
-            let cancel =
-                model.personID.map { SiteURL.people(.show(.value($0))).relativeURL() }
-                ?? SiteURL.people(.index).relativeURL()
+            let (action, cancel) = SiteURL.People.form(editing: model.personID)
             return FormView(
                 action: action, csrfToken: context.csrfToken, state: model.form,
                 fields: [

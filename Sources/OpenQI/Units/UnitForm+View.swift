@@ -20,12 +20,7 @@ enum UnitForm {
         }
 
         override func content() -> Node<HTML.BodyContext> {
-            let action =
-                model.unitID.map { SiteURL.units(.update(.value($0))).relativeURL() }
-                ?? SiteURL.units(.create).relativeURL()
-            let cancel =
-                model.unitID.map { SiteURL.units(.show(.value($0))).relativeURL() }
-                ?? SiteURL.units(.index).relativeURL()
+            let (action, cancel) = SiteURL.Units.form(editing: model.unitID)
             return FormView(
                 action: action, csrfToken: context.csrfToken, state: model.form,
                 fields: [
