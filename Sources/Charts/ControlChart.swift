@@ -92,13 +92,7 @@ public struct ControlChart: Sendable {
         // Grid and y axis.
         svg.open("g", [("class", "y-axis"), ("font-size", "11"), ("fill", Palette.muted)])
         for tick in ticks {
-            let y = scale(tick)
-            svg.element(
-                "line",
-                [("x1", n(plotLeft)), ("x2", n(plotRight)), ("y1", n(y)), ("y2", n(y)), ("stroke", Palette.grid)])
-            svg.element(
-                "text", [("x", n(plotLeft - 6)), ("y", n(y + 4)), ("text-anchor", "end")],
-                content: formatted(tick, decimals: decimals))
+            svg.valueTick(formatted(tick, decimals: decimals), y: scale(tick), left: plotLeft, right: plotRight)
         }
         svg.close("g")
 

@@ -90,15 +90,7 @@ public struct FunnelPlot: Sendable {
         let yDecimals = LinearScale.decimals(forStep: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1)
         svg.open("g", [("font-size", "11"), ("fill", Palette.muted)])
         for tick in yTicks {
-            svg.element(
-                "line",
-                [
-                    ("x1", n(left)), ("x2", n(width - right)), ("y1", n(y(tick))), ("y2", n(y(tick))),
-                    ("stroke", Palette.grid),
-                ])
-            svg.element(
-                "text", [("x", n(left - 6)), ("y", n(y(tick) + 4)), ("text-anchor", "end")],
-                content: formatted(tick, decimals: yDecimals))
+            svg.valueTick(formatted(tick, decimals: yDecimals), y: y(tick), left: left, right: width - right)
         }
         for tick in xTicks {
             svg.element(

@@ -53,7 +53,7 @@ public enum MDCIcons {
     private static func reference(_ id: String, title: String, size: Double) -> String {
         let n = SVGWriter.number
         return "<svg width=\"\(n(size))\" height=\"\(n(size))\" role=\"img\" class=\"mdc-icon\"><title>"
-            + SVGWriter.escaped(title) + "</title><use href=\"#\(id)\"/></svg>"
+            + title.markupEscaped + "</title><use href=\"#\(id)\"/></svg>"
     }
 
     /// The chart's icon geometry. A standalone icon draws the same in a 36-unit view box and lets `size`

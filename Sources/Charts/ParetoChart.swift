@@ -37,15 +37,7 @@ public struct ParetoChart: Sendable {
             description: summary(), titleX: left)
         svg.open("g", [("font-size", "11"), ("fill", Palette.muted)])
         for tick in ticks {
-            svg.element(
-                "line",
-                [
-                    ("x1", n(left)), ("x2", n(plotRight)), ("y1", n(scale(tick))), ("y2", n(scale(tick))),
-                    ("stroke", Palette.grid),
-                ])
-            svg.element(
-                "text", [("x", n(left - 6)), ("y", n(scale(tick) + 4)), ("text-anchor", "end")],
-                content: formatted(tick, decimals: 0))
+            svg.valueTick(formatted(tick, decimals: 0), y: scale(tick), left: left, right: plotRight)
         }
         for percent in stride(from: 0, through: 100, by: 25) {
             svg.element(

@@ -29,18 +29,9 @@ public struct ProgressScoreChart: Sendable {
             width: width, height: height, idPrefix: "progress", cssClass: "progress-chart", title: title,
             description: summary(), titleX: left)
         for tick in stride(from: 1.0, through: 5.0, by: 1.0) {
-            svg.element(
-                "line",
-                [
-                    ("x1", n(left)), ("x2", n(width - right)), ("y1", n(y(tick))), ("y2", n(y(tick))),
-                    ("stroke", Palette.grid),
-                ])
-            svg.element(
-                "text",
-                [
-                    ("x", n(left - 6)), ("y", n(y(tick) + 4)), ("text-anchor", "end"), ("font-size", "11"),
-                    ("fill", Palette.muted),
-                ], content: formatted(tick, decimals: 1))
+            svg.valueTick(
+                formatted(tick, decimals: 1), y: y(tick), left: left, right: width - right,
+                labelStyle: [("font-size", "11"), ("fill", Palette.muted)])
         }
         var path = ""
         for (index, update) in updates.enumerated() {

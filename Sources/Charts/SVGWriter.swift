@@ -1,5 +1,5 @@
 /// Builds SVG text. Every number goes through `number(_:)` (two decimals at most, no "-0") so the
-/// output is deterministic and snapshot tests are stable; every text through `escaped(_:)`.
+/// output is deterministic and snapshot tests are stable; every text through `markupEscaped`.
 struct SVGWriter {
     /// The font of every chart and icon: the platform's interface font.
     static let fontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
@@ -13,17 +13,27 @@ struct SVGWriter {
 
     mutating func element(_ name: String, _ attributes: [(String, String)], content: String? = nil) {
         text += "<\(name)"
-        for (key, value) in attributes { text += " \(key)=\"\(SVGWriter.escaped(value))\"" }
+        for (key, value) in attributes { text += " \(key)=\"\(value.markupEscaped)\"" }
         if let content {
-            text += ">\(SVGWriter.escaped(content))</\(name)>"
+            text += ">\(content.markupEscaped)</\(name)>"
         } else {
             text += "/>"
         }
     }
 
+    /// A tick of the value axis: a grid line across the plot at `y`, and the value's label just left
+    /// of the axis (styled by the group it is in, or by `labelStyle`).
+    mutating func valueTick(
+        _ label: String, y: Double, left: Double, right: Double, labelStyle: [(String, String)] = []
+    ) {
+        let n = SVGWriter.number
+        element("line", [("x1", n(left)), ("x2", n(right)), ("y1", n(y)), ("y2", n(y)), ("stroke", Palette.grid)])
+        element("text", [("x", n(left - 6)), ("y", n(y + 4)), ("text-anchor", "end")] + labelStyle, content: label)
+    }
+
     mutating func open(_ name: String, _ attributes: [(String, String)] = []) {
         text += "<\(name)"
-        for (key, value) in attributes { text += " \(key)=\"\(SVGWriter.escaped(value))\"" }
+        for (key, value) in attributes { text += " \(key)=\"\(value.markupEscaped)\"" }
         text += ">"
     }
 
@@ -59,15 +69,27 @@ struct SVGWriter {
         }
     }
 
-    /// Text safe in SVG content and attributes.
-    static func escaped(_ value: String) -> String {
+    /// A coordinate or value with at most two decimals, without a trailing ".0".
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        let rounded = (value * 100).rounded() / 100
+        if rounded == 0 { return "0" }
+        if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int64(rounded)) }
+        return String(rounded)
+    }
+}
+
+extension String {
+    /// The text made safe in SVG or HTML, between tags or inside a quoted attribute: `&`, `<`, `>`,
+    /// `"` and `'` replaced by their entities. The web app's pages escape attribute values with it too.
+    public var markupEscaped: String {
         // Most text has nothing to escape: a byte scan, not a walk through its characters, says so.
-        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            return value
+        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return self
         }
         var result = ""
-        result.reserveCapacity(value.utf8.count)
-        for character in value {
+        result.reserveCapacity(utf8.count)
+        for character in self {
             switch character {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
@@ -78,14 +100,5 @@ struct SVGWriter {
             }
         }
         return result
-    }
-
-    /// A coordinate or value with at most two decimals, without a trailing ".0".
-    static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "0" }
-        let rounded = (value * 100).rounded() / 100
-        if rounded == 0 { return "0" }
-        if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int64(rounded)) }
-        return String(rounded)
     }
 }

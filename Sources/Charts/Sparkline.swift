@@ -55,7 +55,7 @@ public struct Sparkline: Sendable, Equatable {
 
         // The user unit is a tenth of a pixel (the view box is ten times the size), so every coordinate is
         // a whole number: a tenth of a pixel is plenty, there is no decimal point to write, and a relative
-        // step along the line is three or four characters. Written raw, past `SVGWriter.escaped`: the label is
+        // step along the line is three or four characters. Written raw, past `markupEscaped`: the label is
         // fixed words and numbers, with nothing to escape.
         let n = SVGWriter.number
         var svg = SVGWriter()

@@ -7,15 +7,10 @@ extension SPCResult: Encodable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(chart, forKey: .chart)
-        try c.encode(rules, forKey: .rules)
-        try c.encode(direction, forKey: .direction)
-        try c.encodeOrNull(target, forKey: .target)
-        try c.encode(points, forKey: .points)
-        try c.encode(phases, forKey: .phases)
-        try c.encode(variation, forKey: .variation)
-        try c.encodeOrNull(assurance, forKey: .assurance)
+        try encoder.encodeFields([
+            Key.chart: chart, .rules: rules, .direction: direction, .target: target, .points: points, .phases: phases,
+            .variation: variation, .assurance: assurance,
+        ])
     }
 }
 
@@ -27,20 +22,10 @@ extension SPCResult.Point: Encodable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(x, forKey: .x)
-        try c.encodeOrNull(y, forKey: .y)
-        try c.encodeOrNull(n, forKey: .n)
-        try c.encode(phase, forKey: .phase)
-        try c.encode(excluded, forKey: .excluded)
-        try c.encodeOrNull(cl, forKey: .cl)
-        try c.encodeOrNull(lcl, forKey: .lcl)
-        try c.encodeOrNull(ucl, forKey: .ucl)
-        try c.encodeOrNull(lcl2, forKey: .lcl2)
-        try c.encodeOrNull(ucl2, forKey: .ucl2)
-        try c.encode(signals.names, forKey: .signals)
-        try c.encode(pointClass, forKey: .pointClass)
-        try c.encodeOrNull(note, forKey: .note)
+        try encoder.encodeFields([
+            Key.x: x, .y: y, .n: n, .phase: phase, .excluded: excluded, .cl: cl, .lcl: lcl, .ucl: ucl, .lcl2: lcl2,
+            .ucl2: ucl2, .signals: signals.names, .pointClass: pointClass, .note: note,
+        ])
     }
 }
 
@@ -57,20 +42,11 @@ extension SPCResult.Phase: Encodable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(phase, forKey: .phase)
-        try c.encodeOrNull(label, forKey: .label)
-        try c.encode(first, forKey: .first)
-        try c.encode(last, forKey: .last)
-        try c.encodeOrNull(cl, forKey: .cl)
-        try c.encode(useful, forKey: .useful)
-        try c.encodeOrNull(longestRun, forKey: .longestRun)
-        try c.encodeOrNull(longestRunMax, forKey: .longestRunMax)
-        try c.encodeOrNull(crossings, forKey: .crossings)
-        try c.encodeOrNull(crossingsMin, forKey: .crossingsMin)
-        try c.encode(runsSignal, forKey: .runsSignal)
-        try c.encode(sigmaSignal, forKey: .sigmaSignal)
-        try c.encode(trial, forKey: .trial)
+        try encoder.encodeFields([
+            Key.phase: phase, .label: label, .first: first, .last: last, .cl: cl, .useful: useful,
+            .longestRun: longestRun, .longestRunMax: longestRunMax, .crossings: crossings, .crossingsMin: crossingsMin,
+            .runsSignal: runsSignal, .sigmaSignal: sigmaSignal, .trial: trial,
+        ])
     }
 }
 
@@ -84,17 +60,11 @@ extension SignalCounts: Encodable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(outside, forKey: .outside)
-        try c.encode(shift, forKey: .shift)
-        try c.encode(trend, forKey: .trend)
-        try c.encode(twoOfThree, forKey: .twoOfThree)
-        try c.encode(fourOfFive, forKey: .fourOfFive)
-        try c.encode(withinOneSigma, forKey: .withinOneSigma)
-        try c.encode(runs, forKey: .runs)
-        try c.encode(improvement, forKey: .improvement)
-        try c.encode(concern, forKey: .concern)
-        try c.encode(neutral, forKey: .neutral)
+        try encoder.encodeFields([
+            Key.outside: outside, .shift: shift, .trend: trend, .twoOfThree: twoOfThree, .fourOfFive: fourOfFive,
+            .withinOneSigma: withinOneSigma, .runs: runs, .improvement: improvement, .concern: concern,
+            .neutral: neutral,
+        ])
     }
 }
 
@@ -104,25 +74,24 @@ extension SeriesSummary: Encodable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(series, forKey: .series)
-        try c.encode(points, forKey: .points)
-        try c.encodeOrNull(last, forKey: .last)
-        try c.encodeOrNull(phase, forKey: .phase)
-        try c.encode(counts, forKey: .counts)
-        try c.encode(variation, forKey: .variation)
-        try c.encodeOrNull(assurance, forKey: .assurance)
+        try encoder.encodeFields([
+            Key.series: series, .points: points, .last: last, .phase: phase, .counts: counts, .variation: variation,
+            .assurance: assurance,
+        ])
     }
 }
 
-extension KeyedEncodingContainer {
-    /// Encodes the value, or an explicit null when it is nil (the synthesised `encodeIfPresent`
-    /// would leave the key out, and SPC.md promises every field).
-    mutating func encodeOrNull<T: Encodable>(_ value: T?, forKey key: Key) throws {
-        if let value {
-            try encode(value, forKey: key)
-        } else {
-            try encodeNil(forKey: key)
+extension Encoder {
+    /// An object of SPC.md: every field in the order given, and an explicit null for a missing
+    /// value (the synthesised `encodeIfPresent` would leave the key out, and SPC.md promises every field).
+    func encodeFields<Key: CodingKey>(_ fields: KeyValuePairs<Key, (any Encodable)?>) throws {
+        var c = container(keyedBy: Key.self)
+        for (key, value) in fields {
+            if let value {
+                try c.encode(value, forKey: key)
+            } else {
+                try c.encodeNil(forKey: key)
+            }
         }
     }
 }

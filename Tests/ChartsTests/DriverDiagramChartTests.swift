@@ -34,7 +34,7 @@ struct DriverDiagramChartTests {
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(svg.contains(#"role="img""#))
         #expect(svg.contains(#"aria-labelledby="driver-diagram-title driver-diagram-desc""#))
-        #expect(svg.contains("<desc id=\"driver-diagram-desc\">\(SVGWriter.escaped(Self.chart.outline))</desc>"))
+        #expect(svg.contains("<desc id=\"driver-diagram-desc\">\(Self.chart.outline.markupEscaped)</desc>"))
         for heading in ["Aim", "Primary drivers", "Secondary drivers", "Change ideas"] {
             #expect(svg.contains(">\(heading)</text>"))
         }

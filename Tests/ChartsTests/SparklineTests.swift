@@ -125,7 +125,7 @@ struct SparklineTests {
         #expect(attribute("role", of: svg) == "img")
         #expect(attribute("width", of: svg) == "24" && attribute("height", of: svg) == "24")
         // The title is the svg's own first child, which names the image for screen readers.
-        #expect(svg.contains("\"><title>\(SVGWriter.escaped(Describe.variation(icon)))</title><g "))
+        #expect(svg.contains("\"><title>\(Describe.variation(icon).markupEscaped)</title><g "))
         #expect(attribute("stroke", of: element("circle", in: svg)) == Palette.colour(icon))
         #expect(svg.contains("fill=\"\(Palette.colour(icon))\">\(letter)</text>"))
         #expect(svg.contains("class=\"icon variation \(icon.rawValue)\""))
@@ -147,7 +147,7 @@ struct SparklineTests {
             }
         #expect(attribute("role", of: svg) == "img")
         #expect(attribute("width", of: svg) == "32" && attribute("height", of: svg) == "32")
-        #expect(svg.contains("\"><title>\(SVGWriter.escaped(Describe.assurance(icon)))</title><g "))
+        #expect(svg.contains("\"><title>\(Describe.assurance(icon).markupEscaped)</title><g "))
         #expect(attribute("fill", of: element("circle", in: svg)) == colour)
         #expect(svg.contains("fill=\"#FFFFFF\">\(letter)</text>"))
         #expect(svg.contains("class=\"icon assurance \(icon.rawValue)\""))

@@ -124,7 +124,7 @@ enum AccountController {
     @Sendable static func changePassword(req: Request) async throws -> Response {
         let viewer = try req.requireViewer()
         let input = try req.content.decode(ChangePasswordInput.self)
-        do {
+        return try await req.saveForm {
             try await req.db.transaction { db in
                 guard let account = try await Account.find(viewer.accountID, on: db) else { throw Abort(.unauthorized) }
                 var validator = Validator()
@@ -152,18 +152,15 @@ enum AccountController {
                     .delete()
                 try await account.recordAudit(.changePassword, by: viewer.actor, before: before, on: db)
             }
-        } catch let failure as ValidationFailure {
-            return try await changePasswordPage(
-                req, state: FormState(errors: failure.errors), status: .unprocessableEntity)
+            return req.redirect(to: SiteURL.home.relativeURL(), notice: "Your password has been changed.")
+        } redraw: { errors in
+            try await changePasswordPage(req, state: FormState(errors: errors))
         }
-        return req.redirect(to: SiteURL.home.relativeURL(), notice: "Your password has been changed.")
     }
 
-    private static func changePasswordPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok)
-        async throws -> Response
-    {
+    private static func changePasswordPage(_ req: Request, state: FormState) async throws -> Response {
         let viewer = try req.requireViewer()
         let model = ChangePassword.Model(form: state, isFirstSignIn: viewer.mustChangePassword)
-        return ChangePassword.View(context: try await req.pageContext(), model: model).response(status: status)
+        return ChangePassword.View(context: try await req.pageContext(), model: model).response()
     }
 }

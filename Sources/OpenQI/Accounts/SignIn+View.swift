@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 
@@ -21,7 +22,7 @@ enum SignIn {
                     .errorSummary(model.form.errors),
                     .input(
                         .type(.hidden), .name("next"),
-                        .attribute(named: "value", value: model.form["next"].attributeEscaped)),
+                        .attribute(named: "value", value: model.form["next"].markupEscaped)),
                     .formField(
                         FormField(
                             name: "email", label: "Email", control: .email, isRequired: true, autocomplete: "username"),

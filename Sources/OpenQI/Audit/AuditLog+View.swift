@@ -38,13 +38,7 @@ extension AuditLog {
                             .forEach(model.rows) { row in
                                 .tr(
                                     .td(
-                                        .element(
-                                            named: "time",
-                                            nodes: [
-                                                .attribute(
-                                                    named: "datetime", value: CalendarDay.timestamp(row.occurredAt)),
-                                                .text(CalendarDay.moment(row.occurredAt)),
-                                            ])),
+                                        .moment(row.occurredAt)),
                                     .td(.text(row.actorName)),
                                     .td(
                                         .text("\(row.actionText) \(row.subjectKind) "),

@@ -129,59 +129,55 @@ struct Validator {
 
     /// A UUID, or nil when blank and not required.
     mutating func identifier(_ value: String?, field: String, label: String, required: Bool) -> UUID? {
-        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
-        if text.isEmpty {
-            if required { fail(field, "Choose \(label).") }
-            return nil
+        typed(value, field: field, missing: required ? "Choose \(label)." : nil, as: UUID.init(uuidString:)) {
+            "“\($0)” is not a valid \(label) identifier."
         }
-        guard let id = UUID(uuidString: text) else {
-            fail(field, "“\(text)” is not a valid \(label) identifier.")
-            return nil
-        }
-        return id
     }
 
     /// A calendar day typed as yyyy-mm-dd (what a date input sends), or nil when blank and not required.
     mutating func day(_ value: String?, field: String, label: String, required: Bool) -> Date? {
-        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
-        if text.isEmpty {
-            if required { fail(field, "Enter \(label).") }
-            return nil
-        }
-        guard let day = CalendarDay(parsing: text, as: .iso) else {
-            fail(field, "Enter \(label) as a date, like \(CalendarDay.InputFormat.iso.examples).")
-            return nil
-        }
-        return day.date
+        typed(
+            value, field: field, missing: required ? "Enter \(label)." : nil,
+            as: { CalendarDay(parsing: $0, as: .iso)?.date },
+            unreadable: { _ in "Enter \(label) as a date, like \(CalendarDay.InputFormat.iso.examples)." })
     }
 
     /// A whole number in `range`, or nil when blank.
     mutating func wholeNumber(_ value: String?, field: String, label: String, in range: ClosedRange<Int>) -> Int? {
-        let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
-        if text.isEmpty { return nil }
-        guard let number = Int(text), range.contains(number) else {
-            fail(
-                field,
-                "Enter \(label) as a whole number from \(range.lowerBound) to \(range.upperBound); “\(text)” is not one."
-            )
-            return nil
-        }
-        return number
+        typed(
+            value, field: field, as: { Int($0).flatMap { range.contains($0) ? $0 : nil } },
+            unreadable: {
+                "Enter \(label) as a whole number from \(range.lowerBound) to \(range.upperBound); “\($0)” is not one."
+            })
     }
 
     /// A decimal number in `range`, or nil when blank. Every number a person types is bounded here
     /// before anything computes with it.
     mutating func decimal(_ value: String?, field: String, label: String, in range: ClosedRange<Double>) -> Double? {
+        typed(
+            value, field: field, as: { Double($0).flatMap { $0.isFinite && range.contains($0) ? $0 : nil } },
+            unreadable: {
+                "Enter \(label) as a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted()); “\($0)” is not one."
+            })
+    }
+
+    /// A value typed into a field, trimmed and read by `read`: nil when blank (recording `missing`
+    /// if the field is required), and nil when `read` cannot make sense of the text, recording the
+    /// message `unreadable` gives for it.
+    private mutating func typed<T>(
+        _ value: String?, field: String, missing: String? = nil, as read: (String) -> T?,
+        unreadable: (String) -> String
+    ) -> T? {
         let text = value?.trimmingCharacters(in: .whitespaces) ?? ""
-        if text.isEmpty { return nil }
-        guard let number = Double(text), number.isFinite, range.contains(number) else {
-            fail(
-                field,
-                "Enter \(label) as a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted()); “\(text)” is not one."
-            )
+        if text.isEmpty {
+            if let missing { fail(field, missing) }
             return nil
         }
-        return number
+        guard let typed = read(text) else {
+            fail(field, unreadable(text))
+            return nil
+        }
+        return typed
     }
 
     /// The distinct identifiers ticked in a checkbox group, in the order given. Anything that is not

@@ -11,49 +11,49 @@ enum DriverDiagramController {
     }
 
     @Sendable static func addDriver(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(DriverInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        do {
+        return try await req.saveForm {
             let driver = try await project.addDriver(
                 try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "“\(driver.text)” was added to the diagram.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
             let state = FormState(
-                values: ["text": input.text ?? ""], errors: failure.errors,
+                values: ["text": input.text ?? ""], errors: errors,
                 selected: ["primary_ids": Set(input.primary_ids ?? [])])
             if input.level == DriverLevel.secondary.rawValue {
                 model.secondaryForm = state
             } else {
                 model.primaryForm = state
             }
-            return try await page(req, model: model, status: .unprocessableEntity)
+            return try await page(req, model: model)
         }
     }
 
     @Sendable static func updateDriver(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let driver = try await findDriver(req, in: project)
         let input = try req.content.decode(DriverInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        do {
+        return try await req.saveForm {
             let valid = try input.validate(in: diagram, editing: diagram.driver(try driver.requireID()))
             try await project.updateDriver(driver, with: valid, by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "The driver was saved.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
             model.editing = .init(
                 id: try driver.requireID(),
                 form: FormState(
-                    values: ["text": input.text ?? ""], errors: failure.errors,
+                    values: ["text": input.text ?? ""], errors: errors,
                     selected: ["primary_ids": Set(input.primary_ids ?? [])]))
-            return try await page(req, model: model, status: .unprocessableEntity)
+            return try await page(req, model: model)
         }
     }
 
     @Sendable static func removeDriver(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let driver = try await findDriver(req, in: project)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
         do {
@@ -65,38 +65,38 @@ enum DriverDiagramController {
     }
 
     @Sendable static func addChangeIdea(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(ChangeIdeaInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        do {
+        return try await req.saveForm {
             let idea = try await project.addChangeIdea(
                 try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "“\(idea.title)” was added. Plan a PDSA cycle to test it.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            model.ideaForm = input.formState(errors: failure.errors)
-            return try await page(req, model: model, status: .unprocessableEntity)
+            model.ideaForm = input.formState(errors: errors)
+            return try await page(req, model: model)
         }
     }
 
     @Sendable static func updateChangeIdea(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let idea = try await findIdea(req, in: project)
         let input = try req.content.decode(ChangeIdeaInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        do {
+        return try await req.saveForm {
             try await project.updateChangeIdea(
                 idea, with: try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "The change idea was saved.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            model.editing = .init(id: try idea.requireID(), form: input.formState(errors: failure.errors))
-            return try await page(req, model: model, status: .unprocessableEntity)
+            model.editing = .init(id: try idea.requireID(), form: input.formState(errors: errors))
+            return try await page(req, model: model)
         }
     }
 
     @Sendable static func removeChangeIdea(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let idea = try await findIdea(req, in: project)
         do {
             try await project.removeChangeIdea(idea, by: policy.viewer.actor, on: req.db)
@@ -104,13 +104,6 @@ enum DriverDiagramController {
         } catch let failure as ValidationFailure {
             return try await refused(req, project: project, policy: policy, failure: failure)
         }
-    }
-
-    private static func editable(_ req: Request) async throws -> (Project, Policy) {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
-        return (project, policy)
     }
 
     static func findDriver(_ req: Request, in project: Project) async throws -> Driver {

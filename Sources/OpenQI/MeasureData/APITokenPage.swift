@@ -152,7 +152,7 @@ enum APITokenController {
         let policy = try await req.policy()
         try policy.require(.issueAPITokens)
         let input = try req.content.decode(IssueInput.self)
-        do {
+        return try await req.saveForm {
             var validator = Validator()
             let name = validator.requiredText(input.name, field: "name", label: "a name for the token", maxLength: 120)
             let unitID = validator.identifier(input.unit, field: "unit", label: "unit", required: true)
@@ -171,14 +171,14 @@ enum APITokenController {
             // The secret is shown this once: no browser or proxy may keep a copy of the page.
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return response
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             let values = [
                 "name": input.name ?? "", "unit": input.unit ?? "", "expires_in_days": input.expires_in_days ?? "",
             ]
-            let form = FormState(values: values, errors: failure.errors)
+            let form = FormState(values: values, errors: errors)
             let model = try await APITokenPage.Model.query(policy: policy, form: form, on: req.db)
             return APITokenPage.View(context: try await req.pageContext(), model: model)
-                .response(status: .unprocessableEntity)
+                .response()
         }
     }
 

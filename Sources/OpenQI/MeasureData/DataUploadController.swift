@@ -11,14 +11,14 @@ enum DataUploadController {
     }
 
     @Sendable static func form(req: Request) async throws -> Response {
-        let (unitID, policy) = try await unit(req)
+        let (unitID, policy) = try await req.unitForMeasures()
         let model = try await DataUploadPage.FormModel.query(unitID: unitID, policy: policy, on: req.db)
         return DataUploadPage.FormView(context: try await req.pageContext(), model: model).response()
     }
 
     /// Keeps the file and shows its check; nothing reaches a measure yet.
     @Sendable static func upload(req: Request) async throws -> Response {
-        let (unitID, policy) = try await unit(req)
+        let (unitID, policy) = try await req.unitForMeasures()
         let input = try req.content.decode(UploadInput.self)
         let file = input.file.flatMap { $0.data.readableBytes > 0 ? $0 : nil }
         let text = file.map { String(buffer: $0.data) } ?? input.data ?? ""
@@ -96,14 +96,6 @@ enum DataUploadController {
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.contentDisposition = .init(.attachment, filename: "upload-check.csv")
         return Response(status: .ok, headers: headers, body: .init(string: csv))
-    }
-
-    private static func unit(_ req: Request) async throws -> (UUID, Policy) {
-        let policy = try await req.policy()
-        let unitID = try req.idParameter("unitID")
-        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
-        try policy.require(.manageUnitMeasures(unitID))
-        return (unitID, policy)
     }
 
     /// The upload, if the viewer made it and may still enter data for its unit.

@@ -82,6 +82,13 @@ package final class Measure: Model, @unchecked Sendable {
     }
 }
 
+extension Measure {
+    /// A project's measures still in use, by name: the ones its pages, forms and API list.
+    static func inUse(byProject projectID: UUID, on db: any Database) async throws -> [Measure] {
+        try await query(on: db).filter(\.$project.$id == projectID).filter(\.$archivedAt == nil).sort(\.$name).all()
+    }
+}
+
 extension Measure: Auditable {
     var auditSubject: AuditSubject {
         .init(kind: "measure", id: id, name: name, unitID: $unit.id, projectID: $project.id)

@@ -28,9 +28,7 @@ enum MeasureController {
                 formURL: SiteURL.projects(.addMeasure(.value(id))).relativeURL(),
                 cancelURL: SiteURL.projects(.show(.value(id))).relativeURL())
         }
-        let unitID = try req.idParameter("unitID")
-        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
-        try policy.require(.manageUnitMeasures(unitID))
+        let (unitID, _) = try await req.unitForMeasures()
         return Owner(
             projectID: nil, unitID: unitID, name: policy.tree.path(of: unitID),
             formURL: SiteURL.units(.addMeasure(.value(unitID))).relativeURL(),
@@ -49,7 +47,7 @@ enum MeasureController {
         let policy = try await req.policy()
         let owner = try await owner(req, policy: policy)
         let input = try req.content.decode(MeasureInput.self)
-        do {
+        return try await req.saveForm {
             let valid = try input.validate()
             if let key = valid.key, let other = try await Measure.query(on: req.db).filter(\.$key == key).first() {
                 throw ValidationFailure(
@@ -68,10 +66,9 @@ enum MeasureController {
             return req.redirect(
                 to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(),
                 notice: "“\(measure.name)” was added. Now add its data.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await formPage(
-                req, owner: owner, state: FormState(values: input.formValues, errors: failure.errors),
-                status: .unprocessableEntity)
+                req, owner: owner, state: FormState(values: input.formValues, errors: errors))
         }
     }
 
@@ -190,7 +187,7 @@ enum MeasureController {
         let (measure, policy) = try await editable(req)
         let input = try req.content.decode(DatedTextInput.self)
         let raw = field == "text" ? input.text : input.label
-        do {
+        return try await req.saveForm {
             var validator = Validator()
             let text = validator.requiredText(
                 raw, field: field, label: field == "text" ? "the note" : "the phase name", maxLength: 120)
@@ -204,12 +201,11 @@ enum MeasureController {
             }
             return req.redirect(
                 to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(), notice: notice)
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var model = try await MeasureShow.Model.query(id: try measure.requireID(), policy: policy, on: req.db)
-            let state = FormState(values: ["period": input.period ?? "", field: raw ?? ""], errors: failure.errors)
+            let state = FormState(values: ["period": input.period ?? "", field: raw ?? ""], errors: errors)
             if field == "text" { model.annotationForm = state } else { model.phaseForm = state }
-            return MeasureShow.View(context: try await req.pageContext(), model: model).response(
-                status: .unprocessableEntity)
+            return MeasureShow.View(context: try await req.pageContext(), model: model).response()
         }
     }
 
@@ -299,16 +295,28 @@ enum MeasureController {
         return (measure, policy)
     }
 
-    private static func formPage(_ req: Request, owner: Owner, state: FormState, status: HTTPResponseStatus = .ok)
+    private static func formPage(_ req: Request, owner: Owner, state: FormState)
         async throws -> Response
     {
         let model = MeasureForm.Model(
             ownerName: owner.name, action: owner.formURL, cancelURL: owner.cancelURL, form: state)
-        return MeasureForm.View(context: try await req.pageContext(), model: model).response(status: status)
+        return MeasureForm.View(context: try await req.pageContext(), model: model).response()
     }
 }
 
 extension Array {
     /// The element at `index`, or nil past the end: form arrays may arrive shorter than each other.
     fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension Request {
+    /// The unit the route's `unitID` names, once the policy lets the viewer manage its measures:
+    /// add them, load their data, write its board report. 404 when there is no such unit.
+    func unitForMeasures() async throws -> (UUID, Policy) {
+        let policy = try await policy()
+        let unitID = try idParameter("unitID")
+        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
+        try policy.require(.manageUnitMeasures(unitID))
+        return (unitID, policy)
+    }
 }

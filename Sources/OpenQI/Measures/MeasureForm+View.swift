@@ -16,64 +16,60 @@ enum MeasureForm {
         override func pageTitle() -> String { "Add a measure" }
 
         override func content() -> Node<HTML.BodyContext> {
-            .div(
-                .class("narrow"),
-                .h1(.text("Add a measure to \(model.ownerName)")),
-                FormView(
-                    action: model.action, csrfToken: context.csrfToken, state: model.form,
-                    fields: [
-                        FormField(
-                            name: "name", label: "Name", hint: "For example: Falls per 1,000 bed days.",
-                            isRequired: true),
-                        FormField(
-                            name: "key", label: "Key for bulk data",
-                            hint:
-                                "Optional. A stable name a CSV upload or a data warehouse uses for this measure, like ward-7.falls; unique across the organisation."
-                        ),
-                        FormField(
-                            name: "kind", label: "Kind",
-                            control: .select(MeasureKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
-                            isRequired: true),
-                        FormField(
-                            name: "definition", label: "Operational definition", control: .textarea(rows: 3),
-                            hint:
-                                "Exactly what is counted, from where, and when, so anyone collecting it gets the same number.",
-                            isRequired: true),
-                        FormField(
-                            name: "unit_of_measure", label: "Unit of measure",
-                            hint: "For example: falls per 1,000 bed days, % of patients."),
-                        FormField(
-                            name: "frequency", label: "Collected",
-                            control: .select(DataFrequency.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
-                            isRequired: true),
-                        FormField(
-                            name: "chart_type", label: "Chart",
-                            control: .select(
-                                ChartType.allCases.map { .init(value: $0.rawValue, label: Describe.chartName($0)) }),
-                            hint: "Start with a run chart; use a control chart once you have 15 or more points.",
-                            isRequired: true),
-                        FormField(
-                            name: "rules", label: "Rules",
-                            control: .select([
-                                .init(value: "anhoej", label: "Anhøj (qicharts2)"),
-                                .init(value: "mdc", label: "Making Data Count (NHS)"),
-                                .init(value: "ihi", label: "IHI (Health Care Data Guide)"),
-                                .init(value: "we", label: "Western Electric"),
-                            ]), isRequired: true),
-                        FormField(
-                            name: "direction", label: "Better is",
-                            control: .select([
-                                .init(value: "up", label: "Higher"), .init(value: "down", label: "Lower"),
-                                .init(value: "neutral", label: "Neither"),
-                            ]), isRequired: true),
-                        FormField(name: "target", label: "Target", control: .number),
-                        FormField(
-                            name: "multiply", label: "Multiply values by", control: .number,
-                            hint: "100 to show proportions as percentages."),
-                    ],
-                    submitLabel: "Add measure", cancelURL: model.cancelURL
-                ).node
-            )
+            FormView(
+                action: model.action, csrfToken: context.csrfToken, state: model.form,
+                fields: [
+                    FormField(
+                        name: "name", label: "Name", hint: "For example: Falls per 1,000 bed days.",
+                        isRequired: true),
+                    FormField(
+                        name: "key", label: "Key for bulk data",
+                        hint:
+                            "Optional. A stable name a CSV upload or a data warehouse uses for this measure, like ward-7.falls; unique across the organisation."
+                    ),
+                    FormField(
+                        name: "kind", label: "Kind",
+                        control: .select(MeasureKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        isRequired: true),
+                    FormField(
+                        name: "definition", label: "Operational definition", control: .textarea(rows: 3),
+                        hint:
+                            "Exactly what is counted, from where, and when, so anyone collecting it gets the same number.",
+                        isRequired: true),
+                    FormField(
+                        name: "unit_of_measure", label: "Unit of measure",
+                        hint: "For example: falls per 1,000 bed days, % of patients."),
+                    FormField(
+                        name: "frequency", label: "Collected",
+                        control: .select(DataFrequency.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        isRequired: true),
+                    FormField(
+                        name: "chart_type", label: "Chart",
+                        control: .select(
+                            ChartType.allCases.map { .init(value: $0.rawValue, label: Describe.chartName($0)) }),
+                        hint: "Start with a run chart; use a control chart once you have 15 or more points.",
+                        isRequired: true),
+                    FormField(
+                        name: "rules", label: "Rules",
+                        control: .select([
+                            .init(value: "anhoej", label: "Anhøj (qicharts2)"),
+                            .init(value: "mdc", label: "Making Data Count (NHS)"),
+                            .init(value: "ihi", label: "IHI (Health Care Data Guide)"),
+                            .init(value: "we", label: "Western Electric"),
+                        ]), isRequired: true),
+                    FormField(
+                        name: "direction", label: "Better is",
+                        control: .select([
+                            .init(value: "up", label: "Higher"), .init(value: "down", label: "Lower"),
+                            .init(value: "neutral", label: "Neither"),
+                        ]), isRequired: true),
+                    FormField(name: "target", label: "Target", control: .number),
+                    FormField(
+                        name: "multiply", label: "Multiply values by", control: .number,
+                        hint: "100 to show proportions as percentages."),
+                ],
+                submitLabel: "Add measure", cancelURL: model.cancelURL
+            ).page("Add a measure to \(model.ownerName)")
         }
     }
 }

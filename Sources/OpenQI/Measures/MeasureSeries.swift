@@ -90,24 +90,34 @@ struct MeasureSeries: Sendable {
     static func charts(
         of measures: [Measure], width: Double = 760, height: Double = 360, idPrefix: String,
         cache: CachedResults = .none, on db: any Database
-    ) async throws -> [(measure: Measure, svg: String)] {
-        var charts: [(measure: Measure, svg: String)] = []
+    ) async throws -> [Chart] {
+        var charts: [Chart] = []
         for (index, measure) in measures.enumerated() {
             let prefix = "\(idPrefix)-\(index)"
-            let key = ChartKey(measure: try measure.requireID(), width: width, height: height, idPrefix: prefix)
+            let measureID = try measure.requireID()
+            let key = ChartKey(measure: measureID, width: width, height: height, idPrefix: prefix)
             let svg = try await cache.value(key) {
                 try await load(measure, on: db).chart(
                     title: measure.name, subtitle: measure.unitOfMeasure, width: width, height: height,
                     idPrefix: prefix
                 ).svg()
             }
-            charts.append((measure, svg))
+            charts.append(Chart(id: measureID, name: measure.name, kind: measure.kind, svg: svg))
         }
         return charts
     }
 }
 
 extension MeasureSeries {
+    /// One of the charts a page shows several of (a project's measures, a PDSA cycle's watched ones):
+    /// which measure it is, and the drawing.
+    struct Chart: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        let kind: MeasureKind
+        let svg: String
+    }
+
     /// A measure's chart as SVG, at one size, with its element ids prefixed for the page it is on.
     struct ChartKey: ResultKey {
         let measure: UUID

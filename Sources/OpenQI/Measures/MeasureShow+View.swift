@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 
@@ -9,8 +10,7 @@ extension MeasureShow {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(.text(model.name), .span(.class("tag"), .text(model.kind.label))),
                     .div(
                         .class("actions"),
@@ -85,35 +85,37 @@ extension MeasureShow {
                     buttonLabel: "Check the file"),
                 .div(
                     .class("two-forms"),
-                    .div(
-                        .h3(.text("Annotate the chart")),
-                        FormView(
-                            action: SiteURL.measures(.annotate(.value(model.id))).relativeURL(),
-                            csrfToken: context.csrfToken, state: model.annotationForm,
-                            fields: [
-                                FormField(name: "period", label: "At", control: .date, isRequired: true),
-                                FormField(
-                                    name: "text", label: "Note", hint: "For example: PDSA 2 started, new rota adopted.",
-                                    isRequired: true),
-                            ],
-                            submitLabel: "Add annotation"
-                        ).node
-                    ),
-                    .div(
-                        .h3(.text("Recalculate limits from here")),
-                        FormView(
-                            action: SiteURL.measures(.phaseBreak(.value(model.id))).relativeURL(),
-                            csrfToken: context.csrfToken, state: model.phaseForm,
-                            fields: [
-                                FormField(name: "period", label: "From", control: .date, isRequired: true),
-                                FormField(
-                                    name: "label", label: "Phase name", hint: "For example: After the new rota.",
-                                    isRequired: true),
-                            ],
-                            submitLabel: "Start a new phase"
-                        ).node
-                    )
+                    datedTextForm(
+                        "Annotate the chart", action: SiteURL.measures(.annotate(.value(model.id))).relativeURL(),
+                        state: model.annotationForm, dateLabel: "At",
+                        text: FormField(
+                            name: "text", label: "Note", hint: "For example: PDSA 2 started, new rota adopted.",
+                            isRequired: true),
+                        submitLabel: "Add annotation"),
+                    datedTextForm(
+                        "Recalculate limits from here",
+                        action: SiteURL.measures(.phaseBreak(.value(model.id))).relativeURL(), state: model.phaseForm,
+                        dateLabel: "From",
+                        text: FormField(
+                            name: "label", label: "Phase name", hint: "For example: After the new rota.",
+                            isRequired: true),
+                        submitLabel: "Start a new phase")
                 )
+            )
+        }
+
+        /// The annotation and phase-break forms: a date and a short text, as one handler saves both.
+        private func datedTextForm(
+            _ heading: String, action: String, state: FormState, dateLabel: String, text: FormField,
+            submitLabel: String
+        ) -> Node<HTML.BodyContext> {
+            .div(
+                .h3(.text(heading)),
+                FormView(
+                    action: action, csrfToken: context.csrfToken, state: state,
+                    fields: [FormField(name: "period", label: dateLabel, control: .date, isRequired: true), text],
+                    submitLabel: submitLabel
+                ).node
             )
         }
 
@@ -158,8 +160,8 @@ extension MeasureShow {
         private func gridInput(_ name: String, _ value: String, type: String, label: String) -> Node<HTML.BodyContext> {
             .input(
                 .attribute(named: "type", value: type), .name("\(name)[]"),
-                .attribute(named: "value", value: value.attributeEscaped),
-                .attribute(named: "aria-label", value: label.attributeEscaped),
+                .attribute(named: "value", value: value.markupEscaped),
+                .attribute(named: "aria-label", value: label.markupEscaped),
                 .attribute(named: "inputmode", value: type == "text" ? "decimal" : nil))
         }
 

@@ -6,9 +6,7 @@ import Vapor
 /// Study, and Act. Cycles on one idea are numbered into its ramp.
 enum PDSAController {
     @Sendable static func new(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
+        let (project, _) = try await req.editableProject()
         var input = PDSAPlanInput(
             change_idea_id: req.query[String.self, at: "idea"],
             planned_start: AppClock.today.text)
@@ -26,20 +24,18 @@ enum PDSAController {
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
+        let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(PDSAPlanInput.self)
-        do {
+        return try await req.saveForm {
             let cycle = try await project.planCycle(
                 try await validate(input, for: project, on: req.db), by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.cycles(.show(.value(try cycle.requireID()))).relativeURL(),
                 notice: "PDSA \(cycle.number) is planned. Start it when the test begins.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var state = input.formState
-            state.errors = failure.errors
-            return try await formPage(req, project: project, cycle: nil, state: state, status: .unprocessableEntity)
+            state.errors = errors
+            return try await formPage(req, project: project, cycle: nil, state: state)
         }
     }
 
@@ -60,32 +56,32 @@ enum PDSAController {
         let (cycle, project, policy) = try await editable(req)
         var input = try req.content.decode(PDSAPlanInput.self)
         input.change_idea_id = cycle.$changeIdea.id.uuidString
-        do {
+        return try await req.saveForm {
             try await cycle.updatePlan(
                 try await validate(input, for: project, on: req.db), project: project, by: policy.viewer.actor,
                 on: req.db)
             return req.redirect(to: showURL(cycle), notice: "The plan was saved.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var state = input.formState
-            state.errors = failure.errors
-            return try await formPage(req, project: project, cycle: cycle, state: state, status: .unprocessableEntity)
+            state.errors = errors
+            return try await formPage(req, project: project, cycle: cycle, state: state)
         }
     }
 
     @Sendable static func start(req: Request) async throws -> Response {
         let (cycle, project, policy) = try await editable(req)
         let input = try req.content.decode(PDSAStartInput.self)
-        do {
+        return try await req.saveForm {
             try await cycle.start(input, project: project, by: policy.viewer.actor, on: req.db)
             let marked = !(input.annotate ?? []).isEmpty
             return req.redirect(
                 to: showURL(cycle),
                 notice: "PDSA \(cycle.number) has started."
                     + (marked ? " Its start is marked on the watched charts." : ""))
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await cyclePage(req, cycle: cycle, policy: policy) {
                 $0.startForm = FormState(
-                    values: ["started_on": input.started_on ?? ""], errors: failure.errors,
+                    values: ["started_on": input.started_on ?? ""], errors: errors,
                     selected: ["annotate": Set(input.annotate ?? [])])
             }
         }
@@ -94,14 +90,14 @@ enum PDSAController {
     @Sendable static func record(req: Request) async throws -> Response {
         let (cycle, project, policy) = try await editable(req)
         let input = try req.content.decode(PDSARecordInput.self)
-        do {
+        return try await req.saveForm {
             try await cycle.record(input, project: project, by: policy.viewer.actor, on: req.db)
             return req.redirect(to: showURL(cycle) + "#study", notice: "Do and Study were saved.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await cyclePage(req, cycle: cycle, policy: policy) {
                 $0.recordForm = FormState(
                     values: ["do_notes": input.do_notes ?? "", "study_notes": input.study_notes ?? ""],
-                    errors: failure.errors)
+                    errors: errors)
             }
         }
     }
@@ -109,16 +105,16 @@ enum PDSAController {
     @Sendable static func act(req: Request) async throws -> Response {
         let (cycle, project, policy) = try await editable(req)
         let input = try req.content.decode(PDSAActInput.self)
-        do {
+        return try await req.saveForm {
             try await cycle.act(input, project: project, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: showURL(cycle) + "#act",
                 notice: "PDSA \(cycle.number) is complete: \(cycle.decision?.shortLabel.lowercased() ?? "decided").")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await cyclePage(req, cycle: cycle, policy: policy) {
                 $0.actForm = FormState(
                     values: ["decision": input.decision ?? "", "act_notes": input.act_notes ?? ""],
-                    errors: failure.errors)
+                    errors: errors)
             }
         }
     }
@@ -153,16 +149,15 @@ enum PDSAController {
     ) async throws -> Response {
         var model = try await PDSAShow.Model.query(id: try cycle.requireID(), policy: policy, on: req.db)
         change(&model)
-        return PDSAShow.View(context: try await req.pageContext(), model: model).response(status: .unprocessableEntity)
+        return PDSAShow.View(context: try await req.pageContext(), model: model).response()
     }
 
     private static func formPage(
-        _ req: Request, project: Project, cycle: PDSACycle?, state: FormState, status: HTTPResponseStatus = .ok
+        _ req: Request, project: Project, cycle: PDSACycle?, state: FormState
     ) async throws -> Response {
         let projectID = try project.requireID()
         let ideas = try await ChangeIdea.query(on: req.db).filter(\.$project.$id == projectID).sort(\.$position).all()
-        let measures = try await Measure.query(on: req.db).filter(\.$project.$id == projectID)
-            .filter(\.$archivedAt == nil).sort(\.$name).all()
+        let measures = try await Measure.inUse(byProject: projectID, on: req.db)
         let model = PDSAForm.Model(
             projectID: projectID, projectTitle: project.title, cycleID: cycle?.id, cycleName: cycle?.name,
             form: state,
@@ -172,6 +167,6 @@ enum PDSAController {
                     .init(value: $0.uuidString, label: "\(measure.name) (\(measure.kind.label.lowercased()))")
                 }
             })
-        return PDSAForm.View(context: try await req.pageContext(), model: model).response(status: status)
+        return PDSAForm.View(context: try await req.pageContext(), model: model).response()
     }
 }

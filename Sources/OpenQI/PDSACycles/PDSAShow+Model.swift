@@ -10,12 +10,6 @@ enum PDSAShow {
         let decision: PDSADecision?
     }
 
-    struct WatchedChart: Sendable, Equatable {
-        let id: UUID
-        let name: String
-        let svg: String
-    }
-
     struct Model: Sendable, Equatable {
         var id: UUID
         var number: Int
@@ -38,7 +32,7 @@ enum PDSAShow {
         var decision: PDSADecision?
         var actNotes: String?
         var completedOn: Date?
-        var watched: [WatchedChart]
+        var watched: [MeasureSeries.Chart]
         var ramp: [RampStep]
         var canEdit: Bool
         var startForm: FormState
@@ -56,10 +50,9 @@ extension PDSAShow.Model {
         else { throw NotFound("PDSA cycle") }
         let ramp = try await PDSACycle.query(on: db).filter(\.$changeIdea.$id == cycle.$changeIdea.id)
             .sort(\.$number).all()
-        let watched: [PDSAShow.WatchedChart] = try await MeasureSeries.charts(
+        let watched = try await MeasureSeries.charts(
             of: cycle.watchedMeasures.sorted(by: { $0.name < $1.name }), width: 560, height: 280,
-            idPrefix: "watched", on: db
-        ).map { .init(id: try $0.measure.requireID(), name: $0.measure.name, svg: $0.svg) }
+            idPrefix: "watched", on: db)
         return .init(
             id: id, number: cycle.number, projectID: try project.requireID(), projectTitle: project.title,
             ideaID: cycle.$changeIdea.id, ideaTitle: cycle.changeIdea.title, status: cycle.status,

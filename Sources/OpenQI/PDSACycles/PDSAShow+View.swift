@@ -13,8 +13,7 @@ extension PDSAShow {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(
                         .text(pageTitle()),
                         .span(.class("tag pdsa-\(model.status.rawValue)"), .text(model.status.label)))

@@ -41,17 +41,16 @@ enum PersonController {
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let input = try req.content.decode(PersonInput.self)
-        do {
+        return try await req.saveForm {
             let draft = try await input.validate(in: policy.tree, on: req.db)
             try policy.require(.managePeople(in: draft.unitID))
             let person = try await Person.create(draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.people(.show(.value(try person.requireID()))).relativeURL(),
                 notice: "\(person.fullName) was added.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await formPage(
-                req, person: nil, state: FormState(values: input.formValues, errors: failure.errors),
-                status: .unprocessableEntity)
+                req, person: nil, state: FormState(values: input.formValues, errors: errors))
         }
     }
 
@@ -68,17 +67,16 @@ enum PersonController {
         let id = try person.requireID()
         try policy.require(.managePerson(try await PersonRights.load(for: person, on: req.db)))
         let input = try req.content.decode(PersonInput.self)
-        do {
+        return try await req.saveForm {
             let draft = try await input.validate(in: policy.tree, editing: id, on: req.db)
             try policy.require(.managePeople(in: draft.unitID))
             try await person.update(with: draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.people(.show(.value(id))).relativeURL(),
                 notice: "Your changes to \(person.fullName) were saved.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await formPage(
-                req, person: person, state: FormState(values: input.formValues, errors: failure.errors),
-                status: .unprocessableEntity)
+                req, person: person, state: FormState(values: input.formValues, errors: errors))
         }
     }
 
@@ -114,7 +112,7 @@ enum PersonController {
         let person = try await find(req)
         let personID = try person.requireID()
         let input = try req.content.decode(GrantInput.self)
-        do {
+        return try await req.saveForm {
             var validator = Validator()
             let role = validator.choice(input.role, field: "role", label: "a role", as: Role.self)
             let unitID = validator.identifier(input.unit_id, field: "unit_id", label: "unit", required: true)
@@ -148,11 +146,11 @@ enum PersonController {
                 to: SiteURL.people(.show(.value(personID))).relativeURL(),
                 notice: "\(person.fullName) is now \(role.label.lowercased()) for \(policy.tree.path(of: unitID))."
             )
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var model = try await PersonShow.Model.query(id: personID, policy: policy, on: req.db)
             model.grantForm = FormState(
-                values: ["role": input.role ?? "", "unit_id": input.unit_id ?? ""], errors: failure.errors)
-            return try await showPage(req, model: model, status: .unprocessableEntity)
+                values: ["role": input.role ?? "", "unit_id": input.unit_id ?? ""], errors: errors)
+            return try await showPage(req, model: model)
         }
     }
 
@@ -217,19 +215,19 @@ enum PersonController {
 
     private static let forbidden = Abort(.forbidden, reason: "Only administrators and the QI team can add people.")
 
-    private static func showPage(_ req: Request, model: PersonShow.Model, status: HTTPResponseStatus = .ok) async throws
+    private static func showPage(_ req: Request, model: PersonShow.Model) async throws
         -> Response
     {
-        PersonShow.View(context: try await req.pageContext(), model: model).response(status: status)
+        PersonShow.View(context: try await req.pageContext(), model: model).response()
     }
 
-    private static func formPage(_ req: Request, person: Person?, state: FormState, status: HTTPResponseStatus = .ok)
+    private static func formPage(_ req: Request, person: Person?, state: FormState)
         async throws -> Response
     {
         let policy = try await req.policy()
         let model = PersonForm.Model(
             personID: person?.id, personName: person?.fullName, form: state, unitOptions: policy.tree.parentOptions())
-        return PersonForm.View(context: try await req.pageContext(), model: model).response(status: status)
+        return PersonForm.View(context: try await req.pageContext(), model: model).response()
     }
 }
 

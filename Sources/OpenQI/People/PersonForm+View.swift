@@ -21,47 +21,38 @@ enum PersonForm {
         }
 
         override func content() -> Node<HTML.BodyContext> {
-            let action =
-                model.personID.map { SiteURL.people(.update(.value($0))).relativeURL() }
-                ?? SiteURL.people(.create).relativeURL()
-            let cancel =
-                model.personID.map { SiteURL.people(.show(.value($0))).relativeURL() }
-                ?? SiteURL.people(.index).relativeURL()
-            return .div(
-                .class("narrow"),
-                .h1(.text(pageTitle())),
-                FormView(
-                    action: action, csrfToken: context.csrfToken, state: model.form,
-                    fields: [
-                        FormField(name: "full_name", label: "Full name", isRequired: true, autocomplete: "off"),
-                        FormField(
-                            name: "kind", label: "Kind",
-                            control: .select(
-                                [.init(value: "", label: "Choose…")]
-                                    + PersonKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
-                            hint: "Service users and carers are equal members of QI teams.", isRequired: true
-                        ),
-                        FormField(
-                            name: "unit_id", label: "Unit",
-                            control: .select([.init(value: "", label: "Choose…")] + model.unitOptions), isRequired: true
-                        ),
-                        FormField(
-                            name: "email", label: "Email", control: .email,
-                            hint: "Needed only if they will sign in to OpenQI."),
-                        FormField(
-                            name: "job_title", label: "Role or job title",
-                            hint: "For example: Ward manager, Peer support worker."),
-                        FormField(
-                            name: "coaching_capacity", label: "Projects they can coach at once",
-                            control: .number,
-                            hint:
-                                "For QI coaches and improvement advisors. Coaches usually give two to four hours a week to one or two teams; left empty, OpenQI assumes \(Person.usualCoachingCapacity)."
-                        ),
-                    ],
-                    submitLabel: model.personID == nil ? "Add person" : "Save changes",
-                    cancelURL: cancel
-                ).node
-            )
+            let (action, cancel) = SiteURL.People.form(editing: model.personID)
+            return FormView(
+                action: action, csrfToken: context.csrfToken, state: model.form,
+                fields: [
+                    FormField(name: "full_name", label: "Full name", isRequired: true, autocomplete: "off"),
+                    FormField(
+                        name: "kind", label: "Kind",
+                        control: .select(
+                            [.init(value: "", label: "Choose…")]
+                                + PersonKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        hint: "Service users and carers are equal members of QI teams.", isRequired: true
+                    ),
+                    FormField(
+                        name: "unit_id", label: "Unit",
+                        control: .select([.init(value: "", label: "Choose…")] + model.unitOptions), isRequired: true
+                    ),
+                    FormField(
+                        name: "email", label: "Email", control: .email,
+                        hint: "Needed only if they will sign in to OpenQI."),
+                    FormField(
+                        name: "job_title", label: "Role or job title",
+                        hint: "For example: Ward manager, Peer support worker."),
+                    FormField(
+                        name: "coaching_capacity", label: "Projects they can coach at once",
+                        control: .number,
+                        hint:
+                            "For QI coaches and improvement advisors. Coaches usually give two to four hours a week to one or two teams; left empty, OpenQI assumes \(Person.usualCoachingCapacity)."
+                    ),
+                ],
+                submitLabel: model.personID == nil ? "Add person" : "Save changes",
+                cancelURL: cancel
+            ).page(pageTitle())
         }
     }
 }

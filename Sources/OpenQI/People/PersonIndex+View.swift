@@ -8,8 +8,7 @@ extension PersonIndex {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(.text("People")),
                     .if(
                         model.canCreate,

@@ -50,15 +50,7 @@ extension PersonInput {
             job_title, field: "job_title", label: "the role or job title", maxLength: 120)
         let coachingCapacity = validator.wholeNumber(
             coaching_capacity?.text, field: "coaching_capacity", label: "the projects they can coach", in: 0...50)
-        if let unitID {
-            if let unit = tree.nodes[unitID] {
-                if unit.isArchived {
-                    validator.fail("unit_id", "“\(unit.name)” is archived. Choose a unit that is in use.")
-                }
-            } else {
-                validator.fail("unit_id", "There is no unit with this identifier. Choose a unit from the list.")
-            }
-        }
+        validator.unitInUse(unitID, field: "unit_id", in: tree)
         if let email, validator.errors.allSatisfy({ $0.field != "email" }) {
             var others = Person.query(on: db).filter(\.$email == email).filter(\.$archivedAt == nil)
             if let editing { others = others.filter(\.$id != editing) }

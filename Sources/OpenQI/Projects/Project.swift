@@ -180,4 +180,13 @@ extension Request {
         }
         return project
     }
+
+    /// The route's project and the viewer's policy, once the policy lets the viewer change the
+    /// project; every page and endpoint that changes a project or its parts starts here.
+    func editableProject() async throws -> (Project, Policy) {
+        let policy = try await policy()
+        let project = try await project()
+        try policy.require(.editProject(project.access))
+        return (project, policy)
+    }
 }

@@ -140,9 +140,7 @@ enum ProjectAPIController {
     }
 
     @Sendable static func update(req: Request) async throws -> ProjectDTO {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
+        let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(ProjectInput.self)
         let draft = try input.validate(
             in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
@@ -159,39 +157,40 @@ enum ProjectAPIController {
     }
 
     @Sendable static func addDriver(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
-        let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        let valid = try req.content.decode(DriverInput.self).validate(in: diagram)
-        let driver = try await project.addDriver(valid, by: policy.viewer.actor, on: req.db)
-        return try await DriverDiagram.DriverBox(
-            id: try driver.requireID(), level: driver.level, text: driver.text, primaryIDs: valid.primaryIDs
-        ).encodeResponse(status: .created, for: req)
+        try await addBox(req) { project, diagram, actor in
+            let valid = try req.content.decode(DriverInput.self).validate(in: diagram)
+            let driver = try await project.addDriver(valid, by: actor, on: req.db)
+            return DriverDiagram.DriverBox(
+                id: try driver.requireID(), level: driver.level, text: driver.text, primaryIDs: valid.primaryIDs)
+        }
     }
 
     @Sendable static func addChangeIdea(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        try await addBox(req) { project, diagram, actor in
+            let valid = try req.content.decode(ChangeIdeaInput.self).validate(in: diagram)
+            let idea = try await project.addChangeIdea(valid, by: actor, on: req.db)
+            return DriverDiagram.IdeaBox(
+                id: try idea.requireID(), title: idea.title, summary: idea.summary, driverIDs: valid.driverIDs)
+        }
+    }
+
+    /// Adds a box to the project's driver diagram, checked against the diagram as it stands, and
+    /// answers 201 with the box as the diagram's JSON shows it.
+    private static func addBox<Box: Content>(
+        _ req: Request, add: (Project, DriverDiagram, Actor) async throws -> Box
+    ) async throws -> Response {
+        let (project, policy) = try await req.editableProject()
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        let valid = try req.content.decode(ChangeIdeaInput.self).validate(in: diagram)
-        let idea = try await project.addChangeIdea(valid, by: policy.viewer.actor, on: req.db)
-        return try await DriverDiagram.IdeaBox(
-            id: try idea.requireID(), title: idea.title, summary: idea.summary, driverIDs: valid.driverIDs
-        ).encodeResponse(status: .created, for: req)
+        return try await add(project, diagram, policy.viewer.actor).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func planCycle(req: Request) async throws -> Response {
-        let (project, policy) = try await editable(req)
+        let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(PDSAPlanInput.self)
         let cycle = try await project.planCycle(
             try await PDSAController.validate(input, for: project, on: req.db), by: policy.viewer.actor, on: req.db)
         try await cycle.$watchedMeasures.load(on: req.db)
         return try await PDSACycleDTO(cycle).encodeResponse(status: .created, for: req)
-    }
-
-    private static func editable(_ req: Request) async throws -> (Project, Policy) {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
-        return (project, policy)
     }
 }
 
@@ -214,9 +213,8 @@ extension ProjectDTO {
         let diagram = try await DriverDiagram.load(for: project, on: db)
         let cycles = try await PDSACycle.query(on: db).filter(\.$project.$id == id).with(\.$watchedMeasures)
             .sort(\.$createdAt).sort(\.$number).all()
-        let measures = try await Measure.query(on: db).filter(\.$project.$id == id).filter(\.$archivedAt == nil)
-            .sort(\.$name).all()
-        let stories = try await Story.query(on: db).filter(\.$project.$id == id).sort(\.$createdAt).all()
+        let measures = try await Measure.inUse(byProject: id, on: db)
+        let stories = try await Story.told(inProject: id, on: db)
         func person(_ person: Person?) -> PersonRef? {
             person.flatMap { person in person.id.map { PersonRef(id: $0, name: person.fullName) } }
         }

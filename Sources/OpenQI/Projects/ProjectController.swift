@@ -1,3 +1,4 @@
+import Charts
 import Fluent
 import Foundation
 import Vapor
@@ -35,7 +36,7 @@ enum ProjectController {
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let input = try req.content.decode(ProjectInput.self)
-        do {
+        return try await req.saveForm {
             let draft = try input.validate(
                 in: policy.tree, priorities: try await PriorityChoices.forProject(on: req.db))
             let project = try await Project.propose(
@@ -45,17 +46,15 @@ enum ProjectController {
                 notice:
                     "Your proposal “\(project.title)” was saved as a draft. Add your team, then submit it to the forum."
             )
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await formPage(
-                req, project: nil, state: FormState(values: input.formValues, errors: failure.errors),
-                selected: Set(input.priority_ids ?? []), status: .unprocessableEntity)
+                req, project: nil, state: FormState(values: input.formValues, errors: errors),
+                selected: Set(input.priority_ids ?? []))
         }
     }
 
     @Sendable static func edit(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
+        let (project, _) = try await req.editableProject()
         try await project.$priorities.load(on: req.db)
         let input = ProjectInput(project)
         return try await formPage(
@@ -63,21 +62,21 @@ enum ProjectController {
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
+        let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(ProjectInput.self)
         do {
-            let draft = try input.validate(
-                in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
-            try await project.update(with: draft, expecting: input.version, by: policy.viewer.actor, on: req.db)
-            return req.redirect(
-                to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),
-                notice: "Your changes were saved.")
-        } catch let failure as ValidationFailure {
-            return try await formPage(
-                req, project: project, state: FormState(values: input.formValues, errors: failure.errors),
-                selected: Set(input.priority_ids ?? []), status: .unprocessableEntity)
+            return try await req.saveForm {
+                let draft = try input.validate(
+                    in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
+                try await project.update(with: draft, expecting: input.version, by: policy.viewer.actor, on: req.db)
+                return req.redirect(
+                    to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),
+                    notice: "Your changes were saved.")
+            } redraw: { errors in
+                return try await formPage(
+                    req, project: project, state: FormState(values: input.formValues, errors: errors),
+                    selected: Set(input.priority_ids ?? []))
+            }
         } catch let conflict as EditConflict<Project> {
             let saved = conflict.saved
             try await saved.$priorities.load(on: req.db)
@@ -90,15 +89,15 @@ enum ProjectController {
                     shownAs: ["unit_id": policy.tree.path(of: saved.$unit.id)]))
             // Saving again now keeps this person's text, knowingly.
             state.values["version"] = String(saved.version)
-            return try await formPage(
-                req, project: saved, state: state, selected: Set(input.priority_ids ?? []), status: .conflict)
+            let page = try await formPage(
+                req, project: saved, state: state, selected: Set(input.priority_ids ?? []))
+            page.status = .conflict
+            return page
         }
     }
 
     @Sendable static func submit(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
+        let (project, policy) = try await req.editableProject()
         let url = SiteURL.projects(.show(.value(try project.requireID()))).relativeURL()
         do {
             try await project.submit(by: policy.viewer.actor, on: req.db)
@@ -122,13 +121,11 @@ enum ProjectController {
     static let teamChoiceLimit = 20
 
     @Sendable static func addMember(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
+        let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
-        try policy.require(.editProject(project.access))
         let input = try req.content.decode(MemberInput.self)
         var choices: [FormField.Option] = []
-        do {
+        return try await req.saveForm {
             var validator = Validator()
             var personID: UUID? = nil
             if let chosen = input.person_id, !chosen.isEmpty {
@@ -178,25 +175,22 @@ enum ProjectController {
             return req.redirect(
                 to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#team",
                 notice: "\(person.fullName) joined the team.")
-        } catch let failure as ValidationFailure {
-            var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
-            model.teamChoices = choices
-            model.teamForm = FormState(
-                values: [
-                    "person_id": input.person_id ?? "", "person": input.person ?? "", "role": input.role ?? "",
-                    "involvement": input.involvement ?? "",
-                ],
-                errors: failure.errors)
-            return ProjectShow.View(context: try await req.pageContext(), model: model).response(
-                status: .unprocessableEntity)
+        } redraw: { errors in
+            return try await projectPage(req, projectID, policy: policy) {
+                $0.teamChoices = choices
+                $0.teamForm = FormState(
+                    values: [
+                        "person_id": input.person_id ?? "", "person": input.person ?? "", "role": input.role ?? "",
+                        "involvement": input.involvement ?? "",
+                    ],
+                    errors: errors)
+            }
         }
     }
 
     @Sendable static func removeMember(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
+        let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
-        try policy.require(.editProject(project.access))
         guard let member = project.team.first(where: { $0.id == (try? req.idParameter("memberID")) }) else {
             throw Abort(.notFound, reason: "This person is no longer on the team.")
         }
@@ -206,22 +200,19 @@ enum ProjectController {
     }
 
     @Sendable static func postUpdate(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
+        let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
-        try policy.require(.editProject(project.access))
         let input = try req.content.decode(ProgressUpdateInput.self)
-        do {
+        return try await req.saveForm {
             try await project.post(
                 try input.validate(), author: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#updates",
                 notice: "Your update was posted.")
-        } catch let failure as ValidationFailure {
-            var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
-            model.updateForm = FormState(values: input.formValues, errors: failure.errors)
-            return ProjectShow.View(context: try await req.pageContext(), model: model).response(
-                status: .unprocessableEntity)
+        } redraw: { errors in
+            return try await projectPage(req, projectID, policy: policy) {
+                $0.updateForm = FormState(values: input.formValues, errors: errors)
+            }
         }
     }
 
@@ -230,42 +221,36 @@ enum ProjectController {
     }
 
     @Sendable static func comment(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
+        let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
-        try policy.require(.editProject(project.access))
         let input = try req.content.decode(CommentInput.self)
-        do {
+        return try await req.saveForm {
             try await project.comment(input.text, author: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#comments",
                 notice: "Your comment was added.")
-        } catch let failure as ValidationFailure {
-            var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
-            model.commentForm = FormState(values: ["text": input.text ?? ""], errors: failure.errors)
-            return ProjectShow.View(context: try await req.pageContext(), model: model).response(
-                status: .unprocessableEntity)
+        } redraw: { errors in
+            return try await projectPage(req, projectID, policy: policy) {
+                $0.commentForm = FormState(values: ["text": input.text ?? ""], errors: errors)
+            }
         }
     }
 
     @Sendable static func close(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
+        let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
-        try policy.require(.editProject(project.access))
         let input = try req.content.decode(ProjectClosureInput.self)
-        do {
+        return try await req.saveForm {
             try await project.close(try input.validate(), by: policy.viewer.actor, on: req.db)
             let notice =
                 project.status == .completed
                 ? "“\(project.title)” is complete. Thank you — consider writing its story."
                 : "“\(project.title)” was stopped, and its learning kept."
             return req.redirect(to: SiteURL.projects(.show(.value(projectID))).relativeURL(), notice: notice)
-        } catch let failure as ValidationFailure {
-            var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
-            model.closeForm = FormState(values: input.formValues, errors: failure.errors)
-            return ProjectShow.View(context: try await req.pageContext(), model: model).response(
-                status: .unprocessableEntity)
+        } redraw: { errors in
+            return try await projectPage(req, projectID, policy: policy) {
+                $0.closeForm = FormState(values: input.formValues, errors: errors)
+            }
         }
     }
 
@@ -276,8 +261,8 @@ enum ProjectController {
         let excluded = req.query[String.self, at: "project"].flatMap(UUID.init(uuidString:))
         let similar = try await similarProjects(to: text, excluding: excluded, policy: policy, on: req.db)
         let html = similar.map {
-            "<li><a href=\"\(SiteURL.projects(.show(.value($0.id))).relativeURL())\">\($0.title.attributeEscaped)</a>"
-                + "<span class=\"path\"> \($0.unitPath.attributeEscaped) · \($0.status.label)</span></li>"
+            "<li><a href=\"\(SiteURL.projects(.show(.value($0.id))).relativeURL())\">\($0.title.markupEscaped)</a>"
+                + "<span class=\"path\"> \($0.unitPath.markupEscaped) · \($0.status.label)</span></li>"
         }.joined()
         var headers = HTTPHeaders()
         headers.contentType = .html
@@ -303,8 +288,18 @@ enum ProjectController {
         }
     }
 
+    /// The project's page drawn again with one of its forms changed, e.g. the update form with what
+    /// was typed and its errors.
+    private static func projectPage(
+        _ req: Request, _ projectID: UUID, policy: Policy, change: (inout ProjectShow.Model) -> Void
+    ) async throws -> Response {
+        var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
+        change(&model)
+        return ProjectShow.View(context: try await req.pageContext(), model: model).response()
+    }
+
     private static func formPage(
-        _ req: Request, project: Project?, state: FormState, selected: Set<String>, status: HTTPResponseStatus = .ok
+        _ req: Request, project: Project?, state: FormState, selected: Set<String>
     ) async throws -> Response {
         let policy = try await req.policy()
         let priorities = try await Priority.query(on: req.db).filter(\.$archivedAt == nil).sort(\.$name).all()
@@ -318,6 +313,6 @@ enum ProjectController {
             },
             similar: try await similarProjects(to: text, excluding: project?.id, policy: policy, on: req.db)
         )
-        return ProjectForm.View(context: try await req.pageContext(), model: model).response(status: status)
+        return ProjectForm.View(context: try await req.pageContext(), model: model).response()
     }
 }

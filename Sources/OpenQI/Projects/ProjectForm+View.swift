@@ -30,12 +30,7 @@ enum ProjectForm {
         }
 
         override func content() -> Node<HTML.BodyContext> {
-            let action =
-                model.projectID.map { SiteURL.projects(.update(.value($0))).relativeURL() }
-                ?? SiteURL.projects(.create).relativeURL()
-            let cancel =
-                model.projectID.map { SiteURL.projects(.show(.value($0))).relativeURL() }
-                ?? SiteURL.projects(.index).relativeURL()
+            let (action, cancel) = SiteURL.Projects.form(editing: model.projectID)
             return .div(
                 .class("with-aside"),
                 .div(

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 
@@ -7,8 +8,7 @@ extension ProjectIndex {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(.text("QI projects")),
                     .a(.class("button"), .href(SiteURL.projects(.new).relativeURL()), .text("Propose a project"))
                 ),
@@ -18,7 +18,7 @@ extension ProjectIndex {
                     .label(.for("q"), .text("Search titles, problems and aims")),
                     .input(
                         .type(.search), .id("q"), .name("q"),
-                        .attribute(named: "value", value: model.query.attributeEscaped)),
+                        .attribute(named: "value", value: model.query.markupEscaped)),
                     .formField(
                         FormField(
                             name: "status", label: "Status",
@@ -36,7 +36,7 @@ extension ProjectIndex {
                     // The dashboard's focus stays while the form narrows further.
                     .forEach(model.focus.queryItems) { item in
                         .input(
-                            .type(.hidden), .name(item.0), .attribute(named: "value", value: item.1.attributeEscaped))
+                            .type(.hidden), .name(item.0), .attribute(named: "value", value: item.1.markupEscaped))
                     },
                     .button(.type(.submit), .class("button secondary"), .text("Search"))
                 ),

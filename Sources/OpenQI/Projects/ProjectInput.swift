@@ -84,15 +84,7 @@ extension ProjectInput {
         if let byWhen, byWhen < today.addingTimeInterval(-24 * 3600) {
             validator.fail("aim_by_when", "The aim date has passed. Choose a date in the future.")
         }
-        if let unitID {
-            if let unit = tree.nodes[unitID] {
-                if unit.isArchived {
-                    validator.fail("unit_id", "“\(unit.name)” is archived. Choose a unit that is in use.")
-                }
-            } else {
-                validator.fail("unit_id", "There is no unit with this identifier. Choose a unit from the list.")
-            }
-        }
+        validator.unitInUse(unitID, field: "unit_id", in: tree)
         let priorityIDs = (priority_ids ?? []).filter { !$0.isEmpty }.compactMap { text -> UUID? in
             guard let id = UUID(uuidString: text) else {
                 validator.fail("priority_ids", "“\(text)” is not a priority’s identifier. Choose one from the list.")

@@ -34,13 +34,6 @@ enum ProjectShow {
         let meetingID: UUID?
     }
 
-    struct MeasureChart: Sendable, Equatable {
-        let id: UUID
-        let name: String
-        let kind: MeasureKind
-        let svg: String
-    }
-
     /// A change idea with the PDSA cycles that test it, in ramp order.
     struct IdeaRamp: Sendable, Equatable {
         let id: UUID
@@ -79,7 +72,7 @@ enum ProjectShow {
         var team: [Member]
         var updates: [Update]
         var decisions: [Decision]
-        var measures: [MeasureChart]
+        var measures: [MeasureSeries.Chart]
         var diagramSVG: String?
         var ideas: [IdeaRamp]
         var stories: [StoryLink]
@@ -172,14 +165,12 @@ extension ProjectShow.Model {
         let decisions = try await ForumDecision.query(on: db).filter(\.$project.$id == id)
             .with(\.$coach).with(\.$sponsor).with(\.$decidedBy).sort(\.$decidedAt).all()
         let forumUnit = tree.forumUnit(for: project.$unit.id)
-        let measures = try await Measure.query(on: db).filter(\.$project.$id == id).filter(\.$archivedAt == nil)
-            .sort(\.$name).all()
-        let measureCharts: [ProjectShow.MeasureChart] = try await MeasureSeries.charts(
-            of: measures, width: 560, height: 280, idPrefix: "measure", cache: cache, on: db
-        ).map { .init(id: try $0.measure.requireID(), name: $0.measure.name, kind: $0.measure.kind, svg: $0.svg) }
+        let measures = try await Measure.inUse(byProject: id, on: db)
+        let measureCharts = try await MeasureSeries.charts(
+            of: measures, width: 560, height: 280, idPrefix: "measure", cache: cache, on: db)
         let diagram = try await DriverDiagram.load(for: project, on: db)
         let cycles = try await PDSACycle.query(on: db).filter(\.$project.$id == id).sort(\.$number).all()
-        let stories = try await Story.query(on: db).filter(\.$project.$id == id).sort(\.$createdAt).all()
+        let stories = try await Story.told(inProject: id, on: db)
         let comments = try await ProjectComment.query(on: db).filter(\.$project.$id == id).with(\.$author)
             .sort(\.$createdAt).all()
         let trail = try await AuditEntry.query(on: db).filter(\.$projectID == id).sort(\.$occurredAt, .descending)

@@ -11,8 +11,7 @@ extension ProjectShow {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(
                         .text(model.title),
                         .span(.class("tag status-\(model.status.rawValue)"), .text(model.status.label))),
@@ -227,13 +226,7 @@ extension ProjectShow {
                         .class("audit-trail"),
                         .forEach(model.auditTrail) { row in
                             .li(
-                                .element(
-                                    named: "time",
-                                    nodes: [
-                                        .attribute(
-                                            named: "datetime", value: CalendarDay.timestamp(row.occurredAt)),
-                                        .text(CalendarDay.moment(row.occurredAt)),
-                                    ]),
+                                .moment(row.occurredAt),
                                 .text(" \(row.actorName) \(row.actionText) \(row.subjectKind) "),
                                 row.subjectURL.map { .a(.href($0), .text(row.subjectName)) } ?? .text(row.subjectName),
                                 .if(

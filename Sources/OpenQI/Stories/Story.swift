@@ -19,6 +19,13 @@ package final class Story: Model, @unchecked Sendable {
     package init() {}
 }
 
+extension Story {
+    /// A project's stories, oldest first, as its page and API list them.
+    static func told(inProject projectID: UUID, on db: any Database) async throws -> [Story] {
+        try await query(on: db).filter(\.$project.$id == projectID).sort(\.$createdAt).all()
+    }
+}
+
 struct CreateStories: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Story.schema)

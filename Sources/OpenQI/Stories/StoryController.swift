@@ -5,18 +5,14 @@ import Vapor
 /// Improvement stories: written by the team, read by everyone, marked publishable when cleared.
 enum StoryController {
     @Sendable static func new(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
+        let (project, _) = try await req.editableProject()
         return try await formPage(req, project: project, story: nil, state: StoryInput().formState)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
-        let policy = try await req.policy()
-        let project = try await req.project()
-        try policy.require(.editProject(project.access))
+        let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(StoryInput.self)
-        do {
+        return try await req.saveForm {
             let valid = try input.validate()
             let story = Story()
             story.$project.id = try project.requireID()
@@ -29,10 +25,10 @@ enum StoryController {
             return req.redirect(
                 to: SiteURL.stories(.show(.value(try story.requireID()))).relativeURL(),
                 notice: "Your story “\(story.title)” was saved.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var state = input.formState
-            state.errors = failure.errors
-            return try await formPage(req, project: project, story: nil, state: state, status: .unprocessableEntity)
+            state.errors = errors
+            return try await formPage(req, project: project, story: nil, state: state)
         }
     }
 
@@ -50,7 +46,7 @@ enum StoryController {
     @Sendable static func update(req: Request) async throws -> Response {
         let (story, project, policy) = try await editable(req)
         let input = try req.content.decode(StoryInput.self)
-        do {
+        return try await req.saveForm {
             let valid = try input.validate()
             let before = story.audit(project: project).auditFields
             story.apply(valid)
@@ -62,10 +58,10 @@ enum StoryController {
             return req.redirect(
                 to: SiteURL.stories(.show(.value(try story.requireID()))).relativeURL(),
                 notice: "Your changes were saved.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             var state = input.formState
-            state.errors = failure.errors
-            return try await formPage(req, project: project, story: story, state: state, status: .unprocessableEntity)
+            state.errors = errors
+            return try await formPage(req, project: project, story: story, state: state)
         }
     }
 
@@ -79,15 +75,14 @@ enum StoryController {
     }
 
     private static func formPage(
-        _ req: Request, project: Project, story: Story?, state: FormState, status: HTTPResponseStatus = .ok
+        _ req: Request, project: Project, story: Story?, state: FormState
     ) async throws -> Response {
-        let measures = try await Measure.query(on: req.db).filter(\.$project.$id == (try project.requireID()))
-            .filter(\.$archivedAt == nil).sort(\.$name).all()
+        let measures = try await Measure.inUse(byProject: try project.requireID(), on: req.db)
         let model = StoryForm.Model(
             projectID: try project.requireID(), projectTitle: project.title, storyID: story?.id, form: state,
             charts: measures.compactMap { measure in
                 measure.id.map { .init(name: measure.name, embed: "![\(measure.name)](chart:\($0.uuidString))") }
             })
-        return StoryForm.View(context: try await req.pageContext(), model: model).response(status: status)
+        return StoryForm.View(context: try await req.pageContext(), model: model).response()
     }
 }

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Ink
 
@@ -105,5 +106,5 @@ enum StoryMarkdown {
         return String(markdown[markdown.index(markdown.startIndex, offsetBy: 2)..<end.lowerBound])
     }
 
-    static func escaped(_ text: String) -> String { text.attributeEscaped }
+    static func escaped(_ text: String) -> String { text.markupEscaped }
 }

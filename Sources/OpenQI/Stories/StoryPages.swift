@@ -27,8 +27,7 @@ enum StoryShow {
         override func content() -> Node<HTML.BodyContext> {
             .article(
                 .class("story"),
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(
                         .text(model.title),
                         .span(
@@ -70,7 +69,7 @@ extension StoryShow.Model {
         let measures = try await Measure.query(on: db).filter(\.$id ~~ ids).all()
         var charts: [UUID: String] = [:]
         for chart in try await MeasureSeries.charts(of: measures, idPrefix: "story-chart", on: db) {
-            charts[try chart.measure.requireID()] = chart.svg
+            charts[chart.id] = chart.svg
         }
         return charts
     }

@@ -35,17 +35,16 @@ enum UnitController {
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let input = try req.content.decode(UnitInput.self)
-        do {
+        return try await req.saveForm {
             let draft = try input.validate(in: policy.tree)
             try policy.requireCanPlaceUnit(under: draft.parentID)
             let unit = try await Unit.create(draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.units(.show(.value(try unit.requireID()))).relativeURL(),
                 notice: "“\(unit.name)” was added.")
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await formPage(
-                req, unit: nil, state: FormState(values: input.formValues, errors: failure.errors),
-                status: .unprocessableEntity)
+                req, unit: nil, state: FormState(values: input.formValues, errors: errors))
         }
     }
 
@@ -63,17 +62,16 @@ enum UnitController {
         let id = try unit.requireID()
         try policy.require(.manageUnit(id))
         let input = try req.content.decode(UnitInput.self)
-        do {
+        return try await req.saveForm {
             let draft = try input.validate(in: policy.tree, editing: id)
             if draft.parentID != unit.$parent.id { try policy.requireCanPlaceUnit(under: draft.parentID) }
             try await unit.update(with: draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.units(.show(.value(id))).relativeURL(), notice: "Your changes to “\(unit.name)” were saved."
             )
-        } catch let failure as ValidationFailure {
+        } redraw: { errors in
             return try await formPage(
-                req, unit: unit, state: FormState(values: input.formValues, errors: failure.errors),
-                status: .unprocessableEntity)
+                req, unit: unit, state: FormState(values: input.formValues, errors: errors))
         }
     }
 
@@ -119,7 +117,7 @@ enum UnitController {
         }
     }
 
-    private static func formPage(_ req: Request, unit: Unit?, state: FormState, status: HTTPResponseStatus = .ok)
+    private static func formPage(_ req: Request, unit: Unit?, state: FormState)
         async throws -> Response
     {
         let policy = try await req.policy()
@@ -127,7 +125,7 @@ enum UnitController {
             unitID: unit?.id, unitName: unit?.name, form: state,
             parentOptions: policy.tree.parentOptions(excludingSubtreeOf: unit?.id)
         )
-        return UnitForm.View(context: try await req.pageContext(), model: model).response(status: status)
+        return UnitForm.View(context: try await req.pageContext(), model: model).response()
     }
 }
 

@@ -20,39 +20,30 @@ enum UnitForm {
         }
 
         override func content() -> Node<HTML.BodyContext> {
-            let action =
-                model.unitID.map { SiteURL.units(.update(.value($0))).relativeURL() }
-                ?? SiteURL.units(.create).relativeURL()
-            let cancel =
-                model.unitID.map { SiteURL.units(.show(.value($0))).relativeURL() }
-                ?? SiteURL.units(.index).relativeURL()
-            return .div(
-                .class("narrow"),
-                .h1(.text(pageTitle())),
-                FormView(
-                    action: action, csrfToken: context.csrfToken, state: model.form,
-                    fields: [
-                        FormField(name: "name", label: "Name", isRequired: true),
-                        FormField(
-                            name: "kind", label: "Kind of unit",
-                            control: .select(
-                                [.init(value: "", label: "Choose…")]
-                                    + UnitKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
-                            hint:
-                                "Organisations and partner organisations sit at the top; directorates, services, teams and wards below them.",
-                            isRequired: true
-                        ),
-                        FormField(
-                            name: "parent_id", label: "Belongs to",
-                            control: .select([.init(value: "", label: "Nothing (top level)")] + model.parentOptions),
-                            hint: "The unit this one is part of."
-                        ),
-                        FormField(name: "description", label: "Description", control: .textarea(rows: 3)),
-                    ],
-                    submitLabel: model.unitID == nil ? "Add unit" : "Save changes",
-                    cancelURL: cancel
-                ).node
-            )
+            let (action, cancel) = SiteURL.Units.form(editing: model.unitID)
+            return FormView(
+                action: action, csrfToken: context.csrfToken, state: model.form,
+                fields: [
+                    FormField(name: "name", label: "Name", isRequired: true),
+                    FormField(
+                        name: "kind", label: "Kind of unit",
+                        control: .select(
+                            [.init(value: "", label: "Choose…")]
+                                + UnitKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        hint:
+                            "Organisations and partner organisations sit at the top; directorates, services, teams and wards below them.",
+                        isRequired: true
+                    ),
+                    FormField(
+                        name: "parent_id", label: "Belongs to",
+                        control: .select([.init(value: "", label: "Nothing (top level)")] + model.parentOptions),
+                        hint: "The unit this one is part of."
+                    ),
+                    FormField(name: "description", label: "Description", control: .textarea(rows: 3)),
+                ],
+                submitLabel: model.unitID == nil ? "Add unit" : "Save changes",
+                cancelURL: cancel
+            ).page(pageTitle())
         }
     }
 }

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 
@@ -8,8 +9,7 @@ extension UnitIndex {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(.text("Units")),
                     .if(
                         model.canCreate,
@@ -47,7 +47,7 @@ extension Node where Context == HTML.BodyContext {
         .getForm(
             action: action, class: "search-form", .attribute(named: "role", value: "search"),
             .label(.for("q"), .text(label)),
-            .input(.type(.search), .id("q"), .name("q"), .attribute(named: "value", value: query.attributeEscaped)),
+            .input(.type(.search), .id("q"), .name("q"), .attribute(named: "value", value: query.markupEscaped)),
             extra,
             .label(
                 .class("checkbox"),

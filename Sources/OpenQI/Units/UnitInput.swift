@@ -71,3 +71,18 @@ extension UnitInput {
         }
     }
 }
+
+extension Validator {
+    /// Records an error on `field` unless `unitID`, when there is one, names a unit of the tree that
+    /// is in use: people and projects belong to units that exist and are not archived.
+    mutating func unitInUse(_ unitID: UUID?, field: String, in tree: UnitTree) {
+        guard let unitID else { return }
+        if let unit = tree.nodes[unitID] {
+            if unit.isArchived {
+                fail(field, "“\(unit.name)” is archived. Choose a unit that is in use.")
+            }
+        } else {
+            fail(field, "There is no unit with this identifier. Choose a unit from the list.")
+        }
+    }
+}

@@ -12,8 +12,7 @@ extension UnitShow {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(
                         .text(model.name), .span(.class("tag"), .text(model.kind.label)),
                         .if(model.isArchived, .span(.class("tag muted"), .text("Archived")))),

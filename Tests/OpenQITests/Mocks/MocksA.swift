@@ -57,10 +57,10 @@ extension ProjectShow.Model {
                 text: "By Priya Shah; coach Aisha Khan; sponsor Dr Sam Okafor", meetingID: Mock.id(150))
         ],
         measures: [
-            ProjectShow.MeasureChart(
+            MeasureSeries.Chart(
                 id: Mock.id(20), name: "Falls per 1,000 bed days", kind: .outcome,
                 svg: "<svg role=\"img\" aria-label=\"Falls chart\"></svg>"),
-            ProjectShow.MeasureChart(
+            MeasureSeries.Chart(
                 id: Mock.id(21), name: "Falls risk assessed within 24 hours", kind: .process,
                 svg: "<svg role=\"img\" aria-label=\"Risk assessment chart\"></svg>"),
         ],
@@ -191,8 +191,8 @@ extension PDSAShow.Model {
         actNotes: nil,
         completedOn: nil,
         watched: [
-            PDSAShow.WatchedChart(
-                id: Mock.id(20), name: "Falls per 1,000 bed days",
+            MeasureSeries.Chart(
+                id: Mock.id(20), name: "Falls per 1,000 bed days", kind: .outcome,
                 svg: "<svg role=\"img\" aria-label=\"Falls chart\"></svg>")
         ],
         ramp: [

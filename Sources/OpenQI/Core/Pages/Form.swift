@@ -1,5 +1,7 @@
+import Charts
 import Foundation
 import Plot
+import Vapor
 
 /// What a form shows: the values to fill in (what the user typed, after a failed submit) and the
 /// messages to put beside each field.
@@ -72,6 +74,11 @@ struct FormView: Sendable {
 }
 
 extension FormView {
+    /// The form as the whole of its page, under the page's heading, in the narrow column.
+    func page(_ heading: String) -> Node<HTML.BodyContext> {
+        .div(.class("narrow"), .h1(.text(heading)), node)
+    }
+
     /// The form folded under a summary line, opened when it comes back with errors, for the
     /// secondary actions of a page (grant a role, add to the team, post an update).
     func disclosed(_ summary: String) -> Node<HTML.BodyContext> {
@@ -91,7 +98,7 @@ extension Node where Context == HTML.BodyContext {
 
     /// A value the form sends back unseen, such as the version an edit began from.
     static func hiddenField(_ name: String, _ value: String) -> Node {
-        .input(.type(.hidden), .name(name), .attribute(named: "value", value: value.attributeEscaped))
+        .input(.type(.hidden), .name(name), .attribute(named: "value", value: value.markupEscaped))
     }
 
     /// A form that POSTs, carrying the anti-forgery token. Every POST form is made here.
@@ -100,7 +107,7 @@ extension Node where Context == HTML.BodyContext {
         .element(
             named: "form",
             nodes: [
-                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "action", value: action.markupEscaped),
                 .attribute(named: "method", value: "post"),
                 .attribute(named: "novalidate", value: nil, ignoreIfValueIsEmpty: false),
                 .class(className),
@@ -117,7 +124,7 @@ extension Node where Context == HTML.BodyContext {
         .element(
             named: "form",
             nodes: [
-                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "action", value: action.markupEscaped),
                 .attribute(named: "method", value: "post"),
                 .attribute(named: "enctype", value: "multipart/form-data"), .class("form upload"),
                 .csrfField(csrfToken),
@@ -137,7 +144,7 @@ extension Node where Context == HTML.BodyContext {
         .element(
             named: "form",
             nodes: [
-                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "action", value: action.markupEscaped),
                 .attribute(named: "method", value: "get"),
                 .class(className),
             ] + nodes)
@@ -196,7 +203,7 @@ extension Node where Context == HTML.BodyContext {
                             named: "option",
                             nodes: [
                                 .attribute(
-                                    named: "value", value: option.value.attributeEscaped, ignoreIfValueIsEmpty: false),
+                                    named: "value", value: option.value.markupEscaped, ignoreIfValueIsEmpty: false),
                                 .attribute(named: "selected", value: option.value == value ? "selected" : nil),
                                 .text(option.label),
                             ])
@@ -212,7 +219,7 @@ extension Node where Context == HTML.BodyContext {
             )
         case .text, .email, .password, .search, .date, .number:
             // Passwords are never sent back to the browser.
-            let shown = field.control == .password ? nil : value.attributeEscaped
+            let shown = field.control == .password ? nil : value.markupEscaped
             let attributes = common + [("type", field.control.inputType), ("value", shown)]
             control = .selfClosedElement(
                 named: "input",
@@ -262,7 +269,7 @@ extension Node where Context == HTML.BodyContext {
                         .class("checkbox"),
                         .input(
                             .type(.checkbox), .name("\(field.name)[]"),
-                            .attribute(named: "value", value: option.value.attributeEscaped),
+                            .attribute(named: "value", value: option.value.markupEscaped),
                             .checked(ticked.contains(option.value))),
                         .text(" \(option.label)")
                     )
@@ -280,6 +287,23 @@ extension FormField.Control {
         case .date: "date"
         case .number: "number"
         default: "text"
+        }
+    }
+}
+
+extension Request {
+    /// The one way a page answers a form: `save` does the work and answers, usually with a redirect
+    /// and a notice; when the input cannot be saved, `redraw` draws the page again with what was typed
+    /// and each error beside its field, sent as 422 so the refusal is plain to browsers and tests.
+    func saveForm(
+        _ save: () async throws -> Response, redraw: (_ errors: [FieldError]) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await save()
+        } catch let failure as ValidationFailure {
+            let page = try await redraw(failure.errors)
+            page.status = .unprocessableEntity
+            return page
         }
     }
 }

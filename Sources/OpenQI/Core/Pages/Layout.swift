@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 import Vapor
@@ -72,7 +73,7 @@ package class Layout {
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 // Plot's `.title` also writes social-media meta tags without escaping them; the element alone is safe.
                 .element(named: "title", text: "\(pageTitle()) — OpenQI"),
-                .meta(.name("csrf-token"), .content(context.csrfToken.attributeEscaped)),
+                .meta(.name("csrf-token"), .content(context.csrfToken.markupEscaped)),
                 context.inlineStylesheet.map { .raw("<style>\($0)</style>") }
                     ?? .link(.rel(.stylesheet), .href("/app.css"))
             ),
@@ -202,8 +203,21 @@ extension Node where Context == HTML.BodyContext {
     /// A header cell's scope (`col` or `row`), so a screen reader announces each value with its header.
     static func scope(_ value: String) -> Node { .attribute(named: "scope", value: value) }
 
+    /// The top of a page: its `h1` (with any tags), and the buttons for what the viewer may do with
+    /// what the page shows.
+    static func pageHeading(_ nodes: Node...) -> Node {
+        .div(.class("page-heading"), .group(nodes))
+    }
+
     /// A page's heading and the lead paragraph under it that says what the page is for.
     static func heading(_ title: String, lead: String) -> Node {
         .group(.h1(.text(title)), .p(.class("lead"), .text(lead)))
+    }
+
+    /// A moment as people read it, in a `time` element that carries it exactly for machines.
+    static func moment(_ date: Date) -> Node {
+        .element(
+            named: "time",
+            nodes: [.attribute(named: "datetime", value: CalendarDay.timestamp(date)), .text(CalendarDay.moment(date))])
     }
 }

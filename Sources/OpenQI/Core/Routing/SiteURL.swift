@@ -373,6 +373,37 @@ extension SiteURL.API {
     }
 }
 
+/// The pages of something added and edited with one form (a unit, a person, a project): its list,
+/// its own page, and the routes the form posts to.
+protocol AddAndEditPages {
+    static var index: Self { get }
+    static var create: Self { get }
+    static func show(_ id: Parameter<UUID>) -> Self
+    static func update(_ id: Parameter<UUID>) -> Self
+    var siteURL: SiteURL { get }
+}
+
+extension AddAndEditPages {
+    /// Where the form posts and where its Cancel leads: the thing's own routes when it edits one
+    /// (`editing`), the list's when it adds one.
+    static func form(editing id: UUID?) -> (action: String, cancel: String) {
+        guard let id else { return (create.siteURL.relativeURL(), index.siteURL.relativeURL()) }
+        return (update(.value(id)).siteURL.relativeURL(), show(.value(id)).siteURL.relativeURL())
+    }
+}
+
+extension SiteURL.Units: AddAndEditPages {
+    var siteURL: SiteURL { .units(self) }
+}
+
+extension SiteURL.People: AddAndEditPages {
+    var siteURL: SiteURL { .people(self) }
+}
+
+extension SiteURL.Projects: AddAndEditPages {
+    var siteURL: SiteURL { .projects(self) }
+}
+
 /// One segment of a SiteURL path: a constant, or a parameter that is either a route key or a value.
 struct PathSegment: ExpressibleByStringLiteral, Sendable {
     let pathComponent: PathComponent

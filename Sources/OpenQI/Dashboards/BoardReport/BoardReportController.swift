@@ -25,7 +25,7 @@ enum BoardReportController {
     }
 
     @Sendable static func edit(req: Request) async throws -> Response {
-        let (unitID, policy) = try await editable(req)
+        let (unitID, policy) = try await req.unitForMeasures()
         let model = try await BoardReportPage.FormModel.query(
             unitID: unitID, month: try BoardReportPage.month(req.query["month"]), policy: policy, on: req.db)
         return BoardReportPage.FormView(context: try await req.pageContext(), model: model).response()
@@ -34,7 +34,7 @@ enum BoardReportController {
     /// Saves the month's choice of measures, narratives and stories together; a mistake keeps
     /// everything typed.
     @Sendable static func save(req: Request) async throws -> Response {
-        let (unitID, policy) = try await editable(req)
+        let (unitID, policy) = try await req.unitForMeasures()
         let fields = try req.content.decode([String: String].self)
         let month = try BoardReportPage.month(fields["month"])
         var validator = Validator()
@@ -147,13 +147,5 @@ enum BoardReportController {
                 expecting: report.id == nil ? nil : (expected ?? report.version), on: db)
             return true
         }
-    }
-
-    private static func editable(_ req: Request) async throws -> (UUID, Policy) {
-        let policy = try await req.policy()
-        let unitID = try req.idParameter("unitID")
-        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
-        try policy.require(.manageUnitMeasures(unitID))
-        return (unitID, policy)
     }
 }

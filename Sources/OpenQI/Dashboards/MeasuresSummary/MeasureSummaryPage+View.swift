@@ -15,8 +15,7 @@ extension MeasureSummaryPage {
 
         override func content() -> Node<HTML.BodyContext> {
             .group(
-                .div(
-                    .class("page-heading"),
+                .pageHeading(
                     .h1(.text("Measures summary")),
                     .if(
                         model.canAdd,
@@ -68,7 +67,7 @@ extension MeasureSummaryPage {
                 .label(.for("q"), .text("Search measures and owners")),
                 .input(
                     .type(.search), .id("q"), .name("q"),
-                    .attribute(named: "value", value: model.filter.search.attributeEscaped)),
+                    .attribute(named: "value", value: model.filter.search.markupEscaped)),
                 .formField(
                     FormField(
                         name: "kind", label: "Kind",
@@ -144,13 +143,13 @@ extension MeasureSummaryPage {
         }
 
         /// A row written as one string: the summary has thousands, and a Plot node per cell was most
-        /// of the page's time. Every text from the data goes through `attributeEscaped`.
+        /// of the page's time. Every text from the data goes through `markupEscaped`.
         private func row(_ row: Row) -> Node<HTML.TableContext> {
             var html = row.variation?.isConcern == true ? "<tr class=\"concern\">" : "<tr>"
             html += "<td><a href=\"\(SiteURL.measures(.show(.value(row.id))).relativeURL())\">"
-            html += row.name.attributeEscaped
+            html += row.name.markupEscaped
             html += "</a><span class=\"hint\"> \(row.kind.label.lowercased())</span></td>"
-            html += "<td><a href=\"\(row.owner.url.attributeEscaped)\">\(row.owner.label.attributeEscaped)</a></td>"
+            html += "<td><a href=\"\(row.owner.url.markupEscaped)\">\(row.owner.label.markupEscaped)</a></td>"
             html +=
                 "<td>" + Sparkline(values: row.recent, lastClass: row.latestClass, target: row.target).svg() + "</td>"
             html += "<td class=\"number\">" + (row.latestValue.map { Describe.plain($0) } ?? "—")
