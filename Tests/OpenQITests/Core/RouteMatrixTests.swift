@@ -200,9 +200,9 @@ struct RouteMatrixTests {
         "GET /api/**": Row(allowed: .some([]), refusal: .notFound),
     ]
 
-    /// The routes are walked in four shares, each on a database of its own, so that they run in
+    /// The routes are walked in eight shares, each on a database of its own, so that they run in
     /// parallel: walked in one, they were the longest test of the run.
-    static let shares = 4
+    static let shares = 8
 
     @Test(
         "every route in the application's route table has a row, and each role gets what its row says",

@@ -26,7 +26,7 @@ struct BackupTests {
             let stop = NIOLockedValueBox(false)
             let writer = Task {
                 var batches = 0
-                while !stop.withLockedValue({ $0 }) && batches < 400 {
+                while !stop.withLockedValue({ $0 }) && batches < 40 {
                     let first = batches * Self.batch
                     let points = (first..<first + Self.batch).map { week -> DataPoint in
                         let period = start.addingTimeInterval(TimeInterval(week) * 7 * 86_400)
@@ -139,7 +139,7 @@ struct BackupTests {
             let server = TestDatabase.url(url, database: "openqi_test")
             try await PostgresAdmin(url: server).run("CREATE DATABASE \(name)")
             target = .postgres(url: TestDatabase.url(url, database: name))
-            cleanUp = { try await PostgresAdmin(url: server).run("DROP DATABASE \(name) WITH (FORCE)") }
+            cleanUp = { try await TestDatabase.drop(name, on: server) }
         } else {
             let path = Self.file("restored") + ".sqlite"
             target = .sqliteFile(path: path)

@@ -60,7 +60,7 @@ struct InstancesTests {
             try await PostgresAdmin(url: url).run("CREATE DATABASE \(name)")
             return (
                 .postgres(url: TestDatabase.url(url, database: name)),
-                { try await PostgresAdmin(url: url).run("DROP DATABASE \(name) WITH (FORCE)") }
+                { try await TestDatabase.drop(name, on: url) }
             )
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(

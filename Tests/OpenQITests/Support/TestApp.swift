@@ -20,7 +20,7 @@ enum TestDatabase {
 
     /// Drops a test's database. An autovacuum worker (a superuser process) may briefly hold a fresh
     /// database, which FORCE may not end; a few retries get past it.
-    private static func drop(_ name: String, on url: String) async throws {
+    static func drop(_ name: String, on url: String) async throws {
         for attempt in 1...5 {
             do {
                 try await PostgresAdmin(url: url).run("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
