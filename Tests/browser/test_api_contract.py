@@ -660,9 +660,13 @@ def check_projects(api: Contract, admin, viewer, units, directorate, ward, prior
     updated = api.call(admin, "PUT", PROJECT, 200, projectID=project["id"], json=retitled)
     assert updated["title"] == retitled["title"] and "partner_organisations" not in updated
     assert updated["priorities"] == [p["name"] for p in two] and updated["priority_ids"] == [p["id"] for p in two]
-    changed_keys = ("title", "partner_organisations", "priorities", "priority_ids")
+    assert updated["version"] == project["version"] + 1
+    changed_keys = ("title", "partner_organisations", "priorities", "priority_ids", "version")
     assert {k: v for k, v in updated.items() if k not in changed_keys} == {
         k: v for k, v in project.items() if k not in changed_keys}
+    assert api.call(admin, "GET", PROJECT, 200, projectID=project["id"]) == updated
+    # A change that began from the version before is refused, as documented, and changes nothing.
+    api.call(admin, "PUT", PROJECT, 409, projectID=project["id"], json={**retitled, "title": "Stale", "version": project["version"]})
     assert api.call(admin, "GET", PROJECT, 200, projectID=project["id"]) == updated
     assert api.call(admin, "GET", PROJECTS, 200, params={"unit": ward["id"]})[0]["title"] == retitled["title"]
 
@@ -687,7 +691,9 @@ def check_projects(api: Contract, admin, viewer, units, directorate, ward, prior
     assert len(json.dumps({"what_matters": apostrophes})) > 18_000
     wordy = api.call(admin, "PUT", PROJECT, 200, projectID=project["id"], json={**retitled, "what_matters": apostrophes})
     assert wordy["what_matters"] == apostrophes
-    assert api.call(admin, "PUT", PROJECT, 200, projectID=project["id"], json=retitled) == updated
+    restored = api.call(admin, "PUT", PROJECT, 200, projectID=project["id"], json=retitled)
+    # The same content again, two edits later.
+    assert {**restored, "version": updated["version"]} == updated and restored["version"] == updated["version"] + 2
 
     # Anyone signed in may propose: the viewer's proposal is theirs to lead.
     own = api.call(viewer, "POST", PROJECTS, 201, json={**proposal, "title": f"A viewer's idea {tag}"})

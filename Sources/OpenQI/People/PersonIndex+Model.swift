@@ -21,8 +21,6 @@ enum PersonIndex {
         var page: Int
         var pageSize: Int
         var canCreate: Bool
-        /// Whether the search looks at email addresses too (see `query`).
-        var searchesEmail: Bool
         var unitOptions: [FormField.Option]
     }
 }
@@ -30,9 +28,9 @@ enum PersonIndex {
 extension PersonIndex.Model {
     static let pageSize = 50
 
-    /// People matching the search, kind and unit (including units below it). The search looks at
-    /// names and job titles, and at email addresses only for those who manage people somewhere:
-    /// for anyone else, a search by email would reveal what it does not show.
+    /// People matching the search (name, email or job title), kind and unit (including units below
+    /// it). Anyone may find a colleague by the address they already know (the team picker says so);
+    /// the list shows names, units and roles, never the addresses.
     static func query(
         search: String?, kind: PersonKind?, unitID: UUID?, includeArchived: Bool, page: Int,
         policy: Policy, on db: any Database
@@ -40,10 +38,7 @@ extension PersonIndex.Model {
         let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
         var query = Person.query(on: db)
         if !search.isEmpty {
-            query =
-                policy.mayAddPeopleSomewhere
-                ? query.containing(search, inAnyOf: \.$fullName, \.$email, \.$jobTitle)
-                : query.containing(search, inAnyOf: \.$fullName, \.$jobTitle)
+            query = query.containing(search, inAnyOf: \.$fullName, \.$email, \.$jobTitle)
         }
         if let kind { query = query.filter(\.$kind == kind) }
         if let unitID { query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }
@@ -64,7 +59,6 @@ extension PersonIndex.Model {
             },
             total: total, page: page, pageSize: pageSize,
             canCreate: policy.mayAddPeopleSomewhere,
-            searchesEmail: policy.mayAddPeopleSomewhere,
             unitOptions: policy.tree.parentOptions()
         )
     }

@@ -16,7 +16,7 @@ extension PersonIndex {
                 ),
                 .searchForm(
                     action: SiteURL.people(.index).relativeURL(),
-                    label: model.searchesEmail ? "Search by name, email or role" : "Search by name or role",
+                    label: "Search by name, email or role",
                     query: model.query, includeArchived: model.includeArchived, extra: filters()
                 ),
                 .p(.class("count"), .text(model.total == 1 ? "1 person" : "\(model.total) people")),

@@ -80,7 +80,7 @@ extension PersonIndex.Model {
                 id: Mock.id(12), name: "Ben Hughes", kind: .staff, unitPath: "Trust › Cedar Ward",
                 jobTitle: "Staff nurse", isArchived: false),
         ],
-        total: 2, page: 1, pageSize: 50, canCreate: true, searchesEmail: true,
+        total: 2, page: 1, pageSize: 50, canCreate: true,
         unitOptions: [.init(value: "\(Mock.id(3))", label: "Willow Ward")])
 }
 
