@@ -28,9 +28,10 @@ enum PersonIndex {
 extension PersonIndex.Model {
     static let pageSize = 50
 
-    /// People matching the search (name, email or job title), kind and unit (including units below
-    /// it). Anyone may find a colleague by the address they already know (the team picker says so);
-    /// the list shows names, units and roles, never the addresses.
+    /// People matching the search, kind and unit (including units below it). The search finds part
+    /// of a name or job title; part of an email address only for those who manage people, since
+    /// for anyone else a search finding someone by each longer prefix would spell out an address
+    /// the list never shows. Anyone may find a colleague by the whole address they already know.
     static func query(
         search: String?, kind: PersonKind?, unitID: UUID?, includeArchived: Bool, page: Int,
         policy: Policy, on db: any Database
@@ -38,7 +39,13 @@ extension PersonIndex.Model {
         let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
         var query = Person.query(on: db)
         if !search.isEmpty {
-            query = query.containing(search, inAnyOf: \.$fullName, \.$email, \.$jobTitle)
+            if policy.mayAddPeopleSomewhere {
+                query = query.containing(search, inAnyOf: \.$fullName, \.$email, \.$jobTitle)
+            } else if search.contains("@") {
+                query = query.filter(\.$email == Account.normalise(email: search))
+            } else {
+                query = query.containing(search, inAnyOf: \.$fullName, \.$jobTitle)
+            }
         }
         if let kind { query = query.filter(\.$kind == kind) }
         if let unitID { query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }

@@ -131,7 +131,8 @@ enum ProjectController {
             if let chosen = input.person_id, !chosen.isEmpty {
                 personID = validator.identifier(chosen, field: "person_id", label: "the person", required: true)
             } else {
-                let search = validator.requiredText(input.person, field: "person", label: "part of their name or email")
+                let search = validator.requiredText(
+                    input.person, field: "person", label: "part of their name, or their email address")
                 if !search.isEmpty {
                     let found = try await PersonIndex.Model.query(
                         search: search, kind: nil, unitID: policy.tree.selfAndAncestors(of: project.$unit.id).last,
@@ -155,7 +156,8 @@ enum ProjectController {
                     default:
                         validator.fail(
                             "person",
-                            "\(found.total) people match “\(search)”. Type more of the name, or the email address.")
+                            "\(found.total) people match “\(search)”. Type more of the name, or their whole email address."
+                        )
                     }
                 }
             }

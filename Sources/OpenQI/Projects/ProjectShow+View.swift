@@ -345,7 +345,7 @@ extension ProjectShow {
                                 ? FormField(
                                     name: "person", label: "Who",
                                     hint:
-                                        "Type part of their name or email address. They need to be on the People list.",
+                                        "Type part of their name, or their whole email address. They need to be on the People list.",
                                     isRequired: true)
                                 : FormField(
                                     name: "person_id", label: "Who",
