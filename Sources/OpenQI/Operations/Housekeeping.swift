@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import Vapor
 
@@ -21,14 +22,28 @@ enum Housekeeping {
 struct HousekeepingSchedule: LifecycleHandler {
     var interval: TimeAmount = .hours(1)
 
-    /// Every schedule's task, so that shutting down stops them all.
-    private struct TasksKey: StorageKey { typealias Value = [RepeatedTask] }
+    /// A running schedule: its repeated task, and the round under way, if any. NIO's cancellation
+    /// of a repeated task does not wait for an asynchronous round to end, so shutting down awaits
+    /// that round itself before the databases close.
+    private final class Running: Sendable {
+        let task: RepeatedTask
+        let round: NIOLockedValueBox<EventLoopFuture<Void>?>
+
+        init(task: RepeatedTask, round: NIOLockedValueBox<EventLoopFuture<Void>?>) {
+            self.task = task
+            self.round = round
+        }
+    }
+
+    /// Every schedule's, so that shutting down stops them all.
+    private struct RunningKey: StorageKey { typealias Value = [Running] }
 
     func didBoot(_ app: Application) throws {
         let logger = app.logger
         let eventLoop = app.eventLoopGroup.next()
+        let round = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
         let task = eventLoop.scheduleRepeatedAsyncTask(initialDelay: interval, delay: interval) { _ in
-            eventLoop.makeFutureWithTask {
+            let future = eventLoop.makeFutureWithTask {
                 do {
                     try await Housekeeping.run(on: app.db, now: app.clock.now())
                 } catch {
@@ -36,17 +51,21 @@ struct HousekeepingSchedule: LifecycleHandler {
                     logger.report(error: error)
                 }
             }
+            round.withLockedValue { $0 = future }
+            return future
         }
-        app.storage[TasksKey.self] = (app.storage[TasksKey.self] ?? []) + [task]
+        app.storage[RunningKey.self] = (app.storage[RunningKey.self] ?? []) + [Running(task: task, round: round)]
     }
 
     /// Stops the schedule, waiting for a round under way to finish before the database closes.
     func shutdownAsync(_ app: Application) async {
-        for task in app.storage[TasksKey.self] ?? [] {
+        for running in app.storage[RunningKey.self] ?? [] {
             let stopped = app.eventLoopGroup.next().makePromise(of: Void.self)
-            task.cancel(promise: stopped)
+            running.task.cancel(promise: stopped)
             try? await stopped.futureResult.get()
+            // No round starts after the cancellation; one already started is waited for.
+            try? await running.round.withLockedValue { $0 }?.get()
         }
-        app.storage[TasksKey.self] = []
+        app.storage[RunningKey.self] = []
     }
 }

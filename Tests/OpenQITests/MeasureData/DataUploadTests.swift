@@ -170,6 +170,7 @@ struct DataUploadTests {
             // Nobody uploads or signs in again: only the schedule can clear them.
             let schedule = HousekeepingSchedule(interval: .milliseconds(50))
             try schedule.didBoot(app)
+            // Stopping waits for a round under way, so everything it began is done afterwards.
             for _ in 0..<100 where try await DataUpload.query(on: app.db).count() > 1 {
                 try await Task.sleep(for: .milliseconds(50))
             }
