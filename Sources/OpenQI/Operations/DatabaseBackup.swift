@@ -23,6 +23,8 @@ public enum DatabaseBackup {
         guard !FileManager.default.fileExists(atPath: file) else {
             throw Failure("\(file) already exists. Choose a new file name, so no backup is overwritten.")
         }
+        // A wrong path opens a new, empty SQLite file: backing that up every night would look fine.
+        guard try await !tableNames(db).isEmpty else { throw Failure(noTables(location)) }
         switch location {
         case .sqliteFile, .sqliteMemory:
             try await db.sql.raw("VACUUM INTO \(bind: file)").run()
@@ -104,8 +106,10 @@ public enum DatabaseBackup {
         } else {
             problems = try await sqliteProblems(db)
         }
+        let names = try await tableNames(db)
+        if names.isEmpty { problems.append(noTables(location)) }
         var tables: [(String, Int)] = []
-        for name in try await tableNames(db) {
+        for name in names {
             struct Count: Decodable { let rows: Int }
             let count = try await db.sql.raw("SELECT COUNT(*) AS \(ident: "rows") FROM \(ident: name)")
                 .first(decoding: Count.self)
@@ -116,6 +120,11 @@ public enum DatabaseBackup {
             ? try await db.sql.raw("SELECT name FROM _fluent_migrations").all().count : 0
         return Check(
             tables: tables, pendingMigrations: max(0, OpenQIMigrations.all.count - ran), problems: problems)
+    }
+
+    /// What to say of a database with no tables at all, where one was meant to be checked or kept.
+    private static func noTables(_ location: DatabaseLocation) -> String {
+        "\(location.displayName) holds no tables: is it the database OpenQI serves? Check --db, OPENQI_DB or DATABASE_URL."
     }
 
     /// The database's tables, in name order.
@@ -176,7 +185,11 @@ enum PostgresTool {
         components.password = nil
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments + ["--dbname=\(components.string ?? url)"]
+        // Never the URL as given: it holds the password, and arguments are visible to every user.
+        guard let withoutPassword = components.string else {
+            throw DatabaseBackup.Failure("DATABASE_URL could not be passed to \(name) without its password.")
+        }
+        process.arguments = arguments + ["--dbname=\(withoutPassword)"]
         process.environment = environment
         let errors = Pipe()
         process.standardError = errors

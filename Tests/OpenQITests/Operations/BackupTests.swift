@@ -94,6 +94,18 @@ struct BackupTests {
                 try await DatabaseBackup.restore(file, into: app.db, location: location)
             }
             #expect(filled?.description.contains("already holds 34 tables") == true)
+            // An empty database (a mistyped SQLite path creates one) is neither backed up nor passed.
+            let (empty, dropEmpty) = try await InstancesTests.emptyDatabase()
+            let other = try await Application.make(.testing)
+            other.logger.logLevel = .warning
+            try await configure(other, OpenQIConfiguration(database: empty))
+            let nothing = await #expect(throws: DatabaseBackup.Failure.self) {
+                try await DatabaseBackup.backup(other.db, location: empty, to: Self.file("nothing"))
+            }
+            #expect(nothing?.description.contains("holds no tables") == true)
+            #expect(try await DatabaseBackup.check(other.db, location: empty).problems.count == 1)
+            try await other.asyncShutdown()
+            try await dropEmpty()
             try await Self.restored(file, like: location) { restored in
                 try await restored.sql.raw("DELETE FROM _fluent_migrations WHERE name LIKE '%AddExpiryToAPITokens'")
                     .run()
