@@ -181,7 +181,9 @@ struct ProjectTests {
             let refused = try await analyst.post(path, form: analysts)
             #expect(refused.status == .conflict)
             #expect(refused.body.contains("Lead saved this project at"))
-            #expect(refused.body.contains("Title, as Lead saved it: “Fewer falls at night”"))
+            // Beside the field itself, not only in the summary at the top.
+            let titleError = try #require(refused.body.firstMatch(of: #/id="field-title-error"[^>]*>(.*?)</p>/#))
+            #expect(titleError.1.contains("Title, as Lead saved it: “Fewer falls at night”"))
             #expect(refused.body.contains("The problem, as Lead saved it: “Eleven falls a month"))
             #expect(!refused.body.contains("What matters, and to whom?, as Lead saved it"), "only what differs")
             #expect(refused.body.contains(#"value="No falls on Willow Ward""#), "the analyst's text is kept")

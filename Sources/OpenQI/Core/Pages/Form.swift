@@ -18,7 +18,12 @@ struct FormState: Sendable, Equatable {
     }
 
     subscript(field: String) -> String { values[field] ?? "" }
-    func error(for field: String) -> String? { errors.first { $0.field == field }?.message }
+    /// Every message about a field, shown together beside it (an edit conflict says who saved the
+    /// record and, on the same field, what they saved).
+    func error(for field: String) -> String? {
+        let messages = errors.filter { $0.field == field }.map(\.message)
+        return messages.isEmpty ? nil : messages.joined(separator: " ")
+    }
 }
 
 /// One field of a form, described as data so every form in OpenQI looks and behaves the same.

@@ -97,9 +97,11 @@ enum BoardReportController {
                 }
             var typed = fields
             typed["version"] = saved["version"]
+            // The saved story by its title, not its id.
+            let story = try await conflict.saved.$improvementStory.get(on: req.db)
             let errors = FieldError.conflict(
                 typed: fields, saved: saved, labels: labels, savedBy: latest?.actorName, at: latest?.occurredAt,
-                record: "board report")
+                record: "board report", shownAs: ["improvement_story": story?.title ?? ""])
             let model = try await BoardReportPage.FormModel.query(
                 unitID: unitID, month: month, policy: policy, submitted: typed, errors: errors, on: req.db)
             return BoardReportPage.FormView(context: try await req.pageContext(), model: model)
