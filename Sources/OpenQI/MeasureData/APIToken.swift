@@ -34,7 +34,14 @@ final class APIToken: Model, @unchecked Sendable {
         case halfYear = "180"
         case year = "365"
 
-        var days: Int { Int(rawValue)! }
+        var days: Int {
+            switch self {
+            case .month: 30
+            case .quarter: 90
+            case .halfYear: 180
+            case .year: 365
+            }
+        }
 
         var label: String {
             switch self {

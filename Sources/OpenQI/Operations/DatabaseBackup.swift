@@ -30,7 +30,10 @@ public enum DatabaseBackup {
             try await db.sql.raw("VACUUM INTO \(bind: file)").run()
             let problems = try await withAttached(file, on: db) { try await sqliteProblems($0, schema: "backup") }
             guard problems.isEmpty else {
-                throw Failure("The backup in \(file) failed its integrity check: \(problems.joined(separator: "; ")).")
+                // Nobody should mistake it for a backup, and the next attempt may use the name.
+                try? FileManager.default.removeItem(atPath: file)
+                throw Failure(
+                    "The backup failed its integrity check and was deleted: \(problems.joined(separator: "; ")).")
             }
         case .postgres(let url):
             try PostgresTool.run("pg_dump", ["--format=custom", "--file=\(file)"], url: url)
@@ -55,7 +58,12 @@ public enum DatabaseBackup {
             throw Failure("Restore into an SQLite file or a PostgreSQL database, not into memory.")
         case .postgres(let url):
             try PostgresTool.run(
-                "pg_restore", ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", file],
+                // An absolute path, so a file name starting with "-" cannot be read as an option.
+                "pg_restore",
+                [
+                    "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
+                    URL(fileURLWithPath: file).path,
+                ],
                 url: url)
         }
     }
@@ -101,11 +109,7 @@ public enum DatabaseBackup {
 
     /// Reads every table in full and, on SQLite, runs SQLite's own integrity and foreign-key checks.
     public static func check(_ db: any Database, location: DatabaseLocation) async throws -> Check {
-        var problems: [String] = []
-        if case .postgres = location {
-        } else {
-            problems = try await sqliteProblems(db)
-        }
+        var problems = db is any PostgresDatabase ? [] : try await sqliteProblems(db)
         let names = try await tableNames(db)
         if names.isEmpty { problems.append(noTables(location)) }
         var tables: [(String, Int)] = []

@@ -26,7 +26,19 @@ enum MigrationLock {
                 throw Abort(.internalServerError, reason: "Could not open \(path)-migrate.lock beside the database.")
             }
             defer { close(descriptor) }
-            try await app.threadPool.runIfActive { _ = flock(descriptor, LOCK_EX) }
+            // Interrupted waits are tried again; any other failure stops the start rather than
+            // migrating without the lock.
+            let locked = try await app.threadPool.runIfActive { () -> Int32 in
+                var result: Int32
+                repeat { result = flock(descriptor, LOCK_EX) } while result != 0 && errno == EINTR
+                return result == 0 ? 0 : errno
+            }
+            guard locked == 0 else {
+                throw Abort(
+                    .internalServerError,
+                    reason: "Could not lock \(path)-migrate.lock (error \(locked)): is the database on a file system "
+                        + "without locks?")
+            }
             defer { _ = flock(descriptor, LOCK_UN) }
             return try await body()
         case .postgres(let url):
