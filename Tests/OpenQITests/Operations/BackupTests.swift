@@ -96,9 +96,7 @@ struct BackupTests {
             #expect(filled?.description.contains("already holds 34 tables") == true)
             // An empty database (a mistyped SQLite path creates one) is neither backed up nor passed.
             let (empty, dropEmpty) = try await InstancesTests.emptyDatabase()
-            let other = try await Application.make(.testing)
-            other.logger.logLevel = .warning
-            try await configure(other, OpenQIConfiguration(database: empty))
+            let other = try await configuredApplication(OpenQIConfiguration(database: empty))
             let nothing = await #expect(throws: DatabaseBackup.Failure.self) {
                 try await DatabaseBackup.backup(other.db, location: empty, to: Self.file("nothing"))
             }
@@ -155,12 +153,16 @@ struct BackupTests {
         } else {
             let path = Self.file("restored") + ".sqlite"
             target = .sqliteFile(path: path)
-            cleanUp = { SQLiteDemoFile.remove(path) }
+            cleanUp = { TestDatabase.removeSQLite(at: path) }
         }
-        let app = try await Application.make(.testing)
-        app.logger.logLevel = .warning
+        let app: Application
         do {
-            try await configure(app, OpenQIConfiguration(database: target))
+            app = try await configuredApplication(OpenQIConfiguration(database: target))
+        } catch {
+            try? await cleanUp()
+            throw TestFailure(String(reflecting: error))
+        }
+        do {
             try await DatabaseBackup.restore(file, into: app.db, location: target)
             try await body(app.db)
         } catch {

@@ -14,12 +14,7 @@ struct InstancesTests {
         let (location, cleanUp) = try await Self.emptyDatabase()
         var apps: [Application] = []
         do {
-            for _ in 0..<2 {
-                let app = try await Application.make(.testing)
-                app.logger.logLevel = .warning
-                try await configure(app, OpenQIConfiguration(database: location))
-                apps.append(app)
-            }
+            for _ in 0..<2 { apps.append(try await configuredApplication(OpenQIConfiguration(database: location))) }
             let (first, second) = (apps[0], apps[1])
             async let one: Void = first.prepareDatabase()
             async let two: Void = second.prepareDatabase()
@@ -67,6 +62,6 @@ struct InstancesTests {
             "openqi-two-\(UUID().uuidString).sqlite"
         )
         .path
-        return (.sqliteFile(path: path), { SQLiteDemoFile.remove(path) })
+        return (.sqliteFile(path: path), { TestDatabase.removeSQLite(at: path) })
     }
 }

@@ -42,7 +42,7 @@ enum TestDatabase {
         guard let url = postgresURL else {
             guard demo else { return (.sqliteMemory, {}) }
             let path = try await SQLiteDemoFile.shared.copy()
-            return (.sqliteFile(path: path), { SQLiteDemoFile.remove(path) })
+            return (.sqliteFile(path: path), { TestDatabase.removeSQLite(at: path) })
         }
         let template = try await (demo ? PostgresTemplate.demo : PostgresTemplate.migrated).name(on: url)
         let name = uniqueName()
@@ -55,6 +55,13 @@ enum TestDatabase {
             "ALTER DATABASE \(name) SET timezone TO 'Pacific/Auckland'"
         )
         return (.postgres(url: Self.url(url, database: name)), { try await drop(name, on: url) })
+    }
+
+    /// Removes an SQLite database file and the files beside it (journal, shared memory, migration lock).
+    static func removeSQLite(at path: String) {
+        for suffix in ["", "-wal", "-shm", "-migrate.lock"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
     }
 
     static func uniqueName() -> String {
@@ -120,7 +127,7 @@ actor SQLiteDemoFile {
         if made == nil {
             made = Task {
                 try await fill(.sqliteFile(path: Self.path), demo: true)
-                atexit { SQLiteDemoFile.remove(SQLiteDemoFile.path) }
+                atexit { TestDatabase.removeSQLite(at: SQLiteDemoFile.path) }
             }
         }
         try await made!.value
@@ -133,21 +140,13 @@ actor SQLiteDemoFile {
         return copy
     }
 
-    /// Removes an SQLite database file and the journal files beside it.
-    nonisolated static func remove(_ path: String) {
-        for suffix in ["", "-wal", "-shm", "-migrate.lock"] {
-            try? FileManager.default.removeItem(atPath: path + suffix)
-        }
-    }
 }
 
 /// Migrates the database at `location`, loads the demo organisation into it when asked, and
 /// closes every connection to it.
 private func fill(_ location: DatabaseLocation, demo: Bool) async throws {
-    let app = try await Application.make(.testing)
-    app.logger.logLevel = .warning
+    let app = try await configuredApplication(OpenQIConfiguration(database: location))
     do {
-        try await configure(app, OpenQIConfiguration(database: location))
         try await app.prepareDatabase()
         // Loading into an empty database answers true; the demo's own test relies on this check.
         if demo, try await !app.loadDemoOrganisation(size: .small) {
@@ -240,14 +239,16 @@ private func withFreshDatabase(
     _ configuration: OpenQIConfiguration, demo: Bool, _ body: (Application) async throws -> Void
 ) async throws {
     let database = try await TestDatabase.make(demo: demo)
-    let app = try await Application.make(.testing)
-    // Warnings and errors only: every test migrates a database, and a line per migration step
-    // would bury what failed.
-    app.logger.logLevel = .warning
+    var configuration = configuration
+    configuration.database = database.location
+    let app: Application
     do {
-        var configuration = configuration
-        configuration.database = database.location
-        try await configure(app, configuration)
+        app = try await configuredApplication(configuration)
+    } catch {
+        try? await database.cleanUp()
+        throw TestFailure(String(reflecting: error))
+    }
+    do {
         try await app.prepareDatabase()
         try await body(app)
     } catch {
@@ -257,6 +258,21 @@ private func withFreshDatabase(
     }
     try await app.asyncShutdown()
     try await database.cleanUp()
+}
+
+/// An application configured as `configuration` says, its database not yet migrated, logging
+/// warnings and errors only: every test migrates or fills a database, and a line per step would
+/// bury what failed.
+func configuredApplication(_ configuration: OpenQIConfiguration) async throws -> Application {
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    do {
+        try await configure(app, configuration)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    return app
 }
 
 /// An error whose description carries the full detail of what failed (PSQLError's own hides it).
