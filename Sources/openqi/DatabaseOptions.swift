@@ -32,7 +32,8 @@ extension DatabaseOptions {
             let config = OpenQIConfiguration(
                 database: location, secureCookies: OpenQIConfiguration.secureCookiesFromEnvironment(),
                 clientAddressHeader: OpenQIConfiguration.clientAddressHeaderFromEnvironment(),
-                metricsToken: try OpenQIConfiguration.metricsTokenFromEnvironment())
+                metricsToken: try OpenQIConfiguration.metricsTokenFromEnvironment(),
+                singleSignOn: try SingleSignOnSettings.fromEnvironment())
             try await configure(app, config)
             app.logger.info("database", metadata: ["database": "\(location.displayName)"])
             if migrate { try await app.prepareDatabase() }

@@ -26,23 +26,16 @@ enum AccountController {
         let input = try req.content.decode(SignInInput.self)
         let email = Account.normalise(email: input.email ?? "")
         do {
+            if let singleSignOn = req.application.singleSignOn, !singleSignOn.settings.passwordSignIn {
+                throw SingleSignOnError.passwordsOff
+            }
             let account = try await authenticate(email: email, password: input.password ?? "", req: req)
-            let token = SecureToken.make()
-            let now = AppClock.now
-            let idleTimeout = req.application.openQIConfiguration.sessionIdleTimeout
-            try await AccountSession(
-                tokenHash: AccountSession.hash(token: token), accountID: try account.requireID(),
-                csrfToken: SecureToken.make(), now: now, expiresAt: now.addingTimeInterval(idleTimeout)
-            ).create(on: req.db)
             let destination =
                 account.mustChangePassword
                 ? SiteURL.changePassword.relativeURL() : safeRedirect(input.next)
-            let response = req.redirect(to: destination, redirectType: .normal)
-            response.cookies[AccountSession.cookieName] = HTTPCookies.Value(
-                string: token, isSecure: req.application.openQIConfiguration.secureCookies,
-                isHTTPOnly: true, sameSite: .lax
-            )
-            return response
+            return try await startSession(for: account, goingTo: destination, req: req)
+        } catch let error as SingleSignOnError {
+            return try await signInPage(req, failure: error, next: input.next)
         } catch let error as SignInError {
             let state = FormState(
                 values: ["email": email, "next": input.next ?? ""],
@@ -51,6 +44,26 @@ enum AccountController {
             if case .throttled = error { return try await signInPage(req, state: state, status: .tooManyRequests) }
             return try await signInPage(req, state: state, status: .unauthorized)
         }
+    }
+
+    /// Signs the browser in as `account`: a new session, its token in an HTTP-only cookie.
+    static func startSession(
+        for account: Account, goingTo destination: String, throughProvider: Bool = false, req: Request
+    ) async throws -> Response {
+        let token = SecureToken.make()
+        let now = AppClock.now
+        let idleTimeout = req.application.openQIConfiguration.sessionIdleTimeout
+        try await AccountSession(
+            tokenHash: AccountSession.hash(token: token), accountID: try account.requireID(),
+            csrfToken: SecureToken.make(), now: now, expiresAt: now.addingTimeInterval(idleTimeout),
+            throughProvider: throughProvider
+        ).create(on: req.db)
+        let response = req.redirect(to: destination, redirectType: .normal)
+        response.cookies[AccountSession.cookieName] = HTTPCookies.Value(
+            string: token, isSecure: req.application.openQIConfiguration.secureCookies,
+            isHTTPOnly: true, sameSite: .lax
+        )
+        return response
     }
 
     /// Checks the password, counted first (see `SignInAttempts`) so that neither parallel guesses
@@ -101,11 +114,25 @@ enum AccountController {
         return next
     }
 
-    private static func signInPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws
+    static func signInPage(_ req: Request, state: FormState, status: HTTPResponseStatus = .ok) async throws
         -> Response
     {
-        let model = SignIn.Model(form: state, demoSignIns: try await InstallationSetting.demoSignIns(on: req.db))
+        let singleSignOn = req.application.singleSignOn?.settings
+        let model = SignIn.Model(
+            form: state, demoSignIns: try await InstallationSetting.demoSignIns(on: req.db),
+            singleSignOn: singleSignOn.map { SignIn.Provider(name: $0.providerName) },
+            passwordSignIn: singleSignOn?.passwordSignIn ?? true
+        )
         return SignIn.View(context: try await req.pageContext(), model: model).response(status: status)
+    }
+
+    /// The sign-in page again, saying why single sign-on did not sign anyone in.
+    static func signInPage(_ req: Request, failure: SingleSignOnError, next: String?) async throws -> Response {
+        let provider = req.application.singleSignOn?.settings.providerName ?? "your identity provider"
+        let state = FormState(
+            values: ["next": next ?? ""],
+            errors: [FieldError(field: "sign-in", message: failure.message(provider: provider))])
+        return try await signInPage(req, state: state, status: failure.status)
     }
 
     @Sendable static func signOut(req: Request) async throws -> Response {

@@ -16,12 +16,17 @@ final class AccountSession: Model, @unchecked Sendable {
     @Field(key: "csrf_token") var csrfToken: String
     @Field(key: "last_seen_at") var lastSeenAt: Date
     @Field(key: "expires_at") var expiresAt: Date
+    /// Signed in through the identity provider rather than with a password.
+    @Field(key: "through_provider") var throughProvider: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
 
-    init(tokenHash: String, accountID: UUID, csrfToken: String, now: Date, expiresAt: Date) {
+    init(
+        tokenHash: String, accountID: UUID, csrfToken: String, now: Date, expiresAt: Date, throughProvider: Bool = false
+    ) {
         self.tokenHash = tokenHash
+        self.throughProvider = throughProvider
         self.$account.id = accountID
         self.csrfToken = csrfToken
         self.lastSeenAt = now
@@ -56,5 +61,17 @@ struct CreateAccountSessions: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(AccountSession.schema).delete()
+    }
+}
+
+struct AddProviderFlagToAccountSessions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AccountSession.schema)
+            .field("through_provider", .bool, .required, .sql(.default(false)))
+            .update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AccountSession.schema).deleteField("through_provider").update()
     }
 }

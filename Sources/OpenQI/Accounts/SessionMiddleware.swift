@@ -23,6 +23,7 @@ struct SessionMiddleware: AsyncMiddleware {
             let session_id: UUID
             let csrf_token: String
             let last_seen_at: Date
+            let through_provider: Bool
             let account_id: UUID
             let email: String
             let is_administrator: Bool
@@ -40,6 +41,7 @@ struct SessionMiddleware: AsyncMiddleware {
             .column(SQLColumn("id", table: AccountSession.schema), as: "session_id")
             .column(SQLColumn("csrf_token", table: AccountSession.schema))
             .column(SQLColumn("last_seen_at", table: AccountSession.schema))
+            .column(SQLColumn("through_provider", table: AccountSession.schema))
             .column(SQLColumn("id", table: Account.schema), as: "account_id")
             .column(SQLColumn("email", table: Account.schema))
             .column(SQLColumn("is_administrator", table: Account.schema))
@@ -79,7 +81,9 @@ struct SessionMiddleware: AsyncMiddleware {
         }
         return Viewer(
             accountID: row.account_id, personID: row.person_id, name: row.full_name, email: row.email,
-            isAdministrator: row.is_administrator, mustChangePassword: row.must_change_password,
+            isAdministrator: row.is_administrator,
+            // Someone the identity provider vouched for is not held up by a one-time OpenQI password.
+            mustChangePassword: row.must_change_password && !row.through_provider,
             sessionID: row.session_id, csrfToken: row.csrf_token,
             grants: Set(
                 rows.compactMap { grant in

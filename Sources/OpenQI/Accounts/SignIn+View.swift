@@ -7,6 +7,14 @@ enum SignIn {
         var form: FormState
         /// Listed on a demo instance only: one sign-in per role, all with the password `demo`.
         var demoSignIns: [DemoSignIn]
+        /// The installation's identity provider, when single sign-on is set up.
+        var singleSignOn: Provider? = nil
+        /// Whether an OpenQI password may be used here.
+        var passwordSignIn = true
+    }
+
+    struct Provider: Sendable, Equatable {
+        var name: String
     }
 
     final class View: ModelPage<Model> {
@@ -17,26 +25,49 @@ enum SignIn {
             .div(
                 .class("narrow"),
                 .h1(.text("Sign in to OpenQI")),
-                .postForm(
-                    action: SiteURL.signIn.relativeURL(), csrfToken: context.csrfToken,
-                    .errorSummary(model.form.errors),
-                    .input(
-                        .type(.hidden), .name("next"),
-                        .attribute(named: "value", value: model.form["next"].markupEscaped)),
-                    .formField(
-                        FormField(
-                            name: "email", label: "Email", control: .email, isRequired: true, autocomplete: "username"),
-                        state: model.form
-                    ),
-                    .formField(
-                        FormField(
-                            name: "password", label: "Password", control: .password, isRequired: true,
-                            autocomplete: "current-password"),
-                        state: model.form
-                    ),
-                    .div(.class("form-actions"), .button(.type(.submit), .class("button"), .text("Sign in")))
-                ),
+                .errorSummary(model.form.errors),
+                .unwrap(model.singleSignOn) { provider in
+                    .div(
+                        .id("field-sign-in"), .class("single-sign-on"),
+                        .a(
+                            .class("button"), .href(singleSignOnLink().markupEscaped),
+                            .text("Sign in with \(provider.name)")),
+                        .if(model.passwordSignIn, .p(.text("Or sign in with your OpenQI email and password.")))
+                    )
+                },
+                .if(model.passwordSignIn, passwordForm()),
                 .if(!model.demoSignIns.isEmpty, demoList())
+            )
+        }
+
+        /// The provider's sign-in, carrying where to go afterwards.
+        private func singleSignOnLink() -> String {
+            let next = model.form["next"]
+            guard !next.isEmpty,
+                let encoded = next.addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-._~")))
+            else { return SiteURL.singleSignOn.relativeURL() }
+            return SiteURL.singleSignOn.relativeURL() + "?next=" + encoded
+        }
+
+        private func passwordForm() -> Node<HTML.BodyContext> {
+            .postForm(
+                action: SiteURL.signIn.relativeURL(), csrfToken: context.csrfToken,
+                .input(
+                    .type(.hidden), .name("next"),
+                    .attribute(named: "value", value: model.form["next"].markupEscaped)),
+                .formField(
+                    FormField(
+                        name: "email", label: "Email", control: .email, isRequired: true, autocomplete: "username"),
+                    state: model.form
+                ),
+                .formField(
+                    FormField(
+                        name: "password", label: "Password", control: .password, isRequired: true,
+                        autocomplete: "current-password"),
+                    state: model.form
+                ),
+                .div(.class("form-actions"), .button(.type(.submit), .class("button"), .text("Sign in")))
             )
         }
 

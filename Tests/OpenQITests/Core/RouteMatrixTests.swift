@@ -63,6 +63,9 @@ struct RouteMatrixTests {
         // Anyone may try; a sign-in nobody has is refused as such, whoever asks.
         "POST /sign-in": Row(
             allowed: .everyone, body: ["email": "nobody@test.example", "password": "x"], answer: .unauthorized),
+        // Single sign-on is not set up in these tests: both say so, to anyone (SingleSignOnTests sets it up).
+        "GET /sign-in/oidc": Row(allowed: .everyone, answer: .notFound),
+        "GET /sign-in/oidc/callback": Row(allowed: .everyone, answer: .notFound),
         "POST /sign-out": Row(allowed: readers, answer: .seeOther),
         "GET /account/password": Row(allowed: readers),
         "POST /account/password": Row(allowed: readers),

@@ -34,6 +34,21 @@ extension SignIn.Model {
         demoSignIns: [DemoSignIn(role: "Coach", email: "coach@example.org")])
 }
 
+extension SignIn.Model {
+    /// An installation that signs people in through its identity provider only, after a refusal.
+    static let singleSignOnMock = SignIn.Model(
+        form: FormState(
+            values: ["next": "/projects"],
+            errors: [
+                FieldError(
+                    field: "sign-in",
+                    message:
+                        "Nobody in OpenQI has the email address nurse@example.org. Ask your QI team to add you with that address, then sign in again."
+                )
+            ]),
+        demoSignIns: [], singleSignOn: SignIn.Provider(name: "NHSmail"), passwordSignIn: false)
+}
+
 extension ChangePassword.Model {
     static let mock = ChangePassword.Model(form: FormState(), isFirstSignIn: true)
 }

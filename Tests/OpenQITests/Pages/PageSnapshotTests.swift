@@ -18,6 +18,9 @@ struct PageSnapshotTests {
         assertSnapshot(of: Self.html(ErrorPage.View(context: Mock.context, model: .mock)), as: .lines)
     }
     @Test func signIn() { assertSnapshot(of: Self.html(SignIn.View(context: Mock.context, model: .mock)), as: .lines) }
+    @Test func signInThroughProvider() {
+        assertSnapshot(of: Self.html(SignIn.View(context: Mock.context, model: .singleSignOnMock)), as: .lines)
+    }
     @Test func changePassword() {
         assertSnapshot(of: Self.html(ChangePassword.View(context: Mock.context, model: .mock)), as: .lines)
     }

@@ -215,15 +215,15 @@ actor TestDatabaseSlots {
 
 /// An OpenQI application on a fresh, migrated test database (holding the small demo organisation
 /// when `demo` is set), shut down (and its database dropped) afterwards, configured as a test
-/// needs (cookies, the proxy's header, the metrics token).
+/// needs (cookies, the proxy's header, the metrics token, single sign-on).
 func withOpenQI(
     demo: Bool = false, secureCookies: Bool = false, clientAddressHeader: String? = nil,
-    metricsToken: String? = nil, _ body: (Application) async throws -> Void
+    metricsToken: String? = nil, singleSignOn: SingleSignOnSettings? = nil, _ body: (Application) async throws -> Void
 ) async throws {
     // The database is filled in once it is made.
     let configuration = OpenQIConfiguration(
         database: .sqliteMemory, secureCookies: secureCookies, clientAddressHeader: clientAddressHeader,
-        metricsToken: metricsToken)
+        metricsToken: metricsToken, singleSignOn: singleSignOn)
     guard TestDatabase.isPostgres else { return try await withFreshDatabase(configuration, demo: demo, body) }
     await TestDatabaseSlots.shared.acquire()
     do {

@@ -45,5 +45,7 @@ enum OpenQIMigrations {
         AddVersionToProjects(),
         AddVersionToBoardReports(),
         DropLockColumnsFromAccounts(),
+        CreateSingleSignOnAttempts(),
+        AddProviderFlagToAccountSessions(),
     ]
 }

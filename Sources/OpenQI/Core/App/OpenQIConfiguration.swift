@@ -45,11 +45,14 @@ public struct OpenQIConfiguration: Sendable {
     /// turns `/metrics` off. Its route labels and counts say how the organisation uses OpenQI, which
     /// is not for anyone who can reach the server.
     public var metricsToken: String?
+    /// Signing in through an OpenID Connect provider, from the `OPENQI_OIDC_*` variables; nil: passwords only.
+    public var singleSignOn: SingleSignOnSettings?
 
     public init(
         database: DatabaseLocation, secureCookies: Bool = false, sessionIdleTimeout: TimeInterval = 8 * 3600,
-        clientAddressHeader: String? = nil, metricsToken: String? = nil
+        clientAddressHeader: String? = nil, metricsToken: String? = nil, singleSignOn: SingleSignOnSettings? = nil
     ) {
+        self.singleSignOn = singleSignOn
         self.database = database
         self.secureCookies = secureCookies
         self.sessionIdleTimeout = sessionIdleTimeout

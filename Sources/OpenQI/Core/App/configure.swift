@@ -18,6 +18,9 @@ public func configure(_ app: Application, _ config: OpenQIConfiguration) async t
 
     OpenQIMetrics.bootstrap()
     app.resultCache = ResultCache()
+    if let settings = config.singleSignOn {
+        app.singleSignOn = OpenIDProvider(settings: settings, client: app.http.client.shared)
+    }
     app.lifecycle.use(HousekeepingSchedule())
 
     // Order matters: errors from everything below are rendered by the first; the viewer is known

@@ -7,6 +7,8 @@ func routes(_ app: Application) throws {
 
     app.get(SiteURL.signIn.pathComponents, use: AccountController.showSignIn)
     app.post(SiteURL.signIn.pathComponents, use: AccountController.signIn)
+    app.get(SiteURL.singleSignOn.pathComponents, use: SingleSignOnController.start)
+    app.get(SiteURL.singleSignOnCallback.pathComponents, use: SingleSignOnController.callback)
     app.post(SiteURL.signOut.pathComponents, use: AccountController.signOut)
 
     let signedIn = app.grouped(RequireSignIn())

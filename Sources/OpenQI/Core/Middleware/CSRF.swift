@@ -67,10 +67,7 @@ extension Request {
 /// A random token of 256 bits, URL-safe base64 without padding: session and anti-forgery tokens.
 enum SecureToken {
     static func make() -> String {
-        Data([UInt8].random(count: 32)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Data([UInt8].random(count: 32)).base64URLEncoded
     }
 }
 

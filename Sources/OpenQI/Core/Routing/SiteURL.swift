@@ -13,6 +13,10 @@ enum Parameter<T: Sendable>: Sendable {
 enum SiteURL: Sendable {
     case home
     case signIn
+    /// Starts signing in through the installation's OpenID Connect provider.
+    case singleSignOn
+    /// Where the provider sends the browser back.
+    case singleSignOnCallback
     case signOut
     case changePassword
     case units(Units)
@@ -156,6 +160,8 @@ enum SiteURL: Sendable {
         switch self {
         case .home: []
         case .signIn: ["sign-in"]
+        case .singleSignOn: ["sign-in", "oidc"]
+        case .singleSignOnCallback: ["sign-in", "oidc", "callback"]
         case .signOut: ["sign-out"]
         case .changePassword: ["account", "password"]
         case .units(let page): ["units"] + page.segments

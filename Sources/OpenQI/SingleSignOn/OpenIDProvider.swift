@@ -1,0 +1,147 @@
+import AsyncHTTPClient
+import Foundation
+import JWTKit
+import NIOCore
+import NIOHTTP1
+import Vapor
+
+/// The installation's OpenID Connect provider: its discovery document and signing keys, fetched
+/// when first needed and kept for an hour, and the code-for-token exchange. One per application,
+/// shared by every request.
+actor OpenIDProvider {
+    struct Discovery: Decodable, Sendable {
+        var issuer: String
+        var authorization_endpoint: String
+        var token_endpoint: String
+        var jwks_uri: String
+        var token_endpoint_auth_methods_supported: [String]?
+    }
+
+    let settings: SingleSignOnSettings
+    private let client: HTTPClient
+    private var discovery: (document: Discovery, fetchedAt: Date)?
+    private var keys: (collection: JWTKeyCollection, fetchedAt: Date)?
+
+    /// Providers rotate keys; an unknown key is fetched again, but not more often than this.
+    static let keyRefreshInterval: TimeInterval = 60
+    static let documentLifetime: TimeInterval = 3600
+    /// A discovery document, key set or token answer is a few kilobytes.
+    static let largestAnswer = 256 * 1024
+
+    init(settings: SingleSignOnSettings, client: HTTPClient) {
+        self.settings = settings
+        self.client = client
+    }
+
+    /// The discovery document, which must name the configured issuer exactly (Discovery §4.3).
+    func document(now: Date) async throws(SingleSignOnError) -> Discovery {
+        if let discovery, now.timeIntervalSince(discovery.fetchedAt) < Self.documentLifetime {
+            return discovery.document
+        }
+        let issuer = settings.issuer.absoluteString
+        let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+        let document = try await fetch(Discovery.self, from: base + "/.well-known/openid-configuration")
+        guard document.issuer == issuer else {
+            throw .providerUnreachable(
+                detail: "the discovery document names the issuer \(document.issuer), not \(issuer) (OPENQI_OIDC_ISSUER)"
+            )
+        }
+        discovery = (document, now)
+        return document
+    }
+
+    /// Exchanges the code for tokens (RFC 6749 §4.1.3 with PKCE) and checks the ID token.
+    func signIn(code: String, attempt: SingleSignOnAttempt, now: Date) async throws(SingleSignOnError) -> IDToken {
+        let document = try await document(now: now)
+        var form = [
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", settings.callbackURL),
+            ("code_verifier", attempt.codeVerifier), ("client_id", settings.clientID),
+        ]
+        var headers = HTTPHeaders([
+            ("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json"),
+        ])
+        // client_secret_basic is the default (OpenID Connect Discovery §3); some providers take only the form.
+        let methods = document.token_endpoint_auth_methods_supported ?? ["client_secret_basic"]
+        if methods.contains("client_secret_basic") {
+            let pair = "\(Self.formEncoded(settings.clientID)):\(Self.formEncoded(settings.clientSecret))"
+            headers.add(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString())
+        } else {
+            form.append(("client_secret", settings.clientSecret))
+        }
+        let body = form.map { "\($0.0)=\(Self.formEncoded($0.1))" }.joined(separator: "&")
+        struct TokenAnswer: Decodable { var id_token: String? }
+        let answer = try await fetch(
+            TokenAnswer.self, from: document.token_endpoint, method: .POST, headers: headers, body: body)
+        guard let idToken = answer.id_token else {
+            throw .providerUnreachable(detail: "the token endpoint answered without an id_token")
+        }
+        let token = try await verify(idToken, now: now)
+        try token.check(issuer: document.issuer, clientID: settings.clientID, nonce: attempt.nonce, now: now)
+        return token
+    }
+
+    /// The signature, against the provider's published keys; fetched again once, at most once a
+    /// minute, if it does not match (the provider may have rotated its keys).
+    private func verify(_ idToken: String, now: Date) async throws(SingleSignOnError) -> IDToken {
+        for attempt in 0..<2 {
+            let collection = try await keyCollection(now: now, refresh: attempt == 1)
+            do {
+                return try await collection.verify(idToken, as: IDToken.self)
+            } catch  where attempt == 0 {
+                // Perhaps signed with a key published since we last looked.
+                continue
+            } catch {
+                throw .tokenRefused("its signature does not match \(settings.issuer.host ?? "the provider")'s keys")
+            }
+        }
+        throw .tokenRefused("it was signed with a key the provider does not publish")
+    }
+
+    private func keyCollection(now: Date, refresh: Bool) async throws(SingleSignOnError) -> JWTKeyCollection {
+        if let keys, now.timeIntervalSince(keys.fetchedAt) < (refresh ? Self.keyRefreshInterval : Self.documentLifetime)
+        {
+            return keys.collection
+        }
+        let document = try await document(now: now)
+        let jwks = try await fetch(JWKS.self, from: document.jwks_uri)
+        let collection = JWTKeyCollection()
+        var added = 0
+        // A key for encryption, or of a kind jwt-kit does not know, is no reason to refuse the others.
+        for key in jwks.keys where (try? await collection.add(jwk: key)) != nil { added += 1 }
+        guard added > 0 else {
+            throw .providerUnreachable(
+                detail: "none of the \(jwks.keys.count) keys at \(document.jwks_uri) could be read")
+        }
+        keys = (collection, now)
+        return collection
+    }
+
+    private func fetch<Answer: Decodable>(
+        _: Answer.Type, from address: String, method: HTTPMethod = .GET, headers: HTTPHeaders = [:], body: String? = nil
+    ) async throws(SingleSignOnError) -> Answer {
+        do {
+            var request = HTTPClientRequest(url: address)
+            request.method = method
+            request.headers = headers
+            if let body { request.body = .bytes(ByteBuffer(string: body)) }
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let bytes = try await response.body.collect(upTo: Self.largestAnswer)
+            guard response.status == .ok else {
+                throw SingleSignOnError.providerUnreachable(
+                    detail: "\(address) answered \(response.status.code): \(String(buffer: bytes).prefix(300))")
+            }
+            return try JSONDecoder().decode(Answer.self, from: Data(buffer: bytes))
+        } catch let error as SingleSignOnError {
+            throw error
+        } catch {
+            throw .providerUnreachable(detail: "\(address): \(error)")
+        }
+    }
+
+    /// `application/x-www-form-urlencoded` (RFC 6749 Appendix B), also used inside the Basic header.
+    static func formEncoded(_ text: String) -> String {
+        // Spelled out: `CharacterSet.alphanumerics` also holds letters outside ASCII.
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
