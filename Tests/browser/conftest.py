@@ -47,7 +47,9 @@ def _free_port() -> int:
 def _server_env() -> dict[str, str]:
     env = dict(os.environ)
     # Always the SQLite file given with --db, plain-HTTP cookies, and normal logging.
-    for name in ("DATABASE_URL", "OPENQI_DB", "OPENQI_SECURE_COOKIES", "OPENQI_HOSTNAME", "OPENQI_PORT"):
+    for name in ("DATABASE_URL", "OPENQI_DB", "OPENQI_SECURE_COOKIES", "OPENQI_HOSTNAME", "OPENQI_PORT") + tuple(
+        name for name in os.environ if name.startswith("OPENQI_OIDC_") or name in ("OPENQI_PUBLIC_URL", "OPENQI_PASSWORD_SIGN_IN")
+    ):
         env.pop(name, None)
     return env
 
@@ -95,13 +97,15 @@ class RunningServer:
             return "(no server log)"
 
 
-def _start_server(workdir: Path, db: Path, *extra: str) -> RunningServer:
-    port = _free_port()
+def _start_server(
+    workdir: Path, db: Path, *extra: str, port: int | None = None, env: dict[str, str] | None = None
+) -> RunningServer:
+    port = port or _free_port()
     log_path = workdir / f"server-{port}.log"
     log_file = open(log_path, "w")
     process = subprocess.Popen(
         [str(OPENQI_BIN), "serve", "--db", str(db), "--hostname", "127.0.0.1", "--port", str(port), *extra],
-        cwd=REPO_ROOT, env=_server_env(), stdout=log_file, stderr=subprocess.STDOUT,
+        cwd=REPO_ROOT, env={**_server_env(), **(env or {})}, stdout=log_file, stderr=subprocess.STDOUT,
     )
     log_file.close()
     server = RunningServer(base_url=f"http://127.0.0.1:{port}", db=db, log_path=log_path, process=process)
@@ -186,13 +190,14 @@ def app(workdir: Path):
 
 @pytest.fixture(scope="session")
 def start_server(workdir: Path):
-    """Starts further servers (each on its own fresh database); all are stopped at the end."""
+    """Starts further servers (each on its own fresh database, on `port` if given, with `env` added
+    to its environment); all are stopped at the end."""
     started: list[RunningServer] = []
 
-    def start(*extra: str) -> RunningServer:
+    def start(*extra: str, port: int | None = None, env: dict[str, str] | None = None) -> RunningServer:
         db = Path(tempfile.mkstemp(dir=workdir, suffix=".sqlite")[1])
         db.unlink()
-        server = _start_server(workdir, db, *extra)
+        server = _start_server(workdir, db, *extra, port=port, env=env)
         started.append(server)
         return server
 

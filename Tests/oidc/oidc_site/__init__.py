@@ -1,0 +1,1 @@
+"""Minimal Django project serving django-oidc-provider for OpenQI's tests (see ../serve.py)."""
