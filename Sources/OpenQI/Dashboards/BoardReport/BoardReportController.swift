@@ -122,32 +122,47 @@ enum BoardReportController {
         expecting expected: Int?, by actor: Actor, on db: any Database
     ) async throws -> Bool {
         let (title, patientStory) = patientStory
-        return try await db.transaction { db -> Bool in
-            // The choice is remembered on the measures too: next month's report starts from it.
-            for measure in measures {
-                let aim = chosen[try measure.requireID().uuidString]
-                guard aim != measure.tripleAim else { continue }
-                let before = measure.auditFields
-                measure.tripleAim = aim
-                try await measure.saveAudited(.update, by: actor, before: before, on: db)
+        do {
+            return try await write()
+        } catch let refused where (refused as? any DatabaseError)?.isConstraintFailure == true {
+            // Another first save for the month was committed between our look and our insert:
+            // the unique index refused ours, and theirs is what the person needs to see.
+            guard expected == 0, let saved = try await BoardReport.find(unitID: unitID, month: month, on: db) else {
+                throw refused
             }
-            let found = try await BoardReport.find(unitID: unitID, month: month, on: db)
-            // Someone wrote the month's report after this form was opened on none.
-            if let found, expected == 0 { throw EditConflict(saved: found) }
-            let report = found ?? BoardReport(unitID: unitID, month: month.start)
-            let before = report.id == nil ? [:] : report.auditFields
-            // Measures archived since the report was written are not on the form; they stay as they were.
-            let onForm = Set(try measures.map { try $0.requireID().uuidString })
-            report.narratives = report.narratives.filter { !onForm.contains($0.key) }.merging(written) { $1 }
-            report.measureAims = (report.measureAims ?? [:]).filter { !onForm.contains($0.key) }.merging(chosen) { $1 }
-            report.patientStoryTitle = title
-            report.patientStory = patientStory
-            report.$improvementStory.id = storyID
-            guard report.id == nil || report.auditFields != before else { return false }
-            try await report.saveAudited(
-                report.id == nil ? .create : .update, by: actor, before: before,
-                expecting: report.id == nil ? nil : (expected ?? report.version), on: db)
-            return true
+            throw EditConflict(saved: saved)
+        }
+
+        func write() async throws -> Bool {
+            try await db.transaction { db -> Bool in
+                // The choice is remembered on the measures too: next month's report starts from it.
+                for measure in measures {
+                    let aim = chosen[try measure.requireID().uuidString]
+                    guard aim != measure.tripleAim else { continue }
+                    let before = measure.auditFields
+                    measure.tripleAim = aim
+                    try await measure.saveAudited(.update, by: actor, before: before, on: db)
+                }
+                let found = try await BoardReport.find(unitID: unitID, month: month, on: db)
+                // Someone wrote the month's report after this form was opened on none.
+                if let found, expected == 0 { throw EditConflict(saved: found) }
+                let report = found ?? BoardReport(unitID: unitID, month: month.start)
+                let before = report.id == nil ? [:] : report.auditFields
+                // Measures archived since the report was written are not on the form; they stay as they were.
+                let onForm = Set(try measures.map { try $0.requireID().uuidString })
+                report.narratives = report.narratives.filter { !onForm.contains($0.key) }.merging(written) { $1 }
+                report.measureAims = (report.measureAims ?? [:]).filter { !onForm.contains($0.key) }.merging(chosen) {
+                    $1
+                }
+                report.patientStoryTitle = title
+                report.patientStory = patientStory
+                report.$improvementStory.id = storyID
+                guard report.id == nil || report.auditFields != before else { return false }
+                try await report.saveAudited(
+                    report.id == nil ? .create : .update, by: actor, before: before,
+                    expecting: report.id == nil ? nil : (expected ?? report.version), on: db)
+                return true
+            }
         }
     }
 }
