@@ -63,8 +63,10 @@ struct CheckCommand: AsyncParsableCommand {
             try await DatabaseBackup.check(app.db, location: location)
         }
         for table in check.tables { print("\(table.name): \(table.rows) rows") }
-        if check.pendingMigrations > 0 {
-            print("\(check.pendingMigrations) migrations to run: openqi migrate (or serve) runs them.")
+        if !check.pendingMigrations.isEmpty {
+            print(
+                "\(check.pendingMigrations.count) migrations to run (\(check.pendingMigrations.joined(separator: ", "))): "
+                    + "openqi migrate (or serve) runs them.")
         }
         guard check.problems.isEmpty else {
             for problem in check.problems { print("Problem: \(problem)") }

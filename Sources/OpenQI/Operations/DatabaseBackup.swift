@@ -36,7 +36,7 @@ public enum DatabaseBackup {
                     "The backup failed its integrity check and was deleted: \(problems.joined(separator: "; ")).")
             }
         case .postgres(let url):
-            try PostgresTool.run("pg_dump", ["--format=custom", "--file=\(file)"], url: url)
+            try await PostgresTool.run("pg_dump", ["--format=custom", "--file=\(file)"], url: url)
         }
     }
 
@@ -57,7 +57,7 @@ public enum DatabaseBackup {
         case .sqliteMemory:
             throw Failure("Restore into an SQLite file or a PostgreSQL database, not into memory.")
         case .postgres(let url):
-            try PostgresTool.run(
+            try await PostgresTool.run(
                 // An absolute path, so a file name starting with "-" cannot be read as an option.
                 "pg_restore",
                 [
@@ -101,13 +101,15 @@ public enum DatabaseBackup {
     public struct Check: Sendable {
         /// Each table and its number of rows.
         public var tables: [(name: String, rows: Int)]
-        /// Migrations this version of OpenQI has that the database has not run.
-        public var pendingMigrations: Int
+        /// Migrations this version of OpenQI has that the database has not run, by name.
+        public var pendingMigrations: [String]
         /// Integrity problems; empty when the database is sound.
         public var problems: [String]
     }
 
-    /// Reads every table in full and, on SQLite, runs SQLite's own integrity and foreign-key checks.
+    /// Counts every table's rows and lists the migrations not yet run. On SQLite it also runs
+    /// SQLite's integrity and foreign-key checks; on PostgreSQL, which enforces foreign keys
+    /// itself, page-level checks are `pg_amcheck`'s job (README, Operations).
     public static func check(_ db: any Database, location: DatabaseLocation) async throws -> Check {
         var problems = db is any PostgresDatabase ? [] : try await sqliteProblems(db)
         let names = try await tableNames(db)
@@ -119,11 +121,13 @@ public enum DatabaseBackup {
                 .first(decoding: Count.self)
             tables.append((name, count?.rows ?? 0))
         }
+        struct Ran: Decodable { let name: String }
         let ran =
             tables.contains { $0.0 == "_fluent_migrations" }
-            ? try await db.sql.raw("SELECT name FROM _fluent_migrations").all().count : 0
+            ? Set(try await db.sql.raw("SELECT name FROM _fluent_migrations").all(decoding: Ran.self).map(\.name)) : []
         return Check(
-            tables: tables, pendingMigrations: max(0, OpenQIMigrations.all.count - ran), problems: problems)
+            tables: tables, pendingMigrations: OpenQIMigrations.all.map(\.name).filter { !ran.contains($0) },
+            problems: problems)
     }
 
     /// What to say of a database with no tables at all, where one was meant to be checked or kept.
@@ -172,38 +176,74 @@ public enum DatabaseBackup {
     }
 }
 
-/// PostgreSQL's own client programs (`pg_dump`, `pg_restore`), given the server's URL without its
-/// password, which goes in the environment instead of the process list.
+/// PostgreSQL's own client programs (`pg_dump`, `pg_restore`), told where the server is through
+/// libpq's `PG*` variables, read from the URL as OpenQI itself reads it: so every form Vapor accepts
+/// (`postgres+tcp://`, `?tlsmode=`, a Unix socket) works, and the password is never on the
+/// process list, which every user of the machine can read.
 enum PostgresTool {
-    static func run(_ name: String, _ arguments: [String], url: String) throws {
+    static func run(_ name: String, _ arguments: [String], url: String) async throws {
         guard let program = find(name) else {
             throw DatabaseBackup.Failure(
                 "\(name) was not found. Install PostgreSQL's client programs (on Debian: apt install postgresql-client), "
                     + "of the server's major version or newer.")
         }
-        guard var components = URLComponents(string: url) else {
-            throw DatabaseBackup.Failure("DATABASE_URL is not a URL.")
+        let environment = try connectionEnvironment(url)
+        // The wait blocks a thread: not one of the few that run every request.
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async {
+                do {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: program)
+                    // pg_restore needs the database named; as a conninfo string, so no name is misread.
+                    let database = (environment["PGDATABASE"] ?? "")
+                        .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                    process.arguments = arguments + ["--dbname=dbname='\(database)'"]
+                    process.environment = environment
+                    let errors = Pipe()
+                    process.standardError = errors
+                    try process.run()
+                    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    guard process.terminationStatus == 0 else {
+                        throw DatabaseBackup.Failure(
+                            "\(name) failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+                    }
+                    done.resume()
+                } catch {
+                    done.resume(throwing: error)
+                }
+            }
         }
-        var environment = ProcessInfo.processInfo.environment
-        if let password = components.password { environment["PGPASSWORD"] = password }
-        components.password = nil
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        // Never the URL as given: it holds the password, and arguments are visible to every user.
-        guard let withoutPassword = components.string else {
-            throw DatabaseBackup.Failure("DATABASE_URL could not be passed to \(name) without its password.")
+    }
+
+    /// This process's environment, with the server, user, password, database and TLS mode of `url`.
+    static func connectionEnvironment(
+        _ url: String, base: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> [String: String] {
+        let configuration: PostgresConnection.Configuration
+        do {
+            configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        } catch {
+            throw DatabaseBackup.Failure("DATABASE_URL could not be read as a PostgreSQL address: \(error).")
         }
-        process.arguments = arguments + ["--dbname=\(withoutPassword)"]
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw DatabaseBackup.Failure(
-                "\(name) failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        var environment = base.filter { !$0.key.hasPrefix("PG") }
+        if let socket = configuration.unixSocketPath {
+            // libpq takes the socket's directory, and finds the file by the port's number.
+            let path = URL(fileURLWithPath: socket)
+            environment["PGHOST"] = path.deletingLastPathComponent().path
+            if let port = path.lastPathComponent.split(separator: ".").last.flatMap({ Int($0) }) {
+                environment["PGPORT"] = String(port)
+            }
+        } else {
+            environment["PGHOST"] = configuration.host
+            environment["PGPORT"] = configuration.port.map(String.init)
         }
+        environment["PGUSER"] = configuration.username
+        environment["PGPASSWORD"] = configuration.password
+        environment["PGDATABASE"] = configuration.database
+        environment["PGSSLMODE"] =
+            configuration.tls.isEnforced ? "require" : configuration.tls.isAllowed ? "prefer" : "disable"
+        return environment
     }
 
     /// The program on the PATH, or else in the newest PostgreSQL installed where Debian puts it.
