@@ -153,7 +153,8 @@ struct KeyDataPointsByMeasureAndPeriod: AsyncMigration {
     package func revert(on database: any Database) async throws {
         let sql = database.sql
         let stored = try await DataPoint.series(
-            of: try await Measure.query(on: database).all().compactMap(\.id), on: database)
+            // Only the id: columns added by later migrations are gone by the time this one reverts.
+            of: try await Measure.query(on: database).all(\.$id), on: database)
         try await sql.raw("DROP TABLE data_points").run()
         try await CreateDataPoints().prepare(on: database)
         for (measureID, periods) in stored {

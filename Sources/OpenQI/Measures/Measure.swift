@@ -36,7 +36,7 @@ package enum DataFrequency: String, Codable, CaseIterable, Sendable {
 
 /// A measure, owned by a project or by a unit (ward safety indicators, the board's Whole System
 /// Measures), shown as a run or control chart.
-package final class Measure: Model, @unchecked Sendable {
+package final class Measure: Model, Versioned, @unchecked Sendable {
     package static let schema = "measures"
 
     @ID(key: .id) package var id: UUID?
@@ -57,12 +57,14 @@ package final class Measure: Model, @unchecked Sendable {
     @OptionalField(key: "target") package var target: Double?
     @Field(key: "multiply") package var multiply: Double
     @OptionalField(key: "archived_at") package var archivedAt: Date?
+    /// Moves on with every edit of the definition (`Versioned`).
+    @Field(key: "version") package var version: Int
     /// Where the board quality report shows this measure, if it is one of the board's Whole System Measures.
     @OptionalField(key: "triple_aim") package var tripleAim: TripleAim?
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    package init() {}
+    package init() { version = 1 }
 
     var chart: ChartType { options.chart }
     var ruleSet: RuleSet { options.rules }
@@ -215,5 +217,15 @@ struct CreatePhaseBreaks: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(PhaseBreak.schema).delete()
+    }
+}
+
+struct AddVersionToMeasures: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Measure.schema).field("version", .int, .required, .sql(.default(1))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Measure.schema).deleteField("version").update()
     }
 }

@@ -49,13 +49,7 @@ enum MeasureController {
         let input = try req.content.decode(MeasureInput.self)
         return try await req.saveForm {
             let valid = try input.validate()
-            if let key = valid.key, let other = try await Measure.query(on: req.db).filter(\.$key == key).first() {
-                throw ValidationFailure(
-                    field: "key",
-                    message:
-                        "“\(key)” is already the key of “\(other.name)”. Keys are unique across the organisation: add the unit’s name, like ward-7.falls."
-                )
-            }
+            try await requireFreeKey(valid.key, on: req.db)
             let measure = Measure()
             measure.$project.id = owner.projectID
             measure.$unit.id = owner.unitID
@@ -70,6 +64,69 @@ enum MeasureController {
             return try await formPage(
                 req, owner: owner, state: FormState(values: input.formValues, errors: errors))
         }
+    }
+
+    /// Keys are unique across the organisation; `measure` may keep its own.
+    private static func requireFreeKey(_ key: String?, for measure: Measure? = nil, on db: any Database) async throws {
+        guard let key, let other = try await Measure.query(on: db).filter(\.$key == key).first(),
+            other.id != measure?.id
+        else { return }
+        throw ValidationFailure(
+            field: "key",
+            message:
+                "“\(key)” is already the key of “\(other.name)”. Keys are unique across the organisation: add the unit’s name, like ward-7.falls."
+        )
+    }
+
+    @Sendable static func edit(req: Request) async throws -> Response {
+        let (measure, _) = try await editable(req)
+        return try await editPage(req, measure: measure, state: FormState(values: MeasureInput(measure).formValues))
+    }
+
+    /// Saves a changed definition. Someone who saved it since the form opened is named, with what
+    /// they saved beside what this person typed, which is kept to save again knowingly.
+    @Sendable static func update(req: Request) async throws -> Response {
+        let (measure, policy) = try await editable(req)
+        let input = try req.content.decode(MeasureInput.self)
+        let id = try measure.requireID()
+        do {
+            return try await req.saveForm {
+                let valid = try input.validate()
+                try await requireFreeKey(valid.key, for: measure, on: req.db)
+                let before = measure.auditFields
+                measure.apply(valid)
+                try await measure.saveAudited(
+                    .update, by: policy.viewer.actor, before: before, expecting: input.version ?? measure.version,
+                    on: req.db
+                ) { db in
+                    // The chart type, rules or direction may have changed what the summary says.
+                    try await measure.refreshSummary(on: db)
+                }
+                return req.redirect(
+                    to: SiteURL.measures(.show(.value(id))).relativeURL(), notice: "Your changes were saved.")
+            } redraw: { errors in
+                try await editPage(req, measure: measure, state: FormState(values: input.formValues, errors: errors))
+            }
+        } catch let conflict as EditConflict<Measure> {
+            let latest = try await AuditEntry.latest(about: id, on: req.db)
+            var state = FormState(
+                values: input.formValues,
+                errors: FieldError.conflict(
+                    typed: input.formValues, saved: MeasureInput(conflict.saved).formValues,
+                    labels: MeasureInput.labels, savedBy: latest?.actorName, at: latest?.occurredAt, record: "measure"))
+            state.values["version"] = String(conflict.saved.version)
+            let page = try await editPage(req, measure: conflict.saved, state: state)
+            page.status = .conflict
+            return page
+        }
+    }
+
+    private static func editPage(_ req: Request, measure: Measure, state: FormState) async throws -> Response {
+        let id = try measure.requireID()
+        let model = MeasureForm.Model(
+            ownerName: measure.name, action: SiteURL.measures(.update(.value(id))).relativeURL(),
+            cancelURL: SiteURL.measures(.show(.value(id))).relativeURL(), form: state, isEdit: true)
+        return MeasureForm.View(context: try await req.pageContext(), model: model).response()
     }
 
     @Sendable static func show(req: Request) async throws -> Response {

@@ -3,17 +3,19 @@ import Foundation
 import Plot
 import SPC
 
-/// The page to define a measure for a project or a unit.
+/// The page to define a measure for a project or a unit, or to change its definition.
 enum MeasureForm {
     struct Model: Sendable, Equatable {
+        /// The project or unit a new measure is added to; the measure itself when `isEdit`.
         var ownerName: String
         var action: String
         var cancelURL: String
         var form: FormState
+        var isEdit = false
     }
 
     final class View: ModelPage<Model> {
-        override func pageTitle() -> String { "Add a measure" }
+        override func pageTitle() -> String { model.isEdit ? "Change a measure" : "Add a measure" }
 
         override func content() -> Node<HTML.BodyContext> {
             FormView(
@@ -68,8 +70,9 @@ enum MeasureForm {
                         name: "multiply", label: "Multiply values by", control: .number,
                         hint: "100 to show proportions as percentages."),
                 ],
-                submitLabel: "Add measure", cancelURL: model.cancelURL
-            ).page("Add a measure to \(model.ownerName)")
+                submitLabel: model.isEdit ? "Save changes" : "Add measure", cancelURL: model.cancelURL,
+                hiddenFields: model.form["version"].isEmpty ? [:] : ["version": model.form["version"]]
+            ).page(model.isEdit ? "Change “\(model.ownerName)”" : "Add a measure to \(model.ownerName)")
         }
     }
 }

@@ -16,6 +16,8 @@ struct MeasureInput: Content, Sendable {
     var direction: String?
     var target: String?
     var multiply: String?
+    /// The version of the measure an edit began from (the edit form's hidden field).
+    var version: Int?
 
     var formValues: [String: String] {
         [
@@ -23,9 +25,17 @@ struct MeasureInput: Content, Sendable {
             "unit_of_measure": unit_of_measure ?? "",
             "frequency": frequency ?? "", "chart_type": chart_type ?? "", "rules": rules ?? "",
             "direction": direction ?? "",
-            "target": target ?? "", "multiply": multiply ?? "",
+            "target": target ?? "", "multiply": multiply ?? "", "version": version.map(String.init) ?? "",
         ]
     }
+
+    /// The fields by the words of the form, for telling someone what another person changed.
+    static let labels = [
+        ("name", "The name"), ("key", "The key for bulk data"), ("kind", "The kind"),
+        ("definition", "The operational definition"), ("unit_of_measure", "The unit of measure"),
+        ("frequency", "How often it is collected"), ("chart_type", "The chart"), ("rules", "The rules"),
+        ("direction", "Which way is better"), ("target", "The target"), ("multiply", "What values are multiplied by"),
+    ]
 
     struct Valid: Sendable {
         let name: String
@@ -73,5 +83,28 @@ struct MeasureInput: Content, Sendable {
                 rules: rules, direction: direction, target: target, multiply: multiply
             )
         }
+    }
+}
+
+extension MeasureInput {
+    /// The form as it opens on a saved measure.
+    init(_ measure: Measure) {
+        name = measure.name
+        key = measure.key
+        kind = measure.kind.rawValue
+        definition = measure.definition
+        unit_of_measure = measure.unitOfMeasure
+        frequency = measure.frequency.rawValue
+        chart_type = measure.chartType
+        rules = measure.rules
+        direction = measure.direction
+        target = measure.target.map(Self.typed)
+        multiply = Self.typed(measure.multiply)
+        version = measure.version
+    }
+
+    /// A number as someone would type it: 100, not 100.0.
+    private static func typed(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

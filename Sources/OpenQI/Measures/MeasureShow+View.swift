@@ -39,6 +39,12 @@ extension MeasureShow {
                     .dt(.text("Target")), .dd(.text(model.target.map { "\($0)" } ?? "None")),
                     .dt(.text("Data")), .dd(.text("\(model.frequency.label), \(model.rows.count) periods"))
                 ),
+                .if(
+                    model.canEdit,
+                    .p(
+                        .a(
+                            .class("button secondary"), .href(SiteURL.measures(.edit(.value(model.id))).relativeURL()),
+                            .text("Change the definition")))),
                 .if(model.canEdit, editing()),
                 .section(
                     .h2(.text("The data")),

@@ -143,6 +143,13 @@ struct RouteMatrixTests {
         "POST /projects/:projectID/stories": Row(allowed: projectEditors),
 
         "GET /measures/:measureID": Row(allowed: readers),
+        "GET /measures/:measureID/edit": Row(allowed: projectEditors),
+        "POST /measures/:measureID": Row(
+            allowed: projectEditors,
+            body: [
+                "name": "Falls", "kind": "outcome", "definition": "Falls a month.", "frequency": "monthly",
+                "chart_type": "run", "rules": "anhoej", "direction": "down",
+            ]),
         "POST /measures/:measureID/data/check": Row(allowed: projectEditors),
         "POST /measures/:measureID/data": Row(allowed: projectEditors),
         "POST /measures/:measureID/annotations": Row(allowed: projectEditors),

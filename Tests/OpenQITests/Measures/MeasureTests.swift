@@ -172,6 +172,80 @@ struct MeasureTests {
         }
     }
 
+    @Test(
+        "a definition is changed from its page; two people changing it at once: the second is shown what the first saved and keeps theirs"
+    )
+    func changeDefinition() async throws {
+        try await withOpenQI { app in
+            let lead = TestBrowser(app: app)
+            let (path, project) = try await Self.project(app, lead)
+            let measurePath = try #require(try await lead.post(path + "/measures", form: Self.measureForm).location)
+            _ = try await lead.post(measurePath + "/data", form: ["data": Self.weeks])
+            try await Fixtures(app: app).signIn(
+                "analyst@test.example", role: .qiTeam, at: project.$unit.get(on: app.db))
+            let coach = TestBrowser(app: app)
+            _ = try await coach.signIn("analyst@test.example")
+
+            let shown = try await lead.get(measurePath)
+            #expect(shown.body.contains("Change the definition"))
+            let leadForm = try await lead.get(measurePath + "/edit")
+            #expect(leadForm.status == .ok)
+            #expect(leadForm.body.contains("Change “Falls per week”"))
+            #expect(try TestBrowser.hiddenValue("version", in: leadForm) == "1")
+            #expect(leadForm.body.contains(#"value="2""#), "the target as typed, not 2.0")
+            let coachForm = try await coach.get(measurePath + "/edit")
+            #expect(try TestBrowser.hiddenValue("version", in: coachForm) == "1")
+
+            // A mistake is explained and nothing is saved.
+            var bad = Self.measureForm
+            bad["definition"] = ""
+            bad["version"] = "1"
+            let refused = try await lead.post(measurePath, form: bad)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.contains("Enter the operational definition"))
+
+            var leadEdit = Self.measureForm
+            leadEdit["definition"] = "Falls recorded on Datix, including those without harm, Monday to Sunday"
+            leadEdit["chart_type"] = "c"
+            leadEdit["version"] = "1"
+            let saved = try await lead.post(measurePath, form: leadEdit)
+            #expect(saved.status == .seeOther && saved.location == measurePath)
+            let measure = try #require(try await Measure.query(on: app.db).first())
+            #expect(measure.chart == .c && measure.version == 2 && measure.definition.contains("without harm"))
+            // The chart is drawn as the new definition says, at once.
+            #expect(try await lead.get(measurePath).body.contains("C chart"))
+
+            var coachEdit = Self.measureForm
+            coachEdit["name"] = "Inpatient falls per week"
+            coachEdit["version"] = "1"
+            let conflict = try await coach.post(measurePath, form: coachEdit)
+            #expect(conflict.status == .conflict)
+            #expect(conflict.body.contains("Lead saved this measure at"))
+            #expect(conflict.body.contains("The operational definition, as Lead saved it"))
+            #expect(conflict.body.contains("Inpatient falls per week"), "the coach's text is kept")
+            #expect(try TestBrowser.hiddenValue("version", in: conflict) == "2")
+            #expect(try await Measure.query(on: app.db).first()?.name == "Falls per week")
+
+            // Saved again from the version now shown: knowingly over the lead's.
+            coachEdit["version"] = "2"
+            #expect(try await coach.post(measurePath, form: coachEdit).status == .seeOther)
+            let now = try #require(try await Measure.query(on: app.db).first())
+            #expect(now.name == "Inpatient falls per week" && now.version == 3 && now.chart == .i)
+            let audit = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "measure")
+                .filter(\.$action == "update").count()
+            #expect(audit == 2)
+
+            // Someone outside the team may read it but not change it.
+            try await Fixtures(app: app).signIn("other@test.example")
+            let other = TestBrowser(app: app)
+            _ = try await other.signIn("other@test.example")
+            #expect(!(try await other.get(measurePath)).body.contains("Change the definition"))
+            #expect(try await other.get(measurePath + "/edit").status == .forbidden)
+            coachEdit["name"] = "Hijacked"
+            #expect(try await other.post(measurePath, form: coachEdit).status == .forbidden)
+        }
+    }
+
     @Test("only the project's team changes its measures")
     func rights() async throws {
         try await withOpenQI { app in

@@ -54,6 +54,25 @@ extension MeasureForm.Model {
                 FieldError(
                     field: "definition", message: "Write the operational definition: what is counted, and from where.")
             ]))
+
+    /// A definition being changed, after someone else saved it first.
+    static let editMock = MeasureForm.Model(
+        ownerName: "Falls per 1,000 bed days", action: "/measures/\(Mock.id(4))",
+        cancelURL: "/measures/\(Mock.id(4))",
+        form: FormState(
+            values: [
+                "name": "Inpatient falls per 1,000 bed days", "kind": "outcome", "frequency": "monthly",
+                "chart_type": "u", "rules": "mdc", "direction": "down", "definition": "Falls on Datix.",
+                "version": "3",
+            ],
+            errors: [
+                FieldError(
+                    field: "name",
+                    message:
+                        "Sam Whitfield saved this measure at 10:04 on 5 December 2026, after you opened it. The name, as Sam Whitfield saved it: “Falls per 1,000 bed days”. What you typed is kept below and was not saved: save again to keep yours."
+                )
+            ]),
+        isEdit: true)
 }
 
 // MARK: - Forums

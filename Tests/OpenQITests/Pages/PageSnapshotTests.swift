@@ -86,6 +86,10 @@ struct PageSnapshotTests {
         assertSnapshot(
             of: Self.html(MeasureForm.View(context: Mock.context, model: MeasureForm.Model.mock)), as: .lines)
     }
+    @Test func measureEditForm() {
+        assertSnapshot(
+            of: Self.html(MeasureForm.View(context: Mock.context, model: MeasureForm.Model.editMock)), as: .lines)
+    }
     @Test func forumShow() {
         assertSnapshot(of: Self.html(ForumShow.View(context: Mock.context, model: ForumShow.Model.mock)), as: .lines)
     }

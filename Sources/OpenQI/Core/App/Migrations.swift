@@ -47,5 +47,6 @@ enum OpenQIMigrations {
         DropLockColumnsFromAccounts(),
         CreateSingleSignOnAttempts(),
         AddProviderFlagToAccountSessions(),
+        AddVersionToMeasures(),
     ]
 }

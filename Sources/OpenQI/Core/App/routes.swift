@@ -79,6 +79,8 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.projects(.newMeasure(.key)).pathComponents, use: MeasureController.new)
     signedIn.post(SiteURL.projects(.addMeasure(.key)).pathComponents, use: MeasureController.create)
     signedIn.get(SiteURL.measures(.show(.key)).pathComponents, use: MeasureController.show)
+    signedIn.get(SiteURL.measures(.edit(.key)).pathComponents, use: MeasureController.edit)
+    signedIn.post(SiteURL.measures(.update(.key)).pathComponents, use: MeasureController.update)
     signedIn.upload(
         SiteURL.measures(.previewData(.key)).pathComponents, maxSize: "10mb", use: MeasureController.previewData)
     signedIn.upload(

@@ -111,6 +111,8 @@ enum SiteURL: Sendable {
 
     enum Measures: Sendable {
         case show(Parameter<UUID>)
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
         case previewData(Parameter<UUID>)
         case importData(Parameter<UUID>)
         case annotate(Parameter<UUID>)
@@ -317,6 +319,8 @@ extension SiteURL.Measures {
     var segments: [PathSegment] {
         switch self {
         case .show(let id): [.id(id, name: "measureID")]
+        case .edit(let id): [.id(id, name: "measureID"), "edit"]
+        case .update(let id): [.id(id, name: "measureID")]
         case .previewData(let id): [.id(id, name: "measureID"), "data", "check"]
         case .importData(let id): [.id(id, name: "measureID"), "data"]
         case .annotate(let id): [.id(id, name: "measureID"), "annotations"]
