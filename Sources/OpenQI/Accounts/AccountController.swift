@@ -128,10 +128,14 @@ enum AccountController {
 
     /// The sign-in page again, saying why single sign-on did not sign anyone in.
     static func signInPage(_ req: Request, failure: SingleSignOnError, next: String?) async throws -> Response {
-        let provider = req.application.singleSignOn?.settings.providerName ?? "your identity provider"
+        let settings = req.application.singleSignOn?.settings
+        let provider = settings?.providerName ?? "your identity provider"
+        // The summary links to the provider's button, or to the email field where there is none.
         let state = FormState(
             values: ["next": next ?? ""],
-            errors: [FieldError(field: "sign-in", message: failure.message(provider: provider))])
+            errors: [
+                FieldError(field: settings == nil ? "email" : "sign-in", message: failure.message(provider: provider))
+            ])
         return try await signInPage(req, state: state, status: failure.status)
     }
 

@@ -36,18 +36,15 @@ enum SignIn {
                     )
                 },
                 .if(model.passwordSignIn, passwordForm()),
-                .if(!model.demoSignIns.isEmpty, demoList())
+                // Demo passwords are no use where passwords are off.
+                .if(model.passwordSignIn && !model.demoSignIns.isEmpty, demoList())
             )
         }
 
         /// The provider's sign-in, carrying where to go afterwards.
         private func singleSignOnLink() -> String {
             let next = model.form["next"]
-            guard !next.isEmpty,
-                let encoded = next.addingPercentEncoding(
-                    withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-._~")))
-            else { return SiteURL.singleSignOn.relativeURL() }
-            return SiteURL.singleSignOn.relativeURL() + "?next=" + encoded
+            return SiteURL.singleSignOn.relativeURL(query: next.isEmpty ? [] : [("next", next)])
         }
 
         private func passwordForm() -> Node<HTML.BodyContext> {

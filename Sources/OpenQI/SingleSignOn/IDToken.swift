@@ -100,10 +100,13 @@ struct IDToken: JWTPayload, Equatable {
         }
     }
 
+    /// The provider's stable name for the person (`sub`), which OpenQI links to their account.
+    var subject: String? { strings["sub"].flatMap { $0.isEmpty || $0.utf8.count > 255 ? nil : $0 } }
+
     /// The address to match a person by, from the configured claim; nil if absent or not verified.
     func email(claim: String) -> String? {
         // A provider that says an address is not verified may let anyone type it.
-        if claim == "email", booleans["email_verified"] == false { return nil }
+        if claim == "email", booleans["email_verified"] == false || strings["email_verified"] == "false" { return nil }
         guard let value = strings[claim]?.trimmingCharacters(in: .whitespaces), value.contains("@") else { return nil }
         return value
     }

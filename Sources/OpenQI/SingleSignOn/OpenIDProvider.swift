@@ -7,7 +7,8 @@ import Vapor
 
 /// The installation's OpenID Connect provider: its discovery document and signing keys, fetched
 /// when first needed and kept for an hour, and the code-for-token exchange. One per application,
-/// shared by every request.
+/// shared by every request. Requests that need a fetch at the same moment share one; when the
+/// provider cannot be reached, the last good document and keys serve until it can.
 actor OpenIDProvider {
     struct Discovery: Decodable, Sendable {
         var issuer: String
@@ -21,12 +22,23 @@ actor OpenIDProvider {
     private let client: HTTPClient
     private var discovery: (document: Discovery, fetchedAt: Date)?
     private var keys: (collection: JWTKeyCollection, fetchedAt: Date)?
+    private var discoveryFetch: Task<Discovery, any Error>?
+    private var keysFetch: Task<JWTKeyCollection, any Error>?
 
     /// Providers rotate keys; an unknown key is fetched again, but not more often than this.
     static let keyRefreshInterval: TimeInterval = 60
     static let documentLifetime: TimeInterval = 3600
     /// A discovery document, key set or token answer is a few kilobytes.
     static let largestAnswer = 256 * 1024
+
+    /// A client of its own: a provider that stops answering part-way through must not hold a
+    /// sign-in for longer than this, and a redirect is not followed to another host.
+    static func makeClient(on group: any EventLoopGroup) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
+        configuration.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroup: group, configuration: configuration)
+    }
 
     init(settings: SingleSignOnSettings, client: HTTPClient) {
         self.settings = settings
@@ -38,16 +50,34 @@ actor OpenIDProvider {
         if let discovery, now.timeIntervalSince(discovery.fetchedAt) < Self.documentLifetime {
             return discovery.document
         }
+        let fetch = discoveryFetch ?? Task { try await self.fetchDocument() }
+        discoveryFetch = fetch
+        do {
+            let document = try await fetch.value
+            discoveryFetch = nil
+            discovery = (document, now)
+            return document
+        } catch {
+            discoveryFetch = nil
+            if let discovery { return discovery.document }
+            throw Self.failure(error)
+        }
+    }
+
+    private func fetchDocument() async throws -> Discovery {
         let issuer = settings.issuer.absoluteString
         let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         let document = try await fetch(Discovery.self, from: base + "/.well-known/openid-configuration")
         guard document.issuer == issuer else {
-            throw .providerUnreachable(
+            throw SingleSignOnError.providerUnreachable(
                 detail: "the discovery document names the issuer \(document.issuer), not \(issuer) (OPENQI_OIDC_ISSUER)"
             )
         }
-        discovery = (document, now)
         return document
+    }
+
+    private static func failure(_ error: any Error) -> SingleSignOnError {
+        error as? SingleSignOnError ?? .providerUnreachable(detail: "\(error)")
     }
 
     /// Exchanges the code for tokens (RFC 6749 §4.1.3 with PKCE) and checks the ID token.
@@ -103,16 +133,36 @@ actor OpenIDProvider {
             return keys.collection
         }
         let document = try await document(now: now)
-        let jwks = try await fetch(JWKS.self, from: document.jwks_uri)
+        let fetch = keysFetch ?? Task { try await self.fetchKeys(from: document.jwks_uri) }
+        keysFetch = fetch
+        do {
+            let collection = try await fetch.value
+            keysFetch = nil
+            keys = (collection, now)
+            return collection
+        } catch {
+            keysFetch = nil
+            if let keys { return keys.collection }
+            throw Self.failure(error)
+        }
+    }
+
+    /// The key set, each key read on its own: one of a kind jwt-kit does not know (an encryption
+    /// key, a new algorithm) is no reason to refuse the others.
+    private func fetchKeys(from address: String) async throws -> JWTKeyCollection {
+        struct AnyKey: Decodable {
+            let key: JWK?
+            init(from decoder: any Decoder) throws { key = try? JWK(from: decoder) }
+        }
+        struct KeySet: Decodable { let keys: [AnyKey] }
+        let set = try await fetch(KeySet.self, from: address)
         let collection = JWTKeyCollection()
         var added = 0
-        // A key for encryption, or of a kind jwt-kit does not know, is no reason to refuse the others.
-        for key in jwks.keys where (try? await collection.add(jwk: key)) != nil { added += 1 }
+        for key in set.keys.compactMap(\.key) where (try? await collection.add(jwk: key)) != nil { added += 1 }
         guard added > 0 else {
-            throw .providerUnreachable(
-                detail: "none of the \(jwks.keys.count) keys at \(document.jwks_uri) could be read")
+            throw SingleSignOnError.providerUnreachable(
+                detail: "none of the \(set.keys.count) keys at \(address) could be read")
         }
-        keys = (collection, now)
         return collection
     }
 
@@ -124,7 +174,7 @@ actor OpenIDProvider {
             request.method = method
             request.headers = headers
             if let body { request.body = .bytes(ByteBuffer(string: body)) }
-            let response = try await client.execute(request, timeout: .seconds(10))
+            let response = try await client.execute(request, timeout: .seconds(15))
             let bytes = try await response.body.collect(upTo: Self.largestAnswer)
             guard response.status == .ok else {
                 throw SingleSignOnError.providerUnreachable(
@@ -139,9 +189,5 @@ actor OpenIDProvider {
     }
 
     /// `application/x-www-form-urlencoded` (RFC 6749 Appendix B), also used inside the Basic header.
-    static func formEncoded(_ text: String) -> String {
-        // Spelled out: `CharacterSet.alphanumerics` also holds letters outside ASCII.
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
+    static func formEncoded(_ text: String) -> String { SiteURL.percentEncoded(text) }
 }

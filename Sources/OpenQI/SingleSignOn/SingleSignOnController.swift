@@ -12,14 +12,18 @@ enum SingleSignOnController {
         }
         let next = AccountController.safeRedirect(req.query[String.self, at: "next"])
         do {
+            guard try await SingleSignOnAttempt.mayStart(client: req.clientAddress, on: req.db, now: AppClock.now)
+            else {
+                throw SingleSignOnError.tooManyAttempts
+            }
             let document = try await singleSignOn.document(now: AppClock.now)
             let state = SecureToken.make()
             let nonce = SecureToken.make()
             let verifier = SecureToken.make()
             try await SingleSignOnAttempt(
-                state: state, nonce: nonce, codeVerifier: verifier, next: next, now: AppClock.now
-            )
-            .create(on: req.db)
+                state: state, nonce: nonce, codeVerifier: verifier, next: next, client: req.clientAddress,
+                now: AppClock.now
+            ).create(on: req.db)
             var address = URLComponents(string: document.authorization_endpoint)
             let existing = address?.queryItems ?? []
             address?.queryItems =
@@ -81,38 +85,39 @@ enum SingleSignOnController {
                 throw SingleSignOnError.providerRefused(code: "no code", description: "it sent no authorisation code")
             }
             let token = try await singleSignOn.signIn(code: code, attempt: attempt, now: AppClock.now)
-            let account = try await account(for: token, claim: singleSignOn.settings.emailClaim, on: req.db)
+            let passwords = req.password
+            let account = try await SingleSignOnIdentity.signIn(
+                token, issuer: singleSignOn.settings.issuer.absoluteString,
+                emailClaim: singleSignOn.settings.emailClaim, on: req.db,
+                unusablePassword: { try await passwords.async.hash(SecureToken.make()).get() })
             account.lastSignInAt = AppClock.now
             try await account.save(on: req.db)
-            // The provider vouches for the person: a temporary OpenQI password need not be changed first.
             let response = try await AccountController.startSession(
                 for: account, goingTo: attempt.next, throughProvider: true, req: req)
-            response.cookies[SingleSignOnAttempt.cookieName] = .expired
+            forgetState(response, req)
             return response
         } catch let failure as SingleSignOnError {
             log(failure, req)
             let page = try await AccountController.signInPage(req, failure: failure, next: next)
-            page.cookies[SingleSignOnAttempt.cookieName] = .expired
+            forgetState(page, req)
             return page
         }
     }
 
-    /// The account whose email is the token's address; refused if none, or if the person is archived.
-    static func account(for token: IDToken, claim: String, on db: any Database) async throws -> Account {
-        guard let address = token.email(claim: claim) else { throw SingleSignOnError.noEmail(claim: claim) }
-        let email = Account.normalise(email: address)
-        guard let account = try await Account.query(on: db).filter(\.$email == email).with(\.$person).first() else {
-            throw SingleSignOnError.noAccount(email: email)
-        }
-        guard !account.person.isArchived else { throw SingleSignOnError.archived }
-        return account
+    /// Expires the state cookie: on its own path, or the browser would keep it.
+    private static func forgetState(_ response: Response, _ req: Request) {
+        response.cookies[SingleSignOnAttempt.cookieName] = HTTPCookies.Value(
+            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0,
+            path: SiteURL.singleSignOnCallback.relativeURL(),
+            isSecure: req.application.openQIConfiguration.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
     private static func log(_ failure: SingleSignOnError, _ req: Request) {
         if case .providerUnreachable(let detail) = failure {
             req.logger.error("Single sign-on failed: \(detail)")
         } else {
-            req.logger.info("Single sign-on refused: \(failure)")
+            // The reason only: addresses and the provider's words stay out of the log.
+            req.logger.info("Single sign-on refused", metadata: ["reason": "\(failure.logLabel)"])
         }
     }
 }

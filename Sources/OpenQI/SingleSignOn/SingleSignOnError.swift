@@ -16,10 +16,34 @@ enum SingleSignOnError: Error, Equatable {
     case noEmail(claim: String)
     /// Nobody in OpenQI has that address.
     case noAccount(email: String)
+    /// Someone in OpenQI has that address, but has not been given a sign-in.
+    case noSignIn(email: String)
+    /// The account with that address is already linked to another person at the provider.
+    case linkedToSomeoneElse(email: String)
+    /// This browser's address started more sign-ins than anyone needs.
+    case tooManyAttempts
     /// The person's record is archived.
     case archived
     /// Passwords are off here: only the provider signs people in.
     case passwordsOff
+
+    /// What the log says, without addresses or the provider's free text.
+    var logLabel: String {
+        switch self {
+        case .notSetUp: "not set up"
+        case .providerUnreachable: "provider unreachable"
+        case .providerRefused(let code, _): "provider refused: \(code.prefix(40))"
+        case .unknownAttempt: "unknown or expired state"
+        case .tokenRefused(let reason): "token refused: \(reason)"
+        case .noEmail(let claim): "no address in claim \(claim)"
+        case .noAccount: "no account"
+        case .noSignIn: "person without a sign-in"
+        case .linkedToSomeoneElse: "account linked to another subject"
+        case .archived: "archived person"
+        case .passwordsOff: "password refused: provider only"
+        case .tooManyAttempts: "too many open sign-ins from one client"
+        }
+    }
 
     func message(provider: String) -> String {
         switch self {
@@ -39,6 +63,12 @@ enum SingleSignOnError: Error, Equatable {
             "\(provider) did not tell OpenQI your email address (the “\(claim)” claim). Tell your OpenQI administrator, who can change which claim is read."
         case .noAccount(let email):
             "Nobody in OpenQI has the email address \(email). Ask your QI team to add you with that address, then sign in again."
+        case .noSignIn(let email):
+            "You are in OpenQI as \(email), but have not been given a sign-in yet. Ask an administrator to issue you one (People, your name, Issue a sign-in), then sign in again."
+        case .linkedToSomeoneElse(let email):
+            "The OpenQI account \(email) already signs in as someone else at \(provider). If the address has passed to you, ask your OpenQI administrator to set you up."
+        case .tooManyAttempts:
+            "Too many sign-ins were started from your network in the last few minutes. Wait \(Int(SingleSignOnAttempt.lifetime / 60)) minutes, then try again."
         case .archived:
             "Your OpenQI record has been archived, so you cannot sign in. Ask your QI team if you need it again."
         case .passwordsOff:
@@ -51,7 +81,8 @@ enum SingleSignOnError: Error, Equatable {
         case .notSetUp: .notFound
         case .providerUnreachable: .badGateway
         case .providerRefused, .unknownAttempt, .tokenRefused, .noEmail: .badRequest
-        case .noAccount, .archived, .passwordsOff: .forbidden
+        case .noAccount, .noSignIn, .linkedToSomeoneElse, .archived, .passwordsOff: .forbidden
+        case .tooManyAttempts: .tooManyRequests
         }
     }
 }

@@ -64,7 +64,22 @@ public struct SingleSignOnSettings: Sendable, Equatable {
             )
         }
         let issuer = try address(value("OPENQI_OIDC_ISSUER")!, named: "OPENQI_OIDC_ISSUER")
+        // Entra ID's shared endpoints name no one tenant: their tokens' issuer is each person's own.
+        let shared = ["common", "organizations", "consumers"]
+        if issuer.host?.hasSuffix("microsoftonline.com") == true,
+            let endpoint = issuer.pathComponents.first(where: shared.contains)
+        {
+            throw ConfigurationError(
+                "OPENQI_OIDC_ISSUER is Entra ID's shared “\(endpoint)” endpoint; use your tenant's: https://login.microsoftonline.com/<tenant id>/v2.0."
+            )
+        }
         let publicURL = try address(value("OPENQI_PUBLIC_URL")!, named: "OPENQI_PUBLIC_URL")
+        // Cookies and redirects assume OpenQI is served at the root of its host.
+        guard publicURL.path.isEmpty || publicURL.path == "/" else {
+            throw ConfigurationError(
+                "OPENQI_PUBLIC_URL is “\(publicURL.absoluteString)”; give the site's address without a path, such as https://qi.your-trust.nhs.uk."
+            )
+        }
         let passwordSignIn: Bool
         switch value("OPENQI_PASSWORD_SIGN_IN")?.lowercased() {
         case nil, "on", "true", "yes", "1": passwordSignIn = true

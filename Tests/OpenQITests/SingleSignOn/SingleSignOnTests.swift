@@ -203,6 +203,122 @@ struct SingleSignOnTests {
         }
     }
 
+    @Test(
+        "the first sign-in links the provider's subject to the account; after that the subject decides, not the address"
+    )
+    func identityLink() async throws {
+        try await Self.withProvider { app, provider in
+            let trust = try await Fixtures(app: app).unit("Trust", kind: .organisation)
+            try await Fixtures(app: app).signIn("ada@test.example", role: .member, at: trust, mustChangePassword: true)
+            try await Fixtures(app: app).person("Grace Hopper", unit: trust, email: "grace@test.example")
+
+            func signIn(_ token: (String) -> IDToken) async throws -> (TestBrowser, TestBrowser.Page) {
+                let browser = TestBrowser(app: app)
+                let sent = try await Self.begin(browser)
+                provider.answer(with: token(sent.nonce))
+                return (browser, try await browser.get("/sign-in/oidc/callback?code=c&state=\(sent.state)"))
+            }
+
+            let (_, first) = try await signIn { provider.token(email: "ada@test.example", nonce: $0, subject: "ada-1") }
+            #expect(first.status == .seeOther)
+            let link = try #require(try await SingleSignOnIdentity.query(on: app.db).first())
+            #expect(link.subject == "ada-1" && link.issuer == provider.issuer)
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "single sign-on link").count() == 1)
+            // The one-time password an administrator sent is no longer a way in, nor asked to be changed.
+            let account = try #require(
+                try await Account.query(on: app.db).filter(\.$email == "ada@test.example").first())
+            #expect(!account.mustChangePassword)
+            #expect(try await TestBrowser(app: app).signIn("ada@test.example").status == .unauthorized)
+
+            // The provider renames her address: the link still finds her.
+            let (renamed, second) = try await signIn {
+                provider.token(email: "ada.lovelace@test.example", nonce: $0, subject: "ada-1")
+            }
+            #expect(second.status == .seeOther)
+            #expect(try await renamed.get("/").body.contains("Welcome, Ada"))
+
+            // Her old address given to someone else at the provider is not a way into her account.
+            let (_, reused) = try await signIn {
+                provider.token(email: "ada@test.example", nonce: $0, subject: "newcomer-7")
+            }
+            #expect(reused.status == .forbidden)
+            #expect(reused.body.contains("The OpenQI account ada@test.example already signs in as someone else"))
+
+            // In OpenQI but never given a sign-in: told who can give one, not to be added again.
+            let (_, noSignIn) = try await signIn { provider.token(email: "grace@test.example", nonce: $0) }
+            #expect(noSignIn.status == .forbidden)
+            #expect(
+                noSignIn.body.contains("You are in OpenQI as grace@test.example, but have not been given a sign-in yet")
+            )
+        }
+    }
+
+    @Test("a rotated signing key is fetched once and accepted; a key of an unknown kind in the set is skipped")
+    func keyRotation() async throws {
+        try await Self.withProvider { app, provider in
+            try await Fixtures(app: app).signIn("ada@test.example", administrator: true)
+            let start = Date()
+            for round in 0..<3 {
+                // Two minutes on, past the minute within which keys are not fetched again.
+                let now = start.addingTimeInterval(round == 0 ? 0 : 120)
+                app.clock = .fixed(now)
+                if round == 1 { provider.rotateKeys() }
+                let browser = TestBrowser(app: app)
+                let sent = try await Self.begin(browser)
+                provider.answer(with: provider.token(email: "ada@test.example", nonce: sent.nonce, issuedAt: now))
+                let page = try await browser.get("/sign-in/oidc/callback?code=c&state=\(sent.state)")
+                #expect(page.status == .seeOther, "round \(round)")
+            }
+            // Once at first use, once more when the token named the new key; not for every sign-in.
+            #expect(provider.keySetFetches == 2)
+        }
+    }
+
+    @Test("the state cookie is HttpOnly, Lax and scoped to the callback, and is expired there; next stays on this site")
+    func stateCookieAndNext() async throws {
+        try await Self.withProvider { app, provider in
+            try await Fixtures(app: app).signIn("ada@test.example", administrator: true)
+            let browser = TestBrowser(app: app)
+            let started = try await browser.get("/sign-in/oidc?next=//evil.example/x")
+            let cookie = try #require(
+                started.headers[.setCookie].first { $0.hasPrefix(SingleSignOnAttempt.cookieName) })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+            #expect(cookie.contains("Path=/sign-in/oidc/callback"))
+            let query = URLComponents(string: try #require(started.location))?.queryItems ?? []
+            let state = try #require(query.first { $0.name == "state" }?.value)
+            let nonce = try #require(query.first { $0.name == "nonce" }?.value)
+            provider.answer(with: provider.token(email: "ada@test.example", nonce: nonce))
+            let back = try await browser.get("/sign-in/oidc/callback?code=c&state=\(state)")
+            #expect(back.location == "/", "another site is never where a sign-in leads")
+            let expired = try #require(back.headers[.setCookie].first { $0.hasPrefix(SingleSignOnAttempt.cookieName) })
+            #expect(expired.contains("Path=/sign-in/oidc/callback") && expired.contains("Max-Age=0"))
+        }
+    }
+
+    @Test(
+        "one network starting sign-ins in a loop is stopped, with a message; a discovery document naming another issuer is refused"
+    )
+    func abuseAndImpostors() async throws {
+        try await Self.withProvider { app, provider in
+            let browser = TestBrowser(app: app)
+            for _ in 0..<SingleSignOnAttempt.openPerClient {
+                #expect(try await browser.get("/sign-in/oidc").status == .seeOther)
+            }
+            let refused = try await browser.get("/sign-in/oidc")
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.body.contains("Too many sign-ins were started from your network"))
+            #expect(try await SingleSignOnAttempt.query(on: app.db).count() == SingleSignOnAttempt.openPerClient)
+        }
+        try await Self.withProvider { app, provider in
+            provider.discoveryNames(issuer: "https://impostor.example")
+            let page = try await TestBrowser(app: app).get("/sign-in/oidc")
+            #expect(page.status == .badGateway)
+            #expect(page.body.contains("could not reach Test Identity"))
+            #expect(try await SingleSignOnAttempt.query(on: app.db).count() == 0)
+        }
+    }
+
     @Test("with passwords off, the sign-in page offers only the provider and a right password is refused")
     func passwordsOff() async throws {
         try await Self.withProvider(passwordSignIn: false) { app, _ in
@@ -261,6 +377,12 @@ struct SingleSignOnTests {
         var local = full
         local["OPENQI_OIDC_ISSUER"] = "http://127.0.0.1:9000/openid"
         #expect(refusal(local) == "accepted")
+        var shared = full
+        shared["OPENQI_OIDC_ISSUER"] = "https://login.microsoftonline.com/common/v2.0"
+        #expect(refusal(shared).contains("use your tenant's"))
+        var pathed = full
+        pathed["OPENQI_PUBLIC_URL"] = "https://trust.example/qi"
+        #expect(refusal(pathed).contains("without a path"))
     }
 
     @Test("a token with several audiences must name OpenQI as the party it was issued to")

@@ -48,5 +48,6 @@ enum OpenQIMigrations {
         CreateSingleSignOnAttempts(),
         AddProviderFlagToAccountSessions(),
         AddVersionToMeasures(),
+        CreateSingleSignOnIdentities(),
     ]
 }

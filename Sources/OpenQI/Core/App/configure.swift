@@ -19,7 +19,9 @@ public func configure(_ app: Application, _ config: OpenQIConfiguration) async t
     OpenQIMetrics.bootstrap()
     app.resultCache = ResultCache()
     if let settings = config.singleSignOn {
-        app.singleSignOn = OpenIDProvider(settings: settings, client: app.http.client.shared)
+        let client = OpenIDProvider.makeClient(on: app.eventLoopGroup)
+        app.singleSignOn = OpenIDProvider(settings: settings, client: client)
+        app.lifecycle.use(ClientShutdown(client: client))
     }
     app.lifecycle.use(HousekeepingSchedule())
 
@@ -94,3 +96,12 @@ extension Application {
 }
 
 struct TimingDecoyKey: StorageKey { typealias Value = String }
+
+/// Shuts down an HTTP client the application made, when the application stops.
+private struct ClientShutdown: LifecycleHandler {
+    let client: HTTPClient
+
+    func shutdownAsync(_ app: Application) async {
+        try? await client.shutdown()
+    }
+}

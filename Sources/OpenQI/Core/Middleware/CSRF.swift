@@ -65,6 +65,16 @@ extension Request {
 }
 
 /// A random token of 256 bits, URL-safe base64 without padding: session and anti-forgery tokens.
+extension Data {
+    /// Base64url without padding (RFC 4648 §5), as tokens, PKCE and JOSE write it.
+    var base64URLEncoded: String {
+        base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
 enum SecureToken {
     static func make() -> String {
         Data([UInt8].random(count: 32)).base64URLEncoded

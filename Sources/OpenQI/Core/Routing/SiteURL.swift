@@ -193,12 +193,16 @@ enum SiteURL: Sendable {
     func relativeURL(query: [(String, String)] = []) -> String {
         let path = "/" + segments.map(\.text).joined(separator: "/")
         guard !query.isEmpty else { return path }
-        func encoded(_ text: String) -> String {
-            // Ids, statuses and months need no encoding; a page may build thousands of such links.
-            if text.utf8.allSatisfy(Self.isUnreserved) { return text }
-            return text.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? ""
-        }
-        return path + "?" + query.map { encoded($0.0) + "=" + encoded($0.1) }.joined(separator: "&")
+        return path + "?"
+            + query.map { Self.percentEncoded($0.0) + "=" + Self.percentEncoded($0.1) }
+            .joined(separator: "&")
+    }
+
+    /// Everything but the unreserved characters percent-encoded (RFC 3986 §2.3).
+    static func percentEncoded(_ text: String) -> String {
+        // Ids, statuses and months need no encoding; a page may build thousands of such links.
+        if text.utf8.allSatisfy(isUnreserved) { return text }
+        return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     private static func isUnreserved(_ byte: UInt8) -> Bool {
