@@ -149,10 +149,20 @@ enum AccountController {
     }
 
     @Sendable static func showChangePassword(req: Request) async throws -> Response {
-        try await changePasswordPage(req, state: FormState())
+        if let noPasswords = passwordsOff(req) { return noPasswords }
+        return try await changePasswordPage(req, state: FormState())
+    }
+
+    /// Where only the identity provider signs people in, there is no OpenQI password to change.
+    private static func passwordsOff(_ req: Request) -> Response? {
+        guard let settings = req.application.singleSignOn?.settings, !settings.passwordSignIn else { return nil }
+        return req.redirect(
+            to: SiteURL.home.relativeURL(),
+            notice: "You sign in through \(settings.providerName), so there is no OpenQI password to change.")
     }
 
     @Sendable static func changePassword(req: Request) async throws -> Response {
+        if let noPasswords = passwordsOff(req) { return noPasswords }
         let viewer = try req.requireViewer()
         let input = try req.content.decode(ChangePasswordInput.self)
         return try await req.saveForm {

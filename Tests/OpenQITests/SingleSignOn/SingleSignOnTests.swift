@@ -321,7 +321,7 @@ struct SingleSignOnTests {
 
     @Test("with passwords off, the sign-in page offers only the provider and a right password is refused")
     func passwordsOff() async throws {
-        try await Self.withProvider(passwordSignIn: false) { app, _ in
+        try await Self.withProvider(passwordSignIn: false) { app, provider in
             try await Fixtures(app: app).signIn("ada@test.example", administrator: true)
             let browser = TestBrowser(app: app)
             let page = try await browser.get("/sign-in")
@@ -331,6 +331,14 @@ struct SingleSignOnTests {
             #expect(refused.status == .forbidden)
             #expect(refused.body.contains("signs people in through Test Identity only"))
             #expect(browser.cookies[AccountSession.cookieName] == nil)
+
+            // Signed in through the provider, there is no password to change.
+            let sent = try await Self.begin(browser)
+            provider.answer(with: provider.token(email: "ada@test.example", nonce: sent.nonce))
+            #expect(try await browser.get("/sign-in/oidc/callback?code=c&state=\(sent.state)").status == .seeOther)
+            let change = try await browser.get("/account/password")
+            #expect(change.status == .seeOther && change.location == "/")
+            #expect(try await browser.get("/").body.contains("there is no OpenQI password to change"))
         }
     }
 
