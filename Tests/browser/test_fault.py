@@ -1,10 +1,11 @@
-"""Fault: the server killed with SIGKILL at random moments while it acknowledges writes.
+"""Fault: the server killed with SIGKILL at random moments while it acknowledges writes, on
+SQLite and on PostgreSQL.
 
 Each trial loads measure data through the API in batches from a writer thread, kills the
-server at a random moment, starts it again on the same SQLite file, and checks that every batch
-the server answered 200 to is there. At the end `openqi check` must find the file sound. (SQLite
-runs in WAL mode with synchronous=NORMAL: a crash of the process, unlike a power cut, loses no
-commit.)
+server at a random moment, starts it again on the same database, and checks that every batch
+the server answered 200 to is there. At the end `openqi check` must find the database sound.
+(SQLite runs in WAL mode with synchronous=NORMAL: a crash of the process, unlike a power cut,
+loses no commit.)
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
 import threading
 import time
 
 import requests
 
-from conftest import _run_cli, _start_server, _stop_server
+from conftest import OPENQI_BIN, REPO_ROOT, _run_cli, _server_env, _start_server, _stop_server
 from test_api_contract import sign_in_client
+from test_instances import psql, shared_database  # noqa: F401 (shared_database is a fixture)
 
 TRIALS = 5
 BATCH = 20
@@ -48,8 +51,35 @@ def stored(db, key: str) -> dict[str, float]:
 
 def test_sigkill_during_acknowledged_writes_loses_nothing(workdir):
     db = workdir / "fault.sqlite"
-    server = _start_server(workdir, db, "--demo")
-    key = measure_key(db)
+    trials(lambda *extra: _start_server(workdir, db, *extra), lambda: measure_key(db), lambda key: stored(db, key))
+    check = _run_cli("check", "--db", str(db))
+    assert check.returncode == 0, f"openqi check failed after the crashes:\n{check.stdout}\n{check.stderr}"
+    assert "no problems found" in check.stdout
+
+
+def test_sigkill_on_postgresql_loses_nothing(workdir, shared_database):
+    env = {"DATABASE_URL": shared_database}
+    db = workdir / "unused.sqlite"
+
+    def key() -> str:
+        return psql(shared_database, "SELECT key FROM measures WHERE key IS NOT NULL ORDER BY key LIMIT 1")
+
+    def kept(key: str) -> dict[str, float]:
+        rows = psql(shared_database, "SELECT p.period, p.value FROM data_points p JOIN measures m "
+                                     f"ON m.id = p.measure_id WHERE m.key = '{key}'")
+        return {period: float(value) for period, value in (line.split("|") for line in rows.splitlines() if line)}
+
+    trials(lambda *extra: _start_server(workdir, db, *extra, env=env), key, kept)
+    check = subprocess.run([str(OPENQI_BIN), "check"], cwd=REPO_ROOT, env={**_server_env(), **env},
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, f"openqi check failed after the crashes:\n{check.stdout}\n{check.stderr}"
+    assert "no problems found" in check.stdout
+
+
+def trials(start, measure_key, stored) -> None:
+    """Kills the server TRIALS times during acknowledged writes; nothing acknowledged may be lost."""
+    server = start("--demo")
+    key = measure_key()
     rng = random.Random(2026)
     acknowledged: dict[str, float] = {}
     next_day = dt.date(1990, 1, 1)
@@ -87,12 +117,9 @@ def test_sigkill_during_acknowledged_writes_loses_nothing(workdir):
         assert not writer.is_alive()
         assert len(acknowledged) > before, f"trial {trial}: nothing was acknowledged before the kill"
         next_day = max([dt.date.fromisoformat(day) for day in acknowledged] + [next_day]) + dt.timedelta(days=365)
-        server = _start_server(workdir, db)
-        kept = stored(db, key)
+        server = start()
+        kept = stored(key)
         lost = [day for day, value in acknowledged.items() if kept.get(day) != value]
         assert not lost, f"trial {trial}: {len(lost)} acknowledged points lost or changed, e.g. {lost[:3]}"
     print(f"{len(acknowledged)} acknowledged points over {TRIALS} kills")
     _stop_server(server)
-    check = _run_cli("check", "--db", str(db))
-    assert check.returncode == 0, f"openqi check failed after the crashes:\n{check.stdout}\n{check.stderr}"
-    assert "no problems found" in check.stdout
