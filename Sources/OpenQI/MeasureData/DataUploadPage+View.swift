@@ -28,7 +28,10 @@ extension DataUploadPage {
                         "One CSV for any of the \(model.keyedMeasures) measures with a key in \(model.unitPath) and below. Nothing is saved until you have seen the check and chosen to import."
                 ),
                 .p(.text("The first line names the columns; each row after it is one period of one measure:")),
-                .pre(.class("example"), .text(example)),
+                // It may scroll sideways: focusable, and named, so a keyboard can scroll it too.
+                .pre(
+                    .class("example"), .attribute(named: "tabindex", value: "0"),
+                    .attribute(named: "aria-label", value: "An example file"), .text(example)),
                 .ul(
                     .li(.text("measure: the measure’s key, shown on its page.")),
                     .li(.text("period: 2026-03-31, 31/03/2026 or 2026-03.")),
