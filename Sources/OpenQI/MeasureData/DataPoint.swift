@@ -21,9 +21,11 @@ package struct DataPoint: Sendable, Equatable {
     package let denominator: Double?
     package let note: String?
 
+    /// `period` is kept as the calendar day it falls on, whatever time of day it carries: a period
+    /// is a day, and a time would make a second point for a day that already has one.
     package init(measureID: UUID, period: Date, value: Double, denominator: Double?, note: String?) {
         self.measureID = measureID
-        self.period = period
+        self.period = CalendarDay(containing: period).date
         self.value = value
         self.denominator = denominator
         self.note = note
@@ -168,4 +170,39 @@ struct KeyDataPointsByMeasureAndPeriod: AsyncMigration {
             }
         }
     }
+}
+
+/// Periods stored with a time of day (the demo wrote them so, and SQLite keeps what it is given)
+/// become the midnight of their day, as every save writes them. Where a day already has a point
+/// at midnight, that one (a later, deliberate save) is kept; of several on one day, the latest.
+/// PostgreSQL's DATE columns never held a time, so there is nothing to do there.
+struct NormalisePeriodsToDays: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard !(database is any PostgresDatabase) else { return }
+        let sql = database.sql
+        // The midnight of x's day, in seconds since 1970: CAST truncates toward zero, so a time
+        // before 1970 steps back a day.
+        func day(_ x: String) -> String {
+            "((CAST(\(x) / 86400 AS INTEGER) - (\(x) < CAST(\(x) / 86400 AS INTEGER) * 86400)) * 86400)"
+        }
+        for table in [DataPoint.schema, PhaseBreak.schema] {
+            try await sql.raw(
+                """
+                DELETE FROM \(unsafeRaw: table) WHERE period != \(unsafeRaw: day("period")) AND EXISTS (
+                    SELECT 1 FROM \(unsafeRaw: table) AS other WHERE other.measure_id = \(unsafeRaw: table).measure_id
+                    AND (other.period = \(unsafeRaw: day(table + ".period"))
+                        OR (\(unsafeRaw: day("other.period")) = \(unsafeRaw: day(table + ".period"))
+                            AND other.period > \(unsafeRaw: table).period)))
+                """
+            ).run()
+        }
+        for table in [DataPoint.schema, PhaseBreak.schema, MeasureAnnotation.schema] {
+            try await sql.raw(
+                "UPDATE \(unsafeRaw: table) SET period = \(unsafeRaw: day("period")) WHERE period != \(unsafeRaw: day("period"))"
+            ).run()
+        }
+    }
+
+    /// The times of day are not worth keeping: nothing to undo.
+    func revert(on database: any Database) async throws {}
 }

@@ -119,7 +119,7 @@ package final class MeasureAnnotation: Model, @unchecked Sendable {
 
     package init(measureID: UUID, period: Date, text: String) {
         self.$measure.id = measureID
-        self.period = period
+        self.period = CalendarDay(containing: period).date
         self.text = text
     }
 }
@@ -137,7 +137,7 @@ package final class PhaseBreak: Model, @unchecked Sendable {
 
     package init(measureID: UUID, period: Date, label: String) {
         self.$measure.id = measureID
-        self.period = period
+        self.period = CalendarDay(containing: period).date
         self.label = label
     }
 }

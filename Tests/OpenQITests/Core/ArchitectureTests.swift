@@ -36,9 +36,11 @@ import Testing
         text.replacing(/\/\/[^\n]*/, with: "").replacing(/"(?:[^"\\\n]|\\.)*"/, with: "\"\"")
     }
 
-    /// The composition root: the files that put the capabilities together, and so name them.
+    /// The composition root: the files that put the capabilities together, and so name them
+    /// (the configuration gathers each capability's settings, such as single sign-on's).
     static let compositionRoot: Set<String> = [
         "Core/App/configure.swift", "Core/App/routes.swift", "Core/App/Migrations.swift",
+        "Core/App/OpenQIConfiguration.swift",
     ]
 
     @Test func coreNamesNoTypeOfACapability() throws {

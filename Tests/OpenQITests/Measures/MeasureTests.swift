@@ -246,6 +246,87 @@ struct MeasureTests {
         }
     }
 
+    @Test("in the demo, saving the grid with one value changed changes exactly that one period")
+    func gridSaveOnDemoData() async throws {
+        try await withOpenQI(demo: true) { app in
+            let measure = try #require(
+                try await Measure.query(on: app.db).filter(\.$project.$id != nil).filter(\.$chartType == "i").first())
+            let path = "/measures/\(try measure.requireID())"
+            let before = try await DataPoint.series(of: [measure.requireID()], on: app.db)[measure.requireID()] ?? []
+            #expect(!before.isEmpty)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("admin@example.org", password: "demo")
+            // Every field of the grid as the page fills it, as a browser would send them back.
+            let page = try await browser.get(path).body
+            var fields: [(String, String)] = []
+            for tag in page.components(separatedBy: "<input").dropFirst() {
+                let tag = String(tag.prefix { $0 != ">" })
+                func attribute(_ name: String) -> String? {
+                    guard let start = tag.range(of: " \(name)=\"") else { return nil }
+                    return String(tag[start.upperBound...].prefix { $0 != "\"" })
+                }
+                guard let name = attribute("name"), ["period[]", "value[]", "denominator[]"].contains(name) else {
+                    continue
+                }
+                fields.append((name, attribute("value") ?? ""))
+            }
+            let filled = fields.indices.filter { fields[$0].0 == "value[]" && !fields[$0].1.isEmpty }
+            #expect(filled.count >= 2, "the grid shows the measure's recent values")
+            let changed = try #require(filled.last)
+            let period = fields[changed - 1].1
+            fields[changed].1 = "123"
+            let saved = try await browser.post(path + "/data/grid", fields: fields)
+            #expect(saved.status == .seeOther)
+            #expect(try await browser.get(path).body.contains("Saved 0 new periods and changed 1."))
+            let after = try await DataPoint.series(of: [measure.requireID()], on: app.db)[measure.requireID()] ?? []
+            #expect(after.count == before.count, "no period was added")
+            let differing = zip(before, after).filter { $0 != $1 }
+            #expect(differing.count == 1)
+            #expect(differing.first.map { CalendarDay(containing: $0.1.period).text } == period)
+        }
+    }
+
+    @Test("stored periods with a time of day become their day; a day already saved at midnight keeps that point")
+    func normaliseStoredPeriods() async throws {
+        try await withOpenQI { app in
+            guard !TestDatabase.isPostgres else { return }  // DATE columns there never held a time.
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await Self.project(app, browser)
+            _ = try await browser.post(path + "/measures", form: Self.measureForm)
+            let id = try #require(try await Measure.query(on: app.db).first()?.id)
+            let monday = CalendarDay.date("2026-01-05")!.timeIntervalSince1970
+            // As the demo and older saves left them: a timed point beside a midnight one (day 1),
+            // two timed ones (day 2, the later wins), a timed one alone (day 3).
+            for (offset, value) in [
+                (36_000.5, 1.0), (0, 2), (86_400 + 3_600.25, 3), (86_400 + 50_000.5, 4), (172_800 + 7.5, 5),
+            ] {
+                try await app.db.sql.raw(
+                    "INSERT INTO data_points (measure_id, period, value) VALUES (\(bind: id), \(unsafeRaw: String(monday + offset)), \(bind: value))"
+                ).run()
+            }
+            try await app.db.sql.raw(
+                "INSERT INTO phase_breaks (id, measure_id, period, label) VALUES (\(bind: UUID()), \(bind: id), \(unsafeRaw: String(monday + 60.5)), 'New form')"
+            ).run()
+            try await NormalisePeriodsToDays().prepare(on: app.db)
+            let points = try await DataPoint.series(of: [id], on: app.db)[id] ?? []
+            #expect(
+                points.map { CalendarDay(containing: $0.period).text } == ["2026-01-05", "2026-01-06", "2026-01-07"])
+            #expect(points.map(\.value) == [2, 4, 5])
+            struct Raw: Decodable { let period: Double }
+            let raw = try await app.db.sql.raw(
+                "SELECT period FROM data_points UNION ALL SELECT period FROM phase_breaks"
+            )
+            .all(decoding: Raw.self)
+            #expect(raw.allSatisfy { $0.period.truncatingRemainder(dividingBy: 86_400) == 0 }, "\(raw)")
+            // Saving the first day again changes it, adding nothing.
+            let saved = try await browser.post(
+                "/measures/\(id)/data/grid", fields: [("period[]", "2026-01-05"), ("value[]", "9")])
+            #expect(
+                try await browser.get(try #require(saved.location)).body.contains("Saved 0 new periods and changed 1."))
+            #expect((try await DataPoint.series(of: [id], on: app.db)[id] ?? []).count == 3)
+        }
+    }
+
     @Test("only the project's team changes its measures")
     func rights() async throws {
         try await withOpenQI { app in

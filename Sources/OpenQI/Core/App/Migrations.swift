@@ -49,5 +49,6 @@ enum OpenQIMigrations {
         AddProviderFlagToAccountSessions(),
         AddVersionToMeasures(),
         CreateSingleSignOnIdentities(),
+        NormalisePeriodsToDays(),
     ]
 }
