@@ -58,6 +58,7 @@ def test_changed_pages_have_no_serious_violations(demo, page: Page):
     # A measure's definition: its edit form, and the same after a colleague saved it meanwhile.
     page.goto(base + f"/units/{trust['id']}/measures")
     page.locator("a[href^='/measures/']").first.click()
+    found["a measure's page"] = violations(page)
     page.get_by_role("link", name="Change the definition").click()
     found["a measure's edit form"] = violations(page)
     colleague = page.context.browser.new_context()

@@ -27,3 +27,19 @@ extension Measure {
         return (load.total.added, load.total.changed)
     }
 }
+
+extension Measure {
+    /// Audits an annotation or phase added to or removed from the chart, by what it said: the
+    /// measure's own fields do not change, so they would not show it.
+    func recordChartChange(
+        added: Bool, annotation: String? = nil, phase: String? = nil, by actor: Actor, on db: any Database
+    ) async throws {
+        var change: [String: String] = [:]
+        change["annotation"] = annotation
+        change["phase"] = phase
+        try await AuditEntry(
+            occurredAt: AppClock.now, actorAccountID: actor.accountID, actorName: actor.name, action: .update,
+            subject: auditSubject, before: added ? [:] : change, after: added ? change : [:]
+        ).create(on: db)
+    }
+}

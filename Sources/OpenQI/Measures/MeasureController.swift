@@ -222,6 +222,43 @@ enum MeasureController {
         }
     }
 
+    /// Removes a note from the chart (a typo, the wrong date): audited with what it said.
+    @Sendable static func removeAnnotation(req: Request) async throws -> Response {
+        let (measure, policy) = try await editable(req)
+        let measureID = try measure.requireID()
+        guard
+            let note = try await MeasureAnnotation.query(on: req.db)
+                .filter(\.$id == req.idParameter("annotationID")).filter(\.$measure.$id == measureID).first()
+        else { throw NotFound("annotation") }
+        let said = "\(CalendarDay.text(note.period)): \(note.text)"
+        try await req.db.transaction { db in
+            try await note.delete(on: db)
+            try await measure.recordChartChange(added: false, annotation: said, by: policy.viewer.actor, on: db)
+        }
+        return req.redirect(
+            to: SiteURL.measures(.show(.value(measureID))).relativeURL(),
+            notice: "The annotation “\(note.text)” was removed.")
+    }
+
+    /// Removes a phase: the limits are calculated across it again, and the summary says so.
+    @Sendable static func removePhase(req: Request) async throws -> Response {
+        let (measure, policy) = try await editable(req)
+        let measureID = try measure.requireID()
+        guard
+            let phase = try await PhaseBreak.query(on: req.db)
+                .filter(\.$id == req.idParameter("phaseID")).filter(\.$measure.$id == measureID).first()
+        else { throw NotFound("phase") }
+        let said = "\(CalendarDay.text(phase.period)): \(phase.label)"
+        try await req.db.transaction { db in
+            try await phase.delete(on: db)
+            try await measure.refreshSummary(on: db)
+            try await measure.recordChartChange(added: false, phase: said, by: policy.viewer.actor, on: db)
+        }
+        return req.redirect(
+            to: SiteURL.measures(.show(.value(measureID))).relativeURL(),
+            notice: "The phase “\(phase.label)” was removed; the limits are calculated across it again.")
+    }
+
     @Sendable static func phaseBreak(req: Request) async throws -> Response {
         try await addDated(req, field: "label") { measure, period, label, db in
             let id = try measure.requireID()
@@ -253,7 +290,10 @@ enum MeasureController {
             try validator.check()
             let notice = try await req.db.transaction { db in
                 let notice = try await save(measure, period!, text, db)
-                try await measure.recordAudit(.update, by: policy.viewer.actor, before: measure.auditFields, on: db)
+                let said = "\(CalendarDay.text(period!)): \(text)"
+                try await measure.recordChartChange(
+                    added: true, annotation: field == "text" ? said : nil, phase: field == "text" ? nil : said,
+                    by: policy.viewer.actor, on: db)
                 return notice
             }
             return req.redirect(

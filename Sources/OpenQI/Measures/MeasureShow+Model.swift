@@ -40,6 +40,15 @@ enum MeasureShow {
         var grid: [GridRow]
         var usesDenominator: Bool
         var gridErrors: [String] = []
+        var chartNotes: [ChartNote] = []
+    }
+
+    /// An annotation or a phase on the chart, listed so it can be read in full and removed.
+    struct ChartNote: Sendable, Equatable {
+        let isPhase: Bool
+        let period: String
+        let text: String
+        let removeURL: String
     }
 
     /// One row of the data-entry grid: a period and what is recorded for it (blank when nothing is).
@@ -63,6 +72,23 @@ extension MeasureShow.Model {
             throw NotFound("measure")
         }
         let series = try await MeasureSeries.load(measure, on: db)
+        let annotations = try await MeasureAnnotation.query(on: db).filter(\.$measure.$id == id).sort(\.$period).all()
+        let phases = try await PhaseBreak.query(on: db).filter(\.$measure.$id == id).sort(\.$period).all()
+        let notes =
+            try annotations.map {
+                MeasureShow.ChartNote(
+                    isPhase: false, period: CalendarDay.text($0.period), text: $0.text,
+                    removeURL: SiteURL.measures(
+                        .removeAnnotation(measure: .value(id), annotation: .value(try $0.requireID()))
+                    )
+                    .relativeURL())
+            }
+            + phases.map {
+                MeasureShow.ChartNote(
+                    isPhase: true, period: CalendarDay.text($0.period), text: $0.label,
+                    removeURL: SiteURL.measures(.removePhase(measure: .value(id), phase: .value(try $0.requireID())))
+                        .relativeURL())
+            }
         let result = series.result
         let chart = series.chart(title: measure.name, subtitle: measure.unitOfMeasure)
         let owner: PageContext.Link =
@@ -81,7 +107,8 @@ extension MeasureShow.Model {
             rows: series.tableRows(result),
             canEdit: try await measure.canEdit(policy: policy, on: db),
             dataForm: FormState(), annotationForm: FormState(), phaseForm: FormState(), preview: nil,
-            grid: grid(series.periods, frequency: measure.frequency), usesDenominator: measure.chart.usesDenominator
+            grid: grid(series.periods, frequency: measure.frequency), usesDenominator: measure.chart.usesDenominator,
+            chartNotes: notes.sorted { ($0.period, $0.isPhase ? 1 : 0) < ($1.period, $1.isPhase ? 1 : 0) }
         )
     }
 }

@@ -45,6 +45,7 @@ extension MeasureShow {
                         .a(
                             .class("button secondary"), .href(SiteURL.measures(.edit(.value(model.id))).relativeURL()),
                             .text("Change the definition")))),
+                .if(!model.chartNotes.isEmpty, chartNotes()),
                 .if(model.canEdit, editing()),
                 .section(
                     .h2(.text("The data")),
@@ -64,6 +65,27 @@ extension MeasureShow {
                                 })
                         )
                 )
+            )
+        }
+
+        /// The chart's annotations and phases in full, each removable by those who may edit.
+        private func chartNotes() -> Node<HTML.BodyContext> {
+            .section(
+                .class("chart-notes"),
+                .h2(.text("Notes and phases on the chart")),
+                .ul(
+                    .forEach(model.chartNotes) { note in
+                        .li(
+                            .strong(.text(note.period)), .text(" "),
+                            .if(note.isPhase, .span(.class("tag"), .text("New phase"))),
+                            .text(" \(note.text) "),
+                            .if(
+                                model.canEdit,
+                                .postButton(
+                                    "Remove", to: note.removeURL, csrfToken: context.csrfToken,
+                                    style: "link-button"))
+                        )
+                    })
             )
         }
 

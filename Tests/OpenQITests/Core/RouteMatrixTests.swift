@@ -154,6 +154,8 @@ struct RouteMatrixTests {
         "POST /measures/:measureID/data": Row(allowed: projectEditors),
         "POST /measures/:measureID/annotations": Row(allowed: projectEditors),
         "POST /measures/:measureID/phases": Row(allowed: projectEditors),
+        "POST /measures/:measureID/annotations/:annotationID/remove": Row(allowed: projectEditors),
+        "POST /measures/:measureID/phases/:phaseID/remove": Row(allowed: projectEditors),
         "POST /measures/:measureID/data/grid": Row(allowed: projectEditors),
         "GET /measures/:measureID/chart.svg": Row(allowed: readers),
         "GET /measures/:measureID/data.csv": Row(allowed: readers),
@@ -349,6 +351,12 @@ struct RouteMatrixTests {
         try await member.create(on: db)
         let measure = try await fixtures.measure(
             "Falls", project: project, unit: ward, periods: [CalendarDay.date("2026-01-05")!])
+        let annotation = MeasureAnnotation(
+            measureID: try measure.requireID(), period: CalendarDay.date("2026-01-05")!, text: "PDSA 1")
+        try await annotation.create(on: db)
+        let phase = PhaseBreak(
+            measureID: try measure.requireID(), period: CalendarDay.date("2026-01-05")!, label: "After")
+        try await phase.create(on: db)
         let driver = Driver(projectID: projectID, level: .primary, text: "Safer nights", position: 0)
         try await driver.create(on: db)
         let idea = ChangeIdea(projectID: projectID, title: "Night checks", summary: nil, position: 0)
@@ -379,7 +387,8 @@ struct RouteMatrixTests {
             "directorate": try directorate.requireID(), "unitID": try ward.requireID(),
             "personID": try person.requireID(), "grantID": try grant.requireID(), "projectID": projectID,
             "memberID": try member.requireID(), "measureID": try measure.requireID(),
-            "driverID": try driver.requireID(),
+            "driverID": try driver.requireID(), "annotationID": try annotation.requireID(),
+            "phaseID": try phase.requireID(),
             "ideaID": try idea.requireID(), "cycleID": try cycle.requireID(), "storyID": try story.requireID(),
             "meetingID": try meeting.requireID(), "uploadID": try upload.requireID(), "tokenID": try token.requireID(),
         ])

@@ -327,6 +327,48 @@ struct MeasureTests {
         }
     }
 
+    @Test("an annotation or a phase put on the wrong date is removed, audited with what it said; others cannot")
+    func removeChartNotes() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await Self.project(app, browser)
+            let measurePath = try #require(try await browser.post(path + "/measures", form: Self.measureForm).location)
+            _ = try await browser.post(measurePath + "/data", form: ["data": Self.weeks])
+            _ = try await browser.post(
+                measurePath + "/annotations", form: ["period": "2026-03-02", "text": "PDSA 2 started"])
+            _ = try await browser.post(measurePath + "/phases", form: ["period": "2026-05-25", "label": "New rota"])
+            let page = try await browser.get(measurePath)
+            #expect(page.body.contains("Notes and phases on the chart"))
+            let annotation = try #require(try await MeasureAnnotation.query(on: app.db).first())
+            let phase = try #require(try await PhaseBreak.query(on: app.db).first())
+            let measure = try #require(try await Measure.query(on: app.db).first())
+
+            // Someone outside the team sees them but cannot remove them.
+            try await Fixtures(app: app).signIn("other@test.example")
+            let other = TestBrowser(app: app)
+            _ = try await other.signIn("other@test.example")
+            #expect(!(try await other.get(measurePath)).body.contains(">Remove<"))
+            #expect(
+                try await other.post(measurePath + "/annotations/\(annotation.id!)/remove").status == .forbidden)
+
+            let removed = try await browser.post(measurePath + "/annotations/\(annotation.id!)/remove")
+            #expect(removed.location == measurePath)
+            #expect(try await browser.get(measurePath).body.contains("The annotation “PDSA 2 started” was removed."))
+            #expect(try await MeasureAnnotation.query(on: app.db).count() == 0)
+            let phaseGone = try await browser.post(measurePath + "/phases/\(phase.id!)/remove")
+            #expect(phaseGone.status == .seeOther)
+            #expect(try await PhaseBreak.query(on: app.db).count() == 0)
+            // Again, or another measure's: nothing there.
+            #expect(try await browser.post(measurePath + "/phases/\(phase.id!)/remove").status == .notFound)
+
+            let trail = try await AuditEntry.query(on: app.db).filter(\.$subjectID == measure.id!)
+                .sort(\.$occurredAt).all()
+            #expect(trail.contains { $0.after["annotation"] == "2026-03-02: PDSA 2 started" })
+            #expect(trail.contains { $0.before["annotation"] == "2026-03-02: PDSA 2 started" && $0.after.isEmpty })
+            #expect(trail.contains { $0.before["phase"] == "2026-05-25: New rota" })
+        }
+    }
+
     @Test("only the project's team changes its measures")
     func rights() async throws {
         try await withOpenQI { app in

@@ -39,7 +39,15 @@ extension MeasureShow.Model {
             .init(period: "2026-04-01", value: "", denominator: ""),
         ],
         usesDenominator: true,
-        gridErrors: ["Row 3: “two” is not a number."])
+        gridErrors: ["Row 3: “two” is not a number."],
+        chartNotes: [
+            .init(
+                isPhase: false, period: "2026-03-02", text: "PDSA 2 started: night checks",
+                removeURL: "/measures/\(Mock.id(20))/annotations/\(Mock.id(21))/remove"),
+            .init(
+                isPhase: true, period: "2026-05-25", text: "After the new rota",
+                removeURL: "/measures/\(Mock.id(20))/phases/\(Mock.id(22))/remove"),
+        ])
 }
 
 extension MeasureForm.Model {

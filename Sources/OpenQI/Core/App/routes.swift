@@ -87,6 +87,11 @@ func routes(_ app: Application) throws {
         SiteURL.measures(.importData(.key)).pathComponents, maxSize: "10mb", use: MeasureController.importData)
     signedIn.post(SiteURL.measures(.annotate(.key)).pathComponents, use: MeasureController.annotate)
     signedIn.post(SiteURL.measures(.phaseBreak(.key)).pathComponents, use: MeasureController.phaseBreak)
+    signedIn.post(
+        SiteURL.measures(.removeAnnotation(measure: .key, annotation: .key)).pathComponents,
+        use: MeasureController.removeAnnotation)
+    signedIn.post(
+        SiteURL.measures(.removePhase(measure: .key, phase: .key)).pathComponents, use: MeasureController.removePhase)
     signedIn.post(SiteURL.measures(.enterData(.key)).pathComponents, use: MeasureController.enterData)
     signedIn.get(SiteURL.measures(.chartSVG(.key)).pathComponents, use: MeasureController.chartSVG)
     signedIn.get(SiteURL.measures(.dataCSV(.key)).pathComponents, use: MeasureController.dataCSV)

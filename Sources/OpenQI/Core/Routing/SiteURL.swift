@@ -116,7 +116,9 @@ enum SiteURL: Sendable {
         case previewData(Parameter<UUID>)
         case importData(Parameter<UUID>)
         case annotate(Parameter<UUID>)
+        case removeAnnotation(measure: Parameter<UUID>, annotation: Parameter<UUID>)
         case phaseBreak(Parameter<UUID>)
+        case removePhase(measure: Parameter<UUID>, phase: Parameter<UUID>)
         case chartSVG(Parameter<UUID>)
         case dataCSV(Parameter<UUID>)
         case enterData(Parameter<UUID>)
@@ -328,7 +330,11 @@ extension SiteURL.Measures {
         case .previewData(let id): [.id(id, name: "measureID"), "data", "check"]
         case .importData(let id): [.id(id, name: "measureID"), "data"]
         case .annotate(let id): [.id(id, name: "measureID"), "annotations"]
+        case .removeAnnotation(let measure, let annotation):
+            [.id(measure, name: "measureID"), "annotations", .id(annotation, name: "annotationID"), "remove"]
         case .phaseBreak(let id): [.id(id, name: "measureID"), "phases"]
+        case .removePhase(let measure, let phase):
+            [.id(measure, name: "measureID"), "phases", .id(phase, name: "phaseID"), "remove"]
         case .chartSVG(let id): [.id(id, name: "measureID"), "chart.svg"]
         case .dataCSV(let id): [.id(id, name: "measureID"), "data.csv"]
         case .enterData(let id): [.id(id, name: "measureID"), "data", "grid"]
