@@ -12,7 +12,7 @@ enum ProjectController {
             search: try req.searchFilter(),
             status: req.query[String.self, at: "status"].flatMap(ProjectStatus.init(rawValue:)),
             unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
-            focus: .init(query: req.query), policy: policy, on: req.db
+            focus: .init(query: req.query), page: req.query[Int.self, at: "page"] ?? 1, policy: policy, on: req.db
         )
         return ProjectIndex.View(context: try await req.pageContext(), model: model).response()
     }

@@ -13,8 +13,33 @@ enum ProjectIndex {
         let score: ProgressScore?
     }
 
+    /// The viewer's own part in a project: what "my projects" means.
+    enum Involvement: String, Sendable, Equatable, CaseIterable {
+        case any, team, coach, sponsor
+
+        var label: String {
+            switch self {
+            case .any: "Mine"
+            case .team: "On my team"
+            case .coach: "I coach"
+            case .sponsor: "I sponsor"
+            }
+        }
+
+        var described: String {
+            switch self {
+            case .any: "you lead, are on, coach or sponsor"
+            case .team: "you lead or are on"
+            case .coach: "you coach"
+            case .sponsor: "you sponsor"
+            }
+        }
+    }
+
     /// The portfolio dashboard's narrower lists: each figure there links to the projects behind it.
     struct Focus: Sendable, Equatable {
+        /// Only the viewer's own projects, in this part.
+        var mine: Involvement?
         var stage: ImprovementStage?
         var priorityID: UUID?
         /// Projects serving no strategic priority.
@@ -38,6 +63,7 @@ enum ProjectIndex {
 
         var queryItems: [(String, String)] {
             var items: [(String, String)] = []
+            if let mine { items.append(("mine", mine.rawValue)) }
             if let stage { items.append(("stage", stage.rawValue)) }
             if let priorityID { items.append(("priority", priorityID.uuidString)) }
             if withoutPriority { items.append(("priority", "none")) }
@@ -64,17 +90,40 @@ enum ProjectIndex {
         var rows: [Row]
         var total: Int
         var unitOptions: [FormField.Option]
+        /// Which page of `limit` rows this is, from 1.
+        var page = 1
     }
 }
 
 extension ProjectIndex.Model {
-    static let limit = 200
+    var pageCount: Int { max(1, (total + Self.limit - 1) / Self.limit) }
 
-    /// Projects in a unit and everything below it, by status, searched by title and aim.
+    /// This list with another page or another "mine", keeping every other choice.
+    func link(page: Int? = nil, mine: ProjectIndex.Involvement?? = .none) -> String {
+        var focus = self.focus
+        if case .some(let chosen) = mine { focus.mine = chosen }
+        var items: [(String, String)] = []
+        if !query.isEmpty { items.append(("q", query)) }
+        if let status { items.append(("status", status.rawValue)) }
+        if let unitID { items.append(("unit", unitID.uuidString)) }
+        items += focus.queryItems
+        let page = page ?? (mine == nil ? self.page : 1)
+        if page > 1 { items.append(("page", String(page))) }
+        return SiteURL.projects(.index).relativeURL(query: items)
+    }
+}
+
+extension ProjectIndex.Model {
+    static let limit = 50
+    /// Pages past this are refused as the last page: nobody reads half a million projects in fifties.
+    static let lastPage = 10_000
+
+    /// Projects in a unit and everything below it, by status, searched by title and aim, a page at a time.
     static func query(
-        search: String?, status: ProjectStatus?, unitID: UUID?, focus: ProjectIndex.Focus = .init(), policy: Policy,
-        on db: any Database, now: Date = AppClock.now
+        search: String?, status: ProjectStatus?, unitID: UUID?, focus: ProjectIndex.Focus = .init(), page: Int = 1,
+        policy: Policy, on db: any Database, now: Date = AppClock.now
     ) async throws -> Self {
+        let page = min(max(page, 1), lastPage)
         let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
         var query = Project.query(on: db)
         if !search.isEmpty {
@@ -83,6 +132,22 @@ extension ProjectIndex.Model {
         if let status { query = query.filter(\.$status == status) }
         if let unitID { query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }
         var described: [String] = []
+        if let mine = focus.mine {
+            let me = policy.viewer.personID
+            let onTeam = SQLQueryString(
+                "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: TeamMember.schema) WHERE \(ident: "person_id") = \(bind: me))"
+            )
+            switch mine {
+            case .team: query = query.filter(.sql(embed: onTeam))
+            case .coach: query = query.filter(\.$coach.$id == me)
+            case .sponsor: query = query.filter(\.$sponsor.$id == me)
+            case .any:
+                query = query.group(.or) {
+                    $0.filter(.sql(embed: onTeam)).filter(\.$coach.$id == me).filter(\.$sponsor.$id == me)
+                }
+            }
+            described.append("that \(mine.described)")
+        }
         if let stage = focus.stage {
             query = query.filter(\.$stage == stage)
             described.append("stage \(stage.label)")
@@ -143,7 +208,8 @@ extension ProjectIndex.Model {
             described.append("with a service user or carer as a full partner")
         }
         let total = try await query.count()
-        let projects = try await query.sort(\.$updatedAt, .descending).limit(limit).all()
+        let projects = try await query.sort(\.$updatedAt, .descending).sort(\.$id)
+            .offset((page - 1) * limit).limit(limit).all()
         return .init(
             query: search, status: status, unitID: unitID, focus: focus,
             focusDescription: described.isEmpty ? nil : described.joined(separator: "; "),
@@ -155,13 +221,14 @@ extension ProjectIndex.Model {
                         stage: project.stage, score: project.score)
                 }
             },
-            total: total, unitOptions: policy.tree.parentOptions()
+            total: total, unitOptions: policy.tree.parentOptions(), page: page
         )
     }
 }
 
 extension ProjectIndex.Focus {
     init(query: URLQueryContainer) {
+        mine = query[String.self, at: "mine"].flatMap(ProjectIndex.Involvement.init(rawValue:))
         stage = query[String.self, at: "stage"].flatMap(ImprovementStage.init(rawValue:))
         priorityID = query[String.self, at: "priority"].flatMap(UUID.init(uuidString:))
         withoutPriority = query[String.self, at: "priority"] == "none"

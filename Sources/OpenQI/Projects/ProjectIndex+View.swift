@@ -49,7 +49,21 @@ extension ProjectIndex {
                                     query: model.unitID.map { [("unit", $0.uuidString)] } ?? [])),
                             .text("Show all")))
                 },
-                .p(.class("count"), .text(model.total == 1 ? "1 project" : "\(model.total) projects")),
+                .nav(
+                    .class("filter-links"), .attribute(named: "aria-label", value: "Whose projects"),
+                    .ul(
+                        .li(link("All projects", to: model.link(mine: .some(nil)), current: model.focus.mine == nil)),
+                        .forEach(ProjectIndex.Involvement.allCases) { involvement in
+                            .li(
+                                link(
+                                    involvement.label, to: model.link(mine: .some(involvement)),
+                                    current: model.focus.mine == involvement))
+                        })
+                ),
+                .p(
+                    .class("count"),
+                    .text(model.total == 1 ? "1 project" : "\(model.total) projects"),
+                    .if(model.pageCount > 1, .text(", page \(model.page) of \(model.pageCount)"))),
                 model.rows.isEmpty
                     ? .p(.class("empty"), .text("No project matches."))
                     : .table(
@@ -70,7 +84,30 @@ extension ProjectIndex {
                                     .td(.text(row.score?.text ?? ""))
                                 )
                             })
-                    )
+                    ),
+                .if(model.pageCount > 1, pages())
+            )
+        }
+
+        private func link(_ label: String, to url: String, current: Bool) -> Node<HTML.BodyContext> {
+            current
+                ? .a(.href(url.markupEscaped), .attribute(named: "aria-current", value: "page"), .strong(.text(label)))
+                : .a(.href(url.markupEscaped), .text(label))
+        }
+
+        private func pages() -> Node<HTML.BodyContext> {
+            .nav(
+                .class("pagination"), .attribute(named: "aria-label", value: "Pages of projects"),
+                .if(
+                    model.page > 1,
+                    .a(
+                        .attribute(named: "rel", value: "prev"), .href(model.link(page: model.page - 1).markupEscaped),
+                        .text("Previous page"))),
+                .if(
+                    model.page < model.pageCount,
+                    .a(
+                        .attribute(named: "rel", value: "next"), .href(model.link(page: model.page + 1).markupEscaped),
+                        .text("Next page")))
             )
         }
     }

@@ -62,6 +62,63 @@ struct ProjectTests {
         }
     }
 
+    @Test(
+        "/projects shows the viewer's own by their part (team, coach, sponsor), fifty to a page, keeping the other choices"
+    )
+    func myProjectsAndPages() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            let me = try await fixtures.signIn("nurse@test.example", role: .member, at: world.ward)
+            let someone = try await fixtures.person("Someone Else", unit: world.ward)
+            let now = AppClock.now
+            var projects: [Project] = []
+            for n in 0..<62 {
+                projects.append(
+                    try await fixtures.approvedProject(
+                        String(format: "Project %02d", n), unit: world.ward, lead: someone,
+                        approvedAt: now.addingTimeInterval(-Double(n) * 86_400)))
+            }
+            try await TeamMember(
+                projectID: projects[3].requireID(), personID: me.requireID(), role: "Lead", isLead: true,
+                involvement: .none
+            ).create(on: app.db)
+            projects[10].$coach.id = try me.requireID()
+            try await projects[10].save(on: app.db)
+            projects[20].$sponsor.id = try me.requireID()
+            try await projects[20].save(on: app.db)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("nurse@test.example")
+
+            func titles(_ path: String) async throws -> [String] {
+                try await browser.get(path).body.matches(of: /Project \d\d/).map { String($0.output) }
+            }
+            #expect(try await titles("/projects?mine=team") == ["Project 03"])
+            #expect(try await titles("/projects?mine=coach") == ["Project 10"])
+            #expect(try await titles("/projects?mine=sponsor") == ["Project 20"])
+            #expect(Set(try await titles("/projects?mine=any")) == ["Project 03", "Project 10", "Project 20"])
+            let mine = try await browser.get("/projects?mine=any&status=active")
+            #expect(mine.body.contains("Showing projects that you lead, are on, coach or sponsor"))
+            #expect(mine.body.contains(#"aria-current="page"><strong>Mine</strong>"#))
+
+            // Fifty to a page, every project once across the pages, the choices kept in the links.
+            let first = try await browser.get("/projects?status=active")
+            #expect(first.body.contains("62 projects, page 1 of 2"))
+            #expect(
+                first.body.contains(#"href="/projects?status=active&amp;page=2""#)
+                    || first.body.contains(#"href="/projects?status=active&page=2""#))
+            let pageOne = try await titles("/projects?status=active")
+            let pageTwo = try await titles("/projects?status=active&page=2")
+            #expect(pageOne.count == 50, "\(pageOne.count)")
+            #expect(pageTwo.count == 12, "\(pageTwo.count)")
+            #expect(Set(pageOne + pageTwo).count == 62)
+            // A page number no one could mean is the last page there could be, not an error.
+            for wild in ["99999999999999999999", "-5", "0", "9223372036854775807"] {
+                #expect(try await browser.get("/projects?page=\(wild)").status == .ok, "\(wild)")
+            }
+        }
+    }
+
     @Test("the form guides to a measurable aim and keeps what was typed")
     func measurableAim() async throws {
         try await withOpenQI { app in
