@@ -35,6 +35,7 @@ def test_changed_pages_have_no_serious_violations(demo, page: Page):
         "a person, with contact details": f"/people/{person['id']}",
         "the board report form": f"/units/{trust['id']}/board-report/edit",
         "a proposal's edit form": f"/projects/{projects[0]['id']}/edit",
+        "home, with my projects": "/",
         # The green status tag, which was 4.49:1 against its background.
         "active projects, with their status tags": "/projects?status=active",
         # The example file, which scrolls sideways and must be reachable by keyboard.

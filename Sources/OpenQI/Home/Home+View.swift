@@ -10,6 +10,7 @@ enum Home {
         var peopleCount: Int
         var serviceUserCount: Int
         var tasks: [MyTask]
+        var projects: [MyProject] = []
     }
 
     final class View: ModelPage<Model> {
@@ -22,6 +23,42 @@ enum Home {
                 model.roles.isEmpty
                     ? .p(.class("lead"), .text("You can read everything in the organisation."))
                     : .p(.class("lead"), .text("Your roles: \(model.roles.joined(separator: "; ")).")),
+                .section(
+                    .class("my-projects"),
+                    .h2(.text("My projects")),
+                    model.projects.isEmpty
+                        ? .p(
+                            .class("empty"),
+                            .text("You are not on a project team, nor a coach or sponsor, yet. "),
+                            .a(.href(SiteURL.projects(.new).relativeURL()), .text("Propose a project")))
+                        : .group(
+                            .div(
+                                .class("table-scroll"),
+                                .table(
+                                    .thead(
+                                        .tr(
+                                            .th(.text("Project")), .th(.text("My part")), .th(.text("Status")),
+                                            .th(.text("Score")), .th(.text("Latest data")))),
+                                    .tbody(
+                                        .forEach(model.projects) { project in
+                                            .tr(
+                                                .td(.a(.href(project.url), .text(project.title))),
+                                                .td(.text(project.part)),
+                                                .td(
+                                                    .span(
+                                                        .class("status status-\(project.status.rawValue)"),
+                                                        .text(project.status.label))),
+                                                .td(.text(project.score?.text ?? "")),
+                                                .td(.text(project.latestData ?? "No data yet"))
+                                            )
+                                        })
+                                )),
+                            .p(
+                                .a(
+                                    .href(SiteURL.projects(.index).relativeURL(query: [("mine", "any")])),
+                                    .text("All my projects")))
+                        )
+                ),
                 .section(
                     .class("my-tasks"),
                     .h2(.text("My tasks")),

@@ -17,7 +17,8 @@ enum HomeController {
             serviceUserCount: try await Person.query(on: req.db).filter(\.$archivedAt == nil).filter(
                 \.$kind == .serviceUser
             ).count(),
-            tasks: try await MyTasks.query(policy: policy, on: req.db)
+            tasks: try await MyTasks.query(policy: policy, on: req.db),
+            projects: try await MyProjects.query(policy: policy, on: req.db)
         )
         return Home.View(context: try await req.pageContext(), model: model).response()
     }

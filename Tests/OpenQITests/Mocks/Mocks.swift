@@ -57,7 +57,15 @@ extension Home.Model {
     static let mock = Home.Model(
         viewerName: "Tendai Moyo", roles: ["Coach in Adult Mental Health"], unitCount: 12, peopleCount: 140,
         serviceUserCount: 18,
-        tasks: [MyTask(text: "Post an update on “Fewer falls on Willow Ward”", url: "/projects/\(Mock.id(1))")])
+        tasks: [MyTask(text: "Post an update on “Fewer falls on Willow Ward”", url: "/projects/\(Mock.id(1))")],
+        projects: [
+            MyProject(
+                title: "Fewer falls on Willow Ward", url: "/projects/\(Mock.id(1))", part: "Coach", status: .active,
+                score: ProgressScore(rawValue: 3.5), latestData: "2026-11-30"),
+            MyProject(
+                title: "Calmer nights on Cedar Ward", url: "/projects/\(Mock.id(2))", part: "Lead, Sponsor",
+                status: .proposed, score: nil, latestData: nil),
+        ])
 }
 
 extension UnitIndex.Model {

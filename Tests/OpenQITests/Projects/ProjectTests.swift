@@ -119,6 +119,49 @@ struct ProjectTests {
         }
     }
 
+    @Test("home lists the viewer's own projects with their part, status, score and latest data; others' are not there")
+    func myProjectsOnHome() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            let nurse = try await fixtures.signIn("nurse@test.example", role: .member, at: world.ward)
+            let coach = try await fixtures.signIn("coach@test.example", role: .coach, at: world.ward)
+            let someone = try await fixtures.person("Someone Else", unit: world.ward)
+            let now = AppClock.now
+            let approved = try await fixtures.approvedProject(
+                "Calmer nights", unit: world.ward, lead: someone, approvedAt: now.addingTimeInterval(-86_400),
+                coach: coach)
+            try await TeamMember(
+                projectID: approved.requireID(), personID: nurse.requireID(), role: "Lead", isLead: true,
+                involvement: .none
+            ).create(on: app.db)
+            try await fixtures.measure(
+                "Incidents at night", project: approved, unit: world.ward,
+                periods: [CalendarDay.date("2026-11-02")!, CalendarDay.date("2026-11-09")!])
+            _ = try await fixtures.approvedProject(
+                "Somebody else's project", unit: world.ward, lead: someone, approvedAt: now)
+
+            let nurseBrowser = TestBrowser(app: app)
+            _ = try await nurseBrowser.signIn("nurse@test.example")
+            let home = try await nurseBrowser.get("/").body
+            #expect(home.contains("My projects"))
+            #expect(home.contains("Calmer nights") && home.contains(">Lead<") && home.contains("2026-11-09"))
+            #expect(!home.contains("Somebody else"))
+            #expect(home.contains("/projects?mine=any"))
+
+            let coachBrowser = TestBrowser(app: app)
+            _ = try await coachBrowser.signIn("coach@test.example")
+            let coachHome = try await coachBrowser.get("/").body
+            #expect(coachHome.contains("Calmer nights") && coachHome.contains(">Coach<"))
+
+            let stranger = try await fixtures.signIn("new@test.example")
+            _ = stranger
+            let newcomer = TestBrowser(app: app)
+            _ = try await newcomer.signIn("new@test.example")
+            #expect(try await newcomer.get("/").body.contains("You are not on a project team, nor a coach or sponsor, yet."))
+        }
+    }
+
     @Test("the form guides to a measurable aim and keeps what was typed")
     func measurableAim() async throws {
         try await withOpenQI { app in
