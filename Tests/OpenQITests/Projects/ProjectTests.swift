@@ -158,7 +158,9 @@ struct ProjectTests {
             _ = stranger
             let newcomer = TestBrowser(app: app)
             _ = try await newcomer.signIn("new@test.example")
-            #expect(try await newcomer.get("/").body.contains("You are not on a project team, nor a coach or sponsor, yet."))
+            #expect(
+                try await newcomer.get("/").body.contains("You are not on a project team, nor a coach or sponsor, yet.")
+            )
         }
     }
 
