@@ -91,14 +91,16 @@ extension MeasureShow {
 
         private func editing() -> Node<HTML.BodyContext> {
             .section(
-                .class("measure-editing"),
+                .class("measure-editing"), .id("add-data"),
                 .h2(.text("Add data")),
-                dataGrid(),
+                // What a check found, or what to fix, comes first in the section the forms below
+                // send back to (their actions end with #add-data), so nobody presses again.
                 .unwrap(model.preview) { preview($0) },
+                .errorSummary(model.dataForm.errors),
+                dataGrid(),
                 .postForm(
-                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL(),
+                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL() + "#add-data",
                     csrfToken: context.csrfToken,
-                    .errorSummary(model.dataForm.errors),
                     .formField(
                         FormField(
                             name: "data", label: "Paste from a spreadsheet", control: .textarea(rows: 8),
@@ -108,7 +110,7 @@ extension MeasureShow {
                     .div(.class("form-actions"), .button(.type(.submit), .class("button"), .text("Check the data")))
                 ),
                 .uploadForm(
-                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL(),
+                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL() + "#add-data",
                     csrfToken: context.csrfToken, state: FormState(), fileLabel: "Or upload a CSV file",
                     buttonLabel: "Check the file"),
                 .div(
@@ -142,7 +144,7 @@ extension MeasureShow {
                 FormView(
                     action: action, csrfToken: context.csrfToken, state: state,
                     fields: [FormField(name: "period", label: dateLabel, control: .date, isRequired: true), text],
-                    submitLabel: submitLabel
+                    submitLabel: submitLabel, anchor: text.name == "text" ? "annotate" : "new-phase"
                 ).node
             )
         }
@@ -150,7 +152,8 @@ extension MeasureShow {
         /// Type values by period: blank rows are left alone, and the rows are checked like a paste.
         private func dataGrid() -> Node<HTML.BodyContext> {
             .postForm(
-                action: SiteURL.measures(.enterData(.value(model.id))).relativeURL(), csrfToken: context.csrfToken,
+                action: SiteURL.measures(.enterData(.value(model.id))).relativeURL() + "#add-data",
+                csrfToken: context.csrfToken,
                 class: "form data-grid",
                 .unwrap(model.gridErrors.isEmpty ? nil : model.gridErrors) { errors in
                     .div(
@@ -195,6 +198,7 @@ extension MeasureShow {
 
         private func preview(_ preview: Preview) -> Node<HTML.BodyContext> {
             .div(
+                .attribute(named: "tabindex", value: "-1"),
                 .class(preview.errors.isEmpty ? "preview" : "preview error-summary"),
                 .attribute(named: "role", value: "alert"),
                 preview.errors.isEmpty

@@ -364,7 +364,7 @@ extension ProjectShow {
                                 hint: "For service users and carers: full partners have the same say as staff."
                             ),
                         ],
-                        submitLabel: "Add to team"
+                        submitLabel: "Add to team", anchor: "add-member"
                     ).disclosed("Add someone to the team"))
             )
         }

@@ -62,10 +62,14 @@ struct FormView: Sendable {
     var cancelURL: String? = nil
     /// Values the form carries without showing them, e.g. the meeting a decision is recorded at.
     var hiddenFields: [String: String] = [:]
+    /// For a form far down a page: its id, and the fragment its action ends with, so the page
+    /// that answers it (with its error summary on top) opens scrolled to it, focus there.
+    var anchor: String? = nil
 
     var node: Node<HTML.BodyContext> {
         .postForm(
-            action: action, csrfToken: csrfToken,
+            action: anchor.map { action + "#" + $0 } ?? action, csrfToken: csrfToken,
+            .unwrap(anchor) { .attribute(named: "id", value: $0) },
             .errorSummary(state.errors),
             .forEach(hiddenFields.sorted(by: { $0.key < $1.key })) { .hiddenField($0.key, $0.value) },
             .forEach(fields) { .formField($0, state: state) },

@@ -1,0 +1,42 @@
+"""After a form far down a page, what it answered is where the person is looking (issue 18,
+item 2): the page that comes back opens at the form's section, its error summary or check result
+first, without JavaScript. Before, a failed "Add to team" and a "Check the data" result were
+1,400–1,800 pixels below the top, with the page scrolled to the top.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from conftest import sign_in
+from test_api_contract import demo, sign_in_client  # noqa: F401 (demo is a fixture)
+
+
+def test_a_failed_form_and_a_data_check_open_where_their_answer_is(demo, page: Page):
+    base = demo.base_url
+    client = sign_in_client(base, "admin@example.org", "demo")
+    project = client.get(base + "/api/v1/projects", params={"status": "active"}, timeout=30).json()[0]
+    sign_in(page, base, "admin@example.org", "demo")
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))
+
+    page.goto(base + f"/projects/{project['id']}")
+    page.get_by_text("Add someone to the team").click()
+    page.get_by_role("button", name="Add to team").click()
+    expect(page).to_have_url(re.compile(r"#add-member$"))
+    summary = page.locator("#add-member .error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 300, "the page opened at its top, far from the answer"
+
+    page.goto(base + f"/projects/{project['id']}")
+    measure = page.locator("a[href^='/measures/']").first
+    measure.click()
+    page.fill("#field-data", "2026-01-05\tlots")
+    page.get_by_role("button", name="Check the data").click()
+    expect(page).to_have_url(re.compile(r"#add-data$"))
+    result = page.locator("#add-data .preview")
+    expect(result).to_contain_text("Nothing was imported")
+    expect(result).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 300, "the page opened at its top, far from the check's result"
