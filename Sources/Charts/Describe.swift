@@ -116,6 +116,20 @@ public enum Describe {
         return sentences
     }
 
+    /// The rules a point took part in, in words for the data table: "outside the limits; part of a
+    /// shift". The rule definitions are in SPC.md and `SPCSignals`.
+    public static func signals(_ signals: SPCSignals, centre: String) -> String {
+        var words: [String] = []
+        if signals.contains(.outside) { words.append("outside the limits") }
+        if signals.contains(.shift) { words.append("part of a run on one side of the \(centre)") }
+        if signals.contains(.trend) { words.append("part of a steady rise or fall") }
+        if signals.contains(.twoOfThree) { words.append("two of three points near a limit") }
+        if signals.contains(.fourOfFive) { words.append("four of five points beyond one sigma") }
+        if signals.contains(.withinOneSigma) { words.append("fifteen points hugging the \(centre)") }
+        if signals.contains(.runs) { words.append("in a non-random run pattern") }
+        return words.joined(separator: "; ")
+    }
+
     /// A number as a person would say it: up to three significant decimals, no trailing zeros.
     public static func plain(_ value: Double) -> String {
         let magnitude = abs(value)

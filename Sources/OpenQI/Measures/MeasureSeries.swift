@@ -56,13 +56,14 @@ struct MeasureSeries: Sendable {
     /// special cause, in words.
     func tableRows(_ result: SPCResult) -> [MeasureShow.Row] {
         func number(_ value: Double) -> String { Describe.plain(value) }
+        let centre = result.chart == .run || result.chart == .g ? "median" : "mean"
         return zip(periods, result.points).map { period, point in
             .init(
                 period: CalendarDay.text(period.period), value: number(period.value),
                 denominator: period.denominator.map { number($0) } ?? "", plotted: point.y.map { number($0) } ?? "",
                 signals: point.pointClass == .common
                     ? ""
-                    : "Special cause \(point.pointClass.rawValue) (\(point.signals.names.joined(separator: ", ")))",
+                    : "Special cause \(point.pointClass.rawValue): \(Describe.signals(point.signals, centre: centre))",
                 note: period.note ?? ""
             )
         }

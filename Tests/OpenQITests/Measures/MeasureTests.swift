@@ -104,6 +104,9 @@ struct MeasureTests {
             #expect(page.body.contains("PDSA 1: night checks"))
             #expect(page.body.contains("Special cause improvement"), "fewer falls, and lower is better")
             #expect(page.body.contains("class=\"point improvement\""))
+            // The data table names the rules in words, not the JSON's codes.
+            #expect(page.body.contains("Special cause improvement: part of a run on one side of the mean"))
+            #expect(!page.body.contains("(shift") && !page.body.contains("two_of_three"))
 
             let id = String(measurePath.split(separator: "/").last!)
             let api = try await browser.json(.GET, "/api/v1/measures/\(id)/chart")
