@@ -50,8 +50,10 @@ extension BoardReportPage {
                         .class("figures"),
                         .forEach(model.headline) { figure in
                             context.isStandalone
-                                ? .li(.span(.strong(.text("\(figure.count)")), .text(figure.label)))
-                                : .li(.a(.href(figure.url), .strong(.text("\(figure.count)")), .text(figure.label)))
+                                ? .li(.span(.strong(.text("\(figure.count)")), .text(figure.countedLabel)))
+                                : .li(
+                                    .a(.href(figure.url), .strong(.text("\(figure.count)")), .text(figure.countedLabel))
+                                )
                         })),
                 model.groups.isEmpty
                     ? .p(

@@ -13,6 +13,12 @@ enum PortfolioPage {
         let label: String
         let count: Int
         let url: String
+
+        /// The label after its count: "1 project approved", not "1 projects approved".
+        var countedLabel: String {
+            guard count == 1, let plural = label.range(of: "projects") else { return label }
+            return label.replacingCharacters(in: plural, with: "project")
+        }
     }
 
     /// A coach's active projects here and across the organisation, against what they can support.

@@ -50,7 +50,7 @@ extension PortfolioPage {
         }
 
         private func figure(_ figure: Figure) -> Node<HTML.ListContext> {
-            .li(.a(.href(figure.url), .strong(.text("\(figure.count)")), .text(figure.label)))
+            .li(.a(.href(figure.url), .strong(.text("\(figure.count)")), .text(figure.countedLabel)))
         }
 
         /// A run chart with its numbers underneath, each month linking to its projects.

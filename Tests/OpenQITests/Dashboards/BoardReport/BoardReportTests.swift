@@ -353,6 +353,9 @@ struct BoardReportTests {
                 unitID: trust.requireID(), month: november, tree: policy.tree, on: app.db, now: now)
             #expect(figures.map(\.count) == [1, 3, 1])
             #expect(figures[1].label == "projects active at the end of November 2026")
+            // One of a thing is said as one: "1 project approved", "3 projects active".
+            #expect(figures[0].countedLabel == "project approved by a forum in November 2026")
+            #expect(figures[1].countedLabel == figures[1].label)
             for figure in figures {
                 #expect(
                     try await fixtures.projectsListed(at: figure.url, policy: policy, now: now) == figure.count,
