@@ -372,6 +372,21 @@ struct MeasureTests {
         }
     }
 
+    @Test("no id is used twice on a project's page or a measure's, as their editor sees them")
+    func uniqueIDs() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await Self.project(app, browser)
+            let measurePath = try #require(try await browser.post(path + "/measures", form: Self.measureForm).location)
+            _ = try await browser.post(measurePath + "/data", form: ["data": Self.weeks])
+            for page in [path, measurePath] {
+                let ids = try await browser.get(page).body.matches(of: /\sid="([^"]+)"/).map { String($0.output.1) }
+                let repeated = Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+                #expect(ids.count > 5 && repeated.isEmpty, "\(page) repeats \(repeated)")
+            }
+        }
+    }
+
     @Test("only the project's team changes its measures")
     func rights() async throws {
         try await withOpenQI { app in

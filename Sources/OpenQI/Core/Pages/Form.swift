@@ -66,13 +66,16 @@ struct FormView: Sendable {
     /// that answers it (with its error summary on top) opens scrolled to it, focus there.
     var anchor: String? = nil
 
+    /// Field ids start with the anchor, so two forms on one page never share an id.
+    private var idPrefix: String { anchor.map { "\($0)-field" } ?? "field" }
+
     var node: Node<HTML.BodyContext> {
         .postForm(
             action: anchor.map { action + "#" + $0 } ?? action, csrfToken: csrfToken,
             .unwrap(anchor) { .attribute(named: "id", value: $0) },
-            .errorSummary(state.errors),
+            .errorSummary(state.errors, idPrefix: idPrefix),
             .forEach(hiddenFields.sorted(by: { $0.key < $1.key })) { .hiddenField($0.key, $0.value) },
-            .forEach(fields) { .formField($0, state: state) },
+            .forEach(fields) { .formField($0, state: state, idPrefix: idPrefix) },
             .div(
                 .class("form-actions"),
                 .button(.type(.submit), .class("button"), .text(submitLabel)),
@@ -169,7 +172,7 @@ extension Node where Context == HTML.BodyContext {
     }
 
     /// "There is a problem": the list of messages, each linking to its field.
-    static func errorSummary(_ errors: [FieldError]) -> Node {
+    static func errorSummary(_ errors: [FieldError], idPrefix: String = "field") -> Node {
         guard !errors.isEmpty else { return .empty }
         return .div(
             .class("error-summary"), .attribute(named: "role", value: "alert"),
@@ -177,14 +180,17 @@ extension Node where Context == HTML.BodyContext {
             .h2(.text("There is a problem")),
             .ul(
                 .forEach(errors) { error in
-                    .li(.a(.href("#field-\(error.field)"), .text(error.message)))
+                    .li(.a(.href("#\(idPrefix)-\(error.field)"), .text(error.message)))
                 })
         )
     }
 
-    static func formField(_ field: FormField, state: FormState) -> Node {
-        if case .checkboxes(let options) = field.control { return checkboxGroup(field, options: options, state: state) }
-        let id = "field-\(field.name)"
+    /// A field with its label, hint and message; its id is `idPrefix-name` (the error summary's links).
+    static func formField(_ field: FormField, state: FormState, idPrefix: String = "field") -> Node {
+        if case .checkboxes(let options) = field.control {
+            return checkboxGroup(field, options: options, state: state, idPrefix: idPrefix)
+        }
+        let id = "\(idPrefix)-\(field.name)"
         let error = state.error(for: field.name)
         let describedBy = [field.hint.map { _ in "\(id)-hint" }, error.map { _ in "\(id)-error" }]
             .compactMap { $0 }.joined(separator: " ")
@@ -253,8 +259,10 @@ extension Node where Context == HTML.BodyContext {
 
 extension Node where Context == HTML.BodyContext {
     /// A fieldset of checkboxes with its legend, hint and message, for choosing several of a list.
-    fileprivate static func checkboxGroup(_ field: FormField, options: [FormField.Option], state: FormState) -> Node {
-        let id = "field-\(field.name)"
+    fileprivate static func checkboxGroup(
+        _ field: FormField, options: [FormField.Option], state: FormState, idPrefix: String
+    ) -> Node {
+        let id = "\(idPrefix)-\(field.name)"
         let error = state.error(for: field.name)
         let ticked = state.selected[field.name] ?? []
         return .element(
