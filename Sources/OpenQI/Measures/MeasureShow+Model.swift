@@ -114,8 +114,9 @@ extension MeasureShow.Model {
 }
 
 extension MeasureShow.Model {
-    /// The last eight recorded periods and the four due after them (or, with no data yet, the
+    /// The last eight recorded periods and up to four due after them (or, with no data yet, the
     /// twelve up to today), so a team can correct recent values and add new ones in one place.
+    /// Nothing after today's period: a value typed for a week not yet lived is a mistake.
     static func grid(_ periods: [MeasureSeries.Period], frequency: DataFrequency, today: Date = AppClock.now)
         -> [MeasureShow.GridRow]
     {
@@ -127,11 +128,12 @@ extension MeasureShow.Model {
         }
         var next = recent.last.map { frequency.period(after: $0.period) }
         if next == nil {
-            var start = CalendarDay(containing: today).date
+            var start = frequency.start(ofPeriodContaining: today)
             for _ in 0..<11 { start = frequency.period(before: start) }
             next = start
         }
-        while rows.count < recent.count + (recent.isEmpty ? 12 : 4), let period = next {
+        let now = CalendarDay(containing: today).date
+        while rows.count < recent.count + (recent.isEmpty ? 12 : 4), let period = next, period <= now {
             rows.append(.init(period: CalendarDay.text(period), value: "", denominator: ""))
             next = frequency.period(after: period)
         }
@@ -145,6 +147,20 @@ extension DataFrequency {
 
     /// The start of the period before the one starting on `date`, in UTC.
     func period(before date: Date) -> Date { step(date, by: -1) }
+
+    /// Where the period holding `date` starts, as teams count them: the day; the Monday of its
+    /// week; the first of its month; the first of its quarter's first month.
+    func start(ofPeriodContaining date: Date) -> Date {
+        let day = CalendarDay(containing: date)
+        switch self {
+        case .daily: return day.date
+        case .weekly: return day.adding(days: -day.weekday).date
+        case .monthly: return day.month.start
+        case .quarterly:
+            let month = day.month
+            return CalendarMonth(year: month.year, month: month.month - (month.month - 1) % 3).start
+        }
+    }
 
     private func step(_ date: Date, by count: Int) -> Date {
         let day = CalendarDay(containing: date)

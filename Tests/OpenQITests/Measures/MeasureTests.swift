@@ -387,6 +387,23 @@ struct MeasureTests {
         }
     }
 
+    @Test("the grid offers periods up to today's and none after it")
+    func gridStopsToday() {
+        let today = CalendarDay.date("2026-12-02")!  // a Wednesday
+        let weeks = ["2026-11-16", "2026-11-23"].map {
+            MeasureSeries.Period(period: CalendarDay.date($0)!, value: 3, denominator: nil, note: nil)
+        }
+        let rows = MeasureShow.Model.grid(weeks, frequency: .weekly, today: today).map(\.period)
+        #expect(rows == ["2026-11-16", "2026-11-23", "2026-11-30"])
+        let months = MeasureShow.Model.grid([], frequency: .monthly, today: today).map(\.period)
+        // With no data yet, periods start where teams count them from: the first of the month, a Monday.
+        #expect(months.count == 12 && months.first == "2026-01-01" && months.last == "2026-12-01", "\(months)")
+        let mondays = MeasureShow.Model.grid([], frequency: .weekly, today: today).map(\.period)
+        #expect(mondays.last == "2026-11-30" && mondays.first == "2026-09-14", "\(mondays)")
+        let quarters = MeasureShow.Model.grid([], frequency: .quarterly, today: today).map(\.period)
+        #expect(quarters.last == "2026-10-01", "\(quarters)")
+    }
+
     @Test("only the project's team changes its measures")
     func rights() async throws {
         try await withOpenQI { app in
