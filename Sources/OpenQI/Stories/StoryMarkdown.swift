@@ -48,10 +48,44 @@ enum StoryMarkdown {
                 return "<img src=\"\(src)\" alt=\"\(escaped(caption))\">"
             })
         parser.addModifier(Modifier(target: .codeBlocks) { codeBlock(html: $0.html, markdown: $0.markdown) })
-        // No "<" reaches the parser, so no tag can be written, and a stray one cannot swallow the rest
-        // of the story as an unclosed HTML block; it comes back as the text "<".
-        let guarded = markdown.replacingOccurrences(of: "<", with: placeholder)
-        return parser.html(from: guarded).replacingOccurrences(of: placeholder, with: "&lt;")
+        return unguarded(parser.html(from: guarded(markdown)))
+    }
+
+    /// What Ink is given. No "<" reaches it, so no tag can be written, and a stray one cannot
+    /// swallow the rest of the story as an unclosed HTML block. No "&": Ink scans from each one
+    /// for a ";" (quadratic in a long run of them) and copies what it found unescaped. And only the
+    /// "[" that opens a whole link or image on its line: Ink parses every other one as a possible
+    /// link, recursively, so a few dozen took minutes and a few thousand overflowed the stack.
+    /// Each comes back as the text it was.
+    static func guarded(_ markdown: String) -> String {
+        let text = markdown.replacingOccurrences(of: "<", with: Placeholder.lessThan)
+            .replacingOccurrences(of: "&", with: Placeholder.ampersand)
+        guard text.contains("[") else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "[") {
+            result += rest[..<open]
+            let candidate = rest[open...]
+            if let link = candidate.prefixMatch(of: wholeLink) {
+                result += candidate[..<link.range.upperBound]
+                rest = candidate[link.range.upperBound...]
+            } else {
+                result += Placeholder.bracket
+                rest = candidate.dropFirst()
+            }
+        }
+        return result + rest
+    }
+
+    /// `[text](address)` on one line, with no bracket inside the text and no space in the address.
+    private nonisolated(unsafe) static let wholeLink = #/\[[^\[\]\n]{0,500}\]\([^()\s]{1,2000}\)/#
+
+    /// Ink's HTML with the guarded characters back as text.
+    static func unguarded(_ html: String) -> String {
+        html.replacingOccurrences(of: Placeholder.lessThan, with: "&lt;")
+            .replacingOccurrences(of: Placeholder.ampersand, with: "&amp;")
+            .replacingOccurrences(of: Placeholder.bracket, with: "[")
     }
 
     /// The story's HTML with each picture from a web address replaced by its caption, for copies
@@ -79,8 +113,12 @@ enum StoryMarkdown {
             + html.dropFirst(opening.count)
     }
 
-    /// A private-use character standing in for "<" while Ink parses.
-    private static let placeholder = "\u{E000}"
+    /// Private-use characters standing in for what Ink must not see, while it parses.
+    private enum Placeholder {
+        static let lessThan = "\u{E000}"
+        static let ampersand = "\u{E001}"
+        static let bracket = "\u{E002}"
+    }
 
     /// Addresses a story may point at: the web, mail, and pages of OpenQI itself; nothing that
     /// runs (`javascript:`) and nothing that could break out of the attribute.

@@ -26,7 +26,9 @@ struct StoryTests {
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!html.contains("<img src=x"))
         #expect(!html.contains("href=\"javascript:"))
-        #expect(!html.contains("onmouseover=\""))
+        // The would-be breakout stays text: no link is made of it, so no attribute holds it.
+        #expect(!html.contains("href=\"https://example.org/"))
+        #expect(!html.contains("<a href=\"https://example.org/\"onmouseover"))
         #expect(html.contains("<a href=\"https://qi.elft.nhs.uk\">ELFT</a>"), "a stray tag does not swallow the rest")
         #expect(html.contains("<code>a &lt; b</code>"))
     }
@@ -46,6 +48,23 @@ struct StoryTests {
         #expect(plain.contains("<pre><code class=\"language-swift\">let a = 1"), "\(plain)")
         let bare = StoryMarkdown.html("```\nif a < b {}\n```", charts: [:])
         #expect(bare.contains("<pre><code>if a &lt; b {}"), "\(bare)")
+    }
+
+    @Test("brackets and ampersands by the thousand render as text; links around them still work")
+    func pathologicalMarkdown() {
+        // Before, 5,000 "[" overflowed Ink's stack and ended the server; 30 took minutes; a long
+        // run of "&x" took time growing with the square of its length.
+        let brackets = StoryMarkdown.html(String(repeating: "[", count: 5_000), charts: [:])
+        #expect(brackets.filter { $0 == "[" }.count == 5_000)
+        let ampersands = StoryMarkdown.html(String(repeating: "&x", count: 25_000), charts: [:])
+        #expect(ampersands.components(separatedBy: "&amp;x").count - 1 == 25_000)
+        #expect(!ampersands.contains("&x"))
+        let mixed = StoryMarkdown.html(
+            "[[ AT&T [saw](https://example.org/?a=1&b=2) & ![chart](https://example.org/c.png) [", charts: [:])
+        #expect(mixed.contains(#"<a href="https://example.org/?a=1&amp;b=2">saw</a>"#))
+        #expect(mixed.contains(#"<img src="https://example.org/c.png" alt="chart">"#))
+        #expect(mixed.contains("[[ AT&amp;T ") && mixed.contains("&amp; ") && mixed.hasSuffix("[</p>"))
+        #expect(StoryMarkdown.html("&copy; &#60;b&#62;", charts: [:]) == "<p>&amp;copy; &amp;#60;b&amp;#62;</p>")
     }
 
     @Test("a chart line embeds the measure's SVG; an unknown one says so")
