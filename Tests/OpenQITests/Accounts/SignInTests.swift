@@ -144,6 +144,28 @@ struct SignInTests {
         }
     }
 
+    @Test("guesses at one account spread over many addresses lock it everywhere, the right password too")
+    func lockOutPerAccount() async throws {
+        try await withOpenQI(clientAddressHeader: "X-Forwarded-For") { app in
+            try await Fixtures(app: app).signIn("admin@test.example", administrator: true)
+            let perAddress = PasswordRules.attemptsBeforeLockOut
+            let addresses = SignInAttempts.perEmail / perAddress + 1
+            for address in 0..<addresses {
+                let guesser = TestBrowser(app: app, headers: ["X-Forwarded-For": "203.0.113.\(address + 1)"])
+                for _ in 0..<perAddress { _ = try await guesser.signIn("admin@test.example", password: "wrong") }
+            }
+            // From an address that never guessed, even the right password is refused for a while.
+            let owner = TestBrowser(app: app, headers: ["X-Forwarded-For": "198.51.100.7"])
+            let refused = try await owner.signIn("admin@test.example")
+            #expect(refused.status == .unauthorized)
+            #expect(refused.body.contains("locked"))
+            #expect(owner.cookies[AccountSession.cookieName] == nil)
+            // Another account is untouched by it.
+            try await Fixtures(app: app).signIn("colleague@test.example", administrator: false)
+            #expect(try await owner.signIn("colleague@test.example").location == "/")
+        }
+    }
+
     @Test("a one-time password must be changed before anything else, and the change is audited")
     func firstSignInChangesPassword() async throws {
         try await withOpenQI { app in
