@@ -656,7 +656,10 @@ def check_projects(api: Contract, admin, viewer, units, directorate, ward, prior
     # Change the proposal: a sharper title, another priority too (sent out of order), no partner organisations.
     two = in_use[:2]
     retitled = {**proposal, "title": f"Every dose on time on the day unit {tag}", "partner_organisations": None,
-                "priority_ids": [p["id"] for p in reversed(two)]}
+                "priority_ids": [p["id"] for p in reversed(two)], "version": project["version"]}
+    # A change that does not say which version it began from is refused: it could overwrite unseen.
+    unversioned = {k: v for k, v in retitled.items() if k != "version"}
+    assert fields(api.call(admin, "PUT", PROJECT, 422, projectID=project["id"], json=unversioned)) == {"version"}
     updated = api.call(admin, "PUT", PROJECT, 200, projectID=project["id"], json=retitled)
     assert updated["title"] == retitled["title"] and "partner_organisations" not in updated
     assert updated["priorities"] == [p["name"] for p in two] and updated["priority_ids"] == [p["id"] for p in two]
@@ -689,9 +692,10 @@ def check_projects(api: Contract, admin, viewer, units, directorate, ward, prior
     # Long text in any script fits: 3,000 curly apostrophes are 18 KB as JSON escapes (over the old 16 KB).
     apostrophes = "’" * 3_000
     assert len(json.dumps({"what_matters": apostrophes})) > 18_000
-    wordy = api.call(admin, "PUT", PROJECT, 200, projectID=project["id"], json={**retitled, "what_matters": apostrophes})
+    wordy = api.call(admin, "PUT", PROJECT, 200, projectID=project["id"],
+                     json={**retitled, "what_matters": apostrophes, "version": updated["version"]})
     assert wordy["what_matters"] == apostrophes
-    restored = api.call(admin, "PUT", PROJECT, 200, projectID=project["id"], json=retitled)
+    restored = api.call(admin, "PUT", PROJECT, 200, projectID=project["id"], json={**retitled, "version": wordy["version"]})
     # The same content again, two edits later.
     assert {**restored, "version": updated["version"]} == updated and restored["version"] == updated["version"] + 2
 

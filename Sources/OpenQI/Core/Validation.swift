@@ -306,3 +306,15 @@ extension Request {
         return value
     }
 }
+
+extension ValidationFailure {
+    /// An edit that does not say which version it began from could overwrite what someone saved
+    /// meanwhile without anyone knowing, so it is refused (forms always send it; a program must).
+    static func versionMissing(of record: String) -> ValidationFailure {
+        ValidationFailure(
+            field: "version",
+            message:
+                "Say which version of the \(record) this change began from (the version a GET or the edit page gave), so nothing saved meanwhile is overwritten. Reload it and make the change again."
+        )
+    }
+}

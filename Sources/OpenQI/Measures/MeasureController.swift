@@ -92,11 +92,12 @@ enum MeasureController {
         do {
             return try await req.saveForm {
                 let valid = try input.validate()
+                guard let version = input.version else { throw ValidationFailure.versionMissing(of: "measure") }
                 try await requireFreeKey(valid.key, for: measure, on: req.db)
                 let before = measure.auditFields
                 measure.apply(valid)
                 try await measure.saveAudited(
-                    .update, by: policy.viewer.actor, before: before, expecting: input.version ?? measure.version,
+                    .update, by: policy.viewer.actor, before: before, expecting: version,
                     on: req.db
                 ) { db in
                     // The chart type, rules or direction may have changed what the summary says.

@@ -24,12 +24,11 @@ extension Project {
         return project
     }
 
-    /// Saves an edit of the proposal that began from version `expected` (the version read here when
-    /// nil); throws `EditConflict` when someone saved the project since.
-    func update(with draft: ProjectDraft, expecting expected: Int?, by actor: Actor, on db: any Database) async throws {
+    /// Saves an edit of the proposal that began from version `expected`; throws `EditConflict`
+    /// when someone saved the project since.
+    func update(with draft: ProjectDraft, expecting expected: Int, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
         let moved = $unit.id != draft.unitID
-        let expected = expected ?? version
         apply(draft)
         try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
             try await self.replacePriorities(draft.priorityIDs, on: db)

@@ -144,13 +144,14 @@ enum ProjectAPIController {
         let input = try req.content.decode(ProjectInput.self)
         let draft = try input.validate(
             in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
+        guard let version = input.version else { throw ValidationFailure.versionMissing(of: "project") }
         do {
-            try await project.update(with: draft, expecting: input.version, by: policy.viewer.actor, on: req.db)
+            try await project.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
         } catch let conflict as EditConflict<Project> {
             throw Abort(
                 .conflict,
                 reason: "Someone saved this project after the version this change began from"
-                    + (input.version.map { " (\($0))" } ?? "") + "; it is now at version \(conflict.saved.version). "
+                    + " (\(version)); it is now at version \(conflict.saved.version). "
                     + "Read it again, make the change to what is there now, and send that version.")
         }
         return try await ProjectDTO.query(id: try project.requireID(), tree: policy.tree, on: req.db)

@@ -68,7 +68,8 @@ enum ProjectController {
             return try await req.saveForm {
                 let draft = try input.validate(
                     in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
-                try await project.update(with: draft, expecting: input.version, by: policy.viewer.actor, on: req.db)
+                guard let version = input.version else { throw ValidationFailure.versionMissing(of: "project") }
+                try await project.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
                 return req.redirect(
                     to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),
                     notice: "Your changes were saved.")

@@ -40,7 +40,25 @@ struct ProjectAPITests {
 
             body["aim_how_much"] = "by 40%"
             body["title"] = "Fewer falls at night"
-            let updated = try await browser.json(.PUT, "/api/v1/projects/\(id)", body)
+            // A change that does not say which version it began from could overwrite unseen: refused.
+            let unversioned = try await browser.json(.PUT, "/api/v1/projects/\(id)", body)
+            #expect(unversioned.status == .unprocessableEntity)
+            let missing = try #require(try Self.object(unversioned)["errors"] as? [[String: String]])
+            #expect(missing.map { $0["field"] } == ["version"])
+            struct Edit: Encodable {
+                let fields: [String: String]
+                let version: Int
+                var priority_ids: [String]? = nil
+                func encode(to encoder: any Encoder) throws {
+                    try fields.encode(to: encoder)
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(version, forKey: .version)
+                    try container.encodeIfPresent(priority_ids, forKey: .priority_ids)
+                }
+                enum CodingKeys: String, CodingKey { case version, priority_ids }
+            }
+            let updated = try await browser.json(
+                .PUT, "/api/v1/projects/\(id)", encoding: Edit(fields: body, version: 1))
             #expect(updated.status == .ok)
             #expect(try Self.object(updated)["title"] as? String == "Fewer falls at night")
 
@@ -50,19 +68,9 @@ struct ProjectAPITests {
             let priorities = try #require(
                 try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [[String: Any]])
             #expect(priorities.map { $0["id"] as? String } == [world.priority.id!.uuidString])
-            struct Prioritised: Encodable {
-                let fields: [String: String]
-                let priority_ids: [String]
-                func encode(to encoder: any Encoder) throws {
-                    try fields.encode(to: encoder)
-                    var container = encoder.container(keyedBy: CodingKeys.self)
-                    try container.encode(priority_ids, forKey: .priority_ids)
-                }
-                enum CodingKeys: String, CodingKey { case priority_ids }
-            }
             let prioritised = try await browser.json(
                 .PUT, "/api/v1/projects/\(id)",
-                encoding: Prioritised(fields: body, priority_ids: [world.priority.id!.uuidString]))
+                encoding: Edit(fields: body, version: 2, priority_ids: [world.priority.id!.uuidString]))
             #expect(prioritised.status == .ok)
             // The answer names them by id too.
             let roundTrip = try Self.object(prioritised)

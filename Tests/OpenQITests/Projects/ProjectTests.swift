@@ -249,7 +249,9 @@ struct ProjectTests {
             unknown["priority_ids[]"] = UUID().uuidString
             let nowhere = try await lead.post("/projects", form: unknown)
             #expect(nowhere.status == .unprocessableEntity && nowhere.body.contains("There is no priority with"))
-            let kept = try await lead.post(path, form: Self.proposal(world, title: "Fewer falls, renamed"))
+            var renamed = Self.proposal(world, title: "Fewer falls, renamed")
+            renamed["version"] = "1"
+            let kept = try await lead.post(path, form: renamed)
             #expect(kept.status == .seeOther)
             let project = try #require(try await Project.query(on: app.db).with(\.$priorities).first())
             #expect(project.title == "Fewer falls, renamed" && project.priorities.map(\.id) == [world.priority.id])
