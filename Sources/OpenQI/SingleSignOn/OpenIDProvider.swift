@@ -93,12 +93,13 @@ actor OpenIDProvider {
         // client_secret_basic is the default (OpenID Connect Discovery §3); some providers take only the form.
         let methods = document.token_endpoint_auth_methods_supported ?? ["client_secret_basic"]
         if methods.contains("client_secret_basic") {
-            let pair = "\(Self.formEncoded(settings.clientID)):\(Self.formEncoded(settings.clientSecret))"
+            // Form-encoded before joining (RFC 6749 §2.3.1), as the body is (Appendix B).
+            let pair = "\(SiteURL.percentEncoded(settings.clientID)):\(SiteURL.percentEncoded(settings.clientSecret))"
             headers.add(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString())
         } else {
             form.append(("client_secret", settings.clientSecret))
         }
-        let body = form.map { "\($0.0)=\(Self.formEncoded($0.1))" }.joined(separator: "&")
+        let body = form.map { "\($0.0)=\(SiteURL.percentEncoded($0.1))" }.joined(separator: "&")
         struct TokenAnswer: Decodable { var id_token: String? }
         let answer = try await fetch(
             TokenAnswer.self, from: document.token_endpoint, method: .POST, headers: headers, body: body)
@@ -188,6 +189,4 @@ actor OpenIDProvider {
         }
     }
 
-    /// `application/x-www-form-urlencoded` (RFC 6749 Appendix B), also used inside the Basic header.
-    static func formEncoded(_ text: String) -> String { SiteURL.percentEncoded(text) }
 }

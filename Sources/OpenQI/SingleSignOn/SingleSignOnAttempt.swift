@@ -29,15 +29,13 @@ final class SingleSignOnAttempt: Model, @unchecked Sendable {
     init() {}
 
     init(state: String, nonce: String, codeVerifier: String, next: String, client: String, now: Date) {
-        self.stateHash = Self.hash(state: state)
-        self.clientHash = Self.hash(state: client)
+        self.stateHash = AccountSession.hash(token: state)
+        self.clientHash = AccountSession.hash(token: client)
         self.nonce = nonce
         self.codeVerifier = codeVerifier
         self.next = next
         self.expiresAt = now.addingTimeInterval(Self.lifetime)
     }
-
-    static func hash(state: String) -> String { AccountSession.hash(token: state) }
 
     /// The S256 code challenge for a verifier (RFC 7636 §4.2).
     static func challenge(for verifier: String) -> String {
@@ -46,7 +44,8 @@ final class SingleSignOnAttempt: Model, @unchecked Sendable {
 
     /// Whether `client` may start another sign-in now.
     static func mayStart(client: String, on db: any Database, now: Date) async throws -> Bool {
-        try await query(on: db).filter(\.$clientHash == hash(state: client)).filter(\.$expiresAt > now).count()
+        try await query(on: db).filter(\.$clientHash == AccountSession.hash(token: client)).filter(\.$expiresAt > now)
+            .count()
             < openPerClient
     }
 
@@ -60,8 +59,10 @@ final class SingleSignOnAttempt: Model, @unchecked Sendable {
             let expires_at: Date
         }
         guard
-            let taken = try await db.sql.delete(from: schema).where("state_hash", .equal, hash(state: state))
-                .returning("nonce", "code_verifier", "next", "expires_at").first(decoding: Taken.self),
+            let taken = try await db.sql.delete(from: schema).where(
+                "state_hash", .equal, AccountSession.hash(token: state)
+            )
+            .returning("nonce", "code_verifier", "next", "expires_at").first(decoding: Taken.self),
             taken.expires_at > now
         else { return nil }
         let attempt = SingleSignOnAttempt()
