@@ -474,13 +474,16 @@ def check_units(api: Contract, admin, viewer, tag: str):
     created = api.call(admin, "POST", UNITS, 201, json={"name": name, "kind": "ward", "parent_id": directorate["id"]})
     assert created == {
         "id": created["id"], "name": name, "kind": "ward", "parent_id": directorate["id"], "archived": False,
-        "path": f"{directorate['path']} › {name}"}
+        "path": f"{directorate['path']} › {name}", "version": 1}
     assert api.call(admin, "GET", UNIT, 200, unitID=created["id"]) == created
     renamed = f"Contract Ward {tag} (Day Unit)"
-    ward = api.call(admin, "PUT", UNIT, 200, unitID=created["id"], json={
-        "name": renamed, "kind": "ward", "parent_id": directorate["id"], "description": "Opened for the API test."})
+    rename = {"name": renamed, "kind": "ward", "parent_id": directorate["id"], "description": "Opened for the API test."}
+    # A change must say which version it began from; one from a version since changed is refused.
+    assert fields(api.call(admin, "PUT", UNIT, 422, unitID=created["id"], json=rename)) == {"version"}
+    ward = api.call(admin, "PUT", UNIT, 200, unitID=created["id"], json={**rename, "version": created["version"]})
     assert ward == {**created, "name": renamed, "path": f"{directorate['path']} › {renamed}",
-                    "description": "Opened for the API test."}
+                    "description": "Opened for the API test.", "version": 2}
+    api.call(admin, "PUT", UNIT, 409, unitID=created["id"], json={**rename, "name": "Stale", "version": 1})
     assert api.call(admin, "GET", UNIT, 200, unitID=ward["id"]) == ward
     assert ward in api.call(admin, "GET", UNITS, 200, params={"parent": directorate["id"]})
 
@@ -546,12 +549,14 @@ def check_people(api: Contract, admin, viewer, units, directorate, ward, tag: st
     person = api.call(admin, "POST", PEOPLE, 201, json={
         "full_name": "Sam Contract", "email": email.upper(), "kind": "service_user", "unit_id": ward["id"]})
     assert person == {"id": person["id"], "full_name": "Sam Contract", "email": email, "kind": "service_user",
-                      "unit_id": ward["id"], "archived": False}
+                      "unit_id": ward["id"], "archived": False, "version": 1}
     assert api.call(admin, "GET", PERSON, 200, personID=person["id"]) == person
-    changed = api.call(admin, "PUT", PERSON, 200, personID=person["id"], json={
-        "full_name": "Sam Contract", "email": email, "kind": "carer", "unit_id": ward["id"],
-        "job_title": "Carer representative"})
-    assert changed == {**person, "kind": "carer", "job_title": "Carer representative"}
+    change = {"full_name": "Sam Contract", "email": email, "kind": "carer", "unit_id": ward["id"],
+              "job_title": "Carer representative"}
+    assert fields(api.call(admin, "PUT", PERSON, 422, personID=person["id"], json=change)) == {"version"}
+    changed = api.call(admin, "PUT", PERSON, 200, personID=person["id"], json={**change, "version": 1})
+    assert changed == {**person, "kind": "carer", "job_title": "Carer representative", "version": 2}
+    api.call(admin, "PUT", PERSON, 409, personID=person["id"], json={**change, "full_name": "Stale", "version": 1})
     assert api.call(admin, "GET", PERSON, 200, personID=person["id"]) == changed
     assert api.call(admin, "GET", PEOPLE, 200, params={"q": email}) == [changed]
     assert api.call(admin, "GET", PEOPLE, 200, params={"unit": ward["id"]}) == [changed]

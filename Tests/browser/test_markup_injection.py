@@ -360,6 +360,13 @@ class Writer:
                 self.captured.append(Captured(where, response.url, response.text, payload.browser))
         return response
 
+    def version(self, page: str, action: str) -> str:
+        """The version the form posting to `action` on `page` carries, as a browser would send it back."""
+        html = self.get(page, f"the form of {action}").text
+        found = re.search(r'action="' + re.escape(action) + r'(?:#[^"]*)?"[^>]*>.*?name="version" value="(\d+)"', html, re.S)
+        assert found, f"no version in the form of {action} on {page}"
+        return found.group(1)
+
     def get(self, path: str, where: str, expect: tuple[int, ...] = (200,)) -> requests.Response:
         response = self.client.get(self.base + path, timeout=60)
         self.checker.status(where, response)
@@ -535,11 +542,14 @@ def world(demo) -> World:
         writer.form(f"/projects/{J}/decisions", {
             "decision": "approve", "coach_id": coach, "sponsor_id": sponsor, "reason": v("decision.approve", 2000),
             "meeting_id": G}, f"{label}: approval", payload=payload)
-        writer.form(f"/cycles/{C}/start", {"started_on": weeks[10].isoformat(), "annotate": M},
+        writer.form(f"/cycles/{C}/start", {"started_on": weeks[10].isoformat(), "annotate": M,
+                                           "version": writer.version(f"/cycles/{C}", f"/cycles/{C}/start")},
                     f"{label}: cycle started", payload=payload)
-        writer.form(f"/cycles/{C}/record", {"do_notes": v("cycle.do_notes", 4000), "study_notes": v("cycle.study_notes", 4000)},
+        writer.form(f"/cycles/{C}/record", {"do_notes": v("cycle.do_notes", 4000), "study_notes": v("cycle.study_notes", 4000),
+                                            "version": writer.version(f"/cycles/{C}", f"/cycles/{C}/record")},
                     f"{label}: Do and Study", payload=payload)
-        writer.form(f"/cycles/{C}/act", {"decision": "adapt", "act_notes": v("cycle.act_notes", 4000)},
+        writer.form(f"/cycles/{C}/act", {"decision": "adapt", "act_notes": v("cycle.act_notes", 4000),
+                                         "version": writer.version(f"/cycles/{C}", f"/cycles/{C}/act")},
                     f"{label}: Act", payload=payload)
 
         # An update (with an ask of the sponsor), a comment, a story with the chart.
@@ -653,11 +663,13 @@ def redraws(writer: Writer, r: int, payload: Payload, label: str, *, D, W, P, J,
     post("/units", {"name": v("unit.name", 120), "kind": "wing", "parent_id": D, "description": v("unit.description", 2000)},
          "unit form that fails")
     post(f"/units/{W}", {"name": v("unit.edit_name", 120), "kind": "ward", "parent_id": W,
-                         "description": v("unit.edit_description", 2000)}, "unit edit that fails")
+                         "description": v("unit.edit_description", 2000),
+                         "version": writer.version(f"/units/{W}/edit", f"/units/{W}")}, "unit edit that fails")
     post("/people", {"full_name": v("person.full_name", 120), "email": "not an email", "kind": "staff", "unit_id": W,
                      "job_title": v("person.job_title", 120)}, "person form that fails")
     post(f"/people/{P}", {"full_name": v("person.edit_full_name", 120), "email": v("person.email", 254), "kind": "staff",
-                          "unit_id": W, "job_title": v("person.edit_job_title", 120)}, "person edit that fails")
+                          "unit_id": W, "job_title": v("person.edit_job_title", 120),
+                          "version": writer.version(f"/people/{P}/edit", f"/people/{P}")}, "person edit that fails")
     post("/projects", {
         "title": v("project.title", 160), "unit_id": W, "what_matters": v("project.what_matters", 4000),
         "problem": v("project.problem", 4000), "aim_what": v("project.aim_what", 300),
@@ -700,7 +712,8 @@ def redraws(writer: Writer, r: int, payload: Payload, label: str, *, D, W, P, J,
     post(f"/measures/{M}/data/grid", {"period": v("grid.period"), "value": v("grid.value"),
                                       "denominator": v("grid.denominator")}, "grid that fails")
     post(f"/projects/{J}/stories", {"title": "", "body": v("story.body", 50_000, markdown=True)}, "story without a title")
-    post(f"/stories/{S}", {"title": v("story.title"), "body": ""}, "story edit that fails")
+    post(f"/stories/{S}", {"title": v("story.title"), "body": "",
+                           "version": writer.version(f"/stories/{S}/edit", f"/stories/{S}")}, "story edit that fails")
     post(f"/units/{D}/board-report", {
         "month": month, f"aim-{U}": v("board.aim"), f"narrative-{U}": v("board.narrative", 4000),
         "patient_story_title": v("board.patient_story_title", 160), "patient_story": v("board.patient_story", 20_000, markdown=True),

@@ -21,16 +21,21 @@ package final class Driver: Model, @unchecked Sendable {
     @Field(key: "position") package var position: Int
     /// For a secondary driver, the primary drivers it moves (one or more: the diagram is a DAG).
     @Siblings(through: DriverLink.self, from: \.$secondary, to: \.$primary) package var primaries: [Driver]
+    /// Moves on with every edit (`Versioned`).
+    @Field(key: "version") package var version: Int
 
-    package init() {}
+    package init() { version = 1 }
 
     package init(projectID: UUID, level: DriverLevel, text: String, position: Int) {
         self.$project.id = projectID
         self.level = level
         self.text = text
         self.position = position
+        self.version = 1
     }
 }
+
+extension Driver: Versioned {}
 
 /// "This secondary driver moves that primary driver."
 package final class DriverLink: Model, @unchecked Sendable {
@@ -55,16 +60,21 @@ package final class ChangeIdea: Model, @unchecked Sendable {
     /// The drivers it acts on: one or more, primary or secondary.
     @Siblings(through: ChangeIdeaDriver.self, from: \.$changeIdea, to: \.$driver) package var drivers: [Driver]
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
+    /// Moves on with every edit (`Versioned`).
+    @Field(key: "version") package var version: Int
 
-    package init() {}
+    package init() { version = 1 }
 
     package init(projectID: UUID, title: String, summary: String?, position: Int) {
         self.$project.id = projectID
         self.title = title
         self.summary = summary
         self.position = position
+        self.version = 1
     }
 }
+
+extension ChangeIdea: Versioned {}
 
 /// "This change idea acts on that driver."
 package final class ChangeIdeaDriver: Model, @unchecked Sendable {

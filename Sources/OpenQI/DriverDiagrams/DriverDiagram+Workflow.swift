@@ -15,12 +15,15 @@ extension Project {
         }
     }
 
-    func updateDriver(_ driver: Driver, with valid: DriverInput.Valid, by actor: Actor, on db: any Database)
-        async throws
-    {
+    /// Saves an edit of a box that began from version `expected`; throws `EditConflict` when
+    /// someone saved the box since.
+    func updateDriver(
+        _ driver: Driver, with valid: DriverInput.Valid, expecting expected: Int, by actor: Actor, on db: any Database
+    ) async throws {
         try await driver.$primaries.load(on: db)
         let before = audit(driver, primaryIDs: driver.primaries.compactMap(\.id)).auditFields
         try await db.transaction { db in
+            try await driver.claimNextVersion(after: expected, on: db)
             driver.text = valid.text
             try await driver.save(on: db)
             try await driver.$primaries.detachAll(on: db)
@@ -62,12 +65,14 @@ extension Project {
         }
     }
 
-    func updateChangeIdea(_ idea: ChangeIdea, with valid: ChangeIdeaInput.Valid, by actor: Actor, on db: any Database)
-        async throws
-    {
+    func updateChangeIdea(
+        _ idea: ChangeIdea, with valid: ChangeIdeaInput.Valid, expecting expected: Int, by actor: Actor,
+        on db: any Database
+    ) async throws {
         try await idea.$drivers.load(on: db)
         let before = audit(idea, driverIDs: idea.drivers.compactMap(\.id)).auditFields
         try await db.transaction { db in
+            try await idea.claimNextVersion(after: expected, on: db)
             idea.title = valid.title
             idea.summary = valid.summary
             try await idea.save(on: db)

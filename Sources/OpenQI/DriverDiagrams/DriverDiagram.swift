@@ -14,6 +14,8 @@ struct DriverDiagram: Content, Equatable {
         let text: String
         /// For a secondary driver, the primary drivers it moves.
         let primaryIDs: [UUID]
+        /// The version the editor's form begins from; not sent by the API, which edits no box.
+        var version = 1
 
         private enum CodingKeys: String, CodingKey {
             case id, level, text
@@ -26,6 +28,8 @@ struct DriverDiagram: Content, Equatable {
         let title: String
         let summary: String?
         let driverIDs: [UUID]
+        /// The version the editor's form begins from; not sent by the API, which edits no box.
+        var version = 1
 
         private enum CodingKeys: String, CodingKey {
             case id, title
@@ -60,12 +64,12 @@ struct DriverDiagram: Content, Equatable {
             drivers: try drivers.map { driver in
                 DriverBox(
                     id: try driver.requireID(), level: driver.level, text: driver.text,
-                    primaryIDs: driver.primaries.compactMap(\.id))
+                    primaryIDs: driver.primaries.compactMap(\.id), version: driver.version)
             },
             ideas: try ideas.map { idea in
                 IdeaBox(
                     id: try idea.requireID(), title: idea.title, summary: idea.summary,
-                    driverIDs: idea.drivers.compactMap(\.id))
+                    driverIDs: idea.drivers.compactMap(\.id), version: idea.version)
             })
     }
 

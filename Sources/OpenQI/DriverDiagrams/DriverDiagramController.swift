@@ -20,9 +20,8 @@ enum DriverDiagramController {
             return done(req, project, notice: "“\(driver.text)” was added to the diagram.")
         } redraw: { errors in
             var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            let state = FormState(
-                values: ["text": input.text ?? ""], errors: errors,
-                selected: ["primary_ids": Set(input.primary_ids ?? [])])
+            var state = input.formState
+            state.errors = errors
             if input.level == DriverLevel.secondary.rawValue {
                 model.secondaryForm = state
             } else {
@@ -37,18 +36,13 @@ enum DriverDiagramController {
         let driver = try await findDriver(req, in: project)
         let input = try req.content.decode(DriverInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        return try await req.saveForm {
+        return try await req.saveEdit(input, of: driver, called: "driver") { version in
             let valid = try input.validate(in: diagram, editing: diagram.driver(try driver.requireID()))
-            try await project.updateDriver(driver, with: valid, by: policy.viewer.actor, on: req.db)
+            try await project.updateDriver(driver, with: valid, expecting: version, by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "The driver was saved.")
-        } redraw: { errors in
-            var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            model.editing = .init(
-                id: try driver.requireID(),
-                form: FormState(
-                    values: ["text": input.text ?? ""], errors: errors,
-                    selected: ["primary_ids": Set(input.primary_ids ?? [])]))
-            return try await page(req, model: model)
+        } redraw: { driver, state in
+            try await editorPage(
+                req, project: project, policy: policy, editing: .init(id: try driver.requireID(), form: state))
         }
     }
 
@@ -74,7 +68,8 @@ enum DriverDiagramController {
             return done(req, project, notice: "“\(idea.title)” was added. Plan a PDSA cycle to test it.")
         } redraw: { errors in
             var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            model.ideaForm = input.formState(errors: errors)
+            model.ideaForm = input.formState
+            model.ideaForm.errors = errors
             return try await page(req, model: model)
         }
     }
@@ -84,14 +79,13 @@ enum DriverDiagramController {
         let idea = try await findIdea(req, in: project)
         let input = try req.content.decode(ChangeIdeaInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        return try await req.saveForm {
+        return try await req.saveEdit(input, of: idea, called: "change idea") { version in
             try await project.updateChangeIdea(
-                idea, with: try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
+                idea, with: try input.validate(in: diagram), expecting: version, by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "The change idea was saved.")
-        } redraw: { errors in
-            var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            model.editing = .init(id: try idea.requireID(), form: input.formState(errors: errors))
-            return try await page(req, model: model)
+        } redraw: { idea, state in
+            try await editorPage(
+                req, project: project, policy: policy, editing: .init(id: try idea.requireID(), form: state))
         }
     }
 
@@ -131,6 +125,15 @@ enum DriverDiagramController {
         req.redirect(to: SiteURL.projects(.driverDiagram(.value(project.id!))).relativeURL(), notice: notice)
     }
 
+    /// The diagram with one box's editor open on what was typed.
+    private static func editorPage(
+        _ req: Request, project: Project, policy: Policy, editing: DriverDiagramPage.Editing
+    ) async throws -> Response {
+        var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
+        model.editing = editing
+        return try await page(req, model: model)
+    }
+
     private static func refused(_ req: Request, project: Project, policy: Policy, failure: ValidationFailure)
         async throws -> Response
     {
@@ -143,13 +146,5 @@ enum DriverDiagramController {
         async throws -> Response
     {
         DriverDiagramPage.View(context: try await req.pageContext(), model: model).response(status: status)
-    }
-}
-
-extension ChangeIdeaInput {
-    func formState(errors: [FieldError] = []) -> FormState {
-        FormState(
-            values: ["title": title ?? "", "description": description ?? ""], errors: errors,
-            selected: ["driver_ids": Set(driver_ids ?? [])])
     }
 }

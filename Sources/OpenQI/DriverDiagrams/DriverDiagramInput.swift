@@ -7,6 +7,8 @@ struct DriverInput: Content, Sendable {
     var level: String?
     var text: String?
     var primary_ids: [String]?
+    /// The version an edit began from (the editor's hidden field).
+    var version: Int? = nil
 
     struct Valid: Sendable {
         let level: DriverLevel
@@ -43,6 +45,8 @@ struct ChangeIdeaInput: Content, Sendable {
     var title: String?
     var description: String?
     var driver_ids: [String]?
+    /// The version an edit began from (the editor's hidden field).
+    var version: Int? = nil
 
     struct Valid: Sendable {
         let title: String
@@ -66,4 +70,38 @@ struct ChangeIdeaInput: Content, Sendable {
         try validator.check()
         return Valid(title: title, summary: summary, driverIDs: driverIDs)
     }
+}
+
+extension DriverInput: VersionedInput {
+    init(_ driver: Driver) {
+        self.init(
+            level: driver.level.rawValue, text: driver.text,
+            primary_ids: driver.$primaries.value?.compactMap { $0.id?.uuidString }, version: driver.version)
+    }
+
+    var formState: FormState {
+        FormState(
+            values: ["text": text ?? "", "version": version.map(String.init) ?? ""],
+            selected: ["primary_ids": Set(primary_ids ?? [])])
+    }
+
+    static let labels: [(field: String, label: String)] = [("text", "Driver")]
+}
+
+extension ChangeIdeaInput: VersionedInput {
+    init(_ idea: ChangeIdea) {
+        self.init(
+            title: idea.title, description: idea.summary,
+            driver_ids: idea.$drivers.value?.compactMap { $0.id?.uuidString }, version: idea.version)
+    }
+
+    var formState: FormState {
+        FormState(
+            values: [
+                "title": title ?? "", "description": description ?? "", "version": version.map(String.init) ?? "",
+            ],
+            selected: ["driver_ids": Set(driver_ids ?? [])])
+    }
+
+    static let labels: [(field: String, label: String)] = [("title", "Change idea"), ("description", "Description")]
 }

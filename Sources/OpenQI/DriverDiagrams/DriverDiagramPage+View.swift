@@ -103,7 +103,7 @@ extension DriverDiagramPage {
                 state: state(
                     for: driver.id,
                     FormState(
-                        values: ["text": driver.text],
+                        values: ["text": driver.text, "version": String(driver.version)],
                         selected: ["primary_ids": Set(driver.primaryIDs.map(\.uuidString))])),
                 fields: fields, submitLabel: "Save driver")
             return .div(
@@ -125,7 +125,9 @@ extension DriverDiagramPage {
                 state: state(
                     for: idea.id,
                     FormState(
-                        values: ["title": idea.title, "description": idea.summary ?? ""],
+                        values: [
+                            "title": idea.title, "description": idea.summary ?? "", "version": String(idea.version),
+                        ],
                         selected: ["driver_ids": Set(idea.driverIDs.map(\.uuidString))])),
                 fields: ideaFields, submitLabel: "Save change idea")
             return .div(

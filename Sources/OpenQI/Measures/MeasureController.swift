@@ -80,7 +80,7 @@ enum MeasureController {
 
     @Sendable static func edit(req: Request) async throws -> Response {
         let (measure, _) = try await editable(req)
-        return try await editPage(req, measure: measure, state: FormState(values: MeasureInput(measure).formValues))
+        return try await editPage(req, measure: measure, state: MeasureInput(measure).formState)
     }
 
     /// Saves a changed definition. Someone who saved it since the form opened is named, with what
@@ -89,36 +89,21 @@ enum MeasureController {
         let (measure, policy) = try await editable(req)
         let input = try req.content.decode(MeasureInput.self)
         let id = try measure.requireID()
-        do {
-            return try await req.saveForm {
-                let valid = try input.validate()
-                guard let version = input.version else { throw ValidationFailure.versionMissing(of: "measure") }
-                try await requireFreeKey(valid.key, for: measure, on: req.db)
-                let before = measure.auditFields
-                measure.apply(valid)
-                try await measure.saveAudited(
-                    .update, by: policy.viewer.actor, before: before, expecting: version,
-                    on: req.db
-                ) { db in
-                    // The chart type, rules or direction may have changed what the summary says.
-                    try await measure.refreshSummary(on: db)
-                }
-                return req.redirect(
-                    to: SiteURL.measures(.show(.value(id))).relativeURL(), notice: "Your changes were saved.")
-            } redraw: { errors in
-                try await editPage(req, measure: measure, state: FormState(values: input.formValues, errors: errors))
+        return try await req.saveEdit(input, of: measure, called: "measure") { version in
+            let valid = try input.validate()
+            try await requireFreeKey(valid.key, for: measure, on: req.db)
+            let before = measure.auditFields
+            measure.apply(valid)
+            try await measure.saveAudited(
+                .update, by: policy.viewer.actor, before: before, expecting: version, on: req.db
+            ) { db in
+                // The chart type, rules or direction may have changed what the summary says.
+                try await measure.refreshSummary(on: db)
             }
-        } catch let conflict as EditConflict<Measure> {
-            let latest = try await AuditEntry.latest(about: id, on: req.db)
-            var state = FormState(
-                values: input.formValues,
-                errors: FieldError.conflict(
-                    typed: input.formValues, saved: MeasureInput(conflict.saved).formValues,
-                    labels: MeasureInput.labels, savedBy: latest?.actorName, at: latest?.occurredAt, record: "measure"))
-            state.values["version"] = String(conflict.saved.version)
-            let page = try await editPage(req, measure: conflict.saved, state: state)
-            page.status = .conflict
-            return page
+            return req.redirect(
+                to: SiteURL.measures(.show(.value(id))).relativeURL(), notice: "Your changes were saved.")
+        } redraw: { measure, state in
+            try await editPage(req, measure: measure, state: state)
         }
     }
 

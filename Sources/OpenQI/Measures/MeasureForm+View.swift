@@ -70,8 +70,7 @@ enum MeasureForm {
                         name: "multiply", label: "Multiply values by", control: .number,
                         hint: "100 to show proportions as percentages."),
                 ],
-                submitLabel: model.isEdit ? "Save changes" : "Add measure", cancelURL: model.cancelURL,
-                hiddenFields: model.form["version"].isEmpty ? [:] : ["version": model.form["version"]]
+                submitLabel: model.isEdit ? "Save changes" : "Add measure", cancelURL: model.cancelURL
             ).page(model.isEdit ? "Change “\(model.ownerName)”" : "Add a measure to \(model.ownerName)")
         }
     }

@@ -4,7 +4,7 @@ import SPC
 import Vapor
 
 /// A measure's definition as typed into the form or sent to the API, before validation.
-struct MeasureInput: Content, Sendable {
+struct MeasureInput: Content, Sendable, VersionedInput {
     var name: String?
     var key: String?
     var kind: String?
@@ -29,8 +29,9 @@ struct MeasureInput: Content, Sendable {
         ]
     }
 
-    /// The fields by the words of the form, for telling someone what another person changed.
-    static let labels = [
+    var formState: FormState { FormState(values: formValues) }
+
+    static let labels: [(field: String, label: String)] = [
         ("name", "The name"), ("key", "The key for bulk data"), ("kind", "The kind"),
         ("definition", "The operational definition"), ("unit_of_measure", "The unit of measure"),
         ("frequency", "How often it is collected"), ("chart_type", "The chart"), ("rules", "The rules"),

@@ -19,6 +19,7 @@ enum PDSAController {
             input.planned_start = AppClock.today.text
             input.planned_end = nil
             input.prediction = nil
+            input.version = nil
         }
         return try await formPage(req, project: project, cycle: nil, state: input.formState)
     }
@@ -56,66 +57,52 @@ enum PDSAController {
         let (cycle, project, policy) = try await editable(req)
         var input = try req.content.decode(PDSAPlanInput.self)
         input.change_idea_id = cycle.$changeIdea.id.uuidString
-        return try await req.saveForm {
+        return try await req.saveEdit(input, of: cycle, called: "PDSA cycle") { version in
             try await cycle.updatePlan(
-                try await validate(input, for: project, on: req.db), project: project, by: policy.viewer.actor,
-                on: req.db)
+                try await validate(input, for: project, on: req.db), expecting: version, project: project,
+                by: policy.viewer.actor, on: req.db)
             return req.redirect(to: showURL(cycle), notice: "The plan was saved.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, project: project, cycle: cycle, state: state)
+        } redraw: { cycle, state in
+            try await formPage(req, project: project, cycle: cycle, state: state)
         }
     }
 
     @Sendable static func start(req: Request) async throws -> Response {
         let (cycle, project, policy) = try await editable(req)
         let input = try req.content.decode(PDSAStartInput.self)
-        return try await req.saveForm {
-            try await cycle.start(input, project: project, by: policy.viewer.actor, on: req.db)
+        return try await req.saveEdit(input, of: cycle, called: "PDSA cycle") { version in
+            try await cycle.start(input, expecting: version, project: project, by: policy.viewer.actor, on: req.db)
             let marked = !(input.annotate ?? []).isEmpty
             return req.redirect(
                 to: showURL(cycle),
                 notice: "PDSA \(cycle.number) has started."
                     + (marked ? " Its start is marked on the watched charts." : ""))
-        } redraw: { errors in
-            return try await cyclePage(req, cycle: cycle, policy: policy) {
-                $0.startForm = FormState(
-                    values: ["started_on": input.started_on ?? ""], errors: errors,
-                    selected: ["annotate": Set(input.annotate ?? [])])
-            }
+        } redraw: { cycle, state in
+            try await cyclePage(req, cycle: cycle, policy: policy) { $0.startForm = state }
         }
     }
 
     @Sendable static func record(req: Request) async throws -> Response {
         let (cycle, project, policy) = try await editable(req)
         let input = try req.content.decode(PDSARecordInput.self)
-        return try await req.saveForm {
-            try await cycle.record(input, project: project, by: policy.viewer.actor, on: req.db)
+        return try await req.saveEdit(input, of: cycle, called: "PDSA cycle") { version in
+            try await cycle.record(input, expecting: version, project: project, by: policy.viewer.actor, on: req.db)
             return req.redirect(to: showURL(cycle) + "#study", notice: "Do and Study were saved.")
-        } redraw: { errors in
-            return try await cyclePage(req, cycle: cycle, policy: policy) {
-                $0.recordForm = FormState(
-                    values: ["do_notes": input.do_notes ?? "", "study_notes": input.study_notes ?? ""],
-                    errors: errors)
-            }
+        } redraw: { cycle, state in
+            try await cyclePage(req, cycle: cycle, policy: policy) { $0.recordForm = state }
         }
     }
 
     @Sendable static func act(req: Request) async throws -> Response {
         let (cycle, project, policy) = try await editable(req)
         let input = try req.content.decode(PDSAActInput.self)
-        return try await req.saveForm {
-            try await cycle.act(input, project: project, by: policy.viewer.actor, on: req.db)
+        return try await req.saveEdit(input, of: cycle, called: "PDSA cycle") { version in
+            try await cycle.act(input, expecting: version, project: project, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: showURL(cycle) + "#act",
                 notice: "PDSA \(cycle.number) is complete: \(cycle.decision?.shortLabel.lowercased() ?? "decided").")
-        } redraw: { errors in
-            return try await cyclePage(req, cycle: cycle, policy: policy) {
-                $0.actForm = FormState(
-                    values: ["decision": input.decision ?? "", "act_notes": input.act_notes ?? ""],
-                    errors: errors)
-            }
+        } redraw: { cycle, state in
+            try await cyclePage(req, cycle: cycle, policy: policy) { $0.actForm = state }
         }
     }
 

@@ -40,9 +40,12 @@ extension PDSACycle {
     }
 
     /// Changes the plan; only before the cycle starts, so the record shows what was predicted.
-    func updatePlan(_ valid: PDSAPlanInput.Valid, project: Project, by actor: Actor, on db: any Database)
-        async throws
-    {
+    /// Every change to a cycle began from version `expected`, and throws `EditConflict` when
+    /// someone changed the cycle since.
+    func updatePlan(
+        _ valid: PDSAPlanInput.Valid, expecting expected: Int, project: Project, by actor: Actor,
+        on db: any Database
+    ) async throws {
         guard status == .planned else {
             throw ValidationFailure(
                 field: "objective",
@@ -50,6 +53,7 @@ extension PDSACycle {
         }
         let before = audit(project: project).auditFields
         try await db.transaction { db in
+            try await self.claimNextVersion(after: expected, on: db)
             self.apply(valid)
             try await self.save(on: db)
             try await self.$watchedMeasures.detachAll(on: db)
@@ -60,7 +64,9 @@ extension PDSACycle {
 
     /// Starts the cycle and, if asked, marks the start on the charts of the measures it watches, so
     /// the team can see what the change did to the data.
-    func start(_ input: PDSAStartInput, project: Project, by actor: Actor, on db: any Database) async throws {
+    func start(
+        _ input: PDSAStartInput, expecting expected: Int, project: Project, by actor: Actor, on db: any Database
+    ) async throws {
         var validator = Validator()
         let day = validator.day(input.started_on, field: "started_on", label: "the day it started", required: true)
         if status != .planned { validator.fail("started_on", "This cycle has already started.") }
@@ -68,6 +74,7 @@ extension PDSACycle {
         let annotate = !(input.annotate ?? []).isEmpty
         let before = audit(project: project).auditFields
         try await db.transaction { db in
+            try await self.claimNextVersion(after: expected, on: db)
             self.status = .running
             self.startedOn = day
             try await self.save(on: db)
@@ -85,7 +92,9 @@ extension PDSACycle {
     }
 
     /// Records Do and Study while the cycle runs.
-    func record(_ input: PDSARecordInput, project: Project, by actor: Actor, on db: any Database) async throws {
+    func record(
+        _ input: PDSARecordInput, expecting expected: Int, project: Project, by actor: Actor, on db: any Database
+    ) async throws {
         var validator = Validator()
         let done = validator.optionalText(input.do_notes, field: "do_notes", label: "what happened", maxLength: 4000)
         let studied = validator.optionalText(
@@ -99,11 +108,13 @@ extension PDSACycle {
         let before = audit(project: project).auditFields
         doNotes = done ?? doNotes
         studyNotes = studied ?? studyNotes
-        try await saveAudited(project: project, before: before, by: actor, on: db)
+        try await saveAudited(project: project, before: before, expecting: expected, by: actor, on: db)
     }
 
     /// Act: the decision that completes the cycle. Study comes first: the decision rests on the data.
-    func act(_ input: PDSAActInput, project: Project, by actor: Actor, on db: any Database) async throws {
+    func act(
+        _ input: PDSAActInput, expecting expected: Int, project: Project, by actor: Actor, on db: any Database
+    ) async throws {
         var validator = Validator()
         let decision = validator.choice(input.decision, field: "decision", label: "the decision", as: PDSADecision.self)
         let notes = validator.requiredText(
@@ -119,13 +130,14 @@ extension PDSACycle {
         actNotes = notes
         status = .complete
         completedOn = AppClock.today.date
-        try await saveAudited(project: project, before: before, by: actor, on: db)
+        try await saveAudited(project: project, before: before, expecting: expected, by: actor, on: db)
     }
 
-    private func saveAudited(project: Project, before: [String: String], by actor: Actor, on db: any Database)
-        async throws
-    {
+    private func saveAudited(
+        project: Project, before: [String: String], expecting expected: Int, by actor: Actor, on db: any Database
+    ) async throws {
         try await db.transaction { db in
+            try await self.claimNextVersion(after: expected, on: db)
             try await self.save(on: db)
             try await self.audit(project: project).recordAudit(.update, by: actor, before: before, on: db)
         }

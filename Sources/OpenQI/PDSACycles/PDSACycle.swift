@@ -53,14 +53,18 @@ package final class PDSACycle: Model, @unchecked Sendable {
     @OptionalField(key: "completed_on") package var completedOn: Date?
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
+    /// Moves on with every change: plan, start, Do and Study, Act (`Versioned`).
+    @Field(key: "version") package var version: Int
 
-    package init() {}
+    package init() { version = 1 }
 
     /// "PDSA 2 · Falls huddle at handover"
     var name: String { "PDSA \(number) · \($changeIdea.value?.title ?? "change idea")" }
 }
 
 /// A measure whose chart the team watches during a cycle.
+extension PDSACycle: Versioned {}
+
 package final class PDSAWatchedMeasure: Model, @unchecked Sendable {
     package static let schema = "pdsa_watched_measures"
 

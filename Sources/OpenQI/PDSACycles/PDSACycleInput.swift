@@ -14,6 +14,8 @@ struct PDSAPlanInput: Content, Sendable {
     var planned_start: String?
     var planned_end: String?
     var measure_ids: [String]?
+    /// The version an edit of the plan began from (the edit form's hidden field).
+    var version: Int? = nil
 
     struct Valid: Sendable {
         let changeIdeaID: UUID
@@ -64,7 +66,7 @@ struct PDSAPlanInput: Content, Sendable {
     init(
         change_idea_id: String? = nil, objective: String? = nil, question: String? = nil, prediction: String? = nil,
         who: String? = nil, what: String? = nil, where place: String? = nil, planned_start: String? = nil,
-        planned_end: String? = nil, measure_ids: [String]? = nil
+        planned_end: String? = nil, measure_ids: [String]? = nil, version: Int? = nil
     ) {
         self.change_idea_id = change_idea_id
         self.objective = objective
@@ -76,6 +78,7 @@ struct PDSAPlanInput: Content, Sendable {
         self.planned_start = planned_start
         self.planned_end = planned_end
         self.measure_ids = measure_ids
+        self.version = version
     }
 
     /// The plan of an existing cycle, to edit, or to start the next cycle on the ramp from.
@@ -84,7 +87,8 @@ struct PDSAPlanInput: Content, Sendable {
             change_idea_id: cycle.$changeIdea.id.uuidString, objective: cycle.objective, question: cycle.question,
             prediction: cycle.prediction, who: cycle.who, what: cycle.what, where: cycle.place,
             planned_start: CalendarDay.text(cycle.plannedStart),
-            planned_end: cycle.plannedEnd.map(CalendarDay.text), measure_ids: watched.map(\.uuidString))
+            planned_end: cycle.plannedEnd.map(CalendarDay.text), measure_ids: watched.map(\.uuidString),
+            version: cycle.version)
     }
 
     var formState: FormState {
@@ -93,25 +97,87 @@ struct PDSAPlanInput: Content, Sendable {
                 "change_idea_id": change_idea_id ?? "", "objective": objective ?? "", "question": question ?? "",
                 "prediction": prediction ?? "", "who": who ?? "", "what": what ?? "", "where": self.where ?? "",
                 "planned_start": planned_start ?? "", "planned_end": planned_end ?? "",
+                "version": version.map(String.init) ?? "",
             ],
             selected: ["measure_ids": Set(measure_ids ?? [])])
     }
 }
 
+extension PDSAPlanInput: VersionedInput {
+    /// The plan as saved, with the measures it watches when they were loaded.
+    init(_ cycle: PDSACycle) {
+        self.init(cycle, watched: cycle.$watchedMeasures.value?.compactMap(\.id) ?? [])
+    }
+
+    static let labels: [(field: String, label: String)] = [
+        ("objective", "Objective"), ("question", "Question"), ("prediction", "Prediction"), ("who", "Who"),
+        ("what", "What"), ("where", "Where"), ("planned_start", "When: start"), ("planned_end", "When: end"),
+    ]
+}
+
 /// Starting a cycle: the day it started, and whether to mark that day on the watched measures' charts.
-struct PDSAStartInput: Content, Sendable {
+struct PDSAStartInput: Content, Sendable, VersionedInput {
     var started_on: String?
     var annotate: [String]?
+    var version: Int?
+
+    init(_ cycle: PDSACycle) {
+        started_on = CalendarDay.text(cycle.startedOn ?? cycle.plannedStart)
+        annotate = ["yes"]
+        version = cycle.version
+    }
+
+    var formState: FormState {
+        FormState(
+            values: ["started_on": started_on ?? "", "version": version.map(String.init) ?? ""],
+            selected: ["annotate": Set(annotate ?? [])])
+    }
+
+    static let labels: [(field: String, label: String)] = [("started_on", "Started on")]
 }
 
 /// Do and Study: what happened, and what the data showed against the prediction.
-struct PDSARecordInput: Content, Sendable {
+struct PDSARecordInput: Content, Sendable, VersionedInput {
     var do_notes: String?
     var study_notes: String?
+    var version: Int?
+
+    init(_ cycle: PDSACycle) {
+        do_notes = cycle.doNotes
+        study_notes = cycle.studyNotes
+        version = cycle.version
+    }
+
+    var formState: FormState {
+        FormState(values: [
+            "do_notes": do_notes ?? "", "study_notes": study_notes ?? "", "version": version.map(String.init) ?? "",
+        ])
+    }
+
+    static let labels: [(field: String, label: String)] = [
+        ("do_notes", "Do: what happened"), ("study_notes", "Study: what the data showed against the prediction"),
+    ]
 }
 
 /// Act: adopt, adapt or abandon, and what happens next.
-struct PDSAActInput: Content, Sendable {
+struct PDSAActInput: Content, Sendable, VersionedInput {
     var decision: String?
     var act_notes: String?
+    var version: Int?
+
+    init(_ cycle: PDSACycle) {
+        decision = cycle.decision?.rawValue
+        act_notes = cycle.actNotes
+        version = cycle.version
+    }
+
+    var formState: FormState {
+        FormState(values: [
+            "decision": decision ?? "", "act_notes": act_notes ?? "", "version": version.map(String.init) ?? "",
+        ])
+    }
+
+    static let labels: [(field: String, label: String)] = [
+        ("decision", "Decision"), ("act_notes", "What happens next"),
+    ]
 }

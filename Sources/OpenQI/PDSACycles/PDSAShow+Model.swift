@@ -64,10 +64,7 @@ extension PDSAShow.Model {
                 .init(id: try $0.requireID(), number: $0.number, status: $0.status, decision: $0.decision)
             },
             canEdit: policy.allows(.editProject(project.access)),
-            startForm: FormState(
-                values: ["started_on": CalendarDay.text(cycle.plannedStart)],
-                selected: ["annotate": ["yes"]]),
-            recordForm: FormState(values: ["do_notes": cycle.doNotes ?? "", "study_notes": cycle.studyNotes ?? ""]),
-            actForm: FormState())
+            startForm: PDSAStartInput(cycle).formState, recordForm: PDSARecordInput(cycle).formState,
+            actForm: PDSAActInput(cycle).formState)
     }
 }

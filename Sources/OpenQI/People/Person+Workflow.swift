@@ -12,7 +12,11 @@ extension Person {
         return person
     }
 
-    func update(with draft: PersonDraft, by actor: Actor, on db: any Database) async throws {
+    /// Saves an edit that began from version `expected`; throws `EditConflict` when someone saved
+    /// the record since.
+    func update(with draft: PersonDraft, expecting expected: Int, by actor: Actor, on db: any Database)
+        async throws
+    {
         let before = auditFields
         fullName = draft.fullName
         email = draft.email
@@ -20,7 +24,7 @@ extension Person {
         $unit.id = draft.unitID
         jobTitle = draft.jobTitle
         coachingCapacity = draft.coachingCapacity
-        try await saveAudited(.update, by: actor, before: before, on: db)
+        try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
     }
 
     /// Archives or restores the person. An archived person can no longer sign in.

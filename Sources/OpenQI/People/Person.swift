@@ -35,8 +35,10 @@ package final class Person: Model, @unchecked Sendable {
     @OptionalField(key: "archived_at") package var archivedAt: Date?
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
+    /// Moves on with every edit of the record (`Versioned`).
+    @Field(key: "version") package var version: Int
 
-    package init() {}
+    package init() { version = 1 }
 
     package init(
         id: UUID? = nil, fullName: String, email: String?, kind: PersonKind, unitID: UUID?, jobTitle: String? = nil
@@ -47,6 +49,7 @@ package final class Person: Model, @unchecked Sendable {
         self.kind = kind
         self.$unit.id = unitID
         self.jobTitle = jobTitle
+        self.version = 1
     }
 
     var isArchived: Bool { archivedAt != nil }
@@ -55,6 +58,8 @@ package final class Person: Model, @unchecked Sendable {
     /// area" (ELFT's ten-year report, on the Improvement Coaching Programme).
     static let usualCoachingCapacity = 2
 }
+
+extension Person: Versioned {}
 
 extension Person: Auditable {
     var auditSubject: AuditSubject { .init(kind: "person", id: id, name: fullName, unitID: $unit.id) }

@@ -13,6 +13,8 @@ struct PersonDTO: Content, Equatable {
     let job_title: String?
     let coaching_capacity: Int?
     let archived: Bool
+    /// Moves on with every edit; a PUT sends back the version it began from.
+    let version: Int
 }
 
 /// `/api/v1/people`: the same operations and validation as the people pages, as JSON.
@@ -48,10 +50,15 @@ enum PersonAPIController {
         let policy = try await req.policy()
         let person = try await PersonController.find(req)
         try policy.require(.managePerson(try await PersonRights.load(for: person, on: req.db)))
-        let draft = try await req.content.decode(PersonInput.self).validate(
-            in: policy.tree, editing: try person.requireID(), on: req.db)
+        let input = try req.content.decode(PersonInput.self)
+        let draft = try await input.validate(in: policy.tree, editing: try person.requireID(), on: req.db)
+        guard let version = input.version else { throw ValidationFailure.versionMissing(of: "person") }
         try policy.require(.managePeople(in: draft.unitID))
-        try await person.update(with: draft, by: policy.viewer.actor, on: req.db)
+        do {
+            try await person.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
+        } catch let conflict as EditConflict<Person> {
+            throw conflict.refusal(of: "person", from: version)
+        }
         return try PersonDTO(person, for: policy)
     }
 }
@@ -63,7 +70,7 @@ extension PersonDTO {
         self.init(
             id: id, full_name: person.fullName, email: contact ? person.email : nil, kind: person.kind,
             unit_id: person.$unit.id, job_title: person.jobTitle, coaching_capacity: person.coachingCapacity,
-            archived: person.isArchived
+            archived: person.isArchived, version: person.version
         )
     }
 }

@@ -49,8 +49,9 @@ enum PersonController {
                 to: SiteURL.people(.show(.value(try person.requireID()))).relativeURL(),
                 notice: "\(person.fullName) was added.")
         } redraw: { errors in
-            return try await formPage(
-                req, person: nil, state: FormState(values: input.formValues, errors: errors))
+            var state = input.formState
+            state.errors = errors
+            return try await formPage(req, person: nil, state: state)
         }
     }
 
@@ -58,7 +59,7 @@ enum PersonController {
         let policy = try await req.policy()
         let person = try await find(req)
         try policy.require(.managePerson(try await PersonRights.load(for: person, on: req.db)))
-        return try await formPage(req, person: person, state: FormState(values: PersonInput(person).formValues))
+        return try await formPage(req, person: person, state: PersonInput(person).formState)
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
@@ -67,16 +68,17 @@ enum PersonController {
         let id = try person.requireID()
         try policy.require(.managePerson(try await PersonRights.load(for: person, on: req.db)))
         let input = try req.content.decode(PersonInput.self)
-        return try await req.saveForm {
+        return try await req.saveEdit(input, of: person, called: "person’s record") { saved in
+            ["unit_id": saved.$unit.id.map { policy.tree.path(of: $0) } ?? ""]
+        } save: { version in
             let draft = try await input.validate(in: policy.tree, editing: id, on: req.db)
             try policy.require(.managePeople(in: draft.unitID))
-            try await person.update(with: draft, by: policy.viewer.actor, on: req.db)
+            try await person.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.people(.show(.value(id))).relativeURL(),
                 notice: "Your changes to \(person.fullName) were saved.")
-        } redraw: { errors in
-            return try await formPage(
-                req, person: person, state: FormState(values: input.formValues, errors: errors))
+        } redraw: { person, state in
+            try await formPage(req, person: person, state: state)
         }
     }
 

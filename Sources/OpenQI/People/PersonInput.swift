@@ -10,12 +10,15 @@ struct PersonInput: Content, Sendable {
     var unit_id: String?
     var job_title: String?
     var coaching_capacity: NumberText?
+    /// The version an edit began from: the edit form's hidden field, and required by the API's PUT.
+    var version: Int? = nil
 
-    var formValues: [String: String] {
-        [
+    var formState: FormState {
+        FormState(values: [
             "full_name": full_name ?? "", "email": email ?? "", "kind": kind ?? "", "unit_id": unit_id ?? "",
             "job_title": job_title ?? "", "coaching_capacity": coaching_capacity?.text ?? "",
-        ]
+            "version": version.map(String.init) ?? "",
+        ])
     }
 }
 
@@ -29,14 +32,19 @@ struct PersonDraft: Sendable, Equatable {
     var coachingCapacity: Int?
 }
 
-extension PersonInput {
+extension PersonInput: VersionedInput {
     init(_ person: Person) {
         self.init(
             full_name: person.fullName, email: person.email, kind: person.kind.rawValue,
             unit_id: person.$unit.id?.uuidString, job_title: person.jobTitle,
-            coaching_capacity: person.coachingCapacity.map { NumberText(String($0)) }
+            coaching_capacity: person.coachingCapacity.map { NumberText(String($0)) }, version: person.version
         )
     }
+
+    static let labels: [(field: String, label: String)] = [
+        ("full_name", "Full name"), ("kind", "Kind"), ("unit_id", "Unit"), ("email", "Email"),
+        ("job_title", "Role or job title"), ("coaching_capacity", "Projects they can coach at once"),
+    ]
 
     /// Checks the fields, that the unit is in use, and that no other person has the same email.
     func validate(in tree: UnitTree, editing: UUID? = nil, on db: any Database) async throws -> PersonDraft {

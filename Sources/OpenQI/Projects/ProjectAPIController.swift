@@ -148,11 +148,7 @@ enum ProjectAPIController {
         do {
             try await project.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
         } catch let conflict as EditConflict<Project> {
-            throw Abort(
-                .conflict,
-                reason: "Someone saved this project after the version this change began from"
-                    + " (\(version)); it is now at version \(conflict.saved.version). "
-                    + "Read it again, make the change to what is there now, and send that version.")
+            throw conflict.refusal(of: "project", from: version)
         }
         return try await ProjectDTO.query(id: try project.requireID(), tree: policy.tree, on: req.db)
     }

@@ -29,8 +29,7 @@ enum ProjectController {
     @Sendable static func new(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let home = try await Person.find(policy.viewer.personID, on: req.db)?.$unit.id
-        return try await formPage(
-            req, project: nil, state: FormState(values: ["unit_id": home?.uuidString ?? ""]), selected: [])
+        return try await formPage(req, project: nil, state: FormState(values: ["unit_id": home?.uuidString ?? ""]))
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -47,53 +46,32 @@ enum ProjectController {
                     "Your proposal “\(project.title)” was saved as a draft. Add your team, then submit it to the forum."
             )
         } redraw: { errors in
-            return try await formPage(
-                req, project: nil, state: FormState(values: input.formValues, errors: errors),
-                selected: Set(input.priority_ids ?? []))
+            var state = input.formState
+            state.errors = errors
+            return try await formPage(req, project: nil, state: state)
         }
     }
 
     @Sendable static func edit(req: Request) async throws -> Response {
         let (project, _) = try await req.editableProject()
         try await project.$priorities.load(on: req.db)
-        let input = ProjectInput(project)
-        return try await formPage(
-            req, project: project, state: FormState(values: input.formValues), selected: Set(input.priority_ids ?? []))
+        return try await formPage(req, project: project, state: ProjectInput(project).formState)
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
         let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(ProjectInput.self)
-        do {
-            return try await req.saveForm {
-                let draft = try input.validate(
-                    in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
-                guard let version = input.version else { throw ValidationFailure.versionMissing(of: "project") }
-                try await project.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
-                return req.redirect(
-                    to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),
-                    notice: "Your changes were saved.")
-            } redraw: { errors in
-                return try await formPage(
-                    req, project: project, state: FormState(values: input.formValues, errors: errors),
-                    selected: Set(input.priority_ids ?? []))
-            }
-        } catch let conflict as EditConflict<Project> {
-            let saved = conflict.saved
-            try await saved.$priorities.load(on: req.db)
-            let latest = try await AuditEntry.latest(about: saved.requireID(), on: req.db)
-            var state = FormState(
-                values: input.formValues,
-                errors: FieldError.conflict(
-                    typed: input.formValues, saved: ProjectInput(saved).formValues, labels: ProjectInput.labels,
-                    savedBy: latest?.actorName, at: latest?.occurredAt, record: "project",
-                    shownAs: ["unit_id": policy.tree.path(of: saved.$unit.id)]))
-            // Saving again now keeps this person's text, knowingly.
-            state.values["version"] = String(saved.version)
-            let page = try await formPage(
-                req, project: saved, state: state, selected: Set(input.priority_ids ?? []))
-            page.status = .conflict
-            return page
+        return try await req.saveEdit(input, of: project, called: "project") { saved in
+            ["unit_id": policy.tree.path(of: saved.$unit.id)]
+        } save: { version in
+            let draft = try input.validate(
+                in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
+            try await project.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),
+                notice: "Your changes were saved.")
+        } redraw: { project, state in
+            try await formPage(req, project: project, state: state)
         }
     }
 
@@ -302,13 +280,11 @@ enum ProjectController {
     }
 
     private static func formPage(
-        _ req: Request, project: Project?, state: FormState, selected: Set<String>
+        _ req: Request, project: Project?, state: FormState
     ) async throws -> Response {
         let policy = try await req.policy()
         let priorities = try await Priority.query(on: req.db).filter(\.$archivedAt == nil).sort(\.$name).all()
         let text = [state["title"], state["problem"], state["aim_what"]].joined(separator: " ")
-        var state = state
-        state.selected["priority_ids"] = selected
         let model = ProjectForm.Model(
             projectID: project?.id, projectTitle: project?.title, form: state, unitOptions: policy.tree.parentOptions(),
             priorities: priorities.compactMap { priority in

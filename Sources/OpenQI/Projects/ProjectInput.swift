@@ -27,8 +27,9 @@ struct ProjectInput: Content, Sendable {
     }
 }
 
-extension ProjectInput {
-    /// The fields a person types, with the labels the form gives them, in the form's order.
+extension ProjectInput: VersionedInput {
+    var formState: FormState { FormState(values: formValues, selected: ["priority_ids": Set(priority_ids ?? [])]) }
+
     static let labels: [(field: String, label: String)] = [
         ("title", "Title"), ("unit_id", "Unit"), ("what_matters", "What matters, and to whom?"),
         ("problem", "The problem"), ("aim_what", "Aim: what will improve"), ("aim_how_much", "Aim: by how much"),

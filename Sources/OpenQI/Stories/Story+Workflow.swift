@@ -9,6 +9,21 @@ extension Story {
         isPublishable = valid.isPublishable
     }
 
+    /// Saves an edit that began from version `expected`; throws `EditConflict` when someone saved
+    /// the story since.
+    func update(
+        with valid: StoryInput.Valid, expecting expected: Int, in project: Project, by actor: Actor,
+        on db: any Database
+    ) async throws {
+        let before = audit(project: project).auditFields
+        apply(valid)
+        try await db.transaction { db in
+            try await self.claimNextVersion(after: expected, on: db)
+            try await self.save(on: db)
+            try await self.audit(project: project).recordAudit(.update, by: actor, before: before, on: db)
+        }
+    }
+
     func audit(project: Project) -> ProjectPartAudit {
         ProjectPartAudit(
             kind: "story", id: id, name: title, project: project,

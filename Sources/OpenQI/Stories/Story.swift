@@ -15,9 +15,13 @@ package final class Story: Model, @unchecked Sendable {
     @Parent(key: "author_id") package var author: Person
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
+    /// Moves on with every edit (`Versioned`).
+    @Field(key: "version") package var version: Int
 
-    package init() {}
+    package init() { version = 1 }
 }
+
+extension Story: Versioned {}
 
 extension Story {
     /// A project's stories, oldest first, as its page and API list them.

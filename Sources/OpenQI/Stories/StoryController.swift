@@ -46,22 +46,14 @@ enum StoryController {
     @Sendable static func update(req: Request) async throws -> Response {
         let (story, project, policy) = try await editable(req)
         let input = try req.content.decode(StoryInput.self)
-        return try await req.saveForm {
-            let valid = try input.validate()
-            let before = story.audit(project: project).auditFields
-            story.apply(valid)
-            try await req.db.transaction { db in
-                try await story.save(on: db)
-                try await story.audit(project: project).recordAudit(
-                    .update, by: policy.viewer.actor, before: before, on: db)
-            }
+        return try await req.saveEdit(input, of: story, called: "story") { version in
+            try await story.update(
+                with: try input.validate(), expecting: version, in: project, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.stories(.show(.value(try story.requireID()))).relativeURL(),
                 notice: "Your changes were saved.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, project: project, story: story, state: state)
+        } redraw: { story, state in
+            try await formPage(req, project: project, story: story, state: state)
         }
     }
 

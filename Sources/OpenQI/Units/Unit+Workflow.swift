@@ -10,13 +10,15 @@ extension Unit {
         return unit
     }
 
-    func update(with draft: UnitDraft, by actor: Actor, on db: any Database) async throws {
+    /// Saves an edit that began from version `expected`; throws `EditConflict` when someone saved
+    /// the unit since.
+    func update(with draft: UnitDraft, expecting expected: Int, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
         name = draft.name
         kind = draft.kind
         $parent.id = draft.parentID
         summary = draft.summary
-        try await saveAudited(.update, by: actor, before: before, on: db)
+        try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
     }
 
     /// Archives the unit. A unit with units in use below it cannot be archived: they would be lost from view.

@@ -34,8 +34,10 @@ package final class Unit: Model, @unchecked Sendable {
     @OptionalField(key: "archived_at") package var archivedAt: Date?
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
+    /// Moves on with every edit (`Versioned`).
+    @Field(key: "version") package var version: Int
 
-    package init() {}
+    package init() { version = 1 }
 
     package init(id: UUID? = nil, name: String, kind: UnitKind, parentID: UUID?, summary: String? = nil) {
         self.id = id
@@ -43,10 +45,13 @@ package final class Unit: Model, @unchecked Sendable {
         self.kind = kind
         self.$parent.id = parentID
         self.summary = summary
+        self.version = 1
     }
 
     var isArchived: Bool { archivedAt != nil }
 }
+
+extension Unit: Versioned {}
 
 extension Unit: Auditable {
     var auditSubject: AuditSubject { .init(kind: "unit", id: id, name: name, unitID: id) }

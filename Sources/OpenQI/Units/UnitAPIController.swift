@@ -12,6 +12,8 @@ struct UnitDTO: Content, Equatable {
     let archived: Bool
     /// Where the unit sits: "Trust › Community Health › Ward 7".
     let path: String
+    /// Moves on with every edit; a PUT sends back the version it began from.
+    let version: Int
 }
 
 /// `/api/v1/units`: the same operations and validation as the unit pages, as JSON.
@@ -48,9 +50,15 @@ enum UnitAPIController {
         let unit = try await UnitController.find(req)
         let id = try unit.requireID()
         try policy.require(.manageUnit(id))
-        let draft = try req.content.decode(UnitInput.self).validate(in: policy.tree, editing: id)
+        let input = try req.content.decode(UnitInput.self)
+        let draft = try input.validate(in: policy.tree, editing: id)
+        guard let version = input.version else { throw ValidationFailure.versionMissing(of: "unit") }
         if draft.parentID != unit.$parent.id { try policy.requireCanPlaceUnit(under: draft.parentID) }
-        try await unit.update(with: draft, by: policy.viewer.actor, on: req.db)
+        do {
+            try await unit.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
+        } catch let conflict as EditConflict<Unit> {
+            throw conflict.refusal(of: "unit", from: version)
+        }
         return try UnitDTO(unit, tree: try await UnitTree.load(on: req.db))
     }
 }
@@ -60,7 +68,7 @@ extension UnitDTO {
         let id = try unit.requireID()
         self.init(
             id: id, name: unit.name, kind: unit.kind, parent_id: unit.$parent.id, description: unit.summary,
-            archived: unit.isArchived, path: tree.nodes[id] == nil ? unit.name : tree.path(of: id)
-        )
+            archived: unit.isArchived, path: tree.nodes[id] == nil ? unit.name : tree.path(of: id),
+            version: unit.version)
     }
 }

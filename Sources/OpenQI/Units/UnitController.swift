@@ -43,8 +43,9 @@ enum UnitController {
                 to: SiteURL.units(.show(.value(try unit.requireID()))).relativeURL(),
                 notice: "“\(unit.name)” was added.")
         } redraw: { errors in
-            return try await formPage(
-                req, unit: nil, state: FormState(values: input.formValues, errors: errors))
+            var state = input.formState
+            state.errors = errors
+            return try await formPage(req, unit: nil, state: state)
         }
     }
 
@@ -52,8 +53,7 @@ enum UnitController {
         let policy = try await req.policy()
         let unit = try await find(req)
         try policy.require(.manageUnit(try unit.requireID()))
-        let state = FormState(values: UnitInput(unit).formValues)
-        return try await formPage(req, unit: unit, state: state)
+        return try await formPage(req, unit: unit, state: UnitInput(unit).formState)
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
@@ -62,16 +62,17 @@ enum UnitController {
         let id = try unit.requireID()
         try policy.require(.manageUnit(id))
         let input = try req.content.decode(UnitInput.self)
-        return try await req.saveForm {
+        return try await req.saveEdit(input, of: unit, called: "unit") { saved in
+            ["parent_id": saved.$parent.id.map { policy.tree.path(of: $0) } ?? "nothing (top level)"]
+        } save: { version in
             let draft = try input.validate(in: policy.tree, editing: id)
             if draft.parentID != unit.$parent.id { try policy.requireCanPlaceUnit(under: draft.parentID) }
-            try await unit.update(with: draft, by: policy.viewer.actor, on: req.db)
+            try await unit.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.units(.show(.value(id))).relativeURL(), notice: "Your changes to “\(unit.name)” were saved."
             )
-        } redraw: { errors in
-            return try await formPage(
-                req, unit: unit, state: FormState(values: input.formValues, errors: errors))
+        } redraw: { unit, state in
+            try await formPage(req, unit: unit, state: state)
         }
     }
 
@@ -129,10 +130,14 @@ enum UnitController {
     }
 }
 
-extension UnitInput {
+extension UnitInput: VersionedInput {
     init(_ unit: Unit) {
         self.init(
-            name: unit.name, kind: unit.kind.rawValue, parent_id: unit.$parent.id?.uuidString, description: unit.summary
-        )
+            name: unit.name, kind: unit.kind.rawValue, parent_id: unit.$parent.id?.uuidString,
+            description: unit.summary, version: unit.version)
     }
+
+    static let labels: [(field: String, label: String)] = [
+        ("name", "Name"), ("kind", "Kind of unit"), ("parent_id", "Belongs to"), ("description", "Description"),
+    ]
 }

@@ -9,9 +9,14 @@ struct UnitInput: Content, Sendable {
     var kind: String?
     var parent_id: String?
     var description: String?
+    /// The version an edit began from: the edit form's hidden field, and required by the API's PUT.
+    var version: Int? = nil
 
-    var formValues: [String: String] {
-        ["name": name ?? "", "kind": kind ?? "", "parent_id": parent_id ?? "", "description": description ?? ""]
+    var formState: FormState {
+        FormState(values: [
+            "name": name ?? "", "kind": kind ?? "", "parent_id": parent_id ?? "", "description": description ?? "",
+            "version": version.map(String.init) ?? "",
+        ])
     }
 }
 

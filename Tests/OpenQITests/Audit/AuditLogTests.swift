@@ -23,11 +23,13 @@ struct AuditLogTests {
                 "/units/\(try community.requireID())",
                 form: [
                     "name": "Community Health", "kind": "directorate", "parent_id": try trust.requireID().uuidString,
+                    "version": "1",
                 ])
             _ = try await root.post(
                 "/units/\(try forensic.requireID())",
                 form: [
                     "name": "Forensic Services", "kind": "directorate", "parent_id": try trust.requireID().uuidString,
+                    "version": "1",
                 ])
             let update = try #require(
                 try await AuditEntry.query(on: app.db).filter(\.$subjectID == community.id).first())

@@ -80,7 +80,7 @@ struct AuthorisationMatrixTests {
             description: "POST /units/:ward (update)",
             request: { b, w in
                 try await b.post(
-                    "/units/\(w.ward.id!)",
+                    "/units/\(w.ward.id!)", editing: "/units/\(w.ward.id!)/edit",
                     form: [
                         "name": "Ward 7", "kind": "ward", "parent_id": w.directorate.id!.uuidString,
                         "description": "Updated",
@@ -141,9 +141,9 @@ struct AuthorisationMatrixTests {
         Route(
             description: "PUT /api/v1/people/:person",
             request: { b, w in
-                try await b.json(
-                    .PUT, "/api/v1/people/\(w.person.id!)",
-                    ["full_name": "Renamed", "kind": "staff", "unit_id": w.ward.id!.uuidString])
+                try await b.put(
+                    "/api/v1/people/\(w.person.id!)",
+                    fields: ["full_name": "Renamed", "kind": "staff", "unit_id": w.ward.id!.uuidString])
             }, allowed: peopleManagers, success: .ok),
     ]
 

@@ -78,7 +78,8 @@ struct RouteMatrixTests {
         "GET /units/:unitID": Row(allowed: readers),
         "GET /units/:unitID/edit": Row(allowed: unitAdmins),
         "POST /units/:unitID": Row(
-            allowed: unitAdmins, body: ["name": "Willow Ward", "kind": "ward", "parent_id": ":directorate"]),
+            allowed: unitAdmins,
+            body: ["name": "Willow Ward", "kind": "ward", "parent_id": ":directorate", "version": "1"]),
         "POST /units/:unitID/archive": Row(allowed: unitAdmins),
         "POST /units/:unitID/restore": Row(allowed: unitAdmins),
         "GET /units/:unitID/measures": Row(allowed: readers),
@@ -259,6 +260,7 @@ struct RouteMatrixTests {
                 "/units/\(world.ids["unitID"]!)",
                 form: [
                     "name": "Willow Ward renamed", "kind": "ward", "parent_id": world.ids["directorate"]!.uuidString,
+                    "version": "1",
                 ])
             #expect(renamed.status == .seeOther)
             #expect(try await ours.get("/audit").body.contains("Willow Ward renamed</a>"))

@@ -134,7 +134,7 @@ struct DriverDiagramTests {
 
             let moved = try await browser.post(
                 path + "/drivers/\(aids.id!.uuidString)",
-                fields: [("text", "Walking aids in reach"), ("primary_ids[]", risk.id!.uuidString)])
+                fields: [("text", "Walking aids in reach"), ("primary_ids[]", risk.id!.uuidString), ("version", "1")])
             #expect(moved.status == .seeOther)
             let diagram = try await DriverDiagram.load(for: project, on: app.db)
             #expect(diagram.secondaries.first?.primaryIDs == [risk.id!])

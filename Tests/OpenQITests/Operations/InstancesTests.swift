@@ -34,7 +34,7 @@ struct InstancesTests {
                 path,
                 form: [
                     "name": "Willow Ward (renamed)", "kind": "ward",
-                    "parent_id": try world.directorate.requireID().uuidString,
+                    "parent_id": try world.directorate.requireID().uuidString, "version": "1",
                 ])
             #expect(renamed.status == .seeOther)
             #expect(try await onSecond.get("/units").body.contains("Willow Ward (renamed)"))

@@ -33,6 +33,15 @@ struct PDSACycleTests {
         ] + (measure.map { [("measure_ids[]", $0.id!.uuidString)] } ?? [])
     }
 
+    /// Posts one of a cycle's forms as its page would: with the version the page carries.
+    static func step(_ browser: TestBrowser, _ cyclePath: String, _ step: String, _ fields: [(String, String)])
+        async throws -> TestBrowser.Page
+    {
+        let page = try await browser.get(step == "plan" ? cyclePath + "/plan" : cyclePath)
+        let version = try TestBrowser.hiddenValue("version", in: page)
+        return try await browser.post(cyclePath + "/" + step, fields: fields + [("version", version)])
+    }
+
     @Test("plan, start (marking the watched chart), do, study, act; the next cycle continues the ramp")
     func wholeCycle() async throws {
         try await withOpenQI { app in
@@ -45,8 +54,8 @@ struct PDSACycleTests {
             let cycle = try #require(try await PDSACycle.query(on: app.db).first())
             #expect(cycle.number == 1 && cycle.status == .planned)
 
-            let started = try await browser.post(
-                cyclePath + "/start", fields: [("started_on", "2026-05-11"), ("annotate[]", "yes")])
+            let started = try await Self.step(
+                browser, cyclePath, "start", [("started_on", "2026-05-11"), ("annotate[]", "yes")])
             #expect(started.status == .seeOther)
             let annotation = try #require(try await MeasureAnnotation.query(on: app.db).first())
             #expect(annotation.text == "PDSA 1 started: Falls huddle at handover")
@@ -54,17 +63,16 @@ struct PDSACycleTests {
             let chart = try await browser.get("/measures/\(measure.id!.uuidString)")
             #expect(chart.body.contains("PDSA 1 started: Falls huddle at handover"))
 
-            let early = try await browser.post(
-                cyclePath + "/act", fields: [("decision", "adopt"), ("act_notes", "Go")])
+            let early = try await Self.step(browser, cyclePath, "act", [("decision", "adopt"), ("act_notes", "Go")])
             #expect(early.status == .unprocessableEntity)
             #expect(early.body.contains("Record what the data showed (Study) before deciding."))
-            _ = try await browser.post(
-                cyclePath + "/record",
-                fields: [
+            _ = try await Self.step(
+                browser, cyclePath, "record",
+                [
                     ("do_notes", "Ran on 3 nights; took 7 minutes"), ("study_notes", "Two falls, fewer than usual"),
                 ])
-            let acted = try await browser.post(
-                cyclePath + "/act", fields: [("decision", "adapt"), ("act_notes", "Shorten it and try on days")])
+            let acted = try await Self.step(
+                browser, cyclePath, "act", [("decision", "adapt"), ("act_notes", "Shorten it and try on days")])
             #expect(acted.status == .seeOther)
             let done = try #require(try await PDSACycle.find(cycle.id, on: app.db))
             #expect(done.status == .complete && done.decision == .adapt)
@@ -103,13 +111,13 @@ struct PDSACycleTests {
 
             let cyclePath = try #require(
                 try await browser.post(path + "/cycles", fields: Self.plan(idea, watching: nil)).location)
-            let record = try await browser.post(cyclePath + "/record", fields: [("do_notes", "Too soon")])
+            let record = try await Self.step(browser, cyclePath, "record", [("do_notes", "Too soon")])
             #expect(record.body.contains("Start the cycle first."))
-            _ = try await browser.post(cyclePath + "/start", fields: [("started_on", "2026-05-25")])
+            _ = try await Self.step(browser, cyclePath, "start", [("started_on", "2026-05-25")])
             #expect(try await MeasureAnnotation.query(on: app.db).count() == 0, "not asked to mark the charts")
-            let again = try await browser.post(cyclePath + "/start", fields: [("started_on", "2026-05-26")])
+            let again = try await Self.step(browser, cyclePath, "start", [("started_on", "2026-05-26")])
             #expect(again.body.contains("This cycle has already started."))
-            let replan = try await browser.post(cyclePath + "/plan", fields: Self.plan(idea, watching: nil))
+            let replan = try await Self.step(browser, cyclePath, "plan", Self.plan(idea, watching: nil))
             #expect(replan.body.contains("This cycle has started, so its plan is kept as it was."))
 
             // A tested idea keeps its learning: it cannot be removed.

@@ -45,20 +45,8 @@ struct ProjectAPITests {
             #expect(unversioned.status == .unprocessableEntity)
             let missing = try #require(try Self.object(unversioned)["errors"] as? [[String: String]])
             #expect(missing.map { $0["field"] } == ["version"])
-            struct Edit: Encodable {
-                let fields: [String: String]
-                let version: Int
-                var priority_ids: [String]? = nil
-                func encode(to encoder: any Encoder) throws {
-                    try fields.encode(to: encoder)
-                    var container = encoder.container(keyedBy: CodingKeys.self)
-                    try container.encode(version, forKey: .version)
-                    try container.encodeIfPresent(priority_ids, forKey: .priority_ids)
-                }
-                enum CodingKeys: String, CodingKey { case version, priority_ids }
-            }
             let updated = try await browser.json(
-                .PUT, "/api/v1/projects/\(id)", encoding: Edit(fields: body, version: 1))
+                .PUT, "/api/v1/projects/\(id)", encoding: TestBrowser.VersionedEdit(fields: body, version: 1))
             #expect(updated.status == .ok)
             #expect(try Self.object(updated)["title"] as? String == "Fewer falls at night")
 
@@ -70,7 +58,8 @@ struct ProjectAPITests {
             #expect(priorities.map { $0["id"] as? String } == [world.priority.id!.uuidString])
             let prioritised = try await browser.json(
                 .PUT, "/api/v1/projects/\(id)",
-                encoding: Edit(fields: body, version: 2, priority_ids: [world.priority.id!.uuidString]))
+                encoding: TestBrowser.VersionedEdit(
+                    fields: body, version: 2, priority_ids: [world.priority.id!.uuidString]))
             #expect(prioritised.status == .ok)
             // The answer names them by id too.
             let roundTrip = try Self.object(prioritised)

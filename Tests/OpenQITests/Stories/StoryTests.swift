@@ -104,7 +104,10 @@ struct StoryTests {
             #expect(story.body.contains(">Internal<"))
 
             _ = try await browser.post(
-                storyPath, fields: [("title", "Nights got safer"), ("body", "The huddle."), ("publishable[]", "yes")])
+                storyPath,
+                fields: [
+                    ("title", "Nights got safer"), ("body", "The huddle."), ("publishable[]", "yes"), ("version", "1"),
+                ])
             #expect(try await Story.query(on: app.db).first()?.isPublishable == true)
             #expect(try await browser.get(storyPath).body.contains(">Publishable<"))
             #expect(try await browser.get(path).body.contains("Nights got safer"))

@@ -156,6 +156,38 @@ final class TestBrowser: @unchecked Sendable {
     }
 
     /// The value of the hidden field `name` in a page's form, such as the version an edit began from.
+    /// An API edit: the fields as strings, with the version it began from as a number.
+    struct VersionedEdit: Encodable {
+        let fields: [String: String]
+        let version: Int
+        var priority_ids: [String]? = nil
+
+        func encode(to encoder: any Encoder) throws {
+            try fields.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(version, forKey: .version)
+            try container.encodeIfPresent(priority_ids, forKey: .priority_ids)
+        }
+
+        enum CodingKeys: String, CodingKey { case version, priority_ids }
+    }
+
+    /// Posts an edit form as its page would: with the version the edit page at `editPath` carries
+    /// now (1 for someone who may not open it).
+    func post(_ path: String, editing editPath: String, form: [String: String]) async throws -> Page {
+        let page = try await get(editPath)
+        let version = page.body.contains(#"name="version""#) ? try Self.hiddenValue("version", in: page) : "1"
+        return try await post(path, form: form.merging(["version": version]) { $1 })
+    }
+
+    /// PUTs `fields` to an API record as a program would: from the version a GET of it gives now.
+    func put(_ path: String, fields: [String: String]) async throws -> Page {
+        let current = try await json(.GET, path)
+        let object = try? JSONSerialization.jsonObject(with: Data(current.body.utf8)) as? [String: Any]
+        return try await json(
+            .PUT, path, encoding: VersionedEdit(fields: fields, version: object?["version"] as? Int ?? 1))
+    }
+
     static func hiddenValue(_ name: String, in page: Page) throws -> String {
         let prefix = #"<input type="hidden" name=""# + name + #"" value=""#
         let range = try #require(page.body.range(of: prefix), "no hidden field \(name)")

@@ -94,6 +94,7 @@ struct UnitTests {
                 "/units/\(try directorate.requireID())",
                 form: [
                     "name": "Adult Mental Health", "kind": "directorate", "parent_id": try ward.requireID().uuidString,
+                    "version": "1",
                 ])
             #expect(loop.status == .unprocessableEntity)
             #expect(loop.body.contains("cannot sit below itself"))

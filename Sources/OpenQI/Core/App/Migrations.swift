@@ -50,5 +50,11 @@ enum OpenQIMigrations {
         AddVersionToMeasures(),
         CreateSingleSignOnIdentities(),
         NormalisePeriodsToDays(),
+        AddVersion<Unit>(),
+        AddVersion<Person>(),
+        AddVersion<Story>(),
+        AddVersion<PDSACycle>(),
+        AddVersion<Driver>(),
+        AddVersion<ChangeIdea>(),
     ]
 }

@@ -61,10 +61,15 @@ struct FormView: Sendable {
     var submitLabel: String
     var cancelURL: String? = nil
     /// Values the form carries without showing them, e.g. the meeting a decision is recorded at.
+    /// The version an edit began from (`state["version"]`) is always carried.
     var hiddenFields: [String: String] = [:]
     /// For a form far down a page: its id, and the fragment its action ends with, so the page
     /// that answers it (with its error summary on top) opens scrolled to it, focus there.
     var anchor: String? = nil
+
+    private var carried: [String: String] {
+        state["version"].isEmpty ? hiddenFields : hiddenFields.merging(["version": state["version"]]) { $1 }
+    }
 
     /// Field ids start with the anchor, so two forms on one page never share an id.
     private var idPrefix: String { anchor.map { "\($0)-field" } ?? "field" }
@@ -74,7 +79,7 @@ struct FormView: Sendable {
             action: anchor.map { action + "#" + $0 } ?? action, csrfToken: csrfToken,
             .unwrap(anchor) { .attribute(named: "id", value: $0) },
             .errorSummary(state.errors, idPrefix: idPrefix),
-            .forEach(hiddenFields.sorted(by: { $0.key < $1.key })) { .hiddenField($0.key, $0.value) },
+            .forEach(carried.sorted(by: { $0.key < $1.key })) { .hiddenField($0.key, $0.value) },
             .forEach(fields) { .formField($0, state: state, idPrefix: idPrefix) },
             .div(
                 .class("form-actions"),

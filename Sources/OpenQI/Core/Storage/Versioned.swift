@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import Vapor
 
 /// A record people edit in a form. Its version moves on with every edit, and an edit names the
 /// version it began from, so that when two people edit at once the second is told what changed
@@ -34,4 +35,29 @@ extension Versioned {
 
 private struct ClaimedVersion: Decodable {
     let version: Int
+}
+
+extension EditConflict {
+    /// The API's answer to an edit that began from `version` when the record has moved on: 409,
+    /// naming both versions and what to do.
+    func refusal(of record: String, from version: Int) -> Abort {
+        Abort(
+            .conflict,
+            reason: "Someone saved this \(record) after the version this change began from (\(version)); "
+                + "it is now at version \(saved.version). "
+                + "Read it again, make the change to what is there now, and send that version.")
+    }
+}
+
+/// Gives an existing table the `version` column of a `Versioned` record; its rows start at 1.
+struct AddVersion<Record: Versioned>: AsyncMigration {
+    var name: String { "AddVersionTo.\(Record.schema)" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Record.schema).field("version", .int, .required, .sql(.default(1))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Record.schema).deleteField("version").update()
+    }
 }
