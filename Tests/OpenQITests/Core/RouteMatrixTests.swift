@@ -10,6 +10,10 @@ import Vapor
 /// 403 or sign-in page, and no server error); everyone else signed in gets 403 (or, for records
 /// private to their owner, 404); the signed-out get the sign-in page, or 401 from the API.
 ///
+/// Each route that names a record is tried twice: against records inside the directorate where the
+/// roles are held, and against the same records in the other directorate, out of every role's
+/// reach but the installation administrator's and that directorate's own administrator's.
+///
 /// `AuthorisationMatrixTests` checks a few routes more closely, with the status each success answers.
 @Suite("Authorisation matrix from the route table")
 struct RouteMatrixTests {
@@ -30,7 +34,7 @@ struct RouteMatrixTests {
     }
 
     struct Row: Sendable {
-        let allowed: Allowed
+        var allowed: Allowed
         /// Form fields (or JSON for the API) that get a request past validation to the policy.
         var body: [String: String] = [:]
         /// What the others get: 403, or 404 for records private to their owner.
@@ -218,11 +222,11 @@ struct RouteMatrixTests {
     static let shares = 8
 
     @Test(
-        "every route in the application's route table has a row, and each role gets what its row says",
+        "every route in the application's route table has a row, and each role gets what its row says, inside and outside its reach",
         arguments: 0..<shares)
     func everyRoute(share: Int) async throws {
         try await withOpenQI(metricsToken: String(repeating: "m", count: 40)) { app in
-            let world = try await Self.world(app)
+            let (inside, outside) = try await Self.worlds(app)
             let browsers = try await Self.browsers(app)
             let routes = app.routes.all.filter { $0.method != .HEAD }
             #expect(routes.count > 100)
@@ -232,16 +236,27 @@ struct RouteMatrixTests {
                     Issue.record("No row in the authorisation matrix for \(key): add one saying who may use it.")
                     continue
                 }
-                let path = Self.path(route.path, in: world) + (row.query.isEmpty ? "" : "?" + world.fill(row.query))
-                // Those refused go first, so that nothing they might wrongly change affects the rest.
-                let order = Who.allCases.sorted { !row.allows($0) && row.allows($1) }
-                for who in order {
-                    let page = try await Self.send(route.method, path, row: row, world: world, as: browsers[who]!)
-                    Self.check(page, key: key, who: who, row: row, isAPI: key.contains(" /api/"))
-                    if key == "POST /sign-out", who != .signedOut {
-                        #expect(try await browsers[who]!.signIn(Self.email(who)).status == .seeOther)
-                    }
+                try await Self.walk(route, key: key, row: row, world: inside, browsers: browsers)
+                if row.namesRecords(route) {
+                    try await Self.walk(
+                        route, key: key + " (outside)", row: row.outside, world: outside, browsers: browsers)
                 }
+            }
+        }
+    }
+
+    /// Sends the route as every role, against one world's records, and checks each answer.
+    private static func walk(
+        _ route: Route, key: String, row: Row, world: World, browsers: [Who: TestBrowser]
+    ) async throws {
+        let path = Self.path(route.path, in: world) + (row.query.isEmpty ? "" : "?" + world.fill(row.query))
+        // Those refused go first, so that nothing they might wrongly change affects the rest.
+        let order = Who.allCases.sorted { !row.allows($0) && row.allows($1) }
+        for who in order {
+            let page = try await Self.send(route.method, path, row: row, world: world, as: browsers[who]!)
+            Self.check(page, key: key, who: who, row: row, isAPI: key.contains(" /api/"))
+            if key == "POST /sign-out", who != .signedOut {
+                #expect(try await browsers[who]!.signIn(Self.email(who)).status == .seeOther)
             }
         }
     }
@@ -249,12 +264,14 @@ struct RouteMatrixTests {
     @Test("another directorate's administrator sees none of this directorate's tokens or audit entries")
     func ownPartOnly() async throws {
         try await withOpenQI { app in
-            let world = try await Self.world(app)
+            let (world, _) = try await Self.worlds(app)
             let browsers = try await Self.browsers(app)
             let theirs = browsers[.unrelatedAdmin]!
             let ours = browsers[.admin]!
             #expect(try await ours.get("/api-tokens").body.contains("Warehouse"))
             #expect(try await !theirs.get("/api-tokens").body.contains("Warehouse"))
+            #expect(try await theirs.get("/api-tokens").body.contains("Data feed"))
+            #expect(try await !ours.get("/api-tokens").body.contains("Data feed"))
             // An audited change in this directorate: in our log, not in theirs.
             let renamed = try await ours.post(
                 "/units/\(world.ids["unitID"]!)",
@@ -323,31 +340,51 @@ struct RouteMatrixTests {
         return browsers
     }
 
-    private static func world(_ app: Application) async throws -> World {
+    /// The records inside the directorate where every role is held, and the same records in the
+    /// other directorate, led, coached and sponsored by people who hold no role at all.
+    private static func worlds(_ app: Application) async throws -> (inside: World, outside: World) {
         let fixtures = Fixtures(app: app)
-        let db = app.db
         let units = try await TestWorld.make(app)
-        let (directorate, ward) = (units.directorate, units.willow)
         var people: [Who: Person] = [:]
         for who in Who.allCases where who != .signedOut {
             people[who] = try await fixtures.signIn(
                 email(who), role: who.role,
-                at: who.role == nil ? nil : who == .unrelatedAdmin ? units.otherDirectorate : directorate,
+                at: who.role == nil ? nil : who == .unrelatedAdmin ? units.otherDirectorate : units.directorate,
                 administrator: who == .installationAdmin)
         }
-        let person = try await fixtures.person("Pat Doe", unit: ward, email: "pat@test.example")
+        let inside = try await records(
+            app, directorate: units.directorate, ward: units.willow,
+            lead: people[.member]!, coach: people[.coach]!, sponsor: people[.sponsor]!, administrator: people[.admin]!,
+            tag: "", token: "Warehouse")
+        var strangers: [Person] = []
+        for name in ["Lee Outside", "Cam Outside", "Sol Outside"] {
+            strangers.append(try await fixtures.person(name, unit: units.oak))
+        }
+        let outside = try await records(
+            app, directorate: units.otherDirectorate, ward: units.oak,
+            lead: strangers[0], coach: strangers[1], sponsor: strangers[2], administrator: people[.unrelatedAdmin]!,
+            tag: ".outside", token: "Data feed")
+        return (inside, outside)
+    }
+
+    /// The records every row's path names, in one directorate and its ward.
+    private static func records(
+        _ app: Application, directorate: Unit, ward: Unit, lead: Person, coach: Person, sponsor: Person,
+        administrator: Person, tag: String, token tokenName: String
+    ) async throws -> World {
+        let fixtures = Fixtures(app: app)
+        let db = app.db
+        let person = try await fixtures.person("Pat Doe", unit: ward, email: "pat\(tag)@test.example")
         let grant = RoleGrant(personID: try person.requireID(), unitID: try ward.requireID(), role: .viewer)
         try await grant.create(on: db)
         let project = try await fixtures.approvedProject(
-            "Fewer falls on Willow Ward", unit: ward, lead: people[.member]!, approvedAt: AppClock.now,
-            coach: people[.coach]!)
-        project.$sponsor.id = try people[.sponsor]!.requireID()
+            "Fewer falls on \(ward.name)", unit: ward, lead: lead, approvedAt: AppClock.now, coach: coach)
+        project.$sponsor.id = try sponsor.requireID()
         try await project.save(on: db)
         let projectID = try project.requireID()
-        let lead = TeamMember(
-            projectID: projectID, personID: try people[.member]!.requireID(), role: "Lead", isLead: true,
-            involvement: .none)
-        try await lead.create(on: db)
+        let leader = TeamMember(
+            projectID: projectID, personID: try lead.requireID(), role: "Lead", isLead: true, involvement: .none)
+        try await leader.create(on: db)
         let member = TeamMember(
             projectID: projectID, personID: try person.requireID(), role: "Nurse", isLead: false, involvement: .none)
         try await member.create(on: db)
@@ -374,16 +411,16 @@ struct RouteMatrixTests {
         let story = Story()
         story.$project.id = projectID
         (story.title, story.body, story.isPublishable) = ("Our story", "Text", false)
-        story.$author.id = try people[.member]!.requireID()
+        story.$author.id = try lead.requireID()
         try await story.create(on: db)
         let meeting = ForumMeeting(unitID: try directorate.requireID(), date: AppClock.now, notes: nil)
         try await meeting.create(on: db)
         let upload = DataUpload(
-            unitID: try directorate.requireID(), personID: try people[.admin]!.requireID(), filename: "data.csv",
+            unitID: try directorate.requireID(), personID: try administrator.requireID(), filename: "data.csv",
             content: "measure,period,value\n")
         try await upload.create(on: db)
         let (token, _) = APIToken.issue(
-            name: "Warehouse", unitID: try directorate.requireID(), by: try people[.admin]!.requireID())
+            name: tokenName, unitID: try directorate.requireID(), by: try administrator.requireID())
         try await token.create(on: db)
         return World(ids: [
             "directorate": try directorate.requireID(), "unitID": try ward.requireID(),
@@ -398,6 +435,24 @@ struct RouteMatrixTests {
 }
 
 extension RouteMatrixTests.Row {
+    /// Whether the route names a record: in its path, its query or its body.
+    func namesRecords(_ route: Route) -> Bool {
+        route.path.contains { if case .parameter = $0 { true } else { false } }
+            || query.contains(":") || body.values.contains { $0.hasPrefix(":") }
+    }
+
+    /// The row for the same route against records in the other directorate: of those it allows,
+    /// only the installation administrator still reaches them, and the administrator is that
+    /// directorate's own (the unrelated one, there). Refusals trade places the same way.
+    var outside: Self {
+        var row = self
+        if case .some(let roles) = allowed {
+            row.allowed = .some(Set(roles.compactMap(\.outside)))
+        }
+        row.refusals = Dictionary(uniqueKeysWithValues: refusals.map { ($0.key.mirrored, $0.value) })
+        return row
+    }
+
     func allows(_ who: RouteMatrixTests.Who) -> Bool {
         switch allowed {
         case .everyone: true
@@ -411,5 +466,25 @@ extension RouteMatrixTests.World {
     /// `:name` in a value, replaced by the id of that name.
     func fill(_ text: String) -> String {
         ids.reduce(text) { $0.replacingOccurrences(of: ":\($1.key)", with: $1.value.uuidString) }
+    }
+}
+
+extension AuthorisationMatrixTests.Who {
+    /// Who holds, over the other directorate's records, the reach this role has over its own.
+    fileprivate var outside: Self? {
+        switch self {
+        case .installationAdmin: .installationAdmin
+        case .admin: .unrelatedAdmin
+        default: nil
+        }
+    }
+
+    /// The administrator of the other side: the two administrators trade places.
+    fileprivate var mirrored: Self {
+        switch self {
+        case .admin: .unrelatedAdmin
+        case .unrelatedAdmin: .admin
+        default: self
+        }
     }
 }

@@ -97,6 +97,39 @@ struct PrivilegeTests {
         }
     }
 
+    /// Decided: a role grant is about a unit, not the person. A ward's administrator may grant or
+    /// revoke a role at the ward whoever holds it, since that changes nothing beyond the ward and
+    /// does not touch the account; a grant higher up stays out of their reach.
+    @Test("a ward administrator grants and revokes roles at the ward only, whoever holds them")
+    func rolesWithinOwnUnits() async throws {
+        try await Self.withScene { scene in
+            let db = scene.app.db
+            let id = try scene.trustAdmin.requireID()
+            let (willow, trust) = (try scene.world.willow.requireID(), try scene.world.trust.requireID())
+            let granted = try await scene.wardAdmin.post(
+                "/people/\(id)/roles", form: ["role": "coach", "unit_id": willow.uuidString])
+            #expect(granted.status == .seeOther)
+            let grant = try #require(
+                try await RoleGrant.query(on: db).filter(\.$person.$id == id).filter(\.$unit.$id == willow).first())
+            #expect(try await scene.wardAdmin.post("/people/\(id)/roles/\(grant.id!)/revoke").status == .seeOther)
+            #expect(try await RoleGrant.find(grant.id, on: db) == nil)
+
+            // The trust-level role is beyond the ward: neither revoked nor granted from there, nor offered.
+            let wider = try #require(
+                try await RoleGrant.query(on: db).filter(\.$person.$id == id).filter(\.$unit.$id == trust).first())
+            #expect(try await scene.wardAdmin.post("/people/\(id)/roles/\(wider.id!)/revoke").status == .forbidden)
+            #expect(
+                try await scene.wardAdmin.post(
+                    "/people/\(id)/roles", form: ["role": "admin", "unit_id": trust.uuidString]
+                )
+                .status == .forbidden)
+            #expect(try await RoleGrant.find(wider.id, on: db) != nil)
+            let page = try await scene.wardAdmin.get("/people/\(id)")
+            #expect(!page.body.contains("/roles/\(wider.id!)/revoke"))
+            #expect(try await TestBrowser(app: scene.app).signIn("chief@test.example").location == "/")
+        }
+    }
+
     @Test("a role covers another only when it gives everything the other gives")
     func roleInclusion() {
         #expect(Role.admin.includes(.forumChair) && Role.admin.includes(.qiTeam))
