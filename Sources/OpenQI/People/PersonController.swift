@@ -202,6 +202,18 @@ enum PersonController {
         }
         let password = PasswordRules.makeOneTimePassword()
         let hash = try await req.password.async.hash(password).get()
+        if let provider = singleSignOnOnly(req) {
+            // The account lets the provider's sign-in find them; its password is never shown or used.
+            guard try await Account.query(on: req.db).filter(\.$person.$id == personID).first() == nil else {
+                throw Abort(
+                    .badRequest,
+                    reason: "\(person.fullName) already signs in through \(provider); there is no password to issue.")
+            }
+            try await Account.issue(to: personID, email: email, passwordHash: hash, by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.people(.show(.value(personID))).relativeURL(),
+                notice: "\(person.fullName) can now sign in through \(provider) as \(email).")
+        }
         try await Account.issue(to: personID, email: email, passwordHash: hash, by: policy.viewer.actor, on: req.db)
         var model = try await PersonShow.Model.query(id: personID, policy: policy, on: req.db)
         model.oneTimePassword = password
@@ -220,7 +232,14 @@ enum PersonController {
     private static func showPage(_ req: Request, model: PersonShow.Model) async throws
         -> Response
     {
-        PersonShow.View(context: try await req.pageContext(), model: model).response()
+        var model = model
+        model.singleSignOnOnly = singleSignOnOnly(req)
+        return PersonShow.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    /// The identity provider's name when the installation signs in only through it.
+    private static func singleSignOnOnly(_ req: Request) -> String? {
+        req.application.singleSignOn.flatMap { $0.settings.passwordSignIn ? nil : $0.settings.providerName }
     }
 
     private static func formPage(_ req: Request, person: Person?, state: FormState)

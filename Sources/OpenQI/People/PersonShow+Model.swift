@@ -44,6 +44,9 @@ enum PersonShow {
         var grantForm: FormState
         /// Shown once, right after an administrator issued a sign-in.
         var oneTimePassword: String?
+        /// The identity provider's name when the installation signs in only through it: a sign-in
+        /// is then allowed, with no password to give.
+        var singleSignOnOnly: String? = nil
     }
 }
 

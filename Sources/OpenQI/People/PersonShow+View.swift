@@ -53,12 +53,11 @@ extension PersonShow {
                         .group(.dt(.text("Sign-in")), .dd(signInStatus(contact.signIn)))
                     }
                 ),
-                .if(
-                    model.canIssueSignIn,
+                .unwrap(issueLabel) { label in
                     .postButton(
-                        model.contact?.signIn == nil ? "Issue a sign-in" : "Issue a new one-time password",
-                        to: SiteURL.people(.issueSignIn(.value(model.id))).relativeURL(), csrfToken: context.csrfToken
-                    )),
+                        label, to: SiteURL.people(.issueSignIn(.value(model.id))).relativeURL(),
+                        csrfToken: context.csrfToken)
+                },
                 .section(
                     .h2(.text("QI roles")),
                     model.grants.isEmpty
@@ -94,13 +93,26 @@ extension PersonShow {
             )
         }
 
+        /// What issuing does here: a one-time password, or, where sign-in is only through the
+        /// identity provider, allowing it (once; there is no password to renew).
+        private var issueLabel: String? {
+            guard model.canIssueSignIn else { return nil }
+            let hasSignIn = model.contact?.signIn != nil
+            if model.singleSignOnOnly != nil { return hasSignIn ? nil : "Allow single sign-on" }
+            return hasSignIn ? "Issue a new one-time password" : "Issue a sign-in"
+        }
+
         private func signInStatus(_ signIn: PersonShow.SignInStatus?) -> Node<HTML.BodyContext> {
             guard let signIn else { return .text("No sign-in") }
             var parts = ["Signs in as \(signIn.email)"]
             if let last = signIn.lastSignInAt {
                 parts.append("last signed in \(CalendarDay.moment(last))")
             }
-            if signIn.mustChangePassword { parts.append("has a one-time password") }
+            if let provider = model.singleSignOnOnly {
+                parts.append("through \(provider)")
+            } else if signIn.mustChangePassword {
+                parts.append("has a one-time password")
+            }
             if let locked = signIn.lockedUntil, locked > AppClock.now {
                 parts.append("locked until \(CalendarDay.time(locked))")
             }

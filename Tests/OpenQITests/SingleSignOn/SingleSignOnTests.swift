@@ -342,6 +342,40 @@ struct SingleSignOnTests {
         }
     }
 
+    @Test("with passwords off, an administrator allows single sign-on rather than issuing a password nobody can use")
+    func allowWithPasswordsOff() async throws {
+        try await Self.withProvider(passwordSignIn: false) { app, provider in
+            let fixtures = Fixtures(app: app)
+            let trust = try await fixtures.unit("Trust", kind: .organisation)
+            try await fixtures.signIn("ada@test.example", administrator: true)
+            let grace = try await fixtures.person("Grace Hopper", unit: trust, email: "grace@test.example")
+            let path = "/people/\(try grace.requireID())"
+            let admin = TestBrowser(app: app)
+            let sent = try await Self.begin(admin)
+            provider.answer(with: provider.token(email: "ada@test.example", nonce: sent.nonce))
+            _ = try await admin.get("/sign-in/oidc/callback?code=c&state=\(sent.state)")
+
+            let page = try await admin.get(path)
+            #expect(page.body.contains(">Allow single sign-on</button>"))
+            #expect(!page.body.contains("Issue a sign-in") && !page.body.contains("one-time password"))
+            let allowed = try await admin.post(path + "/sign-in")
+            #expect(allowed.status == .seeOther)
+            let shown = try await admin.get(try #require(allowed.location))
+            #expect(shown.body.contains("Grace Hopper can now sign in through Test Identity as grace@test.example."))
+            #expect(!shown.body.contains("One-time password"), "no password to give")
+            #expect(shown.body.contains("Signs in as grace@test.example; through Test Identity"))
+            #expect(!shown.body.contains(">Allow single sign-on</button>"), "nothing more to allow")
+            #expect(try await admin.post(path + "/sign-in").status == .badRequest)
+
+            // And she can: the provider vouches for her address, and OpenQI knows it now.
+            let browser = TestBrowser(app: app)
+            let hers = try await Self.begin(browser)
+            provider.answer(with: provider.token(email: "grace@test.example", nonce: hers.nonce))
+            let back = try await browser.get("/sign-in/oidc/callback?code=c&state=\(hers.state)")
+            #expect(back.status == .seeOther && back.location == "/projects")
+        }
+    }
+
     @Test("an installation without single sign-on says so at its addresses")
     func notSetUp() async throws {
         try await withOpenQI { app in
