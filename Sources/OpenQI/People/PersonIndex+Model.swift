@@ -39,12 +39,17 @@ extension PersonIndex.Model {
         let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
         var query = Person.query(on: db)
         if !search.isEmpty {
-            if policy.mayAddPeopleSomewhere {
-                query = query.containing(search, inAnyOf: \.$fullName, \.$email, \.$jobTitle)
-            } else if search.contains("@") {
-                query = query.filter(\.$email == Account.normalise(email: search))
-            } else {
-                query = query.containing(search, inAnyOf: \.$fullName, \.$jobTitle)
+            // People of a unit whose name holds the search match too ("willow" finds Willow Ward's).
+            let units = policy.tree.nodes.values.filter { $0.name.localizedCaseInsensitiveContains(search) }.map(\.id)
+            query = query.group(.or) { either in
+                if policy.mayAddPeopleSomewhere {
+                    either.containing(search, inAnyOf: \.$fullName, \.$email, \.$jobTitle)
+                } else if search.contains("@") {
+                    either.filter(\.$email == Account.normalise(email: search))
+                } else {
+                    either.containing(search, inAnyOf: \.$fullName, \.$jobTitle)
+                }
+                if !units.isEmpty { either.filter(\.$unit.$id ~~ units) }
             }
         }
         if let kind { query = query.filter(\.$kind == kind) }

@@ -1,6 +1,7 @@
 import Charts
 import Fluent
 import Foundation
+import Plot
 import Vapor
 
 /// The project pages: the portfolio list, proposing and editing a project, submitting it to the
@@ -96,9 +97,6 @@ enum ProjectController {
         var involvement: String?
     }
 
-    /// Up to this many people matching a search are offered to choose from.
-    static let teamChoiceLimit = 20
-
     @Sendable static func addMember(req: Request) async throws -> Response {
         let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
@@ -110,35 +108,11 @@ enum ProjectController {
             if let chosen = input.person_id, !chosen.isEmpty {
                 personID = validator.identifier(chosen, field: "person_id", label: "the person", required: true)
             } else {
-                let search = validator.requiredText(
-                    input.person, field: "person", label: "part of their name, or their email address")
-                if !search.isEmpty {
-                    let found = try await PersonIndex.Model.query(
-                        search: search, kind: nil, unitID: policy.tree.selfAndAncestors(of: project.$unit.id).last,
-                        includeArchived: false, page: 1, policy: policy, on: req.db)
-                    let candidates = found.rows.filter { row in !project.team.contains { $0.$person.id == row.id } }
-                    switch (found.total, candidates.count) {
-                    case (0, _):
-                        validator.fail(
-                            "person",
-                            "No one on the People list matches “\(search)”. Check the spelling, or add them to the People list first."
-                        )
-                    case (_, 0):
-                        validator.fail("person", "Everyone who matches “\(search)” is already on the team.")
-                    case (1, 1):
-                        personID = candidates[0].id
-                    case (...Self.teamChoiceLimit, _):
-                        choices = candidates.map {
-                            .init(value: $0.id.uuidString, label: "\($0.name) (\($0.kind.label))")
-                        }
-                        validator.fail("person_id", "\(found.total) people match “\(search)”. Choose who you mean.")
-                    default:
-                        validator.fail(
-                            "person",
-                            "\(found.total) people match “\(search)”. Type more of the name, or their whole email address."
-                        )
-                    }
-                }
+                let candidates = try await TeamCandidates.find(
+                    input.person ?? "", for: project, policy: policy, on: req.db)
+                choices = candidates.choices
+                personID = candidates.named
+                if let refusal = candidates.refusal { validator.fail(refusal.field, refusal.message) }
             }
             let role = validator.requiredText(input.role, field: "role", label: "their role on the team", maxLength: 80)
             let involvement = validator.choice(
@@ -167,6 +141,22 @@ enum ProjectController {
                     errors: errors)
             }
         }
+    }
+
+    /// The people a search for a new team member finds, as the radio buttons the team form shows:
+    /// the team picker fills them in as the lead types.
+    @Sendable static func teamChoices(req: Request) async throws -> Response {
+        let (project, policy) = try await req.editableProject()
+        let candidates = try await TeamCandidates.find(
+            req.query[String.self, at: "person"] ?? "", for: project, policy: policy, on: req.db)
+        let state = FormState(
+            errors: candidates.refusal.map { [FieldError(field: "person_id", message: $0.message)] } ?? [])
+        let html = Node<HTML.BodyContext>.formField(
+            ProjectShow.View.teamChoiceField(candidates.choices), state: state, idPrefix: "add-member-field"
+        ).render()
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: .ok, headers: headers, body: .init(string: html))
     }
 
     @Sendable static func removeMember(req: Request) async throws -> Response {

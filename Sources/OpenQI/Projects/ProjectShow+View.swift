@@ -341,16 +341,12 @@ extension ProjectShow {
                         csrfToken: context.csrfToken,
                         state: model.teamForm,
                         fields: [
-                            model.teamChoices.isEmpty
-                                ? FormField(
-                                    name: "person", label: "Who",
-                                    hint:
-                                        "Type part of their name, or their whole email address. They need to be on the People list.",
-                                    isRequired: true)
-                                : FormField(
-                                    name: "person_id", label: "Who",
-                                    control: .select([.init(value: "", label: "Choose…")] + model.teamChoices),
-                                    isRequired: true),
+                            FormField(
+                                name: "person", label: "Who",
+                                hint:
+                                    "Type part of their name, their unit or their email address: the people who match are listed to choose from. They need to be on the People list.",
+                                isRequired: true, autocomplete: "off")
+                        ] + (model.teamChoices.isEmpty ? [] : [Self.teamChoiceField(model.teamChoices)]) + [
                             FormField(
                                 name: "role", label: "Role on the team",
                                 hint: "For example: Data lead, Expert by experience, Peer researcher.",
@@ -365,8 +361,14 @@ extension ProjectShow {
                             ),
                         ],
                         submitLabel: "Add to team", anchor: "add-member"
-                    ).disclosed("Add someone to the team"))
+                    ).disclosed("Add someone to the team")),
+                .if(model.canEdit, .script(.src("/team-picker.js"), .defer()))
             )
+        }
+
+        /// The people a search found, to choose one of; the team picker redraws it as the lead types.
+        static func teamChoiceField(_ choices: [FormField.Option]) -> FormField {
+            FormField(name: "person_id", label: "Choose who you mean", control: .radios(choices), isRequired: true)
         }
 
         private func updateItem(_ update: Update) -> Node<HTML.ListContext> {

@@ -128,6 +128,7 @@ struct RouteMatrixTests {
         "POST /projects/:projectID": Row(allowed: projectEditors),
         "POST /projects/:projectID/submit": Row(allowed: projectEditors),
         "POST /projects/:projectID/team": Row(allowed: projectEditors),
+        "GET /projects/:projectID/team/choices": Row(allowed: projectEditors, query: "person=pat"),
         "POST /projects/:projectID/team/:memberID/remove": Row(allowed: projectEditors),
         "POST /projects/:projectID/updates": Row(allowed: projectEditors),
         "POST /projects/:projectID/comments": Row(allowed: projectEditors),

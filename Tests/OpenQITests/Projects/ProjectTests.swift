@@ -386,25 +386,77 @@ struct ProjectTests {
             #expect(nobody.body.contains("No one on the People list matches “Zebedee”."))
             #expect(nobody.body.contains(#"value="Expert by experience""#), "what was typed is kept")
 
-            // "Ama" is in both names: the page offers the two to choose from, keeping the rest.
+            // "Ama" is in both names: the page offers the two to choose from, with what tells them apart.
             let several = try await lead.post(projectPath + "/team", form: form.merging(["person": "ama"]) { $1 })
             #expect(several.status == .unprocessableEntity)
             #expect(several.body.contains("2 people match “ama”. Choose who you mean."))
             #expect(
-                several.body.contains(#"<option value="\#(amara.id!.uuidString)">Amara Okafor (Service user)</option>"#)
-            )
-            #expect(several.body.contains(#"<option value="\#(ama.id!.uuidString)">Ama Mensah (Staff)</option>"#))
+                several.body.contains(
+                    #"name="person_id" value="\#(amara.id!.uuidString)"/> Amara Okafor — Service user, Trust › Adult Mental Health › Willow Ward"#
+                ))
+            #expect(several.body.contains(#"name="person_id" value="\#(ama.id!.uuidString)"/> Ama Mensah — Staff, "#))
+            #expect(several.body.contains(#"value="ama""#), "the search stays, to refine")
             let chosen = try await lead.post(
                 projectPath + "/team", form: form.merging(["person_id": amara.id!.uuidString]) { $1 })
             #expect(chosen.status == .seeOther)
 
-            // One match joins at once; someone already on the team is not offered again.
-            let one = try await lead.post(projectPath + "/team", form: form.merging(["person": "mensah"]) { $1 })
-            #expect(one.status == .seeOther)
+            // Part of a name is confirmed before anyone joins; a whole name joins at once.
+            let part = try await lead.post(projectPath + "/team", form: form.merging(["person": "mensah"]) { $1 })
+            #expect(part.status == .unprocessableEntity)
+            #expect(part.body.contains("1 person matches “mensah”. Choose who you mean."))
+            let whole = try await lead.post(projectPath + "/team", form: form.merging(["person": "ama mensah"]) { $1 })
+            #expect(whole.status == .seeOther)
+            // Someone already on the team is not offered again.
             let again = try await lead.post(projectPath + "/team", form: form.merging(["person": "ama"]) { $1 })
             #expect(again.body.contains("Everyone who matches “ama” is already on the team."))
             let team = try await TeamMember.query(on: app.db).all().map(\.$person.id)
             #expect(Set(team).isSuperset(of: [amara.id!, ama.id!]))
+        }
+    }
+
+    /// The cases found by walking the demo: an email that silently picked the staff member, a
+    /// service user and a staff member of one name, and a name so common the list was refused.
+    @Test("the team picker tells namesakes apart, never guesses from part of an email, and lists the first of many")
+    func teamPicker() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            // Of the QI team, who may search people by part of their email.
+            try await fixtures.signIn("lead@test.example", role: .qiTeam, at: world.ward)
+            let staff = try await fixtures.person("Ben Hughes", unit: world.other, email: "ben.hughes@test.example")
+            let serviceUser = try await fixtures.person("Ben Hughes", kind: .serviceUser, unit: world.ward)
+            for number in 1...25 {
+                _ = try await fixtures.person("Pat Number \(number)", unit: world.ward)
+            }
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            let projectPath = try #require(try await lead.post("/projects", form: Self.proposal(world)).location)
+            let form = ["role": "Expert by experience", "involvement": "full_partner"]
+
+            let email = try await lead.post(projectPath + "/team", form: form.merging(["person": "ben.hughes"]) { $1 })
+            #expect(email.status == .unprocessableEntity, "part of an email picks nobody without asking")
+            #expect(email.body.contains("Ben Hughes — Staff, Trust › Forensic"))
+            let namesakes = try await lead.post(
+                projectPath + "/team", form: form.merging(["person": "Ben Hughes"]) { $1 })
+            #expect(namesakes.body.contains("2 people match “Ben Hughes”. Choose who you mean."))
+            #expect(namesakes.body.contains(#"value="\#(staff.id!.uuidString)"/> Ben Hughes — Staff, "#))
+            #expect(namesakes.body.contains(#"value="\#(serviceUser.id!.uuidString)"/> Ben Hughes — Service user, "#))
+
+            let many = try await lead.post(projectPath + "/team", form: form.merging(["person": "pat"]) { $1 })
+            #expect(many.body.contains("25 people match “pat”. Choose who you mean. The first 20 are listed"))
+            #expect(many.body.components(separatedBy: #"type="radio" name="person_id""#).count - 1 == 20)
+
+            // As the lead types: the same list, from the picker's address; a unit's name finds its people.
+            let typed = try await lead.get(projectPath + "/team/choices?person=willow")
+            #expect(typed.status == .ok)
+            #expect(typed.body.hasPrefix(#"<fieldset id="add-member-field-person_id""#))
+            #expect(typed.body.contains(#"value="\#(serviceUser.id!.uuidString)""#))
+            #expect(!typed.body.contains(#"value="\#(staff.id!.uuidString)""#))
+            #expect(try await lead.get(projectPath + "/team/choices?person=b").body.contains("at least two letters"))
+            let chosen = try await lead.post(
+                projectPath + "/team", form: form.merging(["person_id": serviceUser.id!.uuidString]) { $1 })
+            #expect(chosen.status == .seeOther)
+            #expect(try await TeamMember.query(on: app.db).filter(\.$person.$id == serviceUser.id!).count() == 1)
         }
     }
 

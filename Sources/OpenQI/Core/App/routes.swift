@@ -67,6 +67,7 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.projects(.update(.key)).pathComponents, use: ProjectController.update)
     signedIn.post(SiteURL.projects(.submit(.key)).pathComponents, use: ProjectController.submit)
     signedIn.post(SiteURL.projects(.addMember(.key)).pathComponents, use: ProjectController.addMember)
+    signedIn.get(SiteURL.projects(.teamChoices(.key)).pathComponents, use: ProjectController.teamChoices)
     signedIn.post(
         SiteURL.projects(.removeMember(project: .key, member: .key)).pathComponents, use: ProjectController.removeMember
     )

@@ -36,6 +36,8 @@ struct FormField: Sendable, Equatable {
         case select([Option])
         /// A group of checkboxes sent as `name[]`; one option makes a single yes/no box.
         case checkboxes([Option])
+        /// A group of radio buttons: one of a short list, each option's label in full.
+        case radios([Option])
     }
 
     struct Option: Sendable, Equatable {
@@ -192,8 +194,10 @@ extension Node where Context == HTML.BodyContext {
 
     /// A field with its label, hint and message; its id is `idPrefix-name` (the error summary's links).
     static func formField(_ field: FormField, state: FormState, idPrefix: String = "field") -> Node {
-        if case .checkboxes(let options) = field.control {
-            return checkboxGroup(field, options: options, state: state, idPrefix: idPrefix)
+        switch field.control {
+        case .checkboxes(let options): return choiceGroup(field, options: options, state: state, idPrefix: idPrefix)
+        case .radios(let options): return choiceGroup(field, options: options, state: state, idPrefix: idPrefix)
+        default: break
         }
         let id = "\(idPrefix)-\(field.name)"
         let error = state.error(for: field.name)
@@ -228,7 +232,7 @@ extension Node where Context == HTML.BodyContext {
                                 .text(option.label),
                             ])
                     })
-        case .checkboxes:
+        case .checkboxes, .radios:
             control = .empty
         case .file(let accept):
             // A browser never lets a page fill a file input, so no value is sent back.
@@ -263,13 +267,15 @@ extension Node where Context == HTML.BodyContext {
 }
 
 extension Node where Context == HTML.BodyContext {
-    /// A fieldset of checkboxes with its legend, hint and message, for choosing several of a list.
-    fileprivate static func checkboxGroup(
+    /// A fieldset of checkboxes (choose several) or radio buttons (choose one), with its legend,
+    /// hint and message.
+    fileprivate static func choiceGroup(
         _ field: FormField, options: [FormField.Option], state: FormState, idPrefix: String
     ) -> Node {
         let id = "\(idPrefix)-\(field.name)"
         let error = state.error(for: field.name)
-        let ticked = state.selected[field.name] ?? []
+        let isRadio = if case .radios = field.control { true } else { false }
+        let ticked = isRadio ? [state[field.name]] : state.selected[field.name] ?? []
         return .element(
             named: "fieldset",
             nodes: [
@@ -290,7 +296,7 @@ extension Node where Context == HTML.BodyContext {
                     .label(
                         .class("checkbox"),
                         .input(
-                            .type(.checkbox), .name("\(field.name)[]"),
+                            .type(isRadio ? .radio : .checkbox), .name(isRadio ? field.name : "\(field.name)[]"),
                             .attribute(named: "value", value: option.value.markupEscaped),
                             .checked(ticked.contains(option.value))),
                         .text(" \(option.label)")

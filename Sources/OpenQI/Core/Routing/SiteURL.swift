@@ -74,6 +74,7 @@ enum SiteURL: Sendable {
         case update(Parameter<UUID>)
         case submit(Parameter<UUID>)
         case addMember(Parameter<UUID>)
+        case teamChoices(Parameter<UUID>)
         case removeMember(project: Parameter<UUID>, member: Parameter<UUID>)
         case postUpdate(Parameter<UUID>)
         case comment(Parameter<UUID>)
@@ -273,6 +274,7 @@ extension SiteURL.Projects {
         case .edit(let id): [.id(id, name: "projectID"), "edit"]
         case .submit(let id): [.id(id, name: "projectID"), "submit"]
         case .addMember(let id): [.id(id, name: "projectID"), "team"]
+        case .teamChoices(let id): [.id(id, name: "projectID"), "team", "choices"]
         case .removeMember(let project, let member):
             [.id(project, name: "projectID"), "team", .id(member, name: "memberID"), "remove"]
         case .postUpdate(let id): [.id(id, name: "projectID"), "updates"]

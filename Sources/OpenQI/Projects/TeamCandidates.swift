@@ -1,0 +1,75 @@
+import Fluent
+import Foundation
+
+/// Who a search for a new team member finds: people of the organisation not yet on the team, each
+/// with what tells namesakes apart (kind and unit), for the lead to choose from. Only a search that
+/// names one person outright (their whole name, or an email address) picks them without asking, so
+/// "ben.hughes" never silently means the staff member when the service user was meant.
+struct TeamCandidates: Sendable, Equatable {
+    /// At most this many are offered; more asks for more of the name.
+    static let limit = 20
+    /// What was searched for, trimmed and cut to a bounded length.
+    let search: String
+    /// Everyone in the organisation matching, on the team or not.
+    let matching: Int
+    let choices: [FormField.Option]
+    /// The one person the search names outright, when only one does.
+    let named: UUID?
+
+    static func find(_ text: String, for project: Project, policy: Policy, on db: any Database) async throws -> Self {
+        let search = String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        guard search.count >= 2 else { return .init(search: search, matching: 0, choices: [], named: nil) }
+        let found = try await PersonIndex.Model.query(
+            search: search, kind: nil, unitID: policy.tree.selfAndAncestors(of: project.$unit.id).last,
+            includeArchived: false, page: 1, policy: policy, on: db)
+        let onTeam = Set(project.team.map(\.$person.id))
+        let rows = found.rows.filter { !onTeam.contains($0.id) }
+        // Whole names first, then names starting with what was typed, then the rest, each A–Z.
+        let ranked = rows.enumerated().sorted {
+            ($0.element.rank(for: search), $0.offset) < ($1.element.rank(for: search), $1.offset)
+        }
+        .map(\.element)
+        let wholeNames = rows.filter { $0.rank(for: search) == 0 }
+        let named =
+            wholeNames.count == 1 ? wholeNames[0].id : rows.count == 1 && search.contains("@") ? rows[0].id : nil
+        return .init(
+            search: search, matching: found.total,
+            choices: ranked.prefix(limit).map { .init(value: $0.id.uuidString, label: $0.choiceLabel) }, named: named)
+    }
+
+    /// The field to explain the result beside, and what to say, when the search picked nobody.
+    var refusal: FieldError? {
+        guard named == nil else { return nil }
+        if search.count < 2 {
+            return FieldError(field: "person", message: "Type at least two letters of their name, unit or email.")
+        }
+        if matching == 0 {
+            return FieldError(
+                field: "person",
+                message:
+                    "No one on the People list matches “\(search)”. Check the spelling, or add them to the People list first."
+            )
+        }
+        if choices.isEmpty {
+            return FieldError(field: "person", message: "Everyone who matches “\(search)” is already on the team.")
+        }
+        let more = matching > choices.count ? " The first \(choices.count) are listed: type more to narrow them." : ""
+        return FieldError(
+            field: "person_id",
+            message: (matching == 1 ? "1 person matches" : "\(matching) people match")
+                + " “\(search)”. Choose who you mean.\(more)")
+    }
+}
+
+extension PersonIndex.Row {
+    /// 0 for a whole-name match, 1 for a name starting with the search, 2 for anything else.
+    fileprivate func rank(for search: String) -> Int {
+        if name.caseInsensitiveCompare(search) == .orderedSame { return 0 }
+        return name.lowercased().hasPrefix(search.lowercased()) ? 1 : 2
+    }
+
+    /// "Ben Hughes — Service user, Trust › Adult Mental Health › Willow Ward"
+    fileprivate var choiceLabel: String {
+        "\(name) — \(kind.label)" + (unitPath.isEmpty ? "" : ", \(unitPath)")
+    }
+}
