@@ -74,3 +74,69 @@ def test_changed_pages_have_no_serious_violations(demo, page: Page):
     expect(page.locator(".error-summary")).to_contain_text("after you opened it")
     found["a measure's edit form after a conflict"] = violations(page)
     assert not {name: v for name, v in found.items() if v}, found
+
+
+def every_page(client, base: str) -> dict[str, str]:
+    """One page of every kind a signed-in administrator reaches, found through the API and links."""
+    units = client.get(base + "/api/v1/units", timeout=30).json()
+    trust = next(u for u in units if u.get("parent_id") is None and u["kind"] == "organisation")
+    directorate = next(u for u in units if u["kind"] == "directorate")
+    ward = next(u for u in units if u["kind"] == "ward")
+    project = client.get(base + "/api/v1/projects", params={"status": "active"}, timeout=30).json()[0]
+    person = client.get(base + "/api/v1/people", params={"q": "Sam Whitfield"}, timeout=30).json()[0]
+    pages = {
+        "home": "/", "projects": "/projects", "active projects": "/projects?status=active",
+        "a project": f"/projects/{project['id']}", "a project's edit form": f"/projects/{project['id']}/edit",
+        "a driver diagram": f"/projects/{project['id']}/driver-diagram", "a new proposal": "/projects/new",
+        "units": "/units", "the trust": f"/units/{trust['id']}", "a ward": f"/units/{ward['id']}",
+        "a unit's edit form": f"/units/{trust['id']}/edit",
+        "the measures summary": f"/units/{trust['id']}/measures", "the portfolio": f"/units/{trust['id']}/portfolio",
+        "coaching": f"/units/{trust['id']}/portfolio/coaches",
+        "early warning": f"/units/{directorate['id']}/early-warning",
+        "the board report": f"/units/{trust['id']}/board-report",
+        "the board report form": f"/units/{trust['id']}/board-report/edit",
+        "comparing units": f"/units/{trust['id']}/compare", "the data upload": f"/units/{trust['id']}/data-upload",
+        "people": "/people", "a person": f"/people/{person['id']}", "a new person": "/people/new",
+        "a person's edit form": f"/people/{person['id']}/edit",
+        "forums": "/forums", "a forum": f"/forums/{directorate['id']}", "the audit log": "/audit",
+        "API tokens": "/api-tokens", "change password": "/account/password",
+    }
+    html = client.get(base + pages["a project"], timeout=30).text
+    for name, pattern in [("a measure", r"/measures/[0-9A-F-]{36}"), ("a PDSA cycle", r"/cycles/[0-9A-F-]{36}"),
+                          ("a story", r"/stories/[0-9A-F-]{36}")]:
+        found = re.search(r'href="(' + pattern + ')"', html)
+        if found:
+            pages[name] = found.group(1)
+    if "a measure" in pages:
+        pages["a measure's edit form"] = pages["a measure"] + "/edit"
+    meeting = re.search(r'href="(/meetings/[0-9A-F-]{36})"', client.get(base + pages["a forum"], timeout=30).text)
+    if meeting:
+        pages["a forum meeting"] = meeting.group(1)
+    return pages
+
+
+def test_every_page_fits_a_phone_and_passes_axe_at_both_widths(demo, page: Page):
+    """Issue 18, items 6 and 11: at 390 pixels no page scrolls sideways (wide tables and charts
+    scroll in their own box), and axe-core finds no serious or critical violation at 1280 or 390."""
+    base = demo.base_url
+    client = sign_in_client(base, "admin@example.org", "demo")
+    pages = every_page(client, base)
+    assert len(pages) >= 30, sorted(pages)
+    sign_in(page, base, "admin@example.org", "demo")
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))
+    sideways, found = {}, {}
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in pages.items():
+            response = page.goto(base + path)
+            assert response and response.status == 200, f"{name}: {path} answered {response and response.status}"
+            if width == 390:
+                scroll, client_width = page.evaluate(
+                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                if scroll > client_width:
+                    sideways[name] = scroll
+            problems = violations(page)
+            if problems:
+                found[f"{name} at {width}"] = problems
+    assert not sideways, f"pages wider than 390 pixels: {sideways}"
+    assert not found, found

@@ -73,7 +73,7 @@ enum SignIn {
                 .class("demo-sign-ins"),
                 .h2(.text("Demo sign-ins")),
                 .p(.text("This is a demo organisation. Every demo sign-in has the password “demo”.")),
-                .table(
+                .scrollingTable(
                     .thead(.tr(.th(.text("Role")), .th(.text("Email")))),
                     .tbody(
                         .forEach(model.demoSignIns) { demo in

@@ -31,7 +31,7 @@ extension AuditLog {
                 ),
                 model.rows.isEmpty
                     ? .p(.class("empty"), .text("No entries match this filter."))
-                    : .table(
+                    : .scrollingTable(
                         .class("audit-log"),
                         .thead(.tr(.th(.text("When")), .th(.text("Who")), .th(.text("What")), .th(.text("Changes")))),
                         .tbody(

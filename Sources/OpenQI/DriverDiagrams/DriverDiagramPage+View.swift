@@ -23,7 +23,7 @@ extension DriverDiagramPage {
                         .class("error-summary"), .attribute(named: "role", value: "alert"),
                         .h2(.text("There is a problem")), .p(.text($0)))
                 },
-                .div(.class("chart driver-diagram"), .raw(model.svg)),
+                .chart(model.svg, kind: "driver-diagram"),
                 .section(
                     .id("outline"),
                     .h2(.text("Outline")),

@@ -26,7 +26,7 @@ enum ForumIndex {
                     lead:
                         "Each directorate’s monthly forum reviews new proposals, allocates a coach and a sponsor, and hears how projects are going."
                 ),
-                .table(
+                .scrollingTable(
                     .thead(
                         .tr(
                             .th(.text("Forum")), .th(.text("Chairs")), .th(.text("Proposals waiting")),

@@ -74,7 +74,7 @@ extension APITokenPage {
                 },
                 model.tokens.isEmpty
                     ? .p(.class("empty"), .text("No tokens have been issued yet."))
-                    : .table(
+                    : .scrollingTable(
                         .class("data-table"),
                         .thead(
                             .tr(

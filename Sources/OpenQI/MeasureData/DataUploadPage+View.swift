@@ -107,7 +107,7 @@ extension DataUploadPage {
                 ),
                 model.measures.isEmpty
                     ? .empty
-                    : .table(
+                    : .scrollingTable(
                         .class("data-table"),
                         .caption(.text("What importing does to each measure")),
                         .thead(

@@ -24,7 +24,7 @@ extension MeasureShow {
                             .attribute(named: "download", value: "data.csv"), .text("Data as CSV"))
                     )
                 ),
-                .div(.class("chart"), .raw(model.chartSVG)),
+                .chart(model.chartSVG),
                 .p(.class("chart-summary"), .text(model.summary)),
                 .dl(
                     .class("details"),
@@ -51,7 +51,7 @@ extension MeasureShow {
                     .h2(.text("The data")),
                     model.rows.isEmpty
                         ? .p(.class("empty"), .text("No data yet."))
-                        : .table(
+                        : .scrollingTable(
                             .class("data-table"),
                             .thead(
                                 .tr(
@@ -164,7 +164,7 @@ extension MeasureShow {
                             )),
                         .ul(.forEach(errors) { .li(.text($0)) }))
                 },
-                .table(
+                .scrollingTable(
                     .caption(.text("Enter by period")),
                     .thead(
                         .tr(

@@ -22,7 +22,7 @@ extension PersonIndex {
                 .p(.class("count"), .text(model.total == 1 ? "1 person" : "\(model.total) people")),
                 model.rows.isEmpty
                     ? .p(.class("empty"), .text("Nobody matches this search."))
-                    : .table(
+                    : .scrollingTable(
                         .thead(
                             .tr(.th(.text("Name")), .th(.text("Kind")), .th(.text("Unit")), .th(.text("Role or job")))),
                         .tbody(

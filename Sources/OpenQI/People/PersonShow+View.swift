@@ -62,7 +62,7 @@ extension PersonShow {
                     .h2(.text("QI roles")),
                     model.grants.isEmpty
                         ? .p(.class("empty"), .text("No roles granted."))
-                        : .table(
+                        : .scrollingTable(
                             .thead(
                                 .tr(
                                     .th(.text("Role")), .th(.text("For")),

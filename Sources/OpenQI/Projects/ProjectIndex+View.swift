@@ -66,7 +66,7 @@ extension ProjectIndex {
                     .if(model.pageCount > 1, .text(", page \(model.page) of \(model.pageCount)"))),
                 model.rows.isEmpty
                     ? .p(.class("empty"), .text("No project matches."))
-                    : .table(
+                    : .scrollingTable(
                         .thead(
                             .tr(
                                 .th(.text("Project")), .th(.text("Unit")), .th(.text("Status")), .th(.text("Stage")),

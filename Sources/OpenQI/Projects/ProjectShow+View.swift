@@ -132,7 +132,7 @@ extension ProjectShow {
             .section(
                 .id("driver-diagram"),
                 .h2(.text("Driver diagram")),
-                .unwrap(model.diagramSVG) { .div(.class("chart driver-diagram"), .raw($0)) },
+                .unwrap(model.diagramSVG) { .chart($0, kind: "driver-diagram") },
                 .if(
                     model.diagramSVG == nil,
                     .p(
@@ -303,7 +303,7 @@ extension ProjectShow {
             .section(
                 .id("team"),
                 .h2(.text("Team")),
-                .table(
+                .scrollingTable(
                     .thead(
                         .tr(
                             .th(.text("Name")), .th(.text("Role")), .th(.text("Who")), .th(.text("Involvement")),
@@ -395,7 +395,7 @@ extension ProjectShow {
             .section(
                 .id("updates"),
                 .h2(.text("Progress updates")),
-                .unwrap(model.progressChartSVG) { .div(.class("chart"), .raw($0)) },
+                .unwrap(model.progressChartSVG) { .chart($0) },
                 model.updates.isEmpty
                     ? .p(.class("empty"), .text("No updates yet."))
                     : .group(

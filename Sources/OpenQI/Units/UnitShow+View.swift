@@ -70,7 +70,7 @@ extension UnitShow {
                     .h2(.text("People (\(model.peopleCount))")),
                     model.people.isEmpty
                         ? .p(.class("empty"), .text("Nobody belongs to this unit yet."))
-                        : .table(
+                        : .scrollingTable(
                             .thead(.tr(.th(.text("Name")), .th(.text("Kind")), .th(.text("Role or job")))),
                             .tbody(
                                 .forEach(model.people) { person in

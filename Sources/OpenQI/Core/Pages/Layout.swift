@@ -209,6 +209,21 @@ extension Node where Context == HTML.BodyContext {
         .div(.class("page-heading"), .group(nodes))
     }
 
+    /// A table in a box of its own that scrolls sideways on a narrow screen, its first column kept
+    /// in view there, so the page itself never does.
+    static func scrollingTable(_ nodes: Node<HTML.TableContext>...) -> Node {
+        .div(.class("table-scroll"), .keyboardScrollable, .table(.group(nodes)))
+    }
+
+    /// A drawn chart (SVG from `Charts`): on a narrow screen it keeps its text readable and scrolls
+    /// sideways in its own box.
+    static func chart(_ svg: String, kind: String? = nil) -> Node {
+        .div(.class(["chart", kind].compactMap { $0 }.joined(separator: " ")), .keyboardScrollable, .raw(svg))
+    }
+
+    /// A box that may scroll sideways can be reached by keyboard to scroll it, whatever it holds.
+    static var keyboardScrollable: Node { .attribute(named: "tabindex", value: "0") }
+
     /// A page's heading and the lead paragraph under it that says what the page is for.
     static func heading(_ title: String, lead: String) -> Node {
         .group(.h1(.text(title)), .p(.class("lead"), .text(lead)))
@@ -219,5 +234,12 @@ extension Node where Context == HTML.BodyContext {
         .element(
             named: "time",
             nodes: [.attribute(named: "datetime", value: CalendarDay.timestamp(date)), .text(CalendarDay.moment(date))])
+    }
+}
+
+extension Node where Context == HTML.DetailsContext {
+    /// `scrollingTable` inside a `details` element (a chart's data, shown on request).
+    static func scrollingTable(_ nodes: Node<HTML.TableContext>...) -> Node {
+        .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(.group(nodes)))
     }
 }

@@ -99,7 +99,7 @@ extension BoardReportPage {
                     context.isStandalone
                         ? .text(chart.name)
                         : .a(.href(SiteURL.measures(.show(.value(chart.measureID))).relativeURL()), .text(chart.name))),
-                .div(.class("chart"), .raw(chart.svg)),
+                .chart(chart.svg),
                 chart.narrative.map { narrative in
                     .div(.class("narrative"), .forEach(Self.paragraphs(narrative)) { lines in paragraph(lines) })
                 } ?? .p(.class("narrative empty"), .text("No narrative written for this month.")),
@@ -108,7 +108,7 @@ extension BoardReportPage {
                     : .details(
                         .class("chart-data"),
                         .summary(.text("The data behind the chart")),
-                        .table(
+                        .scrollingTable(
                             .class("data-table"),
                             .caption(.text("\(chart.name), to the end of \(model.monthLabel)")),
                             .thead(

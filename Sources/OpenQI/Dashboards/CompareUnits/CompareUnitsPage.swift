@@ -236,7 +236,7 @@ extension CompareUnitsPage {
                             state: FormState(values: ["periods": "\(model.periods)"])),
                         .button(.type(.submit), .class("button secondary"), .text("Compare"))),
                 .unwrap(model.explanation) { .p(.class("notice"), .text($0)) },
-                .unwrap(model.funnelSVG) { .div(.class("chart funnel"), .raw($0)) },
+                .unwrap(model.funnelSVG) { .chart($0, kind: "funnel") },
                 .unwrap(model.widenedFor) { phi in
                     .p(
                         .class("hint"),
@@ -259,7 +259,7 @@ extension CompareUnitsPage {
             let window =
                 model.window.map { " \(CalendarDay.text($0.lowerBound)) to \(CalendarDay.text($0.upperBound));" }
                 ?? ""
-            return .table(
+            return .scrollingTable(
                 .class("data-table safety-table"),
                 .caption(
                     .text(

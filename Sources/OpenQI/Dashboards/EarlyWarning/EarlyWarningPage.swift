@@ -118,7 +118,7 @@ extension EarlyWarningPage {
                 .raw(MDCIcons.symbols),
                 model.wards.isEmpty || model.indicators.isEmpty
                     ? .p(.class("empty"), .text("No ward below this unit has indicators yet."))
-                    : .table(
+                    : .scrollingTable(
                         .class("early-warning"),
                         .caption(.text("\(model.wards.count) wards")),
                         .thead(

@@ -93,7 +93,7 @@ extension MeasureSummaryPage {
         }
 
         private func table() -> Node<HTML.BodyContext> {
-            .table(
+            .scrollingTable(
                 .class("measure-summary"),
                 .caption(
                     .text(

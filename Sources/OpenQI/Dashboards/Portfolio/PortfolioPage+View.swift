@@ -60,7 +60,7 @@ extension PortfolioPage {
                 .raw(svg),
                 .details(
                     .summary(.text("The numbers, month by month")),
-                    .table(
+                    .scrollingTable(
                         .class("counts"),
                         .caption(.text(caption)),
                         .thead(.tr(.th(.scope("col"), .text("Month")), .th(.scope("col"), .text("Projects")))),
@@ -78,7 +78,7 @@ extension PortfolioPage {
         /// A small table of counts, each linking to its projects; a bar shows the share at a glance.
         private func countTable(_ caption: String, _ figures: [Figure]) -> Node<HTML.BodyContext> {
             let largest = max(figures.map(\.count).max() ?? 0, 1)
-            return .table(
+            return .scrollingTable(
                 .class("counts"),
                 .caption(.text(caption)),
                 .thead(
@@ -165,7 +165,7 @@ extension PortfolioPage {
     }
 
     static func coachTable(_ coaches: [CoachLoad], caption: String) -> Node<HTML.BodyContext> {
-        .table(
+        .scrollingTable(
             .class("counts coaches"),
             .caption(.text(caption)),
             .thead(
