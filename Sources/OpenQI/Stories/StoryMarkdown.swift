@@ -41,7 +41,8 @@ enum StoryMarkdown {
                     guard let id = UUID(uuidString: String(src.dropFirst(6))), let svg = charts[id] else {
                         return "<span class=\"missing-chart\">[There is no chart “\(escaped(caption))” to show.]</span>"
                     }
-                    return "<span class=\"story-chart\" tabindex=\"0\" role=\"figure\" aria-label=\"\(escaped(caption))\">\(svg)"
+                    return "<span class=\"story-chart\" tabindex=\"0\" role=\"figure\""
+                        + " aria-label=\"\(escaped(caption))\">\(svg)"
                         + "<span class=\"caption\">\(escaped(caption))</span></span>"
                 }
                 guard isSafe(src), src.hasPrefix("http") || src.hasPrefix("/") else { return escaped(caption) }
