@@ -162,6 +162,43 @@ enum MeasureController {
         var period: [String]?
         var value: [String]?
         var denominator: [String]?
+        /// What each row showed as recorded when the grid was drawn (`GridRow.shown`).
+        var shown: [String]?
+
+        /// The rows as typed, to draw the grid again: each with what it showed, or with what is
+        /// `saved` now when given (after a conflict, so that saving again is knowing).
+        func rows(shown saved: [String: String]? = nil) -> [MeasureShow.GridRow] {
+            let periods = period ?? []
+            return periods.indices.map { index in
+                let showing: String
+                if let saved { showing = saved[day(periods[index])] ?? "" } else { showing = shown?[safe: index] ?? "" }
+                return .init(
+                    period: periods[index], value: value?[safe: index] ?? "",
+                    denominator: denominator?[safe: index] ?? "", shown: showing)
+            }
+        }
+
+        /// The rows that would overwrite, unseen, what was `saved` after the grid was drawn: a value
+        /// typed where what is saved now is neither what the row showed nor what was typed.
+        func unseen(_ saved: [String: String]) -> [Int] {
+            let periods = period ?? []
+            return periods.indices.filter { index in
+                let typed = number(value?[safe: index])
+                guard let typed else { return false }  // blank: the period is left alone
+                let now = saved[day(periods[index])] ?? ""
+                let mine = typed + (number(denominator?[safe: index]).map { "/" + $0 } ?? "")
+                return now != (shown?[safe: index] ?? "") && now != mine
+            }
+        }
+
+        private func number(_ text: String?) -> String? {
+            let text = text?.trimmingCharacters(in: .whitespaces) ?? ""
+            return text.isEmpty ? nil : Double(text).map(Describe.plain) ?? text
+        }
+
+        private func day(_ text: String) -> String {
+            CalendarDay(parsing: text, as: .spreadsheet)?.text ?? text
+        }
     }
 
     /// Saves the values typed into the grid. Rows become lines of the same check a paste goes
@@ -177,22 +214,44 @@ enum MeasureController {
         }
         let check = DataImport(text: lines.joined(separator: "\n"), chart: measure.chart)
         let url = SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL()
-        guard check.errors.isEmpty else {
+        func redraw(_ errors: [String], shown: [String: String] = [:], status: HTTPStatus) async throws -> Response {
             var model = try await MeasureShow.Model.query(id: try measure.requireID(), policy: policy, on: req.db)
-            model.grid = periods.indices.map {
-                .init(
-                    period: periods[$0], value: input.value?[safe: $0] ?? "",
-                    denominator: input.denominator?[safe: $0] ?? "")
-            }
-            model.gridErrors = check.errors.map {
-                $0.line == 0 ? "Type a value for at least one period." : $0.message
-            }
-            return MeasureShow.View(context: try await req.pageContext(), model: model).response(
+            model.grid = input.rows(shown: shown)
+            model.gridErrors = errors
+            return MeasureShow.View(context: try await req.pageContext(), model: model).response(status: status)
+        }
+        guard check.errors.isEmpty else {
+            return try await redraw(
+                check.errors.map { $0.line == 0 ? "Type a value for at least one period." : $0.message },
                 status: .unprocessableEntity)
+        }
+        // A period someone saved after this grid was drawn is not overwritten unseen: the grid comes
+        // back with this person's values kept, and what was saved named, to save again knowingly.
+        let saved = try await recordedNow(measure, on: req.db)
+        let changed = input.unseen(saved)
+        if !changed.isEmpty {
+            let latest = try await AuditEntry.latest(about: try measure.requireID(), on: req.db)
+            let who = latest?.actorName ?? "Someone"
+            return try await redraw(
+                changed.map { index in
+                    let period = periods[index]
+                    let theirs =
+                        (CalendarDay(parsing: period, as: .spreadsheet).flatMap { saved[$0.text] })
+                        .map { "saved \($0)" } ?? "removed the value"
+                    return "\(period): \(who) \(theirs) after you opened this page. Your value is kept below; "
+                        + "save again to replace theirs, or take theirs instead."
+                }, shown: saved, status: .conflict)
         }
         let (added, replaced) = try await measure.upsert(check.rows, by: policy.viewer.actor, on: req.db)
         return req.redirect(
             to: url, notice: "Saved \(added) new period\(added == 1 ? "" : "s") and changed \(replaced).")
+    }
+
+    /// What is recorded now for each period of the measure, as the grid carries it.
+    private static func recordedNow(_ measure: Measure, on db: any Database) async throws -> [String: String] {
+        let id = try measure.requireID()
+        let series = try await DataPoint.series(of: [id], on: db)[id] ?? []
+        return Dictionary(series.map { (CalendarDay.text($0.period), $0.recorded) }) { _, last in last }
     }
 
     struct DatedTextInput: Content {

@@ -56,6 +56,9 @@ enum MeasureShow {
         var period: String
         var value: String
         var denominator: String
+        /// What was recorded when the grid was drawn, sent back with it: a value saved meanwhile by
+        /// someone else is then told apart from this person's own, and not overwritten unseen.
+        var shown: String = ""
     }
 
     struct Preview: Sendable, Equatable {
@@ -124,7 +127,7 @@ extension MeasureShow.Model {
         var rows = recent.map {
             MeasureShow.GridRow(
                 period: CalendarDay.text($0.period), value: Describe.plain($0.value),
-                denominator: $0.denominator.map { Describe.plain($0) } ?? "")
+                denominator: $0.denominator.map { Describe.plain($0) } ?? "", shown: $0.recorded)
         }
         var next = recent.last.map { frequency.period(after: $0.period) }
         if next == nil {
@@ -138,6 +141,13 @@ extension MeasureShow.Model {
             next = frequency.period(after: period)
         }
         return rows
+    }
+}
+
+extension MeasureSeries.Period {
+    /// What is recorded for the period, as the grid carries it: "12" or "12/40".
+    var recorded: String {
+        Describe.plain(value) + (denominator.map { "/" + Describe.plain($0) } ?? "")
     }
 }
 

@@ -173,7 +173,9 @@ extension MeasureShow {
                     .tbody(
                         .forEach(model.grid.enumerated().map { $0 }) { index, row in
                             .tr(
-                                .td(gridInput("period", row.period, type: "date", label: "Period, row \(index + 1)")),
+                                .td(
+                                    gridInput("period", row.period, type: "date", label: "Period, row \(index + 1)"),
+                                    .input(.type(.hidden), .name("shown[]"), .value(row.shown))),
                                 .td(gridInput("value", row.value, type: "text", label: "Value for \(row.period)")),
                                 .if(
                                     model.usesDenominator,

@@ -158,18 +158,31 @@ struct MeasureTests {
 
             _ = try await browser.post(
                 measurePath + "/data", form: ["data": "2026-01-05\t7\t\tcounted twice, corrected"])
-            let saved = try await browser.post(
-                measurePath + "/data/grid",
-                fields: [
-                    ("period[]", "2026-01-05"), ("value[]", "8"), ("period[]", "2026-01-12"), ("value[]", "6"),
-                    ("period[]", "2026-01-19"), ("value[]", " "),
-                ])
+            // The grid as drawn after the paste: each row carries what it showed as recorded.
+            func grid(_ first: String, shown: String) -> [(String, String)] {
+                [
+                    ("period[]", "2026-01-05"), ("shown[]", shown), ("value[]", first), ("period[]", "2026-01-12"),
+                    ("shown[]", ""), ("value[]", "6"), ("period[]", "2026-01-19"), ("shown[]", ""), ("value[]", " "),
+                ]
+            }
+            let saved = try await browser.post(measurePath + "/data/grid", fields: grid("8", shown: "7"))
             #expect(saved.status == .seeOther)
             #expect(
                 try await browser.get(try #require(saved.location)).body.contains("Saved 1 new period and changed 1."))
             let points = try await app.storedDataPoints()
             #expect(points.map(\.value) == [8, 6])
             #expect(points.first?.note == "counted twice, corrected")
+
+            // A grid drawn before that save still shows 7: saving it would put 7 back unseen, so it
+            // comes back with its own values kept and what was saved named; then it saves knowingly.
+            let stale = try await browser.post(measurePath + "/data/grid", fields: grid("7", shown: "7"))
+            #expect(stale.status == .conflict)
+            #expect(stale.body.contains("2026-01-05: Lead saved 8 after you opened this page."))
+            #expect(try await app.storedDataPoints().map(\.value) == [8, 6], "nothing was saved")
+            #expect(stale.body.contains(#"name="shown[]" value="8""#), "the grid now knows what is saved")
+            let knowingly = try await browser.post(measurePath + "/data/grid", fields: grid("7", shown: "8"))
+            #expect(knowingly.status == .seeOther)
+            #expect(try await app.storedDataPoints().map(\.value) == [7, 6])
             let page = try await browser.get(measurePath)
             #expect(page.body.contains("value=\"2026-01-26\""), "the next week is offered")
         }
@@ -268,7 +281,8 @@ struct MeasureTests {
                     guard let start = tag.range(of: " \(name)=\"") else { return nil }
                     return String(tag[start.upperBound...].prefix { $0 != "\"" })
                 }
-                guard let name = attribute("name"), ["period[]", "value[]", "denominator[]"].contains(name) else {
+                guard let name = attribute("name"), ["period[]", "shown[]", "value[]", "denominator[]"].contains(name)
+                else {
                     continue
                 }
                 fields.append((name, attribute("value") ?? ""))
@@ -276,7 +290,7 @@ struct MeasureTests {
             let filled = fields.indices.filter { fields[$0].0 == "value[]" && !fields[$0].1.isEmpty }
             #expect(filled.count >= 2, "the grid shows the measure's recent values")
             let changed = try #require(filled.last)
-            let period = fields[changed - 1].1
+            let period = fields[changed - 2].1
             fields[changed].1 = "123"
             let saved = try await browser.post(path + "/data/grid", fields: fields)
             #expect(saved.status == .seeOther)
@@ -323,7 +337,7 @@ struct MeasureTests {
             #expect(raw.allSatisfy { $0.period.truncatingRemainder(dividingBy: 86_400) == 0 }, "\(raw)")
             // Saving the first day again changes it, adding nothing.
             let saved = try await browser.post(
-                "/measures/\(id)/data/grid", fields: [("period[]", "2026-01-05"), ("value[]", "9")])
+                "/measures/\(id)/data/grid", fields: [("period[]", "2026-01-05"), ("shown[]", "2"), ("value[]", "9")])
             #expect(
                 try await browser.get(try #require(saved.location)).body.contains("Saved 0 new periods and changed 1."))
             #expect((try await DataPoint.series(of: [id], on: app.db)[id] ?? []).count == 3)
