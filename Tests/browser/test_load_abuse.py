@@ -51,6 +51,9 @@ def test_variants_of_cacheable_requests_leave_memory_bounded(demo):
         lambda rng: (demo.url("/projects/similar"), {"text": random_text(rng)}),
         lambda rng: (demo.url(f"/units/{trust['id']}/portfolio"), {random_text(rng): random_text(rng)}),
         lambda rng: (demo.url(f"/units/{trust['id']}"), {"noise": random_text(rng)}),
+        # The board report of any month: each month's charts are kept, and must count for their size.
+        lambda rng: (demo.url(f"/units/{trust['id']}/board-report"),
+                     {"month": f"{rng.randint(1900, 2199)}-{rng.randint(1, 12):02d}"}),
     ] + [
         lambda rng, m=m: (demo.url(f"/measures/{m}/chart.svg"), {"v": random_text(rng)}) for m in measure_ids
     ]
@@ -63,7 +66,7 @@ def test_variants_of_cacheable_requests_leave_memory_bounded(demo):
     before = resident_mb(demo.process.pid)
     rng = random.Random(7)
     # Most on the summary, whose pages are largest: 400 kept copies of it would pass the bound.
-    counts = [VARIANTS, VARIANTS] + [VARIANTS // 10] * (len(makers) - 2)
+    counts = [VARIANTS, VARIANTS] + [VARIANTS // 10] * 4 + [VARIANTS // 4] + [VARIANTS // 10] * len(measure_ids)
     for make, count in zip(makers, counts):
         for _ in range(count):
             url, params = make(rng)

@@ -67,6 +67,27 @@ struct ResultCacheTests {
         #expect(cache.usage.bytes <= 10_000)
         #expect(cache.usage.entries <= 10)
     }
+
+    /// A board report's chart was kept as a pair of SVG and rows, which said nothing of its size and
+    /// counted as 4 KB whatever it held: any month of 300 years asked for filled memory far past the bound.
+    @Test("a result that does not say its size is counted by what it holds")
+    func resultsWithoutASize() async throws {
+        struct Drawn: Sendable {
+            let svg: String
+            let rows: [[String]]
+        }
+        let cache = ResultCache(capacityInBytes: 100_000)
+        for month in 0..<50 {
+            _ = try await cache.value(PageKey(unit: month, canEdit: false), revision: 1) {
+                Drawn(
+                    svg: String(repeating: "<path/>", count: 3_000),
+                    rows: Array(repeating: ["2026-01", "7"], count: 100))
+            }
+            #expect(cache.usage.bytes <= 100_000)
+        }
+        #expect(cache.usage.entries <= 4, "each is over 21 KB: \(cache.usage.entries) kept")
+        #expect(ResultCache.estimatedBytes(of: Drawn(svg: String(repeating: "x", count: 5_000), rows: [])) >= 5_000)
+    }
 }
 
 extension ResultCacheTests {

@@ -47,7 +47,7 @@ struct CreateOrganisationRevision: AsyncMigration {
 protocol ResultKey: Hashable, Sendable {}
 
 /// How much memory a kept result holds, roughly, for the cache's bound. Results that do not say
-/// count as `ResultCache.defaultCost`.
+/// are measured by walking them (`ResultCache.estimatedBytes`).
 protocol ResultCost {
     var approximateBytes: Int { get }
 }
@@ -96,8 +96,17 @@ final class ResultCache: Sendable {
     /// What the cache may hold: past this it starts again. A bound on memory, not a policy.
     let capacityInBytes: Int
 
-    /// What a result that does not say its size counts for.
-    static let defaultCost = 4096
+    /// The size of a result that does not say it, found by walking it once when it is kept: its
+    /// text by its bytes, anything else by a small fixed size. A page model's charts and tables
+    /// then count for what they hold, so the bound holds whatever kind of result is kept.
+    static func estimatedBytes(of value: Any, depth: Int = 0) -> Int {
+        if let cost = value as? any ResultCost { return cost.approximateBytes }
+        if let text = value as? String { return text.utf8.count + 16 }
+        // Deep enough for any page model; a reference that leads back round stops here too.
+        guard depth < 16 else { return 64 }
+        let children = Mirror(reflecting: value).children
+        return children.reduce(16) { $0 + estimatedBytes(of: $1.value, depth: depth + 1) }
+    }
 
     private let state = NIOLockedValueBox(State())
 
@@ -138,7 +147,7 @@ final class ResultCache: Sendable {
                 throw error
             }
             if owner {
-                let bytes = (value as? any ResultCost)?.approximateBytes ?? Self.defaultCost
+                let bytes = Self.estimatedBytes(of: value)
                 state.withLockedValue { state in
                     state.computing[key] = nil
                     // A result of an older revision than one already kept is of no use to anyone.

@@ -65,12 +65,20 @@ enum BoardReportPage {
         var monthParameter: String { month.text }
     }
 
-    /// The month named by `?month=2026-11`, or this month when there is none.
+    /// The month named by `?month=2026-11`, or this month when there is none. Next month's report
+    /// may be prepared; a later one is refused, not drawn (and kept) empty.
     static func month(_ text: String?, now: Date = AppClock.now) throws -> CalendarMonth {
-        guard let text, !text.isEmpty else { return CalendarMonth(containing: now) }
+        let current = CalendarMonth(containing: now)
+        guard let text, !text.isEmpty else { return current }
         guard let month = CalendarMonth(text) else {
             throw ValidationFailure(
                 field: "month", message: "“\(text)” is not a month. Name it by year and month, like 2026-11.")
+        }
+        let latest = current.advanced(by: 1)
+        guard month <= latest else {
+            throw ValidationFailure(
+                field: "month",
+                message: "\(month.label) is too far ahead to have a board report. Choose \(latest.label) or earlier.")
         }
         return month
     }

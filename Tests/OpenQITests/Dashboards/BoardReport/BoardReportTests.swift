@@ -56,6 +56,10 @@ struct BoardReportTests {
             #expect(try await Measure.find(readmissions.id, on: app.db)?.tripleAim == .populationHealth)
 
             // Another month has its own narrative but the same choice of measures.
+            // A month far ahead has no report: refused, not drawn (nor kept) empty.
+            let future = try await analyst.get("/units/\(trust.uuidString)/board-report?month=2199-12")
+            #expect(future.status == .unprocessableEntity)
+            #expect(future.body.contains("December 2199 is too far ahead to have a board report."))
             let october = try await analyst.get("/units/\(trust.uuidString)/board-report?month=2026-10")
             #expect(october.body.contains("No narrative written for this month."))
 
