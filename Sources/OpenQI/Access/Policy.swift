@@ -133,6 +133,15 @@ package struct Policy: Sendable {
         viewer.isAdministrator || viewer.grants.contains { [.admin, .qiTeam].contains($0.role) }
     }
 
+    /// The units whose people's contact details the viewer may read (`readContactDetails`); nil
+    /// means everyone's.
+    package var peopleScope: Set<UUID>? {
+        if viewer.isAdministrator { return nil }
+        return viewer.grants.filter { [.admin, .qiTeam].contains($0.role) }.reduce(into: Set<UUID>()) { scope, grant in
+            scope.formUnion(tree.subtree(of: grant.unitID))
+        }
+    }
+
     /// The units whose audit entries the viewer may read; nil means every entry.
     package var auditScope: Set<UUID>? {
         if viewer.isAdministrator { return nil }

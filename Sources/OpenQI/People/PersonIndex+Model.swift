@@ -41,13 +41,17 @@ extension PersonIndex.Model {
         if !search.isEmpty {
             // People of a unit whose name holds the search match too ("willow" finds Willow Ward's).
             let units = policy.tree.nodes.values.filter { $0.name.localizedCaseInsensitiveContains(search) }.map(\.id)
+            // Part of an email address only among the people whose addresses the viewer may read:
+            // elsewhere it would spell an address out a letter at a time. The whole address anyone may use.
+            let readable = policy.peopleScope
             query = query.group(.or) { either in
-                if policy.mayAddPeopleSomewhere {
-                    either.containing(search, inAnyOf: \.$fullName, \.$email, \.$jobTitle)
-                } else if search.contains("@") {
-                    either.filter(\.$email == Account.normalise(email: search))
-                } else {
-                    either.containing(search, inAnyOf: \.$fullName, \.$jobTitle)
+                either.containing(search, inAnyOf: \.$fullName, \.$jobTitle)
+                if search.contains("@") { either.filter(\.$email == Account.normalise(email: search)) }
+                if readable.map({ !$0.isEmpty }) ?? true {
+                    either.group(.and) { inScope in
+                        inScope.containing(search, inAnyOf: \.$email)
+                        if let readable { inScope.filter(\.$unit.$id ~~ Array(readable)) }
+                    }
                 }
                 if !units.isEmpty { either.filter(\.$unit.$id ~~ units) }
             }

@@ -48,9 +48,12 @@ struct PeopleTests {
             let pat = try await fixtures.signIn("pat.doe@test.example", role: .member, at: world.willow)
             try await fixtures.signIn("colleague@test.example", role: .member, at: world.willow)
             try await fixtures.signIn("qi@test.example", role: .qiTeam, at: world.directorate)
+            // Of another directorate's QI team: manages people, but not Pat's.
+            try await fixtures.signIn("other.qi@test.example", role: .qiTeam, at: world.otherDirectorate)
             let path = "/people/\(try pat.requireID())"
             for (email, sees) in [
                 ("pat.doe@test.example", true), ("qi@test.example", true), ("colleague@test.example", false),
+                ("other.qi@test.example", false),
             ] {
                 let browser = TestBrowser(app: app)
                 _ = try await browser.signIn(email)
@@ -59,11 +62,12 @@ struct PeopleTests {
                 #expect(page.contains("pat.doe@test.example") == sees, "\(email) on the page")
                 #expect(page.contains("Signs in as") == sees, "\(email) on the page")
                 let list = try await browser.json(.GET, "/api/v1/people").body
-                #expect(list.contains("pat.doe@test.example") == (email != "colleague@test.example"))
+                #expect(list.contains("pat.doe@test.example") == sees, "\(email) listing people")
                 let one = try await browser.json(.GET, "/api/v1" + path).body
                 #expect(one.contains("pat.doe@test.example") == sees, "\(email) through the API")
                 // Anyone finds a colleague by the whole address they know, and sees no address in the
-                // list; only people managers find one by part of it, which would otherwise spell it out.
+                // list; only those who manage Pat's unit find Pat by part of it, which would otherwise
+                // spell it out a letter at a time.
                 let whole = try await browser.get("/people?q=Pat.Doe%40test.example").body
                 #expect(whole.contains(path), "\(email) searching the whole address")
                 let part = try await browser.get("/people?q=pat.doe%40test").body

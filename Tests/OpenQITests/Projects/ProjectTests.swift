@@ -421,8 +421,8 @@ struct ProjectTests {
         try await withOpenQI { app in
             let world = try await Self.world(app)
             let fixtures = Fixtures(app: app)
-            // Of the QI team, who may search people by part of their email.
-            try await fixtures.signIn("lead@test.example", role: .qiTeam, at: world.ward)
+            // Of the trust's QI team, who may search people by part of their email.
+            try await fixtures.signIn("lead@test.example", role: .qiTeam, at: world.trust)
             let staff = try await fixtures.person("Ben Hughes", unit: world.other, email: "ben.hughes@test.example")
             let serviceUser = try await fixtures.person("Ben Hughes", kind: .serviceUser, unit: world.ward)
             for number in 1...25 {
