@@ -46,6 +46,7 @@ extension Project {
         record.reason = decision.reason
         record.$decidedBy.id = decidedBy
         record.decidedAt = AppClock.now
-        try await saveAudited(.update, by: actor, before: before, on: db) { db in try await record.create(on: db) }
+        try await saveStep(field: "decision", before: before, by: actor, on: db) { db in try await record.create(on: db)
+        }
     }
 }

@@ -51,7 +51,23 @@ extension Project {
         let before = auditFields
         status = .proposed
         submittedAt = AppClock.now
-        try await saveAudited(.update, by: actor, before: before, on: db)
+        try await saveStep(field: "status", before: before, by: actor, on: db)
+    }
+
+    /// Saves a step of the project's workflow (submitting, a decision, an update's score, closing)
+    /// only if nobody changed the project after this request read it: two chairs deciding at once
+    /// would otherwise both pass the checks made on what they read, and the second would win.
+    func saveStep(
+        field: String, before: [String: String], by actor: Actor, on db: any Database,
+        alongside: @escaping @Sendable (any Database) async throws -> Void = { _ in }
+    ) async throws {
+        do {
+            try await saveAudited(.update, by: actor, before: before, expecting: version, on: db, alongside: alongside)
+        } catch is EditConflict<Project> {
+            throw ValidationFailure(
+                field: field,
+                message: "Someone changed “\(title)” while you had it open. Look at it again, then try once more.")
+        }
     }
 
     private func apply(_ draft: ProjectDraft) {
@@ -96,7 +112,7 @@ extension Project {
             lastUpdateAt = update.date
             if let stage = update.stage { self.stage = stage }
         }
-        try await saveAudited(.update, by: actor, before: before, on: db) { db in try await record.create(on: db) }
+        try await saveStep(field: "did", before: before, by: actor, on: db) { db in try await record.create(on: db) }
     }
 }
 
@@ -113,7 +129,7 @@ extension Project {
         learning = closure.learning
         sustainPlan = closure.sustainPlan
         closedAt = AppClock.now
-        try await saveAudited(.update, by: actor, before: before, on: db)
+        try await saveStep(field: "outcome", before: before, by: actor, on: db)
     }
 }
 

@@ -96,6 +96,32 @@ struct ForumTests {
         }
     }
 
+    /// Two chairs deciding at the same moment each read the proposal as waiting; the checks on what
+    /// they read both pass, so the second decision must be refused when it is saved.
+    @Test("two decisions taken on one proposal at once: the second is refused, not saved over the first")
+    func simultaneousDecisions() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let project = try await Self.submittedProject(app, "Fewer falls", unit: world.ward, lead: world.lead)
+            let (first, second) = (
+                try #require(try await Project.find(project.id, on: app.db)),
+                try #require(try await Project.find(project.id, on: app.db))
+            )
+            let approve = ForumDecisionInput.Valid(
+                decision: .approve, coachID: world.coach.id, sponsorID: world.sponsor.id, deferUntil: nil,
+                reason: nil, meetingID: nil)
+            let decline = ForumDecisionInput.Valid(
+                decision: .decline, coachID: nil, sponsorID: nil, deferUntil: nil, reason: "Not now", meetingID: nil)
+            try await first.decide(approve, decidedBy: world.chair.id!, by: .commandLine, on: app.db)
+            await #expect(throws: ValidationFailure.self) {
+                try await second.decide(decline, decidedBy: world.chair.id!, by: .commandLine, on: app.db)
+            }
+            let saved = try #require(try await Project.find(project.id, on: app.db))
+            #expect(saved.status == .active && saved.$coach.id == world.coach.id)
+            #expect(try await ForumDecision.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test("only the forum's chair decides and schedules")
     func rights() async throws {
         try await withOpenQI { app in
