@@ -11,6 +11,7 @@ enum Home {
         var serviceUserCount: Int
         var tasks: [MyTask]
         var projects: [MyProject] = []
+        var places: [MyPlace] = []
     }
 
     final class View: ModelPage<Model> {
@@ -64,6 +65,19 @@ enum Home {
                         ? .p(.class("empty"), .text("Nothing needs you right now."))
                         : .ul(.forEach(model.tasks) { task in .li(.a(.href(task.url), .text(task.text))) })
                 ),
+                .if(
+                    !model.places.isEmpty,
+                    .section(
+                        .class("my-places"),
+                        .h2(.text("Where my roles work")),
+                        .ul(
+                            .forEach(model.places) { place in
+                                .li(
+                                    .span(.class("place"), .text(place.heading)),
+                                    .ul(
+                                        .class("place-links"),
+                                        .forEach(place.links) { link in .li(.a(.href(link.url), .text(link.label))) }))
+                            }))),
                 .ul(
                     .class("figures"),
                     .li(

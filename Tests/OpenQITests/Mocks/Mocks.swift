@@ -65,6 +65,14 @@ extension Home.Model {
             MyProject(
                 title: "Calmer nights on Cedar Ward", url: "/projects/\(Mock.id(2))", part: "Lead, Sponsor",
                 status: .proposed, score: nil, latestData: nil),
+        ],
+        places: [
+            MyPlace(
+                heading: "QI coach for Trust › Adult Mental Health",
+                links: [
+                    .init(label: "Coaching load", url: "/units/\(Mock.id(2))/portfolio/coaches"),
+                    .init(label: "Portfolio", url: "/units/\(Mock.id(2))/portfolio"),
+                ])
         ])
 }
 
