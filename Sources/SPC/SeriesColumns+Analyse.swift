@@ -75,8 +75,12 @@ extension SeriesColumns {
     {
         switch options.rules {
         case .anhoej:
-            // qicharts2 marks the whole part when its runs analysis signals.
+            // qicharts2 marks the whole part when its runs analysis signals; the points of an
+            // unusually long run are classed by their side too.
             if runsAnalysis.signal { markPhase(range, .runs) }
+            if runsAnalysis.signal, runsAnalysis.longestRun > runsAnalysis.longestRunMax {
+                markLongRuns(range, longerThan: runsAnalysis.longestRunMax)
+            }
         case .mdc:
             if let length = options.effectiveShiftLength { markShifts(count: m, length: length, ties: .breaksRun) }
             if let length = options.effectiveTrendLength { markTrends(count: m, length: length, ties: .breaksRun) }
@@ -117,7 +121,8 @@ extension SeriesColumns {
     /// The strongest signal with a side decides, in Making Data Count's precedence
     /// outside > trend > two of three > shift (NHSRplotthedots `ptd_special_cause_type`), with
     /// four of five placed after two of three. An outside point's side is that of the centre
-    /// line; a trend's is its direction. Signals without a side (runs, within 1σ) do not class.
+    /// line; a trend's is its direction. Signals without a side (runs, within 1σ) do not class,
+    /// except a point of an Anhøj run longer than its limit, classed by its side.
     func pointClass(_ i: Int, direction: ImprovementDirection) -> (PointClass, Int) {
         let s = signals[i]
         let side: Int
@@ -125,7 +130,7 @@ extension SeriesColumns {
             side = y[i] > cl[i] ? 1 : -1
         } else if s.contains(.trend) {
             side = Int(trendSide[i])
-        } else if !s.isDisjoint(with: [.twoOfThree, .fourOfFive, .shift]) {
+        } else if !s.isDisjoint(with: [.twoOfThree, .fourOfFive, .shift]) || zone[i].contains(.longRun) {
             side = zone[i].side
         } else {
             side = 0

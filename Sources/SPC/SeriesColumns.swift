@@ -152,6 +152,9 @@ struct Zone: OptionSet, Sendable {
     static let outside = Zone(rawValue: 4)
     /// Strictly beyond a 2σ line but not outside: NHSRplotthedots' `close_to_limits`.
     static let close = Zone(rawValue: 8)
+    /// In a run on one side of the centre line longer than the Anhøj limit, so that the point is
+    /// classed by its side (`../shared/SPC.md`, rule set `anhoej`).
+    static let longRun = Zone(rawValue: 16)
 
     /// +1 above, −1 below, 0 on the line (or no value).
     var side: Int { Int(rawValue & 1) &- Int((rawValue >> 1) & 1) }

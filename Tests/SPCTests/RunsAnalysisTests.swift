@@ -110,3 +110,46 @@ struct RunsAnalysisTests {
         #expect(!phase.runsSignal)
     }
 }
+
+extension RunsAnalysisTests {
+    static func points(_ values: [Double]) -> [SPCPoint] {
+        values.indices.map { SPCPoint(x: "\($0 + 1)", y: values[$0]) }
+    }
+
+    /// `../shared/SPC.md`, rule set `anhoej`: so that words, classes and icons agree, the points of
+    /// a run longer than the limit are classed by their side, and the variation icon follows the
+    /// latest point. Before, a run chart signalling a shift showed every point and the icon as
+    /// common cause.
+    @Test("a run longer than Anhøj's limit classes its points by side; the icon follows the latest")
+    func longRunClassesItsPoints() {
+        // 8 ones, then 5 to 16: the median is 6.5, so 10 points run below it and then 10 above.
+        // n = 20 gives a limit of round(log2(20)) + 3 = 7; both runs exceed it.
+        let values = Array(repeating: 1.0, count: 8) + (5...16).map(Double.init)
+        let result = SPCChart.compute(
+            points: Self.points(values), options: SPCOptions(chart: .run, rules: .anhoej, direction: .up))
+        #expect(result.phases.first?.runsSignal == true)
+        #expect(result.points.prefix(10).allSatisfy { $0.pointClass == .concern })
+        #expect(result.points.suffix(10).allSatisfy { $0.pointClass == .improvement })
+        #expect(result.variation == .improvementHigh)
+        // Lower is better: the same runs are read the other way round.
+        let down = SPCChart.compute(
+            points: Self.points(values), options: SPCOptions(chart: .run, rules: .anhoej, direction: .down))
+        #expect(down.points.suffix(10).allSatisfy { $0.pointClass == .concern })
+        #expect(down.variation == .concernHigh)
+    }
+
+    @Test("a runs signal from too few crossings alone classes no point")
+    func fewCrossingsClassNothing() {
+        // Runs of 5 alternate sides (never longer than the limit of 8 for 30 points), too few crossings.
+        let values = (0..<30).map { ($0 / 5) % 2 == 0 ? 1.0 : 9.0 }
+        let result = SPCChart.compute(
+            points: Self.points(values), options: SPCOptions(chart: .run, rules: .anhoej, direction: .up))
+        guard let phase = result.phases.first else {
+            Issue.record("no phase")
+            return
+        }
+        #expect(phase.runsSignal && phase.longestRun! <= phase.longestRunMax!)
+        #expect(result.points.allSatisfy { $0.pointClass == .common })
+        #expect(result.variation == .commonCause)
+    }
+}

@@ -57,4 +57,27 @@ extension SeriesColumns {
         }
         return result
     }
+
+    /// Marks each point of a run longer than the phase's limit (`Zone.longRun`), so that words,
+    /// classes and icons agree with the runs signal (`../shared/SPC.md`, rule set `anhoej`). Runs
+    /// are counted as `anhoejRunsAnalysis` counts them: points on the line, missing or excluded
+    /// neither extend nor break a run, and are not marked.
+    func markLongRuns(_ phase: Range<Int>, longerThan limit: Int) {
+        let zone = self.zone
+        let excluded = self.excluded
+        var side = 0
+        var members: [Int] = []
+        func close() {
+            if members.count > limit { for i in members { zone[i].insert(.longRun) } }
+            members.removeAll(keepingCapacity: true)
+        }
+        for i in phase {
+            let s = zone[i].side
+            if s == 0 || excluded[i] { continue }
+            if s != side { close() }
+            side = s
+            members.append(i)
+        }
+        close()
+    }
 }
