@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SPC
+import SQLKit
 import Vapor
 
 extension Measure {
@@ -29,6 +30,12 @@ extension Measure {
 }
 
 extension Measure {
+    /// Takes the measure's row for the rest of the transaction (a write that changes nothing), so
+    /// another save of its data waits until this one commits: a check made inside then holds.
+    func holdForWriting(on db: any Database) async throws {
+        try await db.sql.raw("UPDATE \(ident: Self.schema) SET version = version WHERE id = \(bind: requireID())").run()
+    }
+
     /// Audits an annotation or phase added to or removed from the chart, by what it said: the
     /// measure's own fields do not change, so they would not show it.
     func recordChartChange(

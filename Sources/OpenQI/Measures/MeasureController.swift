@@ -214,7 +214,7 @@ enum MeasureController {
         }
         let check = DataImport(text: lines.joined(separator: "\n"), chart: measure.chart)
         let url = SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL()
-        func redraw(_ errors: [String], shown: [String: String] = [:], status: HTTPStatus) async throws -> Response {
+        func redraw(_ errors: [String], shown: [String: String]? = nil, status: HTTPStatus) async throws -> Response {
             var model = try await MeasureShow.Model.query(id: try measure.requireID(), policy: policy, on: req.db)
             model.grid = input.rows(shown: shown)
             model.gridErrors = errors
@@ -227,24 +227,37 @@ enum MeasureController {
         }
         // A period someone saved after this grid was drawn is not overwritten unseen: the grid comes
         // back with this person's values kept, and what was saved named, to save again knowingly.
-        let saved = try await recordedNow(measure, on: req.db)
-        let changed = input.unseen(saved)
-        if !changed.isEmpty {
-            let latest = try await AuditEntry.latest(about: try measure.requireID(), on: req.db)
-            let who = latest?.actorName ?? "Someone"
+        // The check and the write are one step: another save of this measure waits for it.
+        let actor = policy.viewer.actor
+        let outcome = try await req.db.transaction { db -> GridOutcome in
+            try await measure.holdForWriting(on: db)
+            let saved = try await recordedNow(measure, on: db)
+            let unseen = input.unseen(saved)
+            guard unseen.isEmpty else { return .unseen(unseen, saved: saved) }
+            let (added, replaced) = try await measure.upsert(check.rows, by: actor, on: db)
+            return .saved(added: added, replaced: replaced)
+        }
+        guard case .saved(let added, let replaced) = outcome else {
+            guard case .unseen(let rows, let saved) = outcome else { preconditionFailure() }
             return try await redraw(
-                changed.map { index in
+                rows.map { index in
                     let period = periods[index]
                     let theirs =
                         (CalendarDay(parsing: period, as: .spreadsheet).flatMap { saved[$0.text] })
-                        .map { "saved \($0)" } ?? "removed the value"
-                    return "\(period): \(who) \(theirs) after you opened this page. Your value is kept below; "
+                        .map { "Someone saved \($0)" } ?? "Someone removed the value"
+                    return "\(period): \(theirs) after you opened this page. Your value is kept below; "
                         + "save again to replace theirs, or take theirs instead."
                 }, shown: saved, status: .conflict)
         }
-        let (added, replaced) = try await measure.upsert(check.rows, by: policy.viewer.actor, on: req.db)
         return req.redirect(
             to: url, notice: "Saved \(added) new period\(added == 1 ? "" : "s") and changed \(replaced).")
+    }
+
+    /// What a save of the grid came to: the values saved, or the rows that would have overwritten
+    /// unseen what was saved meanwhile (with what is saved now).
+    private enum GridOutcome: Sendable {
+        case saved(added: Int, replaced: Int)
+        case unseen([Int], saved: [String: String])
     }
 
     /// What is recorded now for each period of the measure, as the grid carries it.

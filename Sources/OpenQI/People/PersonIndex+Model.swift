@@ -29,9 +29,10 @@ extension PersonIndex.Model {
     static let pageSize = 50
 
     /// People matching the search, kind and unit (including units below it). The search finds part
-    /// of a name or job title; part of an email address only for those who manage people, since
-    /// for anyone else a search finding someone by each longer prefix would spell out an address
-    /// the list never shows. Anyone may find a colleague by the whole address they already know.
+    /// of a name, job title or unit name; part of an email address only among people whose
+    /// addresses the viewer may read (`Policy.peopleScope`), since elsewhere a search finding
+    /// someone by each longer prefix would spell out an address the list never shows. Anyone may
+    /// find a colleague by the whole address they already know.
     static func query(
         search: String?, kind: PersonKind?, unitID: UUID?, includeArchived: Bool, page: Int,
         policy: Policy, on db: any Database

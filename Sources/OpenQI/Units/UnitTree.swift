@@ -110,3 +110,9 @@ extension Request {
         return id
     }
 }
+
+extension UnitTree: ResultCost {
+    /// Each node holds a few ids and a name: counted without walking the whole tree, which is kept
+    /// afresh after every change to the organisation.
+    var approximateBytes: Int { nodes.values.reduce(0) { $0 + 160 + $1.name.utf8.count } }
+}

@@ -177,12 +177,29 @@ struct MeasureTests {
             // comes back with its own values kept and what was saved named; then it saves knowingly.
             let stale = try await browser.post(measurePath + "/data/grid", fields: grid("7", shown: "7"))
             #expect(stale.status == .conflict)
-            #expect(stale.body.contains("2026-01-05: Lead saved 8 after you opened this page."))
+            #expect(stale.body.contains("2026-01-05: Someone saved 8 after you opened this page."))
             #expect(try await app.storedDataPoints().map(\.value) == [8, 6], "nothing was saved")
             #expect(stale.body.contains(#"name="shown[]" value="8""#), "the grid now knows what is saved")
             let knowingly = try await browser.post(measurePath + "/data/grid", fields: grid("7", shown: "8"))
             #expect(knowingly.status == .seeOther)
             #expect(try await app.storedDataPoints().map(\.value) == [7, 6])
+
+            // A mistake sends the grid back with what each row showed, not as a conflict once fixed.
+            var typo = grid("9", shown: "7")
+            typo[5] = ("value[]", "lots")
+            let mistaken = try await browser.post(measurePath + "/data/grid", fields: typo)
+            #expect(mistaken.status == .unprocessableEntity)
+            #expect(mistaken.body.contains(#"name="shown[]" value="7""#))
+            let fixed = try await browser.post(measurePath + "/data/grid", fields: grid("9", shown: "7"))
+            #expect(fixed.status == .seeOther, "no one else saved anything: no conflict")
+
+            // Two grids drawn at once and saved at the same moment: one is saved, the other told.
+            let other = TestBrowser(app: app)
+            _ = try await other.signIn("lead@test.example")
+            async let one = browser.post(measurePath + "/data/grid", fields: grid("10", shown: "9"))
+            async let two = other.post(measurePath + "/data/grid", fields: grid("11", shown: "9"))
+            let statuses = [try await one.status, try await two.status]
+            #expect(statuses.sorted { $0.code < $1.code } == [.seeOther, .conflict], "\(statuses)")
             let page = try await browser.get(measurePath)
             #expect(page.body.contains("value=\"2026-01-26\""), "the next week is offered")
         }

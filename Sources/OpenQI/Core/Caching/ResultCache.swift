@@ -102,6 +102,8 @@ final class ResultCache: Sendable {
     static func estimatedBytes(of value: Any, depth: Int = 0) -> Int {
         if let cost = value as? any ResultCost { return cost.approximateBytes }
         if let text = value as? String { return text.utf8.count + 16 }
+        // Values of a fixed small size, without walking their parts.
+        if value is UUID || value is Date || value is Double || value is Int || value is Bool { return 16 }
         // Deep enough for any page model; a reference that leads back round stops here too.
         guard depth < 16 else { return 64 }
         let children = Mirror(reflecting: value).children

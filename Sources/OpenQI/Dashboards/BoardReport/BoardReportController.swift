@@ -54,6 +54,14 @@ enum BoardReportController {
                 )
             }
         }
+        // The version the form began from (0 when the month had no report yet): without it a save
+        // could overwrite, unseen, what someone saved meanwhile.
+        let expected = fields["version"].flatMap { Int($0) }
+        if expected == nil {
+            for missing in ValidationFailure.versionMissing(of: "board report").errors {
+                validator.fail(missing.field, missing.message)
+            }
+        }
         let measures = try await Measure.query(on: req.db).filter(\.$unit.$id == unitID).filter(\.$project.$id == nil)
             .filter(\.$archivedAt == nil).all()
         var narratives: [String: String] = [:]
@@ -77,13 +85,11 @@ enum BoardReportController {
         }
         let actor = policy.viewer.actor
         let (chosen, written) = (aims, narratives)
-        // The version the form began from: 0 when the month had no report yet.
-        let expected = fields["version"].flatMap { Int($0) }
         let changed: Bool
         do {
             changed = try await save(
                 month: month, unitID: unitID, measures: measures, aims: chosen, narratives: written,
-                patientStory: (title, patientStory), storyID: storyID, expecting: expected, by: actor, on: req.db)
+                patientStory: (title, patientStory), storyID: storyID, expecting: expected ?? 0, by: actor, on: req.db)
         } catch let conflict as EditConflict<BoardReport> {
             let saved = BoardReportPage.FormModel.values(of: conflict.saved, measures: measures)
             let latest = try await AuditEntry.latest(about: conflict.saved.requireID(), on: req.db)
@@ -119,7 +125,7 @@ enum BoardReportController {
     private static func save(
         month: CalendarMonth, unitID: UUID, measures: [Measure], aims chosen: [String: TripleAim],
         narratives written: [String: String], patientStory: (title: String?, text: String?), storyID: UUID?,
-        expecting expected: Int?, by actor: Actor, on db: any Database
+        expecting expected: Int, by actor: Actor, on db: any Database
     ) async throws -> Bool {
         let (title, patientStory) = patientStory
         do {
@@ -160,7 +166,7 @@ enum BoardReportController {
                 guard report.id == nil || report.auditFields != before else { return false }
                 try await report.saveAudited(
                     report.id == nil ? .create : .update, by: actor, before: before,
-                    expecting: report.id == nil ? nil : (expected ?? report.version), on: db)
+                    expecting: report.id == nil ? nil : expected, on: db)
                 return true
             }
         }

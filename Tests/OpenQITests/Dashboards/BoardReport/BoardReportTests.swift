@@ -37,7 +37,7 @@ struct BoardReportTests {
             let edit = try await analyst.get("/units/\(trust.uuidString)/board-report/edit?month=2026-11")
             #expect(edit.status == .ok)
             let r = readmissions.id!.uuidString
-            let saved = try await analyst.post(
+            let saved = try await analyst.saveReport(
                 "/units/\(trust.uuidString)/board-report",
                 form: [
                     "month": "2026-11", "aim-\(r)": "population_health",
@@ -248,7 +248,7 @@ struct BoardReportTests {
                 "patient_story_title": String(repeating: "t", count: 161), "patient_story": "What mattered to me.",
                 "improvement_story": theirs.id!.uuidString,
             ]
-            let refused = try await browser.post(base, form: form)
+            let refused = try await browser.saveReport(base, form: form)
             #expect(refused.status == .unprocessableEntity)
             #expect(
                 refused.body.contains("Choose a story from the list: this one is not a story of a project in Trust."))
@@ -257,13 +257,14 @@ struct BoardReportTests {
             #expect(refused.body.contains("Still stable, line one\nand line two."), "the narrative typed is kept")
             #expect(refused.body.contains("What mattered to me."))
             form["improvement_story"] = UUID().uuidString
-            #expect(try await browser.post(base, form: form).status == .unprocessableEntity, "no such story: no 500")
+            #expect(
+                try await browser.saveReport(base, form: form).status == .unprocessableEntity, "no such story: no 500")
             #expect(try await BoardReport.query(on: app.db).count() == 0, "nothing saved")
 
             form["aim-\(c)"] = ""
             form["patient_story_title"] = "What mattered"
             form["improvement_story"] = ours.id!.uuidString
-            #expect(try await browser.post(base, form: form).location == base + "?month=2026-11")
+            #expect(try await browser.saveReport(base, form: form).location == base + "?month=2026-11")
             let november = try await browser.get(base + "?month=2026-11")
             #expect(november.body.contains("<p>Stable.</p><p>Still stable, line one<br/>and line two.</p>"))
             #expect(november.body.contains("<th scope=\"row\">2026-11-01</th>"))
@@ -271,7 +272,7 @@ struct BoardReportTests {
             #expect(!november.body.contains("Cost per bed day"))
 
             // December shows costs instead; November is still as it was.
-            _ = try await browser.post(
+            _ = try await browser.saveReport(
                 base, form: ["month": "2026-12", "aim-\(r)": "", "aim-\(c)": "value", "narrative-\(c)": "Falling."])
             let december = try await browser.get(base + "?month=2026-12")
             #expect(december.body.contains("Cost per bed day") && december.body.contains("<h2>Value</h2>"))
@@ -286,11 +287,11 @@ struct BoardReportTests {
 
             // Saving what is there changes nothing and records nothing; a change records the words.
             let audits = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "board_report").count()
-            let unchanged = try await browser.post(
+            let unchanged = try await browser.saveReport(
                 base, form: ["month": "2026-12", "aim-\(r)": "", "aim-\(c)": "value", "narrative-\(c)": "Falling."])
             #expect(try await browser.get(try #require(unchanged.location)).body.contains("Nothing had changed"))
             #expect(try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "board_report").count() == audits)
-            _ = try await browser.post(
+            _ = try await browser.saveReport(
                 base,
                 form: [
                     "month": "2026-12", "aim-\(r)": "", "aim-\(c)": "value", "narrative-\(c)": "Falling for a year.",
@@ -314,7 +315,7 @@ struct BoardReportTests {
             let archived = try #require(try await Measure.find(readmissions.id, on: app.db))
             archived.archivedAt = Date()
             try await archived.update(on: app.db)
-            _ = try await browser.post(
+            _ = try await browser.saveReport(
                 base,
                 form: [
                     "month": "2026-11", "aim-\(c)": "", "patient_story_title": "What mattered, again",
@@ -329,7 +330,11 @@ struct BoardReportTests {
             let bad = try await browser.get(base + "?month=2026-13")
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.contains("“2026-13” is not a month. Name it by year and month, like 2026-11."))
-            let badSave = try await browser.post(base, form: ["month": "November"])
+            // A save that does not say which version it began from could overwrite unseen: refused.
+            let unversioned = try await browser.post(base, form: ["month": "2026-11", "aim-\(c)": ""])
+            #expect(unversioned.status == .unprocessableEntity)
+            #expect(unversioned.body.contains("Say which version of the board report this change began from"))
+            let badSave = try await browser.saveReport(base, form: ["month": "November"])
             #expect(badSave.status == .unprocessableEntity)
         }
     }
@@ -463,5 +468,12 @@ struct BoardReportTests {
             let falls = try await browser.get("/units/\(trust.id!.uuidString)/compare?measure=Falls")
             #expect(falls.body.contains("A funnel plot compares counts against a denominator"))
         }
+    }
+}
+
+extension TestBrowser {
+    /// Saves a board report form as its page would: with the version the month's edit page carries.
+    func saveReport(_ path: String, form: [String: String]) async throws -> Page {
+        try await post(path, editing: path + "/edit?month=" + (form["month"] ?? ""), form: form)
     }
 }
