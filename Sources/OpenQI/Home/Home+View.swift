@@ -10,7 +10,7 @@ enum Home {
         var peopleCount: Int
         var serviceUserCount: Int
         var tasks: [MyTask]
-        var projects: [MyProject] = []
+        var projects: [PersonProject] = []
         var places: [MyPlace] = []
     }
 
@@ -33,25 +33,7 @@ enum Home {
                             .text("You are not on a project team, nor a coach or sponsor, yet. "),
                             .a(.href(SiteURL.projects(.new).relativeURL()), .text("Propose a project")))
                         : .group(
-                            .scrollingTable(
-                                .thead(
-                                    .tr(
-                                        .th(.text("Project")), .th(.text("My part")), .th(.text("Status")),
-                                        .th(.text("Score")), .th(.text("Latest data")))),
-                                .tbody(
-                                    .forEach(model.projects) { project in
-                                        .tr(
-                                            .td(.a(.href(project.url), .text(project.title))),
-                                            .td(.text(project.part)),
-                                            .td(
-                                                .span(
-                                                    .class("status status-\(project.status.rawValue)"),
-                                                    .text(project.status.label))),
-                                            .td(.text(project.score?.text ?? "")),
-                                            .td(.text(project.latestData ?? "No data yet"))
-                                        )
-                                    })
-                            ),
+                            .personProjects(model.projects, partHeading: "My part"),
                             .p(
                                 .a(
                                     .href(SiteURL.projects(.index).relativeURL(query: [("mine", "any")])),

@@ -18,7 +18,8 @@ enum HomeController {
                 \.$kind == .serviceUser
             ).count(),
             tasks: try await MyTasks.query(policy: policy, on: req.db),
-            projects: try await MyProjects.query(policy: policy, on: req.db),
+            projects: try await PersonProjects.query(
+                of: policy.viewer.personID, closedWithin: PersonProjects.closedShownAtHomeFor, on: req.db),
             places: MyPlaces.of(policy)
         )
         return Home.View(context: try await req.pageContext(), model: model).response()

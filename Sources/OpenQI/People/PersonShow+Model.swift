@@ -44,6 +44,8 @@ enum PersonShow {
         var grantForm: FormState
         /// Shown once, right after an administrator issued a sign-in.
         var oneTimePassword: String?
+        /// The projects they lead, are on, coach or sponsor.
+        var projects: [PersonProject] = []
         /// The identity provider's name when the installation signs in only through it: a sign-in
         /// is then allowed, with no password to give.
         var singleSignOnOnly: String? = nil
@@ -92,7 +94,8 @@ extension PersonShow.Model {
                 },
             canIssueSignIn: !person.isArchived && person.email != nil && policy.allows(.issueSignIn(rights)),
             grantForm: FormState(values: ["unit_id": person.$unit.id?.uuidString ?? ""]),
-            oneTimePassword: nil
+            oneTimePassword: nil,
+            projects: try await PersonProjects.query(of: id, on: db)
         )
     }
 

@@ -89,7 +89,12 @@ extension PersonShow {
                                 })
                         ),
                     .if(!model.grantableUnits.isEmpty, grantForm())
-                )
+                ),
+                .section(
+                    .h2(.text("Projects")),
+                    model.projects.isEmpty
+                        ? .p(.class("empty"), .text("Not on a project team, nor a coach or sponsor."))
+                        : .personProjects(model.projects, partHeading: "Their part"))
             )
         }
 

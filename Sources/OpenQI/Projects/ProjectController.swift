@@ -83,7 +83,9 @@ enum ProjectController {
             try await project.submit(by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: url,
-                notice: "“\(project.title)” was submitted to the forum of \(policy.tree.path(of: project.$unit.id)).")
+                notice:
+                    "“\(project.title)” was submitted to the \(policy.tree.path(of: policy.tree.forumUnit(for: project.$unit.id))) forum, which decides on proposals from \(policy.tree.nodes[project.$unit.id]?.name ?? "its unit")."
+            )
         } catch let failure as ValidationFailure {
             return req.redirect(to: url, notice: failure.reason)
         }

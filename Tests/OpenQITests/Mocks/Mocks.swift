@@ -59,10 +59,10 @@ extension Home.Model {
         serviceUserCount: 18,
         tasks: [MyTask(text: "Post an update on “Fewer falls on Willow Ward”", url: "/projects/\(Mock.id(1))")],
         projects: [
-            MyProject(
+            PersonProject(
                 title: "Fewer falls on Willow Ward", url: "/projects/\(Mock.id(1))", part: "Coach", status: .active,
                 score: ProgressScore(rawValue: 3.5), latestData: "2026-11-30"),
-            MyProject(
+            PersonProject(
                 title: "Calmer nights on Cedar Ward", url: "/projects/\(Mock.id(2))", part: "Lead, Sponsor",
                 status: .proposed, score: nil, latestData: nil),
         ],

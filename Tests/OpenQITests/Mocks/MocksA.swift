@@ -340,7 +340,12 @@ extension PersonShow.Model {
         ],
         canIssueSignIn: true,
         grantForm: FormState(values: ["unit_id": "\(Mock.id(2))"]),
-        oneTimePassword: "amber-heron-4827")
+        oneTimePassword: "amber-heron-4827",
+        projects: [
+            PersonProject(
+                title: "Fewer falls on Willow Ward", url: "/projects/\(Mock.id(1))", part: "Coach", status: .active,
+                score: ProgressScore(rawValue: 3.5), latestData: "2026-11-30")
+        ])
 }
 
 extension PersonForm.Model {

@@ -77,6 +77,24 @@ struct PeopleTests {
         }
     }
 
+    @Test("a person's page lists the projects they are part of, with their part")
+    func projectsOnPersonPage() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let world = try await TestWorld.make(app)
+            let coach = try await fixtures.signIn("coach@test.example", role: .coach, at: world.directorate)
+            let lead = try await fixtures.person("Lee Lead", unit: world.willow)
+            try await fixtures.approvedProject(
+                "Fewer falls on Willow Ward", unit: world.willow, lead: lead, approvedAt: AppClock.now, coach: coach)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("coach@test.example")
+            let page = try await browser.get("/people/\(try coach.requireID())").body
+            #expect(page.contains(">Fewer falls on Willow Ward</a></td><td>Coach</td>"))
+            let theirs = try await browser.get("/people/\(try lead.requireID())").body
+            #expect(theirs.contains("Not on a project team, nor a coach or sponsor."))
+        }
+    }
+
     @Test("people need a name, a unit in use and an email nobody else has")
     func validation() async throws {
         try await withOpenQI { app in

@@ -50,7 +50,12 @@ struct ProjectTests {
             #expect(page.body.contains("was saved as a draft"))
             #expect(page.body.contains("Submit to the forum"))
 
-            _ = try await browser.post("/projects/\(project.id!)/submit")
+            let sent = try await browser.post("/projects/\(project.id!)/submit")
+            // The notice names the forum that decides (the directorate's), not the ward.
+            #expect(
+                try await browser.get(try #require(sent.location)).body.contains(
+                    "was submitted to the Trust › Adult Mental Health forum, which decides on proposals from Willow Ward."
+                ))
             let submitted = try #require(try await Project.find(project.id, on: app.db))
             #expect(submitted.status == .proposed)
             #expect(submitted.submittedAt != nil)

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
+import Plot
 
-/// A project the viewer has a part in, as the home page lists it: their part, where it stands,
-/// and how fresh its data are.
-struct MyProject: Sendable, Equatable {
+/// A project a person has a part in, as their home page and their person page list it: their
+/// part, where it stands, and how fresh its data are.
+struct PersonProject: Sendable, Equatable {
     let title: String
     let url: String
     /// "Lead", "Team member", "Coach", "Sponsor", joined where they have several.
@@ -14,19 +15,23 @@ struct MyProject: Sendable, Equatable {
     let latestData: String?
 }
 
-enum MyProjects {
+enum PersonProjects {
     /// Projects ended this long ago drop off the home page (they stay on /projects?mine=any).
-    static let closedShownFor: TimeInterval = 90 * 86_400
+    static let closedShownAtHomeFor: TimeInterval = 90 * 86_400
 
-    static func query(policy: Policy, on db: any Database, now: Date = AppClock.now) async throws -> [MyProject] {
-        let me = policy.viewer.personID
+    /// The projects `me` leads, is on, coaches or sponsors; those closed longer ago than
+    /// `closedWithin`, when given, left out.
+    static func query(
+        of me: UUID, closedWithin: TimeInterval? = nil, on db: any Database, now: Date = AppClock.now
+    ) async throws -> [PersonProject] {
         let memberships = try await TeamMember.query(on: db).filter(\.$person.$id == me).all()
         let onTeam = Set(memberships.map(\.$project.id))
         let leads = Set(memberships.filter(\.isLead).map(\.$project.id))
         let projects = try await Project.query(on: db).group(.or) {
             $0.filter(\.$id ~~ Array(onTeam)).filter(\.$coach.$id == me).filter(\.$sponsor.$id == me)
         }.all().filter { project in
-            project.closedAt.map { now.timeIntervalSince($0) < closedShownFor } ?? true
+            guard let closedWithin, let closedAt = project.closedAt else { return true }
+            return now.timeIntervalSince(closedAt) < closedWithin
         }
         let ids = projects.compactMap(\.id)
         let measures = try await Measure.query(on: db).filter(\.$project.$id ~~ ids).filter(\.$archivedAt == nil).all()
@@ -36,18 +41,40 @@ enum MyProjects {
             guard let projectID = measure.$project.id, let id = measure.id, let period = latest[id] else { continue }
             newest[projectID] = max(newest[projectID] ?? period, period)
         }
-        return projects.compactMap { project -> MyProject? in
+        return projects.compactMap { project -> PersonProject? in
             guard let id = project.id else { return nil }
             var parts: [String] = []
             if leads.contains(id) { parts.append("Lead") } else if onTeam.contains(id) { parts.append("Team member") }
             if project.$coach.id == me { parts.append("Coach") }
             if project.$sponsor.id == me { parts.append("Sponsor") }
-            return MyProject(
+            return PersonProject(
                 title: project.title, url: SiteURL.projects(.show(.value(id))).relativeURL(),
                 part: parts.joined(separator: ", "), status: project.status, score: project.score,
                 latestData: newest[id].map(CalendarDay.text))
         }
         // Work in hand first, then by title.
         .sorted { ($0.status.isClosed ? 1 : 0, $0.title) < ($1.status.isClosed ? 1 : 0, $1.title) }
+    }
+}
+
+extension Node where Context == HTML.BodyContext {
+    /// A person's projects as a table: each with their part, its status, score and latest data.
+    static func personProjects(_ projects: [PersonProject], partHeading: String) -> Node {
+        .scrollingTable(
+            .thead(
+                .tr(
+                    .th(.text("Project")), .th(.text(partHeading)), .th(.text("Status")), .th(.text("Score")),
+                    .th(.text("Latest data")))),
+            .tbody(
+                .forEach(projects) { project in
+                    .tr(
+                        .td(.a(.href(project.url), .text(project.title))),
+                        .td(.text(project.part)),
+                        .td(.span(.class("status status-\(project.status.rawValue)"), .text(project.status.label))),
+                        .td(.text(project.score?.text ?? "")),
+                        .td(.text(project.latestData ?? "No data yet"))
+                    )
+                })
+        )
     }
 }
