@@ -65,9 +65,10 @@ extension AuditLog.Model {
         let people = try await Account.query(on: db).with(\.$person).all().map(\.person).sorted {
             $0.fullName < $1.fullName
         }
+        let words = try await AuditWords.load(for: entries, tree: tree, on: db)
         return .init(
             filter: filter, form: form,
-            rows: entries.map { AuditLog.Row($0, tree: tree) },
+            rows: entries.map { AuditLog.Row($0, tree: tree, words: words) },
             unitOptions: tree.parentOptions(),
             personOptions: people.compactMap { person in
                 person.id.map { .init(value: $0.uuidString, label: person.fullName) }
@@ -79,7 +80,7 @@ extension AuditLog.Model {
 }
 
 extension AuditLog.Row {
-    init(_ entry: AuditEntry, tree: UnitTree) {
+    init(_ entry: AuditEntry, tree: UnitTree, words: AuditWords) {
         let action = AuditAction(rawValue: entry.action)
         self.init(
             occurredAt: entry.occurredAt, actorName: entry.actorName, action: action,
@@ -87,8 +88,13 @@ extension AuditLog.Row {
             subjectKind: entry.subjectKind.replacingOccurrences(of: "_", with: " "),
             subjectName: entry.subjectName, subjectURL: Self.url(kind: entry.subjectKind, id: entry.subjectID),
             unitPath: entry.unitID.flatMap { tree.nodes[$0] == nil ? nil : tree.path(of: $0) },
-            changes: entry.changedFields.map {
-                .init(field: $0.field.replacingOccurrences(of: "_", with: " "), before: $0.before, after: $0.after)
+            changes: entry.changedFields.map { change in
+                let say = { (value: String?) in
+                    value.map { words.say($0, field: change.field, kind: entry.subjectKind) }
+                }
+                return .init(
+                    field: change.field.replacingOccurrences(of: "_", with: " "), before: say(change.before),
+                    after: say(change.after))
             }
         )
     }

@@ -175,6 +175,7 @@ extension ProjectShow.Model {
             .sort(\.$createdAt).all()
         let trail = try await AuditEntry.query(on: db).filter(\.$projectID == id).sort(\.$occurredAt, .descending)
             .limit(ProjectShow.auditTrailLength).all()
+        let words = try await AuditWords.load(for: trail, tree: tree, on: db)
         let team = project.team.sorted {
             ($0.isLead ? 0 : 1, $0.person.fullName) < ($1.isLead ? 0 : 1, $1.person.fullName)
         }
@@ -226,7 +227,7 @@ extension ProjectShow.Model {
                 story.id.map { .init(id: $0, title: story.title, isPublishable: story.isPublishable) }
             },
             comments: comments.map { .init(author: $0.author.fullName, date: $0.createdAt, text: $0.text) },
-            auditTrail: trail.map { AuditLog.Row($0, tree: tree) },
+            auditTrail: trail.map { AuditLog.Row($0, tree: tree, words: words) },
             forumUnitID: forumUnit, forumName: tree.path(of: forumUnit),
             progressChartSVG: updates.isEmpty
                 ? nil

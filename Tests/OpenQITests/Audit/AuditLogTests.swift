@@ -58,3 +58,29 @@ struct AuditLogTests {
         }
     }
 }
+
+extension AuditLogTests {
+    /// Issue 18, item 9: the log showed `parent: 1924934F-… → 6A1B…` and `kind: ward → team`.
+    @Test("the log names the records an id points to and labels codes, rather than showing ids and codes")
+    func inWords() async throws {
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let world = try await TestWorld.make(app)
+            try await fixtures.signIn("root@test.example", administrator: true)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("root@test.example")
+            let ward = try world.willow.requireID()
+            let moved = try await browser.post(
+                "/units/\(ward)", editing: "/units/\(ward)/edit",
+                form: [
+                    "name": "Willow Ward", "kind": "team",
+                    "parent_id": try world.otherDirectorate.requireID().uuidString,
+                ])
+            #expect(moved.status == .seeOther)
+            let log = try await browser.get("/audit").body
+            #expect(log.contains("<del>Trust › Adult Mental Health</del> → <ins>Trust › Forensic Services</ins>"))
+            #expect(log.contains("<strong>kind</strong>: <del>Ward</del> → <ins>Team</ins>"))
+            #expect(!log.contains("<del>\(try world.directorate.requireID().uuidString)"))
+        }
+    }
+}
