@@ -11,12 +11,21 @@ enum ForumShow {
         let decisions: Int
     }
 
+    /// A proposal waiting for the forum's decision, listed whether or not a meeting is scheduled.
+    struct Waiting: Sendable, Equatable {
+        let id: UUID
+        let title: String
+        let unitName: String
+        let status: ProjectStatus
+        let submittedAt: Date?
+    }
+
     struct Model: Sendable, Equatable {
         var unitID: UUID
         var name: String
         var chairs: [String]
         var meetings: [Meeting]
-        var waiting: Int
+        var waiting: [Waiting]
         var canChair: Bool
         var form: FormState
     }
@@ -36,7 +45,37 @@ enum ForumShow {
                         model.chairs.isEmpty
                             ? "No chair yet: grant the forum chair role at this unit."
                             : "Chaired by \(model.chairs.joined(separator: " and ")).")),
-                .p(.text("\(model.waiting) proposal\(model.waiting == 1 ? "" : "s") waiting for a decision.")),
+                .section(
+                    .h2(.text("Waiting for a decision")),
+                    model.waiting.isEmpty
+                        ? .p(.class("empty"), .text("No proposals are waiting."))
+                        : .group(
+                            .p(
+                                .text(
+                                    "\(model.waiting.count) proposal\(model.waiting.count == 1 ? "" : "s") waiting."
+                                        + (model.meetings.isEmpty
+                                            ? " Schedule a meeting to decide on them from its agenda." : ""))),
+                            .scrollingTable(
+                                .thead(
+                                    .tr(
+                                        .th(.text("Proposal")), .th(.text("From")), .th(.text("Status")),
+                                        .th(.text("Submitted")))),
+                                .tbody(
+                                    .forEach(model.waiting) { proposal in
+                                        .tr(
+                                            .td(
+                                                .a(
+                                                    .href(SiteURL.projects(.show(.value(proposal.id))).relativeURL()),
+                                                    .text(proposal.title))),
+                                            .td(.text(proposal.unitName)),
+                                            .td(
+                                                .span(
+                                                    .class("status status-\(proposal.status.rawValue)"),
+                                                    .text(proposal.status.label))),
+                                            .td(.text(proposal.submittedAt.map(CalendarDay.label) ?? ""))
+                                        )
+                                    })))
+                ),
                 .section(
                     .h2(.text("Meetings")),
                     model.meetings.isEmpty
@@ -87,8 +126,9 @@ extension ForumShow.Model {
         let decisions = try await ForumDecision.query(on: db).filter(\.$meeting.$id ~~ meetings.compactMap(\.id)).all()
         let chairs = try await RoleGrant.query(on: db).filter(\.$role == .forumChair).filter(\.$unit.$id == unitID)
             .with(\.$person).all()
-        let waiting = try await Project.query(on: db).filter(\.$status ~~ [.proposed, .inReview, .deferred]).all()
-            .filter { tree.forumUnit(for: $0.$unit.id) == unitID }.count
+        let waiting = try await Project.query(on: db).filter(\.$status ~~ [.proposed, .inReview, .deferred])
+            .sort(\.$submittedAt).all()
+            .filter { tree.forumUnit(for: $0.$unit.id) == unitID }
         return .init(
             unitID: unitID, name: tree.path(of: unitID), chairs: chairs.map(\.person.fullName).sorted(),
             meetings: meetings.compactMap { meeting in
@@ -96,7 +136,14 @@ extension ForumShow.Model {
                     .init(id: id, date: meeting.date, decisions: decisions.filter { $0.$meeting.id == id }.count)
                 }
             },
-            waiting: waiting, canChair: policy.allows(.chairForum(unitID)), form: FormState()
+            waiting: waiting.compactMap { project in
+                project.id.map {
+                    .init(
+                        id: $0, title: project.title, unitName: tree.nodes[project.$unit.id]?.name ?? "",
+                        status: project.status, submittedAt: project.submittedAt)
+                }
+            },
+            canChair: policy.allows(.chairForum(unitID)), form: FormState()
         )
     }
 }

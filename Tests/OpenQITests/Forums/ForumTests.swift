@@ -52,6 +52,11 @@ struct ForumTests {
 
             let home = try await chair.get("/")
             #expect(home.body.contains("1 proposal waits for the Trust › Adult Mental Health forum."))
+            // The forum lists what waits before any meeting is scheduled: this forum's, not Oak's.
+            let forum = try await chair.get("/forums/\(world.directorate.id!)").body
+            #expect(forum.contains(">Fewer falls on Willow Ward</a></td><td>Willow Ward</td>"))
+            #expect(!forum.contains("Oak Ward night checks"))
+            #expect(forum.contains("Schedule a meeting to decide on them from its agenda."))
 
             let scheduled = try await chair.post(
                 "/forums/\(world.directorate.id!)/meetings", form: ["date": "2030-01-15", "notes": "Room 4"])

@@ -92,7 +92,15 @@ extension ForumShow.Model {
             .init(id: Mock.id(50), date: Mock.day("2026-04-14"), decisions: 0),
             .init(id: Mock.id(51), date: Mock.day("2026-03-10"), decisions: 3),
         ],
-        waiting: 2, canChair: true,
+        waiting: [
+            .init(
+                id: Mock.id(1), title: "Fewer falls on Willow Ward", unitName: "Willow Ward", status: .proposed,
+                submittedAt: Mock.day("2026-04-02")),
+            .init(
+                id: Mock.id(2), title: "Calmer nights on Cedar Ward", unitName: "Cedar Ward", status: .deferred,
+                submittedAt: Mock.day("2026-02-20")),
+        ],
+        canChair: true,
         form: FormState(values: ["notes": "Boardroom, Trust HQ. Bring your latest run charts."]))
 }
 
