@@ -173,7 +173,8 @@ def test_first_administrator_builds_a_unit_tree_adds_a_service_user_and_signs_ou
         expect(row.locator("td").nth(2).get_by_role("link", name=name, exact=True)).to_have_attribute("href", path)
         expect(row.locator("td").nth(3)).to_contain_text(name)  # the new values are listed
     ward_changes = audit_row(page, f"created unit {ward}").locator("td").nth(3).locator("li")
-    expect(ward_changes.filter(has=page.locator("strong", has_text=re.compile("^kind$")))).to_contain_text("ward")
+    # The kind in words, as a person reads it, not the stored value.
+    expect(ward_changes.filter(has=page.locator("strong", has_text=re.compile("^kind$")))).to_have_text(re.compile(r"^kind:\s*Ward\s*$"))
 
     # Signing out ends the session.
     page.get_by_role("button", name="Sign out").click()
