@@ -109,6 +109,9 @@ def every_page(client, base: str) -> dict[str, str]:
             pages[name] = found.group(1)
     if "a measure" in pages:
         pages["a measure's edit form"] = pages["a measure"] + "/edit"
+    waiting = client.get(base + "/api/v1/projects", params={"status": "proposed"}, timeout=30).json()
+    if waiting:  # with the chair's decision form on it
+        pages["a proposal waiting for the forum"] = f"/projects/{waiting[0]['id']}"
     meeting = re.search(r'href="(/meetings/[0-9A-F-]{36})"', client.get(base + pages["a forum"], timeout=30).text)
     if meeting:
         pages["a forum meeting"] = meeting.group(1)

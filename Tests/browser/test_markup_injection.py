@@ -453,6 +453,10 @@ def world(demo) -> World:
     D = directorate["id"]
     coach = admin.get(base + "/api/v1/people", params={"q": COACH_NAME}, timeout=60).json()[0]["id"]
     sponsor = admin.get(base + "/api/v1/people", params={"q": SPONSOR_NAME}, timeout=60).json()[0]["id"]
+    # A forum appoints only a coach and a sponsor for the project's unit: they take the new directorate on.
+    for person, role in ((coach, "coach"), (sponsor, "sponsor")):
+        granted = admin.post(base + f"/people/{person}/roles", data={"role": role, "unit_id": D}, timeout=60)
+        assert granted.status_code == 200, f"granting {role}: {granted.status_code}"
     priority = next(p for p in admin.get(base + "/api/v1/priorities", timeout=60).json() if not p["archived"])
 
     pages: list[tuple[str, str, bool]] = []

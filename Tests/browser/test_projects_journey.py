@@ -188,30 +188,39 @@ def test_a_project_goes_from_proposal_through_the_forum_to_its_first_update(demo
     expect(proposal.get_by_role("link", name=title, exact=True)).to_have_attribute("href", project_path)
     expect(proposal).to_contain_text("Reduce evening incidents of aggression by 30%")
 
-    # Approving needs a coach.
+    # The form asks for the decision first, and then only what that decision needs.
     proposal.locator("summary", has_text="Record the forum’s decision").click()
-    proposal.locator("#field-decision").select_option("approve")
-    proposal.locator("#field-sponsor_id").select_option(label=SPONSOR_NAME)
+    coach = proposal.locator("select[name=coach_id]")
+    expect(coach).to_be_hidden()
+    proposal.get_by_role("radio", name=re.compile("^Approve")).check()
+    expect(coach).to_be_visible()
+    expect(proposal.locator("input[name=defer_until]")).to_be_hidden()
+    # Each coach is offered with their unit and the projects they already coach.
+    expect(coach.locator("option").filter(has_text=re.compile(rf"^{COACH_NAME} — .+ · coaches "))).to_have_count(1)
+
+    # Approving needs a coach.
+    choose_person(proposal, "sponsor_id", SPONSOR_NAME)
     proposal.get_by_role("button", name="Record decision").click()
     proposal = page.locator("section#proposals li.proposal").filter(
         has=page.get_by_role("link", name=title, exact=True)
     )
-    expect(proposal.locator("#field-coach_id-error")).to_contain_text("Choose a QI coach")
+    # The page comes back at this proposal's form, open, with what was chosen and what to fix.
+    expect(page).to_have_url(re.compile(r"#decision-[0-9a-f-]{36}$"))
+    expect(proposal.locator("[id$='-field-coach_id-error']")).to_contain_text("Choose a QI coach")
     expect(proposal.locator("details")).to_have_attribute("open", re.compile(".*"))
-    expect(proposal.locator("#field-decision")).to_have_value("approve")
+    expect(proposal.get_by_role("radio", name=re.compile("^Approve"))).to_be_checked()
     expect(proposal).not_to_contain_text("Decided at this meeting")
 
     # With a coach and a sponsor it is approved.
-    proposal.locator("#field-decision").select_option("approve")
-    proposal.locator("#field-coach_id").select_option(label=COACH_NAME)
-    proposal.locator("#field-sponsor_id").select_option(label=SPONSOR_NAME)
+    choose_person(proposal, "coach_id", COACH_NAME)
+    choose_person(proposal, "sponsor_id", SPONSOR_NAME)
     proposal.get_by_role("button", name="Record decision").click()
     expect(page).to_have_url(re.compile(re.escape(meeting_path) + r"(#.*)?$"))
     proposal = page.locator("section#proposals li.proposal").filter(
         has=page.get_by_role("link", name=title, exact=True)
     )
     expect(proposal.locator("p.notice")).to_have_text("Decided at this meeting: Approved.")
-    expect(proposal.locator("#field-decision")).to_have_count(0)
+    expect(proposal.locator("input[name=decision]")).to_have_count(0)
 
     # The project is active, with its coach, its sponsor and the decision.
     proposal.get_by_role("link", name=title, exact=True).click()
@@ -273,6 +282,13 @@ def test_a_project_goes_from_proposal_through_the_forum_to_its_first_update(demo
     expect(rows.locator("td").nth(2).get_by_role("link", name=title, exact=True)).to_have_attribute(
         "href", project_path
     )
+
+
+def choose_person(form: Locator, field: str, name: str) -> None:
+    """Chooses `name` in a list of people, where each is offered as "Name — their unit · …"."""
+    select = form.locator(f"select[name={field}]")
+    option = select.locator("option").filter(has_text=re.compile(rf"^{re.escape(name)} — "))
+    select.select_option(option.first.get_attribute("value"))
 
 
 def open_form(section: Locator, summary: str) -> None:
@@ -342,9 +358,9 @@ def test_a_team_runs_a_whole_project_from_idea_to_story(demo, page: Page):
     page.get_by_role("button", name="Schedule meeting").click()
     proposal = page.locator("section#proposals li.proposal").filter(has=page.get_by_role("link", name=title, exact=True))
     open_form(proposal, "Record the forum’s decision")
-    proposal.locator("#field-decision").select_option("approve")
-    proposal.locator("#field-coach_id").select_option(label=COACH_NAME)
-    proposal.locator("#field-sponsor_id").select_option(label=SPONSOR_NAME)
+    proposal.get_by_role("radio", name=re.compile("^Approve")).check()
+    choose_person(proposal, "coach_id", COACH_NAME)
+    choose_person(proposal, "sponsor_id", SPONSOR_NAME)
     proposal.get_by_role("button", name="Record decision").click()
     page.goto(base + project_path)
     expect(status_tag(page)).to_have_text("Active")

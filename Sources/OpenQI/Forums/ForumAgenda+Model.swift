@@ -26,8 +26,8 @@ enum ForumAgenda {
         var celebrations: [Item]
         var decisions: [UUID: String]
         var canDecide: Bool
-        var coachOptions: [FormField.Option]
-        var sponsorOptions: [FormField.Option]
+        /// The coaches and sponsors the chair may appoint, by proposal.
+        var choices: [UUID: ForumDecisionChoices]
         /// What the chair typed into a decision form that could not be saved, by project.
         var decisionForms: [UUID: FormState]
     }
@@ -111,16 +111,13 @@ extension ForumAgenda.Model {
                 break
             }
         }
-        let grants = try await RoleGrant.query(on: db).filter(\.$role ~~ [.coach, .sponsor]).with(\.$person).all()
-        func options(_ role: Role) -> [FormField.Option] {
-            var seen: Set<UUID> = []
-            return grants.filter { $0.role == role && !$0.person.isArchived }.map(\.person)
-                .sorted { $0.fullName < $1.fullName }
-                .compactMap { person in
-                    guard let id = person.id, seen.insert(id).inserted else { return nil }
-                    return .init(value: id.uuidString, label: person.fullName)
-                }
-        }
+        let canDecide = policy.allows(.chairForum(forumUnit))
+        let undecided = proposals.filter { !decidedHere.contains($0.projectID) }.map(\.projectID)
+        let unitOf = Dictionary(uniqueKeysWithValues: projects.compactMap { p in p.id.map { ($0, p.$unit.id) } })
+        let choicesByUnit =
+            canDecide
+            ? try await ForumDecisionChoices.load(
+                forUnits: Set(undecided.compactMap { unitOf[$0] }), tree: tree, on: db) : [:]
         return .init(
             meetingID: meetingID, date: meeting.date, forumUnitID: forumUnit, forumName: tree.path(of: forumUnit),
             notes: meeting.notes,
@@ -128,8 +125,11 @@ extension ForumAgenda.Model {
             decisions: decisions.filter { $0.$meeting.id == meetingID }.reduce(into: [:]) {
                 $0[$1.$project.id] = $1.decision.label
             },
-            canDecide: policy.allows(.chairForum(forumUnit)),
-            coachOptions: options(.coach), sponsorOptions: options(.sponsor), decisionForms: [:]
+            canDecide: canDecide,
+            choices: undecided.reduce(into: [:]) { choices, id in
+                choices[id] = unitOf[id].flatMap { choicesByUnit[$0] }
+            },
+            decisionForms: [:]
         )
     }
 

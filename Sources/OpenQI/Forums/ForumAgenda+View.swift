@@ -62,34 +62,11 @@ extension ForumAgenda {
         }
 
         private func decisionForm(_ item: Item) -> Node<HTML.BodyContext> {
-            FormView(
-                action: SiteURL.projects(.decide(.value(item.projectID))).relativeURL(), csrfToken: context.csrfToken,
-                state: model.decisionForms[item.projectID] ?? FormState(),
-                fields: [
-                    FormField(
-                        name: "decision", label: "Decision",
-                        control: .select(
-                            [.init(value: "", label: "Choose…")]
-                                + ForumDecisionKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
-                        isRequired: true),
-                    FormField(
-                        name: "coach_id", label: "QI coach (to approve)",
-                        control: .select([.init(value: "", label: "Choose…")] + model.coachOptions),
-                        hint: model.coachOptions.isEmpty
-                            ? "Nobody has the coach role yet: grant it on a person’s page." : nil),
-                    FormField(
-                        name: "sponsor_id", label: "Sponsor (to approve)",
-                        control: .select([.init(value: "", label: "Choose…")] + model.sponsorOptions),
-                        hint: model.sponsorOptions.isEmpty
-                            ? "Nobody has the sponsor role yet: grant it on a person’s page." : nil),
-                    FormField(name: "defer_until", label: "Deferred to (to defer)", control: .date),
-                    FormField(
-                        name: "reason", label: "Reason or changes needed", control: .textarea(rows: 2),
-                        hint: "Needed to request changes or decline."),
-                ],
-                submitLabel: "Record decision",
-                hiddenFields: ["meeting_id": model.meetingID.uuidString]
-            ).disclosed("Record the forum’s decision")
+            ForumDecisionForm(
+                projectID: item.projectID, meetingID: model.meetingID,
+                choices: model.choices[item.projectID] ?? .init(coaches: [], sponsors: []),
+                state: model.decisionForms[item.projectID] ?? FormState(), csrfToken: context.csrfToken
+            ).node
         }
     }
 }

@@ -51,30 +51,33 @@ enum ForumController {
         return ForumAgenda.View(context: try await req.pageContext(), model: model).response()
     }
 
-    /// The chair records a decision on a project, usually from a meeting's agenda.
+    /// The chair records a decision on a project, from a meeting's agenda or the project's page;
+    /// a decision that cannot be saved comes back on the page it was made on, as typed.
     @Sendable static func decide(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let project = try await req.project()
         let projectID = try project.requireID()
         try policy.require(.chairForum(policy.tree.forumUnit(for: project.$unit.id)))
         let input = try req.content.decode(ForumDecisionInput.self)
-        let back =
-            input.meeting_id.flatMap(UUID.init(uuidString:)).map {
-                SiteURL.forums(.meeting(.value($0))).relativeURL() + "#proposals"
-            }
-            ?? SiteURL.projects(.show(.value(projectID))).relativeURL()
-        do {
+        let meetingID = input.meeting_id.flatMap(UUID.init(uuidString:))
+        return try await req.saveForm {
             let decision = try input.validate()
-            try await project.decide(decision, decidedBy: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
+            try await project.decide(
+                decision, decidedBy: policy.viewer.personID, tree: policy.tree, by: policy.viewer.actor, on: req.db)
+            let back =
+                meetingID.map { SiteURL.forums(.meeting(.value($0))).relativeURL() + "#proposals" }
+                ?? SiteURL.projects(.show(.value(projectID))).relativeURL() + "#forum"
             return req.redirect(to: back, notice: "“\(project.title)”: \(decision.decision.label.lowercased()).")
-        } catch let failure as ValidationFailure {
-            guard let meetingID = input.meeting_id.flatMap(UUID.init(uuidString:)) else {
-                return req.redirect(to: back, notice: failure.reason)
+        } redraw: { errors in
+            let state = FormState(values: input.formValues, errors: errors)
+            guard let meetingID else {
+                return try await ProjectController.projectPage(req, projectID, policy: policy) {
+                    $0.decisionForm = state
+                }
             }
             var model = try await ForumAgenda.Model.query(meetingID: meetingID, policy: policy, on: req.db)
-            model.decisionForms[projectID] = FormState(values: input.formValues, errors: failure.errors)
-            return ForumAgenda.View(context: try await req.pageContext(), model: model).response(
-                status: .unprocessableEntity)
+            model.decisionForms[projectID] = state
+            return ForumAgenda.View(context: try await req.pageContext(), model: model).response()
         }
     }
 }

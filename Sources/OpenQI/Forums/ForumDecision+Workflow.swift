@@ -4,20 +4,30 @@ import Vapor
 
 extension Project {
     /// Whether the project is waiting for a forum's decision.
-    var awaitsDecision: Bool { [.proposed, .inReview, .deferred].contains(status) }
+    var awaitsDecision: Bool { status.awaitsDecision }
 
     /// Records the forum's decision and moves the project on, in one transaction.
-    func decide(_ decision: ForumDecisionInput.Valid, decidedBy: UUID, by actor: Actor, on db: any Database)
-        async throws
-    {
+    /// The coach and sponsor must hold that role for the project's unit, and not be archived.
+    func decide(
+        _ decision: ForumDecisionInput.Valid, decidedBy: UUID, tree: UnitTree, by actor: Actor, on db: any Database
+    ) async throws {
         guard awaitsDecision else {
             throw ValidationFailure(
                 field: "decision", message: "“\(title)” is \(status.label.lowercased()), not waiting for a decision.")
         }
-        for (field, id) in [("coach_id", decision.coachID), ("sponsor_id", decision.sponsorID)] {
-            if let id, try await Person.find(id, on: db).map({ !$0.isArchived }) != true {
+        let appointments = [("coach_id", Role.coach, decision.coachID), ("sponsor_id", .sponsor, decision.sponsorID)]
+        for (field, role, id) in appointments {
+            guard let id else { continue }
+            guard try await Person.find(id, on: db).map({ !$0.isArchived }) == true else {
                 throw ValidationFailure(
                     field: field, message: "Choose someone from the list; this person is archived or does not exist.")
+            }
+            guard try await ForumDecisionChoices.holds(role, person: id, for: $unit.id, tree: tree, on: db) else {
+                throw ValidationFailure(
+                    field: field,
+                    message:
+                        "Choose someone from the list: this person is not a \(role == .coach ? "QI coach" : "sponsor") for \(tree.path(of: $unit.id))."
+                )
             }
         }
         let before = auditFields

@@ -28,24 +28,32 @@ struct ForumDecisionInput: Content, Sendable {
     }
 
     /// Each decision needs what makes it actionable: a coach and a sponsor to approve, a reason to
-    /// send back or decline, a date to defer to.
+    /// send back or decline, a date to defer to. What belongs to another decision (a coach chosen
+    /// before the chair settled on deferring) is left out rather than saved or refused.
     func validate(today: Date = AppClock.now) throws -> Valid {
         var validator = Validator()
         let decision = validator.choice(decision, field: "decision", label: "a decision", as: ForumDecisionKind.self)
-        let coach = validator.identifier(coach_id, field: "coach_id", label: "QI coach", required: false)
-        let sponsor = validator.identifier(sponsor_id, field: "sponsor_id", label: "sponsor", required: false)
         let reason = validator.optionalText(reason, field: "reason", label: "the reason", maxLength: 2000)
-        let deferUntil = validator.day(
-            defer_until, field: "defer_until", label: "the date deferred to", required: false)
+        var coach: UUID?
+        var sponsor: UUID?
+        var deferUntil: Date?
         switch decision {
         case .approve:
-            if coach == nil { validator.fail("coach_id", "Choose a QI coach: every approved project has one.") }
-            if sponsor == nil { validator.fail("sponsor_id", "Choose a sponsor: every approved project has one.") }
+            coach = validator.identifier(coach_id, field: "coach_id", label: "QI coach", required: false)
+            sponsor = validator.identifier(sponsor_id, field: "sponsor_id", label: "sponsor", required: false)
+            if coach == nil, validator.errors.allSatisfy({ $0.field != "coach_id" }) {
+                validator.fail("coach_id", "Choose a QI coach: every approved project has one.")
+            }
+            if sponsor == nil, validator.errors.allSatisfy({ $0.field != "sponsor_id" }) {
+                validator.fail("sponsor_id", "Choose a sponsor: every approved project has one.")
+            }
         case .requestChanges:
             if reason == nil {
                 validator.fail("reason", "Say what the team should change before the forum sees it again.")
             }
         case .defer:
+            deferUntil = validator.day(
+                defer_until, field: "defer_until", label: "the date deferred to", required: false)
             if deferUntil == nil, validator.errors.allSatisfy({ $0.field != "defer_until" }) {
                 validator.fail("defer_until", "Choose the date of the meeting the project is deferred to.")
             } else if let date = deferUntil, date < today {

@@ -53,7 +53,7 @@ enum ForumIndex {
 extension ForumIndex.Model {
     static func query(policy: Policy, on db: any Database) async throws -> Self {
         let tree = policy.tree
-        let waiting = try await Project.query(on: db).filter(\.$status ~~ [.proposed, .inReview, .deferred]).all()
+        let waiting = try await Project.query(on: db).filter(\.$status ~~ ProjectStatus.awaitingDecision).all()
         let chairs = try await RoleGrant.query(on: db).filter(\.$role == .forumChair).with(\.$person).all()
         let today = AppClock.today.date
         let upcoming = try await ForumMeeting.query(on: db).filter(\.$date >= today).sort(\.$date).all()

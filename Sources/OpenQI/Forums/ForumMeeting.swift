@@ -46,6 +46,16 @@ package enum ForumDecisionKind: String, Codable, CaseIterable, Sendable {
         case .decline: "Declined"
         }
     }
+
+    /// The choice as the chair makes it, saying what it needs.
+    var choiceLabel: String {
+        switch self {
+        case .approve: "Approve, with a QI coach and a sponsor"
+        case .requestChanges: "Request changes, saying what to change"
+        case .defer: "Defer to a later meeting"
+        case .decline: "Decline, giving the reason"
+        }
+    }
 }
 
 /// A forum's decision on a project, kept as its history: approved with a coach and a sponsor,

@@ -126,7 +126,7 @@ extension ForumShow.Model {
         let decisions = try await ForumDecision.query(on: db).filter(\.$meeting.$id ~~ meetings.compactMap(\.id)).all()
         let chairs = try await RoleGrant.query(on: db).filter(\.$role == .forumChair).filter(\.$unit.$id == unitID)
             .with(\.$person).all()
-        let waiting = try await Project.query(on: db).filter(\.$status ~~ [.proposed, .inReview, .deferred])
+        let waiting = try await Project.query(on: db).filter(\.$status ~~ ProjectStatus.awaitingDecision)
             .sort(\.$submittedAt).all()
             .filter { tree.forumUnit(for: $0.$unit.id) == unitID }
         return .init(

@@ -56,7 +56,7 @@ enum MyTasks {
         // Forums the viewer chairs, with proposals waiting.
         let chaired = policy.viewer.grants.filter { $0.role == .forumChair }.map(\.unitID)
         if !chaired.isEmpty {
-            let waiting = try await Project.query(on: db).filter(\.$status ~~ [.proposed, .inReview, .deferred]).all()
+            let waiting = try await Project.query(on: db).filter(\.$status ~~ ProjectStatus.awaitingDecision).all()
             for unit in chaired {
                 let count = waiting.filter { policy.tree.forumUnit(for: $0.$unit.id) == unit }.count
                 if count > 0 {

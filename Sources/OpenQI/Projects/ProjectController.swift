@@ -263,7 +263,7 @@ enum ProjectController {
 
     /// The project's page drawn again with one of its forms changed, e.g. the update form with what
     /// was typed and its errors.
-    private static func projectPage(
+    static func projectPage(
         _ req: Request, _ projectID: UUID, policy: Policy, change: (inout ProjectShow.Model) -> Void
     ) async throws -> Response {
         var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)

@@ -93,6 +93,9 @@ enum ProjectShow {
         /// The people a search for a new team member found, to choose from; none until one runs.
         var teamChoices: [FormField.Option] = []
         var closeForm: FormState
+        /// The coaches and sponsors a forum chair may appoint, while the project waits for a decision.
+        var decisionChoices: ForumDecisionChoices?
+        var decisionForm = FormState()
         var aimAchieved: AimAchieved?
         var learning: String?
         var sustainPlan: String?
@@ -128,10 +131,13 @@ extension ProjectShow {
         var planCycle = false
         var postUpdate = false
         var close = false
+        /// Record the forum's decision: for its chair, while the project waits for one.
+        var decide = false
 
         init() {}
 
-        init(status: ProjectStatus, canEdit: Bool) {
+        init(status: ProjectStatus, canEdit: Bool, canChair: Bool = false) {
+            decide = canChair && status.awaitsDecision
             editProposal = canEdit && status.isProposal
             submit = canEdit && status.canBeSubmitted
             planCycle = canEdit && status.isOpen
@@ -152,7 +158,8 @@ extension ProjectShow.Model {
             try await compute(id: id, tree: tree, cache: cache, on: db)
         }
         model.canEdit = policy.allows(.editProject(model.access))
-        model.actions = .init(status: model.status, canEdit: model.canEdit)
+        model.actions = .init(
+            status: model.status, canEdit: model.canEdit, canChair: policy.allows(.chairForum(model.forumUnitID)))
         return model
     }
 
@@ -241,6 +248,10 @@ extension ProjectShow.Model {
                 "stage": project.stage?.rawValue ?? "",
             ]),
             closeForm: FormState(values: ["outcome": "completed"]),
+            decisionChoices: project.awaitsDecision
+                ? try await ForumDecisionChoices.load(forUnits: [project.$unit.id], tree: tree, on: db)[
+                    project.$unit.id]
+                : nil,
             aimAchieved: project.aimAchieved, learning: project.learning, sustainPlan: project.sustainPlan
         )
     }

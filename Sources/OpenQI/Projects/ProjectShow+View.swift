@@ -124,7 +124,14 @@ extension ProjectShow {
                                     .a(.href(SiteURL.forums(.meeting(.value($0))).relativeURL()), .text(" (meeting)"))
                                 }
                             )
-                        })
+                        }),
+                .if(
+                    model.actions.decide,
+                    ForumDecisionForm(
+                        projectID: model.id, meetingID: nil,
+                        choices: model.decisionChoices ?? .init(coaches: [], sponsors: []),
+                        state: model.decisionForm, csrfToken: context.csrfToken
+                    ).node)
             )
         }
 

@@ -29,6 +29,10 @@ package enum ProjectStatus: String, Codable, CaseIterable, Sendable {
     /// A draft, or a proposal the forum sent back, goes (again) to the forum.
     var canBeSubmitted: Bool { self == .draft || self == .deferred }
 
+    /// With the forum: submitted, being reviewed, or deferred to a later meeting.
+    var awaitsDecision: Bool { Self.awaitingDecision.contains(self) }
+    static let awaitingDecision: [Self] = [.proposed, .inReview, .deferred]
+
     /// Approved once: the team reports its progress, until and after it closes.
     var takesUpdates: Bool { !isProposal && self != .declined }
 

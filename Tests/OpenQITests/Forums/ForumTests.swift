@@ -117,9 +117,13 @@ struct ForumTests {
                 reason: nil, meetingID: nil)
             let decline = ForumDecisionInput.Valid(
                 decision: .decline, coachID: nil, sponsorID: nil, deferUntil: nil, reason: "Not now", meetingID: nil)
-            try await first.decide(approve, decidedBy: world.chair.id!, by: .commandLine, on: app.db)
+            try await first.decide(
+                approve, decidedBy: world.chair.id!, tree: try await UnitTree.load(on: app.db), by: .commandLine,
+                on: app.db)
             await #expect(throws: ValidationFailure.self) {
-                try await second.decide(decline, decidedBy: world.chair.id!, by: .commandLine, on: app.db)
+                try await second.decide(
+                    decline, decidedBy: world.chair.id!, tree: try await UnitTree.load(on: app.db), by: .commandLine,
+                    on: app.db)
             }
             let saved = try #require(try await Project.find(project.id, on: app.db))
             #expect(saved.status == .active && saved.$coach.id == world.coach.id)
@@ -152,8 +156,12 @@ struct ForumTests {
             let project = try await Self.submittedProject(app, "Fewer falls", unit: world.ward, lead: world.lead)
             let chair = TestBrowser(app: app)
             _ = try await chair.signIn("chair@test.example")
+            // Decided from the project's page: what was chosen comes back there, with what to fix.
             let noReason = try await chair.post("/projects/\(project.id!)/decisions", form: ["decision": "decline"])
-            #expect(try await chair.get(try #require(noReason.location)).body.contains("Give the team the reason"))
+            #expect(noReason.status == .unprocessableEntity)
+            #expect(noReason.body.contains("Give the team the reason"))
+            #expect(noReason.body.contains(#"value="decline" checked"#))
+            #expect(noReason.body.contains(#"action="/projects/\#(project.id!)/decisions#decision-"#))
             _ = try await chair.post(
                 "/projects/\(project.id!)/decisions",
                 form: ["decision": "request_changes", "reason": "Add a service user to the team"])
@@ -164,6 +172,76 @@ struct ForumTests {
             #expect(
                 try await lead.get("/").body.contains(
                     "Make the changes the forum asked for to “Fewer falls”: Add a service user to the team"))
+        }
+    }
+
+    @Test(
+        "the chair appoints from the coaches and sponsors for the project's unit, told apart by unit and load; anyone else is refused"
+    )
+    func appointments() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            // A namesake of the directorate's coach, coaching for another directorate only.
+            let elsewhere = try await fixtures.signIn("coach@forensic.example", role: .coach, at: world.otherWard)
+            let busy = try await Self.submittedProject(app, "Safer nights", unit: world.ward, lead: world.lead)
+            try await busy.decide(
+                .init(
+                    decision: .approve, coachID: world.coach.id, sponsorID: world.sponsor.id, deferUntil: nil,
+                    reason: nil, meetingID: nil),
+                decidedBy: world.chair.id!, tree: try await UnitTree.load(on: app.db), by: .commandLine, on: app.db)
+            let falls = try await Self.submittedProject(app, "Fewer falls", unit: world.ward, lead: world.lead)
+            _ = try await Self.submittedProject(app, "Calmer evenings", unit: world.ward, lead: world.lead)
+            let chair = TestBrowser(app: app)
+            _ = try await chair.signIn("chair@test.example")
+            let meeting = try #require(
+                try await chair.post("/forums/\(world.directorate.id!)/meetings", form: ["date": "2030-01-15"]).location
+            )
+            let agenda = try await chair.get(meeting).body
+            #expect(agenda.contains(">Coach — Adult Mental Health · coaches 1 active project</option>"))
+            #expect(agenda.contains(">Sponsor — Adult Mental Health · sponsors 1 active project</option>"))
+            #expect(!agenda.contains(elsewhere.id!.uuidString), "a coach for another directorate is not offered")
+            // Two decision forms on one agenda, and no element id used twice.
+            #expect(agenda.components(separatedBy: "Record the forum’s decision").count == 3)
+            let ids = agenda.matches(of: /\sid="([^"]+)"/).map { String($0.output.1) }
+            #expect(
+                ids.count > 20 && Set(ids).count == ids.count,
+                "repeated ids: \(ids.filter { id in ids.filter { $0 == id }.count > 1 })")
+
+            let meetingID = String(meeting.split(separator: "/").last!)
+            let refused = try await chair.post(
+                "/projects/\(falls.id!)/decisions",
+                form: [
+                    "decision": "approve", "coach_id": elsewhere.id!.uuidString,
+                    "sponsor_id": world.sponsor.id!.uuidString, "meeting_id": meetingID,
+                ])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(
+                refused.body.contains(
+                    "this person is not a QI coach for Trust › Adult Mental Health › Willow Ward"))
+            #expect(
+                refused.body.contains(
+                    #"action="/projects/\#(falls.id!)/decisions#decision-\#(falls.id!.uuidString.lowercased())""#))
+            #expect(try await Project.find(falls.id, on: app.db)?.status == .proposed)
+
+            // A date typed before the chair chose to approve is left out, not refused or saved.
+            let approved = try await chair.post(
+                "/projects/\(falls.id!)/decisions",
+                form: [
+                    "decision": "approve", "coach_id": world.coach.id!.uuidString,
+                    "sponsor_id": world.sponsor.id!.uuidString, "defer_until": "not a date",
+                ])
+            #expect(approved.location == "/projects/\(falls.id!)#forum")
+            let decision = try #require(
+                try await ForumDecision.query(on: app.db).filter(\.$project.$id == falls.id!).first())
+            #expect(decision.deferUntil == nil && decision.$meeting.id == nil)
+
+            // The project's page offers the decision to the chair, not to the team.
+            let calmer = try #require(try await Project.query(on: app.db).filter(\.$title == "Calmer evenings").first())
+            #expect(try await chair.get("/projects/\(calmer.id!)").body.contains("Record the forum’s decision"))
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            #expect(!(try await lead.get("/projects/\(calmer.id!)").body.contains("Record the forum’s decision")))
         }
     }
 

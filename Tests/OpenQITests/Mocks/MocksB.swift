@@ -135,8 +135,18 @@ extension ForumAgenda.Model {
                 reason: "Completed 20 March · aim achieved: yes", score: ProgressScore(rawValue: 4.5)!)
         ],
         decisions: [Mock.id(41): "Changes requested"], canDecide: true,
-        coachOptions: [.init(value: Mock.id(11).uuidString, label: "Aisha Khan")],
-        sponsorOptions: [.init(value: Mock.id(13).uuidString, label: "Dr Priya Shah")],
+        choices: [
+            Mock.id(40): .init(
+                coaches: [
+                    .init(
+                        value: Mock.id(11).uuidString,
+                        label: "Aisha Khan — Adult Mental Health · coaches 2 active projects"),
+                    .init(value: Mock.id(12).uuidString, label: "Aisha Khan — Cedar Ward · coaches no active projects"),
+                ],
+                sponsors: [
+                    .init(value: Mock.id(13).uuidString, label: "Dr Priya Shah — Trust · sponsors 1 active project")
+                ])
+        ],
         decisionForms: [
             Mock.id(40): FormState(
                 values: ["decision": "approve"],

@@ -45,12 +45,32 @@ struct FormField: Sendable, Equatable {
         let label: String
     }
 
+    /// Answers to one of the form's radio groups that a field belongs to (a coach only when approving).
+    struct Condition: Sendable, Equatable {
+        let field: String
+        let values: [String]
+    }
+
     var name: String
     var label: String
     var control: Control = .text
     var hint: String? = nil
     var isRequired: Bool = false
     var autocomplete: String? = nil
+    /// When set, the field is hidden (by the style sheet, where the browser can tell) until one of
+    /// those answers is chosen, so a form with several paths shows only the one being taken.
+    var shownWhen: Condition? = nil
+
+    /// The field's box's classes: its state, and the answers that show it.
+    fileprivate func boxClass(hasError: Bool) -> String {
+        var classes = ["field"]
+        if hasError { classes.append("field-error") }
+        if let condition = shownWhen {
+            classes.append("when")
+            classes += condition.values.map { "when-\(condition.field)-\($0)" }
+        }
+        return classes.joined(separator: " ")
+    }
 }
 
 /// The one form helper: a POST form with its anti-forgery token, an error summary at the top (linking
@@ -251,7 +271,7 @@ extension Node where Context == HTML.BodyContext {
             )
         }
         return .div(
-            .class(error == nil ? "field" : "field field-error"),
+            .class(field.boxClass(hasError: error != nil)),
             .label(
                 .for(id), .text(field.label),
                 field.isRequired ? .empty : .span(.class("optional"), .text(" (optional)"))),
