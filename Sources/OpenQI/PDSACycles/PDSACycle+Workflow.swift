@@ -133,6 +133,19 @@ extension PDSACycle {
         try await saveAudited(project: project, before: before, expecting: expected, by: actor, on: db)
     }
 
+    /// Ends a cycle its closing project leaves planned or running: complete, without a decision,
+    /// saying how it ended (part of the closing's transaction).
+    func endWithProject(_ project: Project, by actor: Actor, on db: any Database) async throws {
+        let before = audit(project: project).auditFields
+        let how = status == .running ? "Ended unfinished" : "Ended before it started"
+        status = .complete
+        completedOn = AppClock.today.date
+        actNotes = "\(how): the project was \(project.status.label.lowercased()) on \(AppClock.today.label)."
+        try await claimNextVersion(after: version, on: db)
+        try await save(on: db)
+        try await audit(project: project).recordAudit(.update, by: actor, before: before, on: db)
+    }
+
     private func saveAudited(
         project: Project, before: [String: String], expecting expected: Int, by actor: Actor, on db: any Database
     ) async throws {

@@ -83,7 +83,10 @@ extension PDSAShow {
         }
 
         private func label(_ step: RampStep) -> String {
-            "PDSA \(step.number) (\(step.decision?.shortLabel ?? step.status.label.lowercased()))"
+            // A complete cycle without a decision ended when its project closed.
+            let state =
+                step.decision?.shortLabel ?? (step.status == .complete ? "ended" : step.status.label.lowercased())
+            return "PDSA \(step.number) (\(state))"
         }
 
         private func startSection() -> Node<HTML.BodyContext> {
@@ -155,6 +158,12 @@ extension PDSAShow {
                                 ])),
                             .text("Plan the next cycle on this ramp")))
                 )
+            }
+            if model.status == .complete {
+                return .section(
+                    .id("act"), .h2(.text("Act")),
+                    .p(.strong(.text("No decision: the cycle ended with its project."))),
+                    .unwrap(model.actNotes) { .p(.text($0)) })
             }
             guard model.canEdit, model.status == .running else { return .empty }
             return .section(

@@ -123,13 +123,18 @@ extension Project {
                 .badRequest, reason: "Only an active project can be closed; “\(title)” is \(status.label.lowercased())."
             )
         }
+        // Cycles still planned or running end with the project, so none shows as running after it.
+        let unfinished = try await PDSACycle.query(on: db).filter(\.$project.$id == requireID())
+            .filter(\.$status != .complete).sort(\.$number).all()
         let before = auditFields
         status = closure.outcome == .completed ? .completed : .stopped
         aimAchieved = closure.aimAchieved
         learning = closure.learning
         sustainPlan = closure.sustainPlan
         closedAt = AppClock.now
-        try await saveStep(field: "outcome", before: before, by: actor, on: db)
+        try await saveStep(field: "outcome", before: before, by: actor, on: db) { db in
+            for cycle in unfinished { try await cycle.endWithProject(self, by: actor, on: db) }
+        }
     }
 }
 

@@ -78,6 +78,7 @@ extension ProjectShow {
                 )
             }
             guard model.actions.close else { return .empty }
+            let unfinished = model.ideas.flatMap(\.cycles).filter { $0.status != .complete }.map { "PDSA \($0.number)" }
             return FormView(
                 action: SiteURL.projects(.close(.value(model.id))).relativeURL(), csrfToken: context.csrfToken,
                 state: model.closeForm,
@@ -87,7 +88,13 @@ extension ProjectShow {
                         control: .select([
                             .init(value: "completed", label: "Completed"),
                             .init(value: "stopped", label: "Stopped"),
-                        ]), isRequired: true),
+                        ]),
+                        hint: unfinished.isEmpty
+                            ? nil
+                            : "\(unfinished.joined(separator: ", ")) \(unfinished.count == 1 ? "is" : "are") not finished: "
+                                + "closing ends \(unfinished.count == 1 ? "it" : "them") without a decision. "
+                                + "To keep what \(unfinished.count == 1 ? "it" : "they") taught, record Study and Act first.",
+                        isRequired: true),
                     FormField(
                         name: "aim_achieved", label: "Was the aim achieved? (completed projects)",
                         control: .select(

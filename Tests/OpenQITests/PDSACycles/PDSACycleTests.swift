@@ -126,4 +126,45 @@ struct PDSACycleTests {
             #expect(remove.body.contains("has 1 PDSA cycle; removing it would lose what they learned."))
         }
     }
+
+    @Test("closing a project ends its unfinished cycles without a decision, saying so, so none shows as running")
+    func closingEndsCycles() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, project, measure, idea) = try await Self.readyToTest(app, browser)
+            project.status = .active
+            try await project.save(on: app.db)
+            let running = try #require(
+                try await browser.post(path + "/cycles", fields: Self.plan(idea, watching: measure)).location)
+            _ = try await Self.step(browser, running, "start", [("started_on", "2026-05-25")])
+            _ = try await browser.post(path + "/cycles", fields: Self.plan(idea, watching: nil, start: "2026-06-08"))
+            let page = try await browser.get(path)
+            #expect(
+                page.body.contains(
+                    "PDSA 1, PDSA 2 are not finished: closing ends them without a decision. To keep what they taught, record Study and Act first."
+                ))
+
+            let closed = try await browser.post(
+                path + "/close", form: ["outcome": "stopped", "learning": "The rota could not support it"])
+            #expect(closed.status == .seeOther)
+            let cycles = try await PDSACycle.query(on: app.db).sort(\.$number).all()
+            #expect(cycles.allSatisfy { $0.status == .complete && $0.decision == nil && $0.completedOn != nil })
+            let today = AppClock.today.label
+            #expect(
+                cycles.map(\.actNotes) == [
+                    "Ended unfinished: the project was stopped on \(today).",
+                    "Ended before it started: the project was stopped on \(today).",
+                ])
+            // Each is in the project's trail, with the project's closing.
+            let trail = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "pdsa_cycle").all()
+            #expect(trail.filter { $0.after["status"] == "complete" && $0.before["status"] != "complete" }.count == 2)
+
+            let cycle = try await browser.get(running)
+            #expect(cycle.body.contains("No decision: the cycle ended with its project."))
+            #expect(cycle.body.contains("Ended unfinished: the project was stopped on \(today)."))
+            #expect(cycle.body.contains("PDSA 2 (ended)"))
+            #expect(!cycle.body.contains("Record the decision"))
+            #expect(try await Project.find(project.id, on: app.db)?.status == .stopped)
+        }
+    }
 }
