@@ -65,21 +65,15 @@ extension PersonIndex {
 
         private func pagination() -> Node<HTML.BodyContext> {
             let pages = max(1, (model.total + model.pageSize - 1) / model.pageSize)
-            guard pages > 1 else { return .empty }
-            func link(_ page: Int, _ label: String) -> Node<HTML.BodyContext> {
+            func link(_ page: Int) -> String {
                 var query: [(String, String)] = [("page", "\(page)")]
                 if !model.query.isEmpty { query.append(("q", model.query)) }
                 if let kind = model.kind { query.append(("kind", kind.rawValue)) }
                 if let unit = model.unitID { query.append(("unit", unit.uuidString)) }
                 if model.includeArchived { query.append(("archived", "1")) }
-                return .a(.href(SiteURL.people(.index).relativeURL(query: query)), .text(label))
+                return SiteURL.people(.index).relativeURL(query: query)
             }
-            return .nav(
-                .class("pagination"), .attribute(named: "aria-label", value: "Pages"),
-                .if(model.page > 1, link(model.page - 1, "← Previous")),
-                .span(.text(" Page \(model.page) of \(pages) ")),
-                .if(model.page < pages, link(model.page + 1, "Next →"))
-            )
+            return .pagination(page: model.page, of: pages, label: "Pages of people") { link($0) }
         }
     }
 }

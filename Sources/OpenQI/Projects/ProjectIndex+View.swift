@@ -85,7 +85,9 @@ extension ProjectIndex {
                                 )
                             })
                     ),
-                .if(model.pageCount > 1, pages())
+                .pagination(page: model.page, of: model.pageCount, label: "Pages of projects") {
+                    model.link(page: $0)
+                }
             )
         }
 
@@ -93,22 +95,6 @@ extension ProjectIndex {
             current
                 ? .a(.href(url.markupEscaped), .attribute(named: "aria-current", value: "page"), .strong(.text(label)))
                 : .a(.href(url.markupEscaped), .text(label))
-        }
-
-        private func pages() -> Node<HTML.BodyContext> {
-            .nav(
-                .class("pagination"), .attribute(named: "aria-label", value: "Pages of projects"),
-                .if(
-                    model.page > 1,
-                    .a(
-                        .attribute(named: "rel", value: "prev"), .href(model.link(page: model.page - 1).markupEscaped),
-                        .text("Previous page"))),
-                .if(
-                    model.page < model.pageCount,
-                    .a(
-                        .attribute(named: "rel", value: "next"), .href(model.link(page: model.page + 1).markupEscaped),
-                        .text("Next page")))
-            )
         }
     }
 }

@@ -123,12 +123,73 @@ struct MeasureSummaryTests {
     }
 
     static func row(
-        _ name: String, owner: String, variation: VariationIcon?, assurance: AssuranceIcon?, latest: String
+        _ name: String, owner: String, variation: VariationIcon?, assurance: AssuranceIcon?, latest: String,
+        overdue: Bool = false
     ) -> MeasureSummaryPage.Row {
         .init(
             id: UUID(), name: name, kind: .outcome, owner: .init(label: owner, url: "/units/x"), recent: [1, 2],
             latestClass: .common, latestValue: 2, latestPeriod: CalendarDay.date(latest), variation: variation,
-            assurance: assurance, target: nil, unitOfMeasure: nil)
+            assurance: assurance, target: nil, unitOfMeasure: nil, isOverdue: overdue)
+    }
+
+    @Test(
+        "by default what needs attention comes first: concerns failing their target, concerns, failing targets, data overdue, hit and miss"
+    )
+    func orderOfNeed() {
+        let rows = [
+            Self.row("Falls", owner: "Willow", variation: .commonCause, assurance: .pass, latest: "2026-05-04"),
+            Self.row(
+                "Weights", owner: "Ash", variation: .commonCause, assurance: .pass, latest: "2026-01-05", overdue: true),
+            Self.row(
+                "Restraint", owner: "Ash", variation: .improvementLow, assurance: .hitAndMiss, latest: "2026-05-11"),
+            Self.row("Shifts", owner: "Cedar", variation: .commonCause, assurance: .fail, latest: "2026-05-11"),
+            Self.row("Bank shifts", owner: "Willow", variation: .concernLow, assurance: nil, latest: "2026-04-06"),
+            Self.row("Assaults", owner: "Cedar", variation: .concernHigh, assurance: .fail, latest: "2026-03-02"),
+        ]
+        #expect(MeasureSummaryPage.Filter().sort == .need)
+        #expect(
+            MeasureSummaryPage.Sort.need.sorted(rows).map(\.name)
+                == ["Assaults", "Bank shifts", "Shifts", "Weights", "Restraint", "Falls"])
+    }
+
+    @Test(
+        "the summary comes a hundred rows a page, the order and filters kept from page to page; a page number out of range is refused"
+    )
+    func paging() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (directorate, willow, _) = try await Self.world(app, browser)
+            for number in 1...130 {
+                let measure = Measure()
+                measure.$unit.id = willow.id!
+                measure.name = String(format: "Indicator %03d", number)
+                measure.kind = .process
+                measure.definition = "Counted"
+                measure.frequency = .weekly
+                measure.chartType = "i"
+                measure.rules = "mdc"
+                measure.direction = "up"
+                measure.multiply = 1
+                try await measure.create(on: app.db)
+            }
+            let path = "/units/\(directorate.id!.uuidString)/measures"
+            let first = try await browser.get(path + "?sort=name")
+            #expect(first.body.components(separatedBy: "<tr").count - 2 == 100)
+            #expect(first.body.contains("130 measures, page 1 of 2"))
+            #expect(first.body.contains(#"<a rel="next" href="\#(path)?sort=name&amp;page=2">Next page →</a>"#))
+            let second = try await browser.get(path + "?sort=name&page=2")
+            #expect(second.body.components(separatedBy: "<tr").count - 2 == 30)
+            #expect(second.body.contains("Indicator 101") && !second.body.contains("Indicator 100<"))
+            #expect(second.body.contains(#"<a rel="prev" href="\#(path)?sort=name">← Previous page</a>"#))
+            // Past the last page: the last page. Not a number, or absurd: refused, not a crash.
+            #expect(try await browser.get(path + "?page=7").body.contains("130 measures, page 2 of 2"))
+            for page in ["99999999999999999999", "\(Int.max)", "0", "two"] {
+                #expect(try await browser.get(path + "?page=\(page)").status == .unprocessableEntity, "\(page)")
+            }
+            // A new measure with no data is not overdue for six weeks; by default the order is by need.
+            #expect(!first.body.contains("data overdue"))
+            #expect(try await browser.get(path).body.contains("In order of need"))
+        }
     }
 
     @Test("every sortable column sorts both ways, ties by name, and the headers say which way")
@@ -160,7 +221,7 @@ struct MeasureSummaryTests {
         let html = MeasureSummaryPage.View(
             context: .signedOut(csrfToken: "t"),
             model: .init(
-                unitID: unitID, unitPath: "Trust", filter: filter, total: 4, concerns: 2, failing: 1,
+                unitID: unitID, unitPath: "Trust", filter: filter, total: 4, concerns: 2, failing: 1, matching: 4,
                 rows: MeasureSummaryPage.Sort.variation.sorted(rows), canAdd: false)
         ).render()
         let base = "/units/\(unitID.uuidString)/measures?concern=yes"

@@ -280,24 +280,24 @@ extension CompareUnitsPage.Model {
 extension MeasureSummaryPage.Model {
     static let mock = MeasureSummaryPage.Model(
         unitID: Mock.id(2), unitPath: "Trust › Adult Mental Health", filter: .init(), total: 3, concerns: 1,
-        failing: 1,
+        failing: 1, matching: 3,
         rows: [
             .init(
                 id: Mock.id(20), name: "Falls per 1,000 bed days", kind: .outcome,
                 owner: .init(label: "Fewer falls on Willow Ward", url: "/projects/\(Mock.id(30))"),
                 recent: [6.56, 5.36, nil, 1.61], latestClass: .improvement, latestValue: 1.61,
                 latestPeriod: Mock.day("2026-03-01"), variation: .improvementLow, assurance: .hitAndMiss, target: 5,
-                unitOfMeasure: "falls per 1,000 bed days"),
+                unitOfMeasure: "falls per 1,000 bed days", isOverdue: true),
             .init(
                 id: Mock.id(21), name: "Restraint incidents", kind: .balancing,
                 owner: .init(label: "Cedar Ward", url: "/units/\(Mock.id(4))"), recent: [6, 7, 9, 11],
                 latestClass: .concern, latestValue: 11, latestPeriod: Mock.day("2026-03-23"),
-                variation: .concernHigh, assurance: .fail, target: 4, unitOfMeasure: "incidents"),
+                variation: .concernHigh, assurance: .fail, target: 4, unitOfMeasure: "incidents", isOverdue: false),
             .init(
                 id: Mock.id(25), name: "Care plans reviewed within 7 days", kind: .process,
                 owner: .init(label: "Willow Ward", url: "/units/\(Mock.id(3))"), recent: [82, 85, 88, 86],
                 latestClass: .common, latestValue: 86, latestPeriod: Mock.day("2026-03-23"),
-                variation: .commonCause, assurance: nil, target: nil, unitOfMeasure: "%"),
+                variation: .commonCause, assurance: nil, target: nil, unitOfMeasure: "%", isOverdue: false),
         ],
         canAdd: true)
 }

@@ -6,7 +6,7 @@ enum MeasureSummaryController {
     @Sendable static func index(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
         let unitID = try req.idParameter("unitID")
-        let filter = MeasureSummaryPage.Filter(query: req.query)
+        let filter = MeasureSummaryPage.Filter(query: req.query, page: try req.pageFilter())
         let db = req.db
         // Thousands of rows, the same for everyone who may add measures here (or not): drawn once
         // per revision of the records. A search is drawn afresh: a key never holds free text.

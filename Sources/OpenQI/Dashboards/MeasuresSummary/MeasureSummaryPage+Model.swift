@@ -7,29 +7,37 @@ import Vapor
 /// Every measure of a unit and the units below it, each in one row from its cached summary:
 /// sparkline, latest value, Making Data Count icons and target.
 package enum MeasureSummaryPage {
-    /// The columns the table sorts by. Each sorts first in the order that puts what needs
-    /// attention on top (concerns, failing targets, the stalest data); `descending` turns it round.
+    /// The orders of the table: by need (the default: what needs attention first), or by one of its
+    /// columns. Each column sorts first in the order that puts what needs attention on top (concerns,
+    /// failing targets, the stalest data); `descending` turns it round.
     enum Sort: String, CaseIterable, Sendable {
-        case name, owner, latest, variation, assurance
+        case need, name, owner, latest, variation, assurance
     }
+
+    /// Rows a page: enough to scan, few enough to draw quickly on a phone.
+    static let pageSize = 100
 
     package struct Filter: Sendable, Equatable {
         var search = ""
         var kind: MeasureKind?
         var concernOnly = false
         var failingOnly = false
-        var sort = Sort.name
+        var sort = Sort.need
         var descending = false
+        /// Which page of `pageSize` rows, from 1.
+        var page = 1
 
-        /// The filter as a query string, with `sort` and its direction as given.
-        func queryItems(sort: Sort, descending: Bool) -> [(String, String)] {
+        /// The filter as a query string, with `sort`, its direction and the page as given (a new
+        /// order starts at the first page).
+        func queryItems(sort: Sort, descending: Bool, page: Int = 1) -> [(String, String)] {
             var items: [(String, String)] = []
             if !search.isEmpty { items.append(("q", search)) }
             if let kind { items.append(("kind", kind.rawValue)) }
             if concernOnly { items.append(("concern", "yes")) }
             if failingOnly { items.append(("failing", "yes")) }
-            if sort != .name { items.append(("sort", sort.rawValue)) }
+            if sort != .need { items.append(("sort", sort.rawValue)) }
             if descending { items.append(("order", "desc")) }
+            if page > 1 { items.append(("page", String(page))) }
             return items
         }
     }
@@ -47,6 +55,8 @@ package enum MeasureSummaryPage {
         let assurance: AssuranceIcon?
         let target: Double?
         let unitOfMeasure: String?
+        /// Two periods gone by without data, or none six weeks after the measure was defined.
+        let isOverdue: Bool
     }
 
     package struct Model: Sendable, Equatable {
@@ -57,26 +67,30 @@ package enum MeasureSummaryPage {
         var total: Int
         var concerns: Int
         var failing: Int
+        /// How many measures the filter matches, over every page.
+        var matching: Int
+        /// This page's rows.
         package var rows: [Row]
         var canAdd: Bool
     }
 }
 
 extension MeasureSummaryPage.Filter {
-    package init(query: URLQueryContainer) {
+    package init(query: URLQueryContainer, page: Int = 1) {
+        self.page = page
         search = (query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         kind = query[String.self, at: "kind"].flatMap(MeasureKind.init(rawValue:))
         concernOnly = query[String.self, at: "concern"] == "yes"
         failingOnly = query[String.self, at: "failing"] == "yes"
-        sort = query[String.self, at: "sort"].flatMap(MeasureSummaryPage.Sort.init(rawValue:)) ?? .name
+        sort = query[String.self, at: "sort"].flatMap(MeasureSummaryPage.Sort.init(rawValue:)) ?? .need
         descending = query[String.self, at: "order"] == "desc"
     }
 }
 
 extension MeasureSummaryPage.Model {
-    package static func query(unitID: UUID, filter: MeasureSummaryPage.Filter, policy: Policy, on db: any Database)
-        async throws -> Self
-    {
+    package static func query(
+        unitID: UUID, filter: MeasureSummaryPage.Filter, policy: Policy, on db: any Database, now: Date = AppClock.now
+    ) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else {
             throw NotFound("unit")
@@ -113,7 +127,11 @@ extension MeasureSummaryPage.Model {
                     variation: (measure.points ?? 0) > 0
                         ? measure.variation.flatMap(VariationIcon.init(rawValue:)) : nil,
                     assurance: measure.assurance.flatMap(AssuranceIcon.init(rawValue:)), target: measure.target,
-                    unitOfMeasure: measure.unit_of_measure))
+                    unitOfMeasure: measure.unit_of_measure,
+                    isOverdue: MeasureFreshness(
+                        name: measure.name, frequency: DataFrequency(rawValue: measure.frequency) ?? .monthly,
+                        latestPeriod: measure.latest_period, createdAt: measure.created_at
+                    ).isOverdue(on: now)))
         }
         let concerns = rows.filter { $0.variation?.isConcern == true }.count
         let failing = rows.filter { $0.assurance == .fail }.count
@@ -126,9 +144,14 @@ extension MeasureSummaryPage.Model {
                     || row.owner.label.localizedCaseInsensitiveContains(filter.search))
         }
         rows = filter.sort.sorted(rows, descending: filter.descending)
+        let pageSize = MeasureSummaryPage.pageSize
+        var filter = filter
+        filter.page = min(filter.page, max(1, (rows.count + pageSize - 1) / pageSize))
         return .init(
             unitID: unitID, unitPath: tree.path(of: unitID), filter: filter, total: total, concerns: concerns,
-            failing: failing, rows: rows, canAdd: policy.allows(.manageUnitMeasures(unitID)))
+            failing: failing, matching: rows.count,
+            rows: Array(rows.dropFirst((filter.page - 1) * pageSize).prefix(pageSize)),
+            canAdd: policy.allows(.manageUnitMeasures(unitID)))
     }
 }
 
@@ -142,6 +165,8 @@ private struct SummaryRow: Decodable {
     let unit_id: UUID
     let target: Double?
     let unit_of_measure: String?
+    let frequency: String
+    let created_at: Date?
     let points: Int?
     let latest_period: Date?
     let latest_value: Double?
@@ -158,6 +183,7 @@ private struct SummaryRow: Decodable {
                 SQLColumn("kind", table: Measure.schema), SQLColumn("project_id", table: Measure.schema),
                 SQLColumn("unit_id", table: Measure.schema), SQLColumn("target", table: Measure.schema),
                 SQLColumn("unit_of_measure", table: Measure.schema),
+                SQLColumn("frequency", table: Measure.schema), SQLColumn("created_at", table: Measure.schema),
                 SQLColumn("points", table: MeasureSummary.schema),
                 SQLColumn("latest_period", table: MeasureSummary.schema),
                 SQLColumn("latest_value", table: MeasureSummary.schema),
@@ -203,9 +229,24 @@ extension MeasureSummaryPage.Sort {
     private func rank(_ row: MeasureSummaryPage.Row) -> Double {
         switch self {
         case .name, .owner: 0
+        case .need: Double(row.needRank)
         case .variation: Double(row.variation?.attentionRank ?? 9)
         case .assurance: Double(row.assurance?.attentionRank ?? 9)
         case .latest: (row.latestPeriod ?? .distantPast).timeIntervalSinceReferenceDate
+        }
+    }
+}
+
+extension MeasureSummaryPage.Row {
+    /// What needs attention first: a concern failing its target, then any concern, then a failing
+    /// target, then data overdue, then a target hit and missed at random; the rest after.
+    var needRank: Int {
+        let concern = variation?.isConcern == true
+        return switch (concern, assurance == .fail) {
+        case (true, true): 0
+        case (true, false): 1
+        case (false, true): 2
+        case (false, false): isOverdue ? 3 : assurance == .hitAndMiss ? 4 : 5
         }
     }
 }
@@ -235,7 +276,7 @@ extension AssuranceIcon {
 }
 
 extension MeasureSummaryPage.Filter {
-    /// No filter: every measure, by name.
+    /// No filter: every measure, by need.
     package static let everything = Self()
 }
 
@@ -249,10 +290,15 @@ extension MeasureSummaryPage {
         let failingOnly: Bool
         let sort: Sort
         let descending: Bool
+        let page: Int
         let canAdd: Bool
+        /// Data fall overdue as days pass, with no change to the records.
+        let day: CalendarDay
 
-        init?(unit: UUID, filter: Filter, canAdd: Bool) {
+        init?(unit: UUID, filter: Filter, canAdd: Bool, day: CalendarDay = AppClock.today) {
             guard filter.search.isEmpty else { return nil }
+            page = filter.page
+            self.day = day
             self.unit = unit
             kind = filter.kind
             concernOnly = filter.concernOnly

@@ -56,7 +56,38 @@ extension MeasureSummaryPage {
                     ? .p(
                         .class("empty"), .text(model.total == 0 ? "No measures yet." : "No measure matches the filter.")
                     )
-                    : table()
+                    : .group(
+                        order(), table(),
+                        .pagination(page: model.filter.page, of: pageCount, label: "Pages of measures") {
+                            SiteURL.units(.measures(.value(model.unitID))).relativeURL(
+                                query: model.filter.queryItems(
+                                    sort: model.filter.sort, descending: model.filter.descending, page: $0))
+                        })
+            )
+        }
+
+        private var pageCount: Int {
+            max(1, (model.matching + MeasureSummaryPage.pageSize - 1) / MeasureSummaryPage.pageSize)
+        }
+
+        /// The order in words, and the way back to the order by need.
+        private func order() -> Node<HTML.BodyContext> {
+            var byNeed = model.filter
+            byNeed.sort = .need
+            byNeed.descending = false
+            return .p(
+                .class("hint"),
+                model.filter.sort == .need
+                    ? .text(
+                        "In order of need: special cause concerns and failing targets first, then data overdue, then targets hit and missed."
+                    )
+                    : .group(
+                        .text("Sorted by a column. "),
+                        .a(
+                            .href(
+                                SiteURL.units(.measures(.value(model.unitID))).relativeURL(
+                                    query: byNeed.queryItems(sort: .need, descending: false))),
+                            .text("Put what needs attention first")))
             )
         }
 
@@ -77,7 +108,7 @@ extension MeasureSummaryPage {
                     state: FormState(values: ["kind": model.filter.kind?.rawValue ?? ""])),
                 // Filtering keeps the order chosen with the column headers.
                 .if(
-                    model.filter.sort != .name,
+                    model.filter.sort != .need,
                     .input(.type(.hidden), .name("sort"), .value(model.filter.sort.rawValue))),
                 .if(model.filter.descending, .input(.type(.hidden), .name("order"), .value("desc"))),
                 .label(
@@ -97,8 +128,9 @@ extension MeasureSummaryPage {
                 .class("measure-summary"),
                 .caption(
                     .text(
-                        model.rows.count == model.total
-                            ? "\(model.total) measures" : "\(model.rows.count) of \(model.total) measures")),
+                        (model.matching == model.total
+                            ? "\(model.total) measures" : "\(model.matching) of \(model.total) measures")
+                            + (pageCount > 1 ? ", page \(model.filter.page) of \(pageCount)" : ""))),
                 .thead(
                     .tr(
                         header("Measure", .name), header("Owner", .owner), .th(.scope("col"), .text("Trend")),
@@ -154,6 +186,7 @@ extension MeasureSummaryPage {
                 "<td>" + Sparkline(values: row.recent, lastClass: row.latestClass, target: row.target).svg() + "</td>"
             html += "<td class=\"number\">" + (row.latestValue.map { Describe.plain($0) } ?? "—")
             if let period = row.latestPeriod { html += "<span class=\"hint\"> \(day(period))</span>" }
+            if row.isOverdue { html += " <strong class=\"overdue\">data overdue</strong>" }
             html += "</td><td>" + (row.variation.map { MDCIcons.variationReference($0) } ?? "")
             html += "</td><td>" + (row.assurance.map { MDCIcons.assuranceReference($0) } ?? "")
             html += "</td><td class=\"number\">" + (row.target.map { Describe.plain($0) } ?? "") + "</td></tr>"
