@@ -52,6 +52,7 @@ let package = Package(
             name: "OpenQIDemo",
             dependencies: [
                 "OpenQI",
+                "Charts",
                 "SPC",
                 "SyntheticData",
                 .product(name: "Vapor", package: "vapor"),

@@ -40,6 +40,28 @@ public enum Describe {
         }
     }
 
+    /// The variation icon in a few words, for a table that shows the icon beside them.
+    public static func variationInBrief(_ icon: VariationIcon) -> String {
+        switch icon {
+        case .commonCause: "Common cause"
+        case .improvementHigh: "Improvement (high)"
+        case .improvementLow: "Improvement (low)"
+        case .concernHigh: "Concern (high)"
+        case .concernLow: "Concern (low)"
+        case .neutralHigh: "Special cause (high)"
+        case .neutralLow: "Special cause (low)"
+        }
+    }
+
+    /// The assurance icon in a few words.
+    public static func assuranceInBrief(_ icon: AssuranceIcon) -> String {
+        switch icon {
+        case .pass: "Meets the target"
+        case .fail: "Fails the target"
+        case .hitAndMiss: "Hit and miss"
+        }
+    }
+
     public static func chart(_ result: SPCResult) -> String {
         var sentences: [String] = []
         let values = result.points.compactMap(\.y)

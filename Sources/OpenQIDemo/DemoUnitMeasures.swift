@@ -1,3 +1,4 @@
+import Charts
 import Fluent
 import Foundation
 import OpenQI
@@ -181,6 +182,56 @@ enum DemoUnitMeasures {
         }
     }
 
+    /// What an analyst writes under a Whole System Measure: what the chart shows, in Making Data
+    /// Count's words, its latest point, and what the committee makes of it, so each reads differently.
+    static func narrative(_ measure: Measure, _ series: MeasureSeries, month: CalendarMonth, firstReport: Bool)
+        -> String
+    {
+        let result = series.result
+        guard let latest = zip(series.periods, result.points).reversed().first(where: { $0.1.y != nil }) else {
+            return "No data yet for \(month.label)."
+        }
+        var text =
+            "Latest figure, for \(CalendarMonth(containing: latest.0.period).label): \(Describe.plain(latest.1.y!))"
+            + (measure.unitOfMeasure.map { " (\($0))" } ?? "") + ". \(Describe.variation(result.variation))"
+        if let assurance = result.assurance { text += " " + Describe.assurance(assurance) }
+        text += "\n\n"
+        switch result.variation {
+        case .improvementHigh, .improvementLow:
+            text +=
+                firstReport
+                ? "The committee asked what explains the shift. "
+                : "The shift has held; we will recalculate the limits once the new level has lasted a year. "
+        case .concernHigh, .concernLow:
+            text += "A signal of concern: the committee has asked the directorate leads for a deep dive. "
+        case .neutralHigh, .neutralLow:
+            text += "An unusual run of points, neither better nor worse; we are checking how the data are collected. "
+        case .commonCause:
+            text +=
+                result.assurance == nil
+                ? "No change: only a change to the system will move this measure. "
+                : "No change: the target will be met only by changing the system. "
+        }
+        text += boardContext[measure.name] ?? ""
+        return text
+    }
+
+    /// What the quality committee knows about each Whole System Measure, beyond its chart.
+    static let boardContext = [
+        "Emergency readmissions within 30 days":
+            "Discharge planning with families, spread from two wards last year, is the likeliest cause.",
+        "Serious incidents":
+            "The patient safety programme’s work on restrictive practice has not yet shown here; we expect it to take two more quarters.",
+        "Service users who would recommend us":
+            "This month’s comments were mostly about noise at night; two wards are testing protected quiet hours.",
+        "Waiting over 18 weeks":
+            "The single point of access began triaging by telephone in the spring, and the list has shortened since.",
+        "Staff who would recommend us as a place to work":
+            "The survey’s comments point to rota changes at short notice; the workforce team takes this to the people committee.",
+        "Cost per occupied bed day":
+            "Agency spend fell with the bank staff programme, but the cost of a bed day has not yet moved with it.",
+    ]
+
     /// Where the board report shows each Whole System Measure, in the order of `wholeSystemMeasures`.
     static let boardAims: [TripleAim] = [
         .populationHealth, .experienceAndQuality, .experienceAndQuality, .populationHealth, .value, .value,
@@ -192,21 +243,17 @@ enum DemoUnitMeasures {
         let aims = BoardReport.stored(BoardReport.measureAims(nil, unitMeasures: measures))
         let lastMonth = BoardReport(unitID: unitID, month: month.advanced(by: -1).start)
         lastMonth.measureAims = aims
-        for measure in measures {
-            guard let id = measure.id else { continue }
-            lastMonth.narratives[id.uuidString] =
-                "Reviewed at the quality committee: no new signal this month. Next review with the quarter’s data."
-        }
-        try await lastMonth.create(on: db)
         let report = BoardReport(unitID: unitID, month: month.start)
         report.measureAims = aims
         for measure in measures {
             guard let id = measure.id else { continue }
-            report.narratives[id.uuidString] =
-                measure.name == "Serious incidents"
-                ? "No change: the process is stable and the variation is common cause. The patient safety programme’s work on restrictive practice has not yet shown here; we expect it to take a further two quarters."
-                : "A sustained shift since the start of the year, after the improvement programmes spread across the directorates. Limits were recalculated from the shift; we will report again when a new phase is confirmed."
+            let series = try await MeasureSeries.load(measure, on: db)
+            for (written, ending) in [(lastMonth, month.advanced(by: -1)), (report, month)] {
+                written.narratives[id.uuidString] = narrative(
+                    measure, series.before(ending.end), month: ending, firstReport: written === lastMonth)
+            }
         }
+        try await lastMonth.create(on: db)
         report.patientStoryTitle = "“They asked what mattered to me”"
         report.patientStory = """
             When I came onto the ward I had been in hospital three times that year. This time a nurse sat down with me on the first day and asked what mattered to me, and wrote it on the board by my bed.

@@ -4,9 +4,9 @@ import Foundation
 import SPC
 
 /// A measure with its data, annotations and phase breaks, turned into an SPC chart.
-struct MeasureSeries: Sendable {
-    struct Period: Sendable, Equatable {
-        let period: Date
+package struct MeasureSeries: Sendable {
+    package struct Period: Sendable, Equatable {
+        package let period: Date
         let value: Double
         let denominator: Double?
         let note: String?
@@ -15,11 +15,11 @@ struct MeasureSeries: Sendable {
     let measureID: UUID
     let name: String
     let options: SPCOptions
-    let periods: [Period]
+    package let periods: [Period]
     let annotations: [(period: Date, text: String)]
     let phaseBreaks: [(period: Date, label: String)]
 
-    static func load(_ measure: Measure, on db: any Database) async throws -> MeasureSeries {
+    package static func load(_ measure: Measure, on db: any Database) async throws -> MeasureSeries {
         let id = try measure.requireID()
         let periods = try await DataPoint.series(of: [id], on: db)[id] ?? []
         let annotations = try await MeasureAnnotation.query(on: db).filter(\.$measure.$id == id).sort(\.$period).all()
@@ -43,10 +43,10 @@ struct MeasureSeries: Sendable {
         }
     }
 
-    var result: SPCResult { SPCChart.compute(points: spcPoints, options: options) }
+    package var result: SPCResult { SPCChart.compute(points: spcPoints, options: options) }
 
     /// The series as it stood before `end`: its periods, annotations and phase breaks up to then.
-    func before(_ end: Date) -> MeasureSeries {
+    package func before(_ end: Date) -> MeasureSeries {
         MeasureSeries(
             measureID: measureID, name: name, options: options, periods: periods.filter { $0.period < end },
             annotations: annotations.filter { $0.period < end }, phaseBreaks: phaseBreaks.filter { $0.period < end })

@@ -321,11 +321,16 @@ extension BoardReportPage.Model {
                                 signals: "Special cause improvement (outside limits)", note: ""),
                         ],
                         narrative:
-                            "Falls fell below the lower limit in March.\n\nThe handover huddle spreads to Cedar Ward."
+                            "Falls fell below the lower limit in March.\n\nThe handover huddle spreads to Cedar Ward.",
+                        latest: .init(
+                            value: 1.61, period: Mock.day("2026-03-01"), variation: .improvementLow,
+                            assurance: .hitAndMiss),
+                        target: 2
                     ),
                     .init(
                         measureID: Mock.id(21), name: "Restraint incidents",
-                        svg: "<svg role=\"img\" aria-label=\"Restraint chart\"></svg>", rows: [], narrative: nil),
+                        svg: "<svg role=\"img\" aria-label=\"Restraint chart\"></svg>", rows: [], narrative: nil,
+                        latest: nil, target: nil),
                 ])
         ],
         patientStory: .init(

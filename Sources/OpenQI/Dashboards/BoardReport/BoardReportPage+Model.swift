@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SPC
 import SQLKit
 import Vapor
 
@@ -14,6 +15,17 @@ enum BoardReportPage {
         /// The chart's data, for reading without the picture.
         let rows: [MeasureShow.Row]
         let narrative: String?
+        /// For the summary at the top: the latest point at the month's end, and its icons.
+        let latest: Latest?
+        let target: Double?
+    }
+
+    /// The latest point of a chart and what Making Data Count says of it.
+    struct Latest: Sendable, Equatable {
+        let value: Double
+        let period: Date
+        let variation: VariationIcon
+        let assurance: AssuranceIcon?
     }
 
     struct AimGroup: Sendable, Equatable {
@@ -136,11 +148,17 @@ extension BoardReportPage.Model {
                     title: measure.name, subtitle: measure.unitOfMeasure, width: 700, height: 300,
                     idPrefix: "board-\(index)"
                 ).svg()
-                return (svg: svg, rows: series.tableRows(result))
+                let latest = Array(zip(series.periods, result.points)).last { $0.1.y != nil }.map { period, point in
+                    BoardReportPage.Latest(
+                        value: point.y!, period: period.period, variation: result.variation,
+                        assurance: result.assurance)
+                }
+                return (svg: svg, rows: series.tableRows(result), latest: latest)
             }
             charts[id] = .init(
                 measureID: id, name: measure.name, svg: drawn.svg, rows: drawn.rows,
-                narrative: report?.narratives[id.uuidString].flatMap { $0.isEmpty ? nil : $0 })
+                narrative: report?.narratives[id.uuidString].flatMap { $0.isEmpty ? nil : $0 }, latest: drawn.latest,
+                target: measure.target)
         }
         let groups = TripleAim.allCases.compactMap { aim -> BoardReportPage.AimGroup? in
             let inAim = shown.compactMap { measure in measure.id.flatMap { aims[$0] == aim ? charts[$0] : nil } }

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 
@@ -43,6 +44,7 @@ extension BoardReportPage {
                                             ? "Edit the report for \(model.monthLabel)"
                                             : "Write the report for \(model.monthLabel)"))
                                 : .empty)),
+                summary(),
                 .section(
                     .class("report-section headline"),
                     .h2(.text("Improvement portfolio")),
@@ -92,9 +94,62 @@ extension BoardReportPage {
             )
         }
 
+        /// Every measure of the report in one table, for the board to see at once where to look:
+        /// its latest point, the Making Data Count icons in words, and its target.
+        private func summary() -> Node<HTML.BodyContext> {
+            guard !model.groups.isEmpty else { return .empty }
+            return .section(
+                .class("report-section summary"),
+                .h2(.text("At a glance")),
+                .scrollingTable(
+                    .class("report-summary"),
+                    .caption(.text("The Whole System Measures at the end of \(model.monthLabel)")),
+                    .thead(
+                        .tr(
+                            .th(.scope("col"), .text("Measure")), .th(.scope("col"), .text("Aim")),
+                            .th(.scope("col"), .text("Latest")), .th(.scope("col"), .text("Variation")),
+                            .th(.scope("col"), .text("Assurance")), .th(.scope("col"), .text("Target")))),
+                    .tbody(
+                        .forEach(model.groups) { group in
+                            .forEach(group.charts) { chart in
+                                .tr(
+                                    .th(.scope("row"), .a(.href("#" + Self.anchor(chart)), .text(chart.name))),
+                                    .td(.text(group.aim.label)),
+                                    .td(
+                                        .class("number"),
+                                        .unwrap(chart.latest) { latest in
+                                            .group(
+                                                .text(Describe.plain(latest.value)),
+                                                .span(
+                                                    .class("hint"),
+                                                    .text(" \(CalendarDay(containing: latest.period).shortLabel)")))
+                                        }, .if(chart.latest == nil, .text("No data"))),
+                                    .td(
+                                        .unwrap(chart.latest) { latest in
+                                            .group(
+                                                .raw(MDCIcons.variation(latest.variation, size: 20)),
+                                                .text(" " + Describe.variationInBrief(latest.variation)))
+                                        }),
+                                    .td(
+                                        .unwrap(chart.latest?.assurance) { assurance in
+                                            .group(
+                                                .raw(MDCIcons.assurance(assurance, size: 20)),
+                                                .text(" " + Describe.assuranceInBrief(assurance)))
+                                        }),
+                                    .td(.class("number"), .text(chart.target.map { Describe.plain($0) } ?? "None"))
+                                )
+                            }
+                        })
+                )
+            )
+        }
+
+        /// Where a measure's chart is in the report, for the summary's links.
+        static func anchor(_ chart: MeasureChart) -> String { "wsm-\(chart.measureID.uuidString.lowercased())" }
+
         private func measure(_ chart: MeasureChart) -> Node<HTML.BodyContext> {
             .div(
-                .class("report-measure"),
+                .class("report-measure"), .id(Self.anchor(chart)),
                 .h3(
                     context.isStandalone
                         ? .text(chart.name)

@@ -1,3 +1,4 @@
+import Charts
 import Fluent
 import Foundation
 import SPC
@@ -54,6 +55,19 @@ struct BoardReportTests {
             #expect(report.body.contains("&lt;b&gt;what mattered&lt;/b&gt;"), "the story is shown as text, not HTML")
             #expect(report.body.contains("Improvement portfolio"))
             #expect(try await Measure.find(readmissions.id, on: app.db)?.tripleAim == .populationHealth)
+            // At the top, every measure in one row: its latest point, its icons in words, its target,
+            // and a link down to its chart.
+            let anchor = "wsm-\(r.lowercased())"
+            let glance = try #require(report.body.range(of: "<h2>At a glance</h2>"))
+            let firstAim = try #require(report.body.range(of: "<h2>Population health</h2>"))
+            #expect(glance.lowerBound < firstAim.lowerBound)
+            #expect(
+                report.body.contains(
+                    ##"<tr><th scope="row"><a href="#\##(anchor)">Falls</a></th><td>Population health</td><td class="number">9<span class="hint"> 1 Dec 2025</span></td>"##
+                ))
+            #expect(report.body.contains("</svg> Common cause</td>"))
+            #expect(report.body.contains(#"<td class="number">None</td></tr>"#))
+            #expect(report.body.contains(#"<div class="report-measure" id="\#(anchor)">"#))
 
             // Another month has its own narrative but the same choice of measures.
             // A month far ahead has no report: refused, not drawn (nor kept) empty.
@@ -84,6 +98,26 @@ struct BoardReportTests {
             #expect(
                 try await nurse.post("/units/\(trust.uuidString)/board-report", form: ["month": "2026-11"]).status
                     == .forbidden)
+        }
+    }
+
+    @Test("the demo's board report reads as an analyst wrote it: each narrative its own, saying what its chart shows")
+    func demoNarratives() async throws {
+        try await withOpenQI(demo: true) { app in
+            let report = try #require(
+                try await BoardReport.query(on: app.db).sort(\.$month, .descending).first())
+            let measures = try await Measure.query(on: app.db).filter(
+                \.$id ~~ report.narratives.keys.compactMap { UUID(uuidString: $0) }
+            )
+            .all()
+            #expect(measures.count == 6)
+            #expect(Set(report.narratives.values).count == 6, "no two measures say the same")
+            for measure in measures {
+                let text = try #require(report.narratives[measure.id!.uuidString])
+                let result = try await MeasureSeries.load(measure, on: app.db).result
+                #expect(text.contains(Describe.variation(result.variation)), "\(measure.name): \(text)")
+                #expect(text.hasPrefix("Latest figure, for "))
+            }
         }
     }
 
