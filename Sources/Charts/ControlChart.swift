@@ -23,6 +23,8 @@ public struct ControlChart: Sendable {
     public var annotations: [ChartAnnotation]
     public var showTwoSigma: Bool
     public var showIcons: Bool
+    /// A key to the lines and markers under the axis, where the chart is wide enough.
+    public var showKey: Bool
     public var width: Double
     public var height: Double
     /// Makes ids unique when several charts share a page.
@@ -32,9 +34,10 @@ public struct ControlChart: Sendable {
 
     public init(
         result: SPCResult, title: String, subtitle: String? = nil, annotations: [ChartAnnotation] = [],
-        showTwoSigma: Bool = false, showIcons: Bool = true, width: Double = 760, height: Double = 360,
-        idPrefix: String = "chart", yDomain: ClosedRange<Double>? = nil
+        showTwoSigma: Bool = false, showIcons: Bool = true, showKey: Bool = true, width: Double = 760,
+        height: Double = 360, idPrefix: String = "chart", yDomain: ClosedRange<Double>? = nil
     ) {
+        self.showKey = showKey
         self.result = result
         self.title = title
         self.subtitle = subtitle
@@ -61,17 +64,19 @@ public struct ControlChart: Sendable {
     public func svg() -> String {
         let n = SVGWriter.number
         let iconSpace = showIcons ? 96.0 : 0
-        let top = (subtitle == nil ? 34.0 : 52.0) + (annotations.isEmpty ? 8 : 26)
         let left = 56.0
         let right = 16.0
-        let bottom = 46.0
         let plotLeft = left
         let plotRight = width - right
-        let plotTop = top
-        let plotBottom = height - bottom
         let count = result.points.count
         let slot = count > 0 ? (plotRight - plotLeft) / Double(count) : 0
         func x(_ index: Int) -> Double { plotLeft + (Double(index) + 0.5) * slot }
+        let flags = FlagLayout(annotations, in: result.points.indices, x: x, right: width - right)
+        let top = (subtitle == nil ? 34.0 : 52.0) + (flags.rows == 0 ? 8 : 4 + 11 * Double(flags.rows))
+        let key = showKey && width >= Self.narrowestWithKey
+        let bottom = key ? 62.0 : 46.0
+        let plotTop = top
+        let plotBottom = height - bottom
 
         let (scale, ticks): (LinearScale, [Double])
         if let yDomain {
@@ -229,7 +234,7 @@ public struct ControlChart: Sendable {
             guard let value = point.y, value.isFinite else { continue }
             svg.open("g", [("class", "point \(point.pointClass.rawValue)")])
             Marker.draw(point.pointClass, excluded: point.excluded, x: x(index), y: scale(value), into: &svg)
-            var tip = "\(point.x): \(formatted(value, decimals: max(decimals, 1)))"
+            var tip = "\(TimeLabels.full(point.x)): \(formatted(value, decimals: max(decimals, 1)))"
             if point.pointClass != .common { tip += " — special cause \(point.pointClass.rawValue)" }
             if point.excluded { tip += " (excluded from the calculations)" }
             if let note = point.note { tip += " — \(note)" }
@@ -238,34 +243,67 @@ public struct ControlChart: Sendable {
         }
         svg.close("g")
 
-        // Annotations: a flag above the plot and a dotted line down to the point.
-        if !annotations.isEmpty {
+        // Annotations: a flag above the plot, in the first row it fits, and a dotted line down to the point.
+        if !flags.placed.isEmpty {
             svg.open("g", [("class", "annotations"), ("font-size", "11")])
-            var lastFlagEnd = -Double.infinity
-            var row = 0
-            for annotation in annotations.sorted(by: { $0.index < $1.index })
-            where result.points.indices.contains(annotation.index) {
-                let flagX = x(annotation.index)
-                let flagWidth = Double(annotation.text.count) * 6 + 10
-                row = flagX < lastFlagEnd ? (row + 1) % 2 : 0
-                let flagY = plotTop - 22 + Double(row) * 11
-                lastFlagEnd = max(lastFlagEnd, flagX + flagWidth)
+            for flag in flags.placed {
+                let flagY = plotTop - 4 - 11 * Double(flags.rows - flag.row)
                 svg.element(
                     "line",
                     [
-                        ("x1", n(flagX)), ("x2", n(flagX)), ("y1", n(flagY)), ("y2", n(plotBottom)),
+                        ("x1", n(flag.x)), ("x2", n(flag.x)), ("y1", n(flagY)), ("y2", n(plotBottom)),
                         ("stroke", Palette.neutral), ("stroke-width", "1"), ("stroke-dasharray", "2 2"),
                     ])
-                svg.element(
-                    "text", [("x", n(flagX + 3)), ("y", n(flagY + 9)), ("fill", Palette.neutral)],
-                    content: annotation.text)
+                svg.open(
+                    "text",
+                    [
+                        ("x", n(flag.leftward ? flag.x - 3 : flag.x + 3)), ("y", n(flagY + 9)),
+                        ("fill", Palette.neutral),
+                        ("text-anchor", flag.leftward ? "end" : "start"),
+                    ])
+                svg.element("title", [], content: flag.annotation.text)
+                svg.raw(flag.label.markupEscaped)
+                svg.close("text")
             }
             svg.close("g")
         }
+        if key { drawKey(into: &svg, x: plotLeft, y: height - 12) }
 
         if showIcons { drawIcons(into: &svg, x: width - right - iconSpace + 48, y: 22) }
         svg.close("svg")
         return svg.text
+    }
+
+    /// Charts narrower than this have no room for a key (small multiples).
+    static let narrowestWithKey = 420.0
+
+    /// The key to the lines and markers drawn: the centre line, the limits, the target, a centre
+    /// line that signals in the runs, and each kind of special cause point shown.
+    private func drawKey(into svg: inout SVGWriter, x start: Double, y: Double) {
+        let median = result.chart == .run || result.chart == .g
+        var x = start
+        svg.open("g", [("class", "key"), ("font-size", "11"), ("fill", Palette.muted)])
+        x = svg.keyLine(x: x, y: y, label: median ? "Median" : "Mean", stroke: Palette.centre, width: "1.5")
+        if result.points.contains(where: { $0.ucl != nil || $0.lcl != nil }) {
+            x = svg.keyLine(x: x, y: y, label: "Control limits", stroke: Palette.limit, dash: "6 4")
+        }
+        if showTwoSigma, result.points.contains(where: { $0.ucl2 != nil || $0.lcl2 != nil }) {
+            x = svg.keyLine(x: x, y: y, label: "2σ", stroke: Palette.twoSigma, dash: "1 3")
+        }
+        if result.target != nil {
+            x = svg.keyLine(x: x, y: y, label: "Target", stroke: Palette.target, dash: "10 4", width: "1.5")
+        }
+        if result.phases.contains(where: \.runsSignal) {
+            x = svg.keyLine(x: x, y: y, label: "Shift or trend", stroke: Palette.neutral, dash: "8 3", width: "2")
+        }
+        for (pointClass, label) in [
+            (PointClass.improvement, "Improvement"), (.concern, "Concern"), (.neutral, "Special cause"),
+        ] where result.points.contains(where: { $0.pointClass == pointClass && $0.y != nil }) {
+            Marker.draw(pointClass, excluded: false, x: x + 6, y: y - 4, into: &svg)
+            svg.element("text", [("x", SVGWriter.number(x + 16)), ("y", SVGWriter.number(y))], content: label)
+            x += 16 + Double(label.count) * 6.2 + 14
+        }
+        svg.close("g")
     }
 
     /// The variation icon, and the assurance icon beside it when there is a target: drawn by `MDCIcons`, as in
@@ -279,5 +317,44 @@ public struct ControlChart: Sendable {
     /// The chart in words, for screen readers and the text alternative.
     public func summary() -> String {
         Describe.chart(result)
+    }
+}
+
+/// Where each annotation's flag goes: in the first of up to three rows above the plot where it does
+/// not run into the flag before it, its label drawn leftward of its line near the right edge, and cut
+/// short (the whole text in its tooltip) when long.
+struct FlagLayout {
+    struct Flag {
+        let annotation: ChartAnnotation
+        let label: String
+        let x: Double
+        let row: Int
+        let leftward: Bool
+    }
+
+    static let maximumRows = 3
+    static let longestLabel = 40
+
+    let placed: [Flag]
+    var rows: Int { placed.map { $0.row + 1 }.max() ?? 0 }
+
+    init(_ annotations: [ChartAnnotation], in indices: Range<Int>, x: (Int) -> Double, right: Double) {
+        var ends: [Double] = []
+        var placed: [Flag] = []
+        for annotation in annotations.sorted(by: { $0.index < $1.index }) where indices.contains(annotation.index) {
+            let label =
+                annotation.text.count > Self.longestLabel
+                ? String(annotation.text.prefix(Self.longestLabel - 1)) + "…" : annotation.text
+            let at = x(annotation.index)
+            let width = Double(label.count) * 6 + 10
+            let leftward = at + width > right
+            let (start, end) = leftward ? (at - width, at) : (at, at + width)
+            let row =
+                ends.firstIndex { $0 < start }
+                ?? (ends.count < Self.maximumRows ? ends.count : ends.indices.min { ends[$0] < ends[$1] }!)
+            if row == ends.count { ends.append(end) } else { ends[row] = max(ends[row], end) }
+            placed.append(.init(annotation: annotation, label: label, x: at, row: row, leftward: leftward))
+        }
+        self.placed = placed
     }
 }

@@ -181,24 +181,9 @@ public struct FunnelPlot: Sendable {
         let n = SVGWriter.number
         var x = 64.0
         svg.open("g", [("font-size", "11"), ("fill", Palette.muted), ("class", "legend")])
-        for (label, dash, width) in [("99.8% limits", "6 4", 104.0), ("95% limits", "1 3", 92.0)] {
-            svg.element(
-                "line",
-                [
-                    ("x1", n(x)), ("x2", n(x + 22)), ("y1", n(y - 4)), ("y2", n(y - 4)), ("stroke", Palette.limit),
-                    ("stroke-dasharray", dash),
-                ])
-            svg.element("text", [("x", n(x + 27)), ("y", n(y))], content: label)
-            x += width
-        }
-        svg.element(
-            "line",
-            [
-                ("x1", n(x)), ("x2", n(x + 22)), ("y1", n(y - 4)), ("y2", n(y - 4)), ("stroke", Palette.centre),
-                ("stroke-width", "1.5"),
-            ])
-        svg.element("text", [("x", n(x + 27)), ("y", n(y))], content: "overall")
-        x += 80
+        x = svg.keyLine(x: x, y: y, label: "99.8% limits", stroke: Palette.limit, dash: "6 4")
+        x = svg.keyLine(x: x, y: y, label: "95% limits", stroke: Palette.limit, dash: "1 3")
+        x = svg.keyLine(x: x, y: y, label: "overall", stroke: Palette.centre, width: "1.5")
         for (position, label, width) in [
             (Funnel.Position.within, "within", 64.0), (.above95, "beyond 95%", 92.0), (.above998, "beyond 99.8%", 0),
         ] {

@@ -31,6 +31,22 @@ struct SVGWriter {
         element("text", [("x", n(left - 6)), ("y", n(y + 4)), ("text-anchor", "end")] + labelStyle, content: label)
     }
 
+    /// One entry of a chart's key: a short stretch of the line as drawn, and its label. Returns
+    /// where the next entry starts.
+    mutating func keyLine(
+        x: Double, y: Double, label: String, stroke: String, dash: String? = nil, width: String = "1.2"
+    ) -> Double {
+        let n = Self.number
+        element(
+            "line",
+            [
+                ("x1", n(x)), ("x2", n(x + 22)), ("y1", n(y - 4)), ("y2", n(y - 4)), ("stroke", stroke),
+                ("stroke-width", width),
+            ] + (dash.map { [("stroke-dasharray", $0)] } ?? []))
+        element("text", [("x", n(x + 27)), ("y", n(y))], content: label)
+        return x + 27 + Double(label.count) * 6.2 + 14
+    }
+
     mutating func open(_ name: String, _ attributes: [(String, String)] = []) {
         text += "<\(name)"
         for (key, value) in attributes { text += " \(key)=\"\(value.markupEscaped)\"" }

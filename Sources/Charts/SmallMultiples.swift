@@ -42,7 +42,8 @@ public struct SmallMultiples: Sendable {
             let x = Double(index % columns) * cellWidth
             let y = Double(index / columns) * cellHeight
             let inner = ControlChart(
-                result: chart.result, title: chart.title, showIcons: true, width: cellWidth, height: cellHeight,
+                result: chart.result, title: chart.title, showIcons: true, showKey: false, width: cellWidth,
+                height: cellHeight,
                 idPrefix: "multiple-\(index)", yDomain: domain
             ).svg()
             // Each chart stays a nested <svg> with its own title and description, moved into its cell.

@@ -29,6 +29,12 @@ enum TimeLabels {
         }
     }
 
+    /// A point's period in full, for its tooltip: "5 Jan 2026"; anything else as given.
+    static func full(_ x: String) -> String {
+        guard let date = day(x) else { return x }
+        return "\(date.day) \(months[date.month - 1]) \(date.year)"
+    }
+
     /// Month and year, for descriptions in words ("since March 2024").
     static func spoken(_ x: String) -> String {
         guard let date = day(x) else { return x }

@@ -93,6 +93,51 @@ struct ControlChartTests {
         #expect(!ControlChart(result: Self.result(), title: "t").svg().contains("icon assurance"))
     }
 
+    @Test("a key names the lines and the kinds of point drawn, where the chart is wide enough")
+    func key() {
+        let svg = ControlChart(result: Self.result(target: 15), title: "t").svg()
+        let key = String(svg.components(separatedBy: #"<g class="key""#)[1].prefix { $0 != "\u{0}" })
+            .components(separatedBy: "</g>")[0]
+        for label in [">Mean<", ">Control limits<", ">Target<", ">Improvement<"] {
+            #expect(key.contains(label), "\(label) in \(key)")
+        }
+        #expect(!key.contains(">Concern<"), "no concern point is drawn, so none is in the key")
+        #expect(!ControlChart(result: Self.result(), title: "t").svg().contains(">Target</text>"))
+        #expect(!ControlChart(result: Self.result(), title: "t", width: 300).svg().contains(#"class="key""#))
+        #expect(!ControlChart(result: Self.result(), title: "t", showKey: false).svg().contains(#"class="key""#))
+    }
+
+    @Test("flags take the first row they fit, never clip at the right edge, and long ones are cut with their text kept")
+    func flags() {
+        let near: [ChartAnnotation] = [
+            .init(index: 0, text: "Huddle starts"), .init(index: 1, text: "New rota"), .init(index: 2, text: "Audit"),
+            .init(index: 5, text: "Review"),
+        ]
+        let layout = FlagLayout(near, in: 0..<6, x: { 60 + Double($0) * 40 }, right: 300)
+        #expect(layout.placed.map(\.row) == [0, 1, 2, 0], "three close flags take three rows; the far one the first")
+        #expect(layout.rows == 3)
+        #expect(layout.placed[3].leftward, "a flag near the right edge reads leftward of its line")
+        #expect(!layout.placed[0].leftward)
+        let long = ChartAnnotation(index: 5, text: String(repeating: "A very long note ", count: 5))
+        let cut = FlagLayout([long], in: 0..<6, x: { 60 + Double($0) * 40 }, right: 300).placed[0]
+        #expect(cut.label.count == FlagLayout.longestLabel && cut.label.hasSuffix("…"))
+        let svg = ControlChart(result: Self.result(), title: "t", annotations: near + [long]).svg()
+        #expect(svg.contains("<title>\(long.text)</title>"), "the whole note is in its tooltip")
+        #expect(svg.contains(#"text-anchor="end""#))
+        // A fourth flag at the same place shares the least crowded row rather than making a fourth.
+        let crowded = FlagLayout(
+            (0..<4).map { .init(index: 0, text: "Note \($0)") }, in: 0..<6, x: { _ in 60 }, right: 700)
+        #expect(crowded.rows == 3)
+    }
+
+    @Test("a point's tooltip gives its date in words")
+    func tooltips() {
+        let svg = ControlChart(result: Self.result(), title: "t").svg()
+        #expect(svg.contains("<title>1 Jun 2024: 30.0 — special cause improvement</title>"))
+        #expect(!svg.contains("<title>2024-"))
+        #expect(TimeLabels.full("Q1") == "Q1")
+    }
+
     @Test("104 weekly dates are labelled without overlapping")
     func xLabels() {
         let xs = (0..<104).map { week -> String in

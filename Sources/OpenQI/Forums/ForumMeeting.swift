@@ -25,7 +25,7 @@ package final class ForumMeeting: Model, @unchecked Sendable {
 extension ForumMeeting: Auditable {
     var auditSubject: AuditSubject {
         .init(
-            kind: "forum_meeting", id: id, name: "Forum on \(CalendarDay.text(date))",
+            kind: "forum_meeting", id: id, name: "Forum on \(CalendarDay.label(date))",
             unitID: $unit.id)
     }
     var auditFields: [String: String] { ["date": CalendarDay.text(date), "notes": notes ?? ""] }

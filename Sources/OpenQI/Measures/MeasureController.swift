@@ -288,7 +288,7 @@ enum MeasureController {
             let note = try await MeasureAnnotation.query(on: req.db)
                 .filter(\.$id == req.idParameter("annotationID")).filter(\.$measure.$id == measureID).first()
         else { throw NotFound("annotation") }
-        let said = "\(CalendarDay.text(note.period)): \(note.text)"
+        let said = "\(CalendarDay.label(note.period)): \(note.text)"
         try await req.db.transaction { db in
             try await note.delete(on: db)
             try await measure.recordChartChange(added: false, annotation: said, by: policy.viewer.actor, on: db)
@@ -306,7 +306,7 @@ enum MeasureController {
             let phase = try await PhaseBreak.query(on: req.db)
                 .filter(\.$id == req.idParameter("phaseID")).filter(\.$measure.$id == measureID).first()
         else { throw NotFound("phase") }
-        let said = "\(CalendarDay.text(phase.period)): \(phase.label)"
+        let said = "\(CalendarDay.label(phase.period)): \(phase.label)"
         try await req.db.transaction { db in
             try await phase.delete(on: db)
             try await measure.refreshSummary(on: db)
@@ -327,7 +327,7 @@ enum MeasureController {
             }
             try await PhaseBreak(measureID: id, period: period, label: label).create(on: db)
             try await measure.refreshSummary(on: db)
-            return "Limits are recalculated from \(CalendarDay.text(period))."
+            return "Limits are recalculated from \(CalendarDay.label(period))."
         }
     }
 
@@ -348,7 +348,7 @@ enum MeasureController {
             try validator.check()
             let notice = try await req.db.transaction { db in
                 let notice = try await save(measure, period!, text, db)
-                let said = "\(CalendarDay.text(period!)): \(text)"
+                let said = "\(CalendarDay.label(period!)): \(text)"
                 try await measure.recordChartChange(
                     added: true, annotation: field == "text" ? said : nil, phase: field == "text" ? nil : said,
                     by: policy.viewer.actor, on: db)

@@ -59,7 +59,7 @@ package struct MeasureSeries: Sendable {
         let centre = result.chart == .run || result.chart == .g ? "median" : "mean"
         return zip(periods, result.points).map { period, point in
             .init(
-                period: CalendarDay.text(period.period), value: number(period.value),
+                period: CalendarDay(containing: period.period).shortLabel, value: number(period.value),
                 denominator: period.denominator.map { number($0) } ?? "", plotted: point.y.map { number($0) } ?? "",
                 signals: point.pointClass == .common
                     ? ""

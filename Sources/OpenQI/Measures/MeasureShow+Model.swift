@@ -80,7 +80,7 @@ extension MeasureShow.Model {
         let notes =
             try annotations.map {
                 MeasureShow.ChartNote(
-                    isPhase: false, period: CalendarDay.text($0.period), text: $0.text,
+                    isPhase: false, period: CalendarDay.label($0.period), text: $0.text,
                     removeURL: SiteURL.measures(
                         .removeAnnotation(measure: .value(id), annotation: .value(try $0.requireID()))
                     )
@@ -88,7 +88,7 @@ extension MeasureShow.Model {
             }
             + phases.map {
                 MeasureShow.ChartNote(
-                    isPhase: true, period: CalendarDay.text($0.period), text: $0.label,
+                    isPhase: true, period: CalendarDay.label($0.period), text: $0.label,
                     removeURL: SiteURL.measures(.removePhase(measure: .value(id), phase: .value(try $0.requireID())))
                         .relativeURL())
             }

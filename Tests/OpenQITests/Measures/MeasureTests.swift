@@ -397,9 +397,9 @@ struct MeasureTests {
 
             let trail = try await AuditEntry.query(on: app.db).filter(\.$subjectID == measure.id!)
                 .sort(\.$occurredAt).all()
-            #expect(trail.contains { $0.after["annotation"] == "2026-03-02: PDSA 2 started" })
-            #expect(trail.contains { $0.before["annotation"] == "2026-03-02: PDSA 2 started" && $0.after.isEmpty })
-            #expect(trail.contains { $0.before["phase"] == "2026-05-25: New rota" })
+            #expect(trail.contains { $0.after["annotation"] == "2 March 2026: PDSA 2 started" })
+            #expect(trail.contains { $0.before["annotation"] == "2 March 2026: PDSA 2 started" && $0.after.isEmpty })
+            #expect(trail.contains { $0.before["phase"] == "25 May 2026: New rota" })
         }
     }
 

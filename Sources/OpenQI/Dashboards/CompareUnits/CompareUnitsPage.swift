@@ -184,7 +184,8 @@ extension CompareUnitsPage.Model {
         model.widenedFor = analysis.isAdjusted ? analysis.dispersion : nil
         let plot = FunnelPlot(
             analysis: analysis, direction: first.improvement,
-            title: "\(choice.name), \(CalendarDay.text(from)) to \(CalendarDay.text(last))",
+            title:
+                "\(choice.name), \(CalendarDay(containing: from).shortLabel) to \(CalendarDay(containing: last).shortLabel)",
             sizeLabel: kind == .proportion ? "denominator (how many were counted)" : "denominator (exposure)",
             valueLabel: first.unitOfMeasure ?? "", multiply: multiply, idPrefix: "compare")
         model.funnelSVG = plot.svg()
@@ -257,7 +258,9 @@ extension CompareUnitsPage {
 
         private func table() -> Node<HTML.BodyContext> {
             let window =
-                model.window.map { " \(CalendarDay.text($0.lowerBound)) to \(CalendarDay.text($0.upperBound));" }
+                model.window.map {
+                    " \(CalendarDay(containing: $0.lowerBound).shortLabel) to \(CalendarDay(containing: $0.upperBound).shortLabel);"
+                }
                 ?? ""
             return .scrollingTable(
                 .class("data-table safety-table"),
