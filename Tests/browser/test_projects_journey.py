@@ -515,3 +515,50 @@ def test_a_team_runs_a_whole_project_from_idea_to_story(demo, page: Page):
     expect(page.locator(".story-body strong")).to_have_text("five-minute huddle")
     expect(page.locator(".story-body .story-chart svg")).to_have_count(1)
     expect(page.locator(".story-body .story-chart svg g.annotations")).to_contain_text("PDSA 1 started")
+
+
+def test_a_lead_invites_a_carer_not_on_the_list_and_the_qi_team_approves_the_record(demo, page: Page):
+    """Issue 18, item 4: a project lead invites a carer who is not on the People list; they join the
+    team at once, marked as awaiting approval; the QI team finds the record among their tasks and
+    approves it."""
+    from test_accessibility import violations
+
+    base = demo.base_url
+    sign_in_as(page, base, MEMBER, MEMBER_NAME)
+    page.goto(base + "/projects?mine=team")
+    page.locator("table a[href^='/projects/']").first.click()
+    expect(page).to_have_url(PROJECT_URL)
+    project_url = page.url
+    team = page.locator("section#team")
+    open_form(team, "Invite a service user or carer")
+    name = f"Ruth Adebayo {uuid.uuid4().hex[:6]}"
+    page.fill("#invite-member-field-full_name", name)
+    team.get_by_role("radio", name="Carer", exact=True).check()
+    page.get_by_role("button", name="Invite to the team").click()
+    # The role is missing: the form comes back open at itself, with what was typed.
+    expect(page).to_have_url(re.compile(r"#invite-member$"))
+    expect(page.locator("form#invite-member .error-summary")).to_contain_text("Enter their role on the team.")
+    expect(page.locator("#invite-member-field-full_name")).to_have_value(name)
+    expect(page.get_by_role("radio", name="Carer", exact=True)).to_be_checked()
+    page.fill("#invite-member-field-role", "Carer and peer researcher")
+    page.get_by_role("button", name="Invite to the team").click()
+    expect(page.locator("div.notice")).to_contain_text(f"{name} joined the team. Their record waits for approval")
+    row = page.locator("section#team table tbody tr").filter(has=page.get_by_role("link", name=name, exact=True))
+    expect(row.locator(".tag")).to_have_text("Awaiting approval")
+    expect(row.locator("td").nth(2)).to_have_text("Carer")
+    sign_out(page, base)
+
+    sign_in_as(page, base, "qi-team@example.org", "Priya Raman")
+    task = page.locator("section.my-tasks li").filter(has_text=re.compile(r"invited onto (a project team|project teams)"))
+    expect(task).to_have_count(1)
+    task.get_by_role("link").click()
+    if "/people?" in page.url:  # several wait: the list of them
+        page.get_by_role("link", name=name, exact=True).click()
+    expect(page.locator("h1")).to_contain_text(name)
+    expect(page.locator(".awaiting-approval")).to_contain_text(f"{MEMBER_NAME} invited {name} onto a project team")
+    assert violations(page) == []
+    page.get_by_role("button", name="Approve the record").click()
+    expect(page.locator("div.notice")).to_have_text(f"{name}’s record is approved.")
+    expect(page.locator(".awaiting-approval")).to_have_count(0)
+    page.goto(project_url)
+    expect(row.locator(".tag")).to_have_count(0)

@@ -68,6 +68,22 @@ enum MyTasks {
                 }
             }
         }
+        // Service users and carers invited onto teams, whose records the viewer may approve.
+        if policy.mayAddPeopleSomewhere {
+            let invited = try await Person.query(on: db).filter(\.$invitedBy.$id != nil).filter(\.$approvedAt == nil)
+                .filter(\.$archivedAt == nil).all()
+                .filter { policy.allows(.managePeople(in: $0.$unit.id)) }
+            if !invited.isEmpty {
+                tasks.append(
+                    .init(
+                        text: invited.count == 1
+                            ? "\(invited[0].fullName), invited onto a project team, waits for you to approve their record."
+                            : "\(invited.count) people invited onto project teams wait for you to approve their records.",
+                        url: invited.count == 1
+                            ? SiteURL.people(.show(.value(try invited[0].requireID()))).relativeURL()
+                            : SiteURL.people(.index).relativeURL(query: [("awaiting", "yes")])))
+            }
+        }
         return tasks
     }
 }

@@ -27,6 +27,16 @@ extension Person {
         try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
     }
 
+    /// Approves the record of a person a project lead invited; turning one down is archiving it.
+    func approve(by actor: Actor, on db: any Database) async throws {
+        guard awaitsApproval else {
+            throw ValidationFailure(field: "approve", message: "\(fullName) is not awaiting approval.")
+        }
+        let before = auditFields
+        approvedAt = AppClock.now
+        try await saveAudited(.update, by: actor, before: before, on: db)
+    }
+
     /// Archives or restores the person. An archived person can no longer sign in.
     func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
         let before = auditFields

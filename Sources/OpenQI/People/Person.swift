@@ -33,6 +33,11 @@ package final class Person: Model, @unchecked Sendable {
     /// How many active projects a coach or improvement advisor can support at once; nil for the usual.
     @OptionalField(key: "coaching_capacity") package var coachingCapacity: Int?
     @OptionalField(key: "archived_at") package var archivedAt: Date?
+    /// Who invited the person onto a project team, when a lead added a service user or carer not
+    /// yet on the People list; nil for everyone added by those who manage people.
+    @OptionalParent(key: "invited_by_id") package var invitedBy: Person?
+    /// When someone who manages the unit's people approved an invited person's record.
+    @OptionalField(key: "approved_at") package var approvedAt: Date?
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
     /// Moves on with every edit of the record (`Versioned`).
@@ -54,6 +59,9 @@ package final class Person: Model, @unchecked Sendable {
 
     var isArchived: Bool { archivedAt != nil }
 
+    /// Invited by a project lead and not yet approved (nor turned away, by archiving).
+    var awaitsApproval: Bool { $invitedBy.id != nil && approvedAt == nil && !isArchived }
+
     /// ELFT's QI coaches give "two to four hours per week … to coach one or two teams in their local
     /// area" (ELFT's ten-year report, on the Improvement Coaching Programme).
     static let usualCoachingCapacity = 2
@@ -64,7 +72,8 @@ extension Person: Versioned {}
 extension Person: Auditable {
     var auditSubject: AuditSubject { .init(kind: "person", id: id, name: fullName, unitID: $unit.id) }
     var auditFields: [String: String] {
-        [
+        // Only an invited record carries "awaiting approval", so approving it reads as that change.
+        (awaitsApproval ? ["awaiting_approval": "yes"] : [:]).merging([
             "full_name": fullName,
             "email": email ?? "",
             "kind": kind.rawValue,
@@ -72,7 +81,23 @@ extension Person: Auditable {
             "job_title": jobTitle ?? "",
             "coaching_capacity": coachingCapacity.map(String.init) ?? "",
             "archived": isArchived ? "yes" : "no",
-        ]
+        ]) { $1 }
+    }
+}
+
+/// Lets a project lead invite a service user or carer who is not yet on the People list, as a
+/// record awaiting approval.
+struct AddInvitationsToPeople: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column a statement: SQLite adds one at a time.
+        try await database.schema(Person.schema)
+            .field("invited_by_id", .uuid, .references(Person.schema, "id", onDelete: .setNull)).update()
+        try await database.schema(Person.schema).field("approved_at", .datetime).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Person.schema).deleteField("approved_at").update()
+        try await database.schema(Person.schema).deleteField("invited_by_id").update()
     }
 }
 

@@ -12,6 +12,7 @@ enum PersonController {
             kind: req.query[String.self, at: "kind"].flatMap(PersonKind.init(rawValue:)),
             unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
             includeArchived: req.query[String.self, at: "archived"] == "1",
+            awaitingOnly: req.query[String.self, at: "awaiting"] == "yes",
             page: try req.pageFilter(),
             policy: policy, on: req.db
         )
@@ -88,6 +89,20 @@ enum PersonController {
 
     @Sendable static func restore(req: Request) async throws -> Response {
         try await setArchived(false, req: req)
+    }
+
+    /// Approves the record of a service user or carer a project lead invited.
+    @Sendable static func approve(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let person = try await find(req)
+        try policy.require(.managePerson(try await PersonRights.load(for: person, on: req.db)))
+        let url = SiteURL.people(.show(.value(try person.requireID()))).relativeURL()
+        do {
+            try await person.approve(by: policy.viewer.actor, on: req.db)
+        } catch let failure as ValidationFailure {
+            return req.redirect(to: url, notice: failure.reason)
+        }
+        return req.redirect(to: url, notice: "\(person.fullName)’s record is approved.")
     }
 
     private static func setArchived(_ archived: Bool, req: Request) async throws -> Response {

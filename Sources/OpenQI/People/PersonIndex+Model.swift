@@ -9,6 +9,7 @@ enum PersonIndex {
         let unitPath: String
         let jobTitle: String?
         let isArchived: Bool
+        var awaitsApproval = false
     }
 
     struct Model: Sendable, Equatable {
@@ -16,6 +17,8 @@ enum PersonIndex {
         var kind: PersonKind?
         var unitID: UUID?
         var includeArchived: Bool
+        /// Only people invited onto teams whose records await approval.
+        var awaitingOnly = false
         var rows: [Row]
         var total: Int
         var page: Int
@@ -34,8 +37,8 @@ extension PersonIndex.Model {
     /// someone by each longer prefix would spell out an address the list never shows. Anyone may
     /// find a colleague by the whole address they already know.
     static func query(
-        search: String?, kind: PersonKind?, unitID: UUID?, includeArchived: Bool, page: Int,
-        policy: Policy, on db: any Database
+        search: String?, kind: PersonKind?, unitID: UUID?, includeArchived: Bool, awaitingOnly: Bool = false,
+        page: Int, policy: Policy, on db: any Database
     ) async throws -> Self {
         let search = search?.trimmingCharacters(in: .whitespaces) ?? ""
         var query = Person.query(on: db)
@@ -60,17 +63,21 @@ extension PersonIndex.Model {
         if let kind { query = query.filter(\.$kind == kind) }
         if let unitID { query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }
         if !includeArchived { query = query.filter(\.$archivedAt == nil) }
+        if awaitingOnly {
+            query = query.filter(\.$invitedBy.$id != nil).filter(\.$approvedAt == nil).filter(\.$archivedAt == nil)
+        }
         let total = try await query.count()
         let page = max(1, page)
         let people = try await query.sort(\.$fullName).range(((page - 1) * pageSize)..<(page * pageSize)).all()
         return .init(
-            query: search, kind: kind, unitID: unitID, includeArchived: includeArchived,
+            query: search, kind: kind, unitID: unitID, includeArchived: includeArchived, awaitingOnly: awaitingOnly,
             rows: people.compactMap { person in
                 person.id.map {
                     .init(
                         id: $0, name: person.fullName, kind: person.kind,
                         unitPath: person.$unit.id.map { policy.tree.path(of: $0) } ?? "",
-                        jobTitle: person.jobTitle, isArchived: person.isArchived
+                        jobTitle: person.jobTitle, isArchived: person.isArchived,
+                        awaitsApproval: person.awaitsApproval
                     )
                 }
             },

@@ -19,6 +19,12 @@ extension PersonIndex {
                     label: "Search by name, email or role",
                     query: model.query, includeArchived: model.includeArchived, extra: filters()
                 ),
+                .if(
+                    model.awaitingOnly,
+                    .p(
+                        .class("lead"),
+                        .text("Service users and carers invited onto project teams, whose records await approval. "),
+                        .a(.href(SiteURL.people(.index).relativeURL()), .text("Everyone")))),
                 .p(.class("count"), .text(model.total == 1 ? "1 person" : "\(model.total) people")),
                 model.rows.isEmpty
                     ? .p(.class("empty"), .text("Nobody matches this search."))
@@ -31,7 +37,8 @@ extension PersonIndex {
                                     .class(row.isArchived ? "archived" : ""),
                                     .td(
                                         .a(.href(SiteURL.people(.show(.value(row.id))).relativeURL()), .text(row.name)),
-                                        .if(row.isArchived, .span(.class("tag muted"), .text("Archived")))
+                                        .if(row.isArchived, .span(.class("tag muted"), .text("Archived"))),
+                                        .if(row.awaitsApproval, .span(.class("tag muted"), .text("Awaiting approval")))
                                     ),
                                     .td(.text(row.kind.label)),
                                     .td(.text(row.unitPath)),
@@ -71,6 +78,7 @@ extension PersonIndex {
                 if let kind = model.kind { query.append(("kind", kind.rawValue)) }
                 if let unit = model.unitID { query.append(("unit", unit.uuidString)) }
                 if model.includeArchived { query.append(("archived", "1")) }
+                if model.awaitingOnly { query.append(("awaiting", "yes")) }
                 return SiteURL.people(.index).relativeURL(query: query)
             }
             return .pagination(page: model.page, of: pages, label: "Pages of people") { link($0) }

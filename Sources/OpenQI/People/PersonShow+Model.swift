@@ -49,6 +49,13 @@ enum PersonShow {
         /// The identity provider's name when the installation signs in only through it: a sign-in
         /// is then allowed, with no password to give.
         var singleSignOnOnly: String? = nil
+        /// Who invited them onto a team, and when, while their record awaits approval.
+        var invitation: Invitation? = nil
+    }
+
+    struct Invitation: Sendable, Equatable {
+        let invitedBy: String
+        let date: Date?
     }
 }
 
@@ -95,7 +102,12 @@ extension PersonShow.Model {
             canIssueSignIn: !person.isArchived && person.email != nil && policy.allows(.issueSignIn(rights)),
             grantForm: FormState(values: ["unit_id": person.$unit.id?.uuidString ?? ""]),
             oneTimePassword: nil,
-            projects: try await PersonProjects.query(of: id, on: db)
+            projects: try await PersonProjects.query(of: id, on: db),
+            invitation: person.awaitsApproval
+                ? .init(
+                    invitedBy: try await person.$invitedBy.get(on: db)?.fullName ?? "A project lead",
+                    date: person.createdAt)
+                : nil
         )
     }
 

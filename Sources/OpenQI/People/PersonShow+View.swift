@@ -18,6 +18,25 @@ extension PersonShow {
                         .if(model.isArchived, .span(.class("tag muted"), .text("Archived")))),
                     .if(model.canEdit, actions())
                 ),
+                .unwrap(model.invitation) { invitation in
+                    .div(
+                        .class("awaiting-approval"),
+                        .h2(.text("Awaiting approval")),
+                        .p(
+                            .text(
+                                "\(invitation.invitedBy) invited \(model.fullName) onto a project team"
+                                    + (invitation.date.map { " on \(CalendarDay.label($0))" } ?? "")
+                                    + ". Someone who manages the people of \(model.unitPath ?? "their unit") checks the record and approves it."
+                            )),
+                        .if(
+                            model.canEdit,
+                            .group(
+                                .postButton(
+                                    "Approve the record", to: SiteURL.people(.approve(.value(model.id))).relativeURL(),
+                                    csrfToken: context.csrfToken, style: "button"),
+                                .p(.class("hint"), .text("To turn the invitation down, archive the record."))))
+                    )
+                },
                 .unwrap(model.oneTimePassword) { password in
                     .div(
                         .class("one-time-password"), .attribute(named: "role", value: "status"),

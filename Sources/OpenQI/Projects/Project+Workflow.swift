@@ -175,6 +175,32 @@ extension Project {
         }
     }
 
+    /// Invites a service user or carer not yet on the People list: their record (at the project's
+    /// unit, awaiting approval) and their place on the team, in one transaction. A person already
+    /// known by the email address given is added from the People list instead.
+    func invite(_ invitation: TeamInvitationInput.Valid, invitedBy: UUID, by actor: Actor, on db: any Database)
+        async throws -> Person
+    {
+        if let email = invitation.email,
+            let known = try await Person.query(on: db).filter(\.$email == email).first()
+        {
+            throw ValidationFailure(
+                field: "email",
+                message:
+                    "\(known.fullName) already has this email address. Add them with “Add someone to the team” instead."
+            )
+        }
+        let person = Person(
+            fullName: invitation.fullName, email: invitation.email, kind: invitation.kind, unitID: $unit.id)
+        person.$invitedBy.id = invitedBy
+        try await db.transaction { db in
+            try await person.saveAudited(.create, by: actor, on: db)
+            try await self.addMember(
+                person, role: invitation.role, involvement: invitation.involvement, by: actor, on: db)
+        }
+        return person
+    }
+
     /// Takes `member` off the team, with the audit entry; returns their name. The lead stays.
     func removeMember(_ member: TeamMember, by actor: Actor, on db: any Database) async throws -> String {
         guard !member.isLead else {

@@ -145,6 +145,26 @@ enum ProjectController {
         }
     }
 
+    /// A lead invites a service user or carer who is not on the People list yet.
+    @Sendable static func invite(req: Request) async throws -> Response {
+        let (project, policy) = try await req.editableProject()
+        let projectID = try project.requireID()
+        let input = try req.content.decode(TeamInvitationInput.self)
+        return try await req.saveForm {
+            let person = try await project.invite(
+                try input.validate(), invitedBy: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#team",
+                notice:
+                    "\(person.fullName) joined the team. Their record waits for approval by someone who manages the people of \(policy.tree.path(of: project.$unit.id))."
+            )
+        } redraw: { errors in
+            return try await projectPage(req, projectID, policy: policy) {
+                $0.inviteForm = FormState(values: input.formValues, errors: errors)
+            }
+        }
+    }
+
     /// The people a search for a new team member finds, as the radio buttons the team form shows:
     /// the team picker fills them in as the lead types.
     @Sendable static func teamChoices(req: Request) async throws -> Response {

@@ -14,6 +14,8 @@ enum ProjectShow {
         let role: String
         let isLead: Bool
         let involvement: ServiceUserInvolvement
+        /// Invited by the team and not yet approved by someone who manages people.
+        var awaitsApproval = false
     }
 
     struct Update: Sendable, Equatable {
@@ -89,6 +91,10 @@ enum ProjectShow {
         /// What this viewer may do with the project as it stands: the policy and the workflow's rules.
         var actions = Actions()
         var teamForm: FormState
+        /// Inviting a service user or carer who is not on the People list yet.
+        var inviteForm = FormState(values: [
+            "kind": PersonKind.serviceUser.rawValue, "involvement": ServiceUserInvolvement.fullPartner.rawValue,
+        ])
         var updateForm: FormState
         /// The people a search for a new team member found, to choose from; none until one runs.
         var teamChoices: [FormField.Option] = []
@@ -198,7 +204,8 @@ extension ProjectShow.Model {
                 member.id.map {
                     .init(
                         id: $0, personID: member.$person.id, name: member.person.fullName, kind: member.person.kind,
-                        role: member.role, isLead: member.isLead, involvement: member.involvement)
+                        role: member.role, isLead: member.isLead, involvement: member.involvement,
+                        awaitsApproval: member.person.awaitsApproval)
                 }
             },
             updates: updates.map {

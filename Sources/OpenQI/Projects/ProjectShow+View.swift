@@ -328,7 +328,8 @@ extension ProjectShow {
                                 .td(
                                     .a(
                                         .href(SiteURL.people(.show(.value(member.personID))).relativeURL()),
-                                        .text(member.name))),
+                                        .text(member.name)),
+                                    .if(member.awaitsApproval, .span(.class("tag muted"), .text("Awaiting approval")))),
                                 .td(.text(member.role + (member.isLead ? " (lead)" : ""))),
                                 .td(.text(member.kind.label)),
                                 .td(
@@ -358,7 +359,7 @@ extension ProjectShow {
                             FormField(
                                 name: "person", label: "Who",
                                 hint:
-                                    "Type part of their name, their unit or their email address: the people who match are listed to choose from. They need to be on the People list.",
+                                    "Type part of their name, their unit or their email address: the people who match are listed to choose from. A service user or carer not on the People list can be invited below.",
                                 isRequired: true, autocomplete: "off")
                         ] + (model.teamChoices.isEmpty ? [] : [Self.teamChoiceField(model.teamChoices)]) + [
                             FormField(
@@ -376,11 +377,39 @@ extension ProjectShow {
                         ],
                         submitLabel: "Add to team", anchor: "add-member"
                     ).disclosed("Add someone to the team")),
+                .if(model.canEdit, inviteForm()),
                 .if(model.canEdit, .script(.src("/team-picker.js"), .defer()))
             )
         }
 
         /// The people a search found, to choose one of; the team picker redraws it as the lead types.
+        /// A service user or carer not on the People list joins now; their record awaits approval.
+        private func inviteForm() -> Node<HTML.BodyContext> {
+            FormView(
+                action: SiteURL.projects(.inviteMember(.value(model.id))).relativeURL(), csrfToken: context.csrfToken,
+                state: model.inviteForm,
+                fields: [
+                    FormField(name: "full_name", label: "Full name", isRequired: true, autocomplete: "off"),
+                    FormField(
+                        name: "kind", label: "They are",
+                        control: .radios(
+                            TeamInvitationInput.kinds.map { .init(value: $0.rawValue, label: $0.label) }),
+                        isRequired: true),
+                    FormField(
+                        name: "email", label: "Email address", control: .email,
+                        hint: "If they have one they are happy to share. Only those who manage people see it."),
+                    FormField(
+                        name: "role", label: "Role on the team", hint: "For example: Expert by experience.",
+                        isRequired: true),
+                    FormField(
+                        name: "involvement", label: "Involvement",
+                        control: .select(
+                            ServiceUserInvolvement.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                ],
+                submitLabel: "Invite to the team", anchor: "invite-member"
+            ).disclosed("Invite a service user or carer who is not on the People list")
+        }
+
         static func teamChoiceField(_ choices: [FormField.Option]) -> FormField {
             FormField(name: "person_id", label: "Choose who you mean", control: .radios(choices), isRequired: true)
         }

@@ -47,7 +47,7 @@ struct TeamCandidates: Sendable, Equatable {
             return FieldError(
                 field: "person",
                 message:
-                    "No one on the People list matches “\(search)”. Check the spelling, or add them to the People list first."
+                    "No one on the People list matches “\(search)”. Check the spelling; a service user or carer not on the list can be invited instead."
             )
         }
         if choices.isEmpty {

@@ -115,6 +115,7 @@ struct RouteMatrixTests {
             allowed: peopleManagers, body: ["full_name": "Pat Doe", "kind": "staff", "unit_id": ":unitID"]),
         "POST /people/:personID/archive": Row(allowed: peopleManagers),
         "POST /people/:personID/restore": Row(allowed: peopleManagers),
+        "POST /people/:personID/approve": Row(allowed: peopleManagers),
         "POST /people/:personID/roles": Row(allowed: unitAdmins, body: ["role": "viewer", "unit_id": ":unitID"]),
         "POST /people/:personID/roles/:grantID/revoke": Row(allowed: unitAdmins),
         "POST /people/:personID/sign-in": Row(allowed: unitAdmins),
@@ -129,6 +130,9 @@ struct RouteMatrixTests {
         "POST /projects/:projectID/submit": Row(allowed: projectEditors),
         "POST /projects/:projectID/team": Row(allowed: projectEditors),
         "GET /projects/:projectID/team/choices": Row(allowed: projectEditors, query: "person=pat"),
+        "POST /projects/:projectID/team/invite": Row(
+            allowed: projectEditors,
+            body: ["full_name": "Sam Invited", "kind": "carer", "role": "Carer", "involvement": "full_partner"]),
         "POST /projects/:projectID/team/:memberID/remove": Row(allowed: projectEditors),
         "POST /projects/:projectID/updates": Row(allowed: projectEditors),
         "POST /projects/:projectID/comments": Row(allowed: projectEditors),

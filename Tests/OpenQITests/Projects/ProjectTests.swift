@@ -419,6 +419,73 @@ struct ProjectTests {
         }
     }
 
+    @Test(
+        "a lead invites a service user not on the People list: they join the team at once, and their record waits for approval by those who manage people"
+    )
+    func inviteServiceUser() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("lead@test.example", role: .member, at: world.ward)
+            try await fixtures.signIn("manager@test.example", role: .qiTeam, at: world.ward)
+            try await fixtures.signIn("elsewhere@test.example", role: .qiTeam, at: world.other)
+            _ = try await fixtures.person("Known Carer", kind: .carer, unit: world.ward, email: "known@example.org")
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            let projectPath = try #require(try await lead.post("/projects", form: Self.proposal(world)).location)
+            let invite = projectPath + "/team/invite"
+            let form = [
+                "full_name": "Rosa Lindqvist", "kind": "service_user", "email": "", "role": "Expert by experience",
+                "involvement": "full_partner",
+            ]
+            // Staff are added by those who manage people; a known address is added from the list.
+            let staff = try await lead.post(invite, form: form.merging(["kind": "staff"]) { $1 })
+            #expect(staff.status == .unprocessableEntity)
+            #expect(staff.body.contains("Only a service user or a carer can be invited here."))
+            #expect(staff.body.contains(#"value="Rosa Lindqvist""#), "what was typed is kept")
+            #expect(staff.body.contains(#"action="\#(projectPath)/team/invite#invite-member""#))
+            let known = try await lead.post(invite, form: form.merging(["email": "Known@Example.org"]) { $1 })
+            #expect(known.body.contains("Known Carer already has this email address."))
+            #expect(try await Person.query(on: app.db).filter(\.$fullName == "Rosa Lindqvist").count() == 0)
+
+            let invited = try await lead.post(invite, form: form)
+            #expect(invited.location == projectPath + "#team")
+            let rosa = try #require(try await Person.query(on: app.db).filter(\.$fullName == "Rosa Lindqvist").first())
+            #expect(rosa.kind == .serviceUser && rosa.$unit.id == world.ward.id && rosa.awaitsApproval)
+            let member = try #require(try await TeamMember.query(on: app.db).filter(\.$person.$id == rosa.id!).first())
+            #expect(member.involvement == .fullPartner && member.role == "Expert by experience")
+            let page = try await lead.get(projectPath)
+            #expect(page.body.contains(">Rosa Lindqvist</a><span class=\"tag muted\">Awaiting approval</span>"))
+            #expect(!(try await lead.get("/")).body.contains("wait for you to approve"), "not the lead's to approve")
+            #expect(try await lead.post("/people/\(rosa.id!)/approve").status == .forbidden)
+
+            // Who manages the ward's people sees it on their home page, and approves.
+            let manager = TestBrowser(app: app)
+            _ = try await manager.signIn("manager@test.example")
+            #expect(
+                try await manager.get("/").body.contains(
+                    "Rosa Lindqvist, invited onto a project team, waits for you to approve their record."))
+            let elsewhere = TestBrowser(app: app)
+            _ = try await elsewhere.signIn("elsewhere@test.example")
+            #expect(!(try await elsewhere.get("/")).body.contains("Rosa Lindqvist"), "another directorate's")
+            let waiting = try await manager.get("/people?awaiting=yes").body
+            #expect(waiting.contains(">Rosa Lindqvist</a>") && !waiting.contains("Known Carer"))
+            let person = try await manager.get("/people/\(rosa.id!)").body
+            #expect(person.contains("Lead invited Rosa Lindqvist onto a project team on "))
+            #expect(person.contains("Approve the record"))
+            let approved = try await manager.post("/people/\(rosa.id!)/approve")
+            #expect(approved.status == .seeOther)
+            let saved = try #require(try await Person.find(rosa.id, on: app.db))
+            #expect(!saved.awaitsApproval && saved.approvedAt != nil)
+            let trail = try await AuditEntry.query(on: app.db).filter(\.$subjectID == rosa.id!).sort(\.$occurredAt)
+                .all()
+            #expect(trail.map(\.action) == ["create", "update"])
+            #expect(trail.last?.before["awaiting_approval"] == "yes" && trail.last?.after["awaiting_approval"] == nil)
+            #expect(!(try await manager.get("/")).body.contains("waits for you to approve"))
+            #expect(!(try await lead.get(projectPath)).body.contains("Awaiting approval"))
+        }
+    }
+
     /// The cases found by walking the demo: an email that silently picked the staff member, a
     /// service user and a staff member of one name, and a name so common the list was refused.
     @Test("the team picker tells namesakes apart, never guesses from part of an email, and lists the first of many")

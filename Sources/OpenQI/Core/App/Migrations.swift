@@ -56,5 +56,6 @@ enum OpenQIMigrations {
         AddVersion<PDSACycle>(),
         AddVersion<Driver>(),
         AddVersion<ChangeIdea>(),
+        AddInvitationsToPeople(),
     ]
 }

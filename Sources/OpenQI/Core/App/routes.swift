@@ -53,6 +53,7 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.people(.update(.key)).pathComponents, use: PersonController.update)
     signedIn.post(SiteURL.people(.archive(.key)).pathComponents, use: PersonController.archive)
     signedIn.post(SiteURL.people(.restore(.key)).pathComponents, use: PersonController.restore)
+    signedIn.post(SiteURL.people(.approve(.key)).pathComponents, use: PersonController.approve)
     signedIn.post(SiteURL.people(.grantRole(.key)).pathComponents, use: PersonController.grantRole)
     signedIn.post(
         SiteURL.people(.revokeRole(person: .key, grant: .key)).pathComponents, use: PersonController.revokeRole)
@@ -67,6 +68,7 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.projects(.update(.key)).pathComponents, use: ProjectController.update)
     signedIn.post(SiteURL.projects(.submit(.key)).pathComponents, use: ProjectController.submit)
     signedIn.post(SiteURL.projects(.addMember(.key)).pathComponents, use: ProjectController.addMember)
+    signedIn.post(SiteURL.projects(.inviteMember(.key)).pathComponents, use: ProjectController.invite)
     signedIn.get(SiteURL.projects(.teamChoices(.key)).pathComponents, use: ProjectController.teamChoices)
     signedIn.post(
         SiteURL.projects(.removeMember(project: .key, member: .key)).pathComponents, use: ProjectController.removeMember

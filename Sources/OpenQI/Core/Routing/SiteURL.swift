@@ -65,6 +65,7 @@ enum SiteURL: Sendable {
         case grantRole(Parameter<UUID>)
         case revokeRole(person: Parameter<UUID>, grant: Parameter<UUID>)
         case issueSignIn(Parameter<UUID>)
+        case approve(Parameter<UUID>)
     }
 
     enum Projects: Sendable {
@@ -75,6 +76,7 @@ enum SiteURL: Sendable {
         case submit(Parameter<UUID>)
         case addMember(Parameter<UUID>)
         case teamChoices(Parameter<UUID>)
+        case inviteMember(Parameter<UUID>)
         case removeMember(project: Parameter<UUID>, member: Parameter<UUID>)
         case postUpdate(Parameter<UUID>)
         case comment(Parameter<UUID>)
@@ -256,6 +258,7 @@ extension SiteURL.People {
         case .update(let id): [.id(id, name: "personID")]
         case .archive(let id): [.id(id, name: "personID"), "archive"]
         case .restore(let id): [.id(id, name: "personID"), "restore"]
+        case .approve(let id): [.id(id, name: "personID"), "approve"]
         case .grantRole(let id): [.id(id, name: "personID"), "roles"]
         case .revokeRole(let person, let grant):
             [.id(person, name: "personID"), "roles", .id(grant, name: "grantID"), "revoke"]
@@ -275,6 +278,7 @@ extension SiteURL.Projects {
         case .submit(let id): [.id(id, name: "projectID"), "submit"]
         case .addMember(let id): [.id(id, name: "projectID"), "team"]
         case .teamChoices(let id): [.id(id, name: "projectID"), "team", "choices"]
+        case .inviteMember(let id): [.id(id, name: "projectID"), "team", "invite"]
         case .removeMember(let project, let member):
             [.id(project, name: "projectID"), "team", .id(member, name: "memberID"), "remove"]
         case .postUpdate(let id): [.id(id, name: "projectID"), "updates"]
