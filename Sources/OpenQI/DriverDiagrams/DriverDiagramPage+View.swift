@@ -105,7 +105,7 @@ extension DriverDiagramPage {
                     FormState(
                         values: ["text": driver.text, "version": String(driver.version)],
                         selected: ["primary_ids": Set(driver.primaryIDs.map(\.uuidString))])),
-                fields: fields, submitLabel: "Save driver")
+                fields: fields, submitLabel: "Save driver", anchor: "driver-\(driver.id.uuidString.lowercased())")
             return .div(
                 .class("box-editor"),
                 form.disclosed("Edit"),
@@ -129,7 +129,7 @@ extension DriverDiagramPage {
                             "title": idea.title, "description": idea.summary ?? "", "version": String(idea.version),
                         ],
                         selected: ["driver_ids": Set(idea.driverIDs.map(\.uuidString))])),
-                fields: ideaFields, submitLabel: "Save change idea")
+                fields: ideaFields, submitLabel: "Save change idea", anchor: "idea-\(idea.id.uuidString.lowercased())")
             return .div(
                 .class("box-editor"),
                 form.disclosed("Edit"),
@@ -163,7 +163,8 @@ extension DriverDiagramPage {
                             hint: "One of the few big things that most affect the aim, e.g. “Safe mobility”.",
                             isRequired: true)
                     ],
-                    submitLabel: "Add primary driver", hiddenFields: ["level": DriverLevel.primary.rawValue]
+                    submitLabel: "Add primary driver", hiddenFields: ["level": DriverLevel.primary.rawValue],
+                    anchor: "add-primary"
                 ).disclosed("Add a primary driver"),
                 .if(
                     !diagram.primaries.isEmpty || !model.secondaryForm.errors.isEmpty,
@@ -179,14 +180,15 @@ extension DriverDiagramPage {
                                 name: "primary_ids", label: "Primary drivers it moves",
                                 control: .checkboxes(primaryOptions), isRequired: true),
                         ],
-                        submitLabel: "Add secondary driver", hiddenFields: ["level": DriverLevel.secondary.rawValue]
+                        submitLabel: "Add secondary driver", hiddenFields: ["level": DriverLevel.secondary.rawValue],
+                        anchor: "add-secondary"
                     ).disclosed("Add a secondary driver")),
                 .if(
                     !diagram.drivers.isEmpty || !model.ideaForm.errors.isEmpty,
                     FormView(
                         action: SiteURL.projects(.addChangeIdea(.value(model.projectID))).relativeURL(),
                         csrfToken: context.csrfToken, state: model.ideaForm, fields: ideaFields,
-                        submitLabel: "Add change idea"
+                        submitLabel: "Add change idea", anchor: "add-idea"
                     ).disclosed("Add a change idea"))
             )
         }

@@ -14,6 +14,22 @@ struct PageSnapshotTests {
         page.render().replacingOccurrences(of: "><", with: ">\n<") + "\n"
     }
 
+    /// Two forms on a page sharing ids send a label, an error link or a screen reader to the first
+    /// form's field: every recorded page is checked, so a new form without its own anchor is caught.
+    @Test("no page repeats an element id")
+    func uniqueIDs() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("__Snapshots__/PageSnapshotTests")
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        #expect(files.count >= 30)
+        for file in files {
+            let html = try String(contentsOf: file, encoding: .utf8)
+            let ids = html.matches(of: /\sid="([^"]+)"/).map { String($0.output.1) }
+            let repeated = Set(ids.filter { id in ids.filter { $0 == id }.count > 1 })
+            #expect(repeated.isEmpty, "\(file.lastPathComponent) repeats \(repeated.sorted())")
+        }
+    }
+
     @Test func errorPage() {
         assertSnapshot(of: Self.html(ErrorPage.View(context: Mock.context, model: .mock)), as: .lines)
     }
