@@ -111,9 +111,17 @@ package struct DataImport: Sendable, Equatable {
         func failure(_ message: String) -> Result<Row, RowError> {
             .failure(RowError(line: line, message: "Row \(line): \(message)"))
         }
-        guard let period = CalendarDay(parsing: periodCell, as: .spreadsheet)?.date else {
+        guard let day = CalendarDay(parsing: periodCell, as: .spreadsheet) else {
             return failure("“\(periodCell)” is not a date. Use \(CalendarDay.InputFormat.spreadsheet.examples).")
         }
+        // A value belongs to a period that has begun: one dated later is a slip of the year or the
+        // column, and would stretch the chart into the future.
+        guard day <= AppClock.today else {
+            return failure(
+                "\(day.label) is in the future. A period’s value is recorded once the period has begun: check the date."
+            )
+        }
+        let period = day.date
         guard let value = number(valueCell) else {
             return failure("“\(valueCell)” is not a number in the value column.")
         }

@@ -60,9 +60,10 @@ struct BulkDataImportTests {
             willow.harm-free,2026-01-19,90,
             willow.falls,05/01/2026,5,
             ,2026-01-26,1,
+            willow.falls,2062-01-26,1,
             """)
         let messages = Dictionary(checked.errors.map { ($0.line, $0.message) }) { first, _ in first }
-        #expect(messages.keys.sorted() == [3, 4, 5, 6, 7, 8, 9, 10])
+        #expect(messages.keys.sorted() == [3, 4, 5, 6, 7, 8, 9, 10, 11])
         #expect(messages[3]?.contains("no measure in Adult Mental Health has the key “willow.fals”") == true)
         #expect(messages[4]?.contains("“2026-13-01” is not a date") == true)
         #expect(messages[5]?.contains("“three” is not a number") == true)
@@ -71,6 +72,7 @@ struct BulkDataImportTests {
         #expect(messages[8]?.contains("needs a denominator") == true)
         #expect(messages[9]?.contains("the period 05/01/2026 of “willow.falls” is already on row 2") == true)
         #expect(messages[10]?.contains("measure column is empty") == true)
+        #expect(messages[11]?.contains("26 January 2062 is in the future") == true, "no value before its period")
         #expect(checked.rows[falls.id]?.count == 1, "only the good row, which the caller will not apply")
     }
 

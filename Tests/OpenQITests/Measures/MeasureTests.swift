@@ -64,9 +64,16 @@ struct MeasureTests {
 
             let bad = try await browser.post(
                 measurePath + "/data/check",
-                form: ["data": "period\tvalue\n2026-01-05\t8\n2026-01-12\tlots\n2026-01-05\t9\n31/02/2026\t3"])
+                form: [
+                    "data":
+                        "period\tvalue\n2026-01-05\t8\n2026-01-12\tlots\n2026-01-05\t9\n31/02/2026\t3\n2062-01-05\t4"
+                ])
             #expect(bad.status == .unprocessableEntity)
-            #expect(bad.body.contains("Nothing was imported: 3 rows need fixing"))
+            #expect(bad.body.contains("Nothing was imported: 4 rows need fixing"))
+            #expect(
+                bad.body.contains(
+                    "Row 6: 5 January 2062 is in the future. A period’s value is recorded once the period has begun: check the date."
+                ))
             #expect(bad.body.contains("Row 3: “lots” is not a number in the value column."))
             #expect(bad.body.contains("Row 4: the period 2026-01-05 is already on row 2."))
             #expect(bad.body.contains("Row 5: “31/02/2026” is not a date."))
