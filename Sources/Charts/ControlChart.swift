@@ -35,10 +35,11 @@ public struct ControlChart: Sendable {
     public init(
         result: SPCResult, title: String, subtitle: String? = nil, annotations: [ChartAnnotation] = [],
         showTwoSigma: Bool = false, showIcons: Bool = true, showKey: Bool = true, width: Double = 760,
-        height: Double = 360, idPrefix: String = "chart", yDomain: ClosedRange<Double>? = nil
+        height: Double = 360, idPrefix: String = "chart", yDomain: ClosedRange<Double>? = nil,
+        floor: Double? = nil
     ) {
         self.showKey = showKey
-        self.result = result
+        self.result = floor.map { Self.limits(of: result, flooredAt: $0) } ?? result
         self.title = title
         self.subtitle = subtitle
         self.annotations = annotations
@@ -272,6 +273,20 @@ public struct ControlChart: Sendable {
         if showIcons { drawIcons(into: &svg, x: width - right - iconSpace + 48, y: 22) }
         svg.close("svg")
         return svg.text
+    }
+
+    /// The result with every lower limit at `floor` or above, for a measure that cannot go below it
+    /// (a count, a rate, a time): an XmR chart's limits are symmetric and can fall below zero, which
+    /// draws a limit no value could cross. No signal changes: a value at the floor is not below it.
+    static func limits(of result: SPCResult, flooredAt floor: Double) -> SPCResult {
+        var floored = result
+        floored.points = result.points.map { point in
+            var point = point
+            point.lcl = point.lcl.map { Swift.max($0, floor) }
+            point.lcl2 = point.lcl2.map { Swift.max($0, floor) }
+            return point
+        }
+        return floored
     }
 
     /// Charts narrower than this have no room for a key (small multiples).

@@ -130,6 +130,22 @@ struct ControlChartTests {
         #expect(crowded.rows == 3)
     }
 
+    @Test("a count's XmR limits, which can fall below zero, are drawn from zero when the measure cannot go below it")
+    func flooredLimits() {
+        let counts: [Double] = [0, 1, 0, 2, 0, 5, 1, 0, 3, 0, 1, 0]
+        let points = counts.enumerated().map {
+            SPCPoint(x: "2024-\(String(format: "%02d", $0.offset + 1))-01", y: $0.element)
+        }
+        let result = SPCChart.compute(
+            points: points, options: SPCOptions(chart: .i, rules: .mdc, direction: .down, target: nil, multiply: 1))
+        #expect(result.points.contains { ($0.lcl ?? 0) < 0 }, "the XmR lower limit of these counts is below zero")
+        let floored = ControlChart(result: result, title: "Falls", floor: 0)
+        #expect(floored.result.points.allSatisfy { $0.lcl.map { $0 >= 0 } ?? true })
+        #expect(floored.result.points.map(\.pointClass) == result.points.map(\.pointClass), "no signal changes")
+        #expect(floored.svg().contains("with limits from 0 to "))
+        #expect(!ControlChart(result: result, title: "Falls").svg().contains("with limits from 0 to "))
+    }
+
     @Test("a point's tooltip gives its date in words")
     func tooltips() {
         let svg = ControlChart(result: Self.result(), title: "t").svg()

@@ -78,9 +78,12 @@ package struct MeasureSeries: Sendable {
                 ChartAnnotation(index: $0, text: annotation.text)
             }
         }
+        // Health measures are counts, rates, proportions, times and costs: a series with no value
+        // below zero is drawn with no limit below it either.
         return ControlChart(
             result: result, title: title, subtitle: subtitle, annotations: flags,
-            showTwoSigma: options.rules == .mdc, width: width, height: height, idPrefix: idPrefix
+            showTwoSigma: options.rules == .mdc, width: width, height: height, idPrefix: idPrefix,
+            floor: periods.allSatisfy { $0.value >= 0 } ? 0 : nil
         )
     }
 

@@ -55,6 +55,29 @@ struct MeasureTests {
         }
     }
 
+    @Test("a count charted on XmR is drawn with no limit below zero; a series that goes below zero keeps its limits")
+    func limitsFlooredAtZero() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await Self.project(app, browser)
+            let counts = [0, 1, 0, 2, 0, 5, 1, 0, 3, 0, 1, 0]
+            func paste(_ values: [Int]) -> String {
+                values.enumerated().map { index, value in
+                    "\(CalendarDay.text(CalendarDay.date("2026-01-05")!.addingTimeInterval(Double(index) * 7 * 86400)))\t\(value)"
+                }.joined(separator: "\n")
+            }
+            var form = Self.measureForm
+            form["target"] = ""
+            let falls = try #require(try await browser.post(path + "/measures", form: form).location)
+            _ = try await browser.post(falls + "/data", form: ["data": paste(counts)])
+            #expect(try await browser.get(falls).body.contains("with limits from 0 to "))
+            form["name"] = "Change in weight"
+            let change = try #require(try await browser.post(path + "/measures", form: form).location)
+            _ = try await browser.post(change + "/data", form: ["data": paste(counts.map { $0 - 1 })])
+            #expect(try await browser.get(change).body.contains("with limits from -"))
+        }
+    }
+
     @Test("pasted data are checked first; a bad row stops the whole import; good data import once, idempotently")
     func pasteAndImport() async throws {
         try await withOpenQI { app in
