@@ -1,9 +1,9 @@
 import SPC
 
 /// The Making Data Count icons, drawn once here for both the control chart's corner and standalone use
-/// (a measures table shows them on every row): variation as a ring round H, L or ~ in the class's
-/// colour, assurance as a filled disc with P, F or ?. The letter says what the colour says, so the icons
-/// read without colour.
+/// (a measures table shows them on every row), in the shapes NHS England publishes: variation as a
+/// small run of points in a ring, assurance as a process line against a dashed target. The letter
+/// (H, L; P, F, ?) and the shape say what the colour says, so the icons read without colour.
 public enum MDCIcons {
     /// The variation icon as a self-contained `<svg>` of `size` pixels, named by its `<title>`.
     public static func variation(_ icon: VariationIcon, size: Double = 24) -> String {
@@ -82,36 +82,101 @@ public enum MDCIcons {
             )
         })
 
-    /// A ring round the letter, in the variation's colour. `titled` puts the explanation inside the
-    /// group, as a tooltip in a chart; a standalone icon has it as the `<svg>`'s own title instead, which
-    /// is what names an image for screen readers.
+    /// The Making Data Count variation icon (as NHS England publishes it, after NHSRplotthedots'
+    /// `inst/icons/variation`): a white disc in a ring of the variation's colour, holding a small run
+    /// of five points — grey, and for a special cause the last two in the colour, above the others
+    /// for high and below them for low — with H or L beside them. Positions are in the published
+    /// icon's units (radius 151), scaled to `radius`. `titled` puts the explanation inside the group,
+    /// as a tooltip in a chart; a standalone icon has it as the `<svg>`'s own title instead, which is
+    /// what names an image for screen readers.
     static func drawVariation(
         _ icon: VariationIcon, x: Double, y: Double, radius: Double, titled: Bool = true, into svg: inout SVGWriter
     ) {
         let n = SVGWriter.number
+        let k = radius / 151
         let colour = Palette.colour(icon)
         svg.open("g", group("variation \(icon.rawValue)", radius: radius))
         if titled { svg.element("title", [], content: Describe.variation(icon)) }
+        ring(x: x, y: y, radius: radius, colour: colour, into: &svg)
+        let high = [.improvementHigh, .concernHigh, .neutralHigh].contains(icon)
+        let rises: [Double] = [21.5, 40, 21.5, -24, -9]
+        let heights: [Double] =
+            switch icon {
+            case .commonCause: [6, 44, -35.5, 32.5, 17.5]
+            default: high ? rises : rises.map { -$0 }
+            }
+        let points = zip([-92.0, -46, 0, 46, 92], heights).map { (x: x + $0 * k, y: y + $1 * k) }
         svg.element(
-            "circle",
+            "polyline",
             [
-                ("cx", n(x)), ("cy", n(y)), ("r", n(radius)), ("fill", "#FFFFFF"), ("stroke", colour),
-                ("stroke-width", n(radius * 3 / 16)),
+                ("points", points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")), ("fill", "none"),
+                ("stroke", Palette.common), ("stroke-width", n(9 * k)),
             ])
-        svg.element("text", [("x", n(x)), ("y", n(y + radius / 4)), ("fill", colour)], content: letter(icon))
+        for (index, point) in points.enumerated() {
+            let special = icon != .commonCause && index >= 3
+            svg.element(
+                "circle",
+                [
+                    ("cx", n(point.x)), ("cy", n(point.y)), ("r", n(20.5 * k)),
+                    ("fill", special ? colour : Palette.common),
+                ])
+        }
+        if icon != .commonCause {
+            // H above the run, L below it, on the left where the run stays level.
+            svg.element(
+                "text", [("x", n(x - 41 * k)), ("y", n(y + (high ? -17 : 101) * k)), ("fill", colour)],
+                content: letter(icon))
+        }
         svg.close("g")
     }
 
-    /// A disc in the assurance's colour with a white letter.
+    /// The Making Data Count assurance icon (after NHSRplotthedots' `inst/icons/assurance`): a white
+    /// disc in a ring of the assurance's colour, with the target as a dashed line across it and the
+    /// process as a grey line — below the target for fail, above it for pass, across it for hit and
+    /// miss — and P, F or ? on the side away from the process.
     static func drawAssurance(
         _ icon: AssuranceIcon, x: Double, y: Double, radius: Double, titled: Bool = true, into svg: inout SVGWriter
     ) {
         let n = SVGWriter.number
+        let k = radius / 151
+        let colour = colour(icon)
         svg.open("g", group("assurance \(icon.rawValue)", radius: radius))
         if titled { svg.element("title", [], content: Describe.assurance(icon)) }
-        svg.element("circle", [("cx", n(x)), ("cy", n(y)), ("r", n(radius)), ("fill", colour(icon))])
-        svg.element("text", [("x", n(x)), ("y", n(y + radius / 4)), ("fill", "#FFFFFF")], content: letter(icon))
+        ring(x: x, y: y, radius: radius, colour: colour, into: &svg)
+        // Pass is fail turned upside down: the process above the target, the letter below.
+        let flip: Double = icon == .pass ? -1 : 1
+        let target = -3.5 * flip
+        svg.element(
+            "line",
+            [
+                ("x1", n(x - 150 * k)), ("x2", n(x + 150 * k)), ("y1", n(y + target * k)), ("y2", n(y + target * k)),
+                ("stroke", colour), ("stroke-width", n(8.7 * k)), ("stroke-dasharray", "\(n(26 * k)) \(n(8.7 * k))"),
+            ])
+        let wave: [(Double, Double)] =
+            icon == .hitAndMiss
+            ? [(-116, 30), (-60, -28), (0, 26), (30, -20), (60, 24), (114, -14)]
+            : [(-116.5, 49.8), (-59.4, 11.5), (3.6, 52.3), (23.8, 27.7), (44, 51.5), (113.5, 47.2)]
+        svg.element(
+            "polyline",
+            [
+                ("points", wave.map { "\(n(x + $0.0 * k)),\(n(y + $0.1 * flip * k))" }.joined(separator: " ")),
+                ("fill", "none"), ("stroke", Palette.common), ("stroke-width", n(10.7 * k)),
+            ])
+        svg.element(
+            "text", [("x", n(x)), ("y", n(y + (icon == .pass ? 115 : -31) * k)), ("fill", colour)],
+            content: letter(icon))
         svg.close("g")
+    }
+
+    /// The icon's white disc and coloured ring.
+    private static func ring(x: Double, y: Double, radius: Double, colour: String, into svg: inout SVGWriter) {
+        let n = SVGWriter.number
+        svg.element(
+            "circle",
+            [
+                ("cx", n(x)), ("cy", n(y)), ("r", n(radius)), ("fill", "#FFFFFF"), ("stroke", colour),
+                ("stroke-width", n(radius * 20 / 151)),
+            ])
     }
 
     static func letter(_ icon: VariationIcon) -> String {
@@ -139,10 +204,11 @@ public enum MDCIcons {
         }
     }
 
-    /// The icon's group: a class for CSS and tests, and a bold centred letter three quarters of the radius.
+    /// The icon's group: a class for CSS and tests, and a bold centred letter (117 units high in the
+    /// published icon of radius 151).
     private static func group(_ name: String, radius: Double) -> [(String, String)] {
         [
-            ("class", "icon \(name)"), ("font-size", SVGWriter.number(radius * 0.75)), ("font-weight", "700"),
+            ("class", "icon \(name)"), ("font-size", SVGWriter.number(radius * 117 / 151)), ("font-weight", "700"),
             ("text-anchor", "middle"),
         ]
     }

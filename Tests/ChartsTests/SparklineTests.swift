@@ -111,13 +111,13 @@ struct SparklineTests {
     }
 
     @Test(
-        "each variation icon stands alone with its explanation as title, its colour and letter",
+        "each variation icon stands alone in Making Data Count's shape: a run of five points in a ring, the last two coloured and raised or lowered for a special cause, with H or L",
         arguments: VariationIcon.allCases)
     func variationIcon(icon: VariationIcon) {
         let svg = MDCIcons.variation(icon)
-        let letter =
+        let letter: String? =
             switch icon {
-            case .commonCause: "~"
+            case .commonCause: nil
             case .improvementHigh, .concernHigh, .neutralHigh: "H"
             case .improvementLow, .concernLow, .neutralLow: "L"
             }
@@ -126,8 +126,24 @@ struct SparklineTests {
         #expect(attribute("width", of: svg) == "24" && attribute("height", of: svg) == "24")
         // The title is the svg's own first child, which names the image for screen readers.
         #expect(svg.contains("\"><title>\(Describe.variation(icon).markupEscaped)</title><g "))
-        #expect(attribute("stroke", of: element("circle", in: svg)) == Palette.colour(icon))
-        #expect(svg.contains("fill=\"\(Palette.colour(icon))\">\(letter)</text>"))
+        #expect(attribute("stroke", of: element("circle", in: svg)) == Palette.colour(icon), "the ring")
+        // The five points after the ring: grey, the last two in the colour for a special cause.
+        let points = svg.components(separatedBy: "<circle").dropFirst(2).map { attribute("fill", of: "<circle" + $0) }
+        let special = icon == .commonCause ? [] : [Palette.colour(icon), Palette.colour(icon)]
+        #expect(points == Array(repeating: Palette.common, count: 5 - special.count) + special)
+        let heights = svg.components(separatedBy: "<circle").dropFirst(2).compactMap {
+            Double(attribute("cy", of: "<circle" + $0))
+        }
+        switch letter {
+        case "H": #expect(heights[3] < heights[0] && heights[4] < heights[2], "raised: higher on the page")
+        case "L": #expect(heights[3] > heights[0] && heights[4] > heights[2], "lowered")
+        default: break
+        }
+        if let letter {
+            #expect(svg.contains("fill=\"\(Palette.colour(icon))\">\(letter)</text>"))
+        } else {
+            #expect(!svg.contains("</text>"), "common cause has no letter")
+        }
         #expect(svg.contains("class=\"icon variation \(icon.rawValue)\""))
         #expect(svg.components(separatedBy: "<title>").count == 2, "one title")
         #expect(attribute("width", of: MDCIcons.variation(icon, size: 40)) == "40")
@@ -135,7 +151,7 @@ struct SparklineTests {
     }
 
     @Test(
-        "each assurance icon stands alone with its explanation as title, its colour and letter",
+        "each assurance icon stands alone in Making Data Count's shape: a dashed target across a ring of its colour, the process beside it, and P, F or ?",
         arguments: AssuranceIcon.allCases)
     func assuranceIcon(icon: AssuranceIcon) {
         let svg = MDCIcons.assurance(icon, size: 32)
@@ -148,8 +164,19 @@ struct SparklineTests {
         #expect(attribute("role", of: svg) == "img")
         #expect(attribute("width", of: svg) == "32" && attribute("height", of: svg) == "32")
         #expect(svg.contains("\"><title>\(Describe.assurance(icon).markupEscaped)</title><g "))
-        #expect(attribute("fill", of: element("circle", in: svg)) == colour)
-        #expect(svg.contains("fill=\"#FFFFFF\">\(letter)</text>"))
+        #expect(attribute("stroke", of: element("circle", in: svg)) == colour)
+        let target = element("line", in: svg)
+        #expect(!attribute("stroke-dasharray", of: target).isEmpty && attribute("stroke", of: target) == colour)
+        #expect(svg.contains("fill=\"\(colour)\">\(letter)</text>"))
+        // The process against the target: below it (further down the page) for fail, above for pass.
+        let targetY = Double(attribute("y1", of: target)) ?? 0
+        let process = attribute("points", of: element("polyline", in: svg)).split(separator: " ")
+            .compactMap { Double($0.split(separator: ",")[1]) }
+        switch icon {
+        case .fail: #expect(process.allSatisfy { $0 > targetY })
+        case .pass: #expect(process.allSatisfy { $0 < targetY })
+        case .hitAndMiss: #expect(process.contains { $0 < targetY } && process.contains { $0 > targetY })
+        }
         #expect(svg.contains("class=\"icon assurance \(icon.rawValue)\""))
         #expect(svg.components(separatedBy: "<title>").count == 2, "one title")
     }
