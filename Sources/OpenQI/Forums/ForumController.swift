@@ -60,24 +60,39 @@ enum ForumController {
         try policy.require(.chairForum(policy.tree.forumUnit(for: project.$unit.id)))
         let input = try req.content.decode(ForumDecisionInput.self)
         let meetingID = input.meeting_id.flatMap(UUID.init(uuidString:))
-        return try await req.saveForm {
+        let back =
+            meetingID.map { SiteURL.forums(.meeting(.value($0))).relativeURL() + "#proposals" }
+            ?? SiteURL.projects(.show(.value(projectID))).relativeURL() + "#forum"
+        do {
             let decision = try input.validate()
             try await project.decide(
                 decision, decidedBy: policy.viewer.personID, tree: policy.tree, by: policy.viewer.actor, on: req.db)
-            let back =
-                meetingID.map { SiteURL.forums(.meeting(.value($0))).relativeURL() + "#proposals" }
-                ?? SiteURL.projects(.show(.value(projectID))).relativeURL() + "#forum"
             return req.redirect(to: back, notice: "“\(project.title)”: \(decision.decision.label.lowercased()).")
-        } redraw: { errors in
-            let state = FormState(values: input.formValues, errors: errors)
-            guard let meetingID else {
-                return try await ProjectController.projectPage(req, projectID, policy: policy) {
+        } catch let failure as ValidationFailure {
+            // Decided meanwhile (by another chair, or in another tab): the form is no longer on the
+            // page to carry the message, so the page says it at the top instead.
+            var decidedAtMeeting = false
+            if let meetingID {
+                decidedAtMeeting =
+                    try await ForumDecision.query(on: req.db).filter(\.$project.$id == projectID)
+                    .filter(\.$meeting.$id == meetingID).count() > 0
+            }
+            guard try await Project.find(projectID, on: req.db)?.awaitsDecision == true, !decidedAtMeeting else {
+                return req.redirect(to: back, notice: failure.reason)
+            }
+            let state = FormState(values: input.formValues, errors: failure.errors)
+            let page: Response
+            if let meetingID {
+                var model = try await ForumAgenda.Model.query(meetingID: meetingID, policy: policy, on: req.db)
+                model.decisionForms[projectID] = state
+                page = ForumAgenda.View(context: try await req.pageContext(), model: model).response()
+            } else {
+                page = try await ProjectController.projectPage(req, projectID, policy: policy) {
                     $0.decisionForm = state
                 }
             }
-            var model = try await ForumAgenda.Model.query(meetingID: meetingID, policy: policy, on: req.db)
-            model.decisionForms[projectID] = state
-            return ForumAgenda.View(context: try await req.pageContext(), model: model).response()
+            page.status = .unprocessableEntity
+            return page
         }
     }
 }

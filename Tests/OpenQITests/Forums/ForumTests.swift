@@ -235,6 +235,14 @@ struct ForumTests {
             let decision = try #require(
                 try await ForumDecision.query(on: app.db).filter(\.$project.$id == falls.id!).first())
             #expect(decision.deferUntil == nil && decision.$meeting.id == nil)
+            // A second decision sent from a page drawn before the first: the form is gone from the
+            // page, so the refusal is said at its top rather than lost.
+            let late = try await chair.post(
+                "/projects/\(falls.id!)/decisions", form: ["decision": "decline", "reason": "Not now"])
+            #expect(late.status == .seeOther)
+            #expect(
+                try await chair.get(try #require(late.location)).body.contains(
+                    "“Fewer falls” is active, not waiting for a decision."))
 
             // The project's page offers the decision to the chair, not to the team.
             let calmer = try #require(try await Project.query(on: app.db).filter(\.$title == "Calmer evenings").first())
