@@ -37,13 +37,24 @@ extension Person {
         try await saveAudited(.update, by: actor, before: before, on: db)
     }
 
-    /// Archives or restores the person. An archived person can no longer sign in.
+    /// Archives or restores the person. An archived person can no longer sign in. Archiving a record
+    /// still awaiting approval turns the invitation down: it also takes them off the teams they were
+    /// invited to.
     func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
+        let declined = archived && awaitsApproval
         archivedAt = archived ? AppClock.now : nil
         let id = try requireID()
+        let name = fullName
         try await saveAudited(archived ? .archive : .restore, by: actor, before: before, on: db) { db in
             guard archived else { return }
+            if declined {
+                for member in try await TeamMember.query(on: db).filter(\.$person.$id == id).with(\.$project).all() {
+                    try await member.delete(on: db)
+                    try await TeamMemberAudit(member: member, personName: name, project: member.project)
+                        .recordAudit(.remove, by: actor, on: db)
+                }
+            }
             // An archived person can no longer sign in: end their sessions.
             let accounts = try await Account.query(on: db).filter(\.$person.$id == id).all().compactMap(\.id)
             try await AccountSession.query(on: db).filter(\.$account.$id ~~ accounts).delete()

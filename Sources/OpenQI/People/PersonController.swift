@@ -133,6 +133,9 @@ enum PersonController {
             var validator = Validator()
             let role = validator.choice(input.role, field: "role", label: "a role", as: Role.self)
             let unitID = validator.identifier(input.unit_id, field: "unit_id", label: "unit", required: true)
+            if person.awaitsApproval {
+                validator.fail("role", "Approve \(person.fullName)’s record before granting roles.")
+            }
             if person.isArchived {
                 validator.fail("role", "\(person.fullName) is archived. Restore them before granting roles.")
             }
@@ -214,6 +217,10 @@ enum PersonController {
                 reason:
                     "Add an email address for \(person.fullName) (and restore them if archived) before issuing a sign-in."
             )
+        }
+        // An invited record is checked before it may sign in: until then it is a name on a team.
+        guard !person.awaitsApproval else {
+            throw Abort(.badRequest, reason: "Approve \(person.fullName)’s record before issuing a sign-in.")
         }
         let password = PasswordRules.makeOneTimePassword()
         let hash = try await req.password.async.hash(password).get()

@@ -99,7 +99,8 @@ extension PersonShow.Model {
                 : grantable.map { node, depth in
                     .init(value: node.id.uuidString, label: String(repeating: "— ", count: depth) + node.name)
                 },
-            canIssueSignIn: !person.isArchived && person.email != nil && policy.allows(.issueSignIn(rights)),
+            canIssueSignIn: !person.isArchived && !person.awaitsApproval && person.email != nil
+                && policy.allows(.issueSignIn(rights)),
             grantForm: FormState(values: ["unit_id": person.$unit.id?.uuidString ?? ""]),
             oneTimePassword: nil,
             projects: try await PersonProjects.query(of: id, on: db),

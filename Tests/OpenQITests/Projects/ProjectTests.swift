@@ -51,10 +51,12 @@ struct ProjectTests {
             #expect(page.body.contains("Submit to the forum"))
 
             let sent = try await browser.post("/projects/\(project.id!)/submit")
-            // The notice names the forum that decides (the directorate's), not the ward.
+            // The notice names the forum that decides (the directorate's), not the ward; nobody
+            // chairs it in this world, and the notice says so and what to do.
+            let notice = try await browser.get(try #require(sent.location)).body
             #expect(
-                try await browser.get(try #require(sent.location)).body.contains(
-                    "was submitted to the Trust › Adult Mental Health forum, which decides on proposals from Willow Ward."
+                notice.contains(
+                    "was submitted to the Trust › Adult Mental Health forum, which decides on proposals from Willow Ward. Nobody chairs that forum yet, so ask an administrator"
                 ))
             let submitted = try #require(try await Project.find(project.id, on: app.db))
             #expect(submitted.status == .proposed)
@@ -150,7 +152,7 @@ struct ProjectTests {
             _ = try await nurseBrowser.signIn("nurse@test.example")
             let home = try await nurseBrowser.get("/").body
             #expect(home.contains("My projects"))
-            #expect(home.contains("Calmer nights") && home.contains(">Lead<") && home.contains("2026-11-09"))
+            #expect(home.contains("Calmer nights") && home.contains(">Lead<") && home.contains("9 Nov 2026"))
             #expect(!home.contains("Somebody else"))
             #expect(home.contains("/projects?mine=any"))
 
@@ -429,6 +431,7 @@ struct ProjectTests {
             try await fixtures.signIn("lead@test.example", role: .member, at: world.ward)
             try await fixtures.signIn("manager@test.example", role: .qiTeam, at: world.ward)
             try await fixtures.signIn("elsewhere@test.example", role: .qiTeam, at: world.other)
+            try await fixtures.signIn("admin@test.example", role: .admin, at: world.ward)
             _ = try await fixtures.person("Known Carer", kind: .carer, unit: world.ward, email: "known@example.org")
             let lead = TestBrowser(app: app)
             _ = try await lead.signIn("lead@test.example")
@@ -448,7 +451,7 @@ struct ProjectTests {
             #expect(known.body.contains("Known Carer already has this email address."))
             #expect(try await Person.query(on: app.db).filter(\.$fullName == "Rosa Lindqvist").count() == 0)
 
-            let invited = try await lead.post(invite, form: form)
+            let invited = try await lead.post(invite, form: form.merging(["email": "rosa@example.org"]) { $1 })
             #expect(invited.location == projectPath + "#team")
             let rosa = try #require(try await Person.query(on: app.db).filter(\.$fullName == "Rosa Lindqvist").first())
             #expect(rosa.kind == .serviceUser && rosa.$unit.id == world.ward.id && rosa.awaitsApproval)
@@ -473,6 +476,16 @@ struct ProjectTests {
             let person = try await manager.get("/people/\(rosa.id!)").body
             #expect(person.contains("Lead invited Rosa Lindqvist onto a project team on "))
             #expect(person.contains("Approve the record"))
+            // Until it is approved, the record is a name on a team: no sign-in, no roles.
+            let admin = TestBrowser(app: app)
+            _ = try await admin.signIn("admin@test.example")
+            let signIn = try await admin.post("/people/\(rosa.id!)/sign-in")
+            #expect(signIn.status == .badRequest)
+            #expect(signIn.body.contains("Approve Rosa Lindqvist’s record before issuing a sign-in."))
+            let role = try await admin.post(
+                "/people/\(rosa.id!)/roles", form: ["role": "viewer", "unit_id": world.ward.id!.uuidString])
+            #expect(role.body.contains("Approve Rosa Lindqvist’s record before granting roles."))
+            #expect(try await RoleGrant.query(on: app.db).filter(\.$person.$id == rosa.id!).count() == 0)
             let approved = try await manager.post("/people/\(rosa.id!)/approve")
             #expect(approved.status == .seeOther)
             let saved = try #require(try await Person.find(rosa.id, on: app.db))
@@ -483,6 +496,16 @@ struct ProjectTests {
             #expect(trail.last?.before["awaiting_approval"] == "yes" && trail.last?.after["awaiting_approval"] == nil)
             #expect(!(try await manager.get("/")).body.contains("waits for you to approve"))
             #expect(!(try await lead.get(projectPath)).body.contains("Awaiting approval"))
+
+            // Turning an invitation down is archiving the record, which takes them off the team too.
+            _ = try await lead.post(invite, form: form.merging(["full_name": "Tom Reyes", "kind": "carer"]) { $1 })
+            let tom = try #require(try await Person.query(on: app.db).filter(\.$fullName == "Tom Reyes").first())
+            #expect(try await manager.post("/people/\(tom.id!)/archive").status == .seeOther)
+            #expect(try await TeamMember.query(on: app.db).filter(\.$person.$id == tom.id!).count() == 0)
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "team_member")
+                    .filter(\.$action == "remove").count() == 1)
+            #expect(!(try await lead.get(projectPath)).body.contains("\(tom.id!.uuidString)\">Tom Reyes</a></td>"))
         }
     }
 
