@@ -3,8 +3,22 @@ import Foundation
 import Vapor
 
 extension Project {
+    /// Completed, stopped or declined: no cycle is planned or started (from a page drawn before, or
+    /// a request sent after), since closing ended the ones it had.
+    var endedForCycles: Bool { status.isClosed || status == .declined }
+
+    /// Why no cycle is planned or started here.
+    var closedToCycles: ValidationFailure {
+        ValidationFailure(
+            field: "change_idea_id",
+            message:
+                "“\(title)” is \(status.label.lowercased()): PDSA cycles are planned and run while a project is under way."
+        )
+    }
+
     /// Plans the next cycle on a change idea's ramp.
     func planCycle(_ valid: PDSAPlanInput.Valid, by actor: Actor, on db: any Database) async throws -> PDSACycle {
+        guard !endedForCycles else { throw closedToCycles }
         let projectID = try requireID()
         return try await db.transaction { db in
             let last = try await PDSACycle.query(on: db).filter(\.$changeIdea.$id == valid.changeIdeaID)
@@ -70,6 +84,7 @@ extension PDSACycle {
         var validator = Validator()
         let day = validator.day(input.started_on, field: "started_on", label: "the day it started", required: true)
         if status != .planned { validator.fail("started_on", "This cycle has already started.") }
+        if project.endedForCycles { validator.fail("started_on", project.closedToCycles.reason) }
         try validator.check()
         let annotate = !(input.annotate ?? []).isEmpty
         let before = audit(project: project).auditFields

@@ -165,6 +165,11 @@ struct PDSACycleTests {
             #expect(cycle.body.contains("PDSA 2 (ended)"))
             #expect(!cycle.body.contains("Record the decision"))
             #expect(try await Project.find(project.id, on: app.db)?.status == .stopped)
+            // A page drawn before the closing cannot plan a cycle after it.
+            let late = try await browser.post(path + "/cycles", fields: Self.plan(idea, watching: nil))
+            #expect(late.status == .unprocessableEntity)
+            #expect(late.body.contains("is stopped: PDSA cycles are planned and run while a project is under way."))
+            #expect(try await PDSACycle.query(on: app.db).count() == 2)
         }
     }
 }
