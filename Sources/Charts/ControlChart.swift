@@ -278,7 +278,7 @@ public struct ControlChart: Sendable {
     /// The result with every lower limit at `floor` or above, for a measure that cannot go below it
     /// (a count, a rate, a time): an XmR chart's limits are symmetric and can fall below zero, which
     /// draws a limit no value could cross. No signal changes: a value at the floor is not below it.
-    static func limits(of result: SPCResult, flooredAt floor: Double) -> SPCResult {
+    public static func limits(of result: SPCResult, flooredAt floor: Double) -> SPCResult {
         var floored = result
         floored.points = result.points.map { point in
             var point = point
@@ -298,7 +298,10 @@ public struct ControlChart: Sendable {
         let median = result.chart == .run || result.chart == .g
         var x = start
         svg.open("g", [("class", "key"), ("font-size", "11"), ("fill", Palette.muted)])
-        x = svg.keyLine(x: x, y: y, label: median ? "Median" : "Mean", stroke: Palette.centre, width: "1.5")
+        // The plain centre line, where one is drawn: a phase whose runs signal draws it dashed instead.
+        if result.phases.contains(where: { !$0.runsSignal }) {
+            x = svg.keyLine(x: x, y: y, label: median ? "Median" : "Mean", stroke: Palette.centre, width: "1.5")
+        }
         if result.points.contains(where: { $0.ucl != nil || $0.lcl != nil }) {
             x = svg.keyLine(x: x, y: y, label: "Control limits", stroke: Palette.limit, dash: "6 4")
         }

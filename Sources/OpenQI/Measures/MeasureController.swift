@@ -379,7 +379,7 @@ enum MeasureController {
         try await req.policy().require(.readOrganisation)
         let measure = try await find(req)
         let series = try await MeasureSeries.load(measure, on: req.db)
-        let result = series.result
+        let result = series.shownResult
         var csv = "period,value,denominator,plotted,cl,lcl,ucl,class,note\n"
         for (period, point) in zip(series.periods, result.points) {
             let cells: [String] = [

@@ -69,6 +69,13 @@ package struct MeasureSeries: Sendable {
         }
     }
 
+    /// Health measures are counts, rates, proportions, times and costs: a series with no value below
+    /// zero is drawn, and exported, with no limit below zero either.
+    var floor: Double? { periods.allSatisfy { $0.value >= 0 } ? 0 : nil }
+
+    /// The result as the chart draws it and its CSV gives it: lower limits at the floor or above.
+    var shownResult: SPCResult { floor.map { ControlChart.limits(of: result, flooredAt: $0) } ?? result }
+
     /// The chart with annotation flags at their periods (an annotation between periods flags the next one).
     func chart(
         title: String, subtitle: String? = nil, width: Double = 760, height: Double = 360, idPrefix: String = "chart"
@@ -78,12 +85,9 @@ package struct MeasureSeries: Sendable {
                 ChartAnnotation(index: $0, text: annotation.text)
             }
         }
-        // Health measures are counts, rates, proportions, times and costs: a series with no value
-        // below zero is drawn with no limit below it either.
         return ControlChart(
             result: result, title: title, subtitle: subtitle, annotations: flags,
-            showTwoSigma: options.rules == .mdc, width: width, height: height, idPrefix: idPrefix,
-            floor: periods.allSatisfy { $0.value >= 0 } ? 0 : nil
+            showTwoSigma: options.rules == .mdc, width: width, height: height, idPrefix: idPrefix, floor: floor
         )
     }
 

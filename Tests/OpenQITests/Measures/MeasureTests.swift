@@ -71,6 +71,12 @@ struct MeasureTests {
             let falls = try #require(try await browser.post(path + "/measures", form: form).location)
             _ = try await browser.post(falls + "/data", form: ["data": paste(counts)])
             #expect(try await browser.get(falls).body.contains("with limits from 0 to "))
+            // The CSV gives the limits the chart draws.
+            let csv = try await browser.get(falls + "/data.csv").body
+            let lowerLimits = csv.split(separator: "\n").dropFirst().compactMap {
+                Double($0.split(separator: ",", omittingEmptySubsequences: false)[5])
+            }
+            #expect(lowerLimits.count == counts.count && lowerLimits.allSatisfy { $0 == 0 })
             form["name"] = "Change in weight"
             let change = try #require(try await browser.post(path + "/measures", form: form).location)
             _ = try await browser.post(change + "/data", form: ["data": paste(counts.map { $0 - 1 })])
