@@ -50,7 +50,7 @@ enum PersonProjects {
             return PersonProject(
                 title: project.title, url: SiteURL.projects(.show(.value(id))).relativeURL(),
                 part: parts.joined(separator: ", "), status: project.status, score: project.score,
-                latestData: newest[id].map(CalendarDay.text))
+                latestData: newest[id].map { CalendarDay(containing: $0).shortLabel })
         }
         // Work in hand first, then by title.
         .sorted { ($0.status.isClosed ? 1 : 0, $0.title) < ($1.status.isClosed ? 1 : 0, $1.title) }

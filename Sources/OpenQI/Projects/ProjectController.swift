@@ -81,10 +81,18 @@ enum ProjectController {
         let url = SiteURL.projects(.show(.value(try project.requireID()))).relativeURL()
         do {
             try await project.submit(by: policy.viewer.actor, on: req.db)
+            let forum = policy.tree.forumUnit(for: project.$unit.id)
+            // A forum nobody chairs decides nothing: the proposal would wait unseen.
+            let chaired =
+                try await RoleGrant.query(on: req.db).filter(\.$role == .forumChair)
+                .filter(\.$unit.$id ~~ policy.tree.selfAndAncestors(of: forum)).count() > 0
             return req.redirect(
                 to: url,
                 notice:
-                    "“\(project.title)” was submitted to the \(policy.tree.path(of: policy.tree.forumUnit(for: project.$unit.id))) forum, which decides on proposals from \(policy.tree.nodes[project.$unit.id]?.name ?? "its unit")."
+                    "“\(project.title)” was submitted to the \(policy.tree.path(of: forum)) forum, which decides on proposals from \(policy.tree.nodes[project.$unit.id]?.name ?? "its unit")."
+                    + (chaired
+                        ? ""
+                        : " Nobody chairs that forum yet, so ask an administrator to grant someone the forum chair role there, or choose the unit of a forum that meets.")
             )
         } catch let failure as ValidationFailure {
             return req.redirect(to: url, notice: failure.reason)

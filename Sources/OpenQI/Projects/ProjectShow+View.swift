@@ -106,7 +106,7 @@ extension ProjectShow {
                     FormField(
                         name: "sustain_plan", label: "How the gains are sustained", control: .textarea(rows: 3)),
                 ],
-                submitLabel: "Close the project"
+                submitLabel: "Close the project", anchor: "close"
             ).disclosed("Close the project")
         }
 
@@ -224,7 +224,7 @@ extension ProjectShow {
                         fields: [
                             FormField(name: "text", label: "Comment", control: .textarea(rows: 3), isRequired: true)
                         ],
-                        submitLabel: "Add comment"
+                        submitLabel: "Add comment", anchor: "add-comment"
                     ).disclosed("Add a comment"))
             )
         }
@@ -492,7 +492,7 @@ extension ProjectShow {
                                 name: "sponsor_ask", label: "What the sponsor can unblock",
                                 control: .textarea(rows: 2)),
                         ],
-                        submitLabel: "Post update"
+                        submitLabel: "Post update", anchor: "post-update"
                     ).disclosed("Post an update"))
             )
         }

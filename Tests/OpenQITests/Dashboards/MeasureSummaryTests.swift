@@ -64,6 +64,8 @@ struct MeasureSummaryTests {
     @Test("the summary lists every measure below the unit from its cached chart, filters concerns and failing targets")
     func summary() async throws {
         try await withOpenQI { app in
+            // The weekly data run to 27 July: by December they are overdue.
+            app.clock = .fixed(CalendarDay.date("2026-12-07")!)
             let browser = TestBrowser(app: app)
             let (directorate, willow, cedar) = try await Self.world(app, browser)
             func add(_ unit: Unit, _ form: [String: String], data: String) async throws -> String {
@@ -95,6 +97,9 @@ struct MeasureSummaryTests {
             #expect(all.body.components(separatedBy: "<tr").count - 2 == 3, "three rows and the header")
             #expect(all.body.contains("<strong>1</strong>special cause concern"))
             #expect(all.body.contains("<strong>1</strong>failing their target"))
+            #expect(
+                all.body.components(separatedBy: #"<strong class="overdue">data overdue</strong>"#).count - 1 == 3,
+                "each of the three rows says its data are overdue")
 
             #expect(all.body.contains("id=\"mdc-variation-concern_high\""), "the icons are defined once on the page")
             #expect(all.body.contains("<use href=\"#mdc-variation-concern_high\"/>"), "Willow's row shows the concern")

@@ -344,7 +344,7 @@ extension PersonShow.Model {
         projects: [
             PersonProject(
                 title: "Fewer falls on Willow Ward", url: "/projects/\(Mock.id(1))", part: "Coach", status: .active,
-                score: ProgressScore(rawValue: 3.5), latestData: "2026-11-30")
+                score: ProgressScore(rawValue: 3.5), latestData: "30 Nov 2026")
         ])
 }
 

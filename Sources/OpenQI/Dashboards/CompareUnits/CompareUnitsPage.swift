@@ -185,7 +185,7 @@ extension CompareUnitsPage.Model {
         let plot = FunnelPlot(
             analysis: analysis, direction: first.improvement,
             title:
-                "\(choice.name), \(CalendarDay(containing: from).shortLabel) to \(CalendarDay(containing: last).shortLabel)",
+                "\(choice.name), \(CalendarDay(containing: firstPeriod).shortLabel) to \(CalendarDay(containing: last).shortLabel)",
             sizeLabel: kind == .proportion ? "denominator (how many were counted)" : "denominator (exposure)",
             valueLabel: first.unitOfMeasure ?? "", multiply: multiply, idPrefix: "compare")
         model.funnelSVG = plot.svg()
