@@ -31,6 +31,19 @@ package struct DataPoint: Sendable, Equatable {
         self.note = note
     }
 
+    /// Removes one period's value of a measure. SQLite keeps ids as text and periods as seconds
+    /// (as `upsert` writes them), so it is given them so.
+    static func remove(measureID: UUID, period: Date, on db: any Database) async throws {
+        if let sqlite = db as? any SQLiteDatabase {
+            _ = try await sqlite.query(
+                "DELETE FROM data_points WHERE measure_id = ? AND period = ?",
+                [.text(measureID.uuidString), .float(period.timeIntervalSince1970)])
+            return
+        }
+        try await db.sql.delete(from: schema).where("measure_id", .equal, SQLBind(measureID))
+            .where("period", .equal, SQLBind(period)).run()
+    }
+
     /// The measures' series, each in period order; a measure without data has no entry.
     static func series(of measureIDs: [UUID], on db: any Database) async throws -> [UUID: [MeasureSeries.Period]] {
         if let sqlite = db as? any SQLiteDatabase { return try await series(of: measureIDs, on: sqlite) }

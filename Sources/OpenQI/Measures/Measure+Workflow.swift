@@ -1,3 +1,4 @@
+import Charts
 import Fluent
 import Foundation
 import SPC
@@ -39,14 +40,40 @@ extension Measure {
     /// Audits an annotation or phase added to or removed from the chart, by what it said: the
     /// measure's own fields do not change, so they would not show it.
     func recordChartChange(
-        added: Bool, annotation: String? = nil, phase: String? = nil, by actor: Actor, on db: any Database
+        added: Bool, annotation: String? = nil, phase: String? = nil, value: String? = nil, by actor: Actor,
+        on db: any Database
     ) async throws {
         var change: [String: String] = [:]
         change["annotation"] = annotation
         change["phase"] = phase
+        change["value"] = value
         try await AuditEntry(
             occurredAt: AppClock.now, actorAccountID: actor.accountID, actorName: actor.name, action: .update,
             subject: auditSubject, before: added ? [:] : change, after: added ? change : [:]
         ).create(on: db)
+    }
+}
+
+extension Measure {
+    /// Removes the value recorded for one period (a value entered against the wrong week, say), with
+    /// the summary recalculated and what it was kept in the audit trail, in one transaction.
+    func removeDataPoint(at period: CalendarDay, by actor: Actor, on db: any Database) async throws {
+        let id = try requireID()
+        try await db.transaction { db in
+            try await self.holdForWriting(on: db)
+            guard
+                let point = try await DataPoint.series(of: [id], on: db)[id]?.first(where: { $0.period == period.date })
+            else {
+                throw ValidationFailure(
+                    field: "period",
+                    message: "There is no value for \(period.label) to remove; it may have been removed already.")
+            }
+            let said =
+                "\(period.label): \(Describe.plain(point.value))"
+                + (point.denominator.map { " of \(Describe.plain($0))" } ?? "")
+            try await DataPoint.remove(measureID: id, period: point.period, on: db)
+            try await self.refreshSummary(on: db)
+            try await self.recordChartChange(added: false, value: said, by: actor, on: db)
+        }
     }
 }

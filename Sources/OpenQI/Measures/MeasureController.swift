@@ -298,6 +298,21 @@ enum MeasureController {
             notice: "The annotation “\(note.text)” was removed.")
     }
 
+    /// Removes the value of one period, from the data table: a value recorded against the wrong week.
+    @Sendable static func removeDataPoint(req: Request) async throws -> Response {
+        let (measure, policy) = try await editable(req)
+        let url = SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL()
+        guard let text = req.parameters.get("period"), let period = CalendarDay(parsing: text, as: .iso) else {
+            throw NotFound("period")
+        }
+        do {
+            try await measure.removeDataPoint(at: period, by: policy.viewer.actor, on: req.db)
+        } catch let failure as ValidationFailure {
+            return req.redirect(to: url + "#data", notice: failure.reason)
+        }
+        return req.redirect(to: url + "#data", notice: "The value for \(period.label) was removed.")
+    }
+
     /// Removes a phase: the limits are calculated across it again, and the summary says so.
     @Sendable static func removePhase(req: Request) async throws -> Response {
         let (measure, policy) = try await editable(req)

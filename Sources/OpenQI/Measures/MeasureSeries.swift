@@ -64,7 +64,7 @@ package struct MeasureSeries: Sendable {
                 signals: point.pointClass == .common
                     ? ""
                     : "Special cause \(point.pointClass.rawValue): \(Describe.signals(point.signals, centre: centre))",
-                note: period.note ?? ""
+                note: period.note ?? "", day: CalendarDay(containing: period.period)
             )
         }
     }

@@ -12,6 +12,8 @@ enum MeasureShow {
         let plotted: String
         let signals: String
         let note: String
+        /// The period as stored, for removing its value.
+        var day: CalendarDay? = nil
     }
 
     struct Model: Sendable, Equatable {

@@ -48,6 +48,7 @@ extension MeasureShow {
                 .if(!model.chartNotes.isEmpty, chartNotes()),
                 .if(model.canEdit, editing()),
                 .section(
+                    .id("data"),
                     .h2(.text("The data")),
                     model.rows.isEmpty
                         ? .p(.class("empty"), .text("No data yet."))
@@ -56,16 +57,30 @@ extension MeasureShow {
                             .thead(
                                 .tr(
                                     .th(.text("Period")), .th(.text("Value")), .th(.text("Denominator")),
-                                    .th(.text("Plotted")), .th(.text("Signal")), .th(.text("Note")))),
+                                    .th(.text("Plotted")), .th(.text("Signal")), .th(.text("Note")),
+                                    .if(model.canEdit, .th(.span(.class("visually-hidden"), .text("Actions")))))),
                             .tbody(
                                 .forEach(model.rows) { row in
                                     .tr(
                                         .td(.text(row.period)), .td(.text(row.value)), .td(.text(row.denominator)),
-                                        .td(.text(row.plotted)), .td(.text(row.signals)), .td(.text(row.note)))
+                                        .td(.text(row.plotted)), .td(.text(row.signals)), .td(.text(row.note)),
+                                        .if(model.canEdit, .td(removeValue(row))))
                                 })
                         )
                 )
             )
+        }
+
+        /// A button taking one period's value off the chart, named for screen readers by its period.
+        private func removeValue(_ row: Row) -> Node<HTML.BodyContext> {
+            guard let day = row.day else { return .empty }
+            return .postForm(
+                action: SiteURL.measures(.removeDataPoint(measure: .value(model.id), period: .value(day)))
+                    .relativeURL(),
+                csrfToken: context.csrfToken, class: "inline-form",
+                .button(
+                    .type(.submit), .class("link-button"), .text("Remove"),
+                    .span(.class("visually-hidden"), .text(" the value for \(row.period)"))))
         }
 
         /// The chart's annotations and phases in full, each removable by those who may edit.

@@ -167,6 +167,7 @@ struct RouteMatrixTests {
         "POST /measures/:measureID/annotations/:annotationID/remove": Row(allowed: projectEditors),
         "POST /measures/:measureID/phases/:phaseID/remove": Row(allowed: projectEditors),
         "POST /measures/:measureID/data/grid": Row(allowed: projectEditors),
+        "POST /measures/:measureID/data/:period/remove": Row(allowed: projectEditors),
         "GET /measures/:measureID/chart.svg": Row(allowed: readers),
         "GET /measures/:measureID/data.csv": Row(allowed: readers),
 
@@ -325,6 +326,8 @@ struct RouteMatrixTests {
         "/"
             + components.map { component -> String in
                 switch component {
+                // A period is a day, not an id; removing a value it has not is a notice, not a refusal.
+                case .parameter("period"): "2026-01-05"
                 case .parameter(let name): world.ids[name]?.uuidString ?? "missing-\(name)"
                 case .catchall: "nothing-here"
                 default: component.description

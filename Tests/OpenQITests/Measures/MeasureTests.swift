@@ -84,6 +84,44 @@ struct MeasureTests {
         }
     }
 
+    @Test(
+        "a value recorded against the wrong period is removed from the data table, its chart redrawn, and the trail keeps what it was"
+    )
+    func removeValue() async throws {
+        try await withOpenQI { app in
+            let browser = TestBrowser(app: app)
+            let (path, _) = try await Self.project(app, browser)
+            let measurePath = try #require(try await browser.post(path + "/measures", form: Self.measureForm).location)
+            _ = try await browser.post(measurePath + "/data", form: ["data": Self.weeks])
+            let page = try await browser.get(measurePath)
+            #expect(page.body.contains(#"action="\#(measurePath)/data/2026-01-12/remove""#))
+            #expect(page.body.contains("Remove<span class=\"visually-hidden\"> the value for 12 Jan 2026</span>"))
+
+            let removed = try await browser.post(measurePath + "/data/2026-01-12/remove")
+            #expect(removed.location == measurePath + "#data")
+            #expect(try await app.storedDataPoints().count == 29)
+            #expect(try await browser.get(measurePath).body.contains("The value for 12 January 2026 was removed."))
+            let summary = try #require(try await MeasureSummary.query(on: app.db).first())
+            #expect(summary.points == 29, "the summary is of the series as it now stands")
+            let trail = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "measure").all()
+            #expect(trail.contains { $0.before["value"] == "12 January 2026: 9" && $0.after.isEmpty })
+
+            // Again: nothing to remove, said plainly; a period that is not a date is not found.
+            let again = try await browser.post(measurePath + "/data/2026-01-12/remove")
+            #expect(
+                try await browser.get(try #require(again.location)).body.contains(
+                    "There is no value for 12 January 2026 to remove"))
+            #expect(try await browser.post(measurePath + "/data/not-a-day/remove").status == .notFound)
+            // Only those who edit the measure remove its values.
+            try await Fixtures(app: app).signIn(
+                "reader@test.example", role: .viewer, at: try #require(try await Unit.query(on: app.db).first()))
+            let reader = TestBrowser(app: app)
+            _ = try await reader.signIn("reader@test.example")
+            #expect(try await reader.post(measurePath + "/data/2026-01-19/remove").status == .forbidden)
+            #expect(try await app.storedDataPoints().count == 29)
+        }
+    }
+
     @Test("pasted data are checked first; a bad row stops the whole import; good data import once, idempotently")
     func pasteAndImport() async throws {
         try await withOpenQI { app in

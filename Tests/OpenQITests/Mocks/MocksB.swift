@@ -20,13 +20,15 @@ extension MeasureShow.Model {
         summary: "12 points around a centre line of 6.1; the latest point is a special cause improvement.",
         rows: [
             .init(
-                period: "2026-01-01", value: "4", denominator: "610", plotted: "6.56", signals: "", note: ""),
+                period: "1 Jan 2026", value: "4", denominator: "610", plotted: "6.56", signals: "", note: "",
+                day: CalendarDay(containing: Mock.day("2026-01-01"))),
             .init(
-                period: "2026-02-01", value: "3", denominator: "560", plotted: "5.36", signals: "",
-                note: "PDSA 2: falls huddle at handover"),
+                period: "1 Feb 2026", value: "3", denominator: "560", plotted: "5.36", signals: "",
+                note: "PDSA 2: falls huddle at handover", day: CalendarDay(containing: Mock.day("2026-02-01"))),
             .init(
-                period: "2026-03-01", value: "1", denominator: "620", plotted: "1.61",
-                signals: "Special cause improvement (outside limits)", note: ""),
+                period: "1 Mar 2026", value: "1", denominator: "620", plotted: "1.61",
+                signals: "Special cause improvement (outside limits)", note: "",
+                day: CalendarDay(containing: Mock.day("2026-03-01"))),
         ],
         canEdit: true, dataForm: FormState(), annotationForm: FormState(),
         phaseForm: FormState(

@@ -96,6 +96,9 @@ func routes(_ app: Application) throws {
     signedIn.post(
         SiteURL.measures(.removePhase(measure: .key, phase: .key)).pathComponents, use: MeasureController.removePhase)
     signedIn.post(SiteURL.measures(.enterData(.key)).pathComponents, use: MeasureController.enterData)
+    signedIn.post(
+        SiteURL.measures(.removeDataPoint(measure: .key, period: .key)).pathComponents,
+        use: MeasureController.removeDataPoint)
     signedIn.get(SiteURL.measures(.chartSVG(.key)).pathComponents, use: MeasureController.chartSVG)
     signedIn.get(SiteURL.measures(.dataCSV(.key)).pathComponents, use: MeasureController.dataCSV)
 

@@ -125,6 +125,7 @@ enum SiteURL: Sendable {
         case chartSVG(Parameter<UUID>)
         case dataCSV(Parameter<UUID>)
         case enterData(Parameter<UUID>)
+        case removeDataPoint(measure: Parameter<UUID>, period: Parameter<CalendarDay>)
     }
 
     enum DataUploads: Sendable {
@@ -344,6 +345,8 @@ extension SiteURL.Measures {
         case .chartSVG(let id): [.id(id, name: "measureID"), "chart.svg"]
         case .dataCSV(let id): [.id(id, name: "measureID"), "data.csv"]
         case .enterData(let id): [.id(id, name: "measureID"), "data", "grid"]
+        case .removeDataPoint(let measure, let period):
+            [.id(measure, name: "measureID"), "data", .day(period, name: "period"), "remove"]
         }
     }
 }
@@ -449,6 +452,14 @@ struct PathSegment: ExpressibleByStringLiteral, Sendable {
         switch parameter {
         case .key: PathSegment(pathComponent: .parameter(name), text: ":\(name)")
         case .value(let id): PathSegment(pathComponent: .constant(id.uuidString), text: id.uuidString)
+        }
+    }
+
+    /// A calendar day in the path, written yyyy-mm-dd (a data point's period).
+    static func day(_ parameter: Parameter<CalendarDay>, name: String) -> PathSegment {
+        switch parameter {
+        case .key: PathSegment(pathComponent: .parameter(name), text: ":\(name)")
+        case .value(let day): PathSegment(pathComponent: .constant(day.text), text: day.text)
         }
     }
 }
