@@ -13,7 +13,9 @@ enum ProjectController {
             search: try req.searchFilter(),
             status: req.query[String.self, at: "status"].flatMap(ProjectStatus.init(rawValue:)),
             unitID: req.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:)),
-            focus: .init(query: req.query), page: req.query[Int.self, at: "page"] ?? 1, policy: policy, on: req.db
+            focus: .init(query: req.query), page: req.query[Int.self, at: "page"] ?? 1,
+            order: req.query[String.self, at: "order"].flatMap(ProjectIndex.Order.init(rawValue:)) ?? .recent,
+            policy: policy, on: req.db
         )
         return ProjectIndex.View(context: try await req.pageContext(), model: model).response()
     }

@@ -92,14 +92,30 @@ enum ProjectIndex {
         var unitOptions: [FormField.Option]
         /// Which page of `limit` rows this is, from 1.
         var page = 1
+        var order = Order.recent
+    }
+
+    /// How the list is ordered, in the database so every page follows it.
+    enum Order: String, Sendable, Equatable, CaseIterable {
+        case recent, title, score
+
+        var label: String {
+            switch self {
+            case .recent: "Recently changed"
+            case .title: "Title"
+            case .score: "Progress score"
+            }
+        }
     }
 }
 
 extension ProjectIndex.Model {
     var pageCount: Int { max(1, (total + Self.limit - 1) / Self.limit) }
 
-    /// This list with another page or another "mine", keeping every other choice.
-    func link(page: Int? = nil, mine: ProjectIndex.Involvement?? = .none) -> String {
+    /// This list with another page, "mine" or order, keeping every other choice.
+    func link(page: Int? = nil, mine: ProjectIndex.Involvement?? = .none, order: ProjectIndex.Order? = nil)
+        -> String
+    {
         var focus = self.focus
         if case .some(let chosen) = mine { focus.mine = chosen }
         var items: [(String, String)] = []
@@ -107,7 +123,10 @@ extension ProjectIndex.Model {
         if let status { items.append(("status", status.rawValue)) }
         if let unitID { items.append(("unit", unitID.uuidString)) }
         items += focus.queryItems
-        let page = page ?? (mine == nil ? self.page : 1)
+        let order = order ?? self.order
+        if order != .recent { items.append(("order", order.rawValue)) }
+        // Another "mine" or order starts at the first page.
+        let page = page ?? (mine == nil && order == self.order ? self.page : 1)
         if page > 1 { items.append(("page", String(page))) }
         return SiteURL.projects(.index).relativeURL(query: items)
     }
@@ -121,6 +140,7 @@ extension ProjectIndex.Model {
     /// Projects in a unit and everything below it, by status, searched by title and aim, a page at a time.
     static func query(
         search: String?, status: ProjectStatus?, unitID: UUID?, focus: ProjectIndex.Focus = .init(), page: Int = 1,
+        order: ProjectIndex.Order = .recent,
         policy: Policy, on db: any Database, now: Date = AppClock.now
     ) async throws -> Self {
         let page = min(max(page, 1), lastPage)
@@ -208,8 +228,15 @@ extension ProjectIndex.Model {
             described.append("with a service user or carer as a full partner")
         }
         let total = try await query.count()
-        let projects = try await query.sort(\.$updatedAt, .descending).sort(\.$id)
-            .offset((page - 1) * limit).limit(limit).all()
+        switch order {
+        case .recent: query = query.sort(\.$updatedAt, .descending)
+        case .title: query = query.sort(\.$title)
+        case .score:
+            // Projects with no score yet last, on both databases (they order NULL differently).
+            query = query.sort(.custom(SQLRaw(#""projects"."progress_score" IS NULL"#)))
+                .sort(\.$progressScore, .descending).sort(\.$title)
+        }
+        let projects = try await query.sort(\.$id).offset((page - 1) * limit).limit(limit).all()
         return .init(
             query: search, status: status, unitID: unitID, focus: focus,
             focusDescription: described.isEmpty ? nil : described.joined(separator: "; "),
@@ -221,7 +248,7 @@ extension ProjectIndex.Model {
                         stage: project.stage, score: project.score)
                 }
             },
-            total: total, unitOptions: policy.tree.parentOptions(), page: page
+            total: total, unitOptions: policy.tree.parentOptions(), page: page, order: order
         )
     }
 }

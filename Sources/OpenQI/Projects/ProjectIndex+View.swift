@@ -33,7 +33,8 @@ extension ProjectIndex {
                             control: .select([.init(value: "", label: "All units")] + model.unitOptions)),
                         state: FormState(values: ["unit": model.unitID?.uuidString ?? ""])
                     ),
-                    // The dashboard's focus stays while the form narrows further.
+                    // The dashboard's focus and the order stay while the form narrows further.
+                    .if(model.order != .recent, .input(.type(.hidden), .name("order"), .value(model.order.rawValue))),
                     .forEach(model.focus.queryItems) { item in
                         .input(
                             .type(.hidden), .name(item.0), .attribute(named: "value", value: item.1.markupEscaped))
@@ -58,6 +59,14 @@ extension ProjectIndex {
                                 link(
                                     involvement.label, to: model.link(mine: .some(involvement)),
                                     current: model.focus.mine == involvement))
+                        })
+                ),
+                .nav(
+                    .class("filter-links"), .attribute(named: "aria-label", value: "Order"),
+                    .ul(
+                        .li(.text("Order: ")),
+                        .forEach(ProjectIndex.Order.allCases) { order in
+                            .li(link(order.label, to: model.link(order: order), current: model.order == order))
                         })
                 ),
                 .p(

@@ -123,6 +123,21 @@ struct ProjectTests {
             for wild in ["99999999999999999999", "-5", "0", "9223372036854775807"] {
                 #expect(try await browser.get("/projects?page=\(wild)").status == .ok, "\(wild)")
             }
+
+            // Ordered in the database, so every page follows it: by title A to Z, or by score,
+            // highest first and projects with none yet last on both databases.
+            #expect(try await titles("/projects?order=title").prefix(3) == ["Project 00", "Project 01", "Project 02"])
+            #expect(try await titles("/projects?order=title&page=2").first == "Project 50")
+            for (index, score) in [(7, 4.5), (8, 2.0), (9, 3.0)] {
+                projects[index].progressScore = score
+                try await projects[index].save(on: app.db)
+            }
+            let byScore = try await titles("/projects?order=score")
+            #expect(byScore.prefix(4) == ["Project 07", "Project 09", "Project 08", "Project 00"])
+            let ordered = try await browser.get("/projects?order=score&status=active").body
+            #expect(ordered.contains(#"aria-current="page"><strong>Progress score</strong>"#))
+            #expect(ordered.contains(#"<input type="hidden" name="order" value="score""#), "a search keeps the order")
+            #expect(ordered.contains(#"href="/projects?status=active&amp;order=score&amp;page=2""#))
         }
     }
 
