@@ -143,3 +143,27 @@ def test_every_page_fits_a_phone_and_passes_axe_at_both_widths(demo, page: Page)
                 found[f"{name} at {width}"] = problems
     assert not sideways, f"pages wider than 390 pixels: {sideways}"
     assert not found, found
+
+
+def test_on_a_phone_the_navigation_folds_behind_a_menu_button(demo, page: Page):
+    """Issue 18, item 6: at 390 pixels the main navigation collapses behind a Menu button that says
+    whether it is open; at 1280 the links show and the button does not."""
+    base = demo.base_url
+    sign_in(page, base, "admin@example.org", "demo")
+    nav = page.locator("header nav")
+    audit = nav.get_by_role("link", name="Audit log")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(base + "/")
+    menu = nav.get_by_role("button", name="Menu")
+    expect(menu).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(audit).to_be_hidden()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(audit).to_be_visible()
+    assert violations(page) == []
+    audit.click()
+    expect(page).to_have_url(base + "/audit")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(nav.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(nav.get_by_role("link", name="Audit log")).to_be_visible()

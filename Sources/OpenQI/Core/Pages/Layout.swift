@@ -75,7 +75,11 @@ package class Layout {
                 .element(named: "title", text: "\(pageTitle()) — OpenQI"),
                 .meta(.name("csrf-token"), .content(context.csrfToken.markupEscaped)),
                 context.inlineStylesheet.map { .raw("<style>\($0)</style>") }
-                    ?? .link(.rel(.stylesheet), .href("/app.css"))
+                    ?? .link(.rel(.stylesheet), .href("/app.css")),
+                // Folds the navigation on a phone; a saved copy has none to fold and runs nothing.
+                .if(
+                    !context.navigation.isEmpty && !context.isStandalone,
+                    .script(.src("/site-menu.js"), .defer()))
             ),
             .body(
                 .a(.class("skip-link"), .href("#main"), .text("Skip to main content")),

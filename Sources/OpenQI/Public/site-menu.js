@@ -1,0 +1,23 @@
+// Progressive enhancement for phones: the main navigation folds behind a "Menu" button, which says
+// whether it is open (aria-expanded). Without JavaScript the navigation stays a wrapped list; on a
+// wide screen the button is hidden by the style sheet and the list always shows.
+(function () {
+  var nav = document.querySelector(".site-header nav");
+  if (!nav) return;
+  var list = nav.querySelector("ul");
+  if (!list) return;
+  list.id = list.id || "site-menu";
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "menu-button";
+  button.textContent = "Menu";
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-controls", list.id);
+  button.addEventListener("click", function () {
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  });
+  nav.insertBefore(button, list);
+  nav.classList.add("folding");
+})();
