@@ -206,7 +206,7 @@ def test_a_project_goes_from_proposal_through_the_forum_to_its_first_update(demo
         has=page.get_by_role("link", name=title, exact=True)
     )
     # The page comes back at this proposal's form, open, with what was chosen and what to fix.
-    expect(page).to_have_url(re.compile(r"#decision-[0-9a-f-]{36}$"))
+    expect(page).to_have_url(re.compile(r"#decision-[0-9a-f-]{36}-errors$"))
     expect(proposal.locator("[id$='-field-coach_id-error']")).to_contain_text("Choose a QI coach")
     expect(proposal.locator("details")).to_have_attribute("open", re.compile(".*"))
     expect(proposal.get_by_role("radio", name=re.compile("^Approve"))).to_be_checked()
@@ -385,7 +385,7 @@ def test_a_team_runs_a_whole_project_from_idea_to_story(demo, page: Page):
     secondary_form.locator("#add-secondary-field-text").fill("Staff see who is at risk")
     secondary_form.get_by_role("button", name="Add secondary driver").click()
     # The page comes back at the form, which says what is missing and keeps the text.
-    expect(page).to_have_url(re.compile(r"#add-secondary$"))
+    expect(page).to_have_url(re.compile(r"#add-secondary-errors$"))
     expect(page.locator("#add-secondary-field-primary_ids-error")).to_contain_text("Choose at least one primary driver")
     secondary_form = page.locator("section#edit form", has=page.get_by_role("button", name="Add secondary driver"))
     expect(secondary_form.locator("#add-secondary-field-text")).to_have_value("Staff see who is at risk")
@@ -539,8 +539,10 @@ def test_a_lead_invites_a_carer_not_on_the_list_and_the_qi_team_approves_the_rec
     team.get_by_role("radio", name="Carer", exact=True).check()
     page.get_by_role("button", name="Invite to the team").click()
     # The role is missing: the form comes back open at itself, with what was typed.
-    expect(page).to_have_url(re.compile(r"#invite-member$"))
+    expect(page).to_have_url(re.compile(r"#invite-member-errors$"))
     expect(page.locator("form#invite-member .error-summary")).to_contain_text("Enter their role on the team.")
+    # Focus is on what to fix, so a screen reader reads it and Tab reaches its links.
+    expect(page.locator("form#invite-member .error-summary")).to_be_focused()
     expect(page.locator("#invite-member-field-full_name")).to_have_value(name)
     expect(page.get_by_role("radio", name="Carer", exact=True)).to_be_checked()
     page.fill("#invite-member-field-role", "Carer and peer researcher")

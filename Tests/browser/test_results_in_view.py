@@ -24,9 +24,11 @@ def test_a_failed_form_and_a_data_check_open_where_their_answer_is(demo, page: P
     page.goto(base + f"/projects/{project['id']}")
     page.get_by_text("Add someone to the team").click()
     page.get_by_role("button", name="Add to team").click()
-    expect(page).to_have_url(re.compile(r"#add-member$"))
+    expect(page).to_have_url(re.compile(r"#add-member-errors$"))
     summary = page.locator("#add-member .error-summary")
     expect(summary).to_be_visible()
+    # The page opened at the summary, which took the focus: a screen reader reads what to fix first.
+    expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
     assert page.evaluate("window.scrollY") > 300, "the page opened at its top, far from the answer"
 

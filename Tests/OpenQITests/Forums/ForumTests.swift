@@ -221,7 +221,8 @@ struct ForumTests {
                     "this person is not a QI coach for Trust › Adult Mental Health › Willow Ward"))
             #expect(
                 refused.body.contains(
-                    #"action="/projects/\#(falls.id!)/decisions#decision-\#(falls.id!.uuidString.lowercased())""#))
+                    #"action="/projects/\#(falls.id!)/decisions#decision-\#(falls.id!.uuidString.lowercased())-errors""#
+                ))
             #expect(try await Project.find(falls.id, on: app.db)?.status == .proposed)
 
             // A date typed before the chair chose to approve is left out, not refused or saved.

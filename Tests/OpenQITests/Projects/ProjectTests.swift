@@ -461,7 +461,7 @@ struct ProjectTests {
             #expect(staff.status == .unprocessableEntity)
             #expect(staff.body.contains("Only a service user or a carer can be invited here."))
             #expect(staff.body.contains(#"value="Rosa Lindqvist""#), "what was typed is kept")
-            #expect(staff.body.contains(#"action="\#(projectPath)/team/invite#invite-member""#))
+            #expect(staff.body.contains(#"action="\#(projectPath)/team/invite#invite-member-errors""#))
             let known = try await lead.post(invite, form: form.merging(["email": "Known@Example.org"]) { $1 })
             #expect(known.body.contains("Known Carer already has this email address."))
             #expect(try await Person.query(on: app.db).filter(\.$fullName == "Rosa Lindqvist").count() == 0)

@@ -85,8 +85,8 @@ struct FormView: Sendable {
     /// Values the form carries without showing them, e.g. the meeting a decision is recorded at.
     /// The version an edit began from (`state["version"]`) is always carried.
     var hiddenFields: [String: String] = [:]
-    /// For a form far down a page: its id, and the fragment its action ends with, so the page
-    /// that answers it (with its error summary on top) opens scrolled to it, focus there.
+    /// For a form far down a page: its id (and its fields' ids start with it), and the name of its
+    /// error summary, which its action's fragment opens the answering page at.
     var anchor: String? = nil
 
     private var carried: [String: String] {
@@ -96,11 +96,16 @@ struct FormView: Sendable {
     /// Field ids start with the anchor, so two forms on one page never share an id.
     private var idPrefix: String { anchor.map { "\($0)-field" } ?? "field" }
 
+    /// The fragment the form's action ends with: its error summary, which a page opened at it
+    /// scrolls to and focuses (it takes focus by its tabindex), so a screen reader reads what to
+    /// fix first, with no script. A page without errors has no such element and stays at the top.
+    private var errorsAnchor: String? { anchor.map { "\($0)-errors" } }
+
     var node: Node<HTML.BodyContext> {
         .postForm(
-            action: anchor.map { action + "#" + $0 } ?? action, csrfToken: csrfToken,
+            action: errorsAnchor.map { action + "#" + $0 } ?? action, csrfToken: csrfToken,
             .unwrap(anchor) { .attribute(named: "id", value: $0) },
-            .errorSummary(state.errors, idPrefix: idPrefix),
+            .errorSummary(state.errors, idPrefix: idPrefix, id: errorsAnchor),
             .forEach(carried.sorted(by: { $0.key < $1.key })) { .hiddenField($0.key, $0.value) },
             .forEach(fields) { .formField($0, state: state, idPrefix: idPrefix) },
             .div(
@@ -199,9 +204,10 @@ extension Node where Context == HTML.BodyContext {
     }
 
     /// "There is a problem": the list of messages, each linking to its field.
-    static func errorSummary(_ errors: [FieldError], idPrefix: String = "field") -> Node {
+    static func errorSummary(_ errors: [FieldError], idPrefix: String = "field", id: String? = nil) -> Node {
         guard !errors.isEmpty else { return .empty }
         return .div(
+            .unwrap(id) { .id($0) },
             .class("error-summary"), .attribute(named: "role", value: "alert"),
             .attribute(named: "tabindex", value: "-1"),
             .h2(.text("There is a problem")),

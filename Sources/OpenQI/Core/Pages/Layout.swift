@@ -76,10 +76,10 @@ package class Layout {
                 .meta(.name("csrf-token"), .content(context.csrfToken.markupEscaped)),
                 context.inlineStylesheet.map { .raw("<style>\($0)</style>") }
                     ?? .link(.rel(.stylesheet), .href("/app.css")),
-                // Folds the navigation on a phone; a saved copy has none to fold and runs nothing.
+                // Folds the navigation on a phone and focuses a form's errors; a saved copy runs nothing.
                 .if(
                     !context.navigation.isEmpty && !context.isStandalone,
-                    .script(.src("/site-menu.js"), .defer()))
+                    .script(.src("/site.js"), .defer()))
             ),
             .body(
                 .a(.class("skip-link"), .href("#main"), .text("Skip to main content")),

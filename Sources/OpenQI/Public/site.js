@@ -1,6 +1,8 @@
-// Progressive enhancement for phones: the main navigation folds behind a "Menu" button, which says
-// whether it is open (aria-expanded). Without JavaScript the navigation stays a wrapped list; on a
-// wide screen the button is hidden by the style sheet and the list always shows.
+// Progressive enhancement on every signed-in page: without JavaScript each page still works, and
+// the navigation wraps.
+
+// Phones: the main navigation folds behind a "Menu" button, which says whether it is open
+// (aria-expanded). On a wide screen the style sheet hides the button and the list always shows.
 (function () {
   var nav = document.querySelector(".site-header nav");
   if (!nav) return;
