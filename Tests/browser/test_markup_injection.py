@@ -165,8 +165,8 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "
 RISKY_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:image/svg")
 # The app's own event handler: the board report's print button.
 ALLOWED_HANDLERS = {("onclick", "window.print()")}
-# The app's own scripts: the proposal form's similar-projects panel, and the team picker.
-ALLOWED_SCRIPTS = {"/similar-projects.js", "/team-picker.js"}
+# The app's own scripts: the proposal form's similar-projects panel, the team picker, and site.js (the phone menu).
+ALLOWED_SCRIPTS = {"/similar-projects.js", "/team-picker.js", "/site.js"}
 NEVER_WRITTEN = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "foreignobject"}
 
 
@@ -774,7 +774,7 @@ async () => {
   for (const el of document.querySelectorAll("*")) {
     const tag = el.localName.toLowerCase();
     if (["iframe", "frame", "object", "embed", "base", "foreignobject"].includes(tag)) found.push(`<${tag}> element`);
-    if (tag === "script" && (el.textContent.trim() || !["/similar-projects.js", "/team-picker.js"].includes(el.getAttribute("src"))))
+    if (tag === "script" && (el.textContent.trim() || !["/similar-projects.js", "/team-picker.js", "/site.js"].includes(el.getAttribute("src"))))
       found.push(`<script> ${el.outerHTML.slice(0, 200)}`);
     for (const a of el.attributes) {
       const name = a.name.toLowerCase();
