@@ -97,6 +97,12 @@ extension ResultCacheTests {
         #expect(MeasureSummaryPage.PageKey(unit: UUID(), filter: filter, canAdd: false) != nil)
         filter.search = "Falls"
         #expect(MeasureSummaryPage.PageKey(unit: UUID(), filter: filter, canAdd: false) == nil)
+        // Nor is a page number past any trust's list: each would keep a copy of the last page.
+        filter.search = ""
+        filter.page = MeasureSummaryPage.PageKey.lastKeptPage
+        #expect(MeasureSummaryPage.PageKey(unit: UUID(), filter: filter, canAdd: false) != nil)
+        filter.page = MeasureSummaryPage.PageKey.lastKeptPage + 1
+        #expect(MeasureSummaryPage.PageKey(unit: UUID(), filter: filter, canAdd: false) == nil)
     }
 }
 

@@ -295,8 +295,12 @@ extension MeasureSummaryPage {
         /// Data fall overdue as days pass, with no change to the records.
         let day: CalendarDay
 
+        /// Pages past this are drawn afresh: a key holds a page number only where a page can be,
+        /// so numbers past the end cannot fill the cache with copies of the last page.
+        static let lastKeptPage = 20
+
         init?(unit: UUID, filter: Filter, canAdd: Bool, day: CalendarDay = AppClock.today) {
-            guard filter.search.isEmpty else { return nil }
+            guard filter.search.isEmpty, filter.page <= Self.lastKeptPage else { return nil }
             page = filter.page
             self.day = day
             self.unit = unit
