@@ -70,8 +70,7 @@ enum MyTasks {
         }
         // Service users and carers invited onto teams, whose records the viewer may approve.
         if policy.mayAddPeopleSomewhere {
-            let invited = try await Person.query(on: db).filter(\.$invitedBy.$id != nil).filter(\.$approvedAt == nil)
-                .filter(\.$archivedAt == nil).all()
+            let invited = try await Person.query(on: db).awaitingApproval().all()
                 .filter { policy.allows(.managePeople(in: $0.$unit.id)) }
             if !invited.isEmpty {
                 tasks.append(

@@ -67,6 +67,13 @@ package final class Person: Model, @unchecked Sendable {
     static let usualCoachingCapacity = 2
 }
 
+extension QueryBuilder where Model == Person {
+    /// The records that await approval: `Person.awaitsApproval`, asked of the database.
+    func awaitingApproval() -> Self {
+        filter(\.$invitedBy.$id != nil).filter(\.$approvedAt == nil).filter(\.$archivedAt == nil)
+    }
+}
+
 extension Person: Versioned {}
 
 extension Person: Auditable {

@@ -63,9 +63,7 @@ extension PersonIndex.Model {
         if let kind { query = query.filter(\.$kind == kind) }
         if let unitID { query = query.filter(\.$unit.$id ~~ Array(policy.tree.subtree(of: unitID))) }
         if !includeArchived { query = query.filter(\.$archivedAt == nil) }
-        if awaitingOnly {
-            query = query.filter(\.$invitedBy.$id != nil).filter(\.$approvedAt == nil).filter(\.$archivedAt == nil)
-        }
+        if awaitingOnly { query = query.awaitingApproval() }
         let total = try await query.count()
         let page = max(1, page)
         let people = try await query.sort(\.$fullName).range(((page - 1) * pageSize)..<(page * pageSize)).all()
