@@ -24,25 +24,54 @@ public struct DriverDiagramChart: Sendable {
         }
     }
 
+    /// What the diagram calls itself and its columns. A project's diagram reads aim → primary
+    /// drivers → secondary drivers → change ideas; the organisation's strategy is drawn with the same
+    /// layout as aim → strategic objectives → priorities, in three columns.
+    public struct Words: Sendable, Equatable {
+        public let title: String
+        /// One heading a column, the aim's first: three or four columns.
+        public let headings: [String]
+        /// What one box of each column after the aim is, for the text outline.
+        public let boxes: [String]
+        /// Shown beside an aim with nothing in the next column.
+        public let hint: String
+
+        public init(title: String, headings: [String], boxes: [String], hint: String) {
+            precondition((3...4).contains(headings.count) && boxes.count == headings.count - 1)
+            self.title = title
+            self.headings = headings
+            self.boxes = boxes
+            self.hint = hint
+        }
+
+        public static let driverDiagram = Words(
+            title: "Driver diagram", headings: ["Aim", "Primary drivers", "Secondary drivers", "Change ideas"],
+            boxes: ["Primary driver", "Secondary driver", "Change idea"],
+            hint: "Add primary drivers: the things that most affect the aim.")
+    }
+
     public var aim: String
     public var primary: [Box]
     public var secondary: [Box]
+    /// Left out of a diagram of three columns.
     public var changeIdeas: [Box]
     public var links: [Link]
     public var width: Double
     public var idPrefix: String
+    public var words: Words
 
     public init(
         aim: String, primary: [Box], secondary: [Box], changeIdeas: [Box], links: [Link], width: Double = 960,
-        idPrefix: String = "driver-diagram"
+        idPrefix: String = "driver-diagram", words: Words = .driverDiagram
     ) {
         self.aim = aim
         self.primary = primary
         self.secondary = secondary
-        self.changeIdeas = changeIdeas
+        self.changeIdeas = words.headings.count == 4 ? changeIdeas : []
         self.links = links
         self.width = width
         self.idPrefix = idPrefix
+        self.words = words
     }
 
     static let margin = 16.0
@@ -60,8 +89,6 @@ public struct DriverDiagramChart: Sendable {
     static let boldCharacterWidth = 7.0
     /// Rounds of pulling parents to the middle of their children and children back to their parents.
     static let sweeps = 3
-    static let hint = "Add primary drivers: the things that most affect the aim."
-    static let headings = ["Aim", "Primary drivers", "Secondary drivers", "Change ideas"]
     // Opaque tints, so connectors passing behind a box do not show through it.
     static let primaryFill = "#D4EBF9"  // Palette.improvement at 20% on white
     static let secondaryFill = "#EEF7FC"  // Palette.improvement at 8% on white
@@ -74,6 +101,16 @@ public struct DriverDiagramChart: Sendable {
             case primary
             case secondary
             case changeIdea = "change-idea"
+
+            /// The column the kind is drawn in, the aim's being 0.
+            var column: Int {
+                switch self {
+                case .aim: 0
+                case .primary: 1
+                case .secondary: 2
+                case .changeIdea: 3
+                }
+            }
         }
 
         var kind: Kind
@@ -137,17 +174,17 @@ public struct DriverDiagramChart: Sendable {
         let n = SVGWriter.number
         let layout = layout()
         var svg = SVGWriter()
-        let description = primary.isEmpty ? outline + "\nNo primary drivers yet." : outline
+        let description = primary.isEmpty ? outline + "\nNo \(words.headings[1].lowercased()) yet." : outline
         svg.openChart(
             width: layout.width, height: layout.height, idPrefix: idPrefix, cssClass: "driver-diagram",
-            title: "Driver diagram", description: description, titleX: Self.margin)
+            title: words.title, description: description, titleX: Self.margin)
         svg.open(
             "g",
             [
                 ("class", "headings"), ("font-size", "12"), ("font-weight", "600"), ("fill", Palette.muted),
                 ("text-anchor", "middle"),
             ])
-        for (column, heading) in Self.headings.enumerated() {
+        for (column, heading) in words.headings.enumerated() {
             svg.element(
                 "text", [("x", n(layout.columnX[column] + layout.columnWidth / 2)), ("y", n(Self.headingY))],
                 content: heading)
@@ -207,6 +244,7 @@ public struct DriverDiagramChart: Sendable {
         let layout = layout()
         var children = [[Int]](repeating: [], count: layout.frames.count)
         var hasParent = [Bool](repeating: false, count: layout.frames.count)
+        func name(_ kind: Frame.Kind) -> String { words.boxes[kind.column - 1] }
         for link in layout.links where link.from != 0 {
             children[link.from].append(link.to)
             hasParent[link.to] = true
@@ -216,29 +254,32 @@ public struct DriverDiagramChart: Sendable {
             let frame = layout.frames[index]
             lines.append(String(repeating: "  ", count: depth) + "- \(label): \(Self.oneLine(frame.text))")
             for child in children[index] {
-                add(child, depth: depth + 1, label: Self.label(layout.frames[child].kind))
+                add(child, depth: depth + 1, label: name(layout.frames[child].kind))
             }
         }
         for (index, frame) in layout.frames.enumerated() where index > 0 && !hasParent[index] {
             switch frame.kind {
             case .aim: break
-            case .primary: add(index, depth: 0, label: Self.label(.primary))
-            case .secondary: add(index, depth: 0, label: "Secondary driver (not linked to a primary driver)")
-            case .changeIdea: add(index, depth: 0, label: "Change idea (not linked to a driver)")
+            case .primary: add(index, depth: 0, label: name(.primary))
+            case .secondary:
+                add(index, depth: 0, label: "\(name(.secondary)) (not linked to a \(name(.primary).lowercased()))")
+            case .changeIdea: add(index, depth: 0, label: "\(name(.changeIdea)) (not linked to a driver)")
             }
         }
         return lines.joined(separator: "\n")
     }
 
     func layout() -> Layout {
-        let columnWidth = max(Self.minimumBoxWidth, (width - 2 * Self.margin - 3 * Self.gutter) / 4)
-        let columnX = (0..<4).map { Self.margin + Double($0) * (columnWidth + Self.gutter) }
+        let columns = words.headings.count
+        let columnWidth = max(
+            Self.minimumBoxWidth, (width - 2 * Self.margin - Double(columns - 1) * Self.gutter) / Double(columns))
+        let columnX = (0..<columns).map { Self.margin + Double($0) * (columnWidth + Self.gutter) }
         let textWidth = columnWidth - 2 * Self.paddingX
         let kinds: [Frame.Kind] = [.primary, .secondary, .changeIdea]
         // Every box is a node; `column` is 0 for primary drivers, 1 secondary, 2 change ideas.
         var nodes: [Frame] = []
         var column: [Int] = []
-        for (index, boxes) in [primary, secondary, changeIdeas].enumerated() {
+        for (index, boxes) in [primary, secondary, changeIdeas].prefix(columns - 1).enumerated() {
             for box in boxes {
                 let lines = Self.wrap(box.text, width: textWidth, characterWidth: Self.characterWidth)
                 nodes.append(
@@ -324,12 +365,12 @@ public struct DriverDiagramChart: Sendable {
         var hint: (lines: [String], x: Double, y: Double)? = nil
         var bottom = frames.map(\.bottom).max() ?? Self.boxTop
         if primary.isEmpty {
-            let lines = Self.wrap(Self.hint, width: columnWidth, characterWidth: Self.characterWidth)
+            let lines = Self.wrap(words.hint, width: columnWidth, characterWidth: Self.characterWidth)
             hint = (lines, columnX[1], aimFrame.y + Self.paddingY)
             bottom = max(bottom, aimFrame.y + Self.paddingY + Double(lines.count) * Self.lineHeight)
         }
         return Layout(
-            width: max(width, columnX[3] + columnWidth + Self.margin), height: bottom + Self.bottomMargin,
+            width: max(width, columnX[columns - 1] + columnWidth + Self.margin), height: bottom + Self.bottomMargin,
             columnX: columnX, columnWidth: columnWidth, frames: frames, links: frameLinks, hint: hint)
     }
 
@@ -420,15 +461,6 @@ public struct DriverDiagramChart: Sendable {
         case .primary: (primaryFill, Palette.improvement, Palette.text)
         case .secondary: (secondaryFill, Palette.improvement, Palette.text)
         case .changeIdea: (changeIdeaFill, Palette.concern, Palette.text)
-        }
-    }
-
-    static func label(_ kind: Frame.Kind) -> String {
-        switch kind {
-        case .aim: "Aim"
-        case .primary: "Primary driver"
-        case .secondary: "Secondary driver"
-        case .changeIdea: "Change idea"
         }
     }
 

@@ -283,4 +283,31 @@ struct DriverDiagramChartTests {
             changeIdeas: Self.chart.changeIdeas, links: Self.chart.links.reversed())
         #expect(reordered.svg() == Self.chart.svg())
     }
+
+    @Test("a diagram in other words draws their headings and outline, in three columns when it has three")
+    func otherWords() {
+        let words = DriverDiagramChart.Words(
+            title: "Strategy", headings: ["Aim", "Objectives", "Priorities"],
+            boxes: ["Strategic objective", "Priority"],
+            hint: "Add objectives.")
+        let chart = DriverDiagramChart(
+            aim: "Better lives", primary: [Box(id: "o1", text: "Experience")],
+            secondary: [Box(id: "p1", text: "Access"), Box(id: "p2", text: "Unfiled")],
+            changeIdeas: [Box(id: "c1", text: "Not drawn")], links: [Link(from: "o1", to: "p1")], words: words)
+        let svg = chart.svg()
+        #expect(svg.contains(">Objectives</text>") && svg.contains(">Priorities</text>"))
+        #expect(!svg.contains("Change ideas") && !svg.contains("Not drawn"))
+        #expect(
+            chart.outline
+                == "Aim: Better lives\n- Strategic objective: Experience\n  - Priority: Access\n- Priority (not linked to a strategic objective): Unfiled"
+        )
+        let layout = chart.layout()
+        #expect(layout.columnX.count == 3)
+        // The three columns share the width the four would have had.
+        #expect(abs(layout.columnX[2] + layout.columnWidth + DriverDiagramChart.margin - 960) < 0.001)
+        let empty = DriverDiagramChart(
+            aim: "Better lives", primary: [], secondary: [], changeIdeas: [], links: [], words: words)
+        #expect(empty.svg().contains("Add objectives."))
+        #expect(empty.svg().contains("No objectives yet."))
+    }
 }
