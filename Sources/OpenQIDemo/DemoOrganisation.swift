@@ -192,7 +192,7 @@ struct DemoOrganisation: Sendable {
                     isAdministrator: $0.isAdministrator, mustChangePassword: false)
             }.create(on: db)
             try await signIns.map { RoleGrant(personID: $0.personID, unitID: $0.unitID, role: $0.role) }.create(on: db)
-            try await Self.priorities.map { Priority(name: $0.0, summary: $0.1) }.create(on: db)
+            try await Self.loadStrategy(on: db)
             try await DemoPortfolio.load(self, size: size, on: db)
             try await DemoUnitMeasures.load(self, size: size, on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
@@ -209,13 +209,53 @@ struct DemoOrganisation: Sendable {
         }
     }
 
-    /// The trust's strategic priorities: the Triple Aim and staff experience.
-    static let priorities = [
-        ("Improving population health", "Healthier lives for the communities we serve."),
-        ("Improving experience of care", "Care that service users and carers say is right for them."),
-        ("Improving staff experience", "Joy in work, and time to improve it."),
-        ("Improving value", "The best outcomes for the money we spend."),
+    /// The trust's strategy: the Triple Aim and staff experience as its objectives, each delivered
+    /// through three priorities.
+    static let strategy: [(objective: (String, String), priorities: [(String, String)])] = [
+        (
+            ("Improved population health outcomes", "Healthier lives for the communities we serve."),
+            [
+                ("Tackling health inequalities", "Closing the gaps in access, experience and outcomes."),
+                ("Physical health in serious mental illness", "Health checks and what follows from them."),
+                ("Employment and housing", "Work and a home as part of recovery."),
+            ]
+        ),
+        (
+            ("Improved experience of care", "Care that service users and carers say is right for them."),
+            [
+                ("Reducing violence and restrictive practice", "Safer wards for everyone on them."),
+                ("Timely access to care", "Shorter waits, and fewer people lost while they wait."),
+                ("Co-produced care", "Service users and carers as partners in planning care."),
+            ]
+        ),
+        (
+            ("Improved staff experience", "Joy in work, and time to improve it."),
+            [
+                ("Joy in work", "What matters to staff, asked and acted on."),
+                ("Belonging and inclusion", "Fair chances for every member of staff."),
+                ("Healthy and flexible working", "Rotas and rest that keep people well."),
+            ]
+        ),
+        (
+            ("Improved value", "The best outcomes for the money we spend."),
+            [
+                ("Reducing waste in care pathways", "Time and money spent only where they help."),
+                ("Reducing agency staffing", "Our own staff on our own wards."),
+                ("Towards net zero", "Care with a smaller carbon footprint."),
+            ]
+        ),
     ]
+
+    static let strategyAim = "The best quality of life for all the communities we serve"
+
+    private static func loadStrategy(on db: any Database) async throws {
+        for (objective, priorities) in strategy {
+            let saved = StrategicObjective(name: objective.0, summary: objective.1)
+            try await saved.create(on: db)
+            try await priorities.map { Priority(name: $0.0, summary: $0.1, objectiveID: saved.id) }.create(on: db)
+        }
+        try await InstallationSetting(key: StrategyAim.settingKey, value: strategyAim).create(on: db)
+    }
 
     static let directorateNames = [
         "Adult Mental Health", "Community Health Services", "Forensic Services",

@@ -100,6 +100,7 @@ def every_page(client, base: str) -> dict[str, str]:
         "a person's edit form": f"/people/{person['id']}/edit",
         "forums": "/forums", "a forum": f"/forums/{directorate['id']}", "the audit log": "/audit",
         "API tokens": "/api-tokens", "change password": "/account/password",
+        "the strategy": "/strategy", "a new priority": "/strategy/priorities/new", "the strategy's aim": "/strategy/aim",
     }
     html = client.get(base + pages["a project"], timeout=30).text
     for name, pattern in [("a measure", r"/measures/[0-9A-F-]{36}"), ("a PDSA cycle", r"/cycles/[0-9A-F-]{36}"),

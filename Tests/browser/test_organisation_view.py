@@ -122,3 +122,68 @@ def test_comparing_units_draws_a_funnel_and_a_safety_table(demo, page: Page):
     assert within and within == list(range(within[0], within[0] + len(within))), standings
     names = [rows.nth(i).locator("th").inner_text() for i in within]
     assert names == sorted(names)
+
+
+def test_the_qi_team_sets_the_strategy_and_projects_can_serve_it(demo, page: Page):
+    """Issue 19, strategy: the trust's QI team reads the strategy as a driver diagram with its
+    objectives and priorities, adds an objective and a priority under it (a mistake first, named at
+    the top of the form), archives and restores the priority, and a new proposal is offered it;
+    axe-core finds nothing serious on the strategy's pages."""
+    from test_accessibility import violations
+
+    base = demo.base_url
+    sign_in(page, base, ADVISOR, "demo")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Strategy").click()
+    expect(page.locator("h1")).to_have_text("Strategy")
+    diagram = page.locator(".chart.driver-diagram svg")
+    expect(diagram.locator("g.box.aim")).to_contain_text("quality of life")
+    assert diagram.locator("g.box.primary").count() == 4, "the demo strategy has four objectives"
+    assert diagram.locator("g.box.secondary").count() == 12
+    access = page.locator("section.objective", has=page.get_by_role("heading", name="Improved experience of care"))
+    running = int(access.locator("tr", has_text="Timely access to care").locator("td.number").first.inner_text())
+    assert running > 0, "demo projects serve the demo's priorities"
+    found = {"the strategy": violations(page)}
+
+    page.get_by_role("link", name="Add an objective").click()
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator(".error-summary")).to_contain_text("Enter a name.")
+    found["an objective's form with a mistake"] = violations(page)
+    page.get_by_label("Name").fill("Safer services")
+    page.get_by_label("Description").fill("Harm free care, every time.")
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator(".notice")).to_contain_text("“Safer services” was added to the strategy.")
+
+    safer = page.locator("section.objective", has=page.get_by_role("heading", name="Safer services"))
+    safer.get_by_role("link", name="Add a priority").click()
+    expect(page.get_by_label("Strategic objective it serves")).to_have_value(re.compile(r"[0-9A-F-]{36}"))
+    expect(page.get_by_label("Strategic objective it serves").locator("option:checked")).to_have_text("Safer services")
+    found["a new priority"] = violations(page)
+    page.get_by_label("Name").fill("Fewer falls")
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator(".notice")).to_contain_text("“Fewer falls” was added")
+    row = safer.locator("tr", has_text="Fewer falls")
+    expect(row.locator("td.number")).to_have_text(["0", "0"])
+
+    row.get_by_role("button", name="Archive “Fewer falls”").click()
+    expect(page.locator(".notice")).to_contain_text("projects serving it keep it")
+    expect(row.locator(".tag")).to_have_text("Archived")
+    page.goto(base + "/projects/new")
+    expect(page.get_by_role("checkbox", name="Fewer falls")).to_have_count(0)
+    page.goto(base + "/strategy")
+    row.get_by_role("button", name="Restore “Fewer falls”").click()
+    expect(page.locator(".notice")).to_contain_text("“Fewer falls” was restored.")
+    page.goto(base + "/projects/new")
+    expect(page.get_by_role("checkbox", name="Fewer falls")).to_have_count(1)
+
+    page.goto(base + "/strategy")
+    page.get_by_role("link", name="Edit the aim").click()
+    found["the aim's form"] = violations(page)
+    page.get_by_label("Aim").fill("Safe, kind care for everyone we serve")
+    page.get_by_role("button", name="Save changes").click()
+    expect(diagram.locator("g.box.aim")).to_contain_text("Safe, kind care")
+    page.set_viewport_size({"width": 390, "height": 900})
+    scroll, width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll <= width, "the strategy fits a phone; its diagram and tables scroll in their own boxes"
+    found["the strategy on a phone"] = violations(page)
+    assert not {name: v for name, v in found.items() if v}, found

@@ -22,7 +22,7 @@ SPONSOR = "sponsor@example.org"        # Helen Osei
 ADMIN = "admin@example.org"
 MEMBER_NAME, CHAIR_NAME = "Jordan Ellis", "Tendai Moyo"
 COACH_NAME, SPONSOR_NAME = "Sam Whitfield", "Helen Osei"
-PRIORITY = "Improving experience of care"
+PRIORITY = "Timely access to care"
 FORUM = "Adult Mental Health"
 PROJECT_URL = re.compile(r"/projects/[0-9A-Fa-f-]{36}(#\w+)?$")
 

@@ -34,6 +34,8 @@ package enum Permission: Sendable, Equatable {
     case editProject(ProjectAccess)
     /// Schedule this unit's forum meetings and record its decisions on projects.
     case chairForum(UUID)
+    /// Set the organisation's strategy: its aim, strategic objectives and priorities.
+    case manageStrategy
 }
 
 /// Who is attached to a project, for deciding who may change it.
@@ -55,6 +57,7 @@ package struct ProjectAccess: Sendable, Equatable {
 /// | QI team | also edit every project below the unit |
 /// | admin, QI team | define the unit's own measures and enter their data |
 /// | forum chair | schedule the unit's forum meetings and decide on its projects |
+/// | admin, QI team of an organisation (top of the tree) | set the strategy: aim, objectives, priorities |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 /// | a person, and whoever manages their home unit's people | see the person's email and sign-in |
@@ -96,6 +99,11 @@ package struct Policy: Sendable {
             return viewer.grants.contains { $0.role == .admin }
         case .chairForum(let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .forumChair])
+        case .manageStrategy:
+            // The strategy is the whole organisation's: a directorate's roles do not reach it.
+            return viewer.grants.contains { grant in
+                [.admin, .qiTeam].contains(grant.role) && tree.nodes[grant.unitID]?.kind == .organisation
+            }
         case .editProject(let access):
             return access.team.contains(viewer.personID) || access.coachID == viewer.personID
                 || access.sponsorID == viewer.personID || !roles(at: access.unitID).isDisjoint(with: [.admin, .qiTeam])

@@ -66,3 +66,18 @@ extension Auditable {
             subject: auditSubject, before: before, after: after)
     }
 }
+
+/// A record archived and restored rather than deleted, because other records name it (a unit, an
+/// objective, a priority).
+protocol Archivable: Auditable, Model {
+    var archivedAt: Date? { get set }
+}
+
+extension Archivable {
+    /// Archives or restores the record, audited, in one transaction.
+    func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
+        let before = auditFields
+        archivedAt = archived ? AppClock.now : nil
+        try await saveAudited(archived ? .archive : .restore, by: actor, before: before, on: db)
+    }
+}

@@ -108,6 +108,7 @@ extension AuditLog.Row {
         case "measure", "measure_data": return SiteURL.measures(.show(.value(id))).relativeURL()
         case "pdsa_cycle": return SiteURL.cycles(.show(.value(id))).relativeURL()
         case "story": return SiteURL.stories(.show(.value(id))).relativeURL()
+        case "objective", "priority": return SiteURL.strategy(.show).relativeURL()
         default: return nil
         }
     }

@@ -33,6 +33,9 @@ struct AuditWords: Sendable {
         for priority in try await Priority.query(on: db).filter(\.$id ~~ wanted).all() {
             names[priority.id!] = priority.name
         }
+        for objective in try await StrategicObjective.query(on: db).filter(\.$id ~~ wanted).all() {
+            names[objective.id!] = objective.name
+        }
         return Self(names: names)
     }
 

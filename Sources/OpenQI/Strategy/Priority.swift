@@ -2,23 +2,44 @@ import Fluent
 import Foundation
 import Vapor
 
-/// A strategic priority from the organisation's strategy and annual plan ("Reducing harm",
-/// "Right care, right place, right time"); projects say which they serve.
+/// A strategic priority from the organisation's strategy and annual plan ("Reducing violence",
+/// "Timely access to care"), delivered under one of its strategic objectives; projects say which
+/// they serve.
 package final class Priority: Model, @unchecked Sendable {
     package static let schema = "priorities"
 
     @ID(key: .id) package var id: UUID?
     @Field(key: "name") package var name: String
     @OptionalField(key: "description") package var summary: String?
+    /// Nil for a priority made before the strategy had objectives, until someone files it.
+    @OptionalParent(key: "objective_id") package var objective: StrategicObjective?
     @OptionalField(key: "archived_at") package var archivedAt: Date?
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
+    /// Moves on with every edit (`Versioned`).
+    @Field(key: "version") package var version: Int
 
-    package init() {}
+    package init() { version = 1 }
 
-    package init(id: UUID? = nil, name: String, summary: String? = nil) {
+    package init(id: UUID? = nil, name: String, summary: String? = nil, objectiveID: UUID? = nil) {
         self.id = id
         self.name = name
         self.summary = summary
+        self.$objective.id = objectiveID
+        self.version = 1
+    }
+
+    var isArchived: Bool { archivedAt != nil }
+}
+
+extension Priority: Versioned {}
+
+extension Priority: Archivable {
+    var auditSubject: AuditSubject { .init(kind: "priority", id: id, name: name, unitID: nil) }
+    var auditFields: [String: String] {
+        [
+            "name": name, "description": summary ?? "", "objective": $objective.id?.uuidString ?? "",
+            "archived": isArchived ? "yes" : "no",
+        ]
     }
 }
 
@@ -36,6 +57,18 @@ struct CreatePriorities: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Priority.schema).delete()
+    }
+}
+
+/// Files each priority under a strategic objective (existing ones under none, until someone does).
+struct AddObjectivesToPriorities: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Priority.schema)
+            .field("objective_id", .uuid, .references(StrategicObjective.schema, "id")).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Priority.schema).deleteField("objective_id").update()
     }
 }
 
@@ -65,26 +98,5 @@ extension PriorityChoices {
         var kept: Set<UUID> = []
         if let project { kept = Set(try await project.$priorities.get(on: db).compactMap(\.id)) }
         return PriorityChoices(try await Priority.query(on: db).all(), kept: kept)
-    }
-}
-
-/// A priority as the API returns it: what a project's `priority_ids` refer to.
-struct PriorityDTO: Content, Equatable {
-    let id: UUID
-    let name: String
-    let description: String?
-    /// No longer offered for new projects; projects that served it keep it.
-    let archived: Bool
-}
-
-/// `GET /api/v1/priorities`: the organisation's priorities by name, archived ones too, since
-/// projects may still name them.
-enum PriorityAPIController {
-    @Sendable static func index(req: Request) async throws -> [PriorityDTO] {
-        try await req.policy().require(.readOrganisation)
-        return try await Priority.query(on: req.db).sort(\.$name).all().map {
-            PriorityDTO(
-                id: try $0.requireID(), name: $0.name, description: $0.summary, archived: $0.archivedAt != nil)
-        }
     }
 }

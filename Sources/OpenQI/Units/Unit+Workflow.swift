@@ -38,10 +38,4 @@ extension Unit {
     func restore(by actor: Actor, on db: any Database) async throws {
         try await setArchived(false, by: actor, on: db)
     }
-
-    private func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
-        let before = auditFields
-        archivedAt = archived ? AppClock.now : nil
-        try await saveAudited(archived ? .archive : .restore, by: actor, before: before, on: db)
-    }
 }

@@ -53,7 +53,7 @@ package final class Unit: Model, @unchecked Sendable {
 
 extension Unit: Versioned {}
 
-extension Unit: Auditable {
+extension Unit: Archivable {
     var auditSubject: AuditSubject { .init(kind: "unit", id: id, name: name, unitID: id) }
     var auditFields: [String: String] {
         [

@@ -55,6 +55,8 @@ struct RouteMatrixTests {
     static let peopleManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
     static let measureManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
     static let forumChairs = Allowed.some([.installationAdmin, .admin, .forumChair])
+    /// The strategy is the organisation's: roles held at a directorate do not reach it.
+    static let strategists = installationAdmin
     static let projectEditors = Allowed.some([.installationAdmin, .admin, .qiTeam, .coach, .sponsor, .member])
     /// An administrator's own upload: nobody else sees it at all.
     static let uploader = Row(allowed: .some([.admin]), refusal: .notFound)
@@ -182,6 +184,25 @@ struct RouteMatrixTests {
         "GET /stories/:storyID/edit": Row(allowed: projectEditors),
         "POST /stories/:storyID": Row(allowed: projectEditors),
 
+        "GET /strategy": Row(allowed: readers),
+        "GET /strategy/aim": Row(allowed: strategists),
+        "POST /strategy/aim": Row(allowed: strategists, body: ["aim": "Better lives for all we serve"]),
+        "GET /strategy/objectives/new": Row(allowed: strategists),
+        "POST /strategy/objectives": Row(allowed: strategists, body: ["name": "A new objective"]),
+        "GET /strategy/objectives/:objectiveID/edit": Row(allowed: strategists),
+        "POST /strategy/objectives/:objectiveID": Row(
+            allowed: strategists, body: ["name": "Renamed objective :objectiveID", "version": "1"]),
+        "POST /strategy/objectives/:objectiveID/archive": Row(allowed: strategists),
+        "POST /strategy/objectives/:objectiveID/restore": Row(allowed: strategists),
+        "GET /strategy/priorities/new": Row(allowed: strategists),
+        "POST /strategy/priorities": Row(
+            allowed: strategists, body: ["name": "A new priority :objectiveID", "objective_id": ":objectiveID"]),
+        "GET /strategy/priorities/:priorityID/edit": Row(allowed: strategists),
+        "POST /strategy/priorities/:priorityID": Row(
+            allowed: strategists,
+            body: ["name": "Renamed priority :priorityID", "objective_id": ":objectiveID", "version": "1"]),
+        "POST /strategy/priorities/:priorityID/archive": Row(allowed: strategists),
+        "POST /strategy/priorities/:priorityID/restore": Row(allowed: strategists),
         "GET /forums": Row(allowed: readers),
         "GET /forums/:unitID": Row(allowed: readers),
         "POST /forums/:unitID/meetings": Row(allowed: forumChairs),
@@ -216,6 +237,12 @@ struct RouteMatrixTests {
         "POST /api/v1/projects/:projectID/cycles": Row(allowed: projectEditors),
         "GET /api/v1/measures/:measureID/chart": Row(allowed: readers),
         "GET /api/v1/priorities": Row(allowed: readers),
+        "POST /api/v1/priorities": Row(
+            allowed: strategists, body: ["name": "An API priority :objectiveID", "objective_id": ":objectiveID"]),
+        "GET /api/v1/priorities/:priorityID": Row(allowed: readers),
+        "PUT /api/v1/priorities/:priorityID": Row(
+            allowed: strategists, body: ["name": "API renamed :priorityID", "objective_id": ":objectiveID"]),
+        "GET /api/v1/strategy": Row(allowed: readers),
         // A data warehouse's token, or a session that may manage the unit's measures.
         "POST /api/v1/measures/data": Row(allowed: measureManagers, refusal: .unprocessableEntity),
         "GET /api/v1/openapi.json": Row(allowed: .everyone),
@@ -427,6 +454,10 @@ struct RouteMatrixTests {
             unitID: try directorate.requireID(), personID: try administrator.requireID(), filename: "data.csv",
             content: "measure,period,value\n")
         try await upload.create(on: db)
+        let objective = StrategicObjective(name: "Objective\(tag)")
+        try await objective.create(on: db)
+        let priority = Priority(name: "Priority\(tag)", objectiveID: try objective.requireID())
+        try await priority.create(on: db)
         let (token, _) = APIToken.issue(
             name: tokenName, unitID: try directorate.requireID(), by: try administrator.requireID())
         try await token.create(on: db)
@@ -438,6 +469,7 @@ struct RouteMatrixTests {
             "phaseID": try phase.requireID(),
             "ideaID": try idea.requireID(), "cycleID": try cycle.requireID(), "storyID": try story.requireID(),
             "meetingID": try meeting.requireID(), "uploadID": try upload.requireID(), "tokenID": try token.requireID(),
+            "objectiveID": try objective.requireID(), "priorityID": try priority.requireID(),
         ])
     }
 }

@@ -162,4 +162,10 @@ struct PageSnapshotTests {
             of: Self.html(PortfolioPage.CoachesView(context: Mock.context, model: PortfolioPage.Model.mock)), as: .lines
         )
     }
+    @Test func strategy() {
+        assertSnapshot(of: Self.html(StrategyPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func strategyForm() {
+        assertSnapshot(of: Self.html(StrategyForm.View(context: Mock.context, model: .mock)), as: .lines)
+    }
 }

@@ -57,5 +57,8 @@ enum OpenQIMigrations {
         AddVersion<Driver>(),
         AddVersion<ChangeIdea>(),
         AddInvitationsToPeople(),
+        CreateStrategicObjectives(),
+        AddObjectivesToPriorities(),
+        AddVersion<Priority>(),
     ]
 }

@@ -133,6 +133,22 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.stories(.edit(.key)).pathComponents, use: StoryController.edit)
     signedIn.post(SiteURL.stories(.update(.key)).pathComponents, use: StoryController.update)
 
+    signedIn.get(SiteURL.strategy(.show).pathComponents, use: StrategyController.show)
+    signedIn.get(SiteURL.strategy(.editAim).pathComponents, use: StrategyController.editAim)
+    signedIn.post(SiteURL.strategy(.saveAim).pathComponents, use: StrategyController.saveAim)
+    signedIn.get(SiteURL.strategy(.newObjective).pathComponents, use: StrategyController.newObjective)
+    signedIn.post(SiteURL.strategy(.createObjective).pathComponents, use: StrategyController.createObjective)
+    signedIn.get(SiteURL.strategy(.editObjective(.key)).pathComponents, use: StrategyController.editObjective)
+    signedIn.post(SiteURL.strategy(.updateObjective(.key)).pathComponents, use: StrategyController.updateObjective)
+    signedIn.post(SiteURL.strategy(.archiveObjective(.key)).pathComponents, use: StrategyController.archiveObjective)
+    signedIn.post(SiteURL.strategy(.restoreObjective(.key)).pathComponents, use: StrategyController.restoreObjective)
+    signedIn.get(SiteURL.strategy(.newPriority).pathComponents, use: StrategyController.newPriority)
+    signedIn.post(SiteURL.strategy(.createPriority).pathComponents, use: StrategyController.createPriority)
+    signedIn.get(SiteURL.strategy(.editPriority(.key)).pathComponents, use: StrategyController.editPriority)
+    signedIn.post(SiteURL.strategy(.updatePriority(.key)).pathComponents, use: StrategyController.updatePriority)
+    signedIn.post(SiteURL.strategy(.archivePriority(.key)).pathComponents, use: StrategyController.archivePriority)
+    signedIn.post(SiteURL.strategy(.restorePriority(.key)).pathComponents, use: StrategyController.restorePriority)
+
     signedIn.get(SiteURL.forums(.index).pathComponents, use: ForumController.index)
     signedIn.get(SiteURL.forums(.show(.key)).pathComponents, use: ForumController.show)
     signedIn.post(SiteURL.forums(.schedule(.key)).pathComponents, use: ForumController.schedule)
@@ -159,7 +175,11 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.api(.projectChangeIdeas(.key)).pathComponents, use: ProjectAPIController.addChangeIdea)
     signedIn.post(SiteURL.api(.projectCycles(.key)).pathComponents, use: ProjectAPIController.planCycle)
     signedIn.get(SiteURL.api(.measureChart(.key)).pathComponents, use: MeasureController.chartJSON)
-    signedIn.get(SiteURL.api(.priorities).pathComponents, use: PriorityAPIController.index)
+    signedIn.get(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.index)
+    signedIn.post(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.create)
+    signedIn.get(SiteURL.api(.priority(.key)).pathComponents, use: StrategyAPIController.show)
+    signedIn.put(SiteURL.api(.priority(.key)).pathComponents, use: StrategyAPIController.update)
+    signedIn.get(SiteURL.api(.strategy).pathComponents, use: StrategyAPIController.strategy)
     // A data warehouse sends an API token rather than a session, so this one route decides itself.
     app.upload(
         SiteURL.api(.measuresData).pathComponents, maxSize: DataUploadPage.maximumSize,

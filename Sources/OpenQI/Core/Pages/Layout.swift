@@ -175,6 +175,7 @@ extension Request {
         let policy = try await policy()
         var navigation: [PageContext.Link] = [
             .init(label: "Home", url: SiteURL.home.relativeURL()),
+            .init(label: "Strategy", url: SiteURL.strategy(.show).relativeURL()),
             .init(label: "Projects", url: SiteURL.projects(.index).relativeURL()),
             .init(label: "Forums", url: SiteURL.forums(.index).relativeURL()),
             .init(label: "Units", url: SiteURL.units(.index).relativeURL()),

@@ -26,6 +26,7 @@ enum SiteURL: Sendable {
     case measures(Measures)
     case cycles(Cycles)
     case stories(Stories)
+    case strategy(Strategy)
     case dataUploads(DataUploads)
     case apiTokens(APITokens)
     case audit
@@ -112,6 +113,20 @@ enum SiteURL: Sendable {
         case update(Parameter<UUID>)
     }
 
+    enum Strategy: Sendable {
+        case show, editAim, saveAim
+        case newObjective, createObjective
+        case editObjective(Parameter<UUID>)
+        case updateObjective(Parameter<UUID>)
+        case archiveObjective(Parameter<UUID>)
+        case restoreObjective(Parameter<UUID>)
+        case newPriority, createPriority
+        case editPriority(Parameter<UUID>)
+        case updatePriority(Parameter<UUID>)
+        case archivePriority(Parameter<UUID>)
+        case restorePriority(Parameter<UUID>)
+    }
+
     enum Measures: Sendable {
         case show(Parameter<UUID>)
         case edit(Parameter<UUID>)
@@ -161,6 +176,8 @@ enum SiteURL: Sendable {
         case projectChangeIdeas(Parameter<UUID>)
         case projectCycles(Parameter<UUID>)
         case priorities
+        case priority(Parameter<UUID>)
+        case strategy
     }
 
     /// Path segments; a `.key` parameter becomes the named route parameter.
@@ -179,6 +196,7 @@ enum SiteURL: Sendable {
         case .measures(let page): ["measures"] + page.segments
         case .cycles(let page): ["cycles"] + page.segments
         case .stories(let page): ["stories"] + page.segments
+        case .strategy(let page): ["strategy"] + page.segments
         case .dataUploads(let page): ["data-uploads"] + page.segments
         case .apiTokens(let page): ["api-tokens"] + page.segments
         case .audit: ["audit"]
@@ -328,6 +346,27 @@ extension SiteURL.Stories {
     }
 }
 
+extension SiteURL.Strategy {
+    var segments: [PathSegment] {
+        switch self {
+        case .show: []
+        case .editAim, .saveAim: ["aim"]
+        case .newObjective: ["objectives", "new"]
+        case .createObjective: ["objectives"]
+        case .editObjective(let id): ["objectives", .id(id, name: "objectiveID"), "edit"]
+        case .updateObjective(let id): ["objectives", .id(id, name: "objectiveID")]
+        case .archiveObjective(let id): ["objectives", .id(id, name: "objectiveID"), "archive"]
+        case .restoreObjective(let id): ["objectives", .id(id, name: "objectiveID"), "restore"]
+        case .newPriority: ["priorities", "new"]
+        case .createPriority: ["priorities"]
+        case .editPriority(let id): ["priorities", .id(id, name: "priorityID"), "edit"]
+        case .updatePriority(let id): ["priorities", .id(id, name: "priorityID")]
+        case .archivePriority(let id): ["priorities", .id(id, name: "priorityID"), "archive"]
+        case .restorePriority(let id): ["priorities", .id(id, name: "priorityID"), "restore"]
+        }
+    }
+}
+
 extension SiteURL.Measures {
     var segments: [PathSegment] {
         switch self {
@@ -398,6 +437,8 @@ extension SiteURL.API {
         case .projectChangeIdeas(let id): ["projects", .id(id, name: "projectID"), "change-ideas"]
         case .projectCycles(let id): ["projects", .id(id, name: "projectID"), "cycles"]
         case .priorities: ["priorities"]
+        case .priority(let id): ["priorities", .id(id, name: "priorityID")]
+        case .strategy: ["strategy"]
         }
     }
 }

@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+
+extension StrategicObjective {
+    /// Adds an objective to the strategy, audited, in one transaction.
+    static func create(_ draft: StrategyItemDraft, by actor: Actor, on db: any Database) async throws
+        -> StrategicObjective
+    {
+        let objective = StrategicObjective(name: draft.name, summary: draft.summary)
+        try await objective.saveAudited(.create, by: actor, on: db)
+        return objective
+    }
+
+    /// Renames or describes the objective; throws `EditConflict` when someone saved it since `expected`.
+    func update(with draft: StrategyItemDraft, expecting expected: Int, by actor: Actor, on db: any Database)
+        async throws
+    {
+        let before = auditFields
+        name = draft.name
+        summary = draft.summary
+        try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
+    }
+
+    /// Archives the objective. Not while priorities in use sit under it: they would serve an
+    /// objective the strategy no longer has.
+    func archive(by actor: Actor, on db: any Database) async throws {
+        let inUse = try await Priority.query(on: db).filter(\.$objective.$id == requireID())
+            .filter(\.$archivedAt == nil).count()
+        guard inUse == 0 else {
+            throw ValidationFailure(
+                field: "objective",
+                message: "“\(name)” still has \(inUse) priorit\(inUse == 1 ? "y" : "ies") in use under it. "
+                    + "Archive them, or file them under another objective, first.")
+        }
+        try await setArchived(true, by: actor, on: db)
+    }
+
+    func restore(by actor: Actor, on db: any Database) async throws {
+        try await setArchived(false, by: actor, on: db)
+    }
+}
+
+extension Priority {
+    /// Adds a priority under an objective, audited, in one transaction.
+    static func create(_ draft: StrategyItemDraft, by actor: Actor, on db: any Database) async throws -> Priority {
+        let priority = Priority(name: draft.name, summary: draft.summary, objectiveID: draft.objectiveID)
+        if draft.archived == true { priority.archivedAt = AppClock.now }
+        try await priority.saveAudited(.create, by: actor, on: db)
+        return priority
+    }
+
+    /// Renames, describes or refiles the priority (and archives or restores it, when the draft
+    /// says); throws `EditConflict` when someone saved it since `expected`. Projects that serve it
+    /// keep it whatever changes.
+    func update(with draft: StrategyItemDraft, expecting expected: Int, by actor: Actor, on db: any Database)
+        async throws
+    {
+        let before = auditFields
+        name = draft.name
+        summary = draft.summary
+        $objective.id = draft.objectiveID
+        if let archived = draft.archived, archived != isArchived { archivedAt = archived ? AppClock.now : nil }
+        try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
+    }
+
+    /// Takes the priority out of what new projects are offered; projects that served it keep it.
+    func archive(by actor: Actor, on db: any Database) async throws {
+        try await setArchived(true, by: actor, on: db)
+    }
+
+    /// Offers the priority again. Not under an archived objective: file it elsewhere first.
+    func restore(by actor: Actor, on db: any Database) async throws {
+        if let objectiveID = $objective.id, let objective = try await StrategicObjective.find(objectiveID, on: db),
+            objective.isArchived
+        {
+            throw ValidationFailure(
+                field: "priority",
+                message: "“\(name)” is filed under “\(objective.name)”, which is archived. "
+                    + "Restore the objective, or edit the priority to file it under one in use, first.")
+        }
+        try await setArchived(false, by: actor, on: db)
+    }
+}
+
+extension StrategyAim {
+    /// Sets (or, with nil, takes away) the strategy's aim, audited, in one transaction.
+    static func save(_ text: String?, by actor: Actor, on db: any Database) async throws {
+        let before = try await load(on: db)
+        guard before.text != text else { return }
+        try await db.transaction { db in
+            if let setting = try await InstallationSetting.find(settingKey, on: db) {
+                if let text {
+                    setting.value = text
+                    try await setting.save(on: db)
+                } else {
+                    try await setting.delete(on: db)
+                }
+            } else if let text {
+                try await InstallationSetting(key: settingKey, value: text).create(on: db)
+            }
+            try await StrategyAim(text: text).recordAudit(
+                before.text == nil ? .create : .update, by: actor, before: before.auditFields, on: db)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+@testable import OpenQI
+
+extension StrategyPage.Model {
+    static var mock: StrategyPage.Model {
+        let objectives = [
+            StrategyPage.Objective(
+                id: Mock.id(60), name: "Improved experience of care",
+                summary: "Care that service users and carers say is right for them.", isArchived: false,
+                priorities: [
+                    .init(
+                        id: Mock.id(61), name: "Reducing violence and restrictive practice",
+                        summary: "Safer wards for everyone on them.", isArchived: false, running: 12, completed: 30),
+                    .init(
+                        id: Mock.id(62), name: "Timely access to care", summary: nil, isArchived: true, running: 0,
+                        completed: 4),
+                ]),
+            StrategyPage.Objective(
+                id: Mock.id(63), name: "Improved value", summary: nil, isArchived: true, priorities: []),
+        ]
+        let unfiled = [
+            StrategyPage.PriorityRow(
+                id: Mock.id(64), name: "Reducing harm", summary: nil, isArchived: false, running: 1, completed: 0)
+        ]
+        let aim = "The best quality of life for all the communities we serve"
+        return StrategyPage.Model(
+            aim: aim, objectives: objectives, unfiled: unfiled, unaligned: 7,
+            diagramSVG: StrategyPage.Model.diagram(aim: aim, objectives: objectives, unfiled: unfiled).svg(),
+            canManage: true)
+    }
+}
+
+extension StrategyForm.Model {
+    static let mock = StrategyForm.Model(
+        subject: .priority, editingID: Mock.id(61), editingName: "Reducing violence and restrictive practice",
+        form: FormState(
+            values: ["name": "", "objective_id": "\(Mock.id(60))", "description": "Safer wards.", "version": "3"],
+            errors: [FieldError(field: "name", message: "Enter a name.")]),
+        objectiveOptions: [
+            FormField.Option(value: "\(Mock.id(60))", label: "Improved experience of care"),
+            FormField.Option(value: "\(Mock.id(63))", label: "Improved value (archived)"),
+        ])
+}
