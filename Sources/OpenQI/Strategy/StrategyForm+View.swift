@@ -35,7 +35,9 @@ enum StrategyForm {
             FormView(
                 action: SiteURL.strategy(action).relativeURL(), csrfToken: context.csrfToken, state: model.form,
                 fields: fields, submitLabel: model.editingID == nil && model.subject != .aim ? "Add" : "Save changes",
-                cancelURL: SiteURL.strategy(.show).relativeURL()
+                cancelURL: SiteURL.strategy(.show).relativeURL(),
+                // A form sent back with mistakes opens at its error summary, which takes the focus.
+                anchor: "strategy-form"
             ).page(pageTitle())
         }
 
