@@ -96,8 +96,7 @@ extension APITokenPage {
                             isRequired: true),
                         FormField(
                             name: "expires_in_days", label: "Works for",
-                            control: .select(
-                                APIToken.Lifetime.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                            control: .select(every: APIToken.Lifetime.self),
                             hint:
                                 "After this the token is refused, and the warehouse needs a new one. The shorter, the safer.",
                             isRequired: true),

@@ -5,7 +5,7 @@ import SQLKit
 
 /// What a measure tells a team: whether the system improved (outcome), whether the changes are
 /// happening (process), or whether something else got worse (balancing).
-package enum MeasureKind: String, Codable, CaseIterable, Sendable {
+package enum MeasureKind: String, Codable, CaseIterable, FormChoice, Sendable {
     case outcome, process, balancing
 
     var label: String {
@@ -18,7 +18,7 @@ package enum MeasureKind: String, Codable, CaseIterable, Sendable {
 }
 
 /// How often data are collected.
-package enum DataFrequency: String, Codable, CaseIterable, Sendable {
+package enum DataFrequency: String, Codable, CaseIterable, FormChoice, Sendable {
     case daily, weekly, monthly, quarterly
 
     var label: String { rawValue.capitalized }

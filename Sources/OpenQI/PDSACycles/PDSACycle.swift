@@ -9,7 +9,7 @@ package enum PDSAStatus: String, Codable, CaseIterable, Sendable {
 }
 
 /// What the team decided after studying a cycle.
-package enum PDSADecision: String, Codable, CaseIterable, Sendable {
+package enum PDSADecision: String, Codable, CaseIterable, FormChoice, Sendable {
     case adopt, adapt, abandon
 
     var label: String {

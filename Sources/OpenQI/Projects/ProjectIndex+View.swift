@@ -22,9 +22,7 @@ extension ProjectIndex {
                     .formField(
                         FormField(
                             name: "status", label: "Status",
-                            control: .select(
-                                [.init(value: "", label: "Any status")]
-                                    + ProjectStatus.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                            control: .select(every: ProjectStatus.self, none: "Any status")),
                         state: FormState(values: ["status": model.status?.rawValue ?? ""])
                     ),
                     .formField(
