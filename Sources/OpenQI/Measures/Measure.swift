@@ -142,6 +142,29 @@ package final class PhaseBreak: Model, @unchecked Sendable {
     }
 }
 
+/// A dated mark on a measure's chart: an annotation, or the start of a phase.
+protocol ChartMark: Model where IDValue == UUID {
+    var measureID: UUID { get }
+    var period: Date { get }
+    /// What the chart shows at the mark.
+    var words: String { get }
+}
+
+extension ChartMark {
+    /// The mark as the audit trail records it: "31 March 2026: New triage form adopted".
+    var said: String { "\(CalendarDay.label(period)): \(words)" }
+}
+
+extension MeasureAnnotation: ChartMark {
+    var measureID: UUID { $measure.id }
+    var words: String { text }
+}
+
+extension PhaseBreak: ChartMark {
+    var measureID: UUID { $measure.id }
+    var words: String { label }
+}
+
 struct CreateMeasures: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let kind = try await database.enum("measure_kind").case("outcome").case("process").case("balancing").create()
