@@ -63,7 +63,7 @@ package final class PDSACycle: Model, @unchecked Sendable {
 }
 
 /// A measure whose chart the team watches during a cycle.
-extension PDSACycle: Versioned {}
+extension PDSACycle: ProjectPart {}
 
 package final class PDSAWatchedMeasure: Model, @unchecked Sendable {
     package static let schema = "pdsa_watched_measures"
