@@ -264,7 +264,7 @@ enum ProjectController {
         let excluded = req.query[String.self, at: "project"].flatMap(UUID.init(uuidString:))
         let similar = try await similarProjects(to: text, excluding: excluded, policy: policy, on: req.db)
         let html = similar.map {
-            "<li><a href=\"\(SiteURL.projects(.show(.value($0.id))).relativeURL())\">\($0.title.markupEscaped)</a>"
+            "<li><a href=\"\($0.url)\">\($0.title.markupEscaped)</a>"
                 + "<span class=\"path\"> \($0.unitPath.markupEscaped) · \($0.status.label)</span></li>"
         }.joined()
         var headers = HTTPHeaders()
@@ -273,7 +273,7 @@ enum ProjectController {
     }
 
     static func similarProjects(to text: String, excluding: UUID?, policy: Policy, on db: any Database) async throws
-        -> [ProjectForm.SimilarProject]
+        -> [ProjectRow]
     {
         guard text.count >= 8 else { return [] }
         let projects = try await Project.query(on: db).filter(\.$status != .draft).all()
@@ -285,9 +285,7 @@ enum ProjectController {
             })
         let byID = Dictionary(uniqueKeysWithValues: projects.compactMap { project in project.id.map { ($0, project) } })
         return index.matches(for: text, excluding: excluding).compactMap { match in
-            byID[match.id].map {
-                .init(id: match.id, title: $0.title, unitPath: policy.tree.path(of: $0.$unit.id), status: $0.status)
-            }
+            byID[match.id].map { ProjectRow($0, id: match.id, tree: policy.tree) }
         }
     }
 

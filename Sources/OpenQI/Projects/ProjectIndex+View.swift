@@ -81,10 +81,7 @@ extension ProjectIndex {
                         .tbody(
                             .forEach(model.rows) { row in
                                 .tr(
-                                    .td(
-                                        .a(
-                                            .href(SiteURL.projects(.show(.value(row.id))).relativeURL()),
-                                            .text(row.title))),
+                                    .td(.a(.href(row.url), .text(row.title))),
                                     .td(.text(row.unitPath)),
                                     .td(.span(.class("status status-\(row.status.rawValue)"), .text(row.status.label))),
                                     .td(.text(row.stage?.label ?? "")),
