@@ -14,14 +14,12 @@ enum DriverDiagramController {
         let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(DriverInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let driver = try await project.addDriver(
                 try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "“\(driver.text)” was added to the diagram.")
-        } redraw: { errors in
+        } redraw: { state in
             var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            var state = input.formState
-            state.errors = errors
             if input.level == DriverLevel.secondary.rawValue {
                 model.secondaryForm = state
             } else {
@@ -62,14 +60,13 @@ enum DriverDiagramController {
         let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(ChangeIdeaInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let idea = try await project.addChangeIdea(
                 try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "“\(idea.title)” was added. Plan a PDSA cycle to test it.")
-        } redraw: { errors in
+        } redraw: { state in
             var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            model.ideaForm = input.formState
-            model.ideaForm.errors = errors
+            model.ideaForm = state
             return try await page(req, model: model)
         }
     }

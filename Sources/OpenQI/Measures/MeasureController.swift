@@ -47,7 +47,7 @@ enum MeasureController {
         let policy = try await req.policy()
         let owner = try await owner(req, policy: policy)
         let input = try req.content.decode(MeasureInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: FormState(values: input.formValues)) {
             let valid = try input.validate()
             try await requireFreeKey(valid.key, on: req.db)
             let measure = Measure()
@@ -60,9 +60,8 @@ enum MeasureController {
             return req.redirect(
                 to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(),
                 notice: "“\(measure.name)” was added. Now add its data.")
-        } redraw: { errors in
-            return try await formPage(
-                req, owner: owner, state: FormState(values: input.formValues, errors: errors))
+        } redraw: { state in
+            try await formPage(req, owner: owner, state: state)
         }
     }
 

@@ -27,16 +27,14 @@ enum PDSAController {
     @Sendable static func create(req: Request) async throws -> Response {
         let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(PDSAPlanInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let cycle = try await project.planCycle(
                 try await validate(input, for: project, on: req.db), by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.cycles(.show(.value(try cycle.requireID()))).relativeURL(),
                 notice: "PDSA \(cycle.number) is planned. Start it when the test begins.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, project: project, cycle: nil, state: state)
+        } redraw: { state in
+            try await formPage(req, project: project, cycle: nil, state: state)
         }
     }
 

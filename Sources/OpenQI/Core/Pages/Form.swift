@@ -381,4 +381,15 @@ extension Request {
             return page
         }
     }
+
+    /// `saveForm` for a form whose input comes back as `typed`: `redraw` gets it with the errors.
+    func saveForm(
+        typed: FormState, _ save: () async throws -> Response, redraw: (_ state: FormState) async throws -> Response
+    ) async throws -> Response {
+        try await saveForm(save) { errors in
+            var state = typed
+            state.errors = errors
+            return try await redraw(state)
+        }
+    }
 }
