@@ -29,13 +29,11 @@ extension Request {
         redraw: (_ record: Input.Record, _ state: FormState) async throws -> Response
     ) async throws -> Response {
         do {
-            return try await saveForm {
+            return try await saveForm(typed: input.formState) {
                 guard let version = input.version else { throw ValidationFailure.versionMissing(of: name) }
                 return try await save(version)
-            } redraw: { errors in
-                var state = input.formState
-                state.errors = errors
-                return try await redraw(record, state)
+            } redraw: { state in
+                try await redraw(record, state)
             }
         } catch let conflict as EditConflict<Input.Record> {
             let saved = conflict.saved

@@ -101,6 +101,25 @@ struct ProjectPartAudit: Auditable {
     }
 }
 
+/// A versioned part of a project whose changes are audited under the project: a PDSA cycle, a story.
+protocol ProjectPart: Versioned {
+    func audit(project: Project) -> ProjectPartAudit
+}
+
+extension ProjectPart {
+    /// Saves a change that began from version `expected`, with its audit entry (the fields as they
+    /// were `before`), in one transaction; throws `EditConflict` when someone saved the part since.
+    func saveAudited(
+        project: Project, before: [String: String], expecting expected: Int, by actor: Actor, on db: any Database
+    ) async throws {
+        try await db.transaction { db in
+            try await self.claimNextVersion(after: expected, on: db)
+            try await self.save(on: db)
+            try await self.audit(project: project).recordAudit(.update, by: actor, before: before, on: db)
+        }
+    }
+}
+
 struct CreateDriverDiagrams: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let level = try await database.enum("driver_level").case("primary").case("secondary").create()

@@ -7,27 +7,25 @@ enum DriverDiagramController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
         let project = try await req.project()
-        return try await page(req, model: .query(project: project, policy: policy, on: req.db))
+        return try await page(req, project: project, policy: policy)
     }
 
     @Sendable static func addDriver(req: Request) async throws -> Response {
         let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(DriverInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let driver = try await project.addDriver(
                 try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "“\(driver.text)” was added to the diagram.")
-        } redraw: { errors in
-            var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            var state = input.formState
-            state.errors = errors
-            if input.level == DriverLevel.secondary.rawValue {
-                model.secondaryForm = state
-            } else {
-                model.primaryForm = state
+        } redraw: { state in
+            try await page(req, project: project, policy: policy) {
+                if input.level == DriverLevel.secondary.rawValue {
+                    $0.secondaryForm = state
+                } else {
+                    $0.primaryForm = state
+                }
             }
-            return try await page(req, model: model)
         }
     }
 
@@ -41,8 +39,8 @@ enum DriverDiagramController {
             try await project.updateDriver(driver, with: valid, expecting: version, by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "The driver was saved.")
         } redraw: { driver, state in
-            try await editorPage(
-                req, project: project, policy: policy, editing: .init(id: try driver.requireID(), form: state))
+            let editing = DriverDiagramPage.Editing(id: try driver.requireID(), form: state)
+            return try await page(req, project: project, policy: policy) { $0.editing = editing }
         }
     }
 
@@ -54,7 +52,9 @@ enum DriverDiagramController {
             try await project.removeDriver(driver, in: diagram, by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "“\(driver.text)” was removed from the diagram.")
         } catch let failure as ValidationFailure {
-            return try await refused(req, project: project, policy: policy, failure: failure)
+            return try await page(req, project: project, policy: policy, status: .unprocessableEntity) {
+                $0.problem = failure.reason
+            }
         }
     }
 
@@ -62,15 +62,12 @@ enum DriverDiagramController {
         let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(ChangeIdeaInput.self)
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let idea = try await project.addChangeIdea(
                 try input.validate(in: diagram), by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "“\(idea.title)” was added. Plan a PDSA cycle to test it.")
-        } redraw: { errors in
-            var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-            model.ideaForm = input.formState
-            model.ideaForm.errors = errors
-            return try await page(req, model: model)
+        } redraw: { state in
+            try await page(req, project: project, policy: policy) { $0.ideaForm = state }
         }
     }
 
@@ -84,8 +81,8 @@ enum DriverDiagramController {
                 idea, with: try input.validate(in: diagram), expecting: version, by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "The change idea was saved.")
         } redraw: { idea, state in
-            try await editorPage(
-                req, project: project, policy: policy, editing: .init(id: try idea.requireID(), form: state))
+            let editing = DriverDiagramPage.Editing(id: try idea.requireID(), form: state)
+            return try await page(req, project: project, policy: policy) { $0.editing = editing }
         }
     }
 
@@ -96,7 +93,9 @@ enum DriverDiagramController {
             try await project.removeChangeIdea(idea, by: policy.viewer.actor, on: req.db)
             return done(req, project, notice: "“\(idea.title)” was removed from the diagram.")
         } catch let failure as ValidationFailure {
-            return try await refused(req, project: project, policy: policy, failure: failure)
+            return try await page(req, project: project, policy: policy, status: .unprocessableEntity) {
+                $0.problem = failure.reason
+            }
         }
     }
 
@@ -125,26 +124,14 @@ enum DriverDiagramController {
         req.redirect(to: SiteURL.projects(.driverDiagram(.value(project.id!))).relativeURL(), notice: notice)
     }
 
-    /// The diagram with one box's editor open on what was typed.
-    private static func editorPage(
-        _ req: Request, project: Project, policy: Policy, editing: DriverDiagramPage.Editing
+    /// The diagram page, with `change` made to its model: a form drawn again with what was typed,
+    /// a box's editor open, or why a change was refused.
+    private static func page(
+        _ req: Request, project: Project, policy: Policy, status: HTTPResponseStatus = .ok,
+        change: (inout DriverDiagramPage.Model) -> Void = { _ in }
     ) async throws -> Response {
         var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-        model.editing = editing
-        return try await page(req, model: model)
-    }
-
-    private static func refused(_ req: Request, project: Project, policy: Policy, failure: ValidationFailure)
-        async throws -> Response
-    {
-        var model = try await DriverDiagramPage.Model.query(project: project, policy: policy, on: req.db)
-        model.problem = failure.reason
-        return try await page(req, model: model, status: .unprocessableEntity)
-    }
-
-    private static func page(_ req: Request, model: DriverDiagramPage.Model, status: HTTPResponseStatus = .ok)
-        async throws -> Response
-    {
-        DriverDiagramPage.View(context: try await req.pageContext(), model: model).response(status: status)
+        change(&model)
+        return DriverDiagramPage.View(context: try await req.pageContext(), model: model).response(status: status)
     }
 }

@@ -5,14 +5,10 @@ import Vapor
 /// A forum meeting's page: the agenda OpenQI drafts, and a decision form per proposal for the chair.
 enum ForumAgenda {
     struct Item: Sendable, Equatable {
-        let projectID: UUID
-        let title: String
-        let unitPath: String
+        let project: ProjectRow
         let aim: String
-        let status: ProjectStatus
         /// Why it is on the agenda: "Submitted 3 March", "No update for 7 weeks".
         let reason: String
-        let score: ProgressScore?
     }
 
     struct Model: Sendable, Equatable {
@@ -66,10 +62,7 @@ extension ForumAgenda.Model {
         }
 
         func item(_ project: Project, _ reason: String) -> ForumAgenda.Item {
-            .init(
-                projectID: project.id!, title: project.title, unitPath: tree.path(of: project.$unit.id),
-                aim: project.aimStatement,
-                status: project.status, reason: reason, score: project.score)
+            .init(project: ProjectRow(project, id: project.id!, tree: tree), aim: project.aimStatement, reason: reason)
         }
         var proposals: [ForumAgenda.Item] = []
         var reviews: [ForumAgenda.Item] = []
@@ -112,7 +105,7 @@ extension ForumAgenda.Model {
             }
         }
         let canDecide = policy.allows(.chairForum(forumUnit))
-        let undecided = proposals.filter { !decidedHere.contains($0.projectID) }.map(\.projectID)
+        let undecided = proposals.map(\.project.id).filter { !decidedHere.contains($0) }
         let unitOf = Dictionary(uniqueKeysWithValues: projects.compactMap { p in p.id.map { ($0, p.$unit.id) } })
         let choicesByUnit =
             canDecide

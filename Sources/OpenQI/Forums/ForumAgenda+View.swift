@@ -42,30 +42,31 @@ extension ForumAgenda {
 
         private func listed(_ item: Item) -> Node<HTML.ListContext> {
             .li(
-                .a(.href(SiteURL.projects(.show(.value(item.projectID))).relativeURL()), .text(item.title)),
-                .span(.class("path"), .text(" \(item.unitPath)")),
-                .p(.class("hint"), .text(item.reason + (item.score.map { " · score \($0.text)" } ?? "")))
+                .a(.href(item.project.url), .text(item.project.title)),
+                .span(.class("path"), .text(" \(item.project.unitPath)")),
+                .p(.class("hint"), .text(item.reason + (item.project.score.map { " · score \($0.text)" } ?? "")))
             )
         }
 
         private func proposal(_ item: Item) -> Node<HTML.ListContext> {
             .li(
                 .class("proposal"),
-                .h3(.a(.href(SiteURL.projects(.show(.value(item.projectID))).relativeURL()), .text(item.title))),
-                .p(.class("hint"), .text("\(item.unitPath) · \(item.reason)")),
+                .h3(.a(.href(item.project.url), .text(item.project.title))),
+                .p(.class("hint"), .text("\(item.project.unitPath) · \(item.reason)")),
                 .p(.strong(.text("Aim: ")), .text(item.aim)),
-                .unwrap(model.decisions[item.projectID]) {
+                .unwrap(model.decisions[item.project.id]) {
                     .p(.class("notice"), .text("Decided at this meeting: \($0)."))
                 },
-                .if(model.canDecide && model.decisions[item.projectID] == nil, decisionForm(item))
+                .if(model.canDecide && model.decisions[item.project.id] == nil, decisionForm(item))
             )
         }
 
         private func decisionForm(_ item: Item) -> Node<HTML.BodyContext> {
-            ForumDecisionForm(
-                projectID: item.projectID, meetingID: model.meetingID,
-                choices: model.choices[item.projectID] ?? .init(coaches: [], sponsors: []),
-                state: model.decisionForms[item.projectID] ?? FormState(), csrfToken: context.csrfToken
+            let id = item.project.id
+            return ForumDecisionForm(
+                projectID: id, meetingID: model.meetingID,
+                choices: model.choices[id] ?? .init(coaches: [], sponsors: []),
+                state: model.decisionForms[id] ?? FormState(), csrfToken: context.csrfToken
             ).node
         }
     }

@@ -28,7 +28,7 @@ final class APIToken: Model, @unchecked Sendable {
     init() {}
 
     /// How long a token works, chosen when it is issued.
-    enum Lifetime: String, CaseIterable, Sendable {
+    enum Lifetime: String, CaseIterable, FormChoice, Sendable {
         case month = "30"
         case quarter = "90"
         case halfYear = "180"

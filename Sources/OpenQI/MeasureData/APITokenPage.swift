@@ -96,8 +96,7 @@ extension APITokenPage {
                             isRequired: true),
                         FormField(
                             name: "expires_in_days", label: "Works for",
-                            control: .select(
-                                APIToken.Lifetime.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                            control: .select(every: APIToken.Lifetime.self),
                             hint:
                                 "After this the token is refused, and the warehouse needs a new one. The shorter, the safer.",
                             isRequired: true),
@@ -152,7 +151,10 @@ enum APITokenController {
         let policy = try await req.policy()
         try policy.require(.issueAPITokens)
         let input = try req.content.decode(IssueInput.self)
-        return try await req.saveForm {
+        let typed = FormState(values: [
+            "name": input.name ?? "", "unit": input.unit ?? "", "expires_in_days": input.expires_in_days ?? "",
+        ])
+        return try await req.saveForm(typed: typed) {
             var validator = Validator()
             let name = validator.requiredText(input.name, field: "name", label: "a name for the token", maxLength: 120)
             let unitID = validator.identifier(input.unit, field: "unit", label: "unit", required: true)
@@ -171,11 +173,7 @@ enum APITokenController {
             // The secret is shown this once: no browser or proxy may keep a copy of the page.
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return response
-        } redraw: { errors in
-            let values = [
-                "name": input.name ?? "", "unit": input.unit ?? "", "expires_in_days": input.expires_in_days ?? "",
-            ]
-            let form = FormState(values: values, errors: errors)
+        } redraw: { form in
             let model = try await APITokenPage.Model.query(policy: policy, form: form, on: req.db)
             return APITokenPage.View(context: try await req.pageContext(), model: model)
                 .response()

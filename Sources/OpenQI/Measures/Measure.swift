@@ -5,7 +5,7 @@ import SQLKit
 
 /// What a measure tells a team: whether the system improved (outcome), whether the changes are
 /// happening (process), or whether something else got worse (balancing).
-package enum MeasureKind: String, Codable, CaseIterable, Sendable {
+package enum MeasureKind: String, Codable, CaseIterable, FormChoice, Sendable {
     case outcome, process, balancing
 
     var label: String {
@@ -18,7 +18,7 @@ package enum MeasureKind: String, Codable, CaseIterable, Sendable {
 }
 
 /// How often data are collected.
-package enum DataFrequency: String, Codable, CaseIterable, Sendable {
+package enum DataFrequency: String, Codable, CaseIterable, FormChoice, Sendable {
     case daily, weekly, monthly, quarterly
 
     var label: String { rawValue.capitalized }
@@ -140,6 +140,29 @@ package final class PhaseBreak: Model, @unchecked Sendable {
         self.period = CalendarDay(containing: period).date
         self.label = label
     }
+}
+
+/// A dated mark on a measure's chart: an annotation, or the start of a phase.
+protocol ChartMark: Model where IDValue == UUID {
+    var measureID: UUID { get }
+    var period: Date { get }
+    /// What the chart shows at the mark.
+    var words: String { get }
+}
+
+extension ChartMark {
+    /// The mark as the audit trail records it: "31 March 2026: New triage form adopted".
+    var said: String { "\(CalendarDay.label(period)): \(words)" }
+}
+
+extension MeasureAnnotation: ChartMark {
+    var measureID: UUID { $measure.id }
+    var words: String { text }
+}
+
+extension PhaseBreak: ChartMark {
+    var measureID: UUID { $measure.id }
+    var words: String { label }
 }
 
 struct CreateMeasures: AsyncMigration {

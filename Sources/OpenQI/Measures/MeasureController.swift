@@ -47,7 +47,7 @@ enum MeasureController {
         let policy = try await req.policy()
         let owner = try await owner(req, policy: policy)
         let input = try req.content.decode(MeasureInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: FormState(values: input.formValues)) {
             let valid = try input.validate()
             try await requireFreeKey(valid.key, on: req.db)
             let measure = Measure()
@@ -60,9 +60,8 @@ enum MeasureController {
             return req.redirect(
                 to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(),
                 notice: "“\(measure.name)” was added. Now add its data.")
-        } redraw: { errors in
-            return try await formPage(
-                req, owner: owner, state: FormState(values: input.formValues, errors: errors))
+        } redraw: { state in
+            try await formPage(req, owner: owner, state: state)
         }
     }
 
@@ -282,20 +281,11 @@ enum MeasureController {
 
     /// Removes a note from the chart (a typo, the wrong date): audited with what it said.
     @Sendable static func removeAnnotation(req: Request) async throws -> Response {
-        let (measure, policy) = try await editable(req)
-        let measureID = try measure.requireID()
-        guard
-            let note = try await MeasureAnnotation.query(on: req.db)
-                .filter(\.$id == req.idParameter("annotationID")).filter(\.$measure.$id == measureID).first()
-        else { throw NotFound("annotation") }
-        let said = "\(CalendarDay.label(note.period)): \(note.text)"
-        try await req.db.transaction { db in
-            try await note.delete(on: db)
-            try await measure.recordChartChange(added: false, annotation: said, by: policy.viewer.actor, on: db)
+        try await removeMark(req, id: "annotationID", called: "annotation") {
+            (measure, note: MeasureAnnotation, actor, db) in
+            try await measure.recordChartChange(added: false, annotation: note.said, by: actor, on: db)
+            return "The annotation “\(note.text)” was removed."
         }
-        return req.redirect(
-            to: SiteURL.measures(.show(.value(measureID))).relativeURL(),
-            notice: "The annotation “\(note.text)” was removed.")
     }
 
     /// Removes the value of one period, from the data table: a value recorded against the wrong week.
@@ -315,21 +305,28 @@ enum MeasureController {
 
     /// Removes a phase: the limits are calculated across it again, and the summary says so.
     @Sendable static func removePhase(req: Request) async throws -> Response {
+        try await removeMark(req, id: "phaseID", called: "phase") { (measure, phase: PhaseBreak, actor, db) in
+            try await measure.refreshSummary(on: db)
+            try await measure.recordChartChange(added: false, phase: phase.said, by: actor, on: db)
+            return "The phase “\(phase.label)” was removed; the limits are calculated across it again."
+        }
+    }
+
+    /// Removes an annotation or a phase of the measure's chart, found by the route's `parameter`;
+    /// `record` audits it in the same transaction and says what was done.
+    private static func removeMark<Mark: ChartMark>(
+        _ req: Request, id parameter: String, called name: String,
+        record: @escaping @Sendable (Measure, Mark, Actor, any Database) async throws -> String
+    ) async throws -> Response {
         let (measure, policy) = try await editable(req)
         let measureID = try measure.requireID()
-        guard
-            let phase = try await PhaseBreak.query(on: req.db)
-                .filter(\.$id == req.idParameter("phaseID")).filter(\.$measure.$id == measureID).first()
-        else { throw NotFound("phase") }
-        let said = "\(CalendarDay.label(phase.period)): \(phase.label)"
-        try await req.db.transaction { db in
-            try await phase.delete(on: db)
-            try await measure.refreshSummary(on: db)
-            try await measure.recordChartChange(added: false, phase: said, by: policy.viewer.actor, on: db)
+        guard let mark = try await Mark.find(req.idParameter(parameter), on: req.db), mark.measureID == measureID
+        else { throw NotFound(name) }
+        let notice = try await req.db.transaction { db in
+            try await mark.delete(on: db)
+            return try await record(measure, mark, policy.viewer.actor, db)
         }
-        return req.redirect(
-            to: SiteURL.measures(.show(.value(measureID))).relativeURL(),
-            notice: "The phase “\(phase.label)” was removed; the limits are calculated across it again.")
+        return req.redirect(to: SiteURL.measures(.show(.value(measureID))).relativeURL(), notice: notice)
     }
 
     @Sendable static func phaseBreak(req: Request) async throws -> Response {

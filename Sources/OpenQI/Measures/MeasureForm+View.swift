@@ -31,7 +31,7 @@ enum MeasureForm {
                     ),
                     FormField(
                         name: "kind", label: "Kind",
-                        control: .select(MeasureKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        control: .select(every: MeasureKind.self),
                         isRequired: true),
                     FormField(
                         name: "definition", label: "Operational definition", control: .textarea(rows: 3),
@@ -43,7 +43,7 @@ enum MeasureForm {
                         hint: "For example: falls per 1,000 bed days, % of patients."),
                     FormField(
                         name: "frequency", label: "Collected",
-                        control: .select(DataFrequency.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        control: .select(every: DataFrequency.self),
                         isRequired: true),
                     FormField(
                         name: "chart_type", label: "Chart",

@@ -27,16 +27,14 @@ enum PDSAController {
     @Sendable static func create(req: Request) async throws -> Response {
         let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(PDSAPlanInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let cycle = try await project.planCycle(
                 try await validate(input, for: project, on: req.db), by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.cycles(.show(.value(try cycle.requireID()))).relativeURL(),
                 notice: "PDSA \(cycle.number) is planned. Start it when the test begins.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, project: project, cycle: nil, state: state)
+        } redraw: { state in
+            try await formPage(req, project: project, cycle: nil, state: state)
         }
     }
 
@@ -68,41 +66,44 @@ enum PDSAController {
     }
 
     @Sendable static func start(req: Request) async throws -> Response {
-        let (cycle, project, policy) = try await editable(req)
-        let input = try req.content.decode(PDSAStartInput.self)
-        return try await req.saveEdit(input, of: cycle, called: "PDSA cycle") { version in
-            try await cycle.start(input, expecting: version, project: project, by: policy.viewer.actor, on: req.db)
+        try await saveStep(req, form: \.startForm) { (input: PDSAStartInput, cycle, version, project, actor) in
+            try await cycle.start(input, expecting: version, project: project, by: actor, on: req.db)
             let marked = !(input.annotate ?? []).isEmpty
             return req.redirect(
                 to: showURL(cycle),
                 notice: "PDSA \(cycle.number) has started."
                     + (marked ? " Its start is marked on the watched charts." : ""))
-        } redraw: { cycle, state in
-            try await cyclePage(req, cycle: cycle, policy: policy) { $0.startForm = state }
         }
     }
 
     @Sendable static func record(req: Request) async throws -> Response {
-        let (cycle, project, policy) = try await editable(req)
-        let input = try req.content.decode(PDSARecordInput.self)
-        return try await req.saveEdit(input, of: cycle, called: "PDSA cycle") { version in
-            try await cycle.record(input, expecting: version, project: project, by: policy.viewer.actor, on: req.db)
+        try await saveStep(req, form: \.recordForm) { (input: PDSARecordInput, cycle, version, project, actor) in
+            try await cycle.record(input, expecting: version, project: project, by: actor, on: req.db)
             return req.redirect(to: showURL(cycle) + "#study", notice: "Do and Study were saved.")
-        } redraw: { cycle, state in
-            try await cyclePage(req, cycle: cycle, policy: policy) { $0.recordForm = state }
         }
     }
 
     @Sendable static func act(req: Request) async throws -> Response {
-        let (cycle, project, policy) = try await editable(req)
-        let input = try req.content.decode(PDSAActInput.self)
-        return try await req.saveEdit(input, of: cycle, called: "PDSA cycle") { version in
-            try await cycle.act(input, expecting: version, project: project, by: policy.viewer.actor, on: req.db)
+        try await saveStep(req, form: \.actForm) { (input: PDSAActInput, cycle, version, project, actor) in
+            try await cycle.act(input, expecting: version, project: project, by: actor, on: req.db)
             return req.redirect(
                 to: showURL(cycle) + "#act",
                 notice: "PDSA \(cycle.number) is complete: \(cycle.decision?.shortLabel.lowercased() ?? "decided").")
+        }
+    }
+
+    /// Start, Do and Study, and Act are each a form on the cycle's page: saved as an edit of the
+    /// cycle, and redrawn there in `form` when they cannot be.
+    private static func saveStep<Input: VersionedInput & Content>(
+        _ req: Request, form: WritableKeyPath<PDSAShow.Model, FormState>,
+        save: (Input, PDSACycle, _ version: Int, Project, Actor) async throws -> Response
+    ) async throws -> Response where Input.Record == PDSACycle {
+        let (cycle, project, policy) = try await editable(req)
+        let input = try req.content.decode(Input.self)
+        return try await req.saveEdit(input, of: cycle, called: "PDSA cycle") { version in
+            try await save(input, cycle, version, project, policy.viewer.actor)
         } redraw: { cycle, state in
-            try await cyclePage(req, cycle: cycle, policy: policy) { $0.actForm = state }
+            try await cyclePage(req, cycle: cycle, policy: policy) { $0[keyPath: form] = state }
         }
     }
 

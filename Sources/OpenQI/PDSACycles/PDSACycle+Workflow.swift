@@ -161,16 +161,6 @@ extension PDSACycle {
         try await audit(project: project).recordAudit(.update, by: actor, before: before, on: db)
     }
 
-    private func saveAudited(
-        project: Project, before: [String: String], expecting expected: Int, by actor: Actor, on db: any Database
-    ) async throws {
-        try await db.transaction { db in
-            try await self.claimNextVersion(after: expected, on: db)
-            try await self.save(on: db)
-            try await self.audit(project: project).recordAudit(.update, by: actor, before: before, on: db)
-        }
-    }
-
     func audit(project: Project) -> ProjectPartAudit {
         ProjectPartAudit(
             kind: "pdsa_cycle", id: id, name: "PDSA \(number)", project: project,

@@ -9,7 +9,7 @@ package enum PDSAStatus: String, Codable, CaseIterable, Sendable {
 }
 
 /// What the team decided after studying a cycle.
-package enum PDSADecision: String, Codable, CaseIterable, Sendable {
+package enum PDSADecision: String, Codable, CaseIterable, FormChoice, Sendable {
     case adopt, adapt, abandon
 
     var label: String {
@@ -63,7 +63,7 @@ package final class PDSACycle: Model, @unchecked Sendable {
 }
 
 /// A measure whose chart the team watches during a cycle.
-extension PDSACycle: Versioned {}
+extension PDSACycle: ProjectPart {}
 
 package final class PDSAWatchedMeasure: Model, @unchecked Sendable {
     package static let schema = "pdsa_watched_measures"

@@ -174,9 +174,7 @@ extension PDSAShow {
                     fields: [
                         FormField(
                             name: "decision", label: "Decision",
-                            control: .select(
-                                [.init(value: "", label: "Choose…")]
-                                    + PDSADecision.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                            control: .select(every: PDSADecision.self, none: "Choose…"),
                             isRequired: true),
                         FormField(
                             name: "act_notes", label: "What happens next", control: .textarea(rows: 3),

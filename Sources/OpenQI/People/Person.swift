@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// Who a person is to the organisation. Service users and carers are equal members of QI teams.
-package enum PersonKind: String, Codable, CaseIterable, Sendable {
+package enum PersonKind: String, Codable, CaseIterable, FormChoice, Sendable {
     case staff
     case serviceUser = "service_user"
     case carer

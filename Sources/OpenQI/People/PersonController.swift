@@ -42,17 +42,15 @@ enum PersonController {
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let input = try req.content.decode(PersonInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let draft = try await input.validate(in: policy.tree, on: req.db)
             try policy.require(.managePeople(in: draft.unitID))
             let person = try await Person.create(draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.people(.show(.value(try person.requireID()))).relativeURL(),
                 notice: "\(person.fullName) was added.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, person: nil, state: state)
+        } redraw: { state in
+            try await formPage(req, person: nil, state: state)
         }
     }
 
@@ -129,7 +127,9 @@ enum PersonController {
         let person = try await find(req)
         let personID = try person.requireID()
         let input = try req.content.decode(GrantInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(
+            typed: FormState(values: ["role": input.role ?? "", "unit_id": input.unit_id ?? ""])
+        ) {
             var validator = Validator()
             let role = validator.choice(input.role, field: "role", label: "a role", as: Role.self)
             let unitID = validator.identifier(input.unit_id, field: "unit_id", label: "unit", required: true)
@@ -166,10 +166,9 @@ enum PersonController {
                 to: SiteURL.people(.show(.value(personID))).relativeURL(),
                 notice: "\(person.fullName) is now \(role.label.lowercased()) for \(policy.tree.path(of: unitID))."
             )
-        } redraw: { errors in
+        } redraw: { state in
             var model = try await PersonShow.Model.query(id: personID, policy: policy, on: req.db)
-            model.grantForm = FormState(
-                values: ["role": input.role ?? "", "unit_id": input.unit_id ?? ""], errors: errors)
+            model.grantForm = state
             return try await showPage(req, model: model)
         }
     }

@@ -28,9 +28,7 @@ enum PersonForm {
                     FormField(name: "full_name", label: "Full name", isRequired: true, autocomplete: "off"),
                     FormField(
                         name: "kind", label: "Kind",
-                        control: .select(
-                            [.init(value: "", label: "Choose…")]
-                                + PersonKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        control: .select(every: PersonKind.self, none: "Choose…"),
                         hint: "Service users and carers are equal members of QI teams.", isRequired: true
                     ),
                     FormField(

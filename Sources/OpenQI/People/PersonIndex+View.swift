@@ -55,10 +55,7 @@ extension PersonIndex {
                 .formField(
                     FormField(
                         name: "kind", label: "Kind",
-                        control: .select(
-                            [.init(value: "", label: "Everyone")]
-                                + PersonKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }
-                        )),
+                        control: .select(every: PersonKind.self, none: "Everyone")),
                     state: FormState(values: ["kind": model.kind?.rawValue ?? ""])
                 ),
                 .formField(

@@ -167,9 +167,7 @@ extension PersonShow {
                 fields: [
                     FormField(
                         name: "role", label: "Role",
-                        control: .select(
-                            [.init(value: "", label: "Choose…")]
-                                + Role.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        control: .select(every: Role.self, none: "Choose…"),
                         isRequired: true
                     ),
                     FormField(

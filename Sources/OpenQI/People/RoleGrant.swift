@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// A QI role, granted to a person for a unit and inherited by everything below that unit.
-package enum Role: String, Codable, CaseIterable, Sendable, Comparable {
+package enum Role: String, Codable, CaseIterable, FormChoice, Sendable, Comparable {
     case admin
     case qiTeam = "qi_team"
     case forumChair = "forum_chair"

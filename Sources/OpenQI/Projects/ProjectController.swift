@@ -38,7 +38,7 @@ enum ProjectController {
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let input = try req.content.decode(ProjectInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let draft = try input.validate(
                 in: policy.tree, priorities: try await PriorityChoices.forProject(on: req.db))
             let project = try await Project.propose(
@@ -48,10 +48,8 @@ enum ProjectController {
                 notice:
                     "Your proposal “\(project.title)” was saved as a draft. Add your team, then submit it to the forum."
             )
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, project: nil, state: state)
+        } redraw: { state in
+            try await formPage(req, project: nil, state: state)
         }
     }
 
@@ -114,7 +112,11 @@ enum ProjectController {
         let projectID = try project.requireID()
         let input = try req.content.decode(MemberInput.self)
         var choices: [FormField.Option] = []
-        return try await req.saveForm {
+        let typed = FormState(values: [
+            "person_id": input.person_id ?? "", "person": input.person ?? "", "role": input.role ?? "",
+            "involvement": input.involvement ?? "",
+        ])
+        return try await req.saveForm(typed: typed) {
             var validator = Validator()
             var personID: UUID? = nil
             if let chosen = input.person_id, !chosen.isEmpty {
@@ -142,15 +144,10 @@ enum ProjectController {
             return req.redirect(
                 to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#team",
                 notice: "\(person.fullName) joined the team.")
-        } redraw: { errors in
-            return try await projectPage(req, projectID, policy: policy) {
+        } redraw: { state in
+            try await projectPage(req, projectID, policy: policy) {
                 $0.teamChoices = choices
-                $0.teamForm = FormState(
-                    values: [
-                        "person_id": input.person_id ?? "", "person": input.person ?? "", "role": input.role ?? "",
-                        "involvement": input.involvement ?? "",
-                    ],
-                    errors: errors)
+                $0.teamForm = state
             }
         }
     }
@@ -160,7 +157,7 @@ enum ProjectController {
         let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
         let input = try req.content.decode(TeamInvitationInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: FormState(values: input.formValues)) {
             let person = try await project.invite(
                 try input.validate(), invitedBy: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
             return req.redirect(
@@ -168,10 +165,8 @@ enum ProjectController {
                 notice:
                     "\(person.fullName) joined the team. Their record waits for approval by someone who manages the people of \(policy.tree.path(of: project.$unit.id))."
             )
-        } redraw: { errors in
-            return try await projectPage(req, projectID, policy: policy) {
-                $0.inviteForm = FormState(values: input.formValues, errors: errors)
-            }
+        } redraw: { state in
+            try await projectPage(req, projectID, policy: policy) { $0.inviteForm = state }
         }
     }
 
@@ -206,16 +201,14 @@ enum ProjectController {
         let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
         let input = try req.content.decode(ProgressUpdateInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: FormState(values: input.formValues)) {
             try await project.post(
                 try input.validate(), author: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#updates",
                 notice: "Your update was posted.")
-        } redraw: { errors in
-            return try await projectPage(req, projectID, policy: policy) {
-                $0.updateForm = FormState(values: input.formValues, errors: errors)
-            }
+        } redraw: { state in
+            try await projectPage(req, projectID, policy: policy) { $0.updateForm = state }
         }
     }
 
@@ -227,15 +220,13 @@ enum ProjectController {
         let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
         let input = try req.content.decode(CommentInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: FormState(values: ["text": input.text ?? ""])) {
             try await project.comment(input.text, author: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#comments",
                 notice: "Your comment was added.")
-        } redraw: { errors in
-            return try await projectPage(req, projectID, policy: policy) {
-                $0.commentForm = FormState(values: ["text": input.text ?? ""], errors: errors)
-            }
+        } redraw: { state in
+            try await projectPage(req, projectID, policy: policy) { $0.commentForm = state }
         }
     }
 
@@ -243,17 +234,15 @@ enum ProjectController {
         let (project, policy) = try await req.editableProject()
         let projectID = try project.requireID()
         let input = try req.content.decode(ProjectClosureInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: FormState(values: input.formValues)) {
             try await project.close(try input.validate(), by: policy.viewer.actor, on: req.db)
             let notice =
                 project.status == .completed
                 ? "“\(project.title)” is complete. Thank you — consider writing its story."
                 : "“\(project.title)” was stopped, and its learning kept."
             return req.redirect(to: SiteURL.projects(.show(.value(projectID))).relativeURL(), notice: notice)
-        } redraw: { errors in
-            return try await projectPage(req, projectID, policy: policy) {
-                $0.closeForm = FormState(values: input.formValues, errors: errors)
-            }
+        } redraw: { state in
+            try await projectPage(req, projectID, policy: policy) { $0.closeForm = state }
         }
     }
 
@@ -264,7 +253,7 @@ enum ProjectController {
         let excluded = req.query[String.self, at: "project"].flatMap(UUID.init(uuidString:))
         let similar = try await similarProjects(to: text, excluding: excluded, policy: policy, on: req.db)
         let html = similar.map {
-            "<li><a href=\"\(SiteURL.projects(.show(.value($0.id))).relativeURL())\">\($0.title.markupEscaped)</a>"
+            "<li><a href=\"\($0.url)\">\($0.title.markupEscaped)</a>"
                 + "<span class=\"path\"> \($0.unitPath.markupEscaped) · \($0.status.label)</span></li>"
         }.joined()
         var headers = HTTPHeaders()
@@ -273,7 +262,7 @@ enum ProjectController {
     }
 
     static func similarProjects(to text: String, excluding: UUID?, policy: Policy, on db: any Database) async throws
-        -> [ProjectForm.SimilarProject]
+        -> [ProjectRow]
     {
         guard text.count >= 8 else { return [] }
         let projects = try await Project.query(on: db).filter(\.$status != .draft).all()
@@ -285,9 +274,7 @@ enum ProjectController {
             })
         let byID = Dictionary(uniqueKeysWithValues: projects.compactMap { project in project.id.map { ($0, project) } })
         return index.matches(for: text, excluding: excluding).compactMap { match in
-            byID[match.id].map {
-                .init(id: match.id, title: $0.title, unitPath: policy.tree.path(of: $0.$unit.id), status: $0.status)
-            }
+            byID[match.id].map { ProjectRow($0, id: match.id, tree: policy.tree) }
         }
     }
 

@@ -4,20 +4,13 @@ import Plot
 /// The proposal form: what matters and to whom, the problem, a measurable aim in three parts, the
 /// unit and priorities; with projects like it from across the organisation beside it.
 enum ProjectForm {
-    struct SimilarProject: Sendable, Equatable {
-        let id: UUID
-        let title: String
-        let unitPath: String
-        let status: ProjectStatus
-    }
-
     struct Model: Sendable, Equatable {
         var projectID: UUID?
         var projectTitle: String?
         var form: FormState
         var unitOptions: [FormField.Option]
         var priorities: [FormField.Option]
-        var similar: [SimilarProject]
+        var similar: [ProjectRow]
     }
 
     final class View: ModelPage<Model> {
@@ -119,9 +112,7 @@ enum ProjectForm {
                         : .ul(
                             .forEach(model.similar) { similar in
                                 .li(
-                                    .a(
-                                        .href(SiteURL.projects(.show(.value(similar.id))).relativeURL()),
-                                        .text(similar.title)),
+                                    .a(.href(similar.url), .text(similar.title)),
                                     .span(.class("path"), .text(" \(similar.unitPath) · \(similar.status.label)"))
                                 )
                             })

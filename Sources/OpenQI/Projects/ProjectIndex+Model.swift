@@ -4,15 +4,6 @@ import SQLKit
 import Vapor
 
 enum ProjectIndex {
-    struct Row: Sendable, Equatable {
-        let id: UUID
-        let title: String
-        let unitPath: String
-        let status: ProjectStatus
-        let stage: ImprovementStage?
-        let score: ProgressScore?
-    }
-
     /// The viewer's own part in a project: what "my projects" means.
     enum Involvement: String, Sendable, Equatable, CaseIterable {
         case any, team, coach, sponsor
@@ -87,7 +78,7 @@ enum ProjectIndex {
         var focus = Focus()
         /// The focus in words: "stage Test (PDSA cycles); no update for six weeks".
         var focusDescription: String?
-        var rows: [Row]
+        var rows: [ProjectRow]
         var total: Int
         var unitOptions: [FormField.Option]
         /// Which page of `limit` rows this is, from 1.
@@ -240,14 +231,7 @@ extension ProjectIndex.Model {
         return .init(
             query: search, status: status, unitID: unitID, focus: focus,
             focusDescription: described.isEmpty ? nil : described.joined(separator: "; "),
-            rows: projects.compactMap { project in
-                project.id.map {
-                    .init(
-                        id: $0, title: project.title, unitPath: policy.tree.path(of: project.$unit.id),
-                        status: project.status,
-                        stage: project.stage, score: project.score)
-                }
-            },
+            rows: projects.compactMap { project in project.id.map { ProjectRow(project, id: $0, tree: policy.tree) } },
             total: total, unitOptions: policy.tree.parentOptions(), page: page, order: order
         )
     }

@@ -22,9 +22,7 @@ extension ProjectIndex {
                     .formField(
                         FormField(
                             name: "status", label: "Status",
-                            control: .select(
-                                [.init(value: "", label: "Any status")]
-                                    + ProjectStatus.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                            control: .select(every: ProjectStatus.self, none: "Any status")),
                         state: FormState(values: ["status": model.status?.rawValue ?? ""])
                     ),
                     .formField(
@@ -83,10 +81,7 @@ extension ProjectIndex {
                         .tbody(
                             .forEach(model.rows) { row in
                                 .tr(
-                                    .td(
-                                        .a(
-                                            .href(SiteURL.projects(.show(.value(row.id))).relativeURL()),
-                                            .text(row.title))),
+                                    .td(.a(.href(row.url), .text(row.title))),
                                     .td(.text(row.unitPath)),
                                     .td(.span(.class("status status-\(row.status.rawValue)"), .text(row.status.label))),
                                     .td(.text(row.stage?.label ?? "")),

@@ -97,9 +97,7 @@ extension ProjectShow {
                         isRequired: true),
                     FormField(
                         name: "aim_achieved", label: "Was the aim achieved? (completed projects)",
-                        control: .select(
-                            [.init(value: "", label: "Choose…")]
-                                + AimAchieved.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                        control: .select(every: AimAchieved.self, none: "Choose…")),
                     FormField(
                         name: "learning", label: "What we learned", control: .textarea(rows: 4),
                         hint: "Including from what did not work: failure is learning too.", isRequired: true),
@@ -403,8 +401,7 @@ extension ProjectShow {
                         isRequired: true),
                     FormField(
                         name: "involvement", label: "Involvement",
-                        control: .select(
-                            ServiceUserInvolvement.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                        control: .select(every: ServiceUserInvolvement.self)),
                 ],
                 submitLabel: "Invite to the team", anchor: "invite-member"
             ).disclosed("Invite a service user or carer who is not on the People list")

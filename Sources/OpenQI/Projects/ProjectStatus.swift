@@ -1,7 +1,7 @@
 /// Where a project is in its life: proposed to a forum, decided, run, closed.
 ///
 ///     draft → proposed → in review → approved | declined | deferred → active → completed | stopped
-package enum ProjectStatus: String, Codable, CaseIterable, Sendable {
+package enum ProjectStatus: String, Codable, CaseIterable, FormChoice, Sendable {
     case draft, proposed
     case inReview = "in_review"
     case approved, declined, deferred, active, completed, stopped
@@ -61,7 +61,7 @@ package enum ImprovementStage: String, Codable, CaseIterable, Sendable {
 
 /// How much service users and carers on a team take part (ELFT found projects with full partners
 /// 2.8 times more likely to achieve their aim).
-package enum ServiceUserInvolvement: String, Codable, CaseIterable, Sendable {
+package enum ServiceUserInvolvement: String, Codable, CaseIterable, FormChoice, Sendable {
     case none
     case occasional
     case fullPartner = "full_partner"
@@ -111,7 +111,7 @@ struct ProgressScore: RawRepresentable, Codable, Hashable, Comparable, Sendable,
 }
 
 /// Whether a completed project achieved its aim.
-package enum AimAchieved: String, Codable, CaseIterable, Sendable {
+package enum AimAchieved: String, Codable, CaseIterable, FormChoice, Sendable {
     case yes, partly, no
 
     var label: String {

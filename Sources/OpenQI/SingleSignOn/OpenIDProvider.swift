@@ -20,10 +20,8 @@ actor OpenIDProvider {
 
     let settings: SingleSignOnSettings
     private let client: HTTPClient
-    private var discovery: (document: Discovery, fetchedAt: Date)?
-    private var keys: (collection: JWTKeyCollection, fetchedAt: Date)?
-    private var discoveryFetch: Task<Discovery, any Error>?
-    private var keysFetch: Task<JWTKeyCollection, any Error>?
+    private let discovery = Kept<Discovery>()
+    private let keys = Kept<JWTKeyCollection>()
 
     /// Providers rotate keys; an unknown key is fetched again, but not more often than this.
     static let keyRefreshInterval: TimeInterval = 60
@@ -47,21 +45,8 @@ actor OpenIDProvider {
 
     /// The discovery document, which must name the configured issuer exactly (Discovery §4.3).
     func document(now: Date) async throws(SingleSignOnError) -> Discovery {
-        if let discovery, now.timeIntervalSince(discovery.fetchedAt) < Self.documentLifetime {
-            return discovery.document
-        }
-        let fetch = discoveryFetch ?? Task { try await self.fetchDocument() }
-        discoveryFetch = fetch
-        do {
-            let document = try await fetch.value
-            discoveryFetch = nil
-            discovery = (document, now)
-            return document
-        } catch {
-            discoveryFetch = nil
-            if let discovery { return discovery.document }
-            throw Self.failure(error)
-        }
+        if let document = discovery.value(fetchedWithin: Self.documentLifetime, of: now) { return document }
+        return try await shared(discovery, now: now) { try await self.fetchDocument() }
     }
 
     private func fetchDocument() async throws -> Discovery {
@@ -74,6 +59,35 @@ actor OpenIDProvider {
             )
         }
         return document
+    }
+
+    /// What the provider publishes (its discovery document, its keys), as last fetched, and the
+    /// fetch under way. Only the provider touches it, within its own isolation.
+    private final class Kept<Value: Sendable> {
+        var last: (value: Value, fetchedAt: Date)?
+        var fetch: Task<Value, any Error>?
+
+        func value(fetchedWithin lifetime: TimeInterval, of now: Date) -> Value? {
+            last.flatMap { now.timeIntervalSince($0.fetchedAt) < lifetime ? $0.value : nil }
+        }
+    }
+
+    /// Fetches `kept` afresh, sharing a fetch already under way; when it fails, the last good value serves.
+    private func shared<Value: Sendable>(
+        _ kept: Kept<Value>, now: Date, load: @escaping @Sendable () async throws -> Value
+    ) async throws(SingleSignOnError) -> Value {
+        let task = kept.fetch ?? Task { try await load() }
+        kept.fetch = task
+        do {
+            let value = try await task.value
+            kept.fetch = nil
+            kept.last = (value, now)
+            return value
+        } catch {
+            kept.fetch = nil
+            if let last = kept.last { return last.value }
+            throw Self.failure(error)
+        }
     }
 
     private static func failure(_ error: any Error) -> SingleSignOnError {
@@ -129,23 +143,10 @@ actor OpenIDProvider {
     }
 
     private func keyCollection(now: Date, refresh: Bool) async throws(SingleSignOnError) -> JWTKeyCollection {
-        if let keys, now.timeIntervalSince(keys.fetchedAt) < (refresh ? Self.keyRefreshInterval : Self.documentLifetime)
-        {
-            return keys.collection
-        }
+        let lifetime = refresh ? Self.keyRefreshInterval : Self.documentLifetime
+        if let collection = keys.value(fetchedWithin: lifetime, of: now) { return collection }
         let document = try await document(now: now)
-        let fetch = keysFetch ?? Task { try await self.fetchKeys(from: document.jwks_uri) }
-        keysFetch = fetch
-        do {
-            let collection = try await fetch.value
-            keysFetch = nil
-            keys = (collection, now)
-            return collection
-        } catch {
-            keysFetch = nil
-            if let keys { return keys.collection }
-            throw Self.failure(error)
-        }
+        return try await shared(keys, now: now) { try await self.fetchKeys(from: document.jwks_uri) }
     }
 
     /// The key set, each key read on its own: one of a kind jwt-kit does not know (an encryption

@@ -17,11 +17,7 @@ extension Story {
     ) async throws {
         let before = audit(project: project).auditFields
         apply(valid)
-        try await db.transaction { db in
-            try await self.claimNextVersion(after: expected, on: db)
-            try await self.save(on: db)
-            try await self.audit(project: project).recordAudit(.update, by: actor, before: before, on: db)
-        }
+        try await saveAudited(project: project, before: before, expecting: expected, by: actor, on: db)
     }
 
     func audit(project: Project) -> ProjectPartAudit {

@@ -21,7 +21,7 @@ package final class Story: Model, @unchecked Sendable {
     package init() { version = 1 }
 }
 
-extension Story: Versioned {}
+extension Story: ProjectPart {}
 
 extension Story {
     /// A project's stories, oldest first, as its page and API list them.

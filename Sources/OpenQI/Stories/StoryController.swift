@@ -12,7 +12,7 @@ enum StoryController {
     @Sendable static func create(req: Request) async throws -> Response {
         let (project, policy) = try await req.editableProject()
         let input = try req.content.decode(StoryInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let valid = try input.validate()
             let story = Story()
             story.$project.id = try project.requireID()
@@ -25,10 +25,8 @@ enum StoryController {
             return req.redirect(
                 to: SiteURL.stories(.show(.value(try story.requireID()))).relativeURL(),
                 notice: "Your story “\(story.title)” was saved.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, project: project, story: nil, state: state)
+        } redraw: { state in
+            try await formPage(req, project: project, story: nil, state: state)
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// What a node of the organisation tree is. Partner organisations (a council, a GP practice,
 /// a charity) sit at the top level beside the organisation itself.
-package enum UnitKind: String, Codable, CaseIterable, Sendable {
+package enum UnitKind: String, Codable, CaseIterable, FormChoice, Sendable {
     case organisation, directorate, service, team, ward, partner
 
     var label: String {

@@ -35,17 +35,15 @@ enum UnitController {
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let input = try req.content.decode(UnitInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let draft = try input.validate(in: policy.tree)
             try policy.requireCanPlaceUnit(under: draft.parentID)
             let unit = try await Unit.create(draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.units(.show(.value(try unit.requireID()))).relativeURL(),
                 notice: "“\(unit.name)” was added.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, unit: nil, state: state)
+        } redraw: { state in
+            try await formPage(req, unit: nil, state: state)
         }
     }
 

@@ -27,9 +27,7 @@ enum UnitForm {
                     FormField(name: "name", label: "Name", isRequired: true),
                     FormField(
                         name: "kind", label: "Kind of unit",
-                        control: .select(
-                            [.init(value: "", label: "Choose…")]
-                                + UnitKind.allCases.map { .init(value: $0.rawValue, label: $0.label) }),
+                        control: .select(every: UnitKind.self, none: "Choose…"),
                         hint:
                             "Organisations and partner organisations sit at the top; directorates, services, teams and wards below them.",
                         isRequired: true

@@ -115,11 +115,11 @@ extension ProjectIndex.Model {
         focus: ProjectIndex.Focus(stage: .test),
         focusDescription: "stage Test (PDSA cycles)",
         rows: [
-            ProjectIndex.Row(
+            ProjectRow(
                 id: Mock.id(30), title: "Fewer falls on Willow Ward",
                 unitPath: "Trust › Adult Mental Health › Willow Ward", status: .active, stage: .test,
                 score: ProgressScore(rawValue: 3.0)!),
-            ProjectIndex.Row(
+            ProjectRow(
                 id: Mock.id(31), title: "Safer falls checks on Cedar Ward",
                 unitPath: "Trust › Adult Mental Health › Cedar Ward", status: .active, stage: .test, score: nil),
         ],
@@ -159,9 +159,9 @@ extension ProjectForm.Model {
             FormField.Option(value: "\(Mock.id(161))", label: "Older adults"),
         ],
         similar: [
-            ProjectForm.SimilarProject(
+            ProjectRow(
                 id: Mock.id(31), title: "Safer falls checks on Cedar Ward",
-                unitPath: "Trust › Adult Mental Health › Cedar Ward", status: .active)
+                unitPath: "Trust › Adult Mental Health › Cedar Ward", status: .active, stage: nil, score: nil)
         ])
 }
 

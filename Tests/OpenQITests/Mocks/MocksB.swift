@@ -112,29 +112,36 @@ extension ForumAgenda.Model {
         forumName: "Trust › Adult Mental Health", notes: "Boardroom, Trust HQ, 2pm.",
         proposals: [
             .init(
-                projectID: Mock.id(40), title: "Safer nights on Cedar Ward",
-                unitPath: "Trust › Adult Mental Health › Cedar Ward",
-                aim: "Reduce incidents of restraint at night by 30% by March 2027.", status: .proposed,
-                reason: "Submitted 3 March", score: ProgressScore(rawValue: 1.0)!),
+                project: ProjectRow(
+                    id: Mock.id(40), title: "Safer nights on Cedar Ward",
+                    unitPath: "Trust › Adult Mental Health › Cedar Ward", status: .proposed, stage: nil,
+                    score: ProgressScore(rawValue: 1.0)!),
+                aim: "Reduce incidents of restraint at night by 30% by March 2027.",
+                reason: "Submitted 3 March"),
             .init(
-                projectID: Mock.id(41), title: "Welcome packs for new admissions",
-                unitPath: "Trust › Adult Mental Health › Willow Ward",
+                project: ProjectRow(
+                    id: Mock.id(41), title: "Welcome packs for new admissions",
+                    unitPath: "Trust › Adult Mental Health › Willow Ward", status: .inReview, stage: nil, score: nil),
                 aim: "90% of service users receive a welcome pack within 24 hours of admission by October 2026.",
-                status: .inReview, reason: "Submitted 17 February", score: nil),
+                reason: "Submitted 17 February"),
         ],
         reviews: [
             .init(
-                projectID: Mock.id(30), title: "Fewer falls on Willow Ward",
-                unitPath: "Trust › Adult Mental Health › Willow Ward",
-                aim: "Reduce falls per 1,000 bed days by 25% by September 2026.", status: .active,
-                reason: "No update for 7 weeks", score: ProgressScore(rawValue: 2.5)!)
+                project: ProjectRow(
+                    id: Mock.id(30), title: "Fewer falls on Willow Ward",
+                    unitPath: "Trust › Adult Mental Health › Willow Ward", status: .active, stage: nil,
+                    score: ProgressScore(rawValue: 2.5)!),
+                aim: "Reduce falls per 1,000 bed days by 25% by September 2026.",
+                reason: "No update for 7 weeks")
         ],
         celebrations: [
             .init(
-                projectID: Mock.id(31), title: "Protected mealtimes on Cedar Ward",
-                unitPath: "Trust › Adult Mental Health › Cedar Ward",
-                aim: "Every mealtime protected from non-urgent activity by January 2026.", status: .completed,
-                reason: "Completed 20 March · aim achieved: yes", score: ProgressScore(rawValue: 4.5)!)
+                project: ProjectRow(
+                    id: Mock.id(31), title: "Protected mealtimes on Cedar Ward",
+                    unitPath: "Trust › Adult Mental Health › Cedar Ward", status: .completed, stage: nil,
+                    score: ProgressScore(rawValue: 4.5)!),
+                aim: "Every mealtime protected from non-urgent activity by January 2026.",
+                reason: "Completed 20 March · aim achieved: yes")
         ],
         decisions: [Mock.id(41): "Changes requested"], canDecide: true,
         choices: [

@@ -26,6 +26,11 @@ struct FormState: Sendable, Equatable {
     }
 }
 
+/// A closed set a form offers to choose from: each case sent as its raw value and shown by its label.
+protocol FormChoice: CaseIterable, RawRepresentable<String> {
+    var label: String { get }
+}
+
 /// One field of a form, described as data so every form in OpenQI looks and behaves the same.
 struct FormField: Sendable, Equatable {
     enum Control: Sendable, Equatable {
@@ -70,6 +75,22 @@ struct FormField: Sendable, Equatable {
             classes += condition.values.map { "when-\(condition.field)-\($0)" }
         }
         return classes.joined(separator: " ")
+    }
+}
+
+extension FormField.Option {
+    /// Every case of `Choice`, in order; first, when `none` is given, the option that chooses none,
+    /// saying what that means ("Choose…", "Any status").
+    static func every<Choice: FormChoice>(_: Choice.Type, none: String? = nil) -> [Self] {
+        (none.map { [Self(value: "", label: $0)] } ?? [])
+            + Choice.allCases.map { Self(value: $0.rawValue, label: $0.label) }
+    }
+}
+
+extension FormField.Control {
+    /// A menu of every case of `Choice`, after the option that chooses none, when given.
+    static func select<Choice: FormChoice>(every choice: Choice.Type, none: String? = nil) -> Self {
+        .select(FormField.Option.every(choice, none: none))
     }
 }
 
@@ -358,6 +379,17 @@ extension Request {
             let page = try await redraw(failure.errors)
             page.status = .unprocessableEntity
             return page
+        }
+    }
+
+    /// `saveForm` for a form whose input comes back as `typed`: `redraw` gets it with the errors.
+    func saveForm(
+        typed: FormState, _ save: () async throws -> Response, redraw: (_ state: FormState) async throws -> Response
+    ) async throws -> Response {
+        try await saveForm(save) { errors in
+            var state = typed
+            state.errors = errors
+            return try await redraw(state)
         }
     }
 }

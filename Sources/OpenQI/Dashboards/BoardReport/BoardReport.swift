@@ -4,7 +4,7 @@ import Foundation
 /// The Institute for Healthcare Improvement's Triple Aim, under which a board reads its Whole
 /// System Measures: the health of the population served, the experience and quality of care, and
 /// the value (cost) of care.
-package enum TripleAim: String, Codable, CaseIterable, Sendable {
+package enum TripleAim: String, Codable, CaseIterable, FormChoice, Sendable {
     case populationHealth = "population_health"
     case experienceAndQuality = "experience_quality"
     case value

@@ -226,9 +226,7 @@ extension BoardReportPage {
 
         override func content() -> Node<HTML.BodyContext> {
             var fields: [FormField] = []
-            let aims =
-                [FormField.Option(value: "", label: "Not on the report")]
-                + TripleAim.allCases.map { .init(value: $0.rawValue, label: $0.label) }
+            let aims = FormField.Option.every(TripleAim.self, none: "Not on the report")
             for row in model.measures {
                 let id = row.measureID.uuidString
                 fields.append(FormField(name: "aim-\(id)", label: row.name, control: .select(aims)))

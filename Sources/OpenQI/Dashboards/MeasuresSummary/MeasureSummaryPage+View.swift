@@ -102,9 +102,7 @@ extension MeasureSummaryPage {
                 .formField(
                     FormField(
                         name: "kind", label: "Kind",
-                        control: .select(
-                            [.init(value: "", label: "Any kind")]
-                                + MeasureKind.allCases.map { .init(value: $0.rawValue, label: $0.label) })),
+                        control: .select(every: MeasureKind.self, none: "Any kind")),
                     state: FormState(values: ["kind": model.filter.kind?.rawValue ?? ""])),
                 // Filtering keeps the order chosen with the column headers.
                 .if(
