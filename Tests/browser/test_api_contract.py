@@ -25,11 +25,8 @@ import datetime as dt
 import html
 import json
 import re
-import sqlite3
-import time
 import uuid
 from collections.abc import Iterable
-from contextlib import closing
 from urllib.parse import quote
 
 import pytest
@@ -63,6 +60,8 @@ CYCLES = "/api/v1/projects/{projectID}/cycles"
 CHART = "/api/v1/measures/{measureID}/chart"
 DATA = "/api/v1/measures/data"
 PRIORITIES = "/api/v1/priorities"
+PRIORITY = "/api/v1/priorities/{priorityID}"
+STRATEGY = "/api/v1/strategy"
 OPENAPI = "/api/v1/openapi.json"
 
 # JSON and form bodies may be up to 1 MB (1,048,576 bytes); a field this long makes a body over it.
@@ -917,26 +916,23 @@ def check_measure_data(api: Contract, admin, viewer, anonymous, directorate, new
 # ---- archived priorities ------------------------------------------------------------------------
 
 
-def write_to_database(server, sql: str, *parameters) -> None:
-    """Runs one statement on the server's SQLite file, for what no route does."""
-    with closing(sqlite3.connect(server.db, timeout=30)) as db:
-        with db:  # commits
-            db.execute(sql, parameters)
-
-
 def test_an_archived_priority_is_listed_and_its_projects_keep_it(demo, document):
-    """GET /priorities lists archived priorities too, flagged, because projects may still serve them
-    and `priority_ids` must be readable. No route archives a priority, so the test adds one to the
-    database and archives it there once a project serves it. Runs after the other tests, which
-    propose projects with priorities in use."""
+    """A priority added through the API under one of the strategy's objectives, served by a project,
+    then archived by a PUT: GET /priorities still lists it, flagged, because projects may still serve
+    it and `priority_ids` must be readable; the strategy keeps it under its objective; a PUT that began
+    from the old version is refused. Runs after the other tests, which propose projects with
+    priorities in use."""
     api = Contract(document, demo.base_url)
     admin = sign_in_client(demo.base_url, ADMIN)
     tag = uuid.uuid4().hex[:6]
-    retiring = {"id": str(uuid.uuid4()).upper(), "name": f"Contract test priority {tag}"}
-    write_to_database(demo, "INSERT INTO priorities (id, name, created_at) VALUES (?, ?, ?)",
-                      retiring["id"], retiring["name"], time.time())
+    objective = next(o for o in api.call(admin, "GET", STRATEGY, 200)["objectives"] if not o["archived"])
+    name = f"Contract test priority {tag}"
+    retiring = api.call(admin, "POST", PRIORITIES, 201, json={"name": name, "objective_id": objective["id"]})
+    assert retiring == {"id": retiring["id"], "name": name, "objective_id": objective["id"], "archived": False,
+                        "version": 1}
+    assert api.call(admin, "GET", PRIORITY, 200, priorityID=retiring["id"]) == retiring
     in_use = [p for p in api.call(admin, "GET", PRIORITIES, 200) if not p["archived"]]
-    assert {**retiring, "archived": False} in in_use
+    assert retiring in in_use
     staying = next(p for p in in_use if p["id"] != retiring["id"])
 
     unit = api.call(admin, "GET", UNITS, 200, params={"q": DIRECTORATE})[0]
@@ -946,13 +942,18 @@ def test_an_archived_priority_is_listed_and_its_projects_keep_it(demo, document)
         "aim_what": "Keep projects linked to their plan", "aim_how_much": "from 0 to 1 project",
         "aim_by_when": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
         "priority_ids": [staying["id"], retiring["id"]]})
-    write_to_database(demo, "UPDATE priorities SET archived_at = ? WHERE id = ?", time.time(), retiring["id"])
+    change = {"name": name, "objective_id": objective["id"], "archived": True, "version": 1}
+    archived = api.call(admin, "PUT", PRIORITY, 200, priorityID=retiring["id"], json=change)
+    assert archived == {**retiring, "archived": True, "version": 2}
+    api.call(admin, "PUT", PRIORITY, 409, priorityID=retiring["id"], json={**change, "name": "Stale"})
 
     listed = api.call(admin, "GET", PRIORITIES, 200)
-    assert {**retiring, "archived": True} in listed
+    assert archived in listed
     assert [p["name"] for p in listed] == sorted(p["name"] for p in listed)
+    under = next(o for o in api.call(admin, "GET", STRATEGY, 200)["objectives"] if o["id"] == objective["id"])
+    assert archived in under["priorities"]
     kept = api.call(admin, "GET", PROJECT, 200, projectID=project["id"])
-    served = sorted([staying, retiring], key=lambda p: p["name"])
+    served = sorted([staying, archived], key=lambda p: p["name"])
     assert kept["priorities"] == [p["name"] for p in served] and kept["priority_ids"] == [p["id"] for p in served]
 
 

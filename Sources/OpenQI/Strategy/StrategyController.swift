@@ -22,13 +22,11 @@ enum StrategyController {
     @Sendable static func saveAim(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .manageStrategy)
         let input = try req.content.decode(StrategyAimInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             try await StrategyAim.save(try input.validate(), by: policy.viewer.actor, on: req.db)
             return req.redirect(to: SiteURL.strategy(.show).relativeURL(), notice: "The strategy’s aim was saved.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, .init(subject: .aim, form: state))
+        } redraw: { state in
+            try await formPage(req, .init(subject: .aim, form: state))
         }
     }
 
@@ -42,14 +40,12 @@ enum StrategyController {
     @Sendable static func createObjective(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .manageStrategy)
         let input = try req.content.decode(ObjectiveInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let draft = try input.validate(among: try await StrategicObjective.query(on: req.db).all())
             let objective = try await StrategicObjective.create(draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(to: shown(objective.id), notice: "“\(objective.name)” was added to the strategy.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(req, .init(subject: .objective, form: state))
+        } redraw: { state in
+            try await formPage(req, .init(subject: .objective, form: state))
         }
     }
 
@@ -105,17 +101,15 @@ enum StrategyController {
     @Sendable static func createPriority(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .manageStrategy)
         let input = try req.content.decode(PriorityInput.self)
-        return try await req.saveForm {
+        return try await req.saveForm(typed: input.formState) {
             let draft = try input.validate(
                 among: try await Priority.query(on: req.db).all(),
                 objectives: try await StrategicObjective.query(on: req.db).all())
             let priority = try await Priority.create(draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: shown(priority.$objective.id), notice: "“\(priority.name)” was added to the strategy.")
-        } redraw: { errors in
-            var state = input.formState
-            state.errors = errors
-            return try await formPage(
+        } redraw: { state in
+            try await formPage(
                 req,
                 .init(
                     subject: .priority, form: state,
