@@ -195,6 +195,7 @@ struct DemoOrganisation: Sendable {
             try await Self.loadStrategy(on: db)
             try await DemoPortfolio.load(self, size: size, on: db)
             try await DemoUnitMeasures.load(self, size: size, on: db)
+            try await Self.trackObjectives(on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
             try await MeasureSummary.refresh(try await Measure.query(on: db).all(), on: db)
             try await InstallationSetting.markDemo(signIns: Self.signIns, on: db)
@@ -247,6 +248,31 @@ struct DemoOrganisation: Sendable {
     ]
 
     static let strategyAim = "The best quality of life for all the communities we serve"
+
+    /// The board's Whole System Measures (`DemoUnitMeasures.wholeSystemMeasures`) tracking each objective.
+    static let objectiveMeasures: [(objective: String, measures: [String])] = [
+        ("Improved population health outcomes", ["Emergency readmissions within 30 days"]),
+        (
+            "Improved experience of care",
+            ["Serious incidents", "Service users who would recommend us", "Waiting over 18 weeks"]
+        ),
+        ("Improved staff experience", ["Staff who would recommend us as a place to work"]),
+        ("Improved value", ["Cost per occupied bed day"]),
+    ]
+
+    private static func trackObjectives(on db: any Database) async throws {
+        guard
+            let trust = try await Unit.query(on: db).filter(\.$kind == .organisation).filter(\.$parent.$id == nil)
+                .first()
+        else { return }
+        let boardMeasures = try await Measure.query(on: db).filter(\.$unit.$id == trust.requireID())
+            .filter(\.$project.$id == nil).all()
+        let objectives = try await StrategicObjective.query(on: db).all()
+        for (name, measures) in objectiveMeasures {
+            guard let objective = objectives.first(where: { $0.name == name }) else { continue }
+            try await objective.$measures.attach(boardMeasures.filter { measures.contains($0.name) }, on: db)
+        }
+    }
 
     private static func loadStrategy(on db: any Database) async throws {
         for (objective, priorities) in strategy {

@@ -142,6 +142,13 @@ def test_the_qi_team_sets_the_strategy_and_projects_can_serve_it(demo, page: Pag
     access = page.locator("section.objective", has=page.get_by_role("heading", name="Improved experience of care"))
     running = int(access.locator("tr", has_text="Timely access to care").locator("td.number").first.inner_text())
     assert running > 0, "demo projects serve the demo's priorities"
+    tracking = access.locator("table", has=page.locator("caption", has_text="Whole System Measures tracking"))
+    wsm = tracking.locator("tr", has_text="Service users who would recommend us")
+    expect(wsm.locator("svg[role=img]").first).to_be_visible()
+    expect(wsm.locator("svg.mdc-icon title").first).not_to_be_empty()
+    wsm.get_by_role("link", name="Service users who would recommend us").click()
+    expect(page.locator("h1")).to_contain_text("Service users who would recommend us")
+    page.go_back()
     found = {"the strategy": violations(page)}
 
     page.get_by_role("link", name="Add an objective").click()

@@ -14,6 +14,8 @@ package final class StrategicObjective: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     /// Moves on with every edit (`Versioned`).
     @Field(key: "version") package var version: Int
+    /// The Whole System Measures that track it (the board's measures of the organisation).
+    @Siblings(through: ObjectiveMeasure.self, from: \.$objective, to: \.$measure) package var measures: [Measure]
 
     package init() { version = 1 }
 
@@ -32,7 +34,38 @@ extension StrategicObjective: Versioned {}
 extension StrategicObjective: Archivable {
     var auditSubject: AuditSubject { .init(kind: "objective", id: id, name: name, unitID: nil) }
     var auditFields: [String: String] {
-        ["name": name, "description": summary ?? "", "archived": isArchived ? "yes" : "no"]
+        var fields = ["name": name, "description": summary ?? "", "archived": isArchived ? "yes" : "no"]
+        // The measures are audited where they were read or set with the objective.
+        if let measures = $measures.value {
+            fields["measures"] = measures.compactMap { $0.id?.uuidString }.sorted().joined(separator: " ")
+        }
+        return fields
+    }
+}
+
+/// A Whole System Measure tracking a strategic objective.
+package final class ObjectiveMeasure: Model, @unchecked Sendable {
+    package static let schema = "objective_measures"
+
+    @ID(key: .id) package var id: UUID?
+    @Parent(key: "objective_id") package var objective: StrategicObjective
+    @Parent(key: "measure_id") package var measure: Measure
+
+    package init() {}
+}
+
+struct CreateObjectiveMeasures: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(ObjectiveMeasure.schema)
+            .id()
+            .field("objective_id", .uuid, .required, .references(StrategicObjective.schema, "id"))
+            .field("measure_id", .uuid, .required, .references(Measure.schema, "id"))
+            .unique(on: "objective_id", "measure_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(ObjectiveMeasure.schema).delete()
     }
 }
 

@@ -7,18 +7,37 @@ extension StrategicObjective {
         -> StrategicObjective
     {
         let objective = StrategicObjective(name: draft.name, summary: draft.summary)
-        try await objective.saveAudited(.create, by: actor, on: db)
+        objective.$measures.value = try await Measure.query(on: db).filter(\.$id ~~ draft.measureIDs).all()
+        try await objective.saveAudited(.create, by: actor, on: db) { db in
+            try await objective.link(draft.measureIDs, on: db)
+        }
         return objective
     }
 
-    /// Renames or describes the objective; throws `EditConflict` when someone saved it since `expected`.
+    /// Renames or describes the objective and sets the measures that track it; throws
+    /// `EditConflict` when someone saved it since `expected`. Its measures must be loaded.
     func update(with draft: StrategyItemDraft, expecting expected: Int, by actor: Actor, on db: any Database)
         async throws
     {
         let before = auditFields
         name = draft.name
         summary = draft.summary
-        try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
+        $measures.value = try await Measure.query(on: db).filter(\.$id ~~ draft.measureIDs).all()
+        try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
+            try await self.link(draft.measureIDs, on: db)
+        }
+    }
+
+    /// Makes `measureIDs` the measures tracking the objective, in the caller's transaction.
+    private func link(_ measureIDs: [UUID], on db: any Database) async throws {
+        let id = try requireID()
+        try await ObjectiveMeasure.query(on: db).filter(\.$objective.$id == id).delete()
+        for measureID in measureIDs {
+            let link = ObjectiveMeasure()
+            link.$objective.id = id
+            link.$measure.id = measureID
+            try await link.create(on: db)
+        }
     }
 
     /// Archives the objective. Not while priorities in use sit under it: they would serve an

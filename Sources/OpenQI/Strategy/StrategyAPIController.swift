@@ -22,6 +22,8 @@ struct ObjectiveDTO: Content, Equatable {
     let description: String?
     let archived: Bool
     let version: Int
+    /// The Whole System Measures that track it.
+    let measure_ids: [UUID]
     let priorities: [PriorityDTO]
 }
 
@@ -76,7 +78,7 @@ enum StrategyAPIController {
 
     @Sendable static func strategy(req: Request) async throws -> StrategyDTO {
         try await req.policy().require(.readOrganisation)
-        let objectives = try await StrategicObjective.query(on: req.db).sort(\.$name).all()
+        let objectives = try await StrategicObjective.query(on: req.db).with(\.$measures).sort(\.$name).all()
         let priorities = try await Priority.query(on: req.db).sort(\.$name).all()
         let byObjective = Dictionary(grouping: priorities) { $0.$objective.id }
         return StrategyDTO(
@@ -85,7 +87,8 @@ enum StrategyAPIController {
                 let id = try objective.requireID()
                 return ObjectiveDTO(
                     id: id, name: objective.name, description: objective.summary, archived: objective.isArchived,
-                    version: objective.version, priorities: try (byObjective[id] ?? []).map(PriorityDTO.init))
+                    version: objective.version, measure_ids: objective.measures.compactMap(\.id).sorted(),
+                    priorities: try (byObjective[id] ?? []).map(PriorityDTO.init))
             },
             unfiled_priorities: try (byObjective[nil] ?? []).map(PriorityDTO.init))
     }

@@ -34,38 +34,47 @@ enum StrategyController {
 
     @Sendable static func newObjective(req: Request) async throws -> Response {
         try await req.policy().require(.manageStrategy)
-        return try await formPage(req, .init(subject: .objective, form: FormState()))
+        return try await formPage(
+            req, .init(subject: .objective, form: FormState(), measureOptions: try await measureOptions(on: req.db)))
     }
 
     @Sendable static func createObjective(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .manageStrategy)
         let input = try req.content.decode(ObjectiveInput.self)
         return try await req.saveForm(typed: input.formState) {
-            let draft = try input.validate(among: try await StrategicObjective.query(on: req.db).all())
+            let draft = try input.validate(
+                among: try await StrategicObjective.query(on: req.db).all(),
+                offered: try await offeredMeasures(keeping: [], on: req.db))
             let objective = try await StrategicObjective.create(draft, by: policy.viewer.actor, on: req.db)
             return req.redirect(to: shown(objective.id), notice: "“\(objective.name)” was added to the strategy.")
         } redraw: { state in
-            try await formPage(req, .init(subject: .objective, form: state))
+            try await formPage(
+                req, .init(subject: .objective, form: state, measureOptions: try await measureOptions(on: req.db)))
         }
     }
 
     @Sendable static func editObjective(req: Request) async throws -> Response {
         try await req.policy().require(.manageStrategy)
         let objective = try await findObjective(req)
-        return try await formPage(req, objectiveForm(objective, state: ObjectiveInput(objective).formState))
+        try await objective.$measures.load(on: req.db)
+        return try await formPage(
+            req, try await objectiveForm(objective, state: ObjectiveInput(objective).formState, req))
     }
 
     @Sendable static func updateObjective(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .manageStrategy)
         let objective = try await findObjective(req)
+        try await objective.$measures.load(on: req.db)
         let input = try req.content.decode(ObjectiveInput.self)
         return try await req.saveEdit(input, of: objective, called: "objective") { version in
             let draft = try input.validate(
-                among: try await StrategicObjective.query(on: req.db).all(), editing: objective.id)
+                among: try await StrategicObjective.query(on: req.db).all(),
+                offered: try await offeredMeasures(keeping: objective.measures.compactMap(\.id), on: req.db),
+                editing: objective.id)
             try await objective.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
             return req.redirect(to: shown(objective.id), notice: "Your changes to “\(objective.name)” were saved.")
         } redraw: { objective, state in
-            try await formPage(req, objectiveForm(objective, state: state))
+            try await formPage(req, try await objectiveForm(objective, state: state, req))
         }
     }
 
@@ -193,8 +202,36 @@ enum StrategyController {
         }
     }
 
-    private static func objectiveForm(_ objective: StrategicObjective, state: FormState) -> StrategyForm.Model {
-        .init(subject: .objective, editingID: objective.id, editingName: objective.name, form: state)
+    private static func objectiveForm(_ objective: StrategicObjective, state: FormState, _ req: Request)
+        async throws -> StrategyForm.Model
+    {
+        let linked = objective.$measures.value?.compactMap(\.id) ?? []
+        return .init(
+            subject: .objective, editingID: objective.id, editingName: objective.name, form: state,
+            measureOptions: try await measureOptions(keeping: linked, on: req.db))
+    }
+
+    /// The measures an objective may be tracked by: the organisation's own (those of a unit at the
+    /// top of the tree, where the board's Whole System Measures are kept), in use, and any it is
+    /// tracked by already.
+    private static func trackable(keeping kept: [UUID], on db: any Database) async throws -> [Measure] {
+        let organisations = try await Unit.query(on: db).filter(\.$kind == .organisation).all().compactMap(\.id)
+        return try await Measure.query(on: db).group(.or) { either in
+            either.group(.and) {
+                $0.filter(\.$unit.$id ~~ organisations).filter(\.$project.$id == nil).filter(\.$archivedAt == nil)
+            }
+            either.filter(\.$id ~~ kept)
+        }.sort(\.$name).all()
+    }
+
+    private static func offeredMeasures(keeping kept: [UUID], on db: any Database) async throws -> Set<UUID> {
+        Set(try await trackable(keeping: kept, on: db).compactMap(\.id))
+    }
+
+    private static func measureOptions(keeping kept: [UUID] = [], on db: any Database) async throws
+        -> [FormField.Option]
+    {
+        try await trackable(keeping: kept, on: db).map { .init(value: try $0.requireID().uuidString, label: $0.name) }
     }
 
     private static func priorityForm(_ priority: Priority, state: FormState, _ req: Request) async throws
@@ -220,8 +257,11 @@ enum StrategyController {
 }
 
 extension ObjectiveInput: VersionedInput {
+    /// The objective as its form shows it, with its measures where they were read with it.
     init(_ objective: StrategicObjective) {
-        self.init(name: objective.name, description: objective.summary, version: objective.version)
+        self.init(
+            name: objective.name, description: objective.summary,
+            measure_ids: objective.$measures.value?.compactMap { $0.id?.uuidString }, version: objective.version)
     }
 
     static let labels: [(field: String, label: String)] = [("name", "Name"), ("description", "Description")]

@@ -15,6 +15,8 @@ enum StrategyForm {
         var form: FormState
         /// The objectives a priority may be filed under (those in use, and its own).
         var objectiveOptions: [FormField.Option] = []
+        /// The measures that may track an objective (the organisation's own).
+        var measureOptions: [FormField.Option] = []
     }
 
     final class View: ModelPage<Model> {
@@ -71,6 +73,14 @@ enum StrategyForm {
                         isRequired: true),
                     description,
                 ]
+                    + (model.measureOptions.isEmpty
+                        ? []
+                        : [
+                            FormField(
+                                name: "measure_ids", label: "Whole System Measures that track it",
+                                control: .checkboxes(model.measureOptions),
+                                hint: "The organisation’s own measures: the strategy shows how each moves.")
+                        ])
             case .priority:
                 return [
                     FormField(

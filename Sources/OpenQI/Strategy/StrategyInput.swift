@@ -5,13 +5,15 @@ import Vapor
 struct ObjectiveInput: Content, Sendable {
     var name: String?
     var description: String?
+    /// The Whole System Measures that track it (`measure_ids[]` from the form's checkboxes).
+    var measure_ids: [String]? = nil
     /// The version an edit began from: the edit form's hidden field, and required by the API's PUT.
     var version: Int? = nil
 
     var formState: FormState {
-        FormState(values: [
-            "name": name ?? "", "description": description ?? "", "version": version.map(String.init) ?? "",
-        ])
+        FormState(
+            values: ["name": name ?? "", "description": description ?? "", "version": version.map(String.init) ?? ""],
+            selected: ["measure_ids": Set(measure_ids ?? [])])
     }
 }
 
@@ -43,14 +45,20 @@ struct StrategyAimInput: Content, Sendable {
 struct StrategyItemDraft: Sendable, Equatable {
     var name: String
     var summary: String?
+    /// A priority's objective.
     var objectiveID: UUID? = nil
     var archived: Bool? = nil
+    /// An objective's measures.
+    var measureIDs: [UUID] = []
 }
 
 extension ObjectiveInput {
     /// Checks the input against the objectives there are: no two share a name, archived or not
-    /// (an archived one is restored, not made again). `editing` is the objective being changed.
-    func validate(among objectives: [StrategicObjective], editing: UUID? = nil) throws -> StrategyItemDraft {
+    /// (an archived one is restored, not made again); and its measures are among those `offered`
+    /// (the organisation's own). `editing` is the objective being changed.
+    func validate(among objectives: [StrategicObjective], offered: Set<UUID>, editing: UUID? = nil) throws
+        -> StrategyItemDraft
+    {
         var validator = Validator()
         let name = validator.requiredText(
             name, field: "name", label: "a name", maxLength: StrategyItemDraft.maximumNameLength)
@@ -58,8 +66,14 @@ extension ObjectiveInput {
         validator.uniqueName(
             name, among: objectives.map { ($0.id, $0.name, $0.isArchived) }, editing: editing,
             called: "strategic objective")
+        let measureIDs = Validator.identifiers(measure_ids)
+        if measureIDs.count != (measure_ids ?? []).count || !offered.isSuperset(of: measureIDs) {
+            validator.fail(
+                "measure_ids",
+                "Choose measures from the list: the organisation’s own measures in use track its objectives.")
+        }
         try validator.check()
-        return StrategyItemDraft(name: name, summary: summary)
+        return StrategyItemDraft(name: name, summary: summary, measureIDs: measureIDs)
     }
 }
 

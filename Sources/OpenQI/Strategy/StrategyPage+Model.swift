@@ -1,6 +1,7 @@
 import Charts
 import Fluent
 import Foundation
+import SPC
 import SQLKit
 
 /// The organisation's strategy: its aim, the strategic objectives and the priorities under each,
@@ -16,11 +17,25 @@ enum StrategyPage {
         let completed: Int
     }
 
+    /// A Whole System Measure tracking an objective, as its chart stands.
+    struct TrackedMeasure: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        let recent: [Double?]
+        let latestClass: PointClass
+        let latestValue: Double?
+        let latestPeriod: Date?
+        let variation: VariationIcon?
+        let assurance: AssuranceIcon?
+        let target: Double?
+    }
+
     struct Objective: Sendable, Equatable {
         let id: UUID
         let name: String
         let summary: String?
         let isArchived: Bool
+        let measures: [TrackedMeasure]
         let priorities: [PriorityRow]
     }
 
@@ -68,11 +83,26 @@ extension StrategyPage.Model {
                     running: count(id, [.approved, .active]), completed: count(id, [.completed]))
             )
         }
+        let tracking = try await ObjectiveMeasure.query(on: db).with(\.$measure).all()
+        let summaries = try await MeasureSummary.query(on: db)
+            .filter(\.$measure.$id ~~ tracking.map(\.$measure.id)).all()
+        func tracked(by objectiveID: UUID) -> [StrategyPage.TrackedMeasure] {
+            tracking.filter { $0.$objective.id == objectiveID }.map(\.measure).sorted { $0.name < $1.name }
+                .compactMap { measure in
+                    guard let id = measure.id else { return nil }
+                    let summary = summaries.first { $0.$measure.id == id && $0.points > 0 }
+                    return .init(
+                        id: id, name: measure.name, recent: summary?.recentValues ?? [],
+                        latestClass: summary?.latestPointClass ?? .common, latestValue: summary?.latestValue,
+                        latestPeriod: summary?.latestPeriod, variation: summary?.variationIcon,
+                        assurance: summary?.assuranceIcon, target: measure.target)
+                }
+        }
         let objectives = try await StrategicObjective.query(on: db).sort(\.$name).all().map { objective in
             let id = try objective.requireID()
             return StrategyPage.Objective(
                 id: id, name: objective.name, summary: objective.summary, isArchived: objective.isArchived,
-                priorities: rows.filter { $0.objectiveID == id }.map(\.row))
+                measures: tracked(by: id), priorities: rows.filter { $0.objectiveID == id }.map(\.row))
         }.sorted { !$0.isArchived && $1.isArchived }
         let unaligned =
             try await db.sql.raw(

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 
@@ -23,6 +24,8 @@ extension StrategyPage {
                         "The organisation’s aim, the strategic objectives that deliver it and the priorities under each: what QI projects and programmes serve."
                     )),
                 .chart(model.diagramSVG, kind: "driver-diagram"),
+                // The icons once; each measure's row refers to them.
+                .if(model.objectives.contains { !$0.measures.isEmpty }, .raw(MDCIcons.symbols)),
                 .p(
                     .a(
                         .href(SiteURL.projects(.index).relativeURL(query: [("priority", "none")])),
@@ -71,9 +74,48 @@ extension StrategyPage {
                             ? button("Restore", naming: objective.name, to: .restoreObjective(.value(objective.id)))
                             : button("Archive", naming: objective.name, to: .archiveObjective(.value(objective.id)))
                     )),
+                .if(!objective.measures.isEmpty, measures(objective)),
                 objective.priorities.isEmpty
                     ? .p(.class("empty"), .text("No priorities under this objective yet."))
                     : priorities(objective.priorities)
+            )
+        }
+
+        /// How the objective's Whole System Measures move: each one's trend, latest point and the
+        /// Making Data Count icons, as the measures summary shows them.
+        private func measures(_ objective: Objective) -> Node<HTML.BodyContext> {
+            .scrollingTable(
+                .class("measure-summary"),
+                .caption(.text("Whole System Measures tracking “\(objective.name)”")),
+                .thead(
+                    .tr(
+                        .th(.scope("col"), .text("Measure")), .th(.scope("col"), .text("Trend")),
+                        .th(.scope("col"), .text("Latest")), .th(.scope("col"), .text("Variation")),
+                        .th(.scope("col"), .text("Assurance")), .th(.scope("col"), .text("Target")))),
+                .tbody(
+                    .forEach(objective.measures) { measure in
+                        .tr(
+                            .class(measure.variation?.isConcern == true ? "concern" : ""),
+                            .td(
+                                .a(
+                                    .href(SiteURL.measures(.show(.value(measure.id))).relativeURL()),
+                                    .text(measure.name))),
+                            .td(
+                                .raw(
+                                    Sparkline(
+                                        values: measure.recent, lastClass: measure.latestClass, target: measure.target
+                                    )
+                                    .svg())),
+                            .td(
+                                .class("number"), .text(measure.latestValue.map { Describe.plain($0) } ?? "—"),
+                                .unwrap(measure.latestPeriod) {
+                                    .span(.class("hint"), .text(" \(CalendarDay(containing: $0).shortLabel)"))
+                                }),
+                            .td(.raw(measure.variation.map { MDCIcons.variationReference($0) } ?? "")),
+                            .td(.raw(measure.assurance.map { MDCIcons.assuranceReference($0) } ?? "")),
+                            .td(.class("number"), .text(measure.target.map { Describe.plain($0) } ?? ""))
+                        )
+                    })
             )
         }
 

@@ -8,6 +8,13 @@ extension StrategyPage.Model {
             StrategyPage.Objective(
                 id: Mock.id(60), name: "Improved experience of care",
                 summary: "Care that service users and carers say is right for them.", isArchived: false,
+                measures: [
+                    .init(
+                        id: Mock.id(65), name: "Service users who would recommend us",
+                        recent: [84, 85, 83, nil, 86, 88, 89, 90], latestClass: .improvement, latestValue: 90,
+                        latestPeriod: Mock.day("2026-11-01"), variation: .improvementHigh, assurance: .pass,
+                        target: 90)
+                ],
                 priorities: [
                     .init(
                         id: Mock.id(61), name: "Reducing violence and restrictive practice",
@@ -17,7 +24,8 @@ extension StrategyPage.Model {
                         completed: 4),
                 ]),
             StrategyPage.Objective(
-                id: Mock.id(63), name: "Improved value", summary: nil, isArchived: true, priorities: []),
+                id: Mock.id(63), name: "Improved value", summary: nil, isArchived: true, measures: [],
+                priorities: []),
         ]
         let unfiled = [
             StrategyPage.PriorityRow(

@@ -286,4 +286,58 @@ struct StrategyTests {
             #expect(strategy.aim == nil)
         }
     }
+
+    @Test("an objective is tracked by the organisation's own measures, and the strategy shows how they move")
+    func trackedByMeasures() async throws {
+        try await withOpenQI { app in
+            let world = try await TestWorld.make(app)
+            let browser = try await Self.strategist(app, world: world)
+            let fixtures = Fixtures(app: app)
+            let months = (1...12).map { CalendarDay.date(String(format: "2025-%02d-01", $0))! }
+            let readmissions = try await fixtures.measure(
+                "Emergency readmissions", unit: world.trust, frequency: .monthly, periods: months)
+            let wardFalls = try await fixtures.measure("Falls on Willow", unit: world.willow, periods: months)
+
+            let offered = try await browser.get("/strategy/objectives/new")
+            #expect(offered.body.contains("Emergency readmissions"))
+            #expect(!offered.body.contains("Falls on Willow"), "a ward's measure is not the organisation's")
+
+            let refused = try await browser.post(
+                "/strategy/objectives",
+                fields: [("name", "Improved outcomes"), ("measure_ids[]", wardFalls.id!.uuidString)])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.contains("Choose measures from the list"))
+            #expect(try await StrategicObjective.query(on: app.db).count() == 0)
+
+            let added = try await browser.post(
+                "/strategy/objectives",
+                fields: [("name", "Improved outcomes"), ("measure_ids[]", readmissions.id!.uuidString)])
+            #expect(added.status == .seeOther)
+            let objective = try #require(try await StrategicObjective.query(on: app.db).with(\.$measures).first())
+            #expect(objective.measures.map(\.name) == ["Emergency readmissions"])
+            let created = try #require(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "objective").first())
+            #expect(created.after["measures"] == readmissions.id!.uuidString)
+
+            let page = try await browser.get("/strategy").body
+            #expect(page.contains("Whole System Measures tracking “Improved outcomes”"))
+            #expect(page.contains(#"href="/measures/\#(readmissions.id!.uuidString)">Emergency readmissions</a>"#))
+            #expect(page.contains(#"viewBox="0 0 1200 280""#), "the trend is drawn as a sparkline")
+            #expect(page.contains("#mdc-variation-"), "the variation icon is drawn from the page's symbols")
+
+            let edit = try await browser.get("/strategy/objectives/\(objective.id!)/edit").body
+            #expect(edit.contains(#"value="\#(readmissions.id!.uuidString)" checked"#))
+            _ = try await browser.post(
+                "/strategy/objectives/\(objective.id!)", form: ["name": "Improved outcomes", "version": "1"])
+            #expect(try await ObjectiveMeasure.query(on: app.db).count() == 0)
+            let updated = try #require(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "objective")
+                    .filter(\.$action == "update").first())
+            #expect(updated.before["measures"] == readmissions.id!.uuidString && updated.after["measures"] == "")
+
+            let strategy = try JSONDecoder().decode(
+                StrategyDTO.self, from: Data(try await browser.json(.GET, "/api/v1/strategy").body.utf8))
+            #expect(strategy.objectives.first?.measure_ids == [])
+        }
+    }
 }

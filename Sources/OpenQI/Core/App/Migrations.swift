@@ -60,5 +60,6 @@ enum OpenQIMigrations {
         CreateStrategicObjectives(),
         AddObjectivesToPriorities(),
         AddVersion<Priority>(),
+        CreateObjectiveMeasures(),
     ]
 }
