@@ -140,8 +140,18 @@ def test_the_qi_team_sets_the_strategy_and_projects_can_serve_it(demo, page: Pag
     assert diagram.locator("g.box.primary").count() == 4, "the demo strategy has four objectives"
     assert diagram.locator("g.box.secondary").count() == 12
     access = page.locator("section.objective", has=page.get_by_role("heading", name="Improved experience of care"))
-    running = int(access.locator("tr", has_text="Timely access to care").locator("td.number").first.inner_text())
-    assert running > 0, "demo projects serve the demo's priorities"
+    counts = access.locator("tr", has_text="Timely access to care").locator("td.number a")
+    active = int(counts.first.inner_text())
+    assert active > 0, "demo projects serve the demo's priorities"
+    counts.first.click()
+    assert listed(page) == active, "the count leads to exactly the projects it counts"
+    page.go_back()
+    unaligned = page.get_by_role("link", name=re.compile(r"active projects? serves? no priority"))
+    count = int(unaligned.inner_text().split()[0])
+    if count:
+        unaligned.click()
+        assert listed(page) == count
+        page.go_back()
     tracking = access.locator("table", has=page.locator("caption", has_text="Whole System Measures tracking"))
     wsm = tracking.locator("tr", has_text="Service users who would recommend us")
     expect(wsm.locator("svg[role=img]").first).to_be_visible()

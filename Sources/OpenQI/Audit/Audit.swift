@@ -74,10 +74,13 @@ protocol Archivable: Auditable, Model {
 }
 
 extension Archivable {
-    /// Archives or restores the record, audited, in one transaction.
+    /// Archives or restores the record, audited, in one transaction. A versioned record's version
+    /// moves on, so an edit that began before it (an API client's PUT) cannot quietly undo it.
     func setArchived(_ archived: Bool, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
         archivedAt = archived ? AppClock.now : nil
-        try await saveAudited(archived ? .archive : .restore, by: actor, before: before, on: db)
+        try await saveAudited(
+            archived ? .archive : .restore, by: actor, before: before,
+            expecting: (self as? any Versioned)?.version, on: db)
     }
 }

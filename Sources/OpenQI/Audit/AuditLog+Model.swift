@@ -41,6 +41,8 @@ enum AuditLog {
 
 extension AuditLog.Model {
     static let limit = 200
+    /// The kinds of record the strategy's changes are audited as.
+    static let strategyKinds = ["strategy", "objective", "priority"]
 
     /// The newest entries matching the filter, limited to the units the viewer administers.
     /// Filtering by person finds what they did (with their sign-in) and what was done to them.
@@ -49,7 +51,13 @@ extension AuditLog.Model {
     {
         try policy.require(.viewAuditLog)
         var query = AuditEntry.query(on: db).sort(\.$occurredAt, .descending)
-        if let scope = policy.auditScope { query = query.filter(\.$unitID ~~ Array(scope)) }
+        if let scope = policy.auditScope {
+            query = query.group(.or) { group in
+                group.filter(\.$unitID ~~ Array(scope))
+                // The strategy is the whole organisation's, in no unit: those who set it read its trail.
+                if policy.allows(.manageStrategy) { group.filter(\.$subjectKind ~~ Self.strategyKinds) }
+            }
+        }
         if let unitID = filter.unitID { query = query.filter(\.$unitID ~~ Array(policy.tree.subtree(of: unitID))) }
         if let personID = filter.personID {
             let accounts = try await Account.query(on: db).filter(\.$person.$id == personID).all().compactMap(\.id)

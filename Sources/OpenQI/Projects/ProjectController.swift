@@ -292,12 +292,19 @@ enum ProjectController {
         _ req: Request, project: Project?, state: FormState
     ) async throws -> Response {
         let policy = try await req.policy()
-        let priorities = try await Priority.query(on: req.db).filter(\.$archivedAt == nil).sort(\.$name).all()
+        // Those in use, and any archived one the project serves: a box not shown could not stay
+        // ticked, and saving the form would take the priority away.
+        let served = Set(state.selected["priority_ids"] ?? [])
+        let priorities = try await Priority.query(on: req.db).with(\.$objective).sort(\.$name).all().filter {
+            !$0.isArchived || served.contains($0.id?.uuidString ?? "")
+        }
         let text = [state["title"], state["problem"], state["aim_what"]].joined(separator: " ")
         let model = ProjectForm.Model(
             projectID: project?.id, projectTitle: project?.title, form: state, unitOptions: policy.tree.parentOptions(),
             priorities: priorities.compactMap { priority in
-                priority.id.map { .init(value: $0.uuidString, label: priority.name) }
+                let objective = priority.objective.map { " (\($0.name))" } ?? ""
+                let archived = priority.isArchived ? ", archived" : ""
+                return priority.id.map { .init(value: $0.uuidString, label: priority.name + objective + archived) }
             },
             similar: try await similarProjects(to: text, excluding: project?.id, policy: policy, on: req.db)
         )

@@ -8,8 +8,10 @@ extension StrategicObjective {
     {
         let objective = StrategicObjective(name: draft.name, summary: draft.summary)
         objective.$measures.value = try await Measure.query(on: db).filter(\.$id ~~ draft.measureIDs).all()
-        try await objective.saveAudited(.create, by: actor, on: db) { db in
-            try await objective.link(draft.measureIDs, on: db)
+        try await nameTaken(draft.name, by: "strategic objective") {
+            try await objective.saveAudited(.create, by: actor, on: db) { db in
+                try await objective.link(draft.measureIDs, on: db)
+            }
         }
         return objective
     }
@@ -23,8 +25,10 @@ extension StrategicObjective {
         name = draft.name
         summary = draft.summary
         $measures.value = try await Measure.query(on: db).filter(\.$id ~~ draft.measureIDs).all()
-        try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
-            try await self.link(draft.measureIDs, on: db)
+        try await nameTaken(draft.name, by: "strategic objective") {
+            try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
+                try await self.link(draft.measureIDs, on: db)
+            }
         }
     }
 
@@ -43,15 +47,18 @@ extension StrategicObjective {
     /// Archives the objective. Not while priorities in use sit under it: they would serve an
     /// objective the strategy no longer has.
     func archive(by actor: Actor, on db: any Database) async throws {
-        let inUse = try await Priority.query(on: db).filter(\.$objective.$id == requireID())
-            .filter(\.$archivedAt == nil).count()
-        guard inUse == 0 else {
-            throw ValidationFailure(
-                field: "objective",
-                message: "“\(name)” still has \(inUse) priorit\(inUse == 1 ? "y" : "ies") in use under it. "
-                    + "Archive them, or file them under another objective, first.")
+        // Counted in the archiving's transaction, so what it counts is what it archives over.
+        try await db.transaction { db in
+            let inUse = try await Priority.query(on: db).filter(\.$objective.$id == self.requireID())
+                .filter(\.$archivedAt == nil).count()
+            guard inUse == 0 else {
+                throw ValidationFailure(
+                    field: "objective",
+                    message: "“\(self.name)” still has \(inUse) priorit\(inUse == 1 ? "y" : "ies") in use under it. "
+                        + "Archive them, or file them under another objective, first.")
+            }
+            try await self.setArchived(true, by: actor, on: db)
         }
-        try await setArchived(true, by: actor, on: db)
     }
 
     func restore(by actor: Actor, on db: any Database) async throws {
@@ -64,7 +71,7 @@ extension Priority {
     static func create(_ draft: StrategyItemDraft, by actor: Actor, on db: any Database) async throws -> Priority {
         let priority = Priority(name: draft.name, summary: draft.summary, objectiveID: draft.objectiveID)
         if draft.archived == true { priority.archivedAt = AppClock.now }
-        try await priority.saveAudited(.create, by: actor, on: db)
+        try await nameTaken(draft.name, by: "priority") { try await priority.saveAudited(.create, by: actor, on: db) }
         return priority
     }
 
@@ -79,7 +86,9 @@ extension Priority {
         summary = draft.summary
         $objective.id = draft.objectiveID
         if let archived = draft.archived, archived != isArchived { archivedAt = archived ? AppClock.now : nil }
-        try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
+        try await nameTaken(draft.name, by: "priority") {
+            try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
+        }
     }
 
     /// Takes the priority out of what new projects are offered; projects that served it keep it.
@@ -104,21 +113,45 @@ extension Priority {
 extension StrategyAim {
     /// Sets (or, with nil, takes away) the strategy's aim, audited, in one transaction.
     static func save(_ text: String?, by actor: Actor, on db: any Database) async throws {
+        do {
+            try await db.transaction { db in try await replace(with: text, by: actor, on: db) }
+        } catch let clash as any DatabaseError where clash.isConstraintFailure {
+            // Two first aims saved at one moment: the other was kept.
+            throw ValidationFailure(
+                field: "aim",
+                message: "Someone else saved an aim at the same moment: “\(try await load(on: db).text ?? "")”. "
+                    + "Save yours again to replace it.")
+        }
+    }
+
+    /// In the caller's transaction, so "before" is what the change replaced.
+    private static func replace(with text: String?, by actor: Actor, on db: any Database) async throws {
         let before = try await load(on: db)
         guard before.text != text else { return }
-        try await db.transaction { db in
-            if let setting = try await InstallationSetting.find(settingKey, on: db) {
-                if let text {
-                    setting.value = text
-                    try await setting.save(on: db)
-                } else {
-                    try await setting.delete(on: db)
-                }
-            } else if let text {
-                try await InstallationSetting(key: settingKey, value: text).create(on: db)
+        if let setting = try await InstallationSetting.find(settingKey, on: db) {
+            if let text {
+                setting.value = text
+                try await setting.save(on: db)
+            } else {
+                try await setting.delete(on: db)
             }
-            try await StrategyAim(text: text).recordAudit(
-                before.text == nil ? .create : .update, by: actor, before: before.auditFields, on: db)
+        } else if let text {
+            try await InstallationSetting(key: settingKey, value: text).create(on: db)
         }
+        try await StrategyAim(text: text).recordAudit(
+            before.text == nil ? .create : .update, by: actor, before: before.auditFields, on: db)
+    }
+}
+
+/// Runs a save whose name a unique index guards: two people who give the same name at one moment
+/// both pass validation, and the second is told as validation would have told them.
+private func nameTaken<T>(_ name: String, by kind: String, _ save: () async throws -> T) async throws -> T {
+    do {
+        return try await save()
+    } catch let clash as any DatabaseError where clash.isConstraintFailure {
+        throw ValidationFailure(
+            field: "name",
+            message:
+                "There is already a \(kind) called “\(name)”: someone saved it a moment ago. Choose a different name.")
     }
 }

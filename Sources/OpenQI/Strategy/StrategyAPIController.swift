@@ -60,9 +60,8 @@ enum StrategyAPIController {
     }
 
     @Sendable static func update(req: Request) async throws -> PriorityDTO {
-        let policy = try await req.policy()
+        let policy = try await req.policy(granting: .manageStrategy)
         let priority = try await StrategyController.findPriority(req)
-        try policy.require(.manageStrategy)
         let input = try req.content.decode(PriorityInput.self)
         let draft = try input.validate(
             among: try await Priority.query(on: req.db).all(),

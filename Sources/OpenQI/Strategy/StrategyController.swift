@@ -205,7 +205,10 @@ enum StrategyController {
     private static func objectiveForm(_ objective: StrategicObjective, state: FormState, _ req: Request)
         async throws -> StrategyForm.Model
     {
-        let linked = objective.$measures.value?.compactMap(\.id) ?? []
+        // After an edit conflict the objective is read afresh: its measures with it, so that one
+        // no longer offered is still shown, ticked, and saving again keeps it.
+        if objective.$measures.value == nil { try await objective.$measures.load(on: req.db) }
+        let linked = objective.measures.compactMap(\.id)
         return .init(
             subject: .objective, editingID: objective.id, editingName: objective.name, form: state,
             measureOptions: try await measureOptions(keeping: linked, on: req.db))

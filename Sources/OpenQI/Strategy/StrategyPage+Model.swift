@@ -12,8 +12,8 @@ enum StrategyPage {
         let name: String
         let summary: String?
         let isArchived: Bool
-        /// Approved or active projects serving it.
-        let running: Int
+        /// Active projects serving it.
+        let active: Int
         let completed: Int
     }
 
@@ -45,7 +45,7 @@ enum StrategyPage {
         var objectives: [Objective]
         /// Priorities made before the strategy had objectives, filed under none.
         var unfiled: [PriorityRow]
-        /// Running projects that serve no priority.
+        /// Active projects that serve no priority.
         var unaligned: Int
         var diagramSVG: String
         var canManage: Bool
@@ -80,7 +80,7 @@ extension StrategyPage.Model {
                 objectiveID: priority.$objective.id,
                 row: StrategyPage.PriorityRow(
                     id: id, name: priority.name, summary: priority.summary, isArchived: priority.isArchived,
-                    running: count(id, [.approved, .active]), completed: count(id, [.completed]))
+                    active: count(id, [.active]), completed: count(id, [.completed]))
             )
         }
         let tracking = try await ObjectiveMeasure.query(on: db).with(\.$measure).all()
@@ -108,7 +108,7 @@ extension StrategyPage.Model {
             try await db.sql.raw(
                 """
                 SELECT COUNT(*) AS n FROM projects p
-                WHERE p.status IN ('approved', 'active') AND \(ProjectPriority.noneServedSQL)
+                WHERE p.status = 'active' AND \(ProjectPriority.noneServedSQL)
                 """
             ).first()?.decode(column: "n", as: Int.self) ?? 0
         let aim = try await StrategyAim.load(on: db).text

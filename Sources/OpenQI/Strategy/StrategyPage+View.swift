@@ -28,9 +28,10 @@ extension StrategyPage {
                 .if(model.objectives.contains { !$0.measures.isEmpty }, .raw(MDCIcons.symbols)),
                 .p(
                     .a(
-                        .href(SiteURL.projects(.index).relativeURL(query: [("priority", "none")])),
+                        .href(
+                            SiteURL.projects(.index).relativeURL(query: [("priority", "none"), ("status", "active")])),
                         .text(
-                            "\(model.unaligned) running project\(model.unaligned == 1 ? "" : "s") serve\(model.unaligned == 1 ? "s" : "") no priority"
+                            "\(model.unaligned) active project\(model.unaligned == 1 ? "" : "s") serve\(model.unaligned == 1 ? "s" : "") no priority"
                         ))),
                 .forEach(model.objectives) { objective($0) },
                 .if(
@@ -38,7 +39,7 @@ extension StrategyPage {
                     .section(
                         .h2(.text("Priorities not filed under an objective")),
                         .p(.text("Made before the strategy had objectives. Edit each to file it under one.")),
-                        priorities(model.unfiled)
+                        priorities(model.unfiled, caption: "Priorities not filed under an objective")
                     )),
                 .if(
                     model.objectives.isEmpty && model.unfiled.isEmpty,
@@ -77,7 +78,7 @@ extension StrategyPage {
                 .if(!objective.measures.isEmpty, measures(objective)),
                 objective.priorities.isEmpty
                     ? .p(.class("empty"), .text("No priorities under this objective yet."))
-                    : priorities(objective.priorities)
+                    : priorities(objective.priorities, caption: "Priorities under “\(objective.name)”")
             )
         }
 
@@ -119,13 +120,22 @@ extension StrategyPage {
             )
         }
 
-        private func priorities(_ rows: [PriorityRow]) -> Node<HTML.BodyContext> {
+        /// A count of the projects serving a priority, linking to that list.
+        private func projects(_ count: Int, serving id: UUID, status: String) -> Node<HTML.BodyContext> {
+            .a(
+                .href(SiteURL.projects(.index).relativeURL(query: [("priority", id.uuidString), ("status", status)])),
+                .text(String(count)))
+        }
+
+        private func priorities(_ rows: [PriorityRow], caption: String) -> Node<HTML.BodyContext> {
             .scrollingTable(
+                .caption(.text(caption)),
                 .thead(
                     .tr(
-                        .th(.text("Priority")), .th(.class("number"), .text("Running projects")),
-                        .th(.class("number"), .text("Completed projects")),
-                        .if(model.canManage, .th(.text("Change")))
+                        .th(.scope("col"), .text("Priority")),
+                        .th(.scope("col"), .class("number"), .text("Active projects")),
+                        .th(.scope("col"), .class("number"), .text("Completed projects")),
+                        .if(model.canManage, .th(.scope("col"), .text("Change")))
                     )),
                 .tbody(
                     .forEach(rows) { row in
@@ -140,8 +150,8 @@ extension StrategyPage {
                                 .if(row.isArchived, .span(.class("tag muted"), .text("Archived"))),
                                 .unwrap(row.summary) { .span(.class("hint"), .text($0)) }
                             ),
-                            .td(.class("number"), .text(String(row.running))),
-                            .td(.class("number"), .text(String(row.completed))),
+                            .td(.class("number"), projects(row.active, serving: row.id, status: "active")),
+                            .td(.class("number"), projects(row.completed, serving: row.id, status: "completed")),
                             .if(
                                 model.canManage,
                                 .td(

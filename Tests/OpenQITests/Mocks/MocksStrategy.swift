@@ -18,9 +18,9 @@ extension StrategyPage.Model {
                 priorities: [
                     .init(
                         id: Mock.id(61), name: "Reducing violence and restrictive practice",
-                        summary: "Safer wards for everyone on them.", isArchived: false, running: 12, completed: 30),
+                        summary: "Safer wards for everyone on them.", isArchived: false, active: 12, completed: 30),
                     .init(
-                        id: Mock.id(62), name: "Timely access to care", summary: nil, isArchived: true, running: 0,
+                        id: Mock.id(62), name: "Timely access to care", summary: nil, isArchived: true, active: 0,
                         completed: 4),
                 ]),
             StrategyPage.Objective(
@@ -29,7 +29,7 @@ extension StrategyPage.Model {
         ]
         let unfiled = [
             StrategyPage.PriorityRow(
-                id: Mock.id(64), name: "Reducing harm", summary: nil, isArchived: false, running: 1, completed: 0)
+                id: Mock.id(64), name: "Reducing harm", summary: nil, isArchived: false, active: 1, completed: 0)
         ]
         let aim = "The best quality of life for all the communities we serve"
         return StrategyPage.Model(

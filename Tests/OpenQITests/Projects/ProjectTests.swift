@@ -271,6 +271,10 @@ struct ProjectTests {
             unknown["priority_ids[]"] = UUID().uuidString
             let nowhere = try await lead.post("/projects", form: unknown)
             #expect(nowhere.status == .unprocessableEntity && nowhere.body.contains("There is no priority with"))
+            // The edit form still shows it, ticked, so saving the form keeps it.
+            let form = try await lead.get(path + "/edit").body
+            #expect(form.contains(#"value="\#(world.priority.id!.uuidString)" checked"#))
+            #expect(form.contains("Reducing harm, archived"))
             var renamed = Self.proposal(world, title: "Fewer falls, renamed")
             renamed["version"] = "1"
             let kept = try await lead.post(path, form: renamed)

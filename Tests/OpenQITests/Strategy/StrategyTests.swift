@@ -37,7 +37,7 @@ struct StrategyTests {
             let priority = try #require(try await Priority.query(on: app.db).first())
             #expect(priority.$objective.id == objective.id)
 
-            // Two running projects and one completed serve it; one running project serves nothing.
+            // Two active projects and one completed serve it; one active project serves nothing.
             let fixtures = Fixtures(app: app)
             let lead = try await fixtures.person("Lead", unit: world.willow)
             for (title, completed) in [("A", false), ("B", false), ("C", true)] {
@@ -52,8 +52,9 @@ struct StrategyTests {
             #expect(page.status == .ok)
             let row = try #require(
                 page.body.firstRange(of: "Timely access to care</a>").map { page.body[$0.lowerBound...] })
-            #expect(row.contains(#"<td class="number">2</td><td class="number">1</td>"#))
-            #expect(page.body.contains("1 running project serves no priority"))
+            #expect(row.contains(#"status=active">2</a></td><td class="number">"#))
+            #expect(row.contains(#"status=completed">1</a></td>"#))
+            #expect(page.body.contains("1 active project serves no priority"))
             // The diagram draws the aim, the objective and the priority linked to it.
             #expect(page.body.contains("Strategic objectives</text>"))
             #expect(page.body.contains(#"data-from="\#(try objective.requireID().uuidString)""#))
@@ -63,11 +64,18 @@ struct StrategyTests {
             #expect(Set(entries.map(\.subjectKind)).isSuperset(of: ["objective", "priority"]))
             let filed = try #require(entries.first { $0.subjectKind == "priority" })
             #expect(filed.after["objective"] == objective.id?.uuidString)
-            // The audit log says which objective, by name.
-            try await fixtures.signIn("root@test.example", administrator: true)
-            let root = TestBrowser(app: app)
-            _ = try await root.signIn("root@test.example")
-            #expect(try await root.get("/audit").body.contains("Improved experience of care"))
+            // The audit log says which objective, by name, to the trust's administrators, who set the
+            // strategy too; a directorate's administrator does not see it.
+            try await fixtures.signIn("trust-admin@test.example", role: .admin, at: world.trust)
+            let trustAdmin = TestBrowser(app: app)
+            _ = try await trustAdmin.signIn("trust-admin@test.example")
+            let trail = try await trustAdmin.get("/audit").body
+            #expect(trail.contains("Timely access to care</a>"))
+            #expect(trail.contains("Improved experience of care"))
+            try await fixtures.signIn("director@test.example", role: .admin, at: world.directorate)
+            let director = TestBrowser(app: app)
+            _ = try await director.signIn("director@test.example")
+            #expect(try await !director.get("/audit").body.contains("Timely access to care"))
         }
     }
 
@@ -273,6 +281,15 @@ struct StrategyTests {
                 .PUT, "/api/v1/priorities/\(dto.id)",
                 encoding: PriorityInput(name: "Other", objective_id: objective.id!.uuidString, version: 1))
             #expect(stale.status == .conflict)
+            // Restored on the page, its version moves on: a PUT begun before cannot quietly archive it again.
+            _ = try await browser.post("/strategy/priorities/\(dto.id)/restore")
+            let undo = try await browser.json(
+                .PUT, "/api/v1/priorities/\(dto.id)",
+                encoding: PriorityInput(
+                    name: "Timely access", objective_id: objective.id!.uuidString, archived: true, version: 2))
+            #expect(undo.status == .conflict)
+            #expect(try await Priority.find(dto.id, on: app.db)?.isArchived == false)
+            _ = try await browser.post("/strategy/priorities/\(dto.id)/archive")
             let noVersion = try await browser.json(
                 .PUT, "/api/v1/priorities/\(dto.id)", ["name": "Other", "objective_id": objective.id!.uuidString])
             #expect(noVersion.status == .unprocessableEntity)
@@ -338,6 +355,23 @@ struct StrategyTests {
             let strategy = try JSONDecoder().decode(
                 StrategyDTO.self, from: Data(try await browser.json(.GET, "/api/v1/strategy").body.utf8))
             #expect(strategy.objectives.first?.measure_ids == [])
+
+            // Tracked by a measure later archived (so no longer offered), the objective's form after
+            // an edit conflict still shows it, ticked: saving again keeps it.
+            _ = try await browser.post(
+                "/strategy/objectives/\(objective.id!)",
+                fields: [
+                    ("name", "Improved outcomes"), ("measure_ids[]", readmissions.id!.uuidString), ("version", "2"),
+                ])
+            readmissions.archivedAt = AppClock.now
+            try await readmissions.save(on: app.db)
+            let conflict = try await browser.post(
+                "/strategy/objectives/\(objective.id!)",
+                fields: [
+                    ("name", "Better outcomes"), ("measure_ids[]", readmissions.id!.uuidString), ("version", "2"),
+                ])
+            #expect(conflict.status == .conflict)
+            #expect(conflict.body.contains(#"value="\#(readmissions.id!.uuidString)" checked"#))
         }
     }
 }
