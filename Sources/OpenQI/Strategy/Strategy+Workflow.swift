@@ -7,6 +7,7 @@ extension StrategicObjective {
         -> StrategicObjective
     {
         let objective = StrategicObjective(name: draft.name, summary: draft.summary)
+        if draft.archived == true { objective.archivedAt = AppClock.now }
         objective.$measures.value = try await Measure.query(on: db).filter(\.$id ~~ draft.measureIDs).all()
         try await nameTaken(draft.name, by: "strategic objective") {
             try await objective.saveAudited(.create, by: actor, on: db) { db in
@@ -16,17 +17,21 @@ extension StrategicObjective {
         return objective
     }
 
-    /// Renames or describes the objective and sets the measures that track it; throws
-    /// `EditConflict` when someone saved it since `expected`. Its measures must be loaded.
+    /// Renames or describes the objective and sets the measures that track it (and archives or
+    /// restores it, when the draft says); throws `EditConflict` when someone saved it since
+    /// `expected`. Its measures must be loaded.
     func update(with draft: StrategyItemDraft, expecting expected: Int, by actor: Actor, on db: any Database)
         async throws
     {
         let before = auditFields
+        let archiving = draft.archived == true && !isArchived
         name = draft.name
         summary = draft.summary
+        if let archived = draft.archived, archived != isArchived { archivedAt = archived ? AppClock.now : nil }
         $measures.value = try await Measure.query(on: db).filter(\.$id ~~ draft.measureIDs).all()
         try await nameTaken(draft.name, by: "strategic objective") {
             try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
+                if archiving { try await self.requireNoPrioritiesInUse(on: db) }
                 try await self.link(draft.measureIDs, on: db)
             }
         }
@@ -47,17 +52,22 @@ extension StrategicObjective {
     /// Archives the objective. Not while priorities in use sit under it: they would serve an
     /// objective the strategy no longer has.
     func archive(by actor: Actor, on db: any Database) async throws {
-        // Counted in the archiving's transaction, so what it counts is what it archives over.
         try await db.transaction { db in
-            let inUse = try await Priority.query(on: db).filter(\.$objective.$id == self.requireID())
-                .filter(\.$archivedAt == nil).count()
-            guard inUse == 0 else {
-                throw ValidationFailure(
-                    field: "objective",
-                    message: "“\(self.name)” still has \(inUse) priorit\(inUse == 1 ? "y" : "ies") in use under it. "
-                        + "Archive them, or file them under another objective, first.")
-            }
+            try await self.requireNoPrioritiesInUse(on: db)
             try await self.setArchived(true, by: actor, on: db)
+        }
+    }
+
+    /// Refuses archiving while priorities in use sit under the objective. Call in the archiving's
+    /// transaction, so what it counts is what it archives over.
+    private func requireNoPrioritiesInUse(on db: any Database) async throws {
+        let inUse = try await Priority.query(on: db).filter(\.$objective.$id == requireID())
+            .filter(\.$archivedAt == nil).count()
+        guard inUse == 0 else {
+            throw ValidationFailure(
+                field: "archived",
+                message: "“\(name)” still has \(inUse) priorit\(inUse == 1 ? "y" : "ies") in use under it. "
+                    + "Archive them, or file them under another objective, first.")
         }
     }
 

@@ -35,8 +35,8 @@ struct StrategyDTO: Content, Equatable {
     let unfiled_priorities: [PriorityDTO]
 }
 
-/// `/api/v1/priorities` and `/api/v1/strategy`: the same operations and validation as the
-/// strategy's pages, as JSON.
+/// `/api/v1/priorities`, `/api/v1/objectives` and `/api/v1/strategy`: the same operations and
+/// validation as the strategy's pages, as JSON.
 enum StrategyAPIController {
     /// The organisation's priorities by name, archived ones too, since projects may still name them.
     @Sendable static func index(req: Request) async throws -> [PriorityDTO] {
@@ -75,6 +75,39 @@ enum StrategyAPIController {
         return try PriorityDTO(priority)
     }
 
+    @Sendable static func showObjective(req: Request) async throws -> ObjectiveDTO {
+        try await req.policy().require(.readOrganisation)
+        return try await ObjectiveDTO(try await StrategyController.findObjective(req), on: req.db)
+    }
+
+    @Sendable static func createObjective(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .manageStrategy)
+        let draft = try req.content.decode(ObjectiveInput.self).validate(
+            among: try await StrategicObjective.query(on: req.db).all(),
+            offered: try await StrategyController.offeredMeasures(keeping: [], on: req.db))
+        let objective = try await StrategicObjective.create(draft, by: policy.viewer.actor, on: req.db)
+        return try await ObjectiveDTO(objective, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func updateObjective(req: Request) async throws -> ObjectiveDTO {
+        let policy = try await req.policy(granting: .manageStrategy)
+        let objective = try await StrategyController.findObjective(req)
+        try await objective.$measures.load(on: req.db)
+        let input = try req.content.decode(ObjectiveInput.self)
+        let draft = try input.validate(
+            among: try await StrategicObjective.query(on: req.db).all(),
+            offered: try await StrategyController.offeredMeasures(
+                keeping: objective.measures.compactMap(\.id), on: req.db),
+            editing: objective.id)
+        guard let version = input.version else { throw ValidationFailure.versionMissing(of: "objective") }
+        do {
+            try await objective.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
+        } catch let conflict as EditConflict<StrategicObjective> {
+            throw conflict.refusal(of: "objective", from: version)
+        }
+        return try await ObjectiveDTO(objective, on: req.db)
+    }
+
     @Sendable static func strategy(req: Request) async throws -> StrategyDTO {
         try await req.policy().require(.readOrganisation)
         let objectives = try await StrategicObjective.query(on: req.db).with(\.$measures).sort(\.$name).all()
@@ -83,13 +116,28 @@ enum StrategyAPIController {
         return StrategyDTO(
             aim: try await StrategyAim.load(on: req.db).text,
             objectives: try objectives.map { objective in
-                let id = try objective.requireID()
-                return ObjectiveDTO(
-                    id: id, name: objective.name, description: objective.summary, archived: objective.isArchived,
-                    version: objective.version, measure_ids: objective.measures.compactMap(\.id).sorted(),
-                    priorities: try (byObjective[id] ?? []).map(PriorityDTO.init))
+                try ObjectiveDTO(objective, priorities: byObjective[try objective.requireID()] ?? [])
             },
             unfiled_priorities: try (byObjective[nil] ?? []).map(PriorityDTO.init))
+    }
+}
+
+extension ObjectiveDTO {
+    /// `objective` with its measures loaded, and `priorities` filed under it.
+    init(_ objective: StrategicObjective, priorities: [Priority]) throws {
+        self.init(
+            id: try objective.requireID(), name: objective.name, description: objective.summary,
+            archived: objective.isArchived, version: objective.version,
+            measure_ids: objective.measures.compactMap(\.id).sorted(), priorities: try priorities.map(PriorityDTO.init))
+    }
+
+    /// `objective` as it now stands, with what is filed under it.
+    init(_ objective: StrategicObjective, on db: any Database) async throws {
+        let id = try objective.requireID()
+        try await objective.$measures.load(on: db)
+        try self.init(
+            objective,
+            priorities: try await Priority.query(on: db).filter(\.$objective.$id == id).sort(\.$name).all())
     }
 }
 

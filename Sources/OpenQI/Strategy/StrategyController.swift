@@ -65,7 +65,9 @@ enum StrategyController {
         let policy = try await req.policy(granting: .manageStrategy)
         let objective = try await findObjective(req)
         try await objective.$measures.load(on: req.db)
-        let input = try req.content.decode(ObjectiveInput.self)
+        var input = try req.content.decode(ObjectiveInput.self)
+        // The form neither archives nor restores: its buttons do.
+        input.archived = nil
         return try await req.saveEdit(input, of: objective, called: "objective") { version in
             let draft = try input.validate(
                 among: try await StrategicObjective.query(on: req.db).all(),
@@ -227,7 +229,7 @@ enum StrategyController {
         }.sort(\.$name).all()
     }
 
-    private static func offeredMeasures(keeping kept: [UUID], on db: any Database) async throws -> Set<UUID> {
+    static func offeredMeasures(keeping kept: [UUID], on db: any Database) async throws -> Set<UUID> {
         Set(try await trackable(keeping: kept, on: db).compactMap(\.id))
     }
 
@@ -264,7 +266,8 @@ extension ObjectiveInput: VersionedInput {
     init(_ objective: StrategicObjective) {
         self.init(
             name: objective.name, description: objective.summary,
-            measure_ids: objective.$measures.value?.compactMap { $0.id?.uuidString }, version: objective.version)
+            measure_ids: objective.$measures.value?.compactMap { $0.id?.uuidString }, archived: nil,
+            version: objective.version)
     }
 
     static let labels: [(field: String, label: String)] = [("name", "Name"), ("description", "Description")]

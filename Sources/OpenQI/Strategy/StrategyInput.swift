@@ -7,6 +7,8 @@ struct ObjectiveInput: Content, Sendable {
     var description: String?
     /// The Whole System Measures that track it (`measure_ids[]` from the form's checkboxes).
     var measure_ids: [String]? = nil
+    /// The API's PUT archives or restores with the same call; the pages have buttons for that.
+    var archived: Bool? = nil
     /// The version an edit began from: the edit form's hidden field, and required by the API's PUT.
     var version: Int? = nil
 
@@ -73,7 +75,7 @@ extension ObjectiveInput {
                 "Choose measures from the list: the organisation’s own measures in use track its objectives.")
         }
         try validator.check()
-        return StrategyItemDraft(name: name, summary: summary, measureIDs: measureIDs)
+        return StrategyItemDraft(name: name, summary: summary, archived: archived, measureIDs: measureIDs)
     }
 }
 

@@ -243,6 +243,10 @@ struct RouteMatrixTests {
         "PUT /api/v1/priorities/:priorityID": Row(
             allowed: strategists, body: ["name": "API renamed :priorityID", "objective_id": ":objectiveID"]),
         "GET /api/v1/strategy": Row(allowed: readers),
+        "POST /api/v1/objectives": Row(allowed: strategists, body: ["name": "An API objective"]),
+        "GET /api/v1/objectives/:objectiveID": Row(allowed: readers),
+        "PUT /api/v1/objectives/:objectiveID": Row(
+            allowed: strategists, body: ["name": "API objective :objectiveID"]),
         // A data warehouse's token, or a session that may manage the unit's measures.
         "POST /api/v1/measures/data": Row(allowed: measureManagers, refusal: .unprocessableEntity),
         "GET /api/v1/openapi.json": Row(allowed: .everyone),

@@ -295,9 +295,34 @@ struct StrategyTests {
             #expect(noVersion.status == .unprocessableEntity)
             #expect(try await browser.json(.GET, "/api/v1/priorities/\(UUID())").status == .notFound)
 
+            // Objectives too: added, read, and archived only once nothing in use sits under them.
+            let added = try await browser.json(.POST, "/api/v1/objectives", ["name": "Improved value"])
+            #expect(added.status == .created)
+            let value = try JSONDecoder().decode(ObjectiveDTO.self, from: Data(added.body.utf8))
+            #expect(value.version == 1 && value.priorities.isEmpty && value.measure_ids.isEmpty)
+            let inUse = try await browser.json(
+                .POST, "/api/v1/priorities", ["name": "Agency", "objective_id": value.id.uuidString])
+            let agency = try JSONDecoder().decode(PriorityDTO.self, from: Data(inUse.body.utf8))
+            let refusedArchive = try await browser.json(
+                .PUT, "/api/v1/objectives/\(value.id)",
+                encoding: ObjectiveInput(name: "Improved value", archived: true, version: 1))
+            #expect(refusedArchive.status == .unprocessableEntity)
+            #expect(refusedArchive.body.contains("still has 1 priority in use"))
+            #expect(try await StrategicObjective.find(value.id, on: app.db)?.isArchived == false)
+            let read = try JSONDecoder().decode(
+                ObjectiveDTO.self,
+                from: Data(try await browser.json(.GET, "/api/v1/objectives/\(value.id)").body.utf8))
+            #expect(read.priorities.map(\.id) == [agency.id] && read.version == 1)
+            _ = try await browser.post("/strategy/priorities/\(agency.id)/archive")
+            let archivedObjective = try await browser.json(
+                .PUT, "/api/v1/objectives/\(value.id)",
+                encoding: ObjectiveInput(name: "Improved value", archived: true, version: 1))
+            #expect(archivedObjective.status == .ok)
+            #expect(try JSONDecoder().decode(ObjectiveDTO.self, from: Data(archivedObjective.body.utf8)).archived)
+
             let strategy = try JSONDecoder().decode(
                 StrategyDTO.self, from: Data(try await browser.json(.GET, "/api/v1/strategy").body.utf8))
-            #expect(strategy.objectives.map(\.name) == ["Improved experience of care"])
+            #expect(strategy.objectives.map(\.name) == ["Improved experience of care", "Improved value"])
             #expect(strategy.objectives[0].priorities.map(\.name) == ["Timely access"])
             #expect(strategy.unfiled_priorities.map(\.name) == ["Made long ago"])
             #expect(strategy.aim == nil)

@@ -179,6 +179,9 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.create)
     signedIn.get(SiteURL.api(.priority(.key)).pathComponents, use: StrategyAPIController.show)
     signedIn.put(SiteURL.api(.priority(.key)).pathComponents, use: StrategyAPIController.update)
+    signedIn.post(SiteURL.api(.objectives).pathComponents, use: StrategyAPIController.createObjective)
+    signedIn.get(SiteURL.api(.objective(.key)).pathComponents, use: StrategyAPIController.showObjective)
+    signedIn.put(SiteURL.api(.objective(.key)).pathComponents, use: StrategyAPIController.updateObjective)
     signedIn.get(SiteURL.api(.strategy).pathComponents, use: StrategyAPIController.strategy)
     // A data warehouse sends an API token rather than a session, so this one route decides itself.
     app.upload(

@@ -177,6 +177,8 @@ enum SiteURL: Sendable {
         case projectCycles(Parameter<UUID>)
         case priorities
         case priority(Parameter<UUID>)
+        case objectives
+        case objective(Parameter<UUID>)
         case strategy
     }
 
@@ -438,6 +440,8 @@ extension SiteURL.API {
         case .projectCycles(let id): ["projects", .id(id, name: "projectID"), "cycles"]
         case .priorities: ["priorities"]
         case .priority(let id): ["priorities", .id(id, name: "priorityID")]
+        case .objectives: ["objectives"]
+        case .objective(let id): ["objectives", .id(id, name: "objectiveID")]
         case .strategy: ["strategy"]
         }
     }
