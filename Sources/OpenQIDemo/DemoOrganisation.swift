@@ -196,6 +196,7 @@ struct DemoOrganisation: Sendable {
             try await DemoPortfolio.load(self, size: size, on: db)
             try await DemoUnitMeasures.load(self, size: size, on: db)
             try await Self.trackObjectives(on: db)
+            try await Self.defineStandardMeasures(on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
             try await MeasureSummary.refresh(try await Measure.query(on: db).all(), on: db)
             try await InstallationSetting.markDemo(signIns: Self.signIns, on: db)
@@ -259,6 +260,26 @@ struct DemoOrganisation: Sendable {
         ("Improved staff experience", ["Staff who would recommend us as a place to work"]),
         ("Improved value", ["Cost per occupied bed day"]),
     ]
+
+    /// The ward indicators every ward counts alike, made standard measures that the wards' own
+    /// measures follow.
+    static let standardWardIndicators = ["Falls", "Violent incidents", "Restraints"]
+
+    private static func defineStandardMeasures(on db: any Database) async throws {
+        for name in standardWardIndicators {
+            let followers = try await Measure.query(on: db).filter(\.$name == name).filter(\.$project.$id == nil).all()
+            guard let model = followers.first else { continue }
+            let standard = StandardMeasure()
+            (standard.name, standard.kind, standard.definition, standard.unitOfMeasure) =
+                (name, model.kind, model.definition, model.unitOfMeasure)
+            (standard.frequency, standard.chartType, standard.rules, standard.direction) =
+                (model.frequency, model.chartType, model.rules, model.direction)
+            (standard.target, standard.multiply) = (model.target, model.multiply)
+            try await standard.create(on: db)
+            try await Measure.query(on: db).filter(\.$id ~~ followers.compactMap(\.id))
+                .set(\.$standard.$id, to: standard.id).set(\.$standardVersion, to: 1).update()
+        }
+    }
 
     private static func trackObjectives(on db: any Database) async throws {
         guard

@@ -101,6 +101,7 @@ def every_page(client, base: str) -> dict[str, str]:
         "forums": "/forums", "a forum": f"/forums/{directorate['id']}", "the audit log": "/audit",
         "API tokens": "/api-tokens", "change password": "/account/password",
         "the strategy": "/strategy", "a new priority": "/strategy/priorities/new", "the strategy's aim": "/strategy/aim",
+        "standard measures": "/standard-measures", "a new standard measure": "/standard-measures/new",
     }
     html = client.get(base + pages["a project"], timeout=30).text
     for name, pattern in [("a measure", r"/measures/[0-9A-F-]{36}"), ("a PDSA cycle", r"/cycles/[0-9A-F-]{36}"),

@@ -204,3 +204,56 @@ def test_the_qi_team_sets_the_strategy_and_projects_can_serve_it(demo, page: Pag
     assert scroll <= width, "the strategy fits a phone; its diagram and tables scroll in their own boxes"
     found["the strategy on a phone"] = violations(page)
     assert not {name: v for name, v in found.items() if v}, found
+
+
+def test_wards_count_a_standard_measure_alike_and_take_its_changes(demo, page: Page):
+    """Issue 19, standard measures: the demo's wards follow standard measures; the QI team reads one
+    with the measures made from it, a ward adds a measure from it (only its name typed), the
+    standard changes and the ward's measure shows the change until its team takes it. axe-core
+    finds nothing serious on the pages on the way."""
+    from test_accessibility import violations
+
+    base = demo.base_url
+    sign_in(page, base, ADVISOR, "demo")
+    page.goto(base + "/strategy")
+    page.get_by_role("link", name="Standard measures").click()
+    row = page.locator("tr", has_text="Violent incidents")
+    followers = int(row.locator("td.number").inner_text())
+    assert followers >= 10, "every demo ward counts violent incidents to the standard"
+    found = {"standard measures": violations(page)}
+    row.get_by_role("link", name="Violent incidents").click()
+    expect(page.locator("h1")).to_contain_text("Version 1")
+    expect(page.get_by_role("heading", name=f"Measures made from it ({followers})")).to_be_visible()
+    found["a standard measure"] = violations(page)
+    standard_url = page.url
+
+    # A new measure on a project's page, from the standard: only its name is typed.
+    page.goto(base + "/projects?status=active")
+    page.locator("table a").first.click()
+    project_url = page.url
+    page.goto(project_url + "/measures/new")
+    page.locator("section.standards").get_by_role("link", name="Violent incidents").click()
+    expect(page.locator(".lead")).to_contain_text("Made from the standard measure")
+    found["a measure from a standard"] = violations(page)
+    page.get_by_label("Name").fill("Violence on our ward")
+    page.get_by_role("button", name="Add measure").click()
+    expect(page.locator("h1")).to_contain_text("Violence on our ward")
+    expect(page.locator("dl.details")).to_contain_text("Violent incidents, version 1")
+    measure_url = page.url
+
+    # The standard changes: the measure shows it, and its team takes it.
+    page.goto(standard_url)
+    page.get_by_role("link", name="Change the definition").click()
+    page.get_by_label("Operational definition").fill("Physical violence or threats towards people, per 1,000 occupied bed days.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".notice")).to_contain_text("saved as version 2")
+    page.goto(measure_url)
+    expect(page.locator(".standard-changed")).to_contain_text("is at version 2; this measure follows version 1")
+    found["a measure behind its standard"] = violations(page)
+    page.get_by_role("button", name="Take version 2").click()
+    expect(page.locator(".notice")).to_contain_text("now follows version 2")
+    expect(page.locator("dl.details")).to_contain_text("or threats towards people")
+    # The wards' own measures still follow version 1 until their teams take it.
+    page.goto(standard_url)
+    expect(page.locator("section li .tag.concern").first).to_contain_text("Follows version 1: not yet this one")
+    assert not {name: v for name, v in found.items() if v}, found

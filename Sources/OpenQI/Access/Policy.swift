@@ -36,6 +36,8 @@ package enum Permission: Sendable, Equatable {
     case chairForum(UUID)
     /// Set the organisation's strategy: its aim, strategic objectives and priorities.
     case manageStrategy
+    /// Define the organisation's standard measures, which its teams' measures are made from.
+    case manageStandardMeasures
 }
 
 /// Who is attached to a project, for deciding who may change it.
@@ -58,6 +60,7 @@ package struct ProjectAccess: Sendable, Equatable {
 /// | admin, QI team | define the unit's own measures and enter their data |
 /// | forum chair | schedule the unit's forum meetings and decide on its projects |
 /// | admin, QI team of an organisation (top of the tree) | set the strategy: aim, objectives, priorities |
+/// | admin, QI team of an organisation (top of the tree) | define the standard measures |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 /// | a person, and whoever manages their home unit's people | see the person's email and sign-in |
@@ -99,7 +102,7 @@ package struct Policy: Sendable {
             return viewer.grants.contains { $0.role == .admin }
         case .chairForum(let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .forumChair])
-        case .manageStrategy:
+        case .manageStrategy, .manageStandardMeasures:
             // The strategy is the whole organisation's: a directorate's roles do not reach it.
             return viewer.grants.contains { grant in
                 [.admin, .qiTeam].contains(grant.role) && tree.nodes[grant.unitID]?.kind == .organisation

@@ -42,7 +42,7 @@ enum AuditLog {
 extension AuditLog.Model {
     static let limit = 200
     /// The kinds of record the strategy's changes are audited as.
-    static let strategyKinds = ["strategy", "objective", "priority"]
+    static let strategyKinds = ["strategy", "objective", "priority", "standard_measure"]
 
     /// The newest entries matching the filter, limited to the units the viewer administers.
     /// Filtering by person finds what they did (with their sign-in) and what was done to them.
@@ -117,6 +117,7 @@ extension AuditLog.Row {
         case "pdsa_cycle": return SiteURL.cycles(.show(.value(id))).relativeURL()
         case "story": return SiteURL.stories(.show(.value(id))).relativeURL()
         case "objective", "priority": return SiteURL.strategy(.show).relativeURL()
+        case "standard_measure": return SiteURL.standardMeasures(.show(.value(id))).relativeURL()
         default: return nil
         }
     }

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Vapor
 
@@ -316,5 +317,36 @@ extension ValidationFailure {
             message:
                 "Say which version of the \(record) this change began from (the version a GET or the edit page gave), so nothing saved meanwhile is overwritten. Reload it and make the change again."
         )
+    }
+}
+
+extension Validator {
+    /// Records an error on `name` when another record of the kind already has it, whatever its
+    /// case: names are how people find objectives, priorities and standard measures, and an
+    /// archived one is restored rather than made again.
+    mutating func uniqueName(
+        _ name: String, among existing: [(id: UUID?, name: String, isArchived: Bool)], editing: UUID?,
+        called kind: String
+    ) {
+        guard !name.isEmpty,
+            let clash = existing.first(where: {
+                $0.id != editing && $0.name.caseInsensitiveCompare(name) == .orderedSame
+            })
+        else { return }
+        let archived = clash.isArchived ? " (archived: restore it rather than adding it again)" : ""
+        fail("name", "There is already a \(kind) called “\(clash.name)”\(archived). Choose a different name.")
+    }
+}
+
+/// Runs a save whose name a unique index guards: two people who give the same name at one moment
+/// both pass validation, and the second is told as validation would have told them.
+func nameTaken<T>(_ name: String, by kind: String, _ save: () async throws -> T) async throws -> T {
+    do {
+        return try await save()
+    } catch let clash as any DatabaseError where clash.isConstraintFailure {
+        throw ValidationFailure(
+            field: "name",
+            message:
+                "There is already a \(kind) called “\(name)”: someone saved it a moment ago. Choose a different name.")
     }
 }

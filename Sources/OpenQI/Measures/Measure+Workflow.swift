@@ -5,10 +5,25 @@ import SPC
 import SQLKit
 import Vapor
 
-extension Measure {
-    func apply(_ valid: MeasureInput.Valid) {
+/// What a measure counts and how its chart reads: a measure's own definition, and a standard
+/// measure's, which the measures made from it take.
+protocol MeasureDefinition: AnyObject {
+    var name: String { get set }
+    var kind: MeasureKind { get set }
+    var definition: String { get set }
+    var unitOfMeasure: String? { get set }
+    var frequency: DataFrequency { get set }
+    var chartType: String { get set }
+    var rules: String { get set }
+    var direction: String { get set }
+    var target: Double? { get set }
+    var multiply: Double { get set }
+}
+
+extension MeasureDefinition {
+    /// Takes a valid definition (a key, which only a measure has, aside).
+    func applyDefinition(_ valid: MeasureInput.Valid) {
         name = valid.name
-        key = valid.key
         kind = valid.kind
         definition = valid.definition
         unitOfMeasure = valid.unitOfMeasure
@@ -18,6 +33,13 @@ extension Measure {
         direction = valid.direction.rawValue
         target = valid.target
         multiply = valid.multiply
+    }
+}
+
+extension Measure: MeasureDefinition {
+    func apply(_ valid: MeasureInput.Valid) {
+        applyDefinition(valid)
+        key = valid.key
     }
 
     /// Adds or replaces data by period, in one transaction: a re-import of the same rows changes nothing.

@@ -34,6 +34,27 @@ package enum DataFrequency: String, Codable, CaseIterable, FormChoice, Sendable 
     }
 }
 
+extension RuleSet: FormChoice {
+    var label: String {
+        switch self {
+        case .anhoej: "Anhøj (qicharts2)"
+        case .mdc: "Making Data Count (NHS)"
+        case .ihi: "IHI (Health Care Data Guide)"
+        case .we: "Western Electric"
+        }
+    }
+}
+
+extension ImprovementDirection: FormChoice {
+    var label: String {
+        switch self {
+        case .up: "Higher"
+        case .down: "Lower"
+        case .neutral: "Neither"
+        }
+    }
+}
+
 /// A measure, owned by a project or by a unit (ward safety indicators, the board's Whole System
 /// Measures), shown as a run or control chart.
 package final class Measure: Model, Versioned, @unchecked Sendable {
@@ -59,6 +80,10 @@ package final class Measure: Model, Versioned, @unchecked Sendable {
     @OptionalField(key: "archived_at") package var archivedAt: Date?
     /// Moves on with every edit of the definition (`Versioned`).
     @Field(key: "version") package var version: Int
+    /// The organisation's standard measure it was made from, whose definition it keeps, and the
+    /// version of that definition it follows.
+    @OptionalParent(key: "standard_id") package var standard: StandardMeasure?
+    @OptionalField(key: "standard_version") package var standardVersion: Int?
     /// Where the board quality report shows this measure, if it is one of the board's Whole System Measures.
     @OptionalField(key: "triple_aim") package var tripleAim: TripleAim?
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
@@ -101,7 +126,7 @@ extension Measure: Auditable {
             "unit_of_measure": unitOfMeasure ?? "",
             "frequency": frequency.rawValue, "chart_type": chartType, "rules": rules, "direction": direction,
             "target": target.map { "\($0)" } ?? "", "multiply": "\(multiply)",
-            "triple_aim": tripleAim?.rawValue ?? "",
+            "triple_aim": tripleAim?.rawValue ?? "", "standard_version": standardVersion.map(String.init) ?? "",
         ]
     }
 }

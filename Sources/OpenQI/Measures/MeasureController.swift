@@ -15,6 +15,8 @@ enum MeasureController {
         let name: String
         let formURL: String
         let cancelURL: String
+        /// The new-measure form's own address, to start it again from a standard measure.
+        let newURL: String
     }
 
     /// The owner named by the route, after checking the viewer may add measures to it.
@@ -26,17 +28,26 @@ enum MeasureController {
             return Owner(
                 projectID: id, unitID: project.$unit.id, name: "“\(project.title)”",
                 formURL: SiteURL.projects(.addMeasure(.value(id))).relativeURL(),
-                cancelURL: SiteURL.projects(.show(.value(id))).relativeURL())
+                cancelURL: SiteURL.projects(.show(.value(id))).relativeURL(),
+                newURL: SiteURL.projects(.newMeasure(.value(id))).relativeURL())
         }
         let (unitID, _) = try await req.unitForMeasures()
         return Owner(
             projectID: nil, unitID: unitID, name: policy.tree.path(of: unitID),
             formURL: SiteURL.units(.addMeasure(.value(unitID))).relativeURL(),
-            cancelURL: SiteURL.units(.measures(.value(unitID))).relativeURL())
+            cancelURL: SiteURL.units(.measures(.value(unitID))).relativeURL(),
+            newURL: SiteURL.units(.newMeasure(.value(unitID))).relativeURL())
     }
 
     @Sendable static func new(req: Request) async throws -> Response {
         let owner = try await owner(req, policy: try await req.policy())
+        // Chosen from the list of standard measures: the form of a measure made from it.
+        if let id = req.query[String.self, at: "standard"].flatMap(UUID.init(uuidString:)),
+            let standard = try await StandardMeasure.find(id, on: req.db), !standard.isArchived
+        {
+            return try await formPage(
+                req, owner: owner, state: FormState(values: ["name": standard.name]), following: standard)
+        }
         let state = FormState(values: [
             "kind": "outcome", "frequency": "weekly", "chart_type": "run", "rules": "anhoej", "direction": "up",
         ])
@@ -47,13 +58,23 @@ enum MeasureController {
         let policy = try await req.policy()
         let owner = try await owner(req, policy: policy)
         let input = try req.content.decode(MeasureInput.self)
+        let standard = try await standardNamed(by: input, on: req.db)
         return try await req.saveForm(typed: FormState(values: input.formValues)) {
-            let valid = try input.validate()
+            if input.standard_id?.isEmpty == false, standard == nil || standard?.isArchived == true {
+                throw ValidationFailure(
+                    field: "name",
+                    message:
+                        "The standard measure this form was made from is archived or gone. Go back to choose another, or define the measure yourself."
+                )
+            }
+            let valid = try (standard.map(input.following) ?? input).validate()
             try await requireFreeKey(valid.key, on: req.db)
             let measure = Measure()
             measure.$project.id = owner.projectID
             measure.$unit.id = owner.unitID
             measure.apply(valid)
+            measure.$standard.id = standard?.id
+            measure.standardVersion = standard?.version
             try await measure.saveAudited(.create, by: policy.viewer.actor, on: req.db) { db in
                 try await measure.refreshSummary(on: db)
             }
@@ -61,8 +82,14 @@ enum MeasureController {
                 to: SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL(),
                 notice: "“\(measure.name)” was added. Now add its data.")
         } redraw: { state in
-            try await formPage(req, owner: owner, state: state)
+            try await formPage(req, owner: owner, state: state, following: standard)
         }
+    }
+
+    /// The standard measure a new measure's form names, if it names one that exists.
+    private static func standardNamed(by input: MeasureInput, on db: any Database) async throws -> StandardMeasure? {
+        guard let id = input.standard_id.flatMap(UUID.init(uuidString:)) else { return nil }
+        return try await StandardMeasure.find(id, on: db)
     }
 
     /// Keys are unique across the organisation; `measure` may keep its own.
@@ -89,7 +116,8 @@ enum MeasureController {
         let input = try req.content.decode(MeasureInput.self)
         let id = try measure.requireID()
         return try await req.saveEdit(input, of: measure, called: "measure") { version in
-            let valid = try input.validate()
+            // Made from a standard, its definition changes only by taking the standard's next version.
+            let valid = try (measure.$standard.id == nil ? input : input.keeping(measure)).validate()
             try await requireFreeKey(valid.key, for: measure, on: req.db)
             let before = measure.auditFields
             measure.apply(valid)
@@ -106,11 +134,31 @@ enum MeasureController {
         }
     }
 
+    /// Takes the standard measure's current definition, from the measure's page.
+    @Sendable static func followStandard(req: Request) async throws -> Response {
+        let (measure, policy) = try await editable(req)
+        let page = SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL()
+        do {
+            try await measure.followStandard(expecting: measure.version, by: policy.viewer.actor, on: req.db)
+        } catch let failure as ValidationFailure {
+            return req.redirect(to: page, notice: failure.reason)
+        }
+        return req.redirect(
+            to: page,
+            notice: "“\(measure.name)” now follows version \(measure.standardVersion ?? 1) of its standard measure.")
+    }
+
     private static func editPage(_ req: Request, measure: Measure, state: FormState) async throws -> Response {
         let id = try measure.requireID()
+        let standard = try await measure.$standard.get(on: req.db)
         let model = MeasureForm.Model(
             ownerName: measure.name, action: SiteURL.measures(.update(.value(id))).relativeURL(),
-            cancelURL: SiteURL.measures(.show(.value(id))).relativeURL(), form: state, isEdit: true)
+            cancelURL: SiteURL.measures(.show(.value(id))).relativeURL(), form: state, isEdit: true,
+            following: standard.map {
+                .init(
+                    id: $0.id!, name: $0.name, version: measure.standardVersion ?? $0.version,
+                    definition: measure.definition)
+            })
         return MeasureForm.View(context: try await req.pageContext(), model: model).response()
     }
 
@@ -462,11 +510,20 @@ enum MeasureController {
         return (measure, policy)
     }
 
-    private static func formPage(_ req: Request, owner: Owner, state: FormState)
-        async throws -> Response
-    {
+    private static func formPage(
+        _ req: Request, owner: Owner, state: FormState, following standard: StandardMeasure? = nil
+    ) async throws -> Response {
+        let standards =
+            standard == nil
+            ? try await StandardMeasure.query(on: req.db).filter(\.$archivedAt == nil).sort(\.$name).all() : []
         let model = MeasureForm.Model(
-            ownerName: owner.name, action: owner.formURL, cancelURL: owner.cancelURL, form: state)
+            ownerName: owner.name, action: owner.formURL, cancelURL: owner.cancelURL, form: state,
+            following: standard.map {
+                .init(id: $0.id!, name: $0.name, version: $0.version, definition: $0.definition, isNew: true)
+            },
+            standards: standards.map {
+                .init(label: $0.name, url: owner.newURL + "?standard=" + ($0.id?.uuidString ?? ""))
+            })
         return MeasureForm.View(context: try await req.pageContext(), model: model).response()
     }
 }

@@ -18,6 +18,9 @@ struct MeasureInput: Content, Sendable, VersionedInput {
     var multiply: String?
     /// The version of the measure an edit began from (the edit form's hidden field).
     var version: Int?
+    /// The standard measure a new measure is made from (the form's hidden field), whose definition
+    /// it takes.
+    var standard_id: String? = nil
 
     var formValues: [String: String] {
         [
@@ -26,6 +29,7 @@ struct MeasureInput: Content, Sendable, VersionedInput {
             "frequency": frequency ?? "", "chart_type": chart_type ?? "", "rules": rules ?? "",
             "direction": direction ?? "",
             "target": target ?? "", "multiply": multiply ?? "", "version": version.map(String.init) ?? "",
+            "standard_id": standard_id ?? "",
         ]
     }
 
@@ -90,18 +94,23 @@ struct MeasureInput: Content, Sendable, VersionedInput {
 extension MeasureInput {
     /// The form as it opens on a saved measure.
     init(_ measure: Measure) {
-        name = measure.name
+        self.init(definition: measure)
         key = measure.key
-        kind = measure.kind.rawValue
-        definition = measure.definition
-        unit_of_measure = measure.unitOfMeasure
-        frequency = measure.frequency.rawValue
-        chart_type = measure.chartType
-        rules = measure.rules
-        direction = measure.direction
-        target = measure.target.map(Self.typed)
-        multiply = Self.typed(measure.multiply)
         version = measure.version
+    }
+
+    /// The fields of a definition, as a form shows them.
+    init(definition: some MeasureDefinition) {
+        name = definition.name
+        kind = definition.kind.rawValue
+        self.definition = definition.definition
+        unit_of_measure = definition.unitOfMeasure
+        frequency = definition.frequency.rawValue
+        chart_type = definition.chartType
+        rules = definition.rules
+        direction = definition.direction
+        target = definition.target.map(Self.typed)
+        multiply = Self.typed(definition.multiply)
     }
 
     /// A number as someone would type it: 100, not 100.0.

@@ -43,6 +43,18 @@ enum MeasureShow {
         var usesDenominator: Bool
         var gridErrors: [String] = []
         var chartNotes: [ChartNote] = []
+        /// The standard measure it is made from, if any.
+        var standard: Standard? = nil
+    }
+
+    /// The standard measure a measure is made from: the version it follows, and the standard's own.
+    struct Standard: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        let followed: Int
+        let current: Int
+        /// What the standard's latest version changed in the definition, when the measure is behind.
+        var isBehind: Bool { followed < current }
     }
 
     /// An annotation or a phase on the chart, listed so it can be read in full and removed.
@@ -73,7 +85,10 @@ enum MeasureShow {
 
 extension MeasureShow.Model {
     static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
-        guard let measure = try await Measure.query(on: db).filter(\.$id == id).with(\.$project).first() else {
+        guard
+            let measure = try await Measure.query(on: db).filter(\.$id == id).with(\.$project).with(\.$standard)
+                .first()
+        else {
             throw NotFound("measure")
         }
         let series = try await MeasureSeries.load(measure, on: db)
@@ -113,7 +128,12 @@ extension MeasureShow.Model {
             canEdit: try await measure.canEdit(policy: policy, on: db),
             dataForm: FormState(), annotationForm: FormState(), phaseForm: FormState(), preview: nil,
             grid: grid(series.periods, frequency: measure.frequency), usesDenominator: measure.chart.usesDenominator,
-            chartNotes: notes.sorted { ($0.period, $0.isPhase ? 1 : 0) < ($1.period, $1.isPhase ? 1 : 0) }
+            chartNotes: notes.sorted { ($0.period, $0.isPhase ? 1 : 0) < ($1.period, $1.isPhase ? 1 : 0) },
+            standard: try measure.standard.map {
+                .init(
+                    id: try $0.requireID(), name: $0.name, followed: measure.standardVersion ?? $0.version,
+                    current: $0.version)
+            }
         )
     }
 }

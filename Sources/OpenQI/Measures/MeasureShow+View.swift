@@ -37,14 +37,42 @@ extension MeasureShow {
                             model.direction == .up
                                 ? "Higher" : model.direction == .down ? "Lower" : "Neither (no direction)")),
                     .dt(.text("Target")), .dd(.text(model.target.map { "\($0)" } ?? "None")),
-                    .dt(.text("Data")), .dd(.text("\(model.frequency.label), \(model.rows.count) periods"))
+                    .dt(.text("Data")), .dd(.text("\(model.frequency.label), \(model.rows.count) periods")),
+                    .unwrap(model.standard) { standard in
+                        .group(
+                            .dt(.text("Standard measure")),
+                            .dd(
+                                .a(
+                                    .href(SiteURL.standardMeasures(.show(.value(standard.id))).relativeURL()),
+                                    .text(standard.name)),
+                                .text(", version \(standard.followed)")))
+                    }
                 ),
+                .unwrap(model.standard) { standard in
+                    .if(
+                        standard.isBehind,
+                        .div(
+                            .class("notice standard-changed"), .attribute(named: "role", value: "status"),
+                            .p(
+                                .text(
+                                    "The standard measure “\(standard.name)” is at version \(standard.current); this measure follows version \(standard.followed). "
+                                ),
+                                .a(
+                                    .href(SiteURL.standardMeasures(.show(.value(standard.id))).relativeURL()),
+                                    .text("Read what it says now"))),
+                            .if(
+                                model.canEdit,
+                                .postButton(
+                                    "Take version \(standard.current)",
+                                    to: SiteURL.measures(.followStandard(.value(model.id))).relativeURL(),
+                                    csrfToken: context.csrfToken))))
+                },
                 .if(
                     model.canEdit,
                     .p(
                         .a(
                             .class("button secondary"), .href(SiteURL.measures(.edit(.value(model.id))).relativeURL()),
-                            .text("Change the definition")))),
+                            .text(model.standard == nil ? "Change the definition" : "Change the name or key")))),
                 .if(!model.chartNotes.isEmpty, chartNotes()),
                 .if(model.canEdit, editing()),
                 .section(

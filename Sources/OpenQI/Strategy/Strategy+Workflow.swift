@@ -152,16 +152,3 @@ extension StrategyAim {
             before.text == nil ? .create : .update, by: actor, before: before.auditFields, on: db)
     }
 }
-
-/// Runs a save whose name a unique index guards: two people who give the same name at one moment
-/// both pass validation, and the second is told as validation would have told them.
-private func nameTaken<T>(_ name: String, by kind: String, _ save: () async throws -> T) async throws -> T {
-    do {
-        return try await save()
-    } catch let clash as any DatabaseError where clash.isConstraintFailure {
-        throw ValidationFailure(
-            field: "name",
-            message:
-                "There is already a \(kind) called “\(name)”: someone saved it a moment ago. Choose a different name.")
-    }
-}

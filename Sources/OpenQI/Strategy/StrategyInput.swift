@@ -128,21 +128,3 @@ extension StrategyAimInput {
 extension StrategyItemDraft {
     static let maximumNameLength = 120
 }
-
-extension Validator {
-    /// Records an error on `name` when another record of the kind already has it, whatever its
-    /// case: names are how people find objectives and priorities, and an archived one is restored
-    /// rather than made again.
-    fileprivate mutating func uniqueName(
-        _ name: String, among existing: [(id: UUID?, name: String, isArchived: Bool)], editing: UUID?,
-        called kind: String
-    ) {
-        guard !name.isEmpty,
-            let clash = existing.first(where: {
-                $0.id != editing && $0.name.caseInsensitiveCompare(name) == .orderedSame
-            })
-        else { return }
-        let archived = clash.isArchived ? " (archived: restore it rather than adding it again)" : ""
-        fail("name", "There is already a \(kind) called “\(clash.name)”\(archived). Choose a different name.")
-    }
-}

@@ -24,6 +24,9 @@ extension StrategyPage {
                         "The organisation’s aim, the strategic objectives that deliver it and the priorities under each: what QI projects and programmes serve."
                     )),
                 .chart(model.diagramSVG, kind: "driver-diagram"),
+                .p(
+                    .a(.href(SiteURL.standardMeasures(.index).relativeURL()), .text("Standard measures")),
+                    .text(": measures defined once for the whole organisation, so teams count them alike.")),
                 // The icons once; each measure's row refers to them.
                 .if(model.objectives.contains { !$0.measures.isEmpty }, .raw(MDCIcons.symbols)),
                 .p(

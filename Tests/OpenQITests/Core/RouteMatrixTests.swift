@@ -55,8 +55,16 @@ struct RouteMatrixTests {
     static let peopleManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
     static let measureManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
     static let forumChairs = Allowed.some([.installationAdmin, .admin, .forumChair])
-    /// The strategy is the organisation's: roles held at a directorate do not reach it.
+    /// The strategy is the organisation's: roles held at a directorate do not reach it. Nor do they
+    /// reach its standard measures.
     static let strategists = installationAdmin
+
+    static func standardMeasure(_ name: String, version: String = "") -> [String: String] {
+        [
+            "name": name, "kind": "outcome", "definition": "Incidents a month.", "frequency": "monthly",
+            "chart_type": "run", "rules": "anhoej", "direction": "down", "version": version,
+        ]
+    }
     static let projectEditors = Allowed.some([.installationAdmin, .admin, .qiTeam, .coach, .sponsor, .member])
     /// An administrator's own upload: nobody else sees it at all.
     static let uploader = Row(allowed: .some([.admin]), refusal: .notFound)
@@ -165,6 +173,7 @@ struct RouteMatrixTests {
         "POST /measures/:measureID/data/check": Row(allowed: projectEditors),
         "POST /measures/:measureID/data": Row(allowed: projectEditors),
         "POST /measures/:measureID/annotations": Row(allowed: projectEditors),
+        "POST /measures/:measureID/standard": Row(allowed: projectEditors),
         "POST /measures/:measureID/phases": Row(allowed: projectEditors),
         "POST /measures/:measureID/annotations/:annotationID/remove": Row(allowed: projectEditors),
         "POST /measures/:measureID/phases/:phaseID/remove": Row(allowed: projectEditors),
@@ -203,6 +212,15 @@ struct RouteMatrixTests {
             body: ["name": "Renamed priority :priorityID", "objective_id": ":objectiveID", "version": "1"]),
         "POST /strategy/priorities/:priorityID/archive": Row(allowed: strategists),
         "POST /strategy/priorities/:priorityID/restore": Row(allowed: strategists),
+        "GET /standard-measures": Row(allowed: readers),
+        "GET /standard-measures/new": Row(allowed: strategists),
+        "POST /standard-measures": Row(allowed: strategists, body: Self.standardMeasure("A new standard")),
+        "GET /standard-measures/:standardID": Row(allowed: readers),
+        "GET /standard-measures/:standardID/edit": Row(allowed: strategists),
+        "POST /standard-measures/:standardID": Row(
+            allowed: strategists, body: Self.standardMeasure("Renamed standard :standardID", version: "1")),
+        "POST /standard-measures/:standardID/archive": Row(allowed: strategists),
+        "POST /standard-measures/:standardID/restore": Row(allowed: strategists),
         "GET /forums": Row(allowed: readers),
         "GET /forums/:unitID": Row(allowed: readers),
         "POST /forums/:unitID/meetings": Row(allowed: forumChairs),
@@ -462,6 +480,11 @@ struct RouteMatrixTests {
         try await objective.create(on: db)
         let priority = Priority(name: "Priority\(tag)", objectiveID: try objective.requireID())
         try await priority.create(on: db)
+        let standard = StandardMeasure()
+        (standard.name, standard.kind, standard.definition, standard.frequency) =
+            ("Standard\(tag)", .outcome, "Counted monthly.", .monthly)
+        (standard.chartType, standard.rules, standard.direction, standard.multiply) = ("run", "anhoej", "down", 1)
+        try await standard.create(on: db)
         let (token, _) = APIToken.issue(
             name: tokenName, unitID: try directorate.requireID(), by: try administrator.requireID())
         try await token.create(on: db)
@@ -474,6 +497,7 @@ struct RouteMatrixTests {
             "ideaID": try idea.requireID(), "cycleID": try cycle.requireID(), "storyID": try story.requireID(),
             "meetingID": try meeting.requireID(), "uploadID": try upload.requireID(), "tokenID": try token.requireID(),
             "objectiveID": try objective.requireID(), "priorityID": try priority.requireID(),
+            "standardID": try standard.requireID(),
         ])
     }
 }

@@ -50,3 +50,38 @@ extension StrategyForm.Model {
             FormField.Option(value: "\(Mock.id(63))", label: "Improved value (archived)"),
         ])
 }
+
+extension StandardMeasureIndex.Model {
+    static let mock = StandardMeasureIndex.Model(
+        rows: [
+            .init(
+                id: Mock.id(70), name: "Violent incidents per 1,000 occupied bed days", kind: .outcome,
+                frequency: .monthly, version: 3, isArchived: false, followers: 22),
+            .init(
+                id: Mock.id(71), name: "Restraint", kind: .process, frequency: .weekly, version: 1, isArchived: true,
+                followers: 0),
+        ], canManage: true)
+}
+
+extension StandardMeasureShow.Model {
+    static let mock = StandardMeasureShow.Model(
+        id: Mock.id(70), name: "Violent incidents per 1,000 occupied bed days", kind: .outcome,
+        definition: "Incidents of violence or aggression recorded on Datix, per 1,000 occupied bed days.",
+        unitOfMeasure: "per 1,000 bed days", frequency: .monthly, chart: .u, rules: .mdc, direction: .down,
+        target: nil, multiply: 1000, version: 3, isArchived: false,
+        followers: [
+            .init(id: Mock.id(72), name: "Violent incidents", owner: "Safer Willow Ward", version: 3),
+            .init(
+                id: Mock.id(73), name: "Violence on Cedar", owner: "Trust › Adult Mental Health › Cedar Ward",
+                version: 2),
+        ], canManage: true)
+}
+
+extension MeasureForm.Model {
+    static let standardMock = MeasureForm.Model(
+        ownerName: "the organisation", action: "/standard-measures", cancelURL: "/standard-measures",
+        form: FormState(
+            values: ["name": "Restraint", "kind": "process", "frequency": "weekly", "chart_type": "run"],
+            errors: [FieldError(field: "definition", message: "Enter the operational definition.")]),
+        isStandard: true)
+}

@@ -168,4 +168,13 @@ struct PageSnapshotTests {
     @Test func strategyForm() {
         assertSnapshot(of: Self.html(StrategyForm.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func standardMeasures() {
+        assertSnapshot(of: Self.html(StandardMeasureIndex.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func standardMeasure() {
+        assertSnapshot(of: Self.html(StandardMeasureShow.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func standardMeasureForm() {
+        assertSnapshot(of: Self.html(MeasureForm.View(context: Mock.context, model: .standardMock)), as: .lines)
+    }
 }

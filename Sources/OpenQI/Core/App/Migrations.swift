@@ -61,5 +61,7 @@ enum OpenQIMigrations {
         AddObjectivesToPriorities(),
         AddVersion<Priority>(),
         CreateObjectiveMeasures(),
+        CreateStandardMeasures(),
+        AddStandardsToMeasures(),
     ]
 }

@@ -99,6 +99,7 @@ func routes(_ app: Application) throws {
     signedIn.post(
         SiteURL.measures(.removeDataPoint(measure: .key, period: .key)).pathComponents,
         use: MeasureController.removeDataPoint)
+    signedIn.post(SiteURL.measures(.followStandard(.key)).pathComponents, use: MeasureController.followStandard)
     signedIn.get(SiteURL.measures(.chartSVG(.key)).pathComponents, use: MeasureController.chartSVG)
     signedIn.get(SiteURL.measures(.dataCSV(.key)).pathComponents, use: MeasureController.dataCSV)
 
@@ -148,6 +149,14 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.strategy(.updatePriority(.key)).pathComponents, use: StrategyController.updatePriority)
     signedIn.post(SiteURL.strategy(.archivePriority(.key)).pathComponents, use: StrategyController.archivePriority)
     signedIn.post(SiteURL.strategy(.restorePriority(.key)).pathComponents, use: StrategyController.restorePriority)
+    signedIn.get(SiteURL.standardMeasures(.index).pathComponents, use: StandardMeasureController.index)
+    signedIn.get(SiteURL.standardMeasures(.new).pathComponents, use: StandardMeasureController.new)
+    signedIn.post(SiteURL.standardMeasures(.create).pathComponents, use: StandardMeasureController.create)
+    signedIn.get(SiteURL.standardMeasures(.show(.key)).pathComponents, use: StandardMeasureController.show)
+    signedIn.get(SiteURL.standardMeasures(.edit(.key)).pathComponents, use: StandardMeasureController.edit)
+    signedIn.post(SiteURL.standardMeasures(.update(.key)).pathComponents, use: StandardMeasureController.update)
+    signedIn.post(SiteURL.standardMeasures(.archive(.key)).pathComponents, use: StandardMeasureController.archive)
+    signedIn.post(SiteURL.standardMeasures(.restore(.key)).pathComponents, use: StandardMeasureController.restore)
 
     signedIn.get(SiteURL.forums(.index).pathComponents, use: ForumController.index)
     signedIn.get(SiteURL.forums(.show(.key)).pathComponents, use: ForumController.show)

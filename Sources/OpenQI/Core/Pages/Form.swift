@@ -140,8 +140,9 @@ struct FormView: Sendable {
 
 extension FormView {
     /// The form as the whole of its page, under the page's heading, in the narrow column.
-    func page(_ heading: String) -> Node<HTML.BodyContext> {
-        .div(.class("narrow"), .h1(.text(heading)), node)
+    /// The form as a page of its own, under its heading and what to know before filling it in.
+    func page(_ heading: String, lead: Node<HTML.BodyContext> = .empty) -> Node<HTML.BodyContext> {
+        .div(.class("narrow"), .h1(.text(heading)), lead, node)
     }
 
     /// The form folded under a summary line, opened when it comes back with errors, for the

@@ -27,6 +27,7 @@ enum SiteURL: Sendable {
     case cycles(Cycles)
     case stories(Stories)
     case strategy(Strategy)
+    case standardMeasures(StandardMeasures)
     case dataUploads(DataUploads)
     case apiTokens(APITokens)
     case audit
@@ -127,6 +128,15 @@ enum SiteURL: Sendable {
         case restorePriority(Parameter<UUID>)
     }
 
+    enum StandardMeasures: Sendable {
+        case index, new, create
+        case show(Parameter<UUID>)
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
+        case archive(Parameter<UUID>)
+        case restore(Parameter<UUID>)
+    }
+
     enum Measures: Sendable {
         case show(Parameter<UUID>)
         case edit(Parameter<UUID>)
@@ -141,6 +151,7 @@ enum SiteURL: Sendable {
         case dataCSV(Parameter<UUID>)
         case enterData(Parameter<UUID>)
         case removeDataPoint(measure: Parameter<UUID>, period: Parameter<CalendarDay>)
+        case followStandard(Parameter<UUID>)
     }
 
     enum DataUploads: Sendable {
@@ -199,6 +210,7 @@ enum SiteURL: Sendable {
         case .cycles(let page): ["cycles"] + page.segments
         case .stories(let page): ["stories"] + page.segments
         case .strategy(let page): ["strategy"] + page.segments
+        case .standardMeasures(let page): ["standard-measures"] + page.segments
         case .dataUploads(let page): ["data-uploads"] + page.segments
         case .apiTokens(let page): ["api-tokens"] + page.segments
         case .audit: ["audit"]
@@ -369,6 +381,19 @@ extension SiteURL.Strategy {
     }
 }
 
+extension SiteURL.StandardMeasures {
+    var segments: [PathSegment] {
+        switch self {
+        case .index, .create: []
+        case .new: ["new"]
+        case .show(let id), .update(let id): [.id(id, name: "standardID")]
+        case .edit(let id): [.id(id, name: "standardID"), "edit"]
+        case .archive(let id): [.id(id, name: "standardID"), "archive"]
+        case .restore(let id): [.id(id, name: "standardID"), "restore"]
+        }
+    }
+}
+
 extension SiteURL.Measures {
     var segments: [PathSegment] {
         switch self {
@@ -388,6 +413,7 @@ extension SiteURL.Measures {
         case .enterData(let id): [.id(id, name: "measureID"), "data", "grid"]
         case .removeDataPoint(let measure, let period):
             [.id(measure, name: "measureID"), "data", .day(period, name: "period"), "remove"]
+        case .followStandard(let id): [.id(id, name: "measureID"), "standard"]
         }
     }
 }
@@ -476,6 +502,10 @@ extension SiteURL.People: AddAndEditPages {
 
 extension SiteURL.Projects: AddAndEditPages {
     var siteURL: SiteURL { .projects(self) }
+}
+
+extension SiteURL.StandardMeasures: AddAndEditPages {
+    var siteURL: SiteURL { .standardMeasures(self) }
 }
 
 /// One segment of a SiteURL path: a constant, or a parameter that is either a route key or a value.

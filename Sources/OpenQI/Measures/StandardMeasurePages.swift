@@ -1,0 +1,204 @@
+import Charts
+import Fluent
+import Foundation
+import Plot
+import SPC
+
+/// The organisation's standard measures: what each counts, and how many measures follow it.
+enum StandardMeasureIndex {
+    struct Row: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        let kind: MeasureKind
+        let frequency: DataFrequency
+        let version: Int
+        let isArchived: Bool
+        /// Measures made from it.
+        let followers: Int
+    }
+
+    struct Model: Sendable, Equatable {
+        var rows: [Row]
+        var canManage: Bool
+    }
+
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { "Standard measures" }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            [.init(label: "Strategy", url: SiteURL.strategy(.show).relativeURL())]
+        }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .pageHeading(
+                    .h1(.text("Standard measures")),
+                    .if(
+                        model.canManage,
+                        .a(
+                            .class("button secondary"), .href(SiteURL.standardMeasures(.new).relativeURL()),
+                            .text("Add a standard measure")))),
+                .p(
+                    .class("lead"),
+                    .text(
+                        "Measures defined once for the whole organisation, so that every team and ward counting one counts the same thing the same way. Teams add a measure from one on their project’s or unit’s page."
+                    )),
+                model.rows.isEmpty
+                    ? .p(.class("empty"), .text("No standard measures yet."))
+                    : .scrollingTable(
+                        .caption(.text("\(model.rows.count) standard measure\(model.rows.count == 1 ? "" : "s")")),
+                        .thead(
+                            .tr(
+                                .th(.scope("col"), .text("Standard measure")), .th(.scope("col"), .text("Kind")),
+                                .th(.scope("col"), .text("Collected")), .th(.scope("col"), .text("Version")),
+                                .th(.scope("col"), .class("number"), .text("Measures made from it")))),
+                        .tbody(
+                            .forEach(model.rows) { row in
+                                .tr(
+                                    .class(row.isArchived ? "archived" : ""),
+                                    .th(
+                                        .scope("row"),
+                                        .a(
+                                            .href(SiteURL.standardMeasures(.show(.value(row.id))).relativeURL()),
+                                            .text(row.name)),
+                                        .if(row.isArchived, .span(.class("tag muted"), .text("Archived")))),
+                                    .td(.text(row.kind.label)), .td(.text(row.frequency.label)),
+                                    .td(.text(String(row.version))),
+                                    .td(.class("number"), .text(String(row.followers))))
+                            }))
+            )
+        }
+    }
+}
+
+extension StandardMeasureIndex.Model {
+    static func query(policy: Policy, on db: any Database) async throws -> Self {
+        let followers = try await Measure.query(on: db).filter(\.$standard.$id != nil).filter(\.$archivedAt == nil)
+            .all().reduce(into: [UUID: Int]()) { counts, measure in
+                if let id = measure.$standard.id { counts[id, default: 0] += 1 }
+            }
+        let standards = try await StandardMeasure.query(on: db).sort(\.$name).all()
+        return .init(
+            rows: try standards.map { standard in
+                let id = try standard.requireID()
+                return .init(
+                    id: id, name: standard.name, kind: standard.kind, frequency: standard.frequency,
+                    version: standard.version, isArchived: standard.isArchived, followers: followers[id] ?? 0)
+            }.sorted { !$0.isArchived && $1.isArchived },
+            canManage: policy.allows(.manageStandardMeasures))
+    }
+}
+
+/// One standard measure: its whole definition, and the measures made from it with the version
+/// each follows.
+enum StandardMeasureShow {
+    struct Follower: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        /// The project or unit it belongs to.
+        let owner: String
+        let version: Int
+    }
+
+    struct Model: Sendable, Equatable {
+        var id: UUID
+        var name: String
+        var kind: MeasureKind
+        var definition: String
+        var unitOfMeasure: String?
+        var frequency: DataFrequency
+        var chart: ChartType
+        var rules: RuleSet
+        var direction: ImprovementDirection
+        var target: Double?
+        var multiply: Double
+        var version: Int
+        var isArchived: Bool
+        var followers: [Follower]
+        var canManage: Bool
+    }
+
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { model.name }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            [
+                .init(label: "Strategy", url: SiteURL.strategy(.show).relativeURL()),
+                .init(label: "Standard measures", url: SiteURL.standardMeasures(.index).relativeURL()),
+            ]
+        }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .pageHeading(
+                    .h1(
+                        .text(model.name), .span(.class("tag"), .text("Version \(model.version)")),
+                        .if(model.isArchived, .span(.class("tag muted"), .text("Archived")))),
+                    .if(model.canManage, actions())),
+                .dl(
+                    .class("details"),
+                    .dt(.text("Operational definition")), .dd(.text(model.definition)),
+                    .dt(.text("Kind")), .dd(.text(model.kind.label)),
+                    .dt(.text("Unit of measure")), .dd(.text(model.unitOfMeasure ?? "None given")),
+                    .dt(.text("Collected")), .dd(.text(model.frequency.label)),
+                    .dt(.text("Chart")), .dd(.text(Describe.chartName(model.chart))),
+                    .dt(.text("Rules")), .dd(.text(model.rules.label)),
+                    .dt(.text("Better is")), .dd(.text(model.direction.label)),
+                    .dt(.text("Target")), .dd(.text(model.target.map { Describe.plain($0) } ?? "None")),
+                    .dt(.text("Values multiplied by")), .dd(.text(Describe.plain(model.multiply)))),
+                .section(
+                    .h2(.text("Measures made from it (\(model.followers.count))")),
+                    model.followers.isEmpty
+                        ? .p(.class("empty"), .text("No measure is made from it yet."))
+                        : .ul(
+                            .forEach(model.followers) { follower in
+                                .li(
+                                    .a(
+                                        .href(SiteURL.measures(.show(.value(follower.id))).relativeURL()),
+                                        .text(follower.name)),
+                                    .text(" — \(follower.owner)"),
+                                    follower.version == model.version
+                                        ? .span(.class("tag"), .text("Follows version \(follower.version)"))
+                                        : .span(
+                                            .class("tag concern"),
+                                            .text("Follows version \(follower.version): not yet this one")))
+                            }))
+            )
+        }
+
+        private func actions() -> Node<HTML.BodyContext> {
+            .div(
+                .class("actions"),
+                .a(
+                    .class("button secondary"),
+                    .href(SiteURL.standardMeasures(.edit(.value(model.id))).relativeURL()),
+                    .text("Change the definition")),
+                .postButton(
+                    model.isArchived ? "Restore" : "Archive",
+                    to: SiteURL.standardMeasures(
+                        model.isArchived ? .restore(.value(model.id)) : .archive(.value(model.id))
+                    ).relativeURL(), csrfToken: context.csrfToken))
+        }
+    }
+}
+
+extension StandardMeasureShow.Model {
+    static func query(_ standard: StandardMeasure, policy: Policy, on db: any Database) async throws -> Self {
+        let id = try standard.requireID()
+        let followers = try await Measure.query(on: db).filter(\.$standard.$id == id).filter(\.$archivedAt == nil)
+            .with(\.$project).sort(\.$name).all()
+        return .init(
+            id: id, name: standard.name, kind: standard.kind, definition: standard.definition,
+            unitOfMeasure: standard.unitOfMeasure, frequency: standard.frequency,
+            chart: ChartType(rawValue: standard.chartType) ?? .run, rules: RuleSet(rawValue: standard.rules) ?? .anhoej,
+            direction: ImprovementDirection(rawValue: standard.direction) ?? .neutral, target: standard.target,
+            multiply: standard.multiply, version: standard.version, isArchived: standard.isArchived,
+            followers: try followers.map { measure in
+                .init(
+                    id: try measure.requireID(), name: measure.name,
+                    owner: measure.project?.title ?? policy.tree.path(of: measure.$unit.id),
+                    version: measure.standardVersion ?? standard.version)
+            },
+            canManage: policy.allows(.manageStandardMeasures))
+    }
+}
