@@ -177,4 +177,33 @@ struct StandardMeasureTests {
             #expect(refused.body.contains("is archived or gone") && refused.body.contains(#"value="Violence again""#))
         }
     }
+
+    @Test("early warning and comparing units match wards' measures by their standard, whatever each ward calls them")
+    func matchedByStandard() async throws {
+        try await withOpenQI { app in
+            let world = try await TestWorld.make(app)
+            let browser = try await Self.strategist(app, world: world)
+            _ = try await browser.post("/standard-measures", form: Self.form("Violent incidents"))
+            let standard = try #require(try await StandardMeasure.query(on: app.db).first())
+            let fixtures = Fixtures(app: app)
+            let weeks = (0..<12).map { CalendarDay.date("2026-01-05")!.addingTimeInterval(Double($0) * 7 * 86_400) }
+            for (ward, name) in [
+                (world.willow, "Violence on Willow"), (world.cedar, "Cedar violence"), (world.oak, "Oak: violence"),
+            ] {
+                let measure = try await fixtures.measure(name, unit: ward, chart: .u, periods: weeks)
+                measure.$standard.id = standard.id
+                measure.standardVersion = 1
+                try await measure.save(on: app.db)
+            }
+            let warning = try await browser.get("/units/\(world.trust.id!)/early-warning").body
+            #expect(warning.contains(">Violent incidents</th>") || warning.contains(">Violent incidents<"))
+            #expect(!warning.contains("Cedar violence"), "one column, named after the standard")
+
+            let compare = try await browser.get("/units/\(world.trust.id!)/compare").body
+            let key = "standard:" + standard.id!.uuidString.lowercased()
+            #expect(compare.contains(#"value="\#(key)""#) && compare.contains(">Violent incidents</option>"))
+            let named = try await browser.get("/units/\(world.trust.id!)/compare?measure=Violent%20incidents").body
+            #expect(!named.contains("No measure called"), "a link may name the standard measure")
+        }
+    }
 }

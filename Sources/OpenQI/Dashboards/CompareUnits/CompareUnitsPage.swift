@@ -106,17 +106,28 @@ extension CompareUnitsPage.Model {
         let all = try await Measure.query(on: db).filter(\.$unit.$id ~~ units).filter(\.$project.$id == nil)
             .filter(\.$archivedAt == nil)
             .field(\.$id).field(\.$name).field(\.$unit.$id).field(\.$unitOfMeasure).field(\.$frequency)
-            .field(\.$chartType).field(\.$rules).field(\.$direction).field(\.$target).field(\.$multiply).all()
-        let byName = Dictionary(grouping: all) { EarlyWarningPage.indicatorKey($0.name) }
+            .field(\.$chartType).field(\.$rules).field(\.$direction).field(\.$target).field(\.$multiply)
+            .field(\.$standard.$id).all()
+        // Measures made from one standard measure are one indicator, whatever each unit calls it.
+        let byName = Dictionary(grouping: all) { EarlyWarningPage.indicatorKey(of: $0) }
+        let standards = try await EarlyWarningPage.standardNames(of: all, on: db)
         let shared = byName.filter { Set($0.value.map(\.$unit.id)).count >= CompareUnitsPage.minimumUnits }
-            .map { key, measures in (key: key, name: measures.map(\.name).sorted().mostCommon ?? key) }
+            .map { key, measures in
+                (key: key, name: standards[key] ?? measures.map(\.name).sorted().mostCommon ?? key)
+            }
             .sorted { $0.name.lowercased() < $1.name.lowercased() }
         var model = Self(
             unitID: unitID, unitPath: tree.path(of: unitID),
             shared: shared.map { .init(value: $0.key, label: $0.name) }, chosen: nil, chosenName: nil,
             periods: periods, window: nil, unitOfMeasure: nil, funnelSVG: nil, explanation: nil, leftOut: [],
             rows: [], overall: nil, widenedFor: nil)
-        let chosenKey = name.map(EarlyWarningPage.indicatorKey) ?? shared.first?.key
+        // Chosen from the list (its key), or named in a link (a standard measure by its name too).
+        let asked = name.map(EarlyWarningPage.indicatorKey)
+        let chosenKey =
+            asked.map { asked in
+                shared.first { $0.key == asked }?.key
+                    ?? shared.first { EarlyWarningPage.indicatorKey($0.name) == asked }?.key ?? asked
+            } ?? shared.first?.key
         guard let key = chosenKey, let choice = shared.first(where: { $0.key == key }), let group = byName[key] else {
             if let name, !name.isEmpty {
                 model.explanation =

@@ -42,6 +42,23 @@ enum EarlyWarningPage {
     static func indicatorKey(_ name: String) -> String {
         name.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
     }
+
+    /// What a measure is across units: the standard measure it is made from, where there is one
+    /// (a ward may call its copy "Violence on Cedar"), else its name. Lower case, so a key read
+    /// back from a link is itself.
+    static func indicatorKey(of measure: Measure) -> String {
+        measure.$standard.id.map { "standard:" + $0.uuidString.lowercased() } ?? indicatorKey(measure.name)
+    }
+
+    /// The names of the standard measures `measures` are made from, by their indicator keys.
+    static func standardNames(of measures: [Measure], on db: any Database) async throws -> [String: String] {
+        let ids = Set(measures.compactMap(\.$standard.id))
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(
+            uniqueKeysWithValues: try await StandardMeasure.query(on: db).filter(\.$id ~~ Array(ids)).all().compactMap {
+                standard in standard.id.map { ("standard:" + $0.uuidString.lowercased(), standard.name) }
+            })
+    }
 }
 
 extension EarlyWarningPage.Model {
@@ -64,17 +81,18 @@ extension EarlyWarningPage.Model {
         var wardsReporting: [String: Set<UUID>] = [:]
         var spellings: [String: [String]] = [:]
         for measure in measures {
-            let key = EarlyWarningPage.indicatorKey(measure.name)
+            let key = EarlyWarningPage.indicatorKey(of: measure)
             wardsReporting[key, default: []].insert(measure.$unit.id)
             spellings[key, default: []].append(measure.name)
         }
         let chosen = wardsReporting.map { (key: $0.key, wards: $0.value.count) }
             .sorted { ($1.wards, $0.key) < ($0.wards, $1.key) }
             .prefix(EarlyWarningPage.maximumIndicators).map(\.key)
-        let indicators = chosen.map { key in spellings[key]?.sorted().mostCommon ?? key }
+        let standards = try await EarlyWarningPage.standardNames(of: measures, on: db)
+        let indicators = chosen.map { key in standards[key] ?? spellings[key]?.sorted().mostCommon ?? key }
         var cells: [UUID: [String: EarlyWarningPage.Cell]] = [:]
         for measure in measures {
-            guard let column = chosen.firstIndex(of: EarlyWarningPage.indicatorKey(measure.name)) else { continue }
+            guard let column = chosen.firstIndex(of: EarlyWarningPage.indicatorKey(of: measure)) else { continue }
             let summary = try? measure.joined(MeasureSummary.self)
             let latest = summary?.latestPeriod
             // A ward with two measures of one name shows the one with the newer data.
