@@ -36,6 +36,9 @@ struct AuditWords: Sendable {
         for objective in try await StrategicObjective.query(on: db).filter(\.$id ~~ wanted).all() {
             names[objective.id!] = objective.name
         }
+        for standard in try await StandardMeasure.query(on: db).filter(\.$id ~~ wanted).all() {
+            names[standard.id!] = standard.name
+        }
         return Self(names: names)
     }
 

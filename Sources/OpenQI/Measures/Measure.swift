@@ -126,7 +126,8 @@ extension Measure: Auditable {
             "unit_of_measure": unitOfMeasure ?? "",
             "frequency": frequency.rawValue, "chart_type": chartType, "rules": rules, "direction": direction,
             "target": target.map { "\($0)" } ?? "", "multiply": "\(multiply)",
-            "triple_aim": tripleAim?.rawValue ?? "", "standard_version": standardVersion.map(String.init) ?? "",
+            "triple_aim": tripleAim?.rawValue ?? "", "standard": $standard.id?.uuidString ?? "",
+            "standard_version": standardVersion.map(String.init) ?? "",
         ]
     }
 }

@@ -74,7 +74,7 @@ enum MeasureController {
             measure.$unit.id = owner.unitID
             measure.apply(valid)
             measure.$standard.id = standard?.id
-            measure.standardVersion = standard?.version
+            measure.standardVersion = standard?.definitionVersion
             try await measure.saveAudited(.create, by: policy.viewer.actor, on: req.db) { db in
                 try await measure.refreshSummary(on: db)
             }
@@ -113,11 +113,13 @@ enum MeasureController {
     /// they saved beside what this person typed, which is kept to save again knowingly.
     @Sendable static func update(req: Request) async throws -> Response {
         let (measure, policy) = try await editable(req)
-        let input = try req.content.decode(MeasureInput.self)
+        let typed = try req.content.decode(MeasureInput.self)
+        // Made from a standard, its definition changes only by taking the standard's next version:
+        // what its form does not show is its own, not something typed to compare with a save.
+        let input = measure.$standard.id == nil ? typed : typed.keeping(measure)
         let id = try measure.requireID()
         return try await req.saveEdit(input, of: measure, called: "measure") { version in
-            // Made from a standard, its definition changes only by taking the standard's next version.
-            let valid = try (measure.$standard.id == nil ? input : input.keeping(measure)).validate()
+            let valid = try input.validate()
             try await requireFreeKey(valid.key, for: measure, on: req.db)
             let before = measure.auditFields
             measure.apply(valid)
@@ -134,14 +136,29 @@ enum MeasureController {
         }
     }
 
-    /// Takes the standard measure's current definition, from the measure's page.
+    struct FollowInput: Content {
+        /// The standard's definition version the page showed, and the measure's version it was read at.
+        var standard_version: Int?
+        var version: Int?
+    }
+
+    /// Takes the standard measure's definition version the page showed, from the measure's page.
     @Sendable static func followStandard(req: Request) async throws -> Response {
         let (measure, policy) = try await editable(req)
         let page = SiteURL.measures(.show(.value(try measure.requireID()))).relativeURL()
+        let input = try req.content.decode(FollowInput.self)
         do {
-            try await measure.followStandard(expecting: measure.version, by: policy.viewer.actor, on: req.db)
+            try await measure.followStandard(
+                version: input.standard_version ?? 0, expecting: input.version ?? measure.version,
+                by: policy.viewer.actor, on: req.db)
         } catch let failure as ValidationFailure {
             return req.redirect(to: page, notice: failure.reason)
+        } catch is EditConflict<Measure> {
+            return req.redirect(
+                to: page,
+                notice:
+                    "Someone changed this measure after you opened it; nothing was taken. Read it again, then take the new version if it is still right."
+            )
         }
         return req.redirect(
             to: page,
@@ -156,7 +173,7 @@ enum MeasureController {
             cancelURL: SiteURL.measures(.show(.value(id))).relativeURL(), form: state, isEdit: true,
             following: standard.map {
                 .init(
-                    id: $0.id!, name: $0.name, version: measure.standardVersion ?? $0.version,
+                    id: $0.id!, name: $0.name, version: measure.standardVersion ?? $0.definitionVersion,
                     definition: measure.definition)
             })
         return MeasureForm.View(context: try await req.pageContext(), model: model).response()
@@ -519,7 +536,7 @@ enum MeasureController {
         let model = MeasureForm.Model(
             ownerName: owner.name, action: owner.formURL, cancelURL: owner.cancelURL, form: state,
             following: standard.map {
-                .init(id: $0.id!, name: $0.name, version: $0.version, definition: $0.definition, isNew: true)
+                .init(id: $0.id!, name: $0.name, version: $0.definitionVersion, definition: $0.definition, isNew: true)
             },
             standards: standards.map {
                 .init(label: $0.name, url: owner.newURL + "?standard=" + ($0.id?.uuidString ?? ""))

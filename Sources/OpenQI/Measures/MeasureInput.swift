@@ -42,8 +42,8 @@ struct MeasureInput: Content, Sendable, VersionedInput {
         ("direction", "Which way is better"), ("target", "The target"), ("multiply", "What values are multiplied by"),
     ]
 
-    struct Valid: Sendable {
-        let name: String
+    struct Valid: Sendable, Equatable {
+        var name: String
         let key: String?
         let kind: MeasureKind
         let definition: String
@@ -116,5 +116,29 @@ extension MeasureInput {
     /// A number as someone would type it: 100, not 100.0.
     private static func typed(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+extension MeasureInput.Valid {
+    /// A saved definition as it stands, for showing it: a page that reads it never fails a check
+    /// made since it was saved (a code no longer known reads as the default).
+    init(_ saved: some MeasureDefinition) {
+        self.init(
+            name: saved.name, key: nil, kind: saved.kind, definition: saved.definition,
+            unitOfMeasure: saved.unitOfMeasure, frequency: saved.frequency,
+            chart: ChartType(rawValue: saved.chartType) ?? .run, rules: RuleSet(rawValue: saved.rules) ?? .anhoej,
+            direction: ImprovementDirection(rawValue: saved.direction) ?? .neutral, target: saved.target,
+            multiply: saved.multiply)
+    }
+}
+
+extension MeasureInput {
+    /// The fields in which definition `to` differs from `from`, the name and key aside, as the
+    /// form labels them: what taking a standard's new version would change on a measure.
+    static func differences(from: some MeasureDefinition, to: some MeasureDefinition) -> [String] {
+        let before = MeasureInput(definition: from).formValues
+        let after = MeasureInput(definition: to).formValues
+        return labels.filter { !["name", "key"].contains($0.field) && before[$0.field] != after[$0.field] }
+            .map { $0.label.prefix(1).lowercased() + $0.label.dropFirst() }
     }
 }

@@ -47,12 +47,17 @@ enum MeasureShow {
         var standard: Standard? = nil
     }
 
-    /// The standard measure a measure is made from: the version it follows, and the standard's own.
+    /// The standard measure a measure is made from: the definition version it follows, and the
+    /// standard's own.
     struct Standard: Sendable, Equatable {
         let id: UUID
         let name: String
         let followed: Int
         let current: Int
+        /// The measure's version, which taking the new definition begins from.
+        var measureVersion = 1
+        /// What taking the standard's version would change, in words ("the chart", "the target").
+        var changes: [String] = []
         /// What the standard's latest version changed in the definition, when the measure is behind.
         var isBehind: Bool { followed < current }
     }
@@ -129,10 +134,12 @@ extension MeasureShow.Model {
             dataForm: FormState(), annotationForm: FormState(), phaseForm: FormState(), preview: nil,
             grid: grid(series.periods, frequency: measure.frequency), usesDenominator: measure.chart.usesDenominator,
             chartNotes: notes.sorted { ($0.period, $0.isPhase ? 1 : 0) < ($1.period, $1.isPhase ? 1 : 0) },
-            standard: try measure.standard.map {
+            standard: try measure.standard.map { standard in
                 .init(
-                    id: try $0.requireID(), name: $0.name, followed: measure.standardVersion ?? $0.version,
-                    current: $0.version)
+                    id: try standard.requireID(), name: standard.name,
+                    followed: measure.standardVersion ?? standard.definitionVersion,
+                    current: standard.definitionVersion, measureVersion: measure.version,
+                    changes: MeasureInput.differences(from: measure, to: standard))
             }
         )
     }

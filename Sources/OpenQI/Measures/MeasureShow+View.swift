@@ -56,16 +56,21 @@ extension MeasureShow {
                             .p(
                                 .text(
                                     "The standard measure “\(standard.name)” is at version \(standard.current); this measure follows version \(standard.followed). "
+                                        + (standard.changes.isEmpty
+                                            ? "" : "Taking it changes \(standard.changes.joined(separator: ", ")). ")
                                 ),
                                 .a(
                                     .href(SiteURL.standardMeasures(.show(.value(standard.id))).relativeURL()),
                                     .text("Read what it says now"))),
                             .if(
                                 model.canEdit,
-                                .postButton(
-                                    "Take version \(standard.current)",
-                                    to: SiteURL.measures(.followStandard(.value(model.id))).relativeURL(),
-                                    csrfToken: context.csrfToken))))
+                                .postForm(
+                                    action: SiteURL.measures(.followStandard(.value(model.id))).relativeURL(),
+                                    csrfToken: context.csrfToken, class: "inline-form",
+                                    .hiddenField("standard_version", String(standard.current)),
+                                    .hiddenField("version", String(standard.measureVersion)),
+                                    .button(
+                                        .type(.submit), .class("button"), .text("Take version \(standard.current)"))))))
                 },
                 .if(
                     model.canEdit,

@@ -3,8 +3,10 @@ import Foundation
 
 /// A measure defined once for the whole organisation ("Incidents of violence per 1,000 occupied
 /// bed days"), so that every team and ward counting it counts the same thing the same way: a
-/// programme's teams, the wards early warning compares. Its definition is versioned: a change
-/// moves the version on, and each measure made from it shows which version it follows.
+/// programme's teams, the wards early warning compares. Its definition is versioned: a change to
+/// what the measures made from it copy moves `definitionVersion` on, and each of them shows which
+/// definition version it follows. (`version` counts every save, for edit conflicts: a rename or an
+/// archiving moves it, not the definition's.)
 package final class StandardMeasure: Model, Versioned, @unchecked Sendable {
     package static let schema = "standard_measures"
 
@@ -22,10 +24,15 @@ package final class StandardMeasure: Model, Versioned, @unchecked Sendable {
     @OptionalField(key: "archived_at") package var archivedAt: Date?
     /// Moves on with every change of the definition (`Versioned`).
     @Field(key: "version") package var version: Int
+    /// Moves on only when what measures made from it copy changes.
+    @Field(key: "definition_version") package var definitionVersion: Int
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) package var updatedAt: Date?
 
-    package init() { version = 1 }
+    package init() {
+        version = 1
+        definitionVersion = 1
+    }
 
     var isArchived: Bool { archivedAt != nil }
 }
@@ -39,6 +46,7 @@ extension StandardMeasure: Archivable {
             "name": name, "kind": kind.rawValue, "definition": definition, "unit_of_measure": unitOfMeasure ?? "",
             "frequency": frequency.rawValue, "chart_type": chartType, "rules": rules, "direction": direction,
             "target": target.map { "\($0)" } ?? "", "multiply": "\(multiply)", "archived": isArchived ? "yes" : "no",
+            "definition_version": String(definitionVersion),
         ]
     }
 }
@@ -59,6 +67,7 @@ struct CreateStandardMeasures: AsyncMigration {
             .field("multiply", .double, .required)
             .field("archived_at", .datetime)
             .field("version", .int, .required, .sql(.default(1)))
+            .field("definition_version", .int, .required, .sql(.default(1)))
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .unique(on: "name")
@@ -90,6 +99,15 @@ extension MeasureInput {
     init(standard: StandardMeasure) {
         self.init(definition: standard)
         version = standard.version
+    }
+}
+
+extension MeasureInput.Valid {
+    /// What a measure made from a standard copies from it: everything but the name.
+    var copied: MeasureInput.Valid {
+        var copy = self
+        copy.name = ""
+        return copy
     }
 }
 
@@ -142,7 +160,9 @@ extension StandardMeasure {
         async throws
     {
         let before = auditFields
+        let copied = MeasureInput.Valid(self).copied
         applyDefinition(valid)
+        if MeasureInput.Valid(self).copied != copied { definitionVersion += 1 }
         try await nameTaken(valid.name, by: "standard measure") {
             try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
         }
@@ -172,16 +192,30 @@ extension MeasureInput {
 }
 
 extension Measure {
-    /// Takes the standard measure's current definition (its name and key stay), moving the version
-    /// on, audited, with the chart's summary redrawn; throws `EditConflict` when someone saved the
-    /// measure since `expected`.
-    func followStandard(expecting expected: Int, by actor: Actor, on db: any Database) async throws {
+    /// Takes the standard measure's definition version `shown` (its name and key stay), moving the
+    /// measure's version on, audited, with the chart's summary redrawn; throws `EditConflict` when
+    /// someone saved the measure since `expected`, and refuses a version other than the one shown.
+    func followStandard(version shown: Int, expecting expected: Int, by actor: Actor, on db: any Database)
+        async throws
+    {
         guard let standardID = $standard.id, let standard = try await StandardMeasure.find(standardID, on: db) else {
             throw ValidationFailure(field: "standard", message: "“\(name)” is not made from a standard measure.")
         }
+        guard standardVersion != standard.definitionVersion else {
+            throw ValidationFailure(
+                field: "standard",
+                message: "“\(name)” already follows version \(standard.definitionVersion) of “\(standard.name)”.")
+        }
+        guard shown == standard.definitionVersion else {
+            throw ValidationFailure(
+                field: "standard",
+                message: "“\(standard.name)” changed again since this page was opened: it is now at version "
+                    + "\(standard.definitionVersion). Read what changed below, and take it if it is right for this measure."
+            )
+        }
         let before = auditFields
         apply(try MeasureInput(self).following(standard).validate())
-        standardVersion = standard.version
+        standardVersion = standard.definitionVersion
         try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
             try await self.refreshSummary(on: db)
         }

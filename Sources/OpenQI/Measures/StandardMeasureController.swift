@@ -61,7 +61,7 @@ enum StandardMeasureController {
             return req.redirect(
                 to: SiteURL.standardMeasures(.show(.value(id))).relativeURL(),
                 notice:
-                    "Your changes were saved as version \(standard.version). Each measure made from it shows the change until its team takes it."
+                    "Your changes were saved. The definition is at version \(standard.definitionVersion); each measure made from an earlier one shows the change until its team takes it."
             )
         } redraw: { standard, state in
             try await formPage(req, standard: standard, state: state)

@@ -83,7 +83,8 @@ extension StandardMeasureIndex.Model {
                 let id = try standard.requireID()
                 return .init(
                     id: id, name: standard.name, kind: standard.kind, frequency: standard.frequency,
-                    version: standard.version, isArchived: standard.isArchived, followers: followers[id] ?? 0)
+                    version: standard.definitionVersion, isArchived: standard.isArchived,
+                    followers: followers[id] ?? 0)
             }.sorted { !$0.isArchived && $1.isArchived },
             canManage: policy.allows(.manageStandardMeasures))
     }
@@ -102,16 +103,8 @@ enum StandardMeasureShow {
 
     struct Model: Sendable, Equatable {
         var id: UUID
-        var name: String
-        var kind: MeasureKind
-        var definition: String
-        var unitOfMeasure: String?
-        var frequency: DataFrequency
-        var chart: ChartType
-        var rules: RuleSet
-        var direction: ImprovementDirection
-        var target: Double?
-        var multiply: Double
+        /// What it counts and how its chart reads, as its form checked it.
+        var standard: MeasureInput.Valid
         var version: Int
         var isArchived: Bool
         var followers: [Follower]
@@ -119,7 +112,9 @@ enum StandardMeasureShow {
     }
 
     final class View: ModelPage<Model> {
-        override func pageTitle() -> String { model.name }
+        private var standard: MeasureInput.Valid { model.standard }
+
+        override func pageTitle() -> String { standard.name }
 
         override func breadcrumbs() -> [PageContext.Link] {
             [
@@ -132,20 +127,20 @@ enum StandardMeasureShow {
             .group(
                 .pageHeading(
                     .h1(
-                        .text(model.name), .span(.class("tag"), .text("Version \(model.version)")),
+                        .text(standard.name), .span(.class("tag"), .text("Version \(model.version)")),
                         .if(model.isArchived, .span(.class("tag muted"), .text("Archived")))),
                     .if(model.canManage, actions())),
                 .dl(
                     .class("details"),
-                    .dt(.text("Operational definition")), .dd(.text(model.definition)),
-                    .dt(.text("Kind")), .dd(.text(model.kind.label)),
-                    .dt(.text("Unit of measure")), .dd(.text(model.unitOfMeasure ?? "None given")),
-                    .dt(.text("Collected")), .dd(.text(model.frequency.label)),
-                    .dt(.text("Chart")), .dd(.text(Describe.chartName(model.chart))),
-                    .dt(.text("Rules")), .dd(.text(model.rules.label)),
-                    .dt(.text("Better is")), .dd(.text(model.direction.label)),
-                    .dt(.text("Target")), .dd(.text(model.target.map { Describe.plain($0) } ?? "None")),
-                    .dt(.text("Values multiplied by")), .dd(.text(Describe.plain(model.multiply)))),
+                    .dt(.text("Operational definition")), .dd(.text(standard.definition)),
+                    .dt(.text("Kind")), .dd(.text(standard.kind.label)),
+                    .dt(.text("Unit of measure")), .dd(.text(standard.unitOfMeasure ?? "None given")),
+                    .dt(.text("Collected")), .dd(.text(standard.frequency.label)),
+                    .dt(.text("Chart")), .dd(.text(Describe.chartName(standard.chart))),
+                    .dt(.text("Rules")), .dd(.text(standard.rules.label)),
+                    .dt(.text("Better is")), .dd(.text(standard.direction.label)),
+                    .dt(.text("Target")), .dd(.text(standard.target.map { Describe.plain($0) } ?? "None")),
+                    .dt(.text("Values multiplied by")), .dd(.text(Describe.plain(standard.multiply)))),
                 .section(
                     .h2(.text("Measures made from it (\(model.followers.count))")),
                     model.followers.isEmpty
@@ -188,16 +183,13 @@ extension StandardMeasureShow.Model {
         let followers = try await Measure.query(on: db).filter(\.$standard.$id == id).filter(\.$archivedAt == nil)
             .with(\.$project).sort(\.$name).all()
         return .init(
-            id: id, name: standard.name, kind: standard.kind, definition: standard.definition,
-            unitOfMeasure: standard.unitOfMeasure, frequency: standard.frequency,
-            chart: ChartType(rawValue: standard.chartType) ?? .run, rules: RuleSet(rawValue: standard.rules) ?? .anhoej,
-            direction: ImprovementDirection(rawValue: standard.direction) ?? .neutral, target: standard.target,
-            multiply: standard.multiply, version: standard.version, isArchived: standard.isArchived,
+            id: id, standard: MeasureInput.Valid(standard), version: standard.definitionVersion,
+            isArchived: standard.isArchived,
             followers: try followers.map { measure in
                 .init(
                     id: try measure.requireID(), name: measure.name,
                     owner: measure.project?.title ?? policy.tree.path(of: measure.$unit.id),
-                    version: measure.standardVersion ?? standard.version)
+                    version: measure.standardVersion ?? standard.definitionVersion)
             },
             canManage: policy.allows(.manageStandardMeasures))
     }

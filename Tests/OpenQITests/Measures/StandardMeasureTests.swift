@@ -41,11 +41,18 @@ struct StandardMeasureTests {
             changed["version"] = "1"
             let saved = try await browser.post("/standard-measures/\(standard.id!)", form: changed)
             #expect(saved.status == .seeOther)
-            #expect(try await browser.get(try #require(saved.location)).body.contains("saved as version 2"))
-            #expect(try await StandardMeasure.find(standard.id, on: app.db)?.version == 2)
+            #expect(try await browser.get(try #require(saved.location)).body.contains("The definition is at version 2"))
+            let savedStandard = try #require(try await StandardMeasure.find(standard.id, on: app.db))
+            #expect(savedStandard.version == 2 && savedStandard.definitionVersion == 2)
+            // A new name alone is no new definition: measures made from it copy everything but the name.
+            var renamed = Self.form("Violence", definition: "Incidents of violence or aggression.")
+            renamed["version"] = "2"
+            _ = try await browser.post("/standard-measures/\(standard.id!)", form: renamed)
+            let renamedStandard = try #require(try await StandardMeasure.find(standard.id, on: app.db))
+            #expect(renamedStandard.version == 3 && renamedStandard.definitionVersion == 2)
 
             // A change begun from version 1 is refused, what was typed kept beside what was saved.
-            var stale = Self.form("Violent incidents", definition: "Something else")
+            var stale = Self.form("Violence", definition: "Something else")
             stale["version"] = "1"
             let conflict = try await browser.post("/standard-measures/\(standard.id!)", form: stale)
             #expect(conflict.status == .conflict)
@@ -53,13 +60,14 @@ struct StandardMeasureTests {
 
             let entries = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "standard_measure")
                 .sort(\.$occurredAt).all()
-            #expect(entries.map(\.action) == ["create", "update"])
+            #expect(entries.map(\.action) == ["create", "update", "update"])
             #expect(entries[1].after["definition"] == "Incidents of violence or aggression.")
+            #expect(entries[1].before["definition_version"] == "1" && entries[1].after["definition_version"] == "2")
             // The trust's administrators read the trail.
             try await Fixtures(app: app).signIn("trust-admin@test.example", role: .admin, at: world.trust)
             let admin = TestBrowser(app: app)
             _ = try await admin.signIn("trust-admin@test.example")
-            #expect(try await admin.get("/audit").body.contains("Violent incidents</a>"))
+            #expect(try await admin.get("/audit").body.contains("Violence</a>"))
         }
     }
 
@@ -101,7 +109,8 @@ struct StandardMeasureTests {
             #expect(try await browser.get(try #require(added.location)).body.contains("Archived"))
             _ = try await browser.post("/standard-measures/\(standard.id!)/restore")
             let restored = try #require(try await StandardMeasure.find(standard.id, on: app.db))
-            #expect(!restored.isArchived && restored.version == 3, "each moves the version on")
+            #expect(!restored.isArchived && restored.version == 3, "each moves the record's version on")
+            #expect(restored.definitionVersion == 1, "but not the definition's: no measure is told of a change")
         }
     }
 
@@ -153,10 +162,18 @@ struct StandardMeasureTests {
             _ = try await browser.post("/standard-measures/\(standard.id!)", form: changed)
             let behind = try await browser.get("/measures/\(measure.id!)").body
             #expect(behind.contains("is at version 2; this measure follows version 1"))
+            #expect(behind.contains("Taking it changes the operational definition."))
             #expect(behind.contains("Take version 2"))
             #expect(try await browser.get("/standard-measures/\(standard.id!)").body.contains("not yet this one"))
 
-            let taken = try await browser.post("/measures/\(measure.id!)/standard")
+            // A page showing an older version of the standard takes nothing.
+            let outdated = try await browser.post(
+                "/measures/\(measure.id!)/standard", form: ["standard_version": "1", "version": "2"])
+            #expect(try await browser.get(try #require(outdated.location)).body.contains("changed again since"))
+            #expect(try await Measure.find(measure.id, on: app.db)?.standardVersion == 1)
+
+            let taken = try await browser.post(
+                "/measures/\(measure.id!)/standard", form: ["standard_version": "2", "version": "2"])
             #expect(try await browser.get(try #require(taken.location)).body.contains("now follows version 2"))
             let following = try #require(try await Measure.find(measure.id, on: app.db))
             #expect(following.definition == "Incidents of violence or aggression." && following.standardVersion == 2)
@@ -167,6 +184,10 @@ struct StandardMeasureTests {
                 )
                 .first())
             #expect(entry.before["standard_version"] == "1" && entry.after["standard_version"] == "2")
+            let again = try await browser.post(
+                "/measures/\(measure.id!)/standard", form: ["standard_version": "2", "version": "3"])
+            #expect(try await browser.get(try #require(again.location)).body.contains("already follows version 2"))
+            #expect(try await Measure.find(measure.id, on: app.db)?.version == 3, "taking nothing changes nothing")
 
             // An archived standard makes no new measures: the form says so and keeps the name typed.
             _ = try await browser.post("/standard-measures/\(standard.id!)/archive")
@@ -195,9 +216,12 @@ struct StandardMeasureTests {
                 measure.standardVersion = 1
                 try await measure.save(on: app.db)
             }
+            // A ward still counting its own way, under the standard's name, is told apart.
+            try await fixtures.measure("Violent incidents", unit: world.cedar, periods: weeks)
             let warning = try await browser.get("/units/\(world.trust.id!)/early-warning").body
-            #expect(warning.contains(">Violent incidents</th>") || warning.contains(">Violent incidents<"))
-            #expect(!warning.contains("Cedar violence"), "one column, named after the standard")
+            #expect(warning.contains(#"<th scope="col">Violent incidents</th>"#))
+            #expect(warning.contains(#"<th scope="col">Violent incidents (own definition)</th>"#))
+            #expect(!warning.contains("Cedar violence"), "one column for the standard, named after it")
 
             let compare = try await browser.get("/units/\(world.trust.id!)/compare").body
             let key = "standard:" + standard.id!.uuidString.lowercased()

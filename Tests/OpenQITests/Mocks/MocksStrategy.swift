@@ -65,10 +65,13 @@ extension StandardMeasureIndex.Model {
 
 extension StandardMeasureShow.Model {
     static let mock = StandardMeasureShow.Model(
-        id: Mock.id(70), name: "Violent incidents per 1,000 occupied bed days", kind: .outcome,
-        definition: "Incidents of violence or aggression recorded on Datix, per 1,000 occupied bed days.",
-        unitOfMeasure: "per 1,000 bed days", frequency: .monthly, chart: .u, rules: .mdc, direction: .down,
-        target: nil, multiply: 1000, version: 3, isArchived: false,
+        id: Mock.id(70),
+        standard: .init(
+            name: "Violent incidents per 1,000 occupied bed days", key: nil, kind: .outcome,
+            definition: "Incidents of violence or aggression recorded on Datix, per 1,000 occupied bed days.",
+            unitOfMeasure: "per 1,000 bed days", frequency: .monthly, chart: .u, rules: .mdc, direction: .down,
+            target: nil, multiply: 1000),
+        version: 3, isArchived: false,
         followers: [
             .init(id: Mock.id(72), name: "Violent incidents", owner: "Safer Willow Ward", version: 3),
             .init(

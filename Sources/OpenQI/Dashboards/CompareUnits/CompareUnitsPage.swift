@@ -111,11 +111,14 @@ extension CompareUnitsPage.Model {
         // Measures made from one standard measure are one indicator, whatever each unit calls it.
         let byName = Dictionary(grouping: all) { EarlyWarningPage.indicatorKey(of: $0) }
         let standards = try await EarlyWarningPage.standardNames(of: all, on: db)
-        let shared = byName.filter { Set($0.value.map(\.$unit.id)).count >= CompareUnitsPage.minimumUnits }
+        let named = byName.filter { Set($0.value.map(\.$unit.id)).count >= CompareUnitsPage.minimumUnits }
             .map { key, measures in
                 (key: key, name: standards[key] ?? measures.map(\.name).sorted().mostCommon ?? key)
             }
             .sorted { $0.name.lowercased() < $1.name.lowercased() }
+        let shared = zip(named, EarlyWarningPage.distinct(named.map { ($0.key, $0.name) })).map {
+            (key: $0.0.key, name: $0.1)
+        }
         var model = Self(
             unitID: unitID, unitPath: tree.path(of: unitID),
             shared: shared.map { .init(value: $0.key, label: $0.name) }, chosen: nil, chosenName: nil,

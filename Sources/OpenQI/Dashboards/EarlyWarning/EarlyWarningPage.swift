@@ -50,6 +50,15 @@ enum EarlyWarningPage {
         measure.$standard.id.map { "standard:" + $0.uuidString.lowercased() } ?? indicatorKey(measure.name)
     }
 
+    /// The indicators' labels, told apart where a standard measure and wards' own measures of the
+    /// same name stand side by side (while wards change over to the standard).
+    static func distinct(_ labelled: [(key: String, label: String)]) -> [String] {
+        labelled.map { key, label in
+            let shared = labelled.filter { $0.label == label }.count > 1
+            return shared && !key.hasPrefix("standard:") ? label + " (own definition)" : label
+        }
+    }
+
     /// The names of the standard measures `measures` are made from, by their indicator keys.
     static func standardNames(of measures: [Measure], on db: any Database) async throws -> [String: String] {
         let ids = Set(measures.compactMap(\.$standard.id))
@@ -89,7 +98,8 @@ extension EarlyWarningPage.Model {
             .sorted { ($1.wards, $0.key) < ($0.wards, $1.key) }
             .prefix(EarlyWarningPage.maximumIndicators).map(\.key)
         let standards = try await EarlyWarningPage.standardNames(of: measures, on: db)
-        let indicators = chosen.map { key in standards[key] ?? spellings[key]?.sorted().mostCommon ?? key }
+        let indicators = EarlyWarningPage.distinct(
+            chosen.map { key in (key, standards[key] ?? spellings[key]?.sorted().mostCommon ?? key) })
         var cells: [UUID: [String: EarlyWarningPage.Cell]] = [:]
         for measure in measures {
             guard let column = chosen.firstIndex(of: EarlyWarningPage.indicatorKey(of: measure)) else { continue }
