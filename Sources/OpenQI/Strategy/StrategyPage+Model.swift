@@ -71,16 +71,18 @@ extension StrategyPage.Model {
             JOIN projects p ON p.id = pp.project_id GROUP BY pp.priority_id, p.status
             """
         ).all(decoding: Served.self)
-        func count(_ id: UUID, _ statuses: [ProjectStatus]) -> Int {
-            served.filter { $0.id == id && statuses.map(\.rawValue).contains($0.status) }.reduce(0) { $0 + $1.n }
+        // One pass over the counts, rather than one per priority.
+        let byPriority = Dictionary(grouping: served, by: \.id).mapValues { rows in
+            Dictionary(uniqueKeysWithValues: rows.map { ($0.status, $0.n) })
         }
+        func count(_ id: UUID, _ status: ProjectStatus) -> Int { byPriority[id]?[status.rawValue] ?? 0 }
         let rows = try await Priority.query(on: db).sort(\.$name).all().map { priority in
             let id = try priority.requireID()
             return (
                 objectiveID: priority.$objective.id,
                 row: StrategyPage.PriorityRow(
                     id: id, name: priority.name, summary: priority.summary, isArchived: priority.isArchived,
-                    active: count(id, [.active]), completed: count(id, [.completed]))
+                    active: count(id, .active), completed: count(id, .completed))
             )
         }
         let tracking = try await ObjectiveMeasure.query(on: db).with(\.$measure).all()
