@@ -157,6 +157,7 @@ struct DemoOrganisation: Sendable {
             (.coach, "Sam Whitfield", .staff, firstDirectorate, "QI coach"),
             (.member, "Jordan Ellis", .staff, firstWard, "Ward manager"),
             (.viewer, "Chris Byrne", .staff, trust, "Non-executive director"),
+            (.improvementAdvisor, "Nadia Haddad", .staff, trust, "Improvement advisor"),
         ]
         for (role, name, kind, scope, job) in demoPeople {
             let email = Self.email(for: role)
@@ -197,6 +198,7 @@ struct DemoOrganisation: Sendable {
             try await DemoUnitMeasures.load(self, size: size, on: db)
             try await Self.trackObjectives(on: db)
             try await Self.defineStandardMeasures(on: db)
+            try await DemoProgrammes.load(self, size: size, on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
             try await MeasureSummary.refresh(try await Measure.query(on: db).all(), on: db)
             try await InstallationSetting.markDemo(signIns: Self.signIns, on: db)

@@ -103,6 +103,12 @@ def every_page(client, base: str) -> dict[str, str]:
         "the strategy": "/strategy", "a new priority": "/strategy/priorities/new", "the strategy's aim": "/strategy/aim",
         "standard measures": "/standard-measures", "a new standard measure": "/standard-measures/new",
     }
+    programmes = client.get(base + "/api/v1/programmes", timeout=30).json()
+    pages["programmes"] = "/programmes"
+    pages["a new programme"] = "/programmes/new"
+    if programmes:
+        pages["a programme"] = f"/programmes/{programmes[0]['id']}"
+        pages["a programme's edit form"] = f"/programmes/{programmes[0]['id']}/edit"
     html = client.get(base + pages["a project"], timeout=30).text
     for name, pattern in [("a measure", r"/measures/[0-9A-F-]{36}"), ("a PDSA cycle", r"/cycles/[0-9A-F-]{36}"),
                           ("a story", r"/stories/[0-9A-F-]{36}")]:

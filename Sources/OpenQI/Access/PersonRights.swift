@@ -63,12 +63,12 @@ extension PersonRights {
 extension Role {
     /// Whether holding this role gives everything `other` gives (see the table on `Policy`).
     package func includes(_ other: Role) -> Bool {
-        let plain: Set<Role> = [.sponsor, .coach, .member, .viewer]
+        let plain: Set<Role> = [.sponsor, .coach, .improvementAdvisor, .member, .viewer]
         switch self {
         case .admin: return true
         case .qiTeam: return other == .qiTeam || plain.contains(other)
         case .forumChair: return other == .forumChair || plain.contains(other)
-        case .sponsor, .coach, .member, .viewer: return plain.contains(other)
+        case .sponsor, .coach, .improvementAdvisor, .member, .viewer: return plain.contains(other)
         }
     }
 }

@@ -38,6 +38,16 @@ package enum Permission: Sendable, Equatable {
     case manageStrategy
     /// Define the organisation's standard measures, which its teams' measures are made from.
     case manageStandardMeasures
+    /// Start a programme run by this unit.
+    case manageProgrammes(in: UUID)
+    /// Change a programme: its aim, people, measures and stage.
+    case manageProgramme(ProgrammeAccess)
+}
+
+/// Who is attached to a programme, for deciding who may change it.
+package struct ProgrammeAccess: Sendable, Equatable {
+    package let unitID: UUID
+    package let leadIDs: Set<UUID>
 }
 
 /// Who is attached to a project, for deciding who may change it.
@@ -61,6 +71,8 @@ package struct ProjectAccess: Sendable, Equatable {
 /// | forum chair | schedule the unit's forum meetings and decide on its projects |
 /// | admin, QI team of an organisation (top of the tree) | set the strategy: aim, objectives, priorities |
 /// | admin, QI team of an organisation (top of the tree) | define the standard measures |
+/// | admin, QI team | start and manage programmes run by the unit |
+/// | a programme's leads | manage that programme (forum chairs still approve its teams) |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 /// | a person, and whoever manages their home unit's people | see the person's email and sign-in |
@@ -107,6 +119,10 @@ package struct Policy: Sendable {
             return viewer.grants.contains { grant in
                 [.admin, .qiTeam].contains(grant.role) && tree.nodes[grant.unitID]?.kind == .organisation
             }
+        case .manageProgrammes(in: let unit):
+            return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
+        case .manageProgramme(let access):
+            return access.leadIDs.contains(viewer.personID) || allows(.manageProgrammes(in: access.unitID))
         case .editProject(let access):
             return access.team.contains(viewer.personID) || access.coachID == viewer.personID
                 || access.sponsorID == viewer.personID || !roles(at: access.unitID).isDisjoint(with: [.admin, .qiTeam])

@@ -56,7 +56,11 @@ extension Project {
         record.reason = decision.reason
         record.$decidedBy.id = decidedBy
         record.decidedAt = AppClock.now
-        try await saveStep(field: "decision", before: before, by: actor, on: db) { db in try await record.create(on: db)
+        let joinsProgramme = decision.decision == .approve
+        try await saveStep(field: "decision", before: before, by: actor, on: db) { db in
+            try await record.create(on: db)
+            // A team approved into a programme counts its standard measures from the start.
+            if joinsProgramme { try await Programme.equip(self, by: actor, on: db) }
         }
     }
 }

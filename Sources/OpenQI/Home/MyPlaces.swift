@@ -47,6 +47,8 @@ enum MyPlaces {
                         ("Portfolio", .units(.portfolio(unit))),
                     ]
                 case .coach: [("Coaching load", .units(.coaches(unit))), ("Portfolio", .units(.portfolio(unit)))]
+                case .improvementAdvisor:
+                    [("Programmes", .programmes(.index)), ("Portfolio", .units(.portfolio(unit)))]
                 case .sponsor: [("Portfolio", .units(.portfolio(unit))), ("Measures", .units(.measures(unit)))]
                 case .member: [("Unit", .units(.show(unit))), ("Measures", .units(.measures(unit)))]
                 }

@@ -221,3 +221,17 @@ extension Measure {
         }
     }
 }
+
+extension Measure {
+    /// A project's measure made from a standard measure: its name and definition, and the version
+    /// of that definition it follows, as the standard has them now.
+    package static func made(from standard: StandardMeasure, for project: Project) -> Measure {
+        let measure = Measure()
+        measure.$project.id = project.id
+        measure.$unit.id = project.$unit.id
+        measure.applyDefinition(MeasureInput.Valid(standard))
+        measure.$standard.id = standard.id
+        measure.standardVersion = standard.definitionVersion
+        return measure
+    }
+}

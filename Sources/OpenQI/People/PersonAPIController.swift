@@ -40,7 +40,9 @@ enum PersonAPIController {
 
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
-        let draft = try await req.content.decode(PersonInput.self).validate(in: policy.tree, on: req.db)
+        let input = try req.content.decode(PersonInput.self)
+        if let unit = input.namedUnit(in: policy.tree) { try policy.require(.managePeople(in: unit)) }
+        let draft = try await input.validate(in: policy.tree, on: req.db)
         try policy.require(.managePeople(in: draft.unitID))
         let person = try await Person.create(draft, by: policy.viewer.actor, on: req.db)
         return try await PersonDTO(person, for: policy).encodeResponse(status: .created, for: req)

@@ -42,6 +42,7 @@ enum PersonController {
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let input = try req.content.decode(PersonInput.self)
+        if let unit = input.namedUnit(in: policy.tree) { try policy.require(.managePeople(in: unit)) }
         return try await req.saveForm(typed: input.formState) {
             let draft = try await input.validate(in: policy.tree, on: req.db)
             try policy.require(.managePeople(in: draft.unitID))

@@ -47,6 +47,14 @@ extension PersonInput: VersionedInput {
     ]
 
     /// Checks the fields, that the unit is in use, and that no other person has the same email.
+    /// The unit the input names, when it names one of the tree's (archived or not): whoever may not
+    /// manage its people is refused before anything about the input is checked.
+    func namedUnit(in tree: UnitTree) -> UUID? {
+        unit_id.flatMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) }.flatMap {
+            tree.nodes[$0] == nil ? nil : $0
+        }
+    }
+
     func validate(in tree: UnitTree, editing: UUID? = nil, on db: any Database) async throws -> PersonDraft {
         var validator = Validator()
         let name = validator.requiredText(

@@ -8,6 +8,8 @@ package enum Role: String, Codable, CaseIterable, FormChoice, Sendable, Comparab
     case forumChair = "forum_chair"
     case sponsor
     case coach
+    /// Leads large-scale programmes' improvement science (IHI's Improvement Advisor).
+    case improvementAdvisor = "improvement_advisor"
     case member
     case viewer
 
@@ -18,6 +20,7 @@ package enum Role: String, Codable, CaseIterable, FormChoice, Sendable, Comparab
         case .forumChair: "Forum chair"
         case .sponsor: "Sponsor"
         case .coach: "QI coach"
+        case .improvementAdvisor: "Improvement advisor"
         case .member: "Member"
         case .viewer: "Viewer"
         }

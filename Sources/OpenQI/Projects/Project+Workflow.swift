@@ -29,6 +29,9 @@ extension Project {
     func update(with draft: ProjectDraft, expecting expected: Int, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
         let moved = $unit.id != draft.unitID
+        // An active team moved into a programme counts its measures from then on; a proposal gets
+        // them when its forum approves it.
+        let joins = status == .active && draft.programmeID != nil && draft.programmeID != $programme.id
         apply(draft)
         try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
             try await self.replacePriorities(draft.priorityIDs, on: db)
@@ -38,6 +41,7 @@ extension Project {
                 try await Measure.query(on: db).filter(\.$project.$id == self.requireID())
                     .set(\.$unit.$id, to: draft.unitID).update()
             }
+            if joins { try await Programme.equip(self, by: actor, on: db) }
         }
     }
 
@@ -79,6 +83,7 @@ extension Project {
         aimHowMuch = draft.aimHowMuch
         aimByWhen = draft.aimByWhen
         partnerOrganisations = draft.partnerOrganisations
+        $programme.id = draft.programmeID
     }
 
     private func replacePriorities(_ ids: [UUID], on db: any Database) async throws {

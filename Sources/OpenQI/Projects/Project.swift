@@ -35,6 +35,8 @@ package final class Project: Model, @unchecked Sendable {
     @OptionalEnum(key: "aim_achieved") package var aimAchieved: AimAchieved?
     @OptionalField(key: "learning") package var learning: String?
     @OptionalField(key: "sustain_plan") package var sustainPlan: String?
+    /// The programme the project is one team's part of, if any.
+    @OptionalParent(key: "programme_id") package var programme: Programme?
     @Siblings(through: ProjectPriority.self, from: \.$project, to: \.$priority) package var priorities: [Priority]
     @Children(for: \.$project) package var team: [TeamMember]
     @Timestamp(key: "created_at", on: .create) package var createdAt: Date?
@@ -64,7 +66,7 @@ extension Project: Auditable {
             "aim_by_when": CalendarDay.text(aimByWhen),
             "coach": $coach.id?.uuidString ?? "", "sponsor": $sponsor.id?.uuidString ?? "",
             "progress_score": progressScore.map { "\($0)" } ?? "",
-            "partner_organisations": partnerOrganisations ?? "",
+            "partner_organisations": partnerOrganisations ?? "", "programme": $programme.id?.uuidString ?? "",
         ]
     }
 }

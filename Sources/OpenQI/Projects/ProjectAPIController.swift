@@ -70,6 +70,8 @@ struct ProjectDTO: Content, Equatable {
     let priorities: [String]
     let priority_ids: [UUID]
     let partner_organisations: String?
+    /// The programme the project is one team's part of, if any.
+    let programme_id: UUID?
     let proposer: PersonRef
     let coach: PersonRef?
     let sponsor: PersonRef?
@@ -132,7 +134,9 @@ enum ProjectAPIController {
     @Sendable static func create(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let draft = try req.content.decode(ProjectInput.self)
-            .validate(in: policy.tree, priorities: try await PriorityChoices.forProject(on: req.db))
+            .validate(
+                in: policy.tree, priorities: try await PriorityChoices.forProject(on: req.db),
+                programmes: try await ProgrammeOffer.forProject(on: req.db))
         let project = try await Project.propose(
             draft, proposer: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
         return try await ProjectDTO.query(id: try project.requireID(), tree: policy.tree, on: req.db)
@@ -141,9 +145,12 @@ enum ProjectAPIController {
 
     @Sendable static func update(req: Request) async throws -> ProjectDTO {
         let (project, policy) = try await req.editableProject()
-        let input = try req.content.decode(ProjectInput.self)
+        var input = try req.content.decode(ProjectInput.self)
+        // A client that does not send the programme (one written before projects had them) keeps it.
+        if input.programme_id == nil { input.programme_id = project.$programme.id?.uuidString ?? "" }
         let draft = try input.validate(
-            in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
+            in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db),
+            programmes: try await ProgrammeOffer.forProject(project, on: req.db))
         guard let version = input.version else { throw ValidationFailure.versionMissing(of: "project") }
         do {
             try await project.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
@@ -224,7 +231,7 @@ extension ProjectDTO {
                 statement: project.aimStatement),
             priorities: project.priorities.sorted { $0.name < $1.name }.map(\.name),
             priority_ids: project.priorities.sorted { $0.name < $1.name }.compactMap(\.id),
-            partner_organisations: project.partnerOrganisations,
+            partner_organisations: project.partnerOrganisations, programme_id: project.$programme.id,
             proposer: person(project.proposer)!, coach: person(project.coach), sponsor: person(project.sponsor),
             team: project.team.map {
                 .init(

@@ -40,7 +40,8 @@ enum ProjectController {
         let input = try req.content.decode(ProjectInput.self)
         return try await req.saveForm(typed: input.formState) {
             let draft = try input.validate(
-                in: policy.tree, priorities: try await PriorityChoices.forProject(on: req.db))
+                in: policy.tree, priorities: try await PriorityChoices.forProject(on: req.db),
+                programmes: try await ProgrammeOffer.forProject(on: req.db))
             let project = try await Project.propose(
                 draft, proposer: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
             return req.redirect(
@@ -66,7 +67,8 @@ enum ProjectController {
             ["unit_id": policy.tree.path(of: saved.$unit.id)]
         } save: { version in
             let draft = try input.validate(
-                in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db))
+                in: policy.tree, priorities: try await PriorityChoices.forProject(project, on: req.db),
+                programmes: try await ProgrammeOffer.forProject(project, on: req.db))
             try await project.update(with: draft, expecting: version, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.projects(.show(.value(try project.requireID()))).relativeURL(),
@@ -118,16 +120,10 @@ enum ProjectController {
         ])
         return try await req.saveForm(typed: typed) {
             var validator = Validator()
-            var personID: UUID? = nil
-            if let chosen = input.person_id, !chosen.isEmpty {
-                personID = validator.identifier(chosen, field: "person_id", label: "the person", required: true)
-            } else {
-                let candidates = try await TeamCandidates.find(
-                    input.person ?? "", for: project, policy: policy, on: req.db)
-                choices = candidates.choices
-                personID = candidates.named
-                if let refusal = candidates.refusal { validator.fail(refusal.field, refusal.message) }
-            }
+            let personID: UUID?
+            (personID, choices) = try await PersonCandidates.pick(
+                chosen: input.person_id, search: input.person, validator: &validator
+            ) { try await PersonCandidates.find($0, for: project, policy: policy, on: req.db) }
             let role = validator.requiredText(input.role, field: "role", label: "their role on the team", maxLength: 80)
             let involvement = validator.choice(
                 input.involvement, field: "involvement", label: "the involvement", as: ServiceUserInvolvement.self)
@@ -174,7 +170,7 @@ enum ProjectController {
     /// the team picker fills them in as the lead types.
     @Sendable static func teamChoices(req: Request) async throws -> Response {
         let (project, policy) = try await req.editableProject()
-        let candidates = try await TeamCandidates.find(
+        let candidates = try await PersonCandidates.find(
             req.query[String.self, at: "person"] ?? "", for: project, policy: policy, on: req.db)
         let state = FormState(
             errors: candidates.refusal.map { [FieldError(field: "person_id", message: $0.message)] } ?? [])
@@ -306,7 +302,8 @@ enum ProjectController {
                 let archived = priority.isArchived ? ", archived" : ""
                 return priority.id.map { .init(value: $0.uuidString, label: priority.name + objective + archived) }
             },
-            similar: try await similarProjects(to: text, excluding: project?.id, policy: policy, on: req.db)
+            similar: try await similarProjects(to: text, excluding: project?.id, policy: policy, on: req.db),
+            programmes: try await ProgrammeOffer.forProject(project, on: req.db).options
         )
         return ProjectForm.View(context: try await req.pageContext(), model: model).response()
     }

@@ -11,6 +11,8 @@ enum ProjectForm {
         var unitOptions: [FormField.Option]
         var priorities: [FormField.Option]
         var similar: [ProjectRow]
+        /// The programmes it may join (those taking teams, and its own).
+        var programmes: [FormField.Option] = []
     }
 
     final class View: ModelPage<Model> {
@@ -91,6 +93,16 @@ enum ProjectForm {
                                 name: "priority_ids", label: "Strategic priorities it serves",
                                 control: .checkboxes(model.priorities)),
                             state: model.form),
+                        .if(
+                            !model.programmes.isEmpty,
+                            .formField(
+                                FormField(
+                                    name: "programme_id", label: "Part of a programme",
+                                    control: .select(
+                                        [.init(value: "", label: "Not part of a programme")] + model.programmes),
+                                    hint:
+                                        "A team joining a collaborative proposes its project for the programme; its forum approves it as any other, and the team then counts the programme’s standard measures."
+                                ), state: model.form)),
                         .div(
                             .class("form-actions"),
                             .button(

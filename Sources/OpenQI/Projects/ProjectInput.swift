@@ -13,6 +13,8 @@ struct ProjectInput: Content, Sendable {
     var aim_by_when: String?
     var priority_ids: [String]?
     var partner_organisations: String?
+    /// The programme the project is one team's part of; blank for none.
+    var programme_id: String? = nil
     /// The version of the project the edit began from (a hidden field of the form; optional in
     /// the API, where it defaults to the version the request reads).
     var version: Int?
@@ -22,7 +24,8 @@ struct ProjectInput: Content, Sendable {
             "title": title ?? "", "unit_id": unit_id ?? "", "what_matters": what_matters ?? "",
             "problem": problem ?? "",
             "aim_what": aim_what ?? "", "aim_how_much": aim_how_much ?? "", "aim_by_when": aim_by_when ?? "",
-            "partner_organisations": partner_organisations ?? "", "version": version.map(String.init) ?? "",
+            "partner_organisations": partner_organisations ?? "", "programme_id": programme_id ?? "",
+            "version": version.map(String.init) ?? "",
         ]
     }
 }
@@ -34,6 +37,7 @@ extension ProjectInput: VersionedInput {
         ("title", "Title"), ("unit_id", "Unit"), ("what_matters", "What matters, and to whom?"),
         ("problem", "The problem"), ("aim_what", "Aim: what will improve"), ("aim_how_much", "Aim: by how much"),
         ("aim_by_when", "Aim: by when"), ("partner_organisations", "Partner organisations"),
+        ("programme_id", "Part of a programme"),
     ]
 }
 
@@ -48,6 +52,7 @@ struct ProjectDraft: Sendable, Equatable {
     var aimByWhen: Date
     var priorityIDs: [UUID]
     var partnerOrganisations: String?
+    var programmeID: UUID? = nil
 }
 
 extension ProjectInput {
@@ -57,12 +62,15 @@ extension ProjectInput {
             problem: project.problem, aim_what: project.aimWhat, aim_how_much: project.aimHowMuch,
             aim_by_when: CalendarDay.text(project.aimByWhen),
             priority_ids: project.$priorities.value?.compactMap { $0.id?.uuidString },
-            partner_organisations: project.partnerOrganisations, version: project.version
+            partner_organisations: project.partnerOrganisations,
+            programme_id: project.$programme.id?.uuidString, version: project.version
         )
     }
 
     /// Checks the proposal and guides towards a measurable aim: what, how much (with a number), by when.
-    func validate(in tree: UnitTree, priorities: PriorityChoices, today: Date = AppClock.now) throws -> ProjectDraft {
+    func validate(
+        in tree: UnitTree, priorities: PriorityChoices, programmes: ProgrammeOffer, today: Date = AppClock.now
+    ) throws -> ProjectDraft {
         var validator = Validator()
         let title = validator.requiredText(title, field: "title", label: "a title", maxLength: 160)
         let unitID = validator.identifier(
@@ -99,11 +107,16 @@ extension ProjectInput {
         }
         let partners = validator.optionalText(
             partner_organisations, field: "partner_organisations", label: "the partner organisations", maxLength: 500)
+        let programmeID = validator.identifier(
+            programme_id, field: "programme_id", label: "the programme", required: false)
+        if let programmeID, let refusal = programmes.refusal(of: programmeID) {
+            validator.fail("programme_id", refusal)
+        }
         return try validator.check(unitID, byWhen) { unitID, byWhen in
             ProjectDraft(
                 title: title, unitID: unitID, whatMatters: whatMatters, problem: problem, aimWhat: aimWhat,
-                aimHowMuch: aimHowMuch, aimByWhen: byWhen, priorityIDs: priorityIDs, partnerOrganisations: partners
-            )
+                aimHowMuch: aimHowMuch, aimByWhen: byWhen, priorityIDs: priorityIDs, partnerOrganisations: partners,
+                programmeID: programmeID)
         }
     }
 }

@@ -65,6 +65,10 @@ struct RouteMatrixTests {
             "chart_type": "run", "rules": "anhoej", "direction": "down", "version": version,
         ]
     }
+    /// Programmes run by the directorate: its administrators and QI team manage them.
+    static let programmeManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
+    /// And the programme's lead (the member, in the directorate's programme).
+    static let programmeLeads = Allowed.some([.installationAdmin, .admin, .qiTeam, .member])
     static let projectEditors = Allowed.some([.installationAdmin, .admin, .qiTeam, .coach, .sponsor, .member])
     /// An administrator's own upload: nobody else sees it at all.
     static let uploader = Row(allowed: .some([.admin]), refusal: .notFound)
@@ -221,6 +225,26 @@ struct RouteMatrixTests {
             allowed: strategists, body: Self.standardMeasure("Renamed standard :standardID", version: "1")),
         "POST /standard-measures/:standardID/archive": Row(allowed: strategists),
         "POST /standard-measures/:standardID/restore": Row(allowed: strategists),
+        "GET /programmes": Row(allowed: readers),
+        "GET /programmes/new": Row(allowed: .some([.installationAdmin, .admin, .qiTeam, .unrelatedAdmin])),
+        "POST /programmes": Row(
+            allowed: programmeManagers, body: ["name": "A new programme", "unit_id": ":directorate"]),
+        "GET /programmes/:programmeID": Row(allowed: readers),
+        "GET /programmes/:programmeID/edit": Row(allowed: programmeLeads),
+        "POST /programmes/:programmeID": Row(
+            allowed: programmeLeads,
+            body: ["name": "Renamed programme :programmeID", "unit_id": ":directorate", "version": "1"]),
+        "POST /programmes/:programmeID/people": Row(
+            allowed: programmeLeads, body: ["person": "Pat Doe", "role": "analyst"]),
+        "POST /programmes/:programmeID/people/:programmeMemberID/remove": Row(allowed: programmeLeads),
+        "POST /programmes/:programmeID/learning-sessions": Row(
+            allowed: programmeLeads, body: ["held_on": "2026-01-05", "place": "Room 1"]),
+        "GET /learning-sessions/:sessionID": Row(allowed: readers),
+        "POST /learning-sessions/:sessionID": Row(
+            allowed: programmeLeads, body: ["held_on": "2026-01-05", "place": "Room 2", "version": "1"]),
+        "POST /learning-sessions/:sessionID/register": Row(allowed: programmeLeads, body: ["version": "1"]),
+        "POST /programmes/:programmeID/stage": Row(
+            allowed: programmeLeads, body: ["stage": "design", "decided_on": "2026-01-05", "note": "Agreed"]),
         "GET /forums": Row(allowed: readers),
         "GET /forums/:unitID": Row(allowed: readers),
         "POST /forums/:unitID/meetings": Row(allowed: forumChairs),
@@ -261,6 +285,8 @@ struct RouteMatrixTests {
         "PUT /api/v1/priorities/:priorityID": Row(
             allowed: strategists, body: ["name": "API renamed :priorityID", "objective_id": ":objectiveID"]),
         "GET /api/v1/strategy": Row(allowed: readers),
+        "GET /api/v1/programmes": Row(allowed: readers),
+        "GET /api/v1/programmes/:programmeID": Row(allowed: readers),
         "POST /api/v1/objectives": Row(allowed: strategists, body: ["name": "An API objective"]),
         "GET /api/v1/objectives/:objectiveID": Row(allowed: readers),
         "PUT /api/v1/objectives/:objectiveID": Row(
@@ -485,6 +511,16 @@ struct RouteMatrixTests {
             ("Standard\(tag)", .outcome, "Counted monthly.", .monthly)
         (standard.chartType, standard.rules, standard.direction, standard.multiply) = ("run", "anhoej", "down", 1)
         try await standard.create(on: db)
+        let programme = Programme(name: "Programme\(tag)", unitID: try directorate.requireID(), stage: .recruit)
+        try await programme.create(on: db)
+        try await ProgrammeMember(programmeID: try programme.requireID(), personID: try lead.requireID(), role: .lead)
+            .create(on: db)
+        let analyst = ProgrammeMember(
+            programmeID: try programme.requireID(), personID: try person.requireID(), role: .analyst)
+        try await analyst.create(on: db)
+        let session = LearningSession(
+            programmeID: try programme.requireID(), heldOn: AppClock.now, place: "Room 1", agenda: nil)
+        try await session.create(on: db)
         let (token, _) = APIToken.issue(
             name: tokenName, unitID: try directorate.requireID(), by: try administrator.requireID())
         try await token.create(on: db)
@@ -497,7 +533,8 @@ struct RouteMatrixTests {
             "ideaID": try idea.requireID(), "cycleID": try cycle.requireID(), "storyID": try story.requireID(),
             "meetingID": try meeting.requireID(), "uploadID": try upload.requireID(), "tokenID": try token.requireID(),
             "objectiveID": try objective.requireID(), "priorityID": try priority.requireID(),
-            "standardID": try standard.requireID(),
+            "standardID": try standard.requireID(), "programmeID": try programme.requireID(),
+            "programmeMemberID": try analyst.requireID(), "sessionID": try session.requireID(),
         ])
     }
 }

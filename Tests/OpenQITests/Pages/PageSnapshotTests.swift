@@ -177,4 +177,21 @@ struct PageSnapshotTests {
     @Test func standardMeasureForm() {
         assertSnapshot(of: Self.html(MeasureForm.View(context: Mock.context, model: .standardMock)), as: .lines)
     }
+    @Test func programmes() {
+        assertSnapshot(of: Self.html(ProgrammeIndex.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func programme() {
+        assertSnapshot(of: Self.html(ProgrammeShow.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func learningSession() {
+        assertSnapshot(of: Self.html(LearningSessionPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func learningSessionRead() {
+        var model = LearningSessionPage.Model.mock
+        model.canManage = false
+        assertSnapshot(of: Self.html(LearningSessionPage.View(context: Mock.context, model: model)), as: .lines)
+    }
+    @Test func programmeForm() {
+        assertSnapshot(of: Self.html(ProgrammeForm.View(context: Mock.context, model: .mock)), as: .lines)
+    }
 }

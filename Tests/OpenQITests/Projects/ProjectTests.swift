@@ -696,8 +696,22 @@ struct ProjectClosureTests {
     @Test("the demo portfolio has projects at every status, teams with service users, and measures that signal")
     func demoPortfolio() async throws {
         try await withOpenQI(demo: true) { app in
-            let projects = try await Project.query(on: app.db).all()
+            let projects = try await Project.query(on: app.db).filter(\.$programme.$id == nil).all()
             #expect((250...300).contains(projects.count))
+            // And the two programmes: violence reduction spread to at least 20 wards, 15 teams for access.
+            let programmes = try await Programme.query(on: app.db).with(\.$measures).sort(\.$name).all()
+            #expect(programmes.map(\.name) == ["Access", "Violence reduction"])
+            #expect(programmes.map(\.stage) == [.evaluate, .deliver])
+            for programme in programmes {
+                let teams = try await Project.query(on: app.db).filter(\.$programme.$id == programme.id!).all()
+                #expect(teams.count >= (programme.name == "Access" ? 15 : 20), "\(programme.name)")
+                let joined = Set(teams.compactMap(\.approvedAt).map(CalendarDay.text))
+                #expect(programme.name == "Access" ? joined.count == 1 : joined.count > 4, "spreading in waves")
+                let counted = try await Measure.query(on: app.db).filter(\.$project.$id ~~ teams.compactMap(\.id))
+                    .all()
+                #expect(counted.count == teams.count * programme.measures.count, "every team counts every measure")
+                #expect(Set(counted.compactMap(\.$standard.id)) == Set(programme.measures.compactMap(\.id)))
+            }
             for status in ProjectStatus.allCases where status != .inReview && status != .approved {
                 #expect(projects.contains { $0.status == status }, "some \(status)")
             }

@@ -63,5 +63,10 @@ enum OpenQIMigrations {
         CreateObjectiveMeasures(),
         CreateStandardMeasures(),
         AddStandardsToMeasures(),
+        AddImprovementAdvisorRole(),
+        CreateProgrammes(),
+        AddProgrammesToProjects(),
+        CreateProgrammeIndexes(),
+        CreateLearningSessions(),
     ]
 }

@@ -176,6 +176,7 @@ extension Request {
         var navigation: [PageContext.Link] = [
             .init(label: "Home", url: SiteURL.home.relativeURL()),
             .init(label: "Strategy", url: SiteURL.strategy(.show).relativeURL()),
+            .init(label: "Programmes", url: SiteURL.programmes(.index).relativeURL()),
             .init(label: "Projects", url: SiteURL.projects(.index).relativeURL()),
             .init(label: "Forums", url: SiteURL.forums(.index).relativeURL()),
             .init(label: "Units", url: SiteURL.units(.index).relativeURL()),

@@ -28,6 +28,8 @@ enum SiteURL: Sendable {
     case stories(Stories)
     case strategy(Strategy)
     case standardMeasures(StandardMeasures)
+    case programmes(Programmes)
+    case learningSessions(LearningSessions)
     case dataUploads(DataUploads)
     case apiTokens(APITokens)
     case audit
@@ -137,6 +139,23 @@ enum SiteURL: Sendable {
         case restore(Parameter<UUID>)
     }
 
+    enum Programmes: Sendable {
+        case index, new, create
+        case show(Parameter<UUID>)
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
+        case addPerson(Parameter<UUID>)
+        case removePerson(programme: Parameter<UUID>, member: Parameter<UUID>)
+        case moveStage(Parameter<UUID>)
+        case planSession(Parameter<UUID>)
+    }
+
+    enum LearningSessions: Sendable {
+        case show(Parameter<UUID>)
+        case update(Parameter<UUID>)
+        case register(Parameter<UUID>)
+    }
+
     enum Measures: Sendable {
         case show(Parameter<UUID>)
         case edit(Parameter<UUID>)
@@ -191,6 +210,8 @@ enum SiteURL: Sendable {
         case objectives
         case objective(Parameter<UUID>)
         case strategy
+        case programmes
+        case programme(Parameter<UUID>)
     }
 
     /// Path segments; a `.key` parameter becomes the named route parameter.
@@ -211,6 +232,8 @@ enum SiteURL: Sendable {
         case .stories(let page): ["stories"] + page.segments
         case .strategy(let page): ["strategy"] + page.segments
         case .standardMeasures(let page): ["standard-measures"] + page.segments
+        case .programmes(let page): ["programmes"] + page.segments
+        case .learningSessions(let page): ["learning-sessions"] + page.segments
         case .dataUploads(let page): ["data-uploads"] + page.segments
         case .apiTokens(let page): ["api-tokens"] + page.segments
         case .audit: ["audit"]
@@ -394,6 +417,31 @@ extension SiteURL.StandardMeasures {
     }
 }
 
+extension SiteURL.Programmes {
+    var segments: [PathSegment] {
+        switch self {
+        case .index, .create: []
+        case .new: ["new"]
+        case .show(let id), .update(let id): [.id(id, name: "programmeID")]
+        case .edit(let id): [.id(id, name: "programmeID"), "edit"]
+        case .addPerson(let id): [.id(id, name: "programmeID"), "people"]
+        case .removePerson(let programme, let member):
+            [.id(programme, name: "programmeID"), "people", .id(member, name: "programmeMemberID"), "remove"]
+        case .moveStage(let id): [.id(id, name: "programmeID"), "stage"]
+        case .planSession(let id): [.id(id, name: "programmeID"), "learning-sessions"]
+        }
+    }
+}
+
+extension SiteURL.LearningSessions {
+    var segments: [PathSegment] {
+        switch self {
+        case .show(let id), .update(let id): [.id(id, name: "sessionID")]
+        case .register(let id): [.id(id, name: "sessionID"), "register"]
+        }
+    }
+}
+
 extension SiteURL.Measures {
     var segments: [PathSegment] {
         switch self {
@@ -469,6 +517,8 @@ extension SiteURL.API {
         case .objectives: ["objectives"]
         case .objective(let id): ["objectives", .id(id, name: "objectiveID")]
         case .strategy: ["strategy"]
+        case .programmes: ["programmes"]
+        case .programme(let id): ["programmes", .id(id, name: "programmeID")]
         }
     }
 }
@@ -506,6 +556,10 @@ extension SiteURL.Projects: AddAndEditPages {
 
 extension SiteURL.StandardMeasures: AddAndEditPages {
     var siteURL: SiteURL { .standardMeasures(self) }
+}
+
+extension SiteURL.Programmes: AddAndEditPages {
+    var siteURL: SiteURL { .programmes(self) }
 }
 
 /// One segment of a SiteURL path: a constant, or a parameter that is either a route key or a value.

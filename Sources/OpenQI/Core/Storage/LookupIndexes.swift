@@ -51,17 +51,20 @@ struct CreateLookupIndexes: AsyncMigration {
         "ix_\(index.table)_\(index.columns.joined(separator: "_"))"
     }
 
-    func prepare(on database: any Database) async throws {
-        for index in Self.indexes {
-            let create = database.sql.create(index: Self.name(index)).on(index.table)
+    func prepare(on database: any Database) async throws { try await Self.create(Self.indexes, on: database) }
+
+    func revert(on database: any Database) async throws { try await Self.drop(Self.indexes, on: database) }
+
+    /// Creates each index, named by `name(_:)`; later migrations that add lookups use it too.
+    static func create(_ indexes: [(table: String, columns: [String])], on database: any Database) async throws {
+        for index in indexes {
+            let create = database.sql.create(index: name(index)).on(index.table)
             for column in index.columns { create.column(column) }
             try await create.run()
         }
     }
 
-    func revert(on database: any Database) async throws {
-        for index in Self.indexes.reversed() {
-            try await database.sql.drop(index: Self.name(index)).run()
-        }
+    static func drop(_ indexes: [(table: String, columns: [String])], on database: any Database) async throws {
+        for index in indexes.reversed() { try await database.sql.drop(index: name(index)).run() }
     }
 }

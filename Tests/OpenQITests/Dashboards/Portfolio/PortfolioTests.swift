@@ -245,7 +245,9 @@ extension PortfolioTests {
                 problem: project.problem, aim_what: "Reduce falls", aim_how_much: "by 30%",
                 aim_by_when: CalendarDay.text(Date().addingTimeInterval(200 * 86_400)), priority_ids: nil,
                 partner_organisations: nil)
-            let draft = try input.validate(in: try await UnitTree.load(on: app.db), priorities: PriorityChoices([]))
+            let draft = try input.validate(
+                in: try await UnitTree.load(on: app.db), priorities: PriorityChoices([]),
+                programmes: ProgrammeOffer([], kept: nil))
             try await project.update(with: draft, expecting: project.version, by: .commandLine, on: app.db)
             let moved = try #require(try await Measure.find(measure.requireID(), on: app.db))
             #expect(moved.$unit.id == cedar.id)

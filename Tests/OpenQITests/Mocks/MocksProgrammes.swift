@@ -1,0 +1,105 @@
+import Foundation
+
+@testable import OpenQI
+
+extension ProgrammeIndex.Model {
+    static var mock: ProgrammeIndex.Model {
+        .init(
+            rows: [
+                .init(
+                    id: Mock.id(90), name: "Access", stage: .evaluate, unitPath: "East Riverside NHS Foundation Trust",
+                    priority: "Timely access to care", leads: ["Hassan Campbell"], teams: 15),
+                .init(
+                    id: Mock.id(91), name: "Violence reduction", stage: .deliver,
+                    unitPath: "East Riverside NHS Foundation Trust", priority: nil, leads: [], teams: 24),
+            ],
+            canAdd: true)
+    }
+}
+
+extension ProgrammeShow.Model {
+    static var mock: ProgrammeShow.Model {
+        .init(
+            id: Mock.id(91), name: "Violence reduction", summary: "Began on one ward and spread in waves.",
+            aim: "Reduce physical violence on our inpatient wards by 30% by March 2027",
+            unitPath: "East Riverside NHS Foundation Trust", priority: "Reducing violence and restrictive practice",
+            stage: .recruit, version: 4,
+            people: [
+                .init(memberID: Mock.id(92), personID: Mock.id(93), name: "Priya Raman", role: .lead),
+                .init(memberID: Mock.id(94), personID: Mock.id(95), name: "Tendai Moyo", role: .participationLead),
+            ],
+            measures: [.init(id: Mock.id(96), name: "Violent incidents", version: 2)],
+            teams: [
+                .init(
+                    id: Mock.id(97), title: "Reducing violence on Willow Ward", unitPath: "Trust › Willow Ward",
+                    status: .active, stage: .test, score: .init(rawValue: 3))
+            ],
+            proposed: [
+                .init(
+                    id: Mock.id(98), title: "Reducing violence on Cedar Ward", unitPath: "Trust › Cedar Ward",
+                    status: .proposed, stage: nil, score: nil)
+            ],
+            history: [
+                .init(
+                    from: .design, to: .recruit, decidedOn: Mock.day("2026-03-02"),
+                    note: "Driver diagram and standard measures agreed at the design day.", decidedBy: "Priya Raman")
+            ],
+            sessions: [
+                .init(
+                    id: Mock.id(102), number: 1, heldOn: Mock.day("2026-10-05"), place: "Trust headquarters",
+                    teamsCame: 1, plans: 1)
+            ],
+            missingToDeliver: [
+                "It has no executive sponsor. Add one under People: a director who answers for it to the board."
+            ],
+            canManage: true, stageForm: FormState(values: ["decided_on": "2026-12-01"]),
+            personForm: FormState(
+                values: ["person": "Sam", "role": "analyst"],
+                errors: [FieldError(field: "person_id", message: "2 people match “Sam”. Choose who you mean.")]),
+            personChoices: [
+                .init(value: Mock.id(99).uuidString, label: "Sam Whitfield — Staff, Trust"),
+                .init(value: Mock.id(100).uuidString, label: "Sam Okafor — Service user, Trust"),
+            ], sessionForm: FormState(values: ["held_on": "2026-11-30"]))
+    }
+}
+
+extension LearningSessionPage.Model {
+    static var mock: LearningSessionPage.Model {
+        .init(
+            id: Mock.id(102), programmeID: Mock.id(91), programmeName: "Violence reduction", number: 1,
+            heldOn: Mock.day("2026-10-05"), place: "Trust headquarters", agenda: "Storyboards from every ward.",
+            version: 2,
+            teams: [
+                .init(
+                    id: Mock.id(97), title: "Reducing violence on Willow Ward", unitPath: "Trust › Willow Ward",
+                    members: [
+                        .init(value: Mock.id(103).uuidString, label: "Jordan Ellis"),
+                        .init(value: Mock.id(95).uuidString, label: "Tendai Moyo"),
+                    ], came: ["Jordan Ellis"], plan: "Twice-daily safety huddle on nights")
+            ], canManage: true,
+            registerForm: LearningSessionRegisterInput(
+                attended: [Mock.id(97).uuidString: [Mock.id(103).uuidString]],
+                plans: [Mock.id(97).uuidString: "Twice-daily safety huddle on nights"]
+            ).formState,
+            detailsForm: FormState(values: ["held_on": "2026-10-05", "place": "Trust headquarters"]))
+    }
+}
+
+extension ProgrammeForm.Model {
+    static var mock: ProgrammeForm.Model {
+        .init(
+            editingID: nil, editingName: nil,
+            form: FormState(
+                values: ["name": "", "unit_id": Mock.id(1).uuidString],
+                errors: [FieldError(field: "name", message: "Enter a name.")],
+                selected: ["measure_ids": [Mock.id(96).uuidString]]),
+            unitOptions: [.init(value: Mock.id(1).uuidString, label: "East Riverside NHS Foundation Trust")],
+            priorityOptions: [
+                .init(value: Mock.id(61).uuidString, label: "Reducing violence and restrictive practice")
+            ],
+            measureOptions: [
+                .init(value: Mock.id(96).uuidString, label: "Violent incidents"),
+                .init(value: Mock.id(101).uuidString, label: "Restraints"),
+            ])
+    }
+}

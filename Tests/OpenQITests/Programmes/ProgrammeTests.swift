@@ -1,0 +1,372 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import OpenQI
+
+@Suite("Programmes")
+struct ProgrammeTests {
+    struct World {
+        let units: TestWorld
+        let standard: StandardMeasure
+        /// The trust's QI team, who manage programmes.
+        let strategist: TestBrowser
+    }
+
+    static func world(_ app: Application) async throws -> World {
+        let units = try await TestWorld.make(app)
+        let standard = StandardMeasure()
+        (standard.name, standard.kind, standard.definition, standard.unitOfMeasure) =
+            ("Violent incidents", .outcome, "Incidents of violence per 1,000 occupied bed days.", "per 1,000 bed days")
+        (standard.frequency, standard.chartType, standard.rules, standard.direction) = (.weekly, "u", "mdc", "down")
+        (standard.target, standard.multiply) = (nil, 1000)
+        try await standard.create(on: app.db)
+        try await Fixtures(app: app).signIn("qi@test.example", role: .qiTeam, at: units.trust)
+        let strategist = TestBrowser(app: app)
+        _ = try await strategist.signIn("qi@test.example")
+        return World(units: units, standard: standard, strategist: strategist)
+    }
+
+    static func start(_ name: String, world: World, extra: [String: String] = [:]) async throws -> Programme {
+        let started = try await world.strategist.post(
+            "/programmes", form: ["name": name, "unit_id": world.units.trust.id!.uuidString].merging(extra) { $1 })
+        #expect(started.status == .seeOther)
+        return try #require(
+            try await Programme.query(on: world.strategist.app.db).filter(\.$name == name).with(\.$people).first())
+    }
+
+    static func move(_ programme: Programme, to stage: String, world: World, on day: String? = nil) async throws
+        -> TestBrowser.Page
+    {
+        let version = try #require(try await Programme.find(programme.id, on: world.strategist.app.db)).version
+        return try await world.strategist.post(
+            "/programmes/\(programme.id!)/stage",
+            form: [
+                "stage": stage, "decided_on": day ?? CalendarDay.text(AppClock.now), "note": "Agreed at the board",
+                "version": String(version),
+            ])
+    }
+
+    @Test(
+        "a QI team starts a programme and moves it a stage at a time; 'deliver' waits for an aim, a standard measure and an executive sponsor, each named"
+    )
+    func stages() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let programme = try await Self.start("Violence reduction", world: world)
+            #expect(programme.stage == .scope)
+            let page = try await world.strategist.get("/programmes/\(programme.id!)").body
+            #expect(page.contains("Before teams can deliver") && page.contains("It has no executive sponsor."))
+
+            #expect(try await Self.move(programme, to: "deliver", world: world).body.contains("one stage at a time"))
+            #expect(
+                try await Self.move(programme, to: "design", world: world, on: "2099-01-01").body.contains(
+                    "cannot be in the future"))
+            #expect(try await Self.move(programme, to: "design", world: world).status == .seeOther)
+            #expect(try await Self.move(programme, to: "recruit", world: world).status == .seeOther)
+
+            let refused = try await Self.move(programme, to: "deliver", world: world)
+            #expect(refused.status == .unprocessableEntity)
+            for missing in ["It has no aim.", "It has no standard measure.", "It has no executive sponsor."] {
+                #expect(refused.body.contains(missing), "names what is missing: \(missing)")
+            }
+            #expect(refused.body.contains("Agreed at the board"), "the note typed is kept")
+            #expect(try await Programme.find(programme.id, on: app.db)?.stage == .recruit, "a refusal changes nothing")
+            #expect(try await ProgrammeStageChange.query(on: app.db).count() == 2)
+
+            let edited = try await world.strategist.post(
+                "/programmes/\(programme.id!)",
+                fields: [
+                    ("name", "Violence reduction"), ("unit_id", world.units.trust.id!.uuidString),
+                    ("aim", "Reduce violence on our wards by 30% by March 2027"),
+                    ("measure_ids[]", world.standard.id!.uuidString), ("version", "3"),
+                ])
+            #expect(edited.status == .seeOther)
+            try await Fixtures(app: app).person("Dana Director", unit: world.units.trust)
+            let added = try await world.strategist.post(
+                "/programmes/\(programme.id!)/people", form: ["person": "Dana Director", "role": "executive_sponsor"])
+            #expect(added.status == .seeOther)
+            let twice = try await world.strategist.post(
+                "/programmes/\(programme.id!)/people", form: ["person": "Dana Director", "role": "executive_sponsor"])
+            #expect(twice.body.contains("Everyone who matches “Dana Director” is already executive sponsor."))
+
+            #expect(try await Self.move(programme, to: "deliver", world: world).status == .seeOther)
+            let delivering = try #require(try await Programme.find(programme.id, on: app.db))
+            #expect(delivering.stage == .deliver)
+            let decisions = try await ProgrammeStageChange.query(on: app.db).sort(\.$createdAt).all()
+            #expect(decisions.map(\.to) == [.design, .recruit, .deliver])
+            #expect(decisions.allSatisfy { $0.note == "Agreed at the board" })
+            let shown = try await world.strategist.get("/programmes/\(programme.id!)").body
+            #expect(shown.contains("Recruit → Deliver") && !shown.contains("Before teams can deliver"))
+
+            // A page read before the last decision records nothing.
+            let stale = try await world.strategist.post(
+                "/programmes/\(programme.id!)/stage",
+                form: ["stage": "evaluate", "decided_on": CalendarDay.text(AppClock.now), "note": "x", "version": "1"])
+            #expect(stale.status == .unprocessableEntity && stale.body.contains("Someone changed the programme"))
+            #expect(try await Programme.find(programme.id, on: app.db)?.stage == .deliver)
+
+            let audited = try await AuditEntry.query(on: app.db).filter(\.$subjectID == programme.id!).all()
+            #expect(audited.contains { $0.before["stage"] == "recruit" && $0.after["stage"] == "deliver" })
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "programme_member").count() == 1)
+        }
+    }
+
+    @Test("an improvement advisor must hold that role; names and units are checked, and what was typed is kept")
+    func people() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let programme = try await Self.start("Access", world: world)
+            let fixtures = Fixtures(app: app)
+            let advisor = try await fixtures.person("Nadia Advisor", unit: world.units.directorate)
+            let refused = try await world.strategist.post(
+                "/programmes/\(programme.id!)/people", form: ["person": "Nadia Advisor", "role": "improvement_advisor"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.contains("Nadia Advisor is not an improvement advisor in Trust."))
+            try await RoleGrant(personID: advisor.id!, unitID: world.units.directorate.id!, role: .improvementAdvisor)
+                .create(on: app.db)
+            let added = try await world.strategist.post(
+                "/programmes/\(programme.id!)/people", form: ["person": "Nadia Advisor", "role": "improvement_advisor"])
+            #expect(added.status == .seeOther)
+            let member = try #require(try await ProgrammeMember.query(on: app.db).first())
+            #expect(member.role == .improvementAdvisor && member.$person.id == advisor.id)
+            let removed = try await world.strategist.post("/programmes/\(programme.id!)/people/\(member.id!)/remove")
+            #expect(removed.status == .seeOther)
+            #expect(try await ProgrammeMember.query(on: app.db).count() == 0)
+
+            let again = try await world.strategist.post(
+                "/programmes", form: ["name": "access", "unit_id": world.units.trust.id!.uuidString])
+            #expect(again.status == .unprocessableEntity)
+            #expect(again.body.contains("There is already a programme called “Access”"))
+            #expect(again.body.contains(#"value="access""#))
+            let nowhere = try await world.strategist.post("/programmes", form: ["name": "Elsewhere", "unit_id": ""])
+            #expect(nowhere.body.contains("Choose the unit that runs it."))
+        }
+    }
+
+    @Test(
+        "a team joins through a proposal for the programme that its forum approves, and then counts the programme's standard measures as defined"
+    )
+    func teamsJoin() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let programme = try await Self.start(
+                "Violence reduction", world: world, extra: ["measure_ids[]": world.standard.id!.uuidString])
+            let fixtures = Fixtures(app: app)
+            let lead = try await fixtures.signIn("lead@test.example", role: .member, at: world.units.willow)
+            let coach = try await fixtures.signIn("coach@test.example", role: .coach, at: world.units.directorate)
+            let sponsor = try await fixtures.signIn("sponsor@test.example", role: .sponsor, at: world.units.directorate)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("lead@test.example")
+            let proposal: [String: String] = [
+                "title": "Safer Willow", "unit_id": world.units.willow.id!.uuidString, "what_matters": "Safety",
+                "problem": "Violence", "aim_what": "Reduce violence", "aim_how_much": "by 30%",
+                "aim_by_when": CalendarDay.text(AppClock.now.addingTimeInterval(300 * 24 * 3600)),
+                "programme_id": programme.id!.uuidString,
+            ]
+            // While the programme is being scoped it takes no teams: the form says why and keeps the rest.
+            #expect(!(try await browser.get("/projects/new").body.contains("Part of a programme")))
+            let early = try await browser.post("/projects", form: proposal)
+            #expect(early.status == .unprocessableEntity)
+            #expect(early.body.contains("“Violence reduction” is at its scope stage and takes no teams now"))
+            #expect(early.body.contains(#"value="Safer Willow""#))
+
+            _ = try await Self.move(programme, to: "design", world: world)
+            _ = try await Self.move(programme, to: "recruit", world: world)
+            #expect(try await browser.get("/projects/new").body.contains("Part of a programme"))
+            let proposed = try await browser.post("/projects", form: proposal)
+            #expect(proposed.status == .seeOther)
+            let project = try #require(try await Project.query(on: app.db).filter(\.$title == "Safer Willow").first())
+            #expect(project.$programme.id == programme.id)
+            #expect(
+                try await world.strategist.get("/programmes/\(programme.id!)").body.contains(
+                    "Proposed, waiting for their forums (1)"))
+            try await project.submit(by: .commandLine, on: app.db)
+            try await project.decide(
+                .init(
+                    decision: .approve, coachID: coach.id, sponsorID: sponsor.id, deferUntil: nil, reason: nil,
+                    meetingID: nil), decidedBy: lead.id!, tree: try await UnitTree.load(on: app.db), by: .commandLine,
+                on: app.db)
+
+            let measures = try await Measure.query(on: app.db).filter(\.$project.$id == project.id!).all()
+            #expect(measures.count == 1)
+            let measure = try #require(measures.first)
+            #expect(measure.$standard.id == world.standard.id && measure.standardVersion == 1)
+            #expect(
+                measure.definition == world.standard.definition && measure.chartType == "u" && measure.multiply == 1000)
+            #expect(measure.$unit.id == world.units.willow.id)
+
+            // A standard measure added to the programme later reaches every team in it.
+            let second = StandardMeasure()
+            (second.name, second.kind, second.definition, second.unitOfMeasure) =
+                ("Restraints", .outcome, "Every use of restraint.", "a week")
+            (second.frequency, second.chartType, second.rules, second.direction) = (.weekly, "c", "mdc", "down")
+            (second.target, second.multiply) = (nil, 1)
+            try await second.create(on: app.db)
+            let version = try #require(try await Programme.find(programme.id, on: app.db)).version
+            _ = try await world.strategist.post(
+                "/programmes/\(programme.id!)",
+                fields: [
+                    ("name", "Violence reduction"), ("unit_id", world.units.trust.id!.uuidString),
+                    ("measure_ids[]", world.standard.id!.uuidString), ("measure_ids[]", second.id!.uuidString),
+                    ("version", String(version)),
+                ])
+            let counted = try await Measure.query(on: app.db).filter(\.$project.$id == project.id!).all()
+            #expect(Set(counted.compactMap(\.$standard.id)) == [world.standard.id!, second.id!])
+            #expect(counted.count == 2, "nothing is given twice")
+            let page = try await world.strategist.get("/programmes/\(programme.id!)").body
+            #expect(page.contains("Teams (1)") && page.contains(">Safer Willow</a>"))
+
+            let api = try await world.strategist.json(.GET, "/api/v1/programmes/\(programme.id!)")
+            #expect(api.status == .ok)
+            let dto = try JSONDecoder().decode(ProgrammeDTO.self, from: Data(api.body.utf8))
+            #expect(dto.stage == .recruit && dto.teams.map(\.title) == ["Safer Willow"])
+            #expect(dto.standard_measures.map(\.name) == ["Restraints", "Violent incidents"])
+            #expect(dto.stage_decisions.map(\.to) == [.recruit, .design])
+            let list = try await world.strategist.json(.GET, "/api/v1/programmes")
+            #expect(
+                try JSONDecoder().decode([ProgrammeSummaryDTO].self, from: Data(list.body.utf8)).map(\.name) == [
+                    "Violence reduction"
+                ])
+            let project_ = try await world.strategist.json(.GET, "/api/v1/projects/\(project.id!)")
+            #expect(project_.body.contains(#""programme_id":"\#(programme.id!.uuidString)""#))
+        }
+    }
+
+    @Test("the unit's administrators and QI team and the programme's leads manage it; everyone else reads it")
+    func whoManages() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let programme = try await Self.start("Access", world: world)
+            let fixtures = Fixtures(app: app)
+            let director = try await fixtures.signIn(
+                "director@test.example", role: .admin, at: world.units.otherDirectorate)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("director@test.example")
+            let read = try await browser.get("/programmes/\(programme.id!)")
+            #expect(read.status == .ok && !read.body.contains("/programmes/\(programme.id!)/edit"))
+            #expect(!read.body.contains("Record the decision"))
+            #expect(try await browser.get("/programmes/\(programme.id!)/edit").status == .forbidden)
+            #expect(try await Self.moveAs(browser, programme, to: "design").status == .forbidden)
+            #expect(
+                try await browser.post("/programmes/\(programme.id!)/people", form: ["person": "Director"]).status
+                    == .forbidden)
+            // A directorate's administrators run their own programmes, not the trust's.
+            #expect(try await browser.get("/programmes/new").status == .ok)
+            let theirs = try await browser.post(
+                "/programmes", form: ["name": "Theirs", "unit_id": world.units.trust.id!.uuidString])
+            #expect(theirs.status == .forbidden)
+
+            // Made its lead, the director manages it.
+            try await ProgrammeMember(programmeID: programme.id!, personID: director.id!, role: .lead).create(
+                on: app.db)
+            #expect(try await browser.get("/programmes/\(programme.id!)/edit").status == .ok)
+            #expect(try await Self.moveAs(browser, programme, to: "design").status == .seeOther)
+
+            try await fixtures.signIn("nurse@test.example", role: .member, at: world.units.willow)
+            let nurse = TestBrowser(app: app)
+            _ = try await nurse.signIn("nurse@test.example")
+            #expect(try await nurse.get("/programmes").body.contains(">Access</a>"))
+            #expect(!(try await nurse.get("/programmes").body.contains("Start a programme")))
+            #expect(try await nurse.get("/programmes/new").status == .forbidden)
+        }
+    }
+
+    @Test(
+        "learning sessions are planned about eight weeks apart; each keeps who came from each team and what each team will test next"
+    )
+    func learningSessions() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let programme = try await Self.start("Access", world: world)
+            let fixtures = Fixtures(app: app)
+            let lead = try await fixtures.person("Lee Lead", unit: world.units.willow)
+            let nurse = try await fixtures.person("Nia Nurse", unit: world.units.willow)
+            let stranger = try await fixtures.person("Sol Stranger", unit: world.units.oak)
+            let team = try await fixtures.approvedProject(
+                "Quicker first appointments", unit: world.units.willow, lead: lead, approvedAt: AppClock.now)
+            team.$programme.id = programme.id
+            try await team.save(on: app.db)
+            for (person, role) in [(lead, "Lead"), (nurse, "Nurse")] {
+                try await TeamMember(
+                    projectID: team.id!, personID: person.id!, role: role, isLead: role == "Lead", involvement: .none
+                ).create(on: app.db)
+            }
+            let today = CalendarDay.text(AppClock.now)
+            #expect(try await world.strategist.get("/programmes/\(programme.id!)").body.contains(#"value="\#(today)""#))
+
+            let missing = try await world.strategist.post(
+                "/programmes/\(programme.id!)/learning-sessions", form: ["held_on": "2026-03-02", "place": ""])
+            #expect(missing.status == .unprocessableEntity && missing.body.contains("Enter where it is held."))
+            let planned = try await world.strategist.post(
+                "/programmes/\(programme.id!)/learning-sessions",
+                form: ["held_on": "2026-03-02", "place": "Trust headquarters", "agenda": "Storyboards"])
+            #expect(planned.status == .seeOther)
+            let session = try #require(try await LearningSession.query(on: app.db).first())
+            let page = try await world.strategist.get(try #require(planned.location)).body
+            #expect(page.contains("Learning session 1") && page.contains("Who came from Quicker first appointments"))
+            #expect(page.contains("Lee Lead") && page.contains("Nia Nurse") && !page.contains("Sol Stranger"))
+            // The next is offered eight weeks on.
+            #expect(
+                try await world.strategist.get("/programmes/\(programme.id!)").body.contains(#"value="2026-04-27""#))
+
+            let register = "/learning-sessions/\(session.id!)/register"
+            let stray = try await world.strategist.post(
+                register,
+                fields: [
+                    ("attended[\(team.id!)][]", stranger.id!.uuidString), ("plans[\(team.id!)]", "Kept"),
+                    ("version", "1"),
+                ])
+            #expect(stray.status == .unprocessableEntity)
+            #expect(stray.body.contains("Tick people from Quicker first appointments’s list"))
+            #expect(stray.body.contains(">Kept</textarea>"), "the plan typed is kept")
+            #expect(try await LearningSessionAttendance.query(on: app.db).count() == 0)
+
+            let saved = try await world.strategist.post(
+                register,
+                fields: [
+                    ("attended[\(team.id!)][]", lead.id!.uuidString), ("attended[\(team.id!)][]", nurse.id!.uuidString),
+                    ("plans[\(team.id!)]", "Test a text reminder two days before"), ("version", "1"),
+                ])
+            #expect(saved.status == .seeOther)
+            let shown = try await world.strategist.get("/learning-sessions/\(session.id!)").body
+            #expect(shown.contains("2 people from 1 of 1 teams"))
+            #expect(shown.contains(">Test a text reminder two days before</textarea>"))
+            let stale = try await world.strategist.post(
+                register, fields: [("attended[\(team.id!)][]", lead.id!.uuidString), ("version", "1")])
+            #expect(stale.status == .unprocessableEntity && stale.body.contains("Someone saved this register"))
+            #expect(try await LearningSessionAttendance.query(on: app.db).count() == 2)
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "learning_session").all().contains {
+                    $0.after["attendance"] == "2 people from 1 team"
+                })
+
+            // Read by everyone; kept only by those who manage the programme.
+            try await fixtures.signIn("reader@test.example", role: .member, at: world.units.oak)
+            let reader = TestBrowser(app: app)
+            _ = try await reader.signIn("reader@test.example")
+            let read = try await reader.get("/learning-sessions/\(session.id!)")
+            #expect(read.status == .ok && read.body.contains("Lee Lead, Nia Nurse") && !read.body.contains("<textarea"))
+            #expect(try await reader.post(register, form: ["version": "2"]).status == .forbidden)
+
+            let api = try await world.strategist.json(.GET, "/api/v1/programmes/\(programme.id!)")
+            let dto = try JSONDecoder().decode(ProgrammeDTO.self, from: Data(api.body.utf8))
+            #expect(dto.learning_sessions.count == 1 && dto.learning_sessions[0].attendance.count == 2)
+            #expect(dto.learning_sessions[0].plans.map(\.plan) == ["Test a text reminder two days before"])
+        }
+    }
+
+    static func moveAs(_ browser: TestBrowser, _ programme: Programme, to stage: String) async throws
+        -> TestBrowser.Page
+    {
+        let version = try #require(try await Programme.find(programme.id, on: browser.app.db)).version
+        return try await browser.post(
+            "/programmes/\(programme.id!)/stage",
+            form: [
+                "stage": stage, "decided_on": CalendarDay.text(AppClock.now), "note": "Agreed",
+                "version": String(version),
+            ])
+    }
+}

@@ -1,0 +1,231 @@
+"""Issue 19, programmes, in a real browser on the demo trust: the QI team starts a collaborative,
+moves it through its stages with dated decisions, is refused "deliver" with each missing thing named
+until the aim, a standard measure and an executive sponsor are set, recruits three teams whose
+forum approves them, a team enters data on the measure it was given, and the programme delivers and
+is evaluated. axe-core finds nothing serious on the programme's pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from conftest import sign_in
+from test_accessibility import violations
+
+PASSWORD = "demo"
+QI_TEAM, QI_NAME = "qi-team@example.org", "Priya Raman"
+CHAIR = "forum-chair@example.org"  # Tendai Moyo, chair of the Adult Mental Health forum
+COACH_NAME, SPONSOR_NAME = "Sam Whitfield", "Helen Osei"
+TRUST = "East Riverside NHS Foundation Trust"
+FORUM = "Adult Mental Health"
+
+
+@pytest.fixture(scope="module")
+def demo(start_server):
+    return start_server("--demo")
+
+
+def sign_in_as(page: Page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    sign_in(page, base, email, PASSWORD)
+    expect(page.locator(".viewer-name")).to_be_visible()
+
+
+def decide(page: Page, stage: str, note: str) -> None:
+    """Records a stage decision from the programme's page."""
+    form = page.locator("form#stage-form")
+    form.get_by_role("radio", name=re.compile(rf"^(Back to )?{stage}:")).check()
+    form.locator("textarea[name=note]").fill(note)
+    form.get_by_role("button", name="Record the decision").click()
+
+
+def choose_person(form: Locator, field: str, name: str) -> None:
+    select = form.locator(f"select[name={field}]")
+    option = select.locator("option").filter(has_text=re.compile(rf"^{re.escape(name)} — "))
+    select.select_option(option.first.get_attribute("value"))
+
+
+def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: Page):
+    base = demo.base_url
+    today = dt.datetime.now(dt.timezone.utc).date()
+    name = f"Falls collaborative {uuid.uuid4().hex[:6]}"
+    found: dict[str, list[str]] = {}
+
+    # --- The QI team starts it ---------------------------------------------------------------
+    sign_in_as(page, base, QI_TEAM)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programmes").click()
+    expect(page.locator("h1")).to_have_text("Programmes")
+    expect(page.get_by_role("link", name="Violence reduction", exact=True)).to_be_visible()
+    found["programmes"] = violations(page)
+    page.get_by_role("link", name="Start a programme").click()
+    page.get_by_role("button", name="Start the programme").click()
+    expect(page).to_have_url(re.compile(r"#programme-form-errors$"))
+    expect(page.locator("#programme-form-errors")).to_contain_text("Enter a name.")
+    found["the programme form with its errors"] = violations(page)
+    page.fill("#programme-form-field-name", name)
+    page.locator("#programme-form-field-unit_id").select_option(label=TRUST)
+    page.locator("#programme-form-field-priority_id").select_option(label="Reducing violence and restrictive practice")
+    page.get_by_role("button", name="Start the programme").click()
+    # A browser keeps the form's fragment through the redirect; the page has no such element.
+    expect(page).to_have_url(re.compile(r"/programmes/[0-9A-Fa-f-]{36}(#.*)?$"))
+    programme_path = re.sub(r"#.*$", "", page.url.removeprefix(base))
+    expect(page.locator("h1")).to_contain_text(name)
+    expect(page.locator("h1 .tag")).to_have_text("Scope")
+    expect(page.locator("nav.ramp [aria-current=step]")).to_have_text("Scope")
+    for missing in ["It has no aim.", "It has no standard measure.", "It has no executive sponsor."]:
+        expect(page.locator(".awaiting-approval")).to_contain_text(missing)
+    found["a programme"] = violations(page)
+
+    # --- A stage at a time, each a dated decision --------------------------------------------
+    decide(page, "Design", "The board agreed the scope.")
+    expect(page.locator("div.notice")).to_have_text(f"“{name}” moved to design.")
+    decide(page, "Recruit", "Theory of change agreed at the design day.")
+    expect(page.locator("h1 .tag")).to_have_text("Recruit")
+    history = page.locator("section#stages ol.updates li")
+    expect(history).to_have_count(2)
+    expect(history.first).to_contain_text("Design → Recruit")
+    expect(history.first).to_contain_text("Theory of change agreed at the design day.")
+
+    # "Deliver" is refused, each missing thing named, the note kept.
+    decide(page, "Deliver", "The first teams are ready.")
+    expect(page).to_have_url(re.compile(r"#stage-form-errors$"))
+    errors = page.locator("#stage-form-errors")
+    for missing in ["It has no aim.", "It has no standard measure.", "It has no executive sponsor."]:
+        expect(errors).to_contain_text(missing)
+    expect(page.locator("form#stage-form textarea[name=note]")).to_have_value("The first teams are ready.")
+    expect(page.locator("h1 .tag")).to_have_text("Recruit")
+    found["a refused stage decision"] = violations(page)
+
+    # The aim and a standard measure, then an executive sponsor found by name.
+    page.get_by_role("link", name="Edit the programme", exact=True).click()
+    page.fill("#programme-form-field-aim", "Reduce falls on our wards by 25% within 18 months")
+    page.get_by_role("checkbox", name="Falls", exact=True).check()
+    found["a programme's edit form"] = violations(page)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("div.notice")).to_contain_text("were saved")
+    expect(page.locator("section#measures")).to_contain_text("Falls")
+    people = page.locator("section#people")
+    people.locator("summary", has_text="Add a person").click()
+    people.locator("#add-person-field-person").fill(SPONSOR_NAME)
+    people.locator("#add-person-field-role").select_option("executive_sponsor")
+    people.get_by_role("button", name="Add to the programme").click()
+    expect(page.locator("div.notice")).to_have_text(f"{SPONSOR_NAME} joined “{name}” as executive sponsor.")
+    expect(page.locator("section#people table")).to_contain_text("Executive sponsor")
+    expect(page.locator(".awaiting-approval")).to_have_count(0)
+
+    # --- Three teams propose projects for it; their forum approves them ----------------------
+    page.goto(base + "/projects/new")
+    wards = page.locator("#field-unit_id").evaluate(
+        f"""s => {{
+            const options = [...s.options].map(o => o.text);
+            const start = options.indexOf("— {FORUM}");
+            const rest = options.slice(start + 1);
+            const end = rest.findIndex(t => !t.startsWith("— — "));
+            return rest.slice(0, end < 0 ? rest.length : end).map(t => t.slice(4)).slice(0, 3);
+        }}"""
+    )
+    assert len(wards) == 3, wards
+    aim_by = today.replace(year=today.year + 1, day=min(today.day, 28))
+    titles = []
+    for ward in wards:
+        title = f"Fewer falls on {ward} {uuid.uuid4().hex[:4]}"
+        titles.append(title)
+        page.goto(base + "/projects/new")
+        page.fill("#field-title", title)
+        page.locator("#field-unit_id").select_option(label=f"— — {ward}")
+        page.fill("#field-what_matters", "People on the ward told us falls frighten them.")
+        page.fill("#field-problem", "Four falls a month, most at night.")
+        page.fill("#field-aim_what", "Reduce falls")
+        page.fill("#field-aim_how_much", "by 25%")
+        page.fill("#field-aim_by_when", aim_by.isoformat())
+        page.locator("#field-programme_id").select_option(label=name)
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.locator("div.notice")).to_contain_text("was saved as a draft")
+        page.get_by_role("button", name="Submit to the forum").click()
+        expect(page.locator("div.notice")).to_contain_text("was submitted to the")
+    page.goto(base + programme_path)
+    expect(page.locator("section#teams")).to_contain_text("Proposed, waiting for their forums (3)")
+
+    sign_in_as(page, base, CHAIR)
+    page.goto(base + "/forums")
+    page.get_by_role("link", name=re.compile(rf"› {FORUM}$")).click()
+    page.fill("#field-date", today.isoformat())
+    page.get_by_role("button", name="Schedule meeting").click()
+    expect(page).to_have_url(re.compile(r"/meetings/[0-9A-Fa-f-]{36}$"))
+    for title in titles:
+        proposal = page.locator("section#proposals li.proposal").filter(
+            has=page.get_by_role("link", name=title, exact=True))
+        proposal.locator("summary", has_text="Record the forum’s decision").click()
+        proposal.get_by_role("radio", name=re.compile("^Approve")).check()
+        choose_person(proposal, "coach_id", COACH_NAME)
+        choose_person(proposal, "sponsor_id", SPONSOR_NAME)
+        proposal.get_by_role("button", name="Record decision").click()
+        proposal = page.locator("section#proposals li.proposal").filter(
+            has=page.get_by_role("link", name=title, exact=True))
+        expect(proposal.locator("p.notice")).to_have_text("Decided at this meeting: Approved.")
+
+    # --- Each team counts the programme's standard measure; one enters data ------------------
+    sign_in_as(page, base, QI_TEAM)  # who proposed the three projects, and leads them
+    page.goto(base + programme_path)
+    expect(page.locator("section#teams h2")).to_have_text("Teams (3)")
+    page.get_by_role("link", name=titles[0], exact=True).click()
+    page.locator("section#measures").get_by_role("link", name="Falls", exact=True).first.click()
+    expect(page.locator("dl.details")).to_contain_text("Standard measure")
+    expect(page.locator("dl.details")).to_contain_text("Falls, version 1")
+    monday = today - dt.timedelta(days=today.weekday())
+    weeks = [monday - dt.timedelta(weeks=4 - i) for i in range(4)]  # the last four whole weeks
+    # Falls are a rate: each week's count over its occupied bed days.
+    page.fill("#field-data", "\n".join(f"{week.isoformat()}\t{falls}\t140" for week, falls in zip(weeks, [4, 5, 3, 4])))
+    page.get_by_role("button", name="Check the data").click()
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("div.notice")).to_have_text("Imported 4 new periods and changed 0.")
+
+    # --- It delivers; the first learning session, with its register ---------------------------
+    page.goto(base + programme_path)
+    decide(page, "Deliver", "Three teams approved; the first learning session is booked.")
+    expect(page.locator("h1 .tag")).to_have_text("Deliver")
+    sessions = page.locator("section#learning-sessions")
+    sessions.locator("summary", has_text="Plan a learning session").click()
+    expect(sessions.locator("#plan-session-field-held_on")).to_have_value(today.isoformat())
+    sessions.get_by_role("button", name="Plan the session").click()
+    expect(page.locator("#plan-session-errors")).to_contain_text("Enter where it is held.")
+    sessions = page.locator("section#learning-sessions")
+    sessions.locator("#plan-session-field-place").fill("The education centre")
+    sessions.locator("#plan-session-field-agenda").fill("Each team's first PDSA cycle; the falls data so far.")
+    sessions.get_by_role("button", name="Plan the session").click()
+    expect(page.locator("h1")).to_contain_text("Learning session 1")
+    register = page.locator("form#register-form")
+    first = register.get_by_role("group", name=f"Who came from {titles[0]}")
+    first.get_by_role("checkbox", name=QI_NAME).check()
+    register.get_by_role("textbox", name=f"{titles[0]}: what it will test before the next session").fill(
+        "Hip protectors for everyone at high risk, on nights")
+    found["a learning session's register"] = violations(page)
+    register.get_by_role("button", name="Save the register").click()
+    expect(page.locator("div.notice")).to_have_text("The register and the teams’ plans were saved.")
+    expect(page.locator("dl.details")).to_contain_text("1 person from 1 of 3 teams")
+    page.goto(base + programme_path)
+    row = page.locator("section#learning-sessions tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("1 of 3")
+
+    # --- Then it is evaluated ------------------------------------------------------------------
+    decide(page, "Evaluate", "The teams' data are in.")
+    expect(page.locator("h1 .tag")).to_have_text("Evaluate")
+    expect(page.locator("section#stages ol.updates li")).to_have_count(4)
+    programme = page.request.get(base + "/api/v1" + programme_path).json()
+    assert programme["stage"] == "evaluate"
+    assert sorted(t["title"] for t in programme["teams"]) == sorted(titles)
+    assert [m["name"] for m in programme["standard_measures"]] == ["Falls"]
+    assert {p["role"] for p in programme["people"]} == {"executive_sponsor"}
+    assert programme["learning_sessions"][0]["plans"][0]["plan"] == "Hip protectors for everyone at high risk, on nights"
+
+    # --- The stage track and the tables fit a phone ------------------------------------------
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(base + programme_path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    found["a programme on a phone"] = violations(page)
+    assert not {k: v for k, v in found.items() if v}, found
