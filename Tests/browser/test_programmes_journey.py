@@ -184,6 +184,19 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator("div.notice")).to_have_text("Imported 4 new periods and changed 0.")
 
+    # --- The dashboard: every team, its latest data, the teams on one chart and together -----
+    page.goto(base + programme_path)
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Dashboard")
+    table = page.locator("section#teams table")
+    expect(table.locator("tbody tr")).to_have_count(3)
+    expect(table.locator("thead")).to_contain_text("Falls")
+    row = table.locator("tbody tr").filter(has=page.get_by_role("link", name=titles[0], exact=True))
+    expect(row.locator("td").nth(2)).not_to_have_text("No data")
+    expect(page.locator("section#charts svg.small-multiples")).to_have_count(1)
+    expect(page.locator("section#charts")).to_contain_text("No data yet, so not drawn")
+    found["a programme's dashboard"] = violations(page)
+
     # --- It delivers; the first learning session, with its register ---------------------------
     page.goto(base + programme_path)
     decide(page, "Deliver", "Three teams approved; the first learning session is booked.")
@@ -216,6 +229,14 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     decide(page, "Evaluate", "The teams' data are in.")
     expect(page.locator("h1 .tag")).to_have_text("Evaluate")
     expect(page.locator("section#stages ol.updates li")).to_have_count(4)
+    page.get_by_role("link", name="Evaluation", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Evaluation")
+    expect(page.locator("ul.figures")).to_contain_text("3 teams")
+    expect(page.locator("ul.figures")).to_contain_text("1 learning session")
+    section = page.locator("section", has=page.get_by_role("heading", name="Falls"))
+    expect(section.locator("tbody tr")).to_have_count(3)
+    expect(section).to_contain_text("No adopted change, or too little data either side")
+    found["a programme's evaluation"] = violations(page)
     programme = page.request.get(base + "/api/v1" + programme_path).json()
     assert programme["stage"] == "evaluate"
     assert sorted(t["title"] for t in programme["teams"]) == sorted(titles)

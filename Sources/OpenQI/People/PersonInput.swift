@@ -46,7 +46,6 @@ extension PersonInput: VersionedInput {
         ("job_title", "Role or job title"), ("coaching_capacity", "Projects they can coach at once"),
     ]
 
-    /// Checks the fields, that the unit is in use, and that no other person has the same email.
     /// The unit the input names, when it names one of the tree's (archived or not): whoever may not
     /// manage its people is refused before anything about the input is checked.
     func namedUnit(in tree: UnitTree) -> UUID? {
@@ -54,6 +53,8 @@ extension PersonInput: VersionedInput {
             tree.nodes[$0] == nil ? nil : $0
         }
     }
+
+    /// Checks the fields, that the unit is in use, and that no other person has the same email.
 
     func validate(in tree: UnitTree, editing: UUID? = nil, on db: any Database) async throws -> PersonDraft {
         var validator = Validator()

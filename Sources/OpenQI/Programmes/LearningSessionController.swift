@@ -30,14 +30,15 @@ enum LearningSessionController {
         return try await req.saveForm(typed: input.formState) {
             let teams = try await Project.query(on: req.db).filter(\.$programme.$id == programme.requireID())
                 .filter(\.$status ~~ ProgrammeShow.Model.joined).with(\.$team).all()
-            let register = try input.validate(
-                teams: Dictionary(
-                    uniqueKeysWithValues: try teams.map {
-                        (try $0.requireID(), (name: $0.title, people: Set($0.team.map(\.$person.id))))
-                    }))
+            let listed = Dictionary(
+                uniqueKeysWithValues: try teams.map {
+                    (try $0.requireID(), (name: $0.title, people: Set($0.team.map(\.$person.id))))
+                })
+            let register = try input.validate(teams: listed)
+            guard let version = input.version else { throw ValidationFailure.versionMissing(of: "register") }
             do {
                 try await session.record(
-                    register, expecting: input.version ?? session.version, programme: programme,
+                    register, shown: listed.mapValues(\.people), expecting: version, programme: programme,
                     by: policy.viewer.actor, on: req.db)
             } catch is EditConflict<LearningSession> {
                 throw ValidationFailure(

@@ -136,7 +136,8 @@ extension LearningSessionPage.Model {
     static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
         guard
             let session = try await LearningSession.query(on: db).filter(\.$id == id)
-                .with(\.$programme, { $0.with(\.$people) }).with(\.$attendance).with(\.$plans).first()
+                .with(\.$programme, { $0.with(\.$people) }).with(\.$attendance, { $0.with(\.$person) }).with(\.$plans)
+                .first()
         else { throw NotFound("learning session") }
         let programme = session.programme
         // Counted here rather than by the database, which may keep a day as a number and compare a
@@ -145,7 +146,8 @@ extension LearningSessionPage.Model {
             .all().filter { $0.heldOn < session.heldOn }.count
         let teams = try await Project.query(on: db).filter(\.$programme.$id == programme.requireID())
             .filter(\.$status ~~ ProgrammeShow.Model.joined).with(\.$team) { $0.with(\.$person) }.sort(\.$title).all()
-        let came = Dictionary(grouping: session.attendance, by: \.$team.id).mapValues { Set($0.map(\.$person.id)) }
+        let attendance = Dictionary(grouping: session.attendance, by: \.$team.id)
+        let came = attendance.mapValues { Set($0.map(\.$person.id)) }
         let plans = Dictionary(session.plans.map { ($0.$team.id, $0.plan) }) { first, _ in first }
         let rows = try teams.map { team in
             let id = try team.requireID()
@@ -153,7 +155,8 @@ extension LearningSessionPage.Model {
             return LearningSessionPage.Team(
                 id: id, title: team.title, unitPath: policy.tree.path(of: team.$unit.id),
                 members: members.map { .init(value: $0.$person.id.uuidString, label: $0.person.fullName) },
-                came: members.filter { came[id]?.contains($0.$person.id) == true }.map(\.person.fullName),
+                // Everyone who came, members since or not.
+                came: (attendance[id] ?? []).map(\.person.fullName).sorted(),
                 plan: plans[id])
         }
         let register = LearningSessionRegisterInput(

@@ -36,10 +36,12 @@ extension Programme {
         $priority.id = draft.priorityID
     }
 
-    /// Makes `standardIDs` the measures every team counts, and gives each team those it lacks, in
-    /// the caller's transaction.
+    /// Makes `standardIDs` the measures every team counts, and gives each team those added here, in
+    /// the caller's transaction (a team that archived one of the others keeps it archived).
     private func link(_ standardIDs: [UUID], by actor: Actor, on db: any Database) async throws {
         let id = try requireID()
+        let before = Set(
+            try await ProgrammeMeasure.query(on: db).filter(\.$programme.$id == id).all().map(\.$standard.id))
         try await ProgrammeMeasure.query(on: db).filter(\.$programme.$id == id).delete()
         for standardID in standardIDs {
             let link = ProgrammeMeasure()
@@ -48,8 +50,10 @@ extension Programme {
             try await link.create(on: db)
         }
         $measures.value = try await StandardMeasure.query(on: db).filter(\.$id ~~ standardIDs).all()
+        let added = measures.filter { !before.contains($0.id!) }
+        guard !added.isEmpty else { return }
         let teams = try await Project.query(on: db).filter(\.$programme.$id == id).filter(\.$status == .active).all()
-        for team in teams { try await Programme.equip(team, with: measures, by: actor, on: db) }
+        for team in teams { try await Programme.equip(team, with: added, by: actor, on: db) }
     }
 
     // MARK: People
@@ -84,10 +88,16 @@ extension Programme {
             }
         }
         let member = ProgrammeMember(programmeID: try requireID(), personID: personID, role: role)
-        try await db.transaction { db in
-            try await member.create(on: db)
-            try await ProgrammeMemberAudit(member: member, personName: person.fullName, programme: self)
-                .recordAudit(.create, by: actor, on: db)
+        do {
+            try await db.transaction { db in
+                try await member.create(on: db)
+                try await ProgrammeMemberAudit(member: member, personName: person.fullName, programme: self)
+                    .recordAudit(.create, by: actor, on: db)
+            }
+        } catch let clash as any DatabaseError where clash.isConstraintFailure {
+            // The same person added in the same role twice at one moment: the other was kept.
+            throw ValidationFailure(
+                field: "role", message: "\(person.fullName) is already \(role.label.lowercased()) of “\(name)”.")
         }
     }
 
@@ -121,10 +131,6 @@ extension Programme {
                     : "A programme moves one stage at a time: from \(stage.label.lowercased()) it can move to \(allowed.lowercased())."
             )
         }
-        if target == .deliver {
-            let missing = try await missingToDeliver(on: db)
-            if !missing.isEmpty { throw ValidationFailure(missing) }
-        }
         let before = auditFields
         let change = ProgrammeStageChange()
         change.$programme.id = try requireID()
@@ -134,8 +140,18 @@ extension Programme {
         change.note = decision.note
         change.$decidedBy.id = personID
         stage = target
-        try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
-            try await change.create(on: db)
+        do {
+            try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
+                // Checked in the decision's transaction, so what it finds is what the decision is made on.
+                if target == .deliver {
+                    let missing = try await self.missingToDeliver(on: db)
+                    if !missing.isEmpty { throw ValidationFailure(missing) }
+                }
+                try await change.create(on: db)
+            }
+        } catch {
+            stage = change.from
+            throw error
         }
     }
 
@@ -174,15 +190,15 @@ extension Programme {
 
     // MARK: Teams
 
-    /// Gives a team the programme's standard measures it does not count yet, each made from the
-    /// standard with an identical definition, in the caller's transaction.
+    /// Gives a team the programme's standard measures it has not been given yet, each made from the
+    /// standard with an identical definition, in the caller's transaction. One the team archived
+    /// counts as given: it is not made again behind the team's back.
     static func equip(_ team: Project, with standards: [StandardMeasure], by actor: Actor, on db: any Database)
         async throws
     {
         let teamID = try team.requireID()
         let counted = Set<UUID?>(
-            try await Measure.query(on: db).filter(\.$project.$id == teamID).filter(\.$archivedAt == nil)
-                .all().compactMap(\.$standard.id))
+            try await Measure.query(on: db).filter(\.$project.$id == teamID).all().compactMap(\.$standard.id))
         for standard in standards where !standard.isArchived && !counted.contains(standard.id) {
             let measure = Measure.made(from: standard, for: team)
             try await measure.saveAudited(.create, by: actor, on: db) { db in try await measure.refreshSummary(on: db) }
@@ -234,18 +250,24 @@ extension LearningSession {
         }
     }
 
-    /// Replaces the register (who came, for which team) and each team's plan for the action
-    /// period; throws `EditConflict` when someone changed the session since `expected`.
+    /// Replaces what the register form showed (who came from each team listed, of its members
+    /// listed, and those teams' plans for the action period), keeping what it did not show: a
+    /// team that has since left, a member who has since moved on. Throws `EditConflict` when
+    /// someone changed the session since `expected`.
     func record(
-        _ register: LearningSessionRegisterInput.Valid, expecting expected: Int, programme: Programme,
-        by actor: Actor, on db: any Database
+        _ register: LearningSessionRegisterInput.Valid, shown: [UUID: Set<UUID>], expecting expected: Int,
+        programme: Programme, by actor: Actor, on db: any Database
     ) async throws {
         let id = try requireID()
         let before = try await Self.summary(of: id, on: db)
         try await db.transaction { db in
             try await self.claimNextVersion(after: expected, on: db)
-            try await LearningSessionAttendance.query(on: db).filter(\.$session.$id == id).delete()
-            try await ActionPeriodPlan.query(on: db).filter(\.$session.$id == id).delete()
+            for (team, people) in shown {
+                try await LearningSessionAttendance.query(on: db).filter(\.$session.$id == id)
+                    .filter(\.$team.$id == team).filter(\.$person.$id ~~ Array(people)).delete()
+            }
+            try await ActionPeriodPlan.query(on: db).filter(\.$session.$id == id)
+                .filter(\.$team.$id ~~ Array(shown.keys)).delete()
             let attendance = register.attended.flatMap { team, people in
                 people.map { LearningSessionAttendance(sessionID: id, teamID: team, personID: $0) }
             }

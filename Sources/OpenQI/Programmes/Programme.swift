@@ -103,6 +103,7 @@ extension Programme: Auditable {
         [
             "name": name, "description": summary ?? "", "aim": aim ?? "", "unit": $unit.id.uuidString,
             "priority": $priority.id?.uuidString ?? "", "stage": stage.rawValue,
+            "standard_measures": ($measures.value ?? []).map(\.name).sorted().joined(separator: ", "),
         ]
     }
 }

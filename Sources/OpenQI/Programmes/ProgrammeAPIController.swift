@@ -107,7 +107,11 @@ enum ProgrammeAPIController {
             id: id, name: programme.name, description: programme.summary, aim: programme.aim, stage: programme.stage,
             unit_id: programme.$unit.id, priority_id: programme.$priority.id,
             people: programme.people.map { .init(person_id: $0.$person.id, name: $0.person.fullName, role: $0.role) }
-                .sorted { ($0.role.rawValue, $0.name) < ($1.role.rawValue, $1.name) },
+                .sorted {
+                    (ProgrammeRole.allCases.firstIndex(of: $0.role)!, $0.name) < (
+                        ProgrammeRole.allCases.firstIndex(of: $1.role)!, $1.name
+                    )
+                },
             standard_measures: try programme.measures.sorted { $0.name < $1.name }.map {
                 .init(id: try $0.requireID(), name: $0.name, version: $0.definitionVersion)
             },

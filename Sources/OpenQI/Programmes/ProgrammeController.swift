@@ -122,10 +122,11 @@ enum ProgrammeController {
         let input = try req.content.decode(ProgrammeStageInput.self)
         return try await req.saveForm(typed: input.formState) {
             let decision = try input.validate(today: AppClock.now)
+            guard let version = input.version else { throw ValidationFailure.versionMissing(of: "programme") }
             do {
                 try await programme.move(
-                    decision, decidedBy: policy.viewer.personID, expecting: input.version ?? programme.version,
-                    by: policy.viewer.actor, on: req.db)
+                    decision, decidedBy: policy.viewer.personID, expecting: version, by: policy.viewer.actor,
+                    on: req.db)
             } catch is EditConflict<Programme> {
                 throw ValidationFailure(
                     field: "stage",

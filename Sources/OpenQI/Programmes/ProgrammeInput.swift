@@ -93,9 +93,10 @@ extension ProgrammeInput {
         }
         validator.uniqueName(
             name, among: programmes.map { ($0.id, $0.name, false) }, editing: editing, called: "programme")
-        try validator.check()
-        return ProgrammeDraft(
-            name: name, summary: summary, aim: aim, unitID: unitID!, priorityID: priorityID, measureIDs: measureIDs)
+        return try validator.check(unitID) { unitID in
+            ProgrammeDraft(
+                name: name, summary: summary, aim: aim, unitID: unitID, priorityID: priorityID, measureIDs: measureIDs)
+        }
     }
 }
 
@@ -146,18 +147,29 @@ struct ProgrammePersonInput: Content, Sendable {
 }
 
 /// The programmes a project may join: those taking teams (recruiting or delivering), and the one
-/// it is part of already, whatever its stage. Knows every programme, so a refusal can say why.
+/// it is part of already, whatever its stage. A team joins through its proposal, which its forum
+/// approves: once approved (`settled`), a project stays in the programme it was approved into.
+/// Knows every programme, so a refusal can say why.
 struct ProgrammeOffer: Sendable {
     private let programmes: [(id: UUID, name: String, stage: ProgrammeStage)]
     private let kept: UUID?
+    private let settled: Bool
 
-    init(_ programmes: [Programme], kept: UUID?) {
+    init(_ programmes: [Programme], kept: UUID?, settled: Bool = false) {
         self.programmes = programmes.compactMap { p in p.id.map { ($0, p.name, p.stage) } }
         self.kept = kept
+        self.settled = settled
     }
 
     private func offered(_ programme: (id: UUID, name: String, stage: ProgrammeStage)) -> Bool {
-        programme.stage.takesTeams || programme.id == kept
+        programme.id == kept || (!settled && programme.stage.takesTeams)
+    }
+
+    /// Why the project may not leave its programme, if it may not: not once its forum approved it.
+    var refusalToLeave: String? {
+        guard settled, let kept, let programme = programmes.first(where: { $0.id == kept }) else { return nil }
+        return "The forum approved this project as part of “\(programme.name)”, so it stays in it. "
+            + "Ask the programme’s lead if it should leave."
     }
 
     var options: [FormField.Option] {
@@ -170,11 +182,17 @@ struct ProgrammeOffer: Sendable {
             return "There is no programme with the identifier “\(id.uuidString)”. Choose one from the list."
         }
         if offered(programme) { return nil }
+        if settled {
+            return "A team joins a programme through its proposal, which its forum approves; this project was approved "
+                + "\(kept == nil ? "on its own" : "into another programme"). Propose a new project for “\(programme.name)” instead."
+        }
         return "“\(programme.name)” is at its \(programme.stage.label.lowercased()) stage and takes no teams now: "
             + "teams join while a programme recruits or delivers."
     }
 
     static func forProject(_ project: Project? = nil, on db: any Database) async throws -> ProgrammeOffer {
-        ProgrammeOffer(try await Programme.query(on: db).sort(\.$name).all(), kept: project?.$programme.id)
+        ProgrammeOffer(
+            try await Programme.query(on: db).sort(\.$name).all(), kept: project?.$programme.id,
+            settled: project.map { !$0.status.isProposal } ?? false)
     }
 }

@@ -73,12 +73,12 @@ extension ProgrammeIndex.Model {
             let id: UUID
             let n: Int
         }
+        let statuses = SQLList(ProgrammeShow.Model.joined.map { SQLLiteral.string($0.rawValue) })
         let joined = Dictionary(
             uniqueKeysWithValues: try await db.sql.raw(
                 """
                 SELECT programme_id AS id, COUNT(*) AS n FROM projects
-                WHERE programme_id IS NOT NULL AND status IN ('approved', 'active', 'completed', 'stopped')
-                GROUP BY programme_id
+                WHERE programme_id IS NOT NULL AND status IN (\(statuses)) GROUP BY programme_id
                 """
             ).all(decoding: Count.self).map { ($0.id, $0.n) })
         let programmes = try await Programme.query(on: db).with(\.$priority).with(\.$people) { $0.with(\.$person) }

@@ -98,7 +98,7 @@ extension ProgrammeShow.Model {
                 .init(id: try $0.requireID(), name: $0.name, version: $0.definitionVersion)
             },
             teams: rows.filter { Self.joined.contains($0.status) },
-            proposed: rows.filter { [.draft, .proposed, .inReview, .deferred].contains($0.status) },
+            proposed: rows.filter(\.status.isProposal),
             history: history.map {
                 .init(
                     from: $0.from, to: $0.to, decidedOn: $0.decidedOn, note: $0.note, decidedBy: $0.decidedBy?.fullName)

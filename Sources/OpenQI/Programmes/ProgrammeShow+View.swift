@@ -13,12 +13,22 @@ extension ProgrammeShow {
             .group(
                 .pageHeading(
                     .h1(.text(model.name), .span(.class("tag"), .text(model.stage.label))),
-                    .if(
-                        model.canManage,
+                    .div(
+                        .class("actions"),
                         .a(
                             .class("button secondary"),
-                            .href(SiteURL.programmes(.edit(.value(model.id))).relativeURL()),
-                            .text("Edit the programme")))),
+                            .href(SiteURL.programmes(.dashboard(.value(model.id))).relativeURL()),
+                            .text("Dashboard")),
+                        .a(
+                            .class("button secondary"),
+                            .href(SiteURL.programmes(.evaluation(.value(model.id))).relativeURL()),
+                            .text("Evaluation")),
+                        .if(
+                            model.canManage,
+                            .a(
+                                .class("button secondary"),
+                                .href(SiteURL.programmes(.edit(.value(model.id))).relativeURL()),
+                                .text("Edit the programme"))))),
                 stageTrack(),
                 .dl(
                     .class("details"),

@@ -29,9 +29,6 @@ extension Project {
     func update(with draft: ProjectDraft, expecting expected: Int, by actor: Actor, on db: any Database) async throws {
         let before = auditFields
         let moved = $unit.id != draft.unitID
-        // An active team moved into a programme counts its measures from then on; a proposal gets
-        // them when its forum approves it.
-        let joins = status == .active && draft.programmeID != nil && draft.programmeID != $programme.id
         apply(draft)
         try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db) { db in
             try await self.replacePriorities(draft.priorityIDs, on: db)
@@ -41,7 +38,6 @@ extension Project {
                 try await Measure.query(on: db).filter(\.$project.$id == self.requireID())
                     .set(\.$unit.$id, to: draft.unitID).update()
             }
-            if joins { try await Programme.equip(self, by: actor, on: db) }
         }
     }
 

@@ -111,6 +111,8 @@ extension ProjectInput {
             programme_id, field: "programme_id", label: "the programme", required: false)
         if let programmeID, let refusal = programmes.refusal(of: programmeID) {
             validator.fail("programme_id", refusal)
+        } else if programmeID == nil, let refusal = programmes.refusalToLeave {
+            validator.fail("programme_id", refusal)
         }
         return try validator.check(unitID, byWhen) { unitID, byWhen in
             ProjectDraft(

@@ -231,6 +231,8 @@ struct RouteMatrixTests {
             allowed: programmeManagers, body: ["name": "A new programme", "unit_id": ":directorate"]),
         "GET /programmes/:programmeID": Row(allowed: readers),
         "GET /programmes/:programmeID/edit": Row(allowed: programmeLeads),
+        "GET /programmes/:programmeID/dashboard": Row(allowed: readers),
+        "GET /programmes/:programmeID/evaluation": Row(allowed: readers),
         "POST /programmes/:programmeID": Row(
             allowed: programmeLeads,
             body: ["name": "Renamed programme :programmeID", "unit_id": ":directorate", "version": "1"]),
@@ -244,7 +246,8 @@ struct RouteMatrixTests {
             allowed: programmeLeads, body: ["held_on": "2026-01-05", "place": "Room 2", "version": "1"]),
         "POST /learning-sessions/:sessionID/register": Row(allowed: programmeLeads, body: ["version": "1"]),
         "POST /programmes/:programmeID/stage": Row(
-            allowed: programmeLeads, body: ["stage": "design", "decided_on": "2026-01-05", "note": "Agreed"]),
+            allowed: programmeLeads,
+            body: ["stage": "design", "decided_on": "2026-01-05", "note": "Agreed", "version": "1"]),
         "GET /forums": Row(allowed: readers),
         "GET /forums/:unitID": Row(allowed: readers),
         "POST /forums/:unitID/meetings": Row(allowed: forumChairs),

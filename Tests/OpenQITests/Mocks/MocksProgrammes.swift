@@ -103,3 +103,54 @@ extension ProgrammeForm.Model {
             ])
     }
 }
+
+extension ProgrammeDashboard.Model {
+    static var mock: ProgrammeDashboard.Model {
+        .init(
+            id: Mock.id(91), name: "Violence reduction",
+            measures: [
+                .init(value: Mock.id(96).uuidString, label: "Violent incidents"),
+                .init(value: Mock.id(101).uuidString, label: "Restraints"),
+            ], chosen: Mock.id(96), chosenName: "Violent incidents",
+            teams: [
+                .init(
+                    row: .init(
+                        id: Mock.id(97), title: "Reducing violence on Willow Ward", unitPath: "Trust › Willow Ward",
+                        status: .active, stage: .test, score: .init(rawValue: 3)),
+                    cells: [
+                        .init(measureID: Mock.id(104), latest: "14.3", variation: .improvementLow, assurance: nil),
+                        nil,
+                    ], stalled: nil),
+                .init(
+                    row: .init(
+                        id: Mock.id(98), title: "Reducing violence on Cedar Ward", unitPath: "Trust › Cedar Ward",
+                        status: .active, stage: .understand, score: .init(rawValue: 1)),
+                    cells: [.init(measureID: Mock.id(105), latest: nil, variation: nil, assurance: nil), nil],
+                    stalled: "No update for six weeks"),
+            ], aggregateSVG: "<svg role=\"img\"><title>All teams</title></svg>",
+            smallMultiplesSVG: "<svg role=\"group\" class=\"small-multiples\"></svg>",
+            withoutData: ["Reducing violence on Cedar Ward"])
+    }
+}
+
+extension ProgrammeEvaluation.Model {
+    static var mock: ProgrammeEvaluation.Model {
+        .init(
+            id: Mock.id(90), name: "Access",
+            aim: "Cut the wait for a first appointment by 20% and non-attendance by a third within two years",
+            stage: .evaluate, teams: 15, aimsMet: 11, aimsPartlyMet: 2, aimsNotMet: 1, stillRunning: 1,
+            learningSessions: 14,
+            sections: [
+                .init(
+                    standardName: "Appointments not attended", unitOfMeasure: "% of booked",
+                    rows: [
+                        .init(
+                            team: "Timely access in Memory Service", teamID: Mock.id(106), measureID: Mock.id(107),
+                            changedOn: Mock.day("2025-06-02"), before: 18.2, after: 11.6, verdict: .improved),
+                        .init(
+                            team: "Timely access in Talking Therapies", teamID: Mock.id(108), measureID: Mock.id(109),
+                            changedOn: nil, before: nil, after: nil, verdict: .notYet),
+                    ])
+            ])
+    }
+}

@@ -191,6 +191,12 @@ struct PageSnapshotTests {
         model.canManage = false
         assertSnapshot(of: Self.html(LearningSessionPage.View(context: Mock.context, model: model)), as: .lines)
     }
+    @Test func programmeDashboard() {
+        assertSnapshot(of: Self.html(ProgrammeDashboard.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func programmeEvaluation() {
+        assertSnapshot(of: Self.html(ProgrammeEvaluation.View(context: Mock.context, model: .mock)), as: .lines)
+    }
     @Test func programmeForm() {
         assertSnapshot(of: Self.html(ProgrammeForm.View(context: Mock.context, model: .mock)), as: .lines)
     }

@@ -216,6 +216,50 @@ struct ProgrammeTests {
             let counted = try await Measure.query(on: app.db).filter(\.$project.$id == project.id!).all()
             #expect(Set(counted.compactMap(\.$standard.id)) == [world.standard.id!, second.id!])
             #expect(counted.count == 2, "nothing is given twice")
+
+            // A measure the team archived stays archived when the programme is saved again.
+            let restraint = try #require(counted.first { $0.$standard.id == second.id })
+            restraint.archivedAt = AppClock.now
+            try await restraint.save(on: app.db)
+            let renamed = try #require(try await Programme.find(programme.id, on: app.db)).version
+            _ = try await world.strategist.post(
+                "/programmes/\(programme.id!)",
+                fields: [
+                    ("name", "Violence reduction"), ("unit_id", world.units.trust.id!.uuidString),
+                    ("description", "Spreading to every ward"),
+                    ("measure_ids[]", world.standard.id!.uuidString), ("measure_ids[]", second.id!.uuidString),
+                    ("version", String(renamed)),
+                ])
+            #expect(try await Measure.query(on: app.db).filter(\.$project.$id == project.id!).count() == 2)
+            #expect(try await Measure.find(restraint.id, on: app.db)?.archivedAt != nil)
+            let audited = try #require(
+                try await AuditEntry.query(on: app.db).filter(\.$subjectID == programme.id!).sort(
+                    \.$occurredAt, .descending
+                )
+                .first())
+            #expect(audited.after["standard_measures"] == "Restraints, Violent incidents")
+
+            // Once approved, a team stays in the programme its forum approved it into: its editors
+            // can neither take it out nor move another approved project in.
+            var edit = proposal
+            edit["programme_id"] = ""
+            edit["version"] = String(try #require(try await Project.find(project.id, on: app.db)).version)
+            let leave = try await browser.post("/projects/\(project.id!)", form: edit)
+            #expect(leave.status == .unprocessableEntity && leave.body.contains("so it stays in it"))
+            let other = try await fixtures.approvedProject(
+                "Calmer Willow", unit: world.units.willow, lead: lead, approvedAt: AppClock.now)
+            try await TeamMember(
+                projectID: other.id!, personID: lead.id!, role: "Lead", isLead: true, involvement: .none
+            )
+            .create(on: app.db)
+            var join = proposal
+            join["title"] = "Calmer Willow"
+            join["version"] = "1"
+            let joined = try await browser.post("/projects/\(other.id!)", form: join)
+            #expect(
+                joined.status == .unprocessableEntity
+                    && joined.body.contains("A team joins a programme through its proposal"))
+            #expect(try await Project.find(other.id, on: app.db)?.$programme.id == nil)
             let page = try await world.strategist.get("/programmes/\(programme.id!)").body
             #expect(page.contains("Teams (1)") && page.contains(">Safer Willow</a>"))
 
@@ -343,18 +387,163 @@ struct ProgrammeTests {
                     $0.after["attendance"] == "2 people from 1 team"
                 })
 
+            // The nurse leaves the team: the register, saved again, still says she came.
+            try await TeamMember.query(on: app.db).filter(\.$person.$id == nurse.id!).delete()
+            let again = try await world.strategist.post(
+                register, fields: [("attended[\(team.id!)][]", lead.id!.uuidString), ("version", "2")])
+            #expect(again.status == .seeOther)
+            #expect(
+                Set(try await LearningSessionAttendance.query(on: app.db).all().map(\.$person.id)) == [
+                    lead.id!, nurse.id!,
+                ])
+            #expect(
+                try await ActionPeriodPlan.query(on: app.db).count() == 0, "the plan cleared on the form is cleared")
+
             // Read by everyone; kept only by those who manage the programme.
             try await fixtures.signIn("reader@test.example", role: .member, at: world.units.oak)
             let reader = TestBrowser(app: app)
             _ = try await reader.signIn("reader@test.example")
             let read = try await reader.get("/learning-sessions/\(session.id!)")
             #expect(read.status == .ok && read.body.contains("Lee Lead, Nia Nurse") && !read.body.contains("<textarea"))
-            #expect(try await reader.post(register, form: ["version": "2"]).status == .forbidden)
+            #expect(try await reader.post(register, form: ["version": "3"]).status == .forbidden)
 
             let api = try await world.strategist.json(.GET, "/api/v1/programmes/\(programme.id!)")
             let dto = try JSONDecoder().decode(ProgrammeDTO.self, from: Data(api.body.utf8))
             #expect(dto.learning_sessions.count == 1 && dto.learning_sessions[0].attendance.count == 2)
-            #expect(dto.learning_sessions[0].plans.map(\.plan) == ["Test a text reminder two days before"])
+            #expect(dto.learning_sessions[0].plans.isEmpty)
+        }
+    }
+
+    @Test(
+        "the dashboard shows each team's stage, score and latest data with its icons, the teams on one measure and all together, and who has stalled"
+    )
+    func dashboard() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let programme = try await Self.start(
+                "Violence reduction", world: world, extra: ["measure_ids[]": world.standard.id!.uuidString])
+            let fixtures = Fixtures(app: app)
+            let lead = try await fixtures.person("Lee Lead", unit: world.units.willow)
+            let day: TimeInterval = 86_400
+            let approved = AppClock.now.addingTimeInterval(-200 * day)
+            var teams: [Project] = []
+            for (title, unit) in [
+                ("Safer Willow", world.units.willow), ("Safer Cedar", world.units.cedar),
+                ("Safer Oak", world.units.oak),
+            ] {
+                let team = try await fixtures.approvedProject(
+                    title, unit: unit, lead: lead, approvedAt: approved,
+                    lastUpdateAt: title == "Safer Oak" ? approved : AppClock.now)
+                team.$programme.id = programme.id
+                try await team.save(on: app.db)
+                try await Programme.equip(team, by: .commandLine, on: app.db)
+                teams.append(team)
+            }
+            // Twenty weeks of incidents over bed days for two teams, dated on different weekdays.
+            let measures = try await Measure.query(on: app.db).filter(\.$project.$id ~~ teams.compactMap(\.id))
+                .with(\.$project).all()
+            #expect(measures.count == 3)
+            var points: [DataPoint] = []
+            for (offset, measure) in measures.filter({ $0.project?.title != "Safer Oak" }).enumerated() {
+                for week in 0..<20 {
+                    points.append(
+                        DataPoint(
+                            measureID: measure.id!,
+                            period: AppClock.now.addingTimeInterval(Double(-140 + 7 * week + offset) * day),
+                            value: week < 10 ? 6 : 2, denominator: 140, note: nil))
+                }
+            }
+            try await DataPoint.upsert(points, on: app.db)
+            try await MeasureSummary.refresh(measures, on: app.db)
+
+            let page = try await world.strategist.get("/programmes/\(programme.id!)/dashboard")
+            #expect(page.status == .ok)
+            let body = page.body
+            for title in ["Safer Willow", "Safer Cedar", "Safer Oak"] { #expect(body.contains(">\(title)</a>")) }
+            #expect(body.contains(">14.3</a>"), "the latest rate, per 1,000 bed days as the chart plots it")
+            #expect(body.contains("No data yet, so not drawn: Safer Oak."))
+            #expect(body.contains("class=\"small-multiples\""))
+            #expect(body.contains("Violent incidents, all teams together"))
+            #expect(body.contains("Every team’s counts over every team’s denominators"))
+            #expect(body.contains("Safer Oak</a> — No update for six weeks"))
+            #expect(body.contains("<strong>1</strong> stalled"))
+
+            // Two teams' weeks, dated a day apart, are one week of the whole programme's.
+            let pooled = ProgrammeDashboard.Model.aggregate(
+                points.map { .init(period: $0.period, value: $0.value, denominator: $0.denominator, note: nil) },
+                frequency: .weekly, chart: .u)
+            #expect(pooled.allSatisfy { $0.denominator == 280 || $0.denominator == 140 })
+            #expect(pooled.count <= 21 && pooled.count >= 20)
+            #expect(pooled.allSatisfy { CalendarDay(containing: $0.period).weekday == 0 })
+            // Counts are summed with their denominators: two teams' 6 incidents in a week are 12 of 280.
+            #expect(pooled.contains { $0.value == 12 && $0.denominator == 280 })
+            #expect(
+                pooled.allSatisfy {
+                    $0.value / ($0.denominator ?? 1) == 6.0 / 140 || $0.value / ($0.denominator ?? 1) == 2.0 / 140
+                        || ($0.value == 8 && $0.denominator == 280)
+                })
+        }
+    }
+
+    @Test(
+        "the evaluation sets each team's centre line before its first adopted change against the one after, and counts the aims met"
+    )
+    func evaluation() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let programme = try await Self.start(
+                "Violence reduction", world: world, extra: ["measure_ids[]": world.standard.id!.uuidString])
+            let fixtures = Fixtures(app: app)
+            let lead = try await fixtures.person("Lee Lead", unit: world.units.willow)
+            let day: TimeInterval = 86_400
+            let start = AppClock.now.addingTimeInterval(-280 * day)
+            let changed = start.addingTimeInterval(140 * day)
+            var teams: [Project] = []
+            for (title, unit) in [("Safer Willow", world.units.willow), ("Safer Cedar", world.units.cedar)] {
+                let team = try await fixtures.approvedProject(
+                    title, unit: unit, lead: lead, approvedAt: start,
+                    completedAt: title == "Safer Willow" ? AppClock.now : nil)
+                team.$programme.id = programme.id
+                team.aimAchieved = title == "Safer Willow" ? .yes : nil
+                try await team.save(on: app.db)
+                try await Programme.equip(team, by: .commandLine, on: app.db)
+                teams.append(team)
+            }
+            // Willow adopted a change at week 20, after which its incidents fell from 6 to 2 a week.
+            let idea = ChangeIdea(projectID: teams[0].id!, title: "Safety huddle", summary: nil, position: 0)
+            try await idea.create(on: app.db)
+            let cycle = PDSACycle()
+            cycle.$project.id = teams[0].id!
+            cycle.$changeIdea.id = idea.id!
+            cycle.number = 1
+            cycle.status = .complete
+            (cycle.objective, cycle.question, cycle.prediction) = ("Test", "Will it?", "Yes")
+            (cycle.who, cycle.what, cycle.place, cycle.plannedStart) = ("Us", "Huddle", "Ward", changed)
+            cycle.startedOn = changed
+            cycle.decision = .adopt
+            try await cycle.create(on: app.db)
+            let measures = try await Measure.query(on: app.db).filter(\.$project.$id ~~ teams.compactMap(\.id)).all()
+            var points: [DataPoint] = []
+            for measure in measures {
+                for week in 0..<40 {
+                    points.append(
+                        DataPoint(
+                            measureID: measure.id!, period: start.addingTimeInterval(Double(7 * week) * day),
+                            value: week < 20 || measure.$project.id == teams[1].id ? 6 : 2, denominator: 140,
+                            note: nil))
+                }
+            }
+            try await DataPoint.upsert(points, on: app.db)
+
+            let page = try await world.strategist.get("/programmes/\(programme.id!)/evaluation")
+            #expect(page.status == .ok)
+            let body = page.body
+            #expect(body.contains("<strong>1</strong> aims met") && body.contains("<strong>1</strong> still running"))
+            #expect(body.contains("1 of 2 teams improved: a special cause against their baseline."))
+            #expect(body.contains("Improvement: special cause against the baseline"))
+            #expect(body.contains("No adopted change, or too little data either side"))
+            #expect(body.contains(">42.9</td>") && body.contains(">14.3</td>"), "per 1,000 bed days, before and after")
+            #expect(body.contains(CalendarDay.label(changed)))
         }
     }
 

@@ -169,6 +169,8 @@ func routes(_ app: Application) throws {
         use: ProgrammeController.removePerson)
     signedIn.post(SiteURL.programmes(.moveStage(.key)).pathComponents, use: ProgrammeController.moveStage)
     signedIn.post(SiteURL.programmes(.planSession(.key)).pathComponents, use: ProgrammeController.planSession)
+    signedIn.get(SiteURL.programmes(.dashboard(.key)).pathComponents, use: ProgrammeDashboardController.show)
+    signedIn.get(SiteURL.programmes(.evaluation(.key)).pathComponents, use: ProgrammeEvaluationController.show)
     signedIn.get(SiteURL.learningSessions(.show(.key)).pathComponents, use: LearningSessionController.show)
     signedIn.post(SiteURL.learningSessions(.update(.key)).pathComponents, use: LearningSessionController.update)
     signedIn.post(SiteURL.learningSessions(.register(.key)).pathComponents, use: LearningSessionController.register)

@@ -148,6 +148,8 @@ enum SiteURL: Sendable {
         case removePerson(programme: Parameter<UUID>, member: Parameter<UUID>)
         case moveStage(Parameter<UUID>)
         case planSession(Parameter<UUID>)
+        case dashboard(Parameter<UUID>)
+        case evaluation(Parameter<UUID>)
     }
 
     enum LearningSessions: Sendable {
@@ -429,6 +431,8 @@ extension SiteURL.Programmes {
             [.id(programme, name: "programmeID"), "people", .id(member, name: "programmeMemberID"), "remove"]
         case .moveStage(let id): [.id(id, name: "programmeID"), "stage"]
         case .planSession(let id): [.id(id, name: "programmeID"), "learning-sessions"]
+        case .dashboard(let id): [.id(id, name: "programmeID"), "dashboard"]
+        case .evaluation(let id): [.id(id, name: "programmeID"), "evaluation"]
         }
     }
 }
