@@ -50,7 +50,7 @@ extension Programme {
             try await link.create(on: db)
         }
         $measures.value = try await StandardMeasure.query(on: db).filter(\.$id ~~ standardIDs).all()
-        let added = measures.filter { !before.contains($0.id!) }
+        let added = measures.filter { $0.id.map { !before.contains($0) } ?? false }
         guard !added.isEmpty else { return }
         let teams = try await Project.query(on: db).filter(\.$programme.$id == id).filter(\.$status == .active).all()
         for team in teams { try await Programme.equip(team, with: added, by: actor, on: db) }

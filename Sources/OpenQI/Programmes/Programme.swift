@@ -46,6 +46,9 @@ package enum ProgrammeRole: String, Codable, CaseIterable, FormChoice, Sendable 
     case participationLead = "participation_lead"
     case analyst
 
+    /// Where the role is listed: the lead first.
+    var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
     var label: String {
         switch self {
         case .lead: "Programme lead"

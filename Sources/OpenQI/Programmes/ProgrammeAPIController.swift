@@ -108,9 +108,7 @@ enum ProgrammeAPIController {
             unit_id: programme.$unit.id, priority_id: programme.$priority.id,
             people: programme.people.map { .init(person_id: $0.$person.id, name: $0.person.fullName, role: $0.role) }
                 .sorted {
-                    (ProgrammeRole.allCases.firstIndex(of: $0.role)!, $0.name) < (
-                        ProgrammeRole.allCases.firstIndex(of: $1.role)!, $1.name
-                    )
+                    ($0.role.order, $0.name) < ($1.role.order, $1.name)
                 },
             standard_measures: try programme.measures.sorted { $0.name < $1.name }.map {
                 .init(id: try $0.requireID(), name: $0.name, version: $0.definitionVersion)

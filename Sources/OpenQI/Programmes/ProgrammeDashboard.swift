@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import Plot
 import SPC
+import SQLKit
 import Vapor
 
 /// A programme's dashboard: every team's stage, progress score and latest data on each standard
@@ -157,26 +158,28 @@ extension ProgrammeDashboard.Model {
         guard let programme = try await Programme.query(on: db).filter(\.$id == id).with(\.$measures).first() else {
             throw NotFound("programme")
         }
-        let standards = programme.measures.sorted { $0.name < $1.name }
+        let standards = programme.measures.compactMap { standard in standard.id.map { (id: $0, standard: standard) } }
+            .sorted { $0.standard.name < $1.standard.name }
         let projects = try await Project.query(on: db).filter(\.$programme.$id == id)
             .filter(\.$status ~~ ProgrammeShow.Model.joined).sort(\.$title).all()
-        let teamIDs = try projects.map { try $0.requireID() }
-        let measures = try await Measure.query(on: db).filter(\.$project.$id ~~ teamIDs)
-            .filter(\.$standard.$id ~~ standards.compactMap(\.id)).filter(\.$archivedAt == nil).all()
+            .compactMap { project in project.id.map { (id: $0, project: project) } }
+        let measures = try await Measure.query(on: db).filter(\.$project.$id ~~ projects.map(\.id))
+            .filter(\.$standard.$id ~~ standards.map(\.id)).filter(\.$archivedAt == nil).all()
         let summaries = Dictionary(
             try await MeasureSummary.query(on: db).filter(\.$measure.$id ~~ measures.compactMap(\.id)).all()
                 .map { ($0.$measure.id, $0) }
         ) { first, _ in first }
         // A team with two measures made from one standard shows the one it made first.
-        var byTeam: [UUID: [UUID: Measure]] = [:]
+        var byTeam: [UUID: [UUID: (id: UUID, measure: Measure)]] = [:]
         for measure in measures.sorted(by: { ($0.createdAt ?? now) < ($1.createdAt ?? now) }) {
-            guard let team = measure.$project.id, let standard = measure.$standard.id else { continue }
-            if byTeam[team]?[standard] == nil { byTeam[team, default: [:]][standard] = measure }
+            guard let team = measure.$project.id, let standard = measure.$standard.id, let measureID = measure.id
+            else { continue }
+            if byTeam[team]?[standard] == nil { byTeam[team, default: [:]][standard] = (measureID, measure) }
         }
-        let teams = try projects.map { project in
-            let teamID = try project.requireID()
+        let stalled = try await Self.stalled(in: id, now: now, on: db)
+        let teams = projects.map { team in
             let cells: [ProgrammeDashboard.Cell?] = standards.map { standard in
-                guard let measure = byTeam[teamID]?[standard.id!], let measureID = measure.id else { return nil }
+                guard let (measureID, _) = byTeam[team.id]?[standard.id] else { return nil }
                 let summary = summaries[measureID]
                 return .init(
                     measureID: measureID, latest: summary?.latestValue.map { Describe.plain($0) },
@@ -184,71 +187,70 @@ extension ProgrammeDashboard.Model {
                     assurance: summary?.assuranceIcon)
             }
             return ProgrammeDashboard.Team(
-                row: ProjectRow(project, id: teamID, tree: policy.tree), cells: cells,
-                stalled: stalled(
-                    project, measures: Array((byTeam[teamID] ?? [:]).values), summaries: summaries, now: now))
+                row: ProjectRow(team.project, id: team.id, tree: policy.tree), cells: cells, stalled: stalled[team.id])
         }
         let chosen = standards.first { $0.id == asked } ?? standards.first
         var model = Self(
             id: id, name: programme.name,
-            measures: standards.map { .init(value: $0.id!.uuidString, label: $0.name) }, chosen: chosen?.id,
-            chosenName: chosen?.name, teams: teams, aggregateSVG: nil, smallMultiplesSVG: nil, withoutData: [])
-        guard let chosen, let chosenID = chosen.id else { return model }
-        let charted = projects.compactMap { project in byTeam[project.id!]?[chosenID].map { (project, $0) } }
-        let series = try await DataPoint.series(of: charted.compactMap(\.1.id), on: db)
+            measures: standards.map { .init(value: $0.id.uuidString, label: $0.standard.name) }, chosen: chosen?.id,
+            chosenName: chosen?.standard.name, teams: teams, aggregateSVG: nil, smallMultiplesSVG: nil,
+            withoutData: [])
+        guard let (chosenID, standard) = chosen else { return model }
+        let charted = projects.compactMap { team in byTeam[team.id]?[chosenID].map { (team.project, $0.id, $0.measure) }
+        }
+        let measureIDs = charted.map(\.1)
+        let series = try await DataPoint.series(of: measureIDs, on: db)
+        // Each team's own chart, as its page draws it: with its phases.
+        let breaks = Dictionary(
+            grouping: try await PhaseBreak.query(on: db).filter(\.$measure.$id ~~ measureIDs).sort(\.$period).all(),
+            by: \.$measure.id)
         // A small chart is titled by its team's unit (a project's title is too long for it), and
         // by the unit above where two share a name.
         let tree = policy.tree
-        let unitNames = charted.map { tree.nodes[$0.0.$unit.id]?.name ?? $0.0.title }
+        let nameCounts = Dictionary(
+            charted.map { (tree.nodes[$0.0.$unit.id]?.name ?? $0.0.title, 1) }, uniquingKeysWith: +)
         func shortTitle(_ project: Project) -> String {
             let node = tree.nodes[project.$unit.id]
             guard let name = node?.name else { return project.title }
-            guard unitNames.filter({ $0 == name }).count > 1, let parent = node?.parentID.flatMap({ tree.nodes[$0] })
+            guard nameCounts[name, default: 0] > 1, let parent = node?.parentID.flatMap({ tree.nodes[$0] })
             else { return name }
             return "\(name), \(parent.name)"
         }
         var perTeam: [(title: String, result: SPCResult)] = []
-        for (project, measure) in charted {
-            let periods = series[measure.id!] ?? []
+        var pooled: [[MeasureSeries.Period]] = []
+        for (project, measureID, measure) in charted {
+            let periods = series[measureID] ?? []
             guard !periods.isEmpty else {
                 model.withoutData.append(project.title)
                 continue
             }
+            pooled.append(periods)
             let team = MeasureSeries(
-                measureID: measure.id!, name: measure.name, options: measure.options, periods: periods,
-                annotations: [], phaseBreaks: [])
+                measureID: measureID, name: measure.name, options: measure.options, periods: periods,
+                annotations: [], phaseBreaks: (breaks[measureID] ?? []).map { ($0.period, $0.label) })
             perTeam.append((shortTitle(project), team.shownResult))
         }
-        if !perTeam.isEmpty {
-            model.smallMultiplesSVG = SmallMultiples(charts: perTeam, columns: 3, sharedScale: true).svg()
-        }
-        let pooled = charted.flatMap { series[$0.1.id!] ?? [] }
-        if !pooled.isEmpty {
-            // Pooled counts over pooled denominators keep the standard's chart; the teams' mean is
-            // no longer a count of events, so it is drawn as an XmR chart (or a run chart, as the standard is).
-            var options = Measure.options(
-                chartType: chosen.chartType, rules: chosen.rules, direction: chosen.direction, target: chosen.target,
-                multiply: chosen.multiply)
-            if ![.p, .pp, .u, .up, .run].contains(options.chart) { options.chart = .i }
-            let aggregate = MeasureSeries(
-                measureID: chosenID, name: chosen.name, options: options,
-                periods: Self.aggregate(pooled, frequency: chosen.frequency, chart: options.chart),
-                annotations: [], phaseBreaks: [])
-            let isRatio = [.p, .pp, .u, .up].contains(options.chart)
-            model.aggregateSVG = aggregate.chart(
-                title: "\(chosen.name), all teams together",
-                subtitle: isRatio ? "Every team’s counts over every team’s denominators" : "The teams’ mean",
-                idPrefix: "programme-all"
-            ).svg()
-        }
+        guard !perTeam.isEmpty else { return model }
+        model.smallMultiplesSVG = SmallMultiples(charts: perTeam, columns: 3, sharedScale: true).svg()
+        let options = Measure.options(
+            chartType: standard.chartType, rules: standard.rules, direction: standard.direction,
+            target: standard.target, multiply: standard.multiply)
+        let (periods, pooledOptions, subtitle) = Self.aggregate(pooled, frequency: standard.frequency, options: options)
+        model.aggregateSVG = MeasureSeries(
+            measureID: chosenID, name: standard.name, options: pooledOptions, periods: periods, annotations: [],
+            phaseBreaks: []
+        ).chart(title: "\(standard.name), all teams together", subtitle: subtitle, idPrefix: "programme-all").svg()
         return model
     }
 
-    /// Every team's periods as one series: each period the week (Monday), month or quarter it
-    /// falls in, whatever day each team dates it; counts and denominators summed for a rate or a
-    /// proportion, the values' mean otherwise.
-    static func aggregate(_ periods: [MeasureSeries.Period], frequency: DataFrequency, chart: ChartType)
-        -> [MeasureSeries.Period]
+    /// Every team's series as one: each period the week (Monday), month or quarter it falls in,
+    /// whatever day each team dates it, and each team counted once in it. Where the data have
+    /// denominators, the teams' counts over their denominators, drawn as a P′ or U′ chart (Laney
+    /// 2002): the spread between many teams is real and a plain p or u chart would call almost
+    /// every point special; otherwise the mean of the teams' values, as an XmR chart (a run chart
+    /// when the standard is one). Says in words what it plots.
+    static func aggregate(_ teams: [[MeasureSeries.Period]], frequency: DataFrequency, options: SPCOptions)
+        -> (periods: [MeasureSeries.Period], options: SPCOptions, subtitle: String)
     {
         func bucket(_ date: Date) -> Date {
             let day = CalendarDay(containing: date)
@@ -261,38 +263,61 @@ extension ProgrammeDashboard.Model {
                 return CalendarMonth(year: month.year, month: (month.month - 1) / 3 * 3 + 1).start
             }
         }
-        let isRatio = [.p, .pp, .u, .up].contains(chart)
-        // A count with no denominator says nothing of a rate: it is left out rather than inflating it.
-        let counted = isRatio ? periods.filter { ($0.denominator ?? 0) > 0 } : periods
-        return Dictionary(grouping: counted) { bucket($0.period) }.map { period, values in
-            if isRatio {
-                return MeasureSeries.Period(
-                    period: period, value: values.reduce(0) { $0 + $1.value },
-                    denominator: values.reduce(0) { $0 + ($1.denominator ?? 0) }, note: nil)
+        let isRatio =
+            [.p, .pp, .u, .up].contains(options.chart) || teams.joined().contains { $0.denominator != nil }
+        var pooledOptions = options
+        // Each team once a period: its values there summed (with their denominators) for a ratio,
+        // averaged otherwise.
+        var perPeriod: [Date: [(value: Double, denominator: Double)]] = [:]
+        for periods in teams {
+            for (period, values) in Dictionary(grouping: periods, by: { bucket($0.period) }) {
+                if isRatio {
+                    // A count with no denominator says nothing of a rate: it is left out.
+                    let counted = values.filter { ($0.denominator ?? 0) > 0 }
+                    guard !counted.isEmpty else { continue }
+                    perPeriod[period, default: []].append(
+                        (counted.reduce(0) { $0 + $1.value }, counted.reduce(0) { $0 + ($1.denominator ?? 0) }))
+                } else {
+                    perPeriod[period, default: []].append(
+                        (values.reduce(0) { $0 + $1.value } / Double(values.count), 1))
+                }
             }
-            return MeasureSeries.Period(
-                period: period, value: values.reduce(0) { $0 + $1.value } / Double(values.count), denominator: nil,
-                note: nil)
+        }
+        let periods = perPeriod.map { period, teams in
+            isRatio
+                ? MeasureSeries.Period(
+                    period: period, value: teams.reduce(0) { $0 + $1.value },
+                    denominator: teams.reduce(0) { $0 + $1.denominator }, note: nil)
+                : MeasureSeries.Period(
+                    period: period, value: teams.reduce(0) { $0 + $1.value } / Double(teams.count), denominator: nil,
+                    note: nil)
         }.sorted { $0.period < $1.period }
+        if isRatio {
+            pooledOptions.chart =
+                [.p, .pp].contains(options.chart) ? .pp : [.u, .up].contains(options.chart) ? .up : .run
+            return (periods, pooledOptions, "Every team’s counts over every team’s denominators")
+        }
+        pooledOptions.chart = options.chart == .run ? .run : .i
+        return (periods, pooledOptions, "The mean of the teams’ values")
     }
 
-    /// Why an active team has stalled: no update for six weeks, or no recent data on any of the
-    /// programme's measures (after eight weeks to begin collecting).
-    private static func stalled(
-        _ project: Project, measures: [Measure], summaries: [UUID: MeasureSummary], now: Date
-    ) -> String? {
-        guard project.status == .active else { return nil }
-        if Stalled.awaitsUpdate(project, now: now) { return "No update for six weeks" }
-        let started = project.approvedAt ?? project.createdAt ?? now
-        guard now.timeIntervalSince(started) >= Stalled.noDataFor else { return nil }
-        // As `Stalled.withoutDataSQL`: a measure defined in the last eight weeks awaits its first point.
-        let recent = measures.contains { measure in
-            guard let latest = measure.id.flatMap({ summaries[$0] })?.latestPeriod else {
-                return (measure.createdAt ?? now) > now.addingTimeInterval(-Stalled.noDataFor)
-            }
-            return latest >= Stalled.recentSince(measure.frequency, now: now)
+    /// The teams that have stalled, and why, by the portfolio's rule (`Stalled`): no update for
+    /// six weeks, or no recent data on any of their measures.
+    static func stalled(in programmeID: UUID, now: Date, on db: any Database) async throws -> [UUID: String] {
+        struct Row: Decodable {
+            let id: UUID
+            let quiet: Bool
         }
-        return recent ? nil : "No data for eight weeks"
+        let rows = try await db.sql.raw(
+            """
+            SELECT p.id AS id, \(Stalled.awaitingUpdateSQL(now: now)) AS quiet FROM projects p
+            WHERE p.programme_id = \(bind: programmeID)
+            AND (\(Stalled.awaitingUpdateSQL(now: now)) OR \(Stalled.withoutDataSQL(now: now)))
+            """
+        ).all(decoding: Row.self)
+        return Dictionary(
+            uniqueKeysWithValues: rows.map { ($0.id, $0.quiet ? "No update for six weeks" : "No data for eight weeks") }
+        )
     }
 }
 

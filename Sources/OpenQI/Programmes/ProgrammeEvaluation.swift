@@ -24,12 +24,14 @@ enum ProgrammeEvaluation {
     }
 
     enum Verdict: String, Sendable, Equatable {
-        case improved, worse, noClearChange, notYet
+        case improved, worse, changed, noClearChange, tooFew, notYet
 
         var label: String {
             switch self {
             case .improved: "Improvement: special cause against the baseline"
             case .worse: "Concern: special cause against the baseline"
+            case .changed: "Special cause against the baseline (the measure has no better direction)"
+            case .tooFew: "Too few points before the change for a baseline (12 are needed)"
             case .noClearChange: "Common cause: no special cause against the baseline"
             case .notYet: "No adopted change, or too little data either side"
             }
@@ -143,8 +145,12 @@ extension ProgrammeEvaluation.Model {
         let series = try await DataPoint.series(of: measures.compactMap(\.id), on: db)
         let titles = Dictionary(uniqueKeysWithValues: zip(teamIDs, teams.map(\.title)))
         let sections = standards.map { standard in
-            let rows = measures.filter { $0.$standard.id == standard.id }.compactMap {
-                measure -> ProgrammeEvaluation.Comparison? in
+            // Each team once: by the measure it made first from the standard, as the dashboard shows it.
+            var seen = Set<UUID>()
+            let made = measures.filter { $0.$standard.id == standard.id }
+                .sorted { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }
+                .filter { $0.$project.id.map { seen.insert($0).inserted } ?? false }
+            let rows = made.compactMap { measure -> ProgrammeEvaluation.Comparison? in
                 guard let teamID = measure.$project.id, let measureID = measure.id else { return nil }
                 return Self.compare(
                     measure, id: measureID, periods: series[measureID] ?? [], changedOn: changedOn[teamID],
@@ -189,6 +195,8 @@ extension ProgrammeEvaluation.Model {
         guard result.phases.count == 2, let before = result.phases[0].cl, let after = result.phases[1].cl else {
             return comparison(nil, nil, .notYet)
         }
+        // Fewer than 12 points make trial limits (NHSRplotthedots), too few to judge a change against.
+        guard !result.phases[0].trial else { return comparison(before, after, .tooFew) }
         // The baseline's centre and limits, frozen and extended over what came after (qicharts2's
         // `freeze`): the rules then say whether the points after the change are a special cause.
         var frozen = measure.options
@@ -200,7 +208,9 @@ extension ProgrammeEvaluation.Model {
             ).spcPoints, options: frozen)
         let afterClasses = Set(extended.points.dropFirst(baseline).map(\.pointClass))
         let verdict: ProgrammeEvaluation.Verdict =
-            afterClasses.contains(.improvement) ? .improved : afterClasses.contains(.concern) ? .worse : .noClearChange
+            afterClasses.contains(.improvement)
+            ? .improved
+            : afterClasses.contains(.concern) ? .worse : afterClasses.contains(.neutral) ? .changed : .noClearChange
         return comparison(before, after, verdict)
     }
 }

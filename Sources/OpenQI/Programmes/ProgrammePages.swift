@@ -174,16 +174,18 @@ extension ProgrammeChoices {
         let kept = programme?.$priority.id
         let counted = Set((programme?.$measures.value ?? []).compactMap(\.id))
         let standards = try await StandardMeasure.query(on: db).sort(\.$name).all().filter {
-            !$0.isArchived || counted.contains($0.id!)
+            !$0.isArchived || $0.id.map(counted.contains) == true
+        }
+        /// A choice of a stored record, marked when it is archived.
+        func option(_ id: UUID?, _ name: String, archived: Bool) -> FormField.Option? {
+            id.map { .init(value: $0.uuidString, label: name + (archived ? " (archived)" : "")) }
         }
         return .init(
             units: ProgrammeForm.units(policy: policy, keeping: programme?.$unit.id),
             priorities: PriorityChoices(priorities, kept: Set([kept].compactMap { $0 })),
-            priorityOptions: priorities.filter { !$0.isArchived || $0.id == kept }.map {
-                .init(value: $0.id!.uuidString, label: $0.name + ($0.isArchived ? " (archived)" : ""))
+            priorityOptions: priorities.filter { !$0.isArchived || $0.id == kept }.compactMap {
+                option($0.id, $0.name, archived: $0.isArchived)
             },
-            measures: standards.map {
-                .init(value: $0.id!.uuidString, label: $0.name + ($0.isArchived ? " (archived)" : ""))
-            })
+            measures: standards.compactMap { option($0.id, $0.name, archived: $0.isArchived) })
     }
 }

@@ -91,8 +91,7 @@ extension ProgrammeShow.Model {
                     memberID: try member.requireID(), personID: member.$person.id, name: member.person.fullName,
                     role: member.role)
             }.sorted {
-                (ProgrammeRole.allCases.firstIndex(of: $0.role)!, $0.name)
-                    < (ProgrammeRole.allCases.firstIndex(of: $1.role)!, $1.name)
+                ($0.role.order, $0.name) < ($1.role.order, $1.name)
             },
             measures: try programme.measures.sorted { $0.name < $1.name }.map {
                 .init(id: try $0.requireID(), name: $0.name, version: $0.definitionVersion)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -429,7 +430,7 @@ struct ProgrammeTests {
             var teams: [Project] = []
             for (title, unit) in [
                 ("Safer Willow", world.units.willow), ("Safer Cedar", world.units.cedar),
-                ("Safer Oak", world.units.oak),
+                ("Safer Oak", world.units.oak), ("Calmer Oak", world.units.oak),
             ] {
                 let team = try await fixtures.approvedProject(
                     title, unit: unit, lead: lead, approvedAt: approved,
@@ -442,9 +443,14 @@ struct ProgrammeTests {
             // Twenty weeks of incidents over bed days for two teams, dated on different weekdays.
             let measures = try await Measure.query(on: app.db).filter(\.$project.$id ~~ teams.compactMap(\.id))
                 .with(\.$project).all()
-            #expect(measures.count == 3)
+            #expect(measures.count == 4)
+            // Calmer Oak has updated lately but counted nothing since its measure was made, long ago.
+            let calmer = try #require(measures.first { $0.project?.title == "Calmer Oak" })
+            try await app.db.sql.raw(
+                "UPDATE measures SET created_at = \(bind: approved) WHERE id = \(bind: calmer.id!)"
+            ).run()
             var points: [DataPoint] = []
-            for (offset, measure) in measures.filter({ $0.project?.title != "Safer Oak" }).enumerated() {
+            for (offset, measure) in measures.filter({ !$0.project!.title.hasSuffix("Oak") }).enumerated() {
                 for week in 0..<20 {
                     points.append(
                         DataPoint(
@@ -461,27 +467,54 @@ struct ProgrammeTests {
             let body = page.body
             for title in ["Safer Willow", "Safer Cedar", "Safer Oak"] { #expect(body.contains(">\(title)</a>")) }
             #expect(body.contains(">14.3</a>"), "the latest rate, per 1,000 bed days as the chart plots it")
-            #expect(body.contains("No data yet, so not drawn: Safer Oak."))
+            #expect(body.contains("No data yet, so not drawn: Calmer Oak, Safer Oak."))
             #expect(body.contains("class=\"small-multiples\""))
             #expect(body.contains("Violent incidents, all teams together"))
             #expect(body.contains("Every team’s counts over every team’s denominators"))
             #expect(body.contains("Safer Oak</a> — No update for six weeks"))
-            #expect(body.contains("<strong>1</strong> stalled"))
+            #expect(body.contains("Calmer Oak</a> — No data for eight weeks"))
+            #expect(body.contains("<strong>2</strong> stalled"))
 
             // Two teams' weeks, dated a day apart, are one week of the whole programme's.
-            let pooled = ProgrammeDashboard.Model.aggregate(
-                points.map { .init(period: $0.period, value: $0.value, denominator: $0.denominator, note: nil) },
-                frequency: .weekly, chart: .u)
+            let byTeam = Dictionary(grouping: points, by: \.measureID).values.map { team in
+                team.map {
+                    MeasureSeries.Period(period: $0.period, value: $0.value, denominator: $0.denominator, note: nil)
+                }
+            }
+            let u = Measure.options(chartType: "u", rules: "mdc", direction: "down", target: nil, multiply: 1000)
+            let (pooled, options, subtitle) = ProgrammeDashboard.Model.aggregate(byTeam, frequency: .weekly, options: u)
+            #expect(options.chart == .up, "many teams' counts make a Laney U′ chart")
+            #expect(subtitle == "Every team’s counts over every team’s denominators")
             #expect(pooled.allSatisfy { $0.denominator == 280 || $0.denominator == 140 })
             #expect(pooled.count <= 21 && pooled.count >= 20)
             #expect(pooled.allSatisfy { CalendarDay(containing: $0.period).weekday == 0 })
             // Counts are summed with their denominators: two teams' 6 incidents in a week are 12 of 280.
             #expect(pooled.contains { $0.value == 12 && $0.denominator == 280 })
-            #expect(
-                pooled.allSatisfy {
-                    $0.value / ($0.denominator ?? 1) == 6.0 / 140 || $0.value / ($0.denominator ?? 1) == 2.0 / 140
-                        || ($0.value == 8 && $0.denominator == 280)
-                })
+            // A percentage kept on an XmR chart with its denominators is pooled as counts over
+            // denominators too, not as a mean of counts; without denominators, each team counts once.
+            let i = Measure.options(chartType: "i", rules: "mdc", direction: "down", target: nil, multiply: 100)
+            let monday = CalendarDay(containing: AppClock.now).adding(
+                days: -CalendarDay(containing: AppClock.now).weekday)
+            let percent = ProgrammeDashboard.Model.aggregate(
+                [
+                    [.init(period: monday.date, value: 3, denominator: 10, note: nil)],
+                    [.init(period: monday.adding(days: 1).date, value: 1, denominator: 30, note: nil)],
+                ], frequency: .weekly, options: i)
+            #expect(percent.periods.map(\.value) == [4] && percent.periods.map(\.denominator) == [40])
+            let mean = ProgrammeDashboard.Model.aggregate(
+                [
+                    [
+                        .init(period: monday.date, value: 10, denominator: nil, note: nil),
+                        .init(period: monday.adding(days: 2).date, value: 20, denominator: nil, note: nil),
+                    ],
+                    [.init(period: monday.adding(days: 1).date, value: 40, denominator: nil, note: nil)],
+                ], frequency: .weekly, options: i)
+            #expect(mean.periods.map(\.value) == [27.5], "(15 + 40) / 2: each team once")
+            #expect(mean.options.chart == .i && mean.subtitle == "The mean of the teams’ values")
+
+            // Asked for a measure that is not the programme's, the page shows its own first one.
+            let foreign = try await world.strategist.get("/programmes/\(programme.id!)/dashboard?measure=\(UUID())")
+            #expect(foreign.status == .ok && foreign.body.contains("Violent incidents, all teams together"))
         }
     }
 
@@ -545,6 +578,53 @@ struct ProgrammeTests {
             #expect(body.contains(">42.9</td>") && body.contains(">14.3</td>"), "per 1,000 bed days, before and after")
             #expect(body.contains(CalendarDay.label(changed)))
         }
+    }
+
+    @Test(
+        "a team's change is judged against its baseline: too short a one is not judged; worse and directionless changes are named"
+    )
+    func beforeAndAfter() {
+        let day: TimeInterval = 86_400
+        let start = CalendarDay(parsing: "2026-01-05", as: .iso)!.date
+        func weeks(_ values: [Double]) -> [MeasureSeries.Period] {
+            values.enumerated().map {
+                .init(
+                    period: start.addingTimeInterval(Double($0.offset) * 7 * day), value: $0.element, denominator: nil,
+                    note: nil)
+            }
+        }
+        func measure(direction: String) -> Measure {
+            let measure = Measure()
+            (measure.name, measure.chartType, measure.rules, measure.direction, measure.multiply) =
+                ("Waits", "i", "mdc", direction, 1)
+            return measure
+        }
+        let noise: [Double] = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 11, 9, 10, 12, 8]
+        let changed = start.addingTimeInterval(15 * 7 * day)
+        func judge(_ after: [Double], direction: String = "down", baseline: [Double] = noise)
+            -> ProgrammeEvaluation.Comparison
+        {
+            ProgrammeEvaluation.Model.compare(
+                measure(direction: direction), id: UUID(), periods: weeks(baseline + after),
+                changedOn: start.addingTimeInterval(Double(baseline.count) * 7 * day), team: "T", teamID: UUID())
+        }
+        let lower = Array(repeating: 5.0, count: 10)
+        let higher = Array(repeating: 15.0, count: 10)
+        #expect(judge(lower).verdict == .improved)
+        #expect(judge(higher).verdict == .worse)
+        #expect(judge(higher, direction: "neutral").verdict == .changed)
+        #expect(judge([10, 11, 9, 10, 10]).verdict == .noClearChange)
+        let short = judge(lower, baseline: Array(noise.prefix(8)))
+        #expect(short.verdict == .tooFew && short.before != nil, "the centre lines still show, the verdict does not")
+        let none = ProgrammeEvaluation.Model.compare(
+            measure(direction: "down"), id: UUID(), periods: weeks(noise + lower), changedOn: nil, team: "T",
+            teamID: UUID())
+        #expect(none.verdict == .notYet)
+        // A point dated on the change's day is after it, whatever time of day the change was recorded.
+        let onTheDay = ProgrammeEvaluation.Model.compare(
+            measure(direction: "down"), id: UUID(), periods: weeks(noise + lower),
+            changedOn: changed.addingTimeInterval(15 * 3600), team: "T", teamID: UUID())
+        #expect(onTheDay.after == 5 && onTheDay.before == 10)
     }
 
     static func moveAs(_ browser: TestBrowser, _ programme: Programme, to stage: String) async throws
