@@ -84,39 +84,51 @@ struct DemoImprovementWork {
         var stories: [Story] = []
     }
 
+    /// A second idea a programme's team has taken further or let go: one cycle running, or one
+    /// that ended in "abandon".
+    enum SecondTest {
+        case testing, abandoned
+    }
+
     /// Adds a project's diagram and, when it has reached testing, a ramp of three cycles on its first
-    /// idea ending with "adopt" at `changeDate`, each marked on the outcome measure's chart.
+    /// idea ending with "adopt" at `changeDate`, each marked on the outcome measure's chart. A
+    /// programme's team adapts the programme's ideas (`package`, in the template's order) and may
+    /// test a second one.
     static func add(
-        to records: inout Records, project: Project, topic: Int, measureID: UUID, changeDate: Date, testing: Bool
+        to records: inout Records, project: Project, topic: Int, measureID: UUID, changeDate: Date, testing: Bool,
+        package: [ChangeIdea] = [], second: SecondTest? = nil
     ) {
-        let template = templates[topic % templates.count]
         let projectID = project.id!
-        let primaries = template.primaries.enumerated().map { index, text in
-            let driver = Driver(projectID: projectID, level: .primary, text: text, position: index)
-            driver.id = UUID()
-            return driver
+        let ideas = diagram(to: &records, owner: .project(projectID), topic: topic)
+        for (idea, adapted) in zip(ideas, package) { idea.$adaptedFrom.id = adapted.id }
+        if testing, let second, ideas.count > 1 {
+            let idea = ideas[1]
+            let cycle = PDSACycle()
+            cycle.id = UUID()
+            cycle.$project.id = projectID
+            cycle.$changeIdea.id = idea.id!
+            cycle.number = 1
+            cycle.objective = "Try “\(idea.title)” on one shift."
+            cycle.question = "Does it fit the ward’s day?"
+            cycle.prediction = "Staff will find time for it."
+            cycle.who = "The ward manager"
+            cycle.what = idea.title
+            cycle.place = "The ward"
+            cycle.plannedStart = changeDate.addingTimeInterval(4 * 7 * 24 * 3600)
+            cycle.startedOn = cycle.plannedStart
+            switch second {
+            case .testing:
+                cycle.status = .running
+            case .abandoned:
+                cycle.status = .complete
+                cycle.doNotes = "Tried on three shifts."
+                cycle.studyNotes = "It took staff away from the floor at the busiest time."
+                cycle.decision = .abandon
+                cycle.actNotes = "Stopped; the huddle covers most of it."
+                cycle.completedOn = cycle.plannedStart.addingTimeInterval(14 * 24 * 3600)
+            }
+            records.cycles.append(cycle)
         }
-        let secondaries = template.secondaries.enumerated().map { index, item in
-            let driver = Driver(
-                projectID: projectID, level: .secondary, text: item.0, position: primaries.count + index)
-            driver.id = UUID()
-            let link = DriverLink()
-            link.$primary.id = primaries[item.1].id!
-            link.$secondary.id = driver.id!
-            records.driverLinks.append(link)
-            return driver
-        }
-        records.drivers += primaries + secondaries
-        let ideas = template.ideas.enumerated().map { index, item in
-            let idea = ChangeIdea(projectID: projectID, title: item.0, summary: nil, position: index)
-            idea.id = UUID()
-            let link = ChangeIdeaDriver()
-            link.$changeIdea.id = idea.id!
-            link.$driver.id = secondaries[item.1].id!
-            records.ideaDrivers.append(link)
-            return idea
-        }
-        records.ideas += ideas
         guard testing, let idea = ideas.first else { return }
         let week: TimeInterval = 7 * 24 * 3600
         let scale = ["one patient on one shift", "every patient on day shifts for a week", "the whole ward"]
@@ -153,6 +165,38 @@ struct DemoImprovementWork {
             records.annotations.append(
                 MeasureAnnotation(measureID: measureID, period: start, text: "PDSA \(number) started: \(idea.title)"))
         }
+    }
+
+    /// Adds the topic's driver diagram to `owner`, and answers its change ideas in order.
+    static func diagram(to records: inout Records, owner: DiagramOwner.Key, topic: Int) -> [ChangeIdea] {
+        let template = templates[topic % templates.count]
+        let primaries = template.primaries.enumerated().map { index, text in
+            let driver = Driver(owner: owner, level: .primary, text: text, position: index)
+            driver.id = UUID()
+            return driver
+        }
+        let secondaries = template.secondaries.enumerated().map { index, item in
+            let driver = Driver(
+                owner: owner, level: .secondary, text: item.0, position: primaries.count + index)
+            driver.id = UUID()
+            let link = DriverLink()
+            link.$primary.id = primaries[item.1].id!
+            link.$secondary.id = driver.id!
+            records.driverLinks.append(link)
+            return driver
+        }
+        records.drivers += primaries + secondaries
+        let ideas = template.ideas.enumerated().map { index, item in
+            let idea = ChangeIdea(owner: owner, title: item.0, summary: nil, position: index)
+            idea.id = UUID()
+            let link = ChangeIdeaDriver()
+            link.$changeIdea.id = idea.id!
+            link.$driver.id = secondaries[item.1].id!
+            records.ideaDrivers.append(link)
+            return idea
+        }
+        records.ideas += ideas
+        return ideas
     }
 
     static func save(_ records: Records, on db: any Database) async throws {

@@ -54,7 +54,8 @@ enum DemoProgrammes {
         /// weeks later, after which each standard measure's level falls by `fall`.
         func team(
             _ unit: DemoOrganisation.UnitSeed, programme: Programme, title: String, topic: Int, joined: Date,
-            counts: [(StandardMeasure, baseline: Double, fall: Double)], closed: Date? = nil
+            counts: [(StandardMeasure, baseline: Double, fall: Double)], closed: Date? = nil,
+            package: [ChangeIdea], second: DemoImprovementWork.SecondTest?
         ) {
             guard let directorate = directorateOf[unit.id], let people = staff[unit.id], !people.isEmpty,
                 let coach = holders(.coach, at: directorate).first,
@@ -131,7 +132,9 @@ enum DemoProgrammes {
             }
             DemoImprovementWork.add(
                 to: &work, project: project, topic: topic, measureID: outcome!,
-                changeDate: start.addingTimeInterval(Double(changeWeek) * 7 * day), testing: true)
+                changeDate: start.addingTimeInterval(Double(changeWeek) * 7 * day),
+                testing: now > start.addingTimeInterval(Double(changeWeek) * 7 * day), package: package,
+                second: second)
         }
 
         // Violence reduction: one pilot ward three years ago, then waves until every ward had joined.
@@ -147,6 +150,8 @@ enum DemoProgrammes {
                 (trustStaff[1].id, .analyst),
             ],
             started: now.addingTimeInterval(-1_250 * day), on: db)
+        // The change package both programmes' teams adapt: the template their own diagrams start from.
+        let violencePackage = DemoImprovementWork.diagram(to: &work, owner: .programme(violence.id!), topic: 1)
         let wards = Array(organisation.units.filter { $0.kind == .ward }.prefix(size == .small ? 40 : 200))
         for (index, ward) in wards.enumerated() {
             // The pilot, then waves of about a quarter of the wards each.
@@ -155,7 +160,8 @@ enum DemoProgrammes {
                 -Double([1_100, 860, 600, 340, 120][min(wave, 4)] - index % 5 * 7) * day)
             team(
                 ward, programme: violence, title: "Reducing violence on \(ward.name)", topic: 1, joined: joined,
-                counts: [(standards.violence, 4.2, 0.35), (standards.restraints, 2.6, 0.4)])
+                counts: [(standards.violence, 4.2, 0.35), (standards.restraints, 2.6, 0.4)],
+                package: violencePackage, second: [.testing, .abandoned, nil][index % 3])
         }
 
         // Access: fifteen community teams at once, for two years; the collaborative is being evaluated.
@@ -170,13 +176,15 @@ enum DemoProgrammes {
                 (participation, .participationLead), (trustStaff[1].id, .analyst),
             ],
             started: now.addingTimeInterval(-900 * day), on: db)
+        let accessPackage = DemoImprovementWork.diagram(to: &work, owner: .programme(access.id!), topic: 2)
         let teams = organisation.units.filter { $0.kind == .team || $0.kind == .service }.prefix(15)
         let accessStart = now.addingTimeInterval(-760 * day)
-        for unit in teams {
+        for (index, unit) in teams.enumerated() {
             team(
                 unit, programme: access, title: "Timely access in \(unit.name)", topic: 2, joined: accessStart,
                 counts: [(standards.wait, 42, 0.23), (standards.nonAttendance, 18, 0.36)],
-                closed: accessStart.addingTimeInterval(730 * day))
+                closed: accessStart.addingTimeInterval(730 * day), package: accessPackage,
+                second: index % 4 == 3 ? .abandoned : nil)
         }
 
         // Learning sessions every eight weeks from the first team's joining, each attended by most

@@ -109,6 +109,8 @@ def every_page(client, base: str) -> dict[str, str]:
     if programmes:
         pages["a programme"] = f"/programmes/{programmes[0]['id']}"
         pages["a programme's edit form"] = f"/programmes/{programmes[0]['id']}/edit"
+        pages["a programme's driver diagram"] = f"/programmes/{programmes[0]['id']}/driver-diagram"
+        pages["a programme's dashboard"] = f"/programmes/{programmes[0]['id']}/dashboard"
     html = client.get(base + pages["a project"], timeout=30).text
     for name, pattern in [("a measure", r"/measures/[0-9A-F-]{36}"), ("a PDSA cycle", r"/cycles/[0-9A-F-]{36}"),
                           ("a story", r"/stories/[0-9A-F-]{36}")]:

@@ -1,8 +1,9 @@
 """Issue 19, programmes, in a real browser on the demo trust: the QI team starts a collaborative,
 moves it through its stages with dated decisions, is refused "deliver" with each missing thing named
-until the aim, a standard measure and an executive sponsor are set, recruits three teams whose
-forum approves them, a team enters data on the measure it was given, and the programme delivers and
-is evaluated. axe-core finds nothing serious on the programme's pages."""
+until the aim, a driver diagram, a standard measure and an executive sponsor are set, recruits three
+teams whose forum approves them, a team enters data on the measure it was given and tests one of the
+programme's change ideas (which the spread matrix shows), and the programme delivers and is
+evaluated. axe-core finds nothing serious on the programme's pages."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     expect(page.locator("h1")).to_contain_text(name)
     expect(page.locator("h1 .tag")).to_have_text("Scope")
     expect(page.locator("nav.ramp [aria-current=step]")).to_have_text("Scope")
-    for missing in ["It has no aim.", "It has no standard measure.", "It has no executive sponsor."]:
+    for missing in ["It has no aim.", "It has no driver diagram.", "It has no standard measure.", "It has no executive sponsor."]:
         expect(page.locator(".awaiting-approval")).to_contain_text(missing)
     found["a programme"] = violations(page)
 
@@ -94,7 +95,7 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     decide(page, "Deliver", "The first teams are ready.")
     expect(page).to_have_url(re.compile(r"#stage-form-errors$"))
     errors = page.locator("#stage-form-errors")
-    for missing in ["It has no aim.", "It has no standard measure.", "It has no executive sponsor."]:
+    for missing in ["It has no aim.", "It has no driver diagram.", "It has no standard measure.", "It has no executive sponsor."]:
         expect(errors).to_contain_text(missing)
     expect(page.locator("form#stage-form textarea[name=note]")).to_have_value("The first teams are ready.")
     expect(page.locator("h1 .tag")).to_have_text("Recruit")
@@ -115,6 +116,27 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     people.get_by_role("button", name="Add to the programme").click()
     expect(page.locator("div.notice")).to_have_text(f"{SPONSOR_NAME} joined “{name}” as executive sponsor.")
     expect(page.locator("section#people table")).to_contain_text("Executive sponsor")
+    expect(page.locator(".awaiting-approval")).not_to_contain_text("It has no executive sponsor.")
+
+    # The change package: the programme's driver diagram, drawn in the same editor as a team's.
+    page.get_by_role("link", name="Driver diagram", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Driver diagram")
+    expect(page.locator("nav.breadcrumbs")).to_contain_text(name)
+    editor = page.locator("section#edit")
+    editor.locator("summary", has_text="Add a primary driver").click()
+    editor.locator("#add-primary-field-text").fill("Safe mobility at night")
+    editor.get_by_role("button", name="Add primary driver").click()
+    expect(page.locator("div.notice")).to_contain_text("“Safe mobility at night” was added")
+    editor = page.locator("section#edit")
+    editor.locator("summary", has_text="Add a change idea").click()
+    idea_form = editor.locator("form", has=page.get_by_role("button", name="Add change idea"))
+    idea_form.locator("#add-idea-field-title").fill("Hip protectors at night")
+    idea_form.get_by_role("checkbox", name="Safe mobility at night (primary)").check()
+    idea_form.get_by_role("button", name="Add change idea").click()
+    expect(page.locator("div.notice")).to_contain_text("Teams can now say they adapt it.")
+    expect(page.locator("section#outline")).to_contain_text("no team adapts it yet")
+    found["a programme's driver diagram"] = violations(page)
+    page.locator("nav.breadcrumbs").get_by_role("link", name=name).click()
     expect(page.locator(".awaiting-approval")).to_have_count(0)
 
     # --- Three teams propose projects for it; their forum approves them ----------------------
@@ -184,6 +206,37 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator("div.notice")).to_have_text("Imported 4 new periods and changed 0.")
 
+    # The team adapts one of the programme's change ideas and plans a PDSA cycle to test it.
+    page.goto(base + "/projects")
+    page.get_by_role("link", name=titles[0], exact=True).first.click()
+    team_path = page.url.removeprefix(base)
+    page.goto(base + team_path + "/driver-diagram")
+    editor = page.locator("section#edit")
+    editor.locator("summary", has_text="Add a primary driver").click()
+    editor.locator("#add-primary-field-text").fill("Nobody falls at night")
+    editor.get_by_role("button", name="Add primary driver").click()
+    editor = page.locator("section#edit")
+    editor.locator("summary", has_text="Add a change idea").click()
+    idea_form = editor.locator("form", has=page.get_by_role("button", name="Add change idea"))
+    idea_form.locator("#add-idea-field-title").fill("Hip protectors on our ward")
+    idea_form.get_by_role("checkbox", name="Nobody falls at night (primary)").check()
+    idea_form.get_by_label("The programme’s change idea it adapts").select_option(label="Hip protectors at night")
+    idea_form.get_by_role("button", name="Add change idea").click()
+    expect(page.locator("div.notice")).to_contain_text("Plan a PDSA cycle to test it.")
+    expect(page.locator("section#outline")).to_contain_text("Adapts “Hip protectors at night”")
+    found["a team's driver diagram in a programme"] = violations(page)
+    page.goto(base + team_path)
+    page.locator("section#change-ideas").get_by_role("link", name="Plan a PDSA cycle").click()
+    page.fill("#field-objective", "Offer hip protectors to everyone at high risk on one night")
+    page.fill("#field-question", "Will people wear them through the night?")
+    page.fill("#field-prediction", "Most will, if staff explain why.")
+    page.fill("#field-who", "The night nurse in charge")
+    page.fill("#field-what", "Offer and fit hip protectors at the evening medication round")
+    page.fill("#field-where", "The ward")
+    page.fill("#field-planned_start", today.isoformat())
+    page.get_by_role("button", name="Plan the cycle").click()
+    expect(page.locator("h1")).to_contain_text("PDSA 1 · Hip protectors on our ward")
+
     # --- The dashboard: every team, its latest data, the teams on one chart and together -----
     page.goto(base + programme_path)
     page.get_by_role("link", name="Dashboard", exact=True).click()
@@ -195,6 +248,13 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     expect(row.locator("td").nth(2)).not_to_have_text("No data")
     expect(page.locator("section#charts svg.small-multiples")).to_have_count(1)
     expect(page.locator("section#charts")).to_contain_text("No data yet, so not drawn")
+    spread = page.locator("section#spread table")
+    expect(spread.locator("thead")).to_contain_text("Hip protectors at night")
+    expect(spread.locator("tbody tr")).to_have_count(3)
+    tested = spread.locator("tbody tr").filter(has=page.get_by_role("link", name=titles[0], exact=True))
+    expect(tested.locator("td")).to_have_text("Testing")
+    expect(spread.locator("tbody td", has_text="Not started")).to_have_count(2)
+    expect(spread.locator("tfoot")).to_contain_text("0 of 3")
     found["a programme's dashboard"] = violations(page)
 
     # --- It delivers; the first learning session, with its register ---------------------------
@@ -243,6 +303,7 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     assert [m["name"] for m in programme["standard_measures"]] == ["Falls"]
     assert {p["role"] for p in programme["people"]} == {"executive_sponsor"}
     assert programme["learning_sessions"][0]["plans"][0]["plan"] == "Hip protectors for everyone at high risk, on nights"
+    assert [i["title"] for i in programme["driver_diagram"]["change_ideas"]] == ["Hip protectors at night"]
 
     # --- The stage track and the tables fit a phone ------------------------------------------
     page.set_viewport_size({"width": 390, "height": 800})

@@ -9,12 +9,14 @@ package enum DriverLevel: String, Codable, CaseIterable, Sendable {
     var label: String { self == .primary ? "Primary driver" : "Secondary driver" }
 }
 
-/// A box of a project's driver diagram between the aim and the change ideas.
+/// A box of a driver diagram between the aim and the change ideas. The diagram is a project's or a
+/// programme's (`DiagramOwner`): exactly one of the owner columns is set.
 package final class Driver: Model, @unchecked Sendable {
     package static let schema = "drivers"
 
     @ID(key: .id) package var id: UUID?
-    @Parent(key: "project_id") package var project: Project
+    @OptionalParent(key: "project_id") package var project: Project?
+    @OptionalParent(key: "programme_id") package var programme: Programme?
     @Enum(key: "level") package var level: DriverLevel
     @Field(key: "text") package var text: String
     /// The order the team added boxes in, which the drawing starts from.
@@ -26,8 +28,11 @@ package final class Driver: Model, @unchecked Sendable {
 
     package init() { version = 1 }
 
-    package init(projectID: UUID, level: DriverLevel, text: String, position: Int) {
-        self.$project.id = projectID
+    package init(owner: DiagramOwner.Key, level: DriverLevel, text: String, position: Int) {
+        switch owner {
+        case .project(let id): self.$project.id = id
+        case .programme(let id): self.$programme.id = id
+        }
         self.level = level
         self.text = text
         self.position = position
@@ -48,12 +53,16 @@ package final class DriverLink: Model, @unchecked Sendable {
     package init() {}
 }
 
-/// Something the team could change to move a driver, tested in PDSA cycles.
+/// Something a team could change to move a driver, tested in PDSA cycles. A programme's change
+/// ideas are its change package; a team's idea may name the programme's idea it adapts, which is
+/// how the programme's spread matrix follows it.
 package final class ChangeIdea: Model, @unchecked Sendable {
     package static let schema = "change_ideas"
 
     @ID(key: .id) package var id: UUID?
-    @Parent(key: "project_id") package var project: Project
+    @OptionalParent(key: "project_id") package var project: Project?
+    @OptionalParent(key: "programme_id") package var programme: Programme?
+    @OptionalParent(key: "adapted_from_id") package var adaptedFrom: ChangeIdea?
     @Field(key: "title") package var title: String
     @OptionalField(key: "description") package var summary: String?
     @Field(key: "position") package var position: Int
@@ -65,8 +74,12 @@ package final class ChangeIdea: Model, @unchecked Sendable {
 
     package init() { version = 1 }
 
-    package init(projectID: UUID, title: String, summary: String?, position: Int) {
-        self.$project.id = projectID
+    package init(owner: DiagramOwner.Key, title: String, summary: String?, position: Int, adaptedFrom: UUID? = nil) {
+        switch owner {
+        case .project(let id): self.$project.id = id
+        case .programme(let id): self.$programme.id = id
+        }
+        self.$adaptedFrom.id = adaptedFrom
         self.title = title
         self.summary = summary
         self.position = position
@@ -158,5 +171,37 @@ struct CreateDriverDiagrams: AsyncMigration {
         try await database.schema(DriverLink.schema).delete()
         try await database.schema(Driver.schema).delete()
         try await database.enum("driver_level").delete()
+    }
+}
+
+/// Lets a programme own a driver diagram as a project does: a box's project becomes optional, each
+/// box may name a programme instead, and a team's change idea may name the programme's idea it
+/// adapts (forgotten, not refused, if the programme's idea is removed).
+struct AddDiagramOwners: AsyncMigration {
+    static let indexes: [(table: String, columns: [String])] = [
+        ("drivers", ["programme_id"]),
+        ("change_ideas", ["programme_id"]),
+        ("change_ideas", ["adapted_from_id"]),
+    ]
+
+    func prepare(on database: any Database) async throws {
+        for table in [Driver.schema, ChangeIdea.schema] {
+            try await database.allowNull("project_id", in: table)
+            try await database.schema(table)
+                .field("programme_id", .uuid, .references(Programme.schema, "id", onDelete: .cascade)).update()
+        }
+        try await database.schema(ChangeIdea.schema)
+            .field("adapted_from_id", .uuid, .references(ChangeIdea.schema, "id", onDelete: .setNull)).update()
+        try await CreateLookupIndexes.create(Self.indexes, on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await CreateLookupIndexes.drop(Self.indexes, on: database)
+        try await Driver.query(on: database).filter(\.$programme.$id != nil).delete()
+        try await ChangeIdea.query(on: database).filter(\.$programme.$id != nil).delete()
+        try await database.schema(ChangeIdea.schema).deleteField("adapted_from_id").update()
+        for table in [Driver.schema, ChangeIdea.schema] {
+            try await database.schema(table).deleteField("programme_id").update()
+        }
     }
 }

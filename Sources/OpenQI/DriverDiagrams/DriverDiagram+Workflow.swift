@@ -2,14 +2,14 @@ import Fluent
 import Foundation
 import Vapor
 
-extension Project {
+/// Every change to a driver diagram, whoever owns it: each audited, each edit versioned.
+extension DiagramOwner {
     func addDriver(_ valid: DriverInput.Valid, by actor: Actor, on db: any Database) async throws -> Driver {
-        let projectID = try requireID()
-        return try await db.transaction { db in
-            let position = try await Driver.query(on: db).filter(\.$project.$id == projectID).count()
-            let driver = Driver(projectID: projectID, level: valid.level, text: valid.text, position: position)
+        try await db.transaction { db in
+            let position = try await self.drivers(on: db).count()
+            let driver = Driver(owner: self.key, level: valid.level, text: valid.text, position: position)
             try await driver.create(on: db)
-            try await driver.$primaries.attach(try await Self.drivers(valid.primaryIDs, on: db), on: db)
+            try await driver.$primaries.attach(try await Self.boxes(valid.primaryIDs, on: db), on: db)
             try await self.audit(driver, primaryIDs: valid.primaryIDs).recordAudit(.create, by: actor, on: db)
             return driver
         }
@@ -27,7 +27,7 @@ extension Project {
             driver.text = valid.text
             try await driver.save(on: db)
             try await driver.$primaries.detachAll(on: db)
-            try await driver.$primaries.attach(try await Self.drivers(valid.primaryIDs, on: db), on: db)
+            try await driver.$primaries.attach(try await Self.boxes(valid.primaryIDs, on: db), on: db)
             try await self.audit(driver, primaryIDs: valid.primaryIDs).recordAudit(
                 .update, by: actor, before: before, on: db)
         }
@@ -54,12 +54,13 @@ extension Project {
     func addChangeIdea(_ valid: ChangeIdeaInput.Valid, by actor: Actor, on db: any Database) async throws
         -> ChangeIdea
     {
-        let projectID = try requireID()
-        return try await db.transaction { db in
-            let position = try await ChangeIdea.query(on: db).filter(\.$project.$id == projectID).count()
-            let idea = ChangeIdea(projectID: projectID, title: valid.title, summary: valid.summary, position: position)
+        try await db.transaction { db in
+            let position = try await self.ideas(on: db).count()
+            let idea = ChangeIdea(
+                owner: self.key, title: valid.title, summary: valid.summary, position: position,
+                adaptedFrom: valid.adaptedFrom)
             try await idea.create(on: db)
-            try await idea.$drivers.attach(try await Self.drivers(valid.driverIDs, on: db), on: db)
+            try await idea.$drivers.attach(try await Self.boxes(valid.driverIDs, on: db), on: db)
             try await self.audit(idea, driverIDs: valid.driverIDs).recordAudit(.create, by: actor, on: db)
             return idea
         }
@@ -75,9 +76,10 @@ extension Project {
             try await idea.claimNextVersion(after: expected, on: db)
             idea.title = valid.title
             idea.summary = valid.summary
+            idea.$adaptedFrom.id = valid.adaptedFrom
             try await idea.save(on: db)
             try await idea.$drivers.detachAll(on: db)
-            try await idea.$drivers.attach(try await Self.drivers(valid.driverIDs, on: db), on: db)
+            try await idea.$drivers.attach(try await Self.boxes(valid.driverIDs, on: db), on: db)
             try await self.audit(idea, driverIDs: valid.driverIDs).recordAudit(
                 .update, by: actor, before: before, on: db)
         }
@@ -87,6 +89,16 @@ extension Project {
     func removeChangeIdea(_ idea: ChangeIdea, by actor: Actor, on db: any Database) async throws {
         let ideaID = try idea.requireID()
         let cycles = try await PDSACycle.query(on: db).filter(\.$changeIdea.$id == ideaID).count()
+        let adapting = Set(
+            try await ChangeIdea.query(on: db).filter(\.$adaptedFrom.$id == ideaID).all().compactMap(\.$project.id)
+        ).count
+        guard adapting == 0 else {
+            throw ValidationFailure(
+                field: "change_idea",
+                message:
+                    "“\(idea.title)” is adapted by \(adapting) team\(adapting == 1 ? "" : "s"); removing it would hide their tests from the spread matrix. Edit it instead."
+            )
+        }
         guard cycles == 0 else {
             throw ValidationFailure(
                 field: "change_idea",
@@ -102,25 +114,26 @@ extension Project {
         }
     }
 
-    private static func drivers(_ ids: [UUID], on db: any Database) async throws -> [Driver] {
+    private static func boxes(_ ids: [UUID], on db: any Database) async throws -> [Driver] {
         guard !ids.isEmpty else { return [] }
         return try await Driver.query(on: db).filter(\.$id ~~ ids).all()
     }
 
-    private func audit(_ driver: Driver, primaryIDs: [UUID]) -> ProjectPartAudit {
-        ProjectPartAudit(
-            kind: "driver", id: driver.id, name: driver.text, project: self,
+    private func audit(_ driver: Driver, primaryIDs: [UUID]) -> DiagramPartAudit {
+        DiagramPartAudit(
+            kind: "driver", id: driver.id, name: driver.text, owner: self,
             auditFields: [
                 "level": driver.level.rawValue, "text": driver.text,
                 "primaries": primaryIDs.map(\.uuidString).joined(separator: " "),
             ])
     }
 
-    private func audit(_ idea: ChangeIdea, driverIDs: [UUID]) -> ProjectPartAudit {
-        ProjectPartAudit(
-            kind: "change_idea", id: idea.id, name: idea.title, project: self,
+    private func audit(_ idea: ChangeIdea, driverIDs: [UUID]) -> DiagramPartAudit {
+        DiagramPartAudit(
+            kind: "change_idea", id: idea.id, name: idea.title, owner: self,
             auditFields: [
                 "title": idea.title, "description": idea.summary ?? "",
+                "adapted_from": idea.$adaptedFrom.id?.uuidString ?? "",
                 "drivers": driverIDs.map(\.uuidString).joined(separator: " "),
             ])
     }

@@ -3,7 +3,7 @@ import Fluent
 import Foundation
 import Vapor
 
-/// A project's driver diagram as one value: aim → primary drivers → secondary drivers → change ideas.
+/// A project's or a programme's driver diagram as one value: aim → primary drivers → secondary drivers → change ideas.
 /// The levels keep it acyclic: a secondary driver hangs off primaries, a change idea off drivers.
 /// The API sends it as it is (`DriverDiagram`, `Driver` and `ChangeIdea` in openapi.json), under
 /// the API's snake_case names.
@@ -28,6 +28,8 @@ struct DriverDiagram: Content, Equatable {
         let title: String
         let summary: String?
         let driverIDs: [UUID]
+        /// For a team's idea, the programme's change idea it adapts.
+        var adaptedFromID: UUID? = nil
         /// The version the editor's form begins from; not sent by the API, which edits no box.
         var version = 1
 
@@ -35,6 +37,23 @@ struct DriverDiagram: Content, Equatable {
             case id, title
             case summary = "description"
             case driverIDs = "driver_ids"
+            case adaptedFromID = "adapted_from_id"
+        }
+
+        init(id: UUID, title: String, summary: String?, driverIDs: [UUID], adaptedFromID: UUID? = nil, version: Int = 1)
+        {
+            self.id = id
+            self.title = title
+            self.summary = summary
+            self.driverIDs = driverIDs
+            self.adaptedFromID = adaptedFromID
+            self.version = version
+        }
+
+        init(_ idea: ChangeIdea, driverIDs: [UUID]) {
+            self.init(
+                id: idea.id!, title: idea.title, summary: idea.summary, driverIDs: driverIDs,
+                adaptedFromID: idea.$adaptedFrom.id, version: idea.version)
         }
     }
 
@@ -54,23 +73,20 @@ struct DriverDiagram: Content, Equatable {
     func driver(_ id: UUID) -> DriverBox? { drivers.first { $0.id == id } }
 
     static func load(for project: Project, on db: any Database) async throws -> DriverDiagram {
-        let projectID = try project.requireID()
-        let drivers = try await Driver.query(on: db).filter(\.$project.$id == projectID).with(\.$primaries)
-            .sort(\.$position).all()
-        let ideas = try await ChangeIdea.query(on: db).filter(\.$project.$id == projectID).with(\.$drivers)
-            .sort(\.$position).all()
+        try await load(for: .project(project), on: db)
+    }
+
+    static func load(for owner: DiagramOwner, on db: any Database) async throws -> DriverDiagram {
+        let drivers = try await owner.drivers(on: db).with(\.$primaries).sort(\.$position).all()
+        let ideas = try await owner.ideas(on: db).with(\.$drivers).sort(\.$position).all()
         return DriverDiagram(
-            aim: project.aimStatement,
+            aim: owner.aim,
             drivers: try drivers.map { driver in
                 DriverBox(
                     id: try driver.requireID(), level: driver.level, text: driver.text,
                     primaryIDs: driver.primaries.compactMap(\.id), version: driver.version)
             },
-            ideas: try ideas.map { idea in
-                IdeaBox(
-                    id: try idea.requireID(), title: idea.title, summary: idea.summary,
-                    driverIDs: idea.drivers.compactMap(\.id), version: idea.version)
-            })
+            ideas: ideas.map { IdeaBox($0, driverIDs: $0.drivers.compactMap(\.id)) })
     }
 
     func chart(width: Double = 960, idPrefix: String = "driver-diagram") -> DriverDiagramChart {

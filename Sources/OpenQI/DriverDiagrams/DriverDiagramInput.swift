@@ -31,7 +31,7 @@ struct DriverInput: Content, Sendable {
             } else if primaryIDs.isEmpty {
                 validator.fail("primary_ids", "Choose at least one primary driver this secondary driver moves.")
             } else if !primaryIDs.allSatisfy(known.contains) {
-                validator.fail("primary_ids", "Choose primary drivers of this project’s diagram.")
+                validator.fail("primary_ids", "Choose primary drivers of this diagram.")
             }
         }
         return try validator.check(level) { level in
@@ -45,6 +45,8 @@ struct ChangeIdeaInput: Content, Sendable {
     var title: String?
     var description: String?
     var driver_ids: [String]?
+    /// For a team in a programme: the programme's change idea this one adapts, if any.
+    var adapted_from_id: String? = nil
     /// The version an edit began from (the editor's hidden field).
     var version: Int? = nil
 
@@ -52,9 +54,12 @@ struct ChangeIdeaInput: Content, Sendable {
         let title: String
         let summary: String?
         let driverIDs: [UUID]
+        let adaptedFrom: UUID?
     }
 
-    func validate(in diagram: DriverDiagram) throws -> Valid {
+    /// Checks the idea against the diagram it joins and, for a team in a programme, the
+    /// programme's change ideas (`package`), the only ones it may say it adapts.
+    func validate(in diagram: DriverDiagram, package: [DriverDiagram.IdeaBox] = []) throws -> Valid {
         var validator = Validator()
         let title = validator.requiredText(title, field: "title", label: "the change idea", maxLength: 200)
         let summary = validator.optionalText(description, field: "description", label: "the description")
@@ -65,10 +70,17 @@ struct ChangeIdeaInput: Content, Sendable {
         } else if driverIDs.isEmpty {
             validator.fail("driver_ids", "Choose at least one driver this change idea acts on.")
         } else if !driverIDs.allSatisfy(known.contains) {
-            validator.fail("driver_ids", "Choose drivers of this project’s diagram.")
+            validator.fail("driver_ids", "Choose drivers of this diagram.")
+        }
+        let adaptedFrom = validator.identifier(
+            adapted_from_id, field: "adapted_from_id", label: "programme change idea", required: false)
+        if let adaptedFrom, !package.contains(where: { $0.id == adaptedFrom }) {
+            validator.fail(
+                "adapted_from_id", "Choose one of the programme’s change ideas, or none if this idea is the team’s own."
+            )
         }
         try validator.check()
-        return Valid(title: title, summary: summary, driverIDs: driverIDs)
+        return Valid(title: title, summary: summary, driverIDs: driverIDs, adaptedFrom: adaptedFrom)
     }
 }
 
@@ -92,13 +104,15 @@ extension ChangeIdeaInput: VersionedInput {
     init(_ idea: ChangeIdea) {
         self.init(
             title: idea.title, description: idea.summary,
-            driver_ids: idea.$drivers.value?.compactMap { $0.id?.uuidString }, version: idea.version)
+            driver_ids: idea.$drivers.value?.compactMap { $0.id?.uuidString },
+            adapted_from_id: idea.$adaptedFrom.id?.uuidString, version: idea.version)
     }
 
     var formState: FormState {
         FormState(
             values: [
-                "title": title ?? "", "description": description ?? "", "version": version.map(String.init) ?? "",
+                "title": title ?? "", "description": description ?? "", "adapted_from_id": adapted_from_id ?? "",
+                "version": version.map(String.init) ?? "",
             ],
             selected: ["driver_ids": Set(driver_ids ?? [])])
     }

@@ -3,11 +3,9 @@ import Plot
 
 extension DriverDiagramPage {
     final class View: ModelPage<Model> {
-        override func pageTitle() -> String { "Driver diagram — \(model.projectTitle)" }
+        override func pageTitle() -> String { "Driver diagram — \(model.ownerName)" }
 
-        override func breadcrumbs() -> [PageContext.Link] {
-            .project(model.projectID, named: model.projectTitle)
-        }
+        override func breadcrumbs() -> [PageContext.Link] { model.breadcrumbs }
 
         private var diagram: DriverDiagram { model.diagram }
 
@@ -15,8 +13,9 @@ extension DriverDiagramPage {
             .group(
                 .heading(
                     "Driver diagram",
-                    lead:
-                        "What drives the aim, and the ideas the team will test to move it. Read it left to right; a change idea may act on several drivers."
+                    lead: model.ownerKind == .programme
+                        ? "The programme’s theory of change: what drives its aim, and the change package of ideas its teams adapt and test. Read it left to right."
+                        : "What drives the aim, and the ideas the team will test to move it. Read it left to right; a change idea may act on several drivers."
                 ),
                 .unwrap(model.problem) {
                     .div(
@@ -71,8 +70,24 @@ extension DriverDiagramPage {
             .li(
                 .span(.class("tag"), .text("Change idea")), .text(" \(idea.title)"),
                 .unwrap(idea.summary) { .span(.class("hint"), .text(" — \($0)")) },
+                .unwrap(adaptedFrom(idea)) { .span(.class("tag"), .text("Adapts “\($0.title)”")) },
+                .if(
+                    model.ownerKind == .programme,
+                    .span(.class("hint"), .text(" · \(adaptedBy(idea))"))),
                 ideaEditor(idea)
             )
+        }
+
+        private func adaptedFrom(_ idea: DriverDiagram.IdeaBox) -> DriverDiagram.IdeaBox? {
+            idea.adaptedFromID.flatMap { id in model.package.first { $0.id == id } }
+        }
+
+        private func adaptedBy(_ idea: DriverDiagram.IdeaBox) -> String {
+            switch model.adaptations[idea.id] ?? 0 {
+            case 0: "no team adapts it yet"
+            case 1: "adapted by 1 team"
+            case let teams: "adapted by \(teams) teams"
+            }
         }
 
         private var primaryOptions: [FormField.Option] {
@@ -97,8 +112,7 @@ extension DriverDiagramPage {
                         isRequired: true))
             }
             let form = FormView(
-                action: SiteURL.projects(.updateDriver(project: .value(model.projectID), driver: .value(driver.id)))
-                    .relativeURL(),
+                action: model.url(.updateDriver(.value(driver.id))),
                 csrfToken: context.csrfToken,
                 state: state(
                     for: driver.id,
@@ -111,22 +125,21 @@ extension DriverDiagramPage {
                 form.disclosed("Edit"),
                 .postButton(
                     "Remove",
-                    to: SiteURL.projects(.removeDriver(project: .value(model.projectID), driver: .value(driver.id)))
-                        .relativeURL(),
+                    to: model.url(.removeDriver(.value(driver.id))),
                     csrfToken: context.csrfToken, style: "button secondary small"))
         }
 
         private func ideaEditor(_ idea: DriverDiagram.IdeaBox) -> Node<HTML.BodyContext> {
             guard model.canEdit else { return .empty }
             let form = FormView(
-                action: SiteURL.projects(.updateChangeIdea(project: .value(model.projectID), idea: .value(idea.id)))
-                    .relativeURL(),
+                action: model.url(.updateChangeIdea(.value(idea.id))),
                 csrfToken: context.csrfToken,
                 state: state(
                     for: idea.id,
                     FormState(
                         values: [
-                            "title": idea.title, "description": idea.summary ?? "", "version": String(idea.version),
+                            "title": idea.title, "description": idea.summary ?? "",
+                            "adapted_from_id": idea.adaptedFromID?.uuidString ?? "", "version": String(idea.version),
                         ],
                         selected: ["driver_ids": Set(idea.driverIDs.map(\.uuidString))])),
                 fields: ideaFields, submitLabel: "Save change idea", anchor: "idea-\(idea.id.uuidString.lowercased())")
@@ -135,8 +148,7 @@ extension DriverDiagramPage {
                 form.disclosed("Edit"),
                 .postButton(
                     "Remove",
-                    to: SiteURL.projects(.removeChangeIdea(project: .value(model.projectID), idea: .value(idea.id)))
-                        .relativeURL(),
+                    to: model.url(.removeChangeIdea(.value(idea.id))),
                     csrfToken: context.csrfToken, style: "button secondary small"))
         }
 
@@ -148,10 +160,20 @@ extension DriverDiagramPage {
                     name: "driver_ids", label: "Drivers it acts on", control: .checkboxes(driverOptions),
                     isRequired: true),
             ]
+                + (model.package.isEmpty
+                    ? []
+                    : [
+                        FormField(
+                            name: "adapted_from_id", label: "The programme’s change idea it adapts",
+                            control: .select(
+                                [FormField.Option(value: "", label: "None: the team’s own idea")]
+                                    + model.package.map { .init(value: $0.id.uuidString, label: $0.title) }),
+                            hint: "So the programme sees where each of its ideas is tested and adopted.")
+                    ])
         }
 
         private func editors() -> Node<HTML.BodyContext> {
-            let addDriver = SiteURL.projects(.addDriver(.value(model.projectID))).relativeURL()
+            let addDriver = model.url(.addDriver)
             return .section(
                 .id("edit"),
                 .h2(.text("Build the diagram")),
@@ -186,7 +208,7 @@ extension DriverDiagramPage {
                 .if(
                     !diagram.drivers.isEmpty || !model.ideaForm.errors.isEmpty,
                     FormView(
-                        action: SiteURL.projects(.addChangeIdea(.value(model.projectID))).relativeURL(),
+                        action: model.url(.addChangeIdea),
                         csrfToken: context.csrfToken, state: model.ideaForm, fields: ideaFields,
                         submitLabel: "Add change idea", anchor: "add-idea"
                     ).disclosed("Add a change idea"))

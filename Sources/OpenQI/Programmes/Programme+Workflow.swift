@@ -156,7 +156,8 @@ extension Programme {
     }
 
     /// What the programme lacks before its teams can deliver, each as what to do about it: an aim,
-    /// a standard measure for every team to count, and an executive sponsor. Each is said of the
+    /// a driver diagram with change ideas, a standard measure for every team to count, and an
+    /// executive sponsor. Each is said of the
     /// stage decision it stands in the way of.
     func missingToDeliver(on db: any Database) async throws -> [FieldError] {
         let id = try requireID()
@@ -166,6 +167,16 @@ extension Programme {
                 FieldError(
                     field: "stage",
                     message: "It has no aim. Edit the programme to say what it will achieve, how much, by when."))
+        }
+        let drivers = try await Driver.query(on: db).filter(\.$programme.$id == id).count()
+        let ideas = try await ChangeIdea.query(on: db).filter(\.$programme.$id == id).count()
+        if drivers == 0 || ideas == 0 {
+            missing.append(
+                FieldError(
+                    field: "stage",
+                    message:
+                        "It has no driver diagram. Draw one: at least one driver and one change idea for the teams to adapt."
+                ))
         }
         if try await ProgrammeMeasure.query(on: db).filter(\.$programme.$id == id).count() == 0 {
             missing.append(

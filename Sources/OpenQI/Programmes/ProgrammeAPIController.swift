@@ -77,6 +77,8 @@ struct ProgrammeDTO: Content, Equatable {
     let stage_decisions: [StageDecision]
     /// By date.
     let learning_sessions: [Session]
+    /// The change package: what drives the aim and the ideas teams adapt.
+    let driver_diagram: DriverDiagram
     let version: Int
 }
 
@@ -103,6 +105,7 @@ enum ProgrammeAPIController {
             .with(\.$attendance).with(\.$plans).sort(\.$heldOn).all()
         let decisions = try await ProgrammeStageChange.query(on: req.db).filter(\.$programme.$id == id)
             .sort(\.$decidedOn, .descending).sort(\.$createdAt, .descending).all()
+        let diagram = try await DriverDiagram.load(for: .programme(programme), on: req.db)
         return ProgrammeDTO(
             id: id, name: programme.name, description: programme.summary, aim: programme.aim, stage: programme.stage,
             unit_id: programme.$unit.id, priority_id: programme.$priority.id,
@@ -132,6 +135,6 @@ enum ProgrammeAPIController {
                     plans: session.plans.map { .init(project_id: $0.$team.id, plan: $0.plan) }
                         .sorted { $0.project_id.uuidString < $1.project_id.uuidString })
             },
-            version: programme.version)
+            driver_diagram: diagram, version: programme.version)
     }
 }

@@ -8,7 +8,8 @@ import Vapor
 
 /// A programme's dashboard: every team's stage, progress score and latest data on each standard
 /// measure with its Making Data Count icons; the teams on one chosen measure as small multiples on
-/// one y-axis, and all of them together as one chart; and the teams that have stalled.
+/// one y-axis, and all of them together as one chart; the spread matrix of its change ideas; and
+/// the teams that have stalled.
 enum ProgrammeDashboard {
     struct Cell: Sendable, Equatable {
         let measureID: UUID
@@ -40,6 +41,8 @@ enum ProgrammeDashboard {
         var smallMultiplesSVG: String?
         /// Teams on the chosen measure with no data yet, left out of the charts.
         var withoutData: [String]
+        /// How far each team has got with each of the programme's change ideas.
+        var spread: SpreadMatrix
     }
 
     final class View: ModelPage<Model> {
@@ -66,6 +69,17 @@ enum ProgrammeDashboard {
                     .li(.strong(.text(String(stalled.count))), .text(" stalled"))),
                 teamTable(),
                 chartsSection(),
+                .section(
+                    .id("spread"),
+                    .h2(.text("Spread of the change ideas")),
+                    .p(
+                        .class("hint"),
+                        .text(
+                            "How far each team has got with each change idea of the programme’s driver diagram, from the PDSA cycles of the team’s ideas that adapt it."
+                        )),
+                    .spreadMatrix(
+                        model.spread,
+                        diagramURL: SiteURL.programmes(.diagram(.value(model.id), .show)).relativeURL())),
                 .section(
                     .id("stalled"),
                     .h2(.text("Stalled teams")),
@@ -194,7 +208,7 @@ extension ProgrammeDashboard.Model {
             id: id, name: programme.name,
             measures: standards.map { .init(value: $0.id.uuidString, label: $0.standard.name) }, chosen: chosen?.id,
             chosenName: chosen?.standard.name, teams: teams, aggregateSVG: nil, smallMultiplesSVG: nil,
-            withoutData: [])
+            withoutData: [], spread: try await SpreadMatrix.query(programme: id, teams: teams.map(\.row), on: db))
         guard let (chosenID, standard) = chosen else { return model }
         let charted = projects.compactMap { team in byTeam[team.id]?[chosenID].map { (team.project, $0.id, $0.measure) }
         }

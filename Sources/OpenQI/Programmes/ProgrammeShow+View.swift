@@ -17,6 +17,10 @@ extension ProgrammeShow {
                         .class("actions"),
                         .a(
                             .class("button secondary"),
+                            .href(SiteURL.programmes(.diagram(.value(model.id), .show)).relativeURL()),
+                            .text("Driver diagram")),
+                        .a(
+                            .class("button secondary"),
                             .href(SiteURL.programmes(.dashboard(.value(model.id))).relativeURL()),
                             .text("Dashboard")),
                         .a(

@@ -161,31 +161,32 @@ enum ProjectAPIController {
     }
 
     @Sendable static func addDriver(req: Request) async throws -> Response {
-        try await addBox(req) { project, diagram, actor in
+        try await addBox(req) { owner, diagram, actor in
             let valid = try req.content.decode(DriverInput.self).validate(in: diagram)
-            let driver = try await project.addDriver(valid, by: actor, on: req.db)
+            let driver = try await owner.addDriver(valid, by: actor, on: req.db)
             return DriverDiagram.DriverBox(
                 id: try driver.requireID(), level: driver.level, text: driver.text, primaryIDs: valid.primaryIDs)
         }
     }
 
     @Sendable static func addChangeIdea(req: Request) async throws -> Response {
-        try await addBox(req) { project, diagram, actor in
-            let valid = try req.content.decode(ChangeIdeaInput.self).validate(in: diagram)
-            let idea = try await project.addChangeIdea(valid, by: actor, on: req.db)
-            return DriverDiagram.IdeaBox(
-                id: try idea.requireID(), title: idea.title, summary: idea.summary, driverIDs: valid.driverIDs)
+        try await addBox(req) { owner, diagram, actor in
+            let package = try await owner.changePackage(on: req.db)
+            let valid = try req.content.decode(ChangeIdeaInput.self).validate(in: diagram, package: package)
+            let idea = try await owner.addChangeIdea(valid, by: actor, on: req.db)
+            return DriverDiagram.IdeaBox(idea, driverIDs: valid.driverIDs)
         }
     }
 
     /// Adds a box to the project's driver diagram, checked against the diagram as it stands, and
     /// answers 201 with the box as the diagram's JSON shows it.
     private static func addBox<Box: Content>(
-        _ req: Request, add: (Project, DriverDiagram, Actor) async throws -> Box
+        _ req: Request, add: (DiagramOwner, DriverDiagram, Actor) async throws -> Box
     ) async throws -> Response {
         let (project, policy) = try await req.editableProject()
         let diagram = try await DriverDiagram.load(for: project, on: req.db)
-        return try await add(project, diagram, policy.viewer.actor).encodeResponse(status: .created, for: req)
+        return try await add(.project(project), diagram, policy.viewer.actor).encodeResponse(
+            status: .created, for: req)
     }
 
     @Sendable static func planCycle(req: Request) async throws -> Response {

@@ -152,7 +152,7 @@ extension ProjectShow {
                         .text("No driver diagram yet: what drives the aim, and which ideas could move it?"))),
                 .a(
                     .class("button secondary"),
-                    .href(SiteURL.projects(.driverDiagram(.value(model.id))).relativeURL()),
+                    .href(SiteURL.projects(.diagram(.value(model.id), .show)).relativeURL()),
                     .text(model.canEdit ? "Build the driver diagram" : "Open the driver diagram"))
             )
         }

@@ -162,9 +162,9 @@ struct ConcurrentEditTests {
         let project = try await fixtures.approvedProject(
             "Fewer falls on Willow Ward", unit: units.willow, lead: lead, approvedAt: AppClock.now)
         let projectID = try project.requireID()
-        let driver = Driver(projectID: projectID, level: .primary, text: "Safer nights", position: 0)
+        let driver = Driver(owner: .project(projectID), level: .primary, text: "Safer nights", position: 0)
         try await driver.create(on: db)
-        let idea = ChangeIdea(projectID: projectID, title: "Night checks", summary: nil, position: 0)
+        let idea = ChangeIdea(owner: .project(projectID), title: "Night checks", summary: nil, position: 0)
         try await idea.create(on: db)
         try await idea.$drivers.attach(driver, on: db)
         var cycles: [PDSACycle] = []

@@ -142,3 +142,71 @@ struct OperationsTests {
         }
     }
 }
+
+@Suite("Making a column optional")
+struct AllowNullTests {
+    @Test("a required column becomes optional with every row, index and foreign key kept, and twice is harmless")
+    func allowNull() async throws {
+        try await withOpenQI { app in
+            let sql = app.db.sql
+            try await sql.raw(
+                "CREATE TABLE scratch_owners (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TABLE scratch_boxes (id INTEGER PRIMARY KEY, \
+                "owner_id" INTEGER NOT NULL REFERENCES scratch_owners (id) ON DELETE CASCADE, text TEXT NOT NULL)
+                """
+            ).run()
+            try await sql.raw(
+                "CREATE TABLE scratch_links (id INTEGER PRIMARY KEY, box_id INTEGER NOT NULL REFERENCES scratch_boxes (id))"
+            ).run()
+            try await sql.raw("CREATE INDEX ix_scratch_boxes_owner_id ON scratch_boxes (owner_id)").run()
+            try await sql.raw("INSERT INTO scratch_owners (id, name) VALUES (1, 'Willow'), (2, 'Cedar')").run()
+            try await sql.raw("INSERT INTO scratch_boxes (id, owner_id, text) VALUES (10, 1, 'a'), (11, 2, 'b')").run()
+            try await sql.raw("INSERT INTO scratch_links (id, box_id) VALUES (100, 10)").run()
+            await #expect(throws: (any Error).self, "required before") {
+                try await sql.raw("INSERT INTO scratch_boxes (id, owner_id, text) VALUES (12, NULL, 'c')").run()
+            }
+
+            try await app.db.allowNull("owner_id", in: "scratch_boxes")
+            try await app.db.allowNull("owner_id", in: "scratch_boxes")
+
+            struct Box: Decodable, Equatable {
+                let id: Int
+                let owner_id: Int?
+                let text: String
+            }
+            try await sql.raw("INSERT INTO scratch_boxes (id, owner_id, text) VALUES (12, NULL, 'c')").run()
+            let boxes = try await sql.raw("SELECT id, owner_id, text FROM scratch_boxes ORDER BY id")
+                .all(decoding: Box.self)
+            #expect(
+                boxes == [
+                    .init(id: 10, owner_id: 1, text: "a"), .init(id: 11, owner_id: 2, text: "b"),
+                    .init(id: 12, owner_id: nil, text: "c"),
+                ])
+            // Foreign keys still hold, both ways, on every connection.
+            await #expect(throws: (any Error).self) {
+                try await sql.raw("INSERT INTO scratch_boxes (id, owner_id, text) VALUES (13, 99, 'd')").run()
+            }
+            await #expect(throws: (any Error).self) {
+                try await sql.raw("INSERT INTO scratch_links (id, box_id) VALUES (101, 99)").run()
+            }
+            try await sql.raw("DELETE FROM scratch_links").run()
+            try await sql.raw("DELETE FROM scratch_owners WHERE id = 2").run()
+            let left = try await sql.raw("SELECT id, owner_id, text FROM scratch_boxes ORDER BY id")
+                .all(decoding: Box.self)
+            #expect(left.map(\.id) == [10, 12], "deleting an owner still deletes its boxes")
+            if !TestDatabase.isPostgres {
+                struct Index: Decodable { let name: String }
+                let indexes = try await sql.raw(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'scratch_boxes'"
+                ).all(decoding: Index.self)
+                #expect(indexes.map(\.name).contains("ix_scratch_boxes_owner_id"))
+            }
+            for table in ["scratch_links", "scratch_boxes", "scratch_owners"] {
+                try await sql.raw("DROP TABLE \(ident: table)").run()
+            }
+        }
+    }
+}

@@ -233,6 +233,18 @@ struct RouteMatrixTests {
         "GET /programmes/:programmeID/edit": Row(allowed: programmeLeads),
         "GET /programmes/:programmeID/dashboard": Row(allowed: readers),
         "GET /programmes/:programmeID/evaluation": Row(allowed: readers),
+        "GET /programmes/:programmeID/driver-diagram": Row(allowed: readers),
+        "POST /programmes/:programmeID/drivers": Row(
+            allowed: programmeLeads, body: ["level": "primary", "text": "Calm wards"]),
+        "POST /programmes/:programmeID/drivers/:driverID": Row(
+            allowed: programmeLeads, body: ["text": "Calmer wards", "version": "1"]),
+        "POST /programmes/:programmeID/drivers/:driverID/remove": Row(allowed: programmeLeads),
+        "POST /programmes/:programmeID/change-ideas": Row(
+            allowed: programmeLeads, body: ["title": "Safety huddle", "driver_ids[]": ":programmeDriverID"]),
+        "POST /programmes/:programmeID/change-ideas/:ideaID": Row(
+            allowed: programmeLeads,
+            body: ["title": "Safety huddles", "driver_ids[]": ":programmeDriverID", "version": "1"]),
+        "POST /programmes/:programmeID/change-ideas/:ideaID/remove": Row(allowed: programmeLeads),
         "POST /programmes/:programmeID": Row(
             allowed: programmeLeads,
             body: ["name": "Renamed programme :programmeID", "unit_id": ":directorate", "version": "1"]),
@@ -401,12 +413,16 @@ struct RouteMatrixTests {
     }
 
     private static func path(_ components: [PathComponent], in world: World) -> String {
-        "/"
+        // Under a programme's address, a diagram's boxes are the programme's (`programmeDriverID`).
+        let owner = components.first?.description == "programmes" ? "programme" : nil
+        return "/"
             + components.map { component -> String in
                 switch component {
                 // A period is a day, not an id; removing a value it has not is a notice, not a refusal.
                 case .parameter("period"): "2026-01-05"
-                case .parameter(let name): world.ids[name]?.uuidString ?? "missing-\(name)"
+                case .parameter(let name):
+                    (owner.flatMap { world.ids[$0 + name.prefix(1).uppercased() + name.dropFirst()] }
+                        ?? world.ids[name])?.uuidString ?? "missing-\(name)"
                 case .catchall: "nothing-here"
                 default: component.description
                 }
@@ -482,9 +498,9 @@ struct RouteMatrixTests {
         let phase = PhaseBreak(
             measureID: try measure.requireID(), period: CalendarDay.date("2026-01-05")!, label: "After")
         try await phase.create(on: db)
-        let driver = Driver(projectID: projectID, level: .primary, text: "Safer nights", position: 0)
+        let driver = Driver(owner: .project(projectID), level: .primary, text: "Safer nights", position: 0)
         try await driver.create(on: db)
-        let idea = ChangeIdea(projectID: projectID, title: "Night checks", summary: nil, position: 0)
+        let idea = ChangeIdea(owner: .project(projectID), title: "Night checks", summary: nil, position: 0)
         try await idea.create(on: db)
         let cycle = PDSACycle()
         cycle.$project.id = projectID
@@ -521,6 +537,13 @@ struct RouteMatrixTests {
         let analyst = ProgrammeMember(
             programmeID: try programme.requireID(), personID: try person.requireID(), role: .analyst)
         try await analyst.create(on: db)
+        let programmeDriver = Driver(
+            owner: .programme(try programme.requireID()), level: .primary, text: "Calm wards", position: 0)
+        try await programmeDriver.create(on: db)
+        let programmeIdea = ChangeIdea(
+            owner: .programme(try programme.requireID()), title: "Safety huddle", summary: nil, position: 0)
+        try await programmeIdea.create(on: db)
+        try await programmeIdea.$drivers.attach(programmeDriver, on: db)
         let session = LearningSession(
             programmeID: try programme.requireID(), heldOn: AppClock.now, place: "Room 1", agenda: nil)
         try await session.create(on: db)
@@ -538,6 +561,7 @@ struct RouteMatrixTests {
             "objectiveID": try objective.requireID(), "priorityID": try priority.requireID(),
             "standardID": try standard.requireID(), "programmeID": try programme.requireID(),
             "programmeMemberID": try analyst.requireID(), "sessionID": try session.requireID(),
+            "programmeDriverID": try programmeDriver.requireID(), "programmeIdeaID": try programmeIdea.requireID(),
         ])
     }
 }

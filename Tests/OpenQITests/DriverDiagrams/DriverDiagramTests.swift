@@ -109,7 +109,7 @@ struct DriverDiagramTests {
                 path + "/change-ideas",
                 fields: [("title", "Huddle"), ("driver_ids[]", foreign.id!.uuidString)])
             #expect(crossed.status == .unprocessableEntity)
-            #expect(crossed.body.contains("Choose drivers of this project’s diagram."))
+            #expect(crossed.body.contains("Choose drivers of this diagram."))
             let levelLess = try await browser.post(path + "/drivers", fields: [("level", "tertiary"), ("text", "X")])
             #expect(levelLess.body.contains("“tertiary” is not a valid choice"))
             #expect(try await Driver.query(on: app.db).count() == 2)

@@ -242,8 +242,10 @@ extension PDSAForm.Model {
 
 extension DriverDiagramPage.Model {
     static let mock = DriverDiagramPage.Model(
-        projectID: Mock.id(30),
-        projectTitle: "Fewer falls on Willow Ward",
+        ownerKind: .project,
+        ownerID: Mock.id(30),
+        ownerName: "Fewer falls on Willow Ward",
+        breadcrumbs: .project(Mock.id(30), named: "Fewer falls on Willow Ward"),
         diagram: DriverDiagram(
             aim: "Reduce falls on Willow Ward by half by 31 December 2026.",
             drivers: [

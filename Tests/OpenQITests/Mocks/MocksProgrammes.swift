@@ -106,7 +106,13 @@ extension ProgrammeForm.Model {
 
 extension ProgrammeDashboard.Model {
     static var mock: ProgrammeDashboard.Model {
-        .init(
+        let willow = ProjectRow(
+            id: Mock.id(97), title: "Reducing violence on Willow Ward", unitPath: "Trust › Willow Ward",
+            status: .active, stage: .test, score: .init(rawValue: 3))
+        let cedar = ProjectRow(
+            id: Mock.id(98), title: "Reducing violence on Cedar Ward", unitPath: "Trust › Cedar Ward",
+            status: .active, stage: .understand, score: .init(rawValue: 1))
+        return .init(
             id: Mock.id(91), name: "Violence reduction",
             measures: [
                 .init(value: Mock.id(96).uuidString, label: "Violent incidents"),
@@ -114,22 +120,27 @@ extension ProgrammeDashboard.Model {
             ], chosen: Mock.id(96), chosenName: "Violent incidents",
             teams: [
                 .init(
-                    row: .init(
-                        id: Mock.id(97), title: "Reducing violence on Willow Ward", unitPath: "Trust › Willow Ward",
-                        status: .active, stage: .test, score: .init(rawValue: 3)),
+                    row: willow,
                     cells: [
                         .init(measureID: Mock.id(104), latest: "14.3", variation: .improvementLow, assurance: nil),
                         nil,
                     ], stalled: nil),
                 .init(
-                    row: .init(
-                        id: Mock.id(98), title: "Reducing violence on Cedar Ward", unitPath: "Trust › Cedar Ward",
-                        status: .active, stage: .understand, score: .init(rawValue: 1)),
+                    row: cedar,
                     cells: [.init(measureID: Mock.id(105), latest: nil, variation: nil, assurance: nil), nil],
                     stalled: "No update for six weeks"),
             ], aggregateSVG: "<svg role=\"img\"><title>All teams</title></svg>",
             smallMultiplesSVG: "<svg role=\"group\" class=\"small-multiples\"></svg>",
-            withoutData: ["Reducing violence on Cedar Ward"])
+            withoutData: ["Reducing violence on Cedar Ward"],
+            spread: SpreadMatrix(
+                ideas: [
+                    .init(id: Mock.id(120), title: "Twice-daily safety huddle"),
+                    .init(id: Mock.id(121), title: "Broset Violence Checklist at handover"),
+                ],
+                rows: [
+                    .init(team: willow, states: [.adopted, .testing]),
+                    .init(team: cedar, states: [.abandoned, .notStarted]),
+                ]))
     }
 }
 
@@ -152,5 +163,41 @@ extension ProgrammeEvaluation.Model {
                             changedOn: nil, before: nil, after: nil, verdict: .notYet),
                     ])
             ])
+    }
+}
+
+extension DriverDiagramPage.Model {
+    /// The programme's change package, two of its ideas adapted by teams.
+    static var programmeMock: DriverDiagramPage.Model {
+        var model = DriverDiagramPage.Model.mock
+        model.ownerKind = .programme
+        model.ownerID = Mock.id(91)
+        model.ownerName = "Violence reduction"
+        model.breadcrumbs = [
+            .init(label: "Programmes", url: "/programmes"),
+            .init(label: "Violence reduction", url: "/programmes/\(Mock.id(91))"),
+        ]
+        model.problem = nil
+        model.adaptations = [Mock.id(110): 12, Mock.id(111): 1]
+        return model
+    }
+
+    /// A team in the programme: one of its ideas adapts the programme's, and its form offers them.
+    static var teamMock: DriverDiagramPage.Model {
+        var model = DriverDiagramPage.Model.mock
+        model.problem = nil
+        model.package = [
+            .init(id: Mock.id(120), title: "Twice-daily safety huddle", summary: nil, driverIDs: []),
+            .init(id: Mock.id(121), title: "Broset Violence Checklist at handover", summary: nil, driverIDs: []),
+        ]
+        let huddle = model.diagram.ideas[0]
+        model.diagram = DriverDiagram(
+            aim: model.diagram.aim, drivers: model.diagram.drivers,
+            ideas: [
+                .init(
+                    id: huddle.id, title: huddle.title, summary: huddle.summary, driverIDs: huddle.driverIDs,
+                    adaptedFromID: Mock.id(120))
+            ] + model.diagram.ideas.dropFirst())
+        return model
     }
 }

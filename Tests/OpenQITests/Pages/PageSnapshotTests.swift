@@ -79,6 +79,16 @@ struct PageSnapshotTests {
             of: Self.html(DriverDiagramPage.View(context: Mock.context, model: DriverDiagramPage.Model.mock)),
             as: .lines)
     }
+    @Test func programmeDiagram() {
+        assertSnapshot(
+            of: Self.html(DriverDiagramPage.View(context: Mock.context, model: DriverDiagramPage.Model.programmeMock)),
+            as: .lines)
+    }
+    @Test func teamDiagramInProgramme() {
+        assertSnapshot(
+            of: Self.html(DriverDiagramPage.View(context: Mock.context, model: DriverDiagramPage.Model.teamMock)),
+            as: .lines)
+    }
     @Test func storyShow() {
         assertSnapshot(of: Self.html(StoryShow.View(context: Mock.context, model: StoryShow.Model.mock)), as: .lines)
     }

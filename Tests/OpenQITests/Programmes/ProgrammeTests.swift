@@ -37,6 +37,25 @@ struct ProgrammeTests {
             try await Programme.query(on: world.strategist.app.db).filter(\.$name == name).with(\.$people).first())
     }
 
+    /// Draws the programme's driver diagram through its editor: one primary driver and `ideas`
+    /// acting on it. Answers the ideas, in order.
+    @discardableResult
+    static func drawDiagram(_ programme: Programme, ideas: [String], world: World) async throws -> [ChangeIdea] {
+        let base = "/programmes/\(programme.id!)"
+        let added = try await world.strategist.post(
+            base + "/drivers", form: ["level": "primary", "text": "Predictable ward routines"])
+        #expect(added.status == .seeOther && added.location == base + "/driver-diagram")
+        let db = world.strategist.app.db
+        let driver = try #require(
+            try await Driver.query(on: db).filter(\.$programme.$id == programme.id!).sort(\.$position).first())
+        for title in ideas {
+            let idea = try await world.strategist.post(
+                base + "/change-ideas", fields: [("title", title), ("driver_ids[]", driver.id!.uuidString)])
+            #expect(idea.status == .seeOther)
+        }
+        return try await ChangeIdea.query(on: db).filter(\.$programme.$id == programme.id!).sort(\.$position).all()
+    }
+
     static func move(_ programme: Programme, to stage: String, world: World, on day: String? = nil) async throws
         -> TestBrowser.Page
     {
@@ -50,7 +69,7 @@ struct ProgrammeTests {
     }
 
     @Test(
-        "a QI team starts a programme and moves it a stage at a time; 'deliver' waits for an aim, a standard measure and an executive sponsor, each named"
+        "a QI team starts a programme and moves it a stage at a time; 'deliver' waits for an aim, a driver diagram, a standard measure and an executive sponsor, each named"
     )
     func stages() async throws {
         try await withOpenQI { app in
@@ -69,7 +88,10 @@ struct ProgrammeTests {
 
             let refused = try await Self.move(programme, to: "deliver", world: world)
             #expect(refused.status == .unprocessableEntity)
-            for missing in ["It has no aim.", "It has no standard measure.", "It has no executive sponsor."] {
+            for missing in [
+                "It has no aim.", "It has no driver diagram.", "It has no standard measure.",
+                "It has no executive sponsor.",
+            ] {
                 #expect(refused.body.contains(missing), "names what is missing: \(missing)")
             }
             #expect(refused.body.contains("Agreed at the board"), "the note typed is kept")
@@ -91,6 +113,17 @@ struct ProgrammeTests {
             let twice = try await world.strategist.post(
                 "/programmes/\(programme.id!)/people", form: ["person": "Dana Director", "role": "executive_sponsor"])
             #expect(twice.body.contains("Everyone who matches “Dana Director” is already executive sponsor."))
+            // A driver with no change idea is not yet a diagram teams can adapt.
+            try await Self.drawDiagram(programme, ideas: [], world: world)
+            let halfDrawn = try await Self.move(programme, to: "deliver", world: world)
+            #expect(halfDrawn.status == .unprocessableEntity && halfDrawn.body.contains("It has no driver diagram."))
+            #expect(!halfDrawn.body.contains("It has no aim."))
+            let driver = try #require(
+                try await Driver.query(on: app.db).filter(\.$programme.$id == programme.id!).first())
+            let idea = try await world.strategist.post(
+                "/programmes/\(programme.id!)/change-ideas",
+                fields: [("title", "Twice-daily safety huddle"), ("driver_ids[]", driver.id!.uuidString)])
+            #expect(idea.status == .seeOther)
 
             #expect(try await Self.move(programme, to: "deliver", world: world).status == .seeOther)
             let delivering = try #require(try await Programme.find(programme.id, on: app.db))
@@ -519,6 +552,135 @@ struct ProgrammeTests {
     }
 
     @Test(
+        "a programme's driver diagram is its change package: its teams say which idea each of theirs adapts, and the spread matrix follows their PDSA cycles"
+    )
+    func spread() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let programme = try await Self.start("Violence reduction", world: world)
+            let base = "/programmes/\(programme.id!)"
+            let package = try await Self.drawDiagram(
+                programme, ideas: ["Twice-daily safety huddle", "Broset checklist", "Evening activities"], world: world)
+            #expect(package.count == 3 && package.allSatisfy { $0.$project.id == nil })
+            let drawn = try await world.strategist.get(base + "/driver-diagram")
+            #expect(drawn.status == .ok && drawn.body.contains("Broset checklist"))
+            #expect(drawn.body.contains("no team adapts it yet"))
+            #expect(drawn.body.contains(">Programmes</a>"), "under the programme, not a project")
+            let audited = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "change_idea").all()
+            #expect(audited.count == 3 && audited.allSatisfy { $0.subjectName.hasSuffix("— Violence reduction") })
+
+            // Three teams, each led by someone who edits their own diagram.
+            let fixtures = Fixtures(app: app)
+            var teams: [(project: Project, browser: TestBrowser)] = []
+            for (name, unit) in [
+                ("Willow", world.units.willow), ("Cedar", world.units.cedar), ("Oak", world.units.oak),
+            ] {
+                let lead = try await fixtures.signIn("\(name.lowercased())@test.example", at: unit)
+                let team = try await fixtures.approvedProject(
+                    "Safer \(name)", unit: unit, lead: lead, approvedAt: AppClock.now.addingTimeInterval(-90 * 86_400))
+                team.$programme.id = programme.id
+                try await team.save(on: app.db)
+                try await TeamMember(
+                    projectID: team.id!, personID: lead.id!, role: "Project lead", isLead: true, involvement: .none
+                ).create(on: app.db)
+                let browser = TestBrowser(app: app)
+                _ = try await browser.signIn("\(name.lowercased())@test.example")
+                let driver = try await browser.post(
+                    "/projects/\(team.id!)/drivers", form: ["level": "primary", "text": "Calm wards"])
+                #expect(driver.status == .seeOther)
+                teams.append((team, browser))
+            }
+            func teamDriver(_ team: Project) async throws -> UUID {
+                try #require(try await Driver.query(on: app.db).filter(\.$project.$id == team.id!).first()?.id)
+            }
+            /// Adds a team's idea adapting the programme's idea `from` (by index), with its PDSA ramp.
+            func adapt(
+                _ index: Int, from: Int?, title: String, ramp: [(PDSAStatus, PDSADecision?)]
+            ) async throws -> ChangeIdea {
+                let (team, browser) = teams[index]
+                var fields = [("title", title), ("driver_ids[]", try await teamDriver(team).uuidString)]
+                if let from { fields.append(("adapted_from_id", package[from].id!.uuidString)) }
+                let added = try await browser.post("/projects/\(team.id!)/change-ideas", fields: fields)
+                #expect(added.status == .seeOther)
+                let idea = try #require(
+                    try await ChangeIdea.query(on: app.db).filter(\.$project.$id == team.id!).filter(\.$title == title)
+                        .first())
+                for (number, (status, decision)) in ramp.enumerated() {
+                    let cycle = PDSACycle()
+                    (cycle.$project.id, cycle.$changeIdea.id, cycle.number) = (team.id!, idea.id!, number + 1)
+                    (cycle.status, cycle.decision) = (status, decision)
+                    (cycle.objective, cycle.question, cycle.prediction, cycle.who) = ("o", "q", "p", "w")
+                    (cycle.what, cycle.place, cycle.plannedStart) = ("x", "ward", AppClock.now)
+                    try await cycle.create(on: app.db)
+                }
+                return idea
+            }
+            // Willow adopted the huddle after adapting it twice, and is testing the checklist.
+            _ = try await adapt(
+                0, from: 0, title: "Huddle at 8 and 8", ramp: [(.complete, .adapt), (.complete, .adopt)])
+            _ = try await adapt(0, from: 1, title: "Broset at handover", ramp: [(.running, nil)])
+            // Cedar abandoned the huddle in one form, and is testing it in another: testing wins.
+            _ = try await adapt(1, from: 0, title: "Huddle at noon", ramp: [(.complete, .abandon)])
+            _ = try await adapt(1, from: 0, title: "Huddle at shift change", ramp: [(.planned, nil)])
+            // Oak abandoned the checklist; its own idea, adapting nothing, is not in the matrix.
+            _ = try await adapt(
+                2, from: 1, title: "Broset on admission", ramp: [(.complete, .adapt), (.complete, .abandon)])
+            _ = try await adapt(2, from: nil, title: "Music at night", ramp: [(.complete, .adopt)])
+
+            let rows = try teams.map { try ProjectRow($0.project, id: $0.project.requireID(), tree: UnitTree([])) }
+            let matrix = try await SpreadMatrix.query(programme: programme.id!, teams: rows, on: app.db)
+            #expect(
+                matrix.ideas.map(\.title) == ["Twice-daily safety huddle", "Broset checklist", "Evening activities"])
+            #expect(
+                matrix.rows.map(\.states) == [
+                    [.adopted, .testing, .notStarted], [.testing, .notStarted, .notStarted],
+                    [.notStarted, .abandoned, .notStarted],
+                ])
+            #expect(matrix.count(.adopted) == [1, 0, 0])
+
+            let page = try await world.strategist.get(base + "/dashboard")
+            #expect(page.body.contains("Spread of the change ideas"))
+            #expect(page.body.contains("<td class=\"spread adopted\">Adopted</td>"))
+            #expect(page.body.contains("<td class=\"number\">1 of 3</td>"))
+            let diagram = try await world.strategist.get(base + "/driver-diagram")
+            #expect(diagram.body.contains("adapted by 2 teams"), "Willow and Cedar adapt the huddle, Cedar twice")
+
+            // A team may only say it adapts its own programme's ideas.
+            let other = try await Self.start("Access", world: world)
+            let otherIdeas = try await Self.drawDiagram(other, ideas: ["Text reminders"], world: world)
+            let (willow, browser) = teams[0]
+            let stray = try await browser.post(
+                "/projects/\(willow.id!)/change-ideas",
+                fields: [
+                    ("title", "Texts"), ("driver_ids[]", try await teamDriver(willow).uuidString),
+                    ("adapted_from_id", otherIdeas[0].id!.uuidString),
+                ])
+            #expect(stray.status == .unprocessableEntity)
+            #expect(stray.body.contains("Choose one of the programme’s change ideas"))
+            #expect(stray.body.contains("value=\"Texts\""), "what was typed is kept")
+            #expect(try await ChangeIdea.query(on: app.db).filter(\.$title == "Texts").count() == 0)
+            // The team's page offers the programme's ideas to adapt.
+            let offered = try await browser.get("/projects/\(willow.id!)/driver-diagram")
+            #expect(offered.body.contains("The programme’s change idea it adapts"))
+            #expect(offered.body.contains("Adapts “Twice-daily safety huddle”"))
+
+            // An idea teams adapt cannot be removed from the programme's diagram; nor can a team
+            // lead change the programme's diagram.
+            let removal = try await world.strategist.post(base + "/change-ideas/\(package[0].id!)/remove", form: [:])
+            #expect(removal.status == .unprocessableEntity && removal.body.contains("is adapted by 2 teams"))
+            let unused = try await world.strategist.post(base + "/change-ideas/\(package[2].id!)/remove", form: [:])
+            #expect(unused.status == .seeOther)
+            #expect(
+                try await browser.post(base + "/drivers", form: ["level": "primary", "text": "Mine"]).status
+                    == .forbidden)
+            // Another project's box is not found under this programme's address.
+            let foreign = try await teamDriver(willow)
+            #expect(
+                try await world.strategist.post(base + "/drivers/\(foreign)/remove", form: [:]).status == .notFound)
+        }
+    }
+
+    @Test(
         "the evaluation sets each team's centre line before its first adopted change against the one after, and counts the aims met"
     )
     func evaluation() async throws {
@@ -543,7 +705,7 @@ struct ProgrammeTests {
                 teams.append(team)
             }
             // Willow adopted a change at week 20, after which its incidents fell from 6 to 2 a week.
-            let idea = ChangeIdea(projectID: teams[0].id!, title: "Safety huddle", summary: nil, position: 0)
+            let idea = ChangeIdea(owner: .project(teams[0].id!), title: "Safety huddle", summary: nil, position: 0)
             try await idea.create(on: app.db)
             let cycle = PDSACycle()
             cycle.$project.id = teams[0].id!

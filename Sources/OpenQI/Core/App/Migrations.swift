@@ -68,5 +68,6 @@ enum OpenQIMigrations {
         AddProgrammesToProjects(),
         CreateProgrammeIndexes(),
         CreateLearningSessions(),
+        AddDiagramOwners(),
     ]
 }

@@ -103,21 +103,7 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.measures(.chartSVG(.key)).pathComponents, use: MeasureController.chartSVG)
     signedIn.get(SiteURL.measures(.dataCSV(.key)).pathComponents, use: MeasureController.dataCSV)
 
-    signedIn.get(SiteURL.projects(.driverDiagram(.key)).pathComponents, use: DriverDiagramController.show)
-    signedIn.post(SiteURL.projects(.addDriver(.key)).pathComponents, use: DriverDiagramController.addDriver)
-    signedIn.post(
-        SiteURL.projects(.updateDriver(project: .key, driver: .key)).pathComponents,
-        use: DriverDiagramController.updateDriver)
-    signedIn.post(
-        SiteURL.projects(.removeDriver(project: .key, driver: .key)).pathComponents,
-        use: DriverDiagramController.removeDriver)
-    signedIn.post(SiteURL.projects(.addChangeIdea(.key)).pathComponents, use: DriverDiagramController.addChangeIdea)
-    signedIn.post(
-        SiteURL.projects(.updateChangeIdea(project: .key, idea: .key)).pathComponents,
-        use: DriverDiagramController.updateChangeIdea)
-    signedIn.post(
-        SiteURL.projects(.removeChangeIdea(project: .key, idea: .key)).pathComponents,
-        use: DriverDiagramController.removeChangeIdea)
+    DriverDiagramController.register(on: signedIn)
 
     signedIn.get(SiteURL.projects(.newCycle(.key)).pathComponents, use: PDSAController.new)
     signedIn.post(SiteURL.projects(.planCycle(.key)).pathComponents, use: PDSAController.create)

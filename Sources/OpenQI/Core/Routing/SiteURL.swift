@@ -88,17 +88,20 @@ enum SiteURL: Sendable {
         case close(Parameter<UUID>)
         case newMeasure(Parameter<UUID>)
         case addMeasure(Parameter<UUID>)
-        case driverDiagram(Parameter<UUID>)
-        case addDriver(Parameter<UUID>)
-        case updateDriver(project: Parameter<UUID>, driver: Parameter<UUID>)
-        case removeDriver(project: Parameter<UUID>, driver: Parameter<UUID>)
-        case addChangeIdea(Parameter<UUID>)
-        case updateChangeIdea(project: Parameter<UUID>, idea: Parameter<UUID>)
-        case removeChangeIdea(project: Parameter<UUID>, idea: Parameter<UUID>)
+        case diagram(Parameter<UUID>, DiagramPart)
         case newCycle(Parameter<UUID>)
         case planCycle(Parameter<UUID>)
         case newStory(Parameter<UUID>)
         case addStory(Parameter<UUID>)
+    }
+
+    /// A driver diagram's page and edits, under the address of the project or programme it is of.
+    enum DiagramPart: Sendable {
+        case show, addDriver, addChangeIdea
+        case updateDriver(Parameter<UUID>)
+        case removeDriver(Parameter<UUID>)
+        case updateChangeIdea(Parameter<UUID>)
+        case removeChangeIdea(Parameter<UUID>)
     }
 
     enum Cycles: Sendable {
@@ -150,6 +153,7 @@ enum SiteURL: Sendable {
         case planSession(Parameter<UUID>)
         case dashboard(Parameter<UUID>)
         case evaluation(Parameter<UUID>)
+        case diagram(Parameter<UUID>, DiagramPart)
     }
 
     enum LearningSessions: Sendable {
@@ -345,21 +349,25 @@ extension SiteURL.Projects {
         case .close(let id): [.id(id, name: "projectID"), "close"]
         case .newMeasure(let id): [.id(id, name: "projectID"), "measures", "new"]
         case .addMeasure(let id): [.id(id, name: "projectID"), "measures"]
-        case .driverDiagram(let id): [.id(id, name: "projectID"), "driver-diagram"]
-        case .addDriver(let id): [.id(id, name: "projectID"), "drivers"]
-        case .updateDriver(let project, let driver):
-            [.id(project, name: "projectID"), "drivers", .id(driver, name: "driverID")]
-        case .removeDriver(let project, let driver):
-            [.id(project, name: "projectID"), "drivers", .id(driver, name: "driverID"), "remove"]
-        case .addChangeIdea(let id): [.id(id, name: "projectID"), "change-ideas"]
-        case .updateChangeIdea(let project, let idea):
-            [.id(project, name: "projectID"), "change-ideas", .id(idea, name: "ideaID")]
-        case .removeChangeIdea(let project, let idea):
-            [.id(project, name: "projectID"), "change-ideas", .id(idea, name: "ideaID"), "remove"]
+        case .diagram(let id, let part): [.id(id, name: "projectID")] + part.segments
         case .newCycle(let id): [.id(id, name: "projectID"), "cycles", "new"]
         case .planCycle(let id): [.id(id, name: "projectID"), "cycles"]
         case .newStory(let id): [.id(id, name: "projectID"), "stories", "new"]
         case .addStory(let id): [.id(id, name: "projectID"), "stories"]
+        }
+    }
+}
+
+extension SiteURL.DiagramPart {
+    var segments: [PathSegment] {
+        switch self {
+        case .show: ["driver-diagram"]
+        case .addDriver: ["drivers"]
+        case .updateDriver(let driver): ["drivers", .id(driver, name: "driverID")]
+        case .removeDriver(let driver): ["drivers", .id(driver, name: "driverID"), "remove"]
+        case .addChangeIdea: ["change-ideas"]
+        case .updateChangeIdea(let idea): ["change-ideas", .id(idea, name: "ideaID")]
+        case .removeChangeIdea(let idea): ["change-ideas", .id(idea, name: "ideaID"), "remove"]
         }
     }
 }
@@ -433,6 +441,7 @@ extension SiteURL.Programmes {
         case .planSession(let id): [.id(id, name: "programmeID"), "learning-sessions"]
         case .dashboard(let id): [.id(id, name: "programmeID"), "dashboard"]
         case .evaluation(let id): [.id(id, name: "programmeID"), "evaluation"]
+        case .diagram(let id, let part): [.id(id, name: "programmeID")] + part.segments
         }
     }
 }
