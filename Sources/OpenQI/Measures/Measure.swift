@@ -23,6 +23,16 @@ package enum DataFrequency: String, Codable, CaseIterable, FormChoice, Sendable 
 
     var label: String { rawValue.capitalized }
 
+    /// What its periods are called: "days", "weeks", "months", "quarters".
+    var periodsName: String {
+        switch self {
+        case .daily: "days"
+        case .weekly: "weeks"
+        case .monthly: "months"
+        case .quarterly: "quarters"
+        }
+    }
+
     /// Days between periods, for "data overdue" checks.
     var days: Double {
         switch self {

@@ -43,6 +43,14 @@ enum ProgrammeDashboard {
         var withoutData: [String]
         /// How far each team has got with each of the programme's change ideas.
         var spread: SpreadMatrix
+        /// The teams on the chosen measure's funnel over its latest periods, for a rate or a
+        /// proportion.
+        var comparison: FunnelComparison?
+        /// Why the chosen measure has no funnel, when it is neither.
+        var noFunnel: String?
+        var unitOfMeasure: String?
+        /// "weeks", "months": what a period of the chosen measure is.
+        var periodName: String?
     }
 
     final class View: ModelPage<Model> {
@@ -69,6 +77,17 @@ enum ProgrammeDashboard {
                     .li(.strong(.text(String(stalled.count))), .text(" stalled"))),
                 teamTable(),
                 chartsSection(),
+                .section(
+                    .id("funnel"),
+                    .h2(
+                        .text(
+                            "The teams compared over the latest \(FunnelComparison.defaultPeriods) \(model.periodName ?? "periods")"
+                        )),
+                    .unwrap(model.noFunnel) { .p(.class("hint"), .text($0)) },
+                    .unwrap(model.comparison) {
+                        .funnelComparison(
+                            $0, measure: model.chosenName, unitOfMeasure: model.unitOfMeasure, entity: "Team")
+                    }),
                 .section(
                     .id("spread"),
                     .h2(.text("Spread of the change ideas")),
@@ -153,8 +172,8 @@ enum ProgrammeDashboard {
                             FormField(name: "measure", label: "Standard measure", control: .select(model.measures)),
                             state: FormState(values: ["measure": model.chosen?.uuidString ?? ""])),
                         .button(.type(.submit), .class("button secondary"), .text("Show")))),
-                .unwrap(model.aggregateSVG) { .div(.class("driver-diagram"), .raw($0)) },
-                .unwrap(model.smallMultiplesSVG) { .div(.class("driver-diagram"), .raw($0)) },
+                .unwrap(model.aggregateSVG) { .chart($0) },
+                .unwrap(model.smallMultiplesSVG) { .chart($0, kind: "driver-diagram") },
                 .if(
                     !model.withoutData.isEmpty,
                     .p(
@@ -244,11 +263,34 @@ extension ProgrammeDashboard.Model {
                 annotations: [], phaseBreaks: (breaks[measureID] ?? []).map { ($0.period, $0.label) })
             perTeam.append((shortTitle(project), team.shownResult))
         }
-        guard !perTeam.isEmpty else { return model }
-        model.smallMultiplesSVG = SmallMultiples(charts: perTeam, columns: 3, sharedScale: true).svg()
         let options = Measure.options(
             chartType: standard.chartType, rules: standard.rules, direction: standard.direction,
             target: standard.target, multiply: standard.multiply)
+        model.unitOfMeasure = standard.unitOfMeasure
+        model.periodName = standard.frequency.periodsName
+        let kind: Funnel.Kind? =
+            switch options.chart {
+            case .p, .pp: .proportion
+            case .u, .up: .rate
+            default: nil
+            }
+        if let kind {
+            model.comparison = FunnelComparison.compare(
+                charted.map { project, measureID, _ in
+                    .init(
+                        group: project.id ?? measureID, name: shortTitle(project), measureID: measureID,
+                        periods: series[measureID] ?? [])
+                },
+                on: .init(
+                    name: standard.name, kind: kind, multiply: standard.multiply, frequency: standard.frequency,
+                    direction: options.direction, unitOfMeasure: standard.unitOfMeasure),
+                periods: FunnelComparison.defaultPeriods, now: now, idPrefix: "programme-funnel")
+        } else {
+            model.noFunnel =
+                "A funnel plot compares counts against a denominator (a p or u chart); “\(standard.name)” is a \(Describe.chartName(options.chart).lowercased()), so the teams are compared on the charts above."
+        }
+        guard !perTeam.isEmpty else { return model }
+        model.smallMultiplesSVG = SmallMultiples(charts: perTeam, columns: 3, sharedScale: true).svg()
         let (periods, pooledOptions, subtitle) = Self.aggregate(pooled, frequency: standard.frequency, options: options)
         model.aggregateSVG = MeasureSeries(
             measureID: chosenID, name: standard.name, options: pooledOptions, periods: periods, annotations: [],

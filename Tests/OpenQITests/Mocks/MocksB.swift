@@ -270,20 +270,21 @@ extension CompareUnitsPage.Model {
             .init(value: "restraint incidents", label: "Restraint incidents"),
         ],
         chosen: "falls per 1,000 bed days", chosenName: "Falls per 1,000 bed days", periods: 12,
-        window: Mock.day("2025-04-01")...Mock.day("2026-03-01"), unitOfMeasure: "falls per 1,000 bed days",
-        funnelSVG: "<svg role=\"img\" aria-label=\"Falls funnel plot\"></svg>", explanation: nil,
-        leftOut: ["Birch Ward (run chart, weekly)"],
-        rows: [
-            .init(
-                unitName: "Cedar Ward", measureID: Mock.id(22), count: 68, size: 6_900, value: 9.86,
-                limits95: 4.6...8.1, limits998: 3.9...8.9, position: .above998,
-                standing: "Above the 99.8% limit: worse than chance alone explains"),
-            .init(
-                unitName: "Willow Ward", measureID: Mock.id(20), count: 41, size: 7_300, value: 5.62,
-                limits95: 4.7...8.0, limits998: 4.0...8.8, position: .within,
-                standing: "Within the limits: differs only by chance"),
-        ],
-        overall: 6.3, widenedFor: 1.4)
+        unitOfMeasure: "falls per 1,000 bed days", explanation: nil, leftOut: ["Birch Ward (run chart, weekly)"],
+        comparison: FunnelComparison(
+            window: Mock.day("2025-04-01")...Mock.day("2026-03-01"),
+            funnelSVG: "<svg role=\"img\" aria-label=\"Falls funnel plot\"></svg>",
+            rows: [
+                .init(
+                    unitName: "Cedar Ward", measureID: Mock.id(22), count: 68, size: 6_900, value: 9.86,
+                    limits95: 4.6...8.1, limits998: 3.9...8.9, position: .above998,
+                    standing: "Above the 99.8% limit: worse than chance alone explains"),
+                .init(
+                    unitName: "Willow Ward", measureID: Mock.id(20), count: 41, size: 7_300, value: 5.62,
+                    limits95: 4.7...8.0, limits998: 4.0...8.8, position: .within,
+                    standing: "Within the limits: differs only by chance"),
+            ],
+            overall: 6.3, widenedFor: 1.4))
 }
 
 extension MeasureSummaryPage.Model {
@@ -404,7 +405,7 @@ extension PortfolioPage.Model {
             .init(
                 label: "Reducing restrictive practice", count: 12,
                 url: "/projects?unit=\(Mock.id(2))&priority=\(Mock.id(90))"),
-            .init(label: "No strategic priority", count: 5, url: "/projects?unit=\(Mock.id(2))&priority=none"),
+            .init(label: "No priority or plan", count: 5, url: "/projects?unit=\(Mock.id(2))&priority=none"),
         ],
         active: .init(label: "active projects", count: 27, url: "/projects?unit=\(Mock.id(2))&status=active"),
         fullPartners: .init(

@@ -140,7 +140,20 @@ extension ProgrammeDashboard.Model {
                 rows: [
                     .init(team: willow, states: [.adopted, .testing]),
                     .init(team: cedar, states: [.abandoned, .notStarted]),
-                ]))
+                ]),
+            comparison: FunnelComparison(
+                window: Mock.day("2026-08-17")...Mock.day("2026-11-02"),
+                funnelSVG: "<svg role=\"img\" aria-label=\"Violent incidents funnel plot\"></svg>",
+                rows: [
+                    .init(
+                        unitName: "Willow Ward", measureID: Mock.id(104), count: 24, size: 1_680, value: 14.3,
+                        limits95: 8.1...21.0, limits998: 5.9...24.4, position: .within, standing: "Within the limits"),
+                    .init(
+                        unitName: "Cedar Ward", measureID: Mock.id(105), count: 0, size: 0, value: nil,
+                        limits95: nil, limits998: nil, position: .noData, standing: "No data"),
+                ],
+                overall: 14.3),
+            unitOfMeasure: "per 1,000 bed days", periodName: "weeks")
     }
 }
 

@@ -507,6 +507,13 @@ struct ProgrammeTests {
             #expect(body.contains("Safer Oak</a> — No update for six weeks"))
             #expect(body.contains("Calmer Oak</a> — No data for eight weeks"))
             #expect(body.contains("<strong>2</strong> stalled"))
+            // The teams on a funnel over the latest twelve weeks, and the safety table beside it.
+            #expect(body.contains("The teams compared over the latest 12 weeks"))
+            #expect(body.contains("class=\"chart funnel\""))
+            #expect(body.contains("Teams beyond the limits first, then by name."))
+            for team in ["Willow Ward", "Cedar Ward"] {
+                #expect(body.contains(">\(team)</a></th>"), "\(team) is in the safety table")
+            }
 
             // Two teams' weeks, dated a day apart, are one week of the whole programme's.
             let byTeam = Dictionary(grouping: points, by: \.measureID).values.map { team in

@@ -431,11 +431,11 @@ struct BoardReportTests {
                 unitID: trust.requireID(), name: "FALLS", periods: 4, policy: try await fixtures.administratorPolicy(),
                 on: app.db)
             #expect(model.chosenName == "Falls")
-            #expect(model.window == weeks[8]...weeks[11], "the last four weeks any ward has, for every ward")
+            #expect(model.comparison.window == weeks[8]...weeks[11], "the last four weeks any ward has, for every ward")
             #expect(model.leftOut == ["Elm (individuals (xmr) chart, weekly)"])
-            let rows = Dictionary(uniqueKeysWithValues: model.rows.map { ($0.unitName, $0) })
+            let rows = Dictionary(uniqueKeysWithValues: model.comparison.rows.map { ($0.unitName, $0) })
             #expect(rows["Damson"]?.position == .noData, "its data stopped before the window")
-            #expect(model.rows.last?.unitName == "Damson")
+            #expect(model.comparison.rows.last?.unitName == "Damson")
             #expect(rows["Ash"]?.size == 40, "four weeks of 10 bed days")
             #expect(rows["Cedar"]?.size == 30 && rows["Cedar"]?.count == 3, "the week without bed days is left out")
             #expect(rows["Ash"]?.count == 6, "values 0, 1, 2 and 3 in the four weeks")
@@ -449,9 +449,11 @@ struct BoardReportTests {
             let again = try await CompareUnitsPage.Model.query(
                 unitID: trust.requireID(), name: "Falls", periods: 4, policy: try await fixtures.administratorPolicy(),
                 on: app.db)
-            #expect(again.window == weeks[8].addingTimeInterval(-86_400)...weeks[11])
-            #expect(again.rows.first { $0.unitName == "Fig" }?.size == 40, "four Sundays, the future week left out")
-            #expect(again.rows.first { $0.unitName == "Ash" }?.size == 40)
+            #expect(again.comparison.window == weeks[8].addingTimeInterval(-86_400)...weeks[11])
+            #expect(
+                again.comparison.rows.first { $0.unitName == "Fig" }?.size == 40,
+                "four Sundays, the future week left out")
+            #expect(again.comparison.rows.first { $0.unitName == "Ash" }?.size == 40)
         }
     }
 
