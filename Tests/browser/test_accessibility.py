@@ -111,6 +111,13 @@ def every_page(client, base: str) -> dict[str, str]:
         pages["a programme's edit form"] = f"/programmes/{programmes[0]['id']}/edit"
         pages["a programme's driver diagram"] = f"/programmes/{programmes[0]['id']}/driver-diagram"
         pages["a programme's dashboard"] = f"/programmes/{programmes[0]['id']}/dashboard"
+        pages["a programme's evaluation"] = f"/programmes/{programmes[0]['id']}/evaluation"
+    plans = client.get(base + "/api/v1/strategy", timeout=30).json()["plans"]
+    pages["a new annual plan"] = "/plans/new"
+    if plans:
+        pages["an annual plan"] = f"/plans/{plans[0]['id']}"
+        pages["an annual plan's edit form"] = f"/plans/{plans[0]['id']}/edit"
+        pages["an annual plan's driver diagram"] = f"/plans/{plans[0]['id']}/driver-diagram"
     html = client.get(base + pages["a project"], timeout=30).text
     for name, pattern in [("a measure", r"/measures/[0-9A-F-]{36}"), ("a PDSA cycle", r"/cycles/[0-9A-F-]{36}"),
                           ("a story", r"/stories/[0-9A-F-]{36}")]:

@@ -311,3 +311,68 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     found["a programme on a phone"] = violations(page)
     assert not {k: v for k, v in found.items() if v}, found
+
+
+def test_a_qi_team_draws_a_directorate_plan_and_links_the_work_serving_it(demo, page: Page):
+    """Issue 19's annual plans: the QI team draws a directorate's plan for a coming year (refused
+    until it has an aim), draws its driver diagram, links a project and a programme to a box, and
+    /strategy lists the plan with what serves it, counted. axe-core finds nothing serious."""
+    base = demo.base_url
+    found: dict[str, list[str]] = {}
+    sign_in_as(page, base, QI_TEAM)
+    page.goto(base + "/strategy")
+    plans = page.locator("section#plans")
+    expect(plans).to_contain_text(f"{FORUM} plan")  # the demo's plans for this year
+    plans.get_by_role("link", name="Draw an annual plan").click()
+    page.locator("#plan-form-field-unit_id").select_option(label=f"— {FORUM}")
+    page.fill("#plan-form-field-year", "2040")
+    page.get_by_role("button", name="Draw the plan").click()
+    expect(page.locator("#plan-form-errors")).to_contain_text("Enter what the unit will achieve this year.")
+    expect(page.locator("#plan-form-field-year")).to_have_value("2040")
+    found["the plan form with its errors"] = violations(page)
+    page.fill("#plan-form-field-aim", "No one waits more than four weeks for a first appointment")
+    page.get_by_role("button", name="Draw the plan").click()
+    expect(page.locator("h1")).to_have_text("Driver diagram")
+    expect(page.locator("div.notice")).to_contain_text("The plan was drawn.")
+    editor = page.locator("section#edit")
+    editor.locator("summary", has_text="Add a primary driver").click()
+    editor.locator("#add-primary-field-text").fill("Referrals seen quickly")
+    editor.get_by_role("button", name="Add primary driver").click()
+    expect(page.locator("div.notice")).to_contain_text("“Referrals seen quickly” was added")
+    found["a plan's driver diagram"] = violations(page)
+
+    page.locator("nav.breadcrumbs").get_by_role("link", name=f"{FORUM} plan 2040/41").click()
+    expect(page.locator("h1")).to_have_text(f"{FORUM} plan 2040/41")
+    expect(page.locator("section.plan-box")).to_contain_text("Nothing linked yet.")
+    link = page.locator("section#link")
+    link.locator("summary", has_text="Link a project, programme or measure").click()
+    link.locator("#link-work-field-box").select_option(label="Referrals seen quickly (primary driver)")
+    link.get_by_role("button", name="Link").click()
+    expect(page.locator("#link-work-errors")).to_contain_text("Choose a project, programme or measure")
+    link = page.locator("section#link")
+    link.locator("#link-work-field-work").select_option(label="Programme: Access")
+    link.get_by_role("button", name="Link").click()
+    expect(page.locator("div.notice")).to_have_text("“Access” now serves “Referrals seen quickly”.")
+    link = page.locator("section#link")
+    link.locator("summary", has_text="Link a project, programme or measure").click()
+    link.locator("#link-work-field-box").select_option(label="Referrals seen quickly (primary driver)")
+    first_project = link.locator("#link-work-field-work option", has_text="Project: ").first.get_attribute("value")
+    link.locator("#link-work-field-work").select_option(first_project)
+    link.get_by_role("button", name="Link").click()
+    expect(page.locator("div.notice")).to_contain_text("now serves “Referrals seen quickly”.")
+    box = page.locator("section.plan-box")
+    expect(box.locator("ul.plan-work li")).to_have_count(2)
+    expect(page.locator("ul.figures")).to_contain_text("1 programmes")
+    found["an annual plan"] = violations(page)
+
+    page.goto(base + "/strategy")
+    row = page.locator("section#plans tbody tr").filter(has=page.get_by_role("link", name=f"{FORUM} plan 2040/41"))
+    expect(row.locator("td").nth(1)).to_have_text("1")  # boxes
+    expect(row.locator("td").nth(2)).to_have_text("1")  # projects
+    expect(row.locator("td").nth(3)).to_have_text("1")  # programmes
+    found["the strategy with its plans"] = violations(page)
+    strategy = page.request.get(base + "/api/v1/strategy").json()
+    plan = next(p for p in strategy["plans"] if p["year"] == 2040)
+    assert [d["text"] for d in plan["driver_diagram"]["drivers"]] == ["Referrals seen quickly"]
+    assert len(plan["links"]) == 2
+    assert not {k: v for k, v in found.items() if v}, found

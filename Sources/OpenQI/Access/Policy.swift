@@ -42,6 +42,8 @@ package enum Permission: Sendable, Equatable {
     case manageProgrammes(in: UUID)
     /// Change a programme: its aim, people, measures and stage.
     case manageProgramme(ProgrammeAccess)
+    /// Draw and change the annual plans of a unit, and link work to their boxes.
+    case managePlans(in: UUID)
 }
 
 /// Who is attached to a programme, for deciding who may change it.
@@ -119,7 +121,7 @@ package struct Policy: Sendable {
             return viewer.grants.contains { grant in
                 [.admin, .qiTeam].contains(grant.role) && tree.nodes[grant.unitID]?.kind == .organisation
             }
-        case .manageProgrammes(in: let unit):
+        case .manageProgrammes(in: let unit), .managePlans(in: let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
         case .manageProgramme(let access):
             return access.leadIDs.contains(viewer.personID) || allows(.manageProgrammes(in: access.unitID))

@@ -9,14 +9,15 @@ package enum DriverLevel: String, Codable, CaseIterable, Sendable {
     var label: String { self == .primary ? "Primary driver" : "Secondary driver" }
 }
 
-/// A box of a driver diagram between the aim and the change ideas. The diagram is a project's or a
-/// programme's (`DiagramOwner`): exactly one of the owner columns is set.
+/// A box of a driver diagram between the aim and the change ideas. The diagram is a project's, a
+/// programme's or an annual plan's (`DiagramOwner`): exactly one of the owner columns is set.
 package final class Driver: Model, @unchecked Sendable {
     package static let schema = "drivers"
 
     @ID(key: .id) package var id: UUID?
     @OptionalParent(key: "project_id") package var project: Project?
     @OptionalParent(key: "programme_id") package var programme: Programme?
+    @OptionalParent(key: "plan_id") package var plan: AnnualPlan?
     @Enum(key: "level") package var level: DriverLevel
     @Field(key: "text") package var text: String
     /// The order the team added boxes in, which the drawing starts from.
@@ -32,6 +33,7 @@ package final class Driver: Model, @unchecked Sendable {
         switch owner {
         case .project(let id): self.$project.id = id
         case .programme(let id): self.$programme.id = id
+        case .plan(let id): self.$plan.id = id
         }
         self.level = level
         self.text = text
@@ -62,6 +64,7 @@ package final class ChangeIdea: Model, @unchecked Sendable {
     @ID(key: .id) package var id: UUID?
     @OptionalParent(key: "project_id") package var project: Project?
     @OptionalParent(key: "programme_id") package var programme: Programme?
+    @OptionalParent(key: "plan_id") package var plan: AnnualPlan?
     @OptionalParent(key: "adapted_from_id") package var adaptedFrom: ChangeIdea?
     @Field(key: "title") package var title: String
     @OptionalField(key: "description") package var summary: String?
@@ -78,6 +81,7 @@ package final class ChangeIdea: Model, @unchecked Sendable {
         switch owner {
         case .project(let id): self.$project.id = id
         case .programme(let id): self.$programme.id = id
+        case .plan(let id): self.$plan.id = id
         }
         self.$adaptedFrom.id = adaptedFrom
         self.title = title

@@ -83,6 +83,7 @@ enum DriverDiagramController {
                 switch owner {
                 case .project: "Plan a PDSA cycle to test it."
                 case .programme: "Teams can now say they adapt it."
+                case .plan: "Link the work serving it from the plan’s page."
                 }
             return done(req, owner, notice: "“\(idea.title)” was added. \(next)")
         } redraw: { state in

@@ -9,13 +9,22 @@ extension DriverDiagramPage {
 
         private var diagram: DriverDiagram { model.diagram }
 
+        private var lead: String {
+            switch model.ownerKind {
+            case .project:
+                "What drives the aim, and the ideas the team will test to move it. Read it left to right; a change idea may act on several drivers."
+            case .programme:
+                "The programme’s theory of change: what drives its aim, and the change package of ideas its teams adapt and test. Read it left to right."
+            case .plan:
+                "What the unit will achieve this year and what drives it. Link the projects, programmes and measures serving each box from the plan’s page."
+            }
+        }
+
         override func content() -> Node<HTML.BodyContext> {
             .group(
                 .heading(
                     "Driver diagram",
-                    lead: model.ownerKind == .programme
-                        ? "The programme’s theory of change: what drives its aim, and the change package of ideas its teams adapt and test. Read it left to right."
-                        : "What drives the aim, and the ideas the team will test to move it. Read it left to right; a change idea may act on several drivers."
+                    lead: lead
                 ),
                 .unwrap(model.problem) {
                     .div(

@@ -83,9 +83,12 @@ package final class ProjectPriority: Model, @unchecked Sendable {
 }
 
 extension ProjectPriority {
-    /// The condition, on `p`, that a project serves none of the organisation's priorities.
-    static let noneServedSQL: SQLQueryString =
-        "NOT EXISTS (SELECT 1 FROM project_priorities pp WHERE pp.project_id = p.id)"
+    /// The condition, on `p`, that a project serves none of the organisation's priorities and no
+    /// box of any unit's annual plan.
+    static let noneServedSQL: SQLQueryString = """
+        NOT EXISTS (SELECT 1 FROM project_priorities pp WHERE pp.project_id = p.id) \
+        AND NOT EXISTS (SELECT 1 FROM plan_links pl WHERE pl.project_id = p.id)
+        """
 }
 
 /// A person on a project team, with their role and, for service users and carers, how involved they are.

@@ -33,7 +33,7 @@ enum ProjectIndex {
         var mine: Involvement?
         var stage: ImprovementStage?
         var priorityID: UUID?
-        /// Projects serving no strategic priority.
+        /// Projects serving no strategic priority and no box of an annual plan.
         var withoutPriority = false
         var coachID: UUID?
         var aimAchieved: AimAchieved?
@@ -195,7 +195,7 @@ extension ProjectIndex.Model {
         }
         if focus.withoutPriority {
             conditions.append(ProjectPriority.noneServedSQL)
-            described.append("serving no strategic priority")
+            described.append("serving no strategic priority or annual plan")
         }
         if !conditions.isEmpty {
             // A subquery rather than a list of ids: the whole trust's active projects are thousands.

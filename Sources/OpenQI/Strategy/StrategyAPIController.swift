@@ -33,6 +33,8 @@ struct StrategyDTO: Content, Equatable {
     let aim: String?
     let objectives: [ObjectiveDTO]
     let unfiled_priorities: [PriorityDTO]
+    /// The units' annual plans, newest year first.
+    let plans: [AnnualPlanDTO]
 }
 
 /// `/api/v1/priorities`, `/api/v1/objectives` and `/api/v1/strategy`: the same operations and
@@ -118,7 +120,8 @@ enum StrategyAPIController {
             objectives: try objectives.map { objective in
                 try ObjectiveDTO(objective, priorities: byObjective[try objective.requireID()] ?? [])
             },
-            unfiled_priorities: try (byObjective[nil] ?? []).map(PriorityDTO.init))
+            unfiled_priorities: try (byObjective[nil] ?? []).map(PriorityDTO.init),
+            plans: try await AnnualPlanDTO.all(on: req.db))
     }
 }
 

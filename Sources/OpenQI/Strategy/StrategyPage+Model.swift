@@ -15,6 +15,8 @@ enum StrategyPage {
         /// Active projects serving it.
         let active: Int
         let completed: Int
+        /// Programmes delivering it, at any stage.
+        var programmes: Int = 0
     }
 
     /// A Whole System Measure tracking an objective, as its chart stands.
@@ -39,16 +41,31 @@ enum StrategyPage {
         let priorities: [PriorityRow]
     }
 
+    /// A unit's annual plan, with what serves its boxes, counted.
+    struct PlanRow: Sendable, Equatable {
+        let id: UUID
+        let title: String
+        let aim: String
+        let boxes: Int
+        let projects: Int
+        let programmes: Int
+        let measures: Int
+    }
+
     struct Model: Sendable, Equatable {
         var aim: String?
         /// In use first, then archived, each by name.
         var objectives: [Objective]
         /// Priorities made before the strategy had objectives, filed under none.
         var unfiled: [PriorityRow]
-        /// Active projects that serve no priority.
+        /// Active projects that serve no priority and no plan's box.
         var unaligned: Int
         var diagramSVG: String
         var canManage: Bool
+        /// Newest year first, then by unit.
+        var plans: [PlanRow] = []
+        /// Whether the viewer may draw a plan for some unit.
+        var canPlan = false
     }
 
     /// What the strategy's diagram calls its columns.
@@ -56,6 +73,27 @@ enum StrategyPage {
         title: "The organisation's strategy", headings: ["Aim", "Strategic objectives", "Priorities"],
         boxes: ["Strategic objective", "Priority"],
         hint: "Add strategic objectives: what the organisation sets out to achieve.")
+}
+
+extension StrategyPage.TrackedMeasure {
+    /// Each measure as its chart stands, by name, from the summaries kept of every chart.
+    static func load(_ measures: [Measure], on db: any Database) async throws -> [Self] {
+        let ids = measures.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let summaries = Dictionary(
+            try await MeasureSummary.query(on: db).filter(\.$measure.$id ~~ ids).filter(\.$points > 0).all()
+                .map { ($0.$measure.id, $0) }
+        ) { first, _ in first }
+        return measures.sorted { $0.name < $1.name }.compactMap { measure in
+            guard let id = measure.id else { return nil }
+            let summary = summaries[id]
+            return .init(
+                id: id, name: measure.name, recent: summary?.recentValues ?? [],
+                latestClass: summary?.latestPointClass ?? .common, latestValue: summary?.latestValue,
+                latestPeriod: summary?.latestPeriod, variation: summary?.variationIcon,
+                assurance: summary?.assuranceIcon, target: measure.target)
+        }
+    }
 }
 
 extension StrategyPage.Model {
@@ -76,29 +114,23 @@ extension StrategyPage.Model {
             Dictionary(uniqueKeysWithValues: rows.map { ($0.status, $0.n) })
         }
         func count(_ id: UUID, _ status: ProjectStatus) -> Int { byPriority[id]?[status.rawValue] ?? 0 }
+        let programmes = Dictionary(
+            grouping: try await Programme.query(on: db).filter(\.$priority.$id != nil).all(), by: \.$priority.id
+        ).mapValues(\.count)
         let rows = try await Priority.query(on: db).sort(\.$name).all().map { priority in
             let id = try priority.requireID()
             return (
                 objectiveID: priority.$objective.id,
                 row: StrategyPage.PriorityRow(
                     id: id, name: priority.name, summary: priority.summary, isArchived: priority.isArchived,
-                    active: count(id, .active), completed: count(id, .completed))
+                    active: count(id, .active), completed: count(id, .completed), programmes: programmes[id] ?? 0)
             )
         }
         let tracking = try await ObjectiveMeasure.query(on: db).with(\.$measure).all()
-        let summaries = try await MeasureSummary.query(on: db)
-            .filter(\.$measure.$id ~~ tracking.map(\.$measure.id)).all()
+        let shown = try await StrategyPage.TrackedMeasure.load(tracking.map(\.measure), on: db)
         func tracked(by objectiveID: UUID) -> [StrategyPage.TrackedMeasure] {
-            tracking.filter { $0.$objective.id == objectiveID }.map(\.measure).sorted { $0.name < $1.name }
-                .compactMap { measure in
-                    guard let id = measure.id else { return nil }
-                    let summary = summaries.first { $0.$measure.id == id && $0.points > 0 }
-                    return .init(
-                        id: id, name: measure.name, recent: summary?.recentValues ?? [],
-                        latestClass: summary?.latestPointClass ?? .common, latestValue: summary?.latestValue,
-                        latestPeriod: summary?.latestPeriod, variation: summary?.variationIcon,
-                        assurance: summary?.assuranceIcon, target: measure.target)
-                }
+            let ids = Set(tracking.filter { $0.$objective.id == objectiveID }.map(\.$measure.id))
+            return shown.filter { ids.contains($0.id) }
         }
         let objectives = try await StrategicObjective.query(on: db).sort(\.$name).all().map { objective in
             let id = try objective.requireID()
@@ -118,7 +150,45 @@ extension StrategyPage.Model {
         return .init(
             aim: aim, objectives: objectives, unfiled: unfiled, unaligned: unaligned,
             diagramSVG: diagram(aim: aim, objectives: objectives, unfiled: unfiled).svg(),
-            canManage: policy.allows(.manageStrategy))
+            canManage: policy.allows(.manageStrategy), plans: try await plans(tree: policy.tree, on: db),
+            canPlan: policy.tree.nodes.keys.contains { policy.allows(.managePlans(in: $0)) })
+    }
+
+    /// Every annual plan, with how many boxes it has and what serves them, counted once each.
+    static func plans(tree: UnitTree, on db: any Database) async throws -> [StrategyPage.PlanRow] {
+        struct Counted: Decodable {
+            let plan_id: UUID
+            let projects: Int
+            let programmes: Int
+            let measures: Int
+        }
+        let counted = try await db.sql.raw(
+            """
+            SELECT plan_id, COUNT(DISTINCT project_id) AS projects, COUNT(DISTINCT programme_id) AS programmes,
+            COUNT(DISTINCT measure_id) AS measures FROM plan_links GROUP BY plan_id
+            """
+        ).all(decoding: Counted.self)
+        struct Boxes: Decodable {
+            let plan_id: UUID
+            let n: Int
+        }
+        let boxes = try await db.sql.raw(
+            """
+            SELECT plan_id, COUNT(*) AS n FROM (SELECT plan_id FROM drivers WHERE plan_id IS NOT NULL \
+            UNION ALL SELECT plan_id FROM change_ideas WHERE plan_id IS NOT NULL) b GROUP BY plan_id
+            """
+        ).all(decoding: Boxes.self)
+        let links = Dictionary(counted.map { ($0.plan_id, $0) }) { first, _ in first }
+        let boxCounts = Dictionary(boxes.map { ($0.plan_id, $0.n) }) { first, _ in first }
+        return try await AnnualPlan.query(on: db).with(\.$unit).all()
+            .sorted { ($1.year, tree.path(of: $0.$unit.id)) < ($0.year, tree.path(of: $1.$unit.id)) }
+            .compactMap { plan in
+                guard let id = plan.id else { return nil }
+                return .init(
+                    id: id, title: plan.title, aim: plan.aim, boxes: boxCounts[id] ?? 0,
+                    projects: links[id]?.projects ?? 0, programmes: links[id]?.programmes ?? 0,
+                    measures: links[id]?.measures ?? 0)
+            }
     }
 
     /// Aim → objectives in use → their priorities in use; a priority filed under no objective

@@ -34,7 +34,7 @@ extension StrategyPage {
                         .href(
                             SiteURL.projects(.index).relativeURL(query: [("priority", "none"), ("status", "active")])),
                         .text(
-                            "\(model.unaligned) active project\(model.unaligned == 1 ? "" : "s") serve\(model.unaligned == 1 ? "s" : "") no priority"
+                            "\(model.unaligned) active project\(model.unaligned == 1 ? "" : "s") serve\(model.unaligned == 1 ? "s" : "") no priority or plan"
                         ))),
                 .forEach(model.objectives) { objective($0) },
                 .if(
@@ -44,6 +44,7 @@ extension StrategyPage {
                         .p(.text("Made before the strategy had objectives. Edit each to file it under one.")),
                         priorities(model.unfiled, caption: "Priorities not filed under an objective")
                     )),
+                plansSection(),
                 .if(
                     model.objectives.isEmpty && model.unfiled.isEmpty,
                     .p(
@@ -85,42 +86,52 @@ extension StrategyPage {
             )
         }
 
-        /// How the objective's Whole System Measures move: each one's trend, latest point and the
-        /// Making Data Count icons, as the measures summary shows them.
-        private func measures(_ objective: Objective) -> Node<HTML.BodyContext> {
-            .scrollingTable(
-                .class("measure-summary"),
-                .caption(.text("Whole System Measures tracking “\(objective.name)”")),
-                .thead(
-                    .tr(
-                        .th(.scope("col"), .text("Measure")), .th(.scope("col"), .text("Trend")),
-                        .th(.scope("col"), .text("Latest")), .th(.scope("col"), .text("Variation")),
-                        .th(.scope("col"), .text("Assurance")), .th(.scope("col"), .text("Target")))),
-                .tbody(
-                    .forEach(objective.measures) { measure in
-                        .tr(
-                            .class(measure.variation?.isConcern == true ? "concern" : ""),
-                            .td(
-                                .a(
-                                    .href(SiteURL.measures(.show(.value(measure.id))).relativeURL()),
-                                    .text(measure.name))),
-                            .td(
-                                .raw(
-                                    Sparkline(
-                                        values: measure.recent, lastClass: measure.latestClass, target: measure.target
-                                    )
-                                    .svg())),
-                            .td(
-                                .class("number"), .text(measure.latestValue.map { Describe.plain($0) } ?? "—"),
-                                .unwrap(measure.latestPeriod) {
-                                    .span(.class("hint"), .text(" \(CalendarDay(containing: $0).shortLabel)"))
-                                }),
-                            .td(.raw(measure.variation.map { MDCIcons.variationReference($0) } ?? "")),
-                            .td(.raw(measure.assurance.map { MDCIcons.assuranceReference($0) } ?? "")),
-                            .td(.class("number"), .text(measure.target.map { Describe.plain($0) } ?? ""))
-                        )
-                    })
+        /// The units' annual plans, each with what serves its boxes, counted.
+        private func plansSection() -> Node<HTML.BodyContext> {
+            .section(
+                .id("plans"),
+                .h2(.text("Annual plans")),
+                .p(
+                    .text(
+                        "Each directorate’s plan for the year, drawn as a driver diagram whose boxes link to the projects, programmes and measures serving them."
+                    )),
+                .if(
+                    model.canPlan,
+                    .p(
+                        .a(
+                            .class("button secondary"), .href(SiteURL.plans(.new).relativeURL()),
+                            .text("Draw an annual plan")))),
+                model.plans.isEmpty
+                    ? .p(.class("empty"), .text("No annual plans yet."))
+                    : .scrollingTable(
+                        .caption(.class("visually-hidden"), .text("Annual plans and the work serving them")),
+                        .thead(
+                            .tr(
+                                .th(.scope("col"), .text("Plan")), .th(.scope("col"), .text("Aim")),
+                                .th(.scope("col"), .class("number"), .text("Boxes")),
+                                .th(.scope("col"), .class("number"), .text("Projects")),
+                                .th(.scope("col"), .class("number"), .text("Programmes")),
+                                .th(.scope("col"), .class("number"), .text("Measures")))),
+                        .tbody(
+                            .forEach(model.plans) { plan in
+                                .tr(
+                                    .th(
+                                        .scope("row"),
+                                        .a(
+                                            .href(SiteURL.plans(.show(.value(plan.id))).relativeURL()),
+                                            .text(plan.title))),
+                                    .td(.text(plan.aim)),
+                                    .td(.class("number"), .text(String(plan.boxes))),
+                                    .td(.class("number"), .text(String(plan.projects))),
+                                    .td(.class("number"), .text(String(plan.programmes))),
+                                    .td(.class("number"), .text(String(plan.measures))))
+                            }))
             )
+        }
+
+        /// How the objective's Whole System Measures move.
+        private func measures(_ objective: Objective) -> Node<HTML.BodyContext> {
+            .trackedMeasures(objective.measures, caption: "Whole System Measures tracking “\(objective.name)”")
         }
 
         /// A count of the projects serving a priority, linking to that list.
@@ -138,6 +149,7 @@ extension StrategyPage {
                         .th(.scope("col"), .text("Priority")),
                         .th(.scope("col"), .class("number"), .text("Active projects")),
                         .th(.scope("col"), .class("number"), .text("Completed projects")),
+                        .th(.scope("col"), .class("number"), .text("Programmes")),
                         .if(model.canManage, .th(.scope("col"), .text("Change")))
                     )),
                 .tbody(
@@ -155,6 +167,7 @@ extension StrategyPage {
                             ),
                             .td(.class("number"), projects(row.active, serving: row.id, status: "active")),
                             .td(.class("number"), projects(row.completed, serving: row.id, status: "completed")),
+                            .td(.class("number"), .text(String(row.programmes))),
                             .if(
                                 model.canManage,
                                 .td(
@@ -187,5 +200,42 @@ extension StrategyPage {
                     .type(.submit), .class("button secondary"), .text(label),
                     .span(.class("visually-hidden"), .text(" “\(name)”"))))
         }
+    }
+}
+
+extension Node where Context == HTML.BodyContext {
+    /// How measures move: each one's trend, latest point and the Making Data Count icons, as the
+    /// measures summary shows them. The page draws the icons' symbols once (`MDCIcons.symbols`).
+    static func trackedMeasures(_ measures: [StrategyPage.TrackedMeasure], caption: String) -> Node {
+        .scrollingTable(
+            .class("measure-summary"),
+            .caption(.text(caption)),
+            .thead(
+                .tr(
+                    .th(.scope("col"), .text("Measure")), .th(.scope("col"), .text("Trend")),
+                    .th(.scope("col"), .text("Latest")), .th(.scope("col"), .text("Variation")),
+                    .th(.scope("col"), .text("Assurance")), .th(.scope("col"), .text("Target")))),
+            .tbody(
+                .forEach(measures) { measure in
+                    .tr(
+                        .class(measure.variation?.isConcern == true ? "concern" : ""),
+                        .td(.a(.href(SiteURL.measures(.show(.value(measure.id))).relativeURL()), .text(measure.name))),
+                        .td(
+                            .raw(
+                                Sparkline(
+                                    values: measure.recent, lastClass: measure.latestClass, target: measure.target
+                                )
+                                .svg())),
+                        .td(
+                            .class("number"), .text(measure.latestValue.map { Describe.plain($0) } ?? "—"),
+                            .unwrap(measure.latestPeriod) {
+                                .span(.class("hint"), .text(" \(CalendarDay(containing: $0).shortLabel)"))
+                            }),
+                        .td(.raw(measure.variation.map { MDCIcons.variationReference($0) } ?? "")),
+                        .td(.raw(measure.assurance.map { MDCIcons.assuranceReference($0) } ?? "")),
+                        .td(.class("number"), .text(measure.target.map { Describe.plain($0) } ?? ""))
+                    )
+                })
+        )
     }
 }

@@ -69,6 +69,8 @@ struct RouteMatrixTests {
     static let programmeManagers = Allowed.some([.installationAdmin, .admin, .qiTeam])
     /// And the programme's lead (the member, in the directorate's programme).
     static let programmeLeads = Allowed.some([.installationAdmin, .admin, .qiTeam, .member])
+    /// A directorate's plans: its administrators and QI team draw them.
+    static let planners = Allowed.some([.installationAdmin, .admin, .qiTeam])
     static let projectEditors = Allowed.some([.installationAdmin, .admin, .qiTeam, .coach, .sponsor, .member])
     /// An administrator's own upload: nobody else sees it at all.
     static let uploader = Row(allowed: .some([.admin]), refusal: .notFound)
@@ -253,6 +255,27 @@ struct RouteMatrixTests {
         "POST /programmes/:programmeID/people/:programmeMemberID/remove": Row(allowed: programmeLeads),
         "POST /programmes/:programmeID/learning-sessions": Row(
             allowed: programmeLeads, body: ["held_on": "2026-01-05", "place": "Room 1"]),
+        "GET /plans/new": Row(allowed: .some([.installationAdmin, .admin, .qiTeam, .unrelatedAdmin])),
+        "POST /plans": Row(
+            allowed: planners, body: ["unit_id": ":directorate", "year": "2030", "aim": "Safer wards in 2030"]),
+        "GET /plans/:planID": Row(allowed: readers),
+        "GET /plans/:planID/edit": Row(allowed: planners),
+        "POST /plans/:planID": Row(
+            allowed: planners,
+            body: ["unit_id": ":directorate", "year": "2026", "aim": "Safer wards this year", "version": "1"]),
+        "POST /plans/:planID/links": Row(
+            allowed: planners, body: ["box": "driver::planDriverID", "work": "project::projectID"]),
+        "POST /plans/:planID/links/:linkID/remove": Row(allowed: planners),
+        "GET /plans/:planID/driver-diagram": Row(allowed: readers),
+        "POST /plans/:planID/drivers": Row(allowed: planners, body: ["level": "primary", "text": "Calm wards"]),
+        "POST /plans/:planID/drivers/:driverID": Row(
+            allowed: planners, body: ["text": "Calmer wards", "version": "1"]),
+        "POST /plans/:planID/drivers/:driverID/remove": Row(allowed: planners),
+        "POST /plans/:planID/change-ideas": Row(
+            allowed: planners, body: ["title": "Safety huddle", "driver_ids[]": ":planDriverID"]),
+        "POST /plans/:planID/change-ideas/:ideaID": Row(
+            allowed: planners, body: ["title": "Safety huddles", "driver_ids[]": ":planDriverID", "version": "1"]),
+        "POST /plans/:planID/change-ideas/:ideaID/remove": Row(allowed: planners),
         "GET /learning-sessions/:sessionID": Row(allowed: readers),
         "POST /learning-sessions/:sessionID": Row(
             allowed: programmeLeads, body: ["held_on": "2026-01-05", "place": "Room 2", "version": "1"]),
@@ -413,8 +436,8 @@ struct RouteMatrixTests {
     }
 
     private static func path(_ components: [PathComponent], in world: World) -> String {
-        // Under a programme's address, a diagram's boxes are the programme's (`programmeDriverID`).
-        let owner = components.first?.description == "programmes" ? "programme" : nil
+        // Under a programme's or a plan's address, a diagram's boxes are its own (`programmeDriverID`).
+        let owner = ["programmes": "programme", "plans": "plan"][components.first?.description ?? ""]
         return "/"
             + components.map { component -> String in
                 switch component {
@@ -544,6 +567,16 @@ struct RouteMatrixTests {
             owner: .programme(try programme.requireID()), title: "Safety huddle", summary: nil, position: 0)
         try await programmeIdea.create(on: db)
         try await programmeIdea.$drivers.attach(programmeDriver, on: db)
+        let plan = AnnualPlan(unitID: try directorate.requireID(), year: 2026, aim: "Safer wards")
+        try await plan.create(on: db)
+        let planDriver = Driver(owner: .plan(try plan.requireID()), level: .primary, text: "Calm wards", position: 0)
+        try await planDriver.create(on: db)
+        let planIdea = ChangeIdea(owner: .plan(try plan.requireID()), title: "Huddles", summary: nil, position: 0)
+        try await planIdea.create(on: db)
+        try await planIdea.$drivers.attach(planDriver, on: db)
+        let planLink = PlanLink(
+            planID: try plan.requireID(), box: .driver(try planDriver.requireID()), work: .project(projectID))
+        try await planLink.create(on: db)
         let session = LearningSession(
             programmeID: try programme.requireID(), heldOn: AppClock.now, place: "Room 1", agenda: nil)
         try await session.create(on: db)
@@ -562,6 +595,8 @@ struct RouteMatrixTests {
             "standardID": try standard.requireID(), "programmeID": try programme.requireID(),
             "programmeMemberID": try analyst.requireID(), "sessionID": try session.requireID(),
             "programmeDriverID": try programmeDriver.requireID(), "programmeIdeaID": try programmeIdea.requireID(),
+            "planID": try plan.requireID(), "planDriverID": try planDriver.requireID(),
+            "planIdeaID": try planIdea.requireID(), "linkID": try planLink.requireID(),
         ])
     }
 }

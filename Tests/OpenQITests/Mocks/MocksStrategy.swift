@@ -18,7 +18,8 @@ extension StrategyPage.Model {
                 priorities: [
                     .init(
                         id: Mock.id(61), name: "Reducing violence and restrictive practice",
-                        summary: "Safer wards for everyone on them.", isArchived: false, active: 12, completed: 30),
+                        summary: "Safer wards for everyone on them.", isArchived: false, active: 12, completed: 30,
+                        programmes: 1),
                     .init(
                         id: Mock.id(62), name: "Timely access to care", summary: nil, isArchived: true, active: 0,
                         completed: 4),
@@ -35,7 +36,16 @@ extension StrategyPage.Model {
         return StrategyPage.Model(
             aim: aim, objectives: objectives, unfiled: unfiled, unaligned: 7,
             diagramSVG: StrategyPage.Model.diagram(aim: aim, objectives: objectives, unfiled: unfiled).svg(),
-            canManage: true)
+            canManage: true,
+            plans: [
+                .init(
+                    id: Mock.id(150), title: "Trust plan 2026/27", aim: "Safer wards and timely care this year",
+                    boxes: 2, projects: 0, programmes: 2, measures: 0),
+                .init(
+                    id: Mock.id(151), title: "Adult Mental Health plan 2026/27",
+                    aim: "Fewer people harmed and shorter waits by March 2027", boxes: 6, projects: 4, programmes: 2,
+                    measures: 2),
+            ], canPlan: true)
     }
 }
 

@@ -175,6 +175,12 @@ struct PageSnapshotTests {
     @Test func strategy() {
         assertSnapshot(of: Self.html(StrategyPage.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func annualPlan() {
+        assertSnapshot(of: Self.html(AnnualPlanShow.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func annualPlanForm() {
+        assertSnapshot(of: Self.html(AnnualPlanForm.View(context: Mock.context, model: .mock)), as: .lines)
+    }
     @Test func strategyForm() {
         assertSnapshot(of: Self.html(StrategyForm.View(context: Mock.context, model: .mock)), as: .lines)
     }

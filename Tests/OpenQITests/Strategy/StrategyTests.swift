@@ -54,7 +54,7 @@ struct StrategyTests {
                 page.body.firstRange(of: "Timely access to care</a>").map { page.body[$0.lowerBound...] })
             #expect(row.contains(#"status=active">2</a></td><td class="number">"#))
             #expect(row.contains(#"status=completed">1</a></td>"#))
-            #expect(page.body.contains("1 active project serves no priority"))
+            #expect(page.body.contains("1 active project serves no priority or plan"))
             // The diagram draws the aim, the objective and the priority linked to it.
             #expect(page.body.contains("Strategic objectives</text>"))
             #expect(page.body.contains(#"data-from="\#(try objective.requireID().uuidString)""#))

@@ -69,5 +69,6 @@ enum OpenQIMigrations {
         CreateProgrammeIndexes(),
         CreateLearningSessions(),
         AddDiagramOwners(),
+        CreateAnnualPlans(),
     ]
 }

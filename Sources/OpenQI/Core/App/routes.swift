@@ -104,6 +104,7 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.measures(.dataCSV(.key)).pathComponents, use: MeasureController.dataCSV)
 
     DriverDiagramController.register(on: signedIn)
+    AnnualPlanController.register(on: signedIn)
 
     signedIn.get(SiteURL.projects(.newCycle(.key)).pathComponents, use: PDSAController.new)
     signedIn.post(SiteURL.projects(.planCycle(.key)).pathComponents, use: PDSAController.create)

@@ -29,6 +29,7 @@ enum SiteURL: Sendable {
     case strategy(Strategy)
     case standardMeasures(StandardMeasures)
     case programmes(Programmes)
+    case plans(Plans)
     case learningSessions(LearningSessions)
     case dataUploads(DataUploads)
     case apiTokens(APITokens)
@@ -156,6 +157,16 @@ enum SiteURL: Sendable {
         case diagram(Parameter<UUID>, DiagramPart)
     }
 
+    enum Plans: Sendable {
+        case new, create
+        case show(Parameter<UUID>)
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
+        case link(Parameter<UUID>)
+        case unlink(plan: Parameter<UUID>, link: Parameter<UUID>)
+        case diagram(Parameter<UUID>, DiagramPart)
+    }
+
     enum LearningSessions: Sendable {
         case show(Parameter<UUID>)
         case update(Parameter<UUID>)
@@ -239,6 +250,7 @@ enum SiteURL: Sendable {
         case .strategy(let page): ["strategy"] + page.segments
         case .standardMeasures(let page): ["standard-measures"] + page.segments
         case .programmes(let page): ["programmes"] + page.segments
+        case .plans(let page): ["plans"] + page.segments
         case .learningSessions(let page): ["learning-sessions"] + page.segments
         case .dataUploads(let page): ["data-uploads"] + page.segments
         case .apiTokens(let page): ["api-tokens"] + page.segments
@@ -442,6 +454,20 @@ extension SiteURL.Programmes {
         case .dashboard(let id): [.id(id, name: "programmeID"), "dashboard"]
         case .evaluation(let id): [.id(id, name: "programmeID"), "evaluation"]
         case .diagram(let id, let part): [.id(id, name: "programmeID")] + part.segments
+        }
+    }
+}
+
+extension SiteURL.Plans {
+    var segments: [PathSegment] {
+        switch self {
+        case .create: []
+        case .new: ["new"]
+        case .show(let id), .update(let id): [.id(id, name: "planID")]
+        case .edit(let id): [.id(id, name: "planID"), "edit"]
+        case .link(let id): [.id(id, name: "planID"), "links"]
+        case .unlink(let plan, let link): [.id(plan, name: "planID"), "links", .id(link, name: "linkID"), "remove"]
+        case .diagram(let id, let part): [.id(id, name: "planID")] + part.segments
         }
     }
 }

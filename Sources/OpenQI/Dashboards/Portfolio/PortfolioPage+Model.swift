@@ -154,7 +154,7 @@ extension PortfolioPage.Model {
                 return .init(
                     label: priority.name, count: perPriority.first { $0.id == id }?.n ?? 0,
                     url: list([("priority", id.uuidString)]))
-            } + [.init(label: "No strategic priority", count: unaligned, url: list([("priority", "none")]))]
+            } + [.init(label: "No priority or plan", count: unaligned, url: list([("priority", "none")]))]
 
         // Service users as equal partners: a share of the work going on now.
         let partnered =
