@@ -8,16 +8,27 @@ public struct SmallMultiples: Sendable {
     public var sharedScale: Bool
     public var cellWidth: Double
     public var cellHeight: Double
+    /// The shared y range, when the charts drawn are some of a larger set that shares it (a page
+    /// of a programme's teams); otherwise, with `sharedScale`, the range of these charts.
+    public var yDomain: ClosedRange<Double>?
 
     public init(
         charts: [(title: String, result: SPCResult)], columns: Int = 3, sharedScale: Bool = false,
-        cellWidth: Double = 320, cellHeight: Double = 200
+        cellWidth: Double = 320, cellHeight: Double = 200, yDomain: ClosedRange<Double>? = nil
     ) {
         self.charts = charts
         self.columns = max(1, columns)
         self.sharedScale = sharedScale
         self.cellWidth = cellWidth
         self.cellHeight = cellHeight
+        self.yDomain = yDomain
+    }
+
+    /// One y range covering every value each chart plots (points, limits, target), rounded out as
+    /// an axis would be.
+    public static func sharedDomain(_ results: [SPCResult]) -> ClosedRange<Double> {
+        let values = results.flatMap { ControlChart(result: $0, title: "").plottedValues }
+        return LinearScale.nice(covering: values, range: 0...1, inverted: false).0.domain
     }
 
     public func svg() -> String {
@@ -25,11 +36,7 @@ public struct SmallMultiples: Sendable {
         let rows = (charts.count + columns - 1) / columns
         let width = cellWidth * Double(columns)
         let height = cellHeight * Double(max(rows, 1))
-        var domain: ClosedRange<Double>? = nil
-        if sharedScale {
-            let values = charts.flatMap { ControlChart(result: $0.result, title: "").plottedValues }
-            domain = LinearScale.nice(covering: values, range: 0...1, inverted: false).0.domain
-        }
+        let domain = yDomain ?? (sharedScale ? Self.sharedDomain(charts.map(\.result)) : nil)
         var svg = SVGWriter()
         svg.open(
             "svg",

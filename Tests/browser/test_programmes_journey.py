@@ -362,7 +362,7 @@ def test_a_qi_team_draws_a_directorate_plan_and_links_the_work_serving_it(demo, 
     expect(page.locator("div.notice")).to_contain_text("now serves “Referrals seen quickly”.")
     box = page.locator("section.plan-box")
     expect(box.locator("ul.plan-work li")).to_have_count(2)
-    expect(page.locator("ul.figures")).to_contain_text("1 programmes")
+    expect(page.locator("ul.figures")).to_contain_text("1 programme")
     found["an annual plan"] = violations(page)
 
     page.goto(base + "/strategy")

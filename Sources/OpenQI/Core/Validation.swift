@@ -143,10 +143,12 @@ struct Validator {
             unreadable: { _ in "Enter \(label) as a date, like \(CalendarDay.InputFormat.iso.examples)." })
     }
 
-    /// A whole number in `range`, or nil when blank.
-    mutating func wholeNumber(_ value: String?, field: String, label: String, in range: ClosedRange<Int>) -> Int? {
+    /// A whole number in `range`, or nil when blank (saying `missing` when one is required).
+    mutating func wholeNumber(
+        _ value: String?, field: String, label: String, in range: ClosedRange<Int>, missing: String? = nil
+    ) -> Int? {
         typed(
-            value, field: field, as: { Int($0).flatMap { range.contains($0) ? $0 : nil } },
+            value, field: field, missing: missing, as: { Int($0).flatMap { range.contains($0) ? $0 : nil } },
             unreadable: {
                 "Enter \(label) as a whole number from \(range.lowerBound) to \(range.upperBound); “\($0)” is not one."
             })

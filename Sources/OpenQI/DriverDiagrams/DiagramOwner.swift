@@ -64,7 +64,7 @@ package enum DiagramOwner: Sendable {
         }
     }
 
-    /// The project's title or the programme's name.
+    /// The project's title, the programme's name or the plan's title.
     var name: String {
         switch self {
         case .project(let project): project.title

@@ -180,7 +180,8 @@ struct CreateDriverDiagrams: AsyncMigration {
 
 /// Lets a programme own a driver diagram as a project does: a box's project becomes optional, each
 /// box may name a programme instead, and a team's change idea may name the programme's idea it
-/// adapts (forgotten, not refused, if the programme's idea is removed).
+/// adapts. (The workflow refuses to remove a programme's idea that teams adapt; should one go
+/// another way, the teams' ideas only forget where they came from.)
 struct AddDiagramOwners: AsyncMigration {
     static let indexes: [(table: String, columns: [String])] = [
         ("drivers", ["programme_id"]),
@@ -206,6 +207,7 @@ struct AddDiagramOwners: AsyncMigration {
         try await database.schema(ChangeIdea.schema).deleteField("adapted_from_id").update()
         for table in [Driver.schema, ChangeIdea.schema] {
             try await database.schema(table).deleteField("programme_id").update()
+            try await database.requireValue("project_id", in: table)
         }
     }
 }

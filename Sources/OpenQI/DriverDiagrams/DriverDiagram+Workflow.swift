@@ -89,9 +89,7 @@ extension DiagramOwner {
     func removeChangeIdea(_ idea: ChangeIdea, by actor: Actor, on db: any Database) async throws {
         let ideaID = try idea.requireID()
         let cycles = try await PDSACycle.query(on: db).filter(\.$changeIdea.$id == ideaID).count()
-        let adapting = Set(
-            try await ChangeIdea.query(on: db).filter(\.$adaptedFrom.$id == ideaID).all().compactMap(\.$project.id)
-        ).count
+        let adapting = try await ChangeIdea.adaptingTeams(of: [ideaID], on: db)[ideaID]?.count ?? 0
         guard adapting == 0 else {
             throw ValidationFailure(
                 field: "change_idea",

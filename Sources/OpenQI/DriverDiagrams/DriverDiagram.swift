@@ -3,7 +3,7 @@ import Fluent
 import Foundation
 import Vapor
 
-/// A project's or a programme's driver diagram as one value: aim → primary drivers → secondary drivers → change ideas.
+/// A project's, a programme's or an annual plan's driver diagram as one value: aim → primary drivers → secondary drivers → change ideas.
 /// The levels keep it acyclic: a secondary driver hangs off primaries, a change idea off drivers.
 /// The API sends it as it is (`DriverDiagram`, `Driver` and `ChangeIdea` in openapi.json), under
 /// the API's snake_case names.
@@ -109,5 +109,26 @@ struct DriverDiagram: Content, Equatable {
     func dependentsOnlyOn(_ driverID: UUID) -> [String] {
         secondaries.filter { $0.primaryIDs == [driverID] }.map(\.text)
             + ideas.filter { $0.driverIDs == [driverID] }.map(\.title)
+    }
+}
+
+extension ChangeIdea {
+    /// For each of a programme's change ideas, the teams still in that programme whose own ideas
+    /// adapt it (a team with two such ideas counts once; one that left the programme not at all).
+    static func adaptingTeams(of programmeIdeas: [UUID], on db: any Database) async throws -> [UUID: Set<UUID>] {
+        guard !programmeIdeas.isEmpty else { return [:] }
+        let owners = try await ChangeIdea.query(on: db).filter(\.$id ~~ programmeIdeas).all()
+        let programmeOf = Dictionary(owners.compactMap { idea in idea.id.map { ($0, idea.$programme.id) } }) { a, _ in a
+        }
+        let adapting = try await ChangeIdea.query(on: db).filter(\.$adaptedFrom.$id ~~ programmeIdeas)
+            .with(\.$project).all()
+        var teams: [UUID: Set<UUID>] = [:]
+        for idea in adapting {
+            guard let from = idea.$adaptedFrom.id, let team = idea.project, let teamID = team.id,
+                let programme = team.$programme.id, programme == programmeOf[from] ?? nil
+            else { continue }
+            teams[from, default: []].insert(teamID)
+        }
+        return teams
     }
 }

@@ -37,16 +37,7 @@ extension DriverDiagramPage.Model {
         let diagram = try await DriverDiagram.load(for: owner, on: db)
         var adaptations: [UUID: Int] = [:]
         if case .programme = owner, !diagram.ideas.isEmpty {
-            // Counted per team: a team with two ideas adapting one of the programme's counts once.
-            let adapting = try await ChangeIdea.query(on: db).filter(\.$adaptedFrom.$id ~~ diagram.ideas.map(\.id))
-                .all()
-            var teams: [UUID: Set<UUID>] = [:]
-            for idea in adapting {
-                if let from = idea.$adaptedFrom.id, let team = idea.$project.id {
-                    teams[from, default: []].insert(team)
-                }
-            }
-            adaptations = teams.mapValues(\.count)
+            adaptations = try await ChangeIdea.adaptingTeams(of: diagram.ideas.map(\.id), on: db).mapValues(\.count)
         }
         return .init(
             ownerKind: owner.kind, ownerID: owner.id, ownerName: owner.name, breadcrumbs: owner.breadcrumbs,

@@ -60,10 +60,9 @@ extension AnnualPlanInput {
                 "Choose a unit from the list: a plan is drawn for a unit whose administrators or QI team you are part of."
             )
         }
-        let year = validator.wholeNumber(year, field: "year", label: "the year", in: AnnualPlan.years)
-        if (self.year ?? "").isEmpty {
-            validator.fail("year", "Enter the year the plan starts, like 2026 for 2026/27.")
-        }
+        let year = validator.wholeNumber(
+            year, field: "year", label: "the year", in: AnnualPlan.years,
+            missing: "Enter the year the plan starts, like 2026 for 2026/27.")
         let aim = validator.requiredText(
             aim, field: "aim", label: "what the unit will achieve this year", maxLength: 500)
         if let unitID, let year,
@@ -78,18 +77,35 @@ extension AnnualPlanInput {
             let parent = choices.plans.first { $0.id == parentID }
             if parent == nil || parentID == editing {
                 validator.fail("parent_id", "Choose the plan above from the list, or none.")
-            } else if let parent, let unitID, let year,
-                parent.year != year || parent.$unit.id == unitID
-                    || !choices.tree.subtree(of: parent.$unit.id).contains(unitID)
-            {
+            } else if let parent, let unitID, let year, !Self.fits(unitID, year, under: parent, tree: choices.tree) {
                 validator.fail(
                     "parent_id",
                     "A plan sits under a plan for the same year of a unit above it: “\(parent.title)” is not one.")
             }
         }
+        // The plans under this one must still sit rightly under it after the change.
+        if let editing, let unitID, let year {
+            let moved = AnnualPlan(unitID: unitID, year: year, aim: "")
+            let under = choices.plans.filter { $0.$parent.id == editing }
+            if let stranded = under.first(where: { !Self.fits($0.$unit.id, $0.year, under: moved, tree: choices.tree) })
+            {
+                validator.fail(
+                    "year",
+                    "“\(stranded.title)” sits under this plan and would no longer be below it for the same year. Change that plan first."
+                )
+            }
+        }
         return try validator.check(unitID, year) { unitID, year in
             AnnualPlanDraft(unitID: unitID, year: year, parentID: parentID, aim: aim)
         }
+    }
+}
+
+extension AnnualPlanInput {
+    /// Whether a plan of `unitID` for `year` may sit under `parent`: the same year, a unit strictly
+    /// above. (So no plan can come to sit under itself, at any depth.)
+    static func fits(_ unitID: UUID, _ year: Int, under parent: AnnualPlan, tree: UnitTree) -> Bool {
+        parent.year == year && parent.$unit.id != unitID && tree.subtree(of: parent.$unit.id).contains(unitID)
     }
 }
 
@@ -104,11 +120,11 @@ struct PlanLinkInput: Content, Sendable {
     func validate(boxes: [FormField.Option], work offered: [FormField.Option]) throws -> (PlanBox, PlanWork) {
         var validator = Validator()
         let box = self.box.flatMap(PlanBox.init)
-        if box == nil || !boxes.contains(where: { $0.value == self.box }) {
+        if box == nil || !boxes.contains(where: { PlanBox($0.value) == box }) {
             validator.fail("box", "Choose a box of the plan’s diagram.")
         }
         let work = self.work.flatMap(PlanWork.init)
-        if work == nil || !offered.contains(where: { $0.value == self.work }) {
+        if work == nil || !offered.contains(where: { PlanWork($0.value) == work }) {
             validator.fail(
                 "work", "Choose a project, programme or measure from the list: the unit’s own work and the programmes.")
         }

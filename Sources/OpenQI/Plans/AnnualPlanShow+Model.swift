@@ -20,7 +20,7 @@ enum AnnualPlanShow {
         let text: String
         let projects: [Work]
         let programmes: [Work]
-        let measures: [StrategyPage.TrackedMeasure]
+        let measures: [MeasureTrend]
         /// Each linked measure's link, to remove it.
         let measureLinks: [UUID: UUID]
     }
@@ -43,10 +43,8 @@ enum AnnualPlanShow {
         /// Why a removal was refused.
         var problem: String?
 
-        /// Active projects serving the plan's boxes, each counted once.
-        var activeProjects: Int {
-            Set(boxes.flatMap { $0.projects.filter { $0.state == ProjectStatus.active.label }.map(\.url) }).count
-        }
+        /// Projects serving the plan's boxes, each counted once, as `/strategy` counts them.
+        var projects: Int { Set(boxes.flatMap { $0.projects.map(\.url) }).count }
         var programmes: Int { Set(boxes.flatMap { $0.programmes.map(\.url) }).count }
         var measures: Int { Set(boxes.flatMap { $0.measures.map(\.id) }).count }
     }
@@ -60,7 +58,7 @@ extension AnnualPlanShow.Model {
         let diagram = try await DriverDiagram.load(for: .plan(plan), on: db)
         let links = try await PlanLink.query(on: db).filter(\.$plan.$id == id).with(\.$project).with(\.$programme)
             .with(\.$measure).all()
-        let measures = try await StrategyPage.TrackedMeasure.load(
+        let measures = try await MeasureTrend.load(
             Array(
                 Dictionary(links.compactMap { link in link.measure.map { ($0.id, $0) } }) { first, _ in first }.values
                     .filter { $0.id != nil }),

@@ -39,9 +39,8 @@ extension AnnualPlanShow {
                             .dd(.ul(.forEach(model.below) { .li(.a(.href($0.url), .text($0.label))) }))))),
                 .ul(
                     .class("figures"),
-                    .li(.strong(.text(String(model.activeProjects))), .text(" active projects")),
-                    .li(.strong(.text(String(model.programmes))), .text(" programmes")),
-                    .li(.strong(.text(String(model.measures))), .text(" measures"))),
+                    figure(model.projects, "project"), figure(model.programmes, "programme"),
+                    figure(model.measures, "measure")),
                 .chart(model.svg, kind: "driver-diagram"),
                 .unwrap(model.problem) {
                     .div(
@@ -61,6 +60,10 @@ extension AnnualPlanShow {
             )
         }
 
+        private func figure(_ count: Int, _ thing: String) -> Node<HTML.ListContext> {
+            .li(.strong(.text(String(count))), .text(" \(thing)\(count == 1 ? "" : "s")"))
+        }
+
         private func box(_ box: Box) -> Node<HTML.BodyContext> {
             .section(
                 .class("plan-box"),
@@ -77,7 +80,7 @@ extension AnnualPlanShow {
                         .if(
                             !box.measures.isEmpty,
                             .group(
-                                .trackedMeasures(box.measures, caption: "Measures of “\(box.text)”"),
+                                .measureTrends(box.measures, caption: "Measures of “\(box.text)”"),
                                 .if(
                                     model.canManage,
                                     .ul(

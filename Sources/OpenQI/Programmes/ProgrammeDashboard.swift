@@ -11,6 +11,9 @@ import Vapor
 /// one y-axis, and all of them together as one chart; the spread matrix of its change ideas; and
 /// the teams that have stalled.
 enum ProgrammeDashboard {
+    /// Small multiples drawn a page at a time: eight rows of three.
+    static let teamsPerPage = 24
+
     struct Cell: Sendable, Equatable {
         let measureID: UUID
         /// The latest plotted value, as the chart shows it.
@@ -39,6 +42,12 @@ enum ProgrammeDashboard {
         /// proportion, the teams' mean otherwise.
         var aggregateSVG: String?
         var smallMultiplesSVG: String?
+        /// The page of teams the small multiples show, from 1, and how many pages there are.
+        var page = 1
+        var pages = 1
+        /// The teams on this page, counted from 1, of `charted` with data.
+        var shownTeams: ClosedRange<Int>?
+        var chartedTeams = 0
         /// Teams on the chosen measure with no data yet, left out of the charts.
         var withoutData: [String]
         /// How far each team has got with each of the programme's change ideas.
@@ -159,6 +168,28 @@ enum ProgrammeDashboard {
             )
         }
 
+        /// Which teams the small multiples show, and the way to the others.
+        private func pager() -> Node<HTML.BodyContext> {
+            guard let shown = model.shownTeams, model.pages > 1 else { return .empty }
+            func link(_ page: Int, _ label: String, rel: String) -> Node<HTML.BodyContext> {
+                var query = [("page", String(page))]
+                if let chosen = model.chosen { query.insert(("measure", chosen.uuidString), at: 0) }
+                return .a(
+                    .href(SiteURL.programmes(.dashboard(.value(model.id))).relativeURL(query: query) + "#charts"),
+                    .attribute(named: "rel", value: rel), .text(label))
+            }
+            return .element(
+                named: "nav",
+                nodes: [
+                    .class("pager"), .attribute(named: "aria-label", value: "Pages of teams"),
+                    .p(
+                        .text("Teams \(shown.lowerBound)–\(shown.upperBound) of \(model.chartedTeams). "),
+                        .if(model.page > 1, link(model.page - 1, "Previous teams", rel: "prev")),
+                        .if(model.page > 1 && model.page < model.pages, .text(" · ")),
+                        .if(model.page < model.pages, link(model.page + 1, "Next teams", rel: "next"))),
+                ])
+        }
+
         private func chartsSection() -> Node<HTML.BodyContext> {
             .section(
                 .id("charts"),
@@ -174,6 +205,7 @@ enum ProgrammeDashboard {
                         .button(.type(.submit), .class("button secondary"), .text("Show")))),
                 .unwrap(model.aggregateSVG) { .chart($0) },
                 .unwrap(model.smallMultiplesSVG) { .chart($0, kind: "driver-diagram") },
+                pager(),
                 .if(
                     !model.withoutData.isEmpty,
                     .p(
@@ -185,9 +217,9 @@ enum ProgrammeDashboard {
 }
 
 extension ProgrammeDashboard.Model {
-    static func query(id: UUID, measure asked: UUID?, policy: Policy, on db: any Database, now: Date = AppClock.now)
-        async throws -> Self
-    {
+    static func query(
+        id: UUID, measure asked: UUID?, page: Int = 1, policy: Policy, on db: any Database, now: Date = AppClock.now
+    ) async throws -> Self {
         guard let programme = try await Programme.query(on: db).filter(\.$id == id).with(\.$measures).first() else {
             throw NotFound("programme")
         }
@@ -290,7 +322,18 @@ extension ProgrammeDashboard.Model {
                 "A funnel plot compares counts against a denominator (a p or u chart); “\(standard.name)” is a \(Describe.chartName(options.chart).lowercased()), so the teams are compared on the charts above."
         }
         guard !perTeam.isEmpty else { return model }
-        model.smallMultiplesSVG = SmallMultiples(charts: perTeam, columns: 3, sharedScale: true).svg()
+        // A page of teams at a time, all on the y range of every team: 200 charts of every week
+        // made a page of several megabytes.
+        model.chartedTeams = perTeam.count
+        model.pages = (perTeam.count + ProgrammeDashboard.teamsPerPage - 1) / ProgrammeDashboard.teamsPerPage
+        model.page = min(max(page, 1), model.pages)
+        let first = (model.page - 1) * ProgrammeDashboard.teamsPerPage
+        let shown = perTeam[first..<min(first + ProgrammeDashboard.teamsPerPage, perTeam.count)]
+        model.shownTeams = (first + 1)...(first + shown.count)
+        model.smallMultiplesSVG = SmallMultiples(
+            charts: Array(shown), columns: 3, sharedScale: true,
+            yDomain: SmallMultiples.sharedDomain(perTeam.map(\.result))
+        ).svg()
         let (periods, pooledOptions, subtitle) = Self.aggregate(pooled, frequency: standard.frequency, options: options)
         model.aggregateSVG = MeasureSeries(
             measureID: chosenID, name: standard.name, options: pooledOptions, periods: periods, annotations: [],
@@ -392,11 +435,14 @@ enum ProgrammeDashboardController {
         }
         let measure = isOwn ? asked : nil
         // The same for everyone who may read it; whether a team has stalled moves on by the day.
-        let key = ProgrammeDashboard.PageKey(programme: id, measure: measure, day: AppClock.today)
+        // A page of the small multiples, bounded before it is used.
+        let page = min(max(req.query[Int.self, at: "page"] ?? 1, 1), 1_000)
+        let key = ProgrammeDashboard.PageKey(programme: id, measure: measure, page: page, day: AppClock.today)
         return try await req.page(drawnOnceAs: key) { context in
             ProgrammeDashboard.View(
                 context: context,
-                model: try await ProgrammeDashboard.Model.query(id: id, measure: measure, policy: policy, on: db))
+                model: try await ProgrammeDashboard.Model.query(
+                    id: id, measure: measure, page: page, policy: policy, on: db))
         }
     }
 }
@@ -405,6 +451,7 @@ extension ProgrammeDashboard {
     struct PageKey: ResultKey {
         let programme: UUID
         let measure: UUID?
+        let page: Int
         let day: CalendarDay
     }
 }

@@ -18,12 +18,20 @@ enum SpreadState: Int, Sendable, Equatable, Comparable, CaseIterable {
 
     static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// One idea's ramp, in the order of its cycles: adopted once any cycle decided so; abandoned
-    /// when the last cycle decided so; testing while there are cycles; otherwise not started.
+    /// One idea's ramp, in the order of its cycles, read from its last cycle: under way is testing
+    /// (or adopted, if an earlier cycle adopted it and this one spreads it); otherwise its
+    /// decision. A last cycle that ended without a decision (its project closed) leaves the idea
+    /// as the last decision had it, or let go: abandoned.
     static func of(_ ramp: [(status: PDSAStatus, decision: PDSADecision?)]) -> SpreadState {
-        if ramp.contains(where: { $0.decision == .adopt }) { return .adopted }
         guard let last = ramp.last else { return .notStarted }
-        return last.decision == .abandon ? .abandoned : .testing
+        let lastDecision = ramp.last { $0.decision != nil }?.decision
+        if last.status != .complete { return lastDecision == .adopt ? .adopted : .testing }
+        switch last.decision {
+        case .adopt: return .adopted
+        case .abandon: return .abandoned
+        case .adapt: return .testing
+        case nil: return lastDecision == .adopt ? .adopted : .abandoned
+        }
     }
 }
 

@@ -19,25 +19,12 @@ enum StrategyPage {
         var programmes: Int = 0
     }
 
-    /// A Whole System Measure tracking an objective, as its chart stands.
-    struct TrackedMeasure: Sendable, Equatable {
-        let id: UUID
-        let name: String
-        let recent: [Double?]
-        let latestClass: PointClass
-        let latestValue: Double?
-        let latestPeriod: Date?
-        let variation: VariationIcon?
-        let assurance: AssuranceIcon?
-        let target: Double?
-    }
-
     struct Objective: Sendable, Equatable {
         let id: UUID
         let name: String
         let summary: String?
         let isArchived: Bool
-        let measures: [TrackedMeasure]
+        let measures: [MeasureTrend]
         let priorities: [PriorityRow]
     }
 
@@ -75,27 +62,6 @@ enum StrategyPage {
         hint: "Add strategic objectives: what the organisation sets out to achieve.")
 }
 
-extension StrategyPage.TrackedMeasure {
-    /// Each measure as its chart stands, by name, from the summaries kept of every chart.
-    static func load(_ measures: [Measure], on db: any Database) async throws -> [Self] {
-        let ids = measures.compactMap(\.id)
-        guard !ids.isEmpty else { return [] }
-        let summaries = Dictionary(
-            try await MeasureSummary.query(on: db).filter(\.$measure.$id ~~ ids).filter(\.$points > 0).all()
-                .map { ($0.$measure.id, $0) }
-        ) { first, _ in first }
-        return measures.sorted { $0.name < $1.name }.compactMap { measure in
-            guard let id = measure.id else { return nil }
-            let summary = summaries[id]
-            return .init(
-                id: id, name: measure.name, recent: summary?.recentValues ?? [],
-                latestClass: summary?.latestPointClass ?? .common, latestValue: summary?.latestValue,
-                latestPeriod: summary?.latestPeriod, variation: summary?.variationIcon,
-                assurance: summary?.assuranceIcon, target: measure.target)
-        }
-    }
-}
-
 extension StrategyPage.Model {
     static func query(policy: Policy, on db: any Database) async throws -> Self {
         struct Served: Decodable {
@@ -127,8 +93,8 @@ extension StrategyPage.Model {
             )
         }
         let tracking = try await ObjectiveMeasure.query(on: db).with(\.$measure).all()
-        let shown = try await StrategyPage.TrackedMeasure.load(tracking.map(\.measure), on: db)
-        func tracked(by objectiveID: UUID) -> [StrategyPage.TrackedMeasure] {
+        let shown = try await MeasureTrend.load(tracking.map(\.measure), on: db)
+        func tracked(by objectiveID: UUID) -> [MeasureTrend] {
             let ids = Set(tracking.filter { $0.$objective.id == objectiveID }.map(\.$measure.id))
             return shown.filter { ids.contains($0.id) }
         }

@@ -131,7 +131,7 @@ extension StrategyPage {
 
         /// How the objective's Whole System Measures move.
         private func measures(_ objective: Objective) -> Node<HTML.BodyContext> {
-            .trackedMeasures(objective.measures, caption: "Whole System Measures tracking “\(objective.name)”")
+            .measureTrends(objective.measures, caption: "Whole System Measures tracking “\(objective.name)”")
         }
 
         /// A count of the projects serving a priority, linking to that list.
@@ -200,42 +200,5 @@ extension StrategyPage {
                     .type(.submit), .class("button secondary"), .text(label),
                     .span(.class("visually-hidden"), .text(" “\(name)”"))))
         }
-    }
-}
-
-extension Node where Context == HTML.BodyContext {
-    /// How measures move: each one's trend, latest point and the Making Data Count icons, as the
-    /// measures summary shows them. The page draws the icons' symbols once (`MDCIcons.symbols`).
-    static func trackedMeasures(_ measures: [StrategyPage.TrackedMeasure], caption: String) -> Node {
-        .scrollingTable(
-            .class("measure-summary"),
-            .caption(.text(caption)),
-            .thead(
-                .tr(
-                    .th(.scope("col"), .text("Measure")), .th(.scope("col"), .text("Trend")),
-                    .th(.scope("col"), .text("Latest")), .th(.scope("col"), .text("Variation")),
-                    .th(.scope("col"), .text("Assurance")), .th(.scope("col"), .text("Target")))),
-            .tbody(
-                .forEach(measures) { measure in
-                    .tr(
-                        .class(measure.variation?.isConcern == true ? "concern" : ""),
-                        .td(.a(.href(SiteURL.measures(.show(.value(measure.id))).relativeURL()), .text(measure.name))),
-                        .td(
-                            .raw(
-                                Sparkline(
-                                    values: measure.recent, lastClass: measure.latestClass, target: measure.target
-                                )
-                                .svg())),
-                        .td(
-                            .class("number"), .text(measure.latestValue.map { Describe.plain($0) } ?? "—"),
-                            .unwrap(measure.latestPeriod) {
-                                .span(.class("hint"), .text(" \(CalendarDay(containing: $0).shortLabel)"))
-                            }),
-                        .td(.raw(measure.variation.map { MDCIcons.variationReference($0) } ?? "")),
-                        .td(.raw(measure.assurance.map { MDCIcons.assuranceReference($0) } ?? "")),
-                        .td(.class("number"), .text(measure.target.map { Describe.plain($0) } ?? ""))
-                    )
-                })
-        )
     }
 }

@@ -45,13 +45,3 @@ enum UnitForm {
         }
     }
 }
-
-extension UnitTree {
-    /// Units that can be chosen as a parent, indented by depth, for select lists.
-    func parentOptions(excludingSubtreeOf excluded: UUID? = nil) -> [FormField.Option] {
-        let hidden = excluded.map { subtree(of: $0) } ?? []
-        return outline().filter { !hidden.contains($0.node.id) }.map { node, depth in
-            .init(value: node.id.uuidString, label: String(repeating: "— ", count: depth) + node.name)
-        }
-    }
-}

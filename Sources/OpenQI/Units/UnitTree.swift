@@ -116,3 +116,14 @@ extension UnitTree: ResultCost {
     /// afresh after every change to the organisation.
     var approximateBytes: Int { nodes.values.reduce(0) { $0 + 160 + $1.name.utf8.count } }
 }
+
+extension UnitTree {
+    /// Units to choose from (a unit's parent, the unit a plan or programme belongs to), indented
+    /// by depth, for select lists.
+    func parentOptions(excludingSubtreeOf excluded: UUID? = nil) -> [FormField.Option] {
+        let hidden = excluded.map { subtree(of: $0) } ?? []
+        return outline().filter { !hidden.contains($0.node.id) }.map { node, depth in
+            .init(value: node.id.uuidString, label: String(repeating: "— ", count: depth) + node.name)
+        }
+    }
+}

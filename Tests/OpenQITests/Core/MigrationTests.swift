@@ -28,6 +28,69 @@ struct MigrationTests {
         }
     }
 
+    @Test(
+        "upgrading to diagrams that programmes and plans own keeps every project's boxes and links, and the database's rules still hold"
+    )
+    func diagramOwnersUpgrade() async throws {
+        try await withOpenQI { app in
+            let db = app.db
+            let sql = db.sql
+            // Back to before: a box belongs to a project, which it must name.
+            try await CreateAnnualPlans().revert(on: db)
+            try await AddDiagramOwners().revert(on: db)
+            let fixtures = Fixtures(app: app)
+            let unit = try await fixtures.unit("Trust", kind: .organisation)
+            let lead = try await fixtures.person("Lee Lead", unit: unit)
+            let project = try await fixtures.approvedProject(
+                "Fewer falls", unit: unit, lead: lead, approvedAt: AppClock.now)
+            let (primary, secondary, idea) = (UUID(), UUID(), UUID())
+            try await sql.raw(
+                """
+                INSERT INTO drivers (id, project_id, level, text, position, version) VALUES \
+                (\(bind: primary), \(bind: project.id!), 'primary', 'Safe mobility', 0, 1), \
+                (\(bind: secondary), \(bind: project.id!), 'secondary', 'Walking aids', 1, 3)
+                """
+            ).run()
+            try await sql.raw(
+                "INSERT INTO driver_links (id, primary_id, secondary_id) VALUES (\(bind: UUID()), \(bind: primary), \(bind: secondary))"
+            ).run()
+            try await sql.raw(
+                "INSERT INTO change_ideas (id, project_id, title, position, version) VALUES (\(bind: idea), \(bind: project.id!), 'Huddle', 0, 2)"
+            ).run()
+            try await sql.raw(
+                "INSERT INTO change_idea_drivers (id, change_idea_id, driver_id) VALUES (\(bind: UUID()), \(bind: idea), \(bind: secondary))"
+            ).run()
+            await #expect(throws: (any Error).self, "a box must name its project before") {
+                try await sql.raw(
+                    "INSERT INTO drivers (id, project_id, level, text, position, version) VALUES (\(bind: UUID()), NULL, 'primary', 'x', 2, 1)"
+                ).run()
+            }
+
+            try await AddDiagramOwners().prepare(on: db)
+            try await CreateAnnualPlans().prepare(on: db)
+
+            let diagram = try await DriverDiagram.load(for: project, on: db)
+            #expect(diagram.drivers.map(\.text) == ["Safe mobility", "Walking aids"])
+            #expect(diagram.driver(secondary)?.primaryIDs == [primary] && diagram.driver(secondary)?.version == 3)
+            #expect(diagram.ideas.map(\.title) == ["Huddle"] && diagram.ideas[0].driverIDs == [secondary])
+            // A programme's box names no project; one naming nothing that exists is still refused.
+            let programme = Programme(name: "Violence reduction", unitID: unit.id!)
+            try await programme.create(on: db)
+            try await Driver(owner: .programme(programme.id!), level: .primary, text: "Calm wards", position: 0)
+                .create(on: db)
+            await #expect(throws: (any Error).self) {
+                try await Driver(owner: .project(UUID()), level: .primary, text: "Nobody's", position: 0).create(on: db)
+            }
+            // Removing the project still removes its boxes and their links.
+            try await project.delete(on: db)
+            #expect(try await Driver.query(on: db).filter(\.$project.$id != nil).count() == 0)
+            #expect(try await ChangeIdea.query(on: db).count() == 0)
+            #expect(try await DriverLink.query(on: db).count() == 0)
+            #expect(try await ChangeIdeaDriver.query(on: db).count() == 0)
+            #expect(try await Driver.query(on: db).count() == 1, "the programme's own box stays")
+        }
+    }
+
     private func existingTables(_ app: Application) async throws -> Set<String> {
         let sql = try #require(app.db as? any SQLDatabase)
         struct Row: Decodable { let name: String }

@@ -51,6 +51,9 @@ struct AnnualPlanTests {
             #expect(blank.status == .unprocessableEntity)
             #expect(blank.body.contains("Enter the year the plan starts"))
             #expect(blank.body.contains("Enter what the unit will achieve this year."))
+            let spaces = try await Self.draw(units.directorate, year: "   ", as: world.planner)
+            #expect(spaces.status == .unprocessableEntity)
+            #expect(spaces.body.contains("Enter the year the plan starts, like 2026 for 2026/27."))
             let outOfRange = try await Self.draw(units.directorate, year: "1999", as: world.planner)
             #expect(outOfRange.body.contains("Enter the year as a whole number from 2000 to 2100"))
             #expect(outOfRange.body.contains("Fewer people harmed and shorter waits"), "what was typed is kept")
@@ -79,6 +82,29 @@ struct AnnualPlanTests {
             #expect(underItself.status == .unprocessableEntity)
             #expect(underItself.body.contains("Choose the plan above from the list, or none."))
 
+            // A ward's plan under the directorate's: the directorate's cannot then change its year.
+            #expect(
+                try await Self.draw(units.willow, year: "2026", parent: plan.id, as: world.planner).status == .seeOther)
+            let stranding = try await world.planner.post(
+                "/plans/\(plan.id!)",
+                form: [
+                    "unit_id": units.directorate.id!.uuidString, "year": "2027", "aim": "Next year instead",
+                    "version": "1",
+                ])
+            #expect(stranding.status == .unprocessableEntity)
+            #expect(stranding.body.contains("“Willow Ward plan 2026/27” sits under this plan"))
+            #expect(try await AnnualPlan.find(plan.id, on: app.db)?.year == 2026)
+            // Nor can it move under the ward's plan: a plan never comes to sit under itself.
+            let ward = try #require(
+                try await AnnualPlan.query(on: app.db).filter(\.$unit.$id == units.willow.id!).first())
+            let circle = try await world.planner.post(
+                "/plans/\(plan.id!)",
+                form: [
+                    "unit_id": units.directorate.id!.uuidString, "year": "2026", "aim": "x",
+                    "parent_id": ward.id!.uuidString, "version": "1",
+                ])
+            #expect(circle.body.contains("is not one."))
+
             let edited = try await world.planner.post(
                 "/plans/\(plan.id!)",
                 form: [
@@ -94,7 +120,8 @@ struct AnnualPlanTests {
                 ])
             #expect(stale.status == .conflict && stale.body.contains("Half the harm by March"))
             #expect(try await AnnualPlan.find(plan.id, on: app.db)?.aim == "Half the harm by March")
-            let audited = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "annual_plan").all()
+            let audited = try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "annual_plan")
+                .filter(\.$subjectID == plan.id!).all()
             #expect(audited.count == 2)
             #expect(audited.allSatisfy { $0.subjectName == "Adult Mental Health plan 2026/27" })
 
@@ -169,7 +196,7 @@ struct AnnualPlanTests {
             #expect(page.body.contains(">Fewer falls</a>") && page.body.contains(">Violence reduction</a>"))
             #expect(page.body.contains("class=\"measure-summary\""), "the measure as its chart stands")
             #expect(page.body.contains("Falls per 1,000 bed days"))
-            #expect(page.body.contains("<strong>1</strong> active projects"))
+            #expect(page.body.contains("<strong>1</strong> project<"))
 
             let strategy = try await strategist.get("/strategy").body
             #expect(strategy.contains("2 active projects serve no priority or plan"))
@@ -209,6 +236,13 @@ struct AnnualPlanTests {
                 "three links and one removal")
             #expect(try await world.planner.post(base + "/drivers/\(safer.id!)/remove", form: [:]).status == .seeOther)
             #expect(try await PlanLink.query(on: app.db).count() == 0)
+            // A project's box is not reached through the plan's address.
+            let projectDriver = Driver(owner: .project(falls.id!), level: .primary, text: "Theirs", position: 0)
+            try await projectDriver.create(on: app.db)
+            #expect(
+                try await world.planner.post(base + "/drivers/\(projectDriver.id!)/remove", form: [:]).status
+                    == .notFound)
+            #expect(try await Driver.find(projectDriver.id, on: app.db) != nil)
             // Someone who does not plan for the directorate reads the plan but changes nothing.
             try await fixtures.signIn("reader@test.example", at: units.willow)
             let reader = TestBrowser(app: app)

@@ -558,6 +558,91 @@ struct ProgrammeTests {
         }
     }
 
+    @Test("an idea's place in the spread matrix is read from its last cycle and the last decision")
+    func spreadStates() {
+        let cases: [([(PDSAStatus, PDSADecision?)], SpreadState, String)] = [
+            ([], .notStarted, "no cycle yet"),
+            ([(.planned, nil)], .testing, "a cycle planned"),
+            ([(.complete, .adapt), (.running, nil)], .testing, "adapted and tested again"),
+            ([(.complete, .adapt)], .testing, "between cycles after adapting"),
+            ([(.complete, .adapt), (.complete, .adopt)], .adopted, "adopted"),
+            ([(.complete, .adopt), (.running, nil)], .adopted, "adopted, now spreading it"),
+            ([(.complete, .adopt), (.complete, .abandon)], .abandoned, "adopted, later let go"),
+            ([(.complete, .abandon)], .abandoned, "abandoned"),
+            ([(.complete, .abandon), (.planned, nil)], .testing, "abandoned, then tried again"),
+            ([(.complete, .adapt), (.complete, nil)], .abandoned, "its project closed mid-ramp"),
+            ([(.complete, nil)], .abandoned, "closed before any decision"),
+            ([(.complete, .adopt), (.complete, nil)], .adopted, "closed after adopting"),
+        ]
+        for (ramp, expected, why) in cases {
+            #expect(SpreadState.of(ramp.map { (status: $0.0, decision: $0.1) }) == expected, "\(why)")
+        }
+    }
+
+    @Test(
+        "the small multiples show a page of teams at a time, on the y range of every team, and a page asked for is bounded"
+    )
+    func smallMultiplesByPage() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let programme = try await Self.start(
+                "Violence reduction", world: world, extra: ["measure_ids[]": world.standard.id!.uuidString])
+            let fixtures = Fixtures(app: app)
+            let lead = try await fixtures.person("Lee Lead", unit: world.units.willow)
+            var points: [DataPoint] = []
+            for index in 1...26 {
+                let team = try await fixtures.approvedProject(
+                    String(format: "Team %02d", index), unit: world.units.willow, lead: lead,
+                    approvedAt: AppClock.now.addingTimeInterval(-90 * 86_400), lastUpdateAt: AppClock.now)
+                team.$programme.id = programme.id
+                try await team.save(on: app.db)
+                try await Programme.equip(team, by: .commandLine, on: app.db)
+                let measure = try #require(
+                    try await Measure.query(on: app.db).filter(\.$project.$id == team.id!).first())
+                // The last team counts far more than the others: every page's scale must reach it.
+                for week in 0..<3 {
+                    points.append(
+                        DataPoint(
+                            measureID: measure.id!,
+                            period: AppClock.now.addingTimeInterval(Double(-21 + 7 * week) * 86_400),
+                            value: index == 26 ? 90 : 2, denominator: 100, note: nil))
+                }
+            }
+            try await DataPoint.upsert(points, on: app.db)
+            func charts(_ body: String) -> Int {
+                body.components(separatedBy: "<title id=\"multiple-").count - 1
+            }
+            let first = try await world.strategist.get("/programmes/\(programme.id!)/dashboard").body
+            #expect(charts(first) == 24)
+            #expect(first.contains("Teams 1–24 of 26.") && first.contains("rel=\"next\""))
+            #expect(!first.contains("rel=\"prev\""))
+            let second = try await world.strategist.get("/programmes/\(programme.id!)/dashboard?page=2").body
+            #expect(charts(second) == 2 && second.contains("Teams 25–26 of 26."))
+            #expect(second.contains("Team 25") && second.contains("rel=\"prev\""))
+            // One y range for every page, taken from all 26 teams.
+            let model1 = try await ProgrammeDashboard.Model.query(
+                id: programme.id!, measure: nil, page: 1, policy: try await fixtures.administratorPolicy(), on: app.db)
+            let model2 = try await ProgrammeDashboard.Model.query(
+                id: programme.id!, measure: nil, page: 2, policy: try await fixtures.administratorPolicy(), on: app.db)
+            /// The first chart's y axis: its ticks and their labels.
+            func axis(_ svg: String?) -> Substring? {
+                guard let svg, let start = svg.range(of: "class=\"y-axis\""),
+                    let end = svg[start.upperBound...].range(of: "</g>")
+                else { return nil }
+                return svg[start.upperBound..<end.lowerBound]
+            }
+            #expect(axis(model1.smallMultiplesSVG) != nil)
+            // Page 1 alone (every team at 20 per 1,000) would have a far lower scale than page 2,
+            // which holds the team at 900: the same axis on both is every team's.
+            #expect(axis(model1.smallMultiplesSVG) == axis(model2.smallMultiplesSVG))
+            for asked in ["99", "-4", "abc"] {
+                let page = try await world.strategist.get("/programmes/\(programme.id!)/dashboard?page=\(asked)")
+                #expect(page.status == .ok, "page=\(asked)")
+            }
+            #expect(charts(try await world.strategist.get("/programmes/\(programme.id!)/dashboard?page=99").body) == 2)
+        }
+    }
+
     @Test(
         "a programme's driver diagram is its change package: its teams say which idea each of theirs adapts, and the spread matrix follows their PDSA cycles"
     )
@@ -671,6 +756,17 @@ struct ProgrammeTests {
             #expect(offered.body.contains("The programme’s change idea it adapts"))
             #expect(offered.body.contains("Adapts “Twice-daily safety huddle”"))
 
+            // The programme's own ideas adapt nothing.
+            let programmeDriver = try #require(
+                try await Driver.query(on: app.db).filter(\.$programme.$id == programme.id!).first())
+            let selfAdapting = try await world.strategist.post(
+                base + "/change-ideas",
+                fields: [
+                    ("title", "Huddles twice"), ("driver_ids[]", programmeDriver.id!.uuidString),
+                    ("adapted_from_id", package[1].id!.uuidString),
+                ])
+            #expect(selfAdapting.status == .unprocessableEntity)
+            #expect(selfAdapting.body.contains("Choose one of the programme’s change ideas"))
             // An idea teams adapt cannot be removed from the programme's diagram; nor can a team
             // lead change the programme's diagram.
             let removal = try await world.strategist.post(base + "/change-ideas/\(package[0].id!)/remove", form: [:])

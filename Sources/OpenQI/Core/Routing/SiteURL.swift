@@ -96,7 +96,7 @@ enum SiteURL: Sendable {
         case addStory(Parameter<UUID>)
     }
 
-    /// A driver diagram's page and edits, under the address of the project or programme it is of.
+    /// A driver diagram's page and edits, under the address of the project, programme or plan it is of.
     enum DiagramPart: Sendable {
         case show, addDriver, addChangeIdea
         case updateDriver(Parameter<UUID>)
