@@ -110,3 +110,25 @@ actor Counter {
     private(set) var count = 0
     func increment() { count += 1 }
 }
+
+@Suite("A kept page's pieces")
+struct PagePiecesTests {
+    @Test("a page is cut at every stand-in, byte for byte, whatever the text around it")
+    func pieces() {
+        let mark = "⟦csrf⟧"
+        let cases: [(String, [String])] = [
+            ("no stand-in", ["no stand-in"]),
+            ("", [""]),
+            ("\(mark)", ["", ""]),
+            ("a\(mark)b", ["a", "b"]),
+            ("\(mark)a\(mark)\(mark)b\(mark)", ["", "a", "", "b", ""]),
+            ("Café “quoted” — 東京\(mark)naïve", ["Café “quoted” — 東京", "naïve"]),
+            ("⟦csrf", ["⟦csrf"]),
+        ]
+        for (text, expected) in cases {
+            #expect(text.pieces(between: mark) == expected, "\(text)")
+            #expect(text.pieces(between: mark).joined(separator: mark) == text)
+            #expect(text.pieces(between: mark) == text.components(separatedBy: mark), "as Foundation cuts it")
+        }
+    }
+}

@@ -48,11 +48,36 @@ extension Request {
             // Kept as the pieces between stand-ins, so each request joins them rather than searching.
             return DrawnContent(
                 title: page.pageTitle(), breadcrumbs: page.breadcrumbs(),
-                pieces: page.contentHTML().components(separatedBy: standIn))
+                pieces: page.contentHTML().pieces(between: standIn))
         }
         return DrawnPage(
             context: context, title: drawn.title, breadcrumbs: drawn.breadcrumbs,
             content: drawn.pieces.joined(separator: context.csrfToken)
         ).response(status: status)
+    }
+}
+
+extension String {
+    /// The text between occurrences of `separator`, found byte by byte. (Foundation's
+    /// `components(separatedBy:)` compares characters with its comparison options, and took a
+    /// tenth of the time to draw a programme dashboard of 700 kB.)
+    func pieces(between separator: String) -> [String] {
+        let bytes = Array(utf8)
+        let mark = Array(separator.utf8)
+        guard let first = mark.first, bytes.count >= mark.count else { return [self] }
+        var pieces: [String] = []
+        var start = 0
+        var index = 0
+        while index <= bytes.count - mark.count {
+            if bytes[index] == first, bytes[index..<(index + mark.count)].elementsEqual(mark) {
+                pieces.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                index += mark.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        pieces.append(String(decoding: bytes[start...], as: UTF8.self))
+        return pieces
     }
 }
