@@ -113,8 +113,9 @@ struct DriverDiagram: Content, Equatable {
 }
 
 extension ChangeIdea {
-    /// For each of a programme's change ideas, the teams still in that programme whose own ideas
-    /// adapt it (a team with two such ideas counts once; one that left the programme not at all).
+    /// For each of a programme's change ideas, the teams its forum let into that programme whose
+    /// own ideas adapt it (a team with two such ideas counts once; a proposal, or a team that
+    /// left the programme, not at all).
     static func adaptingTeams(of programmeIdeas: [UUID], on db: any Database) async throws -> [UUID: Set<UUID>] {
         guard !programmeIdeas.isEmpty else { return [:] }
         let owners = try await ChangeIdea.query(on: db).filter(\.$id ~~ programmeIdeas).all()
@@ -125,7 +126,8 @@ extension ChangeIdea {
         var teams: [UUID: Set<UUID>] = [:]
         for idea in adapting {
             guard let from = idea.$adaptedFrom.id, let team = idea.project, let teamID = team.id,
-                let programme = team.$programme.id, programme == programmeOf[from] ?? nil
+                let programme = team.$programme.id, programme == programmeOf[from] ?? nil,
+                ProgrammeShow.Model.joined.contains(team.status)
             else { continue }
             teams[from, default: []].insert(teamID)
         }

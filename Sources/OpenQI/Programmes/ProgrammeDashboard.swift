@@ -436,8 +436,12 @@ enum ProgrammeDashboardController {
         }
         let measure = isOwn ? asked : nil
         // The same for everyone who may read it; whether a team has stalled moves on by the day.
-        // A page of the small multiples, bounded before it is used.
-        let page = min(max(req.query[Int.self, at: "page"] ?? 1, 1), 1_000)
+        // A page of the small multiples, bounded by the pages the programme's teams could fill, so
+        // that pages past the last are not each drawn and kept.
+        let teams = try await Project.query(on: db).filter(\.$programme.$id == id)
+            .filter(\.$status ~~ ProgrammeShow.Model.joined).count()
+        let lastPage = max(1, (teams + ProgrammeDashboard.teamsPerPage - 1) / ProgrammeDashboard.teamsPerPage)
+        let page = min(max(req.query[Int.self, at: "page"] ?? 1, 1), lastPage)
         let key = ProgrammeDashboard.PageKey(programme: id, measure: measure, page: page, day: AppClock.today)
         return try await req.page(drawnOnceAs: key) { context in
             ProgrammeDashboard.View(

@@ -19,6 +19,9 @@ enum SpreadState: Int, Sendable, Equatable, Comparable, CaseIterable {
 
     static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The state once the team's project has closed (if it has): testing becomes abandoned.
+    func closing(_ closed: Bool) -> SpreadState { closed && self == .testing ? .abandoned : self }
+
     /// One idea's ramp, in the order of its cycles, read from its last cycle: under way is testing
     /// (or adopted, if an earlier cycle adopted it and this one spreads it); otherwise its
     /// decision. A last cycle that ended without a decision (its project closed) leaves the idea
@@ -70,12 +73,14 @@ struct SpreadMatrix: Sendable, Equatable {
             let own: UUID
             let team: UUID
             let adapts: UUID
+            let project_status: String
             let status: String?
             let decision: String?
         }
         let steps = try await db.sql.raw(
             """
             SELECT ci.id AS own, ci.project_id AS team, ci.adapted_from_id AS adapts, \
+            CAST(p.status AS TEXT) AS project_status, \
             CAST(pc.status AS TEXT) AS status, CAST(pc.decision AS TEXT) AS decision \
             FROM change_ideas ci JOIN projects p ON p.id = ci.project_id \
             JOIN change_ideas adapted ON adapted.id = ci.adapted_from_id \
@@ -94,7 +99,11 @@ struct SpreadMatrix: Sendable, Equatable {
                     (status: $0, decision: step.decision.flatMap { PDSADecision(rawValue: $0) })
                 }
             }
-            let state = SpreadState.of(cycles)
+            // A team whose project has closed is testing nothing any more: what it had not
+            // adopted it let go.
+            let closed = [ProjectStatus.completed.rawValue, ProjectStatus.stopped.rawValue].contains(
+                first.project_status)
+            let state = SpreadState.of(cycles).closing(closed)
             reached[first.team, default: [:]][first.adapts] = max(
                 reached[first.team]?[first.adapts] ?? .notStarted, state)
         }

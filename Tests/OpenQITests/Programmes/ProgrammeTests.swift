@@ -577,6 +577,10 @@ struct ProgrammeTests {
         for (ramp, expected, why) in cases {
             #expect(SpreadState.of(ramp.map { (status: $0.0, decision: $0.1) }) == expected, "\(why)")
         }
+        // Once a team's project has closed, nothing is being tested.
+        #expect(SpreadState.testing.closing(true) == .abandoned)
+        #expect(SpreadState.adopted.closing(true) == .adopted && SpreadState.notStarted.closing(true) == .notStarted)
+        #expect(SpreadState.testing.closing(false) == .testing)
     }
 
     @Test(
@@ -703,7 +707,8 @@ struct ProgrammeTests {
                 let idea = try #require(
                     try await ChangeIdea.query(on: app.db).filter(\.$project.$id == team.id!).filter(\.$title == title)
                         .first())
-                for (number, (status, decision)) in ramp.enumerated() {
+                // Saved last cycle first: the matrix must read them in the order of their numbers.
+                for (number, (status, decision)) in ramp.enumerated().reversed() {
                     let cycle = PDSACycle()
                     (cycle.$project.id, cycle.$changeIdea.id, cycle.number) = (team.id!, idea.id!, number + 1)
                     (cycle.status, cycle.decision) = (status, decision)
@@ -725,21 +730,61 @@ struct ProgrammeTests {
                 2, from: 1, title: "Broset on admission", ramp: [(.complete, .adapt), (.complete, .abandon)])
             _ = try await adapt(2, from: nil, title: "Music at night", ramp: [(.complete, .adopt)])
 
-            let rows = try teams.map { try ProjectRow($0.project, id: $0.project.requireID(), tree: UnitTree([])) }
+            // Willow has taken the evening activities on but not tested them yet.
+            _ = try await adapt(0, from: 2, title: "Evening activities on Willow", ramp: [])
+            // A team whose project has closed after adapting the checklist tests nothing any more;
+            // a proposal and a project outside the programme adapting the huddle count for nothing.
+            let closed = try await fixtures.approvedProject(
+                "Safer Ash", unit: world.units.cedar,
+                lead: try await fixtures.person("Ash Lead", unit: world.units.cedar),
+                approvedAt: AppClock.now.addingTimeInterval(-300 * 86_400), completedAt: AppClock.now)
+            closed.$programme.id = programme.id
+            try await closed.save(on: app.db)
+            let proposal = try await fixtures.approvedProject(
+                "Safer Birch", unit: world.units.cedar,
+                lead: try await fixtures.person("Birch Lead", unit: world.units.cedar),
+                approvedAt: AppClock.now)
+            (proposal.$programme.id, proposal.status) = (programme.id, .proposed)
+            try await proposal.save(on: app.db)
+            let outsider = try await fixtures.approvedProject(
+                "Elsewhere", unit: world.units.oak, lead: try await fixtures.person("Oak Lead", unit: world.units.oak),
+                approvedAt: AppClock.now)
+            for (project, from, title, ramp) in [
+                (closed, 1, "Broset on Ash", [(PDSAStatus.complete, PDSADecision?.some(.adapt))]),
+                (proposal, 0, "Birch huddle", [(PDSAStatus.complete, PDSADecision?.some(.adopt))]),
+                (outsider, 0, "Our huddle", [(PDSAStatus.complete, PDSADecision?.some(.adopt))]),
+            ] {
+                let idea = ChangeIdea(
+                    owner: .project(project.id!), title: title, summary: nil, position: 0, adaptedFrom: package[from].id
+                )
+                try await idea.create(on: app.db)
+                for (number, (status, decision)) in ramp.enumerated() {
+                    let cycle = PDSACycle()
+                    (cycle.$project.id, cycle.$changeIdea.id, cycle.number) = (project.id!, idea.id!, number + 1)
+                    (cycle.status, cycle.decision) = (status, decision)
+                    (cycle.objective, cycle.question, cycle.prediction, cycle.who) = ("o", "q", "p", "w")
+                    (cycle.what, cycle.place, cycle.plannedStart) = ("x", "ward", AppClock.now)
+                    try await cycle.create(on: app.db)
+                }
+            }
+
+            let rows = try (teams.map(\.project) + [closed]).map {
+                try ProjectRow($0, id: $0.requireID(), tree: UnitTree([]))
+            }
             let matrix = try await SpreadMatrix.query(programme: programme.id!, teams: rows, on: app.db)
             #expect(
                 matrix.ideas.map(\.title) == ["Twice-daily safety huddle", "Broset checklist", "Evening activities"])
             #expect(
                 matrix.rows.map(\.states) == [
                     [.adopted, .testing, .notStarted], [.testing, .notStarted, .notStarted],
-                    [.notStarted, .abandoned, .notStarted],
+                    [.notStarted, .abandoned, .notStarted], [.notStarted, .abandoned, .notStarted],
                 ])
-            #expect(matrix.count(.adopted) == [1, 0, 0])
+            #expect(matrix.count(.adopted) == [1, 0, 0], "neither the proposal nor the outsider counts")
 
             let page = try await world.strategist.get(base + "/dashboard")
             #expect(page.body.contains("Spread of the change ideas"))
             #expect(page.body.contains("<td class=\"spread adopted\">Adopted</td>"))
-            #expect(page.body.contains("<td class=\"number\">1 of 3</td>"))
+            #expect(page.body.contains("<td class=\"number\">1 of 4</td>"), "the closed team is still one of them")
             let diagram = try await world.strategist.get(base + "/driver-diagram")
             #expect(diagram.body.contains("adapted by 2 teams"), "Willow and Cedar adapt the huddle, Cedar twice")
 
@@ -777,8 +822,14 @@ struct ProgrammeTests {
             // lead change the programme's diagram.
             let removal = try await world.strategist.post(base + "/change-ideas/\(package[0].id!)/remove", form: [:])
             #expect(removal.status == .unprocessableEntity && removal.body.contains("is adapted by 2 teams"))
-            let unused = try await world.strategist.post(base + "/change-ideas/\(package[2].id!)/remove", form: [:])
-            #expect(unused.status == .seeOther)
+            let spare = try await world.strategist.post(
+                base + "/change-ideas",
+                fields: [("title", "Spare idea"), ("driver_ids[]", programmeDriver.id!.uuidString)])
+            #expect(spare.status == .seeOther)
+            let unused = try #require(try await ChangeIdea.query(on: app.db).filter(\.$title == "Spare idea").first())
+            #expect(
+                try await world.strategist.post(base + "/change-ideas/\(unused.id!)/remove", form: [:]).status
+                    == .seeOther)
             #expect(
                 try await browser.post(base + "/drivers", form: ["level": "primary", "text": "Mine"]).status
                     == .forbidden)
