@@ -15,6 +15,9 @@ enum ProgrammeDashboard {
     /// 24 a page still made the page 700 kB, too much to serve 50 readers at once in 100 ms.)
     static let teamsPerPage = 12
 
+    /// The pages `teams` charts fill, one at least.
+    static func pages(teams: Int) -> Int { max(1, (teams + teamsPerPage - 1) / teamsPerPage) }
+
     struct Cell: Sendable, Equatable {
         let measureID: UUID
         /// The latest plotted value, as the chart shows it.
@@ -326,7 +329,7 @@ extension ProgrammeDashboard.Model {
         // A page of teams at a time, all on the y range of every team: 200 charts of every week
         // made a page of several megabytes.
         model.chartedTeams = perTeam.count
-        model.pages = (perTeam.count + ProgrammeDashboard.teamsPerPage - 1) / ProgrammeDashboard.teamsPerPage
+        model.pages = ProgrammeDashboard.pages(teams: perTeam.count)
         model.page = min(max(page, 1), model.pages)
         let first = (model.page - 1) * ProgrammeDashboard.teamsPerPage
         let shown = perTeam[first..<min(first + ProgrammeDashboard.teamsPerPage, perTeam.count)]
@@ -440,7 +443,7 @@ enum ProgrammeDashboardController {
         // that pages past the last are not each drawn and kept.
         let teams = try await Project.query(on: db).filter(\.$programme.$id == id)
             .filter(\.$status ~~ ProgrammeShow.Model.joined).count()
-        let lastPage = max(1, (teams + ProgrammeDashboard.teamsPerPage - 1) / ProgrammeDashboard.teamsPerPage)
+        let lastPage = ProgrammeDashboard.pages(teams: teams)
         let page = min(max(req.query[Int.self, at: "page"] ?? 1, 1), lastPage)
         let key = ProgrammeDashboard.PageKey(programme: id, measure: measure, page: page, day: AppClock.today)
         return try await req.page(drawnOnceAs: key) { context in
