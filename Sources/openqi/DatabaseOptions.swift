@@ -33,7 +33,8 @@ extension DatabaseOptions {
                 database: location, secureCookies: OpenQIConfiguration.secureCookiesFromEnvironment(),
                 clientAddressHeader: OpenQIConfiguration.clientAddressHeaderFromEnvironment(),
                 metricsToken: try OpenQIConfiguration.metricsTokenFromEnvironment(),
-                singleSignOn: try SingleSignOnSettings.fromEnvironment())
+                singleSignOn: try SingleSignOnSettings.fromEnvironment(),
+                postgresConnectionsPerCore: try OpenQIConfiguration.postgresConnectionsPerCoreFromEnvironment())
             try await configure(app, config)
             app.logger.info("database", metadata: ["database": "\(location.displayName)"])
             if migrate { try await app.prepareDatabase() }

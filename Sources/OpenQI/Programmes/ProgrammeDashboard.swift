@@ -429,28 +429,41 @@ enum ProgrammeDashboardController {
         let policy = try await req.policy(granting: .readOrganisation)
         let id = try req.idParameter("programmeID")
         let db = req.db
+        let outline = try await req.cachedResults().value(ProgrammeDashboard.Outline.Key(programme: id)) {
+            try await ProgrammeDashboard.Outline.query(programme: id, on: db)
+        }
         // Kept under one of the programme's own standard measures, never under whatever was asked.
         let asked = req.query[String.self, at: "measure"].flatMap(UUID.init(uuidString:))
-        var isOwn = false
-        if let asked {
-            isOwn =
-                try await ProgrammeMeasure.query(on: db).filter(\.$programme.$id == id)
-                .filter(\.$standard.$id == asked).count() > 0
-        }
-        let measure = isOwn ? asked : nil
+        let measure = asked.flatMap { outline.measures.contains($0) ? $0 : nil }
         // The same for everyone who may read it; whether a team has stalled moves on by the day.
         // A page of the small multiples, bounded by the pages the programme's teams could fill, so
         // that pages past the last are not each drawn and kept.
-        let teams = try await Project.query(on: db).filter(\.$programme.$id == id)
-            .filter(\.$status ~~ ProgrammeShow.Model.joined).count()
-        let lastPage = ProgrammeDashboard.pages(teams: teams)
-        let page = min(max(req.query[Int.self, at: "page"] ?? 1, 1), lastPage)
+        let page = min(max(req.query[Int.self, at: "page"] ?? 1, 1), ProgrammeDashboard.pages(teams: outline.teams))
         let key = ProgrammeDashboard.PageKey(programme: id, measure: measure, page: page, day: AppClock.today)
         return try await req.page(drawnOnceAs: key) { context in
             ProgrammeDashboard.View(
                 context: context,
                 model: try await ProgrammeDashboard.Model.query(
                     id: id, measure: measure, page: page, policy: policy, on: db))
+        }
+    }
+}
+
+extension ProgrammeDashboard {
+    /// What a request needs to name the page it asks for: the teams that joined (for the last
+    /// page) and the standard measures (for the one chosen). Kept per revision, so that a page
+    /// already drawn costs the session's query and nothing more.
+    struct Outline: Sendable {
+        struct Key: ResultKey { let programme: UUID }
+
+        let teams: Int
+        let measures: Set<UUID>
+
+        static func query(programme id: UUID, on db: any Database) async throws -> Outline {
+            let teams = try await Project.query(on: db).filter(\.$programme.$id == id)
+                .filter(\.$status ~~ ProgrammeShow.Model.joined).count()
+            let measures = try await ProgrammeMeasure.query(on: db).filter(\.$programme.$id == id).all()
+            return Outline(teams: teams, measures: Set(measures.map(\.$standard.id)))
         }
     }
 }

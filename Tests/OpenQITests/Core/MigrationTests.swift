@@ -156,6 +156,21 @@ struct OperationsTests {
                 == Self.metricsToken)
     }
 
+    @Test(
+        "OPENQI_PG_CONNECTIONS sets the PostgreSQL connections a core holds, and a value out of range is refused at start"
+    )
+    func postgresConnections() throws {
+        #expect(
+            try OpenQIConfiguration.postgresConnectionsPerCoreFromEnvironment([:])
+                == OpenQIConfiguration.defaultPostgresConnectionsPerCore)
+        #expect(try OpenQIConfiguration.postgresConnectionsPerCoreFromEnvironment(["OPENQI_PG_CONNECTIONS": "8"]) == 8)
+        for wrong in ["0", "33", "-1", "four", "99999999999999999999"] {
+            #expect(throws: ConfigurationError.self) {
+                try OpenQIConfiguration.postgresConnectionsPerCoreFromEnvironment(["OPENQI_PG_CONNECTIONS": wrong])
+            }
+        }
+    }
+
     @Test("the demo is never loaded into a database with sign-ins or units of its own")
     func demoRefusedOnRealData() async throws {
         try await withOpenQI { app in

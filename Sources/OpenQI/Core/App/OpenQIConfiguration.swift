@@ -47,12 +47,23 @@ public struct OpenQIConfiguration: Sendable {
     public var metricsToken: String?
     /// Signing in through an OpenID Connect provider, from the `OPENQI_OIDC_*` variables; nil: passwords only.
     public var singleSignOn: SingleSignOnSettings?
+    /// PostgreSQL connections each event loop (one a core) may hold, from `OPENQI_PG_CONNECTIONS`.
+    public var postgresConnectionsPerCore: Int
+
+    /// Fluent's default is one a core: every signed-in request reads its session first, so under
+    /// fifty connections requests queued for the two connections of a two-core server and a kept
+    /// page's p99 doubled against SQLite's (docs/benchmarks.md, 2026-12-07).
+    public static let defaultPostgresConnectionsPerCore = 4
+    /// Enough for any server this runs on; PostgreSQL's own default limit is 100 connections in all.
+    static let postgresConnectionsPerCoreRange = 1...32
 
     public init(
         database: DatabaseLocation, secureCookies: Bool = false, sessionIdleTimeout: TimeInterval = 8 * 3600,
-        clientAddressHeader: String? = nil, metricsToken: String? = nil, singleSignOn: SingleSignOnSettings? = nil
+        clientAddressHeader: String? = nil, metricsToken: String? = nil, singleSignOn: SingleSignOnSettings? = nil,
+        postgresConnectionsPerCore: Int = defaultPostgresConnectionsPerCore
     ) {
         self.singleSignOn = singleSignOn
+        self.postgresConnectionsPerCore = postgresConnectionsPerCore
         self.database = database
         self.secureCookies = secureCookies
         self.sessionIdleTimeout = sessionIdleTimeout
@@ -78,6 +89,22 @@ public struct OpenQIConfiguration: Sendable {
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
         environment["OPENQI_CLIENT_ADDRESS_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Reads `OPENQI_PG_CONNECTIONS`, the PostgreSQL connections a core may hold; refuses a value
+    /// that is not a whole number from 1 to 32.
+    public static func postgresConnectionsPerCoreFromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Int {
+        guard let text = environment["OPENQI_PG_CONNECTIONS"], !text.isEmpty else {
+            return defaultPostgresConnectionsPerCore
+        }
+        guard let count = Int(text), postgresConnectionsPerCoreRange.contains(count) else {
+            throw ConfigurationError(
+                "OPENQI_PG_CONNECTIONS is \"\(text)\"; give the PostgreSQL connections each core may hold, a whole number from 1 to 32."
+            )
+        }
+        return count
     }
 
     /// Reads `OPENQI_SECURE_COOKIES` (true/1/yes) for the cookie setting.

@@ -9,7 +9,7 @@ import Vapor
 /// The CLI's `serve` and the tests both come through here, so they run the same application.
 public func configure(_ app: Application, _ config: OpenQIConfiguration) async throws {
     app.openQIConfiguration = config
-    try useDatabase(config.database, in: app)
+    try useDatabase(config.database, connectionsPerCore: config.postgresConnectionsPerCore, in: app)
     app.migrations.add(OpenQIMigrations.all)
 
     // bcrypt's default cost in production; a cheap one in tests, which hash many passwords.
@@ -45,7 +45,7 @@ public func configure(_ app: Application, _ config: OpenQIConfiguration) async t
     try routes(app)
 }
 
-private func useDatabase(_ location: DatabaseLocation, in app: Application) throws {
+private func useDatabase(_ location: DatabaseLocation, connectionsPerCore: Int, in app: Application) throws {
     switch location {
     case .sqliteFile(let path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
@@ -56,7 +56,8 @@ private func useDatabase(_ location: DatabaseLocation, in app: Application) thro
         // Periods and months are days in UTC, stored in DATE columns and compared with bound
         // timestamps: a session in another time zone would shift them by a day or miss them.
         configuration.coreConfiguration.options.additionalStartupParameters = [("TimeZone", "UTC")]
-        app.databases.use(.postgres(configuration: configuration), as: .psql)
+        app.databases.use(
+            .postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerCore), as: .psql)
     }
 }
 
