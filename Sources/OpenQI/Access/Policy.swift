@@ -40,6 +40,9 @@ package enum Permission: Sendable, Equatable {
     case manageStandardMeasures
     /// Start a programme run by this unit.
     case manageProgrammes(in: UUID)
+    /// Open the form for a new programme or annual plan: the viewer may start one from some unit
+    /// (`manageProgrammes`, `managePlans`), chosen on the form.
+    case startProgrammesOrPlans
     /// Change a programme: its aim, people, measures and stage.
     case manageProgramme(ProgrammeAccess)
     /// Draw and change the annual plans of a unit, and link work to their boxes.
@@ -121,6 +124,8 @@ package struct Policy: Sendable {
             return viewer.grants.contains { grant in
                 [.admin, .qiTeam].contains(grant.role) && tree.nodes[grant.unitID]?.kind == .organisation
             }
+        case .startProgrammesOrPlans:
+            return viewer.grants.contains { [.admin, .qiTeam].contains($0.role) }
         case .manageProgrammes(in: let unit), .managePlans(in: let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
         case .manageProgramme(let access):

@@ -1,6 +1,7 @@
 import Charts
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// A project's, a programme's or an annual plan's driver diagram as one value: aim → primary drivers → secondary drivers → change ideas.
@@ -79,8 +80,33 @@ struct DriverDiagram: Content, Equatable {
     static func load(for owner: DiagramOwner, on db: any Database) async throws -> DriverDiagram {
         let drivers = try await owner.drivers(on: db).with(\.$primaries).sort(\.$position).all()
         let ideas = try await owner.ideas(on: db).with(\.$drivers).sort(\.$position).all()
-        return DriverDiagram(
-            aim: owner.aim,
+        return try assembled(aim: owner.aim, drivers: drivers, ideas: ideas)
+    }
+
+    /// Many plans' diagrams in two queries, by plan (the strategy's API sends every plan's).
+    static func load(forPlans plans: [AnnualPlan], on db: any Database) async throws -> [UUID: DriverDiagram] {
+        let ids = plans.compactMap(\.id)
+        guard !ids.isEmpty else { return [:] }
+        let drivers = Dictionary(
+            grouping: try await Driver.query(on: db).filter(\.$plan.$id ~~ ids).with(\.$primaries)
+                .sort(\.$position).all(), by: \.$plan.id)
+        let ideas = Dictionary(
+            grouping: try await ChangeIdea.query(on: db).filter(\.$plan.$id ~~ ids).with(\.$drivers)
+                .sort(\.$position).all(), by: \.$plan.id)
+        var diagrams: [UUID: DriverDiagram] = [:]
+        for plan in plans {
+            let id = try plan.requireID()
+            diagrams[id] = try assembled(
+                aim: DiagramOwner.plan(plan).aim, drivers: drivers[id] ?? [], ideas: ideas[id] ?? [])
+        }
+        return diagrams
+    }
+
+    /// The diagram of one owner's drivers (with their primaries) and change ideas (with their
+    /// drivers), each in its order.
+    private static func assembled(aim: String, drivers: [Driver], ideas: [ChangeIdea]) throws -> DriverDiagram {
+        DriverDiagram(
+            aim: aim,
             drivers: try drivers.map { driver in
                 DriverBox(
                     id: try driver.requireID(), level: driver.level, text: driver.text,
@@ -118,19 +144,21 @@ extension ChangeIdea {
     /// left the programme, not at all).
     static func adaptingTeams(of programmeIdeas: [UUID], on db: any Database) async throws -> [UUID: Set<UUID>] {
         guard !programmeIdeas.isEmpty else { return [:] }
-        let owners = try await ChangeIdea.query(on: db).filter(\.$id ~~ programmeIdeas).all()
-        let programmeOf = Dictionary(owners.compactMap { idea in idea.id.map { ($0, idea.$programme.id) } }) { a, _ in a
+        // Only the two columns counted: a programme of 200 teams has thousands of adapting ideas.
+        struct Row: Decodable {
+            let idea: UUID
+            let team: UUID
         }
-        let adapting = try await ChangeIdea.query(on: db).filter(\.$adaptedFrom.$id ~~ programmeIdeas)
-            .with(\.$project).all()
-        var teams: [UUID: Set<UUID>] = [:]
-        for idea in adapting {
-            guard let from = idea.$adaptedFrom.id, let team = idea.project, let teamID = team.id,
-                let programme = team.$programme.id, programme == programmeOf[from] ?? nil,
-                ProgrammeShow.Model.joined.contains(team.status)
-            else { continue }
-            teams[from, default: []].insert(teamID)
-        }
-        return teams
+        let joined = SQLList(ProgrammeShow.Model.joined.map { SQLBind($0.rawValue) })
+        let rows = try await db.sql.raw(
+            """
+            SELECT DISTINCT own.adapted_from_id AS idea, p.id AS team \
+            FROM change_ideas own JOIN projects p ON p.id = own.project_id \
+            JOIN change_ideas adapted ON adapted.id = own.adapted_from_id \
+            WHERE own.adapted_from_id IN (\(SQLList(programmeIdeas.map { SQLBind($0) }))) \
+            AND p.programme_id = adapted.programme_id AND CAST(p.status AS TEXT) IN (\(joined))
+            """
+        ).all(decoding: Row.self)
+        return rows.reduce(into: [:]) { teams, row in teams[row.idea, default: []].insert(row.team) }
     }
 }

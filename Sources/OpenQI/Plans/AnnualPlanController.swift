@@ -21,10 +21,8 @@ enum AnnualPlanController {
     }
 
     @Sendable static func new(req: Request) async throws -> Response {
-        let policy = try await req.policy()
+        let policy = try await req.policy(granting: .startProgrammesOrPlans)
         let choices = try await AnnualPlanChoices.query(for: nil, policy: policy, on: req.db)
-        // Only those who may plan for some unit get the form.
-        if choices.units.isEmpty { try policy.require(.createTopLevelUnit) }
         let unit = choices.units.count == 1 ? choices.units[0].value : ""
         let year = String(CalendarDay(containing: AppClock.now).month.year)
         return try await formPage(
@@ -32,10 +30,9 @@ enum AnnualPlanController {
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
-        let policy = try await req.policy()
+        let policy = try await req.policy(granting: .startProgrammesOrPlans)
         let input = try req.content.decode(AnnualPlanInput.self)
         let choices = try await AnnualPlanChoices.query(for: nil, policy: policy, on: req.db)
-        if choices.units.isEmpty { try policy.require(.createTopLevelUnit) }
         try requireMayPlan(for: input.unit_id, policy: policy)
         return try await req.saveForm(typed: input.formState) {
             let plan = try await AnnualPlan.create(
@@ -75,18 +72,16 @@ enum AnnualPlanController {
         let (plan, policy) = try await manageable(req)
         let id = try plan.requireID()
         let input = try req.content.decode(PlanLinkInput.self)
-        let model = try await AnnualPlanShow.Model.query(id: id, policy: policy, on: req.db)
+        let choices = try await linkChoices(plan, policy: policy, on: req.db)
         return try await req.saveForm(typed: input.formState) {
-            let (box, work) = try input.validate(boxes: model.boxOptions, work: model.workOptions)
-            let names = PlanLinkNames(
-                box: model.boxes.first { $0.box == box }?.text ?? "the box",
-                work: Self.name(of: work, among: model.workOptions))
+            let (box, work) = try input.validate(boxes: choices.boxOptions, work: choices.work)
+            let names = PlanLinkNames(box: choices.name(of: box), work: choices.name(of: work))
             try await plan.link(box, to: work, named: names, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.plans(.show(.value(id))).relativeURL(), notice: "“\(names.work)” now serves “\(names.box)”."
             )
         } redraw: { state in
-            var redrawn = model
+            var redrawn = try await AnnualPlanShow.Model.query(id: id, policy: policy, on: req.db)
             redrawn.linkForm = state
             return AnnualPlanShow.View(context: try await req.pageContext(), model: redrawn).response()
         }
@@ -99,10 +94,10 @@ enum AnnualPlanController {
             let link = try await PlanLink.query(on: req.db).filter(\.$id == (try req.idParameter("linkID")))
                 .filter(\.$plan.$id == id).first()
         else { throw NotFound("link") }
-        let model = try await AnnualPlanShow.Model.query(id: id, policy: policy, on: req.db)
+        let choices = try await linkChoices(plan, policy: policy, on: req.db)
         let names = PlanLinkNames(
-            box: model.boxes.first { $0.box == link.box }?.text ?? "the box",
-            work: link.work.map { Self.name(of: $0, among: model.workOptions) } ?? "The work")
+            box: link.box.map { choices.name(of: $0) } ?? "the box",
+            work: link.work.map { choices.name(of: $0) } ?? "The work")
         try await plan.unlink(link, named: names, by: policy.viewer.actor, on: req.db)
         return req.redirect(
             to: SiteURL.plans(.show(.value(id))).relativeURL(),
@@ -135,10 +130,11 @@ enum AnnualPlanController {
         try policy.require(.managePlans(in: id))
     }
 
-    /// The work's name as the link form offers it, without its kind.
-    private static func name(of work: PlanWork, among options: [FormField.Option]) -> String {
-        guard let label = options.first(where: { $0.value == work.value })?.label else { return "The work" }
-        return label.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? label
+    private static func linkChoices(_ plan: AnnualPlan, policy: Policy, on db: any Database) async throws
+        -> AnnualPlanShow.LinkChoices
+    {
+        let diagram = try await DriverDiagram.load(for: .plan(plan), on: db)
+        return try await AnnualPlanShow.LinkChoices.query(for: plan, diagram: diagram, tree: policy.tree, on: db)
     }
 
     private static func page(_ req: Request, _ id: UUID, policy: Policy) async throws -> Response {

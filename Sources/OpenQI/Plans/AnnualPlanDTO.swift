@@ -26,25 +26,23 @@ struct AnnualPlanDTO: Content, Equatable {
     static func all(on db: any Database) async throws -> [AnnualPlanDTO] {
         let plans = try await AnnualPlan.query(on: db).with(\.$unit).sort(\.$year, .descending).all()
         let links = Dictionary(grouping: try await PlanLink.query(on: db).all(), by: \.$plan.id)
-        var result: [AnnualPlanDTO] = []
-        for plan in plans {
+        let diagrams = try await DriverDiagram.load(forPlans: plans, on: db)
+        return try plans.map { plan in
             let id = try plan.requireID()
-            result.append(
-                .init(
-                    id: id, unit_id: plan.$unit.id, year: plan.year, parent_id: plan.$parent.id, aim: plan.aim,
-                    driver_diagram: try await DriverDiagram.load(for: .plan(plan), on: db),
-                    links: (links[id] ?? []).compactMap { link in
-                        guard let box = link.$driver.id ?? link.$changeIdea.id else { return nil }
-                        return .init(
-                            box_id: box, project_id: link.$project.id, programme_id: link.$programme.id,
-                            measure_id: link.$measure.id)
-                    }.sorted {
-                        ($0.box_id.uuidString, $0.project_id?.uuidString ?? "") < (
-                            $1.box_id.uuidString, $1.project_id?.uuidString ?? ""
-                        )
-                    },
-                    version: plan.version))
+            return AnnualPlanDTO(
+                id: id, unit_id: plan.$unit.id, year: plan.year, parent_id: plan.$parent.id, aim: plan.aim,
+                driver_diagram: diagrams[id] ?? DriverDiagram(aim: plan.aim, drivers: [], ideas: []),
+                links: (links[id] ?? []).compactMap { link in
+                    guard let box = link.$driver.id ?? link.$changeIdea.id else { return nil }
+                    return .init(
+                        box_id: box, project_id: link.$project.id, programme_id: link.$programme.id,
+                        measure_id: link.$measure.id)
+                }.sorted {
+                    ($0.box_id.uuidString, $0.project_id?.uuidString ?? "") < (
+                        $1.box_id.uuidString, $1.project_id?.uuidString ?? ""
+                    )
+                },
+                version: plan.version)
         }
-        return result
     }
 }

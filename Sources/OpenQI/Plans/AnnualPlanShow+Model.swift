@@ -66,11 +66,8 @@ extension AnnualPlanShow.Model {
         let below = try await AnnualPlan.query(on: db).filter(\.$parent.$id == id).with(\.$unit).all()
         let units = policy.tree
 
-        let boxes: [(PlanBox, String, String)] =
-            diagram.primaries.map { (.driver($0.id), "Primary driver", $0.text) }
-            + diagram.secondaries.map { (.driver($0.id), "Secondary driver", $0.text) }
-            + diagram.ideas.map { (.idea($0.id), "Change idea", $0.title) }
-        let rows = boxes.map { box, kind, text in
+        let choices = try await AnnualPlanShow.LinkChoices.query(for: plan, diagram: diagram, tree: units, on: db)
+        let rows = choices.boxes.map { box, kind, text in
             let linked = links.filter { $0.box == box }
             return AnnualPlanShow.Box(
                 box: box, kind: kind, text: text,
@@ -103,8 +100,7 @@ extension AnnualPlanShow.Model {
             }.sorted { $0.label < $1.label },
             svg: diagram.chart(idPrefix: "plan-diagram").svg(), boxes: rows,
             canManage: policy.allows(.managePlans(in: plan.$unit.id)),
-            boxOptions: rows.map { .init(value: $0.box.value, label: "\($0.text) (\($0.kind.lowercased()))") },
-            workOptions: try await workOptions(for: plan, tree: units, on: db))
+            boxOptions: choices.boxOptions, workOptions: choices.work)
     }
 
     private static func parentLink(_ parent: AnnualPlan?, on db: any Database) async throws -> PageContext.Link? {
@@ -113,29 +109,63 @@ extension AnnualPlanShow.Model {
         return .init(label: parent.title, url: SiteURL.plans(.show(.value(try parent.requireID()))).relativeURL())
     }
 
-    /// What may serve a plan's box: the projects and measures of the plan's unit and the units
-    /// below it, and every programme (a trust's programmes serve its directorates' plans).
-    static func workOptions(for plan: AnnualPlan, tree: UnitTree, on db: any Database) async throws
-        -> [FormField.Option]
-    {
-        let units = Array(tree.subtree(of: plan.$unit.id))
-        let projects = try await Project.query(on: db).filter(\.$unit.$id ~~ units)
-            .filter(\.$status ~~ [.approved, .active, .completed]).sort(\.$title).all()
-        let programmes = try await Programme.query(on: db).sort(\.$name).all()
-        let measures = try await Measure.query(on: db).filter(\.$unit.$id ~~ units).filter(\.$project.$id == nil)
-            .filter(\.$archivedAt == nil).sort(\.$name).all()
-        return projects.compactMap { p in
-            p.id.map { .init(value: PlanWork.project($0).value, label: "Project: \(p.title)") }
+}
+
+extension AnnualPlanShow {
+    /// What the link form offers, and names: the boxes of the plan's diagram, and the work that
+    /// may serve them. Read on its own to link or unlink, without drawing the plan's page.
+    struct LinkChoices: Sendable {
+        /// Each box, what kind it is, and its text, in the diagram's order.
+        let boxes: [(box: PlanBox, kind: String, text: String)]
+        let work: [FormField.Option]
+
+        var boxOptions: [FormField.Option] {
+            boxes.map { .init(value: $0.box.value, label: "\($0.text) (\($0.kind.lowercased()))") }
         }
-            + programmes.compactMap { p in
-                p.id.map { .init(value: PlanWork.programme($0).value, label: "Programme: \(p.name)") }
+
+        func name(of box: PlanBox) -> String { boxes.first { $0.box == box }?.text ?? "the box" }
+
+        /// The work's name as the form offers it, without its kind.
+        func name(of work: PlanWork) -> String {
+            guard let label = self.work.first(where: { $0.value == work.value })?.label else { return "The work" }
+            return label.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+                ?? label
+        }
+
+        static func query(for plan: AnnualPlan, diagram: DriverDiagram, tree: UnitTree, on db: any Database)
+            async throws -> Self
+        {
+            let boxes: [(box: PlanBox, kind: String, text: String)] =
+                diagram.primaries.map { (.driver($0.id), "Primary driver", $0.text) }
+                + diagram.secondaries.map { (.driver($0.id), "Secondary driver", $0.text) }
+                + diagram.ideas.map { (.idea($0.id), "Change idea", $0.title) }
+            return .init(boxes: boxes, work: try await workOptions(for: plan, tree: tree, on: db))
+        }
+
+        /// What may serve a plan's box: the projects and measures of the plan's unit and the units
+        /// below it, and every programme (a trust's programmes serve its directorates' plans).
+        private static func workOptions(for plan: AnnualPlan, tree: UnitTree, on db: any Database) async throws
+            -> [FormField.Option]
+        {
+            let units = Array(tree.subtree(of: plan.$unit.id))
+            let projects = try await Project.query(on: db).filter(\.$unit.$id ~~ units)
+                .filter(\.$status ~~ [.approved, .active, .completed]).sort(\.$title).all()
+            let programmes = try await Programme.query(on: db).sort(\.$name).all()
+            let measures = try await Measure.query(on: db).filter(\.$unit.$id ~~ units).filter(\.$project.$id == nil)
+                .filter(\.$archivedAt == nil).sort(\.$name).all()
+            return projects.compactMap { p in
+                p.id.map { .init(value: PlanWork.project($0).value, label: "Project: \(p.title)") }
             }
-            + measures.compactMap { m in
-                m.id.map {
-                    .init(
-                        value: PlanWork.measure($0).value,
-                        label: "Measure: \(m.name) (\(tree.nodes[m.$unit.id]?.name ?? "unit"))")
+                + programmes.compactMap { p in
+                    p.id.map { .init(value: PlanWork.programme($0).value, label: "Programme: \(p.name)") }
                 }
-            }
+                + measures.compactMap { m in
+                    m.id.map {
+                        .init(
+                            value: PlanWork.measure($0).value,
+                            label: "Measure: \(m.name) (\(tree.nodes[m.$unit.id]?.name ?? "unit"))")
+                    }
+                }
+        }
     }
 }

@@ -17,20 +17,17 @@ enum ProgrammeController {
     }
 
     @Sendable static func new(req: Request) async throws -> Response {
-        let policy = try await req.policy()
+        let policy = try await req.policy(granting: .startProgrammesOrPlans)
         let choices = try await ProgrammeChoices.query(for: nil, policy: policy, on: req.db)
-        // Only those who may run a programme from some unit get the form.
-        if choices.units.isEmpty { try policy.require(.createTopLevelUnit) }
         // The unit chosen for them when there is only one they may choose.
         let unit = choices.units.count == 1 ? choices.units[0].value : ""
         return try await formPage(req, nil, state: FormState(values: ["unit_id": unit]), choices: choices)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
-        let policy = try await req.policy()
+        let policy = try await req.policy(granting: .startProgrammesOrPlans)
         let input = try req.content.decode(ProgrammeInput.self)
         let choices = try await ProgrammeChoices.query(for: nil, policy: policy, on: req.db)
-        if choices.units.isEmpty { try policy.require(.createTopLevelUnit) }
         try requireMayRun(from: input.unit_id, policy: policy)
         return try await req.saveForm(typed: input.formState) {
             let draft = try input.validate(among: try await Programme.query(on: req.db).all(), choices: choices)
