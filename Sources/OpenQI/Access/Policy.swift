@@ -40,13 +40,15 @@ package enum Permission: Sendable, Equatable {
     case manageStandardMeasures
     /// Start a programme run by this unit.
     case manageProgrammes(in: UUID)
-    /// Open the form for a new programme or annual plan: the viewer may start one from some unit
-    /// (`manageProgrammes`, `managePlans`), chosen on the form.
-    case startProgrammesOrPlans
+    /// Open the form for a new programme: the viewer may start one from some unit in use
+    /// (`manageProgrammes`), chosen on the form.
+    case startProgrammes
     /// Change a programme: its aim, people, measures and stage.
     case manageProgramme(ProgrammeAccess)
     /// Draw and change the annual plans of a unit, and link work to their boxes.
     case managePlans(in: UUID)
+    /// Open the form for a new annual plan: the viewer may plan for some unit in use (`managePlans`).
+    case drawPlans
 }
 
 /// Who is attached to a programme, for deciding who may change it.
@@ -124,8 +126,11 @@ package struct Policy: Sendable {
             return viewer.grants.contains { grant in
                 [.admin, .qiTeam].contains(grant.role) && tree.nodes[grant.unitID]?.kind == .organisation
             }
-        case .startProgrammesOrPlans:
-            return viewer.grants.contains { [.admin, .qiTeam].contains($0.role) }
+        case .startProgrammes:
+            // The units the form offers: an archived unit's grants start nothing.
+            return tree.outline().contains { allows(.manageProgrammes(in: $0.node.id)) }
+        case .drawPlans:
+            return tree.outline().contains { allows(.managePlans(in: $0.node.id)) }
         case .manageProgrammes(in: let unit), .managePlans(in: let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
         case .manageProgramme(let access):

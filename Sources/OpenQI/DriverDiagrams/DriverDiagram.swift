@@ -83,23 +83,20 @@ struct DriverDiagram: Content, Equatable {
         return try assembled(aim: owner.aim, drivers: drivers, ideas: ideas)
     }
 
-    /// Many plans' diagrams in two queries, by plan (the strategy's API sends every plan's).
-    static func load(forPlans plans: [AnnualPlan], on db: any Database) async throws -> [UUID: DriverDiagram] {
-        let ids = plans.compactMap(\.id)
-        guard !ids.isEmpty else { return [:] }
+    /// Many plans' diagrams, in the plans' order, in four queries rather than four a plan (the
+    /// strategy's API sends every plan's).
+    static func load(forPlans plans: [AnnualPlan], on db: any Database) async throws -> [DriverDiagram] {
+        let ids = try plans.map { try $0.requireID() }
+        guard !ids.isEmpty else { return [] }
         let drivers = Dictionary(
             grouping: try await Driver.query(on: db).filter(\.$plan.$id ~~ ids).with(\.$primaries)
                 .sort(\.$position).all(), by: \.$plan.id)
         let ideas = Dictionary(
             grouping: try await ChangeIdea.query(on: db).filter(\.$plan.$id ~~ ids).with(\.$drivers)
                 .sort(\.$position).all(), by: \.$plan.id)
-        var diagrams: [UUID: DriverDiagram] = [:]
-        for plan in plans {
-            let id = try plan.requireID()
-            diagrams[id] = try assembled(
-                aim: DiagramOwner.plan(plan).aim, drivers: drivers[id] ?? [], ideas: ideas[id] ?? [])
+        return try zip(plans, ids).map { plan, id in
+            try assembled(aim: DiagramOwner.plan(plan).aim, drivers: drivers[id] ?? [], ideas: ideas[id] ?? [])
         }
-        return diagrams
     }
 
     /// The diagram of one owner's drivers (with their primaries) and change ideas (with their

@@ -21,7 +21,7 @@ enum AnnualPlanController {
     }
 
     @Sendable static func new(req: Request) async throws -> Response {
-        let policy = try await req.policy(granting: .startProgrammesOrPlans)
+        let policy = try await req.policy(granting: .drawPlans)
         let choices = try await AnnualPlanChoices.query(for: nil, policy: policy, on: req.db)
         let unit = choices.units.count == 1 ? choices.units[0].value : ""
         let year = String(CalendarDay(containing: AppClock.now).month.year)
@@ -30,7 +30,7 @@ enum AnnualPlanController {
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
-        let policy = try await req.policy(granting: .startProgrammesOrPlans)
+        let policy = try await req.policy(granting: .drawPlans)
         let input = try req.content.decode(AnnualPlanInput.self)
         let choices = try await AnnualPlanChoices.query(for: nil, policy: policy, on: req.db)
         try requireMayPlan(for: input.unit_id, policy: policy)

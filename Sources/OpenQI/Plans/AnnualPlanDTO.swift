@@ -27,11 +27,11 @@ struct AnnualPlanDTO: Content, Equatable {
         let plans = try await AnnualPlan.query(on: db).with(\.$unit).sort(\.$year, .descending).all()
         let links = Dictionary(grouping: try await PlanLink.query(on: db).all(), by: \.$plan.id)
         let diagrams = try await DriverDiagram.load(forPlans: plans, on: db)
-        return try plans.map { plan in
+        return try zip(plans, diagrams).map { plan, diagram in
             let id = try plan.requireID()
             return AnnualPlanDTO(
                 id: id, unit_id: plan.$unit.id, year: plan.year, parent_id: plan.$parent.id, aim: plan.aim,
-                driver_diagram: diagrams[id] ?? DriverDiagram(aim: plan.aim, drivers: [], ideas: []),
+                driver_diagram: diagram,
                 links: (links[id] ?? []).compactMap { link in
                     guard let box = link.$driver.id ?? link.$changeIdea.id else { return nil }
                     return .init(

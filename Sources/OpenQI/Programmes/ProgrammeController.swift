@@ -17,7 +17,7 @@ enum ProgrammeController {
     }
 
     @Sendable static func new(req: Request) async throws -> Response {
-        let policy = try await req.policy(granting: .startProgrammesOrPlans)
+        let policy = try await req.policy(granting: .startProgrammes)
         let choices = try await ProgrammeChoices.query(for: nil, policy: policy, on: req.db)
         // The unit chosen for them when there is only one they may choose.
         let unit = choices.units.count == 1 ? choices.units[0].value : ""
@@ -25,7 +25,7 @@ enum ProgrammeController {
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
-        let policy = try await req.policy(granting: .startProgrammesOrPlans)
+        let policy = try await req.policy(granting: .startProgrammes)
         let input = try req.content.decode(ProgrammeInput.self)
         let choices = try await ProgrammeChoices.query(for: nil, policy: policy, on: req.db)
         try requireMayRun(from: input.unit_id, policy: policy)

@@ -459,7 +459,10 @@ extension ProgrammeDashboard {
         let teams: Int
         let measures: Set<UUID>
 
+        /// Throws NotFound for a programme there is not, so that no outline is kept for an address
+        /// nobody can use.
         static func query(programme id: UUID, on db: any Database) async throws -> Outline {
+            guard try await Programme.query(on: db).filter(\.$id == id).count() > 0 else { throw NotFound("programme") }
             let teams = try await Project.query(on: db).filter(\.$programme.$id == id)
                 .filter(\.$status ~~ ProgrammeShow.Model.joined).count()
             let measures = try await ProgrammeMeasure.query(on: db).filter(\.$programme.$id == id).all()

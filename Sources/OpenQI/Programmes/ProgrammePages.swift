@@ -92,7 +92,7 @@ extension ProgrammeIndex.Model {
                     leads: programme.people.filter { $0.role == .lead }.map(\.person.fullName).sorted(),
                     teams: joined[id] ?? 0)
             },
-            canAdd: policy.allows(.startProgrammesOrPlans))
+            canAdd: policy.allows(.startProgrammes))
     }
 }
 

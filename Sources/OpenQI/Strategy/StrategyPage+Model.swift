@@ -117,7 +117,7 @@ extension StrategyPage.Model {
             aim: aim, objectives: objectives, unfiled: unfiled, unaligned: unaligned,
             diagramSVG: diagram(aim: aim, objectives: objectives, unfiled: unfiled).svg(),
             canManage: policy.allows(.manageStrategy), plans: try await plans(tree: policy.tree, on: db),
-            canPlan: policy.allows(.startProgrammesOrPlans))
+            canPlan: policy.allows(.drawPlans))
     }
 
     /// Every annual plan, with how many boxes it has and what serves them, counted once each.

@@ -177,6 +177,9 @@ struct AnnualPlanTests {
                     base + "/links", form: ["box": "driver:\(safer.id!.uuidString)", "work": work])
             }
             #expect(try await link("project:\(falls.id!.uuidString)").status == .seeOther)
+            #expect(
+                try await world.planner.get(base).body.contains("“Fewer falls” now serves “Safer wards”."),
+                "the notice names the work and the box")
             #expect(try await link("measure:\(indicator.id!.uuidString)").status == .seeOther)
             let linked = try await link("programme:\(programme.id!.uuidString)")
             #expect(linked.status == .seeOther)
@@ -230,6 +233,7 @@ struct AnnualPlanTests {
                 try await PlanLink.query(on: app.db).filter(\.$project.$id == falls.id!).first())
             let unlinked = try await world.planner.post(base + "/links/\(projectLink.id!)/remove", form: [:])
             #expect(unlinked.status == .seeOther)
+            #expect(try await world.planner.get(base).body.contains("“Fewer falls” no longer serves “Safer wards”."))
             #expect(try await PlanLink.query(on: app.db).count() == 2)
             #expect(
                 try await AuditEntry.query(on: app.db).filter(\.$subjectKind == "plan_link").count() == 4,
@@ -252,6 +256,45 @@ struct AnnualPlanTests {
                 try await reader.post(base + "/drivers", form: ["level": "primary", "text": "x"]).status == .forbidden)
             #expect(
                 try await reader.post(base + "/links", form: ["box": "x", "work": "y"]).status == .forbidden)
+        }
+    }
+
+    @Test(
+        "every plan's diagram read together is each plan's diagram read alone: its own drivers, links and ideas, in order"
+    )
+    func diagramsTogether() async throws {
+        try await withOpenQI { app in
+            let units = try await TestWorld.make(app)
+            let db = app.db
+            var plans: [AnnualPlan] = []
+            for (unit, name) in [(units.directorate, "Safer"), (units.otherDirectorate, "Sooner")] {
+                let plan = AnnualPlan(unitID: unit.id!, year: 2026, aim: "\(name) this year")
+                try await plan.create(on: db)
+                var primaries: [Driver] = []
+                for (position, text) in ["\(name) A", "\(name) B"].enumerated() {
+                    let driver = Driver(owner: .plan(plan.id!), level: .primary, text: text, position: position)
+                    try await driver.create(on: db)
+                    primaries.append(driver)
+                }
+                let secondary = Driver(owner: .plan(plan.id!), level: .secondary, text: "\(name) under B", position: 2)
+                try await secondary.create(on: db)
+                try await secondary.$primaries.attach(primaries[1], on: db)
+                for (position, title) in ["\(name) idea 2", "\(name) idea 1"].enumerated() {
+                    let idea = ChangeIdea(owner: .plan(plan.id!), title: title, summary: nil, position: position)
+                    try await idea.create(on: db)
+                    try await idea.$drivers.attach(position == 0 ? secondary : primaries[0], on: db)
+                }
+                plans.append(plan)
+            }
+            var alone: [DriverDiagram] = []
+            for plan in plans { alone.append(try await DriverDiagram.load(for: .plan(plan), on: db)) }
+            let together = try await DriverDiagram.load(forPlans: plans, on: db)
+            #expect(together == alone)
+            #expect(
+                together.map { $0.ideas.map(\.title) } == [
+                    ["Safer idea 2", "Safer idea 1"], ["Sooner idea 2", "Sooner idea 1"],
+                ])
+            #expect(together[1].secondaries.first?.primaryIDs == [together[1].primaries[1].id])
         }
     }
 }

@@ -349,6 +349,19 @@ struct ProgrammeTests {
             #expect(try await nurse.get("/programmes").body.contains(">Access</a>"))
             #expect(!(try await nurse.get("/programmes").body.contains("Start a programme")))
             #expect(try await nurse.get("/programmes/new").status == .forbidden)
+
+            // A QI team whose only unit has been archived starts nothing, and is told so at once.
+            let closed = try await fixtures.unit("Closed Ward", kind: .ward, parent: world.units.directorate)
+            try await fixtures.signIn("former@test.example", role: .qiTeam, at: closed)
+            closed.archivedAt = AppClock.now
+            try await closed.save(on: app.db)
+            try await OrganisationRevision.bump(on: app.db)
+            let former = TestBrowser(app: app)
+            _ = try await former.signIn("former@test.example")
+            #expect(try await former.get("/programmes/new").status == .forbidden)
+            #expect(try await former.get("/plans/new").status == .forbidden)
+            #expect(!(try await former.get("/programmes").body.contains("Start a programme")))
+            #expect(!(try await former.get("/strategy").body.contains("Draw an annual plan")))
         }
     }
 
@@ -650,6 +663,35 @@ struct ProgrammeTests {
             }
             #expect(
                 charts(try await world.strategist.get("/programmes/\(programme.id!)/dashboard?page=99").body) == last)
+
+            // Eleven more teams join (the forum's decisions move the revision on): the fourth page,
+            // asked for before and kept as the third, is now a page of its own.
+            #expect(
+                try await world.strategist.get("/programmes/\(programme.id!)/dashboard?page=4").body.contains("of 26."))
+            var more: [DataPoint] = []
+            for index in 27...37 {
+                let team = try await fixtures.approvedProject(
+                    "Team \(index)", unit: world.units.willow, lead: lead, approvedAt: AppClock.now,
+                    lastUpdateAt: AppClock.now)
+                team.$programme.id = programme.id
+                try await team.save(on: app.db)
+                try await Programme.equip(team, by: .commandLine, on: app.db)
+                let measure = try #require(
+                    try await Measure.query(on: app.db).filter(\.$project.$id == team.id!).first())
+                more.append(
+                    DataPoint(
+                        measureID: measure.id!, period: AppClock.now.addingTimeInterval(-7 * 86_400), value: 2,
+                        denominator: 100, note: nil))
+            }
+            try await DataPoint.upsert(more, on: app.db)
+            try await OrganisationRevision.bump(on: app.db)
+            let fourth = try await world.strategist.get("/programmes/\(programme.id!)/dashboard?page=4").body
+            #expect(fourth.contains("of 37.") && !fourth.contains("of 26."))
+
+            // An address with no programme behind it is not found, and keeps nothing.
+            let kept = app.resultCache.usage.entries
+            #expect(try await world.strategist.get("/programmes/\(UUID())/dashboard").status == .notFound)
+            #expect(app.resultCache.usage.entries == kept)
         }
     }
 

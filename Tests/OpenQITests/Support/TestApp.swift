@@ -264,6 +264,10 @@ private func withFreshDatabase(
 /// warnings and errors only: every test migrates or fills a database, and a line per step would
 /// bury what failed.
 func configuredApplication(_ configuration: OpenQIConfiguration) async throws -> Application {
+    // Many applications run at once, each on its own PostgreSQL database: one connection a core
+    // each keeps them all under the server's 100.
+    var configuration = configuration
+    configuration.postgresConnectionsPerCore = 1
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {

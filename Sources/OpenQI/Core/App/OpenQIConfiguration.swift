@@ -50,11 +50,12 @@ public struct OpenQIConfiguration: Sendable {
     /// PostgreSQL connections each event loop (one a core) may hold, from `OPENQI_PG_CONNECTIONS`.
     public var postgresConnectionsPerCore: Int
 
-    /// Fluent's default is one a core: every signed-in request reads its session first, so under
-    /// fifty connections requests queued for the two connections of a two-core server and a kept
-    /// page's p99 doubled against SQLite's (docs/benchmarks.md, 2026-12-07).
+    /// Fluent's default is one a core: every signed-in request reads its session first, and under
+    /// fifty connections requests queued for the two connections of a two-core server (the
+    /// portfolio's p99 on PostgreSQL, 59.6 ms with one a core and 41.0 with four: docs/benchmarks.md).
+    /// Each instance opens at most this times its cores: with several instances, keep the sum under
+    /// PostgreSQL's `max_connections` (100 by default).
     public static let defaultPostgresConnectionsPerCore = 4
-    /// Enough for any server this runs on; PostgreSQL's own default limit is 100 connections in all.
     static let postgresConnectionsPerCoreRange = 1...32
 
     public init(
@@ -101,7 +102,7 @@ public struct OpenQIConfiguration: Sendable {
         }
         guard let count = Int(text), postgresConnectionsPerCoreRange.contains(count) else {
             throw ConfigurationError(
-                "OPENQI_PG_CONNECTIONS is \"\(text)\"; give the PostgreSQL connections each core may hold, a whole number from 1 to 32."
+                "OPENQI_PG_CONNECTIONS is \"\(text)\"; give the PostgreSQL connections each core may hold, a whole number from \(postgresConnectionsPerCoreRange.lowerBound) to \(postgresConnectionsPerCoreRange.upperBound)."
             )
         }
         return count
