@@ -158,6 +158,7 @@ struct DemoOrganisation: Sendable {
             (.member, "Jordan Ellis", .staff, firstWard, "Ward manager"),
             (.viewer, "Chris Byrne", .staff, trust, "Non-executive director"),
             (.improvementAdvisor, "Nadia Haddad", .staff, trust, "Improvement advisor"),
+            (.capabilityLead, "Grace Adeyemi", .staff, trust, "Head of improvement capability"),
         ]
         for (role, name, kind, scope, job) in demoPeople {
             let email = Self.email(for: role)
@@ -200,6 +201,7 @@ struct DemoOrganisation: Sendable {
             try await Self.defineStandardMeasures(on: db)
             try await DemoProgrammes.load(self, size: size, on: db)
             try await DemoPlans.load(self, on: db)
+            try await DemoTraining.load(self, size: size, on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
             try await MeasureSummary.refresh(try await Measure.query(on: db).all(), on: db)
             try await InstallationSetting.markDemo(signIns: Self.signIns, on: db)

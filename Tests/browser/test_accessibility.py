@@ -118,6 +118,22 @@ def every_page(client, base: str) -> dict[str, str]:
         pages["an annual plan"] = f"/plans/{plans[0]['id']}"
         pages["an annual plan's edit form"] = f"/plans/{plans[0]['id']}/edit"
         pages["an annual plan's driver diagram"] = f"/plans/{plans[0]['id']}/driver-diagram"
+    pages["courses"] = "/courses"
+    pages["a new course"] = "/courses/new"
+    found = re.search(r'href="(/courses/[0-9A-F-]{36})"', client.get(base + "/courses", timeout=30).text)
+    if found:
+        pages["a course"] = found.group(1)
+        pages["a course's edit form"] = found.group(1) + "/edit"
+        pages["a new cohort"] = found.group(1) + "/cohorts/new"
+        cohorts = re.findall(r'href="(/cohorts/[0-9A-F-]{36})"', client.get(base + found.group(1), timeout=30).text)
+        if cohorts:
+            pages["a cohort"] = cohorts[0]
+        for cohort in cohorts[:3]:  # the newest may not have met yet
+            register = re.search(r'href="(/cohorts/[0-9A-F-]{36}/sessions/[0-9A-F-]{36}/register)"',
+                                 client.get(base + cohort, timeout=30).text)
+            if register:
+                pages["a cohort's register"] = register.group(1)
+                break
     html = client.get(base + pages["a project"], timeout=30).text
     for name, pattern in [("a measure", r"/measures/[0-9A-F-]{36}"), ("a PDSA cycle", r"/cycles/[0-9A-F-]{36}"),
                           ("a story", r"/stories/[0-9A-F-]{36}")]:

@@ -66,8 +66,8 @@ extension Role {
         let plain: Set<Role> = [.sponsor, .coach, .improvementAdvisor, .member, .viewer]
         switch self {
         case .admin: return true
-        case .qiTeam: return other == .qiTeam || plain.contains(other)
-        case .forumChair: return other == .forumChair || plain.contains(other)
+        case .qiTeam: return [.qiTeam, .capabilityLead].contains(other) || plain.contains(other)
+        case .forumChair, .capabilityLead: return other == self || plain.contains(other)
         case .sponsor, .coach, .improvementAdvisor, .member, .viewer: return plain.contains(other)
         }
     }

@@ -49,6 +49,10 @@ package enum Permission: Sendable, Equatable {
     case managePlans(in: UUID)
     /// Open the form for a new annual plan: the viewer may plan for some unit in use (`managePlans`).
     case drawPlans
+    /// Run the organisation's training: courses, cohorts, enrolments, and the dosing plan.
+    case manageCapability
+    /// Take the registers of a cohort: its facilitators, and whoever runs the training.
+    case takeRegisters(facilitatorIDs: Set<UUID>)
 }
 
 /// Who is attached to a programme, for deciding who may change it.
@@ -80,6 +84,8 @@ package struct ProjectAccess: Sendable, Equatable {
 /// | admin, QI team of an organisation (top of the tree) | define the standard measures |
 /// | admin, QI team | start and manage programmes run by the unit |
 /// | a programme's leads | manage that programme (forum chairs still approve its teams) |
+/// | admin, QI team, capability lead of an organisation | run training: courses, cohorts, enrolments |
+/// | a cohort's facilitators | take its registers |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 /// | a person, and whoever manages their home unit's people | see the person's email and sign-in |
@@ -121,6 +127,14 @@ package struct Policy: Sendable {
             return viewer.grants.contains { $0.role == .admin }
         case .chairForum(let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .forumChair])
+        case .manageCapability:
+            // Training is the whole organisation's, as its strategy is.
+            return viewer.grants.contains { grant in
+                [.admin, .qiTeam, .capabilityLead].contains(grant.role)
+                    && tree.nodes[grant.unitID]?.kind == .organisation
+            }
+        case .takeRegisters(let facilitators):
+            return facilitators.contains(viewer.personID) || allows(.manageCapability)
         case .manageStrategy, .manageStandardMeasures:
             // The strategy is the whole organisation's: a directorate's roles do not reach it.
             return viewer.grants.contains { grant in

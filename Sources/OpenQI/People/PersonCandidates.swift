@@ -19,10 +19,10 @@ struct PersonCandidates: Sendable, Equatable {
     /// Where those left out already are: "on the team".
     let already: String
 
-    /// Searches the organisation `unitID` belongs to, leaving out `excluded` (who are `already`
-    /// somewhere).
+    /// Searches the organisation `unitID` belongs to (everyone's, partner organisations too, when
+    /// nil), leaving out `excluded` (who are `already` somewhere).
     static func find(
-        _ text: String, near unitID: UUID, excluding excluded: Set<UUID>, already: String, policy: Policy,
+        _ text: String, near unitID: UUID?, excluding excluded: Set<UUID>, already: String, policy: Policy,
         on db: any Database
     ) async throws -> Self {
         let search = String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
@@ -30,7 +30,7 @@ struct PersonCandidates: Sendable, Equatable {
             return .init(search: search, matching: 0, choices: [], named: nil, already: already)
         }
         let found = try await PersonIndex.Model.query(
-            search: search, kind: nil, unitID: policy.tree.selfAndAncestors(of: unitID).last,
+            search: search, kind: nil, unitID: unitID.flatMap { policy.tree.selfAndAncestors(of: $0).last },
             includeArchived: false, page: 1, policy: policy, on: db)
         let rows = found.rows.filter { !excluded.contains($0.id) }
         // Whole names first, then names starting with what was typed, then the rest, each A–Z.

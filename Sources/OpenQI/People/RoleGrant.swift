@@ -10,6 +10,8 @@ package enum Role: String, Codable, CaseIterable, FormChoice, Sendable, Comparab
     case coach
     /// Leads large-scale programmes' improvement science (IHI's Improvement Advisor).
     case improvementAdvisor = "improvement_advisor"
+    /// Runs the organisation's training: courses, cohorts and the dosing plan.
+    case capabilityLead = "capability_lead"
     case member
     case viewer
 
@@ -21,6 +23,7 @@ package enum Role: String, Codable, CaseIterable, FormChoice, Sendable, Comparab
         case .sponsor: "Sponsor"
         case .coach: "QI coach"
         case .improvementAdvisor: "Improvement advisor"
+        case .capabilityLead: "Capability lead"
         case .member: "Member"
         case .viewer: "Viewer"
         }

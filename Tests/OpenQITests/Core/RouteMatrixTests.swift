@@ -72,6 +72,10 @@ struct RouteMatrixTests {
     /// A directorate's plans: its administrators and QI team draw them.
     static let planners = Allowed.some([.installationAdmin, .admin, .qiTeam])
     static let projectEditors = Allowed.some([.installationAdmin, .admin, .qiTeam, .coach, .sponsor, .member])
+    /// Training is the organisation's, as the strategy is: roles held at a directorate do not reach it.
+    static let capabilityLeads = installationAdmin
+    /// A cohort's registers: its facilitator (the coach, inside) and whoever runs the training.
+    static let registerTakers = Allowed.some([.installationAdmin, .coach])
     /// An administrator's own upload: nobody else sees it at all.
     static let uploader = Row(allowed: .some([.admin]), refusal: .notFound)
 
@@ -255,6 +259,36 @@ struct RouteMatrixTests {
         "POST /programmes/:programmeID/people/:programmeMemberID/remove": Row(allowed: programmeLeads),
         "POST /programmes/:programmeID/learning-sessions": Row(
             allowed: programmeLeads, body: ["held_on": "2026-01-05", "place": "Room 1"]),
+        "GET /courses": Row(allowed: readers),
+        "GET /courses/new": Row(allowed: capabilityLeads),
+        "POST /courses": Row(
+            allowed: capabilityLeads,
+            body: [
+                "name": "A new course", "level": "introductory", "audience": "Everyone", "session_count": "1",
+                "session_minutes": "60", "sessions_to_complete": "1",
+            ]),
+        "GET /courses/:courseID": Row(allowed: readers),
+        "GET /courses/:courseID/edit": Row(allowed: capabilityLeads),
+        "POST /courses/:courseID": Row(
+            allowed: capabilityLeads,
+            body: [
+                "name": "Renamed course :courseID", "level": "introductory", "audience": "Everyone",
+                "session_count": "2", "session_minutes": "60", "sessions_to_complete": "2", "version": "1",
+            ]),
+        "GET /courses/:courseID/cohorts/new": Row(allowed: capabilityLeads),
+        "POST /courses/:courseID/cohorts": Row(
+            allowed: capabilityLeads,
+            body: [
+                "name": "Cohort :courseID", "capacity": "10", "session_days[]": "2026-06-01",
+                "session_places[]": "Room 2",
+            ]),
+        "GET /cohorts/:cohortID": Row(allowed: readers),
+        "POST /cohorts/:cohortID/enrolments": Row(allowed: capabilityLeads, body: ["person_id": ":personID"]),
+        "POST /cohorts/:cohortID/enrol-me": Row(allowed: readers),
+        "POST /cohorts/:cohortID/enrolments/:enrolmentID/withdraw": Row(allowed: capabilityLeads),
+        "GET /cohorts/:cohortID/sessions/:cohortSessionID/register": Row(allowed: registerTakers),
+        "POST /cohorts/:cohortID/sessions/:cohortSessionID/register": Row(
+            allowed: registerTakers, body: ["marks[:enrolmentID]": "attended", "version": "2"]),
         "GET /plans/new": Row(allowed: .some([.installationAdmin, .admin, .qiTeam, .unrelatedAdmin])),
         "POST /plans": Row(
             allowed: planners, body: ["unit_id": ":directorate", "year": "2030", "aim": "Safer wards in 2030"]),
@@ -428,7 +462,8 @@ struct RouteMatrixTests {
     private static func send(
         _ method: HTTPMethod, _ path: String, row: Row, world: World, as browser: TestBrowser
     ) async throws -> TestBrowser.Page {
-        let body = row.body.mapValues(world.fill)
+        // A key names a record too: a register marks `marks[:enrolmentID]`.
+        let body = Dictionary(row.body.map { (world.fill($0.key), world.fill($0.value)) }) { first, _ in first }
         if path.hasPrefix("/api/") {
             return try await browser.json(method, path, method == .GET ? nil : body)
         }
@@ -580,6 +615,19 @@ struct RouteMatrixTests {
         let session = LearningSession(
             programmeID: try programme.requireID(), heldOn: AppClock.now, place: "Room 1", agenda: nil)
         try await session.create(on: db)
+        let course = try await Course.create(
+            CourseDraft(
+                name: "Pocket QI\(tag)", level: .introductory, audience: "Everyone", sessionCount: 1,
+                sessionMinutes: 120, sessionsToComplete: 1, requiresApprovedProject: false),
+            by: .commandLine, on: db)
+        let cohort = try await Cohort.plan(
+            CohortDraft(
+                name: "March", capacity: 20, openToSelfEnrolment: true,
+                sessions: [.init(day: AppClock.today, place: "Room 1")], facilitatorIDs: [try coach.requireID()]),
+            of: course, by: .commandLine, on: db)
+        let cohortSession = try #require(
+            try await CohortSession.query(on: db).filter(\.$cohort.$id == cohort.requireID()).first())
+        let enrolment = try await cohort.enrol(person, bringing: nil, course: course, by: .commandLine, on: db)
         let (token, _) = APIToken.issue(
             name: tokenName, unitID: try directorate.requireID(), by: try administrator.requireID())
         try await token.create(on: db)
@@ -597,6 +645,8 @@ struct RouteMatrixTests {
             "programmeDriverID": try programmeDriver.requireID(), "programmeIdeaID": try programmeIdea.requireID(),
             "planID": try plan.requireID(), "planDriverID": try planDriver.requireID(),
             "planIdeaID": try planIdea.requireID(), "linkID": try planLink.requireID(),
+            "courseID": try course.requireID(), "cohortID": try cohort.requireID(),
+            "cohortSessionID": try cohortSession.requireID(), "enrolmentID": try enrolment.requireID(),
         ])
     }
 }

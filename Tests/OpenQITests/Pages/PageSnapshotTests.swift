@@ -178,6 +178,24 @@ struct PageSnapshotTests {
     @Test func annualPlan() {
         assertSnapshot(of: Self.html(AnnualPlanShow.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func courses() {
+        assertSnapshot(of: Self.html(CourseIndex.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func course() {
+        assertSnapshot(of: Self.html(CourseShow.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func courseForm() {
+        assertSnapshot(of: Self.html(CourseForm.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func cohortForm() {
+        assertSnapshot(of: Self.html(CohortForm.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func cohort() {
+        assertSnapshot(of: Self.html(CohortShow.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func cohortRegister() {
+        assertSnapshot(of: Self.html(RegisterPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
     @Test func annualPlanForm() {
         assertSnapshot(of: Self.html(AnnualPlanForm.View(context: Mock.context, model: .mock)), as: .lines)
     }

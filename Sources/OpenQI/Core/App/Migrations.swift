@@ -70,5 +70,7 @@ enum OpenQIMigrations {
         CreateLearningSessions(),
         AddDiagramOwners(),
         CreateAnnualPlans(),
+        AddCapabilityLeadRole(),
+        CreateCourses(),
     ]
 }

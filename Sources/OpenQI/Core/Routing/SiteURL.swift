@@ -31,6 +31,8 @@ enum SiteURL: Sendable {
     case programmes(Programmes)
     case plans(Plans)
     case learningSessions(LearningSessions)
+    case courses(Courses)
+    case cohorts(Cohorts)
     case dataUploads(DataUploads)
     case apiTokens(APITokens)
     case audit
@@ -167,6 +169,23 @@ enum SiteURL: Sendable {
         case diagram(Parameter<UUID>, DiagramPart)
     }
 
+    enum Courses: Sendable {
+        case index, new, create
+        case show(Parameter<UUID>)
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
+        case newCohort(Parameter<UUID>)
+        case createCohort(Parameter<UUID>)
+    }
+
+    enum Cohorts: Sendable {
+        case show(Parameter<UUID>)
+        case enrol(Parameter<UUID>)
+        case enrolMe(Parameter<UUID>)
+        case withdraw(cohort: Parameter<UUID>, enrolment: Parameter<UUID>)
+        case register(cohort: Parameter<UUID>, session: Parameter<UUID>)
+    }
+
     enum LearningSessions: Sendable {
         case show(Parameter<UUID>)
         case update(Parameter<UUID>)
@@ -252,6 +271,8 @@ enum SiteURL: Sendable {
         case .programmes(let page): ["programmes"] + page.segments
         case .plans(let page): ["plans"] + page.segments
         case .learningSessions(let page): ["learning-sessions"] + page.segments
+        case .courses(let page): ["courses"] + page.segments
+        case .cohorts(let page): ["cohorts"] + page.segments
         case .dataUploads(let page): ["data-uploads"] + page.segments
         case .apiTokens(let page): ["api-tokens"] + page.segments
         case .audit: ["audit"]
@@ -472,6 +493,33 @@ extension SiteURL.Plans {
     }
 }
 
+extension SiteURL.Courses {
+    var segments: [PathSegment] {
+        switch self {
+        case .index, .create: []
+        case .new: ["new"]
+        case .show(let id), .update(let id): [.id(id, name: "courseID")]
+        case .edit(let id): [.id(id, name: "courseID"), "edit"]
+        case .newCohort(let id): [.id(id, name: "courseID"), "cohorts", "new"]
+        case .createCohort(let id): [.id(id, name: "courseID"), "cohorts"]
+        }
+    }
+}
+
+extension SiteURL.Cohorts {
+    var segments: [PathSegment] {
+        switch self {
+        case .show(let id): [.id(id, name: "cohortID")]
+        case .enrol(let id): [.id(id, name: "cohortID"), "enrolments"]
+        case .enrolMe(let id): [.id(id, name: "cohortID"), "enrol-me"]
+        case .withdraw(let cohort, let enrolment):
+            [.id(cohort, name: "cohortID"), "enrolments", .id(enrolment, name: "enrolmentID"), "withdraw"]
+        case .register(let cohort, let session):
+            [.id(cohort, name: "cohortID"), "sessions", .id(session, name: "cohortSessionID"), "register"]
+        }
+    }
+}
+
 extension SiteURL.LearningSessions {
     var segments: [PathSegment] {
         switch self {
@@ -599,6 +647,10 @@ extension SiteURL.StandardMeasures: AddAndEditPages {
 
 extension SiteURL.Programmes: AddAndEditPages {
     var siteURL: SiteURL { .programmes(self) }
+}
+
+extension SiteURL.Courses: AddAndEditPages {
+    var siteURL: SiteURL { .courses(self) }
 }
 
 /// One segment of a SiteURL path: a constant, or a parameter that is either a route key or a value.

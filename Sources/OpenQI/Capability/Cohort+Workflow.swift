@@ -1,0 +1,303 @@
+import Fluent
+import Foundation
+
+/// A course's details as validated (`CourseInput`).
+struct CourseDraft: Sendable, Equatable {
+    let name: String
+    let level: CourseLevel
+    let audience: String
+    let sessionCount: Int
+    let sessionMinutes: Int
+    let sessionsToComplete: Int
+    let requiresApprovedProject: Bool
+}
+
+/// A cohort's details as validated (`CohortInput`): its sessions in order, and who facilitates.
+struct CohortDraft: Sendable, Equatable {
+    struct Session: Sendable, Equatable {
+        let day: CalendarDay
+        let place: String
+    }
+
+    let name: String
+    let capacity: Int
+    let openToSelfEnrolment: Bool
+    let sessions: [Session]
+    let facilitatorIDs: [UUID]
+}
+
+// MARK: Courses
+
+extension Course {
+    /// Adds a course to the organisation's offer, audited.
+    static func create(_ draft: CourseDraft, by actor: Actor, on db: any Database) async throws -> Course {
+        let course = Course()
+        course.apply(draft)
+        try await nameTaken(draft.name, by: "course") {
+            try await db.transaction { db in
+                try await course.create(on: db)
+                try await CourseAudit(course: course).recordAudit(.create, by: actor, on: db)
+            }
+        }
+        return course
+    }
+
+    /// Changes the course; throws `EditConflict` when someone saved it since `expected`. Cohorts
+    /// already run keep the completions they gave.
+    func update(with draft: CourseDraft, expecting expected: Int, by actor: Actor, on db: any Database)
+        async throws
+    {
+        let before = CourseAudit(course: self).auditFields
+        try await nameTaken(draft.name, by: "course") {
+            try await db.transaction { db in
+                try await self.claimNextVersion(after: expected, on: db)
+                self.apply(draft)
+                try await self.save(on: db)
+                try await CourseAudit(course: self).recordAudit(.update, by: actor, before: before, on: db)
+            }
+        }
+    }
+
+    private func apply(_ draft: CourseDraft) {
+        name = draft.name
+        level = draft.level
+        audience = draft.audience
+        sessionCount = draft.sessionCount
+        sessionMinutes = draft.sessionMinutes
+        sessionsToComplete = draft.sessionsToComplete
+        requiresApprovedProject = draft.requiresApprovedProject
+    }
+}
+
+// MARK: Cohorts
+
+extension Cohort {
+    /// Plans a wave of `course`: its sessions (numbered in the order given) and facilitators.
+    /// A course's cohort has as many sessions as the course.
+    static func plan(_ draft: CohortDraft, of course: Course, by actor: Actor, on db: any Database) async throws
+        -> Cohort
+    {
+        guard draft.sessions.count == course.sessionCount else {
+            throw ValidationFailure(
+                field: "sessions",
+                message:
+                    "\(course.name) has \(course.sessionCount) session\(course.sessionCount == 1 ? "" : "s"); give the day and place of each (\(draft.sessions.count) given)."
+            )
+        }
+        let cohort = Cohort(
+            courseID: try course.requireID(), name: draft.name, capacity: draft.capacity,
+            sessionsToComplete: course.sessionsToComplete, openToSelfEnrolment: draft.openToSelfEnrolment)
+        try await nameTaken(draft.name, by: "cohort of \(course.name)") {
+            try await db.transaction { db in
+                try await cohort.create(on: db)
+                let id = try cohort.requireID()
+                try await draft.sessions.enumerated().map { index, session in
+                    CohortSession(cohortID: id, number: index + 1, heldOn: session.day.date, place: session.place)
+                }.create(on: db)
+                let facilitators = draft.facilitatorIDs.map { CohortFacilitator(cohortID: id, personID: $0) }
+                if !facilitators.isEmpty { try await facilitators.create(on: db) }
+                try await CohortAudit(cohort: cohort, course: course).recordAudit(.create, by: actor, on: db)
+            }
+        }
+        return cohort
+    }
+
+    /// Gives `person` a place, or a place on the waiting list when the cohort is full. A course
+    /// that asks for an approved project is refused without one the person is on the team of;
+    /// nobody is enrolled twice. Returns the enrolment, which says which it was.
+    func enrol(
+        _ person: Person, bringing project: Project?, course: Course, by actor: Actor, on db: any Database
+    ) async throws -> Enrolment {
+        guard !person.isArchived else {
+            throw ValidationFailure(
+                field: "person_id", message: "\(person.fullName) is archived. Choose someone whose record is in use.")
+        }
+        if course.requiresApprovedProject {
+            try await Self.requireApproved(project, for: person, course: course, on: db)
+        }
+        let personID = try person.requireID()
+        let id = try requireID()
+        return try await db.transaction { db in
+            try await self.hold(on: db)
+            // Someone who withdrew and comes back takes up their old line (one per person and
+            // cohort), at the end of any waiting list and with nothing of their first attempt.
+            let line = try await Enrolment.query(on: db).filter(\.$cohort.$id == id)
+                .filter(\.$person.$id == personID).first()
+            if let line, line.status != .withdrawn {
+                throw ValidationFailure(field: "person_id", message: "\(person.fullName) is already on \(self.name).")
+            }
+            let taken = try await Enrolment.query(on: db).filter(\.$cohort.$id == id).filter(\.$status == .enrolled)
+                .count()
+            let status: EnrolmentStatus = taken < self.capacity ? .enrolled : .waiting
+            let enrolment =
+                line
+                ?? Enrolment(
+                    cohortID: id, personID: personID, unitID: nil, projectID: nil, status: status,
+                    enrolledAt: AppClock.now)
+            enrolment.status = status
+            enrolment.enrolledAt = AppClock.now
+            enrolment.completedOn = nil
+            enrolment.$unit.id = person.$unit.id
+            enrolment.$project.id = course.requiresApprovedProject ? project?.id : nil
+            try await enrolment.save(on: db)
+            var audit = CohortAudit(cohort: self, course: course)
+            audit.change = ["enrolment": "\(person.fullName): \(status.label.lowercased())"]
+            try await audit.recordAudit(.update, by: actor, on: db)
+            return enrolment
+        }
+    }
+
+    /// Takes `enrolment` off the cohort and, before the first session, gives its place to the
+    /// first on the waiting list (after it, nobody joining could still complete). Someone who has
+    /// completed the course keeps it. Returns who got the place, if anyone.
+    func withdraw(
+        _ enrolment: Enrolment, course: Course, today: CalendarDay, by actor: Actor, on db: any Database
+    ) async throws -> Person? {
+        let person = try await enrolment.$person.get(on: db)
+        if let completed = enrolment.completedOn {
+            throw ValidationFailure(
+                field: "enrolment",
+                message:
+                    "\(person.fullName) completed \(course.name) on \(CalendarDay.label(completed)): a completion stays. Correct the registers if it was recorded in error."
+            )
+        }
+        let id = try requireID()
+        let started =
+            try await CohortSession.query(on: db).filter(\.$cohort.$id == id)
+            .filter(\.$heldOn <= today.date).count() > 0
+        return try await db.transaction { db -> Person? in
+            try await self.hold(on: db)
+            let hadPlace = enrolment.status == .enrolled
+            enrolment.status = .withdrawn
+            try await enrolment.save(on: db)
+            var change = ["enrolment": "\(person.fullName): withdrawn"]
+            var promoted: Person?
+            if hadPlace, !started,
+                let next = try await Enrolment.query(on: db).filter(\.$cohort.$id == id)
+                    .filter(\.$status == .waiting).sort(\.$enrolledAt).sort(\.$id).with(\.$person).first()
+            {
+                next.status = .enrolled
+                try await next.save(on: db)
+                promoted = next.person
+                change["enrolment", default: ""] += "; \(next.person.fullName): enrolled from the waiting list"
+            }
+            var audit = CohortAudit(cohort: self, course: course)
+            audit.change = change
+            try await audit.recordAudit(.update, by: actor, on: db)
+            return promoted
+        }
+    }
+
+    /// Inside the transaction of a change to the cohort's places: moves its version on whatever it
+    /// was, which holds the cohort's row until the transaction ends on PostgreSQL (SQLite has one
+    /// writer anyway). Enrolments and withdrawals then count the places one after another, and
+    /// the last place goes to one of two people asking at once, never to both.
+    private func hold(on db: any Database) async throws {
+        try await db.sql.raw(
+            "UPDATE \(ident: Self.schema) SET version = version + 1 WHERE id = \(bind: requireID())"
+        ).run()
+    }
+
+    /// Records a session's register: a mark for each enrolled person shown. A session not yet held
+    /// has no register. Each person who has now attended as many sessions as the course's rule asks
+    /// completes it on the day of the session at which they reached it. Throws `EditConflict` when
+    /// the cohort changed since `expected`.
+    func takeRegister(
+        of session: CohortSession, marks: [UUID: Attendance], course: Course, today: CalendarDay,
+        expecting expected: Int, by actor: Actor, on db: any Database
+    ) async throws {
+        let heldOn = CalendarDay(containing: session.heldOn)
+        guard heldOn <= today else {
+            throw ValidationFailure(
+                field: "session",
+                message:
+                    "Session \(session.number) is on \(heldOn.label): take its register on the day or after it.")
+        }
+        let id = try requireID()
+        let sessionID = try session.requireID()
+        let enrolled = try await Enrolment.query(on: db).filter(\.$cohort.$id == id).filter(\.$status == .enrolled)
+            .with(\.$person).all()
+        let known = Set(enrolled.compactMap(\.id))
+        if let stranger = marks.keys.first(where: { !known.contains($0) }) {
+            throw ValidationFailure(
+                field: "marks",
+                message:
+                    "The register names someone who has no place on \(name) (\(stranger.uuidString)). Reload the register and mark the people it lists."
+            )
+        }
+        try await db.transaction { db in
+            try await self.claimNextVersion(after: expected, on: db)
+            try await AttendanceMark.query(on: db).filter(\.$session.$id == sessionID)
+                .filter(\.$enrolment.$id ~~ Array(marks.keys)).delete()
+            let lines = marks.map {
+                AttendanceMark(sessionID: sessionID, enrolmentID: $0.key, attendance: $0.value, source: .register)
+            }
+            if !lines.isEmpty { try await lines.create(on: db) }
+            session.registerTakenAt = AppClock.now
+            try await session.save(on: db)
+            let completed = try await Self.complete(enrolled, needing: self.sessionsToComplete, on: db)
+            var audit = CohortAudit(cohort: self, course: course)
+            let attended = marks.values.filter { $0 == .attended }.count
+            audit.change = ["register \(session.number)": "\(attended) of \(marks.count) attended"]
+            if !completed.isEmpty { audit.change["completed"] = completed.sorted().joined(separator: ", ") }
+            try await audit.recordAudit(.update, by: actor, on: db)
+        }
+    }
+
+    /// Sets or clears each enrolment's completion by the cohort's rule (attending `needed`
+    /// sessions), from the registers as they now stand (a register corrected later can undo a
+    /// completion). Returns who newly completed.
+    private static func complete(_ enrolments: [Enrolment], needing needed: Int, on db: any Database) async throws
+        -> [String]
+    {
+        let ids = enrolments.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let marks = try await AttendanceMark.query(on: db).filter(\.$enrolment.$id ~~ ids)
+            .filter(\.$attendance == .attended).with(\.$session).all()
+        let attendedDays = Dictionary(grouping: marks, by: \.$enrolment.id).mapValues { marks in
+            marks.map { CalendarDay(containing: $0.session.heldOn) }.sorted()
+        }
+        var newly: [String] = []
+        for enrolment in enrolments {
+            guard let id = enrolment.id else { continue }
+            let days = attendedDays[id] ?? []
+            let reached = days.count >= needed ? days[needed - 1].date : nil
+            guard reached != enrolment.completedOn else { continue }
+            if enrolment.completedOn == nil { newly.append(enrolment.person.fullName) }
+            enrolment.completedOn = reached
+            try await enrolment.save(on: db)
+        }
+        return newly
+    }
+
+    /// A course that asks for an approved project takes only someone on the team of a project a
+    /// forum has approved (approved, or active since).
+    private static func requireApproved(
+        _ project: Project?, for person: Person, course: Course, on db: any Database
+    ) async throws {
+        guard let project else {
+            throw ValidationFailure(
+                field: "project_id",
+                message:
+                    "\(course.name) is for people bringing a project a forum has approved: choose \(person.fullName)’s project."
+            )
+        }
+        guard [.approved, .active].contains(project.status) else {
+            throw ValidationFailure(
+                field: "project_id",
+                message:
+                    "“\(project.title)” is \(project.status.label.lowercased()), not approved: \(course.name) takes a project once a forum has approved it."
+            )
+        }
+        let onTeam =
+            try await TeamMember.query(on: db).filter(\.$project.$id == project.requireID())
+            .filter(\.$person.$id == person.requireID()).count() > 0
+        guard onTeam || project.$proposer.id == person.id else {
+            throw ValidationFailure(
+                field: "project_id",
+                message:
+                    "\(person.fullName) is not on the team of “\(project.title)”. Add them to its team first, or choose their own project."
+            )
+        }
+    }
+}

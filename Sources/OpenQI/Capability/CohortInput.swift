@@ -1,0 +1,129 @@
+import Foundation
+import Vapor
+
+/// A cohort as its form or the API sends it, before validation: a line for each of the course's
+/// sessions (its day and place) and the people who facilitate it.
+struct CohortInput: Content, Sendable {
+    var name: String?
+    var capacity: NumberText?
+    /// The form's single checkbox: ticked ("yes") when people may enrol themselves.
+    var open_to_self_enrolment: [String]?
+    var session_days: [String]?
+    var session_places: [String]?
+    var facilitator_ids: [String]?
+
+    /// From a small workshop to the ILP's largest waves (130–200 people).
+    static let capacityRange = 1...500
+    /// Registers kept from the past and cohorts planned ahead, within reason.
+    static let years = 2000...2100
+
+    /// The form's field for session `number`'s day and place (1-based), which errors name.
+    static func dayField(_ number: Int) -> String { "session_days[\(number)]" }
+    static func placeField(_ number: Int) -> String { "session_places[\(number)]" }
+
+    var formState: FormState {
+        var values = ["name": name ?? "", "capacity": capacity?.text ?? ""]
+        for (index, day) in (session_days ?? []).enumerated() { values[Self.dayField(index + 1)] = day }
+        for (index, place) in (session_places ?? []).enumerated() { values[Self.placeField(index + 1)] = place }
+        return FormState(
+            values: values,
+            selected: [
+                "facilitator_ids": Set(facilitator_ids ?? []),
+                "open_to_self_enrolment": Set(open_to_self_enrolment ?? []),
+            ])
+    }
+
+    /// Checks the cohort against its course (one line per session, in date order) and the people
+    /// who may facilitate (`facilitators`, by id).
+    func validate(for course: Course, among existing: [Cohort], facilitators: Set<UUID>, editing: UUID? = nil)
+        throws -> CohortDraft
+    {
+        var validator = Validator()
+        let name = validator.requiredText(name, field: "name", label: "the cohort’s name", maxLength: 120)
+        validator.uniqueName(
+            name, among: existing.map { ($0.id, $0.name, false) }, editing: editing, called: "cohort of \(course.name)")
+        let capacity = validator.wholeNumber(
+            capacity?.text, field: "capacity", label: "the places it has", in: Self.capacityRange,
+            missing: "Enter how many people the cohort takes.")
+        let days = session_days ?? []
+        let places = session_places ?? []
+        var sessions: [CohortDraft.Session] = []
+        for number in 1...course.sessionCount {
+            let day = validator.day(
+                days.indices.contains(number - 1) ? days[number - 1] : nil, field: Self.dayField(number),
+                label: "the day of session \(number)", required: true)
+            let place = validator.requiredText(
+                places.indices.contains(number - 1) ? places[number - 1] : nil, field: Self.placeField(number),
+                label: "where session \(number) is held", maxLength: 200)
+            if let day {
+                let calendarDay = CalendarDay(containing: day)
+                if !Self.years.contains(calendarDay.month.year) {
+                    validator.fail(
+                        Self.dayField(number),
+                        "Give session \(number) a day from \(Self.years.lowerBound) to \(Self.years.upperBound); \(calendarDay.label) is not one."
+                    )
+                } else if let previous = sessions.last, calendarDay <= previous.day {
+                    validator.fail(
+                        Self.dayField(number),
+                        "Session \(number) is not after session \(number - 1) (\(previous.day.label)): give each session a later day than the one before."
+                    )
+                }
+                sessions.append(.init(day: calendarDay, place: place))
+            }
+        }
+        if days.count > course.sessionCount || places.count > course.sessionCount {
+            validator.fail(
+                "sessions", "\(course.name) has \(course.sessionCount) sessions; remove the lines after the last.")
+        }
+        let chosen = Validator.identifiers(facilitator_ids)
+        if chosen.count != (facilitator_ids ?? []).count || !Set(chosen).isSubset(of: facilitators) {
+            validator.fail("facilitator_ids", "Choose the facilitators from the list.")
+        }
+        let open = !(open_to_self_enrolment ?? []).isEmpty
+        return try validator.check(capacity) { capacity in
+            CohortDraft(
+                name: name, capacity: capacity, openToSelfEnrolment: open, sessions: sessions, facilitatorIDs: chosen)
+        }
+    }
+}
+
+/// A session's register as its form sends it: each line's mark (`marks[enrolmentID]`), and the
+/// cohort's version the page showed.
+struct RegisterInput: Content, Sendable {
+    var marks: [String: String]? = nil
+    var version: Int? = nil
+
+    static func markField(_ enrolmentID: UUID) -> String { "marks[\(enrolmentID.uuidString)]" }
+
+    var formState: FormState {
+        var values = (marks ?? [:]).reduce(into: [String: String]()) { values, mark in
+            if let id = UUID(uuidString: mark.key) { values[Self.markField(id)] = mark.value }
+        }
+        values["version"] = version.map(String.init) ?? ""
+        return FormState(values: values)
+    }
+
+    /// Each line's mark, for the people the register lists (`lines`); a line left unmarked is not
+    /// recorded. At least one mark, and only the marks there are.
+    func validate(lines: Set<UUID>) throws -> [UUID: Attendance] {
+        var validator = Validator()
+        var valid: [UUID: Attendance] = [:]
+        for (key, value) in marks ?? [:] {
+            guard let id = UUID(uuidString: key), lines.contains(id) else {
+                validator.fail(
+                    "marks",
+                    "The register names someone without a place on this cohort. Reload it and mark the people it lists."
+                )
+                continue
+            }
+            if let mark = validator.choice(
+                value, field: RegisterInput.markField(id), label: "attended, apologies or absent", as: Attendance.self)
+            {
+                valid[id] = mark
+            }
+        }
+        if (marks ?? [:]).isEmpty { validator.fail("marks", "Mark at least one person before saving the register.") }
+        try validator.check()
+        return valid
+    }
+}

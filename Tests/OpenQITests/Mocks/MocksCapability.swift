@@ -1,0 +1,138 @@
+import Foundation
+
+@testable import OpenQI
+
+extension CourseIndex.Model {
+    static let mock = CourseIndex.Model(
+        rows: [
+            .init(
+                id: Mock.id(170), name: "Pocket QI", level: .introductory,
+                audience: "Every member of staff, within three months of starting", rule: "The session", cohorts: 84,
+                completed: 1044, isArchived: false),
+            .init(
+                id: Mock.id(171), name: "Improvement Leaders’ Programme", level: .practitioner,
+                audience: "Team leaders bringing a project a forum has approved", rule: "4 of 5 sessions", cohorts: 8,
+                completed: 979, isArchived: false),
+            .init(
+                id: Mock.id(172), name: "Improvement Coaching Programme", level: .coach,
+                audience: "Improvement Leaders’ Programme graduates", rule: "All 6 sessions", cohorts: 7,
+                completed: 117, isArchived: false),
+        ], canManage: true)
+}
+
+extension CourseShow.Model {
+    static let mock = CourseShow.Model(
+        id: Mock.id(171), name: "Improvement Leaders’ Programme", level: .practitioner,
+        audience: "Team leaders bringing a project a forum has approved", sessions: "5 sessions of 7 hours",
+        rule: "4 of 5 sessions", requiresApprovedProject: true,
+        cohorts: [
+            .init(
+                id: Mock.id(175), name: "Wave 9", firstDay: Mock.calendarDay("2026-09-14"),
+                lastDay: Mock.calendarDay("2027-01-11"),
+                enrolled: 148, waiting: 6, capacity: 150, completed: 0),
+            .init(
+                id: Mock.id(176), name: "Wave 8", firstDay: Mock.calendarDay("2025-09-15"),
+                lastDay: Mock.calendarDay("2026-01-12"),
+                enrolled: 161, waiting: 0, capacity: 180, completed: 139),
+        ], canManage: true)
+}
+
+extension CourseForm.Model {
+    static let mock = CourseForm.Model(
+        editingID: nil, editingName: nil,
+        form: FormState(
+            values: [
+                "name": "Pocket QI", "level": "introductory", "audience": "Every member of staff",
+                "session_count": "1", "session_minutes": "120", "sessions_to_complete": "2",
+            ],
+            errors: [
+                FieldError(
+                    field: "sessions_to_complete", message: "Someone cannot attend 2 of 1 sessions: enter 1 or fewer.")
+            ]))
+}
+
+extension CohortForm.Model {
+    static let mock = CohortForm.Model(
+        courseID: Mock.id(172), courseName: "Improvement Coaching Programme", sessionCount: 2,
+        form: FormState(
+            values: [
+                "name": "2026", "capacity": "20", CohortInput.dayField(1): "2026-10-05",
+                CohortInput.placeField(1): "Robert Dolan House", CohortInput.dayField(2): "2026-09-07",
+            ],
+            errors: [
+                FieldError(
+                    field: CohortInput.dayField(2),
+                    message:
+                        "Session 2 is not after session 1 (5 October 2026): give each session a later day than the one before."
+                ),
+                FieldError(field: CohortInput.placeField(2), message: "Enter where session 2 is held."),
+            ], selected: ["open_to_self_enrolment": ["yes"], "facilitator_ids": ["\(Mock.id(180))"]]),
+        facilitatorOptions: [
+            .init(value: "\(Mock.id(180))", label: "Amar Shah"), .init(value: "\(Mock.id(181))", label: "Jo Elliott"),
+        ])
+}
+
+extension CohortShow.Model {
+    static let mock = CohortShow.Model(
+        id: Mock.id(175), courseID: Mock.id(171), courseName: "Improvement Leaders’ Programme", name: "Wave 9",
+        capacity: 2, rule: "4 of 5 sessions", isOpen: false, requiresProject: true,
+        sessions: [
+            .init(
+                id: Mock.id(185), number: 1, day: Mock.calendarDay("2026-01-12"), place: "Robert Dolan House",
+                isHeld: true,
+                attended: 2),
+            .init(
+                id: Mock.id(186), number: 2, day: Mock.calendarDay("2026-02-09"), place: "Robert Dolan House",
+                isHeld: true,
+                attended: nil),
+            .init(
+                id: Mock.id(187), number: 3, day: Mock.calendarDay("2026-04-13"), place: "Trust headquarters",
+                isHeld: false,
+                attended: nil),
+        ],
+        facilitators: ["Amar Shah", "Jo Elliott"],
+        enrolled: [
+            .init(
+                enrolmentID: Mock.id(190), personID: Mock.id(40), name: "Amara Okafor",
+                about: "Staff, Trust › Adult Mental Health › Willow Ward",
+                project: .init(label: "Fewer falls on Willow Ward", url: "/projects/\(Mock.id(97))"), attended: 1,
+                completedOn: nil),
+            .init(
+                enrolmentID: Mock.id(191), personID: Mock.id(41), name: "Ben Hughes",
+                about: "Service user, Trust › Adult Mental Health",
+                project: .init(label: "Calmer nights on Cedar Ward", url: "/projects/\(Mock.id(98))"), attended: 1,
+                completedOn: nil),
+        ],
+        waiting: [
+            .init(
+                enrolmentID: Mock.id(192), personID: Mock.id(42), name: "Dev Patel",
+                about: "Staff, Partner: Bart’s Health",
+                project: .init(label: "Quicker discharge letters", url: "/projects/\(Mock.id(99))"), attended: 0,
+                completedOn: nil)
+        ],
+        canManage: true, canTakeRegisters: true, canEnrolSelf: false,
+        enrolForm: FormState(
+            values: ["person": "Pat"],
+            errors: [FieldError(field: "person_id", message: "2 people match “Pat”. Choose who you mean.")]),
+        personChoices: [
+            .init(value: "\(Mock.id(43))", label: "Pat Green — Staff, Trust › Community Health"),
+            .init(value: "\(Mock.id(44))", label: "Pat Jones — Carer, Trust › Adult Mental Health"),
+        ])
+}
+
+extension RegisterPage.Model {
+    static let mock = RegisterPage.Model(
+        cohortID: Mock.id(175), sessionID: Mock.id(186), title: "Wave 9", courseName: "Improvement Leaders’ Programme",
+        courseID: Mock.id(171), number: 2, day: Mock.calendarDay("2026-02-09"), place: "Robert Dolan House",
+        lines: [
+            .init(
+                enrolmentID: Mock.id(190), name: "Amara Okafor",
+                about: "Staff, Trust › Adult Mental Health › Willow Ward"),
+            .init(enrolmentID: Mock.id(191), name: "Ben Hughes", about: "Service user, Trust › Adult Mental Health"),
+        ], version: 4,
+        form: FormState(values: [RegisterInput.markField(Mock.id(190)): "attended", "version": "4"]))
+}
+
+extension Mock {
+    fileprivate static func calendarDay(_ text: String) -> CalendarDay { CalendarDay(containing: day(text)) }
+}
