@@ -3,9 +3,14 @@ export that shows it, checked for a payload that ran or came out unescaped.
 
 A demo server of this module's own is filled by its administrator, through the JSON API where there
 is one and the HTML forms (with the session's anti-forgery token) otherwise. Each payload of
-PAYLOADS gets a round of its own: a ward and a person, a project with its team, forum decisions,
-driver diagram, measure (pasted data with notes, an annotation, a phase), PDSA cycle, update,
-comment, story (Markdown, with an embedded chart) and closure; a measure of the directorate with data
+PAYLOADS gets a round of its own: a ward and a person; the strategy's aim, a strategic objective
+and a priority under it; a standard measure; a programme (delivering the priority, counting the
+standard measure) with its stage decisions and driver diagram; a project joining the programme as a
+team, with its team, forum decisions, driver diagram (a change idea adapting the programme's),
+measure (pasted data with notes, an annotation, a phase), PDSA cycle, update, comment, story
+(Markdown, with an embedded chart) and closure; the programme's learning session (its place, agenda
+and the team's plan for the action period) and the team's data on the standard measure; the ward's
+annual plan with its diagram, the programme linked to a box; a measure of the directorate with data
 from a CSV upload (its file name too) and the data API, a month's board report (narrative, patient
 story in Markdown, improvement story) and an API token. Every text field of the round holds the
 round's payload, carrying a marker of its own (`mk` + round + field + `q`), so a hit names the field
@@ -408,6 +413,19 @@ def id_in(url: str, kind: str) -> str:
     return match.group(1)
 
 
+def anchor_id(response: requests.Response, kind: str) -> str:
+    """The id a redirect named in its address's fragment (`/strategy#objective-<id>`)."""
+    location = response.history[-1].headers["Location"] if response.history else ""
+    match = re.search(rf"#{kind}-([0-9A-Fa-f-]{{36}})", location)
+    assert match, f"no #{kind}-<id> in the redirect to {location!r}"
+    return match.group(1)
+
+
+def checkboxes(page: str, name: str) -> list[str]:
+    """The values of a page's checkboxes called `name` (a diagram's boxes), in order, each once."""
+    return list(dict.fromkeys(re.findall(r'name="' + re.escape(name) + r'" value="([^"]+)"', page)))
+
+
 # ---- the world ------------------------------------------------------------------------------------
 
 
@@ -464,6 +482,7 @@ def world(demo) -> World:
     csvs: list[tuple[str, str]] = []
     exports: list[tuple[str, str]] = []
     anonymous_pages: list[tuple[str, str]] = []
+    sponsor_pages: list[tuple[str, str]] = [("sponsor's home (tasks)", "/")]
     weeks = last_mondays(16, today)
     months = [month_start(today, back) for back in range(24, 0, -1)]
 
@@ -485,13 +504,56 @@ def world(demo) -> World:
             "job_title": v("person.job_title", 120)}, 201, f"{label}: person")
         P = person["id"]
 
-        # A project, its team, its driver diagram.
+        # The strategy: an objective (its form), a priority under it (the API), the aim. The aim is
+        # the organisation's one, each round's in place of the last: the strategy page it led to
+        # is shown to Chromium as it came.
+        objective = writer.form("/strategy/objectives", {
+            "name": v("objective.name", 120), "description": v("objective.description", 2000)},
+            f"{label}: strategic objective", payload=payload)
+        O = anchor_id(objective, "objective")
+        Q = writer.api("POST", "/api/v1/priorities", {
+            "name": v("priority.name", 120), "description": v("priority.description", 2000), "objective_id": O},
+            201, f"{label}: priority")["id"]
+        aimed = writer.form("/strategy/aim", {"aim": v("strategy.aim", 300)}, f"{label}: strategy's aim",
+                            payload=payload)
+        writer.captured.append(Captured(f"{label}: strategy with its aim", aimed.url, aimed.text, payload.browser))
+
+        # A standard measure, and a programme counting it, with its stage decisions and diagram.
+        K = id_in(writer.form("/standard-measures", {
+            "name": v("standard_measure.name", 160), "kind": "outcome",
+            "definition": v("standard_measure.definition", 4000),
+            "unit_of_measure": v("standard_measure.unit_of_measure", 80), "frequency": "weekly", "chart_type": "i",
+            "rules": "mdc", "direction": "down", "target": "", "multiply": ""}, f"{label}: standard measure",
+            payload=payload).url, "standard-measures")
+        programme_form = {
+            "name": v("programme.name", 120), "description": v("programme.description", 2000),
+            "aim": v("programme.aim", 500), "unit_id": D, "priority_id": Q, "measure_ids[]": K}
+        X = id_in(writer.form("/programmes", programme_form, f"{label}: programme", payload=payload).url, "programmes")
+        drawn = writer.form(f"/programmes/{X}/drivers", {
+            "level": "primary", "text": v("programme_driver.primary", 200)}, f"{label}: programme's driver",
+            payload=payload)
+        [programme_driver] = checkboxes(drawn.text, "primary_ids[]")
+        writer.form(f"/programmes/{X}/change-ideas", {
+            "title": v("programme_idea.title", 200), "description": v("programme_idea.description", 2000),
+            "driver_ids[]": programme_driver}, f"{label}: programme's change idea", payload=payload)
+        for stage, note in (("design", v("programme.stage_note", 2000)), ("recruit", "Teams may propose projects.")):
+            writer.form(f"/programmes/{X}/stage", {
+                "stage": stage, "decided_on": today.isoformat(), "note": note,
+                "version": writer.version(f"/programmes/{X}", f"/programmes/{X}/stage")},
+                f"{label}: programme moved to {stage}", payload=payload)
+        # The API answers with the text as it was typed.
+        shown_by_api = writer.get(f"/api/v1/programmes/{X}", f"{label}: programme's JSON").json()
+        for key in ("name", "description", "aim"):
+            assert shown_by_api[key] == programme_form[key].strip(), f"{label}: the API changed the programme's {key}"
+        [programme_idea] = shown_by_api["driver_diagram"]["change_ideas"]
+
+        # A project joining the programme as a team, its team, its driver diagram.
         proposal = {
             "title": v("project.title", 160), "unit_id": W, "what_matters": v("project.what_matters", 4000),
             "problem": v("project.problem", 4000), "aim_what": v("project.aim_what", 300),
             "aim_how_much": v("project.aim_how_much", 200, prefix="by 30% "),
             "aim_by_when": (today + dt.timedelta(days=200)).isoformat(), "priority_ids": [priority["id"]],
-            "partner_organisations": v("project.partner_organisations", 500)}
+            "partner_organisations": v("project.partner_organisations", 500), "programme_id": X}
         project = writer.api("POST", "/api/v1/projects", proposal, 201, f"{label}: project")
         J = project["id"]
         for key in ("title", "what_matters", "problem", "partner_organisations"):
@@ -505,7 +567,7 @@ def world(demo) -> World:
             201, f"{label}: secondary driver")
         idea = writer.api("POST", f"/api/v1/projects/{J}/change-ideas", {
             "title": v("change_idea.title", 200), "description": v("change_idea.description", 2000),
-            "driver_ids": [secondary["id"]]}, 201, f"{label}: change idea")
+            "driver_ids": [secondary["id"]], "adapted_from_id": programme_idea["id"]}, 201, f"{label}: change idea")
 
         # A measure of the project: pasted data with notes, an annotation, a phase.
         measure_form = {
@@ -555,6 +617,35 @@ def world(demo) -> World:
         writer.form(f"/cycles/{C}/act", {"decision": "adapt", "act_notes": v("cycle.act_notes", 4000),
                                          "version": writer.version(f"/cycles/{C}", f"/cycles/{C}/act")},
                     f"{label}: Act", payload=payload)
+
+        # The project, approved, is one of the programme's teams: a learning session with its plan
+        # for the action period, and data on its measure made from the standard one.
+        session = writer.form(f"/programmes/{X}/learning-sessions", {
+            "held_on": today.isoformat(), "place": v("session.place", 200), "agenda": v("session.agenda", 4000)},
+            f"{label}: learning session", payload=payload)
+        L = id_in(session.url, "learning-sessions")
+        writer.form(f"/learning-sessions/{L}/register", {
+            f"attended[{J}][]": P, f"plans[{J}]": v("session.plan", 2000),
+            "version": writer.version(f"/learning-sessions/{L}", f"/learning-sessions/{L}/register")},
+            f"{label}: register and plan", payload=payload)
+        [T] = [m["id"] for m in writer.get(f"/api/v1/projects/{J}", f"{label}: project's JSON").json()["measures"]
+               if m["id"] != M]
+        writer.form(f"/measures/{T}/data", {"data": csv_text([[w.isoformat(), str(2 + (i % 5)), "", ""]
+                                                               for i, w in enumerate(weeks)])},
+                    f"{label}: the team's data on the standard measure", payload=payload)
+
+        # The ward's annual plan, its diagram, the programme serving a box of it.
+        A = id_in(writer.form("/plans", {
+            "unit_id": W, "year": str(today.year), "parent_id": "", "aim": v("plan.aim", 500)},
+            f"{label}: annual plan", payload=payload).url, "plans")
+        drawn = writer.form(f"/plans/{A}/drivers", {"level": "primary", "text": v("plan_driver.primary", 200)},
+                            f"{label}: plan's driver", payload=payload)
+        [plan_driver] = checkboxes(drawn.text, "primary_ids[]")
+        writer.form(f"/plans/{A}/change-ideas", {
+            "title": v("plan_idea.title", 200), "description": v("plan_idea.description", 2000),
+            "driver_ids[]": plan_driver}, f"{label}: plan's change idea", payload=payload)
+        writer.form(f"/plans/{A}/links", {"box": f"driver:{plan_driver}", "work": f"programme:{X}"},
+                    f"{label}: programme linked to the plan", payload=payload)
 
         # An update (with an ask of the sponsor), a comment, a story with the chart.
         writer.form(f"/projects/{J}/updates", {
@@ -610,8 +701,8 @@ def world(demo) -> World:
                 "sustain_plan": v("closure.sustain_plan", 4000)}, f"{label}: closed", payload=payload)
 
         if payload.redraw:
-            redraws(writer, r, payload, label, D=D, W=W, P=P, J=J, M=M, C=C, S=S, G=G, U=U, key=key, month=month,
-                    idea=idea["id"], priority=priority["id"], today=today, project=project)
+            redraws(writer, r, payload, label, D=D, W=W, P=P, J=J, M=M, C=C, S=S, G=G, U=U, X=X, L=L, key=key,
+                    month=month, idea=idea["id"], priority=priority["id"], today=today, project=project)
             anonymous_pages.append((f"{label}: sign-in page, next=", "/sign-in?" + urlencode(
                 {"next": v("redraw.sign_in.next", 200, stored=False)})))
 
@@ -629,9 +720,31 @@ def world(demo) -> World:
             (f"{label}: board report", f"/units/{D}/board-report?month={month}", shown),
             (f"{label}: board report form", f"/units/{D}/board-report/edit?month={month}", shown),
             (f"{label}: audit log of the ward", f"/audit?unit={W}", False),  # a table of text: raw checks
+            (f"{label}: standard measure", f"/standard-measures/{K}", shown),
+            (f"{label}: programme", f"/programmes/{X}", shown),
+            (f"{label}: programme's driver diagram", f"/programmes/{X}/driver-diagram", shown),
+            (f"{label}: programme's dashboard", f"/programmes/{X}/dashboard", shown),
+            (f"{label}: programme's evaluation", f"/programmes/{X}/evaluation", shown),
+            (f"{label}: annual plan", f"/plans/{A}", shown),
         ]
+        # The pages of strategy, programmes and plans that are mostly forms holding what was saved
+        # go to Chromium with the payloads that break out of an attribute or a textarea (those sent
+        # to failing forms too); for the others their raw bytes are checked.
+        in_forms = shown and payload.redraw
+        pages += [
+            (f"{label}: objective form", f"/strategy/objectives/{O}/edit", in_forms),
+            (f"{label}: priority form", f"/strategy/priorities/{Q}/edit", in_forms),
+            (f"{label}: standard measure form", f"/standard-measures/{K}/edit", in_forms),
+            (f"{label}: programme form", f"/programmes/{X}/edit", in_forms),
+            (f"{label}: learning session", f"/learning-sessions/{L}", in_forms),
+            (f"{label}: annual plan form", f"/plans/{A}/edit", in_forms),
+            (f"{label}: annual plan's diagram", f"/plans/{A}/driver-diagram", in_forms),
+        ]
+        if shown:  # The sponsor manages no programme: the register is a table to them, not a form.
+            sponsor_pages.append((f"{label}: learning session", f"/learning-sessions/{L}"))
         svgs += [(f"{label}: chart", f"/measures/{M}/chart.svg", shown),
-                 (f"{label}: directorate chart", f"/measures/{U}/chart.svg", shown)]
+                 (f"{label}: directorate chart", f"/measures/{U}/chart.svg", shown),
+                 (f"{label}: the team's chart of the standard measure", f"/measures/{T}/chart.svg", shown)]
         csvs += [(f"{label}: data", f"/measures/{M}/data.csv"), (f"{label}: directorate data", f"/measures/{U}/data.csv"),
                  (f"{label}: upload check", f"/data-uploads/{B}/report.csv")]
         exports.append((f"{label}: exported board report", f"/units/{D}/board-report.html?month={month}"))
@@ -645,18 +758,22 @@ def world(demo) -> World:
         ("projects", f"/projects?unit={D}", True), ("all projects", "/projects", True),
         ("people", f"/people?unit={D}", True), ("forums", "/forums", True), ("forum", f"/forums/{D}", True),
         ("audit log", "/audit", True), ("API tokens", "/api-tokens", True), ("new project form", "/projects/new", True),
-        ("new person form", f"/people/new?unit_id={D}", True),
+        ("new person form", f"/people/new?unit_id={D}", True), ("strategy", "/strategy", True),
+        ("strategy's aim form", "/strategy/aim", True), ("new priority form", "/strategy/priorities/new", True),
+        ("standard measures", "/standard-measures", True), ("programmes", "/programmes", True),
+        ("new programme form", "/programmes/new", True), ("new plan form", "/plans/new", True),
     ]
+    writer.get("/api/v1/strategy", "strategy's JSON").json()
     exports.append(("exported board report, this month", f"/units/{D}/board-report.html"))
     sponsor_client = sign_in_client(base, SPONSOR, PASSWORD)
     return World(base=base, client=admin, sponsor=sponsor_client, ledger=ledger, checker=checker,
                  captured=writer.captured, pages=pages, svgs=svgs, csvs=csvs, exports=exports,
-                 anonymous_pages=anonymous_pages, sponsor_pages=[("sponsor's home (tasks)", "/")],
+                 anonymous_pages=anonymous_pages, sponsor_pages=sponsor_pages,
                  seconds={"writing": time.monotonic() - started})
 
 
-def redraws(writer: Writer, r: int, payload: Payload, label: str, *, D, W, P, J, M, C, S, G, U, key, month, idea,
-            priority, today, project) -> None:
+def redraws(writer: Writer, r: int, payload: Payload, label: str, *, D, W, P, J, M, C, S, G, U, X, L, key, month,
+            idea, priority, today, project) -> None:
     """Forms that fail, whose pages show again what was typed; and searches and filters that echo it."""
     def v(name: str, limit: int = 200, markdown: bool = False) -> str:
         return writer.value("redraw." + name, r, payload, limit, stored=False, markdown=markdown)
@@ -685,7 +802,8 @@ def redraws(writer: Writer, r: int, payload: Payload, label: str, *, D, W, P, J,
         "title": v("project.conflict_title", 160), "unit_id": W, "what_matters": v("project.conflict_what_matters", 4000),
         "problem": v("project.conflict_problem", 4000), "aim_what": v("project.conflict_aim_what", 300),
         "aim_how_much": "by 40%", "aim_by_when": (today + dt.timedelta(days=100)).isoformat(),
-        "priority_ids": priority, "partner_organisations": "", "version": str(project["version"] - 1)},
+        "priority_ids": priority, "partner_organisations": "", "programme_id": X,  # approved into it, it may not leave
+        "version": str(project["version"] - 1)},
         "project edit that conflicts", expect=(409,))
     post(f"/projects/{J}/team", {"person": v("team.person"), "role": v("team.role", 80), "involvement": "full_partner"},
          "team member no one matches")
@@ -726,6 +844,24 @@ def redraws(writer: Writer, r: int, payload: Payload, label: str, *, D, W, P, J,
          "API token that fails", expect=(200, 422))
     post(f"/forums/{D}/meetings", {"date": v("meeting.date"), "notes": v("meeting.notes", 2000)},
          "meeting that fails")
+    # The strategy, programmes and plans. (A standard measure's form is a measure's, and a
+    # programme's or a plan's diagram a project's: their failing forms are above.)
+    post("/strategy/priorities", {"name": v("priority.name", 120), "description": v("priority.description", 2000),
+                                  "objective_id": v("priority.objective_id")}, "priority that fails")
+    post("/programmes", {
+        "name": v("programme.name", 120), "description": v("programme.description", 2000),
+        "aim": v("programme.aim", 500), "unit_id": v("programme.unit_id"), "priority_id": v("programme.priority_id")},
+        "programme form that fails")
+    post(f"/programmes/{X}/stage", {
+        "stage": v("programme.stage"), "decided_on": v("programme.decided_on"), "note": v("programme.stage_note", 2000),
+        "version": writer.version(f"/programmes/{X}", f"/programmes/{X}/stage")}, "stage decision that fails")
+    post(f"/programmes/{X}/learning-sessions", {
+        "held_on": v("session.held_on"), "place": v("session.place"), "agenda": v("session.agenda", 4000)},
+        "learning session that fails")
+    post(f"/learning-sessions/{L}/register", {f"plans[{J}]": v("session.plan", 2000) + "x" * 2001},
+         "team's plan that is too long")
+    post("/plans", {"unit_id": W, "year": v("plan.year"), "parent_id": "", "aim": v("plan.aim", 500)},
+         "plan form that fails")
     # Searches and filters that show what was asked for.
     for what, path, params in [
         ("unit search", "/units", {"q": v("search.units")}),
@@ -977,7 +1113,8 @@ def expect_seen(world: World, kind: str, fields: list[str]) -> None:
 def test_svgs_are_well_formed_and_hold_no_script(outputs: World):
     assert outputs.ledger.checked.get("SVG", 0) >= 2 * len(PAYLOADS)
     expect_seen(outputs, "SVG", ["measure.name", "measure.unit_of_measure", "measure.annotation",
-                                 "measure.phase_label", "unit_measure.name", "unit_measure.unit_of_measure"])
+                                 "measure.phase_label", "unit_measure.name", "unit_measure.unit_of_measure",
+                                 "standard_measure.name", "standard_measure.unit_of_measure"])
     assert not outputs.ledger.problems.get("svg"), report(outputs, "svg")
 
 
