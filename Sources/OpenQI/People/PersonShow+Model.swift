@@ -46,6 +46,8 @@ enum PersonShow {
         var oneTimePassword: String?
         /// The projects they lead, are on, coach or sponsor.
         var projects: [PersonProject] = []
+        /// Their courses, and the cohorts they facilitate.
+        var learning = PersonLearning()
         /// The identity provider's name when the installation signs in only through it: a sign-in
         /// is then allowed, with no password to give.
         var singleSignOnOnly: String? = nil
@@ -104,6 +106,7 @@ extension PersonShow.Model {
             grantForm: FormState(values: ["unit_id": person.$unit.id?.uuidString ?? ""]),
             oneTimePassword: nil,
             projects: try await PersonProjects.query(of: id, on: db),
+            learning: try await PersonLearning.query(of: id, on: db),
             invitation: person.awaitsApproval
                 ? .init(
                     invitedBy: try await person.$invitedBy.get(on: db)?.fullName ?? "A project lead",

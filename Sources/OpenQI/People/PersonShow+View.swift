@@ -113,7 +113,8 @@ extension PersonShow {
                     .h2(.text("Projects")),
                     model.projects.isEmpty
                         ? .p(.class("empty"), .text("Not on a project team, nor a coach or sponsor."))
-                        : .personProjects(model.projects, partHeading: "Their part"))
+                        : .personProjects(model.projects, partHeading: "Their part")),
+                .section(.h2(.text("Learning")), .personLearning(model.learning))
             )
         }
 

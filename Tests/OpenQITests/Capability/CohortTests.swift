@@ -335,6 +335,14 @@ struct CohortTests {
             #expect(cohortPage.contains("Fewer falls") && cohortPage.contains(first.adding(days: 7).label))
             #expect(!cohortPage.contains("Enrol someone"), "a facilitator does not enrol people")
 
+            // Each person's page shows their learning: what they completed, and what they teach.
+            let learner = try await lead.get("/people/\(amara.id!)").body
+            #expect(
+                learner.contains("Improvement Leaders’ Programme")
+                    && learner.contains("Completed \(first.adding(days: 7).label)"))
+            let teacher = try await lead.get("/people/\(facilitator.id!)").body
+            #expect(teacher.contains("Facilitates") && teacher.contains("Improvement Leaders’ Programme — Wave 1"))
+
             let stranger = TestBrowser(app: app)
             try await fixtures.signIn("nurse@test.example", role: .member, at: world.willow)
             _ = try await stranger.signIn("nurse@test.example")

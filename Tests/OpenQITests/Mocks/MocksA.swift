@@ -347,7 +347,19 @@ extension PersonShow.Model {
             PersonProject(
                 title: "Fewer falls on Willow Ward", url: "/projects/\(Mock.id(1))", part: "Coach", status: .active,
                 score: ProgressScore(rawValue: 3.5), latestData: "30 Nov 2026")
-        ])
+        ],
+        learning: PersonLearning(
+            lines: [
+                .init(
+                    course: "Improvement Coaching Programme", level: .coach,
+                    cohort: .init(label: "Coaching 2025", url: "/cohorts/\(Mock.id(177))"),
+                    standing: "Completed 6 April 2026", starts: CalendarDay(year: 2025, month: 10, day: 6)),
+                .init(
+                    course: "Pocket QI", level: .introductory,
+                    cohort: .init(label: "Pocket QI, March 2024", url: "/cohorts/\(Mock.id(178))"),
+                    standing: "Completed 11 March 2024", starts: CalendarDay(year: 2024, month: 3, day: 11)),
+            ],
+            teaching: [.init(label: "Pocket QI — Pocket QI, January 2027", url: "/cohorts/\(Mock.id(179))")]))
 }
 
 extension PersonForm.Model {
