@@ -343,6 +343,20 @@ struct CohortTests {
             let teacher = try await lead.get("/people/\(facilitator.id!)").body
             #expect(teacher.contains("Facilitates") && teacher.contains("Improvement Leaders’ Programme — Wave 1"))
 
+            // The API says the same.
+            let courses = try JSONDecoder().decode(
+                [CourseDTO].self, from: Data(try await advisor.get("/api/v1/courses").body.utf8))
+            #expect(courses.map(\.name) == ["Improvement Leaders’ Programme"])
+            #expect(courses[0].cohorts.map(\.completed) == [1] && courses[0].cohorts[0].starts_on == first.text)
+            let json = try JSONDecoder().decode(
+                CohortDTO.self, from: Data(try await advisor.get("/api/v1/cohorts/\(cohort.id!)").body.utf8))
+            #expect(json.sessions.map(\.held_on) == [first.text, first.adding(days: 7).text])
+            #expect(json.facilitator_ids == [facilitator.id!] && json.sessions_to_complete == 2)
+            #expect(json.enrolments.count == 1 && json.enrolments[0].project_id == project.id)
+            #expect(json.enrolments[0].completed_on == first.adding(days: 7).text)
+            #expect(json.enrolments[0].attendance.map(\.attendance) == [.attended, .attended])
+            #expect(try await advisor.get("/api/v1/cohorts/\(UUID())").status == .notFound)
+
             let stranger = TestBrowser(app: app)
             try await fixtures.signIn("nurse@test.example", role: .member, at: world.willow)
             _ = try await stranger.signIn("nurse@test.example")

@@ -191,6 +191,8 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.api(.measureChart(.key)).pathComponents, use: MeasureController.chartJSON)
     signedIn.get(SiteURL.api(.programmes).pathComponents, use: ProgrammeAPIController.index)
     signedIn.get(SiteURL.api(.programme(.key)).pathComponents, use: ProgrammeAPIController.show)
+    signedIn.get(SiteURL.api(.courses).pathComponents, use: CourseAPIController.index)
+    signedIn.get(SiteURL.api(.cohort(.key)).pathComponents, use: CourseAPIController.cohort)
     signedIn.get(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.index)
     signedIn.post(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.create)
     signedIn.get(SiteURL.api(.priority(.key)).pathComponents, use: StrategyAPIController.show)

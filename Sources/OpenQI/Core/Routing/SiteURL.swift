@@ -248,6 +248,8 @@ enum SiteURL: Sendable {
         case strategy
         case programmes
         case programme(Parameter<UUID>)
+        case courses
+        case cohort(Parameter<UUID>)
     }
 
     /// Path segments; a `.key` parameter becomes the named route parameter.
@@ -606,6 +608,8 @@ extension SiteURL.API {
         case .strategy: ["strategy"]
         case .programmes: ["programmes"]
         case .programme(let id): ["programmes", .id(id, name: "programmeID")]
+        case .courses: ["courses"]
+        case .cohort(let id): ["cohorts", .id(id, name: "cohortID")]
         }
     }
 }
