@@ -96,6 +96,9 @@ enum CohortShow {
         /// Sessions attended, of those whose registers were taken.
         let attended: Int
         let completedOn: CalendarDay?
+        /// Having completed a coaching course, the unit the viewer may make them a coach at (their
+        /// own), when they are not one there yet.
+        var coachAt: UUID? = nil
     }
 
     struct Model: Sendable, Equatable {
@@ -223,7 +226,15 @@ enum CohortShow {
                                 model.requiresProject,
                                 .td(.unwrap(learner.project) { .a(.href($0.url), .text($0.label)) })),
                             .td(.class("number"), .text(String(learner.attended))),
-                            .td(.text(learner.completedOn?.label ?? "")),
+                            .td(
+                                .text(learner.completedOn?.label ?? ""),
+                                .unwrap(learner.coachAt) { unit in
+                                    .postButton(
+                                        "Make them a QI coach",
+                                        to: SiteURL.people(.grantRole(.value(learner.personID))).relativeURL(),
+                                        csrfToken: context.csrfToken,
+                                        fields: [("role", Role.coach.rawValue), ("unit_id", unit.uuidString)])
+                                }),
                             .if(
                                 model.canManage,
                                 .td(
@@ -298,7 +309,23 @@ extension CohortShow.Model {
                 completedOn: enrolment.completedOn.map(CalendarDay.init(containing:)))
         }
         let active = cohort.enrolments.sorted { $0.enrolledAt < $1.enrolledAt }
-        let enrolled = try active.filter { $0.status == .enrolled }.map(learner).sorted { $0.name < $1.name }
+        var enrolled = try active.filter { $0.status == .enrolled }.map(learner).sorted { $0.name < $1.name }
+        if course.level == .coach {
+            // Completing the coaching programme offers the coach role where they work, to whoever
+            // may grant it there.
+            let coaches = try await RoleGrant.query(on: db).filter(\.$person.$id ~~ enrolled.map(\.personID))
+                .filter(\.$role == .coach).all()
+            let units = Dictionary(cohort.enrolments.map { ($0.$person.id, $0.person.$unit.id) }) { first, _ in first }
+            for index in enrolled.indices where enrolled[index].completedOn != nil {
+                let person = enrolled[index].personID
+                guard let unit = units[person] ?? nil, policy.allows(.grantRoles(at: unit)),
+                    !coaches.contains(where: {
+                        $0.$person.id == person && policy.tree.selfAndAncestors(of: unit).contains($0.$unit.id)
+                    })
+                else { continue }
+                enrolled[index].coachAt = unit
+            }
+        }
         let waiting = try active.filter { $0.status == .waiting }.map(learner)
         let facilitatorIDs = Set(cohort.facilitators.map(\.$person.id))
         let started = sessions.first.map { CalendarDay(containing: $0.heldOn) <= today } ?? true

@@ -516,4 +516,49 @@ struct CohortTests {
             #expect(try await AttendanceMark.query(on: db).count() == 0, "nothing saved")
         }
     }
+
+    @Test(
+        "completing the coaching programme offers the coach role at the person's unit to whoever may grant it there, once"
+    )
+    func coachRoleOffered() async throws {
+        try await withOpenQI { app in
+            let db = app.db
+            let world = try await TestWorld.make(app)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("admin@test.example", role: .admin, at: world.directorate)
+            try await fixtures.signIn("lead@test.example", role: .capabilityLead, at: world.trust)
+            let course = try await Course.create(
+                CourseDraft(
+                    name: "Improvement Coaching Programme", level: .coach, audience: "ILP graduates",
+                    sessionCount: 1, sessionMinutes: 420, sessionsToComplete: 1, requiresApprovedProject: false),
+                by: Self.actor, on: db)
+            let cohort = try await Cohort.plan(
+                CohortDraft(
+                    name: "2026", capacity: 10, openToSelfEnrolment: false,
+                    sessions: [.init(day: AppClock.today.adding(days: -1), place: "Bow")], facilitatorIDs: []),
+                of: course, by: Self.actor, on: db)
+            let amara = try await fixtures.person("Amara Okafor", unit: world.willow)
+            let enrolment = try await cohort.enrol(amara, bringing: nil, course: course, by: Self.actor, on: db)
+            let session = try #require(try await CohortSession.query(on: db).first())
+            let now = try await Self.fresh(cohort, on: db)
+            try await now.takeRegister(
+                of: session, marks: [enrolment.id!: .attended], course: course, today: AppClock.today,
+                expecting: now.version, by: Self.actor, on: db)
+
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            #expect(!(try await lead.get("/cohorts/\(cohort.id!)").body.contains("Make them a QI coach")))
+            let admin = TestBrowser(app: app)
+            _ = try await admin.signIn("admin@test.example")
+            let page = try await admin.get("/cohorts/\(cohort.id!)").body
+            #expect(page.contains("Make them a QI coach") && page.contains("value=\"\(world.willow.id!.uuidString)\""))
+            let granted = try await admin.post(
+                "/people/\(amara.id!)/roles", form: ["role": "coach", "unit_id": world.willow.id!.uuidString])
+            #expect(granted.status == .seeOther)
+            #expect(
+                try await RoleGrant.query(on: db).filter(\.$person.$id == amara.id!).filter(\.$role == .coach).count()
+                    == 1)
+            #expect(!(try await admin.get("/cohorts/\(cohort.id!)").body.contains("Make them a QI coach")))
+        }
+    }
 }

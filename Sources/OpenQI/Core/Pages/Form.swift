@@ -216,12 +216,19 @@ extension Node where Context == HTML.BodyContext {
             ] + nodes)
     }
 
-    /// A button that POSTs (sign out, archive, restore): a tiny form with its token.
-    static func postButton(_ label: String, to action: String, csrfToken: String, style: String = "button secondary")
-        -> Node
-    {
+    /// A button that POSTs (sign out, archive, restore): a tiny form with its token, and any
+    /// values it sends (`fields`, hidden).
+    static func postButton(
+        _ label: String, to action: String, csrfToken: String, style: String = "button secondary",
+        fields: [(name: String, value: String)] = []
+    ) -> Node {
         .postForm(
             action: action, csrfToken: csrfToken, class: "inline-form",
+            .forEach(fields) { field in
+                .input(
+                    .type(.hidden), .attribute(named: "name", value: field.name.markupEscaped),
+                    .attribute(named: "value", value: field.value.markupEscaped))
+            },
             .button(.type(.submit), .class(style), .text(label)))
     }
 
