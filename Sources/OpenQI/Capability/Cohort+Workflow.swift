@@ -204,7 +204,7 @@ extension Cohort {
     /// the cohort changed since `expected`.
     func takeRegister(
         of session: CohortSession, marks: [UUID: Attendance], course: Course, today: CalendarDay,
-        expecting expected: Int, by actor: Actor, on db: any Database
+        expecting expected: Int, from source: AttendanceSource = .register, by actor: Actor, on db: any Database
     ) async throws {
         let heldOn = CalendarDay(containing: session.heldOn)
         guard heldOn <= today else {
@@ -230,7 +230,7 @@ extension Cohort {
             try await AttendanceMark.query(on: db).filter(\.$session.$id == sessionID)
                 .filter(\.$enrolment.$id ~~ Array(marks.keys)).delete()
             let lines = marks.map {
-                AttendanceMark(sessionID: sessionID, enrolmentID: $0.key, attendance: $0.value, source: .register)
+                AttendanceMark(sessionID: sessionID, enrolmentID: $0.key, attendance: $0.value, source: source)
             }
             if !lines.isEmpty { try await lines.create(on: db) }
             session.registerTakenAt = AppClock.now

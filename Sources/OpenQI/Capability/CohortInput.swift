@@ -127,3 +127,61 @@ struct RegisterInput: Content, Sendable {
         return valid
     }
 }
+
+/// A session's register as the API sends it: `{"session_id": …, "marks": [{"person_id": …,
+/// "attendance": "attended"}], "version": …}`. The version, when sent, is the cohort's the client
+/// last read; without it the register is taken against the cohort as it is.
+struct AttendanceInput: Content, Sendable {
+    struct Line: Content, Sendable {
+        var person_id: String?
+        var attendance: String?
+    }
+
+    var session_id: String?
+    var marks: [Line]?
+    var version: Int?
+
+    /// A register as long as the largest cohort.
+    static let maximumMarks = CohortInput.capacityRange.upperBound
+
+    struct Valid: Sendable, Equatable {
+        let sessionID: UUID
+        /// Each enrolment's mark.
+        let marks: [UUID: Attendance]
+    }
+
+    /// Checks the register against the people with a place (`places`: each person's enrolment).
+    func validate(places: [UUID: UUID]) throws -> Valid {
+        var validator = Validator()
+        let session = validator.identifier(session_id, field: "session_id", label: "the session", required: true)
+        let lines = marks ?? []
+        if lines.isEmpty { validator.fail("marks", "Send at least one mark.") }
+        if lines.count > Self.maximumMarks {
+            validator.fail("marks", "Send at most \(Self.maximumMarks) marks, one for each person with a place.")
+        }
+        var valid: [UUID: Attendance] = [:]
+        var seen = Set<UUID>()
+        for (index, line) in lines.prefix(Self.maximumMarks).enumerated() {
+            let field = "marks[\(index)]"
+            let person = validator.identifier(
+                line.person_id, field: field + ".person_id", label: "the person", required: true)
+            let mark = validator.choice(
+                line.attendance, field: field + ".attendance", label: "attended, apologies or absent",
+                as: Attendance.self)
+            guard let person, let mark else { continue }
+            guard seen.insert(person).inserted else {
+                validator.fail(field + ".person_id", "This person is marked twice; send one mark each.")
+                continue
+            }
+            guard let enrolment = places[person] else {
+                validator.fail(
+                    field + ".person_id",
+                    "This person has no place on the cohort (they may be waiting, or have withdrawn). Mark only those with a place."
+                )
+                continue
+            }
+            valid[enrolment] = mark
+        }
+        return try validator.check(session) { Valid(sessionID: $0, marks: valid) }
+    }
+}

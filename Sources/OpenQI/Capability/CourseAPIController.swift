@@ -98,9 +98,40 @@ enum CourseAPIController {
 
     @Sendable static func cohort(req: Request) async throws -> CohortDTO {
         try await req.policy().require(.readOrganisation)
-        let id = try req.idParameter("cohortID")
+        return try await dto(of: try req.idParameter("cohortID"), on: req.db)
+    }
+
+    /// Takes a session's register: the cohort's facilitators, and whoever runs the training.
+    /// Answers the cohort as it now is.
+    @Sendable static func takeRegister(req: Request) async throws -> CohortDTO {
+        let policy = try await req.policy()
+        let (cohort, course) = try await CohortController.find(req)
+        let id = try cohort.requireID()
+        let facilitators = try await CohortFacilitator.query(on: req.db).filter(\.$cohort.$id == id).all()
+        try policy.require(.takeRegisters(facilitatorIDs: Set(facilitators.map(\.$person.id))))
+        let input = try req.content.decode(AttendanceInput.self)
+        let places = try await Enrolment.query(on: req.db).filter(\.$cohort.$id == id).filter(\.$status == .enrolled)
+            .all()
+        let register = try input.validate(
+            places: Dictionary(try places.map { ($0.$person.id, try $0.requireID()) }) { first, _ in first })
         guard
-            let cohort = try await Cohort.query(on: req.db).filter(\.$id == id).with(\.$sessions)
+            let session = try await CohortSession.query(on: req.db).filter(\.$id == register.sessionID)
+                .filter(\.$cohort.$id == id).first()
+        else { throw ValidationFailure(field: "session_id", message: "The cohort has no such session.") }
+        let version = input.version ?? cohort.version
+        do {
+            try await cohort.takeRegister(
+                of: session, marks: register.marks, course: course, today: AppClock.today, expecting: version,
+                from: .api, by: policy.viewer.actor, on: req.db)
+        } catch let conflict as EditConflict<Cohort> {
+            throw conflict.refusal(of: "cohort", from: version)
+        }
+        return try await dto(of: id, on: req.db)
+    }
+
+    private static func dto(of id: UUID, on db: any Database) async throws -> CohortDTO {
+        guard
+            let cohort = try await Cohort.query(on: db).filter(\.$id == id).with(\.$sessions)
                 .with(\.$facilitators).with(\.$enrolments, { $0.with(\.$marks) }).first()
         else { throw NotFound("cohort") }
         let order: [EnrolmentStatus: Int] = [.enrolled: 0, .waiting: 1, .withdrawn: 2]

@@ -357,6 +357,38 @@ struct CohortTests {
             #expect(json.enrolments[0].attendance.map(\.attendance) == [.attended, .attended])
             #expect(try await advisor.get("/api/v1/cohorts/\(UUID())").status == .notFound)
 
+            // A register through the API: by person, each refusal naming the line, nothing half-saved.
+            struct Mark: Encodable {
+                let person_id: String
+                let attendance: String
+            }
+            struct Register: Encodable {
+                let session_id: String
+                let marks: [Mark]
+            }
+            let path = "/api/v1/cohorts/\(cohort.id!)/attendance"
+            let wrong = try await advisor.json(
+                .POST, path,
+                encoding: Register(
+                    session_id: sessions[1].id!.uuidString,
+                    marks: [
+                        .init(person_id: amara.id!.uuidString, attendance: "absent"),
+                        .init(person_id: UUID().uuidString, attendance: "attended"),
+                    ]))
+            #expect(wrong.status == .unprocessableEntity && wrong.body.contains("marks[1].person_id"))
+            #expect(try await Enrolment.find(enrolment.id, on: db)?.completedOn != nil, "nothing saved")
+            let corrected = try await advisor.json(
+                .POST, path,
+                encoding: Register(
+                    session_id: sessions[1].id!.uuidString,
+                    marks: [.init(person_id: amara.id!.uuidString, attendance: "absent")]))
+            #expect(corrected.status == .ok)
+            let after = try JSONDecoder().decode(CohortDTO.self, from: Data(corrected.body.utf8))
+            #expect(after.enrolments[0].completed_on == nil, "a corrected register takes the completion back")
+            #expect(
+                try await AttendanceMark.query(on: db).filter(\.$source == .api).count() == 1,
+                "the line says where it came from")
+
             let stranger = TestBrowser(app: app)
             try await fixtures.signIn("nurse@test.example", role: .member, at: world.willow)
             _ = try await stranger.signIn("nurse@test.example")

@@ -361,6 +361,9 @@ struct RouteMatrixTests {
         "GET /api/v1/programmes/:programmeID": Row(allowed: readers),
         "GET /api/v1/courses": Row(allowed: readers),
         "GET /api/v1/cohorts/:cohortID": Row(allowed: readers),
+        "POST /api/v1/cohorts/:cohortID/attendance": Row(
+            allowed: registerTakers,
+            body: ["session_id": ":cohortSessionID"]),
         "POST /api/v1/objectives": Row(allowed: strategists, body: ["name": "An API objective"]),
         "GET /api/v1/objectives/:objectiveID": Row(allowed: readers),
         "PUT /api/v1/objectives/:objectiveID": Row(

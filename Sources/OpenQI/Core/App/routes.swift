@@ -193,6 +193,7 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.api(.programme(.key)).pathComponents, use: ProgrammeAPIController.show)
     signedIn.get(SiteURL.api(.courses).pathComponents, use: CourseAPIController.index)
     signedIn.get(SiteURL.api(.cohort(.key)).pathComponents, use: CourseAPIController.cohort)
+    signedIn.post(SiteURL.api(.cohortAttendance(.key)).pathComponents, use: CourseAPIController.takeRegister)
     signedIn.get(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.index)
     signedIn.post(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.create)
     signedIn.get(SiteURL.api(.priority(.key)).pathComponents, use: StrategyAPIController.show)

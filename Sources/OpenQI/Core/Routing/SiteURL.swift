@@ -250,6 +250,7 @@ enum SiteURL: Sendable {
         case programme(Parameter<UUID>)
         case courses
         case cohort(Parameter<UUID>)
+        case cohortAttendance(Parameter<UUID>)
     }
 
     /// Path segments; a `.key` parameter becomes the named route parameter.
@@ -610,6 +611,7 @@ extension SiteURL.API {
         case .programme(let id): ["programmes", .id(id, name: "programmeID")]
         case .courses: ["courses"]
         case .cohort(let id): ["cohorts", .id(id, name: "cohortID")]
+        case .cohortAttendance(let id): ["cohorts", .id(id, name: "cohortID"), "attendance"]
         }
     }
 }
