@@ -3,9 +3,13 @@ import Foundation
 import OpenQI
 
 /// The demo's training, after ELFT's "dosing" (its 2019 figures, at the demo's scale): the seven
-/// courses, Pocket QI every month for two years (four in the large trust) taken by about a fifth
-/// of the staff, a wave of the Improvement Leaders' Programme each year for its project leads, and
-/// a coaching cohort each year. Registers are taken for every session held; most attend all.
+/// courses; Pocket QI for about a fifth of the staff and half the partners' people, every quarter
+/// (every month in the large trust), the next one with a waiting list; a wave of the Improvement
+/// Leaders' Programme each September for leads of projects approved in the year before; coaching
+/// each October for the graduates of the wave a year before, and a few of those coaches through
+/// the improvement advisors' course; sponsors through Senior Clinical Leaders, service users and
+/// carers through their own introduction, and the board. Improvement advisors and the QI team
+/// facilitate. Registers are taken for every session held: one in eleven misses a last session.
 enum DemoTraining {
     static func load(
         _ organisation: DemoOrganisation, size: DemoSize, on db: any Database, now: Date = AppClock.now
@@ -48,12 +52,17 @@ enum DemoTraining {
         var marks: [AttendanceMark] = []
         /// A cohort of `course` whose sessions fall on `days`, and its people, each attending every
         /// held session but for one in eleven who misses the last.
-        func cohort(_ course: Course, _ name: String, days: [CalendarDay], people: [UUID], capacity: Int, open: Bool) {
+        var facilitating: [CohortFacilitator] = []
+        func cohort(
+            _ course: Course, _ name: String, days: [CalendarDay], people: [UUID], capacity: Int, open: Bool,
+            facilitators: [UUID]
+        ) {
             let cohort = Cohort(
                 courseID: course.id!, name: name, capacity: capacity, sessionsToComplete: course.sessionsToComplete,
                 openToSelfEnrolment: open)
             cohort.id = UUID()
             cohorts.append(cohort)
+            facilitating += facilitators.map { CohortFacilitator(cohortID: cohort.id!, personID: $0) }
             let planned = days.enumerated().map { index, day in
                 let session = CohortSession(
                     cohortID: cohort.id!, number: index + 1, heldOn: day.date, place: "Mile End")
@@ -84,52 +93,116 @@ enum DemoTraining {
             }
         }
 
-        let staff = organisation.people.filter { $0.kind == .staff }.map(\.id)
-        let pocketQI = courses[0]
-        let months = size == .small ? 24 : 48
-        // About a fifth of the staff, spread over the months, in turn.
-        let takers = stride(from: 0, to: staff.count, by: 5).map { staff[$0] }
-        let perMonth = max(1, takers.count / months)
-        for month in 0..<months {
-            let day = today.month.advanced(by: month - months + 2).firstDay.adding(days: 9)
-            let group = Array(takers.dropFirst(month * perMonth).prefix(perMonth))
+        let people = organisation.people
+        let parents = Dictionary(organisation.units.map { ($0.id, $0.parentID) }) { first, _ in first }
+        let partners = Set(organisation.units.filter { $0.kind == .partner }.map(\.id))
+        func atPartner(_ unit: UUID) -> Bool {
+            var current: UUID? = unit
+            while let id = current {
+                if partners.contains(id) { return true }
+                current = parents[id] ?? nil
+            }
+            return false
+        }
+        func demoPerson(_ role: Role) -> UUID? {
+            people.first { $0.email == DemoOrganisation.email(for: role) }?.id
+        }
+        // The improvement advisors deliver Pocket QI and the ILP, with the QI team.
+        let teachers = [demoPerson(.improvementAdvisor), demoPerson(.qiTeam)].compactMap { $0 }
+
+        // Pocket QI: about a fifth of the staff, and partners' people too, every month in the large
+        // trust and every quarter in the small one (a trust of 500 fills a room four times a year).
+        let staff = people.filter { $0.kind == .staff && !atPartner($0.unitID) }.map(\.id)
+        let partnerStaff = people.filter { $0.kind == .staff && atPartner($0.unitID) }.map(\.id)
+        let takers =
+            stride(from: 0, to: staff.count, by: 5).map { staff[$0] }
+            + stride(from: 0, to: partnerStaff.count, by: 2).map { partnerStaff[$0] }
+        let every = size == .small ? 3 : 1
+        let rounds = (size == .small ? 24 : 48) / every
+        let perRound = max(1, takers.count / rounds)
+        for round in 0..<rounds {
+            let day = today.month.advanced(by: (round - rounds + 1) * every + 1).firstDay.adding(days: 9)
+            let group = Array(takers.dropFirst(round * perRound).prefix(perRound))
+            // The next one is popular: a few wait for a place.
+            let capacity = day > today ? max(1, perRound - 2) : 50
             cohort(
-                pocketQI, "Pocket QI, \(day.month.label)", days: [day], people: group, capacity: 50, open: day > today)
+                courses[0], "Pocket QI, \(day.month.label)", days: [day], people: group, capacity: capacity,
+                open: day > today, facilitators: teachers)
         }
 
-        // A wave of the ILP each September for the project leads of that year's approved projects.
-        let leaders = try await Project.query(on: db).filter(\.$status ~~ [.active, .completed]).sort(\.$approvedAt)
-            .all()
+        // A wave of the ILP each September, for leads of projects their forum approved in the year
+        // before it (about a third of them: the ILP takes 130–200 a year).
+        let approved = try await Project.query(on: db).filter(\.$status ~~ [.active, .completed])
+            .filter(\.$approvedAt != nil).sort(\.$approvedAt).all()
         let waves = size == .small ? 3 : 8
-        // About a third of the leads of approved projects, as the ILP takes 130–200 a year.
-        let perWave = max(1, min(180, leaders.count / (waves * 3)))
+        var graduates: [(start: CalendarDay, people: [UUID])] = []
+        var used = Set<UUID>()
         for wave in 0..<waves {
             let year = today.month.year - waves + wave + (today.month.month >= 9 ? 1 : 0)
             guard let start = CalendarDay(year: year, month: 9, day: 14) else { continue }
-            // One project a lead: someone leading two brings one.
-            var seen = Set<UUID>()
-            let projects = leaders.dropFirst(wave * perWave).prefix(perWave).filter {
-                seen.insert($0.$proposer.id).inserted
+            var leads = Set<UUID>()
+            let candidates = approved.filter { project in
+                guard let at = project.approvedAt, let id = project.id else { return false }
+                let day = CalendarDay(containing: at)
+                return day < start && day >= start.adding(months: -12) && !used.contains(id)
             }
+            let projects = candidates.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
+                .filter { leads.insert($0.$proposer.id).inserted }.prefix(180)
+            used.formUnion(projects.compactMap(\.id))
             let before = enrolments.count
             cohort(
                 courses[1], "Wave \(wave + 1)", days: (0..<5).map { start.adding(months: $0) },
-                people: projects.map(\.$proposer.id), capacity: 200, open: false)
+                people: projects.map(\.$proposer.id), capacity: 200, open: false, facilitators: teachers)
             for (enrolment, project) in zip(enrolments[before...], projects) { enrolment.$project.id = project.id }
+            graduates.append((start, enrolments[before...].filter { $0.completedOn != nil }.map(\.$person.id)))
         }
 
-        // A coaching cohort a year from the ILP's graduates.
+        // A coaching cohort each October from the graduates of the wave a year before; a few of
+        // the coaches go on to become improvement advisors.
         let coachesPerYear = size == .small ? 4 : 15
-        for year in 0..<(size == .small ? 2 : 7) {
-            let graduates = enrolments.filter { $0.$cohort.id == cohorts.first { $0.name == "Wave \(year + 1)" }?.id }
-                .prefix(coachesPerYear).map(\.$person.id)
-            guard let start = CalendarDay(year: today.month.year - 1 - year, month: 10, day: 5) else { continue }
+        var coaches: [UUID] = []
+        for (start, people) in graduates {
+            let begins = start.adding(months: 12).adding(days: 21)
+            guard begins <= today.adding(days: 60), !people.isEmpty else { continue }
+            let chosen = Array(people.prefix(coachesPerYear))
+            coaches += chosen
             cohort(
-                courses[2], "Coaching \(start.month.year)", days: (0..<6).map { start.adding(months: $0) },
-                people: Array(graduates), capacity: 20, open: false)
+                courses[2], "Coaching \(begins.month.year)", days: (0..<6).map { begins.adding(months: $0) },
+                people: chosen, capacity: 20, open: false, facilitators: teachers)
+        }
+        if let first = coaches.first, let begins = CalendarDay(year: today.month.year - 2, month: 1, day: 11) {
+            cohort(
+                courses[3], "Advisors \(begins.month.year)", days: (0..<10).map { begins.adding(months: $0) },
+                people: [first] + coaches.dropFirst().prefix(size == .small ? 1 : 3), capacity: 6, open: false,
+                facilitators: [])
+        }
+
+        // Sponsors through Senior Clinical Leaders, service users and carers through their own
+        // introduction each spring, and the board once.
+        let sponsors = Array(Set(approved.compactMap(\.$sponsor.id))).sorted { $0.uuidString < $1.uuidString }
+        if let begins = CalendarDay(year: today.month.year - 1, month: 5, day: 4) {
+            cohort(
+                courses[4], "Senior leaders \(begins.month.year)", days: (0..<3).map { begins.adding(months: $0) },
+                people: Array(sponsors.prefix(size == .small ? 10 : 35)), capacity: 40, open: false,
+                facilitators: teachers)
+        }
+        let serviceUsers = people.filter { [.serviceUser, .carer].contains($0.kind) }.map(\.id)
+        for year in 0..<2 {
+            guard let begins = CalendarDay(year: today.month.year - 1 - year, month: 3, day: 2) else { continue }
+            cohort(
+                courses[5], "Service users and carers \(begins.month.year)", days: [begins, begins.adding(days: 7)],
+                people: Array(serviceUsers.dropFirst(year * 12).prefix(12)), capacity: 15, open: false,
+                facilitators: teachers)
+        }
+        if let begins = CalendarDay(year: today.month.year - 1, month: 6, day: 1) {
+            let board = [demoPerson(.viewer), demoPerson(.sponsor), demoPerson(.admin)].compactMap { $0 }
+            cohort(
+                courses[6], "Board \(begins.month.year)", days: [begins, begins.adding(months: 1)], people: board,
+                capacity: 15, open: false, facilitators: teachers)
         }
 
         try await cohorts.create(on: db)
+        if !facilitating.isEmpty { try await facilitating.create(on: db) }
         for batch in sessions.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in enrolments.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in marks.chunked(into: 500) { try await Array(batch).create(on: db) }
