@@ -113,7 +113,8 @@ enum DemoTraining {
         // Pocket QI: about a fifth of the staff, and partners' people too, every month in the large
         // trust and every quarter in the small one (a trust of 500 fills a room four times a year).
         let staff = people.filter { $0.kind == .staff && !atPartner($0.unitID) }.map(\.id)
-        let partnerStaff = people.filter { $0.kind == .staff && atPartner($0.unitID) }.map(\.id)
+        let partnerStaff = people.filter { $0.kind == .partner || ($0.kind == .staff && atPartner($0.unitID)) }
+            .map(\.id)
         let takers =
             stride(from: 0, to: staff.count, by: 5).map { staff[$0] }
             + stride(from: 0, to: partnerStaff.count, by: 2).map { partnerStaff[$0] }
@@ -161,16 +162,20 @@ enum DemoTraining {
         // the coaches go on to become improvement advisors.
         let coachesPerYear = size == .small ? 4 : 15
         var coaches: [UUID] = []
+        var firstCoachingEnds: CalendarDay?
         for (start, people) in graduates {
             let begins = start.adding(months: 12).adding(days: 21)
             guard begins <= today.adding(days: 60), !people.isEmpty else { continue }
             let chosen = Array(people.prefix(coachesPerYear))
             coaches += chosen
+            firstCoachingEnds = firstCoachingEnds ?? begins.adding(months: 5)
             cohort(
                 courses[2], "Coaching \(begins.month.year)", days: (0..<6).map { begins.adding(months: $0) },
                 people: chosen, capacity: 20, open: false, facilitators: teachers)
         }
-        if let first = coaches.first, let begins = CalendarDay(year: today.month.year - 2, month: 1, day: 11) {
+        // Advisors come from coaches who have finished their own programme.
+        if let first = coaches.first, let ended = firstCoachingEnds, ended.adding(months: 3) <= today.adding(days: 60) {
+            let begins = ended.adding(months: 3)
             cohort(
                 courses[3], "Advisors \(begins.month.year)", days: (0..<10).map { begins.adding(months: $0) },
                 people: [first] + coaches.dropFirst().prefix(size == .small ? 1 : 3), capacity: 6, open: false,

@@ -128,12 +128,19 @@ extension Cohort {
             }
             let taken = try await Enrolment.query(on: db).filter(\.$cohort.$id == id).filter(\.$status == .enrolled)
                 .count()
-            let status: EnrolmentStatus = taken < self.capacity ? .enrolled : .waiting
+            // Nobody overtakes the waiting list: a place freed after the first session stays free.
+            let waiting = try await Enrolment.query(on: db).filter(\.$cohort.$id == id).filter(\.$status == .waiting)
+                .count()
+            let status: EnrolmentStatus = taken < self.capacity && waiting == 0 ? .enrolled : .waiting
             let enrolment =
                 line
                 ?? Enrolment(
                     cohortID: id, personID: personID, unitID: nil, projectID: nil, status: status,
                     enrolledAt: AppClock.now)
+            if let line {
+                // Their first attempt's registers go with it.
+                try await AttendanceMark.query(on: db).filter(\.$enrolment.$id == line.requireID()).delete()
+            }
             enrolment.status = status
             enrolment.enrolledAt = AppClock.now
             enrolment.completedOn = nil
@@ -165,11 +172,18 @@ extension Cohort {
         let started =
             try await CohortSession.query(on: db).filter(\.$cohort.$id == id)
             .filter(\.$heldOn <= today.date).count() > 0
+        let enrolmentID = try enrolment.requireID()
         return try await db.transaction { db -> Person? in
             try await self.hold(on: db)
-            let hadPlace = enrolment.status == .enrolled
+            // Read again under the hold: of two withdrawals of one person at once (a button
+            // pressed twice), the second finds them gone and gives no second place away.
+            guard let current = try await Enrolment.find(enrolmentID, on: db), current.status != .withdrawn else {
+                return nil
+            }
+            let hadPlace = current.status == .enrolled
+            current.status = .withdrawn
+            try await current.save(on: db)
             enrolment.status = .withdrawn
-            try await enrolment.save(on: db)
             var change = ["enrolment": "\(person.fullName): withdrawn"]
             var promoted: Person?
             if hadPlace, !started,

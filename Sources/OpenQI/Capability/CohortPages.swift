@@ -315,10 +315,15 @@ extension CohortShow.Model {
             // may grant it there.
             let coaches = try await RoleGrant.query(on: db).filter(\.$person.$id ~~ enrolled.map(\.personID))
                 .filter(\.$role == .coach).all()
-            let units = Dictionary(cohort.enrolments.map { ($0.$person.id, $0.person.$unit.id) }) { first, _ in first }
+            // Only where the grant would be made: a record in use and approved, at a unit in use.
+            let units = Dictionary(
+                cohort.enrolments.filter { !$0.person.isArchived && !$0.person.awaitsApproval }
+                    .map { ($0.$person.id, $0.person.$unit.id) }
+            ) { first, _ in first }
             for index in enrolled.indices where enrolled[index].completedOn != nil {
                 let person = enrolled[index].personID
-                guard let unit = units[person] ?? nil, policy.allows(.grantRoles(at: unit)),
+                guard let unit = units[person] ?? nil, policy.tree.nodes[unit].map({ !$0.isArchived }) == true,
+                    policy.allows(.grantRoles(at: unit)),
                     !coaches.contains(where: {
                         $0.$person.id == person && policy.tree.selfAndAncestors(of: unit).contains($0.$unit.id)
                     })

@@ -145,7 +145,8 @@ enum CourseAPIController {
             },
             facilitator_ids: cohort.facilitators.map(\.$person.id).sorted { $0.uuidString < $1.uuidString },
             enrolments: try cohort.enrolments.sorted {
-                (order[$0.status] ?? 3, $0.enrolledAt) < (order[$1.status] ?? 3, $1.enrolledAt)
+                (order[$0.status] ?? 3, $0.enrolledAt, $0.id?.uuidString ?? "")
+                    < (order[$1.status] ?? 3, $1.enrolledAt, $1.id?.uuidString ?? "")
             }.map { enrolment in
                 .init(
                     id: try enrolment.requireID(), person_id: enrolment.$person.id, status: enrolment.status,

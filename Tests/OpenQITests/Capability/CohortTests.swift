@@ -187,6 +187,15 @@ struct CohortTests {
             }
             let marks = try await AttendanceMark.query(on: db).filter(\.$session.$id == sessions[4].id!).all()
             #expect(marks.map(\.attendance) == [.absent])
+
+            // Withdrawn and enrolled again, they start afresh: their first attempt's registers go.
+            let line = try #require(try await Enrolment.find(enrolmentID, on: db))
+            _ = try await Self.fresh(cohort, on: db).withdraw(
+                line, course: course, today: later, by: Self.actor, on: db)
+            let again = try await Self.fresh(cohort, on: db).enrol(
+                lead, bringing: project, course: course, by: Self.actor, on: db)
+            #expect(again.id == enrolmentID && again.status == .enrolled)
+            #expect(try await AttendanceMark.query(on: db).filter(\.$enrolment.$id == enrolmentID).count() == 0)
         }
     }
 
@@ -444,6 +453,16 @@ struct CohortTests {
             #expect(
                 try await Self.fresh(cohort, on: db).withdraw(
                     place, course: course, today: later, by: Self.actor, on: db) == nil)
+            #expect(try await Enrolment.query(on: db).filter(\.$status == .enrolled).count() == 1)
+            // Pressed twice, a withdrawal gives nothing away a second time; and a newcomer does not
+            // take the freed place ahead of those waiting.
+            #expect(
+                try await Self.fresh(cohort, on: db).withdraw(
+                    place, course: course, today: later, by: Self.actor, on: db) == nil)
+            let newcomer = try await fixtures.person("Newcomer", unit: world.cedar)
+            let late = try await Self.fresh(cohort, on: db).enrol(
+                newcomer, bringing: nil, course: course, by: Self.actor, on: db)
+            #expect(late.status == .waiting)
             #expect(try await Enrolment.query(on: db).filter(\.$status == .enrolled).count() == 1)
         }
     }
