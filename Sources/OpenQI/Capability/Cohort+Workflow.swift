@@ -154,6 +154,41 @@ extension Cohort {
         }
     }
 
+    /// Why `person` may not enrol themselves (nil when they may): the cohort must be open to it,
+    /// not yet started, and its course must not ask for an approved project (its organisers
+    /// enrol those, with the project).
+    func selfEnrolmentRefusal(course: Course, firstDay: CalendarDay?, today: CalendarDay) -> String? {
+        if !openToSelfEnrolment {
+            return "\(name) is not open for people to enrol themselves: ask the capability lead."
+        }
+        if let firstDay, firstDay <= today {
+            return "\(name) started on \(firstDay.label): enrol on a later cohort of \(course.name)."
+        }
+        if course.requiresApprovedProject {
+            return
+                "\(course.name) takes people bringing a project a forum has approved: the capability lead enrols them with it."
+        }
+        return nil
+    }
+
+    /// A person enrolling themselves, where `selfEnrolmentRefusal` allows it; as `enrol` otherwise.
+    func enrolSelf(_ person: Person, course: Course, today: CalendarDay, by actor: Actor, on db: any Database)
+        async throws -> Enrolment
+    {
+        let firstDay = try await CohortSession.query(on: db).filter(\.$cohort.$id == requireID())
+            .sort(\.$heldOn).first().map { CalendarDay(containing: $0.heldOn) }
+        if let refusal = selfEnrolmentRefusal(course: course, firstDay: firstDay, today: today) {
+            throw ValidationFailure(field: "cohort", message: refusal)
+        }
+        // Said to the person themselves (`enrol` checks again, under the cohort's hold).
+        if try await Enrolment.query(on: db).filter(\.$cohort.$id == requireID())
+            .filter(\.$person.$id == person.requireID()).filter(\.$status != .withdrawn).count() > 0
+        {
+            throw ValidationFailure(field: "cohort", message: "You are already on \(name).")
+        }
+        return try await enrol(person, bringing: nil, course: course, by: actor, on: db)
+    }
+
     /// Takes `enrolment` off the cohort and, before the first session, gives its place to the
     /// first on the waiting list (after it, nobody joining could still complete). Someone who has
     /// completed the course keeps it. Returns who got the place, if anyone.

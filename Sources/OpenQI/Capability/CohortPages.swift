@@ -351,7 +351,11 @@ extension CohortShow.Model {
             facilitators: cohort.facilitators.map(\.person.fullName).sorted(), enrolled: enrolled, waiting: waiting,
             canManage: policy.allows(.manageCapability),
             canTakeRegisters: policy.allows(.takeRegisters(facilitatorIDs: facilitatorIDs)),
-            canEnrolSelf: cohort.openToSelfEnrolment && !started && !onIt && !course.requiresApprovedProject)
+            canEnrolSelf: !onIt
+                && cohort.selfEnrolmentRefusal(
+                    course: course, firstDay: sessions.first.map { CalendarDay(containing: $0.heldOn) }, today: today)
+                    == nil
+        )
     }
 }
 

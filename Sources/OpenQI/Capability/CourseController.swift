@@ -187,26 +187,19 @@ enum CohortController {
     @Sendable static func enrolMe(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
         let (cohort, course) = try await find(req)
-        let id = try cohort.requireID()
-        let model = try await CohortShow.Model.query(id: id, policy: policy, today: AppClock.today, on: req.db)
-        guard model.canEnrolSelf, let person = try await Person.find(policy.viewer.personID, on: req.db) else {
-            return req.redirect(
-                to: SiteURL.cohorts(.show(.value(id))).relativeURL(),
-                notice:
-                    "You cannot enrol yourself on \(cohort.name): it is not open to enrol, has started, already has you, or takes people bringing an approved project, whom its organisers enrol. Ask the capability lead."
-            )
-        }
+        let shown = SiteURL.cohorts(.show(.value(try cohort.requireID()))).relativeURL()
+        guard let person = try await Person.find(policy.viewer.personID, on: req.db) else { throw NotFound("person") }
         do {
-            let enrolment = try await cohort.enrol(
-                person, bringing: nil, course: course, by: policy.viewer.actor, on: req.db)
+            let enrolment = try await cohort.enrolSelf(
+                person, course: course, today: AppClock.today, by: policy.viewer.actor, on: req.db)
             return req.redirect(
-                to: SiteURL.cohorts(.show(.value(id))).relativeURL(),
+                to: shown,
                 notice: enrolment.status == .enrolled
                     ? "You have a place on \(cohort.name) of \(course.name)."
                     : "\(cohort.name) is full: you are on its waiting list, and get a place if one comes free before it starts."
             )
         } catch let refusal as ValidationFailure {
-            return req.redirect(to: SiteURL.cohorts(.show(.value(id))).relativeURL(), notice: refusal.reason)
+            return req.redirect(to: shown, notice: refusal.reason)
         }
     }
 

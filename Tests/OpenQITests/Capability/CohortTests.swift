@@ -539,10 +539,14 @@ struct CohortTests {
             #expect(try await browser.get("/cohorts/\(open.id!)").body.contains("You have a place on Next month"))
             let twice = try await browser.post("/cohorts/\(open.id!)/enrol-me")
             #expect(twice.status == .seeOther)
-            #expect(try await browser.get("/cohorts/\(open.id!)").body.contains("You cannot enrol yourself"))
-            for cohort in [closed, past] {
+            #expect(try await browser.get("/cohorts/\(open.id!)").body.contains("You are already on Next month."))
+            for (cohort, why) in [
+                (closed, "By invitation is not open for people to enrol themselves"),
+                (past, "Last month started on \(AppClock.today.adding(days: -20).label)"),
+            ] {
                 #expect(!(try await browser.get("/cohorts/\(cohort.id!)").body.contains("Enrol me")))
                 _ = try await browser.post("/cohorts/\(cohort.id!)/enrol-me")
+                #expect(try await browser.get("/cohorts/\(cohort.id!)").body.contains(why))
             }
             #expect(try await Enrolment.query(on: db).count() == 1)
             #expect(
