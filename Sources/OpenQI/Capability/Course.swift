@@ -130,6 +130,15 @@ package final class Cohort: Model, @unchecked Sendable {
 
 extension Cohort: Versioned {}
 
+extension Cohort {
+    /// Its sessions' days in order, and its places, from its sessions and enrolments as loaded
+    /// (`with(\.$sessions)`, `with(\.$enrolments)`): what the course page and the API list.
+    var days: [CalendarDay] { sessions.map { CalendarDay(containing: $0.heldOn) }.sorted() }
+    var placesTaken: Int { enrolments.filter { $0.status == .enrolled }.count }
+    var waitingCount: Int { enrolments.filter { $0.status == .waiting }.count }
+    var completions: Int { enrolments.filter { $0.completedOn != nil }.count }
+}
+
 /// A cohort in the audit trail: "Pocket QI — March 2026, Mile End".
 struct CohortAudit: Auditable {
     let cohort: Cohort

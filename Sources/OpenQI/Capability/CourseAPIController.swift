@@ -81,17 +81,14 @@ enum CourseAPIController {
                 session_count: course.sessionCount, session_minutes: course.sessionMinutes,
                 sessions_to_complete: course.sessionsToComplete,
                 requires_approved_project: course.requiresApprovedProject, archived: course.isArchived,
-                cohorts: try course.cohorts.map { cohort in
-                    (
-                        cohort.sessions.map { CalendarDay(containing: $0.heldOn) }.min(),
-                        CourseDTO.CohortSummary(
-                            id: try cohort.requireID(), name: cohort.name, capacity: cohort.capacity,
-                            starts_on: cohort.sessions.map { CalendarDay(containing: $0.heldOn) }.min()?.text,
-                            enrolled: cohort.enrolments.filter { $0.status == .enrolled }.count,
-                            waiting: cohort.enrolments.filter { $0.status == .waiting }.count,
-                            completed: cohort.enrolments.filter { $0.completedOn != nil }.count)
-                    )
-                }.sorted { ($0.0?.daysSince1970 ?? 0, $0.1.name) > ($1.0?.daysSince1970 ?? 0, $1.1.name) }.map(\.1),
+                cohorts: try course.cohorts.sorted {
+                    ($0.days.first?.daysSince1970 ?? 0, $0.name) > ($1.days.first?.daysSince1970 ?? 0, $1.name)
+                }.map { cohort in
+                    .init(
+                        id: try cohort.requireID(), name: cohort.name, capacity: cohort.capacity,
+                        starts_on: cohort.days.first?.text, enrolled: cohort.placesTaken, waiting: cohort.waitingCount,
+                        completed: cohort.completions)
+                },
                 version: course.version)
         }
     }

@@ -194,12 +194,10 @@ extension CourseShow.Model {
         let cohorts = try await Cohort.query(on: db).filter(\.$course.$id == id).with(\.$sessions).with(\.$enrolments)
             .all()
         let rows = try cohorts.map { cohort in
-            let days = cohort.sessions.map { CalendarDay(containing: $0.heldOn) }.sorted()
             return CourseShow.CohortRow(
-                id: try cohort.requireID(), name: cohort.name, firstDay: days.first, lastDay: days.last,
-                enrolled: cohort.enrolments.filter { $0.status == .enrolled }.count,
-                waiting: cohort.enrolments.filter { $0.status == .waiting }.count, capacity: cohort.capacity,
-                completed: cohort.enrolments.filter { $0.completedOn != nil }.count)
+                id: try cohort.requireID(), name: cohort.name, firstDay: cohort.days.first, lastDay: cohort.days.last,
+                enrolled: cohort.placesTaken, waiting: cohort.waitingCount, capacity: cohort.capacity,
+                completed: cohort.completions)
         }
         let minutes = course.sessionMinutes
         let length = minutes % 60 == 0 ? "\(minutes / 60) hour\(minutes == 60 ? "" : "s")" : "\(minutes) minutes"

@@ -30,9 +30,7 @@ struct PersonLearning: Sendable, Equatable {
                 label: "\(cohort.course.name) — \(cohort.name)",
                 url: cohort.id.map { SiteURL.cohorts(.show(.value($0))).relativeURL() } ?? "")
         }
-        func first(_ cohort: Cohort) -> CalendarDay? {
-            cohort.sessions.map { CalendarDay(containing: $0.heldOn) }.min()
-        }
+        func first(_ cohort: Cohort) -> CalendarDay? { cohort.days.first }
         let lines = enrolments.map { enrolment in
             let cohort = enrolment.cohort
             let standing =

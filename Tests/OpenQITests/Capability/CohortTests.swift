@@ -38,6 +38,17 @@ struct CohortTests {
             by: actor, on: db)
     }
 
+    /// A cohort of a one-session course, meeting on `day`.
+    static func oneSession(
+        _ name: String, of course: Course, on day: CalendarDay, capacity: Int, open: Bool, db: any Database
+    ) async throws -> Cohort {
+        try await Cohort.plan(
+            CohortDraft(
+                name: name, capacity: capacity, openToSelfEnrolment: open, sessions: [.init(day: day, place: "Bow")],
+                facilitatorIDs: []),
+            of: course, by: actor, on: db)
+    }
+
     static func fresh(_ cohort: Cohort, on db: any Database) async throws -> Cohort {
         try #require(try await Cohort.find(cohort.id, on: db))
     }
@@ -92,11 +103,8 @@ struct CohortTests {
             let world = try await TestWorld.make(app)
             let fixtures = Fixtures(app: app)
             let course = try await Self.pocketQI(on: db)
-            let cohort = try await Cohort.plan(
-                CohortDraft(
-                    name: "March", capacity: 2, openToSelfEnrolment: true,
-                    sessions: [.init(day: AppClock.today.adding(days: 20), place: "Mile End")], facilitatorIDs: []),
-                of: course, by: Self.actor, on: db)
+            let cohort = try await Self.oneSession(
+                "March", of: course, on: AppClock.today.adding(days: 20), capacity: 2, open: true, db: db)
             var people: [Person] = []
             for name in ["Ana", "Ben", "Cal", "Dee"] {
                 people.append(try await fixtures.person(name, unit: world.cedar))
@@ -414,11 +422,8 @@ struct CohortTests {
             let world = try await TestWorld.make(app)
             let fixtures = Fixtures(app: app)
             let course = try await Self.pocketQI(on: db)
-            let cohort = try await Cohort.plan(
-                CohortDraft(
-                    name: "Next month", capacity: 2, openToSelfEnrolment: true,
-                    sessions: [.init(day: AppClock.today.adding(days: 20), place: "Bow")], facilitatorIDs: []),
-                of: course, by: Self.actor, on: db)
+            let cohort = try await Self.oneSession(
+                "Next month", of: course, on: AppClock.today.adding(days: 20), capacity: 2, open: true, db: db)
             var people: [Person] = []
             for index in 0..<6 { people.append(try await fixtures.person("Person \(index)", unit: world.cedar)) }
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -522,11 +527,7 @@ struct CohortTests {
             let nurse = try await fixtures.signIn("nurse@test.example", role: .member, at: world.willow)
             let course = try await Self.pocketQI(on: db)
             func plan(_ name: String, on day: CalendarDay, open: Bool) async throws -> Cohort {
-                try await Cohort.plan(
-                    CohortDraft(
-                        name: name, capacity: 10, openToSelfEnrolment: open,
-                        sessions: [.init(day: day, place: "Bow")], facilitatorIDs: []),
-                    of: course, by: Self.actor, on: db)
+                try await Self.oneSession(name, of: course, on: day, capacity: 10, open: open, db: db)
             }
             let open = try await plan("Next month", on: AppClock.today.adding(days: 20), open: true)
             let closed = try await plan("By invitation", on: AppClock.today.adding(days: 20), open: false)
@@ -587,11 +588,8 @@ struct CohortTests {
                     name: "Improvement Coaching Programme", level: .coach, audience: "ILP graduates",
                     sessionCount: 1, sessionMinutes: 420, sessionsToComplete: 1, requiresApprovedProject: false),
                 by: Self.actor, on: db)
-            let cohort = try await Cohort.plan(
-                CohortDraft(
-                    name: "2026", capacity: 10, openToSelfEnrolment: false,
-                    sessions: [.init(day: AppClock.today.adding(days: -1), place: "Bow")], facilitatorIDs: []),
-                of: course, by: Self.actor, on: db)
+            let cohort = try await Self.oneSession(
+                "2026", of: course, on: AppClock.today.adding(days: -1), capacity: 10, open: false, db: db)
             let amara = try await fixtures.person("Amara Okafor", unit: world.willow)
             let enrolment = try await cohort.enrol(amara, bringing: nil, course: course, by: Self.actor, on: db)
             let session = try #require(try await CohortSession.query(on: db).first())
