@@ -80,6 +80,7 @@ let package = Package(
             name: "OpenQITests",
             dependencies: [
                 "OpenQI",
+                "Charts",
                 "OpenQIDemo",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),

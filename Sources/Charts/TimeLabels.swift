@@ -1,7 +1,7 @@
 /// Short, readable labels for the x axis. ISO dates (2024-03-01) become "Mar 2024" when the points
-/// are a month or more apart and "4 Mar 24" when closer; anything else is shown as given.
+/// are a month or more apart and "4 Mar 24" when closer (in the organisation's `DateOrder`);
+/// anything else is shown as given.
 enum TimeLabels {
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     struct Day: Equatable {
         let year: Int, month: Int, day: Int
@@ -22,27 +22,24 @@ enum TimeLabels {
         guard !days.isEmpty, days.allSatisfy({ $0 != nil }) else { return xs }
         let dates = days.map { $0! }
         let monthly = zip(dates, dates.dropFirst()).allSatisfy { $1.ordinal - $0.ordinal >= 27 }
+        let order = DateOrder.current
         return dates.map { date in
             monthly
-                ? "\(months[date.month - 1]) \(date.year)"
-                : "\(date.day) \(months[date.month - 1]) \(String(date.year).suffix(2))"
+                ? "\(DateOrder.monthNames[date.month - 1].prefix(3)) \(date.year)"
+                : order.writeCompact(day: date.day, month: date.month, year: date.year)
         }
     }
 
     /// A point's period in full, for its tooltip: "5 Jan 2026"; anything else as given.
     static func full(_ x: String) -> String {
         guard let date = day(x) else { return x }
-        return "\(date.day) \(months[date.month - 1]) \(date.year)"
+        return DateOrder.current.write(day: date.day, month: date.month, year: date.year, short: true)
     }
 
     /// Month and year, for descriptions in words ("since March 2024").
     static func spoken(_ x: String) -> String {
         guard let date = day(x) else { return x }
-        let names = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
-        ]
-        return "\(names[date.month - 1]) \(date.year)"
+        return "\(DateOrder.monthNames[date.month - 1]) \(date.year)"
     }
 
     /// Every `step`-th index gets a label, with `step` chosen so labels of this many characters do

@@ -34,7 +34,8 @@ extension DatabaseOptions {
                 clientAddressHeader: OpenQIConfiguration.clientAddressHeaderFromEnvironment(),
                 metricsToken: try OpenQIConfiguration.metricsTokenFromEnvironment(),
                 singleSignOn: try SingleSignOnSettings.fromEnvironment(),
-                postgresConnectionsPerCore: try OpenQIConfiguration.postgresConnectionsPerCoreFromEnvironment())
+                postgresConnectionsPerCore: try OpenQIConfiguration.postgresConnectionsPerCoreFromEnvironment(),
+                dateOrder: try OpenQIConfiguration.dateOrderFromEnvironment())
             try await configure(app, config)
             app.logger.info("database", metadata: ["database": "\(location.displayName)"])
             if migrate { try await app.prepareDatabase() }

@@ -130,6 +130,19 @@ struct ControlChartTests {
         #expect(crowded.rows == 3)
     }
 
+    @Test("tooltips and axis labels write dates in the organisation's order")
+    func datesInOrder() {
+        let points = (0..<6).map { SPCPoint(x: "2024-03-0\($0 + 1)", y: Double($0 % 3)) }
+        let result = SPCChart.compute(
+            points: points, options: SPCOptions(chart: .run, rules: .mdc, direction: .up, target: nil, multiply: 1))
+        let ukChart = ControlChart(result: result, title: "t").svg()
+        #expect(ukChart.contains("<title>4 Mar 2024: ") && ukChart.contains(">4 Mar 24<"))
+        let usChart = DateOrder.$current.withValue(.monthDayYear) { ControlChart(result: result, title: "t").svg() }
+        #expect(usChart.contains("<title>Mar 4, 2024: ") && usChart.contains(">Mar 4 ’24<"))
+        let isoChart = DateOrder.$current.withValue(.yearMonthDay) { ControlChart(result: result, title: "t").svg() }
+        #expect(isoChart.contains("<title>2024-03-04: ") && isoChart.contains(">2024-03-04<"))
+    }
+
     @Test("a count's XmR limits, which can fall below zero, are drawn from zero when the measure cannot go below it")
     func flooredLimits() {
         let counts: [Double] = [0, 1, 0, 2, 0, 5, 1, 0, 3, 0, 1, 0]

@@ -1,3 +1,4 @@
+import Charts
 import Fluent
 import Foundation
 import Testing
@@ -62,6 +63,41 @@ struct CalendarTests {
                 try await AuditEntry.query(on: app.db).filter(\.$subjectName == "Leap Day Trust").first())
             #expect(entry.occurredAt == fixed)
             #expect(try await browser.get("/audit").body.contains("29 Feb 2020, 01:00 UTC"))
+        }
+    }
+
+    @Test(
+        "an organisation chooses how dates are written: pages and charts follow OPENQI_DATE_FORMAT; machines keep yyyy-mm-dd"
+    )
+    func dateOrder() async throws {
+        let day = try #require(CalendarDay(year: 2027, month: 1, day: 4))
+        let expected: [(DateOrder, String, String, String)] = [
+            (.dayMonthYear, "4 January 2027", "4 Jan 2027", "4 January"),
+            (.monthDayYear, "January 4, 2027", "Jan 4, 2027", "January 4"),
+            (.yearMonthDay, "2027-01-04", "2027-01-04", "01-04"),
+        ]
+        for (order, label, short, dayAndMonth) in expected {
+            DateOrder.$current.withValue(order) {
+                #expect([day.label, day.shortLabel, day.dayAndMonth] == [label, short, dayAndMonth], "\(order)")
+                #expect(day.text == "2027-01-04")
+            }
+        }
+        #expect(try OpenQIConfiguration.dateOrderFromEnvironment([:]) == .dayMonthYear)
+        #expect(
+            try OpenQIConfiguration.dateOrderFromEnvironment(["OPENQI_DATE_FORMAT": "Month-Day-Year"]) == .monthDayYear)
+        #expect(throws: ConfigurationError.self) {
+            try OpenQIConfiguration.dateOrderFromEnvironment(["OPENQI_DATE_FORMAT": "dd/mm/yyyy"])
+        }
+        try await withOpenQI(dateOrder: .monthDayYear) { app in
+            let world = try await TestWorld.make(app)
+            try await Fixtures(app: app).signIn("nurse@test.example", role: .member, at: world.willow)
+            let course = try await CohortTests.pocketQI(on: app.db)
+            let cohort = try await CohortTests.oneSession(
+                "New year", of: course, on: day, capacity: 5, open: true, db: app.db)
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("nurse@test.example")
+            let page = try await browser.get("/cohorts/\(cohort.id!)").body
+            #expect(page.contains("January 4, 2027") && !page.contains("4 January 2027"))
         }
     }
 }

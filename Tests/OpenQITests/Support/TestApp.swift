@@ -1,3 +1,4 @@
+import Charts
 import Fluent
 import FluentPostgresDriver
 import Foundation
@@ -218,12 +219,13 @@ actor TestDatabaseSlots {
 /// needs (cookies, the proxy's header, the metrics token, single sign-on).
 func withOpenQI(
     demo: Bool = false, secureCookies: Bool = false, clientAddressHeader: String? = nil,
-    metricsToken: String? = nil, singleSignOn: SingleSignOnSettings? = nil, _ body: (Application) async throws -> Void
+    metricsToken: String? = nil, singleSignOn: SingleSignOnSettings? = nil, dateOrder: DateOrder = .dayMonthYear,
+    _ body: (Application) async throws -> Void
 ) async throws {
     // The database is filled in once it is made.
     let configuration = OpenQIConfiguration(
         database: .sqliteMemory, secureCookies: secureCookies, clientAddressHeader: clientAddressHeader,
-        metricsToken: metricsToken, singleSignOn: singleSignOn)
+        metricsToken: metricsToken, singleSignOn: singleSignOn, dateOrder: dateOrder)
     guard TestDatabase.isPostgres else { return try await withFreshDatabase(configuration, demo: demo, body) }
     await TestDatabaseSlots.shared.acquire()
     do {

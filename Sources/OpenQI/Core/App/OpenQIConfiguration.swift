@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 
 /// Where OpenQI keeps its data: an embedded SQLite file by default, PostgreSQL in production.
@@ -49,6 +50,8 @@ public struct OpenQIConfiguration: Sendable {
     public var singleSignOn: SingleSignOnSettings?
     /// PostgreSQL connections each event loop (one a core) may hold, from `OPENQI_PG_CONNECTIONS`.
     public var postgresConnectionsPerCore: Int
+    /// How pages and charts write dates, from `OPENQI_DATE_FORMAT`: day month year unless set.
+    public var dateOrder: DateOrder
 
     /// Fluent's default is one a core: every signed-in request reads its session first, and under
     /// fifty connections requests queued for the two connections of a two-core server (the
@@ -61,8 +64,9 @@ public struct OpenQIConfiguration: Sendable {
     public init(
         database: DatabaseLocation, secureCookies: Bool = false, sessionIdleTimeout: TimeInterval = 8 * 3600,
         clientAddressHeader: String? = nil, metricsToken: String? = nil, singleSignOn: SingleSignOnSettings? = nil,
-        postgresConnectionsPerCore: Int = defaultPostgresConnectionsPerCore
+        postgresConnectionsPerCore: Int = defaultPostgresConnectionsPerCore, dateOrder: DateOrder = .dayMonthYear
     ) {
+        self.dateOrder = dateOrder
         self.singleSignOn = singleSignOn
         self.postgresConnectionsPerCore = postgresConnectionsPerCore
         self.database = database
@@ -106,6 +110,20 @@ public struct OpenQIConfiguration: Sendable {
             )
         }
         return count
+    }
+
+    /// Reads `OPENQI_DATE_FORMAT`: `day-month-year` (31 March 2026, the default), `month-day-year`
+    /// (March 31, 2026) or `year-month-day` (2026-03-31).
+    public static func dateOrderFromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> DateOrder {
+        guard let text = environment["OPENQI_DATE_FORMAT"], !text.isEmpty else { return .dayMonthYear }
+        guard let order = DateOrder(rawValue: text.lowercased()) else {
+            throw ConfigurationError(
+                "OPENQI_DATE_FORMAT is \"\(text)\"; give one of \(DateOrder.allCases.map(\.rawValue).joined(separator: ", "))."
+            )
+        }
+        return order
     }
 
     /// Reads `OPENQI_SECURE_COOKIES` (true/1/yes) for the cookie setting.

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Vapor
 
@@ -36,11 +37,14 @@ extension Application {
     }
 }
 
-/// Runs each request with its application's clock as `AppClock.current`.
+/// Runs each request with its application's clock as `AppClock.current`, and its organisation's
+/// way of writing dates as `DateOrder.current`.
 struct AppClockMiddleware: AsyncMiddleware {
     package func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         try await AppClock.$current.withValue(request.application.clock) {
-            try await next.respond(to: request)
+            try await DateOrder.$current.withValue(request.application.openQIConfiguration.dateOrder) {
+                try await next.respond(to: request)
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 
 /// A calendar day, the unit of every period, aim date and meeting in OpenQI: a whole day in UTC,
@@ -96,17 +97,21 @@ extension CalendarDay {
         }
     }
 
-    /// "31 March 2026", as a person reads a date on a page.
-    package var label: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1]) \(year)" }
+    /// "31 March 2026", as a person reads a date on a page (in the organisation's `DateOrder`).
+    package var label: String { DateOrder.current.write(day: dayOfMonth, month: monthOfYear, year: year) }
 
     /// "31 Mar 2026", where space is short (tables, sparklines).
-    package var shortLabel: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1].prefix(3)) \(year)" }
+    package var shortLabel: String {
+        DateOrder.current.write(day: dayOfMonth, month: monthOfYear, year: year, short: true)
+    }
 
     /// "31 March", when the year goes without saying (this month's agenda).
-    package var dayAndMonth: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1])" }
+    package var dayAndMonth: String { DateOrder.current.write(day: dayOfMonth, month: monthOfYear, year: nil) }
 
     /// "31 Mar", in the tightest places (a cell of the early-warning grid).
-    package var shortDayAndMonth: String { "\(dayOfMonth) \(CalendarMonth.names[monthOfYear - 1].prefix(3))" }
+    package var shortDayAndMonth: String {
+        DateOrder.current.write(day: dayOfMonth, month: monthOfYear, year: nil, short: true)
+    }
 
     /// The day of `date` in words: "31 March 2026".
     package static func label(_ date: Date) -> String { CalendarDay(containing: date).label }

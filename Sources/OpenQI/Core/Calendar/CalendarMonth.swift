@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 
 /// A calendar month, as `2026-05` in links: of the portfolio's counts over time, and of a board
@@ -24,11 +25,8 @@ package struct CalendarMonth: Sendable, Hashable, Comparable {
 
     package static func < (a: CalendarMonth, b: CalendarMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }
 
-    /// The month's names, the one list of them.
-    package static let names = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-        "December",
-    ]
+    /// The month's names, the one list of them (kept where the charts can read it too).
+    package static var names: [String] { DateOrder.monthNames }
 
     package var text: String { String(firstDay.text.prefix(7)) }
 
