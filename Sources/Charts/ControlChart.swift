@@ -75,7 +75,8 @@ public struct ControlChart: Sendable {
         let flags = FlagLayout(annotations, in: result.points.indices, x: x, right: width - right)
         let top = (subtitle == nil ? 34.0 : 52.0) + (flags.rows == 0 ? 8 : 4 + 11 * Double(flags.rows))
         let key = showKey && width >= Self.narrowestWithKey
-        let bottom = key ? 62.0 : 46.0
+        let notes = NumberedNotes(flags.numbered, width: width - left - right)
+        let bottom = (key ? 62.0 : 46.0) + 14 * Double(notes.lines.count)
         let plotTop = top
         let plotBottom = height - bottom
 
@@ -262,13 +263,15 @@ public struct ControlChart: Sendable {
                         ("fill", Palette.neutral),
                         ("text-anchor", flag.leftward ? "end" : "start"),
                     ])
-                svg.element("title", [], content: flag.annotation.text)
+                svg.element("title", [], content: flag.text)
                 svg.raw(flag.label.markupEscaped)
                 svg.close("text")
             }
             svg.close("g")
         }
-        if key { drawKey(into: &svg, x: plotLeft, y: height - 12) }
+        let notesHeight = 14 * Double(notes.lines.count)
+        if key { drawKey(into: &svg, x: plotLeft, y: height - 12 - notesHeight) }
+        notes.draw(into: &svg, x: plotLeft, y: height - notesHeight + 2)
 
         if showIcons { drawIcons(into: &svg, x: width - right - iconSpace + 48, y: 22) }
         svg.close("svg")
@@ -340,39 +343,93 @@ public struct ControlChart: Sendable {
 
 /// Where each annotation's flag goes: in the first of up to three rows above the plot where it does
 /// not run into the flag before it, its label drawn leftward of its line near the right edge, and cut
-/// short (the whole text in its tooltip) when long.
+/// short (the whole text in its tooltip) when long. Notes on one point share one flag. A flag that
+/// finds no room in three rows is numbered instead, and its note is listed beneath the chart.
 struct FlagLayout {
     struct Flag {
-        let annotation: ChartAnnotation
+        /// The notes on this point, joined for the tooltip.
+        let text: String
         let label: String
         let x: Double
         let row: Int
         let leftward: Bool
+        /// Set when the flag shows a number, its note being listed beneath the chart.
+        let number: Int?
     }
 
     static let maximumRows = 3
+    static let numberRows = 2
     static let longestLabel = 40
 
     let placed: [Flag]
     var rows: Int { placed.map { $0.row + 1 }.max() ?? 0 }
+    /// The numbered flags, in number order, for the list beneath the chart.
+    var numbered: [Flag] { placed.filter { $0.number != nil } }
 
     init(_ annotations: [ChartAnnotation], in indices: Range<Int>, x: (Int) -> Double, right: Double) {
         var ends: [Double] = []
         var placed: [Flag] = []
-        for annotation in annotations.sorted(by: { $0.index < $1.index }) where indices.contains(annotation.index) {
-            let label =
-                annotation.text.count > Self.longestLabel
-                ? String(annotation.text.prefix(Self.longestLabel - 1)) + "…" : annotation.text
-            let at = x(annotation.index)
-            let width = Double(label.count) * 6 + 10
-            let leftward = at + width > right
-            let (start, end) = leftward ? (at - width, at) : (at, at + width)
-            let row =
-                ends.firstIndex { $0 < start }
-                ?? (ends.count < Self.maximumRows ? ends.count : ends.indices.min { ends[$0] < ends[$1] }!)
-            if row == ends.count { ends.append(end) } else { ends[row] = max(ends[row], end) }
-            placed.append(.init(annotation: annotation, label: label, x: at, row: row, leftward: leftward))
+        let atPoint = Dictionary(grouping: annotations.filter { indices.contains($0.index) }, by: \.index)
+        for index in atPoint.keys.sorted() {
+            let text = atPoint[index, default: []].map(\.text).joined(separator: "; ")
+            let at = x(index)
+            // The row among the first `rows` this label fits in, if any, and where it starts and ends.
+            func fit(_ label: String, rows: Int) -> (row: Int?, end: Double, leftward: Bool) {
+                let width = Double(label.count) * 6 + 10
+                let leftward = at + width > right
+                let (start, end) = leftward ? (at - width, at) : (at, at + width)
+                let row = ends.prefix(rows).firstIndex { $0 < start } ?? (ends.count < rows ? ends.count : nil)
+                return (row, end, leftward)
+            }
+            let label = text.count > Self.longestLabel ? String(text.prefix(Self.longestLabel - 1)) + "…" : text
+            var number: Int?
+            var place = fit(label, rows: Self.maximumRows)
+            if place.row == nil {
+                // A number is narrow enough for a row of its own above the notes' three.
+                number = placed.count { $0.number != nil } + 1
+                place = fit("\(number!)", rows: Self.maximumRows + Self.numberRows)
+            }
+            // Only numbers less than a number's width apart come to this: the row that ends soonest.
+            let row = place.row ?? ends.indices.min { ends[$0] < ends[$1] }!
+            if row == ends.count { ends.append(place.end) } else { ends[row] = max(ends[row], place.end) }
+            placed.append(
+                .init(
+                    text: text, label: number.map { "\($0)" } ?? label, x: at, row: row, leftward: place.leftward,
+                    number: number))
         }
         self.placed = placed
+    }
+}
+
+/// The notes of numbered flags, a line each beneath the chart: "2. New rota; Audit". Four lines at
+/// most; the last says how many more there are, each note still in its number's tooltip.
+struct NumberedNotes {
+    static let mostLines = 4
+    let lines: [String]
+
+    init(_ flags: [FlagLayout.Flag], width: Double) {
+        let characters = max(12, Int(width / 6.2))
+        func line(_ flag: FlagLayout.Flag) -> String {
+            let text = "\(flag.number ?? 0). \(flag.text)"
+            return text.count > characters ? String(text.prefix(characters - 1)) + "…" : text
+        }
+        if flags.count <= Self.mostLines {
+            lines = flags.map(line)
+        } else {
+            let shown = Self.mostLines - 1
+            lines =
+                flags.prefix(shown).map(line)
+                + ["…and \(flags.count - shown) more notes: each is in its number's tooltip."]
+        }
+    }
+
+    func draw(into svg: inout SVGWriter, x: Double, y: Double) {
+        guard !lines.isEmpty else { return }
+        svg.open("g", [("class", "numbered-notes"), ("font-size", "11"), ("fill", Palette.neutral)])
+        for (offset, line) in lines.enumerated() {
+            svg.element(
+                "text", [("x", SVGWriter.number(x)), ("y", SVGWriter.number(y + 14 * Double(offset)))], content: line)
+        }
+        svg.close("g")
     }
 }

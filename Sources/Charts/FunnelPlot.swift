@@ -34,6 +34,17 @@ public struct FunnelPlot: Sendable {
         self.idPrefix = idPrefix
     }
 
+    /// Each unit's number on the plot, in the order of `analysis.units`, from 1: nil for a unit
+    /// with no value (not drawn). A table beside the plot names each number.
+    public var dotNumbers: [Int?] {
+        var next = 0
+        return analysis.units.map { unit in
+            guard unit.value != nil else { return nil }
+            next += 1
+            return next
+        }
+    }
+
     /// What a position means for this measure, in words.
     public func describe(_ position: Funnel.Position) -> String {
         let better = direction == .up ? "higher" : direction == .down ? "lower" : nil
@@ -142,15 +153,26 @@ public struct FunnelPlot: Sendable {
                 ])
         }
         svg.close("g")
-        for unit in analysis.units {
-            guard let value = unit.value else { continue }
-            let position = analysis.position(of: unit)
+        let dots = zip(analysis.units, dotNumbers).compactMap { unit, number in
+            unit.value.map { (unit: unit, number: number ?? 0, x: x(unit.size), y: y($0 * multiply)) }
+        }
+        let labels = DotLabels(dots.map { (text: "\($0.number)", x: $0.x, y: $0.y) }, within: left...(width - right))
+        for (dot, label) in zip(dots, labels.placed) {
+            let position = analysis.position(of: dot.unit)
             svg.open("g", [("class", "unit")])
-            marker(&svg, position, x: x(unit.size), y: y(value * multiply))
+            marker(&svg, position, x: dot.x, y: dot.y)
+            if let label {
+                svg.element(
+                    "text",
+                    [
+                        ("x", n(label.x)), ("y", n(label.y)), ("font-size", "10"), ("fill", Palette.muted),
+                        ("text-anchor", label.anchor),
+                    ], content: "\(dot.number)")
+            }
             svg.element(
                 "title", [],
                 content:
-                    "\(unit.name): \(formatted(value * multiply, decimals: 2)) of \(formatted(unit.size, decimals: 0)) — \(describe(position))"
+                    "\(dot.number). \(dot.unit.name): \(formatted(dot.unit.value! * multiply, decimals: 2)) of \(formatted(dot.unit.size, decimals: 0)) — \(describe(position))"
             )
             svg.close("g")
         }
@@ -209,5 +231,55 @@ public struct FunnelPlot: Sendable {
             outside.isEmpty
             ? " No unit is beyond the 99.8% limits." : " Beyond the 99.8% limits: \(outside.joined(separator: ", "))."
         return text
+    }
+}
+
+/// Where each dot's number goes: right of it, else left, above or below, wherever it runs into no
+/// other number or dot and stays on the plot. A number with no such place is left off (the dot's
+/// tooltip and the table still name it), so numbers never overlap.
+struct DotLabels {
+    struct Label {
+        let x: Double
+        let y: Double
+        let anchor: String
+    }
+
+    let placed: [Label?]
+
+    init(_ dots: [(text: String, x: Double, y: Double)], within plot: ClosedRange<Double>) {
+        typealias Box = (left: Double, right: Double, top: Double, bottom: Double)
+        func overlaps(_ a: Box, _ b: Box) -> Bool {
+            a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
+        }
+        var taken: [Box] = dots.map { ($0.x - 6, $0.x + 6, $0.y - 6, $0.y + 6) }
+        var placed: [Label?] = []
+        for dot in dots {
+            let width = Double(dot.text.count) * 6 + 2
+            // Each candidate: the label's anchor point and its box.
+            let candidates: [(Label, Box)] = [
+                (
+                    .init(x: dot.x + 8, y: dot.y + 4, anchor: "start"),
+                    (dot.x + 7, dot.x + 8 + width, dot.y - 5, dot.y + 5)
+                ),
+                (
+                    .init(x: dot.x - 8, y: dot.y + 4, anchor: "end"),
+                    (dot.x - 8 - width, dot.x - 7, dot.y - 5, dot.y + 5)
+                ),
+                (
+                    .init(x: dot.x, y: dot.y - 9, anchor: "middle"),
+                    (dot.x - width / 2, dot.x + width / 2, dot.y - 18, dot.y - 7)
+                ),
+                (
+                    .init(x: dot.x, y: dot.y + 17, anchor: "middle"),
+                    (dot.x - width / 2, dot.x + width / 2, dot.y + 7, dot.y + 18)
+                ),
+            ]
+            let choice = candidates.first { _, box in
+                plot.contains(box.left) && plot.contains(box.right) && !taken.contains { overlaps(box, $0) }
+            }
+            if let choice { taken.append(choice.1) }
+            placed.append(choice?.0)
+        }
+        self.placed = placed
     }
 }

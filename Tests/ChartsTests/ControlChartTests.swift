@@ -122,12 +122,43 @@ struct ControlChartTests {
         let cut = FlagLayout([long], in: 0..<6, x: { 60 + Double($0) * 40 }, right: 300).placed[0]
         #expect(cut.label.count == FlagLayout.longestLabel && cut.label.hasSuffix("…"))
         let svg = ControlChart(result: Self.result(), title: "t", annotations: near + [long]).svg()
-        #expect(svg.contains("<title>\(long.text)</title>"), "the whole note is in its tooltip")
+        #expect(
+            svg.contains("<title>Review; \(long.text)</title>"), "notes on one point share a flag, whole in its tooltip"
+        )
         #expect(svg.contains(#"text-anchor="end""#))
-        // A fourth flag at the same place shares the least crowded row rather than making a fourth.
-        let crowded = FlagLayout(
+        // Notes on one point share one flag, all of them in its tooltip.
+        let onePoint = FlagLayout(
             (0..<4).map { .init(index: 0, text: "Note \($0)") }, in: 0..<6, x: { _ in 60 }, right: 700)
-        #expect(crowded.rows == 3)
+        #expect(onePoint.placed.count == 1 && onePoint.rows == 1)
+        #expect(onePoint.placed[0].text == "Note 0; Note 1; Note 2; Note 3")
+        #expect(onePoint.numbered.isEmpty)
+    }
+
+    @Test("flags with no room in three rows are numbered, never overlap, and their notes are listed beneath")
+    func numberedFlags() {
+        let x: (Int) -> Double = { 60 + Double($0) * 30 }
+        let crowded: [ChartAnnotation] = (0..<6).map { .init(index: $0, text: "Change number \($0) began") }
+        let layout = FlagLayout(crowded, in: 0..<12, x: x, right: 420)
+        #expect(layout.rows == 4, "three rows of notes, and one of numbers")
+        #expect(layout.numbered.map(\.number) == [1, 2], "the fourth and fifth find no room; the sixth is clear again")
+        #expect(layout.numbered.map(\.label) == ["1", "2"])
+        for row in 0..<layout.rows {
+            let spans = layout.placed.filter { $0.row == row }.map { flag in
+                let width = Double(flag.label.count) * 6 + 10
+                return flag.leftward ? (flag.x - width, flag.x) : (flag.x, flag.x + width)
+            }
+            for (a, b) in zip(spans, spans.dropFirst()) { #expect(a.1 < b.0, "row \(row): \(a) runs into \(b)") }
+        }
+        let points = (0..<12).map { SPCPoint(x: "2024-\(String(format: "%02d", $0 + 1))-01", y: Double($0 % 4)) }
+        let result = SPCChart.compute(
+            points: points, options: SPCOptions(chart: .run, rules: .mdc, direction: .up, target: nil, multiply: 1))
+        let svg = ControlChart(result: result, title: "t", annotations: crowded, width: 480).svg()
+        let list = svg.components(separatedBy: #"class="numbered-notes""#)[1].components(separatedBy: "</g>")[0]
+        #expect(list.contains(">1. Change number 3 began<") && list.contains(">2. Change number 4 began<"))
+        #expect(!list.contains("Change number 5"))
+        let many = (0..<12).map { ChartAnnotation(index: $0, text: "Change number \($0) began") }
+        let long = ControlChart(result: result, title: "t", annotations: many, width: 480).svg()
+        #expect(long.contains("more notes: each is in its number"))
     }
 
     @Test("tooltips and axis labels write dates in the organisation's order")
@@ -278,13 +309,53 @@ struct OtherChartTests {
         #expect(analysis.position(of: units[0]) == .within)
         #expect(plot.summary().contains("Beyond the 99.8% limits: Ward C."))
         let svg = plot.svg()
-        #expect(svg.contains("Ward C: 40.91 of 110 — Higher than expected: a concern (beyond 99.8%)"))
+        #expect(svg.contains("3. Ward C: 40.91 of 110 — Higher than expected: a concern (beyond 99.8%)"))
+        #expect(plot.dotNumbers == [1, 2, 3, 4])
+        #expect(svg.contains(#"text-anchor="start">3</text>"#), "each dot carries its number beside it")
         #expect(svg.contains("<rect x=") && svg.contains("fill=\"#FAB428\""), "a square, orange: worse")
         #expect(svg.contains(">99.8% limits</text>") && svg.contains(">95% limits</text>"), "a key to the lines")
         #expect(svg.contains(">Discharges</text>") && svg.contains(">% readmitted</text>"), "axis titles")
         let better = FunnelPlot(analysis: analysis, direction: .up, title: "Harm-free care", multiply: 100)
         #expect(better.svg().contains("fill=\"#289DE0\""), "higher is better: blue")
         #expect(better.describe(.below95) == "Lower than expected: a concern, worth a look (beyond 95%)")
+    }
+
+    @Test("numbers beside a funnel's dots never run into each other or a dot, and stay on the plot")
+    func funnelNumbers() {
+        // Twenty dots in a tight cluster, and one on its own.
+        typealias Dot = (text: String, x: Double, y: Double)
+        var dots: [Dot] = []
+        for index in 0..<20 {
+            let column = Double(index % 5)
+            let row = Double(index / 5)
+            dots.append((text: "\(index + 1)", x: 300 + column * 9, y: 200 + row * 9))
+        }
+        dots.append((text: "21", x: 740, y: 100))
+        let labels = DotLabels(dots, within: 64...744)
+        typealias Box = (left: Double, right: Double, top: Double, bottom: Double)
+        var boxes: [Box] = dots.map { dot -> Box in (dot.x - 6, dot.x + 6, dot.y - 6, dot.y + 6) }
+        for (dot, label) in zip(dots, labels.placed) {
+            guard let label else { continue }
+            let width = Double(dot.text.count) * 6 + 2
+            let left: Double =
+                switch label.anchor {
+                case "start": label.x - 1
+                case "end": label.x - width
+                default: label.x - width / 2
+                }
+            let box: Box = (left, left + width, label.y - 9, label.y + 1)
+            let name = dot.text
+            #expect(box.left >= 64 && box.right <= 744, "\(name) stays on the plot")
+            for other in boxes {
+                let overlaps =
+                    box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom
+                #expect(!overlaps, "\(name) overlaps")
+            }
+            boxes.append(box)
+        }
+        #expect(labels.placed.last!!.anchor == "end", "a dot at the right edge has its number on its left")
+        #expect(labels.placed.compactMap { $0 }.count >= 6, "a cluster's edge still gets numbers")
+        #expect(labels.placed.contains { $0 == nil }, "where none fits, a number is left off rather than overlap")
     }
 
     @Test("small multiples share one y range when asked")

@@ -9,6 +9,8 @@ import SPC
 /// dashboard both compare this way.
 struct FunnelComparison: Sendable, Equatable {
     struct Row: Sendable, Equatable {
+        /// Its dot's number on the funnel plot; nil when it has no value to draw.
+        let dot: Int?
         let unitName: String
         let measureID: UUID
         let count: Double
@@ -136,11 +138,12 @@ struct FunnelComparison: Sendable, Equatable {
                 ? "denominator (how many were counted)" : "denominator (exposure)",
             valueLabel: definition.unitOfMeasure ?? "", multiply: multiply, idPrefix: idPrefix)
         comparison.funnelSVG = plot.svg()
-        comparison.rows = compared.map { entrant, unit in
+        comparison.rows = zip(compared, plot.dotNumbers).map { entrantAndUnit, dot in
+            let (entrant, unit) = entrantAndUnit
             let position = analysis.position(of: unit)
             let limits = unit.value.map { _ in analysis.limits(at: unit.size) }
             return Row(
-                unitName: unit.name, measureID: entrant.measureID, count: unit.count, size: unit.size,
+                dot: dot, unitName: unit.name, measureID: entrant.measureID, count: unit.count, size: unit.size,
                 value: unit.value.map { $0 * multiply },
                 limits95: limits.flatMap { Self.limits($0.lower95 * multiply, $0.upper95 * multiply) },
                 limits998: limits.flatMap { Self.limits($0.lower998 * multiply, $0.upper998 * multiply) },
@@ -200,7 +203,7 @@ extension Node where Context == HTML.BodyContext {
             .class("data-table safety-table"),
             .caption(
                 .text(
-                    "\(name ?? "") \(unitOfMeasure ?? ""),\(window) overall \(comparison.overall.map { Describe.plain($0) } ?? "—"). \(entity)s beyond the limits first, then by name."
+                    "\(name ?? "") \(unitOfMeasure ?? ""),\(window) overall \(comparison.overall.map { Describe.plain($0) } ?? "—"). \(entity)s beyond the limits first, then by name; each one’s number is its dot on the plot."
                 )),
             .thead(
                 .tr(
@@ -216,6 +219,7 @@ extension Node where Context == HTML.BodyContext {
                         .class(cssClass(row.position)),
                         .th(
                             .scope("row"),
+                            .unwrap(row.dot) { .span(.class("dot-number"), .text("\($0).")) },
                             .a(.href(SiteURL.measures(.show(.value(row.measureID))).relativeURL()), .text(row.unitName))
                         ),
                         .td(.class("number"), .text(Describe.plain(row.count))),

@@ -276,11 +276,11 @@ extension CompareUnitsPage.Model {
             funnelSVG: "<svg role=\"img\" aria-label=\"Falls funnel plot\"></svg>",
             rows: [
                 .init(
-                    unitName: "Cedar Ward", measureID: Mock.id(22), count: 68, size: 6_900, value: 9.86,
+                    dot: 1, unitName: "Cedar Ward", measureID: Mock.id(22), count: 68, size: 6_900, value: 9.86,
                     limits95: 4.6...8.1, limits998: 3.9...8.9, position: .above998,
                     standing: "Above the 99.8% limit: worse than chance alone explains"),
                 .init(
-                    unitName: "Willow Ward", measureID: Mock.id(20), count: 41, size: 7_300, value: 5.62,
+                    dot: 2, unitName: "Willow Ward", measureID: Mock.id(20), count: 41, size: 7_300, value: 5.62,
                     limits95: 4.7...8.0, limits998: 4.0...8.8, position: .within,
                     standing: "Within the limits: differs only by chance"),
             ],

@@ -146,10 +146,10 @@ extension ProgrammeDashboard.Model {
                 funnelSVG: "<svg role=\"img\" aria-label=\"Violent incidents funnel plot\"></svg>",
                 rows: [
                     .init(
-                        unitName: "Willow Ward", measureID: Mock.id(104), count: 24, size: 1_680, value: 14.3,
+                        dot: 2, unitName: "Willow Ward", measureID: Mock.id(104), count: 24, size: 1_680, value: 14.3,
                         limits95: 8.1...21.0, limits998: 5.9...24.4, position: .within, standing: "Within the limits"),
                     .init(
-                        unitName: "Cedar Ward", measureID: Mock.id(105), count: 0, size: 0, value: nil,
+                        dot: nil, unitName: "Cedar Ward", measureID: Mock.id(105), count: 0, size: 0, value: nil,
                         limits95: nil, limits998: nil, position: .noData, standing: "No data"),
                 ],
                 overall: 14.3),
