@@ -25,27 +25,52 @@ struct ForumDecisionChoices: Sendable, Equatable {
         func options(_ role: Role, covering unit: UUID) -> [FormField.Option] {
             let chain = Set(tree.selfAndAncestors(of: unit))
             var seen: Set<UUID> = []
-            return grants.filter { $0.role == role && chain.contains($0.$unit.id) }.map(\.person)
+            let people = grants.filter { $0.role == role && chain.contains($0.$unit.id) }.map(\.person)
                 .filter { seen.insert($0.id!).inserted }
                 .sorted { ($0.fullName, $0.id!.uuidString) < ($1.fullName, $1.id!.uuidString) }
-                .map { person in
-                    let count = load[role]?[person.id!] ?? 0
-                    let projects =
-                        switch count {
-                        case 0: "no active projects"
-                        case 1: "1 active project"
-                        default: "\(count) active projects"
-                        }
-                    let home = person.$unit.id.flatMap { tree.nodes[$0]?.name }
-                    return .init(
-                        value: person.id!.uuidString,
-                        label: [person.fullName, home].compactMap { $0 }.joined(separator: " — ")
-                            + " · \(role == .coach ? "coaches" : "sponsors") \(projects)")
-                }
+            return zip(people, Self.names(people, tree: tree)).map { person, name in
+                let count = load[role]?[person.id!] ?? 0
+                let projects =
+                    switch count {
+                    case 0: "no active projects"
+                    case 1: "1 active project"
+                    default: "\(count) active projects"
+                    }
+                return .init(
+                    value: person.id!.uuidString,
+                    label: name + " · \(role == .coach ? "coaches" : "sponsors") \(projects)")
+            }
         }
         return units.reduce(into: [:]) { choices, unit in
             choices[unit] = Self(coaches: options(.coach, covering: unit), sponsors: options(.sponsor, covering: unit))
         }
+    }
+
+    /// Each person's name with their own unit ("Sam Patel — Willow Ward"); where that leaves two
+    /// alike, the unit's whole path, then their job title, then a count, so no two read the same.
+    static func names(_ people: [Person], tree: UnitTree) -> [String] {
+        func joined(_ parts: [String?]) -> String { parts.compactMap { $0 }.joined(separator: " — ") }
+        func repeated(_ names: [String]) -> (Int) -> Bool {
+            let counts = Dictionary(names.map { ($0, 1) }, uniquingKeysWith: +)
+            return { counts[names[$0], default: 0] > 1 }
+        }
+        var names = people.map { joined([$0.fullName, $0.$unit.id.flatMap { tree.nodes[$0]?.name }]) }
+        var alike = repeated(names)
+        for (index, person) in people.enumerated() where alike(index) {
+            names[index] = joined([person.fullName, person.$unit.id.map { tree.path(of: $0) }])
+        }
+        alike = repeated(names)
+        for (index, person) in people.enumerated() where alike(index) {
+            names[index] = joined([names[index], person.jobTitle])
+        }
+        alike = repeated(names)
+        var seen: [String: Int] = [:]
+        for index in names.indices where alike(index) {
+            let name = names[index]
+            seen[name, default: 0] += 1
+            names[index] = "\(name) (\(seen[name]!))"
+        }
+        return names
     }
 
     /// Whether `person` holds `role` for `unit`: the rule the choices follow, checked again when a

@@ -131,6 +131,36 @@ struct ForumTests {
         }
     }
 
+    @Test(
+        "coach and sponsor choices never read alike: their unit, then its path, job title or a count tells namesakes apart"
+    )
+    func namesakesToldApart() {
+        let (trust, east, west, eastWillow, westWillow) = (UUID(), UUID(), UUID(), UUID(), UUID())
+        let tree = UnitTree([
+            .init(id: trust, parentID: nil, name: "Trust", kind: .organisation, isArchived: false),
+            .init(id: east, parentID: trust, name: "East", kind: .directorate, isArchived: false),
+            .init(id: west, parentID: trust, name: "West", kind: .directorate, isArchived: false),
+            .init(id: eastWillow, parentID: east, name: "Willow Ward", kind: .ward, isArchived: false),
+            .init(id: westWillow, parentID: west, name: "Willow Ward", kind: .ward, isArchived: false),
+        ])
+        func person(_ name: String, _ unit: UUID, _ job: String? = nil) -> Person {
+            Person(id: UUID(), fullName: name, email: nil, kind: .staff, unitID: unit, jobTitle: job)
+        }
+        let names = ForumDecisionChoices.names(
+            [
+                person("Sam Patel", eastWillow), person("Sam Patel", westWillow), person("Ann Lee", east),
+                person("Jo Bell", east, "Charge nurse"), person("Jo Bell", east, "Matron"), person("Kim Ng", west),
+                person("Kim Ng", west),
+            ], tree: tree)
+        #expect(
+            names == [
+                "Sam Patel — Trust › East › Willow Ward", "Sam Patel — Trust › West › Willow Ward", "Ann Lee — East",
+                "Jo Bell — Trust › East — Charge nurse", "Jo Bell — Trust › East — Matron",
+                "Kim Ng — Trust › West (1)", "Kim Ng — Trust › West (2)",
+            ])
+        #expect(Set(names).count == names.count)
+    }
+
     @Test("only the forum's chair decides and schedules")
     func rights() async throws {
         try await withOpenQI { app in
