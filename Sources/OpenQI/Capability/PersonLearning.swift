@@ -20,11 +20,19 @@ struct PersonLearning: Sendable, Equatable {
 
     var isEmpty: Bool { lines.isEmpty && teaching.isEmpty }
 
-    static func query(of personID: UUID, on db: any Database) async throws -> PersonLearning {
+    /// A person's enrolments and the cohorts they facilitate, each cohort with its course and sessions.
+    static func records(of personID: UUID, on db: any Database) async throws -> (
+        enrolments: [Enrolment], facilitating: [Cohort]
+    ) {
         let enrolments = try await Enrolment.query(on: db).filter(\.$person.$id == personID)
             .with(\.$cohort) { $0.with(\.$course).with(\.$sessions) }.all()
         let facilitated = try await CohortFacilitator.query(on: db).filter(\.$person.$id == personID)
             .with(\.$cohort) { $0.with(\.$course).with(\.$sessions) }.all()
+        return (enrolments, facilitated.map(\.cohort))
+    }
+
+    static func query(of personID: UUID, on db: any Database) async throws -> PersonLearning {
+        let (enrolments, facilitated) = try await records(of: personID, on: db)
         func link(_ cohort: Cohort) -> PageContext.Link {
             .init(
                 label: "\(cohort.course.name) — \(cohort.name)",
@@ -41,7 +49,7 @@ struct PersonLearning: Sendable, Equatable {
         }
         return PersonLearning(
             lines: lines.sorted { ($0.starts ?? .init(daysSince1970: 0)) > ($1.starts ?? .init(daysSince1970: 0)) },
-            teaching: facilitated.map(\.cohort).sorted {
+            teaching: facilitated.sorted {
                 (first($0) ?? .init(daysSince1970: 0)) > (first($1) ?? .init(daysSince1970: 0))
             }.map(link))
     }

@@ -12,6 +12,7 @@ enum Home {
         var tasks: [MyTask]
         var projects: [PersonProject] = []
         var places: [MyPlace] = []
+        var training = MyTraining()
     }
 
     final class View: ModelPage<Model> {
@@ -47,6 +48,7 @@ enum Home {
                         ? .p(.class("empty"), .text("Nothing needs you right now."))
                         : .ul(.forEach(model.tasks) { task in .li(.a(.href(task.url), .text(task.text))) })
                 ),
+                .myTraining(model.training),
                 .if(
                     !model.places.isEmpty,
                     .section(

@@ -20,7 +20,8 @@ enum HomeController {
             tasks: try await MyTasks.query(policy: policy, on: req.db),
             projects: try await PersonProjects.query(
                 of: policy.viewer.personID, closedWithin: PersonProjects.closedShownAtHomeFor, on: req.db),
-            places: MyPlaces.of(policy)
+            places: MyPlaces.of(policy),
+            training: try await MyTraining.query(of: policy.viewer.personID, today: AppClock.today, on: req.db)
         )
         return Home.View(context: try await req.pageContext(), model: model).response()
     }

@@ -614,4 +614,86 @@ struct CohortTests {
             #expect(!(try await admin.get("/cohorts/\(cohort.id!)").body.contains("Make them a QI coach")))
         }
     }
+
+    @Test(
+        "home's My training: the next session of each cohort one is on, completions, a register waiting for its facilitator, and open cohorts one may join"
+    )
+    func myTrainingAtHome() async throws {
+        try await withOpenQI { app in
+            let db = app.db
+            let world = try await TestWorld.make(app)
+            let fixtures = Fixtures(app: app)
+            let nurse = try await fixtures.signIn("nurse@test.example", role: .member, at: world.willow)
+            let today = AppClock.today
+            let pocket = try await Self.pocketQI(on: db)
+            let done = try await Self.oneSession(
+                "Spring", of: pocket, on: today.adding(days: -60), capacity: 9, open: false, db: db)
+            let enrolment = try await done.enrol(nurse, bringing: nil, course: pocket, by: Self.actor, on: db)
+            let doneSession = try #require(
+                try await CohortSession.query(on: db).filter(\.$cohort.$id == done.id!).first())
+            let now = try await Self.fresh(done, on: db)
+            try await now.takeRegister(
+                of: doneSession, marks: [enrolment.id!: .attended], course: pocket, today: today,
+                expecting: now.version, by: Self.actor, on: db)
+            let coaching = try await Course.create(
+                CourseDraft(
+                    name: "Improvement Coaching Programme", level: .coach, audience: "ILP graduates", sessionCount: 2,
+                    sessionMinutes: 420, sessionsToComplete: 2, requiresApprovedProject: false),
+                by: Self.actor, on: db)
+            let wave = try await Cohort.plan(
+                CohortDraft(
+                    name: "Coaches 2027", capacity: 2, openToSelfEnrolment: true,
+                    sessions: [
+                        .init(day: today.adding(days: 10), place: "Trust HQ"),
+                        .init(day: today.adding(days: 40), place: "Bow"),
+                    ],
+                    facilitatorIDs: []),
+                of: coaching, by: Self.actor, on: db)
+            let taught = try await Cohort.plan(
+                CohortDraft(
+                    name: "Teaching", capacity: 20, openToSelfEnrolment: false,
+                    sessions: [.init(day: today.adding(days: -3), place: "Bow")], facilitatorIDs: [nurse.id!]),
+                of: pocket, by: Self.actor, on: db)
+            _ = try await Cohort.plan(
+                CohortDraft(
+                    name: "By invitation", capacity: 9, openToSelfEnrolment: false,
+                    sessions: [
+                        .init(day: today.adding(days: 30), place: "Bow"),
+                        .init(day: today.adding(days: 60), place: "Bow"),
+                    ],
+                    facilitatorIDs: []),
+                of: coaching, by: Self.actor, on: db)
+            _ = try await Self.oneSession(
+                "Another Pocket QI", of: pocket, on: today.adding(days: 30), capacity: 9, open: true, db: db)
+            _ = try await Self.leadersProgramme(capacity: 9, firstDay: today.adding(days: 30), on: db)
+
+            let browser = TestBrowser(app: app)
+            _ = try await browser.signIn("nurse@test.example")
+            func training() async throws -> String {
+                let home = try await browser.get("/").body
+                return try #require(home.components(separatedBy: #"class="my-training""#).dropFirst().first)
+                    .components(separatedBy: "</section>")[0]
+            }
+            var section = try await training()
+            #expect(section.contains("Completed: Pocket QI (\(today.adding(days: -60).label))"))
+            let joinable = try #require(section.components(separatedBy: "Open for you to join").dropFirst().first)
+            #expect(
+                joinable.contains(
+                    "Improvement Coaching Programme — Coaches 2027</a>: starts \(today.adding(days: 10).label); 2 places left"
+                ))
+            #expect(!joinable.contains("By invitation"), "a cohort not open to enrol oneself")
+            #expect(!joinable.contains("Another Pocket QI"), "a course already completed")
+            #expect(!joinable.contains("Wave 9"), "a course taking people with an approved project")
+            let session = try #require(
+                try await CohortSession.query(on: db).filter(\.$cohort.$id == taught.id!).first())
+            #expect(section.contains("Cohorts I facilitate"))
+            #expect(section.contains("/cohorts/\(taught.id!)/sessions/\(session.id!)/register"))
+
+            _ = try await browser.post("/cohorts/\(wave.id!)/enrol-me")
+            section = try await training()
+            #expect(
+                section.contains("Coaches 2027</a>: Enrolled: next session \(today.adding(days: 10).label), Trust HQ"))
+            #expect(!section.contains("Open for you to join"))
+        }
+    }
 }

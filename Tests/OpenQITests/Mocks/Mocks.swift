@@ -73,7 +73,27 @@ extension Home.Model {
                     .init(label: "Coaching load", url: "/units/\(Mock.id(2))/portfolio/coaches"),
                     .init(label: "Portfolio", url: "/units/\(Mock.id(2))/portfolio"),
                 ])
-        ])
+        ],
+        training: MyTraining(
+            learning: [
+                .init(
+                    cohort: .init(label: "Improvement Coaching Programme — 2027", url: "/cohorts/\(Mock.id(30))"),
+                    detail: "Enrolled: next session 14 January 2027, Trust HQ")
+            ],
+            completed: ["Improvement Leaders’ Programme (3 March 2026)", "Pocket QI (12 May 2025)"],
+            facilitating: [
+                .init(
+                    cohort: .init(label: "Pocket QI — December 2026", url: "/cohorts/\(Mock.id(31))"),
+                    detail: "next session 9 December 2026, Mile End Hospital",
+                    register: .init(
+                        label: "Take the register of session 1 (2 December 2026)",
+                        url: "/cohorts/\(Mock.id(31))/sessions/\(Mock.id(32))/register"))
+            ],
+            open: [
+                .init(
+                    cohort: .init(label: "Senior Clinical Leaders — 2027", url: "/cohorts/\(Mock.id(33))"),
+                    detail: "starts 2 February 2027; 4 places left")
+            ]))
 }
 
 extension UnitIndex.Model {
