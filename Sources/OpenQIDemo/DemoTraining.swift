@@ -115,15 +115,22 @@ enum DemoTraining {
         let staff = people.filter { $0.kind == .staff && !atPartner($0.unitID) }.map(\.id)
         let partnerStaff = people.filter { $0.kind == .partner || ($0.kind == .staff && atPartner($0.unitID)) }
             .map(\.id)
+        // The demo's ward manager has a place on the next one, to show it on their home page.
+        let wardManager = demoPerson(.member)
         let takers =
-            stride(from: 0, to: staff.count, by: 5).map { staff[$0] }
-            + stride(from: 0, to: partnerStaff.count, by: 2).map { partnerStaff[$0] }
+            (stride(from: 0, to: staff.count, by: 5).map { staff[$0] }
+            + stride(from: 0, to: partnerStaff.count, by: 2).map { partnerStaff[$0] }).filter { $0 != wardManager }
+        var wardManagerPlaced = false
         let every = size == .small ? 3 : 1
         let rounds = (size == .small ? 24 : 48) / every
         let perRound = max(1, takers.count / rounds)
         for round in 0..<rounds {
             let day = today.month.advanced(by: (round - rounds + 1) * every + 1).firstDay.adding(days: 9)
-            let group = Array(takers.dropFirst(round * perRound).prefix(perRound))
+            var group = Array(takers.dropFirst(round * perRound).prefix(perRound))
+            if day > today, !wardManagerPlaced, let wardManager {
+                group.insert(wardManager, at: 0)
+                wardManagerPlaced = true
+            }
             // The next one is popular: a few wait for a place.
             let capacity = day > today ? max(1, perRound - 2) : 50
             cohort(
@@ -166,7 +173,10 @@ enum DemoTraining {
         for (start, people) in graduates {
             let begins = start.adding(months: 12).adding(days: 21)
             guard begins <= today.adding(days: 60), !people.isEmpty else { continue }
-            let chosen = Array(people.prefix(coachesPerYear))
+            var chosen = Array(people.prefix(coachesPerYear))
+            // The demo's coach was trained in the first cohort (last on its list, so not among
+            // those who go on to be advisors).
+            if coaches.isEmpty, let coach = demoPerson(.coach) { chosen = chosen.dropLast() + [coach] }
             coaches += chosen
             firstCoachingEnds = firstCoachingEnds ?? begins.adding(months: 5)
             cohort(

@@ -15,15 +15,22 @@ from conftest import sign_in
 from test_api_contract import demo  # noqa: F401 (demo is a fixture)
 
 # Each role's email in the demo, and what their home page must offer them: in "My projects", a
-# row naming their part; in "My tasks", a task; in "Where my roles work", links by name.
+# row naming their part; in "My tasks", a task; in "Where my roles work", links by name; in "My
+# training", what they are on or have done.
 ROLES = {
-    "member": {"part": "Lead", "links": ["Unit", "Measures"]},
-    "coach": {"part": "Coach", "links": ["Coaching load", "Portfolio"]},
+    "member": {"part": "Lead", "links": ["Unit", "Measures"], "training": re.compile(r"Pocket QI.*next session")},
+    "coach": {
+        "part": "Coach",
+        "links": ["Coaching load", "Portfolio"],
+        "training": re.compile(r"Completed: .*Improvement Coaching Programme"),
+    },
     "sponsor": {"part": "Sponsor", "links": ["Portfolio", "Measures"]},
     "forum-chair": {"task": re.compile(r"proposals? waits? for the .* forum"), "links": ["Forum"]},
     "viewer": {"links": ["Board report", "Measures"]},
     "qi-team": {"links": ["Measures", "Early warning", "Upload data", "Board report"]},
     "admin": {"links": ["Units", "People", "Audit log", "API tokens"]},
+    "improvement-advisor": {"links": ["Programmes", "Portfolio"], "training": re.compile(r"Cohorts I facilitate")},
+    "capability-lead": {"links": ["Courses", "People"]},
 }
 
 
@@ -47,6 +54,8 @@ def test_each_role_finds_their_own_work_at_home(demo, page: Page, role: str):
         task.click()
         expect(page.locator("h1")).to_contain_text("forum", ignore_case=True)
         page.go_back()
+    if "training" in expected:
+        expect(page.locator(".my-training")).to_contain_text(expected["training"])
     places = page.locator(".my-places")
     for label in expected["links"]:
         link = places.get_by_role("link", name=label, exact=True).first
