@@ -523,7 +523,8 @@ struct ProgrammeTests {
             // The teams on a funnel over the latest twelve weeks, and the safety table beside it.
             #expect(body.contains("The teams compared over the latest 12 weeks"))
             #expect(body.contains("class=\"chart funnel\""))
-            #expect(body.contains("Teams beyond the limits first, then by name; each one’s number is its dot on the plot."))
+            #expect(
+                body.contains("Teams beyond the limits first, then by name; each one’s number is its dot on the plot."))
             for team in ["Willow Ward", "Cedar Ward"] {
                 #expect(body.contains(">\(team)</a></th>"), "\(team) is in the safety table")
             }
