@@ -72,7 +72,9 @@ public struct ControlChart: Sendable {
         let count = result.points.count
         let slot = count > 0 ? (plotRight - plotLeft) / Double(count) : 0
         func x(_ index: Int) -> Double { plotLeft + (Double(index) + 0.5) * slot }
-        let flags = FlagLayout(annotations, in: result.points.indices, x: x, right: width - right)
+        let flags = FlagLayout(
+            annotations, in: result.points.indices, x: x, right: width - right,
+            period: { TimeLabels.full(result.points[$0].x) })
         let top = (subtitle == nil ? 34.0 : 52.0) + (flags.rows == 0 ? 8 : 4 + 11 * Double(flags.rows))
         let key = showKey && width >= Self.narrowestWithKey
         let notes = NumberedNotes(flags.numbered, width: width - left - right)
@@ -249,13 +251,19 @@ public struct ControlChart: Sendable {
         if !flags.placed.isEmpty {
             svg.open("g", [("class", "annotations"), ("font-size", "11")])
             for flag in flags.placed {
-                let flagY = plotTop - 4 - 11 * Double(flags.rows - flag.row)
-                svg.element(
-                    "line",
-                    [
-                        ("x1", n(flag.x)), ("x2", n(flag.x)), ("y1", n(flagY)), ("y2", n(plotBottom)),
-                        ("stroke", Palette.neutral), ("stroke-width", "1"), ("stroke-dasharray", "2 2"),
-                    ])
+                let flagY = flag.labelShown ? plotTop - 4 - 11 * Double(flags.rows - flag.row) : plotTop
+                let line = [
+                    ("x1", n(flag.x)), ("x2", n(flag.x)), ("y1", n(flagY)), ("y2", n(plotBottom)),
+                    ("stroke", Palette.neutral), ("stroke-width", "1"), ("stroke-dasharray", "2 2"),
+                ]
+                guard flag.labelShown else {
+                    // A line without its label still names its note, and its number in the list beneath.
+                    svg.open("line", line)
+                    svg.element("title", [], content: "\(flag.number ?? 0). \(flag.text)")
+                    svg.close("line")
+                    continue
+                }
+                svg.element("line", line)
                 svg.open(
                     "text",
                     [
@@ -344,7 +352,9 @@ public struct ControlChart: Sendable {
 /// Where each annotation's flag goes: in the first of up to three rows above the plot where it does
 /// not run into the flag before it, its label drawn leftward of its line near the right edge, and cut
 /// short (the whole text in its tooltip) when long. Notes on one point share one flag. A flag that
-/// finds no room in three rows is numbered instead, and its note is listed beneath the chart.
+/// finds no room in three rows is numbered instead, and its note is listed beneath the chart; where
+/// even its number finds no room (notes on neighbouring days of a long daily chart), only its line
+/// is drawn, the number and note still listed beneath.
 struct FlagLayout {
     struct Flag {
         /// The notes on this point, joined for the tooltip.
@@ -355,6 +365,10 @@ struct FlagLayout {
         let leftward: Bool
         /// Set when the flag shows a number, its note being listed beneath the chart.
         let number: Int?
+        /// The point's period in words, for the list beneath the chart.
+        let period: String
+        /// False for a flag whose label found no room: its line alone is drawn.
+        let labelShown: Bool
     }
 
     static let maximumRows = 3
@@ -366,7 +380,10 @@ struct FlagLayout {
     /// The numbered flags, in number order, for the list beneath the chart.
     var numbered: [Flag] { placed.filter { $0.number != nil } }
 
-    init(_ annotations: [ChartAnnotation], in indices: Range<Int>, x: (Int) -> Double, right: Double) {
+    init(
+        _ annotations: [ChartAnnotation], in indices: Range<Int>, x: (Int) -> Double, right: Double,
+        period: (Int) -> String = { _ in "" }
+    ) {
         var ends: [Double] = []
         var placed: [Flag] = []
         let atPoint = Dictionary(grouping: annotations.filter { indices.contains($0.index) }, by: \.index)
@@ -385,17 +402,17 @@ struct FlagLayout {
             var number: Int?
             var place = fit(label, rows: Self.maximumRows)
             if place.row == nil {
-                // A number is narrow enough for a row of its own above the notes' three.
+                // A number is narrow enough for a row of its own, nearest the plot, below the notes'.
                 number = placed.count { $0.number != nil } + 1
                 place = fit("\(number!)", rows: Self.maximumRows + Self.numberRows)
             }
-            // Only numbers less than a number's width apart come to this: the row that ends soonest.
-            let row = place.row ?? ends.indices.min { ends[$0] < ends[$1] }!
-            if row == ends.count { ends.append(place.end) } else { ends[row] = max(ends[row], place.end) }
+            if let row = place.row {
+                if row == ends.count { ends.append(place.end) } else { ends[row] = max(ends[row], place.end) }
+            }
             placed.append(
                 .init(
-                    text: text, label: number.map { "\($0)" } ?? label, x: at, row: row, leftward: place.leftward,
-                    number: number))
+                    text: text, label: number.map { "\($0)" } ?? label, x: at, row: place.row ?? 0,
+                    leftward: place.leftward, number: number, period: period(index), labelShown: place.row != nil))
         }
         self.placed = placed
     }
@@ -410,7 +427,7 @@ struct NumberedNotes {
     init(_ flags: [FlagLayout.Flag], width: Double) {
         let characters = max(12, Int(width / 6.2))
         func line(_ flag: FlagLayout.Flag) -> String {
-            let text = "\(flag.number ?? 0). \(flag.text)"
+            let text = "\(flag.number ?? 0). \(flag.period.isEmpty ? "" : flag.period + ": ")\(flag.text)"
             return text.count > characters ? String(text.prefix(characters - 1)) + "…" : text
         }
         if flags.count <= Self.mostLines {

@@ -156,7 +156,9 @@ public struct FunnelPlot: Sendable {
         let dots = zip(analysis.units, dotNumbers).compactMap { unit, number in
             unit.value.map { (unit: unit, number: number ?? 0, x: x(unit.size), y: y($0 * multiply)) }
         }
-        let labels = DotLabels(dots.map { (text: "\($0.number)", x: $0.x, y: $0.y) }, within: left...(width - right))
+        let labels = DotLabels(
+            dots.map { (text: "\($0.number)", x: $0.x, y: $0.y) }, across: left...(width - right),
+            down: top...(height - bottom))
         for (dot, label) in zip(dots, labels.placed) {
             let position = analysis.position(of: dot.unit)
             svg.open("g", [("class", "unit")])
@@ -246,7 +248,9 @@ struct DotLabels {
 
     let placed: [Label?]
 
-    init(_ dots: [(text: String, x: Double, y: Double)], within plot: ClosedRange<Double>) {
+    /// `across` and `down`: the plot's extent, which a number keeps inside (clear of the legend
+    /// above it and the axis below).
+    init(_ dots: [(text: String, x: Double, y: Double)], across: ClosedRange<Double>, down: ClosedRange<Double>) {
         typealias Box = (left: Double, right: Double, top: Double, bottom: Double)
         func overlaps(_ a: Box, _ b: Box) -> Bool {
             a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
@@ -275,7 +279,8 @@ struct DotLabels {
                 ),
             ]
             let choice = candidates.first { _, box in
-                plot.contains(box.left) && plot.contains(box.right) && !taken.contains { overlaps(box, $0) }
+                across.contains(box.left) && across.contains(box.right) && down.contains(box.top)
+                    && down.contains(box.bottom) && !taken.contains { overlaps(box, $0) }
             }
             if let choice { taken.append(choice.1) }
             placed.append(choice?.0)

@@ -50,7 +50,8 @@ public struct ProgressScoreChart: Sendable {
             svg.open("g", [("class", "update")])
             svg.element(
                 "circle", [("cx", n(x(index))), ("cy", n(y(update.score))), ("r", "4"), ("fill", Palette.improvement)])
-            svg.element("title", [], content: "\(update.date): \(formatted(update.score, decimals: 1))")
+            svg.element(
+                "title", [], content: "\(TimeLabels.full(update.date)): \(formatted(update.score, decimals: 1))")
             svg.close("g")
             if index % labelStep == 0 {
                 svg.element(
@@ -68,8 +69,9 @@ public struct ProgressScoreChart: Sendable {
 
     public func summary() -> String {
         guard let first = updates.first, let last = updates.last else { return "No progress updates yet." }
-        if updates.count == 1 { return "One update, scored \(formatted(last.score, decimals: 1)) on \(last.date)." }
+        let (firstDay, lastDay) = (TimeLabels.full(first.date), TimeLabels.full(last.date))
+        if updates.count == 1 { return "One update, scored \(formatted(last.score, decimals: 1)) on \(lastDay)." }
         return
-            "\(updates.count) updates, from \(formatted(first.score, decimals: 1)) on \(first.date) to \(formatted(last.score, decimals: 1)) on \(last.date)."
+            "\(updates.count) updates, from \(formatted(first.score, decimals: 1)) on \(firstDay) to \(formatted(last.score, decimals: 1)) on \(lastDay)."
     }
 }

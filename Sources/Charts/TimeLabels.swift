@@ -8,10 +8,11 @@ enum TimeLabels {
         var ordinal: Int { year * 372 + (month - 1) * 31 + day }
     }
 
+    /// `2024-03-05`, or a month `2024-03` as its first day.
     static func day(_ text: String) -> Day? {
         let parts = text.prefix(10).split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
-            let day = Int(parts[2]),
+        guard parts.count == 3 || (parts.count == 2 && text.count == 7), parts[0].count == 4,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = parts.count == 3 ? Int(parts[2]) : 1,
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         return Day(year: year, month: month, day: day)
@@ -33,6 +34,7 @@ enum TimeLabels {
     /// A point's period in full, for its tooltip: "5 Jan 2026"; anything else as given.
     static func full(_ x: String) -> String {
         guard let date = day(x) else { return x }
+        if x.count == 7 { return "\(DateOrder.monthNames[date.month - 1].prefix(3)) \(date.year)" }
         return DateOrder.current.write(day: date.day, month: date.month, year: date.year, short: true)
     }
 

@@ -143,7 +143,7 @@ struct ControlChartTests {
         #expect(layout.numbered.map(\.number) == [1, 2], "the fourth and fifth find no room; the sixth is clear again")
         #expect(layout.numbered.map(\.label) == ["1", "2"])
         for row in 0..<layout.rows {
-            let spans = layout.placed.filter { $0.row == row }.map { flag in
+            let spans = layout.placed.filter { $0.row == row && $0.labelShown }.map { flag in
                 let width = Double(flag.label.count) * 6 + 10
                 return flag.leftward ? (flag.x - width, flag.x) : (flag.x, flag.x + width)
             }
@@ -154,11 +154,29 @@ struct ControlChartTests {
             points: points, options: SPCOptions(chart: .run, rules: .mdc, direction: .up, target: nil, multiply: 1))
         let svg = ControlChart(result: result, title: "t", annotations: crowded, width: 480).svg()
         let list = svg.components(separatedBy: #"class="numbered-notes""#)[1].components(separatedBy: "</g>")[0]
-        #expect(list.contains(">1. Change number 3 began<") && list.contains(">2. Change number 4 began<"))
+        #expect(
+            list.contains(">1. 1 Apr 2024: Change number 3 began<")
+                && list.contains(">2. 1 May 2024: Change number 4 began<"))
         #expect(!list.contains("Change number 5"))
         let many = (0..<12).map { ChartAnnotation(index: $0, text: "Change number \($0) began") }
         let long = ControlChart(result: result, title: "t", annotations: many, width: 480).svg()
         #expect(long.contains("more notes: each is in its number"))
+
+        // A year of days on a wide chart, a note on each of ten days running: numbers find no
+        // room after a while, and those flags keep only their line, never overlapping a label.
+        let days = FlagLayout(
+            (100..<110).map { .init(index: $0, text: "Day \($0)") }, in: 0..<365,
+            x: { 56 + (Double($0) + 0.5) * 1.9 }, right: 744, period: { "day \($0)" })
+        let shown = days.placed.filter(\.labelShown)
+        for row in 0..<days.rows {
+            let spans = shown.filter { $0.row == row }.map { flag in
+                let width = Double(flag.label.count) * 6 + 10
+                return flag.leftward ? (flag.x - width, flag.x) : (flag.x, flag.x + width)
+            }
+            for (a, b) in zip(spans, spans.dropFirst()) { #expect(a.1 < b.0, "row \(row): \(a) runs into \(b)") }
+        }
+        #expect(days.placed.contains { !$0.labelShown }, "some flags keep only their line")
+        #expect(days.placed.filter { !$0.labelShown }.allSatisfy { $0.number != nil }, "and are listed by number")
     }
 
     @Test("tooltips and axis labels write dates in the organisation's order")
@@ -330,8 +348,9 @@ struct OtherChartTests {
             let row = Double(index / 5)
             dots.append((text: "\(index + 1)", x: 300 + column * 9, y: 200 + row * 9))
         }
+        dots.append((text: "22", x: 500, y: 60))
         dots.append((text: "21", x: 740, y: 100))
-        let labels = DotLabels(dots, within: 64...744)
+        let labels = DotLabels(dots, across: 64...744, down: 58...368)
         typealias Box = (left: Double, right: Double, top: Double, bottom: Double)
         var boxes: [Box] = dots.map { dot -> Box in (dot.x - 6, dot.x + 6, dot.y - 6, dot.y + 6) }
         for (dot, label) in zip(dots, labels.placed) {
@@ -345,7 +364,8 @@ struct OtherChartTests {
                 }
             let box: Box = (left, left + width, label.y - 9, label.y + 1)
             let name = dot.text
-            #expect(box.left >= 64 && box.right <= 744, "\(name) stays on the plot")
+            #expect(
+                box.left >= 64 && box.right <= 744 && box.top >= 58 && box.bottom <= 368, "\(name) stays on the plot")
             for other in boxes {
                 let overlaps =
                     box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom
@@ -354,6 +374,7 @@ struct OtherChartTests {
             boxes.append(box)
         }
         #expect(labels.placed.last!!.anchor == "end", "a dot at the right edge has its number on its left")
+        #expect(labels.placed[20]?.y == 77, "a dot at the top has its number below it, clear of the legend")
         #expect(labels.placed.compactMap { $0 }.count >= 6, "a cluster's edge still gets numbers")
         #expect(labels.placed.contains { $0 == nil }, "where none fits, a number is left off rather than overlap")
     }

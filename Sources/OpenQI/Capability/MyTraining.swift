@@ -39,8 +39,14 @@ struct MyTraining: Sendable, Equatable {
             next(cohort).map { "next session \(CalendarDay.label($0.heldOn)), \($0.place)" } ?? "no session to come"
         }
         var training = MyTraining()
-        let current = enrolments.filter {
-            $0.completedOn == nil && $0.status != .withdrawn && next($0.cohort) != nil
+        // Still to come: a place, or a wait for one that can still come before the first session.
+        let current = enrolments.filter { enrolment in
+            guard enrolment.completedOn == nil, next(enrolment.cohort) != nil else { return false }
+            switch enrolment.status {
+            case .enrolled: return true
+            case .waiting: return (enrolment.cohort.days.first ?? today) > today
+            case .withdrawn: return false
+            }
         }
         training.learning = current.sorted { next($0.cohort)!.heldOn < next($1.cohort)!.heldOn }.map {
             Line(cohort: link($0.cohort), detail: "\($0.status.label): \(nextText($0.cohort))")
@@ -60,21 +66,31 @@ struct MyTraining: Sendable, Equatable {
                 register: untaken.flatMap { session in
                     guard let cohortID = cohort.id, let sessionID = session.id else { return nil }
                     return .init(
-                        label: "Take the register of session \(session.number) (\(CalendarDay.label(session.heldOn)))",
+                        label:
+                            "Take the register of \(cohort.name), session \(session.number) (\(CalendarDay.label(session.heldOn)))",
                         url: SiteURL.cohorts(.register(cohort: .value(cohortID), session: .value(sessionID)))
                             .relativeURL())
                 })
         }
-        let taken = Set(enrolments.filter { $0.status != .withdrawn }.map { $0.$cohort.id })
-        let done = Set(enrolments.filter { $0.completedOn != nil }.map { $0.cohort.$course.id })
-        let offered = try await Cohort.query(on: db).filter(\.$openToSelfEnrolment == true)
-            .join(Course.self, on: \Cohort.$course.$id == \Course.$id)
-            .filter(Course.self, \.$archivedAt == nil).filter(Course.self, \.$requiresApprovedProject == false)
-            .with(\.$course).with(\.$sessions).with(\.$enrolments).all()
+        // Courses one has completed, or is on (or waiting for), are not offered again.
+        let busy = Set(
+            enrolments.filter { $0.completedOn != nil || $0.status != .withdrawn }.map { $0.cohort.$course.id })
+        // Only cohorts with a session still to come are read: the cohorts of years past are many.
+        let upcoming = Set(
+            try await CohortSession.query(on: db).filter(\.$heldOn > today.date).field(\.$cohort.$id).all()
+                .map(\.$cohort.id))
+        let offered =
+            upcoming.isEmpty
+            ? []
+            : try await Cohort.query(on: db).filter(\.$id ~~ Array(upcoming))
+                .filter(\.$openToSelfEnrolment == true)
+                .join(Course.self, on: \Cohort.$course.$id == \Course.$id)
+                .filter(Course.self, \.$archivedAt == nil).filter(Course.self, \.$requiresApprovedProject == false)
+                .with(\.$course).with(\.$sessions).with(\.$enrolments).all()
         training.open =
             offered.filter { cohort in
-                guard let first = cohort.days.first, first > today, let id = cohort.id else { return false }
-                return !taken.contains(id) && !done.contains(cohort.$course.id)
+                guard let first = cohort.days.first, first > today else { return false }
+                return !busy.contains(cohort.$course.id)
             }
             .sorted { $0.days.first! < $1.days.first! }.prefix(openShown).map { cohort in
                 let left = cohort.capacity - cohort.placesTaken
@@ -110,11 +126,11 @@ extension Node where Context == HTML.BodyContext {
                 .p(.class("empty"), .text("You are on no course yet."))),
             .if(!training.learning.isEmpty, lines(training.learning)),
             .if(!training.completed.isEmpty, .p(.text("Completed: \(training.completed.joined(separator: "; "))."))),
+            .p(.a(.href(SiteURL.courses(.index).relativeURL()), .text("All courses"))),
             .if(
                 !training.facilitating.isEmpty, .group(.h3(.text("Cohorts I facilitate")), lines(training.facilitating))
             ),
-            .if(!training.open.isEmpty, .group(.h3(.text("Open for you to join")), lines(training.open))),
-            .p(.a(.href(SiteURL.courses(.index).relativeURL()), .text("All courses")))
+            .if(!training.open.isEmpty, .group(.h3(.text("Open for you to join")), lines(training.open)))
         )
     }
 }

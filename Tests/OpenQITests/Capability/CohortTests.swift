@@ -649,6 +649,16 @@ struct CohortTests {
                     ],
                     facilitatorIDs: []),
                 of: coaching, by: Self.actor, on: db)
+            // A later cohort of the same course: offered until one is on the earlier one.
+            _ = try await Cohort.plan(
+                CohortDraft(
+                    name: "Coaches autumn", capacity: 20, openToSelfEnrolment: true,
+                    sessions: [
+                        .init(day: today.adding(days: 100), place: "Bow"),
+                        .init(day: today.adding(days: 130), place: "Bow"),
+                    ],
+                    facilitatorIDs: []),
+                of: coaching, by: Self.actor, on: db)
             let taught = try await Cohort.plan(
                 CohortDraft(
                     name: "Teaching", capacity: 20, openToSelfEnrolment: false,
@@ -684,6 +694,7 @@ struct CohortTests {
             #expect(!joinable.contains("By invitation"), "a cohort not open to enrol oneself")
             #expect(!joinable.contains("Another Pocket QI"), "a course already completed")
             #expect(!joinable.contains("Wave 9"), "a course taking people with an approved project")
+            #expect(joinable.contains("Coaches autumn"))
             let session = try #require(
                 try await CohortSession.query(on: db).filter(\.$cohort.$id == taught.id!).first())
             #expect(section.contains("Cohorts I facilitate"))
@@ -693,7 +704,7 @@ struct CohortTests {
             section = try await training()
             #expect(
                 section.contains("Coaches 2027</a>: Enrolled: next session \(today.adding(days: 10).label), Trust HQ"))
-            #expect(!section.contains("Open for you to join"))
+            #expect(!section.contains("Open for you to join"), "nor a later cohort of a course one is on")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Charts
 import Fluent
 import Foundation
 import Testing
@@ -127,9 +128,11 @@ struct PDSACycleTests {
         }
     }
 
-    @Test("closing a project ends its unfinished cycles without a decision, saying so, so none shows as running")
+    @Test(
+        "closing a project ends its unfinished cycles without a decision, saying so (its day in the organisation's order, written inside the closing's transaction), so none shows as running"
+    )
     func closingEndsCycles() async throws {
-        try await withOpenQI { app in
+        try await withOpenQI(dateOrder: .monthDayYear) { app in
             let browser = TestBrowser(app: app)
             let (path, project, measure, idea) = try await Self.readyToTest(app, browser)
             project.status = .active
@@ -149,7 +152,7 @@ struct PDSACycleTests {
             #expect(closed.status == .seeOther)
             let cycles = try await PDSACycle.query(on: app.db).sort(\.$number).all()
             #expect(cycles.allSatisfy { $0.status == .complete && $0.decision == nil && $0.completedOn != nil })
-            let today = AppClock.today.label
+            let today = DateOrder.$current.withValue(.monthDayYear) { AppClock.today.label }
             #expect(
                 cycles.map(\.actNotes) == [
                     "Ended unfinished: the project was stopped on \(today).",
