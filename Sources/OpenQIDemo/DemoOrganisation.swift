@@ -181,11 +181,16 @@ struct DemoOrganisation: Sendable {
                     Unit(id: $0.id, name: $0.name, kind: $0.kind, parentID: $0.parentID, summary: $0.summary)
                 }.create(on: db)
             }
-            for batch in people.chunked(into: 200) {
-                try await batch.map {
-                    Person(
-                        id: $0.id, fullName: $0.fullName, email: $0.email, kind: $0.kind, unitID: $0.unitID,
-                        jobTitle: $0.jobTitle)
+            // Staff started on days spread over fourteen years, a few in the last months: taken from
+            // their place in the list, so the rest of the demo draws the same numbers as before.
+            let today = AppClock.today
+            for batch in Array(people.enumerated()).chunked(into: 200) {
+                try await batch.map { index, seed in
+                    let person = Person(
+                        id: seed.id, fullName: seed.fullName, email: seed.email, kind: seed.kind, unitID: seed.unitID,
+                        jobTitle: seed.jobTitle)
+                    if seed.kind == .staff { person.startedOn = today.adding(days: -(20 + index * 7919 % 5000)).date }
+                    return person
                 }.create(on: db)
             }
             try await signIns.map {

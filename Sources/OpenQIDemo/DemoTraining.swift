@@ -165,23 +165,30 @@ enum DemoTraining {
             graduates.append((start, enrolments[before...].filter { $0.completedOn != nil }.map(\.$person.id)))
         }
 
-        // A coaching cohort each October from the graduates of the wave a year before; a few of
+        // A coaching cohort each October from the graduates of the wave a year before, with the
+        // people the forums have made coaches shared among them (ELFT trains every coach); a few of
         // the coaches go on to become improvement advisors.
         let coachesPerYear = size == .small ? 4 : 15
+        let runs = graduates.filter { $0.start.adding(months: 12).adding(days: 21) <= today.adding(days: 60) }
+            .filter { !$0.people.isEmpty }
+        let appointed = Array(
+            Set(try await RoleGrant.query(on: db).filter(\.$role == .coach).all().map(\.$person.id))
+        ).sorted { $0.uuidString < $1.uuidString }.filter { $0 != demoPerson(.coach) }
+        let perCohort = runs.isEmpty ? 0 : (appointed.count + runs.count - 1) / runs.count
         var coaches: [UUID] = []
         var firstCoachingEnds: CalendarDay?
-        for (start, people) in graduates {
+        for (number, (start, people)) in runs.enumerated() {
             let begins = start.adding(months: 12).adding(days: 21)
-            guard begins <= today.adding(days: 60), !people.isEmpty else { continue }
             var chosen = Array(people.prefix(coachesPerYear))
-            // The demo's coach was trained in the first cohort (last on its list, so not among
-            // those who go on to be advisors).
-            if coaches.isEmpty, let coach = demoPerson(.coach) { chosen = chosen.dropLast() + [coach] }
+            chosen += appointed.dropFirst(number * perCohort).prefix(perCohort).filter { !chosen.contains($0) }
+            // The demo's coach was trained in the first cohort: fifth on its list, after those who
+            // go on to be advisors, and before any who miss a session (every eleventh).
+            if coaches.isEmpty, let coach = demoPerson(.coach) { chosen.insert(coach, at: min(4, chosen.count)) }
             coaches += chosen
             firstCoachingEnds = firstCoachingEnds ?? begins.adding(months: 5)
             cohort(
                 courses[2], "Coaching \(begins.month.year)", days: (0..<6).map { begins.adding(months: $0) },
-                people: chosen, capacity: 20, open: false, facilitators: teachers)
+                people: chosen, capacity: chosen.count, open: false, facilitators: teachers)
         }
         // Advisors come from coaches who have finished their own programme.
         if let first = coaches.first, let ended = firstCoachingEnds, ended.adding(months: 3) <= today.adding(days: 60) {
@@ -221,5 +228,24 @@ enum DemoTraining {
         for batch in sessions.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in enrolments.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in marks.chunked(into: 500) { try await Array(batch).create(on: db) }
+        try await plan(year: today.year, today: today, on: db)
+    }
+
+    /// This year's dosing plan for the organisation, as ELFT set its need: an introduction for a
+    /// good share of all staff and every new starter, the Improvement Leaders' Programme for those
+    /// who lead teams and projects, the executives and sponsors, and each role's own course for all
+    /// who hold it.
+    static func plan(year: Int, today: CalendarDay, on db: any Database) async throws {
+        let tree = try await UnitTree.load(on: db)
+        guard let organisation = tree.organisationID else { return }
+        let figures = try await DosingFigures.query(unitID: organisation, year: year, tree: tree, today: today, on: db)
+        let share: [DosingGroup: Double] = [.allStaff: 0.35, .serviceUsersAndCarers: 0.5]
+        let targets = figures.lines.map { line in
+            let fraction = line.group == .sponsors && line.level == .leadership ? 0.6 : share[line.group] ?? 1
+            return DosingTarget(
+                unitID: organisation, year: year, group: line.group, level: line.level,
+                needed: Int((Double(line.members) * fraction).rounded()))
+        }
+        try await targets.create(on: db)
     }
 }

@@ -118,6 +118,9 @@ def every_page(client, base: str) -> dict[str, str]:
         pages["an annual plan"] = f"/plans/{plans[0]['id']}"
         pages["an annual plan's edit form"] = f"/plans/{plans[0]['id']}/edit"
         pages["an annual plan's driver diagram"] = f"/plans/{plans[0]['id']}/driver-diagram"
+    pages["the organisation's capability"] = "/capability"
+    pages["the dosing plan"] = "/capability/plan"
+    pages["a directorate's capability"] = f"/capability?unit={directorate['id']}"
     pages["courses"] = "/courses"
     pages["a new course"] = "/courses/new"
     found = re.search(r'href="(/courses/[0-9A-F-]{36})"', client.get(base + "/courses", timeout=30).text)

@@ -126,7 +126,9 @@ extension Node where Context == HTML.BodyContext {
                 .p(.class("empty"), .text("You are on no course yet."))),
             .if(!training.learning.isEmpty, lines(training.learning)),
             .if(!training.completed.isEmpty, .p(.text("Completed: \(training.completed.joined(separator: "; "))."))),
-            .p(.a(.href(SiteURL.courses(.index).relativeURL()), .text("All courses"))),
+            .p(
+                .a(.href(SiteURL.courses(.index).relativeURL()), .text("All courses")), .text(" · "),
+                .a(.href(SiteURL.capability(.dashboard).relativeURL()), .text("The organisation’s capability"))),
             .if(
                 !training.facilitating.isEmpty, .group(.h3(.text("Cohorts I facilitate")), lines(training.facilitating))
             ),

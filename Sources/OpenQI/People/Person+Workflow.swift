@@ -8,6 +8,7 @@ extension Person {
             fullName: draft.fullName, email: draft.email, kind: draft.kind, unitID: draft.unitID,
             jobTitle: draft.jobTitle)
         person.coachingCapacity = draft.coachingCapacity
+        person.startedOn = draft.startedOn
         try await person.saveAudited(.create, by: actor, on: db)
         return person
     }
@@ -24,6 +25,7 @@ extension Person {
         $unit.id = draft.unitID
         jobTitle = draft.jobTitle
         coachingCapacity = draft.coachingCapacity
+        startedOn = draft.startedOn
         try await saveAudited(.update, by: actor, before: before, expecting: expected, on: db)
     }
 

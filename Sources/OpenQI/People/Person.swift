@@ -32,6 +32,9 @@ package final class Person: Model, @unchecked Sendable {
     @OptionalField(key: "job_title") package var jobTitle: String?
     /// How many active projects a coach or improvement advisor can support at once; nil for the usual.
     @OptionalField(key: "coaching_capacity") package var coachingCapacity: Int?
+    /// The day they joined the organisation: new starters are asked to take the introductory course
+    /// within three months.
+    @OptionalField(key: "started_on") package var startedOn: Date?
     @OptionalField(key: "archived_at") package var archivedAt: Date?
     /// Who invited the person onto a project team, when a lead added a service user or carer not
     /// yet on the People list; nil for everyone added by those who manage people.
@@ -87,6 +90,7 @@ extension Person: Auditable {
             "unit": $unit.id?.uuidString ?? "",
             "job_title": jobTitle ?? "",
             "coaching_capacity": coachingCapacity.map(String.init) ?? "",
+            "started_on": startedOn.map(CalendarDay.text) ?? "",
             "archived": isArchived ? "yes" : "no",
         ]) { $1 }
     }

@@ -42,6 +42,9 @@ enum PersonForm {
                         name: "job_title", label: "Role or job title",
                         hint: "For example: Ward manager, Peer support worker."),
                     FormField(
+                        name: "started_on", label: "Started in the organisation", control: .date,
+                        hint: "New starters are asked to take the introductory course within three months."),
+                    FormField(
                         name: "coaching_capacity", label: "Projects they can coach at once",
                         control: .number,
                         hint:

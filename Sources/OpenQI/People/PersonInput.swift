@@ -10,6 +10,7 @@ struct PersonInput: Content, Sendable {
     var unit_id: String?
     var job_title: String?
     var coaching_capacity: NumberText?
+    var started_on: String? = nil
     /// The version an edit began from: the edit form's hidden field, and required by the API's PUT.
     var version: Int? = nil
 
@@ -17,6 +18,7 @@ struct PersonInput: Content, Sendable {
         FormState(values: [
             "full_name": full_name ?? "", "email": email ?? "", "kind": kind ?? "", "unit_id": unit_id ?? "",
             "job_title": job_title ?? "", "coaching_capacity": coaching_capacity?.text ?? "",
+            "started_on": started_on ?? "",
             "version": version.map(String.init) ?? "",
         ])
     }
@@ -30,6 +32,7 @@ struct PersonDraft: Sendable, Equatable {
     var unitID: UUID
     var jobTitle: String?
     var coachingCapacity: Int?
+    var startedOn: Date? = nil
 }
 
 extension PersonInput: VersionedInput {
@@ -37,13 +40,15 @@ extension PersonInput: VersionedInput {
         self.init(
             full_name: person.fullName, email: person.email, kind: person.kind.rawValue,
             unit_id: person.$unit.id?.uuidString, job_title: person.jobTitle,
-            coaching_capacity: person.coachingCapacity.map { NumberText(String($0)) }, version: person.version
+            coaching_capacity: person.coachingCapacity.map { NumberText(String($0)) },
+            started_on: person.startedOn.map(CalendarDay.text), version: person.version
         )
     }
 
     static let labels: [(field: String, label: String)] = [
         ("full_name", "Full name"), ("kind", "Kind"), ("unit_id", "Unit"), ("email", "Email"),
         ("job_title", "Role or job title"), ("coaching_capacity", "Projects they can coach at once"),
+        ("started_on", "Started in the organisation"),
     ]
 
     /// The unit the input names, when it names one of the tree's (archived or not): whoever may not
@@ -67,6 +72,13 @@ extension PersonInput: VersionedInput {
             job_title, field: "job_title", label: "the role or job title", maxLength: 120)
         let coachingCapacity = validator.wholeNumber(
             coaching_capacity?.text, field: "coaching_capacity", label: "the projects they can coach", in: 0...50)
+        let startedOn = validator.day(
+            started_on, field: "started_on", label: "the day they started in the organisation", required: false)
+        if let startedOn, startedOn > AppClock.now {
+            validator.fail(
+                "started_on",
+                "Enter a day they have already started on: \(CalendarDay.label(startedOn)) is still to come.")
+        }
         validator.unitInUse(unitID, field: "unit_id", in: tree)
         if let email, validator.errors.allSatisfy({ $0.field != "email" }) {
             var others = Person.query(on: db).filter(\.$email == email).filter(\.$archivedAt == nil)
@@ -80,7 +92,7 @@ extension PersonInput: VersionedInput {
         return try validator.check(kind, unitID) { kind, unitID in
             PersonDraft(
                 fullName: name, email: email, kind: kind, unitID: unitID, jobTitle: jobTitle,
-                coachingCapacity: coachingCapacity)
+                coachingCapacity: coachingCapacity, startedOn: startedOn)
         }
     }
 }

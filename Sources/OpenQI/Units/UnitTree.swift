@@ -53,6 +53,11 @@ package struct UnitTree: Sendable, Equatable {
     }
 
     /// The unit and everything below it.
+    /// The organisation at the top of the tree, where there is one in use.
+    package var organisationID: UUID? {
+        children(of: nil).first { $0.kind == .organisation && !$0.isArchived }?.id
+    }
+
     package func subtree(of id: UUID) -> Set<UUID> {
         var result: Set<UUID> = []
         var stack = [id]

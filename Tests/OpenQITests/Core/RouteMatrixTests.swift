@@ -259,6 +259,11 @@ struct RouteMatrixTests {
         "POST /programmes/:programmeID/people/:programmeMemberID/remove": Row(allowed: programmeLeads),
         "POST /programmes/:programmeID/learning-sessions": Row(
             allowed: programmeLeads, body: ["held_on": "2026-01-05", "place": "Room 1"]),
+        "GET /capability": Row(allowed: readers),
+        "GET /capability/plan": Row(allowed: capabilityLeads),
+        "POST /capability/plan": Row(
+            allowed: capabilityLeads,
+            body: ["unit_id": ":directorate", "year": "2027", "need_all_staff_introductory": "40"]),
         "GET /courses": Row(allowed: readers),
         "GET /courses/new": Row(allowed: capabilityLeads),
         "POST /courses": Row(

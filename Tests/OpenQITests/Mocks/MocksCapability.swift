@@ -133,6 +133,52 @@ extension RegisterPage.Model {
         form: FormState(values: [RegisterInput.markField(Mock.id(190)): "attended", "version": "4"]))
 }
 
+extension CapabilityPage.Model {
+    static let mock: CapabilityPage.Model = {
+        var figures = DosingFigures(unitID: Mock.id(1), year: 2026)
+        figures.lines = [
+            .init(group: .allStaff, level: .introductory, members: 350, have: 71, needed: 123),
+            .init(group: .projectLeads, level: .practitioner, members: 40, have: 28, needed: 40),
+            .init(group: .coaches, level: .coach, members: 9, have: 9, needed: 9),
+            .init(group: .serviceUsersAndCarers, level: .serviceUsers, members: 80, have: 24, needed: nil),
+        ]
+        figures.byYear = [
+            .init(year: 2026, byLevel: [.introductory: 30, .practitioner: 11, .coach: 4]),
+            .init(year: 2025, byLevel: [.introductory: 28, .practitioner: 9]),
+        ]
+        figures.practitionerAndCoachCompletions = 15
+        figures.partnerCompletions = 3
+        figures.newStarters = [
+            .init(
+                name: "Kemi Adebayo", personID: Mock.id(60), unit: "Adult Mental Health › Willow Ward",
+                started: Mock.calendarDay("2026-06-01"))
+        ]
+        figures.newStartersCount = 1
+        return CapabilityPage.Model(
+            unitID: Mock.id(1), unitName: "Trust", year: 2026, figures: figures,
+            monthChartSVG: "<svg role=\"img\" aria-label=\"People trained\"></svg>",
+            unitChoices: [
+                .init(value: "\(Mock.id(1))", label: "Trust"),
+                .init(value: "\(Mock.id(2))", label: "— Adult Mental Health"),
+            ], canPlan: true)
+    }()
+}
+
+extension DosingPlanForm.Model {
+    static let mock = DosingPlanForm.Model(
+        unitID: Mock.id(1), unitName: "Trust", year: 2026,
+        form: FormState(
+            values: ["need_all_staff_introductory": "120", "need_coaches_coach": "ten"],
+            errors: [
+                FieldError(
+                    field: "need_coaches_coach",
+                    message:
+                        "Enter how many of “QI coaches” need the coach level as a whole number from 0 to 1000000; “ten” is not one."
+                )
+            ]),
+        hints: ["need_all_staff_introductory": "Staff whose unit is here: 350 now, 71 of them with the level."])
+}
+
 extension Mock {
     fileprivate static func calendarDay(_ text: String) -> CalendarDay { CalendarDay(containing: day(text)) }
 }

@@ -193,6 +193,12 @@ struct PageSnapshotTests {
     @Test func cohort() {
         assertSnapshot(of: Self.html(CohortShow.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func capability() {
+        assertSnapshot(of: Self.html(CapabilityPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func dosingPlanForm() {
+        assertSnapshot(of: Self.html(DosingPlanForm.View(context: Mock.context, model: .mock)), as: .lines)
+    }
     @Test func cohortRegister() {
         assertSnapshot(of: Self.html(RegisterPage.View(context: Mock.context, model: .mock)), as: .lines)
     }

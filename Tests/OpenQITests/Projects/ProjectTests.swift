@@ -609,7 +609,9 @@ struct ProjectTests {
             let page = try await browser.get(path)
             #expect(page.body.contains("3.5 — Improvement"))
             #expect(page.body.contains("progress-chart"))
-            #expect(page.body.contains("2 updates, from 2.0 on 5 Jan 2026 to 3.5 on 2 Feb 2026."), "dates in words, as the table beside it")
+            #expect(
+                page.body.contains("2 updates, from 2.0 on 5 Jan 2026 to 3.5 on 2 Feb 2026."),
+                "dates in words, as the table beside it")
             #expect(page.body.contains("Agree overtime for the night checks"))
         }
     }

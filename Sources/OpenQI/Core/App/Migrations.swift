@@ -72,5 +72,6 @@ enum OpenQIMigrations {
         CreateAnnualPlans(),
         AddCapabilityLeadRole(),
         CreateCourses(),
+        CreateDosingPlan(),
     ]
 }

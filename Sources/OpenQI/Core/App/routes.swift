@@ -106,6 +106,7 @@ func routes(_ app: Application) throws {
     DriverDiagramController.register(on: signedIn)
     AnnualPlanController.register(on: signedIn)
     CourseController.register(on: signedIn)
+    CapabilityController.register(on: signedIn)
 
     signedIn.get(SiteURL.projects(.newCycle(.key)).pathComponents, use: PDSAController.new)
     signedIn.post(SiteURL.projects(.planCycle(.key)).pathComponents, use: PDSAController.create)

@@ -181,7 +181,7 @@ extension Request {
             .init(label: "Forums", url: SiteURL.forums(.index).relativeURL()),
             .init(label: "Units", url: SiteURL.units(.index).relativeURL()),
             .init(label: "People", url: SiteURL.people(.index).relativeURL()),
-            .init(label: "Courses", url: SiteURL.courses(.index).relativeURL()),
+            .init(label: "Capability", url: SiteURL.capability(.dashboard).relativeURL()),
         ]
         if policy.allows(.viewAuditLog) {
             navigation.append(.init(label: "Audit log", url: SiteURL.audit.relativeURL()))

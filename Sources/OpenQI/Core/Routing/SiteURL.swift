@@ -31,6 +31,7 @@ enum SiteURL: Sendable {
     case programmes(Programmes)
     case plans(Plans)
     case learningSessions(LearningSessions)
+    case capability(Capability)
     case courses(Courses)
     case cohorts(Cohorts)
     case dataUploads(DataUploads)
@@ -169,6 +170,12 @@ enum SiteURL: Sendable {
         case diagram(Parameter<UUID>, DiagramPart)
     }
 
+    enum Capability: Sendable {
+        case dashboard
+        /// The dosing plan's form (GET) and its saving (POST).
+        case plan
+    }
+
     enum Courses: Sendable {
         case index, new, create
         case show(Parameter<UUID>)
@@ -274,6 +281,7 @@ enum SiteURL: Sendable {
         case .programmes(let page): ["programmes"] + page.segments
         case .plans(let page): ["plans"] + page.segments
         case .learningSessions(let page): ["learning-sessions"] + page.segments
+        case .capability(let page): ["capability"] + page.segments
         case .courses(let page): ["courses"] + page.segments
         case .cohorts(let page): ["cohorts"] + page.segments
         case .dataUploads(let page): ["data-uploads"] + page.segments
@@ -492,6 +500,15 @@ extension SiteURL.Plans {
         case .link(let id): [.id(id, name: "planID"), "links"]
         case .unlink(let plan, let link): [.id(plan, name: "planID"), "links", .id(link, name: "linkID"), "remove"]
         case .diagram(let id, let part): [.id(id, name: "planID")] + part.segments
+        }
+    }
+}
+
+extension SiteURL.Capability {
+    var segments: [PathSegment] {
+        switch self {
+        case .dashboard: []
+        case .plan: ["plan"]
         }
     }
 }

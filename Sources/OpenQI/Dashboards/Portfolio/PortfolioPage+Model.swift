@@ -196,9 +196,11 @@ extension PortfolioPage.Model {
                 label: "active projects with no data for 8 weeks", count: stalledData,
                 url: list([("stale_data", "yes")])),
             coaches: coaches,
-            activeChartSVG: runChart(months.active, title: "Active projects", subtitle: "at the end of each month"),
+            activeChartSVG: CountsOverTime.runChart(
+                months.active, title: "Active projects", subtitle: "at the end of each month"),
             activeMonths: monthList(months.active, "active_in"),
-            completionsChartSVG: runChart(months.completed, title: "Projects completed", subtitle: "each month"),
+            completionsChartSVG: CountsOverTime.runChart(
+                months.completed, title: "Projects completed", subtitle: "each month"),
             completionMonths: monthList(months.completed, "completed_in"))
     }
 
@@ -285,16 +287,6 @@ extension PortfolioPage.Model {
         return (try series(row), Array(try series(completed).dropLast()))
     }
 
-    /// Counts over time as a run chart (median and runs analysis), not a bar chart of two numbers.
-    static func runChart(_ series: [(month: String, count: Int)], title: String, subtitle: String) -> String {
-        let result = SPCChart.compute(
-            points: series.map { SPCPoint(x: $0.month, y: Double($0.count)) },
-            options: SPCOptions(chart: .run, rules: .anhoej))
-        return ControlChart(
-            result: result, title: title, subtitle: subtitle, width: 560, height: 260,
-            idPrefix: title.lowercased().replacingOccurrences(of: " ", with: "-")
-        ).svg()
-    }
 }
 
 /// Which projects a portfolio counts: those of a unit and every unit below it, as a condition on

@@ -1,0 +1,68 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The capability figures, which everyone reads, and the dosing plan, which whoever runs the
+/// training sets.
+enum CapabilityController {
+    static func register(on routes: any RoutesBuilder) {
+        routes.get(SiteURL.capability(.dashboard).pathComponents, use: show)
+        routes.get(SiteURL.capability(.plan).pathComponents, use: planForm)
+        routes.post(SiteURL.capability(.plan).pathComponents, use: savePlan)
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .readOrganisation)
+        let year = try req.yearParameter()
+        guard let unitID = try req.unitFilter("unit", in: policy.tree) ?? policy.tree.organisationID else {
+            return req.redirect(
+                to: SiteURL.units(.index).relativeURL(),
+                notice: "There is no organisation yet to show the capability of: add it first.")
+        }
+        let key = CapabilityPage.PageKey(
+            unit: unitID, year: year, day: AppClock.today, canPlan: policy.allows(.manageCapability))
+        let db = req.db
+        return try await req.page(drawnOnceAs: key) { context in
+            CapabilityPage.View(
+                context: context,
+                model: try await CapabilityPage.Model.query(unitID: unitID, year: year, policy: policy, on: db))
+        }
+    }
+
+    @Sendable static func planForm(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .manageCapability)
+        let year = try req.yearParameter()
+        guard let unitID = try req.unitFilter("unit", in: policy.tree) ?? policy.tree.organisationID else {
+            throw Abort(.notFound)
+        }
+        let model = try await DosingPlanForm.Model.query(
+            unitID: unitID, year: year, form: nil, policy: policy, on: req.db)
+        return DosingPlanForm.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func savePlan(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .manageCapability)
+        let input = DosingPlanInput(try req.content.decode([String: String].self))
+        return try await req.saveForm(typed: input.formState) {
+            let plan = try input.validate(in: policy.tree)
+            try await plan.save(unitName: policy.tree.path(of: plan.unitID), by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.capability(.dashboard).relativeURL(query: [
+                    ("unit", plan.unitID.uuidString), ("year", String(plan.year)),
+                ]),
+                notice: "The \(plan.year) dosing plan was saved.")
+        } redraw: { state in
+            // A form whose unit or year cannot be read is drawn for the organisation this year.
+            let unitID =
+                input.fields["unit_id"].flatMap(UUID.init(uuidString:)).flatMap { policy.tree.nodes[$0]?.id }
+                ?? policy.tree.organisationID
+            let year =
+                input.fields["year"].flatMap(Int.init).flatMap { DosingPlanInput.years.contains($0) ? $0 : nil }
+                ?? AppClock.today.year
+            guard let unitID else { throw Abort(.notFound) }
+            let model = try await DosingPlanForm.Model.query(
+                unitID: unitID, year: year, form: state, policy: policy, on: req.db)
+            return DosingPlanForm.View(context: try await req.pageContext(), model: model).response()
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Fluent
+import Foundation
+
+/// A unit's capability figures for a year, from the records: for each group and level, how many
+/// have the level against the plan's need; completions by month and year; the share from partner
+/// organisations; and the new starters still without the introductory course. The dosing page, the
+/// unit's page and the capability API all read these.
+package struct DosingFigures: Sendable, Equatable {
+    package struct Line: Sendable, Equatable {
+        package let group: DosingGroup
+        package let level: CourseLevel
+        /// People in the group.
+        package let members: Int
+        /// Of them, those who have completed a course of the level.
+        let have: Int
+        /// The plan's number, when the plan sets one.
+        let needed: Int?
+        var gap: Int? { needed.map { max(0, $0 - have) } }
+    }
+
+    struct MonthCount: Sendable, Equatable {
+        let month: CalendarMonth
+        let count: Int
+    }
+
+    struct YearCounts: Sendable, Equatable {
+        let year: Int
+        /// Completions at each level that year, in `CourseLevel` order.
+        let byLevel: [CourseLevel: Int]
+        var total: Int { byLevel.values.reduce(0, +) }
+    }
+
+    struct NewStarter: Sendable, Equatable {
+        let name: String
+        let personID: UUID
+        let unit: String
+        let started: CalendarDay
+    }
+
+    let unitID: UUID
+    let year: Int
+    package var lines: [Line] = []
+    /// People trained (courses completed) each month, the latest 24 up to the year's end or today.
+    var byMonth: [MonthCount] = []
+    /// The latest five years up to `year`.
+    var byYear: [YearCounts] = []
+    /// Completions of the practitioner and coach levels in the year, and how many of them were by
+    /// partner organisations' people (ELFT: 20–25% by 2023).
+    var partnerCompletions = 0
+    var practitionerAndCoachCompletions = 0
+    /// Staff who started in the last year, more than three months ago, without the introductory
+    /// course, the longest waiting first; at most `newStartersShown`, of `newStartersCount`.
+    var newStarters: [NewStarter] = []
+    var newStartersCount = 0
+
+    static let newStartersShown = 100
+    /// New starters are asked to take the introductory course within this many months.
+    static let introductoryWithinMonths = 3
+
+    var completionsThisYear: Int { byYear.first { $0.year == year }?.total ?? 0 }
+
+    package static func query(unitID: UUID, year: Int, tree: UnitTree, today: CalendarDay, on db: any Database)
+        async throws -> DosingFigures
+    {
+        let scope = tree.subtree(of: unitID)
+        func atPartner(_ unit: UUID?) -> Bool {
+            guard let unit else { return false }
+            return tree.selfAndAncestors(of: unit).contains { tree.nodes[$0]?.kind == .partner }
+        }
+        let people = try await Person.query(on: db).filter(\.$archivedAt == nil)
+            .field(\.$id).field(\.$fullName).field(\.$kind).field(\.$unit.$id).field(\.$startedOn).all()
+        let here = people.filter { $0.$unit.id.map(scope.contains) ?? false }
+        let hereIDs = Set(here.compactMap(\.id))
+        let staff = here.filter { $0.kind == .staff && !atPartner($0.$unit.id) }
+        let yearStart = CalendarDay(year: year, month: 1, day: 1)!.date
+        let yearEnd = CalendarDay(year: year + 1, month: 1, day: 1)!.date
+        let grants = try await RoleGrant.query(on: db)
+            .filter(\.$role ~~ [.admin, .coach, .sponsor, .improvementAdvisor, .viewer])
+            .field(\.$person.$id).field(\.$role).field(\.$unit.$id).all()
+        func holding(_ role: Role, where unitMatches: (UUID) -> Bool = { _ in true }) -> Set<UUID> {
+            Set(grants.filter { $0.role == role && unitMatches($0.$unit.id) }.map(\.$person.id)).intersection(hereIDs)
+        }
+        let leads = try await Project.query(on: db).filter(\.$status ~~ [.active, .completed])
+            .field(\.$proposer.$id).field(\.$unit.$id).all()
+            .filter { scope.contains($0.$unit.id) }.map(\.$proposer.id)
+        let members: [DosingGroup: Set<UUID>] = [
+            .allStaff: Set(staff.compactMap(\.id)),
+            .newStarters: Set(
+                staff.filter { $0.startedOn.map { $0 >= yearStart && $0 < yearEnd } ?? false }.compactMap(\.id)),
+            .teamLeaders: holding(.admin) { [.ward, .team, .service].contains(tree.nodes[$0]?.kind) },
+            .projectLeads: Set(leads).intersection(hereIDs),
+            .coaches: holding(.coach),
+            .sponsors: holding(.sponsor),
+            .improvementAdvisors: holding(.improvementAdvisor),
+            .board: holding(.viewer) { tree.nodes[$0]?.kind == .organisation },
+            .serviceUsersAndCarers: Set(here.filter { [.serviceUser, .carer].contains($0.kind) }.compactMap(\.id)),
+        ]
+
+        // Every completion, with its level and the unit the person enrolled from.
+        let completions = try await Enrolment.query(on: db).filter(\.$completedOn != nil)
+            .join(Cohort.self, on: \Enrolment.$cohort.$id == \Cohort.$id)
+            .join(Course.self, on: \Cohort.$course.$id == \Course.$id)
+            .field(\.$person.$id).field(\.$unit.$id).field(\.$completedOn).field(Course.self, \.$level).all()
+            .compactMap { enrolment -> (person: UUID, unit: UUID?, day: CalendarDay, level: CourseLevel)? in
+                guard let completed = enrolment.completedOn, let course = try? enrolment.joined(Course.self) else {
+                    return nil
+                }
+                return (enrolment.$person.id, enrolment.$unit.id, CalendarDay(containing: completed), course.level)
+            }
+        let asOf = min(today, CalendarDay(year: year, month: 12, day: 31)!)
+        var holders: [CourseLevel: Set<UUID>] = [:]
+        for completion in completions where completion.day <= asOf {
+            holders[completion.level, default: []].insert(completion.person)
+        }
+        let plan = try await DosingPlan.load(unitID: unitID, year: year, on: db)
+        var figures = DosingFigures(unitID: unitID, year: year)
+        figures.lines = DosingGroup.planned.map { group, level in
+            let people = members[group] ?? []
+            return Line(
+                group: group, level: level, members: people.count,
+                have: people.intersection(holders[level] ?? []).count,
+                needed: plan.needs[.init(group: group, level: level)])
+        }
+
+        // Completions by the unit's people: where they enrolled from, or their unit now.
+        let homes = Dictionary(people.compactMap { person in person.id.map { ($0, person.$unit.id) } }) { a, _ in a }
+        let counted = completions.filter { completion in
+            (completion.unit ?? homes[completion.person] ?? nil).map(scope.contains) ?? false
+        }
+        let lastMonth = asOf.month
+        let months = (0..<24).map { lastMonth.advanced(by: $0 - 23) }
+        let perMonth = Dictionary(grouping: counted, by: \.day.month).mapValues(\.count)
+        figures.byMonth = months.map { MonthCount(month: $0, count: perMonth[$0] ?? 0) }
+        figures.byYear = ((year - 4)...year).reversed().map { year in
+            YearCounts(
+                year: year,
+                byLevel: Dictionary(grouping: counted.filter { $0.day.year == year }, by: \.level).mapValues(\.count))
+        }
+        let practice = counted.filter { $0.day.year == year && [.practitioner, .coach].contains($0.level) }
+        figures.practitionerAndCoachCompletions = practice.count
+        let partners = Set(people.filter { $0.kind == .partner }.compactMap(\.id))
+        figures.partnerCompletions =
+            practice.filter { completion in
+                partners.contains(completion.person) || atPartner(completion.unit ?? homes[completion.person] ?? nil)
+            }.count
+
+        let due = today.adding(months: -introductoryWithinMonths).date
+        let newcomers = today.adding(months: -12).date
+        let introduced = holders[.introductory] ?? []
+        let waiting = staff.filter { person in
+            guard let started = person.startedOn, let id = person.id else { return false }
+            return started > newcomers && started <= due && !introduced.contains(id)
+        }.sorted { ($0.startedOn!, $0.fullName) < ($1.startedOn!, $1.fullName) }
+        figures.newStartersCount = waiting.count
+        figures.newStarters = waiting.prefix(newStartersShown).map { person in
+            NewStarter(
+                name: person.fullName, personID: person.id!,
+                unit: person.$unit.id.map { tree.path(of: $0, below: unitID) } ?? "",
+                started: CalendarDay(containing: person.startedOn!))
+        }
+        return figures
+    }
+}
