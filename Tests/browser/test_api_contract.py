@@ -62,6 +62,7 @@ DATA = "/api/v1/measures/data"
 PRIORITIES = "/api/v1/priorities"
 PRIORITY = "/api/v1/priorities/{priorityID}"
 STRATEGY = "/api/v1/strategy"
+CAPABILITY = "/api/v1/capability"
 OPENAPI = "/api/v1/openapi.json"
 
 # JSON and form bodies may be up to 1 MB (1,048,576 bytes); a field this long makes a body over it.
@@ -434,9 +435,24 @@ def test_every_documented_operation_answers_as_documented(demo, document):
     check_driver_diagram_and_cycles(api, admin, viewer, project)
     check_charts_and_a_watched_measure(api, admin)
     check_measure_data(api, admin, viewer, anonymous, directorate, ward, demo.base_url)
+    check_capability(api, viewer, directorate)
 
     missing = api.operations() - api.exercised
     assert not missing, f"operations of openapi.json this test never called: {sorted(missing)}"
+
+
+def check_capability(api: Contract, viewer, directorate) -> None:
+    """Issue 20: the dosing figures, which everyone reads, for the organisation and a directorate."""
+    trust = api.call(viewer, "GET", CAPABILITY, 200)
+    assert len(trust["completed_by_month"]) == 24 and trust["lines"], trust
+    staff = one((line for line in trust["lines"] if line["group"] == "all_staff"), "the all-staff line")
+    assert staff["gap"] == max(0, staff["needed"] - staff["have"]) and staff["people"] >= staff["have"], staff
+    part = api.call(viewer, "GET", CAPABILITY, 200, params={"unit": directorate["id"]})
+    assert part["unit_id"] == directorate["id"]
+    mine = one((line for line in part["lines"] if line["group"] == "all_staff"), "the directorate's all-staff line")
+    assert mine["people"] < staff["people"] and "needed" not in mine, "a directorate has no plan of its own"
+    assert fields(api.call(viewer, "GET", CAPABILITY, 422, params={"year": "1999"})) == {"year"}
+    assert fields(api.call(viewer, "GET", CAPABILITY, 422, params={"unit": "nowhere"})) == {"unit"}
 
 
 def check_units(api: Contract, admin, viewer, tag: str):

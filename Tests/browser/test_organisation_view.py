@@ -120,8 +120,16 @@ def test_comparing_units_draws_a_funnel_and_a_safety_table(demo, page: Page):
     standings = rows.locator("td:last-child").all_inner_texts()
     within = [i for i, text in enumerate(standings) if text == "Within the limits"]
     assert within and within == list(range(within[0], within[0] + len(within))), standings
-    names = [rows.nth(i).locator("th").inner_text() for i in within]
+    names = [rows.nth(i).locator("th a").inner_text() for i in within]
     assert names == sorted(names)
+    # Each row's number is its dot's: the dot's tooltip starts with the same number and name.
+    tips = page.locator(".chart.funnel svg g.unit title").all_text_contents()
+    for i in range(rows.count()):
+        if rows.nth(i).locator("th .dot-number").count() == 0:
+            continue  # no data, so no dot
+        number = rows.nth(i).locator("th .dot-number").inner_text().rstrip(".")
+        name = rows.nth(i).locator("th a").inner_text()
+        assert any(tip.startswith(f"{number}. {name}:") for tip in tips), (number, name)
 
 
 def test_the_qi_team_sets_the_strategy_and_projects_can_serve_it(demo, page: Page):

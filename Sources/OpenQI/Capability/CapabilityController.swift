@@ -9,6 +9,22 @@ enum CapabilityController {
         routes.get(SiteURL.capability(.dashboard).pathComponents, use: show)
         routes.get(SiteURL.capability(.plan).pathComponents, use: planForm)
         routes.post(SiteURL.capability(.plan).pathComponents, use: savePlan)
+        routes.get(SiteURL.capability(.export).pathComponents, use: export)
+    }
+
+    /// The figures of `show` as a spreadsheet.
+    @Sendable static func export(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .readOrganisation)
+        let year = try req.yearParameter()
+        guard let unitID = try req.unitFilter("unit", in: policy.tree) ?? policy.tree.organisationID else {
+            throw Abort(.notFound)
+        }
+        let figures = try await DosingFigures.query(
+            unitID: unitID, year: year, tree: policy.tree, today: AppClock.today, on: req.db)
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.contentDisposition = .init(.attachment, filename: "capability-\(year).csv")
+        return Response(status: .ok, headers: headers, body: .init(string: figures.csv))
     }
 
     @Sendable static func show(req: Request) async throws -> Response {

@@ -38,6 +38,12 @@ enum CapabilityPage {
                 .pageHeading(
                     .h1(.text("Improvement capability")),
                     .a(.class("button secondary"), .href(SiteURL.courses(.index).relativeURL()), .text("Courses")),
+                    .a(
+                        .class("button secondary"),
+                        .href(
+                            SiteURL.capability(.export).relativeURL(query: [
+                                ("unit", model.unitID.uuidString), ("year", String(model.year)),
+                            ])), .text("Figures as CSV")),
                     .if(
                         model.canPlan,
                         .a(

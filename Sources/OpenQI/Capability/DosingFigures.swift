@@ -161,3 +161,18 @@ package struct DosingFigures: Sendable, Equatable {
         return figures
     }
 }
+
+extension DosingFigures {
+    /// The figures as a spreadsheet: a row for each group and level.
+    var csv: String {
+        var text = "year,group,level,people,have,needed,gap\n"
+        for line in lines {
+            let cells = [
+                String(year), CSVText.cell(line.group.label), CSVText.cell(line.level.label), String(line.members),
+                String(line.have), line.needed.map(String.init) ?? "", line.gap.map(String.init) ?? "",
+            ]
+            text += cells.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+}

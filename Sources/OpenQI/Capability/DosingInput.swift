@@ -41,12 +41,16 @@ struct DosingPlanInput: Sendable {
 }
 
 extension Request {
-    /// `?year=2027` for a page of one year's figures: this year when absent; a 404 for anything
+    /// `?year=2027` for one year's figures: this year when absent; refused, saying so, for anything
     /// not a year OpenQI plans for.
     func yearParameter() throws -> Int {
         guard let text = query[String.self, at: "year"], !text.isEmpty else { return AppClock.today.year }
         guard text.utf8.count <= 4, let year = Int(text), DosingPlanInput.years.contains(year) else {
-            throw Abort(.notFound)
+            throw ValidationFailure(
+                field: "year",
+                message:
+                    "“\(text.prefix(20))” is not a year of the plan: give one from \(DosingPlanInput.years.lowerBound) to \(DosingPlanInput.years.upperBound)."
+            )
         }
         return year
     }

@@ -29,6 +29,9 @@ enum UnitShow {
         var grants: [GrantRow]
         var canManage: Bool
         var canManagePeople: Bool
+        /// This year's improvement capability of the unit's people: each group's lines with anyone in
+        /// them (`/capability` has the whole page).
+        var capability: [DosingFigures.Line] = []
     }
 }
 
@@ -62,7 +65,10 @@ extension UnitShow.Model {
             grants: grants.map { .init(personID: $0.$person.id, personName: $0.person.fullName, role: $0.role) }
                 .sorted { ($0.role, $0.personName) < ($1.role, $1.personName) },
             canManage: policy.allows(.manageUnit(id)),
-            canManagePeople: policy.allows(.managePeople(in: id))
+            canManagePeople: policy.allows(.managePeople(in: id)),
+            capability: try await DosingFigures.query(
+                unitID: id, year: AppClock.today.year, tree: tree, today: AppClock.today, on: db
+            ).lines.filter { $0.members > 0 }
         )
     }
 }

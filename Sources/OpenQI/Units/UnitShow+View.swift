@@ -100,6 +100,22 @@ extension UnitShow {
                         ))
                 ),
                 .section(
+                    .h2(.text("Improvement capability")),
+                    model.capability.isEmpty
+                        ? .p(.class("empty"), .text("Nobody here is in a group the dosing plan counts yet."))
+                        : .ul(
+                            .forEach(model.capability) { line in
+                                .li(
+                                    .text(
+                                        "\(line.group.label), \(line.level.label.lowercased()): \(line.have) of \(line.members)"
+                                            + (line.needed.map { " (the plan needs \($0))" } ?? "")))
+                            }),
+                    .p(
+                        .a(
+                            .href(SiteURL.capability(.dashboard).relativeURL(query: [("unit", model.id.uuidString)])),
+                            .text("\(model.name)’s capability: trained against need, by year and month")))
+                ),
+                .section(
                     .h2(.text("Roles granted here")),
                     model.grants.isEmpty
                         ? .p(

@@ -105,6 +105,35 @@ struct DosingTests {
                 "\(row)")
             #expect(!directorate.contains("Dan Oak"))
 
+            // Each unit's page has its own lines, and the way to the whole page.
+            let ward = try await lead.get("/units/\(world.willow.id!)").body
+            #expect(ward.contains("All staff, introductory: 2 of 2"))
+            #expect(ward.contains("/capability?unit=\(world.willow.id!)"))
+
+            // The same figures as a spreadsheet and through the API.
+            let csv = try await lead.get("/capability/export?year=\(year)")
+            #expect(csv.headers.contentType?.subType == "csv")
+            #expect(csv.body.contains("\(year),\"All staff\",\"Introductory\",5,2,4,2\n"))
+            #expect(
+                csv.body.contains("\(year),\"QI coaches\",\"Coach\",0,0,,\n"), "no target: needed and gap left empty")
+            struct Figures: Decodable {
+                struct Line: Decodable {
+                    let group: String
+                    let level: String
+                    let people: Int
+                    let have: Int
+                    let needed: Int?
+                    let gap: Int?
+                }
+                let lines: [Line]
+                let new_starters_without_introduction: Int
+            }
+            let api = try JSONDecoder().decode(
+                Figures.self, from: Data(try await lead.get("/api/v1/capability?unit=\(world.trust.id!)").body.utf8))
+            let staffLine = try #require(api.lines.first { $0.group == "all_staff" && $0.level == "introductory" })
+            #expect([staffLine.people, staffLine.have, staffLine.needed, staffLine.gap] == [5, 2, 4, 2])
+            #expect(api.new_starters_without_introduction == 0)
+
             // The change is in the trail.
             let entry = try #require(
                 try await AuditEntry.query(on: db).filter(\.$subjectKind == "dosing plan").first())
@@ -138,7 +167,8 @@ struct DosingTests {
             let unit = try await lead.post("/capability/plan", form: ["unit_id": UUID().uuidString, "year": "2026"])
             #expect(unit.status == .unprocessableEntity)
             #expect(try await DosingTarget.query(on: app.db).count() == 0, "nothing saved")
-            #expect(try await lead.get("/capability?year=99999").status == .notFound)
+            let farOff = try await lead.get("/capability?year=99999")
+            #expect(farOff.status == .unprocessableEntity && farOff.body.contains("is not a year of the plan"))
             #expect(try await lead.get("/capability?unit=\(UUID())").status != .ok)
         }
     }

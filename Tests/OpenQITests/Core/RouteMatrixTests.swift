@@ -261,6 +261,7 @@ struct RouteMatrixTests {
             allowed: programmeLeads, body: ["held_on": "2026-01-05", "place": "Room 1"]),
         "GET /capability": Row(allowed: readers),
         "GET /capability/plan": Row(allowed: capabilityLeads),
+        "GET /capability/export": Row(allowed: readers),
         "POST /capability/plan": Row(
             allowed: capabilityLeads,
             body: ["unit_id": ":directorate", "year": "2027", "need_all_staff_introductory": "40"]),
@@ -365,6 +366,7 @@ struct RouteMatrixTests {
         "GET /api/v1/programmes": Row(allowed: readers),
         "GET /api/v1/programmes/:programmeID": Row(allowed: readers),
         "GET /api/v1/courses": Row(allowed: readers),
+        "GET /api/v1/capability": Row(allowed: readers),
         "GET /api/v1/cohorts/:cohortID": Row(allowed: readers),
         "POST /api/v1/cohorts/:cohortID/attendance": Row(
             allowed: registerTakers,

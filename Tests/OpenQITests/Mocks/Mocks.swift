@@ -117,7 +117,11 @@ extension UnitShow.Model {
         ancestors: [.init(label: "Trust", url: "/units/\(Mock.id(1))")], children: [],
         people: [.init(id: Mock.id(10), name: "Ben Hughes", kind: .serviceUser, jobTitle: nil)], peopleCount: 1,
         grants: [.init(personID: Mock.id(11), personName: "Aisha Khan", role: .coach)], canManage: true,
-        canManagePeople: true)
+        canManagePeople: true,
+        capability: [
+            .init(group: .allStaff, level: .introductory, members: 24, have: 9, needed: nil),
+            .init(group: .projectLeads, level: .practitioner, members: 3, have: 2, needed: 3),
+        ])
 }
 
 extension PersonIndex.Model {

@@ -193,6 +193,7 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.api(.programmes).pathComponents, use: ProgrammeAPIController.index)
     signedIn.get(SiteURL.api(.programme(.key)).pathComponents, use: ProgrammeAPIController.show)
     signedIn.get(SiteURL.api(.courses).pathComponents, use: CourseAPIController.index)
+    signedIn.get(SiteURL.api(.capability).pathComponents, use: CapabilityAPIController.show)
     signedIn.get(SiteURL.api(.cohort(.key)).pathComponents, use: CourseAPIController.cohort)
     signedIn.post(SiteURL.api(.cohortAttendance(.key)).pathComponents, use: CourseAPIController.takeRegister)
     signedIn.get(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.index)

@@ -174,6 +174,8 @@ enum SiteURL: Sendable {
         case dashboard
         /// The dosing plan's form (GET) and its saving (POST).
         case plan
+        /// The figures as CSV.
+        case export
     }
 
     enum Courses: Sendable {
@@ -256,6 +258,7 @@ enum SiteURL: Sendable {
         case programmes
         case programme(Parameter<UUID>)
         case courses
+        case capability
         case cohort(Parameter<UUID>)
         case cohortAttendance(Parameter<UUID>)
     }
@@ -509,6 +512,7 @@ extension SiteURL.Capability {
         switch self {
         case .dashboard: []
         case .plan: ["plan"]
+        case .export: ["export"]
         }
     }
 }
@@ -627,6 +631,7 @@ extension SiteURL.API {
         case .programmes: ["programmes"]
         case .programme(let id): ["programmes", .id(id, name: "programmeID")]
         case .courses: ["courses"]
+        case .capability: ["capability"]
         case .cohort(let id): ["cohorts", .id(id, name: "cohortID")]
         case .cohortAttendance(let id): ["cohorts", .id(id, name: "cohortID"), "attendance"]
         }
