@@ -229,6 +229,24 @@ enum DemoTraining {
         for batch in enrolments.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in marks.chunked(into: 500) { try await Array(batch).create(on: db) }
         try await plan(year: today.year, today: today, on: db)
+        if let advisor = demoPerson(.improvementAdvisor) {
+            try await supervise(appointed + [demoPerson(.coach)].compactMap { $0 }, by: advisor, today: today, on: db)
+        }
+    }
+
+    /// The advisors' monthly supervision of the coaches: most met in each of the last few months;
+    /// one in three has not been seen lately, so the coaches' page has some to list.
+    static func supervise(_ coaches: [UUID], by advisor: UUID, today: CalendarDay, on db: any Database) async throws {
+        var records: [Supervision] = []
+        for (index, coach) in coaches.enumerated() where index % 3 != 0 {
+            for month in 0..<(1 + index % 4) {
+                records.append(
+                    Supervision(
+                        coachID: coach, advisorID: advisor, heldOn: today.adding(days: -(5 + 30 * month)).date,
+                        notes: "Talked through their teams’ run charts and the next PDSA cycles."))
+            }
+        }
+        for batch in records.chunked(into: 500) { try await Array(batch).create(on: db) }
     }
 
     /// This year's dosing plan for the organisation, as ELFT set its need: an introduction for a

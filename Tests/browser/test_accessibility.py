@@ -121,6 +121,11 @@ def every_page(client, base: str) -> dict[str, str]:
     pages["the organisation's capability"] = "/capability"
     pages["the dosing plan"] = "/capability/plan"
     pages["a directorate's capability"] = f"/capability?unit={directorate['id']}"
+    pages["the QI coaches"] = "/capability/coaches"
+    supervision = re.search(r'href="(/capability/coaches/[0-9A-F-]{36}/supervision)"',
+                            client.get(base + "/capability/coaches", timeout=30).text)
+    if supervision:
+        pages["a coach's supervision"] = supervision.group(1)
     pages["courses"] = "/courses"
     pages["a new course"] = "/courses/new"
     found = re.search(r'href="(/courses/[0-9A-F-]{36})"', client.get(base + "/courses", timeout=30).text)

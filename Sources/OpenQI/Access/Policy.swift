@@ -53,6 +53,9 @@ package enum Permission: Sendable, Equatable {
     case manageCapability
     /// Take the registers of a cohort: its facilitators, and whoever runs the training.
     case takeRegisters(facilitatorIDs: Set<UUID>)
+    /// Record the supervision of a coach whose coach role is granted at these units (and read its
+    /// notes): an improvement advisor whose role reaches one of them, and whoever runs the training.
+    case superviseCoach(grantedAt: Set<UUID>)
 }
 
 /// Who is attached to a programme, for deciding who may change it.
@@ -135,6 +138,9 @@ package struct Policy: Sendable {
             }
         case .takeRegisters(let facilitators):
             return facilitators.contains(viewer.personID) || allows(.manageCapability)
+        case .superviseCoach(let units):
+            return allows(.manageCapability)
+                || units.contains { roles(at: $0).contains(.improvementAdvisor) && tree.nodes[$0]?.isArchived == false }
         case .manageStrategy, .manageStandardMeasures:
             // The strategy is the whole organisation's: a directorate's roles do not reach it.
             return viewer.grants.contains { grant in

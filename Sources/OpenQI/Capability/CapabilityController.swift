@@ -10,6 +10,54 @@ enum CapabilityController {
         routes.get(SiteURL.capability(.plan).pathComponents, use: planForm)
         routes.post(SiteURL.capability(.plan).pathComponents, use: savePlan)
         routes.get(SiteURL.capability(.export).pathComponents, use: export)
+        routes.get(SiteURL.capability(.coaches).pathComponents, use: coaches)
+        routes.get(SiteURL.capability(.supervision(.key)).pathComponents, use: supervisionForm)
+        routes.post(SiteURL.capability(.supervision(.key)).pathComponents, use: recordSupervision)
+    }
+
+    @Sendable static func coaches(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .readOrganisation)
+        let model = try await CoachesPage.Model.query(policy: policy, today: AppClock.today, on: req.db)
+        return CoachesPage.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    /// The coach named in the path, and the policy once it allows the viewer to supervise them.
+    private static func supervising(_ req: Request) async throws -> (Policy, Person) {
+        let policy = try await req.policy()
+        guard let coach = try await Person.find(try req.idParameter("coachID"), on: req.db), !coach.isArchived else {
+            throw NotFound("coach")
+        }
+        let units = try await RoleGrant.query(on: req.db).filter(\.$person.$id == coach.requireID())
+            .filter(\.$role == .coach).all().map(\.$unit.id)
+        guard !units.isEmpty else { throw NotFound("coach") }
+        try policy.require(.superviseCoach(grantedAt: Set(units)))
+        return (policy, coach)
+    }
+
+    @Sendable static func supervisionForm(req: Request) async throws -> Response {
+        let (_, coach) = try await supervising(req)
+        let model = try await SupervisionForm.Model.query(coach: coach, form: nil, on: req.db)
+        return SupervisionForm.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func recordSupervision(req: Request) async throws -> Response {
+        let (policy, coach) = try await supervising(req)
+        let input = try req.content.decode(SupervisionInput.self)
+        return try await req.saveForm(typed: input.formState) {
+            let offered = try await SupervisionForm.Model.query(coach: coach, form: nil, on: req.db).projectChoices
+                .compactMap { UUID(uuidString: $0.value) }
+            let draft = try input.validate(offered: Set(offered), today: AppClock.today)
+            guard let advisor = try await Person.find(policy.viewer.personID, on: req.db) else {
+                throw NotFound("person")
+            }
+            _ = try await Supervision.record(draft, of: coach, by: advisor, actor: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.capability(.coaches).relativeURL(),
+                notice: "The supervision of \(coach.fullName) on \(draft.heldOn.label) was recorded.")
+        } redraw: { state in
+            let model = try await SupervisionForm.Model.query(coach: coach, form: state, on: req.db)
+            return SupervisionForm.View(context: try await req.pageContext(), model: model).response()
+        }
     }
 
     /// The figures of `show` as a spreadsheet.

@@ -39,6 +39,9 @@ enum CapabilityPage {
                     .h1(.text("Improvement capability")),
                     .a(.class("button secondary"), .href(SiteURL.courses(.index).relativeURL()), .text("Courses")),
                     .a(
+                        .class("button secondary"), .href(SiteURL.capability(.coaches).relativeURL()),
+                        .text("QI coaches")),
+                    .a(
                         .class("button secondary"),
                         .href(
                             SiteURL.capability(.export).relativeURL(query: [

@@ -48,7 +48,10 @@ enum MyPlaces {
                     ]
                 case .coach: [("Coaching load", .units(.coaches(unit))), ("Portfolio", .units(.portfolio(unit)))]
                 case .improvementAdvisor:
-                    [("Programmes", .programmes(.index)), ("Portfolio", .units(.portfolio(unit)))]
+                    [
+                        ("Programmes", .programmes(.index)), ("Portfolio", .units(.portfolio(unit))),
+                        ("QI coaches", .capability(.coaches)),
+                    ]
                 case .capabilityLead: [("Courses", .courses(.index)), ("People", .people(.index))]
                 case .sponsor: [("Portfolio", .units(.portfolio(unit))), ("Measures", .units(.measures(unit)))]
                 case .member: [("Unit", .units(.show(unit))), ("Measures", .units(.measures(unit)))]

@@ -262,6 +262,10 @@ struct RouteMatrixTests {
         "GET /capability": Row(allowed: readers),
         "GET /capability/plan": Row(allowed: capabilityLeads),
         "GET /capability/export": Row(allowed: readers),
+        "GET /capability/coaches": Row(allowed: readers),
+        "GET /capability/coaches/:coachID/supervision": Row(allowed: capabilityLeads),
+        "POST /capability/coaches/:coachID/supervision": Row(
+            allowed: capabilityLeads, body: ["held_on": "2026-01-05", "notes": "Talked through the run chart"]),
         "POST /capability/plan": Row(
             allowed: capabilityLeads,
             body: ["unit_id": ":directorate", "year": "2027", "need_all_staff_introductory": "40"]),
@@ -547,6 +551,9 @@ struct RouteMatrixTests {
         let fixtures = Fixtures(app: app)
         let db = app.db
         let person = try await fixtures.person("Pat Doe", unit: ward, email: "pat\(tag)@test.example")
+        let coached = try await fixtures.person("Kit Coach", unit: ward)
+        try await RoleGrant(personID: try coached.requireID(), unitID: try ward.requireID(), role: .coach).create(
+            on: db)
         let grant = RoleGrant(personID: try person.requireID(), unitID: try ward.requireID(), role: .viewer)
         try await grant.create(on: db)
         let project = try await fixtures.approvedProject(
@@ -659,6 +666,7 @@ struct RouteMatrixTests {
             "planIdeaID": try planIdea.requireID(), "linkID": try planLink.requireID(),
             "courseID": try course.requireID(), "cohortID": try cohort.requireID(),
             "cohortSessionID": try cohortSession.requireID(), "enrolmentID": try enrolment.requireID(),
+            "coachID": try coached.requireID(),
         ])
     }
 }

@@ -179,6 +179,37 @@ extension DosingPlanForm.Model {
         hints: ["need_all_staff_introductory": "Staff whose unit is here: 350 now, 71 of them with the level."])
 }
 
+extension CoachesPage.Model {
+    static let mock = CoachesPage.Model(rows: [
+        .init(
+            personID: Mock.id(61), name: "Sam Whitfield", unit: "Trust › Adult Mental Health", coaching: 3, capacity: 2,
+            lastSupervised: nil, isDue: true, canSupervise: true),
+        .init(
+            personID: Mock.id(62), name: "Ade Bello", unit: "Trust › Community Health", coaching: 1, capacity: 2,
+            lastSupervised: Mock.calendarDay("2026-11-20"), isDue: false, canSupervise: false),
+    ])
+}
+
+extension SupervisionForm.Model {
+    static let mock = SupervisionForm.Model(
+        coachID: Mock.id(61), coachName: "Sam Whitfield",
+        projectChoices: [.init(value: "\(Mock.id(1))", label: "Fewer falls on Willow Ward")],
+        form: FormState(
+            values: ["held_on": "2026-12-20", "notes": "Run chart reviewed"],
+            errors: [
+                FieldError(
+                    field: "held_on",
+                    message: "Record a supervision once it has happened: 20 December 2026 is still to come.")
+            ],
+            selected: ["project_ids": ["\(Mock.id(1))"]]),
+        records: [
+            .init(
+                heldOn: Mock.calendarDay("2026-10-14"), advisor: "Nadia Haddad",
+                projects: ["Fewer falls on Willow Ward"],
+                notes: "Agreed to add a balancing measure.")
+        ])
+}
+
 extension Mock {
     fileprivate static func calendarDay(_ text: String) -> CalendarDay { CalendarDay(containing: day(text)) }
 }

@@ -199,6 +199,12 @@ struct PageSnapshotTests {
     @Test func dosingPlanForm() {
         assertSnapshot(of: Self.html(DosingPlanForm.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func coaches() {
+        assertSnapshot(of: Self.html(CoachesPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func supervisionForm() {
+        assertSnapshot(of: Self.html(SupervisionForm.View(context: Mock.context, model: .mock)), as: .lines)
+    }
     @Test func cohortRegister() {
         assertSnapshot(of: Self.html(RegisterPage.View(context: Mock.context, model: .mock)), as: .lines)
     }

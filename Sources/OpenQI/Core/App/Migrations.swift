@@ -73,5 +73,6 @@ enum OpenQIMigrations {
         AddCapabilityLeadRole(),
         CreateCourses(),
         CreateDosingPlan(),
+        CreateSupervisions(),
     ]
 }

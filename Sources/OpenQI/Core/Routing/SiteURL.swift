@@ -176,6 +176,10 @@ enum SiteURL: Sendable {
         case plan
         /// The figures as CSV.
         case export
+        /// The coaches, their load and their supervision.
+        case coaches
+        /// A coach's supervision: its form (GET) and its recording (POST).
+        case supervision(Parameter<UUID>)
     }
 
     enum Courses: Sendable {
@@ -513,6 +517,8 @@ extension SiteURL.Capability {
         case .dashboard: []
         case .plan: ["plan"]
         case .export: ["export"]
+        case .coaches: ["coaches"]
+        case .supervision(let id): ["coaches", .id(id, name: "coachID"), "supervision"]
         }
     }
 }
