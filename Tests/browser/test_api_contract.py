@@ -217,6 +217,13 @@ def without_csrf_header(client: requests.Session) -> requests.Session:
     return other
 
 
+def record(person: dict) -> dict:
+    """One person's answer without what only it carries (their learning, issue 20), to compare with
+    a list's or a write's answer."""
+    assert isinstance(person.pop("learning"), list) and isinstance(person.pop("facilitates"), list), person
+    return person
+
+
 def fields(errors: dict) -> set[str]:
     return {error["field"] for error in errors["errors"]}
 
@@ -556,7 +563,7 @@ def check_people(api: Contract, admin, viewer, units, directorate, ward, tag: st
     below = subtree(units, directorate["id"])
     assert in_directorate and all(p["unit_id"] in below for p in in_directorate)
     someone = first[0]
-    assert api.call(admin, "GET", PERSON, 200, personID=someone["id"]) == someone
+    assert record(api.call(admin, "GET", PERSON, 200, personID=someone["id"])) == someone
     api.call(admin, "GET", PERSON, 404, personID=NOWHERE)
 
     # A service user joins the new ward, then becomes its carer representative.
@@ -565,14 +572,14 @@ def check_people(api: Contract, admin, viewer, units, directorate, ward, tag: st
         "full_name": "Sam Contract", "email": email.upper(), "kind": "service_user", "unit_id": ward["id"]})
     assert person == {"id": person["id"], "full_name": "Sam Contract", "email": email, "kind": "service_user",
                       "unit_id": ward["id"], "archived": False, "version": 1}
-    assert api.call(admin, "GET", PERSON, 200, personID=person["id"]) == person
+    assert record(api.call(admin, "GET", PERSON, 200, personID=person["id"])) == person
     change = {"full_name": "Sam Contract", "email": email, "kind": "carer", "unit_id": ward["id"],
               "job_title": "Carer representative"}
     assert fields(api.call(admin, "PUT", PERSON, 422, personID=person["id"], json=change)) == {"version"}
     changed = api.call(admin, "PUT", PERSON, 200, personID=person["id"], json={**change, "version": 1})
     assert changed == {**person, "kind": "carer", "job_title": "Carer representative", "version": 2}
     api.call(admin, "PUT", PERSON, 409, personID=person["id"], json={**change, "full_name": "Stale", "version": 1})
-    assert api.call(admin, "GET", PERSON, 200, personID=person["id"]) == changed
+    assert record(api.call(admin, "GET", PERSON, 200, personID=person["id"])) == changed
     assert api.call(admin, "GET", PEOPLE, 200, params={"q": email}) == [changed]
     assert api.call(admin, "GET", PEOPLE, 200, params={"unit": ward["id"]}) == [changed]
 
@@ -596,7 +603,7 @@ def check_people(api: Contract, admin, viewer, units, directorate, ward, tag: st
     api.call(viewer, "POST", PEOPLE, 403, json={"full_name": "Viewer's friend", "kind": "staff", "unit_id": ward["id"]})
     api.call(viewer, "PUT", PERSON, 403, personID=person["id"], json={
         "full_name": "Renamed by a viewer", "kind": "carer", "unit_id": ward["id"]})
-    assert api.call(admin, "GET", PERSON, 200, personID=person["id"]) == changed
+    assert record(api.call(admin, "GET", PERSON, 200, personID=person["id"])) == changed
 
 
 def check_priorities(api: Contract, admin, viewer) -> list[dict]:

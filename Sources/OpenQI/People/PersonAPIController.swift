@@ -12,9 +12,22 @@ struct PersonDTO: Content, Equatable {
     let unit_id: UUID?
     let job_title: String?
     let coaching_capacity: Int?
+    let started_on: String?
     let archived: Bool
     /// Moves on with every edit; a PUT sends back the version it began from.
     let version: Int
+    /// Their courses and the cohorts they facilitate: one person's answer only, not a list's.
+    var learning: [Learning]? = nil
+    var facilitates: [UUID]? = nil
+
+    struct Learning: Content, Equatable {
+        let course_id: UUID
+        let course: String
+        let level: CourseLevel
+        let cohort_id: UUID
+        let status: EnrolmentStatus
+        let completed_on: String?
+    }
 }
 
 /// `/api/v1/people`: the same operations and validation as the people pages, as JSON.
@@ -35,7 +48,18 @@ enum PersonAPIController {
 
     @Sendable static func show(req: Request) async throws -> PersonDTO {
         let policy = try await req.policy(granting: .readOrganisation)
-        return try PersonDTO(try await PersonController.find(req), for: policy)
+        let person = try await PersonController.find(req)
+        var dto = try PersonDTO(person, for: policy)
+        let (enrolments, facilitating) = try await PersonLearning.records(of: try person.requireID(), on: req.db)
+        dto.learning = try enrolments.sorted { ($0.enrolledAt, $0.cohort.name) < ($1.enrolledAt, $1.cohort.name) }
+            .map { enrolment in
+                PersonDTO.Learning(
+                    course_id: try enrolment.cohort.course.requireID(), course: enrolment.cohort.course.name,
+                    level: enrolment.cohort.course.level, cohort_id: try enrolment.cohort.requireID(),
+                    status: enrolment.status, completed_on: enrolment.completedOn.map(CalendarDay.text))
+            }
+        dto.facilitates = try facilitating.map { try $0.requireID() }
+        return dto
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -72,7 +96,7 @@ extension PersonDTO {
         self.init(
             id: id, full_name: person.fullName, email: contact ? person.email : nil, kind: person.kind,
             unit_id: person.$unit.id, job_title: person.jobTitle, coaching_capacity: person.coachingCapacity,
-            archived: person.isArchived, version: person.version
+            started_on: person.startedOn.map(CalendarDay.text), archived: person.isArchived, version: person.version
         )
     }
 }

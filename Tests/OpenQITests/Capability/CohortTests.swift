@@ -705,6 +705,28 @@ struct CohortTests {
             #expect(
                 section.contains("Coaches 2027</a>: Enrolled: next session \(today.adding(days: 10).label), Trust HQ"))
             #expect(!section.contains("Open for you to join"), "nor a later cohort of a course one is on")
+
+            // The people API gives one person's learning the same way.
+            struct Answer: Decodable {
+                struct Learning: Decodable {
+                    let course: String
+                    let status: String
+                    let completed_on: String?
+                }
+                let learning: [Learning]?
+                let facilitates: [UUID]?
+            }
+            let answer = try JSONDecoder().decode(
+                Answer.self, from: Data(try await browser.get("/api/v1/people/\(nurse.id!)").body.utf8))
+            #expect(
+                answer.learning?.contains {
+                    $0.course == "Pocket QI" && $0.completed_on == today.adding(days: -60).text
+                } == true)
+            #expect(
+                answer.learning?.contains { $0.course == "Improvement Coaching Programme" && $0.status == "enrolled" }
+                    == true)
+            #expect(answer.facilitates == [taught.id!])
+            #expect(!(try await browser.get("/api/v1/people").body.contains("\"learning\"")), "not in a list")
         }
     }
 }

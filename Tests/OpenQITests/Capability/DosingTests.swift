@@ -207,4 +207,27 @@ struct DosingTests {
             #expect(directorate.practitionerAndCoachCompletions == 2 && directorate.partnerCompletions == 0)
         }
     }
+
+    @Test("a person's start day is kept from their form or the API, and one still to come is refused")
+    func startDay() async throws {
+        try await withOpenQI { app in
+            let world = try await TestWorld.make(app)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("admin@test.example", role: .admin, at: world.directorate)
+            let nurse = try await fixtures.person("Nia Nurse", unit: world.willow)
+            let admin = TestBrowser(app: app)
+            _ = try await admin.signIn("admin@test.example")
+            let fields = ["full_name": "Nia Nurse", "kind": "staff", "unit_id": world.willow.id!.uuidString]
+            let ahead = try await admin.put(
+                "/api/v1/people/\(nurse.id!)",
+                fields: fields.merging(["started_on": AppClock.today.adding(days: 2).text]) { $1 })
+            #expect(ahead.status == .unprocessableEntity && ahead.body.contains("started_on"))
+            let started = AppClock.today.adding(days: -100)
+            let saved = try await admin.put(
+                "/api/v1/people/\(nurse.id!)", fields: fields.merging(["started_on": started.text]) { $1 })
+            #expect(saved.status == .ok && saved.body.contains("\"started_on\":\"\(started.text)\""))
+            #expect(try await Person.find(nurse.id, on: app.db)?.startedOn == started.date)
+            #expect(try await admin.get("/people/\(nurse.id!)/edit").body.contains("value=\"\(started.text)\""))
+        }
+    }
 }
