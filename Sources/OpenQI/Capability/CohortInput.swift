@@ -8,12 +8,15 @@ struct CohortInput: Content, Sendable {
     var capacity: NumberText?
     /// The form's single checkbox: ticked ("yes") when people may enrol themselves.
     var open_to_self_enrolment: [String]?
-    var session_days: [String]?
-    var session_places: [String]?
+    /// A line a session: numbered fields from the form (`session_days[1]`), an array from the API.
+    var session_days: NumberedTexts?
+    var session_places: NumberedTexts?
     var facilitator_ids: [String]?
 
     /// From a small workshop to the ILP's largest waves (130–200 people).
     static let capacityRange = 1...500
+    /// The most sessions a course has (`CourseInput`), so the most lines a cohort's form sends.
+    static let mostLines = CourseInput.sessionRange.upperBound
     /// Registers kept from the past and cohorts planned ahead, within reason.
     static let years = 2000...2100
 
@@ -23,8 +26,8 @@ struct CohortInput: Content, Sendable {
 
     var formState: FormState {
         var values = ["name": name ?? "", "capacity": capacity?.text ?? ""]
-        for (index, day) in (session_days ?? []).enumerated() { values[Self.dayField(index + 1)] = day }
-        for (index, place) in (session_places ?? []).enumerated() { values[Self.placeField(index + 1)] = place }
+        for (index, day) in (session_days?.texts ?? []).enumerated() { values[Self.dayField(index + 1)] = day }
+        for (index, place) in (session_places?.texts ?? []).enumerated() { values[Self.placeField(index + 1)] = place }
         return FormState(
             values: values,
             selected: [
@@ -45,8 +48,8 @@ struct CohortInput: Content, Sendable {
         let capacity = validator.wholeNumber(
             capacity?.text, field: "capacity", label: "the places it has", in: Self.capacityRange,
             missing: "Enter how many people the cohort takes.")
-        let days = session_days ?? []
-        let places = session_places ?? []
+        let days = session_days?.texts ?? []
+        let places = session_places?.texts ?? []
         var sessions: [CohortDraft.Session] = []
         for number in 1...course.sessionCount {
             let day = validator.day(
@@ -183,5 +186,44 @@ struct AttendanceInput: Content, Sendable {
             valid[enrolment] = mark
         }
         return try validator.check(session) { Valid(sessionID: $0, marks: valid) }
+    }
+}
+
+/// Texts sent as a list: a JSON array, or form fields numbered from 1 (`session_days[1]`,
+/// `session_days[2]`), which a form's error summary can point at one by one. A number beyond
+/// `CohortInput.mostLines` is refused rather than filled up to.
+struct NumberedTexts: Codable, Sendable, Equatable, ExpressibleByArrayLiteral {
+    var texts: [String]
+
+    init(arrayLiteral texts: String...) { self.texts = texts }
+    init(_ texts: [String]) { self.texts = texts }
+
+    init(from decoder: any Decoder) throws {
+        if let list = try? decoder.singleValueContainer().decode([String].self) {
+            texts = list
+            return
+        }
+        let numbered = try decoder.container(keyedBy: AnyKey.self)
+        var byNumber: [Int: String] = [:]
+        for key in numbered.allKeys {
+            guard let number = Int(key.stringValue), (1...CohortInput.mostLines).contains(number) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: numbered, debugDescription: "“\(key.stringValue)” is not a session’s number.")
+            }
+            byNumber[number] = try numbered.decode(String.self, forKey: key)
+        }
+        texts = (0..<(byNumber.keys.max() ?? 0)).map { byNumber[$0 + 1] ?? "" }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(texts)
+    }
+
+    private struct AnyKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { Int(stringValue) }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { stringValue = String(intValue) }
     }
 }

@@ -308,12 +308,14 @@ struct CohortTests {
                 form.body.contains("Session 2: day") && form.body.contains("Ia"),
                 "a line a session; the advisor offered")
             let first = AppClock.today.adding(days: -14)
+            // Sent as the page names its fields: a line a session, numbered.
+            #expect(form.body.contains(#"name="session_days[2]""#) && form.body.contains(#"name="session_places[1]""#))
             let planned = try await lead.post(
                 "/courses/\(course.id!)/cohorts",
                 fields: [
-                    ("name", "Wave 1"), ("capacity", "30"), ("session_days[]", first.text),
-                    ("session_days[]", first.adding(days: 7).text), ("session_places[]", "Mile End"),
-                    ("session_places[]", "Bow"), ("facilitator_ids[]", facilitator.id!.uuidString),
+                    ("name", "Wave 1"), ("capacity", "30"), ("session_days[1]", first.text),
+                    ("session_days[2]", first.adding(days: 7).text), ("session_places[1]", "Mile End"),
+                    ("session_places[2]", "Bow"), ("facilitator_ids[]", facilitator.id!.uuidString),
                 ])
             #expect(planned.status == .seeOther)
             let cohort = try #require(try await Cohort.query(on: db).first())
