@@ -235,14 +235,18 @@ enum CohortShow {
                                         csrfToken: context.csrfToken,
                                         fields: [("role", Role.coach.rawValue), ("unit_id", unit.uuidString)])
                                 }),
+                            // A completion stays (`Cohort.withdraw` refuses it), so it offers no withdrawal.
                             .if(
                                 model.canManage,
                                 .td(
-                                    .postButton(
-                                        "Withdraw",
-                                        to: SiteURL.cohorts(
-                                            .withdraw(cohort: .value(model.id), enrolment: .value(learner.enrolmentID))
-                                        ).relativeURL(), csrfToken: context.csrfToken))))
+                                    .if(
+                                        learner.completedOn == nil,
+                                        .postButton(
+                                            "Withdraw",
+                                            to: SiteURL.cohorts(
+                                                .withdraw(
+                                                    cohort: .value(model.id), enrolment: .value(learner.enrolmentID))
+                                            ).relativeURL(), csrfToken: context.csrfToken)))))
                     }))
         }
 
