@@ -35,6 +35,7 @@ enum PersonShow {
         var unitPath: String?
         var jobTitle: String?
         var coachingCapacity: Int?
+        var startedOn: CalendarDay? = nil
         var isArchived: Bool
         var grants: [Grant]
         var canEdit: Bool
@@ -86,6 +87,7 @@ extension PersonShow.Model {
             id: id, fullName: person.fullName, contact: contact, kind: person.kind, unitID: person.$unit.id,
             unitPath: person.$unit.id.map { tree.path(of: $0) }, jobTitle: person.jobTitle,
             coachingCapacity: person.coachingCapacity,
+            startedOn: person.startedOn.map(CalendarDay.init(containing:)),
             isArchived: person.isArchived,
             grants: grants.compactMap { grant in
                 grant.id.map {

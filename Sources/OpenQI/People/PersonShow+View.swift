@@ -59,6 +59,7 @@ extension PersonShow {
                         .group(.dt(.text("Email")), .dd(.text(contact.email ?? "None")))
                     },
                     .dt(.text("Role or job")), .dd(.text(model.jobTitle ?? "None")),
+                    .unwrap(model.startedOn) { .group(.dt(.text("Started")), .dd(.text($0.label))) },
                     .if(
                         model.coachingCapacity != nil || model.grants.contains { $0.role == .coach },
                         .group(

@@ -228,6 +228,8 @@ struct DosingTests {
             #expect(saved.status == .ok && saved.body.contains("\"started_on\":\"\(started.text)\""))
             #expect(try await Person.find(nurse.id, on: app.db)?.startedOn == started.date)
             #expect(try await admin.get("/people/\(nurse.id!)/edit").body.contains("value=\"\(started.text)\""))
+            #expect(
+                try await admin.get("/people/\(nurse.id!)").body.contains("<dt>Started</dt><dd>\(started.label)</dd>"))
         }
     }
 }

@@ -325,7 +325,7 @@ extension PersonShow.Model {
         unitID: Mock.id(2),
         unitPath: "Trust › Adult Mental Health",
         jobTitle: "QI coach",
-        coachingCapacity: 2,
+        coachingCapacity: 2, startedOn: CalendarDay(year: 2019, month: 4, day: 1),
         isArchived: false,
         grants: [
             PersonShow.Grant(
