@@ -700,6 +700,21 @@ def world(demo) -> World:
                 "outcome": "completed", "aim_achieved": "partly", "learning": v("closure.learning", 4000),
                 "sustain_plan": v("closure.sustain_plan", 4000)}, f"{label}: closed", payload=payload)
 
+        # Training (issue 20): a course, a cohort of it with the round's person on it, and the
+        # supervision of the coach.
+        E = id_in(writer.form("/courses", {
+            "name": v("course.name", 120), "level": "introductory", "audience": v("course.audience", 500),
+            "session_count": "1", "session_minutes": "60", "sessions_to_complete": "1"},
+            f"{label}: course", payload=payload).url, "courses")
+        H = id_in(writer.form(f"/courses/{E}/cohorts", {
+            "name": v("cohort.name", 120), "capacity": "5",
+            "session_days[1]": (today - dt.timedelta(days=7)).isoformat(), "session_places[1]": v("cohort.place", 200)},
+            f"{label}: cohort", payload=payload).url, "cohorts")
+        writer.form(f"/cohorts/{H}/enrolments", {"person_id": P}, f"{label}: enrolment", payload=payload)
+        writer.form(f"/capability/coaches/{coach}/supervision", {
+            "held_on": today.isoformat(), "notes": v("supervision.notes", 4000)}, f"{label}: supervision",
+            payload=payload)
+
         if payload.redraw:
             redraws(writer, r, payload, label, D=D, W=W, P=P, J=J, M=M, C=C, S=S, G=G, U=U, X=X, L=L, key=key,
                     month=month, idea=idea["id"], priority=priority["id"], today=today, project=project)
@@ -726,6 +741,7 @@ def world(demo) -> World:
             (f"{label}: programme's dashboard", f"/programmes/{X}/dashboard", shown),
             (f"{label}: programme's evaluation", f"/programmes/{X}/evaluation", shown),
             (f"{label}: annual plan", f"/plans/{A}", shown),
+            (f"{label}: course", f"/courses/{E}", shown), (f"{label}: cohort", f"/cohorts/{H}", shown),
         ]
         # The pages of strategy, programmes and plans that are mostly forms holding what was saved
         # go to Chromium with the payloads that break out of an attribute or a textarea (those sent
@@ -739,6 +755,7 @@ def world(demo) -> World:
             (f"{label}: learning session", f"/learning-sessions/{L}", in_forms),
             (f"{label}: annual plan form", f"/plans/{A}/edit", in_forms),
             (f"{label}: annual plan's diagram", f"/plans/{A}/driver-diagram", in_forms),
+            (f"{label}: course form", f"/courses/{E}/edit", in_forms),
         ]
         if shown:  # The sponsor manages no programme: the register is a table to them, not a form.
             sponsor_pages.append((f"{label}: learning session", f"/learning-sessions/{L}"))
@@ -750,6 +767,8 @@ def world(demo) -> World:
         exports.append((f"{label}: exported board report", f"/units/{D}/board-report.html?month={month}"))
 
     pages += [
+        ("courses", "/courses", True), ("capability", "/capability", True), ("QI coaches", "/capability/coaches", True),
+        ("a coach's supervisions", f"/capability/coaches/{coach}/supervision", True),
         ("home", "/", True), ("units", "/units", True), ("directorate", f"/units/{D}", True),
         ("directorate measures", f"/units/{D}/measures", True), ("portfolio", f"/units/{D}/portfolio", True),
         ("coaches", f"/units/{D}/portfolio/coaches", True), ("early warning", f"/units/{D}/early-warning", True),
