@@ -54,8 +54,9 @@ package enum Permission: Sendable, Equatable {
     /// Take the registers of a cohort: its facilitators, and whoever runs the training.
     case takeRegisters(facilitatorIDs: Set<UUID>)
     /// Record the supervision of a coach whose coach role is granted at these units (and read its
-    /// notes): an improvement advisor whose role reaches one of them, and whoever runs the training.
-    case superviseCoach(grantedAt: Set<UUID>)
+    /// notes): an improvement advisor whose role reaches one of them, and whoever runs the training;
+    /// never one's own.
+    case superviseCoach(coachID: UUID, grantedAt: Set<UUID>)
 }
 
 /// Who is attached to a programme, for deciding who may change it.
@@ -106,6 +107,7 @@ package struct Policy: Sendable {
 
     package func allows(_ permission: Permission) -> Bool {
         if case .issueSignIn(let person) = permission, person.personID == viewer.personID { return false }
+        if case .superviseCoach(let coach, _) = permission, coach == viewer.personID { return false }
         if viewer.isAdministrator { return true }
         switch permission {
         case .readOrganisation:
@@ -138,7 +140,7 @@ package struct Policy: Sendable {
             }
         case .takeRegisters(let facilitators):
             return facilitators.contains(viewer.personID) || allows(.manageCapability)
-        case .superviseCoach(let units):
+        case .superviseCoach(_, let units):
             return allows(.manageCapability)
                 || units.contains { roles(at: $0).contains(.improvementAdvisor) && tree.nodes[$0]?.isArchived == false }
         case .manageStrategy, .manageStandardMeasures:

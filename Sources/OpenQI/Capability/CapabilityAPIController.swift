@@ -66,7 +66,8 @@ enum CapabilityAPIController {
             throw ValidationFailure(field: "unit", message: "There is no organisation yet: name a unit.")
         }
         return CapabilityDTO(
-            try await DosingFigures.query(
-                unitID: unitID, year: year, tree: policy.tree, today: AppClock.today, on: req.db))
+            try await DosingFigures.cached(
+                unitID: unitID, year: year, tree: policy.tree, today: AppClock.today,
+                cache: try await req.cachedResults(), on: req.db))
     }
 }

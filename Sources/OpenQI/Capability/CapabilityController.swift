@@ -30,7 +30,7 @@ enum CapabilityController {
         let units = try await RoleGrant.query(on: req.db).filter(\.$person.$id == coach.requireID())
             .filter(\.$role == .coach).all().map(\.$unit.id)
         guard !units.isEmpty else { throw NotFound("coach") }
-        try policy.require(.superviseCoach(grantedAt: Set(units)))
+        try policy.require(.superviseCoach(coachID: try coach.requireID(), grantedAt: Set(units)))
         return (policy, coach)
     }
 
@@ -67,8 +67,9 @@ enum CapabilityController {
         guard let unitID = try req.unitFilter("unit", in: policy.tree) ?? policy.tree.organisationID else {
             throw Abort(.notFound)
         }
-        let figures = try await DosingFigures.query(
-            unitID: unitID, year: year, tree: policy.tree, today: AppClock.today, on: req.db)
+        let figures = try await DosingFigures.cached(
+            unitID: unitID, year: year, tree: policy.tree, today: AppClock.today, cache: try await req.cachedResults(),
+            on: req.db)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.contentDisposition = .init(.attachment, filename: "capability-\(year).csv")

@@ -172,7 +172,8 @@ extension CapabilityPage.Model {
                     value: entry.node.id.uuidString,
                     label: String(repeating: "— ", count: entry.depth) + entry.node.name)
             },
-            canPlan: policy.allows(.manageCapability))
+            // An archived unit's figures are read, not planned for (`DosingPlanInput` refuses it).
+            canPlan: policy.allows(.manageCapability) && policy.tree.nodes[unitID]?.isArchived == false)
     }
 }
 

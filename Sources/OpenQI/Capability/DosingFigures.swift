@@ -59,10 +59,33 @@ package struct DosingFigures: Sendable, Equatable {
 
     var completionsThisYear: Int { byYear.first { $0.year == year }?.total ?? 0 }
 
+    /// The figures of a unit for a year on a day, kept until the records change.
+    struct Key: ResultKey {
+        let unit: UUID
+        let year: Int
+        let day: CalendarDay
+    }
+
+    /// `query`, kept in `cache`: the unit's page, the CSV, the API and the plan's form read the same.
+    static func cached(
+        unitID: UUID, year: Int, tree: UnitTree, today: CalendarDay, cache: CachedResults, on db: any Database
+    ) async throws -> DosingFigures {
+        try await cache.value(Key(unit: unitID, year: year, day: today)) {
+            try await query(unitID: unitID, year: year, tree: tree, today: today, on: db)
+        }
+    }
+
     package static func query(unitID: UUID, year: Int, tree: UnitTree, today: CalendarDay, on db: any Database)
         async throws -> DosingFigures
     {
-        let scope = tree.subtree(of: unitID)
+        // The organisation's figures take in its partner organisations' people (partners sit at
+        // the top of the tree beside it): they train with it, and ELFT counts their share.
+        var scope = tree.subtree(of: unitID)
+        if unitID == tree.organisationID {
+            for partner in tree.children(of: nil) where partner.kind == .partner && !partner.isArchived {
+                scope.formUnion(tree.subtree(of: partner.id))
+            }
+        }
         func atPartner(_ unit: UUID?) -> Bool {
             guard let unit else { return false }
             return tree.selfAndAncestors(of: unit).contains { tree.nodes[$0]?.kind == .partner }
@@ -71,9 +94,12 @@ package struct DosingFigures: Sendable, Equatable {
             .field(\.$id).field(\.$fullName).field(\.$kind).field(\.$unit.$id).field(\.$startedOn).all()
         let here = people.filter { $0.$unit.id.map(scope.contains) ?? false }
         let hereIDs = Set(here.compactMap(\.id))
-        let staff = here.filter { $0.kind == .staff && !atPartner($0.$unit.id) }
         let yearStart = CalendarDay(year: year, month: 1, day: 1)!.date
         let yearEnd = CalendarDay(year: year + 1, month: 1, day: 1)!.date
+        // A past year counts the staff it had: not those who started after it.
+        let staff = here.filter {
+            $0.kind == .staff && !atPartner($0.$unit.id) && !(($0.startedOn ?? yearStart) >= yearEnd)
+        }
         let grants = try await RoleGrant.query(on: db)
             .filter(\.$role ~~ [.admin, .coach, .sponsor, .improvementAdvisor, .viewer])
             .field(\.$person.$id).field(\.$role).field(\.$unit.$id).all()
@@ -144,10 +170,12 @@ package struct DosingFigures: Sendable, Equatable {
                 partners.contains(completion.person) || atPartner(completion.unit ?? homes[completion.person] ?? nil)
             }.count
 
+        // Who waits for the introduction is a question about today, whichever year is shown.
         let due = today.adding(months: -introductoryWithinMonths).date
         let newcomers = today.adding(months: -12).date
-        let introduced = holders[.introductory] ?? []
-        let waiting = staff.filter { person in
+        let introduced = Set(completions.filter { $0.level == .introductory }.map(\.person))
+        let currentStaff = here.filter { $0.kind == .staff && !atPartner($0.$unit.id) }
+        let waiting = currentStaff.filter { person in
             guard let started = person.startedOn, let id = person.id else { return false }
             return started > newcomers && started <= due && !introduced.contains(id)
         }.sorted { ($0.startedOn!, $0.fullName) < ($1.startedOn!, $1.fullName) }

@@ -108,7 +108,7 @@ extension CoachesPage.Model {
                 personID: id, name: person.fullName, unit: person.$unit.id.map { tree.path(of: $0) } ?? "",
                 coaching: load[id] ?? 0, capacity: person.coachingCapacity ?? Person.usualCoachingCapacity,
                 lastSupervised: last.map(CalendarDay.init(containing:)), isDue: last.map { $0 < due } ?? true,
-                canSupervise: policy.allows(.superviseCoach(grantedAt: Set(grants.map(\.$unit.id)))))
+                canSupervise: policy.allows(.superviseCoach(coachID: id, grantedAt: Set(grants.map(\.$unit.id)))))
         }
         return Self(rows: rows.sorted { ($0.isDue ? 0 : 1, $0.name) < ($1.isDue ? 0 : 1, $1.name) })
     }

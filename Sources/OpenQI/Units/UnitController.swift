@@ -15,7 +15,8 @@ enum UnitController {
 
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
-        let model = try await UnitShow.Model.query(id: try req.idParameter("unitID"), policy: policy, on: req.db)
+        let model = try await UnitShow.Model.query(
+            id: try req.idParameter("unitID"), policy: policy, cache: try await req.cachedResults(), on: req.db)
         return UnitShow.View(context: try await req.pageContext(), model: model).response()
     }
 

@@ -38,7 +38,7 @@ enum UnitShow {
 extension UnitShow.Model {
     static let peopleShown = 50
 
-    static func query(id: UUID, policy: Policy, on db: any Database) async throws -> Self {
+    static func query(id: UUID, policy: Policy, cache: CachedResults, on db: any Database) async throws -> Self {
         guard let unit = try await Unit.find(id, on: db) else {
             throw NotFound("unit")
         }
@@ -66,8 +66,8 @@ extension UnitShow.Model {
                 .sorted { ($0.role, $0.personName) < ($1.role, $1.personName) },
             canManage: policy.allows(.manageUnit(id)),
             canManagePeople: policy.allows(.managePeople(in: id)),
-            capability: try await DosingFigures.query(
-                unitID: id, year: AppClock.today.year, tree: tree, today: AppClock.today, on: db
+            capability: try await DosingFigures.cached(
+                unitID: id, year: AppClock.today.year, tree: tree, today: AppClock.today, cache: cache, on: db
             ).lines.filter { $0.members > 0 }
         )
     }

@@ -181,7 +181,7 @@ struct DosingTests {
             let db = app.db
             let world = try await TestWorld.make(app)
             let fixtures = Fixtures(app: app)
-            let partner = try await fixtures.unit("Bart’s Health", kind: .partner, parent: world.trust)
+            let partner = try await fixtures.unit("Bart’s Health", kind: .partner)
             let amara = try await fixtures.person("Amara Okafor", unit: world.willow)
             let ben = try await fixtures.person("Ben Adams", unit: world.cedar)
             let pat = try await fixtures.person("Pat Partner", kind: .partner, unit: partner)
@@ -190,7 +190,8 @@ struct DosingTests {
                     name: "Improvement Leaders’ Programme", level: .practitioner, audience: "Leads", sessionCount: 1,
                     sessionMinutes: 420, sessionsToComplete: 1, requiresApprovedProject: false),
                 by: Self.actor, on: db)
-            try await Self.complete([amara, ben, pat], ilp, "Wave 1", daysAgo: 1, on: db)
+            // Today: a day before could fall in last month, or last year.
+            try await Self.complete([amara, ben, pat], ilp, "Wave 1", daysAgo: 0, on: db)
             let tree = try await UnitTree.load(on: db)
             let today = AppClock.today
             let figures = try await DosingFigures.query(
@@ -205,6 +206,16 @@ struct DosingTests {
             let directorate = try await DosingFigures.query(
                 unitID: world.directorate.id!, year: today.year, tree: tree, today: today, on: db)
             #expect(directorate.practitionerAndCoachCompletions == 2 && directorate.partnerCompletions == 0)
+
+            // Last year counted the staff it had: not someone who started this year.
+            let newcomer = try await fixtures.person("Nell New", unit: world.willow)
+            try await Self.started(newcomer, daysAgo: 0, on: db)
+            let lastYear = try await DosingFigures.query(
+                unitID: world.trust.id!, year: today.year - 1, tree: tree, today: today, on: db)
+            #expect(lastYear.lines.first { $0.group == .allStaff }?.members == 2)
+            let thisYear = try await DosingFigures.query(
+                unitID: world.trust.id!, year: today.year, tree: tree, today: today, on: db)
+            #expect(thisYear.lines.first { $0.group == .allStaff }?.members == 3)
         }
     }
 
