@@ -99,6 +99,8 @@ enum CohortShow {
         /// Having completed a coaching course, the unit the viewer may make them a coach at (their
         /// own), when they are not one there yet.
         var coachAt: UUID? = nil
+        /// A completion stays (`Cohort.withdraw` refuses it): only someone yet to complete may go.
+        var mayWithdraw: Bool { completedOn == nil }
     }
 
     struct Model: Sendable, Equatable {
@@ -235,12 +237,11 @@ enum CohortShow {
                                         csrfToken: context.csrfToken,
                                         fields: [("role", Role.coach.rawValue), ("unit_id", unit.uuidString)])
                                 }),
-                            // A completion stays (`Cohort.withdraw` refuses it), so it offers no withdrawal.
                             .if(
                                 model.canManage,
                                 .td(
                                     .if(
-                                        learner.completedOn == nil,
+                                        learner.mayWithdraw,
                                         .postButton(
                                             "Withdraw",
                                             to: SiteURL.cohorts(

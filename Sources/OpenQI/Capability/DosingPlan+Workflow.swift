@@ -21,9 +21,11 @@ struct DosingPlan: Sendable, Equatable {
             needs: Dictionary(targets.map { (Key(group: $0.group, level: $0.level), $0.needed) }) { $1 })
     }
 
+    /// Saves the plan, unless it is the one saved already (nothing to record).
     func save(unitName: String, by actor: Actor, on db: any Database) async throws {
-        let before = try await Self.load(unitID: unitID, year: year, on: db)
         try await db.transaction { db in
+            let before = try await Self.load(unitID: unitID, year: year, on: db)
+            guard before != self else { return }
             try await DosingTarget.query(on: db).filter(\.$unit.$id == unitID).filter(\.$year == year).delete()
             let targets = needs.map {
                 DosingTarget(unitID: unitID, year: year, group: $0.key.group, level: $0.key.level, needed: $0.value)

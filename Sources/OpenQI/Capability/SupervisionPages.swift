@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Plot
+import SQLKit
 
 /// `/capability/coaches`: every QI coach, how many active projects they coach against what they
 /// can, and when an improvement advisor last supervised them; those not supervised in the last
@@ -15,6 +16,7 @@ enum CoachesPage {
         let lastSupervised: CalendarDay?
         let isDue: Bool
         let canSupervise: Bool
+        var isOverCapacity: Bool { coaching > capacity }
     }
 
     struct Model: Sendable, Equatable {
@@ -64,7 +66,7 @@ enum CoachesPage {
                                         .td(
                                             .class("number"),
                                             .text("\(row.coaching) of \(row.capacity)"),
-                                            .if(row.coaching > row.capacity, .span(.class("tag warn"), .text("Over")))),
+                                            .if(row.isOverCapacity, .span(.class("tag warn"), .text("Over")))),
                                         .td(
                                             .text(row.lastSupervised?.label ?? "Never"),
                                             .if(row.isDue, .span(.class("tag warn"), .text("Due")))),
@@ -95,11 +97,14 @@ extension CoachesPage.Model {
                 .field(\.$coach.$id).all(),
             by: { $0.$coach.id! }
         ).mapValues(\.count)
-        let latest = try await Supervision.query(on: db).filter(\.$coach.$id ~~ ids).field(\.$coach.$id)
-            .field(\.$heldOn).all()
-            .reduce(into: [UUID: Date]()) { latest, row in
-                latest[row.$coach.id] = max(latest[row.$coach.id] ?? .distantPast, row.heldOn)
-            }
+        // Each coach's latest, counted by the database: a year of monthly supervisions is many rows.
+        let latest = Dictionary(
+            try await db.sql.select().column("coach_id").column(
+                SQLFunction("MAX", args: SQLColumn("held_on")), as: "latest"
+            )
+            .from(Supervision.schema).groupBy("coach_id").all()
+            .map { (try $0.decode(column: "coach_id", as: UUID.self), try $0.decode(column: "latest", as: Date.self)) }
+        ) { first, _ in first }
         let due = today.adding(months: -Supervision.dueAfterMonths).date
         let rows = byPerson.map { id, grants in
             let person = grants[0].person

@@ -138,6 +138,11 @@ struct DosingTests {
             let entry = try #require(
                 try await AuditEntry.query(on: db).filter(\.$subjectKind == "dosing plan").first())
             #expect(entry.after["All staff, Introductory"] == "4")
+            // The same plan saved again changes nothing, so records nothing.
+            _ = try await lead.post(
+                "/capability/plan",
+                form: ["unit_id": world.trust.id!.uuidString, "year": String(year), "need_all_staff_introductory": "4"])
+            #expect(try await AuditEntry.query(on: db).filter(\.$subjectKind == "dosing plan").count() == 1)
         }
     }
 
