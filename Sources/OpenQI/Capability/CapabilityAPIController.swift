@@ -62,7 +62,7 @@ enum CapabilityAPIController {
     @Sendable static func show(req: Request) async throws -> CapabilityDTO {
         let policy = try await req.policy(granting: .readOrganisation)
         let year = try req.yearParameter()
-        guard let unitID = try req.unitFilter("unit", in: policy.tree) ?? policy.tree.organisationID else {
+        guard let unitID = try req.capabilityUnit(in: policy.tree) else {
             throw ValidationFailure(field: "unit", message: "There is no organisation yet: name a unit.")
         }
         return CapabilityDTO(

@@ -64,7 +64,7 @@ enum CapabilityController {
     @Sendable static func export(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
         let year = try req.yearParameter()
-        guard let unitID = try req.unitFilter("unit", in: policy.tree) ?? policy.tree.organisationID else {
+        guard let unitID = try req.capabilityUnit(in: policy.tree) else {
             throw Abort(.notFound)
         }
         let figures = try await DosingFigures.cached(
@@ -79,7 +79,7 @@ enum CapabilityController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
         let year = try req.yearParameter()
-        guard let unitID = try req.unitFilter("unit", in: policy.tree) ?? policy.tree.organisationID else {
+        guard let unitID = try req.capabilityUnit(in: policy.tree) else {
             return req.redirect(
                 to: SiteURL.units(.index).relativeURL(),
                 notice: "There is no organisation yet to show the capability of: add it first.")
@@ -97,7 +97,7 @@ enum CapabilityController {
     @Sendable static func planForm(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .manageCapability)
         let year = try req.yearParameter()
-        guard let unitID = try req.unitFilter("unit", in: policy.tree) ?? policy.tree.organisationID else {
+        guard let unitID = try req.capabilityUnit(in: policy.tree) else {
             throw Abort(.notFound)
         }
         let model = try await DosingPlanForm.Model.query(

@@ -167,11 +167,7 @@ extension CapabilityPage.Model {
         return Self(
             unitID: unitID, unitName: policy.tree.path(of: unitID), year: year, figures: figures,
             monthChartSVG: figures.byMonth.allSatisfy { $0.count == 0 } ? nil : chart,
-            unitChoices: policy.tree.outline().map { entry in
-                .init(
-                    value: entry.node.id.uuidString,
-                    label: String(repeating: "— ", count: entry.depth) + entry.node.name)
-            },
+            unitChoices: policy.tree.parentOptions(),
             // An archived unit's figures are read, not planned for (`DosingPlanInput` refuses it).
             canPlan: policy.allows(.manageCapability) && policy.tree.nodes[unitID]?.isArchived == false)
     }

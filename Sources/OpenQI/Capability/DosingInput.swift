@@ -41,6 +41,11 @@ struct DosingPlanInput: Sendable {
 }
 
 extension Request {
+    /// `?unit=ID` for a unit's figures: the organisation's when absent, nil when there is none yet.
+    func capabilityUnit(in tree: UnitTree) throws -> UUID? {
+        try unitFilter("unit", in: tree) ?? tree.organisationID
+    }
+
     /// `?year=2027` for one year's figures: this year when absent; refused, saying so, for anything
     /// not a year OpenQI plans for.
     func yearParameter() throws -> Int {

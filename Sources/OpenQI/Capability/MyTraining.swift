@@ -27,11 +27,7 @@ struct MyTraining: Sendable, Equatable {
 
     static func query(of personID: UUID, today: CalendarDay, on db: any Database) async throws -> MyTraining {
         let (enrolments, facilitating) = try await PersonLearning.records(of: personID, on: db)
-        func link(_ cohort: Cohort) -> PageContext.Link {
-            .init(
-                label: "\(cohort.course.name) — \(cohort.name)",
-                url: cohort.id.map { SiteURL.cohorts(.show(.value($0))).relativeURL() } ?? "")
-        }
+        let link = PersonLearning.link
         func next(_ cohort: Cohort) -> CohortSession? {
             cohort.sessions.filter { CalendarDay(containing: $0.heldOn) >= today }.min { $0.heldOn < $1.heldOn }
         }

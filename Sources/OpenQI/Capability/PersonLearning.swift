@@ -31,13 +31,15 @@ struct PersonLearning: Sendable, Equatable {
         return (enrolments, facilitated.map(\.cohort))
     }
 
+    /// A cohort as a link named by its course: "Pocket QI — March 2026".
+    static func link(_ cohort: Cohort) -> PageContext.Link {
+        .init(
+            label: "\(cohort.course.name) — \(cohort.name)",
+            url: cohort.id.map { SiteURL.cohorts(.show(.value($0))).relativeURL() } ?? "")
+    }
+
     static func query(of personID: UUID, on db: any Database) async throws -> PersonLearning {
         let (enrolments, facilitated) = try await records(of: personID, on: db)
-        func link(_ cohort: Cohort) -> PageContext.Link {
-            .init(
-                label: "\(cohort.course.name) — \(cohort.name)",
-                url: cohort.id.map { SiteURL.cohorts(.show(.value($0))).relativeURL() } ?? "")
-        }
         func first(_ cohort: Cohort) -> CalendarDay? { cohort.days.first }
         let lines = enrolments.map { enrolment in
             let cohort = enrolment.cohort
