@@ -168,6 +168,18 @@ def test_every_page_fits_a_phone_and_passes_axe_at_both_widths(demo, page: Page)
     assert len(pages) >= 30, sorted(pages)
     sign_in(page, base, "admin@example.org", "demo")
     expect(page).not_to_have_url(re.compile(r"/sign-in"))
+    pages["importing past attendance"] = "/capability/attendance/upload"
+    # The check of an attendance file: a cohort's registers, exported and uploaded again.
+    if "a cohort's register" in pages:
+        cohort = pages["a cohort's register"].split("/sessions/")[0]
+        registers = client.get(base + cohort + "/registers.csv", timeout=30).text
+        assert registers.count("\n") > 1, registers  # the demo takes every held session's register
+        page.goto(base + "/capability/attendance/upload")
+        page.fill("#field-data", registers)
+        page.get_by_role("button", name="Check the file").click()
+        expect(page).to_have_url(re.compile(r"/capability/attendance/uploads/"))
+        expect(page.locator(".check-ok")).to_contain_text("importing would change nothing")
+        pages["the check of an attendance file"] = page.url.removeprefix(base)
     sideways, found = {}, {}
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})

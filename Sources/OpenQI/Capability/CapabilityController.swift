@@ -13,6 +13,7 @@ enum CapabilityController {
         routes.get(SiteURL.capability(.coaches).pathComponents, use: coaches)
         routes.get(SiteURL.capability(.supervision(.key)).pathComponents, use: supervisionForm)
         routes.post(SiteURL.capability(.supervision(.key)).pathComponents, use: recordSupervision)
+        AttendanceImportController.register(on: routes)
     }
 
     @Sendable static func coaches(req: Request) async throws -> Response {
@@ -70,10 +71,7 @@ enum CapabilityController {
         let figures = try await DosingFigures.cached(
             unitID: unitID, year: year, tree: policy.tree, today: AppClock.today, cache: try await req.cachedResults(),
             on: req.db)
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.contentDisposition = .init(.attachment, filename: "capability-\(year).csv")
-        return Response(status: .ok, headers: headers, body: .init(string: figures.csv))
+        return .csv(figures.csv, filename: "capability-\(year).csv")
     }
 
     @Sendable static func show(req: Request) async throws -> Response {

@@ -55,7 +55,13 @@ enum CapabilityPage {
                                 SiteURL.capability(.plan).relativeURL(query: [
                                     ("unit", model.unitID.uuidString), ("year", String(model.year)),
                                 ])),
-                            .text("Set the \(model.year) plan")))),
+                            .text("Set the \(model.year) plan"))),
+                    .if(
+                        model.canPlan,
+                        .a(
+                            .class("button secondary"),
+                            .href(SiteURL.capability(.attendanceUpload).relativeURL()),
+                            .text("Import past attendance")))),
                 .p(
                     .class("lead"),
                     .text(

@@ -296,7 +296,7 @@ extension Cohort {
     /// Sets or clears each enrolment's completion by the cohort's rule (attending `needed`
     /// sessions), from the registers as they now stand (a register corrected later can undo a
     /// completion). Returns who newly completed.
-    private static func complete(_ enrolments: [Enrolment], needing needed: Int, on db: any Database) async throws
+    static func complete(_ enrolments: [Enrolment], needing needed: Int, on db: any Database) async throws
         -> [String]
     {
         let ids = enrolments.compactMap(\.id)

@@ -24,6 +24,7 @@ enum CourseController {
             SiteURL.cohorts(.register(cohort: .key, session: .key)).pathComponents, use: CohortController.registerForm)
         routes.post(
             SiteURL.cohorts(.register(cohort: .key, session: .key)).pathComponents, use: CohortController.takeRegister)
+        routes.get(SiteURL.cohorts(.registersCSV(.key)).pathComponents, use: CohortController.registersCSV)
     }
 
     @Sendable static func index(req: Request) async throws -> Response {
@@ -129,6 +130,13 @@ enum CohortController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
         return try await page(req, try req.idParameter("cohortID"), policy: policy) { _ in }
+    }
+
+    /// Every line of the cohort's registers, in the columns the attendance import reads.
+    @Sendable static func registersCSV(req: Request) async throws -> Response {
+        _ = try await req.policy(granting: .readOrganisation)
+        let export = try await RegisterExport.csv(cohortID: try req.idParameter("cohortID"), on: req.db)
+        return .csv(export.csv, filename: export.filename)
     }
 
     /// Who to enrol: `person_id` once chosen, or `person`, a name or email to look for; and, for a

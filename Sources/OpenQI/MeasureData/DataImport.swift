@@ -16,10 +16,7 @@ package struct DataImport: Sendable, Equatable {
         let note: String?
     }
 
-    package struct RowError: Sendable, Equatable, Error {
-        let line: Int
-        package let message: String
-    }
+    package typealias RowError = FileRowError
 
     var rows: [Row] = []
     var errors: [RowError] = []
@@ -161,76 +158,6 @@ package struct DataImport: Sendable, Equatable {
         }
         let note = noteCell.isEmpty ? nil : String(noteCell.prefix(maximumNoteLength))
         return .success(Row(line: line, period: period, value: value, denominator: denominator, note: note))
-    }
-
-    /// A record's cells, trimmed. A cell that starts with a double quote may hold the separator
-    /// and line breaks, and "" inside it stands for one quote (RFC 4180); a quote elsewhere is just
-    /// a character. A record without quotes takes the quick path.
-    static func cells(_ line: Substring, separator: Character) -> [String] {
-        // Most records are plain ASCII without quotes: split and trim their bytes directly.
-        if let separator = separator.asciiValue,
-            let cells = line.utf8.withContiguousStorageIfAvailable({ asciiCells($0, separator: separator) }),
-            let cells
-        {
-            return cells
-        }
-        guard line.contains("\"") else {
-            return line.split(separator: separator, omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
-        }
-        var cells: [String] = []
-        var cell = ""
-        var quoted = false
-        var index = line.startIndex
-        while index < line.endIndex {
-            let character = line[index]
-            if quoted {
-                if character == "\"" {
-                    let next = line.index(after: index)
-                    if next < line.endIndex, line[next] == "\"" {
-                        cell.append("\"")
-                        index = next
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    cell.append(character)
-                }
-            } else if character == "\"", cell.allSatisfy({ $0 == " " || $0 == "\t" }) {
-                quoted = true
-                cell = ""
-            } else if character == separator {
-                cells.append(cell.trimmingCharacters(in: .whitespaces))
-                cell = ""
-            } else {
-                cell.append(character)
-            }
-            index = line.index(after: index)
-        }
-        cells.append(cell.trimmingCharacters(in: .whitespaces))
-        return cells
-    }
-
-    /// The cells of a line of plain ASCII without quotes, trimmed of spaces and tabs; nil for any
-    /// other line, which needs the careful path.
-    private static func asciiCells(_ bytes: UnsafeBufferPointer<UInt8>, separator: UInt8) -> [String]? {
-        var cells: [String] = []
-        var start = 0
-        for index in 0...bytes.count {
-            if index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") || byte >= 0x80 { return nil }
-                if byte != separator { continue }
-            }
-            var first = start
-            var end = index
-            while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
-            while end > first, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-            cells.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[first..<end]), as: UTF8.self))
-            start = index + 1
-        }
-        return cells
     }
 
     /// The largest value (in size) a data point, a denominator or a target may have: far beyond

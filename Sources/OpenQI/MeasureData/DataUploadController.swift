@@ -92,10 +92,7 @@ enum DataUploadController {
         for error in checked.errors {
             csv += "\(error.line),\(CSVText.cell(error.message))\n"
         }
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.contentDisposition = .init(.attachment, filename: "upload-check.csv")
-        return Response(status: .ok, headers: headers, body: .init(string: csv))
+        return .csv(csv, filename: "upload-check.csv")
     }
 
     /// The upload, if the viewer made it and may still enter data for its unit.
@@ -104,11 +101,7 @@ enum DataUploadController {
         guard let upload = try await DataUpload.find(try req.idParameter("uploadID"), on: req.db),
             upload.$person.id == policy.viewer.personID
         else {
-            throw Abort(
-                .notFound,
-                reason:
-                    "This upload is no longer here: it was imported, cancelled, or left for more than a day. Upload the file again."
-            )
+            throw UploadCheck.gone
         }
         try policy.require(.manageUnitMeasures(upload.$unit.id))
         return (upload, policy)

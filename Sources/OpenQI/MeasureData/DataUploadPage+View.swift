@@ -71,40 +71,21 @@ extension DataUploadPage {
                     lead:
                         "\(model.filename): \(model.rows) row\(model.rows == 1 ? "" : "s") for \(model.measures.count) measure\(model.measures.count == 1 ? "" : "s") in \(model.unitPath)."
                 ),
-                model.errorCount > 0
-                    ? .div(
-                        .class("error-summary"), .attribute(named: "role", value: "alert"),
-                        .h2(
-                            .text(
-                                "\(model.errorCount) row\(model.errorCount == 1 ? " needs" : "s need") fixing. Nothing can be imported until every row is right."
-                            )),
-                        .ul(.forEach(model.errors) { .li(.text($0.message)) }),
-                        model.errorCount > model.errors.count
-                            ? .p(
-                                .text("The first \(model.errors.count) are shown. "),
-                                .a(
-                                    .href(SiteURL.dataUploads(.report(.value(model.uploadID))).relativeURL()),
-                                    .text("Download all \(model.errorCount) as CSV")))
-                            : .empty
-                    )
-                    : .p(
-                        .class("check-ok"),
-                        .text(
-                            "Every row is good. Importing adds \(counts.added) period\(counts.added == 1 ? "" : "s"), changes \(counts.changed) and leaves \(counts.unchanged) as they are."
-                        )),
-                .div(
-                    .class("form-actions"),
-                    model.isReady
-                        ? .postButton(
-                            "Import \(counts.added + counts.changed) period\(counts.added + counts.changed == 1 ? "" : "s")",
-                            to: SiteURL.dataUploads(.apply(.value(model.uploadID))).relativeURL(),
-                            csrfToken: context.csrfToken, style: "button")
-                        : .empty,
-                    .postButton(
-                        model.isReady ? "Cancel" : "Discard this upload",
-                        to: SiteURL.dataUploads(.cancel(.value(model.uploadID))).relativeURL(),
-                        csrfToken: context.csrfToken)
-                ),
+                UploadCheck(
+                    errors: model.errors, errorCount: model.errorCount,
+                    summary:
+                        "Every row is good. Importing adds \(counts.added) period\(counts.added == 1 ? "" : "s"), changes \(counts.changed) and leaves \(counts.unchanged) as they are.",
+                    importLabel: model.isReady
+                        ? "Import \(counts.added + counts.changed) period\(counts.added + counts.changed == 1 ? "" : "s")"
+                        : nil,
+                    importURL: SiteURL.dataUploads(.apply(.value(model.uploadID))).relativeURL(),
+                    cancelURL: SiteURL.dataUploads(.cancel(.value(model.uploadID))).relativeURL(),
+                    more: .p(
+                        .text("The first \(model.errors.count) are shown. "),
+                        .a(
+                            .href(SiteURL.dataUploads(.report(.value(model.uploadID))).relativeURL()),
+                            .text("Download all \(model.errorCount) as CSV")))
+                ).node(csrfToken: context.csrfToken),
                 model.measures.isEmpty
                     ? .empty
                     : .scrollingTable(

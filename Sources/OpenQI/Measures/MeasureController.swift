@@ -466,10 +466,7 @@ enum MeasureController {
             ]
             csv += cells.joined(separator: ",") + "\n"
         }
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.contentDisposition = .init(.attachment, filename: "measure-data.csv")
-        return Response(status: .ok, headers: headers, body: .init(string: csv))
+        return .csv(csv, filename: "measure-data.csv")
     }
 
     /// `GET /api/v1/measures/:id/chart`: the SPC JSON of SPC.md, phases and annotations applied.

@@ -11,6 +11,7 @@ import Vapor
 enum Housekeeping {
     static func run(on db: any Database, now: Date) async throws {
         try await DataUpload.clearExpired(on: db, now: now)
+        try await AttendanceUpload.clearExpired(on: db, now: now)
         try await AccountSession.clearExpired(on: db, now: now)
         try await SingleSignOnAttempt.clearExpired(on: db, now: now)
         try await SignInAttempts.clearClosedWindows(on: db, now: now)

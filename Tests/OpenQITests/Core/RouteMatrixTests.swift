@@ -264,6 +264,13 @@ struct RouteMatrixTests {
         "GET /capability/export": Row(allowed: readers),
         "GET /capability/coaches": Row(allowed: readers),
         "GET /capability/coaches/:coachID/supervision": Row(allowed: capabilityLeads),
+        "GET /capability/attendance/upload": Row(allowed: capabilityLeads),
+        "POST /capability/attendance/upload": Row(
+            allowed: capabilityLeads, body: ["data": "person,course,cohort,date,attendance\n"]),
+        "GET /capability/attendance/uploads/:attendanceUploadID": Row(allowed: capabilityLeads),
+        "POST /capability/attendance/uploads/:attendanceUploadID/import": Row(allowed: capabilityLeads),
+        "POST /capability/attendance/uploads/:attendanceUploadID/cancel": Row(allowed: capabilityLeads),
+        "GET /cohorts/:cohortID/registers.csv": Row(allowed: readers),
         "POST /capability/coaches/:coachID/supervision": Row(
             allowed: capabilityLeads, body: ["held_on": "2026-01-05", "notes": "Talked through the run chart"]),
         "POST /capability/plan": Row(
@@ -531,7 +538,7 @@ struct RouteMatrixTests {
         let inside = try await records(
             app, directorate: units.directorate, ward: units.willow,
             lead: people[.member]!, coach: people[.coach]!, sponsor: people[.sponsor]!, administrator: people[.admin]!,
-            tag: "", token: "Warehouse")
+            capabilityLead: people[.installationAdmin]!, tag: "", token: "Warehouse")
         var strangers: [Person] = []
         for name in ["Lee Outside", "Cam Outside", "Sol Outside"] {
             strangers.append(try await fixtures.person(name, unit: units.oak))
@@ -539,14 +546,14 @@ struct RouteMatrixTests {
         let outside = try await records(
             app, directorate: units.otherDirectorate, ward: units.oak,
             lead: strangers[0], coach: strangers[1], sponsor: strangers[2], administrator: people[.unrelatedAdmin]!,
-            tag: ".outside", token: "Data feed")
+            capabilityLead: people[.installationAdmin]!, tag: ".outside", token: "Data feed")
         return (inside, outside)
     }
 
     /// The records every row's path names, in one directorate and its ward.
     private static func records(
         _ app: Application, directorate: Unit, ward: Unit, lead: Person, coach: Person, sponsor: Person,
-        administrator: Person, tag: String, token tokenName: String
+        administrator: Person, capabilityLead: Person, tag: String, token tokenName: String
     ) async throws -> World {
         let fixtures = Fixtures(app: app)
         let db = app.db
@@ -647,6 +654,10 @@ struct RouteMatrixTests {
         let cohortSession = try #require(
             try await CohortSession.query(on: db).filter(\.$cohort.$id == cohort.requireID()).first())
         let enrolment = try await cohort.enrol(person, bringing: nil, course: course, by: .commandLine, on: db)
+        let attendanceUpload = AttendanceUpload(
+            personID: try capabilityLead.requireID(), filename: "registers.csv",
+            content: "person,course,cohort,date,attendance\n")
+        try await attendanceUpload.create(on: db)
         let (token, _) = APIToken.issue(
             name: tokenName, unitID: try directorate.requireID(), by: try administrator.requireID())
         try await token.create(on: db)
@@ -666,7 +677,7 @@ struct RouteMatrixTests {
             "planIdeaID": try planIdea.requireID(), "linkID": try planLink.requireID(),
             "courseID": try course.requireID(), "cohortID": try cohort.requireID(),
             "cohortSessionID": try cohortSession.requireID(), "enrolmentID": try enrolment.requireID(),
-            "coachID": try coached.requireID(),
+            "coachID": try coached.requireID(), "attendanceUploadID": try attendanceUpload.requireID(),
         ])
     }
 }

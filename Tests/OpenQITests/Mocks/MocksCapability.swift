@@ -213,3 +213,35 @@ extension SupervisionForm.Model {
 extension Mock {
     fileprivate static func calendarDay(_ text: String) -> CalendarDay { CalendarDay(containing: day(text)) }
 }
+
+extension AttendanceImportPage.FormModel {
+    static let mock = AttendanceImportPage.FormModel(
+        courseNames: ["Improvement Leaders’ Programme", "Pocket QI"],
+        form: FormState(errors: [FieldError(field: "file", message: "Choose a CSV file, or paste the rows.")]))
+}
+
+extension AttendanceImportPage.Model {
+    /// A file with one bad row among good ones for an existing wave and a cohort the import would make.
+    static let mock = AttendanceImportPage.Model(
+        uploadID: Mock.id(70), filename: "registers-2019.csv", rows: 41,
+        counts: .init(added: 36, changed: 2, unchanged: 1, kept: 1),
+        cohorts: [
+            .init(
+                courseName: "Improvement Leaders’ Programme", cohortName: "Wave 1", cohortID: Mock.id(71),
+                days: Set([Mock.day("2019-03-12"), Mock.day("2019-04-09")].map { CalendarDay(containing: $0) }),
+                people: [Mock.id(72), Mock.id(73)], newPlaces: 1,
+                counts: .init(added: 2, changed: 2, unchanged: 1, kept: 1)),
+            .init(
+                courseName: "Pocket QI", cohortName: "March 2019", cohortID: nil,
+                days: [CalendarDay(containing: Mock.day("2019-03-20"))], people: Set((74..<108).map(Mock.id)),
+                newPlaces: 34, counts: .init(added: 34)),
+        ],
+        errors: [
+            .init(
+                line: 17,
+                message:
+                    "Row 17: nobody in OpenQI has the email j.smith@trust.example. Add them on the People page first (people from partner organisations too), or correct the email."
+            )
+        ],
+        errorCount: 1, changesSomething: true)
+}

@@ -205,6 +205,13 @@ struct PageSnapshotTests {
     @Test func supervisionForm() {
         assertSnapshot(of: Self.html(SupervisionForm.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func attendanceUpload() {
+        assertSnapshot(
+            of: Self.html(AttendanceImportPage.FormView(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func attendanceCheck() {
+        assertSnapshot(of: Self.html(AttendanceImportPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
     @Test func cohortRegister() {
         assertSnapshot(of: Self.html(RegisterPage.View(context: Mock.context, model: .mock)), as: .lines)
     }

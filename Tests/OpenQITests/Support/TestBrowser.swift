@@ -136,17 +136,25 @@ final class TestBrowser: @unchecked Sendable {
             method: method, url: URI(path: path), headers: headers, body: body ?? ByteBuffer())
         let response = try await app.testing().performTest(request: request)
         for header in response.headers[.setCookie] {
-            let pair = header.split(separator: ";")[0].split(
-                separator: "=", maxSplits: 1, omittingEmptySubsequences: false
-            ).map(String.init)
-            guard pair.count == 2 else { continue }
-            if header.contains("Max-Age=0") || header.contains("1970") {
-                cookies[pair[0]] = nil
-            } else {
-                cookies[pair[0]] = pair[1]
-            }
+            guard let (name, value) = Self.cookie(setBy: header) else { continue }
+            cookies[name] = value
         }
         return Page(status: response.status, headers: response.headers, body: response.body.string)
+    }
+
+    /// The cookie a `Set-Cookie` header sets, its value nil when the header removes it. Only the
+    /// attributes say so: a random token may itself hold "1970", and reading it there once dropped
+    /// a session a test had just signed in with.
+    static func cookie(setBy header: String) -> (name: String, value: String?)? {
+        let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = parts.first else { return nil }
+        let pair = first.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard pair.count == 2 else { return nil }
+        let removed = parts.dropFirst().contains { attribute in
+            let lowered = attribute.lowercased()
+            return lowered == "max-age=0" || (lowered.hasPrefix("expires=") && lowered.contains("1970"))
+        }
+        return (pair[0], removed ? nil : pair[1])
     }
 
     static func metaCSRF(in html: String) -> String? {

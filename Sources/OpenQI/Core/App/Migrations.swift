@@ -74,5 +74,6 @@ enum OpenQIMigrations {
         CreateCourses(),
         CreateDosingPlan(),
         CreateSupervisions(),
+        CreateAttendanceUploads(),
     ]
 }

@@ -180,6 +180,12 @@ enum SiteURL: Sendable {
         case coaches
         /// A coach's supervision: its form (GET) and its recording (POST).
         case supervision(Parameter<UUID>)
+        /// Past attendance from a file: the form (GET) and the upload (POST).
+        case attendanceUpload
+        /// An uploaded file's check, its import and its cancelling.
+        case attendanceCheck(Parameter<UUID>)
+        case importAttendance(Parameter<UUID>)
+        case cancelAttendance(Parameter<UUID>)
     }
 
     enum Courses: Sendable {
@@ -197,6 +203,8 @@ enum SiteURL: Sendable {
         case enrolMe(Parameter<UUID>)
         case withdraw(cohort: Parameter<UUID>, enrolment: Parameter<UUID>)
         case register(cohort: Parameter<UUID>, session: Parameter<UUID>)
+        /// Every line of its registers as CSV, in the shape the attendance import reads.
+        case registersCSV(Parameter<UUID>)
     }
 
     enum LearningSessions: Sendable {
@@ -519,6 +527,10 @@ extension SiteURL.Capability {
         case .export: ["export"]
         case .coaches: ["coaches"]
         case .supervision(let id): ["coaches", .id(id, name: "coachID"), "supervision"]
+        case .attendanceUpload: ["attendance", "upload"]
+        case .attendanceCheck(let id): ["attendance", "uploads", .id(id, name: "attendanceUploadID")]
+        case .importAttendance(let id): ["attendance", "uploads", .id(id, name: "attendanceUploadID"), "import"]
+        case .cancelAttendance(let id): ["attendance", "uploads", .id(id, name: "attendanceUploadID"), "cancel"]
         }
     }
 }
@@ -546,6 +558,7 @@ extension SiteURL.Cohorts {
             [.id(cohort, name: "cohortID"), "enrolments", .id(enrolment, name: "enrolmentID"), "withdraw"]
         case .register(let cohort, let session):
             [.id(cohort, name: "cohortID"), "sessions", .id(session, name: "cohortSessionID"), "register"]
+        case .registersCSV(let id): [.id(id, name: "cohortID"), "registers.csv"]
         }
     }
 }
