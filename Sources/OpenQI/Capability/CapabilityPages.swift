@@ -61,7 +61,8 @@ enum CapabilityPage {
                         .a(
                             .class("button secondary"),
                             .href(SiteURL.capability(.attendanceUpload).relativeURL()),
-                            .text("Import past attendance")))),
+                            .text("Import past attendance"))),
+                    .printButton("Print the annual review")),
                 .p(
                     .class("lead"),
                     .text(
@@ -125,6 +126,25 @@ enum CapabilityPage {
                                 .forEach(levels) { .td(.class("number"), .text(String(row.byLevel[$0] ?? 0))) },
                                 .td(.class("number"), .text(String(row.total))))
                         })),
+                .h2(.text("Completed in \(model.year), course by course")),
+                figures.byCourse.isEmpty
+                    ? .p(.class("empty"), .text("Nobody completed a course in \(model.year)."))
+                    : .scrollingTable(
+                        .class("data-table"),
+                        .caption(
+                            .class("visually-hidden"), .text("Completions in \(model.year) by course, by level")),
+                        .thead(
+                            .tr(
+                                .th(.scope("col"), .text("Course")), .th(.scope("col"), .text("Level")),
+                                .th(.scope("col"), .class("number"), .text("Completed")),
+                                .th(.scope("col"), .class("number"), .text("From partners")))),
+                        .tbody(
+                            .forEach(figures.byCourse) { line in
+                                .tr(
+                                    .th(.scope("row"), .text(line.course)), .td(.text(line.level.label)),
+                                    .td(.class("number"), .text(String(line.completions))),
+                                    .td(.class("number"), .text(String(line.fromPartners))))
+                            })),
                 .h2(.text("New starters without the introduction")),
                 figures.newStartersCount == 0
                     ? .p(

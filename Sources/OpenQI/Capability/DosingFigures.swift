@@ -30,6 +30,15 @@ package struct DosingFigures: Sendable, Equatable {
         var total: Int { byLevel.values.reduce(0, +) }
     }
 
+    /// One course's completions in the year: who completed what, for the annual review.
+    struct CourseCount: Sendable, Equatable {
+        let course: String
+        let level: CourseLevel
+        let completions: Int
+        /// Of them, people from partner organisations.
+        let fromPartners: Int
+    }
+
     struct NewStarter: Sendable, Equatable {
         let name: String
         let personID: UUID
@@ -44,6 +53,8 @@ package struct DosingFigures: Sendable, Equatable {
     var byMonth: [MonthCount] = []
     /// The latest five years up to `year`.
     var byYear: [YearCounts] = []
+    /// Completions in the year, course by course, by level and then name.
+    var byCourse: [CourseCount] = []
     /// Completions of the practitioner and coach levels in the year, and how many of them were by
     /// partner organisations' people (ELFT: 20–25% by 2023).
     var partnerCompletions = 0
@@ -126,12 +137,17 @@ package struct DosingFigures: Sendable, Equatable {
         let completions = try await Enrolment.query(on: db).filter(\.$completedOn != nil)
             .join(Cohort.self, on: \Enrolment.$cohort.$id == \Cohort.$id)
             .join(Course.self, on: \Cohort.$course.$id == \Course.$id)
-            .field(\.$person.$id).field(\.$unit.$id).field(\.$completedOn).field(Course.self, \.$level).all()
-            .compactMap { enrolment -> (person: UUID, unit: UUID?, day: CalendarDay, level: CourseLevel)? in
+            .field(\.$person.$id).field(\.$unit.$id).field(\.$completedOn).field(Course.self, \.$level)
+            .field(Course.self, \.$name).all()
+            .compactMap {
+                enrolment -> (person: UUID, unit: UUID?, day: CalendarDay, level: CourseLevel, course: String)? in
                 guard let completed = enrolment.completedOn, let course = try? enrolment.joined(Course.self) else {
                     return nil
                 }
-                return (enrolment.$person.id, enrolment.$unit.id, CalendarDay(containing: completed), course.level)
+                return (
+                    enrolment.$person.id, enrolment.$unit.id, CalendarDay(containing: completed), course.level,
+                    course.name
+                )
             }
         let asOf = min(today, CalendarDay(year: year, month: 12, day: 31)!)
         var holders: [CourseLevel: Set<UUID>] = [:]
@@ -162,13 +178,23 @@ package struct DosingFigures: Sendable, Equatable {
                 year: year,
                 byLevel: Dictionary(grouping: counted.filter { $0.day.year == year }, by: \.level).mapValues(\.count))
         }
-        let practice = counted.filter { $0.day.year == year && [.practitioner, .coach].contains($0.level) }
-        figures.practitionerAndCoachCompletions = practice.count
         let partners = Set(people.filter { $0.kind == .partner }.compactMap(\.id))
-        figures.partnerCompletions =
-            practice.filter { completion in
-                partners.contains(completion.person) || atPartner(completion.unit ?? homes[completion.person] ?? nil)
-            }.count
+        func fromPartner(
+            _ completion: (person: UUID, unit: UUID?, day: CalendarDay, level: CourseLevel, course: String)
+        )
+            -> Bool
+        {
+            partners.contains(completion.person) || atPartner(completion.unit ?? homes[completion.person] ?? nil)
+        }
+        let inYear = counted.filter { $0.day.year == year }
+        let practice = inYear.filter { [.practitioner, .coach].contains($0.level) }
+        figures.practitionerAndCoachCompletions = practice.count
+        figures.partnerCompletions = practice.filter(fromPartner).count
+        figures.byCourse = Dictionary(grouping: inYear, by: \.course).map { course, completions in
+            CourseCount(
+                course: course, level: completions[0].level, completions: completions.count,
+                fromPartners: completions.filter(fromPartner).count)
+        }.sorted { ($0.level, $0.course) < ($1.level, $1.course) }
 
         // Who waits for the introduction is a question about today, whichever year is shown.
         let due = today.adding(months: -introductoryWithinMonths).date

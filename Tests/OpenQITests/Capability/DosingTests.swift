@@ -204,6 +204,12 @@ struct DosingTests {
             #expect(figures.practitionerAndCoachCompletions == 3)
             #expect(figures.partnerCompletions == 1)
             #expect(figures.byYear.first { $0.year == today.year }?.byLevel[.practitioner] == 3)
+            // The annual review's "who completed what": the course, its level, and the partners' part.
+            #expect(
+                figures.byCourse == [
+                    .init(
+                        course: "Improvement Leaders’ Programme", level: .practitioner, completions: 3, fromPartners: 1)
+                ])
             #expect(figures.byMonth.last?.count == 3 && figures.byMonth.count == 24)
             #expect(
                 figures.lines.first { $0.group == .allStaff }?.members == 2,
@@ -211,6 +217,7 @@ struct DosingTests {
             let directorate = try await DosingFigures.query(
                 unitID: world.directorate.id!, year: today.year, tree: tree, today: today, on: db)
             #expect(directorate.practitionerAndCoachCompletions == 2 && directorate.partnerCompletions == 0)
+            #expect(directorate.byCourse.map(\.completions) == [2])
 
             // Last year counted the staff it had: not someone who started this year.
             let newcomer = try await fixtures.person("Nell New", unit: world.willow)

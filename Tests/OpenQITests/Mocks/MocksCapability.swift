@@ -148,6 +148,11 @@ extension CapabilityPage.Model {
         ]
         figures.practitionerAndCoachCompletions = 15
         figures.partnerCompletions = 3
+        figures.byCourse = [
+            .init(course: "Pocket QI", level: .introductory, completions: 30, fromPartners: 2),
+            .init(course: "Improvement Leaders’ Programme", level: .practitioner, completions: 11, fromPartners: 3),
+            .init(course: "Improvement Coaching Programme", level: .coach, completions: 4, fromPartners: 0),
+        ]
         figures.newStarters = [
             .init(
                 name: "Kemi Adebayo", personID: Mock.id(60), unit: "Adult Mental Health › Willow Ward",

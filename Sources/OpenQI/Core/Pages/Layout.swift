@@ -216,6 +216,15 @@ extension Node where Context == HTML.BodyContext {
         .div(.class("page-heading"), .group(nodes))
     }
 
+    /// A button that prints the page (through `site.js`: the pages' scripts are files, never
+    /// inline, so a page's own `onclick` would never run). Hidden until the script shows it, so
+    /// nobody meets a button that does nothing.
+    static func printButton(_ label: String) -> Node {
+        .button(
+            .type(.button), .class("button secondary"), .attribute(named: "data-print", value: "page"),
+            .attribute(named: "hidden", value: "hidden"), .text(label))
+    }
+
     /// A table in a box of its own that scrolls sideways on a narrow screen, its first column kept
     /// in view there, so the page itself never does.
     static func scrollingTable(_ nodes: Node<HTML.TableContext>...) -> Node {

@@ -26,9 +26,7 @@ extension BoardReportPage {
                         months(),
                         .div(
                             .class("actions"),
-                            .a(
-                                .class("button secondary"), .attribute(named: "onclick", value: "window.print()"),
-                                .href("#"), .text("Print")),
+                            .printButton("Print"),
                             .a(
                                 .class("button secondary"),
                                 .href(
