@@ -393,11 +393,13 @@ package struct OrganisationSize: Sendable, Equatable, CustomStringConvertible {
     package let projects: Int
     package let measures: Int
     package let dataPoints: Int
+    /// Lines of training registers.
+    package let attendance: Int
 
     package var description: String {
         let figures = [
             (units, "units"), (people, "people"), (projects, "projects"), (measures, "measures"),
-            (dataPoints, "data points"),
+            (dataPoints, "data points"), (attendance, "attendance records"),
         ]
         return figures.map { "\($0.0.formatted(.number.grouping(.automatic))) \($0.1)" }.joined(separator: ", ")
     }
@@ -408,6 +410,6 @@ extension Application {
         OrganisationSize(
             units: try await Unit.query(on: db).count(), people: try await Person.query(on: db).count(),
             projects: try await Project.query(on: db).count(), measures: try await Measure.query(on: db).count(),
-            dataPoints: try await DataPoint.count(on: db))
+            dataPoints: try await DataPoint.count(on: db), attendance: try await AttendanceMark.query(on: db).count())
     }
 }

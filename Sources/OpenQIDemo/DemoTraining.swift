@@ -4,7 +4,7 @@ import OpenQI
 
 /// The demo's training, after ELFT's "dosing" (its 2019 figures, at the demo's scale): the seven
 /// courses; Pocket QI for about a fifth of the staff and half the partners' people, every quarter
-/// (every month in the large trust), the next one with a waiting list; a wave of the Improvement
+/// (every month for eight years, and half the staff, in the large trust), the next one with a waiting list; a wave of the Improvement
 /// Leaders' Programme each September for leads of projects approved in the year before; coaching
 /// each October for the graduates of the wave a year before, and a few of those coaches through
 /// the improvement advisors' course; sponsors through Senior Clinical Leaders, service users and
@@ -110,19 +110,22 @@ enum DemoTraining {
         // The improvement advisors deliver Pocket QI and the ILP, with the QI team.
         let teachers = [demoPerson(.improvementAdvisor), demoPerson(.qiTeam)].compactMap { $0 }
 
-        // Pocket QI: about a fifth of the staff, and partners' people too, every month in the large
-        // trust and every quarter in the small one (a trust of 500 fills a room four times a year).
+        // Pocket QI: about a fifth of the staff, and partners' people too, every quarter in the small
+        // trust (a trust of 500 fills a room four times a year); every month for eight years in the
+        // large one, which has reached half its staff.
         let staff = people.filter { $0.kind == .staff && !atPartner($0.unitID) }.map(\.id)
         let partnerStaff = people.filter { $0.kind == .partner || ($0.kind == .staff && atPartner($0.unitID)) }
             .map(\.id)
         // The demo's ward manager has a place on the next one, to show it on their home page.
         let wardManager = demoPerson(.member)
+        // The large trust has run it for eight years, long enough for most of its staff.
+        let staffShare = size == .small ? 5 : 2
         let takers =
-            (stride(from: 0, to: staff.count, by: 5).map { staff[$0] }
+            (stride(from: 0, to: staff.count, by: staffShare).map { staff[$0] }
             + stride(from: 0, to: partnerStaff.count, by: 2).map { partnerStaff[$0] }).filter { $0 != wardManager }
         var wardManagerPlaced = false
         let every = size == .small ? 3 : 1
-        let rounds = (size == .small ? 24 : 48) / every
+        let rounds = (size == .small ? 24 : 96) / every
         let perRound = max(1, takers.count / rounds)
         for round in 0..<rounds {
             let day = today.month.advanced(by: (round - rounds + 1) * every + 1).firstDay.adding(days: 9)
@@ -132,7 +135,7 @@ enum DemoTraining {
                 wardManagerPlaced = true
             }
             // The next one is popular: a few wait for a place.
-            let capacity = day > today ? max(1, perRound - 2) : 50
+            let capacity = day > today ? max(1, perRound - 2) : max(50, perRound)
             cohort(
                 courses[0], "Pocket QI, \(day.month.label)", days: [day], people: group, capacity: capacity,
                 open: day > today, facilitators: teachers)
