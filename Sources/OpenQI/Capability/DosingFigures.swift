@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// A unit's capability figures for a year, from the records: for each group and level, how many
 /// have the level against the plan's need; completions by month and year; the share from partner
@@ -97,58 +98,39 @@ package struct DosingFigures: Sendable, Equatable {
                 scope.formUnion(tree.subtree(of: partner.id))
             }
         }
-        func atPartner(_ unit: UUID?) -> Bool {
-            guard let unit else { return false }
-            return tree.selfAndAncestors(of: unit).contains { tree.nodes[$0]?.kind == .partner }
-        }
-        let people = try await Person.query(on: db).filter(\.$archivedAt == nil)
-            .field(\.$id).field(\.$fullName).field(\.$kind).field(\.$unit.$id).field(\.$startedOn).all()
-        let here = people.filter { $0.$unit.id.map(scope.contains) ?? false }
-        let hereIDs = Set(here.compactMap(\.id))
+        // Partners' units, worked out once from the tree rather than per person.
+        var partnerUnits = Set<UUID>()
+        for node in tree.nodes.values where node.kind == .partner { partnerUnits.formUnion(tree.subtree(of: node.id)) }
+        func atPartner(_ unit: UUID?) -> Bool { unit.map(partnerUnits.contains) ?? false }
+        let rows = try await Rows.load(on: db)
+        let people = rows.people
+        let here = people.filter { $0.unit_id.map(scope.contains) ?? false }
+        let hereIDs = Set(here.map(\.id))
         let yearStart = CalendarDay(year: year, month: 1, day: 1)!.date
         let yearEnd = CalendarDay(year: year + 1, month: 1, day: 1)!.date
         // A past year counts the staff it had: not those who started after it.
         let staff = here.filter {
-            $0.kind == .staff && !atPartner($0.$unit.id) && !(($0.startedOn ?? yearStart) >= yearEnd)
+            $0.kind == .staff && !atPartner($0.unit_id) && !(($0.started_on ?? yearStart) >= yearEnd)
         }
-        let grants = try await RoleGrant.query(on: db)
-            .filter(\.$role ~~ [.admin, .coach, .sponsor, .improvementAdvisor, .viewer])
-            .field(\.$person.$id).field(\.$role).field(\.$unit.$id).all()
         func holding(_ role: Role, where unitMatches: (UUID) -> Bool = { _ in true }) -> Set<UUID> {
-            Set(grants.filter { $0.role == role && unitMatches($0.$unit.id) }.map(\.$person.id)).intersection(hereIDs)
+            Set(rows.grants.filter { $0.role == role && unitMatches($0.unit_id) }.map(\.person_id))
+                .intersection(hereIDs)
         }
-        let leads = try await Project.query(on: db).filter(\.$status ~~ [.active, .completed])
-            .field(\.$proposer.$id).field(\.$unit.$id).all()
-            .filter { scope.contains($0.$unit.id) }.map(\.$proposer.id)
+        let leads = rows.leads.filter { scope.contains($0.unit_id) }.map(\.proposer_id)
         let members: [DosingGroup: Set<UUID>] = [
-            .allStaff: Set(staff.compactMap(\.id)),
+            .allStaff: Set(staff.map(\.id)),
             .newStarters: Set(
-                staff.filter { $0.startedOn.map { $0 >= yearStart && $0 < yearEnd } ?? false }.compactMap(\.id)),
+                staff.filter { $0.started_on.map { $0 >= yearStart && $0 < yearEnd } ?? false }.map(\.id)),
             .teamLeaders: holding(.admin) { [.ward, .team, .service].contains(tree.nodes[$0]?.kind) },
             .projectLeads: Set(leads).intersection(hereIDs),
             .coaches: holding(.coach),
             .sponsors: holding(.sponsor),
             .improvementAdvisors: holding(.improvementAdvisor),
             .board: holding(.viewer) { tree.nodes[$0]?.kind == .organisation },
-            .serviceUsersAndCarers: Set(here.filter { [.serviceUser, .carer].contains($0.kind) }.compactMap(\.id)),
+            .serviceUsersAndCarers: Set(here.filter { [.serviceUser, .carer].contains($0.kind) }.map(\.id)),
         ]
 
-        // Every completion, with its level and the unit the person enrolled from.
-        let completions = try await Enrolment.query(on: db).filter(\.$completedOn != nil)
-            .join(Cohort.self, on: \Enrolment.$cohort.$id == \Cohort.$id)
-            .join(Course.self, on: \Cohort.$course.$id == \Course.$id)
-            .field(\.$person.$id).field(\.$unit.$id).field(\.$completedOn).field(Course.self, \.$level)
-            .field(Course.self, \.$name).all()
-            .compactMap {
-                enrolment -> (person: UUID, unit: UUID?, day: CalendarDay, level: CourseLevel, course: String)? in
-                guard let completed = enrolment.completedOn, let course = try? enrolment.joined(Course.self) else {
-                    return nil
-                }
-                return (
-                    enrolment.$person.id, enrolment.$unit.id, CalendarDay(containing: completed), course.level,
-                    course.name
-                )
-            }
+        let completions = rows.completions
         let asOf = min(today, CalendarDay(year: year, month: 12, day: 31)!)
         var holders: [CourseLevel: Set<UUID>] = [:]
         for completion in completions where completion.day <= asOf {
@@ -165,7 +147,7 @@ package struct DosingFigures: Sendable, Equatable {
         }
 
         // Completions by the unit's people: where they enrolled from, or their unit now.
-        let homes = Dictionary(people.compactMap { person in person.id.map { ($0, person.$unit.id) } }) { a, _ in a }
+        let homes = Dictionary(people.map { ($0.id, $0.unit_id) }) { first, _ in first }
         let counted = completions.filter { completion in
             (completion.unit ?? homes[completion.person] ?? nil).map(scope.contains) ?? false
         }
@@ -178,12 +160,8 @@ package struct DosingFigures: Sendable, Equatable {
                 year: year,
                 byLevel: Dictionary(grouping: counted.filter { $0.day.year == year }, by: \.level).mapValues(\.count))
         }
-        let partners = Set(people.filter { $0.kind == .partner }.compactMap(\.id))
-        func fromPartner(
-            _ completion: (person: UUID, unit: UUID?, day: CalendarDay, level: CourseLevel, course: String)
-        )
-            -> Bool
-        {
+        let partners = Set(people.filter { $0.kind == .partner }.map(\.id))
+        func fromPartner(_ completion: Rows.Completion) -> Bool {
             partners.contains(completion.person) || atPartner(completion.unit ?? homes[completion.person] ?? nil)
         }
         let inYear = counted.filter { $0.day.year == year }
@@ -200,19 +178,116 @@ package struct DosingFigures: Sendable, Equatable {
         let due = today.adding(months: -introductoryWithinMonths).date
         let newcomers = today.adding(months: -12).date
         let introduced = Set(completions.filter { $0.level == .introductory }.map(\.person))
-        let currentStaff = here.filter { $0.kind == .staff && !atPartner($0.$unit.id) }
-        let waiting = currentStaff.filter { person in
-            guard let started = person.startedOn, let id = person.id else { return false }
-            return started > newcomers && started <= due && !introduced.contains(id)
-        }.sorted { ($0.startedOn!, $0.fullName) < ($1.startedOn!, $1.fullName) }
-        figures.newStartersCount = waiting.count
-        figures.newStarters = waiting.prefix(newStartersShown).map { person in
-            NewStarter(
-                name: person.fullName, personID: person.id!,
-                unit: person.$unit.id.map { tree.path(of: $0, below: unitID) } ?? "",
-                started: CalendarDay(containing: person.startedOn!))
+        let currentStaff = here.filter { $0.kind == .staff && !atPartner($0.unit_id) }
+        let waiting = currentStaff.compactMap { person -> (Rows.Member, Date)? in
+            guard let started = person.started_on, started > newcomers, started <= due,
+                !introduced.contains(person.id)
+            else { return nil }
+            return (person, started)
         }
+        figures.newStartersCount = waiting.count
+        // The longest waiting are named; the rest are counted.
+        let longest = waiting.sorted { ($0.1, $0.0.id.uuidString) < ($1.1, $1.0.id.uuidString) }
+            .prefix(newStartersShown)
+        let names = try await Rows.names(of: longest.map(\.0.id), on: db)
+        figures.newStarters = longest.map { person, started in
+            NewStarter(
+                name: names[person.id] ?? "", personID: person.id,
+                unit: person.unit_id.map { tree.path(of: $0, below: unitID) } ?? "",
+                started: CalendarDay(containing: started))
+        }.sorted { ($0.started, $0.name) < ($1.started, $1.name) }
         return figures
+    }
+}
+
+extension DosingFigures {
+    /// What the figures are counted from, read as plain rows: building Fluent's models of the
+    /// tens of thousands of people, projects and completions of a large trust cost far more than
+    /// reading them (its page took 1.4 s so).
+    struct Rows {
+        struct Member: Decodable {
+            let id: UUID
+            let kind: PersonKind
+            let unit_id: UUID?
+            let started_on: Date?
+        }
+
+        struct Grant: Decodable {
+            let person_id: UUID
+            let role: Role
+            let unit_id: UUID
+        }
+
+        struct Lead: Decodable {
+            let proposer_id: UUID
+            let unit_id: UUID
+        }
+
+        struct Completion: Decodable {
+            let person: UUID
+            let unit: UUID?
+            let completedOn: Date
+            let level: CourseLevel
+            let course: String
+            var day: CalendarDay { CalendarDay(containing: completedOn) }
+
+            enum CodingKeys: String, CodingKey {
+                case person = "person_id"
+                case unit = "unit_id"
+                case completedOn = "completed_on"
+                case level, course
+            }
+        }
+
+        let people: [Member]
+        let grants: [Grant]
+        let leads: [Lead]
+        let completions: [Completion]
+
+        static func load(on db: any Database) async throws -> Rows {
+            let sql = db.sql
+            let roles = [Role.admin, .coach, .sponsor, .improvementAdvisor, .viewer].map(\.rawValue)
+            let running = [ProjectStatus.active, .completed].map(\.rawValue)
+            return Rows(
+                people: try await sql.raw(
+                    """
+                    SELECT id, CAST(kind AS TEXT) AS kind, unit_id, started_on FROM \(ident: Person.schema)
+                    WHERE archived_at IS NULL
+                    """
+                ).all(decoding: Member.self),
+                grants: try await sql.raw(
+                    """
+                    SELECT person_id, CAST(role AS TEXT) AS role, unit_id FROM \(ident: RoleGrant.schema)
+                    WHERE CAST(role AS TEXT) IN (\(binds: roles))
+                    """
+                ).all(decoding: Grant.self),
+                leads: try await sql.raw(
+                    """
+                    SELECT DISTINCT proposer_id, unit_id FROM \(ident: Project.schema)
+                    WHERE CAST(status AS TEXT) IN (\(binds: running))
+                    """
+                ).all(decoding: Lead.self),
+                completions: try await sql.raw(
+                    """
+                    SELECT e.person_id, e.unit_id, e.completed_on, c.level, c.name AS course
+                    FROM \(ident: Enrolment.schema) e JOIN \(ident: Cohort.schema) h ON h.id = e.cohort_id
+                    JOIN \(ident: Course.schema) c ON c.id = h.course_id WHERE e.completed_on IS NOT NULL
+                    """
+                ).all(decoding: Completion.self))
+        }
+
+        /// The names of `ids`, who are few.
+        static func names(of ids: [UUID], on db: any Database) async throws -> [UUID: String] {
+            var names: [UUID: String] = [:]
+            for chunk in ids.chunked(into: 1000) {
+                for person in try await Person.query(on: db).filter(\.$id ~~ chunk).field(\.$id).field(\.$fullName)
+                    .all()
+                {
+                    if let id = person.id { names[id] = person.fullName }
+                }
+            }
+            return names
+        }
     }
 }
 
