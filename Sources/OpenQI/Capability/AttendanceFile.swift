@@ -93,7 +93,7 @@ struct AttendanceFile: Sendable {
                 break
             }
             func cell(_ column: String) -> String {
-                position[column].flatMap { $0 < cells.count ? cells[$0] : nil } ?? ""
+                Self.unguarded(position[column].flatMap { $0 < cells.count ? cells[$0] : nil } ?? "")
             }
             switch Self.check(
                 line: number, person: cell("person"), course: cell("course"), cohort: cell("cohort"),
@@ -174,6 +174,13 @@ struct AttendanceFile: Sendable {
             Row(
                 line: line, person: key, course: course, cohort: cohort, day: day, place: place.isEmpty ? nil : place,
                 attendance: mark))
+    }
+
+    /// A cell as typed: OpenQI's own CSVs put an apostrophe before text a spreadsheet would take
+    /// for a formula (`CSVText`), which is taken off again here.
+    static func unguarded(_ cell: String) -> String {
+        guard cell.hasPrefix("'"), let next = cell.dropFirst().first, "=+-@".contains(next) else { return cell }
+        return String(cell.dropFirst())
     }
 
     /// What a register's cell says, in the words registers use.

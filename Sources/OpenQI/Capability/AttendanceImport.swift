@@ -50,12 +50,18 @@ struct AttendanceImport: Sendable {
 
     private var lines: [CohortKey: CohortLine] = [:]
 
-    // What applying writes.
+    /// Cohorts the import makes whose sessions are fewer than their course's completion rule asks.
+    private(set) var warnings: [String] = []
+
+    // What applying writes, with the ids of what exists already, so nothing is looked up again.
     fileprivate var newCohorts: [CohortKey: NewCohort] = [:]
-    fileprivate var newPlaces: [PlaceKey: UUID?] = [:]
+    /// The cohorts the organisation has that the import changes.
+    fileprivate var existingCohorts: [CohortKey: UUID] = [:]
+    fileprivate var newPlaces: [PlaceKey: NewPlace] = [:]
     fileprivate var marks: [PlannedMark] = []
-    /// Every cohort touched, with its course: versions move on, completions are worked out again.
-    fileprivate var touched: [CohortKey: UUID] = [:]
+    /// A person at a session, as planned (by email or by id alike), with its row.
+    private var planned: [PersonAtSession: Int] = [:]
+    private var refusedCohorts: Set<CohortKey> = []
 
     /// A cohort by its course and its name as the file spells it, case aside.
     fileprivate struct CohortKey: Hashable, Comparable {
@@ -78,13 +84,28 @@ struct AttendanceImport: Sendable {
         var places: [CalendarDay: String] = [:]
     }
 
+    fileprivate struct NewPlace {
+        let unitID: UUID?
+        /// The cohort's first day: when the place is dated.
+        let since: CalendarDay
+    }
+
     fileprivate struct PlannedMark {
         let cohort: CohortKey
         let day: CalendarDay
         let personID: UUID
         let attendance: Attendance
+        /// The session and place, where they exist already.
+        let sessionID: UUID?
+        let enrolmentID: UUID?
         /// The imported line it replaces, if any.
         let replacing: UUID?
+    }
+
+    private struct PersonAtSession: Hashable {
+        let cohort: CohortKey
+        let personID: UUID
+        let day: CalendarDay
     }
 
     /// The check of `file` against the organisation on `db`, as of `today`.
@@ -104,6 +125,14 @@ struct AttendanceImport: Sendable {
             if let error = plan.add(row, found: found, newDays: newDays, today: today) { plan.errors.append(error) }
         }
         plan.errors.sort { $0.line < $1.line }
+        for (key, cohort) in plan.newCohorts.sorted(by: { $0.key < $1.key })
+        where cohort.places.count < cohort.course.sessionsToComplete {
+            let count = cohort.places.count
+            plan.warnings.append(
+                "\(cohort.course.name) — \(cohort.name) will have \(count) session\(count == 1 ? "" : "s"), but the course is completed at \(cohort.course.sessionsToComplete): nobody on it will complete it. Add the rows of its other sessions if it had them."
+            )
+            _ = key
+        }
         return plan
     }
 
@@ -117,6 +146,11 @@ struct AttendanceImport: Sendable {
             let names = found.courseNames.prefix(12).joined(separator: ", ")
             return refuse("there is no course “\(row.course)”. The courses are: \(names).")
         }
+        if found.ambiguous.contains(row.person) {
+            return refuse(
+                "more than one person in OpenQI has the email \(row.person.text). Name this one by the id on their page instead."
+            )
+        }
         guard let person = found.people[row.person], let personID = person.id else {
             switch row.person {
             case .email(let email):
@@ -124,7 +158,9 @@ struct AttendanceImport: Sendable {
                     "nobody in OpenQI has the email \(email). Add them on the People page first (people from partner organisations too), or correct the email."
                 )
             case .id(let id):
-                return refuse("nobody in OpenQI has the id \(id.uuidString.lowercased()).")
+                return refuse(
+                    "nobody in OpenQI has the id \(id.uuidString.lowercased()). Copy the id from the person’s page, or name them by their email."
+                )
             }
         }
         guard row.day <= today else {
@@ -132,30 +168,41 @@ struct AttendanceImport: Sendable {
                 "the session on \(row.day.label) has not been held yet; its register is taken on the day or after it.")
         }
         let key = CohortKey(courseID: courseID, name: row.cohort.lowercased())
+        // The same person at the same session, whether named by email or by id.
+        let markKey = PersonAtSession(cohort: key, personID: personID, day: row.day)
+        if let first = planned[markKey] {
+            return refuse(
+                "names \(person.fullName) at the same session as row \(first) does (by email or by id). Keep one of them."
+            )
+        }
+        planned[markKey] = row.line
         var replacing: UUID?
-        if let cohort = found.cohorts[key] {
-            let cohortID = cohort.id!
+        var sessionID: UUID?
+        var enrolmentID: UUID?
+        if let cohort = found.cohorts[key], let cohortID = cohort.id {
             let cohortName = "\(course.name) — \(cohort.name)"
             func record(newPlace: Bool, _ count: (inout Counts) -> Void) {
                 self.record(
                     key, course: course, cohort: cohort.name, cohortID: cohortID, day: row.day, personID: personID,
                     newPlace: newPlace, count)
             }
-            guard cohort.sessions.contains(where: { CalendarDay(containing: $0.heldOn) == row.day }) else {
+            guard let session = cohort.sessions.first(where: { CalendarDay(containing: $0.heldOn) == row.day }) else {
                 let days = cohort.days.map(\.label).joined(separator: ", ")
                 return refuse(
                     "\(cohortName) has no session on \(row.day.label); its sessions are on \(days). Correct the date or the cohort."
                 )
             }
+            sessionID = session.id
             let place = PlaceKey(cohort: key, personID: personID)
             if let enrolment = found.enrolments[.init(cohortID: cohortID, personID: personID)] {
+                enrolmentID = enrolment.id
                 guard enrolment.status == .enrolled else {
                     let where_ = enrolment.status == .waiting ? "is on the waiting list of" : "withdrew from"
                     return refuse(
                         "\(person.fullName) \(where_) \(cohortName), so has no line on its registers. Give them a place on the cohort’s page first, or correct the row."
                     )
                 }
-                if let mark = found.marks[.init(enrolmentID: enrolment.id!, day: row.day)] {
+                if let id = enrolment.id, let mark = found.marks[.init(enrolmentID: id, day: row.day)] {
                     guard mark.source == .upload else {
                         record(newPlace: false) { $0.kept += 1 }
                         return nil
@@ -167,39 +214,48 @@ struct AttendanceImport: Sendable {
                     replacing = mark.id
                 }
             } else {
-                guard let last = cohort.days.last, last <= today else {
+                guard let first = cohort.days.first, let last = cohort.days.last, last <= today else {
                     return refuse(
                         "\(person.fullName) has no place on \(cohortName), which still has sessions to come: enrol them on its page, where places follow its capacity and waiting list."
                     )
                 }
-                newPlaces.updateValue(person.$unit.id, forKey: place)
+                newPlaces[place] = NewPlace(unitID: person.$unit.id, since: first)
             }
-            touched[key] = courseID
+            existingCohorts[key] = cohortID
             record(newPlace: newPlaces.keys.contains(place)) {
                 if replacing == nil { $0.added += 1 } else { $0.changed += 1 }
             }
         } else {
             let days = newDays[key]?.days ?? []
-            guard days.count <= course.sessionCount else {
-                // Said once, at the cohort's first row.
-                guard newDays[key]?.firstLine == row.line else { return nil }
-                return refuse(
+            let people = Set(newPlaces.keys.filter { $0.cohort == key }.map(\.personID)).union([personID])
+            let problem: String? =
+                if days.count > course.sessionCount {
                     "\(course.name) has \(course.sessionCount) session\(course.sessionCount == 1 ? "" : "s"), but the rows for its cohort “\(row.cohort)”, which OpenQI does not have yet, name \(days.count) different days. A cohort’s rows name the days of its sessions only."
-                )
+                } else if row.cohort.count > Self.longestCohortName {
+                    "the cohort’s name is longer than \(Self.longestCohortName) characters."
+                } else if people.count > CohortInput.capacityRange.upperBound {
+                    "the rows for the cohort “\(row.cohort)” name more than \(CohortInput.capacityRange.upperBound) people, more than a cohort takes. Check the cohort’s name on each row."
+                } else { nil }
+            if let problem {
+                // Said once for the cohort, at the first of its rows that gets this far.
+                guard refusedCohorts.insert(key).inserted else { return nil }
+                return refuse(problem)
             }
             var cohort = newCohorts[key] ?? NewCohort(course: course, name: row.cohort)
             if cohort.places[row.day] == nil || cohort.places[row.day] == AttendanceImport.placeNotRecorded {
                 cohort.places[row.day] = row.place ?? AttendanceImport.placeNotRecorded
             }
             newCohorts[key] = cohort
-            newPlaces.updateValue(person.$unit.id, forKey: PlaceKey(cohort: key, personID: personID))
-            touched[key] = courseID
+            newPlaces[PlaceKey(cohort: key, personID: personID)] = NewPlace(
+                unitID: person.$unit.id, since: days.min() ?? row.day)
             record(
                 key, course: course, cohort: row.cohort, cohortID: nil, day: row.day, personID: personID, newPlace: true
             ) { $0.added += 1 }
         }
         marks.append(
-            .init(cohort: key, day: row.day, personID: personID, attendance: row.attendance, replacing: replacing))
+            .init(
+                cohort: key, day: row.day, personID: personID, attendance: row.attendance, sessionID: sessionID,
+                enrolmentID: enrolmentID, replacing: replacing))
         return nil
     }
 
@@ -218,6 +274,8 @@ struct AttendanceImport: Sendable {
 
     /// The place of a session the file does not name one for.
     static let placeNotRecorded = "Not recorded"
+    /// As a cohort's form allows.
+    static let longestCohortName = 120
 
     private init(errors: [FileRowError]) { self.errors = errors }
 }
@@ -240,6 +298,8 @@ extension AttendanceImport {
         var courses: [String: Course] = [:]
         var courseNames: [String] = []
         var people: [AttendanceFile.PersonKey: Person] = [:]
+        /// Emails more than one person has.
+        var ambiguous: Set<AttendanceFile.PersonKey> = []
         var cohorts: [CohortKey: Cohort] = [:]
         var enrolments: [EnrolmentKey: Enrolment] = [:]
         var marks: [MarkKey: AttendanceMark] = [:]
@@ -258,14 +318,26 @@ extension AttendanceImport {
                 case .id(let id): ids.insert(id)
                 }
             }
+            // An email is unique among people whose records are in use; someone archived keeps theirs,
+            // so an email may also name a leaver. The one in use is meant; a leaver only when alone.
+            var byEmail: [String: [Person]] = [:]
             for chunk in Array(emails).sorted().chunked(into: 1000) {
                 for person in try await Person.query(on: db).filter(\.$email ~~ chunk).all() {
-                    if let email = person.email { found.people[.email(email.lowercased())] = person }
+                    if let email = person.email { byEmail[email.lowercased(), default: []].append(person) }
+                }
+            }
+            for (email, people) in byEmail {
+                let inUse = people.filter { !$0.isArchived }
+                let candidates = inUse.isEmpty ? people : inUse
+                if candidates.count == 1 {
+                    found.people[.email(email)] = candidates[0]
+                } else {
+                    found.ambiguous.insert(.email(email))
                 }
             }
             for chunk in Array(ids).sorted(by: { $0.uuidString < $1.uuidString }).chunked(into: 1000) {
                 for person in try await Person.query(on: db).filter(\.$id ~~ chunk).all() {
-                    found.people[.id(person.id!)] = person
+                    if let id = person.id { found.people[.id(id)] = person }
                 }
             }
 
@@ -327,128 +399,127 @@ extension AttendanceImport {
         }
     }
 
+    /// What the capability lead is told when the registers changed between the check and the import.
+    static let changedMeanwhile = ValidationFailure(
+        field: "file",
+        message:
+            "Nothing was imported: the registers of these cohorts changed while the file was being imported. Look at the check again, then import."
+    )
+
     /// Checks `file` again and, when every row is good, writes the whole of it in one transaction:
-    /// new cohorts and their sessions, places, register lines; each touched cohort's version moves
-    /// on (a register open elsewhere is then refused, not saved over this), its completions are
-    /// worked out again, and the change is audited per cohort. Throws `ValidationFailure` when a
-    /// row is bad, and nothing is written.
+    /// new cohorts and their sessions, places, register lines; each cohort it changes is held first
+    /// (its version moves on, so a register or an enrolment saved meanwhile waits, then is refused
+    /// rather than mixed with this) and checked once held; its completions are worked out again,
+    /// and the change is audited per cohort. Throws `ValidationFailure` when a row is bad, and
+    /// nothing is written.
     static func run(
         _ file: AttendanceFile, filename: String, today: CalendarDay, by actor: Actor, on db: any Database
     ) async throws -> Outcome {
         try await db.transaction { db in
-            let plan = try await check(file, today: today, on: db)
-            guard plan.errors.isEmpty else {
-                throw ValidationFailure(
-                    field: "file",
-                    message:
-                        "Nothing was imported: \(plan.errors.count) row\(plan.errors.count == 1 ? "" : "s") need fixing."
-                )
+            func checked() async throws -> AttendanceImport {
+                let plan = try await check(file, today: today, on: db)
+                guard plan.errors.isEmpty else {
+                    throw ValidationFailure(
+                        field: "file",
+                        message:
+                            "Nothing was imported: \(plan.errors.count) row\(plan.errors.count == 1 ? "" : "s") need fixing."
+                    )
+                }
+                return plan
             }
-            guard plan.changesSomething else {
-                return Outcome(counts: plan.total, cohortsMade: 0, placesGiven: 0, completions: 0)
+            let first = try await checked()
+            guard first.changesSomething else {
+                return Outcome(counts: first.total, cohortsMade: 0, placesGiven: 0, completions: 0)
             }
+            try await Cohort.hold(Array(first.existingCohorts.values), on: db)
+            let plan = try await checked()
+            guard plan.existingCohorts == first.existingCohorts else { throw changedMeanwhile }
             return try await plan.apply(filename: filename, by: actor, on: db)
         }
     }
 
     private func apply(filename: String, by actor: Actor, on db: any Database) async throws -> Outcome {
-        var cohortIDs: [CohortKey: UUID] = [:]
+        var cohortIDs = existingCohorts
         var sessionIDs: [CohortKey: [CalendarDay: UUID]] = [:]
-        var courses: [UUID: Course] = [:]
-
-        // The cohorts the organisation already has, and the new ones with their sessions.
-        let existingKeys = touched.keys.filter { newCohorts[$0] == nil }
-        let existingIDs = lines.values.compactMap(\.cohortID)
-        let existing = try await Cohort.query(on: db).filter(\.$id ~~ existingIDs).with(\.$sessions).with(\.$course)
-            .all()
-        for cohort in existing {
-            let key = CohortKey(courseID: cohort.$course.id, name: cohort.name.lowercased())
-            guard existingKeys.contains(key) else { continue }
-            cohortIDs[key] = cohort.id!
-            courses[cohort.$course.id] = cohort.course
-            sessionIDs[key] = Dictionary(
-                cohort.sessions.map { (CalendarDay(containing: $0.heldOn), $0.id!) },
-                uniquingKeysWith: { first, _ in first })
-        }
         for (key, planned) in newCohorts.sorted(by: { $0.key < $1.key }) {
-            let people = newPlaces.keys.filter { $0.cohort == key }.count
+            let people = newPlaces.keys.count { $0.cohort == key }
             let cohort = Cohort(
                 courseID: key.courseID, name: planned.name, capacity: max(1, people),
                 sessionsToComplete: planned.course.sessionsToComplete, openToSelfEnrolment: false)
             try await cohort.create(on: db)
+            let cohortID = try cohort.requireID()
             let sessions = planned.places.keys.sorted().enumerated().map { index, day in
-                CohortSession(cohortID: cohort.id!, number: index + 1, heldOn: day.date, place: planned.places[day]!)
+                CohortSession(cohortID: cohortID, number: index + 1, heldOn: day.date, place: planned.places[day] ?? "")
             }
             try await sessions.create(on: db)
-            cohortIDs[key] = cohort.id!
-            courses[key.courseID] = planned.course
+            cohortIDs[key] = cohortID
             sessionIDs[key] = Dictionary(
-                uniqueKeysWithValues: sessions.map { (CalendarDay(containing: $0.heldOn), $0.id!) })
+                try sessions.map { (CalendarDay(containing: $0.heldOn), try $0.requireID()) },
+                uniquingKeysWith: { first, _ in first })
         }
 
-        // Places: a new line for each person a finished or new cohort takes, dated by its first session.
+        // Places for those a finished or new cohort takes, dated by its first session.
         var enrolmentIDs: [PlaceKey: UUID] = [:]
-        let newLines = newPlaces.map { place, unitID in
-            let firstDay = sessionIDs[place.cohort]?.keys.min() ?? AppClock.today
-            return (
-                place,
-                Enrolment(
-                    cohortID: cohortIDs[place.cohort]!, personID: place.personID, unitID: unitID, projectID: nil,
-                    status: .enrolled, enrolledAt: firstDay.date)
-            )
+        var lines: [(PlaceKey, Enrolment)] = []
+        for (place, details) in newPlaces {
+            guard let cohortID = cohortIDs[place.cohort] else { throw Self.changedMeanwhile }
+            lines.append(
+                (
+                    place,
+                    Enrolment(
+                        cohortID: cohortID, personID: place.personID, unitID: details.unitID, projectID: nil,
+                        status: .enrolled, enrolledAt: details.since.date)
+                ))
         }
-        for chunk in newLines.chunked(into: 500) {
-            try await chunk.map(\.1).create(on: db)
-        }
-        for (place, enrolment) in newLines { enrolmentIDs[place] = enrolment.id! }
-        let placed = Array(Set(marks.map(\.personID)))
-        for chunk in placed.chunked(into: 1000) {
-            for enrolment in try await Enrolment.query(on: db).filter(\.$cohort.$id ~~ Array(cohortIDs.values))
-                .filter(\.$person.$id ~~ chunk).all()
-            {
-                guard let key = cohortIDs.first(where: { $0.value == enrolment.$cohort.id })?.key else { continue }
-                enrolmentIDs[PlaceKey(cohort: key, personID: enrolment.$person.id)] = enrolment.id!
-            }
-        }
+        for chunk in lines.chunked(into: 500) { try await chunk.map(\.1).create(on: db) }
+        for (place, enrolment) in lines { enrolmentIDs[place] = try enrolment.requireID() }
 
         // Register lines: an imported line the file changes is replaced.
-        let replaced = marks.compactMap(\.replacing)
-        for chunk in replaced.chunked(into: 1000) {
+        for chunk in marks.compactMap(\.replacing).chunked(into: 1000) {
             try await AttendanceMark.query(on: db).filter(\.$id ~~ chunk).delete()
         }
-        let lines = marks.map { mark in
-            AttendanceMark(
-                sessionID: sessionIDs[mark.cohort]![mark.day]!,
-                enrolmentID: enrolmentIDs[PlaceKey(cohort: mark.cohort, personID: mark.personID)]!,
-                attendance: mark.attendance, source: .upload)
+        var written: [(cohort: CohortKey, mark: AttendanceMark)] = []
+        for mark in marks {
+            guard let sessionID = mark.sessionID ?? sessionIDs[mark.cohort]?[mark.day],
+                let enrolmentID = mark.enrolmentID
+                    ?? enrolmentIDs[PlaceKey(cohort: mark.cohort, personID: mark.personID)]
+            else { throw Self.changedMeanwhile }
+            written.append(
+                (
+                    mark.cohort,
+                    AttendanceMark(
+                        sessionID: sessionID, enrolmentID: enrolmentID, attendance: mark.attendance, source: .upload)
+                ))
         }
-        for chunk in lines.chunked(into: 500) { try await chunk.create(on: db) }
+        for chunk in written.chunked(into: 500) { try await chunk.map(\.mark).create(on: db) }
 
-        // Each touched cohort: its version, its sessions' registers, its completions, its audit line.
+        // Each cohort changed: its sessions' registers taken, its completions, its audit line.
+        var cohorts: [UUID: Cohort] = [:]
+        for chunk in Array(cohortIDs.values).chunked(into: 1000) {
+            for cohort in try await Cohort.query(on: db).filter(\.$id ~~ chunk).with(\.$course).all() {
+                if let id = cohort.id { cohorts[id] = cohort }
+            }
+        }
+        let byCohort = Dictionary(grouping: written, by: \.cohort)
         var completions = 0
         for (key, cohortID) in cohortIDs.sorted(by: { $0.key < $1.key }) {
-            guard let cohort = try await Cohort.find(cohortID, on: db), let course = courses[key.courseID] else {
-                continue
+            guard let cohort = cohorts[cohortID], let lines = byCohort[key] else { continue }
+            let sessions = Array(Set(lines.map(\.mark.$session.id)))
+            for chunk in sessions.chunked(into: 1000) {
+                try await CohortSession.query(on: db).filter(\.$id ~~ chunk).filter(\.$registerTakenAt == nil)
+                    .set(\.$registerTakenAt, to: AppClock.now).update()
             }
-            let isNew = newCohorts[key] != nil
-            if !isNew {
-                cohort.version += 1
-                try await cohort.save(on: db)
+            var enrolments: [Enrolment] = []
+            for chunk in Array(Set(lines.map(\.mark.$enrolment.id))).chunked(into: 1000) {
+                enrolments += try await Enrolment.query(on: db).filter(\.$id ~~ chunk).filter(\.$status == .enrolled)
+                    .with(\.$person).all()
             }
-            let days = Set(marks.filter { $0.cohort == key }.map(\.day))
-            let sessions = sessionIDs[key]!.filter { days.contains($0.key) }.map(\.value)
-            try await CohortSession.query(on: db).filter(\.$id ~~ sessions).filter(\.$registerTakenAt == nil)
-                .set(\.$registerTakenAt, to: AppClock.now).update()
-            let people = Set(marks.filter { $0.cohort == key }.map(\.personID))
-            let enrolments = try await Enrolment.query(on: db).filter(\.$cohort.$id == cohortID)
-                .filter(\.$status == .enrolled).filter(\.$person.$id ~~ Array(people)).with(\.$person).all()
             let completed = try await Cohort.complete(enrolments, needing: cohort.sessionsToComplete, on: db)
             completions += completed.count
-            var audit = CohortAudit(cohort: cohort, course: course)
-            let count = marks.filter { $0.cohort == key }.count
-            audit.change = ["imported": "\(count) register line\(count == 1 ? "" : "s") from \(filename)"]
+            var audit = CohortAudit(cohort: cohort, course: cohort.course)
+            audit.change = ["imported": "\(lines.count) register line\(lines.count == 1 ? "" : "s") from \(filename)"]
             if !completed.isEmpty { audit.change["completed"] = "\(completed.count) people" }
-            try await audit.recordAudit(isNew ? .create : .update, by: actor, on: db)
+            try await audit.recordAudit(newCohorts[key] == nil ? .update : .create, by: actor, on: db)
         }
         return Outcome(
             counts: total, cohortsMade: newCohorts.count, placesGiven: newPlaces.count, completions: completions)

@@ -64,6 +64,16 @@ enum AttendanceImportController {
                 by: policy.viewer.actor, on: req.db)
         } catch let failure as ValidationFailure {
             return req.redirect(to: checkURL, notice: failure.errors.map(\.message).joined(separator: " "))
+        } catch {
+            // Not the person's mistake, and nothing of it was kept: say so, and keep the file.
+            req.logger.error(
+                "Importing attendance upload \(upload.id?.uuidString ?? "") failed; nothing was kept: \(String(reflecting: error))"
+            )
+            return req.redirect(
+                to: checkURL,
+                notice:
+                    "Nothing was imported: the database stopped the import part-way, so none of it was kept. The file is still here: import it again, and if the same happens, tell your OpenQI administrator."
+            )
         }
         try await upload.delete(on: req.db)
         return req.redirect(to: SiteURL.capability(.dashboard).relativeURL(), notice: outcome.summary)

@@ -26,6 +26,8 @@ enum AttendanceImportPage {
         var errors: [FileRowError]
         var errorCount: Int
         var changesSomething: Bool
+        /// What the import would do that the lead may not mean (see `AttendanceImport.warnings`).
+        var warnings: [String] = []
         var isReady: Bool { errorCount == 0 && changesSomething }
     }
 
@@ -74,6 +76,10 @@ enum AttendanceImportPage {
                         .text(
                             "A line taken on a register’s page is kept as it is; importing the same file again changes nothing. The course’s completion rule then gives each person their completion."
                         )),
+                    .li(
+                        .text(
+                            "A place given by the import needs no approved project, even on a course that asks for one: the project was judged when the place was given."
+                        )),
                     .li(.text("A cohort’s registers download in these columns from its page."))
                 ),
                 .uploadForm(
@@ -111,7 +117,8 @@ enum AttendanceImportPage {
                     importLabel: model.isReady ? "Import \(changes) register line\(changes == 1 ? "" : "s")" : nil,
                     importURL: SiteURL.capability(.importAttendance(.value(model.uploadID))).relativeURL(),
                     cancelURL: SiteURL.capability(.cancelAttendance(.value(model.uploadID))).relativeURL(),
-                    more: .p(.text("The first \(model.errors.count) are shown; fix them and upload the file again."))
+                    more: .p(.text("The first \(model.errors.count) are shown; fix them and upload the file again.")),
+                    warnings: model.warnings
                 ).node(csrfToken: context.csrfToken),
                 model.cohorts.isEmpty
                     ? .empty
@@ -169,6 +176,6 @@ extension AttendanceImportPage.Model {
             uploadID: try upload.requireID(), filename: upload.filename, rows: file.rows.count + file.errors.count,
             counts: plan.total, cohorts: plan.cohorts,
             errors: Array(plan.errors.prefix(AttendanceImportPage.errorsShown)),
-            errorCount: plan.errors.count, changesSomething: plan.changesSomething)
+            errorCount: plan.errors.count, changesSomething: plan.changesSomething, warnings: plan.warnings)
     }
 }

@@ -242,9 +242,16 @@ extension Cohort {
     /// writer anyway). Enrolments and withdrawals then count the places one after another, and
     /// the last place goes to one of two people asking at once, never to both.
     private func hold(on db: any Database) async throws {
-        try await db.sql.raw(
-            "UPDATE \(ident: Self.schema) SET version = version + 1 WHERE id = \(bind: requireID())"
-        ).run()
+        try await Self.hold([try requireID()], on: db)
+    }
+
+    /// `hold` for many cohorts at once, as an import of their registers does.
+    static func hold(_ ids: [UUID], on db: any Database) async throws {
+        for chunk in ids.chunked(into: 1000) {
+            try await db.sql.raw(
+                "UPDATE \(ident: schema) SET version = version + 1 WHERE id IN (\(binds: Array(chunk)))"
+            ).run()
+        }
     }
 
     /// Records a session's register: a mark for each enrolled person shown. A session not yet held

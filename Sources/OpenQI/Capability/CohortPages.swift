@@ -179,10 +179,12 @@ enum CohortShow {
                                 .th(.scope("row"), .text(String(session.number))), .td(.text(session.day.label)),
                                 .td(.text(session.place)), .td(registerCell(session)))
                         })),
-                .p(
-                    .a(
-                        .href(SiteURL.cohorts(.registersCSV(.value(model.id))).relativeURL()),
-                        .text("Download the registers as CSV"))))
+                .if(
+                    model.canTakeRegisters,
+                    .p(
+                        .a(
+                            .href(SiteURL.cohorts(.registersCSV(.value(model.id))).relativeURL()),
+                            .text("Download the registers as CSV")))))
         }
 
         private func registerCell(_ session: Session) -> Node<HTML.BodyContext> {

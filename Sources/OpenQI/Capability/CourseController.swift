@@ -132,10 +132,11 @@ enum CohortController {
         return try await page(req, try req.idParameter("cohortID"), policy: policy) { _ in }
     }
 
-    /// Every line of the cohort's registers, in the columns the attendance import reads.
+    /// Every line of the cohort's registers, in the columns the attendance import reads: for
+    /// those who take its registers, since it names people by their emails.
     @Sendable static func registersCSV(req: Request) async throws -> Response {
-        _ = try await req.policy(granting: .readOrganisation)
-        let export = try await RegisterExport.csv(cohortID: try req.idParameter("cohortID"), on: req.db)
+        let (cohort, _, _) = try await registrable(req)
+        let export = try await RegisterExport.csv(cohortID: try cohort.requireID(), on: req.db)
         return .csv(export.csv, filename: export.filename)
     }
 

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
 
-/// A cohort's registers as CSV, one line per person per session, in the columns the attendance
-/// import reads (`AttendanceFile`), with the person's name and the session's number beside them
-/// for people reading it. Importing it again changes nothing: its lines are the registers'.
+/// A cohort's registers as CSV, one line per person with a place per session, in the columns the
+/// attendance import reads (`AttendanceFile`), with the person's name and the session's number
+/// beside them for people reading it. Importing it again changes nothing: its lines are the
+/// registers'.
 enum RegisterExport {
     static let header = "person,name,course,cohort,session,date,place,attendance"
 
@@ -12,7 +13,9 @@ enum RegisterExport {
             throw NotFound("cohort")
         }
         let sessions = try await CohortSession.query(on: db).filter(\.$cohort.$id == cohortID).sort(\.$number).all()
-        let enrolments = try await Enrolment.query(on: db).filter(\.$cohort.$id == cohortID).with(\.$person).all()
+        // Those with a place: a line of someone who withdrew or waits is not theirs to import again.
+        let enrolments = try await Enrolment.query(on: db).filter(\.$cohort.$id == cohortID)
+            .filter(\.$status == .enrolled).with(\.$person).all()
         let people = Dictionary(uniqueKeysWithValues: enrolments.map { ($0.id!, $0.person) })
         let marks = try await AttendanceMark.query(on: db).filter(\.$enrolment.$id ~~ Array(people.keys)).all()
         let bySession = Dictionary(grouping: marks, by: \.$session.id)

@@ -270,7 +270,7 @@ struct RouteMatrixTests {
         "GET /capability/attendance/uploads/:attendanceUploadID": Row(allowed: capabilityLeads),
         "POST /capability/attendance/uploads/:attendanceUploadID/import": Row(allowed: capabilityLeads),
         "POST /capability/attendance/uploads/:attendanceUploadID/cancel": Row(allowed: capabilityLeads),
-        "GET /cohorts/:cohortID/registers.csv": Row(allowed: readers),
+        "GET /cohorts/:cohortID/registers.csv": Row(allowed: registerTakers),
         "POST /capability/coaches/:coachID/supervision": Row(
             allowed: capabilityLeads, body: ["held_on": "2026-01-05", "notes": "Talked through the run chart"]),
         "POST /capability/plan": Row(

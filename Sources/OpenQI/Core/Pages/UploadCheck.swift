@@ -15,6 +15,8 @@ struct UploadCheck {
     var cancelURL: String
     /// Shown under the first bad rows when there are more than those.
     var more: Node<HTML.BodyContext> = .empty
+    /// What importing would do that the person may not mean, said before they choose.
+    var warnings: [String] = []
 
     /// A file that cannot be imported, whatever it holds: gone, or never uploaded by this person.
     static let gone = Abort(
@@ -37,6 +39,7 @@ struct UploadCheck {
                     errorCount > errors.count ? more : .empty
                 )
                 : .p(.class("check-ok"), .text(summary)),
+            .if(!warnings.isEmpty, .ul(.class("warnings"), .forEach(warnings) { .li(.text($0)) })),
             .div(
                 .class("form-actions"),
                 isReady
