@@ -106,9 +106,25 @@ enum CapabilityController {
     @Sendable static func savePlan(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .manageCapability)
         let input = DosingPlanInput(try req.content.decode([String: String].self))
-        return try await req.saveForm(typed: input.formState) {
+        do {
+            return try await saveForm(input, policy: policy, req: req)
+        } catch let conflict as DosingPlanConflict {
+            // Their numbers beside each of mine that differs, mine kept; saving again keeps mine.
+            let mine = try input.validate(in: policy.tree)
+            var state = input.formState
+            state.errors = conflict.errors(against: mine)
+            let model = try await DosingPlanForm.Model.query(
+                unitID: mine.unitID, year: mine.year, form: state, read: conflict.saved.fingerprint, policy: policy,
+                on: req.db)
+            return DosingPlanForm.View(context: try await req.pageContext(), model: model).response(status: .conflict)
+        }
+    }
+
+    private static func saveForm(_ input: DosingPlanInput, policy: Policy, req: Request) async throws -> Response {
+        try await req.saveForm(typed: input.formState) {
             let plan = try input.validate(in: policy.tree)
-            try await plan.save(unitName: policy.tree.path(of: plan.unitID), by: policy.viewer.actor, on: req.db)
+            try await plan.save(
+                unitName: policy.tree.path(of: plan.unitID), read: input.read, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.capability(.dashboard).relativeURL(query: [
                     ("unit", plan.unitID.uuidString), ("year", String(plan.year)),
@@ -124,7 +140,7 @@ enum CapabilityController {
                 ?? AppClock.today.year
             guard let unitID else { throw Abort(.notFound) }
             let model = try await DosingPlanForm.Model.query(
-                unitID: unitID, year: year, form: state, policy: policy, on: req.db)
+                unitID: unitID, year: year, form: state, read: input.read, policy: policy, on: req.db)
             return DosingPlanForm.View(context: try await req.pageContext(), model: model).response()
         }
     }

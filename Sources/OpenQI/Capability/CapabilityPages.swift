@@ -208,6 +208,8 @@ enum DosingPlanForm {
         var form: FormState
         /// "12 people in this group; 3 have it", for each field.
         var hints: [String: String]
+        /// The plan the form was opened with (`DosingPlan.fingerprint`).
+        var read: String
     }
 
     final class View: ModelPage<Model> {
@@ -225,7 +227,7 @@ enum DosingPlanForm {
                 cancelURL: SiteURL.capability(.dashboard).relativeURL(query: [
                     ("unit", model.unitID.uuidString), ("year", String(model.year)),
                 ]),
-                hiddenFields: ["unit_id": model.unitID.uuidString, "year": String(model.year)]
+                hiddenFields: ["unit_id": model.unitID.uuidString, "year": String(model.year), "plan_read": model.read]
             ).page(
                 "Dosing plan \(model.year): \(model.unitName)",
                 lead: .p(
@@ -238,9 +240,11 @@ enum DosingPlanForm {
 }
 
 extension DosingPlanForm.Model {
-    static func query(unitID: UUID, year: Int, form: FormState?, policy: Policy, on db: any Database) async throws
-        -> Self
-    {
+    /// The form for the unit's plan of `year`: as saved, or as typed (`form`) and opened with the
+    /// plan `read` (the one saved now, when nil).
+    static func query(
+        unitID: UUID, year: Int, form: FormState?, read: String? = nil, policy: Policy, on db: any Database
+    ) async throws -> Self {
         let figures = try await DosingFigures.query(
             unitID: unitID, year: year, tree: policy.tree, today: AppClock.today, on: db)
         let plan = try await DosingPlan.load(unitID: unitID, year: year, on: db)
@@ -256,6 +260,6 @@ extension DosingPlanForm.Model {
                         "\(line.group.membership): \(line.members) now, \(line.have) of them with the level."
                     )
                 }
-            ) { $1 })
+            ) { $1 }, read: read ?? plan.fingerprint)
     }
 }

@@ -17,6 +17,9 @@ struct DosingPlanInput: Sendable {
 
     var formState: FormState { FormState(values: fields) }
 
+    /// The fingerprint of the plan the form was opened with (`DosingPlan.fingerprint`).
+    var read: String? { fields["plan_read"] }
+
     func validate(in tree: UnitTree) throws -> DosingPlan {
         var validator = Validator()
         let unitID = validator.identifier(fields["unit_id"], field: "unit_id", label: "the unit", required: true)

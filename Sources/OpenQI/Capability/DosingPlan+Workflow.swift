@@ -21,11 +21,23 @@ struct DosingPlan: Sendable, Equatable {
             needs: Dictionary(targets.map { (Key(group: $0.group, level: $0.level), $0.needed) }) { $1 })
     }
 
-    /// Saves the plan, unless it is the one saved already (nothing to record).
-    func save(unitName: String, by actor: Actor, on db: any Database) async throws {
+    /// The plan's numbers in one line, as the form carries the plan it was opened with: a save
+    /// that began from another is someone else's change unseen.
+    var fingerprint: String {
+        // Never empty: a form's empty field is not sent, and a plan with no numbers yet is a plan too.
+        guard !needs.isEmpty else { return "none" }
+        return needs.map { "\($0.key.group.rawValue).\($0.key.level.rawValue)=\($0.value)" }.sorted()
+            .joined(separator: ";")
+    }
+
+    /// Saves the plan, unless it is the one saved already (nothing to record). Throws
+    /// `DosingPlanConflict` when the plan saved is no longer the one the form was opened with
+    /// (`read`, its fingerprint), so nobody's numbers are replaced unseen.
+    func save(unitName: String, read: String?, by actor: Actor, on db: any Database) async throws {
         try await db.transaction { db in
             let before = try await Self.load(unitID: unitID, year: year, on: db)
             guard before != self else { return }
+            if let read, read != before.fingerprint { throw DosingPlanConflict(saved: before) }
             try await DosingTarget.query(on: db).filter(\.$unit.$id == unitID).filter(\.$year == year).delete()
             let targets = needs.map {
                 DosingTarget(unitID: unitID, year: year, group: $0.key.group, level: $0.key.level, needed: $0.value)
@@ -45,6 +57,25 @@ struct DosingPlan: Sendable, Equatable {
         }
         var auditFields: [String: String] {
             Dictionary(plan.needs.map { ("\($0.key.group.label), \($0.key.level.label)", String($0.value)) }) { $1 }
+        }
+    }
+}
+
+/// The plan was saved by someone else after the form was opened: what they saved.
+struct DosingPlanConflict: Error {
+    let saved: DosingPlan
+
+    /// Beside each number that differs from what they saved, what that was.
+    func errors(against mine: DosingPlan) -> [FieldError] {
+        DosingGroup.planned.compactMap { group, level in
+            let key = DosingPlan.Key(group: group, level: level)
+            let theirs = saved.needs[key]
+            guard theirs != mine.needs[key] else { return nil }
+            return FieldError(
+                field: DosingPlanInput.field(group, level),
+                message:
+                    "Someone saved this plan after you opened it, with \(theirs.map(String.init) ?? "no number") here. Save again to keep yours."
+            )
         }
     }
 }

@@ -147,6 +147,54 @@ struct DosingTests {
     }
 
     @Test(
+        "two leads changing one plan: the second is shown what the first saved beside each number that differs, keeps theirs, and may then save it knowingly"
+    )
+    func planConflict() async throws {
+        try await withOpenQI { app in
+            let world = try await TestWorld.make(app)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("one@test.example", role: .capabilityLead, at: world.trust)
+            try await fixtures.signIn("two@test.example", role: .capabilityLead, at: world.trust)
+            let one = TestBrowser(app: app)
+            _ = try await one.signIn("one@test.example")
+            let two = TestBrowser(app: app)
+            _ = try await two.signIn("two@test.example")
+            let path = "/capability/plan?unit=\(world.trust.id!)&year=2027"
+            func read(_ page: TestBrowser.Page) throws -> String {
+                let marker = #"name="plan_read" value=""#
+                let rest = try #require(page.body.components(separatedBy: marker).dropFirst().first)
+                return String(rest.prefix { $0 != "\"" })
+            }
+            let readOne = try read(try await one.get(path))
+            let readTwo = try read(try await two.get(path))
+            let form = ["unit_id": world.trust.id!.uuidString, "year": "2027"]
+            let first = try await one.post(
+                "/capability/plan",
+                form: form.merging(["need_all_staff_introductory": "400", "plan_read": readOne]) { $1 })
+            #expect(first.status == .seeOther)
+
+            let mine = form.merging([
+                "need_all_staff_introductory": "350", "need_coaches_coach": "12", "plan_read": readTwo,
+            ]) { $1 }
+            let refused = try await two.post("/capability/plan", form: mine)
+            #expect(refused.status == .conflict)
+            #expect(refused.body.contains("Someone saved this plan after you opened it, with 400 here."))
+            #expect(refused.body.contains("Someone saved this plan after you opened it, with no number here."))
+            #expect(refused.body.contains(#"value="350""#), "what was typed is kept")
+            let plan = try await DosingPlan.load(unitID: world.trust.id!, year: 2027, on: app.db)
+            #expect(plan.needs[.init(group: .allStaff, level: .introductory)] == 400)
+
+            // Saving again, from the plan now shown, keeps theirs.
+            let again = try await two.post(
+                "/capability/plan", form: mine.merging(["plan_read": try read(refused)]) { $1 })
+            #expect(again.status == .seeOther)
+            let saved = try await DosingPlan.load(unitID: world.trust.id!, year: 2027, on: app.db)
+            #expect(saved.needs[.init(group: .allStaff, level: .introductory)] == 350)
+            #expect(saved.needs[.init(group: .coaches, level: .coach)] == 12)
+        }
+    }
+
+    @Test(
         "a plan with a number that is not one, a year out of range or no unit is refused, naming what to fix and keeping what was typed"
     )
     func badPlans() async throws {

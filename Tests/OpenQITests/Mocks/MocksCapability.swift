@@ -181,7 +181,8 @@ extension DosingPlanForm.Model {
                         "Enter how many of “QI coaches” need the coach level as a whole number from 0 to 1000000; “ten” is not one."
                 )
             ]),
-        hints: ["need_all_staff_introductory": "Staff whose unit is here: 350 now, 71 of them with the level."])
+        hints: ["need_all_staff_introductory": "Staff whose unit is here: 350 now, 71 of them with the level."],
+        read: "all_staff.introductory=120")
 }
 
 extension CoachesPage.Model {
