@@ -136,6 +136,7 @@ def every_page(client, base: str) -> dict[str, str]:
         cohorts = re.findall(r'href="(/cohorts/[0-9A-F-]{36})"', client.get(base + found.group(1), timeout=30).text)
         if cohorts:
             pages["a cohort"] = cohorts[0]
+            pages["a cohort's edit form"] = cohorts[0] + "/edit"
         for cohort in cohorts[:3]:  # the newest may not have met yet
             register = re.search(r'href="(/cohorts/[0-9A-F-]{36}/sessions/[0-9A-F-]{36}/register)"',
                                  client.get(base + cohort, timeout=30).text)

@@ -102,6 +102,102 @@ extension Cohort {
         return cohort
     }
 
+    /// Changes the cohort's details, sessions and facilitators; throws `EditConflict` (with the
+    /// cohort as saved, its sessions and facilitators loaded) when someone changed it since
+    /// `expected`. A session whose register is taken keeps its day, which dates the completions it
+    /// gave; places are never fewer than the people holding one; places added before the first
+    /// session go to the waiting list in the order it was joined.
+    func update(
+        with draft: CohortDraft, course: Course, expecting expected: Int, today: CalendarDay, by actor: Actor,
+        on db: any Database
+    ) async throws {
+        let id = try requireID()
+        let sessions = try await CohortSession.query(on: db).filter(\.$cohort.$id == id).sort(\.$number).all()
+        var errors: [FieldError] = []
+        for (index, session) in sessions.enumerated() where session.registerTakenAt != nil {
+            let day = CalendarDay(containing: session.heldOn)
+            guard draft.sessions.indices.contains(index), draft.sessions[index].day != day else { continue }
+            errors.append(
+                FieldError(
+                    field: CohortInput.dayField(index + 1),
+                    message:
+                        "Session \(index + 1)’s register is taken, so its day stays \(day.label): the completions it gave are dated by it. Its place may change."
+                ))
+        }
+        let placesTaken = try await Enrolment.query(on: db).filter(\.$cohort.$id == id)
+            .filter(\.$status == .enrolled).count()
+        if draft.capacity < placesTaken {
+            errors.append(
+                FieldError(
+                    field: "capacity",
+                    message:
+                        "\(placesTaken) people have places on \(name): give it at least \(placesTaken), or withdraw some first."
+                ))
+        }
+        guard errors.isEmpty else { throw ValidationFailure(errors) }
+        let started = sessions.contains { CalendarDay(containing: $0.heldOn) <= today }
+        let before = CohortAudit(cohort: self, course: course, change: Self.sessionsAudit(sessions)).auditFields
+        try await nameTaken(draft.name, by: "cohort of \(course.name)") {
+            try await db.transaction { db in
+                do {
+                    try await self.claimNextVersion(after: expected, on: db)
+                } catch is EditConflict<Cohort> {
+                    guard
+                        let saved = try await Cohort.query(on: db).filter(\.$id == id).with(\.$sessions)
+                            .with(\.$facilitators).first()
+                    else { throw NotFound("cohort") }
+                    throw EditConflict(saved: saved)
+                }
+                self.name = draft.name
+                self.capacity = draft.capacity
+                self.openToSelfEnrolment = draft.openToSelfEnrolment
+                try await self.save(on: db)
+                // Days move in two steps, through days no cohort meets on, so no two sessions
+                // share one on the way (a session a day).
+                let moved = sessions.enumerated().filter { index, session in
+                    draft.sessions.indices.contains(index)
+                        && CalendarDay(containing: session.heldOn) != draft.sessions[index].day
+                }
+                for (step, (_, session)) in moved.enumerated() {
+                    session.heldOn = CalendarDay(year: 1900, month: 1, day: 1)!.adding(days: step).date
+                    try await session.save(on: db)
+                }
+                for (index, session) in sessions.enumerated() where draft.sessions.indices.contains(index) {
+                    session.heldOn = draft.sessions[index].day.date
+                    session.place = draft.sessions[index].place
+                    try await session.save(on: db)
+                }
+                try await CohortFacilitator.query(on: db).filter(\.$cohort.$id == id).delete()
+                let facilitators = draft.facilitatorIDs.map { CohortFacilitator(cohortID: id, personID: $0) }
+                if !facilitators.isEmpty { try await facilitators.create(on: db) }
+                var change = Self.sessionsAudit(sessions)
+                if !started, draft.capacity > placesTaken {
+                    let promoted = try await Enrolment.query(on: db).filter(\.$cohort.$id == id)
+                        .filter(\.$status == .waiting).sort(\.$enrolledAt).sort(\.$id)
+                        .range(..<(draft.capacity - placesTaken)).with(\.$person).all()
+                    for enrolment in promoted {
+                        enrolment.status = .enrolled
+                        try await enrolment.save(on: db)
+                    }
+                    if !promoted.isEmpty {
+                        change["enrolment"] =
+                            promoted.map { "\($0.person.fullName): enrolled from the waiting list" }
+                            .joined(separator: "; ")
+                    }
+                }
+                try await CohortAudit(cohort: self, course: course, change: change).recordAudit(
+                    .update, by: actor, before: before, on: db)
+            }
+        }
+    }
+
+    /// Each session's day and place, as the audit trail records them.
+    private static func sessionsAudit(_ sessions: [CohortSession]) -> [String: String] {
+        Dictionary(
+            sessions.map { ("session \($0.number)", "\(CalendarDay(containing: $0.heldOn).text), \($0.place)") }
+        ) { $1 }
+    }
+
     /// Gives `person` a place, or a place on the waiting list when the cohort is full. A course
     /// that asks for an approved project is refused without one the person is on the team of;
     /// nobody is enrolled twice. Returns the enrolment, which says which it was.

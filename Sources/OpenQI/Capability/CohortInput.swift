@@ -12,6 +12,8 @@ struct CohortInput: Content, Sendable {
     var session_days: NumberedTexts?
     var session_places: NumberedTexts?
     var facilitator_ids: [String]?
+    /// The version an edit began from (the edit form's hidden field).
+    var version: Int? = nil
 
     /// From a small workshop to the ILP's largest waves (130–200 people).
     static let capacityRange = 1...500
@@ -25,7 +27,7 @@ struct CohortInput: Content, Sendable {
     static func placeField(_ number: Int) -> String { "session_places[\(number)]" }
 
     var formState: FormState {
-        var values = ["name": name ?? "", "capacity": capacity?.text ?? ""]
+        var values = ["name": name ?? "", "capacity": capacity?.text ?? "", "version": version.map(String.init) ?? ""]
         for (index, day) in (session_days?.texts ?? []).enumerated() { values[Self.dayField(index + 1)] = day }
         for (index, place) in (session_places?.texts ?? []).enumerated() { values[Self.placeField(index + 1)] = place }
         return FormState(
@@ -87,6 +89,28 @@ struct CohortInput: Content, Sendable {
             CohortDraft(
                 name: name, capacity: capacity, openToSelfEnrolment: open, sessions: sessions, facilitatorIDs: chosen)
         }
+    }
+}
+
+extension CohortInput: VersionedInput {
+    /// The cohort as its form shows it, from the cohort with its sessions and facilitators loaded.
+    init(_ cohort: Cohort) {
+        let sessions = (cohort.$sessions.value ?? []).sorted { $0.number < $1.number }
+        self.init(
+            name: cohort.name, capacity: NumberText(String(cohort.capacity)),
+            open_to_self_enrolment: cohort.openToSelfEnrolment ? ["yes"] : [],
+            session_days: NumberedTexts(sessions.map { CalendarDay(containing: $0.heldOn).text }),
+            session_places: NumberedTexts(sessions.map(\.place)),
+            facilitator_ids: (cohort.$facilitators.value ?? []).map(\.$person.id.uuidString), version: cohort.version)
+    }
+
+    static var labels: [(field: String, label: String)] {
+        [("name", "Name"), ("capacity", "Places")]
+            + (1...mostLines).flatMap { number in
+                [
+                    (dayField(number), "Session \(number): day"), (placeField(number), "Session \(number): place"),
+                ]
+            }
     }
 }
 

@@ -8,6 +8,9 @@ enum CohortForm {
     struct Model: Sendable, Equatable {
         var courseID: UUID
         var courseName: String
+        /// The cohort being changed; nil for a new one.
+        var cohortID: UUID? = nil
+        var cohortName: String? = nil
         var sessionCount: Int
         var form: FormState
         /// People who may facilitate: the organisation's improvement advisors, coaches, QI team and capability leads.
@@ -15,7 +18,9 @@ enum CohortForm {
     }
 
     final class View: ModelPage<Model> {
-        override func pageTitle() -> String { "Plan a cohort of \(model.courseName)" }
+        override func pageTitle() -> String {
+            model.cohortName.map { "Change \($0) of \(model.courseName)" } ?? "Plan a cohort of \(model.courseName)"
+        }
 
         override func breadcrumbs() -> [PageContext.Link] {
             [
@@ -36,7 +41,8 @@ enum CohortForm {
                 ]
             }
             return FormView(
-                action: SiteURL.courses(.createCohort(.value(model.courseID))).relativeURL(),
+                action: model.cohortID.map { SiteURL.cohorts(.update(.value($0))).relativeURL() }
+                    ?? SiteURL.courses(.createCohort(.value(model.courseID))).relativeURL(),
                 csrfToken: context.csrfToken, state: model.form,
                 fields: [
                     FormField(
@@ -56,20 +62,28 @@ enum CohortForm {
                         control: .checkboxes(model.facilitatorOptions),
                         hint: "They take the cohort’s registers. Improvement advisors deliver Pocket QI.")
                 ],
-                submitLabel: "Plan the cohort",
-                cancelURL: SiteURL.courses(.show(.value(model.courseID))).relativeURL(), anchor: "cohort-form"
+                submitLabel: model.cohortID == nil ? "Plan the cohort" : "Save the cohort",
+                cancelURL: model.cohortID.map { SiteURL.cohorts(.show(.value($0))).relativeURL() }
+                    ?? SiteURL.courses(.show(.value(model.courseID))).relativeURL(), anchor: "cohort-form"
             ).page(pageTitle())
         }
     }
 }
 
 extension CohortForm.Model {
-    /// Who may facilitate a cohort: anyone holding a role that teaches improvement, anywhere.
-    static func facilitators(on db: any Database) async throws -> [FormField.Option] {
+    /// Who may facilitate a cohort: anyone holding a role that teaches improvement, anywhere, and
+    /// those facilitating it already (`keeping`), who stay choosable should their role have ended.
+    static func facilitators(keeping current: [UUID] = [], on db: any Database) async throws -> [FormField.Option] {
         let grants = try await RoleGrant.query(on: db)
             .filter(\.$role ~~ [.improvementAdvisor, .coach, .qiTeam, .capabilityLead]).with(\.$person).all()
-        let people = Dictionary(grants.map { ($0.$person.id, $0.person) }) { first, _ in first }.values
-            .filter { !$0.isArchived }.sorted { $0.fullName < $1.fullName }
+        var byID = Dictionary(grants.map { ($0.$person.id, $0.person) }) { first, _ in first }
+        if !current.isEmpty {
+            for person in try await Person.query(on: db).filter(\.$id ~~ current).all() {
+                if let id = person.id { byID[id] = person }
+            }
+        }
+        let people = byID.values.filter { !$0.isArchived || current.contains($0.id ?? UUID()) }
+            .sorted { $0.fullName < $1.fullName }
         return people.compactMap { person in person.id.map { .init(value: $0.uuidString, label: person.fullName) } }
     }
 }
@@ -147,7 +161,12 @@ enum CohortShow {
                         model.canEnrolSelf,
                         .postButton(
                             "Enrol me", to: SiteURL.cohorts(.enrolMe(.value(model.id))).relativeURL(),
-                            csrfToken: context.csrfToken, style: "button"))),
+                            csrfToken: context.csrfToken, style: "button")),
+                    .if(
+                        model.canManage,
+                        .a(
+                            .class("button secondary"), .href(SiteURL.cohorts(.edit(.value(model.id))).relativeURL()),
+                            .text("Change the cohort")))),
                 .dl(
                     .class("details"),
                     .dt(.text("Places")),

@@ -16,6 +16,8 @@ enum CourseController {
         routes.get(SiteURL.courses(.newCohort(.key)).pathComponents, use: newCohort)
         routes.post(SiteURL.courses(.createCohort(.key)).pathComponents, use: createCohort)
         routes.get(SiteURL.cohorts(.show(.key)).pathComponents, use: CohortController.show)
+        routes.get(SiteURL.cohorts(.edit(.key)).pathComponents, use: CohortController.edit)
+        routes.post(SiteURL.cohorts(.update(.key)).pathComponents, use: CohortController.update)
         routes.post(SiteURL.cohorts(.enrol(.key)).pathComponents, use: CohortController.enrol)
         routes.post(SiteURL.cohorts(.enrolMe(.key)).pathComponents, use: CohortController.enrolMe)
         routes.post(
@@ -118,10 +120,15 @@ enum CourseController {
         return CourseForm.View(context: try await req.pageContext(), model: model).response()
     }
 
-    private static func cohortFormPage(_ req: Request, _ course: Course, state: FormState) async throws -> Response {
+    /// The cohort form: a new cohort of `course`, or `cohort` being changed.
+    static func cohortFormPage(_ req: Request, _ course: Course, cohort: Cohort? = nil, state: FormState)
+        async throws -> Response
+    {
         let model = CohortForm.Model(
-            courseID: try course.requireID(), courseName: course.name, sessionCount: course.sessionCount, form: state,
-            facilitatorOptions: try await CohortForm.Model.facilitators(on: req.db))
+            courseID: try course.requireID(), courseName: course.name, cohortID: cohort?.id,
+            cohortName: cohort?.name, sessionCount: course.sessionCount, form: state,
+            facilitatorOptions: try await CohortForm.Model.facilitators(
+                keeping: cohort?.$facilitators.value?.map(\.$person.id) ?? [], on: req.db))
         return CohortForm.View(context: try await req.pageContext(), model: model).response()
     }
 }
@@ -130,6 +137,43 @@ enum CohortController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
         return try await page(req, try req.idParameter("cohortID"), policy: policy) { _ in }
+    }
+
+    @Sendable static func edit(req: Request) async throws -> Response {
+        _ = try await req.policy(granting: .manageCapability)
+        let (cohort, course) = try await editable(req)
+        return try await CourseController.cohortFormPage(
+            req, course, cohort: cohort, state: CohortInput(cohort).formState)
+    }
+
+    @Sendable static func update(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .manageCapability)
+        let (cohort, course) = try await editable(req)
+        let id = try cohort.requireID()
+        let input = try req.content.decode(CohortInput.self)
+        return try await req.saveEdit(input, of: cohort, called: "cohort") { version in
+            let facilitators = try await CohortForm.Model.facilitators(
+                keeping: cohort.facilitators.map(\.$person.id), on: req.db)
+            let draft = try input.validate(
+                for: course,
+                among: try await Cohort.query(on: req.db).filter(\.$course.$id == course.requireID()).all(),
+                facilitators: Set(facilitators.compactMap { UUID(uuidString: $0.value) }), editing: id)
+            try await cohort.update(
+                with: draft, course: course, expecting: version, today: AppClock.today, by: policy.viewer.actor,
+                on: req.db)
+            return req.redirect(to: SiteURL.cohorts(.show(.value(id))).relativeURL(), notice: "The cohort was saved.")
+        } redraw: { saved, state in
+            try await CourseController.cohortFormPage(req, course, cohort: saved, state: state)
+        }
+    }
+
+    /// The cohort of the path with its sessions and facilitators, and its course.
+    private static func editable(_ req: Request) async throws -> (Cohort, Course) {
+        guard
+            let cohort = try await Cohort.query(on: req.db).filter(\.$id == req.idParameter("cohortID"))
+                .with(\.$sessions).with(\.$facilitators).with(\.$course).first()
+        else { throw NotFound("cohort") }
+        return (cohort, cohort.course)
     }
 
     /// Every line of the cohort's registers, in the columns the attendance import reads: for

@@ -53,6 +53,105 @@ struct CohortTests {
         try #require(try await Cohort.find(cohort.id, on: db))
     }
 
+    @Test(
+        "a cohort is changed from its form: more places before it starts go to the waiting list in order, never fewer than taken; a held session keeps its day; a change saved meanwhile is shown"
+    )
+    func changeACohort() async throws {
+        try await withOpenQI { app in
+            let db = app.db
+            let world = try await TestWorld.make(app)
+            let fixtures = Fixtures(app: app)
+            try await fixtures.signIn("lead@test.example", role: .capabilityLead, at: world.trust)
+            let lead = TestBrowser(app: app)
+            _ = try await lead.signIn("lead@test.example")
+            let course = try await Course.create(
+                CourseDraft(
+                    name: "Coaching", level: .coach, audience: "Coaches", sessionCount: 2, sessionMinutes: 420,
+                    sessionsToComplete: 2, requiresApprovedProject: false),
+                by: Self.actor, on: db)
+            let first = AppClock.today.adding(days: 30)
+            let second = AppClock.today.adding(days: 60)
+            let cohort = try await Cohort.plan(
+                CohortDraft(
+                    name: "Spring", capacity: 1, openToSelfEnrolment: false,
+                    sessions: [.init(day: first, place: "Bow"), .init(day: second, place: "Bow")], facilitatorIDs: []),
+                of: course, by: Self.actor, on: db)
+            let amara = try await fixtures.person("Amara Okafor", unit: world.willow)
+            let ben = try await fixtures.person("Ben Adams", unit: world.willow)
+            _ = try await cohort.enrol(amara, bringing: nil, course: course, by: Self.actor, on: db)
+            let waiting = try await cohort.enrol(ben, bringing: nil, course: course, by: Self.actor, on: db)
+            #expect(waiting.status == .waiting)
+            let path = "/cohorts/\(try cohort.requireID())"
+
+            let form = try await lead.get(path + "/edit")
+            #expect(form.status == .ok && form.body.contains(#"value="Spring""#))
+            let version = try TestBrowser.hiddenValue("version", in: form)
+            // Two places, the first session moved nearer and elsewhere: Ben takes the new place.
+            var fields = [
+                "name": "Spring", "capacity": "2", "session_days[1]": AppClock.today.adding(days: 45).text,
+                "session_places[1]": "Mile End", "session_days[2]": second.text, "session_places[2]": "Bow",
+                "version": version,
+            ]
+            let saved = try await lead.post(path, form: fields)
+            #expect(saved.status == .seeOther)
+            let changed = try await Cohort.query(on: db).filter(\.$id == cohort.requireID()).with(\.$sessions)
+                .with(\.$enrolments).first()
+            #expect(changed?.capacity == 2)
+            #expect(
+                changed?.sessions.sorted { $0.number < $1.number }.map {
+                    "\(CalendarDay(containing: $0.heldOn).text) \($0.place)"
+                }
+                    == ["\(AppClock.today.adding(days: 45).text) Mile End", "\(second.text) Bow"])
+            #expect(changed?.enrolments.allSatisfy { $0.status == .enrolled } == true, "Ben was given the new place")
+            let entry = try #require(
+                try await AuditEntry.query(on: db).filter(\.$subjectKind == "cohort").sort(\.$occurredAt, .descending)
+                    .first())
+            #expect(entry.after["enrolment"] == "Ben Adams: enrolled from the waiting list")
+            #expect(entry.before["capacity"] == "1" && entry.after["capacity"] == "2")
+
+            // Fewer places than people holding one is refused, with nothing saved.
+            let current = String(try #require(changed?.version))
+            fields["version"] = current
+            fields["capacity"] = "1"
+            let fewer = try await lead.post(path, form: fields)
+            #expect(fewer.status == .unprocessableEntity)
+            #expect(fewer.body.contains("2 people have places on Spring: give it at least 2"))
+
+            // A change someone saved meanwhile is shown, and what was typed is kept.
+            fields["version"] = version
+            fields["capacity"] = "3"
+            let stale = try await lead.post(path, form: fields)
+            #expect(stale.status == .conflict)
+            #expect(stale.body.contains("after you opened it"))
+            #expect(try await Cohort.find(cohort.id, on: db)?.capacity == 2)
+
+            // A session whose register is taken keeps its day.
+            let past = try await Cohort.plan(
+                CohortDraft(
+                    name: "Autumn", capacity: 5, openToSelfEnrolment: false,
+                    sessions: [
+                        .init(day: AppClock.today.adding(days: -10), place: "Bow"), .init(day: second, place: "Bow"),
+                    ], facilitatorIDs: []),
+                of: course, by: Self.actor, on: db)
+            let held = try #require(
+                try await CohortSession.query(on: db).filter(\.$cohort.$id == past.requireID())
+                    .filter(\.$number == 1).first())
+            try await past.takeRegister(
+                of: held, marks: [:], course: course, today: AppClock.today, expecting: past.version, by: Self.actor,
+                on: db)
+            let pastVersion = try #require(try await Cohort.find(past.id, on: db)?.version)
+            let moved = try await lead.post(
+                "/cohorts/\(try past.requireID())",
+                form: [
+                    "name": "Autumn", "capacity": "5", "session_days[1]": AppClock.today.adding(days: -9).text,
+                    "session_places[1]": "Bow", "session_days[2]": second.text, "session_places[2]": "Bow",
+                    "version": String(pastVersion),
+                ])
+            #expect(moved.status == .unprocessableEntity)
+            #expect(moved.body.contains("Session 1’s register is taken, so its day stays"))
+        }
+    }
+
     @Test("a course that asks for an approved project takes only someone on the team of one, each refusal naming why")
     func approvedProjectRequired() async throws {
         try await withOpenQI { app in

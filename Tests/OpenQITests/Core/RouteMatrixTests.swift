@@ -271,6 +271,8 @@ struct RouteMatrixTests {
         "POST /capability/attendance/uploads/:attendanceUploadID/import": Row(allowed: capabilityLeads),
         "POST /capability/attendance/uploads/:attendanceUploadID/cancel": Row(allowed: capabilityLeads),
         "GET /cohorts/:cohortID/registers.csv": Row(allowed: registerTakers),
+        "GET /cohorts/:cohortID/edit": Row(allowed: capabilityLeads),
+        "POST /cohorts/:cohortID": Row(allowed: capabilityLeads, body: ["name": "March", "capacity": "20"]),
         "POST /capability/coaches/:coachID/supervision": Row(
             allowed: capabilityLeads, body: ["held_on": "2026-01-05", "notes": "Talked through the run chart"]),
         "POST /capability/plan": Row(

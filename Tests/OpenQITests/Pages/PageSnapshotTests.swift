@@ -190,6 +190,13 @@ struct PageSnapshotTests {
     @Test func cohortForm() {
         assertSnapshot(of: Self.html(CohortForm.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func cohortEditForm() {
+        var model = CohortForm.Model.mock
+        model.cohortID = Mock.id(175)
+        model.cohortName = "Wave 9"
+        model.form.values["version"] = "3"
+        assertSnapshot(of: Self.html(CohortForm.View(context: Mock.context, model: model)), as: .lines)
+    }
     @Test func cohort() {
         assertSnapshot(of: Self.html(CohortShow.View(context: Mock.context, model: .mock)), as: .lines)
     }

@@ -199,6 +199,9 @@ enum SiteURL: Sendable {
 
     enum Cohorts: Sendable {
         case show(Parameter<UUID>)
+        /// Its details, sessions and facilitators: the form (GET) and saving it (POST, `update`).
+        case edit(Parameter<UUID>)
+        case update(Parameter<UUID>)
         case enrol(Parameter<UUID>)
         case enrolMe(Parameter<UUID>)
         case withdraw(cohort: Parameter<UUID>, enrolment: Parameter<UUID>)
@@ -551,7 +554,8 @@ extension SiteURL.Courses {
 extension SiteURL.Cohorts {
     var segments: [PathSegment] {
         switch self {
-        case .show(let id): [.id(id, name: "cohortID")]
+        case .show(let id), .update(let id): [.id(id, name: "cohortID")]
+        case .edit(let id): [.id(id, name: "cohortID"), "edit"]
         case .enrol(let id): [.id(id, name: "cohortID"), "enrolments"]
         case .enrolMe(let id): [.id(id, name: "cohortID"), "enrol-me"]
         case .withdraw(let cohort, let enrolment):
