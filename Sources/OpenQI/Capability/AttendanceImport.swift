@@ -163,6 +163,11 @@ struct AttendanceImport: Sendable {
                 )
             }
         }
+        guard CohortInput.years.contains(row.day.year) else {
+            return refuse(
+                "\(row.day.label) is outside the years OpenQI keeps registers for (\(CohortInput.years.lowerBound) to \(CohortInput.years.upperBound))."
+            )
+        }
         guard row.day <= today else {
             return refuse(
                 "the session on \(row.day.label) has not been held yet; its register is taken on the day or after it.")

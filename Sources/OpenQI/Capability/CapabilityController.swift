@@ -124,7 +124,8 @@ enum CapabilityController {
         try await req.saveForm(typed: input.formState) {
             let plan = try input.validate(in: policy.tree)
             try await plan.save(
-                unitName: policy.tree.path(of: plan.unitID), read: input.read, by: policy.viewer.actor, on: req.db)
+                unitName: policy.tree.path(of: plan.unitID), read: input.read ?? "", by: policy.viewer.actor,
+                on: req.db)
             return req.redirect(
                 to: SiteURL.capability(.dashboard).relativeURL(query: [
                     ("unit", plan.unitID.uuidString), ("year", String(plan.year)),

@@ -135,8 +135,19 @@ extension Cohort {
                 ))
         }
         guard errors.isEmpty else { throw ValidationFailure(errors) }
-        let started = sessions.contains { CalendarDay(containing: $0.heldOn) <= today }
-        let before = CohortAudit(cohort: self, course: course, change: Self.sessionsAudit(sessions)).auditFields
+        // Started as it will stand: a register taken, or the first day as now given gone by.
+        let started =
+            sessions.contains { $0.registerTakenAt != nil } || (draft.sessions.first.map { $0.day <= today } ?? true)
+        let facilitatorsBefore = try await CohortFacilitator.query(on: db).filter(\.$cohort.$id == id).with(\.$person)
+            .all().map(\.person.fullName)
+        let facilitatorsAfter = try await Person.query(on: db).filter(\.$id ~~ draft.facilitatorIDs).all()
+            .map(\.fullName)
+        @Sendable func names(_ people: [String]) -> String {
+            people.isEmpty ? "none" : people.sorted().joined(separator: ", ")
+        }
+        var beforeChange = Self.sessionsAudit(sessions)
+        beforeChange["facilitators"] = names(facilitatorsBefore)
+        let before = CohortAudit(cohort: self, course: course, change: beforeChange).auditFields
         try await nameTaken(draft.name, by: "cohort of \(course.name)") {
             try await db.transaction { db in
                 do {
@@ -171,6 +182,7 @@ extension Cohort {
                 let facilitators = draft.facilitatorIDs.map { CohortFacilitator(cohortID: id, personID: $0) }
                 if !facilitators.isEmpty { try await facilitators.create(on: db) }
                 var change = Self.sessionsAudit(sessions)
+                change["facilitators"] = names(facilitatorsAfter)
                 if !started, draft.capacity > placesTaken {
                     let promoted = try await Enrolment.query(on: db).filter(\.$cohort.$id == id)
                         .filter(\.$status == .waiting).sort(\.$enrolledAt).sort(\.$id)

@@ -39,10 +39,14 @@ struct CohortInput: Content, Sendable {
     }
 
     /// Checks the cohort against its course (one line per session, in date order) and the people
-    /// who may facilitate (`facilitators`, by id).
-    func validate(for course: Course, among existing: [Cohort], facilitators: Set<UUID>, editing: UUID? = nil)
-        throws -> CohortDraft
-    {
+    /// who may facilitate (`facilitators`, by id). A cohort being changed (`editing`) keeps the
+    /// number of sessions it has (`sessionCount`: one made from an old file may have fewer than its
+    /// course), and a day it has already (`days`) is taken as it is, however long ago.
+    func validate(
+        for course: Course, among existing: [Cohort], facilitators: Set<UUID>, editing: UUID? = nil,
+        sessionCount: Int? = nil, days existingDays: Set<CalendarDay> = []
+    ) throws -> CohortDraft {
+        let sessionCount = sessionCount ?? course.sessionCount
         var validator = Validator()
         let name = validator.requiredText(name, field: "name", label: "the cohort’s name", maxLength: 120)
         validator.uniqueName(
@@ -53,7 +57,7 @@ struct CohortInput: Content, Sendable {
         let days = session_days?.texts ?? []
         let places = session_places?.texts ?? []
         var sessions: [CohortDraft.Session] = []
-        for number in 1...course.sessionCount {
+        for number in 1...max(sessionCount, 1) {
             let day = validator.day(
                 days.indices.contains(number - 1) ? days[number - 1] : nil, field: Self.dayField(number),
                 label: "the day of session \(number)", required: true)
@@ -62,7 +66,7 @@ struct CohortInput: Content, Sendable {
                 label: "where session \(number) is held", maxLength: 200)
             if let day {
                 let calendarDay = CalendarDay(containing: day)
-                if !Self.years.contains(calendarDay.month.year) {
+                if !Self.years.contains(calendarDay.month.year), !existingDays.contains(calendarDay) {
                     validator.fail(
                         Self.dayField(number),
                         "Give session \(number) a day from \(Self.years.lowerBound) to \(Self.years.upperBound); \(calendarDay.label) is not one."
@@ -76,9 +80,8 @@ struct CohortInput: Content, Sendable {
                 sessions.append(.init(day: calendarDay, place: place))
             }
         }
-        if days.count > course.sessionCount || places.count > course.sessionCount {
-            validator.fail(
-                "sessions", "\(course.name) has \(course.sessionCount) sessions; remove the lines after the last.")
+        if days.count > sessionCount || places.count > sessionCount {
+            validator.fail("sessions", "The cohort has \(sessionCount) sessions; remove the lines after the last.")
         }
         let chosen = Validator.identifiers(facilitator_ids)
         if chosen.count != (facilitator_ids ?? []).count || !Set(chosen).isSubset(of: facilitators) {

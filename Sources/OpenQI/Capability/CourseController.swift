@@ -126,7 +126,7 @@ enum CourseController {
     {
         let model = CohortForm.Model(
             courseID: try course.requireID(), courseName: course.name, cohortID: cohort?.id,
-            cohortName: cohort?.name, sessionCount: course.sessionCount, form: state,
+            cohortName: cohort?.name, sessionCount: cohort?.$sessions.value?.count ?? course.sessionCount, form: state,
             facilitatorOptions: try await CohortForm.Model.facilitators(
                 keeping: cohort?.$facilitators.value?.map(\.$person.id) ?? [], on: req.db))
         return CohortForm.View(context: try await req.pageContext(), model: model).response()
@@ -157,7 +157,9 @@ enum CohortController {
             let draft = try input.validate(
                 for: course,
                 among: try await Cohort.query(on: req.db).filter(\.$course.$id == course.requireID()).all(),
-                facilitators: Set(facilitators.compactMap { UUID(uuidString: $0.value) }), editing: id)
+                facilitators: Set(facilitators.compactMap { UUID(uuidString: $0.value) }), editing: id,
+                sessionCount: cohort.sessions.count,
+                days: Set(cohort.sessions.map { CalendarDay(containing: $0.heldOn) }))
             try await cohort.update(
                 with: draft, course: course, expecting: version, today: AppClock.today, by: policy.viewer.actor,
                 on: req.db)

@@ -27,6 +27,12 @@ struct DosingPlanInput: Sendable {
         let year = validator.wholeNumber(
             fields["year"], field: "year", label: "the year", in: Self.years, missing: "Enter the year the plan is for."
         )
+        if (read ?? "").isEmpty {
+            validator.fail(
+                "plan_read",
+                "This form does not say which plan it was opened with, so a change saved meanwhile could be lost. The plan is shown as it is now: enter your numbers again and save."
+            )
+        }
         var needs: [DosingPlan.Key: Int] = [:]
         for (group, level) in DosingGroup.planned {
             let name = Self.field(group, level)

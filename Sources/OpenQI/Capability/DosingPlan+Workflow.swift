@@ -33,11 +33,16 @@ struct DosingPlan: Sendable, Equatable {
     /// Saves the plan, unless it is the one saved already (nothing to record). Throws
     /// `DosingPlanConflict` when the plan saved is no longer the one the form was opened with
     /// (`read`, its fingerprint), so nobody's numbers are replaced unseen.
-    func save(unitName: String, read: String?, by actor: Actor, on db: any Database) async throws {
+    func save(unitName: String, read: String, by actor: Actor, on db: any Database) async throws {
         try await db.transaction { db in
+            // Two saves of one unit's plan at once take turns (the unit's row is held until the
+            // transaction ends on PostgreSQL; SQLite has one writer): the second then sees the first.
+            try await db.sql.raw(
+                "UPDATE \(ident: Unit.schema) SET version = version WHERE id = \(bind: unitID)"
+            ).run()
             let before = try await Self.load(unitID: unitID, year: year, on: db)
             guard before != self else { return }
-            if let read, read != before.fingerprint { throw DosingPlanConflict(saved: before) }
+            if read != before.fingerprint { throw DosingPlanConflict(saved: before) }
             try await DosingTarget.query(on: db).filter(\.$unit.$id == unitID).filter(\.$year == year).delete()
             let targets = needs.map {
                 DosingTarget(unitID: unitID, year: year, group: $0.key.group, level: $0.key.level, needed: $0.value)

@@ -60,11 +60,20 @@ struct DosingTests {
             let form = try await lead.get("/capability/plan?year=\(year)")
             #expect(form.status == .ok)
             #expect(form.body.contains("Staff whose unit is here (not partner organisations’ people): 5 now"))
+            // A form that does not say which plan it was opened with saves nothing.
+            let unread = try await lead.post(
+                "/capability/plan",
+                form: ["unit_id": world.trust.id!.uuidString, "year": String(year), "need_all_staff_introductory": "4"])
+            #expect(unread.status == .unprocessableEntity)
+            #expect(unread.body.contains("This form does not say which plan it was opened with"))
+            #expect(try await DosingTarget.query(on: db).count() == 0)
+            let read = try TestBrowser.hiddenValue("plan_read", in: form)
+            #expect(read == "none", "a plan with no numbers yet is a plan too")
             let saved = try await lead.post(
                 "/capability/plan",
                 form: [
                     "unit_id": world.trust.id!.uuidString, "year": String(year), "need_all_staff_introductory": "4",
-                    "need_service_users_and_carers_service_users": "",
+                    "need_service_users_and_carers_service_users": "", "plan_read": read,
                 ])
             #expect(saved.status == .seeOther)
             let plan = try await DosingPlan.load(unitID: world.trust.id!, year: year, on: db)
@@ -139,9 +148,13 @@ struct DosingTests {
                 try await AuditEntry.query(on: db).filter(\.$subjectKind == "dosing plan").first())
             #expect(entry.after["All staff, Introductory"] == "4")
             // The same plan saved again changes nothing, so records nothing.
-            _ = try await lead.post(
+            let same = try await lead.post(
                 "/capability/plan",
-                form: ["unit_id": world.trust.id!.uuidString, "year": String(year), "need_all_staff_introductory": "4"])
+                form: [
+                    "unit_id": world.trust.id!.uuidString, "year": String(year), "need_all_staff_introductory": "4",
+                    "plan_read": "all_staff.introductory=4",
+                ])
+            #expect(same.status == .seeOther)
             #expect(try await AuditEntry.query(on: db).filter(\.$subjectKind == "dosing plan").count() == 1)
         }
     }
