@@ -112,9 +112,13 @@ package struct DosingFigures: Sendable, Equatable {
         let staff = here.filter {
             $0.kind == .staff && !atPartner($0.unit_id) && !(($0.started_on ?? yearStart) >= yearEnd)
         }
+        // A role held at a unit since archived is no role any more.
         func holding(_ role: Role, where unitMatches: (UUID) -> Bool = { _ in true }) -> Set<UUID> {
-            Set(rows.grants.filter { $0.role == role && unitMatches($0.unit_id) }.map(\.person_id))
-                .intersection(hereIDs)
+            Set(
+                rows.grants.filter {
+                    $0.role == role && tree.nodes[$0.unit_id]?.isArchived == false && unitMatches($0.unit_id)
+                }.map(\.person_id)
+            ).intersection(hereIDs)
         }
         let leads = rows.leads.filter { scope.contains($0.unit_id) }.map(\.proposer_id)
         let members: [DosingGroup: Set<UUID>] = [

@@ -258,10 +258,17 @@ struct DosingTests {
                 by: Self.actor, on: db)
             // Today: a day before could fall in last month, or last year.
             try await Self.complete([amara, ben, pat], ilp, "Wave 1", daysAgo: 0, on: db)
+            // A role held at a unit since archived is no role: Ben's coaching there is not counted.
+            let closed = try await fixtures.unit("Closed Ward", kind: .ward, parent: world.directorate)
+            closed.archivedAt = AppClock.now
+            try await closed.save(on: db)
+            try await RoleGrant(personID: amara.id!, unitID: world.willow.id!, role: .coach).create(on: db)
+            try await RoleGrant(personID: ben.id!, unitID: closed.id!, role: .coach).create(on: db)
             let tree = try await UnitTree.load(on: db)
             let today = AppClock.today
             let figures = try await DosingFigures.query(
                 unitID: world.trust.id!, year: today.year, tree: tree, today: today, on: db)
+            #expect(figures.lines.first { $0.group == .coaches }?.members == 1)
             #expect(figures.practitionerAndCoachCompletions == 3)
             #expect(figures.partnerCompletions == 1)
             #expect(figures.byYear.first { $0.year == today.year }?.byLevel[.practitioner] == 3)
