@@ -125,13 +125,12 @@ struct AttendanceImport: Sendable {
             if let error = plan.add(row, found: found, newDays: newDays, today: today) { plan.errors.append(error) }
         }
         plan.errors.sort { $0.line < $1.line }
-        for (key, cohort) in plan.newCohorts.sorted(by: { $0.key < $1.key })
+        for cohort in plan.newCohorts.sorted(by: { $0.key < $1.key }).map(\.value)
         where cohort.places.count < cohort.course.sessionsToComplete {
             let count = cohort.places.count
             plan.warnings.append(
                 "\(cohort.course.name) — \(cohort.name) will have \(count) session\(count == 1 ? "" : "s"), but the course is completed at \(cohort.course.sessionsToComplete): nobody on it will complete it. Add the rows of its other sessions if it had them."
             )
-            _ = key
         }
         return plan
     }

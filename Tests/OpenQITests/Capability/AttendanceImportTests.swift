@@ -306,7 +306,7 @@ struct AttendanceImportTests {
     func changeAnImportedCohort() async throws {
         try await withOpenQI { app in
             let db = app.db
-            let scene = try await Self.scene(app)
+            _ = try await Self.scene(app)
             _ = try await AttendanceImport.run(
                 AttendanceFile(
                     text:
@@ -329,7 +329,6 @@ struct AttendanceImportTests {
             #expect(saved.status == .seeOther)
             let changed = try await Cohort.query(on: db).filter(\.$id == wave.requireID()).with(\.$sessions).first()
             #expect(changed?.name == "Wave 1 (2019)" && changed?.sessions.first?.place == "Robert Dolan House")
-            _ = scene
         }
     }
 
