@@ -306,28 +306,39 @@ public struct ControlChart: Sendable {
     /// The key to the lines and markers drawn: the centre line, the limits, the target, a centre
     /// line that signals in the runs, and each kind of special cause point shown.
     private func drawKey(into svg: inout SVGWriter, x start: Double, y: Double) {
-        let median = result.chart == .run || result.chart == .g
+        Self.drawKey(for: [result], showTwoSigma: showTwoSigma, into: &svg, x: start, y: y)
+    }
+
+    /// The key to charts drawn together (small multiples): each line and kind of point any of them
+    /// shows, once.
+    static func drawKey(
+        for results: [SPCResult], showTwoSigma: Bool, into svg: inout SVGWriter, x start: Double, y: Double
+    ) {
+        let medians = results.filter { $0.chart == .run || $0.chart == .g }.count
+        let centre = medians == 0 ? "Mean" : medians == results.count ? "Median" : "Mean or median"
+        let phases = results.flatMap(\.phases)
+        let points = results.flatMap(\.points)
         var x = start
         svg.open("g", [("class", "key"), ("font-size", "11"), ("fill", Palette.muted)])
         // The plain centre line, where one is drawn: a phase whose runs signal draws it dashed instead.
-        if result.phases.contains(where: { !$0.runsSignal }) {
-            x = svg.keyLine(x: x, y: y, label: median ? "Median" : "Mean", stroke: Palette.centre, width: "1.5")
+        if phases.contains(where: { !$0.runsSignal }) {
+            x = svg.keyLine(x: x, y: y, label: centre, stroke: Palette.centre, width: "1.5")
         }
-        if result.points.contains(where: { $0.ucl != nil || $0.lcl != nil }) {
+        if points.contains(where: { $0.ucl != nil || $0.lcl != nil }) {
             x = svg.keyLine(x: x, y: y, label: "Control limits", stroke: Palette.limit, dash: "6 4")
         }
-        if showTwoSigma, result.points.contains(where: { $0.ucl2 != nil || $0.lcl2 != nil }) {
+        if showTwoSigma, points.contains(where: { $0.ucl2 != nil || $0.lcl2 != nil }) {
             x = svg.keyLine(x: x, y: y, label: "2σ", stroke: Palette.twoSigma, dash: "1 3")
         }
-        if result.target != nil {
+        if results.contains(where: { $0.target != nil }) {
             x = svg.keyLine(x: x, y: y, label: "Target", stroke: Palette.target, dash: "10 4", width: "1.5")
         }
-        if result.phases.contains(where: \.runsSignal) {
+        if phases.contains(where: \.runsSignal) {
             x = svg.keyLine(x: x, y: y, label: "Shift or trend", stroke: Palette.neutral, dash: "8 3", width: "2")
         }
         for (pointClass, label) in [
             (PointClass.improvement, "Improvement"), (.concern, "Concern"), (.neutral, "Special cause"),
-        ] where result.points.contains(where: { $0.pointClass == pointClass && $0.y != nil }) {
+        ] where points.contains(where: { $0.pointClass == pointClass && $0.y != nil }) {
             Marker.draw(pointClass, excluded: false, x: x + 6, y: y - 4, into: &svg)
             svg.element("text", [("x", SVGWriter.number(x + 16)), ("y", SVGWriter.number(y))], content: label)
             x += 16 + Double(label.count) * 6.2 + 14

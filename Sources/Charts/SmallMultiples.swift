@@ -31,11 +31,15 @@ public struct SmallMultiples: Sendable {
         return LinearScale.nice(covering: values, range: 0...1, inverted: false).0.domain
     }
 
+    /// The key under the grid: the cells are too small for one each.
+    static let keyHeight = 26.0
+
     public func svg() -> String {
         let n = SVGWriter.number
         let rows = (charts.count + columns - 1) / columns
         let width = cellWidth * Double(columns)
-        let height = cellHeight * Double(max(rows, 1))
+        let grid = cellHeight * Double(max(rows, 1))
+        let height = grid + (charts.isEmpty ? 0 : Self.keyHeight)
         let domain = yDomain ?? (sharedScale ? Self.sharedDomain(charts.map(\.result)) : nil)
         var svg = SVGWriter()
         svg.open(
@@ -55,6 +59,10 @@ public struct SmallMultiples: Sendable {
             ).svg()
             // Each chart stays a nested <svg> with its own title and description, moved into its cell.
             svg.raw("<g transform=\"translate(\(n(x)) \(n(y)))\">\(inner)</g>")
+        }
+        if !charts.isEmpty {
+            ControlChart.drawKey(
+                for: charts.map(\.result), showTwoSigma: false, into: &svg, x: 8, y: grid + Self.keyHeight - 9)
         }
         svg.close("svg")
         return svg.text

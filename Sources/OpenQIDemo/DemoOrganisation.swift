@@ -16,6 +16,8 @@ package enum DemoSize: String, CaseIterable, Sendable {
     var unitsPerDirectorate: Int { self == .small ? 10 : 120 }
     var people: Int { self == .small ? 500 : 15_000 }
     var projects: Int { self == .small ? 300 : 10_000 }
+    /// Completed projects whose outcome kept being counted and slid back in the last two months.
+    var slippingGains: Int { self == .small ? 2 : 60 }
     /// How long ago projects started, in days: a large trust has years of improvement work behind it.
     var projectStarts: ClosedRange<Int> { self == .small ? 120...720 : 120...1460 }
     /// Weeks of history of each ward indicator.

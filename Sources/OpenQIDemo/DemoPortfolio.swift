@@ -137,6 +137,7 @@ struct DemoPortfolio {
         var points: [DataPoint] = []
         var priorityLinks: [ProjectPriority] = []
         var work = DemoImprovementWork.Records()
+        var slipping = 0
         let priorities = try await Priority.query(on: db).all().compactMap(\.id)
         let statuses: [(ProjectStatus, Int)] = [
             (.draft, 5), (.proposed, 8), (.deferred, 3), (.declined, 4), (.active, 50), (.completed, 25), (.stopped, 5),
@@ -280,7 +281,8 @@ struct DemoPortfolio {
             let improved = project.aimAchieved != .no && status != .stopped
             func addMeasure(
                 _ name: String, kind: MeasureKind, unitOfMeasure: String, chart: ChartType,
-                direction: ImprovementDirection, definition: String, value: (Int) -> (Double, Double?)
+                direction: ImprovementDirection, definition: String, target: Double? = nil,
+                value: (Int) -> (Double, Double?)
             ) -> UUID {
                 let measure = Measure()
                 measure.id = UUID()
@@ -295,6 +297,7 @@ struct DemoPortfolio {
                 measure.rules = "mdc"
                 measure.direction = direction.rawValue
                 measure.multiply = chart == .p ? 100 : 1
+                measure.target = target
                 measures.append(measure)
                 for week in 0..<weeks {
                     let (value, denominator) = value(week)
@@ -315,13 +318,36 @@ struct DemoPortfolio {
                 let done = total * p + noise() * (total * p * (1 - p)).squareRoot()
                 return (min(total, max(0, done.rounded())), total)
             }
+            // Outcome measures carry the aim's figure as their target, so the measures summary and the
+            // assurance icons have one to judge against.
             let outcome = addMeasure(
                 topic.measure, kind: .outcome, unitOfMeasure: topic.unit, chart: .i, direction: topic.direction,
-                definition: "Counted each week from the team’s records, Monday to Sunday."
+                definition: "Counted each week from the team’s records, Monday to Sunday.",
+                target: (topic.baseline * (topic.direction == .down ? 0.5 : 1.5)).rounded()
             ) { week in
                 let shift =
                     improved && week >= changeWeek ? (topic.direction == .down ? -0.5 : 0.5) * topic.baseline : 0
                 return (max(0, (topic.baseline + shift + noise() * topic.baseline.squareRoot() * 0.45).rounded()), nil)
+            }
+            // Sustaining the gains: a few completed projects kept counting their outcome after they
+            // closed, held the gain for months, then slid back to where they began in the last eight
+            // weeks, so a forum (the demo chair's first) has slipping gains to find. No random draws:
+            // the rest of the demo stays as it was.
+            if status == .completed, project.aimAchieved == .yes, slipping < size.slippingGains,
+                let closed = project.closedAt, closed < now.addingTimeInterval(-26 * 7 * day),
+                slipping > 0 || directorate == directorates.first?.id
+            {
+                slipping += 1
+                let until = Int(now.timeIntervalSince(started) / (7 * day))
+                let gained = topic.baseline * (topic.direction == .down ? 0.5 : 1.5)
+                for week in weeks..<until {
+                    let level = week >= until - 8 ? topic.baseline : gained
+                    let wobble = [0.0, 1, -1, 0.5][week % 4] * topic.baseline.squareRoot() * 0.45
+                    points.append(
+                        DataPoint(
+                            measureID: outcome, period: started.addingTimeInterval(Double(week) * 7 * day),
+                            value: max(0, (level + wobble).rounded()), denominator: nil, note: nil))
+                }
             }
             for (number, idea) in DemoImprovementWork.templates[topicIndex].ideas.enumerated() {
                 // The first idea goes through the ramp and is adopted; the others are tried later, less fully.
@@ -342,7 +368,8 @@ struct DemoPortfolio {
                 "Service users who felt listened to", kind: .outcome, unitOfMeasure: "% of those asked", chart: .p,
                 direction: .up,
                 definition:
-                    "Of the 20 service users asked each week by a peer worker: yes to “Did staff listen to you?”"
+                    "Of the 20 service users asked each week by a peer worker: yes to “Did staff listen to you?”",
+                target: 80
             ) { week in proportion(of: 20, improved && week >= changeWeek ? 0.82 : 0.68) }
             // The diagram for every running project; the PDSA ramp, marked on the chart, once it has tested.
             DemoImprovementWork.add(

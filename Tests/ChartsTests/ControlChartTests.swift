@@ -398,6 +398,9 @@ struct OtherChartTests {
         // With a shared scale the low chart's axis reaches the high chart's values (300).
         #expect(shared.contains(">300</text>"))
         #expect(!separate.components(separatedBy: #"id="multiple-1-title""#)[0].contains(">300</text>"))
+        // One key for the grid, under it: the cells have none of their own.
+        #expect(shared.components(separatedBy: #"class="key""#).count - 1 == 1)
+        #expect(shared.contains(">Control limits</text>"))
     }
 }
 

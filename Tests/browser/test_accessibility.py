@@ -151,9 +151,25 @@ def every_page(client, base: str) -> dict[str, str]:
             pages[name] = found.group(1)
     if "a measure" in pages:
         pages["a measure's edit form"] = pages["a measure"] + "/edit"
+    if "a PDSA cycle" in pages:
+        pages["a PDSA cycle's plan form"] = pages["a PDSA cycle"] + "/plan"
+    if "a story" in pages:
+        pages["a story's edit form"] = pages["a story"] + "/edit"
+    pages["a new PDSA cycle"] = f"/projects/{project['id']}/cycles/new"
+    pages["a project's new measure"] = f"/projects/{project['id']}/measures/new"
+    pages["a new story"] = f"/projects/{project['id']}/stories/new"
+    pages["a unit's new measure"] = f"/units/{ward['id']}/measures/new"
+    pages["a new unit"] = f"/units/new?parent_id={directorate['id']}"
+    standard = re.search(r'href="(/standard-measures/[0-9A-F-]{36})"', client.get(base + "/standard-measures", timeout=30).text)
+    if standard:
+        pages["a standard measure"] = standard.group(1)
     waiting = client.get(base + "/api/v1/projects", params={"status": "proposed"}, timeout=30).json()
     if waiting:  # with the chair's decision form on it
         pages["a proposal waiting for the forum"] = f"/projects/{waiting[0]['id']}"
+    # Sustaining the gains: the demo's completed projects whose outcome slid back, with the answer form.
+    slipping = re.search(r'href="(/projects/[0-9A-F-]{36})"', client.get(base + "/projects?gains=slipping", timeout=30).text)
+    if slipping:
+        pages["a completed project whose gains slip"] = slipping.group(1)
     meeting = re.search(r'href="(/meetings/[0-9A-F-]{36})"', client.get(base + pages["a forum"], timeout=30).text)
     if meeting:
         pages["a forum meeting"] = meeting.group(1)
@@ -167,6 +183,12 @@ def test_every_page_fits_a_phone_and_passes_axe_at_both_widths(demo, page: Page)
     client = sign_in_client(base, "admin@example.org", "demo")
     pages = every_page(client, base)
     assert len(pages) >= 30, sorted(pages)
+    # The sign-in page, before anyone is signed in, at both widths too.
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base + "/sign-in")
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), width
+        assert violations(page) == [], f"the sign-in page at {width}"
     sign_in(page, base, "admin@example.org", "demo")
     expect(page).not_to_have_url(re.compile(r"/sign-in"))
     pages["importing past attendance"] = "/capability/attendance/upload"

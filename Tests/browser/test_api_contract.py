@@ -401,7 +401,7 @@ def test_a_one_time_password_gets_403_until_it_is_changed(demo, document):
         "_csrf": newcomer.csrf_token, "current_password": password,
         "new_password": "Contract-test-password-1", "confirm_password": "Contract-test-password-1"},
         allow_redirects=False, timeout=30)
-    assert changed.status_code == 303 and changed.headers["Location"] == "/", changed.text[:500]
+    assert changed.status_code == 303 and changed.headers["Location"] == "/#notice", changed.text[:500]
     assert api.call(newcomer, "GET", UNITS, 200)
     api.call(newcomer, "POST", UNITS, 422, json={})
 

@@ -414,10 +414,9 @@ def id_in(url: str, kind: str) -> str:
 
 
 def anchor_id(response: requests.Response, kind: str) -> str:
-    """The id a redirect named in its address's fragment (`/strategy#objective-<id>`)."""
-    location = response.history[-1].headers["Location"] if response.history else ""
-    match = re.search(rf"#{kind}-([0-9A-Fa-f-]{{36}})", location)
-    assert match, f"no #{kind}-<id> in the redirect to {location!r}"
+    """The id of the record a redirect's notice leads back to (`Back to where you were`, `#objective-<id>`)."""
+    match = re.search(rf'<a href="#{kind}-([0-9A-Fa-f-]{{36}})">Back to where you were</a>', response.text)
+    assert match, f"no link back to #{kind}-<id> in the notice of {response.url!r}"
     return match.group(1)
 
 

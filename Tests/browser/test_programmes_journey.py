@@ -83,7 +83,7 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
 
     # --- A stage at a time, each a dated decision --------------------------------------------
     decide(page, "Design", "The board agreed the scope.")
-    expect(page.locator("div.notice")).to_have_text(f"“{name}” moved to design.")
+    expect(page.locator("div.notice")).to_contain_text(f"“{name}” moved to design.")
     decide(page, "Recruit", "Theory of change agreed at the design day.")
     expect(page.locator("h1 .tag")).to_have_text("Recruit")
     history = page.locator("section#stages ol.updates li")
@@ -114,7 +114,7 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     people.locator("#add-person-field-person").fill(SPONSOR_NAME)
     people.locator("#add-person-field-role").select_option("executive_sponsor")
     people.get_by_role("button", name="Add to the programme").click()
-    expect(page.locator("div.notice")).to_have_text(f"{SPONSOR_NAME} joined “{name}” as executive sponsor.")
+    expect(page.locator("div.notice")).to_contain_text(f"{SPONSOR_NAME} joined “{name}” as executive sponsor.")
     expect(page.locator("section#people table")).to_contain_text("Executive sponsor")
     expect(page.locator(".awaiting-approval")).not_to_contain_text("It has no executive sponsor.")
 
@@ -175,9 +175,9 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     sign_in_as(page, base, CHAIR)
     page.goto(base + "/forums")
     page.get_by_role("link", name=re.compile(rf"› {FORUM}$")).click()
-    page.fill("#field-date", today.isoformat())
+    page.fill("#schedule-meeting-field-date", today.isoformat())
     page.get_by_role("button", name="Schedule meeting").click()
-    expect(page).to_have_url(re.compile(r"/meetings/[0-9A-Fa-f-]{36}$"))
+    expect(page).to_have_url(re.compile(r"/meetings/[0-9A-Fa-f-]{36}(#notice)?$"))
     for title in titles:
         proposal = page.locator("section#proposals li.proposal").filter(
             has=page.get_by_role("link", name=title, exact=True))
@@ -204,12 +204,12 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
     page.fill("#field-data", "\n".join(f"{week.isoformat()}\t{falls}\t140" for week, falls in zip(weeks, [4, 5, 3, 4])))
     page.get_by_role("button", name="Check the data").click()
     page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.locator("div.notice")).to_have_text("Imported 4 new periods and changed 0.")
+    expect(page.locator("div.notice")).to_contain_text("Imported 4 new periods and changed 0.")
 
     # The team adapts one of the programme's change ideas and plans a PDSA cycle to test it.
     page.goto(base + "/projects")
     page.get_by_role("link", name=titles[0], exact=True).first.click()
-    team_path = page.url.removeprefix(base)
+    team_path = page.url.removeprefix(base).split("#")[0]
     page.goto(base + team_path + "/driver-diagram")
     editor = page.locator("section#edit")
     editor.locator("summary", has_text="Add a primary driver").click()
@@ -278,7 +278,7 @@ def test_a_qi_team_runs_a_collaborative_from_scoping_to_evaluation(demo, page: P
         "Hip protectors for everyone at high risk, on nights")
     found["a learning session's register"] = violations(page)
     register.get_by_role("button", name="Save the register").click()
-    expect(page.locator("div.notice")).to_have_text("The register and the teams’ plans were saved.")
+    expect(page.locator("div.notice")).to_contain_text("The register and the teams’ plans were saved.")
     expect(page.locator("dl.details")).to_contain_text("1 person from 1 of 3 teams")
     page.goto(base + programme_path)
     row = page.locator("section#learning-sessions tbody tr")
@@ -352,7 +352,7 @@ def test_a_qi_team_draws_a_directorate_plan_and_links_the_work_serving_it(demo, 
     link = page.locator("section#link")
     link.locator("#link-work-field-work").select_option(label="Programme: Access")
     link.get_by_role("button", name="Link").click()
-    expect(page.locator("div.notice")).to_have_text("“Access” now serves “Referrals seen quickly”.")
+    expect(page.locator("div.notice")).to_contain_text("“Access” now serves “Referrals seen quickly”.")
     link = page.locator("section#link")
     link.locator("summary", has_text="Link a project, programme or measure").click()
     link.locator("#link-work-field-box").select_option(label="Referrals seen quickly (primary driver)")

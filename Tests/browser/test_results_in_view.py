@@ -42,3 +42,24 @@ def test_a_failed_form_and_a_data_check_open_where_their_answer_is(demo, page: P
     expect(result).to_contain_text("Nothing was imported")
     expect(result).to_be_in_viewport()
     assert page.evaluate("window.scrollY") > 300, "the page opened at its top, far from the check's result"
+
+    # Success too: someone added to the team far down the page is told at the top, with the focus
+    # on the notice and a way back to the team (before, the page opened at the team and the notice
+    # sat out of sight above it).
+    page.goto(base + f"/projects/{project['id']}")
+    page.get_by_text("Add someone to the team").click()
+    team = {member["person_id"] for member in
+            client.get(base + f"/api/v1/projects/{project['id']}", timeout=30).json()["team"]}
+    person = next(p for p in client.get(base + "/api/v1/people", params={"kind": "staff"}, timeout=30).json()
+                  if p["id"] not in team and p.get("email"))
+    page.fill("#add-member-field-person", person["email"])
+    page.fill("#add-member-field-role", "Team member")
+    page.get_by_role("button", name="Add to team").click()
+    expect(page).to_have_url(re.compile(r"#notice$"))
+    notice = page.locator("#notice")
+    expect(notice).to_contain_text("joined the team")
+    expect(notice).to_be_focused()
+    expect(notice).to_be_in_viewport()
+    notice.get_by_role("link", name="Back to where you were").click()
+    expect(page.locator("section#team")).to_be_in_viewport()
+    expect(page.locator("section#team")).to_contain_text(person["full_name"])

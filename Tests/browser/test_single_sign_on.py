@@ -63,7 +63,7 @@ def test_signing_in_through_the_provider(start_server, browser: Browser, page: P
 
         # Signing out ends OpenQI's session: the next page asks to sign in again.
         page.get_by_role("button", name="Sign out").click()
-        expect(page).to_have_url(re.compile(r"/sign-in$"))
+        expect(page).to_have_url(re.compile(r"/sign-in(#notice)?$"))
         page.goto(base + "/")
         expect(page).to_have_url(re.compile(r"/sign-in"))
         # Passwords still work here (OPENQI_PASSWORD_SIGN_IN defaults to on).

@@ -34,6 +34,9 @@ package enum Permission: Sendable, Equatable {
     case editProject(ProjectAccess)
     /// Schedule this unit's forum meetings and record its decisions on projects.
     case chairForum(UUID)
+    /// Record what is being done when a completed project's gains slip: whoever could change the
+    /// project, and the chair of the forum that watches it.
+    case sustainGains(ProjectAccess)
     /// Set the organisation's strategy: its aim, strategic objectives and priorities.
     case manageStrategy
     /// Define the organisation's standard measures, which its teams' measures are made from.
@@ -91,6 +94,7 @@ package struct ProjectAccess: Sendable, Equatable {
 /// | admin, QI team, capability lead of an organisation | run training: courses, cohorts, enrolments |
 /// | a cohort's facilitators | take its registers |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
+/// | those who may edit a completed project, its forum's chair | record what is being done when its gains slip |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 /// | a person, and whoever manages their home unit's people | see the person's email and sign-in |
 package struct Policy: Sendable {
@@ -160,6 +164,8 @@ package struct Policy: Sendable {
         case .editProject(let access):
             return access.team.contains(viewer.personID) || access.coachID == viewer.personID
                 || access.sponsorID == viewer.personID || !roles(at: access.unitID).isDisjoint(with: [.admin, .qiTeam])
+        case .sustainGains(let access):
+            return allows(.editProject(access)) || allows(.chairForum(tree.forumUnit(for: access.unitID)))
         }
     }
 

@@ -19,6 +19,8 @@ enum ForumAgenda {
         var notes: String?
         var proposals: [Item]
         var reviews: [Item]
+        /// Completed projects whose outcome measures signal concern since they closed, unanswered.
+        var slipping: [Item] = []
         var celebrations: [Item]
         var decisions: [UUID: String]
         var canDecide: Bool
@@ -104,6 +106,23 @@ extension ForumAgenda.Model {
                 break
             }
         }
+        // Sustaining the gains: completed work whose data slip comes back until someone answers.
+        let completed = Dictionary(
+            uniqueKeysWithValues: projects.filter { $0.status == .completed }.compactMap { p in p.id.map { ($0, p) } })
+        var slipping: [ForumAgenda.Item] = []
+        if !completed.isEmpty {
+            let signals = try await SlippingGains.signals(
+                where: "p.id IN (\(binds: Array(completed.keys)))", asOf: meeting.date, on: db)
+            for (projectID, signals) in Dictionary(grouping: signals, by: \.projectID) {
+                guard let project = completed[projectID] else { continue }
+                slipping.append(
+                    item(
+                        project,
+                        "Gains slipping: "
+                            + signals.map { "\($0.measureName), \($0.described)" }.joined(separator: "; ")))
+            }
+            slipping.sort { $0.project.title < $1.project.title }
+        }
         let canDecide = policy.allows(.chairForum(forumUnit))
         let undecided = proposals.map(\.project.id).filter { !decidedHere.contains($0) }
         let unitOf = Dictionary(uniqueKeysWithValues: projects.compactMap { p in p.id.map { ($0, p.$unit.id) } })
@@ -114,7 +133,7 @@ extension ForumAgenda.Model {
         return .init(
             meetingID: meetingID, date: meeting.date, forumUnitID: forumUnit, forumName: tree.path(of: forumUnit),
             notes: meeting.notes,
-            proposals: proposals, reviews: reviews, celebrations: celebrations,
+            proposals: proposals, reviews: reviews, slipping: slipping, celebrations: celebrations,
             decisions: decisions.filter { $0.$meeting.id == meetingID }.reduce(into: [:]) {
                 $0[$1.$project.id] = $1.decision.label
             },

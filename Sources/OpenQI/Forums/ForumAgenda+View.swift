@@ -31,8 +31,17 @@ extension ForumAgenda {
                         : .ol(.forEach(model.reviews) { listed($0) })
                 ),
                 .section(
+                    .class("agenda"), .id("gains-slipping"),
+                    .h2(.text("3. Gains slipping (\(model.slipping.count))")),
+                    model.slipping.isEmpty
+                        ? .p(
+                            .class("empty"),
+                            .text("No completed project’s outcome measures show a new signal of concern."))
+                        : .ol(.forEach(model.slipping) { listed($0) })
+                ),
+                .section(
                     .class("agenda"), .id("celebrations"),
-                    .h2(.text("3. Completed projects to celebrate (\(model.celebrations.count))")),
+                    .h2(.text("4. Completed projects to celebrate (\(model.celebrations.count))")),
                     model.celebrations.isEmpty
                         ? .p(.class("empty"), .text("None since the last meeting."))
                         : .ol(.forEach(model.celebrations) { listed($0) })

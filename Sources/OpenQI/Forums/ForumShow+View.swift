@@ -18,6 +18,8 @@ enum ForumShow {
         let unitName: String
         let status: ProjectStatus
         let submittedAt: Date?
+        /// For a deferred proposal: the day it comes back to the forum.
+        var returnsOn: Date? = nil
     }
 
     struct Model: Sendable, Equatable {
@@ -26,6 +28,8 @@ enum ForumShow {
         var chairs: [String]
         var meetings: [Meeting]
         var waiting: [Waiting]
+        /// Completed projects whose outcome measures signal concern since, unanswered (`SlippingGains`).
+        var slipping: [SlippingGains.Project] = []
         var canChair: Bool
         var form: FormState
     }
@@ -59,7 +63,7 @@ enum ForumShow {
                                 .thead(
                                     .tr(
                                         .th(.text("Proposal")), .th(.text("From")), .th(.text("Status")),
-                                        .th(.text("Submitted")))),
+                                        .th(.text("Submitted")), .if(model.canChair, .th(.text("Decision"))))),
                                 .tbody(
                                     .forEach(model.waiting) { proposal in
                                         .tr(
@@ -71,10 +75,40 @@ enum ForumShow {
                                             .td(
                                                 .span(
                                                     .class("status status-\(proposal.status.rawValue)"),
-                                                    .text(proposal.status.label))),
-                                            .td(.text(proposal.submittedAt.map(CalendarDay.label) ?? ""))
+                                                    .text(proposal.status.label)),
+                                                .unwrap(proposal.returnsOn) {
+                                                    .text(" until \(CalendarDay.label($0))")
+                                                }),
+                                            .td(.text(proposal.submittedAt.map(CalendarDay.label) ?? "")),
+                                            .if(
+                                                model.canChair,
+                                                .td(
+                                                    .a(
+                                                        .href(
+                                                            SiteURL.projects(.show(.value(proposal.id))).relativeURL()
+                                                                + "#" + ForumDecisionForm.anchor(for: proposal.id)),
+                                                        .text("Decide"),
+                                                        .span(.class("visually-hidden"), .text(" on \(proposal.title)"))
+                                                    )))
                                         )
                                     })))
+                ),
+                .section(
+                    .id("gains-slipping"),
+                    .h2(.text("Gains slipping")),
+                    model.slipping.isEmpty
+                        ? .p(
+                            .class("empty"),
+                            .text("No completed project’s outcome measures show a new signal of concern."))
+                        : .ul(
+                            .forEach(model.slipping) { project in
+                                .li(
+                                    .a(
+                                        .href(SiteURL.projects(.show(.value(project.id))).relativeURL() + "#gains"),
+                                        .text(project.title)),
+                                    .span(.class("path"), .text(" \(project.unitName)")),
+                                    .p(.class("hint"), .text(project.described)))
+                            })
                 ),
                 .section(
                     .h2(.text("Meetings")),
@@ -105,7 +139,7 @@ enum ForumShow {
                                     name: "notes", label: "Notes", control: .textarea(rows: 2),
                                     hint: "Where, and anything the teams should bring."),
                             ],
-                            submitLabel: "Schedule meeting"
+                            submitLabel: "Schedule meeting", anchor: "schedule-meeting"
                         ).node
                     ))
             )
@@ -129,6 +163,9 @@ extension ForumShow.Model {
         let waiting = try await Project.query(on: db).filter(\.$status ~~ ProjectStatus.awaitingDecision)
             .sort(\.$submittedAt).all()
             .filter { tree.forumUnit(for: $0.$unit.id) == unitID }
+        let deferrals = try await ForumDecision.query(on: db).filter(\.$project.$id ~~ waiting.compactMap(\.id))
+            .filter(\.$decision == .defer).sort(\.$decidedAt).all()
+        let scope = tree.subtree(of: unitID).filter { tree.forumUnit(for: $0) == unitID }
         return .init(
             unitID: unitID, name: tree.path(of: unitID), chairs: chairs.map(\.person.fullName).sorted(),
             meetings: meetings.compactMap { meeting in
@@ -140,9 +177,12 @@ extension ForumShow.Model {
                 project.id.map {
                     .init(
                         id: $0, title: project.title, unitName: tree.nodes[project.$unit.id]?.name ?? "",
-                        status: project.status, submittedAt: project.submittedAt)
+                        status: project.status, submittedAt: project.submittedAt,
+                        returnsOn: project.status == .deferred
+                            ? deferrals.last { $0.$project.id == project.id }?.deferUntil : nil)
                 }
             },
+            slipping: try await SlippingGains.projects(inUnits: Array(scope), tree: tree, on: db),
             canChair: policy.allows(.chairForum(unitID)), form: FormState()
         )
     }

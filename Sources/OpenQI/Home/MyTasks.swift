@@ -18,11 +18,22 @@ enum MyTasks {
         let ids = projects.compactMap(\.id)
         let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id ~~ ids).sort(\.$date).all()
         let changes = try await ForumDecision.query(on: db).filter(\.$project.$id ~~ ids).sort(\.$decidedAt).all()
+        let completed = projects.filter { $0.status == .completed }.compactMap(\.id)
+        let slipping =
+            completed.isEmpty
+            ? []
+            : Set(try await SlippingGains.signals(where: "p.id IN (\(binds: completed))", on: db).map(\.projectID))
         for project in projects.sorted(by: { $0.title < $1.title }) {
             let id = project.id!
             let url = SiteURL.projects(.show(.value(id))).relativeURL()
             let onTeam = memberships.contains(id)
             let latest = updates.last { $0.$project.id == id }
+            if slipping.contains(id) {
+                tasks.append(
+                    .init(
+                        text: "The gains of “\(project.title)” are slipping: record what is being done.",
+                        url: url + "#gains"))
+            }
             if onTeam, project.status == .draft {
                 if let sentBack = changes.last(where: { $0.$project.id == id }), sentBack.decision == .requestChanges {
                     tasks.append(
@@ -53,18 +64,43 @@ enum MyTasks {
                 tasks.append(.init(text: "“\(project.title)” asks its sponsor: \(ask)", url: url + "#updates"))
             }
         }
-        // Forums the viewer chairs, with proposals waiting.
+        // A coach carrying more than they have room for: the forum allocates coaches by their load.
+        let coaching = projects.filter { $0.status == .active && $0.$coach.id == me }.count
+        if coaching > 0 {
+            let capacity =
+                try await Person.find(me, on: db)?.coachingCapacity ?? Person.usualCoachingCapacity
+            if coaching > capacity {
+                tasks.append(
+                    .init(
+                        text:
+                            "You coach \(coaching) active projects, more than the \(capacity) you have room for: ask your QI team to share them out.",
+                        url: SiteURL.projects(.index).relativeURL(query: [
+                            ("status", ProjectStatus.active.rawValue), ("coach", me.uuidString),
+                        ])))
+            }
+        }
+        // Forums the viewer chairs, with proposals waiting and completed work whose gains slip.
         let chaired = policy.viewer.grants.filter { $0.role == .forumChair }.map(\.unitID)
         if !chaired.isEmpty {
             let waiting = try await Project.query(on: db).filter(\.$status ~~ ProjectStatus.awaitingDecision).all()
+            let slippingUnits = try await SlippingGains.projectUnits(on: db)
             for unit in chaired {
+                let forum = SiteURL.forums(.show(.value(unit))).relativeURL()
                 let count = waiting.filter { policy.tree.forumUnit(for: $0.$unit.id) == unit }.count
                 if count > 0 {
                     tasks.append(
                         .init(
                             text:
                                 "\(count) proposal\(count == 1 ? "" : "s") wait\(count == 1 ? "s" : "") for the \(policy.tree.path(of: unit)) forum.",
-                            url: SiteURL.forums(.show(.value(unit))).relativeURL()))
+                            url: forum))
+                }
+                let slips = slippingUnits.filter { policy.tree.forumUnit(for: $0) == unit }.count
+                if slips > 0 {
+                    tasks.append(
+                        .init(
+                            text:
+                                "The gains of \(slips) completed project\(slips == 1 ? " are" : "s are") slipping: the \(policy.tree.path(of: unit)) forum reviews \(slips == 1 ? "it" : "them").",
+                            url: forum + "#gains-slipping"))
                 }
             }
         }

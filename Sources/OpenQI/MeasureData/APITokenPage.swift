@@ -101,7 +101,7 @@ extension APITokenPage {
                                 "After this the token is refused, and the warehouse needs a new one. The shorter, the safer.",
                             isRequired: true),
                     ],
-                    submitLabel: "Issue token"
+                    submitLabel: "Issue token", anchor: "issue-token"
                 ).node
             )
         }

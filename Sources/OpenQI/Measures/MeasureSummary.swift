@@ -22,6 +22,11 @@ package final class MeasureSummary: Model, @unchecked Sendable {
     @OptionalField(key: "assurance") package var assurance: String?
     /// The latest plotted values, comma-separated, empty where a period was not plotted.
     @Field(key: "recent") package var recent: String
+    /// The latest run of consecutive points classed as a special cause of concern: its first and
+    /// last periods. Whoever watches the measure (a completed project's sustaining of its gains)
+    /// tells one signal from the next by where it began.
+    @OptionalField(key: "concern_from") package var concernFrom: Date?
+    @OptionalField(key: "concern_to") package var concernTo: Date?
     @Field(key: "computed_at") package var computedAt: Date
 
     package init() {}
@@ -89,23 +94,25 @@ extension MeasureSummary {
             let insert = db.sql.insert(into: MeasureSummary.schema)
                 .columns(
                     "id", "measure_id", "points", "latest_period", "latest_value", "latest_class", "variation",
-                    "assurance", "recent", "computed_at", "revision")
+                    "assurance", "recent", "concern_from", "concern_to", "computed_at", "revision")
             for measure in chunk {
                 let id = measure.id
                 let series = MeasureSeries(
                     measureID: id, name: "", options: measure.options, periods: points[id] ?? [],
                     annotations: [], phaseBreaks: (breaks[id] ?? []).map { ($0.period, $0.label) })
                 let result = series.result
+                let concern = latestConcern(result, periods: series.periods.map(\.period))
                 insert.values(
                     UUID(), id, result.points.count, series.periods.last?.period, result.points.last?.y,
                     (result.points.last?.pointClass ?? .common).rawValue, result.variation.rawValue,
-                    result.assurance?.rawValue, recent(result), now, 1)
+                    result.assurance?.rawValue, recent(result), concern?.from, concern?.to, now, 1)
             }
             try await insert.onConflict(with: ["measure_id"]) { conflict in
                 conflict.set(excludedValueOf: "points").set(excludedValueOf: "latest_period")
                     .set(excludedValueOf: "latest_value").set(excludedValueOf: "latest_class")
                     .set(excludedValueOf: "variation").set(excludedValueOf: "assurance")
-                    .set(excludedValueOf: "recent").set(excludedValueOf: "computed_at")
+                    .set(excludedValueOf: "recent").set(excludedValueOf: "concern_from")
+                    .set(excludedValueOf: "concern_to").set(excludedValueOf: "computed_at")
                     .set(
                         "revision",
                         to: SQLBinaryExpression(
@@ -128,9 +135,54 @@ extension MeasureSummary {
         return revisions
     }
 
+    /// The first and last periods of the latest run of consecutive points classed as a special
+    /// cause of concern, by the measure's own rules; nil when no point is. `periods` are the
+    /// chart's, one per point.
+    package static func latestConcern(_ result: SPCResult, periods: [Date]) -> (from: Date, to: Date)? {
+        guard periods.count == result.points.count,
+            let last = result.points.lastIndex(where: { $0.pointClass == .concern })
+        else { return nil }
+        var first = last
+        while first > 0, result.points[first - 1].pointClass == .concern { first -= 1 }
+        return (periods[first], periods[last])
+    }
+
     /// The latest plotted values, comma-separated, empty where a period was not plotted.
     package static func recent(_ result: SPCResult) -> String {
         result.points.suffix(recentCount).map { $0.y.map { "\($0)" } ?? "" }.joined(separator: ",")
+    }
+}
+
+/// Summaries say where their latest signal of concern began and ended, so a completed project's
+/// outcome measures can be watched for slipping gains by a query. Measures of completed projects
+/// are summarised again here; the others when their data next change.
+struct AddConcernToMeasureSummaries: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MeasureSummary.schema).field("concern_from", .date).update()
+        try await database.schema(MeasureSummary.schema).field("concern_to", .date).update()
+        let completed = try await database.sql.raw(
+            """
+            SELECT m.id, m.chart_type, m.rules, m.direction, m.target, m.multiply FROM measures m
+            JOIN projects p ON p.id = m.project_id WHERE p.status = \(literal: ProjectStatus.completed.rawValue)
+            """
+        ).all()
+        try await MeasureSummary.refresh(
+            completed.map { row in
+                (
+                    try row.decode(column: "id", as: UUID.self),
+                    Measure.options(
+                        chartType: try row.decode(column: "chart_type", as: String.self),
+                        rules: try row.decode(column: "rules", as: String.self),
+                        direction: try row.decode(column: "direction", as: String.self),
+                        target: try row.decode(column: "target", as: Double?.self),
+                        multiply: try row.decode(column: "multiply", as: Double.self))
+                )
+            }, on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(MeasureSummary.schema).deleteField("concern_from").update()
+        try await database.schema(MeasureSummary.schema).deleteField("concern_to").update()
     }
 }
 

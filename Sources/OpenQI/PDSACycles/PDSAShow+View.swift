@@ -108,7 +108,7 @@ extension PDSAShow {
                                 .init(value: "yes", label: "Mark the start on the charts of the measures it watches")
                             ])),
                     ],
-                    submitLabel: "Start the cycle"
+                    submitLabel: "Start the cycle", anchor: "start-form"
                 ).node
             )
         }
@@ -137,7 +137,7 @@ extension PDSAShow {
                                 name: "study_notes", label: "Study: what the data showed against the prediction",
                                 control: .textarea(rows: 3)),
                         ],
-                        submitLabel: "Save Do and Study"
+                        submitLabel: "Save Do and Study", anchor: "study-form"
                     ).disclosed("Record Do and Study"))
             )
         }
@@ -180,7 +180,7 @@ extension PDSAShow {
                             name: "act_notes", label: "What happens next", control: .textarea(rows: 3),
                             isRequired: true),
                     ],
-                    submitLabel: "Record the decision"
+                    submitLabel: "Record the decision", anchor: "act-form"
                 ).node
             )
         }

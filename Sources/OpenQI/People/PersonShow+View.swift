@@ -177,7 +177,7 @@ extension PersonShow {
                         hint: "The role applies to this unit and every unit below it.", isRequired: true
                     ),
                 ],
-                submitLabel: "Grant role"
+                submitLabel: "Grant role", anchor: "grant-role"
             ).disclosed("Grant a role")
         }
     }

@@ -42,6 +42,8 @@ enum ProjectIndex {
         var stalled = false
         /// Active projects with no data on any measure for eight weeks.
         var staleData = false
+        /// Completed projects whose gains are slipping (`SlippingGains`).
+        var gainsSlipping = false
         var score: ProgressScore?
         /// Approved by a forum during the month.
         var approvedIn: CalendarMonth?
@@ -63,6 +65,7 @@ enum ProjectIndex {
             if fullPartners { items.append(("full_partners", "yes")) }
             if stalled { items.append(("stalled", "yes")) }
             if staleData { items.append(("stale_data", "yes")) }
+            if gainsSlipping { items.append(("gains", "slipping")) }
             if let score { items.append(("score", score.text)) }
             if let approvedIn { items.append(("approved_in", approvedIn.text)) }
             if let activeIn { items.append(("active_in", activeIn.text)) }
@@ -181,6 +184,10 @@ extension ProjectIndex.Model {
             conditions.append(Stalled.withoutDataSQL(now: now))
             described.append("active with no data for eight weeks")
         }
+        if focus.gainsSlipping {
+            conditions.append(SlippingGains.projectCondition())
+            described.append("completed, with gains slipping")
+        }
         if let month = focus.approvedIn {
             conditions.append(ProjectScope.approved(in: month))
             described.append("approved in \(month.label)")
@@ -248,6 +255,7 @@ extension ProjectIndex.Focus {
         fullPartners = query[String.self, at: "full_partners"] == "yes"
         stalled = query[String.self, at: "stalled"] == "yes"
         staleData = query[String.self, at: "stale_data"] == "yes"
+        gainsSlipping = query[String.self, at: "gains"] == "slipping"
         score = query[String.self, at: "score"].flatMap(Double.init).flatMap(ProgressScore.init(rawValue:))
         approvedIn = query[String.self, at: "approved_in"].flatMap(CalendarMonth.init)
         activeIn = query[String.self, at: "active_in"].flatMap(CalendarMonth.init)

@@ -105,6 +105,10 @@ enum ProjectShow {
         var aimAchieved: AimAchieved?
         var learning: String?
         var sustainPlan: String?
+        /// Once completed: outcome measures whose gains slip, and what is being done about them.
+        var gains = ProjectGains()
+        /// When it was completed or stopped: its outcome measures are watched from then.
+        var closedAt: Date? = nil
     }
 }
 
@@ -139,11 +143,14 @@ extension ProjectShow {
         var close = false
         /// Record the forum's decision: for its chair, while the project waits for one.
         var decide = false
+        /// Record what is being done when the gains of the completed project slip.
+        var answerGains = false
 
         init() {}
 
-        init(status: ProjectStatus, canEdit: Bool, canChair: Bool = false) {
+        init(status: ProjectStatus, canEdit: Bool, canChair: Bool = false, canSustain: Bool = false) {
             decide = canChair && status.awaitsDecision
+            answerGains = canSustain && status == .completed
             editProposal = canEdit && status.isProposal
             submit = canEdit && status.canBeSubmitted
             planCycle = canEdit && status.isOpen
@@ -165,7 +172,8 @@ extension ProjectShow.Model {
         }
         model.canEdit = policy.allows(.editProject(model.access))
         model.actions = .init(
-            status: model.status, canEdit: model.canEdit, canChair: policy.allows(.chairForum(model.forumUnitID)))
+            status: model.status, canEdit: model.canEdit, canChair: policy.allows(.chairForum(model.forumUnitID)),
+            canSustain: policy.allows(.sustainGains(model.access)))
         return model
     }
 
@@ -259,7 +267,9 @@ extension ProjectShow.Model {
                 ? try await ForumDecisionChoices.load(forUnits: [project.$unit.id], tree: tree, on: db)[
                     project.$unit.id]
                 : nil,
-            aimAchieved: project.aimAchieved, learning: project.learning, sustainPlan: project.sustainPlan
+            aimAchieved: project.aimAchieved, learning: project.learning, sustainPlan: project.sustainPlan,
+            gains: try await ProjectGains.query(projectID: id, status: project.status, on: db),
+            closedAt: project.closedAt
         )
     }
 }

@@ -35,6 +35,8 @@ extension ProjectShow {
                     }
                 ),
                 closure(),
+                model.gains.section(
+                    projectID: model.id, canAnswer: model.actions.answerGains, csrfToken: context.csrfToken),
                 .section(.h2(.text("What matters, and to whom")), .p(.text(model.whatMatters))),
                 .section(.h2(.text("The problem")), .p(.text(model.problem))),
                 decisionsSection(),
@@ -72,6 +74,7 @@ extension ProjectShow {
                 return .section(
                     .id("closure"), .class("closure"),
                     .h2(.text(model.status == .completed ? "Completed" : "Stopped")),
+                    .unwrap(model.closedAt) { .p(.strong(.text("Closed on: ")), .text(CalendarDay.label($0))) },
                     .unwrap(model.aimAchieved) { .p(.strong(.text("Aim achieved: ")), .text($0.label)) },
                     .unwrap(model.learning) { .p(.strong(.text("What we learned: ")), .text($0)) },
                     .unwrap(model.sustainPlan) { .p(.strong(.text("How the gains are sustained: ")), .text($0)) }

@@ -72,6 +72,10 @@ struct RouteMatrixTests {
     /// A directorate's plans: its administrators and QI team draw them.
     static let planners = Allowed.some([.installationAdmin, .admin, .qiTeam])
     static let projectEditors = Allowed.some([.installationAdmin, .admin, .qiTeam, .coach, .sponsor, .member])
+    /// What is being done when a completed project's gains slip: its editors and its forum's chair.
+    static let gainsKeepers = Allowed.some([
+        .installationAdmin, .admin, .qiTeam, .coach, .sponsor, .member, .forumChair,
+    ])
     /// Training is the organisation's, as the strategy is: roles held at a directorate do not reach it.
     static let capabilityLeads = installationAdmin
     /// A cohort's registers: its facilitator (the coach, inside) and whoever runs the training.
@@ -158,6 +162,7 @@ struct RouteMatrixTests {
         "POST /projects/:projectID/comments": Row(allowed: projectEditors),
         "POST /projects/:projectID/decisions": Row(allowed: forumChairs),
         "POST /projects/:projectID/close": Row(allowed: projectEditors),
+        "POST /projects/:projectID/gains": Row(allowed: gainsKeepers, body: ["action": "Retraining night staff."]),
         "GET /projects/:projectID/measures/new": Row(allowed: projectEditors),
         "POST /projects/:projectID/measures": Row(allowed: projectEditors),
         "GET /projects/:projectID/driver-diagram": Row(allowed: readers),

@@ -262,7 +262,7 @@ struct ForumTests {
                     "decision": "approve", "coach_id": world.coach.id!.uuidString,
                     "sponsor_id": world.sponsor.id!.uuidString, "defer_until": "not a date",
                 ])
-            #expect(approved.location == "/projects/\(falls.id!)#forum")
+            #expect(approved.target == "/projects/\(falls.id!)#notice")
             let decision = try #require(
                 try await ForumDecision.query(on: app.db).filter(\.$project.$id == falls.id!).first())
             #expect(decision.deferUntil == nil && decision.$meeting.id == nil)
@@ -294,6 +294,12 @@ struct ForumTests {
             _ = try await chair.post(
                 "/projects/\(project.id!)/decisions", form: ["decision": "defer", "defer_until": "2030-03-01"])
             #expect(try await Project.find(project.id, on: app.db)?.status == .deferred)
+            // The forum's page keeps it among those waiting, saying when it returns, with the way to decide.
+            let forum = try await chair.get("/forums/\(world.directorate.id!)").body
+            #expect(forum.contains("Deferred</span> until 1 March 2030"))
+            #expect(
+                forum.contains(
+                    #"href="/projects/\#(project.id!)#decision-\#(project.id!.uuidString.lowercased())">Decide"#))
             let february = try #require(
                 try await chair.post("/forums/\(world.directorate.id!)/meetings", form: ["date": "2030-02-01"]).location
             )

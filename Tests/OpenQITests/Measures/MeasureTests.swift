@@ -98,7 +98,7 @@ struct MeasureTests {
             #expect(page.body.contains("Remove<span class=\"visually-hidden\"> the value for 12 Jan 2026</span>"))
 
             let removed = try await browser.post(measurePath + "/data/2026-01-12/remove")
-            #expect(removed.location == measurePath + "#data")
+            #expect(removed.target == measurePath + "#notice")
             #expect(try await app.storedDataPoints().count == 29)
             #expect(try await browser.get(measurePath).body.contains("The value for 12 January 2026 was removed."))
             let summary = try #require(try await MeasureSummary.query(on: app.db).first())

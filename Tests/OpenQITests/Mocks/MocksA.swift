@@ -105,6 +105,34 @@ extension ProjectShow.Model {
         aimAchieved: nil,
         learning: nil,
         sustainPlan: nil)
+
+    /// The same project completed, with one outcome measure slipping and an earlier signal answered.
+    static let completedMock: ProjectShow.Model = {
+        var model = ProjectShow.Model.mock
+        model.status = .completed
+        model.actions = ProjectShow.Actions(status: .completed, canEdit: true, canSustain: true)
+        model.aimAchieved = .yes
+        model.learning = "A huddle at handover changed more than the new policy did."
+        model.sustainPlan = "The ward manager reviews the falls chart at the monthly huddle."
+        model.closedAt = Mock.day("2025-09-30")
+        model.gains = ProjectGains(
+            slipping: [
+                SlippingGains.Signal(
+                    projectID: Mock.id(30), measureID: Mock.id(20), measureName: "Falls per 1,000 bed days",
+                    from: CalendarDay(parsing: "2026-03-09", as: .iso)!,
+                    to: CalendarDay(parsing: "2026-04-06", as: .iso)!)
+            ],
+            answers: [
+                ProjectGains.Answer(
+                    measureName: "Falls per 1,000 bed days", signalFrom: CalendarDay(parsing: "2025-11-03", as: .iso)!,
+                    action: "Night staff retrained on the huddle; the coach checks in fortnightly until it holds.",
+                    recordedBy: "Grace Adeyemi", recordedAt: Mock.day("2025-12-01"))
+            ],
+            form: FormState(
+                values: ["signal": "\(Mock.id(20).uuidString)@2026-03-09"],
+                errors: [FieldError(field: "action", message: "Enter what is being done about it.")]))
+        return model
+    }()
 }
 
 extension ProjectIndex.Model {

@@ -100,7 +100,12 @@ extension ForumShow.Model {
                 submittedAt: Mock.day("2026-04-02")),
             .init(
                 id: Mock.id(2), title: "Calmer nights on Cedar Ward", unitName: "Cedar Ward", status: .deferred,
-                submittedAt: Mock.day("2026-02-20")),
+                submittedAt: Mock.day("2026-02-20"), returnsOn: Mock.day("2026-05-12")),
+        ],
+        slipping: [
+            .init(
+                id: Mock.id(32), title: "Fewer missed doses on Birch Ward", unitName: "Birch Ward",
+                described: "Missed doses per week, special cause of concern from 9 March 2026 to 6 April 2026")
         ],
         canChair: true,
         form: FormState(values: ["notes": "Boardroom, Trust HQ. Bring your latest run charts."]))
@@ -133,6 +138,16 @@ extension ForumAgenda.Model {
                     score: ProgressScore(rawValue: 2.5)!),
                 aim: "Reduce falls per 1,000 bed days by 25% by September 2026.",
                 reason: "No update for 7 weeks")
+        ],
+        slipping: [
+            .init(
+                project: ProjectRow(
+                    id: Mock.id(32), title: "Fewer missed doses on Birch Ward",
+                    unitPath: "Trust › Adult Mental Health › Birch Ward", status: .completed, stage: nil,
+                    score: ProgressScore(rawValue: 4.0)!),
+                aim: "Halve missed doses by December 2025.",
+                reason:
+                    "Gains slipping: Missed doses per week, special cause of concern from 9 March 2026 to 6 April 2026")
         ],
         celebrations: [
             .init(
@@ -422,6 +437,9 @@ extension PortfolioPage.Model {
         stalledData: .init(
             label: "active projects with no data for 8 weeks", count: 2,
             url: "/projects?unit=\(Mock.id(2))&stale_data=yes"),
+        gainsSlipping: .init(
+            label: "completed projects whose gains are slipping", count: 1,
+            url: "/projects?unit=\(Mock.id(2))&gains=slipping"),
         coaches: [
             .init(
                 name: "Aisha Khan",

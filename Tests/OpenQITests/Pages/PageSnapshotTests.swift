@@ -60,6 +60,11 @@ struct PageSnapshotTests {
         assertSnapshot(
             of: Self.html(ProjectShow.View(context: Mock.context, model: ProjectShow.Model.mock)), as: .lines)
     }
+    @Test func completedProjectWithSlippingGains() {
+        assertSnapshot(
+            of: Self.html(ProjectShow.View(context: Mock.context, model: ProjectShow.Model.completedMock)),
+            as: .lines)
+    }
     @Test func projectIndex() {
         assertSnapshot(
             of: Self.html(ProjectIndex.View(context: Mock.context, model: ProjectIndex.Model.mock)), as: .lines)

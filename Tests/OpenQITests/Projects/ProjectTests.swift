@@ -471,12 +471,17 @@ struct ProjectTests {
             #expect(try await Person.query(on: app.db).filter(\.$fullName == "Rosa Lindqvist").count() == 0)
 
             let invited = try await lead.post(invite, form: form.merging(["email": "rosa@example.org"]) { $1 })
-            #expect(invited.location == projectPath + "#team")
+            #expect(invited.target == projectPath + "#notice")
             let rosa = try #require(try await Person.query(on: app.db).filter(\.$fullName == "Rosa Lindqvist").first())
             #expect(rosa.kind == .serviceUser && rosa.$unit.id == world.ward.id && rosa.awaitsApproval)
             let member = try #require(try await TeamMember.query(on: app.db).filter(\.$person.$id == rosa.id!).first())
             #expect(member.involvement == .fullPartner && member.role == "Expert by experience")
             let page = try await lead.get(projectPath)
+            // Done far down the page, said at its top: the notice takes the focus and links back.
+            #expect(
+                page.body.contains(
+                    #"<div class="notice" id="notice" role="status" tabindex="-1">Rosa Lindqvist joined the team."#))
+            #expect(page.body.contains(##"<a href="#team">Back to where you were</a></div>"##))
             #expect(page.body.contains(">Rosa Lindqvist</a><span class=\"tag muted\">Awaiting approval</span>"))
             #expect(!(try await lead.get("/")).body.contains("wait for you to approve"), "not the lead's to approve")
             #expect(try await lead.post("/people/\(rosa.id!)/approve").status == .forbidden)

@@ -27,8 +27,13 @@ struct StrategyTests {
             #expect(added.status == .seeOther)
             let objective = try #require(try await StrategicObjective.query(on: app.db).first())
             #expect(objective.name == "Improved experience of care")
-            #expect(added.location == "/strategy#objective-\(try objective.requireID().uuidString)")
-            #expect(try await browser.get("/strategy").body.contains("“Improved experience of care” was added"))
+            #expect(added.target == "/strategy#notice")
+            let strategy = try await browser.get("/strategy").body
+            #expect(strategy.contains("“Improved experience of care” was added"))
+            // The notice leads back to the objective just added.
+            #expect(
+                strategy.contains(
+                    ##"<a href="#objective-\##(try objective.requireID().uuidString)">Back to where you were</a>"##))
 
             let priorityAdded = try await browser.post(
                 "/strategy/priorities",

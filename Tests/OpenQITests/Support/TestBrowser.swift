@@ -24,7 +24,10 @@ final class TestBrowser: @unchecked Sendable {
         let status: HTTPStatus
         let headers: HTTPHeaders
         let body: String
-        var location: String? { headers.first(name: .location) }
+        /// Where a redirect sends the browser: the path it asks for next (a fragment stays in the browser).
+        var location: String? { target.map { String($0.prefix { $0 != "#" }) } }
+        /// The redirect's whole target, fragment included: where the next page opens.
+        var target: String? { headers.first(name: .location) }
     }
 
     @discardableResult

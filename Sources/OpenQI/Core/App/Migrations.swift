@@ -75,5 +75,7 @@ enum OpenQIMigrations {
         CreateDosingPlan(),
         CreateSupervisions(),
         CreateAttendanceUploads(),
+        AddConcernToMeasureSummaries(),
+        CreateGainsResponses(),
     ]
 }

@@ -78,6 +78,7 @@ func routes(_ app: Application) throws {
 
     signedIn.post(SiteURL.projects(.decide(.key)).pathComponents, use: ForumController.decide)
     signedIn.post(SiteURL.projects(.close(.key)).pathComponents, use: ProjectController.close)
+    signedIn.post(SiteURL.projects(.answerSlippingGains(.key)).pathComponents, use: SustainingController.answer)
 
     signedIn.get(SiteURL.projects(.newMeasure(.key)).pathComponents, use: MeasureController.new)
     signedIn.post(SiteURL.projects(.addMeasure(.key)).pathComponents, use: MeasureController.create)

@@ -20,6 +20,9 @@ package struct PageContext: Sendable, Equatable {
     /// For a page saved as one file (the board report's export): the stylesheet inlined, and no
     /// header, navigation or forms that would need the server.
     var inlineStylesheet: String? = nil
+    /// The section the action was taken in (an id on the page), when it was not at the top: the
+    /// notice links back to it.
+    var noticeReturn: String? = nil
 
     package static func signedOut(csrfToken: String, notice: String? = nil, currentPath: String = "/") -> PageContext {
         PageContext(viewerName: nil, csrfToken: csrfToken, navigation: [], notice: notice, currentPath: currentPath)
@@ -87,8 +90,15 @@ package class Layout {
                 .main(
                     .id("main"),
                     context.isStandalone ? .empty : breadcrumbTrail(),
-                    .unwrap(context.notice) {
-                        .div(.class("notice"), .attribute(named: "role", value: "status"), .text($0))
+                    .unwrap(context.notice) { text in
+                        // The page opens here after an action taken lower down (`redirect(to:notice:)`),
+                        // and the notice takes the focus, so what happened is read first.
+                        .div(
+                            .class("notice"), .id(Notice.anchor), .attribute(named: "role", value: "status"),
+                            .attribute(named: "tabindex", value: "-1"), .text(text),
+                            .unwrap(context.noticeReturn) { section in
+                                .group(.text(" "), .a(.href("#\(section)"), .text("Back to where you were")))
+                            })
                     },
                     content()
                 ),
@@ -171,7 +181,11 @@ extension Layout {
 extension Request {
     /// The frame of a page for this request: who is signed in, what they may reach, and any notice.
     func pageContext() async throws -> PageContext {
-        guard let viewer else { return .signedOut(csrfToken: csrfToken, notice: notice, currentPath: url.path) }
+        guard let viewer else {
+            var context = PageContext.signedOut(csrfToken: csrfToken, notice: notice, currentPath: url.path)
+            context.noticeReturn = noticeReturn
+            return context
+        }
         let policy = try await policy()
         var navigation: [PageContext.Link] = [
             .init(label: "Home", url: SiteURL.home.relativeURL()),
@@ -191,7 +205,7 @@ extension Request {
         }
         return PageContext(
             viewerName: viewer.name, csrfToken: viewer.csrfToken, navigation: navigation,
-            notice: notice, currentPath: url.path
+            notice: notice, currentPath: url.path, noticeReturn: noticeReturn
         )
     }
 }

@@ -90,6 +90,8 @@ enum SiteURL: Sendable {
         case comment(Parameter<UUID>)
         case decide(Parameter<UUID>)
         case close(Parameter<UUID>)
+        /// What is being done now a completed project's gains slip.
+        case answerSlippingGains(Parameter<UUID>)
         case newMeasure(Parameter<UUID>)
         case addMeasure(Parameter<UUID>)
         case diagram(Parameter<UUID>, DiagramPart)
@@ -409,6 +411,7 @@ extension SiteURL.Projects {
         case .comment(let id): [.id(id, name: "projectID"), "comments"]
         case .decide(let id): [.id(id, name: "projectID"), "decisions"]
         case .close(let id): [.id(id, name: "projectID"), "close"]
+        case .answerSlippingGains(let id): [.id(id, name: "projectID"), "gains"]
         case .newMeasure(let id): [.id(id, name: "projectID"), "measures", "new"]
         case .addMeasure(let id): [.id(id, name: "projectID"), "measures"]
         case .diagram(let id, let part): [.id(id, name: "projectID")] + part.segments

@@ -61,6 +61,8 @@ enum PortfolioPage {
         var aims: [Figure]
         var stalledUpdates: Figure
         var stalledData: Figure
+        /// Completed projects whose outcome measures signal concern since, unanswered.
+        var gainsSlipping: Figure
         /// Over capacity first, then the busiest.
         var coaches: [CoachLoad]
         var activeChartSVG: String
@@ -173,6 +175,7 @@ extension PortfolioPage.Model {
         }
         let stalledUpdates = try await stalled(Stalled.awaitingUpdateSQL(now: now))
         let stalledData = try await stalled(Stalled.withoutDataSQL(now: now))
+        let gainsSlipping = try await stalled(SlippingGains.projectCondition())
 
         let coaches = try await coachLoad(inScope, units: tree.subtree(of: unitID), list: list, on: db)
         let months = try await monthlyCounts(inScope, on: db, now: now)
@@ -195,6 +198,9 @@ extension PortfolioPage.Model {
             stalledData: .init(
                 label: "active projects with no data for 8 weeks", count: stalledData,
                 url: list([("stale_data", "yes")])),
+            gainsSlipping: .init(
+                label: "completed projects whose gains are slipping", count: gainsSlipping,
+                url: list([("gains", "slipping")])),
             coaches: coaches,
             activeChartSVG: CountsOverTime.runChart(
                 months.active, title: "Active projects", subtitle: "at the end of each month"),

@@ -18,6 +18,7 @@ extension PortfolioPage {
                     figure(model.active),
                     figure(model.stalledUpdates),
                     figure(model.stalledData),
+                    figure(model.gainsSlipping),
                     .li(
                         .a(
                             .href(model.fullPartners.url),

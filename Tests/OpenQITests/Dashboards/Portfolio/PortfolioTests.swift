@@ -187,6 +187,22 @@ extension PortfolioTests {
             #expect(steadyLoad.inAll.count == 2 && steadyLoad.capacity == Person.usualCoachingCapacity)
             #expect(!steadyLoad.isOverCapacity && steadyLoad.spare == 0)
             #expect(model.coaches[2].inAll.count == 0 && model.coaches[2].spare == Person.usualCoachingCapacity)
+            // The coach over capacity is told so at home, with the list; the one at capacity is not.
+            func tasks(of person: Person) async throws -> [MyTask] {
+                let viewer = Viewer(
+                    accountID: UUID(), personID: try person.requireID(), name: person.fullName,
+                    email: "coach@test.example",
+                    isAdministrator: false, mustChangePassword: false, sessionID: UUID(), csrfToken: "t", grants: [])
+                return try await MyTasks.query(policy: Policy(viewer: viewer, tree: policy.tree), on: app.db)
+            }
+            let told = try await tasks(of: busy)
+            #expect(
+                told.map(\.text)
+                    == [
+                        "You coach 2 active projects, more than the 1 you have room for: ask your QI team to share them out."
+                    ])
+            #expect(try await fixtures.projectsListed(at: try #require(told.first).url, policy: policy) == 2)
+            #expect(try await tasks(of: steady).isEmpty)
             // Each number is the length of the list it links to.
             for load in model.coaches {
                 for figure in [load.here, load.inAll] {

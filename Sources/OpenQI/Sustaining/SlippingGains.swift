@@ -1,0 +1,112 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Sustaining the gains: a completed project's outcome measures keep being watched after it
+/// closes. Its gains are slipping when one of them, still in use, shows a special cause of concern
+/// (by the measure's own rules) in a period after the closing, and nobody has yet recorded what is
+/// being done about that signal (`GainsResponse`). The measure's summary keeps its latest signal of
+/// concern, so this is a query: one definition for the forum's agenda, the project's page, the
+/// portfolio, the project list and the team's tasks.
+enum SlippingGains {
+    /// One outcome measure whose gains are slipping.
+    struct Signal: Sendable, Equatable {
+        let projectID: UUID
+        let measureID: UUID
+        let measureName: String
+        /// The first and latest periods of the signal of concern.
+        let from: CalendarDay
+        let to: CalendarDay
+
+        /// What the answer form sends back: the measure and the signal the person saw.
+        var choice: String { "\(measureID.uuidString)@\(from.text)" }
+
+        /// "special cause of concern since 3 March 2027".
+        var described: String {
+            from == to
+                ? "special cause of concern on \(from.label)"
+                : "special cause of concern from \(from.label) to \(to.label)"
+        }
+    }
+
+    /// The condition on `p` (a project), `m` (one of its measures) and `s` (that measure's summary)
+    /// that the measure's gains are slipping now or, with `date`, were at that date: the signal had
+    /// begun by then and was not yet answered.
+    static func measureCondition(asOf date: Date? = nil) -> SQLQueryString {
+        var condition: SQLQueryString = """
+            p.status = \(literal: ProjectStatus.completed.rawValue) AND m.project_id = p.id
+            AND m.kind = \(literal: MeasureKind.outcome.rawValue) AND m.archived_at IS NULL AND s.measure_id = m.id
+            AND s.concern_to > p.closed_at
+            """
+        var answered: SQLQueryString = "r.measure_id = m.id AND r.signal_from = s.concern_from"
+        if let date {
+            condition += " AND s.concern_from <= \(bind: date)"
+            answered += " AND r.recorded_at <= \(bind: date)"
+        }
+        return condition + " AND NOT EXISTS (SELECT 1 FROM \(ident: GainsResponse.schema) r WHERE \(answered))"
+    }
+
+    /// The condition on `p` that the project's gains are slipping (now, or at `date`).
+    static func projectCondition(asOf date: Date? = nil) -> SQLQueryString {
+        """
+        EXISTS (SELECT 1 FROM measures m JOIN measure_summaries s ON s.measure_id = m.id
+        WHERE \(measureCondition(asOf: date)))
+        """
+    }
+
+    /// The slipping measures of the projects `scope` (a condition on `p`) selects, by project and
+    /// measure name.
+    static func signals(where scope: SQLQueryString, asOf date: Date? = nil, on db: any Database) async throws
+        -> [Signal]
+    {
+        struct Row: Decodable {
+            let project_id: UUID
+            let measure_id: UUID
+            let measure_name: String
+            let concern_from: Date
+            let concern_to: Date
+        }
+        return try await db.sql.raw(
+            """
+            SELECT p.id AS project_id, m.id AS measure_id, m.name AS measure_name, s.concern_from, s.concern_to
+            FROM projects p JOIN measures m ON m.project_id = p.id JOIN measure_summaries s ON s.measure_id = m.id
+            WHERE \(scope) AND \(measureCondition(asOf: date)) ORDER BY p.title, m.name
+            """
+        ).all(decoding: Row.self).map {
+            Signal(
+                projectID: $0.project_id, measureID: $0.measure_id, measureName: $0.measure_name,
+                from: CalendarDay(containing: $0.concern_from), to: CalendarDay(containing: $0.concern_to))
+        }
+    }
+
+    /// The unit of every project whose gains are slipping, once per project: for counting by forum.
+    static func projectUnits(on db: any Database) async throws -> [UUID] {
+        try await db.sql.raw("SELECT p.unit_id FROM projects p WHERE \(projectCondition())").all()
+            .map { try $0.decode(column: "unit_id", as: UUID.self) }
+    }
+
+    /// A project whose gains are slipping, as a forum's page lists it.
+    struct Project: Sendable, Equatable {
+        let id: UUID
+        let title: String
+        let unitName: String
+        /// "Falls a week, special cause of concern from 3 March 2027 to 7 April 2027".
+        let described: String
+    }
+
+    /// The projects of these units whose gains are slipping, by title.
+    static func projects(inUnits units: [UUID], tree: UnitTree, on db: any Database) async throws -> [Project] {
+        guard !units.isEmpty else { return [] }
+        let signals = try await signals(where: "p.unit_id IN (\(binds: units))", on: db)
+        let projects = try await OpenQI.Project.query(on: db).filter(\.$id ~~ Set(signals.map(\.projectID)))
+            .sort(\.$title).all()
+        return projects.compactMap { project in
+            project.id.map { id in
+                Project(
+                    id: id, title: project.title, unitName: tree.nodes[project.$unit.id]?.name ?? "",
+                    described: signals.filter { $0.projectID == id }.map { "\($0.measureName), \($0.described)" }
+                        .joined(separator: "; "))
+            }
+        }
+    }
+}
