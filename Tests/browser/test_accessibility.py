@@ -243,3 +243,20 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button(demo, page: Page):
     page.set_viewport_size({"width": 1280, "height": 800})
     expect(nav.get_by_role("button", name="Menu")).to_be_hidden()
     expect(nav.get_by_role("link", name="Audit log")).to_be_visible()
+
+
+def test_on_a_phone_a_wide_table_scrolls_in_its_box_keeping_its_first_column(demo, page: Page):
+    """Issue 18, item 6: at 390 pixels a wide table scrolls inside its own box, its first column
+    (what each row is) staying in view, and the page itself does not scroll sideways."""
+    base = demo.base_url
+    sign_in(page, base, "admin@example.org", "demo")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(base + "/projects")
+    box = page.locator(".table-scroll").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the project table fits a phone; nothing to check"
+    first = box.locator("tbody tr td:first-child").first
+    assert first.evaluate("c => getComputedStyle(c).position") == "sticky"
+    left = first.bounding_box()["x"]
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    assert abs(first.bounding_box()["x"] - left) < 1, "the first column moved with the scroll"
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")

@@ -46,3 +46,17 @@ def test_the_board_report_prints_from_its_button(demo, page: Page):
     page.goto(f"{base}/units/{trust['id']}/board-report")
     page.get_by_role("button", name="Print", exact=True).click()
     assert page.evaluate("window.__printed") == 1
+
+    # On paper: numbered pages, each aim on a page of its own, headings kept with what they head.
+    page.emulate_media(media="print")
+    page_rules = page.evaluate(
+        "[...document.styleSheets].flatMap(s => [...s.cssRules]).filter(r => r instanceof CSSPageRule)"
+        ".map(r => r.cssText).join(' ')")
+    assert "counter(page)" in page_rules and "counter(pages)" in page_rules, page_rules
+    heading = page.locator(".board-report .report-section.aim h2").first
+    expect(heading).to_be_visible()
+    assert heading.evaluate("h => getComputedStyle(h).breakAfter") == "avoid"
+    sections = page.locator(".board-report .report-section.aim")
+    assert sections.count() >= 2
+    assert sections.nth(1).evaluate("s => getComputedStyle(s).breakBefore") == "page"
+    expect(page.get_by_role("button", name="Print", exact=True)).to_be_hidden()

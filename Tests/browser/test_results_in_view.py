@@ -37,10 +37,21 @@ def test_a_failed_form_and_a_data_check_open_where_their_answer_is(demo, page: P
     measure.click()
     page.fill("#field-data", "2026-01-05\tlots")
     page.get_by_role("button", name="Check the data").click()
-    expect(page).to_have_url(re.compile(r"#add-data$"))
-    result = page.locator("#add-data .preview")
+    expect(page).to_have_url(re.compile(r"#add-data-result$"))
+    result = page.locator("#add-data-result")
     expect(result).to_contain_text("Nothing was imported")
     expect(result).to_be_in_viewport()
+    expect(result).to_be_focused()
+
+    # A typed value the grid cannot read: the grid's own summary, in view and focused.
+    grid = page.locator("form.data-grid")
+    grid.get_by_role("textbox").last.fill("lots")
+    grid.get_by_role("button", name="Save the values").click()
+    expect(page).to_have_url(re.compile(r"#add-data-grid-errors$"))
+    errors = page.locator("#add-data-grid-errors")
+    expect(errors).to_contain_text("Nothing was saved")
+    expect(errors).to_be_focused()
+    expect(errors).to_be_in_viewport()
     assert page.evaluate("window.scrollY") > 300, "the page opened at its top, far from the check's result"
 
     # Success too: someone added to the team far down the page is told at the top, with the focus

@@ -141,13 +141,18 @@ extension MeasureShow {
             .section(
                 .class("measure-editing"), .id("add-data"),
                 .h2(.text("Add data")),
-                // What a check found, or what to fix, comes first in the section the forms below
-                // send back to (their actions end with #add-data), so nobody presses again.
-                .unwrap(model.preview) { preview($0) },
-                .errorSummary(model.dataForm.errors),
+                // What a check found, or what to fix, comes first in the section, and the forms below
+                // send the page back to it with the focus on it (their actions end with
+                // #add-data-result), so nobody presses again.
+                .if(
+                    model.preview != nil || !model.dataForm.errors.isEmpty,
+                    .div(
+                        .id(Self.resultAnchor), .attribute(named: "tabindex", value: "-1"),
+                        .unwrap(model.preview) { preview($0) },
+                        .errorSummary(model.dataForm.errors))),
                 dataGrid(),
                 .postForm(
-                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL() + "#add-data",
+                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL() + "#" + Self.resultAnchor,
                     csrfToken: context.csrfToken,
                     .formField(
                         FormField(
@@ -158,7 +163,7 @@ extension MeasureShow {
                     .div(.class("form-actions"), .button(.type(.submit), .class("button"), .text("Check the data")))
                 ),
                 .uploadForm(
-                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL() + "#add-data",
+                    action: SiteURL.measures(.previewData(.value(model.id))).relativeURL() + "#" + Self.resultAnchor,
                     csrfToken: context.csrfToken, state: FormState(), fileLabel: "Or upload a CSV file",
                     buttonLabel: "Check the file"),
                 .div(
@@ -200,11 +205,12 @@ extension MeasureShow {
         /// Type values by period: blank rows are left alone, and the rows are checked like a paste.
         private func dataGrid() -> Node<HTML.BodyContext> {
             .postForm(
-                action: SiteURL.measures(.enterData(.value(model.id))).relativeURL() + "#add-data",
+                action: SiteURL.measures(.enterData(.value(model.id))).relativeURL() + "#" + Self.gridErrorsAnchor,
                 csrfToken: context.csrfToken,
                 class: "form data-grid",
                 .unwrap(model.gridErrors.isEmpty ? nil : model.gridErrors) { errors in
                     .div(
+                        .id(Self.gridErrorsAnchor), .attribute(named: "tabindex", value: "-1"),
                         .class("error-summary"), .attribute(named: "role", value: "alert"),
                         .h2(
                             .text(
@@ -246,9 +252,13 @@ extension MeasureShow {
                 .attribute(named: "inputmode", value: type == "text" ? "decimal" : nil))
         }
 
+        /// Where the page opens after a check of pasted or uploaded data, and after a grid that
+        /// could not be saved: at what was found, which takes the focus.
+        static let resultAnchor = "add-data-result"
+        static let gridErrorsAnchor = "add-data-grid-errors"
+
         private func preview(_ preview: Preview) -> Node<HTML.BodyContext> {
             .div(
-                .attribute(named: "tabindex", value: "-1"),
                 .class(preview.errors.isEmpty ? "preview" : "preview error-summary"),
                 .attribute(named: "role", value: "alert"),
                 preview.errors.isEmpty

@@ -13,6 +13,8 @@ struct PersonProject: Sendable, Equatable {
     let score: ProgressScore?
     /// The latest period with data on any of its measures, or nil when none has data.
     let latestData: String?
+    /// What the project is waiting for, if anything: "Update due; data overdue: Falls per week".
+    var due: String? = nil
 }
 
 enum PersonProjects {
@@ -37,20 +39,39 @@ enum PersonProjects {
         let measures = try await Measure.query(on: db).filter(\.$project.$id ~~ ids).filter(\.$archivedAt == nil).all()
         let latest = try await DataPoint.latestPeriods(of: measures.compactMap(\.id), on: db)
         var newest: [UUID: Date] = [:]
+        var overdue: [UUID: [String]] = [:]
         for measure in measures {
-            guard let projectID = measure.$project.id, let id = measure.id, let period = latest[id] else { continue }
+            guard let projectID = measure.$project.id, let id = measure.id else { continue }
+            let freshness = MeasureFreshness(
+                name: measure.name, frequency: measure.frequency, latestPeriod: latest[id],
+                createdAt: measure.createdAt)
+            if freshness.isOverdue(on: now) { overdue[projectID, default: []].append(measure.name) }
+            guard let period = latest[id] else { continue }
             newest[projectID] = max(newest[projectID] ?? period, period)
         }
+        let completed = projects.filter { $0.status == .completed }.compactMap(\.id)
+        let slipping =
+            completed.isEmpty
+            ? []
+            : Set(try await SlippingGains.signals(where: "p.id IN (\(binds: completed))", on: db).map(\.projectID))
         return projects.compactMap { project -> PersonProject? in
             guard let id = project.id else { return nil }
             var parts: [String] = []
             if leads.contains(id) { parts.append("Lead") } else if onTeam.contains(id) { parts.append("Team member") }
             if project.$coach.id == me { parts.append("Coach") }
             if project.$sponsor.id == me { parts.append("Sponsor") }
+            // The same rules as the forum's review and the team's tasks.
+            var due: [String] = []
+            if Stalled.awaitsUpdate(project, now: now) { due.append("Update due") }
+            if project.status == .active, let names = overdue[id] {
+                due.append("Data overdue: " + names.sorted().joined(separator: ", "))
+            }
+            if slipping.contains(id) { due.append("Gains slipping: say what is being done") }
             return PersonProject(
                 title: project.title, url: SiteURL.projects(.show(.value(id))).relativeURL(),
                 part: parts.joined(separator: ", "), status: project.status, score: project.score,
-                latestData: newest[id].map { CalendarDay(containing: $0).shortLabel })
+                latestData: newest[id].map { CalendarDay(containing: $0).shortLabel },
+                due: due.isEmpty ? nil : due.joined(separator: "; "))
         }
         // Work in hand first, then by title.
         .sorted { ($0.status.isClosed ? 1 : 0, $0.title) < ($1.status.isClosed ? 1 : 0, $1.title) }
@@ -64,7 +85,7 @@ extension Node where Context == HTML.BodyContext {
             .thead(
                 .tr(
                     .th(.text("Project")), .th(.text(partHeading)), .th(.text("Status")), .th(.text("Score")),
-                    .th(.text("Latest data")))),
+                    .th(.text("Latest data")), .th(.text("Due")))),
             .tbody(
                 .forEach(projects) { project in
                     .tr(
@@ -72,7 +93,8 @@ extension Node where Context == HTML.BodyContext {
                         .td(.text(project.part)),
                         .td(.span(.class("status status-\(project.status.rawValue)"), .text(project.status.label))),
                         .td(.text(project.score?.text ?? "")),
-                        .td(.text(project.latestData ?? "No data yet"))
+                        .td(.text(project.latestData ?? "No data yet")),
+                        .td(.text(project.due ?? ""))
                     )
                 })
         )

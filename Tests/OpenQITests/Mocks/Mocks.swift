@@ -61,7 +61,8 @@ extension Home.Model {
         projects: [
             PersonProject(
                 title: "Fewer falls on Willow Ward", url: "/projects/\(Mock.id(1))", part: "Coach", status: .active,
-                score: ProgressScore(rawValue: 3.5), latestData: "30 Nov 2026"),
+                score: ProgressScore(rawValue: 3.5), latestData: "30 Nov 2026",
+                due: "Update due; data overdue: Falls per week"),
             PersonProject(
                 title: "Calmer nights on Cedar Ward", url: "/projects/\(Mock.id(2))", part: "Lead, Sponsor",
                 status: .proposed, score: nil, latestData: nil),

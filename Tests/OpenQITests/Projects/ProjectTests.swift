@@ -168,6 +168,9 @@ struct ProjectTests {
             let home = try await nurseBrowser.get("/").body
             #expect(home.contains("My projects"))
             #expect(home.contains("Calmer nights") && home.contains(">Lead<") && home.contains("9 Nov 2026"))
+            // What it waits for: its weekly data stopped on 9 November; approved yesterday, no update is due.
+            #expect(home.contains("<td>Data overdue: Incidents at night</td>"))
+            #expect(!home.contains("Update due"))
             #expect(!home.contains("Somebody else"))
             #expect(home.contains("/projects?mine=any"))
 

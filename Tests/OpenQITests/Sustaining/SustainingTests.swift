@@ -122,6 +122,7 @@ struct SustainingTests {
             #expect(
                 try await lead.get("/").body.contains(
                     "The gains of “Fewer falls on Willow Ward” are slipping: record what is being done."))
+            #expect(try await lead.get("/").body.contains("<td>Gains slipping: say what is being done</td>"))
 
             // An empty answer is refused, keeping the choice; so is one about a signal the chart has left.
             let empty = try await lead.post(
