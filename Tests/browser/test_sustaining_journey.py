@@ -87,7 +87,7 @@ def test_a_completed_projects_data_slip_and_it_reaches_the_forum_until_answered(
     # The project's page says so, with the form, at both widths without a serious axe finding.
     admin.goto(base + project_path + "#gains")
     gains = admin.locator("section#gains")
-    expect(gains.locator(".notice.warning")).to_contain_text("Gains slipping.")
+    expect(gains.locator(".gains-slipping")).to_contain_text("Gains slipping.")
     for width in (1280, 390):
         admin.set_viewport_size({"width": width, "height": 900})
         assert violations(admin) == [], f"the project's page at {width}"
@@ -108,7 +108,7 @@ def test_a_completed_projects_data_slip_and_it_reaches_the_forum_until_answered(
     notice.get_by_role("link", name="Back to where you were").click()
     expect(admin).to_have_url(re.compile(re.escape(project_path) + "#gains$"))
     expect(gains).to_contain_text("Peer workers ask at every handover again")
-    expect(gains.locator(".notice.warning")).to_have_count(0)
+    expect(gains.locator(".gains-slipping")).to_have_count(0)
     lead.close()
 
     page.goto(base + agenda_path)

@@ -29,7 +29,7 @@ enum ForumShow {
         var meetings: [Meeting]
         var waiting: [Waiting]
         /// Completed projects whose outcome measures signal concern since, unanswered (`SlippingGains`).
-        var slipping: [SlippingGains.Project] = []
+        var slipping: [SlippingGains.Listed] = []
         var canChair: Bool
         var form: FormState
     }

@@ -18,11 +18,8 @@ enum MyTasks {
         let ids = projects.compactMap(\.id)
         let updates = try await ProgressUpdate.query(on: db).filter(\.$project.$id ~~ ids).sort(\.$date).all()
         let changes = try await ForumDecision.query(on: db).filter(\.$project.$id ~~ ids).sort(\.$decidedAt).all()
-        let completed = projects.filter { $0.status == .completed }.compactMap(\.id)
-        let slipping =
-            completed.isEmpty
-            ? []
-            : Set(try await SlippingGains.signals(where: "p.id IN (\(binds: completed))", on: db).map(\.projectID))
+        let slipping = try await SlippingGains.projectIDs(
+            among: projects.filter { $0.status == .completed }.compactMap(\.id), on: db)
         for project in projects.sorted(by: { $0.title < $1.title }) {
             let id = project.id!
             let url = SiteURL.projects(.show(.value(id))).relativeURL()

@@ -48,7 +48,8 @@ package final class MeasureSummary: Model, @unchecked Sendable {
         }
     }
 
-    /// Fills the row from a computed chart.
+    /// Fills the row from a computed chart, without its signal of concern (which needs the periods):
+    /// for summaries that are never watched, as the benchmark's.
     package func apply(_ result: SPCResult, latestPeriod: Date?) {
         points = result.points.count
         self.latestPeriod = latestPeriod
@@ -73,6 +74,10 @@ extension MeasureSummary {
     /// Recomputes the charts of many measures and rewrites their summary rows: a few queries per
     /// thousand measures rather than several per measure, so a bulk upload or the demo refreshes
     /// fifty thousand in seconds. (Annotations do not change a chart's statistics, so they are not read.)
+    /// It writes every column summaries have today, so a migration should write its own columns
+    /// instead (`AddConcernToMeasureSummaries.findSignals`): `AddRevisionsToMeasureSummaries` calls
+    /// this, which holds only for databases whose every measure already had a summary (any made
+    /// since summaries existed).
     package static func refresh(_ measures: [Measure], on db: any Database) async throws {
         try await refresh(measures.map { (try $0.requireID(), $0.options) }, on: db)
     }
@@ -160,24 +165,52 @@ struct AddConcernToMeasureSummaries: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(MeasureSummary.schema).field("concern_from", .date).update()
         try await database.schema(MeasureSummary.schema).field("concern_to", .date).update()
+        try await Self.findSignals(on: database)
+    }
+
+    /// Writes the latest signal of concern of every completed project's measure that has a summary.
+    static func findSignals(on database: any Database) async throws {
+        // Only these two columns are written here (not through `refresh`, which writes whatever
+        // columns summaries have when it runs), so a later column cannot break this migration.
         let completed = try await database.sql.raw(
             """
             SELECT m.id, m.chart_type, m.rules, m.direction, m.target, m.multiply FROM measures m
-            JOIN projects p ON p.id = m.project_id WHERE p.status = \(literal: ProjectStatus.completed.rawValue)
+            JOIN projects p ON p.id = m.project_id
+            JOIN measure_summaries s ON s.measure_id = m.id
+            WHERE p.status = \(literal: ProjectStatus.completed.rawValue)
             """
         ).all()
-        try await MeasureSummary.refresh(
-            completed.map { row in
-                (
-                    try row.decode(column: "id", as: UUID.self),
-                    Measure.options(
+        for chunk in completed.chunked(into: 1000) {
+            let ids = try chunk.map { try $0.decode(column: "id", as: UUID.self) }
+            let series = try await DataPoint.series(of: ids, on: database)
+            var breaks: [UUID: [(period: Date, label: String)]] = [:]
+            for row in try await database.sql.raw(
+                """
+                SELECT measure_id, period, label FROM \(ident: PhaseBreak.schema)
+                WHERE measure_id IN (\(binds: ids)) ORDER BY period
+                """
+            ).all() {
+                breaks[try row.decode(column: "measure_id", as: UUID.self), default: []].append(
+                    (try row.decode(column: "period", as: Date.self), try row.decode(column: "label", as: String.self)))
+            }
+            for (id, row) in zip(ids, chunk) {
+                let measured = MeasureSeries(
+                    measureID: id, name: "",
+                    options: Measure.options(
                         chartType: try row.decode(column: "chart_type", as: String.self),
                         rules: try row.decode(column: "rules", as: String.self),
                         direction: try row.decode(column: "direction", as: String.self),
                         target: try row.decode(column: "target", as: Double?.self),
-                        multiply: try row.decode(column: "multiply", as: Double.self))
-                )
-            }, on: database)
+                        multiply: try row.decode(column: "multiply", as: Double.self)),
+                    periods: series[id] ?? [], annotations: [], phaseBreaks: breaks[id] ?? [])
+                guard
+                    let concern = MeasureSummary.latestConcern(
+                        measured.result, periods: measured.periods.map(\.period))
+                else { continue }
+                try await database.sql.update(MeasureSummary.schema).set("concern_from", to: concern.from)
+                    .set("concern_to", to: concern.to).where("measure_id", .equal, id).run()
+            }
+        }
     }
 
     func revert(on database: any Database) async throws {

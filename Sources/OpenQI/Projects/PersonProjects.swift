@@ -29,10 +29,16 @@ enum PersonProjects {
         let memberships = try await TeamMember.query(on: db).filter(\.$person.$id == me).all()
         let onTeam = Set(memberships.map(\.$project.id))
         let leads = Set(memberships.filter(\.isLead).map(\.$project.id))
-        let projects = try await Project.query(on: db).group(.or) {
+        let all = try await Project.query(on: db).group(.or) {
             $0.filter(\.$id ~~ Array(onTeam)).filter(\.$coach.$id == me).filter(\.$sponsor.$id == me)
-        }.all().filter { project in
-            guard let closedWithin, let closedAt = project.closedAt else { return true }
+        }.all()
+        // A completed project whose gains slip stays however long ago it closed: it wants an answer.
+        let slipping = try await SlippingGains.projectIDs(
+            among: all.filter { $0.status == .completed }.compactMap(\.id), on: db)
+        let projects = all.filter { project in
+            guard let closedWithin, let closedAt = project.closedAt, let id = project.id, !slipping.contains(id) else {
+                return true
+            }
             return now.timeIntervalSince(closedAt) < closedWithin
         }
         let ids = projects.compactMap(\.id)
@@ -49,11 +55,6 @@ enum PersonProjects {
             guard let period = latest[id] else { continue }
             newest[projectID] = max(newest[projectID] ?? period, period)
         }
-        let completed = projects.filter { $0.status == .completed }.compactMap(\.id)
-        let slipping =
-            completed.isEmpty
-            ? []
-            : Set(try await SlippingGains.signals(where: "p.id IN (\(binds: completed))", on: db).map(\.projectID))
         return projects.compactMap { project -> PersonProject? in
             guard let id = project.id else { return nil }
             var parts: [String] = []

@@ -3,21 +3,29 @@ import Foundation
 
 extension Project {
     /// Records what is being done about one slipping signal on the project's outcome measures,
-    /// audited under the project. The signal must still be slipping and be the one the person
-    /// saw: if the chart has moved on (another signal, or someone answered it), nothing is saved
-    /// and the message says what changed.
+    /// audited under the project, and returns the signal answered. The signal must still be
+    /// slipping and be the one the person saw: if the chart has moved on (another signal, or
+    /// someone answered it first), nothing is saved and the message says what changed. Two answers
+    /// at once take turns on the measure's row, so the second sees the first.
     @discardableResult
     func answerSlippingGains(
         _ input: GainsResponseInput.Valid, recordedBy personID: UUID, by actor: Actor, on db: any Database
-    ) async throws -> GainsResponse {
+    ) async throws -> SlippingGains.Signal {
         let projectID = try requireID()
         return try await db.transaction { db in
+            guard
+                let measure = try await Measure.query(on: db).filter(\.$id == input.measureID)
+                    .filter(\.$project.$id == projectID).first()
+            else {
+                throw ValidationFailure(field: "signal", message: "Choose one of this project’s outcome measures.")
+            }
+            try await measure.holdForWriting(on: db)
             let signals = try await SlippingGains.signals(where: "p.id = \(bind: projectID)", on: db)
             guard let signal = signals.first(where: { $0.measureID == input.measureID }) else {
                 throw ValidationFailure(
                     field: "signal",
                     message:
-                        "That measure’s gains are not slipping now: someone may have recorded what is being done already. Nothing was saved."
+                        "The gains of “\(measure.name)” are not slipping now: someone may have recorded what is being done already. Nothing was saved."
                 )
             }
             guard signal.from == input.signalFrom else {
@@ -32,6 +40,7 @@ extension Project {
             response.$measure.id = signal.measureID
             response.signalFrom = signal.from.date
             response.signalTo = signal.to.date
+            response.coversUntil = SlippingGains.coverage(of: signal, frequency: measure.frequency).date
             response.action = input.action
             response.$recordedBy.id = personID
             response.recordedAt = AppClock.now
@@ -43,7 +52,7 @@ extension Project {
                     "measure": signal.measureName, "signal": signal.described, "action": input.action,
                 ]
             ).recordAudit(.create, by: actor, on: db)
-            return response
+            return signal
         }
     }
 }

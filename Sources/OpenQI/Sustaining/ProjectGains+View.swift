@@ -13,7 +13,7 @@ extension ProjectGains {
                 ? .p(.text("No outcome measure shows a new signal of concern since the last answer."))
                 : .group(
                     .div(
-                        .class("notice warning"),
+                        .class("gains-slipping"), .attribute(named: "role", value: "note"),
                         .p(
                             .strong(.text("Gains slipping. ")),
                             .text(

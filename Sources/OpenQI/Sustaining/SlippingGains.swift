@@ -29,19 +29,30 @@ enum SlippingGains {
         }
     }
 
+    /// How long after an answered signal's last period a new one still counts as the same episode:
+    /// a measure hovering about a limit (two of three points beyond 2σ, say) flags short runs
+    /// a few periods apart, and the forum has heard about it.
+    static let periodsCovered = 4.0
+
+    static func coverage(of signal: Signal, frequency: DataFrequency) -> CalendarDay {
+        signal.to.adding(days: Int(periodsCovered * frequency.days))
+    }
+
     /// The condition on `p` (a project), `m` (one of its measures) and `s` (that measure's summary)
-    /// that the measure's gains are slipping now or, with `date`, were at that date: the signal had
-    /// begun by then and was not yet answered.
+    /// that the measure's gains are slipping now or, with `date`, by the end of that day: its
+    /// latest signal of concern began after the project closed, and no answer recorded by then
+    /// covers it. (Dates compare as UTC days on both databases: PostgreSQL sessions run in UTC.)
     static func measureCondition(asOf date: Date? = nil) -> SQLQueryString {
         var condition: SQLQueryString = """
             p.status = \(literal: ProjectStatus.completed.rawValue) AND m.project_id = p.id
             AND m.kind = \(literal: MeasureKind.outcome.rawValue) AND m.archived_at IS NULL AND s.measure_id = m.id
-            AND s.concern_to > p.closed_at
+            AND s.concern_from > p.closed_at
             """
-        var answered: SQLQueryString = "r.measure_id = m.id AND r.signal_from = s.concern_from"
+        var answered: SQLQueryString = "r.measure_id = m.id AND s.concern_from <= r.covers_until"
         if let date {
-            condition += " AND s.concern_from <= \(bind: date)"
-            answered += " AND r.recorded_at <= \(bind: date)"
+            let end = CalendarDay(containing: date).adding(days: 1).date
+            condition += " AND s.concern_from < \(bind: end)"
+            answered += " AND r.recorded_at < \(bind: end)"
         }
         return condition + " AND NOT EXISTS (SELECT 1 FROM \(ident: GainsResponse.schema) r WHERE \(answered))"
     }
@@ -79,6 +90,12 @@ enum SlippingGains {
         }
     }
 
+    /// Which of these projects' gains are slipping now.
+    static func projectIDs(among projectIDs: [UUID], on db: any Database) async throws -> Set<UUID> {
+        guard !projectIDs.isEmpty else { return [] }
+        return Set(try await signals(where: "p.id IN (\(binds: projectIDs))", on: db).map(\.projectID))
+    }
+
     /// The unit of every project whose gains are slipping, once per project: for counting by forum.
     static func projectUnits(on db: any Database) async throws -> [UUID] {
         try await db.sql.raw("SELECT p.unit_id FROM projects p WHERE \(projectCondition())").all()
@@ -86,7 +103,7 @@ enum SlippingGains {
     }
 
     /// A project whose gains are slipping, as a forum's page lists it.
-    struct Project: Sendable, Equatable {
+    struct Listed: Sendable, Equatable {
         let id: UUID
         let title: String
         let unitName: String
@@ -95,14 +112,14 @@ enum SlippingGains {
     }
 
     /// The projects of these units whose gains are slipping, by title.
-    static func projects(inUnits units: [UUID], tree: UnitTree, on db: any Database) async throws -> [Project] {
+    static func projects(inUnits units: [UUID], tree: UnitTree, on db: any Database) async throws -> [Listed] {
         guard !units.isEmpty else { return [] }
         let signals = try await signals(where: "p.unit_id IN (\(binds: units))", on: db)
-        let projects = try await OpenQI.Project.query(on: db).filter(\.$id ~~ Set(signals.map(\.projectID)))
+        let projects = try await Project.query(on: db).filter(\.$id ~~ Set(signals.map(\.projectID)))
             .sort(\.$title).all()
         return projects.compactMap { project in
             project.id.map { id in
-                Project(
+                Listed(
                     id: id, title: project.title, unitName: tree.nodes[project.$unit.id]?.name ?? "",
                     described: signals.filter { $0.projectID == id }.map { "\($0.measureName), \($0.described)" }
                         .joined(separator: "; "))

@@ -8,17 +8,24 @@ enum SustainingController {
         let project = try await req.project()
         try policy.require(.sustainGains(project.access))
         let projectID = try project.requireID()
+        let shown = SiteURL.projects(.show(.value(projectID))).relativeURL()
         let input = try req.content.decode(GainsResponseInput.self)
-        return try await req.saveForm(typed: FormState(values: input.formValues)) {
-            let valid = try input.validate()
-            try await project.answerSlippingGains(
-                valid, recordedBy: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
-            let measure = try await Measure.find(valid.measureID, on: req.db)?.name ?? "the measure"
+        do {
+            let signal = try await project.answerSlippingGains(
+                try input.validate(), recordedBy: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
             return req.redirect(
-                to: SiteURL.projects(.show(.value(projectID))).relativeURL() + "#gains",
-                notice: "Recorded what is being done about “\(measure)”. It leaves the forum’s agenda.")
-        } redraw: { state in
-            try await ProjectController.projectPage(req, projectID, policy: policy) { $0.gains.form = state }
+                to: shown + "#gains",
+                notice: "Recorded what is being done about “\(signal.measureName)”. It leaves the forum’s agenda.")
+        } catch let failure as ValidationFailure {
+            var model = try await ProjectShow.Model.query(id: projectID, policy: policy, on: req.db)
+            // Nothing slips any more (someone answered first): the form has gone, so the reason is
+            // told as a notice rather than on a page with nowhere to show it.
+            guard !model.gains.slipping.isEmpty else {
+                return req.redirect(to: shown + "#gains", notice: failure.reason)
+            }
+            model.gains.form = FormState(values: input.formValues, errors: failure.errors)
+            return ProjectShow.View(context: try await req.pageContext(), model: model)
+                .response(status: .unprocessableEntity)
         }
     }
 }

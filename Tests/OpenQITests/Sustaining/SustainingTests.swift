@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -26,8 +27,20 @@ struct SustainingTests {
         weeks.map { high.contains($0) ? 12 : [4, 5, 3, 4][($0 + 100) % 4] }
     }
 
-    /// A ward's completed project (closed ten weeks ago, its lead on the team) whose outcome measure
-    /// rose out of its limits for weeks -8 to -5; its process measure did the same, and does not count.
+    /// Writes these weeks' values to a measure and refreshes its summary, as every data change does.
+    static func record(_ values: [Int: Double], to measure: Measure, on db: any Database) async throws {
+        try await DataPoint.upsert(
+            values.map {
+                DataPoint(
+                    measureID: try measure.requireID(), period: week($0.key).date, value: $0.value, denominator: nil,
+                    note: nil)
+            }, on: db)
+        try await measure.refreshSummary(on: db)
+    }
+
+    /// A ward's completed project (closed 26 weeks ago, its lead on the team) whose weekly outcome
+    /// measure rose out of its limits for weeks -20 to -17, its data running to week -12; its process
+    /// measure, its archived outcome measure and its balancing measure did the same, and do not count.
     static func world(_ app: Application) async throws -> World {
         let fixtures = Fixtures(app: app)
         let units = try await TestWorld.make(app)
@@ -35,24 +48,29 @@ struct SustainingTests {
         _ = try await fixtures.signIn("chair@test.example", role: .forumChair, at: units.directorate)
         _ = try await fixtures.signIn("outsider@test.example", role: .member, at: units.oak)
         let project = try await fixtures.approvedProject(
-            "Fewer falls on Willow Ward", unit: units.willow, lead: lead, approvedAt: week(-60).date,
-            completedAt: week(-10).date)
+            "Fewer falls on Willow Ward", unit: units.willow, lead: lead, approvedAt: week(-80).date,
+            completedAt: week(-26).date)
         try await TeamMember(
             projectID: project.requireID(), personID: lead.requireID(), role: "Project lead", isLead: true,
             involvement: .none
         ).create(on: app.db)
-        let weeks = -48...(-5)
+        let weeks = -70...(-12)
         let periods = weeks.map { week($0).date }
-        let high = Set(-8...(-5))
+        let high = Set(-20...(-17))
         let outcome = try await fixtures.measure(
             "Falls a week", project: project, unit: units.willow, periods: periods,
             values: values(weeks: weeks, high: high))
-        let process = try await fixtures.measure(
-            "Huddles held", project: project, unit: units.willow, periods: periods,
-            values: values(weeks: weeks, high: high))
-        process.kind = .process
-        try await process.save(on: app.db)
-        return World(units: units, lead: lead, project: project, outcome: outcome, slipFrom: week(-8))
+        for (name, kind, archived) in [
+            ("Huddles held", MeasureKind.process, false), ("Agency shifts", .balancing, false),
+            ("Falls (old count)", .outcome, true),
+        ] {
+            let other = try await fixtures.measure(
+                name, project: project, unit: units.willow, periods: periods,
+                values: values(weeks: weeks, high: high), archived: archived)
+            other.kind = kind
+            try await other.save(on: app.db)
+        }
+        return World(units: units, lead: lead, project: project, outcome: outcome, slipFrom: week(-20))
     }
 
     @Test("a measure's summary keeps where its latest signal of concern began and ended")
@@ -61,8 +79,24 @@ struct SustainingTests {
             let world = try await Self.world(app)
             let summary = try #require(
                 try await MeasureSummary.query(on: app.db).filter(\.$measure.$id == world.outcome.requireID()).first())
-            #expect(summary.concernFrom.map(CalendarDay.init(containing:)) == Self.week(-8))
-            #expect(summary.concernTo.map(CalendarDay.init(containing:)) == Self.week(-5))
+            #expect(summary.concernFrom.map(CalendarDay.init(containing:)) == Self.week(-20))
+            #expect(summary.concernTo.map(CalendarDay.init(containing:)) == Self.week(-17))
+        }
+    }
+
+    @Test("upgrading a database finds the signals of completed projects' measures from their data")
+    func upgradeFindsTheSignals() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            // As a summary written before the columns existed has them: empty.
+            try await app.db.sql.update(MeasureSummary.schema).set("concern_from", to: SQLLiteral.null)
+                .set("concern_to", to: SQLLiteral.null).run()
+            #expect(try await SlippingGains.signals(where: "1 = 1", on: app.db).isEmpty)
+            try await AddConcernToMeasureSummaries.findSignals(on: app.db)
+            let signals = try await SlippingGains.signals(
+                where: "p.id = \(bind: try world.project.requireID())", on: app.db)
+            #expect(signals.map(\.from) == [Self.week(-20)])
+            #expect(signals.map(\.to) == [Self.week(-17)])
         }
     }
 
@@ -75,11 +109,14 @@ struct SustainingTests {
             let fixtures = Fixtures(app: app)
             let projectID = try world.project.requireID()
             let outcomeID = try world.outcome.requireID()
+            let signal = ["signal": "\(outcomeID.uuidString)@\(world.slipFrom.text)"]
 
             let signals = try await SlippingGains.signals(where: "p.id = \(bind: projectID)", on: app.db)
-            #expect(signals.map(\.measureName) == ["Falls a week"], "the process measure is not watched")
+            #expect(
+                signals.map(\.measureName) == ["Falls a week"],
+                "process, balancing and archived measures are not watched")
             #expect(signals.first?.from == world.slipFrom)
-            #expect(signals.first?.to == Self.week(-5))
+            #expect(signals.first?.to == Self.week(-17))
 
             // The forum's next meeting has it on its agenda without anyone adding it.
             let chair = TestBrowser(app: app)
@@ -111,42 +148,48 @@ struct SustainingTests {
             #expect(seen.contains("Gains slipping."))
             #expect(!seen.contains("Record what is being done"))
             let refused = try await outsider.post(
-                "/projects/\(projectID)/gains",
-                form: ["signal": "\(outcomeID.uuidString)@\(world.slipFrom.text)", "action": "Not mine to say."])
+                "/projects/\(projectID)/gains", form: signal.merging(["action": "Not mine to say."]) { $1 })
             #expect(refused.status == .forbidden)
 
             let lead = TestBrowser(app: app)
             _ = try await lead.signIn("lead@test.example")
             let page = try await lead.get("/projects/\(projectID)").body
             #expect(page.contains("Record what is being done"))
-            #expect(
-                try await lead.get("/").body.contains(
-                    "The gains of “Fewer falls on Willow Ward” are slipping: record what is being done."))
-            #expect(try await lead.get("/").body.contains("<td>Gains slipping: say what is being done</td>"))
+            let home = try await lead.get("/").body
+            #expect(home.contains("The gains of “Fewer falls on Willow Ward” are slipping: record what is being done."))
+            #expect(home.contains("<td>Gains slipping: say what is being done</td>"))
 
-            // An empty answer is refused, keeping the choice; so is one about a signal the chart has left.
+            // An empty answer is refused, keeping the choice; so is one about a signal the chart has
+            // left, or about another project's measure.
             let empty = try await lead.post(
-                "/projects/\(projectID)/gains",
-                form: ["signal": "\(outcomeID.uuidString)@\(world.slipFrom.text)", "action": "  "])
+                "/projects/\(projectID)/gains", form: signal.merging(["action": "  "]) { $1 })
             #expect(empty.status == .unprocessableEntity)
             #expect(empty.body.contains("Enter what is being done about it."))
             let stale = try await lead.post(
                 "/projects/\(projectID)/gains",
                 form: [
-                    "signal": "\(outcomeID.uuidString)@\(Self.week(-20).text)",
+                    "signal": "\(outcomeID.uuidString)@\(Self.week(-30).text)",
                     "action": "Retraining the night staff.",
                 ])
             #expect(stale.status == .unprocessableEntity)
             #expect(stale.body.contains("changed since this page was opened"))
             #expect(stale.body.contains("Retraining the night staff."), "what was typed is kept")
+            let elsewhere = try await fixtures.approvedProject(
+                "Another ward's project", unit: world.units.cedar, lead: world.lead, approvedAt: Self.week(-80).date,
+                completedAt: Self.week(-26).date)
+            let theirs = try await fixtures.measure("Their falls", project: elsewhere, unit: world.units.cedar)
+            let foreign = try await lead.post(
+                "/projects/\(projectID)/gains",
+                form: ["signal": "\(theirs.id!.uuidString)@\(world.slipFrom.text)", "action": "Borrowed."])
+            #expect(foreign.status == .unprocessableEntity)
+            #expect(foreign.body.contains("Choose one of this project’s outcome measures."))
             #expect(try await GainsResponse.query(on: app.db).count() == 0)
 
             let answered = try await lead.post(
                 "/projects/\(projectID)/gains",
-                form: [
-                    "signal": "\(outcomeID.uuidString)@\(world.slipFrom.text)",
-                    "action": "Night staff retrained on the huddle; the coach checks in fortnightly.",
-                ])
+                form: signal.merging([
+                    "action": "Night staff retrained on the huddle; the coach checks in fortnightly."
+                ]) { $1 })
             #expect(answered.status == .seeOther)
             #expect(answered.target == "/projects/\(projectID)#notice")
             let after = try await lead.get("/projects/\(projectID)").body
@@ -164,21 +207,61 @@ struct SustainingTests {
             #expect(audit.count == 1)
             #expect(audit.first?.projectID == projectID)
 
-            // A new signal, after a week back in the limits, needs an answer of its own.
-            let weeks = -4...(-1)
-            try await DataPoint.upsert(
-                zip(weeks, Self.values(weeks: weeks, high: Set(-3...(-1)))).map {
-                    DataPoint(
-                        measureID: outcomeID, period: Self.week($0).date, value: $1, denominator: nil, note: nil)
-                }, on: app.db)
-            try await world.outcome.refreshSummary(on: app.db)
+            // The chair, answering the same signal a moment later, is told it was answered; nothing is saved.
+            let late = try await chair.post(
+                "/projects/\(projectID)/gains", form: signal.merging(["action": "Second answer."]) { $1 })
+            #expect(late.status == .seeOther)
+            #expect(try await chair.get(try #require(late.location)).body.contains("are not slipping now"))
+            #expect(try await GainsResponse.query(on: app.db).count() == 1)
+
+            // A short signal three weeks after the answered one is the same episode (a measure hovering
+            // about its limit); one beginning after the weeks the answer covers needs its own answer.
+            try await Self.record([-14: 12], to: world.outcome, on: app.db)
+            #expect(try await SlippingGains.signals(where: "p.id = \(bind: projectID)", on: app.db).isEmpty)
+            try await Self.record(
+                Dictionary(uniqueKeysWithValues: (-11...(-1)).map { ($0, $0 >= -3 ? 12.0 : 4.0) }), to: world.outcome,
+                on: app.db)
             let again = try await SlippingGains.signals(where: "p.id = \(bind: projectID)", on: app.db)
             #expect(again.map(\.from) == [Self.week(-3)])
             #expect(try await chair.get(agendaPath).body.contains("Gains slipping: Falls a week"))
+
+            // The chair may answer it.
+            let chairAnswer = try await chair.post(
+                "/projects/\(projectID)/gains",
+                form: ["signal": "\(outcomeID.uuidString)@\(Self.week(-3).text)", "action": "On the next agenda."])
+            #expect(chairAnswer.status == .seeOther)
+            #expect(try await SlippingGains.signals(where: "p.id = \(bind: projectID)", on: app.db).isEmpty)
         }
     }
 
-    @Test("a signal of concern that ended before the project closed, or an improvement after it, is not slipping")
+    @Test("a past meeting's agenda lists the gains slipping then: begun by its day, not yet answered")
+    func pastAgendasKeepWhatTheForumSaw() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            let policy = try await fixtures.administratorPolicy()
+            func listed(on day: CalendarDay) async throws -> [String] {
+                let meeting = ForumMeeting(unitID: try world.units.directorate.requireID(), date: day.date, notes: nil)
+                try await meeting.create(on: app.db)
+                return try await ForumAgenda.Model.query(
+                    meetingID: try meeting.requireID(), policy: policy, on: app.db
+                ).slipping.map(\.project.title)
+            }
+            #expect(try await listed(on: Self.week(-21)).isEmpty, "before the signal began")
+            #expect(try await listed(on: Self.week(-20)) == ["Fewer falls on Willow Ward"], "on the day it began")
+            _ = try await world.project.answerSlippingGains(
+                .init(measureID: try world.outcome.requireID(), signalFrom: world.slipFrom, action: "Retraining."),
+                recordedBy: try world.lead.requireID(), by: .commandLine, on: app.db)
+            #expect(
+                try await listed(on: Self.week(-10)) == ["Fewer falls on Willow Ward"],
+                "a meeting before the answer still shows what it discussed")
+            #expect(try await listed(on: Self.today).isEmpty, "answered today: gone from today's agenda")
+        }
+    }
+
+    @Test(
+        "a signal of concern that began before the project closed, an improvement after it, or an active project is not slipping"
+    )
     func onlyConcernAfterClosingCounts() async throws {
         try await withOpenQI { app in
             let fixtures = Fixtures(app: app)
@@ -186,13 +269,14 @@ struct SustainingTests {
             let lead = try await fixtures.person("Lead", unit: units.willow)
             let weeks = -48...(-1)
             let periods = weeks.map { Self.week($0).date }
-            // Closed three weeks ago; its signal of concern ended four weeks ago.
-            let before = try await fixtures.approvedProject(
-                "Closed after its trouble", unit: units.willow, lead: lead, approvedAt: Self.week(-60).date,
-                completedAt: Self.week(-3).date)
+            // Closed six weeks ago in the middle of a signal of concern that began two weeks before:
+            // it had no gain to lose.
+            let during = try await fixtures.approvedProject(
+                "Closed in trouble", unit: units.willow, lead: lead, approvedAt: Self.week(-60).date,
+                completedAt: Self.week(-6).date)
             try await fixtures.measure(
-                "Falls before", project: before, unit: units.willow, periods: periods,
-                values: Self.values(weeks: weeks, high: Set(-8...(-4))))
+                "Falls during", project: during, unit: units.willow, periods: periods,
+                values: Self.values(weeks: weeks, high: Set(-8...(-1))))
             // Falls dropped (lower is better) after it closed: an improvement, not a concern.
             let better = try await fixtures.approvedProject(
                 "Still improving", unit: units.willow, lead: lead, approvedAt: Self.week(-60).date,

@@ -169,13 +169,13 @@ extension PortfolioPage.Model {
             ).first()?.decode(column: "n", as: Int.self) ?? 0
 
         // The same rules as the project list's filters, from one definition.
-        func stalled(_ condition: SQLQueryString) async throws -> Int {
+        func counted(_ condition: SQLQueryString) async throws -> Int {
             try await sql.raw("SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects) AND \(condition)")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
         }
-        let stalledUpdates = try await stalled(Stalled.awaitingUpdateSQL(now: now))
-        let stalledData = try await stalled(Stalled.withoutDataSQL(now: now))
-        let gainsSlipping = try await stalled(SlippingGains.projectCondition())
+        let stalledUpdates = try await counted(Stalled.awaitingUpdateSQL(now: now))
+        let stalledData = try await counted(Stalled.withoutDataSQL(now: now))
+        let gainsSlipping = try await counted(SlippingGains.projectCondition())
 
         let coaches = try await coachLoad(inScope, units: tree.subtree(of: unitID), list: list, on: db)
         let months = try await monthlyCounts(inScope, on: db, now: now)
