@@ -398,6 +398,22 @@ struct DemoPortfolio {
                 work.stories.append(story)
             }
         }
+        // Teams with a service user or carer as a full partner achieve their aims more often, as
+        // ELFT found: a partial result becomes a full one for them, and every other full result of
+        // a team with no service user or carer at all was partial. (No random draws: the rest of
+        // the demo stays as it was.)
+        let partnered = Set(members.filter { $0.involvement == .fullPartner }.map(\.$project.id))
+        let involving = Set(members.filter { $0.involvement != .none }.map(\.$project.id))
+        var alone = 0
+        for project in projects where project.status == .completed {
+            guard let id = project.id else { continue }
+            if partnered.contains(id), project.aimAchieved == .partly {
+                project.aimAchieved = .yes
+            } else if !involving.contains(id), project.aimAchieved == .yes {
+                alone += 1
+                if alone % 2 == 0 { project.aimAchieved = .partly }
+            }
+        }
         for batch in projects.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in members.chunked(into: 500) { try await Array(batch).create(on: db) }
         for batch in priorityLinks.chunked(into: 500) { try await Array(batch).create(on: db) }

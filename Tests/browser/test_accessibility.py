@@ -92,6 +92,7 @@ def every_page(client, base: str) -> dict[str, str]:
         "a unit's edit form": f"/units/{trust['id']}/edit",
         "the measures summary": f"/units/{trust['id']}/measures", "the portfolio": f"/units/{trust['id']}/portfolio",
         "coaching": f"/units/{trust['id']}/portfolio/coaches",
+        "involvement against aims": f"/units/{trust['id']}/involvement",
         "early warning": f"/units/{directorate['id']}/early-warning",
         "the board report": f"/units/{trust['id']}/board-report",
         "the board report form": f"/units/{trust['id']}/board-report/edit",

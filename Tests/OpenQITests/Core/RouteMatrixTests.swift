@@ -113,6 +113,7 @@ struct RouteMatrixTests {
         "GET /units/:unitID/measures": Row(allowed: readers),
         "GET /units/:unitID/portfolio": Row(allowed: readers),
         "GET /units/:unitID/portfolio/coaches": Row(allowed: readers),
+        "GET /units/:unitID/involvement": Row(allowed: readers),
         "GET /units/:unitID/early-warning": Row(allowed: readers),
         "GET /units/:unitID/data-upload": Row(allowed: measureManagers),
         "POST /units/:unitID/data-upload": Row(allowed: measureManagers),
@@ -385,6 +386,7 @@ struct RouteMatrixTests {
         "GET /api/v1/programmes/:programmeID": Row(allowed: readers),
         "GET /api/v1/courses": Row(allowed: readers),
         "GET /api/v1/capability": Row(allowed: readers),
+        "GET /api/v1/involvement": Row(allowed: readers),
         "GET /api/v1/cohorts/:cohortID": Row(allowed: readers),
         "POST /api/v1/cohorts/:cohortID/attendance": Row(
             allowed: registerTakers,

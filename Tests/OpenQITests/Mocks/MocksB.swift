@@ -465,3 +465,29 @@ extension PortfolioPage.Model {
             .init(label: "2026-02", count: 2, url: "/projects?unit=\(Mock.id(2))&completed_in=2026-02"),
         ])
 }
+
+extension InvolvementAnalysis {
+    static let mock = InvolvementAnalysis(
+        unitID: Mock.id(1), unitPath: "Trust",
+        overall: .init(
+            label: "Trust",
+            byInvolvement: [
+                .fullPartner: .init(completed: 40, achieved: 30), .occasional: .init(completed: 20, achieved: 8),
+                .none: .init(completed: 60, achieved: 19),
+            ]),
+        byPart: [
+            .init(
+                label: "Adult Mental Health",
+                byInvolvement: [
+                    .fullPartner: .init(completed: 25, achieved: 19), .none: .init(completed: 30, achieved: 11),
+                ]),
+            .init(label: "Forensic Services", byInvolvement: [.fullPartner: .init(completed: 2, achieved: 2)]),
+        ],
+        byYear: [
+            .init(
+                label: "2026",
+                byInvolvement: [
+                    .fullPartner: .init(completed: 18, achieved: 14), .occasional: .init(completed: 9, achieved: 3),
+                ])
+        ])
+}

@@ -172,6 +172,10 @@ struct PageSnapshotTests {
         assertSnapshot(
             of: Self.html(PortfolioPage.View(context: Mock.context, model: PortfolioPage.Model.mock)), as: .lines)
     }
+    @Test func involvement() {
+        assertSnapshot(
+            of: Self.html(InvolvementPage.View(context: Mock.context, model: InvolvementAnalysis.mock)), as: .lines)
+    }
     @Test func coachLoad() {
         assertSnapshot(
             of: Self.html(PortfolioPage.CoachesView(context: Mock.context, model: PortfolioPage.Model.mock)), as: .lines

@@ -28,6 +28,7 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.units(.measures(.key)).pathComponents, use: MeasureSummaryController.index)
     signedIn.get(SiteURL.units(.portfolio(.key)).pathComponents, use: PortfolioController.show)
     signedIn.get(SiteURL.units(.coaches(.key)).pathComponents, use: PortfolioController.coaches)
+    signedIn.get(SiteURL.units(.involvement(.key)).pathComponents, use: InvolvementController.show)
     signedIn.get(SiteURL.units(.earlyWarning(.key)).pathComponents, use: EarlyWarningController.show)
     signedIn.get(SiteURL.units(.dataUpload(.key)).pathComponents, use: DataUploadController.form)
     signedIn.upload(
@@ -195,6 +196,7 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.api(.programme(.key)).pathComponents, use: ProgrammeAPIController.show)
     signedIn.get(SiteURL.api(.courses).pathComponents, use: CourseAPIController.index)
     signedIn.get(SiteURL.api(.capability).pathComponents, use: CapabilityAPIController.show)
+    signedIn.get(SiteURL.api(.involvement).pathComponents, use: InvolvementAPIController.show)
     signedIn.get(SiteURL.api(.cohort(.key)).pathComponents, use: CourseAPIController.cohort)
     signedIn.post(SiteURL.api(.cohortAttendance(.key)).pathComponents, use: CourseAPIController.takeRegister)
     signedIn.get(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.index)

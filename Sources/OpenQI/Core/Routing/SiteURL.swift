@@ -50,6 +50,8 @@ enum SiteURL: Sendable {
         case restore(Parameter<UUID>)
         case measures(Parameter<UUID>)
         case portfolio(Parameter<UUID>)
+        /// Completed projects by service users' involvement against their aims.
+        case involvement(Parameter<UUID>)
         case coaches(Parameter<UUID>)
         case earlyWarning(Parameter<UUID>)
         case dataUpload(Parameter<UUID>)
@@ -276,6 +278,7 @@ enum SiteURL: Sendable {
         case programme(Parameter<UUID>)
         case courses
         case capability
+        case involvement
         case cohort(Parameter<UUID>)
         case cohortAttendance(Parameter<UUID>)
     }
@@ -363,6 +366,7 @@ extension SiteURL.Units {
         case .measures(let id), .addMeasure(let id): [.id(id, name: "unitID"), "measures"]
         case .newMeasure(let id): [.id(id, name: "unitID"), "measures", "new"]
         case .portfolio(let id): [.id(id, name: "unitID"), "portfolio"]
+        case .involvement(let id): [.id(id, name: "unitID"), "involvement"]
         case .coaches(let id): [.id(id, name: "unitID"), "portfolio", "coaches"]
         case .earlyWarning(let id): [.id(id, name: "unitID"), "early-warning"]
         case .dataUpload(let id), .uploadData(let id): [.id(id, name: "unitID"), "data-upload"]
@@ -658,6 +662,7 @@ extension SiteURL.API {
         case .programme(let id): ["programmes", .id(id, name: "programmeID")]
         case .courses: ["courses"]
         case .capability: ["capability"]
+        case .involvement: ["involvement"]
         case .cohort(let id): ["cohorts", .id(id, name: "cohortID")]
         case .cohortAttendance(let id): ["cohorts", .id(id, name: "cohortID"), "attendance"]
         }

@@ -25,7 +25,11 @@ extension PortfolioPage {
                             .strong(.text(share(model.fullPartners.count, of: model.active.count))),
                             .text(
                                 "of active projects (\(model.fullPartners.count) of \(model.active.count)) \(model.fullPartners.label)"
-                            )))
+                            )),
+                        .text(" · "),
+                        .a(
+                            .href(SiteURL.units(.involvement(.value(model.unitID))).relativeURL()),
+                            .text("what difference it makes")))
                 ),
                 .div(
                     .class("measure-grid"),
