@@ -63,6 +63,7 @@ PRIORITIES = "/api/v1/priorities"
 PRIORITY = "/api/v1/priorities/{priorityID}"
 STRATEGY = "/api/v1/strategy"
 CAPABILITY = "/api/v1/capability"
+INVOLVEMENT = "/api/v1/involvement"
 OPENAPI = "/api/v1/openapi.json"
 
 # JSON and form bodies may be up to 1 MB (1,048,576 bytes); a field this long makes a body over it.
@@ -443,6 +444,7 @@ def test_every_documented_operation_answers_as_documented(demo, document):
     check_charts_and_a_watched_measure(api, admin)
     check_measure_data(api, admin, viewer, anonymous, directorate, ward, demo.base_url)
     check_capability(api, viewer, directorate)
+    check_involvement(api, viewer, directorate)
 
     missing = api.operations() - api.exercised
     assert not missing, f"operations of openapi.json this test never called: {sorted(missing)}"
@@ -460,6 +462,19 @@ def check_capability(api: Contract, viewer, directorate) -> None:
     assert mine["people"] < staff["people"] and "needed" not in mine, "a directorate has no plan of its own"
     assert fields(api.call(viewer, "GET", CAPABILITY, 422, params={"year": "1999"})) == {"year"}
     assert fields(api.call(viewer, "GET", CAPABILITY, 422, params={"unit": "nowhere"})) == {"unit"}
+
+
+def check_involvement(api: Contract, viewer, directorate) -> None:
+    """Issue 22: completed projects by service users' involvement, for the organisation and a directorate."""
+    trust = api.call(viewer, "GET", INVOLVEMENT, 200)
+    groups = trust["overall"]["by_involvement"]
+    assert trust["overall"]["with_full_partner"] == groups["full_partner"], trust["overall"]
+    assert trust["overall"]["without"]["completed"] == groups["occasional"]["completed"] + groups["none"]["completed"]
+    assert trust["by_part"] and trust["by_year"], trust
+    part = api.call(viewer, "GET", INVOLVEMENT, 200, params={"unit": directorate["id"]})
+    assert part["unit_id"] == directorate["id"]
+    assert part["overall"]["with_full_partner"]["completed"] <= trust["overall"]["with_full_partner"]["completed"]
+    assert fields(api.call(viewer, "GET", INVOLVEMENT, 422, params={"unit": "nowhere"})) == {"unit"}
 
 
 def check_units(api: Contract, admin, viewer, tag: str):

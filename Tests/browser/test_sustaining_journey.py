@@ -19,9 +19,11 @@ SLIPPING_TASK = re.compile(r"The gains of (\d+) completed projects? (?:is|are) s
 
 
 def closed_weeks_ago(client, base: str, project_path: str, today: datetime.date) -> int | None:
-    """How many whole weeks ago the project closed, read from its page."""
-    found = re.search(r"<strong>Closed on: </strong>(\d{1,2} \w+ \d{4})", client.get(base + project_path, timeout=30).text)
-    if not found:
+    """How many whole weeks ago the project closed, read from its page; None for one that did not
+    achieve its aim (it has no gains to slip)."""
+    page = client.get(base + project_path, timeout=30).text
+    found = re.search(r"<strong>Closed on: </strong>(\d{1,2} \w+ \d{4})", page)
+    if not found or "<strong>Aim achieved: </strong>No" in page:
         return None
     closed = datetime.datetime.strptime(found.group(1), "%d %B %Y").date()
     return (today - closed).days // 7

@@ -43,7 +43,8 @@ struct InvolvementAnalysis: Sendable, Equatable {
     let unitID: UUID
     let unitPath: String
     let overall: Comparison
-    /// The parts directly below the unit (its directorates, for the organisation), by name.
+    /// The parts directly below the unit (its directorates, for the organisation), by name; the
+    /// unit's own projects last, when it has any.
     let byPart: [Comparison]
     /// By the year the projects closed, latest first.
     let byYear: [Comparison]
@@ -51,12 +52,13 @@ struct InvolvementAnalysis: Sendable, Equatable {
     /// The risk ratio a/n₁ ÷ c/n₀ with its 95% interval by Katz's log method: ln RR ± 1.96 ×
     /// √(1/a − 1/n₁ + 1/c − 1/n₀) (Katz, Baptista, Azen and Pike, Biometrics 1978; as in Altman,
     /// Practical Statistics for Medical Research, 10.11). None when either group is empty or
-    /// achieved nothing, where the ratio or its interval is not defined.
+    /// achieved nothing, where the ratio or its interval is not defined, and when every project of
+    /// both achieved its aim, where the interval would claim a certainty the counts do not have.
     static func relativeLikelihood(_ exposed: Tally, against others: Tally) -> Estimate? {
         let (a, n1, c, n0) = (
             Double(exposed.achieved), Double(exposed.completed), Double(others.achieved), Double(others.completed)
         )
-        guard a > 0, c > 0, n1 > 0, n0 > 0 else { return nil }
+        guard a > 0, c > 0, n1 > 0, n0 > 0, a < n1 || c < n0 else { return nil }
         let ratio = (a / n1) / (c / n0)
         let error = (1 / a - 1 / n1 + 1 / c - 1 / n0).squareRoot()
         return Estimate(ratio: ratio, lower: exp(log(ratio) - 1.96 * error), upper: exp(log(ratio) + 1.96 * error))
@@ -96,7 +98,9 @@ extension InvolvementAnalysis {
             let tally = Tally(completed: 1, achieved: row.aim_achieved == AimAchieved.yes.rawValue ? 1 : 0)
             overall.count(tally, at: involvement)
             let part = Self.part(of: row.unit_id, below: unitID, in: tree)
-            parts[part, default: Comparison(label: tree.nodes[part]?.name ?? "")].count(tally, at: involvement)
+            let name = tree.nodes[part]?.name ?? ""
+            parts[part, default: Comparison(label: part == unitID ? "\(name) (held directly)" : name)].count(
+                tally, at: involvement)
             if let closed = row.closed_at {
                 let year = CalendarDay(containing: closed).year
                 years[year, default: Comparison(label: String(year))].count(tally, at: involvement)
@@ -104,7 +108,9 @@ extension InvolvementAnalysis {
         }
         return .init(
             unitID: unitID, unitPath: tree.path(of: unitID), overall: overall,
-            byPart: parts.values.sorted { $0.label < $1.label },
+            byPart: parts.filter { $0.key != unitID }.values.sorted {
+                $0.label.localizedStandardCompare($1.label) == .orderedAscending
+            } + (parts[unitID].map { [$0] } ?? []),
             byYear: years.sorted { $0.key > $1.key }.map(\.value))
     }
 

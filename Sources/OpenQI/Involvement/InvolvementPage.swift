@@ -23,13 +23,14 @@ enum InvolvementPage {
                     .scrollingTable(
                         .thead(
                             .tr(
-                                .th(.text("Service users and carers on the team")), .th(.text("Completed")),
-                                .th(.text("Aim achieved")), .th(.text("Share")))),
+                                .th(.scope("col"), .text("Service users and carers on the team")),
+                                .th(.scope("col"), .text("Completed")), .th(.scope("col"), .text("Aim achieved")),
+                                .th(.scope("col"), .text("Share")))),
                         .tbody(
-                            .forEach(ServiceUserInvolvement.allCases.reversed()) { level in
+                            .forEach(Self.levels) { level in
                                 let tally = model.overall.byInvolvement[level] ?? .init()
                                 return .tr(
-                                    .th(.attribute(named: "scope", value: "row"), .text(Self.levelLabel(level))),
+                                    .th(.scope("row"), .text(level.label)),
                                     .td(.text("\(tally.completed)")), .td(.text("\(tally.achieved)")),
                                     .td(.text(Self.share(tally))))
                             }))),
@@ -48,26 +49,25 @@ enum InvolvementPage {
                     : .scrollingTable(
                         .thead(
                             .tr(
-                                .th(.text(first)), .th(.text("Times as likely (95% interval)")),
-                                .th(.text("With a full partner: achieved of completed")),
-                                .th(.text("Without: achieved of completed")))),
+                                .th(.scope("col"), .text(first)),
+                                .th(.scope("col"), .text("Times as likely with a full partner (95% interval)")),
+                                .forEach(Self.levels) { level in
+                                    .th(.scope("col"), .text("\(level.label): achieved of completed"))
+                                })),
                         .tbody(
                             .forEach(rows) { row in
                                 .tr(
-                                    .th(.attribute(named: "scope", value: "row"), .text(row.label)),
+                                    .th(.scope("row"), .text(row.label)),
                                     .td(.text(Self.estimate(row.estimate))),
-                                    .td(.text("\(row.full.achieved) of \(row.full.completed)")),
-                                    .td(.text("\(row.others.achieved) of \(row.others.completed)")))
+                                    .forEach(Self.levels) { level in
+                                        let tally = row.byInvolvement[level] ?? .init()
+                                        return .td(.text("\(tally.achieved) of \(tally.completed)"))
+                                    })
                             })))
         }
 
-        static func levelLabel(_ level: ServiceUserInvolvement) -> String {
-            switch level {
-            case .fullPartner: "A full partner"
-            case .occasional: "Consulted occasionally"
-            case .none: "None involved"
-            }
-        }
+        /// The most involved first.
+        static let levels: [ServiceUserInvolvement] = [.fullPartner, .occasional, .none]
 
         static func share(_ tally: InvolvementAnalysis.Tally) -> String {
             tally.completed == 0 ? "—" : "\(Int((Double(tally.achieved) / Double(tally.completed) * 100).rounded()))%"
@@ -88,8 +88,12 @@ enum InvolvementPage {
                 return
                     "Too few completed projects with and without a full partner achieved their aim to compare them yet."
             }
+            let unclear =
+                estimate.lower <= 1 && estimate.upper >= 1
+                ? " The interval includes 1: no clear difference yet." : ""
             return
-                "Projects with a service user or carer as a full partner achieved their aim \(number(estimate.ratio)) times as often as those without (95% confidence interval \(number(estimate.lower)) to \(number(estimate.upper)); \(overall.full.achieved) of \(overall.full.completed) against \(overall.others.achieved) of \(overall.others.completed))."
+                "Projects with a service user or carer as a full partner achieved their aim \(number(estimate.ratio)) times as often as those without one, consulted occasionally or not involved (95% confidence interval \(number(estimate.lower)) to \(number(estimate.upper)); \(overall.full.achieved) of \(overall.full.completed) against \(overall.others.achieved) of \(overall.others.completed))."
+                + unclear
         }
     }
 }

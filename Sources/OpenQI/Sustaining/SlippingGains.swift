@@ -39,14 +39,17 @@ enum SlippingGains {
     }
 
     /// The condition on `p` (a project), `m` (one of its measures) and `s` (that measure's summary)
-    /// that the measure's gains are slipping now or, with `date`, by the end of that day: its
-    /// latest signal of concern began after the project closed, and no answer recorded by then
-    /// covers it. (Dates compare as UTC days on both databases: PostgreSQL sessions run in UTC.)
+    /// that the measure's gains are slipping now or, with `date`, by the end of that day: the
+    /// project achieved its aim at least in part (one that did not has no gain to lose), its latest
+    /// signal of concern reaches past the closing (a shift that began after it draws in the points
+    /// just before it that sat on the same side), and no answer recorded by then covers it. (Dates
+    /// compare as UTC days on both databases: PostgreSQL sessions run in UTC.)
     static func measureCondition(asOf date: Date? = nil) -> SQLQueryString {
         var condition: SQLQueryString = """
             p.status = \(literal: ProjectStatus.completed.rawValue) AND m.project_id = p.id
             AND m.kind = \(literal: MeasureKind.outcome.rawValue) AND m.archived_at IS NULL AND s.measure_id = m.id
-            AND s.concern_from > p.closed_at
+            AND s.concern_to > p.closed_at
+            AND (p.aim_achieved IS NULL OR CAST(p.aim_achieved AS TEXT) <> \(literal: AimAchieved.no.rawValue))
             """
         var answered: SQLQueryString = "r.measure_id = m.id AND s.concern_from <= r.covers_until"
         if let date {

@@ -92,12 +92,12 @@ struct InvolvementTests {
             let page = try await browser.get("/units/\(world.trust.id!)/involvement").body
             #expect(
                 page.contains(
-                    "achieved their aim 2.25 times as often as those without (95% confidence interval 0.63 to 7.97; 3 of 4 against 2 of 6)."
+                    "achieved their aim 2.25 times as often as those without one, consulted occasionally or not involved (95% confidence interval 0.63 to 7.97; 3 of 4 against 2 of 6). The interval includes 1: no clear difference yet."
                 ))
             #expect(page.contains("<td>Too few to say</td>"))
             #expect(
                 try await browser.get("/units/\(world.trust.id!)/portfolio").body.contains(
-                    "/involvement\">what difference it makes"))
+                    "/involvement\">what full partners add to aims achieved"))
 
             // The API gives the same figures, the organisation's unless a unit is named.
             let api = try await browser.get("/api/v1/involvement")
@@ -115,6 +115,36 @@ struct InvolvementTests {
                     "Oak Ward"
                 ])
             #expect(try await browser.get("/api/v1/involvement?unit=nonsense").status == .unprocessableEntity)
+        }
+    }
+
+    @Test(
+        "no ratio where a group is empty or achieved nothing, nor an interval where every project achieved its aim; the unit's own projects come last"
+    )
+    func undefinedAndHeldDirectly() async throws {
+        typealias Tally = InvolvementAnalysis.Tally
+        #expect(InvolvementAnalysis.relativeLikelihood(Tally(completed: 2, achieved: 2), against: Tally()) == nil)
+        #expect(
+            InvolvementAnalysis.relativeLikelihood(
+                Tally(completed: 2, achieved: 0), against: Tally(completed: 3, achieved: 1)) == nil)
+        #expect(
+            InvolvementAnalysis.relativeLikelihood(
+                Tally(completed: 2, achieved: 2), against: Tally(completed: 3, achieved: 3)) == nil)
+        try await withOpenQI { app in
+            let fixtures = Fixtures(app: app)
+            let world = try await TestWorld.make(app)
+            let lead = try await fixtures.person("Lead", unit: world.directorate)
+            for unit in [world.directorate, world.willow] {
+                let project = try await fixtures.approvedProject(
+                    "At \(unit.name)", unit: unit, lead: lead, approvedAt: Date(timeIntervalSince1970: 1.7e9),
+                    completedAt: Date(timeIntervalSince1970: 1.72e9))
+                project.aimAchieved = .yes
+                try await project.save(on: app.db)
+            }
+            let policy = try await fixtures.administratorPolicy()
+            let analysis = try await InvolvementAnalysis.query(
+                unitID: world.directorate.requireID(), tree: policy.tree, on: app.db)
+            #expect(analysis.byPart.map(\.label) == ["Willow Ward", "Adult Mental Health (held directly)"])
         }
     }
 

@@ -260,7 +260,7 @@ struct SustainingTests {
     }
 
     @Test(
-        "a signal of concern that began before the project closed, an improvement after it, or an active project is not slipping"
+        "a project closed without achieving its aim, an improvement after closing, or an active project is not slipping"
     )
     func onlyConcernAfterClosingCounts() async throws {
         try await withOpenQI { app in
@@ -269,11 +269,13 @@ struct SustainingTests {
             let lead = try await fixtures.person("Lead", unit: units.willow)
             let weeks = -48...(-1)
             let periods = weeks.map { Self.week($0).date }
-            // Closed six weeks ago in the middle of a signal of concern that began two weeks before:
-            // it had no gain to lose.
+            // Closed six weeks ago in the middle of a signal of concern, its aim not achieved: it had
+            // no gain to lose.
             let during = try await fixtures.approvedProject(
                 "Closed in trouble", unit: units.willow, lead: lead, approvedAt: Self.week(-60).date,
                 completedAt: Self.week(-6).date)
+            during.aimAchieved = .no
+            try await during.save(on: app.db)
             try await fixtures.measure(
                 "Falls during", project: during, unit: units.willow, periods: periods,
                 values: Self.values(weeks: weeks, high: Set(-8...(-1))))

@@ -29,7 +29,7 @@ extension PortfolioPage {
                         .text(" · "),
                         .a(
                             .href(SiteURL.units(.involvement(.value(model.unitID))).relativeURL()),
-                            .text("what difference it makes")))
+                            .text("what full partners add to aims achieved")))
                 ),
                 .div(
                     .class("measure-grid"),
