@@ -200,6 +200,10 @@ extension ProjectIndex.Model {
             conditions.append(ProjectScope.completed(in: month))
             described.append("completed in \(month.label)")
         }
+        if focus.fullPartners {
+            conditions.append(ProjectScope.withFullPartner)
+            described.append("with a service user or carer as a full partner")
+        }
         if focus.withoutPriority {
             conditions.append(ProjectPriority.noneServedSQL)
             described.append("serving no strategic priority or annual plan")
@@ -219,11 +223,6 @@ extension ProjectIndex.Model {
                 \.$project.id)
             query = query.filter(\.$id ~~ ids)
             described.append("serving “\(try await Priority.find(priorityID, on: db)?.name ?? "an unknown priority")”")
-        }
-        if focus.fullPartners {
-            let ids = try await TeamMember.query(on: db).filter(\.$involvement == .fullPartner).all().map(\.$project.id)
-            query = query.filter(\.$id ~~ Array(Set(ids)))
-            described.append("with a service user or carer as a full partner")
         }
         let total = try await query.count()
         switch order {

@@ -25,4 +25,12 @@ enum ProjectScope {
         AND p.closed_at >= \(bind: month.start) AND p.closed_at < \(bind: month.end))
         """
     }
+
+    /// The condition on `p` that a service user or carer is on the team as a full partner (staff
+    /// marked so do not count, as in the involvement analysis).
+    static let withFullPartner: SQLQueryString = """
+        EXISTS (SELECT 1 FROM team_members tm JOIN people pe ON pe.id = tm.person_id WHERE tm.project_id = p.id
+        AND CAST(tm.involvement AS TEXT) = \(literal: ServiceUserInvolvement.fullPartner.rawValue)
+        AND CAST(pe.kind AS TEXT) IN (\(literal: PersonKind.serviceUser.rawValue), \(literal: PersonKind.carer.rawValue)))
+        """
 }

@@ -85,6 +85,15 @@ struct InvolvementTests {
             #expect(analysis.byYear[0].full == .init(completed: 3, achieved: 2))
             #expect(analysis.byYear[0].others == .init(completed: 3, achieved: 2))
 
+            // The portfolio's share of active projects with a full partner counts by the same rule:
+            // a service user or carer, not staff marked so.
+            try await project(world.willow, nil, closed: year2026, team: [(staff, .fullPartner)], status: .active)
+            try await project(world.willow, nil, closed: year2026, team: [(carer, .fullPartner)], status: .active)
+            let portfolio = try await PortfolioPage.Model.compute(
+                unitID: world.trust.requireID(), tree: policy.tree, on: app.db, now: Date())
+            #expect(portfolio.fullPartners.count == 1)
+            #expect(try await fixtures.projectsListed(at: portfolio.fullPartners.url, policy: policy) == 1)
+
             // The page says it in words, with the counts beneath.
             let browser = TestBrowser(app: app)
             _ = try await fixtures.signIn("viewer@test.example", role: .viewer, at: world.trust)

@@ -157,7 +157,8 @@ extension Fixtures {
         }
         func month(_ name: String) -> CalendarMonth? { items[name].flatMap(CalendarMonth.init) }
         let focus = ProjectIndex.Focus(
-            coachID: items["coach"].flatMap(UUID.init(uuidString:)), stalled: items["stalled"] == "yes",
+            coachID: items["coach"].flatMap(UUID.init(uuidString:)), fullPartners: items["full_partners"] == "yes",
+            stalled: items["stalled"] == "yes",
             staleData: items["stale_data"] == "yes", gainsSlipping: items["gains"] == "slipping",
             approvedIn: month("approved_in"), activeIn: month("active_in"),
             completedIn: month("completed_in"))

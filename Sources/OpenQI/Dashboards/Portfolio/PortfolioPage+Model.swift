@@ -158,21 +158,13 @@ extension PortfolioPage.Model {
                     url: list([("priority", id.uuidString)]))
             } + [.init(label: "No priority or plan", count: unaligned, url: list([("priority", "none")]))]
 
-        // Service users as equal partners: a share of the work going on now.
-        let partnered =
-            try await sql.raw(
-                """
-                SELECT COUNT(DISTINCT tm.project_id) AS n FROM team_members tm JOIN projects p ON p.id = tm.project_id
-                WHERE \(inScope.projects) AND p.status = \(literal: active)
-                AND tm.involvement = \(literal: ServiceUserInvolvement.fullPartner.rawValue)
-                """
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-
         // The same rules as the project list's filters, from one definition.
         func counted(_ condition: SQLQueryString) async throws -> Int {
             try await sql.raw("SELECT COUNT(*) AS n FROM projects p WHERE \(inScope.projects) AND \(condition)")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
         }
+        // Service users as equal partners: a share of the work going on now.
+        let partnered = try await counted("p.status = \(literal: active) AND \(ProjectScope.withFullPartner)")
         let stalledUpdates = try await counted(Stalled.awaitingUpdateSQL(now: now))
         let stalledData = try await counted(Stalled.withoutDataSQL(now: now))
         let gainsSlipping = try await counted(SlippingGains.projectCondition())
