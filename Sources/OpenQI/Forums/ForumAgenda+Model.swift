@@ -119,7 +119,7 @@ extension ForumAgenda.Model {
                     item(
                         project,
                         "Gains slipping: "
-                            + signals.map { "\($0.measureName), \($0.described)" }.joined(separator: "; ")))
+                            + SlippingGains.described(signals)))
             }
             slipping.sort { $0.project.title < $1.project.title }
         }

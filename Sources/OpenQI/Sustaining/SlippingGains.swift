@@ -29,6 +29,12 @@ enum SlippingGains {
         }
     }
 
+    /// A project's slipping measures in one line, as the forum reads them: "Falls a week, special
+    /// cause of concern from … to …; …".
+    static func described(_ signals: [Signal]) -> String {
+        signals.map { "\($0.measureName), \($0.described)" }.joined(separator: "; ")
+    }
+
     /// How long after an answered signal's last period a new one still counts as the same episode:
     /// a measure hovering about a limit (two of three points beyond 2σ, say) flags short runs
     /// a few periods apart, and the forum has heard about it.
@@ -124,8 +130,7 @@ enum SlippingGains {
             project.id.map { id in
                 Listed(
                     id: id, title: project.title, unitName: tree.nodes[project.$unit.id]?.name ?? "",
-                    described: signals.filter { $0.projectID == id }.map { "\($0.measureName), \($0.described)" }
-                        .joined(separator: "; "))
+                    described: described(signals.filter { $0.projectID == id }))
             }
         }
     }
