@@ -209,6 +209,7 @@ struct DemoOrganisation: Sendable {
             try await DemoProgrammes.load(self, size: size, on: db)
             try await DemoPlans.load(self, on: db)
             try await DemoTraining.load(self, size: size, on: db)
+            try await DemoHuddles.load(self, on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
             try await MeasureSummary.refresh(try await Measure.query(on: db).all(), on: db)
             try await InstallationSetting.markDemo(signIns: Self.signIns, on: db)

@@ -37,6 +37,14 @@ package enum Permission: Sendable, Equatable {
     /// Record what is being done when a completed project's gains slip: whoever could change the
     /// project, and the chair of the forum that watches it.
     case sustainGains(ProjectAccess)
+    /// Record this unit's safety and quality huddles: its team (members), administrators and QI team.
+    case recordHuddles(UUID)
+    /// Mark done an action agreed at a huddle of this unit: whoever records its huddles, and the
+    /// action's owner.
+    case completeHuddleAction(unitID: UUID, ownerID: UUID?)
+    /// Answer and close the escalations sent to this unit: its leads (administrators, QI team and
+    /// forum chairs, held there or above).
+    case answerEscalations(UUID)
     /// Set the organisation's strategy: its aim, strategic objectives and priorities.
     case manageStrategy
     /// Define the organisation's standard measures, which its teams' measures are made from.
@@ -95,6 +103,8 @@ package struct ProjectAccess: Sendable, Equatable {
 /// | a cohort's facilitators | take its registers |
 /// | a project's team members, coach and sponsor | edit that project (service users on a team as staff) |
 /// | those who may edit a completed project, its forum's chair | record what is being done when its gains slip |
+/// | admin, QI team, member | record the unit's huddles and mark their actions done (as does an action's owner) |
+/// | admin, QI team, forum chair | answer and close escalations sent to the unit |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 /// | a person, and whoever manages their home unit's people | see the person's email and sign-in |
 package struct Policy: Sendable {
@@ -164,6 +174,12 @@ package struct Policy: Sendable {
         case .editProject(let access):
             return access.team.contains(viewer.personID) || access.coachID == viewer.personID
                 || access.sponsorID == viewer.personID || !roles(at: access.unitID).isDisjoint(with: [.admin, .qiTeam])
+        case .recordHuddles(let unit):
+            return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam, .member])
+        case .completeHuddleAction(let unit, let owner):
+            return owner == viewer.personID || allows(.recordHuddles(unit))
+        case .answerEscalations(let unit):
+            return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam, .forumChair])
         case .sustainGains(let access):
             return allows(.editProject(access)) || allows(.chairForum(tree.forumUnit(for: access.unitID)))
         }

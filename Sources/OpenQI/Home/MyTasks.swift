@@ -101,6 +101,35 @@ enum MyTasks {
                 }
             }
         }
+        // Escalations sent to a unit the viewer leads (where the role is held, not every unit below).
+        let leads = policy.viewer.grants.filter { [.admin, .qiTeam, .forumChair].contains($0.role) }.map(\.unitID)
+        if !leads.isEmpty {
+            let awaiting = try await Escalation.query(on: db).filter(\.$toUnit.$id ~~ Set(leads))
+                .filter(\.$closedAt == nil).all()
+            for unit in Set(awaiting.map(\.$toUnit.id)).sorted(by: {
+                policy.tree.path(of: $0) < policy.tree.path(of: $1)
+            }) {
+                let here = awaiting.filter { $0.$toUnit.id == unit }
+                let late = here.count { CalendarDay(containing: $0.dueOn) < CalendarDay(containing: now) }
+                tasks.append(
+                    .init(
+                        text:
+                            "\(here.count) escalation\(here.count == 1 ? "" : "s") to \(policy.tree.path(of: unit)) await\(here.count == 1 ? "s" : "") a response"
+                            + (late > 0 ? ", \(late) past due." : "."),
+                        url: SiteURL.units(.huddles(.value(unit))).relativeURL() + "#awaiting"))
+            }
+        }
+        // Actions the viewer took on at a huddle, now due.
+        let owned = try await HuddleIssue.query(on: db).filter(\.$owner.$id == me).filter(\.$actionDoneOn == nil)
+            .filter(\.$actionDue <= CalendarDay(containing: now).date).with(\.$huddle).all()
+        for unit in Set(owned.map(\.huddle.$unit.id)) {
+            let count = owned.count { $0.huddle.$unit.id == unit }
+            tasks.append(
+                .init(
+                    text:
+                        "\(count) action\(count == 1 ? "" : "s") you took on at \(policy.tree.nodes[unit]?.name ?? "your team")’s huddles \(count == 1 ? "is" : "are") due: mark \(count == 1 ? "it" : "them") done when finished.",
+                    url: SiteURL.units(.huddles(.value(unit))).relativeURL() + "#actions"))
+        }
         // Service users and carers invited onto teams, whose records the viewer may approve.
         if policy.mayAddPeopleSomewhere {
             let invited = try await Person.query(on: db).awaitingApproval().all()

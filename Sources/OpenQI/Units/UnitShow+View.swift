@@ -34,6 +34,10 @@ extension UnitShow {
                         .text("Ward early warning")),
                     .text(" · "),
                     .a(
+                        .href(SiteURL.units(.huddles(.value(model.id))).relativeURL()),
+                        .text("Huddles and escalations")),
+                    .text(" · "),
+                    .a(
                         .href(SiteURL.units(.compare(.value(model.id))).relativeURL()),
                         .text("Compare units")),
                     .text(" · "),

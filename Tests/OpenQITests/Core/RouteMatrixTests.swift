@@ -76,6 +76,10 @@ struct RouteMatrixTests {
     static let gainsKeepers = Allowed.some([
         .installationAdmin, .admin, .qiTeam, .coach, .sponsor, .member, .forumChair,
     ])
+    /// A unit's huddles: its team (members), administrators and QI team record them.
+    static let huddleRecorders = Allowed.some([.installationAdmin, .admin, .qiTeam, .member])
+    /// Escalations sent to the directorate: its leads answer them.
+    static let escalationAnswerers = Allowed.some([.installationAdmin, .admin, .qiTeam, .forumChair])
     /// Training is the organisation's, as the strategy is: roles held at a directorate do not reach it.
     static let capabilityLeads = installationAdmin
     /// A cohort's registers: its facilitator (the coach, inside) and whoever runs the training.
@@ -114,6 +118,17 @@ struct RouteMatrixTests {
         "GET /units/:unitID/portfolio": Row(allowed: readers),
         "GET /units/:unitID/portfolio/coaches": Row(allowed: readers),
         "GET /units/:unitID/involvement": Row(allowed: readers),
+        "GET /units/:unitID/huddles": Row(allowed: readers),
+        "GET /units/:unitID/huddles/new": Row(allowed: huddleRecorders),
+        "POST /units/:unitID/huddles": Row(
+            allowed: huddleRecorders, body: ["held_on": "2026-01-05", "kind": "safety", "attendees": "Day team"]),
+        "GET /huddles/:huddleID": Row(allowed: readers),
+        // The action's owner too (someone without a role, here): see HuddleTests.
+        "POST /huddles/:huddleID/issues/:issueID/done": Row(allowed: huddleRecorders),
+        "GET /escalations": Row(allowed: readers),
+        "GET /escalations/:escalationID": Row(allowed: readers),
+        "POST /escalations/:escalationID/respond": Row(
+            allowed: escalationAnswerers, body: ["response": "Agreed: bank shifts from Monday."]),
         "GET /units/:unitID/early-warning": Row(allowed: readers),
         "GET /units/:unitID/data-upload": Row(allowed: measureManagers),
         "POST /units/:unitID/data-upload": Row(allowed: measureManagers),
@@ -387,6 +402,10 @@ struct RouteMatrixTests {
         "GET /api/v1/courses": Row(allowed: readers),
         "GET /api/v1/capability": Row(allowed: readers),
         "GET /api/v1/involvement": Row(allowed: readers),
+        "POST /api/v1/huddles": Row(
+            allowed: huddleRecorders,
+            body: ["unit_id": ":unitID", "held_on": "2026-01-05", "kind": "quality", "attendees": "Day team"]),
+        "GET /api/v1/escalations": Row(allowed: readers),
         "GET /api/v1/cohorts/:cohortID": Row(allowed: readers),
         "POST /api/v1/cohorts/:cohortID/attendance": Row(
             allowed: registerTakers,
@@ -667,6 +686,21 @@ struct RouteMatrixTests {
             personID: try capabilityLead.requireID(), filename: "registers.csv",
             content: "person,course,cohort,date,attendance\n")
         try await attendanceUpload.create(on: db)
+        let huddle = Huddle()
+        huddle.$unit.id = try ward.requireID()
+        (huddle.heldOn, huddle.kind, huddle.attendees) = (CalendarDay.date("2026-01-05")!, .safety, "Day team")
+        (huddle.$recordedBy.id, huddle.recordedAt) = (try person.requireID(), AppClock.now)
+        try await huddle.create(on: db)
+        let issue = HuddleIssue()
+        (issue.$huddle.id, issue.position, issue.description) = (try huddle.requireID(), 1, "Call bell broken")
+        (issue.action, issue.$owner.id, issue.actionDue) =
+            ("Report to estates", try person.requireID(), CalendarDay.date("2026-01-12")!)
+        try await issue.create(on: db)
+        let escalation = Escalation()
+        (escalation.$issue.id, escalation.$fromUnit.id, escalation.$toUnit.id) =
+            (try issue.requireID(), try ward.requireID(), try directorate.requireID())
+        (escalation.dueOn, escalation.raisedAt) = (CalendarDay.date("2026-01-19")!, AppClock.now)
+        try await escalation.create(on: db)
         let (token, _) = APIToken.issue(
             name: tokenName, unitID: try directorate.requireID(), by: try administrator.requireID())
         try await token.create(on: db)
@@ -687,6 +721,8 @@ struct RouteMatrixTests {
             "courseID": try course.requireID(), "cohortID": try cohort.requireID(),
             "cohortSessionID": try cohortSession.requireID(), "enrolmentID": try enrolment.requireID(),
             "coachID": try coached.requireID(), "attendanceUploadID": try attendanceUpload.requireID(),
+            "huddleID": try huddle.requireID(), "issueID": try issue.requireID(),
+            "escalationID": try escalation.requireID(),
         ])
     }
 }

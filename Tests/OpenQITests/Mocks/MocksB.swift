@@ -263,7 +263,7 @@ extension EarlyWarningPage.Model {
                     "Bank and agency shifts": .init(
                         measureID: Mock.id(23), variation: .commonCause, latestValue: 34,
                         latestPeriod: Mock.day("2025-12-01"), isStale: true),
-                ]),
+                ], lastHuddle: Mock.calendarDay("2026-03-30"), openEscalations: 2),
             .init(
                 id: Mock.id(3), name: "Willow Ward",
                 cells: [

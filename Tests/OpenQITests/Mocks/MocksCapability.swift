@@ -217,7 +217,7 @@ extension SupervisionForm.Model {
 }
 
 extension Mock {
-    fileprivate static func calendarDay(_ text: String) -> CalendarDay { CalendarDay(containing: day(text)) }
+    static func calendarDay(_ text: String) -> CalendarDay { CalendarDay(containing: day(text)) }
 }
 
 extension AttendanceImportPage.FormModel {

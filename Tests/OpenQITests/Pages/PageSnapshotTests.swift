@@ -215,6 +215,21 @@ struct PageSnapshotTests {
     @Test func dosingPlanForm() {
         assertSnapshot(of: Self.html(DosingPlanForm.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func huddles() {
+        assertSnapshot(of: Self.html(HuddlesPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func huddleForm() {
+        assertSnapshot(of: Self.html(HuddleForm.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func huddleShow() {
+        assertSnapshot(of: Self.html(HuddleShow.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func escalations() {
+        assertSnapshot(of: Self.html(EscalationsPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func escalationShow() {
+        assertSnapshot(of: Self.html(EscalationShow.View(context: Mock.context, model: .mock)), as: .lines)
+    }
     @Test func coaches() {
         assertSnapshot(of: Self.html(CoachesPage.View(context: Mock.context, model: .mock)), as: .lines)
     }

@@ -77,5 +77,6 @@ enum OpenQIMigrations {
         CreateAttendanceUploads(),
         AddConcernToMeasureSummaries(),
         CreateGainsResponses(),
+        CreateHuddles(),
     ]
 }

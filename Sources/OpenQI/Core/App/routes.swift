@@ -109,6 +109,7 @@ func routes(_ app: Application) throws {
     AnnualPlanController.register(on: signedIn)
     CourseController.register(on: signedIn)
     CapabilityController.register(on: signedIn)
+    HuddleController.register(on: signedIn)
 
     signedIn.get(SiteURL.projects(.newCycle(.key)).pathComponents, use: PDSAController.new)
     signedIn.post(SiteURL.projects(.planCycle(.key)).pathComponents, use: PDSAController.create)
@@ -197,6 +198,8 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.api(.courses).pathComponents, use: CourseAPIController.index)
     signedIn.get(SiteURL.api(.capability).pathComponents, use: CapabilityAPIController.show)
     signedIn.get(SiteURL.api(.involvement).pathComponents, use: InvolvementAPIController.show)
+    signedIn.post(SiteURL.api(.huddles).pathComponents, use: HuddleAPIController.create)
+    signedIn.get(SiteURL.api(.escalations).pathComponents, use: HuddleAPIController.escalations)
     signedIn.get(SiteURL.api(.cohort(.key)).pathComponents, use: CourseAPIController.cohort)
     signedIn.post(SiteURL.api(.cohortAttendance(.key)).pathComponents, use: CourseAPIController.takeRegister)
     signedIn.get(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.index)

@@ -378,6 +378,8 @@ extension Request {
     /// The one way a page answers a form: `save` does the work and answers, usually with a redirect
     /// and a notice; when the input cannot be saved, `redraw` draws the page again with what was typed
     /// and each error beside its field, sent as 422 so the refusal is plain to browsers and tests.
+    /// `redraw` may answer with a redirect instead (the form has gone meanwhile, so the reason is
+    /// told as a notice), which is passed through as it is.
     func saveForm(
         _ save: () async throws -> Response, redraw: (_ errors: [FieldError]) async throws -> Response
     ) async throws -> Response {
@@ -385,7 +387,7 @@ extension Request {
             return try await save()
         } catch let failure as ValidationFailure {
             let page = try await redraw(failure.errors)
-            page.status = .unprocessableEntity
+            if !(300..<400).contains(page.status.code) { page.status = .unprocessableEntity }
             return page
         }
     }

@@ -35,6 +35,8 @@ enum SiteURL: Sendable {
     case courses(Courses)
     case cohorts(Cohorts)
     case dataUploads(DataUploads)
+    case huddles(Huddles)
+    case escalations(Escalations)
     case apiTokens(APITokens)
     case audit
     case health
@@ -54,6 +56,9 @@ enum SiteURL: Sendable {
         case involvement(Parameter<UUID>)
         case coaches(Parameter<UUID>)
         case earlyWarning(Parameter<UUID>)
+        /// The unit's huddles, actions and escalations (GET), and recording a huddle (POST).
+        case huddles(Parameter<UUID>)
+        case newHuddle(Parameter<UUID>)
         case dataUpload(Parameter<UUID>)
         case uploadData(Parameter<UUID>)
         case boardReport(Parameter<UUID>)
@@ -249,6 +254,18 @@ enum SiteURL: Sendable {
         case revoke(Parameter<UUID>)
     }
 
+    enum Huddles: Sendable {
+        case show(Parameter<UUID>)
+        /// Marks an issue's action done.
+        case completeAction(huddle: Parameter<UUID>, issue: Parameter<UUID>)
+    }
+
+    enum Escalations: Sendable {
+        case index
+        case show(Parameter<UUID>)
+        case respond(Parameter<UUID>)
+    }
+
     enum Forums: Sendable {
         case index
         case show(Parameter<UUID>)
@@ -279,6 +296,8 @@ enum SiteURL: Sendable {
         case courses
         case capability
         case involvement
+        case huddles
+        case escalations
         case cohort(Parameter<UUID>)
         case cohortAttendance(Parameter<UUID>)
     }
@@ -308,6 +327,8 @@ enum SiteURL: Sendable {
         case .courses(let page): ["courses"] + page.segments
         case .cohorts(let page): ["cohorts"] + page.segments
         case .dataUploads(let page): ["data-uploads"] + page.segments
+        case .huddles(let page): ["huddles"] + page.segments
+        case .escalations(let page): ["escalations"] + page.segments
         case .apiTokens(let page): ["api-tokens"] + page.segments
         case .audit: ["audit"]
         case .health: ["health"]
@@ -369,6 +390,8 @@ extension SiteURL.Units {
         case .involvement(let id): [.id(id, name: "unitID"), "involvement"]
         case .coaches(let id): [.id(id, name: "unitID"), "portfolio", "coaches"]
         case .earlyWarning(let id): [.id(id, name: "unitID"), "early-warning"]
+        case .huddles(let id): [.id(id, name: "unitID"), "huddles"]
+        case .newHuddle(let id): [.id(id, name: "unitID"), "huddles", "new"]
         case .dataUpload(let id), .uploadData(let id): [.id(id, name: "unitID"), "data-upload"]
         case .boardReport(let id), .saveBoardReport(let id): [.id(id, name: "unitID"), "board-report"]
         case .editBoardReport(let id): [.id(id, name: "unitID"), "board-report", "edit"]
@@ -627,6 +650,26 @@ extension SiteURL.APITokens {
     }
 }
 
+extension SiteURL.Huddles {
+    var segments: [PathSegment] {
+        switch self {
+        case .show(let id): [.id(id, name: "huddleID")]
+        case .completeAction(let huddle, let issue):
+            [.id(huddle, name: "huddleID"), "issues", .id(issue, name: "issueID"), "done"]
+        }
+    }
+}
+
+extension SiteURL.Escalations {
+    var segments: [PathSegment] {
+        switch self {
+        case .index: []
+        case .show(let id): [.id(id, name: "escalationID")]
+        case .respond(let id): [.id(id, name: "escalationID"), "respond"]
+        }
+    }
+}
+
 extension SiteURL.Forums {
     var segments: [PathSegment] {
         switch self {
@@ -663,6 +706,8 @@ extension SiteURL.API {
         case .courses: ["courses"]
         case .capability: ["capability"]
         case .involvement: ["involvement"]
+        case .huddles: ["huddles"]
+        case .escalations: ["escalations"]
         case .cohort(let id): ["cohorts", .id(id, name: "cohortID")]
         case .cohortAttendance(let id): ["cohorts", .id(id, name: "cohortID"), "attendance"]
         }

@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import Plot
 import SPC
+import SQLKit
 import Vapor
 
 /// Wards × their safety and staffing indicators, each cell coloured by the latest point's special
@@ -22,6 +23,10 @@ enum EarlyWarningPage {
         let id: UUID
         let name: String
         let cells: [String: Cell]
+        /// The ward's latest huddle, and its escalations still open: what the team is doing about
+        /// what the colours show.
+        var lastHuddle: CalendarDay? = nil
+        var openEscalations = 0
         var concerns: Int { cells.values.filter { $0.variation?.isConcern == true }.count }
     }
 
@@ -120,15 +125,41 @@ extension EarlyWarningPage.Model {
                         name: measure.name, frequency: measure.frequency, latestPeriod: latest, createdAt: nil
                     ).isOverdue(on: now))
         }
+        let control = try await EarlyWarningPage.huddles(of: wardIDs, on: db)
         let wards = wardIDs.compactMap { id -> EarlyWarningPage.Ward? in
             guard tree.nodes[id] != nil else { return nil }
-            return .init(id: id, name: tree.path(of: id, below: unitID), cells: cells[id] ?? [:])
+            return .init(
+                id: id, name: tree.path(of: id, below: unitID), cells: cells[id] ?? [:],
+                lastHuddle: control.last[id], openEscalations: control.open[id] ?? 0)
         }.sorted { ($1.concerns, $0.name) < ($0.concerns, $1.name) }
         return .init(unitID: unitID, unitPath: tree.path(of: unitID), indicators: indicators, wards: wards)
     }
 }
 
 extension EarlyWarningPage {
+    /// Each ward's latest huddle day and how many of its escalations are open, counted by the database.
+    static func huddles(of wardIDs: Set<UUID>, on db: any Database) async throws -> (
+        last: [UUID: CalendarDay], open: [UUID: Int]
+    ) {
+        guard !wardIDs.isEmpty else { return ([:], [:]) }
+        let ids = Array(wardIDs)
+        let last = try await db.sql.select().column("unit_id").column(
+            SQLFunction("MAX", args: SQLColumn("held_on")), as: "latest"
+        )
+        .from(Huddle.schema).where("unit_id", .in, ids).groupBy("unit_id").all()
+        .map { (try $0.decode(column: "unit_id", as: UUID.self), try $0.decode(column: "latest", as: Date.self)) }
+        let open = try await db.sql.select().column("from_unit_id").column(
+            SQLFunction("COUNT", args: SQLLiteral.all), as: "open"
+        )
+        .from(Escalation.schema).where("from_unit_id", .in, ids).where("closed_at", .is, SQLLiteral.null)
+        .groupBy("from_unit_id").all()
+        .map { (try $0.decode(column: "from_unit_id", as: UUID.self), try $0.decode(column: "open", as: Int.self)) }
+        return (
+            Dictionary(last.map { ($0.0, CalendarDay(containing: $0.1)) }) { first, _ in first },
+            Dictionary(open) { first, _ in first }
+        )
+    }
+
     final class View: ModelPage<Model> {
         override func pageTitle() -> String { "Ward early warning — \(model.unitPath)" }
 
@@ -152,7 +183,8 @@ extension EarlyWarningPage {
                         .thead(
                             .tr(
                                 .th(.scope("col"), .text("Ward")), .th(.scope("col"), .text("Concerns")),
-                                .forEach(model.indicators) { .th(.scope("col"), .text($0)) })
+                                .forEach(model.indicators) { .th(.scope("col"), .text($0)) },
+                                .th(.scope("col"), .text("Huddles and escalations")))
                         ),
                         .tbody(.forEach(model.wards) { row($0) })
                     )
@@ -180,7 +212,19 @@ extension EarlyWarningPage {
                                 cell.isStale,
                                 .span(.class("hint"), .text(" no data since \(since ?? "")")))
                         ))
-                }
+                },
+                .td(
+                    .a(
+                        .href(SiteURL.units(.huddles(.value(ward.id))).relativeURL()),
+                        .text(ward.lastHuddle.map { "Last huddle \($0.shortDayAndMonth)" } ?? "No huddle yet"),
+                        .span(.class("visually-hidden"), .text(" on \(ward.name)"))),
+                    .if(
+                        ward.openEscalations > 0,
+                        .span(
+                            .class("tag warn"),
+                            .text(
+                                "\(ward.openEscalations) open \(ward.openEscalations == 1 ? "escalation" : "escalations")"
+                            ))))
             )
         }
 

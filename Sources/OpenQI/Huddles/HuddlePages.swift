@@ -1,0 +1,494 @@
+import Fluent
+import Foundation
+import Plot
+
+/// An escalation as lists show it.
+struct EscalationRow: Sendable, Equatable {
+    let id: UUID
+    let from: String
+    let to: String
+    let issue: String
+    let raisedOn: CalendarDay
+    let due: CalendarDay
+    let response: String?
+    let isOpen: Bool
+    let isPastDue: Bool
+
+    init(_ escalation: Escalation, issue: String, tree: UnitTree, today: CalendarDay) {
+        id = escalation.id ?? UUID()
+        // Below the organisation: every row would begin with its name.
+        func path(_ id: UUID) -> String { tree.path(of: id, below: tree.selfAndAncestors(of: id).last ?? id) }
+        from = path(escalation.$fromUnit.id)
+        to = path(escalation.$toUnit.id)
+        self.issue = issue
+        raisedOn = CalendarDay(containing: escalation.raisedAt)
+        due = CalendarDay(containing: escalation.dueOn)
+        response = escalation.response
+        isOpen = escalation.isOpen
+        isPastDue = escalation.isOpen && due < today
+    }
+
+    init(
+        id: UUID, from: String, to: String, issue: String, raisedOn: CalendarDay, due: CalendarDay,
+        response: String?, isOpen: Bool, isPastDue: Bool
+    ) {
+        (self.id, self.from, self.to, self.issue, self.raisedOn, self.due) = (id, from, to, issue, raisedOn, due)
+        (self.response, self.isOpen, self.isPastDue) = (response, isOpen, isPastDue)
+    }
+
+    var status: String { isOpen ? (response == nil ? "Awaiting a response" : "Answered, still open") : "Closed" }
+}
+
+/// An action agreed at a huddle, as lists show it.
+struct HuddleActionRow: Sendable, Equatable {
+    let huddleID: UUID
+    let issueID: UUID
+    let heldOn: CalendarDay
+    /// The team whose huddle it was, on a page that lists several teams' actions.
+    var unit: String? = nil
+    let issue: String
+    let action: String
+    let owner: String
+    let due: CalendarDay
+    let doneOn: CalendarDay?
+    let isOverdue: Bool
+    let canComplete: Bool
+}
+
+extension Node where Context == HTML.BodyContext {
+    /// Escalations as a table: where from and to, the issue, when due, and where they stand.
+    static func escalationTable(_ rows: [EscalationRow], caption: String) -> Node {
+        .scrollingTable(
+            .class("data-table"),
+            .caption(.text(caption)),
+            .thead(
+                .tr(
+                    .th(.scope("col"), .text("Issue")), .th(.scope("col"), .text("From")),
+                    .th(.scope("col"), .text("To")), .th(.scope("col"), .text("Raised")),
+                    .th(.scope("col"), .text("Due")), .th(.scope("col"), .text("Status")))),
+            .tbody(
+                .forEach(rows) { row in
+                    .tr(
+                        .class(row.isPastDue ? "due" : ""),
+                        .th(
+                            .scope("row"),
+                            .a(.href(SiteURL.escalations(.show(.value(row.id))).relativeURL()), .text(row.issue))),
+                        .td(.text(row.from)), .td(.text(row.to)), .td(.text(row.raisedOn.label)),
+                        .td(.text(row.due.label), .if(row.isPastDue, .span(.class("tag warn"), .text("Past due")))),
+                        .td(.text(row.status)))
+                }))
+    }
+
+    /// Actions agreed at huddles, with a "Mark done" button for those the viewer may close.
+    static func huddleActionTable(_ rows: [HuddleActionRow], caption: String, csrfToken: String) -> Node {
+        .scrollingTable(
+            .class("data-table"),
+            .caption(.text(caption)),
+            .thead(
+                .tr(
+                    .th(.scope("col"), .text("Action")), .th(.scope("col"), .text("Issue")),
+                    .th(.scope("col"), .text("Owner")), .th(.scope("col"), .text("Due")),
+                    .th(.scope("col"), .span(.class("visually-hidden"), .text("Mark done"))))),
+            .tbody(
+                .forEach(rows) { row in
+                    .tr(
+                        .class(row.isOverdue ? "due" : ""),
+                        .th(.scope("row"), .text(row.action)),
+                        .td(
+                            .a(
+                                .href(SiteURL.huddles(.show(.value(row.huddleID))).relativeURL()),
+                                .text(row.issue)),
+                            .span(
+                                .class("hint"),
+                                .text(" (\(row.unit.map { "\($0) " } ?? "")huddle of \(row.heldOn.label))"))),
+                        .td(.text(row.owner)),
+                        .td(
+                            .text(row.due.label), .if(row.isOverdue, .span(.class("tag warn"), .text("Overdue"))),
+                            .unwrap(row.doneOn) { .span(.class("tag"), .text("Done \($0.label)")) }),
+                        .td(
+                            .if(
+                                row.canComplete && row.doneOn == nil,
+                                .postButton(
+                                    "Mark done",
+                                    to: SiteURL.huddles(
+                                        .completeAction(huddle: .value(row.huddleID), issue: .value(row.issueID))
+                                    )
+                                    .relativeURL(),
+                                    csrfToken: csrfToken))))
+                }))
+    }
+}
+
+/// `/units/ID/huddles`: a unit's quality control at a glance. Escalations sent to it and awaiting
+/// an answer come first, then its open actions, what it has escalated, and its latest huddles.
+enum HuddlesPage {
+    struct HuddleRow: Sendable, Equatable {
+        let id: UUID
+        /// The team, when the page lists the huddles of the units below too.
+        var unit: String? = nil
+        let heldOn: CalendarDay
+        let kind: HuddleKind
+        let issues: Int
+        let escalated: Int
+    }
+
+    struct Model: Sendable, Equatable {
+        var unitID: UUID
+        var unitPath: String
+        /// The page counts the units below too (a directorate's wards).
+        var hasUnitsBelow: Bool
+        var canRecord: Bool
+        var awaiting: [EscalationRow]
+        var actions: [HuddleActionRow]
+        var raised: [EscalationRow]
+        var huddles: [HuddleRow]
+        var huddlesThisMonth: Int
+        /// Teams pass issues up to units with units below them; a ward's page has no such list.
+        var receivesEscalations: Bool { hasUnitsBelow || !awaiting.isEmpty }
+    }
+
+    /// The latest huddles the page lists.
+    static let shown = 30
+
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { "Huddles — \(model.unitPath)" }
+
+        override func breadcrumbs() -> [PageContext.Link] { .unit(model.unitID, named: model.unitPath) }
+
+        override func content() -> Node<HTML.BodyContext> {
+            let pastDue = model.awaiting.count { $0.isPastDue }
+            return .group(
+                .heading(
+                    "Huddles and escalations",
+                    lead: model.hasUnitsBelow
+                        ? "\(model.unitPath) and the units below it: their safety and quality huddles, the actions agreed at them, the issues they passed up, and those sent here to answer."
+                        : "\(model.unitPath): the team’s safety and quality huddles, the actions agreed at them, and the issues passed up to a unit above."
+                ),
+                .if(
+                    model.canRecord,
+                    .p(
+                        .a(
+                            .class("button"), .href(SiteURL.units(.newHuddle(.value(model.unitID))).relativeURL()),
+                            .text("Record a huddle")))),
+                .ul(
+                    .class("figures"),
+                    .li(.span(.strong(.text("\(model.huddlesThisMonth)")), .text("huddles this month"))),
+                    .if(
+                        model.receivesEscalations,
+                        .li(
+                            .a(
+                                .href("#awaiting"), .strong(.text("\(model.awaiting.count)")),
+                                .text(
+                                    pastDue > 0 ? "escalations to answer, \(pastDue) past due" : "escalations to answer"
+                                )))),
+                    .li(.a(.href("#actions"), .strong(.text("\(model.actions.count)")), .text("open actions"))),
+                    .li(
+                        .a(
+                            .href("#raised"), .strong(.text("\(model.raised.count)")),
+                            .text(model.hasUnitsBelow ? "open escalations raised below" : "open escalations raised")))),
+                .p(
+                    .a(
+                        .href(
+                            SiteURL.escalations(.index).relativeURL(query: [
+                                ("unit", model.unitID.uuidString), ("status", EscalationStatus.all.rawValue),
+                            ])),
+                        .text("Every escalation sent to or from here, closed ones too"))),
+                .if(
+                    model.receivesEscalations,
+                    .section(
+                        .id("awaiting"),
+                        .h2(.text("Escalations awaiting this unit’s response")),
+                        model.awaiting.isEmpty
+                            ? .p(.class("empty"), .text("Nothing has been escalated here that is still open."))
+                            : .escalationTable(model.awaiting, caption: "Open escalations sent to \(model.unitPath)"))),
+                .section(
+                    .id("actions"),
+                    .h2(.text("Open actions")),
+                    model.actions.isEmpty
+                        ? .p(.class("empty"), .text("Every action agreed at this unit’s huddles is done."))
+                        : .huddleActionTable(
+                            model.actions, caption: "Actions not yet done, the earliest due first",
+                            csrfToken: context.csrfToken)),
+                .section(
+                    .id("raised"),
+                    .h2(
+                        .text(
+                            model.hasUnitsBelow
+                                ? "Open escalations raised here and below" : "Open escalations raised here")),
+                    model.raised.isEmpty
+                        ? .p(.class("empty"), .text("No issue escalated from here is still open."))
+                        : .escalationTable(model.raised, caption: "Open escalations from \(model.unitPath)")),
+                .section(
+                    .id("huddles"),
+                    .h2(.text("Latest huddles")),
+                    model.huddles.isEmpty
+                        ? .p(.class("empty"), .text("No huddle has been recorded here yet."))
+                        : .scrollingTable(
+                            .class("data-table"),
+                            .caption(.class("visually-hidden"), .text("The latest huddles, newest first")),
+                            .thead(
+                                .tr(
+                                    .th(.scope("col"), .text("Day")),
+                                    .if(model.hasUnitsBelow, .th(.scope("col"), .text("Unit"))),
+                                    .th(.scope("col"), .text("Kind")),
+                                    .th(.scope("col"), .class("number"), .text("Issues")),
+                                    .th(.scope("col"), .class("number"), .text("Escalated")))),
+                            .tbody(
+                                .forEach(model.huddles) { huddle in
+                                    .tr(
+                                        .th(
+                                            .scope("row"),
+                                            .a(
+                                                .href(SiteURL.huddles(.show(.value(huddle.id))).relativeURL()),
+                                                .text(huddle.heldOn.label))),
+                                        .if(model.hasUnitsBelow, .td(.text(huddle.unit ?? ""))),
+                                        .td(.text(huddle.kind.label)), .td(.class("number"), .text("\(huddle.issues)")),
+                                        .td(.class("number"), .text("\(huddle.escalated)")))
+                                })))
+            )
+        }
+    }
+}
+
+extension HuddlesPage.Model {
+    /// The unit's page: its own huddles and those of the units below it, their open actions and the
+    /// escalations they raised, and the escalations sent to the unit itself, which its leads answer.
+    static func query(unitID: UUID, policy: Policy, today: CalendarDay, on db: any Database) async throws -> Self {
+        let tree = policy.tree
+        guard tree.nodes[unitID] != nil else { throw NotFound("unit") }
+        let units = Array(tree.subtree(of: unitID))
+        let below = units.count > 1
+        func unit(_ id: UUID) -> String? { below ? tree.path(of: id, below: unitID) : nil }
+        let huddles = try await Huddle.query(on: db).filter(\.$unit.$id ~~ units).sort(\.$heldOn, .descending)
+            .sort(\.$recordedAt, .descending).limit(HuddlesPage.shown).with(\.$issues, { $0.with(\.$escalation) })
+            .all()
+        let monthStart = CalendarMonth(containing: today.date).firstDay
+        let thisMonth = try await Huddle.query(on: db).filter(\.$unit.$id ~~ units)
+            .filter(\.$heldOn >= monthStart.date).count()
+        let openActions = try await HuddleIssue.query(on: db)
+            .join(Huddle.self, on: \HuddleIssue.$huddle.$id == \Huddle.$id)
+            .filter(Huddle.self, \.$unit.$id ~~ units).filter(\.$action != nil).filter(\.$actionDoneOn == nil)
+            .sort(\.$actionDue).with(\.$owner).all()
+        let escalations = try await Escalation.query(on: db).filter(\.$closedAt == nil)
+            .group(.or) { $0.filter(\.$toUnit.$id == unitID).filter(\.$fromUnit.$id ~~ units) }
+            .sort(\.$dueOn).with(\.$issue).all()
+        func rows(_ chosen: [Escalation]) -> [EscalationRow] {
+            chosen.map { EscalationRow($0, issue: $0.issue.description, tree: tree, today: today) }
+        }
+        return Self(
+            unitID: unitID, unitPath: tree.path(of: unitID), hasUnitsBelow: below,
+            canRecord: policy.allows(.recordHuddles(unitID)) && tree.nodes[unitID]?.isArchived == false,
+            awaiting: rows(escalations.filter { $0.$toUnit.id == unitID }),
+            actions: try openActions.map { issue in
+                let huddle = try issue.joined(Huddle.self)
+                var row = try HuddleActionRow(issue, huddle: huddle, policy: policy, today: today)
+                row.unit = unit(huddle.$unit.id)
+                return row
+            },
+            raised: rows(escalations.filter { $0.$toUnit.id != unitID }),
+            huddles: try huddles.map { huddle in
+                .init(
+                    id: try huddle.requireID(), unit: unit(huddle.$unit.id),
+                    heldOn: CalendarDay(containing: huddle.heldOn), kind: huddle.kind,
+                    issues: huddle.issues.count, escalated: huddle.issues.count { $0.escalation != nil })
+            },
+            huddlesThisMonth: thisMonth)
+    }
+}
+
+extension HuddleActionRow {
+    init(_ issue: HuddleIssue, huddle: Huddle, policy: Policy, today: CalendarDay) throws {
+        let due = issue.actionDue.map(CalendarDay.init(containing:)) ?? today
+        let doneOn = issue.actionDoneOn.map(CalendarDay.init(containing:))
+        self.init(
+            huddleID: try huddle.requireID(), issueID: try issue.requireID(),
+            heldOn: CalendarDay(containing: huddle.heldOn), issue: issue.description, action: issue.action ?? "",
+            owner: issue.owner?.fullName ?? "", due: due, doneOn: doneOn, isOverdue: doneOn == nil && due < today,
+            canComplete: policy.allows(.completeHuddleAction(unitID: huddle.$unit.id, ownerID: issue.$owner.id)))
+    }
+}
+
+/// The form a team records a huddle on: the day, the kind, who was there, and up to
+/// `HuddleFormInput.rows` issues, each with an optional action and escalation.
+enum HuddleForm {
+    struct Model: Sendable, Equatable {
+        var choices: HuddleChoices
+        var unitPath: String
+        var form: FormState
+    }
+
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { "Record a huddle — \(model.unitPath)" }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            .unit(model.choices.unitID, named: model.unitPath)
+                + [.init(label: "Huddles", url: SiteURL.units(.huddles(.value(model.choices.unitID))).relativeURL())]
+        }
+
+        override func content() -> Node<HTML.BodyContext> {
+            let state = model.form
+            let owners = [FormField.Option(value: "", label: "Choose, for an action")] + model.choices.owners
+            let targets = [FormField.Option(value: "", label: "Not escalated")] + model.choices.escalationTargets
+            return .div(
+                .class("narrow"),
+                .h1(.text("Record a huddle")),
+                .p(
+                    .class("lead"),
+                    .text(
+                        "\(model.unitPath). Fill in an issue’s row for each thing raised; leave the rest blank. An action needs an owner and a due day; an issue the team cannot resolve can be passed to a unit above."
+                    )),
+                .postForm(
+                    action: SiteURL.units(.huddles(.value(model.choices.unitID))).relativeURL(),
+                    csrfToken: context.csrfToken,
+                    .errorSummary(state.errors),
+                    .formField(
+                        FormField(name: "held_on", label: "Day", control: .date, isRequired: true), state: state),
+                    .formField(
+                        FormField(
+                            name: "kind", label: "Kind", control: .select(every: HuddleKind.self), isRequired: true),
+                        state: state),
+                    .formField(
+                        FormField(
+                            name: "attendees", label: "Who attended", control: .textarea(rows: 2),
+                            hint: "Names or roles, as the team writes them.", isRequired: true),
+                        state: state),
+                    .forEach(Array(0..<HuddleFormInput.rows)) { row in
+                        let name = { (field: String) in HuddleFormInput.name(row, field) }
+                        let fields = [
+                            FormField(name: name("description"), label: "What was raised", control: .textarea(rows: 2)),
+                            FormField(name: name("action"), label: "Action agreed"),
+                            FormField(name: name("owner_id"), label: "Owner", control: .select(owners)),
+                            FormField(name: name("action_due"), label: "Action due", control: .date),
+                            FormField(name: name("escalate_to"), label: "Escalate to", control: .select(targets)),
+                            FormField(name: name("escalation_due"), label: "Answer needed by", control: .date),
+                        ]
+                        return .element(
+                            named: "fieldset",
+                            nodes: [
+                                .class("huddle-issue"), .element(named: "legend", text: "Issue \(row + 1)"),
+                            ] + fields.map { .formField($0, state: state) })
+                    },
+                    .div(
+                        .class("form-actions"),
+                        .button(.type(.submit), .class("button"), .text("Record the huddle")),
+                        .a(
+                            .class("button secondary"),
+                            .href(SiteURL.units(.huddles(.value(model.choices.unitID))).relativeURL()),
+                            .text("Cancel")))))
+        }
+    }
+}
+
+extension HuddleChoices {
+    /// The people of the unit (and the units below it) who may own an action, and the units above
+    /// it, in use, that an issue may be escalated to.
+    static func query(unitID: UUID, tree: UnitTree, on db: any Database) async throws -> Self {
+        guard tree.nodes[unitID] != nil else { throw NotFound("unit") }
+        let people = try await Person.query(on: db).filter(\.$unit.$id ~~ Array(tree.subtree(of: unitID)))
+            .filter(\.$archivedAt == nil).sort(\.$fullName).all()
+        return Self(
+            unitID: unitID, unitName: tree.nodes[unitID]?.name ?? "",
+            owners: people.compactMap { person in person.id.map { .init(value: $0.uuidString, label: person.fullName) }
+            },
+            escalationTargets: tree.selfAndAncestors(of: unitID).dropFirst()
+                .filter { tree.nodes[$0]?.isArchived == false }
+                .map { .init(value: $0.uuidString, label: tree.path(of: $0)) })
+    }
+}
+
+/// One huddle: who was there, each issue with its action and escalation.
+enum HuddleShow {
+    struct Issue: Sendable, Equatable {
+        let position: Int
+        let description: String
+        let action: HuddleActionRow?
+        let escalation: EscalationRow?
+    }
+
+    struct Model: Sendable, Equatable {
+        var id: UUID
+        var unitID: UUID
+        var unitPath: String
+        var heldOn: CalendarDay
+        var kind: HuddleKind
+        var attendees: String
+        var recordedBy: String
+        var issues: [Issue]
+    }
+
+    final class View: ModelPage<Model> {
+        override func pageTitle() -> String { "\(model.kind.label), \(model.heldOn.label) — \(model.unitPath)" }
+
+        override func breadcrumbs() -> [PageContext.Link] {
+            .unit(model.unitID, named: model.unitPath)
+                + [.init(label: "Huddles", url: SiteURL.units(.huddles(.value(model.unitID))).relativeURL())]
+        }
+
+        override func content() -> Node<HTML.BodyContext> {
+            .group(
+                .h1(.text("\(model.kind.label), \(model.heldOn.label)")),
+                .p(.class("lead"), .text("\(model.unitPath). Recorded by \(model.recordedBy).")),
+                .h2(.text("Who attended")),
+                .p(.text(model.attendees)),
+                .h2(.text("Issues raised")),
+                model.issues.isEmpty
+                    ? .p(.class("empty"), .text("Nothing was raised at this huddle."))
+                    : .ol(
+                        .class("huddle-issues"),
+                        .forEach(model.issues) { issue in
+                            .li(
+                                .id("issue-\(issue.position)"),
+                                .p(.strong(.text(issue.description))),
+                                .unwrap(issue.action) { action in
+                                    .group(
+                                        .p(
+                                            .text(
+                                                "Action: \(action.action), by \(action.owner), due \(action.due.label)"),
+                                            .if(action.isOverdue, .span(.class("tag warn"), .text("Overdue"))),
+                                            .unwrap(action.doneOn) { .span(.class("tag"), .text("Done \($0.label)")) }),
+                                        .if(
+                                            action.canComplete && action.doneOn == nil,
+                                            .postButton(
+                                                "Mark done",
+                                                to: SiteURL.huddles(
+                                                    .completeAction(
+                                                        huddle: .value(action.huddleID), issue: .value(action.issueID))
+                                                ).relativeURL(), csrfToken: context.csrfToken)))
+                                },
+                                .unwrap(issue.escalation) { escalation in
+                                    .p(
+                                        .text("Escalated to \(escalation.to), answer due \(escalation.due.label): "),
+                                        .a(
+                                            .href(SiteURL.escalations(.show(.value(escalation.id))).relativeURL()),
+                                            .text(escalation.status)),
+                                        .if(escalation.isPastDue, .span(.class("tag warn"), .text("Past due"))),
+                                        .unwrap(escalation.response) { .span(.text(". The response: \($0)")) })
+                                })
+                        })
+            )
+        }
+    }
+}
+
+extension HuddleShow.Model {
+    static func query(id: UUID, policy: Policy, today: CalendarDay, on db: any Database) async throws -> Self {
+        guard
+            let huddle = try await Huddle.query(on: db).filter(\.$id == id).with(\.$recordedBy)
+                .with(\.$issues, { $0.with(\.$owner).with(\.$escalation) }).first()
+        else { throw NotFound("huddle") }
+        let tree = policy.tree
+        return Self(
+            id: id, unitID: huddle.$unit.id, unitPath: tree.path(of: huddle.$unit.id),
+            heldOn: CalendarDay(containing: huddle.heldOn), kind: huddle.kind, attendees: huddle.attendees,
+            recordedBy: huddle.recordedBy.fullName,
+            issues: try huddle.issues.sorted { $0.position < $1.position }.map { issue in
+                .init(
+                    position: issue.position, description: issue.description,
+                    action: issue.action == nil
+                        ? nil : try HuddleActionRow(issue, huddle: huddle, policy: policy, today: today),
+                    escalation: issue.escalation.map {
+                        EscalationRow($0, issue: issue.description, tree: tree, today: today)
+                    })
+            })
+    }
+}
