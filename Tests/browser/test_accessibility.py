@@ -171,6 +171,17 @@ def every_page(client, base: str) -> dict[str, str]:
     slipping = re.search(r'href="(/projects/[0-9A-F-]{36})"', client.get(base + "/projects?gains=slipping", timeout=30).text)
     if slipping:
         pages["a completed project whose gains slip"] = slipping.group(1)
+    # Quality control: a directorate's and a ward's huddles, the form, one huddle, the escalations.
+    pages["a directorate's huddles"] = f"/units/{directorate['id']}/huddles"
+    pages["a ward's huddles"] = f"/units/{ward['id']}/huddles"
+    pages["the huddle form"] = f"/units/{ward['id']}/huddles/new"
+    pages["escalations"] = "/escalations"
+    escalation = re.search(r'href="(/escalations/[0-9A-F-]{36})"', client.get(base + "/escalations", timeout=30).text)
+    if escalation:  # open, with the answer form an administrator may use
+        pages["an escalation"] = escalation.group(1)
+    huddle = re.search(r'href="(/huddles/[0-9A-F-]{36})"', client.get(base + pages["a directorate's huddles"], timeout=30).text)
+    if huddle:
+        pages["a huddle"] = huddle.group(1)
     meeting = re.search(r'href="(/meetings/[0-9A-F-]{36})"', client.get(base + pages["a forum"], timeout=30).text)
     if meeting:
         pages["a forum meeting"] = meeting.group(1)

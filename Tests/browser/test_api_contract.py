@@ -64,6 +64,8 @@ PRIORITY = "/api/v1/priorities/{priorityID}"
 STRATEGY = "/api/v1/strategy"
 CAPABILITY = "/api/v1/capability"
 INVOLVEMENT = "/api/v1/involvement"
+HUDDLES = "/api/v1/huddles"
+ESCALATIONS = "/api/v1/escalations"
 OPENAPI = "/api/v1/openapi.json"
 
 # JSON and form bodies may be up to 1 MB (1,048,576 bytes); a field this long makes a body over it.
@@ -445,6 +447,7 @@ def test_every_documented_operation_answers_as_documented(demo, document):
     check_measure_data(api, admin, viewer, anonymous, directorate, ward, demo.base_url)
     check_capability(api, viewer, directorate)
     check_involvement(api, viewer, directorate)
+    check_quality_control(api, admin, viewer, directorate, ward, tag)
 
     missing = api.operations() - api.exercised
     assert not missing, f"operations of openapi.json this test never called: {sorted(missing)}"
@@ -475,6 +478,41 @@ def check_involvement(api: Contract, viewer, directorate) -> None:
     assert part["unit_id"] == directorate["id"]
     assert part["overall"]["with_full_partner"]["completed"] <= trust["overall"]["with_full_partner"]["completed"]
     assert fields(api.call(viewer, "GET", INVOLVEMENT, 422, params={"unit": "nowhere"})) == {"unit"}
+
+
+def check_quality_control(api: Contract, admin, viewer, directorate, ward, tag: str) -> None:
+    """Issue 21: a ward's huddle with an escalation to its directorate, the refusals, and the open list."""
+    today = dt.datetime.now(dt.timezone.utc).date()
+    huddle = {
+        "unit_id": ward["id"], "held_on": today.isoformat(), "kind": "safety", "attendees": f"Day team {tag}",
+        "issues": [
+            {"description": f"Call bell broken {tag}"},
+            {"description": f"Short of night staff {tag}", "escalate_to": directorate["id"],
+             "escalation_due": (today + dt.timedelta(days=7)).isoformat()},
+        ],
+    }
+    made = api.call(admin, "POST", HUDDLES, 201, json=huddle)
+    assert made["unit_id"] == ward["id"] and [i["position"] for i in made["issues"]] == [1, 2], made
+    assert "escalation_id" not in made["issues"][0] and made["issues"][1]["escalation_id"], made
+    api.call(viewer, "POST", HUDDLES, 403, json=huddle)
+    # Escalated to itself (not above), dated tomorrow, of a kind there is not: each refused, naming the field.
+    sideways = {**huddle, "issues": [{**huddle["issues"][1], "escalate_to": ward["id"]}]}
+    assert fields(api.call(admin, "POST", HUDDLES, 422, json=sideways)) == {"issues[0].escalate_to"}
+    tomorrow = {**huddle, "held_on": (today + dt.timedelta(days=1)).isoformat()}
+    assert fields(api.call(admin, "POST", HUDDLES, 422, json=tomorrow)) == {"held_on"}
+    assert fields(api.call(admin, "POST", HUDDLES, 422, json={**huddle, "kind": "weekly"})) == {"kind"}
+    assert fields(api.call(admin, "POST", HUDDLES, 422, json={**huddle, "unit_id": NOWHERE})) == {"unit_id"}
+    opened = api.call(viewer, "GET", ESCALATIONS, 200, params={"unit": directorate["id"]})
+    mine = one((e for e in opened if e["issue"] == f"Short of night staff {tag}"), "the new escalation")
+    assert (mine["from_unit_id"], mine["to_unit_id"], mine["status"]) == (ward["id"], directorate["id"], "open")
+    assert mine["huddle_id"] == made["id"] and not mine["past_due"], mine
+    assert all(e["status"] == "open" for e in opened)
+    late = [e["past_due"] for e in opened]
+    assert late == sorted(late, reverse=True), "past due first"
+    closed = api.call(viewer, "GET", ESCALATIONS, 200, params={"status": "closed"})
+    assert closed and all(e["status"] == "closed" and e["response"] for e in closed), "the demo's answered ones"
+    assert fields(api.call(viewer, "GET", ESCALATIONS, 422, params={"status": "maybe"})) == {"status"}
+    assert fields(api.call(viewer, "GET", ESCALATIONS, 422, params={"unit": "nowhere"})) == {"unit"}
 
 
 def check_units(api: Contract, admin, viewer, tag: str):
