@@ -161,6 +161,7 @@ struct DemoOrganisation: Sendable {
             (.viewer, "Chris Byrne", .staff, trust, "Non-executive director"),
             (.improvementAdvisor, "Nadia Haddad", .staff, trust, "Improvement advisor"),
             (.capabilityLead, "Grace Adeyemi", .staff, trust, "Head of improvement capability"),
+            (.executive, "Amara Okafor", .staff, trust, "Chief nurse"),
         ]
         for (role, name, kind, scope, job) in demoPeople {
             let email = Self.email(for: role)
@@ -210,6 +211,7 @@ struct DemoOrganisation: Sendable {
             try await DemoPlans.load(self, on: db)
             try await DemoTraining.load(self, size: size, on: db)
             try await DemoHuddles.load(self, on: db)
+            try await DemoWalkRounds.load(self, on: db)
             // Every chart summarised once, as new data would do, so the summaries list them at once.
             try await MeasureSummary.refresh(try await Measure.query(on: db).all(), on: db)
             try await InstallationSetting.markDemo(signIns: Self.signIns, on: db)

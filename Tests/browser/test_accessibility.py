@@ -182,6 +182,12 @@ def every_page(client, base: str) -> dict[str, str]:
     huddle = re.search(r'href="(/huddles/[0-9A-F-]{36})"', client.get(base + pages["a directorate's huddles"], timeout=30).text)
     if huddle:
         pages["a huddle"] = huddle.group(1)
+    pages["WalkRounds"] = "/walkrounds"
+    pages["scheduling a WalkRound"] = "/walkrounds/new"
+    visits = re.findall(r'href="(/walkrounds/[0-9A-F-]{36})"', client.get(base + "/walkrounds", timeout=30).text)
+    if visits:  # the first planned (with the record form an administrator may use), the last held
+        pages["a planned WalkRound"] = visits[0]
+        pages["a held WalkRound"] = visits[-1]
     meeting = re.search(r'href="(/meetings/[0-9A-F-]{36})"', client.get(base + pages["a forum"], timeout=30).text)
     if meeting:
         pages["a forum meeting"] = meeting.group(1)

@@ -66,6 +66,7 @@ CAPABILITY = "/api/v1/capability"
 INVOLVEMENT = "/api/v1/involvement"
 HUDDLES = "/api/v1/huddles"
 ESCALATIONS = "/api/v1/escalations"
+WALKROUNDS = "/api/v1/walkrounds"
 OPENAPI = "/api/v1/openapi.json"
 
 # JSON and form bodies may be up to 1 MB (1,048,576 bytes); a field this long makes a body over it.
@@ -513,6 +514,14 @@ def check_quality_control(api: Contract, admin, viewer, directorate, ward, tag: 
     assert closed and all(e["status"] == "closed" and e["response"] for e in closed), "the demo's answered ones"
     assert fields(api.call(viewer, "GET", ESCALATIONS, 422, params={"status": "maybe"})) == {"status"}
     assert fields(api.call(viewer, "GET", ESCALATIONS, 422, params={"unit": "nowhere"})) == {"unit"}
+    # The demo's WalkRounds: a year of weekly visits, the held ones with their answers.
+    visits = api.call(viewer, "GET", WALKROUNDS, 200)
+    held = [v for v in visits if "held_on" in v]
+    assert len(held) >= 50 and all(v["proud_of"] and v["self_care"] for v in held), len(held)
+    assert any("held_on" not in v for v in visits), "planned ones too"
+    part = api.call(viewer, "GET", WALKROUNDS, 200, params={"unit": directorate["id"]})
+    assert 0 < len(part) < len(visits)
+    assert fields(api.call(viewer, "GET", WALKROUNDS, 422, params={"unit": "nowhere"})) == {"unit"}
 
 
 def check_units(api: Contract, admin, viewer, tag: str):

@@ -31,6 +31,7 @@ ROLES = {
     "admin": {"links": ["Units", "People", "Audit log", "API tokens"]},
     "improvement-advisor": {"links": ["Programmes", "Portfolio"], "training": re.compile(r"Cohorts I facilitate")},
     "capability-lead": {"links": ["Courses", "People"]},
+    "executive": {"links": ["WalkRounds", "Board report"]},
 }
 
 

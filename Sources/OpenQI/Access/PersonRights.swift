@@ -67,7 +67,7 @@ extension Role {
         switch self {
         case .admin: return true
         case .qiTeam: return [.qiTeam, .capabilityLead].contains(other) || plain.contains(other)
-        case .forumChair, .capabilityLead: return other == self || plain.contains(other)
+        case .forumChair, .capabilityLead, .executive: return other == self || plain.contains(other)
         case .sponsor, .coach, .improvementAdvisor, .member, .viewer: return plain.contains(other)
         }
     }

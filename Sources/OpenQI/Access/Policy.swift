@@ -45,6 +45,15 @@ package enum Permission: Sendable, Equatable {
     /// Answer and close the escalations sent to this unit: its leads (administrators, QI team and
     /// forum chairs, held there or above).
     case answerEscalations(UUID)
+    /// Schedule WalkRounds to this team: executives whose role reaches it, and its administrators
+    /// and QI team.
+    case scheduleWalkRounds(UUID)
+    /// Open the form that schedules a WalkRound: the viewer may schedule one somewhere.
+    case planWalkRounds
+    /// Record what a WalkRound heard: its executive, and the team's administrators and QI team.
+    case recordWalkRound(unitID: UUID, executiveID: UUID)
+    /// Mark a WalkRound's follow-up done: its owner, the executive, and the team visited.
+    case completeWalkRoundAction(unitID: UUID, executiveID: UUID, ownerID: UUID)
     /// Set the organisation's strategy: its aim, strategic objectives and priorities.
     case manageStrategy
     /// Define the organisation's standard measures, which its teams' measures are made from.
@@ -105,6 +114,8 @@ package struct ProjectAccess: Sendable, Equatable {
 /// | those who may edit a completed project, its forum's chair | record what is being done when its gains slip |
 /// | admin, QI team, member | record the unit's huddles and mark their actions done (as does an action's owner) |
 /// | admin, QI team, forum chair | answer and close escalations sent to the unit |
+/// | executive, admin, QI team | schedule WalkRounds to the teams below the unit |
+/// | a WalkRound's executive; admin, QI team | record what it heard; with the team, close its follow-ups |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 /// | a person, and whoever manages their home unit's people | see the person's email and sign-in |
 package struct Policy: Sendable {
@@ -180,6 +191,14 @@ package struct Policy: Sendable {
             return owner == viewer.personID || allows(.recordHuddles(unit))
         case .answerEscalations(let unit):
             return !roles(at: unit).isDisjoint(with: [.admin, .qiTeam, .forumChair])
+        case .scheduleWalkRounds(let unit):
+            return !roles(at: unit).isDisjoint(with: [.executive, .admin, .qiTeam])
+        case .planWalkRounds:
+            return tree.outline().contains { allows(.scheduleWalkRounds($0.node.id)) }
+        case .recordWalkRound(let unit, let executive):
+            return executive == viewer.personID || !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
+        case .completeWalkRoundAction(let unit, let executive, let owner):
+            return [executive, owner].contains(viewer.personID) || allows(.recordHuddles(unit))
         case .sustainGains(let access):
             return allows(.editProject(access)) || allows(.chairForum(tree.forumUnit(for: access.unitID)))
         }

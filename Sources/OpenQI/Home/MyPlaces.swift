@@ -53,6 +53,10 @@ enum MyPlaces {
                         ("QI coaches", .capability(.coaches)),
                     ]
                 case .capabilityLead: [("Courses", .courses(.index)), ("People", .people(.index))]
+                case .executive:
+                    [
+                        ("WalkRounds", .walkRounds(.index)), ("Board report", .units(.boardReport(unit))),
+                    ]
                 case .sponsor: [("Portfolio", .units(.portfolio(unit))), ("Measures", .units(.measures(unit)))]
                 case .member: [("Unit", .units(.show(unit))), ("Measures", .units(.measures(unit)))]
                 }

@@ -81,10 +81,14 @@ enum HuddleAPIController {
         var validator = Validator()
         let unitID = validator.identifier(input.unit_id, field: "unit_id", label: "unit", required: true)
         try validator.check()
-        guard let unitID, policy.tree.nodes[unitID]?.isArchived == false else {
-            throw ValidationFailure(field: "unit_id", message: "Name a unit of this organisation that is in use.")
+        guard let unitID, let unit = policy.tree.nodes[unitID] else {
+            throw ValidationFailure(field: "unit_id", message: "Name a unit of this organisation.")
         }
         try policy.require(.recordHuddles(unitID))
+        guard !unit.isArchived else {
+            throw ValidationFailure(
+                field: "unit_id", message: "\(unit.name) is archived: restore it to record its huddles.")
+        }
         let choices = try await HuddleChoices.query(unitID: unitID, tree: policy.tree, on: req.db)
         let draft = try input.validate(choices: choices, today: AppClock.today) { index, field in
             "issues[\(index)].\(field)"

@@ -12,6 +12,8 @@ package enum Role: String, Codable, CaseIterable, FormChoice, Sendable, Comparab
     case improvementAdvisor = "improvement_advisor"
     /// Runs the organisation's training: courses, cohorts and the dosing plan.
     case capabilityLead = "capability_lead"
+    /// A member of the board's executive, who visits teams on WalkRounds.
+    case executive
     case member
     case viewer
 
@@ -24,6 +26,7 @@ package enum Role: String, Codable, CaseIterable, FormChoice, Sendable, Comparab
         case .coach: "QI coach"
         case .improvementAdvisor: "Improvement advisor"
         case .capabilityLead: "Capability lead"
+        case .executive: "Executive director"
         case .member: "Member"
         case .viewer: "Viewer"
         }

@@ -38,6 +38,10 @@ extension UnitShow {
                         .text("Huddles and escalations")),
                     .text(" · "),
                     .a(
+                        .href(SiteURL.walkRounds(.index).relativeURL(query: [("unit", model.id.uuidString)])),
+                        .text("WalkRounds")),
+                    .text(" · "),
+                    .a(
                         .href(SiteURL.units(.compare(.value(model.id))).relativeURL()),
                         .text("Compare units")),
                     .text(" · "),

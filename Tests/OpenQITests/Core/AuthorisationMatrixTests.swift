@@ -12,7 +12,8 @@ struct AuthorisationMatrixTests {
     /// Who is asking: roles are granted at the directorate "Adult Mental Health", except for the
     /// administrator of another directorate, who should reach nothing of this one's.
     enum Who: String, CaseIterable, CustomStringConvertible, Sendable {
-        case signedOut, installationAdmin, admin, qiTeam, forumChair, sponsor, coach, member, viewer, unrelatedAdmin
+        case signedOut, installationAdmin, admin, qiTeam, forumChair, sponsor, coach, member, viewer, executive
+        case unrelatedAdmin
         var description: String { rawValue }
         var role: Role? {
             switch self {
@@ -24,6 +25,7 @@ struct AuthorisationMatrixTests {
             case .coach: .coach
             case .member: .member
             case .viewer: .viewer
+            case .executive: .executive
             }
         }
     }

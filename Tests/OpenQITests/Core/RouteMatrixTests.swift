@@ -80,6 +80,10 @@ struct RouteMatrixTests {
     static let huddleRecorders = Allowed.some([.installationAdmin, .admin, .qiTeam, .member])
     /// Escalations sent to the directorate: its leads answer them.
     static let escalationAnswerers = Allowed.some([.installationAdmin, .admin, .qiTeam, .forumChair])
+    /// WalkRounds to the directorate's teams: its executives (by their role), administrators and QI team.
+    static let walkRoundPlanners = Allowed.some([.installationAdmin, .admin, .qiTeam, .executive])
+    /// A follow-up: the visit's executive, its owner, and the team visited (members, administrators, QI team).
+    static let followUpKeepers = Allowed.some([.installationAdmin, .admin, .qiTeam, .member, .executive])
     /// Training is the organisation's, as the strategy is: roles held at a directorate do not reach it.
     static let capabilityLeads = installationAdmin
     /// A cohort's registers: its facilitator (the coach, inside) and whoever runs the training.
@@ -126,6 +130,22 @@ struct RouteMatrixTests {
         // The action's owner too (someone without a role, here): see HuddleTests.
         "POST /huddles/:huddleID/issues/:issueID/done": Row(allowed: huddleRecorders),
         "GET /escalations": Row(allowed: readers),
+        "GET /walkrounds": Row(allowed: readers),
+        // Anyone who may schedule a visit somewhere: the other directorate's administrator too.
+        "GET /walkrounds/new": Row(
+            allowed: .some([.installationAdmin, .admin, .qiTeam, .executive, .unrelatedAdmin])),
+        "POST /walkrounds": Row(
+            allowed: walkRoundPlanners,
+            body: ["unit_id": ":unitID", "executive_id": ":executiveID", "planned_on": AppClock.today.text]),
+        "GET /walkrounds/:walkRoundID": Row(allowed: readers),
+        // The visit's executive (the executive's own, inside; a stranger's, outside).
+        "POST /walkrounds/:walkRoundID/record": Row(
+            allowed: walkRoundPlanners,
+            body: [
+                "held_on": "2026-01-05", "proud_of": "Leave kept going", "improving": "Fewer falls",
+                "in_the_way": "Vacancies", "self_care": "Protected breaks",
+            ]),
+        "POST /walkrounds/:walkRoundID/follow-ups/:actionID/done": Row(allowed: followUpKeepers),
         "GET /escalations/:escalationID": Row(allowed: readers),
         "POST /escalations/:escalationID/respond": Row(
             allowed: escalationAnswerers, body: ["response": "Agreed: bank shifts from Monday."]),
@@ -406,6 +426,7 @@ struct RouteMatrixTests {
             allowed: huddleRecorders,
             body: ["unit_id": ":unitID", "held_on": "2026-01-05", "kind": "quality", "attendees": "Day team"]),
         "GET /api/v1/escalations": Row(allowed: readers),
+        "GET /api/v1/walkrounds": Row(allowed: readers),
         "GET /api/v1/cohorts/:cohortID": Row(allowed: readers),
         "POST /api/v1/cohorts/:cohortID/attendance": Row(
             allowed: registerTakers,
@@ -566,7 +587,7 @@ struct RouteMatrixTests {
         let inside = try await records(
             app, directorate: units.directorate, ward: units.willow,
             lead: people[.member]!, coach: people[.coach]!, sponsor: people[.sponsor]!, administrator: people[.admin]!,
-            capabilityLead: people[.installationAdmin]!, tag: "", token: "Warehouse")
+            capabilityLead: people[.installationAdmin]!, executive: people[.executive]!, tag: "", token: "Warehouse")
         var strangers: [Person] = []
         for name in ["Lee Outside", "Cam Outside", "Sol Outside"] {
             strangers.append(try await fixtures.person(name, unit: units.oak))
@@ -574,14 +595,14 @@ struct RouteMatrixTests {
         let outside = try await records(
             app, directorate: units.otherDirectorate, ward: units.oak,
             lead: strangers[0], coach: strangers[1], sponsor: strangers[2], administrator: people[.unrelatedAdmin]!,
-            capabilityLead: people[.installationAdmin]!, tag: ".outside", token: "Data feed")
+            capabilityLead: people[.installationAdmin]!, executive: strangers[0], tag: ".outside", token: "Data feed")
         return (inside, outside)
     }
 
     /// The records every row's path names, in one directorate and its ward.
     private static func records(
         _ app: Application, directorate: Unit, ward: Unit, lead: Person, coach: Person, sponsor: Person,
-        administrator: Person, capabilityLead: Person, tag: String, token tokenName: String
+        administrator: Person, capabilityLead: Person, executive: Person, tag: String, token tokenName: String
     ) async throws -> World {
         let fixtures = Fixtures(app: app)
         let db = app.db
@@ -701,6 +722,15 @@ struct RouteMatrixTests {
             (try issue.requireID(), try ward.requireID(), try directorate.requireID())
         (escalation.dueOn, escalation.raisedAt) = (CalendarDay.date("2026-01-19")!, AppClock.now)
         try await escalation.create(on: db)
+        let walkRound = WalkRound()
+        (walkRound.$unit.id, walkRound.$executive.id) = (try ward.requireID(), try executive.requireID())
+        walkRound.plannedOn = CalendarDay.date("2026-01-05")!
+        try await walkRound.create(on: db)
+        // A follow-up owned by the ward's own Pat Doe (on the planned visit, so one id serves both routes).
+        let followUp = WalkRoundAction()
+        (followUp.$walkRound.id, followUp.position, followUp.action) = (try walkRound.requireID(), 1, "Fix the lift")
+        (followUp.$owner.id, followUp.dueOn) = (try person.requireID(), CalendarDay.date("2026-01-05")!)
+        try await followUp.create(on: db)
         let (token, _) = APIToken.issue(
             name: tokenName, unitID: try directorate.requireID(), by: try administrator.requireID())
         try await token.create(on: db)
@@ -722,7 +752,8 @@ struct RouteMatrixTests {
             "cohortSessionID": try cohortSession.requireID(), "enrolmentID": try enrolment.requireID(),
             "coachID": try coached.requireID(), "attendanceUploadID": try attendanceUpload.requireID(),
             "huddleID": try huddle.requireID(), "issueID": try issue.requireID(),
-            "escalationID": try escalation.requireID(),
+            "escalationID": try escalation.requireID(), "executiveID": try executive.requireID(),
+            "walkRoundID": try walkRound.requireID(), "actionID": try followUp.requireID(),
         ])
     }
 }

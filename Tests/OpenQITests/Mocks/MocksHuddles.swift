@@ -92,3 +92,55 @@ extension EscalationShow.Model {
         action: "Ask the rota team for cover", respondedBy: "Tendai Moyo", respondedAt: Mock.now, canAnswer: true,
         form: FormState())
 }
+
+extension WalkRoundFollowUp {
+    static let open = WalkRoundFollowUp(
+        walkRoundID: Mock.id(96), actionID: Mock.id(97), action: "Chase the lift repair", owner: "Amara Okafor",
+        unit: "Willow Ward", due: Mock.calendarDay("2026-03-20"), doneOn: nil, isOverdue: true, canComplete: true)
+}
+
+extension WalkRoundsPage.Model {
+    static let mock = WalkRoundsPage.Model(
+        unitID: nil, unitOptions: [.init(value: "\(Mock.id(1))", label: "Trust")], canSchedule: true, teams: 3,
+        heldInYear: 2,
+        planned: [
+            .init(
+                id: Mock.id(98), unit: "Adult Mental Health › Cedar Ward", executive: "Amara Okafor",
+                plannedOn: Mock.calendarDay("2026-03-27"), heldOn: nil, isLate: true)
+        ],
+        unvisited: [
+            .init(id: Mock.id(4), name: "Adult Mental Health › Cedar Ward", lastVisit: nil),
+            .init(id: Mock.id(6), name: "Forensic Services › Oak Ward", lastVisit: Mock.calendarDay("2025-01-14")),
+        ],
+        months: [CalendarMonth(year: 2026, month: 2), CalendarMonth(year: 2026, month: 3)],
+        byExecutive: [.init(name: "Amara Okafor", counts: [1, 1])], followUps: [.open],
+        recent: [
+            .init(
+                id: Mock.id(96), unit: "Adult Mental Health › Willow Ward", executive: "Amara Okafor",
+                plannedOn: Mock.calendarDay("2026-03-06"), heldOn: Mock.calendarDay("2026-03-06"), isLate: false)
+        ])
+}
+
+extension WalkRoundForm.Model {
+    static let mock = WalkRoundForm.Model(
+        teams: [.init(value: "\(Mock.id(3))", label: "Trust › Adult Mental Health › Willow Ward")],
+        executives: [.init(value: "\(Mock.id(42))", label: "Amara Okafor")],
+        form: FormState(
+            values: ["planned_on": "2027-05-01", "executive_id": "\(Mock.id(42))"],
+            errors: [FieldError(field: "unit_id", message: "Choose team.")]))
+}
+
+extension WalkRoundShow.Model {
+    /// Planned, with the form its executive records it on.
+    static let planned = WalkRoundShow.Model(
+        id: Mock.id(98), unitID: Mock.id(4), unitPath: "Trust › Adult Mental Health › Cedar Ward",
+        executive: "Amara Okafor", plannedOn: Mock.calendarDay("2026-03-27"), heldOn: nil, answers: [],
+        followUps: [], canRecord: true, owners: [.init(value: "\(Mock.id(42))", label: "Amara Okafor")],
+        form: FormState(values: ["held_on": "2026-03-27"]))
+    static let held = WalkRoundShow.Model(
+        id: Mock.id(96), unitID: Mock.id(3), unitPath: "Trust › Adult Mental Health › Willow Ward",
+        executive: "Amara Okafor", plannedOn: Mock.calendarDay("2026-03-06"), heldOn: Mock.calendarDay("2026-03-06"),
+        answers: zip(WalkRound.questions, ["Leave kept going", "Fewer falls", "Two vacant posts", "Protected breaks"])
+            .map { .init(question: $0.0.question, answer: $0.1) },
+        followUps: [.open], canRecord: true, owners: [], form: FormState())
+}

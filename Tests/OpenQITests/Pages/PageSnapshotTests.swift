@@ -230,6 +230,18 @@ struct PageSnapshotTests {
     @Test func escalationShow() {
         assertSnapshot(of: Self.html(EscalationShow.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func walkRounds() {
+        assertSnapshot(of: Self.html(WalkRoundsPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func walkRoundForm() {
+        assertSnapshot(of: Self.html(WalkRoundForm.View(context: Mock.context, model: .mock)), as: .lines)
+    }
+    @Test func walkRoundPlanned() {
+        assertSnapshot(of: Self.html(WalkRoundShow.View(context: Mock.context, model: .planned)), as: .lines)
+    }
+    @Test func walkRoundHeld() {
+        assertSnapshot(of: Self.html(WalkRoundShow.View(context: Mock.context, model: .held)), as: .lines)
+    }
     @Test func coaches() {
         assertSnapshot(of: Self.html(CoachesPage.View(context: Mock.context, model: .mock)), as: .lines)
     }

@@ -78,5 +78,7 @@ enum OpenQIMigrations {
         AddConcernToMeasureSummaries(),
         CreateGainsResponses(),
         CreateHuddles(),
+        AddExecutiveRole(),
+        CreateWalkRounds(),
     ]
 }

@@ -110,6 +110,7 @@ func routes(_ app: Application) throws {
     CourseController.register(on: signedIn)
     CapabilityController.register(on: signedIn)
     HuddleController.register(on: signedIn)
+    WalkRoundController.register(on: signedIn)
 
     signedIn.get(SiteURL.projects(.newCycle(.key)).pathComponents, use: PDSAController.new)
     signedIn.post(SiteURL.projects(.planCycle(.key)).pathComponents, use: PDSAController.create)
@@ -200,6 +201,7 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.api(.involvement).pathComponents, use: InvolvementAPIController.show)
     signedIn.post(SiteURL.api(.huddles).pathComponents, use: HuddleAPIController.create)
     signedIn.get(SiteURL.api(.escalations).pathComponents, use: HuddleAPIController.escalations)
+    signedIn.get(SiteURL.api(.walkRounds).pathComponents, use: WalkRoundAPIController.index)
     signedIn.get(SiteURL.api(.cohort(.key)).pathComponents, use: CourseAPIController.cohort)
     signedIn.post(SiteURL.api(.cohortAttendance(.key)).pathComponents, use: CourseAPIController.takeRegister)
     signedIn.get(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.index)

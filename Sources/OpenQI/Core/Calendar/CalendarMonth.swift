@@ -52,4 +52,6 @@ package struct CalendarMonth: Sendable, Hashable, Comparable {
 
     /// "November 2026".
     package var label: String { "\(Self.names[month - 1]) \(year)" }
+    /// Where room is tight (a table's column heads): "Mar 2026".
+    package var shortLabel: String { "\(Self.names[month - 1].prefix(3)) \(year)" }
 }

@@ -37,6 +37,7 @@ enum SiteURL: Sendable {
     case dataUploads(DataUploads)
     case huddles(Huddles)
     case escalations(Escalations)
+    case walkRounds(WalkRounds)
     case apiTokens(APITokens)
     case audit
     case health
@@ -266,6 +267,13 @@ enum SiteURL: Sendable {
         case respond(Parameter<UUID>)
     }
 
+    enum WalkRounds: Sendable {
+        case index, new, create
+        case show(Parameter<UUID>)
+        case record(Parameter<UUID>)
+        case completeAction(walkRound: Parameter<UUID>, action: Parameter<UUID>)
+    }
+
     enum Forums: Sendable {
         case index
         case show(Parameter<UUID>)
@@ -298,6 +306,7 @@ enum SiteURL: Sendable {
         case involvement
         case huddles
         case escalations
+        case walkRounds
         case cohort(Parameter<UUID>)
         case cohortAttendance(Parameter<UUID>)
     }
@@ -329,6 +338,7 @@ enum SiteURL: Sendable {
         case .dataUploads(let page): ["data-uploads"] + page.segments
         case .huddles(let page): ["huddles"] + page.segments
         case .escalations(let page): ["escalations"] + page.segments
+        case .walkRounds(let page): ["walkrounds"] + page.segments
         case .apiTokens(let page): ["api-tokens"] + page.segments
         case .audit: ["audit"]
         case .health: ["health"]
@@ -670,6 +680,19 @@ extension SiteURL.Escalations {
     }
 }
 
+extension SiteURL.WalkRounds {
+    var segments: [PathSegment] {
+        switch self {
+        case .index, .create: []
+        case .new: ["new"]
+        case .show(let id): [.id(id, name: "walkRoundID")]
+        case .record(let id): [.id(id, name: "walkRoundID"), "record"]
+        case .completeAction(let visit, let action):
+            [.id(visit, name: "walkRoundID"), "follow-ups", .id(action, name: "actionID"), "done"]
+        }
+    }
+}
+
 extension SiteURL.Forums {
     var segments: [PathSegment] {
         switch self {
@@ -708,6 +731,7 @@ extension SiteURL.API {
         case .involvement: ["involvement"]
         case .huddles: ["huddles"]
         case .escalations: ["escalations"]
+        case .walkRounds: ["walkrounds"]
         case .cohort(let id): ["cohorts", .id(id, name: "cohortID")]
         case .cohortAttendance(let id): ["cohorts", .id(id, name: "cohortID"), "attendance"]
         }

@@ -1,0 +1,110 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Executive WalkRounds: scheduling visits, recording what they heard, closing their follow-ups.
+enum WalkRoundController {
+    static func register(on routes: any RoutesBuilder) {
+        routes.get(SiteURL.walkRounds(.index).pathComponents, use: index)
+        routes.get(SiteURL.walkRounds(.new).pathComponents, use: new)
+        routes.post(SiteURL.walkRounds(.create).pathComponents, use: create)
+        routes.get(SiteURL.walkRounds(.show(.key)).pathComponents, use: show)
+        routes.post(SiteURL.walkRounds(.record(.key)).pathComponents, use: record)
+        routes.post(
+            SiteURL.walkRounds(.completeAction(walkRound: .key, action: .key)).pathComponents, use: completeAction)
+    }
+
+    @Sendable static func index(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .readOrganisation)
+        let model = try await WalkRoundsPage.Model.query(
+            unitID: try req.unitFilter("unit", in: policy.tree), policy: policy, today: AppClock.today, on: req.db)
+        return WalkRoundsPage.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func new(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .planWalkRounds)
+        let model = try await WalkRoundForm.Model.query(policy: policy, form: nil, on: req.db)
+        return WalkRoundForm.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .planWalkRounds)
+        let input = try req.content.decode(WalkRoundScheduleInput.self)
+        // A team out of the viewer's reach is refused as such, before anything is checked.
+        if let text = input.unit_id, let unitID = UUID(uuidString: text), policy.tree.nodes[unitID] != nil {
+            try policy.require(.scheduleWalkRounds(unitID))
+        }
+        let offered = try await WalkRoundForm.Model.query(policy: policy, form: nil, on: req.db)
+        return try await req.saveForm(typed: input.formState) {
+            let visit = try input.validate(teams: offered.teams, executives: offered.executives, today: AppClock.today)
+            let executive = offered.executives.first { $0.value == visit.executiveID.uuidString }?.label ?? ""
+            let team = policy.tree.nodes[visit.unitID]?.name ?? ""
+            let walkRound = try await WalkRound.schedule(
+                visit, names: (team, executive), by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: SiteURL.walkRounds(.show(.value(try walkRound.requireID()))).relativeURL(),
+                notice: "\(executive)’s WalkRound to \(team) is planned for \(visit.plannedOn.label).")
+        } redraw: { state in
+            var model = offered
+            model.form = state
+            return WalkRoundForm.View(context: try await req.pageContext(), model: model).response()
+        }
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let policy = try await req.policy(granting: .readOrganisation)
+        let model = try await WalkRoundShow.Model.query(
+            id: try req.idParameter("walkRoundID"), policy: policy, today: AppClock.today, on: req.db)
+        return WalkRoundShow.View(context: try await req.pageContext(), model: model).response()
+    }
+
+    @Sendable static func record(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let id = try req.idParameter("walkRoundID")
+        guard let visit = try await WalkRound.query(on: req.db).filter(\.$id == id).with(\.$executive).first() else {
+            throw NotFound("WalkRound")
+        }
+        try policy.require(.recordWalkRound(unitID: visit.$unit.id, executiveID: visit.$executive.id))
+        let typed = WalkRoundRecordInput(values: try req.content.decode([String: String].self))
+        let shown = SiteURL.walkRounds(.show(.value(id))).relativeURL()
+        return try await req.saveForm(typed: typed.formState) {
+            let model = try await WalkRoundShow.Model.query(id: id, policy: policy, today: AppClock.today, on: req.db)
+            let valid = try typed.validate(owners: model.owners, today: AppClock.today)
+            let team = policy.tree.nodes[visit.$unit.id]?.name ?? ""
+            try await visit.record(
+                valid, name: "WalkRound by \(visit.executive.fullName) to \(team)", by: policy.viewer.actor, on: req.db)
+            return req.redirect(
+                to: shown,
+                notice: "The WalkRound to \(team) on \(valid.heldOn.label) is recorded"
+                    + (valid.actions.isEmpty ? "." : ", with \(valid.actions.count) to follow up."))
+        } redraw: { state in
+            let model = try await WalkRoundShow.Model.query(
+                id: id, policy: policy, today: AppClock.today, form: state, on: req.db)
+            // Recorded meanwhile: the form has gone, so the reason is told as a notice.
+            guard model.heldOn == nil else {
+                return req.redirect(to: shown, notice: state.errors.map(\.message).joined(separator: " "))
+            }
+            return WalkRoundShow.View(context: try await req.pageContext(), model: model).response()
+        }
+    }
+
+    @Sendable static func completeAction(req: Request) async throws -> Response {
+        let policy = try await req.policy()
+        let visitID = try req.idParameter("walkRoundID")
+        guard
+            let action = try await WalkRoundAction.query(on: req.db).filter(\.$id == req.idParameter("actionID"))
+                .filter(\.$walkRound.$id == visitID).with(\.$walkRound).first()
+        else { throw NotFound("follow-up") }
+        let visit = action.walkRound
+        try policy.require(
+            .completeWalkRoundAction(
+                unitID: visit.$unit.id, executiveID: visit.$executive.id, ownerID: action.$owner.id))
+        let shown = SiteURL.walkRounds(.show(.value(visitID))).relativeURL()
+        do {
+            try await action.complete(on: AppClock.today, unitID: visit.$unit.id, by: policy.viewer.actor, on: req.db)
+            return req.redirect(to: shown, notice: "“\(action.action)” is marked done.")
+        } catch let failure as ValidationFailure {
+            return req.redirect(to: shown, notice: failure.reason)
+        }
+    }
+}
