@@ -101,16 +101,18 @@ enum MyTasks {
                 }
             }
         }
-        // Escalations sent to a unit the viewer leads (where the role is held, not every unit below).
-        let leads = policy.viewer.grants.filter { [.admin, .qiTeam, .forumChair].contains($0.role) }.map(\.unitID)
+        // Escalations waiting for an answer from a unit the viewer leads (where the role is held,
+        // not every unit below: a trust's administrators are not asked about every ward's issue).
+        let leads = Set(policy.viewer.grants.map(\.unitID)).filter { policy.allows(.answerEscalations($0)) }
         if !leads.isEmpty {
-            let awaiting = try await Escalation.query(on: db).filter(\.$toUnit.$id ~~ Set(leads))
-                .filter(\.$closedAt == nil).all()
-            for unit in Set(awaiting.map(\.$toUnit.id)).sorted(by: {
+            let waiting = try await Escalation.query(on: db).filter(\.$toUnit.$id ~~ leads).filter(\.$closedAt == nil)
+                .filter(\.$response == nil).all()
+            let today = CalendarDay(containing: now)
+            for unit in Set(waiting.map(\.$toUnit.id)).sorted(by: {
                 policy.tree.path(of: $0) < policy.tree.path(of: $1)
             }) {
-                let here = awaiting.filter { $0.$toUnit.id == unit }
-                let late = here.count { CalendarDay(containing: $0.dueOn) < CalendarDay(containing: now) }
+                let here = waiting.filter { $0.$toUnit.id == unit }
+                let late = here.count { $0.isPastDue(on: today) }
                 tasks.append(
                     .init(
                         text:
@@ -122,7 +124,8 @@ enum MyTasks {
         // Actions the viewer took on at a huddle, now due.
         let owned = try await HuddleIssue.query(on: db).filter(\.$owner.$id == me).filter(\.$actionDoneOn == nil)
             .filter(\.$actionDue <= CalendarDay(containing: now).date).with(\.$huddle).all()
-        for unit in Set(owned.map(\.huddle.$unit.id)) {
+        for unit in Set(owned.map(\.huddle.$unit.id)).sorted(by: { policy.tree.path(of: $0) < policy.tree.path(of: $1) }
+        ) {
             let count = owned.count { $0.huddle.$unit.id == unit }
             tasks.append(
                 .init(

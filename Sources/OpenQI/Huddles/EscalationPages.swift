@@ -23,6 +23,8 @@ enum EscalationsPage {
         var unitID: UUID?
         var unitOptions: [FormField.Option]
         var rows: [EscalationRow]
+        /// How many match, of which `rows` are the first `EscalationsPage.limit`.
+        var total: Int
         var pastDue: Int { rows.count { $0.isPastDue } }
     }
 
@@ -52,9 +54,10 @@ enum EscalationsPage {
                     .button(.type(.submit), .class("button secondary"), .text("Show"))),
                 .p(
                     .text(
-                        model.pastDue > 0
-                            ? "\(model.rows.count) escalations, \(model.pastDue) past due."
-                            : "\(model.rows.count) escalations."
+                        (model.total > model.rows.count
+                            ? "The first \(model.rows.count) of \(model.total) escalations"
+                            : "\(model.total) escalations")
+                            + (model.pastDue > 0 ? ", \(model.pastDue) past due." : ".")
                     )),
                 model.rows.isEmpty
                     ? .p(.class("empty"), .text("No escalation matches."))
@@ -66,26 +69,33 @@ enum EscalationsPage {
 
 extension Escalation {
     /// Escalations with this status, sent to or from `unitID` and the units below it (or anywhere),
-    /// with their issues: open ones past due first, then by due day; at most `EscalationsPage.limit`.
+    /// with their issues, and how many there are in all: open ones by due day (those past due come
+    /// first), then closed ones, the latest closed first; at most `EscalationsPage.limit`.
     static func listed(
-        status: EscalationStatus, unitID: UUID?, tree: UnitTree, today: CalendarDay, on db: any Database
-    ) async throws -> [Escalation] {
-        var query = Escalation.query(on: db).with(\.$issue)
-        switch status {
-        case .open: query = query.filter(\.$closedAt == nil)
-        case .closed: query = query.filter(\.$closedAt != nil)
-        case .all: break
+        status: EscalationStatus, unitID: UUID?, tree: UnitTree, on db: any Database
+    ) async throws -> (escalations: [Escalation], total: Int) {
+        func query(open: Bool) -> QueryBuilder<Escalation> {
+            var query = Escalation.query(on: db).with(\.$issue)
+            query = open ? query.filter(\.$closedAt == nil) : query.filter(\.$closedAt != nil)
+            if let unitID {
+                let units = Array(tree.subtree(of: unitID))
+                query = query.group(.or) { $0.filter(\.$toUnit.$id ~~ units).filter(\.$fromUnit.$id ~~ units) }
+            }
+            return query
         }
-        if let unitID {
-            let units = Array(tree.subtree(of: unitID))
-            query = query.group(.or) { $0.filter(\.$toUnit.$id ~~ units).filter(\.$fromUnit.$id ~~ units) }
-        }
-        let found = try await query.sort(\.$dueOn).sort(\.$raisedAt).limit(EscalationsPage.limit).all()
-        func pastDue(_ escalation: Escalation) -> Bool {
-            escalation.isOpen && CalendarDay(containing: escalation.dueOn) < today
-        }
-        // Stable: within each group the database's order by due day stands.
-        return found.filter(pastDue) + found.filter { !pastDue($0) }
+        let limit = EscalationsPage.limit
+        let open =
+            status == .closed ? [] : try await query(open: true).sort(\.$dueOn).sort(\.$raisedAt).limit(limit).all()
+        let closed =
+            status == .open || open.count >= limit
+            ? [] : try await query(open: false).sort(\.$closedAt, .descending).limit(limit - open.count).all()
+        let shown = open + closed
+        let total =
+            shown.count < limit
+            ? shown.count
+            : (status == .closed ? 0 : try await query(open: true).count())
+                + (status == .open ? 0 : try await query(open: false).count())
+        return (shown, total)
     }
 }
 
@@ -94,11 +104,11 @@ extension EscalationsPage.Model {
         status: EscalationStatus, unitID: UUID?, policy: Policy, today: CalendarDay, on db: any Database
     ) async throws -> Self {
         let tree = policy.tree
-        let escalations = try await Escalation.listed(
-            status: status, unitID: unitID, tree: tree, today: today, on: db)
+        let (escalations, total) = try await Escalation.listed(status: status, unitID: unitID, tree: tree, on: db)
         return Self(
             status: status, unitID: unitID, unitOptions: tree.parentOptions(),
-            rows: escalations.map { EscalationRow($0, issue: $0.issue.description, tree: tree, today: today) })
+            rows: escalations.map { EscalationRow($0, issue: $0.issue.description, tree: tree, today: today) },
+            total: total)
     }
 }
 
@@ -160,8 +170,10 @@ enum EscalationShow {
                             FormField(
                                 name: "response", label: row.response == nil ? "Your response" : "A new response",
                                 control: .textarea(rows: 4),
-                                hint: "What is being done, and by whom: the team sees it on its huddles page.",
-                                isRequired: true),
+                                hint: row.response == nil
+                                    ? "What is being done, and by whom: the team sees it on its huddle’s page."
+                                    : "It replaces the response above; leave it blank to close the escalation with that one.",
+                                isRequired: row.response == nil),
                             FormField(
                                 name: "close", label: "Close it",
                                 control: .checkboxes([

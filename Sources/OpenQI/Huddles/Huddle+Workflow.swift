@@ -99,7 +99,8 @@ extension Escalation {
     /// Records the receiving unit's answer to the escalation and, when it says so, closes it; both
     /// audited under the receiving unit. A closed escalation takes no more answers.
     func respond(
-        _ answer: EscalationResponseInput.Valid, respondedBy personID: UUID, by actor: Actor, on db: any Database
+        _ answer: EscalationResponseInput.Valid, named name: String, respondedBy personID: UUID, by actor: Actor,
+        on db: any Database
     ) async throws {
         let escalationID = try requireID()
         try await db.transaction { db in
@@ -111,22 +112,25 @@ extension Escalation {
                         "This escalation was closed on \(CalendarDay.label(closed)): it takes no more answers. Nothing was saved."
                 )
             }
-            let before = Audited(escalation: current).auditFields
-            current.response = answer.response
-            current.$respondedBy.id = personID
-            current.respondedAt = AppClock.now
+            let before = Audited(escalation: current, name: name).auditFields
+            if let text = answer.response {
+                current.response = text
+                current.$respondedBy.id = personID
+                current.respondedAt = AppClock.now
+            }
             if answer.closes { current.closedAt = AppClock.now }
             try await current.update(on: db)
             (self.response, self.$respondedBy.id, self.respondedAt, self.closedAt) =
-                (current.response, personID, current.respondedAt, current.closedAt)
-            try await Audited(escalation: current).recordAudit(.update, by: actor, before: before, on: db)
+                (current.response, current.$respondedBy.id, current.respondedAt, current.closedAt)
+            try await Audited(escalation: current, name: name).recordAudit(.update, by: actor, before: before, on: db)
         }
     }
 
     private struct Audited: Auditable {
         let escalation: Escalation
+        let name: String
         var auditSubject: AuditSubject {
-            .init(kind: "escalation", id: escalation.id, name: "Escalation", unitID: escalation.$toUnit.id)
+            .init(kind: "escalation", id: escalation.id, name: name, unitID: escalation.$toUnit.id)
         }
         var auditFields: [String: String] {
             [

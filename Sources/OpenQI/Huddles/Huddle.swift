@@ -70,6 +70,12 @@ package final class Escalation: Model, @unchecked Sendable {
     package init() {}
 
     package var isOpen: Bool { closedAt == nil }
+
+    /// Still open after the day an answer was needed by.
+    func isPastDue(on today: CalendarDay) -> Bool { isOpen && CalendarDay(containing: dueOn) < today }
+
+    /// Open with no answer yet: what its receiving unit's leads are asked for.
+    var awaitsResponse: Bool { isOpen && response == nil }
 }
 
 struct CreateHuddles: AsyncMigration {

@@ -66,7 +66,7 @@ struct EscalationDTO: Content, Equatable {
         raised_at = escalation.raisedAt
         due_on = CalendarDay.text(escalation.dueOn)
         status = escalation.isOpen ? "open" : "closed"
-        past_due = escalation.isOpen && CalendarDay(containing: escalation.dueOn) < today
+        past_due = escalation.isPastDue(on: today)
         response = escalation.response
         responded_at = escalation.respondedAt
         closed_at = escalation.closedAt
@@ -106,7 +106,7 @@ enum HuddleAPIController {
         let status = try req.choiceFilter("status", as: EscalationStatus.self, label: "a status") ?? .open
         let unitID = try req.unitFilter("unit", in: policy.tree)
         let today = AppClock.today
-        return try await Escalation.listed(status: status, unitID: unitID, tree: policy.tree, today: today, on: req.db)
+        return try await Escalation.listed(status: status, unitID: unitID, tree: policy.tree, on: req.db).escalations
             .map { try EscalationDTO($0, today: today) }
     }
 }

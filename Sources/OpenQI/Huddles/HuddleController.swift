@@ -77,7 +77,14 @@ enum HuddleController {
                 .filter(\.$huddle.$id == huddleID).with(\.$huddle).first()
         else { throw NotFound("huddle action") }
         try policy.require(.completeHuddleAction(unitID: issue.huddle.$unit.id, ownerID: issue.$owner.id))
-        let shown = SiteURL.huddles(.show(.value(huddleID))).relativeURL() + "#issue-\(issue.position)"
+        // Back to the unit's page the button was on, when it names a unit; else to the huddle.
+        struct Back: Content { var back: String? }
+        let back = (try? req.content.decode(Back.self))?.back.flatMap(UUID.init(uuidString:))
+        let shown =
+            back.flatMap {
+                policy.tree.nodes[$0] == nil ? nil : SiteURL.units(.huddles(.value($0))).relativeURL() + "#actions"
+            }
+            ?? SiteURL.huddles(.show(.value(huddleID))).relativeURL() + "#issue-\(issue.position)"
         do {
             try await issue.completeAction(
                 on: AppClock.today, unitID: issue.huddle.$unit.id, by: policy.viewer.actor, on: req.db)
@@ -106,14 +113,18 @@ enum HuddleController {
     @Sendable static func respond(req: Request) async throws -> Response {
         let policy = try await req.policy()
         let id = try req.idParameter("escalationID")
-        guard let escalation = try await Escalation.find(id, on: req.db) else { throw NotFound("escalation") }
+        guard let escalation = try await Escalation.query(on: req.db).filter(\.$id == id).with(\.$issue).first() else {
+            throw NotFound("escalation")
+        }
         try policy.require(.answerEscalations(escalation.$toUnit.id))
         let input = try req.content.decode(EscalationResponseInput.self)
         let shown = SiteURL.escalations(.show(.value(id))).relativeURL()
         return try await req.saveForm(typed: input.formState) {
-            let answer = try input.validate()
+            let answer = try input.validate(answered: escalation.response != nil)
+            let from = policy.tree.nodes[escalation.$fromUnit.id]?.name ?? ""
             try await escalation.respond(
-                answer, respondedBy: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
+                answer, named: "Escalation from \(from): \(escalation.issue.description.prefix(80))",
+                respondedBy: policy.viewer.personID, by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: shown,
                 notice: answer.closes

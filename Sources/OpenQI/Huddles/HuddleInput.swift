@@ -85,11 +85,11 @@ extension HuddleInput {
         }
         var drafts: [HuddleDraft.Issue] = []
         for (index, issue) in given.prefix(Self.maximumIssues).enumerated() where !issue.isBlank {
-            if let draft = issue.validate(
-                choices: choices, heldOn: heldOn, validator: &validator, field: { field(index, $0) })
-            {
-                drafts.append(draft)
-            }
+            // Each row's messages say which issue they are about: the form has several alike.
+            var row = Validator()
+            let draft = issue.validate(choices: choices, heldOn: heldOn, validator: &row, field: { field(index, $0) })
+            for error in row.errors { validator.fail(error.field, "Issue \(index + 1): \(error.message)") }
+            if let draft, row.errors.isEmpty { drafts.append(draft) }
         }
         return try validator.check(heldOn, kind) { heldOn, kind in
             HuddleDraft(heldOn: heldOn, kind: kind, attendees: attendees, issues: drafts)
@@ -104,7 +104,10 @@ extension HuddleInput.Issue {
         let description = validator.requiredText(
             description, field: field("description"), label: "what the issue is", maxLength: 2000)
         let action = validator.optionalText(action, field: field("action"), label: "the action", maxLength: 2000)
-        let owner = validator.identifier(owner_id, field: field("owner_id"), label: "owner", required: action != nil)
+        let owner = validator.identifier(owner_id, field: field("owner_id"), label: "owner", required: false)
+        if action != nil, (owner_id ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            validator.fail(field("owner_id"), "Choose who owns the action.")
+        }
         let due = validator.day(
             action_due, field: field("action_due"), label: "when the action is due", required: action != nil
         )
@@ -120,7 +123,7 @@ extension HuddleInput.Issue {
             validator.fail(field("action_due"), "An action falls due on or after the huddle, not on \(due.label).")
         }
         let target = validator.identifier(
-            escalate_to, field: field("escalate_to"), label: "unit to escalate to", required: false)
+            escalate_to, field: field("escalate_to"), label: "unit", required: false)
         let escalationDue = validator.day(
             escalation_due, field: field("escalation_due"), label: "when the escalation needs an answer",
             required: target != nil
@@ -151,7 +154,7 @@ extension HuddleInput.Issue {
 
 /// The huddle form's fields, flat (`issue1_description`, …), read into a `HuddleInput`.
 struct HuddleFormInput: Sendable {
-    /// The rows the form offers; more are added from the huddle's page.
+    /// The rows the form offers.
     static let rows = 4
     static let issueFields = ["description", "action", "owner_id", "action_due", "escalate_to", "escalation_due"]
 
@@ -191,15 +194,20 @@ struct EscalationResponseInput: Content, Sendable {
     }
 
     struct Valid: Sendable, Equatable {
-        let response: String
+        /// Nil when an escalation answered already is closed with the answer it has.
+        let response: String?
         let closes: Bool
     }
 
-    func validate() throws -> Valid {
+    /// `answered`: the escalation has a response already, which a closing may keep.
+    func validate(answered: Bool) throws -> Valid {
         var validator = Validator()
-        let response = validator.requiredText(
-            response, field: "response", label: "the response", maxLength: 4000)
+        let closes = (close ?? []).contains("yes")
+        let text =
+            answered && closes
+            ? validator.optionalText(response, field: "response", label: "the response", maxLength: 4000)
+            : validator.requiredText(response, field: "response", label: "the response", maxLength: 4000)
         try validator.check()
-        return Valid(response: response, closes: (close ?? []).contains("yes"))
+        return Valid(response: text, closes: closes)
     }
 }

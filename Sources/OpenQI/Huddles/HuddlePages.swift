@@ -25,7 +25,7 @@ struct EscalationRow: Sendable, Equatable {
         due = CalendarDay(containing: escalation.dueOn)
         response = escalation.response
         isOpen = escalation.isOpen
-        isPastDue = escalation.isOpen && due < today
+        isPastDue = escalation.isPastDue(on: today)
     }
 
     init(
@@ -55,6 +55,19 @@ struct HuddleActionRow: Sendable, Equatable {
     let canComplete: Bool
 }
 
+extension HuddleActionRow {
+    /// The row as the one action table shows it.
+    var tracked: TrackedAction {
+        TrackedAction(
+            title: action, source: issue, sourceURL: SiteURL.huddles(.show(.value(huddleID))).relativeURL(),
+            context: "\(unit.map { "\($0) " } ?? "")huddle of \(heldOn.label)", owner: owner, due: due, doneOn: doneOn,
+            isOverdue: isOverdue,
+            completeURL: canComplete
+                ? SiteURL.huddles(.completeAction(huddle: .value(huddleID), issue: .value(issueID))).relativeURL() : nil
+        )
+    }
+}
+
 extension Node where Context == HTML.BodyContext {
     /// Escalations as a table: where from and to, the issue, when due, and where they stand.
     static func escalationTable(_ rows: [EscalationRow], caption: String) -> Node {
@@ -76,45 +89,6 @@ extension Node where Context == HTML.BodyContext {
                         .td(.text(row.from)), .td(.text(row.to)), .td(.text(row.raisedOn.label)),
                         .td(.text(row.due.label), .if(row.isPastDue, .span(.class("tag warn"), .text("Past due")))),
                         .td(.text(row.status)))
-                }))
-    }
-
-    /// Actions agreed at huddles, with a "Mark done" button for those the viewer may close.
-    static func huddleActionTable(_ rows: [HuddleActionRow], caption: String, csrfToken: String) -> Node {
-        .scrollingTable(
-            .class("data-table"),
-            .caption(.text(caption)),
-            .thead(
-                .tr(
-                    .th(.scope("col"), .text("Action")), .th(.scope("col"), .text("Issue")),
-                    .th(.scope("col"), .text("Owner")), .th(.scope("col"), .text("Due")),
-                    .th(.scope("col"), .span(.class("visually-hidden"), .text("Mark done"))))),
-            .tbody(
-                .forEach(rows) { row in
-                    .tr(
-                        .class(row.isOverdue ? "due" : ""),
-                        .th(.scope("row"), .text(row.action)),
-                        .td(
-                            .a(
-                                .href(SiteURL.huddles(.show(.value(row.huddleID))).relativeURL()),
-                                .text(row.issue)),
-                            .span(
-                                .class("hint"),
-                                .text(" (\(row.unit.map { "\($0) " } ?? "")huddle of \(row.heldOn.label))"))),
-                        .td(.text(row.owner)),
-                        .td(
-                            .text(row.due.label), .if(row.isOverdue, .span(.class("tag warn"), .text("Overdue"))),
-                            .unwrap(row.doneOn) { .span(.class("tag"), .text("Done \($0.label)")) }),
-                        .td(
-                            .if(
-                                row.canComplete && row.doneOn == nil,
-                                .postButton(
-                                    "Mark done",
-                                    to: SiteURL.huddles(
-                                        .completeAction(huddle: .value(row.huddleID), issue: .value(row.issueID))
-                                    )
-                                    .relativeURL(),
-                                    csrfToken: csrfToken))))
                 }))
     }
 }
@@ -149,6 +123,8 @@ enum HuddlesPage {
 
     /// The latest huddles the page lists.
     static let shown = 30
+    /// The most open actions and escalations it lists (the earliest due); the rest are on /escalations.
+    static let listed = 200
 
     final class View: ModelPage<Model> {
         override func pageTitle() -> String { "Huddles — \(model.unitPath)" }
@@ -179,7 +155,9 @@ enum HuddlesPage {
                             .a(
                                 .href("#awaiting"), .strong(.text("\(model.awaiting.count)")),
                                 .text(
-                                    pastDue > 0 ? "escalations to answer, \(pastDue) past due" : "escalations to answer"
+                                    pastDue > 0
+                                        ? "open escalations sent here, \(pastDue) past due"
+                                        : "open escalations sent here"
                                 )))),
                     .li(.a(.href("#actions"), .strong(.text("\(model.actions.count)")), .text("open actions"))),
                     .li(
@@ -197,7 +175,7 @@ enum HuddlesPage {
                     model.receivesEscalations,
                     .section(
                         .id("awaiting"),
-                        .h2(.text("Escalations awaiting this unit’s response")),
+                        .h2(.text("Open escalations sent here")),
                         model.awaiting.isEmpty
                             ? .p(.class("empty"), .text("Nothing has been escalated here that is still open."))
                             : .escalationTable(model.awaiting, caption: "Open escalations sent to \(model.unitPath)"))),
@@ -206,9 +184,10 @@ enum HuddlesPage {
                     .h2(.text("Open actions")),
                     model.actions.isEmpty
                         ? .p(.class("empty"), .text("Every action agreed at this unit’s huddles is done."))
-                        : .huddleActionTable(
-                            model.actions, caption: "Actions not yet done, the earliest due first",
-                            csrfToken: context.csrfToken)),
+                        : .actionTable(
+                            model.actions.map(\.tracked), caption: "Actions not yet done, the earliest due first",
+                            heading: "Action", sourceHeading: "Issue", csrfToken: context.csrfToken,
+                            back: model.unitID.uuidString)),
                 .section(
                     .id("raised"),
                     .h2(
@@ -268,10 +247,10 @@ extension HuddlesPage.Model {
         let openActions = try await HuddleIssue.query(on: db)
             .join(Huddle.self, on: \HuddleIssue.$huddle.$id == \Huddle.$id)
             .filter(Huddle.self, \.$unit.$id ~~ units).filter(\.$action != nil).filter(\.$actionDoneOn == nil)
-            .sort(\.$actionDue).with(\.$owner).all()
+            .sort(\.$actionDue).limit(HuddlesPage.listed).with(\.$owner).all()
         let escalations = try await Escalation.query(on: db).filter(\.$closedAt == nil)
             .group(.or) { $0.filter(\.$toUnit.$id == unitID).filter(\.$fromUnit.$id ~~ units) }
-            .sort(\.$dueOn).with(\.$issue).all()
+            .sort(\.$dueOn).limit(HuddlesPage.listed).with(\.$issue).all()
         func rows(_ chosen: [Escalation]) -> [EscalationRow] {
             chosen.map { EscalationRow($0, issue: $0.issue.description, tree: tree, today: today) }
         }

@@ -4,6 +4,9 @@ import Vapor
 
 /// Executive WalkRounds: scheduling visits, recording what they heard, closing their follow-ups.
 enum WalkRoundController {
+    /// What a "Mark done" on the WalkRounds page sends, so the answer returns there.
+    static let backToList = "list"
+
     static func register(on routes: any RoutesBuilder) {
         routes.get(SiteURL.walkRounds(.index).pathComponents, use: index)
         routes.get(SiteURL.walkRounds(.new).pathComponents, use: new)
@@ -99,7 +102,11 @@ enum WalkRoundController {
         try policy.require(
             .completeWalkRoundAction(
                 unitID: visit.$unit.id, executiveID: visit.$executive.id, ownerID: action.$owner.id))
-        let shown = SiteURL.walkRounds(.show(.value(visitID))).relativeURL()
+        struct Back: Content { var back: String? }
+        let shown =
+            (try? req.content.decode(Back.self))?.back == backToList
+            ? SiteURL.walkRounds(.index).relativeURL() + "#follow-ups"
+            : SiteURL.walkRounds(.show(.value(visitID))).relativeURL()
         do {
             try await action.complete(on: AppClock.today, unitID: visit.$unit.id, by: policy.viewer.actor, on: req.db)
             return req.redirect(to: shown, notice: "“\(action.action)” is marked done.")

@@ -92,7 +92,10 @@ struct WalkRoundRecordInput: Sendable {
             let text = validator.requiredText(
                 values[name("")], field: name(""), label: "the follow-up", maxLength: 2000)
             let owner = validator.identifier(
-                values[name("_owner_id")], field: name("_owner_id"), label: "owner", required: true)
+                values[name("_owner_id")], field: name("_owner_id"), label: "owner", required: false)
+            if (values[name("_owner_id")] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                validator.fail(name("_owner_id"), "Choose who owns the follow-up.")
+            }
             if let owner, !owners.contains(where: { $0.value == owner.uuidString }) {
                 validator.fail(
                     name("_owner_id"), "Choose the follow-up’s owner from the list: the team’s people or the executive."

@@ -27,39 +27,16 @@ struct WalkRoundFollowUp: Sendable, Equatable {
     let canComplete: Bool
 }
 
-extension Node where Context == HTML.BodyContext {
-    static func walkRoundFollowUps(_ rows: [WalkRoundFollowUp], caption: String, csrfToken: String) -> Node {
-        .scrollingTable(
-            .class("data-table"),
-            .caption(.text(caption)),
-            .thead(
-                .tr(
-                    .th(.scope("col"), .text("Follow-up")), .th(.scope("col"), .text("Team")),
-                    .th(.scope("col"), .text("Owner")), .th(.scope("col"), .text("Due")),
-                    .th(.scope("col"), .span(.class("visually-hidden"), .text("Mark done"))))),
-            .tbody(
-                .forEach(rows) { row in
-                    .tr(
-                        .class(row.isOverdue ? "due" : ""),
-                        .th(
-                            .scope("row"),
-                            .a(
-                                .href(SiteURL.walkRounds(.show(.value(row.walkRoundID))).relativeURL()),
-                                .text(row.action))),
-                        .td(.text(row.unit)), .td(.text(row.owner)),
-                        .td(
-                            .text(row.due.label), .if(row.isOverdue, .span(.class("tag warn"), .text("Overdue"))),
-                            .unwrap(row.doneOn) { .span(.class("tag"), .text("Done \($0.label)")) }),
-                        .td(
-                            .if(
-                                row.canComplete && row.doneOn == nil,
-                                .postButton(
-                                    "Mark done",
-                                    to: SiteURL.walkRounds(
-                                        .completeAction(
-                                            walkRound: .value(row.walkRoundID), action: .value(row.actionID))
-                                    ).relativeURL(), csrfToken: csrfToken))))
-                }))
+extension WalkRoundFollowUp {
+    /// The row as the one action table shows it.
+    var tracked: TrackedAction {
+        TrackedAction(
+            title: action, source: "WalkRound to \(unit)",
+            sourceURL: SiteURL.walkRounds(.show(.value(walkRoundID))).relativeURL(), context: nil, owner: owner,
+            due: due, doneOn: doneOn, isOverdue: isOverdue,
+            completeURL: canComplete
+                ? SiteURL.walkRounds(.completeAction(walkRound: .value(walkRoundID), action: .value(actionID)))
+                    .relativeURL() : nil)
     }
 }
 
@@ -141,9 +118,10 @@ enum WalkRoundsPage {
                     .h2(.text("Open follow-ups")),
                     model.followUps.isEmpty
                         ? .p(.class("empty"), .text("Every follow-up agreed on a WalkRound is done."))
-                        : .walkRoundFollowUps(
-                            model.followUps, caption: "Follow-ups not yet done, the earliest due first",
-                            csrfToken: context.csrfToken)),
+                        : .actionTable(
+                            model.followUps.map(\.tracked), caption: "Follow-ups not yet done, the earliest due first",
+                            heading: "Follow-up", sourceHeading: "Visit", csrfToken: context.csrfToken,
+                            back: WalkRoundController.backToList)),
                 .section(
                     .id("unvisited"),
                     .h2(.text("Teams not visited in the last 12 months")),
@@ -436,9 +414,9 @@ enum WalkRoundShow {
                         .h2(.text("Follow-ups")),
                         model.followUps.isEmpty
                             ? .p(.class("empty"), .text("Nothing to follow up."))
-                            : .walkRoundFollowUps(
-                                model.followUps, caption: "What the visit agreed to follow up",
-                                csrfToken: context.csrfToken))
+                            : .actionTable(
+                                model.followUps.map(\.tracked), caption: "What the visit agreed to follow up",
+                                heading: "Follow-up", sourceHeading: "Visit", csrfToken: context.csrfToken))
                 },
                 .if(model.heldOn == nil && model.canRecord, recordForm())
             )

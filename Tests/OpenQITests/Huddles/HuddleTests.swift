@@ -69,7 +69,7 @@ struct HuddleTests {
             #expect(shown.body.contains("Escalated to Adult Mental Health"))
             // The directorate's page lists it awaiting its answer; the chair's home says so.
             let above = try await world.chairBrowser.get("/units/\(directorate)/huddles")
-            #expect(above.body.contains("Escalations awaiting this unit’s response"))
+            #expect(above.body.contains("Open escalations sent here"))
             #expect(above.body.contains("Night staffing short three shifts a week"))
             let home = try await world.chairBrowser.get("/")
             #expect(home.body.contains("1 escalation to Trust › Adult Mental Health awaits a response."))
@@ -87,9 +87,11 @@ struct HuddleTests {
             ("held_on", "future", "is still to come"),
             ("issue2_escalate_to", "cedar", "An issue is escalated to a unit above Willow Ward"),
             ("issue2_escalate_to", "oak", "An issue is escalated to a unit above Willow Ward"),
-            ("issue1_owner_id", "", "Choose owner."),
+            ("issue1_owner_id", "", "Issue 1: Choose who owns the action."),
             ("issue1_owner_id", "outsider", "Choose the action’s owner from the people of Willow Ward"),
-            ("issue1_description", "", "Enter what the issue is."),
+            ("issue1_description", "", "Issue 1: Enter what the issue is."),
+            ("issue2_action_due", "today", "Issue 2: Say what the action is, or clear its owner and due day."),
+            ("issue2_escalation_due", "before", "Issue 2: An escalation falls due on or after the huddle"),
         ])
     func refusals(field: String, value: String, message: String) async throws {
         try await withOpenQI { app in
@@ -101,6 +103,8 @@ struct HuddleTests {
                 case "cedar": try world.units.cedar.requireID().uuidString
                 case "oak": try world.units.oak.requireID().uuidString
                 case "outsider": try outsider.requireID().uuidString
+                case "today": Self.today.text
+                case "before": Self.today.adding(days: -5).text
                 default: value
                 }
             let page = try await world.member.post(
@@ -157,6 +161,52 @@ struct HuddleTests {
             // The team's page no longer lists it open; the open list is empty, the closed one has it.
             #expect(try await world.member.get("/escalations").body.contains("No escalation matches."))
             #expect(try await world.member.get("/escalations?status=closed").body.contains("Night staffing"))
+        }
+    }
+
+    @Test(
+        "an owner with no role closes their action and returns to the unit's page; another directorate's chair may not answer; closing keeps the answer; closed ones list the latest first"
+    )
+    func ownersChairsAndOrder() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            let robin = try await fixtures.signIn("robin@test.example", at: world.units.willow)
+            _ = try await fixtures.signIn(
+                "other.chair@test.example", role: .forumChair, at: world.units.otherDirectorate)
+            let willow = try world.units.willow.requireID()
+            var form = try Self.form(world, changing: ["issue1_owner_id": try robin.requireID().uuidString])
+            #expect(try await world.member.post("/units/\(willow)/huddles", form: form).status == .seeOther)
+            let issue = try #require(try await HuddleIssue.query(on: app.db).filter(\.$position == 1).first())
+            let owner = TestBrowser(app: app)
+            _ = try await owner.signIn("robin@test.example")
+            let done = try await owner.post(
+                "/huddles/\(issue.$huddle.id)/issues/\(try issue.requireID())/done", form: ["back": willow.uuidString])
+            #expect(done.status == .seeOther && done.target == "/units/\(willow)/huddles#notice")
+            #expect(try await HuddleIssue.find(issue.id, on: app.db)?.actionDoneOn != nil)
+            // The other directorate's chair is no lead of this one.
+            let escalation = try #require(try await Escalation.query(on: app.db).first())
+            let other = TestBrowser(app: app)
+            _ = try await other.signIn("other.chair@test.example")
+            let path = "/escalations/\(try escalation.requireID())/respond"
+            #expect(try await other.post(path, form: ["response": "Not ours"]).status == .forbidden)
+            // Answered, then closed without a new word: the answer stands.
+            _ = try await world.chairBrowser.post(path, form: ["response": "Bank shifts agreed."])
+            #expect(try await !world.chairBrowser.get("/").body.contains("awaits a response"))
+            let closing = try await world.chairBrowser.post(path, fields: [("response", ""), ("close[]", "yes")])
+            #expect(closing.status == .seeOther)
+            let closed = try #require(try await Escalation.find(escalation.id, on: app.db))
+            #expect(!closed.isOpen && closed.response == "Bank shifts agreed.")
+            // A second escalation closed later lists first among the closed.
+            form["issue2_description"] = "Second escalation"
+            _ = try await world.member.post("/units/\(willow)/huddles", form: form)
+            let second = try #require(try await Escalation.query(on: app.db).filter(\.$closedAt == nil).first())
+            _ = try await world.chairBrowser.post(
+                "/escalations/\(try second.requireID())/respond", fields: [("response", "Done."), ("close[]", "yes")])
+            let list = try await world.member.get("/escalations?status=closed").body
+            let first = try #require(list.range(of: "Second escalation")).lowerBound
+            #expect(first < (try #require(list.range(of: "Night staffing")).lowerBound))
+            #expect(list.contains("2 escalations."))
         }
     }
 
@@ -242,6 +292,11 @@ struct HuddleTests {
             let refused = try await world.member.json(.POST, "/api/v1/huddles", encoding: sideways)
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.contains("issues[0].escalate_to"))
+            let many = Body(
+                unit_id: willow, held_on: Self.today.text, kind: "safety", attendees: "Night team",
+                issues: Array(repeating: ["description": "Again"], count: 21))
+            let tooMany = try await world.member.json(.POST, "/api/v1/huddles", encoding: many)
+            #expect(tooMany.status == .unprocessableEntity && tooMany.body.contains("at most 20 issues"))
             let outsider = TestBrowser(app: app)
             _ = try await outsider.signIn("outsider@test.example")
             #expect(try await outsider.json(.POST, "/api/v1/huddles", encoding: good).status == .forbidden)

@@ -83,7 +83,7 @@ extension EscalationsPage.Model {
             .init(value: "\(Mock.id(1))", label: "Trust"),
             .init(value: "\(Mock.id(2))", label: "— Adult Mental Health"),
         ],
-        rows: [.pastDue, .answered])
+        rows: [.pastDue, .answered], total: 2)
 }
 
 extension EscalationShow.Model {

@@ -129,7 +129,7 @@ struct WalkRoundTests {
                 switch `case` {
                 case "future": "is still to come"
                 case "unanswered": "Enter what the team said to “How is it taking care of itself?”"
-                default: "Choose owner."
+                default: "Choose who owns the follow-up."
                 }
             #expect(page.body.contains(message), "\(`case`)")
             #expect(page.body.contains("Two vacant posts"))
