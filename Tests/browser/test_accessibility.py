@@ -174,6 +174,7 @@ def every_page(client, base: str) -> dict[str, str]:
     # Quality control: a directorate's and a ward's huddles, the form, one huddle, the escalations.
     pages["a directorate's huddles"] = f"/units/{directorate['id']}/huddles"
     pages["a ward's huddles"] = f"/units/{ward['id']}/huddles"
+    pages["a directorate's quality management"] = f"/units/{directorate['id']}/quality"
     pages["the huddle form"] = f"/units/{ward['id']}/huddles/new"
     pages["escalations"] = "/escalations"
     escalation = re.search(r'href="(/escalations/[0-9A-F-]{36})"', client.get(base + "/escalations", timeout=30).text)

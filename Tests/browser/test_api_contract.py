@@ -67,6 +67,7 @@ INVOLVEMENT = "/api/v1/involvement"
 HUDDLES = "/api/v1/huddles"
 ESCALATIONS = "/api/v1/escalations"
 WALKROUNDS = "/api/v1/walkrounds"
+UNIT_QUALITY = "/api/v1/units/{unitID}/quality"
 OPENAPI = "/api/v1/openapi.json"
 
 # JSON and form bodies may be up to 1 MB (1,048,576 bytes); a field this long makes a body over it.
@@ -522,6 +523,12 @@ def check_quality_control(api: Contract, admin, viewer, directorate, ward, tag: 
     part = api.call(viewer, "GET", WALKROUNDS, 200, params={"unit": directorate["id"]})
     assert 0 < len(part) < len(visits)
     assert fields(api.call(viewer, "GET", WALKROUNDS, 422, params={"unit": "nowhere"})) == {"unit"}
+    # The directorate's quality page: the escalation made above is among those sent to it.
+    quality = api.call(viewer, "GET", UNIT_QUALITY, 200, unitID=directorate["id"])
+    assert [p["part"] for p in quality["parts"]] == ["planning", "control", "assurance", "improvement"]
+    control = {f["url"].split("#")[-1]: f["count"] for f in quality["parts"][1]["figures"]}
+    assert control["awaiting"] == sum(1 for e in opened if e["to_unit_id"] == directorate["id"]), (control, opened)
+    api.call(viewer, "GET", UNIT_QUALITY, 404, unitID=NOWHERE)
 
 
 def check_units(api: Contract, admin, viewer, tag: str):

@@ -22,6 +22,10 @@ extension UnitShow {
                 .nav(
                     .class("unit-views"), .attribute(named: "aria-label", value: "Views of this unit"),
                     .a(
+                        .href(SiteURL.units(.quality(.value(model.id))).relativeURL()),
+                        .text("Quality management")),
+                    .text(" · "),
+                    .a(
                         .href(SiteURL.units(.portfolio(.value(model.id))).relativeURL()),
                         .text("QI portfolio")),
                     .text(" · "),

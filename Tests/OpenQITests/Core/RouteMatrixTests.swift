@@ -123,6 +123,7 @@ struct RouteMatrixTests {
         "GET /units/:unitID/portfolio/coaches": Row(allowed: readers),
         "GET /units/:unitID/involvement": Row(allowed: readers),
         "GET /units/:unitID/huddles": Row(allowed: readers),
+        "GET /units/:unitID/quality": Row(allowed: readers),
         "GET /units/:unitID/huddles/new": Row(allowed: huddleRecorders),
         "POST /units/:unitID/huddles": Row(
             allowed: huddleRecorders, body: ["held_on": "2026-01-05", "kind": "safety", "attendees": "Day team"]),
@@ -427,6 +428,7 @@ struct RouteMatrixTests {
             body: ["unit_id": ":unitID", "held_on": "2026-01-05", "kind": "quality", "attendees": "Day team"]),
         "GET /api/v1/escalations": Row(allowed: readers),
         "GET /api/v1/walkrounds": Row(allowed: readers),
+        "GET /api/v1/units/:unitID/quality": Row(allowed: readers),
         "GET /api/v1/cohorts/:cohortID": Row(allowed: readers),
         "POST /api/v1/cohorts/:cohortID/attendance": Row(
             allowed: registerTakers,

@@ -144,3 +144,24 @@ extension WalkRoundShow.Model {
             .map { .init(question: $0.0.question, answer: $0.1) },
         followUps: [.open], canRecord: true, owners: [], form: FormState())
 }
+
+extension UnitQualityPage.Model {
+    static let mock = UnitQualityPage.Model(
+        unitID: Mock.id(2), unitPath: "Trust › Adult Mental Health",
+        plan: .init(id: Mock.id(80), title: "Adult Mental Health plan 2026/27", aim: "Safer wards", isInherited: false),
+        lastWalkRound: "The last WalkRound here: Amara Okafor to Adult Mental Health › Willow Ward, 6 March 2026.",
+        parts: [
+            .init(id: "planning", name: "Planning", summary: "What the unit means to achieve.", figures: []),
+            .init(
+                id: "control", name: "Control", summary: "Watching the work day to day.",
+                figures: [
+                    .init(label: "open escalations sent here, 1 past due", count: 2, url: "/units/x/huddles#awaiting")
+                ]),
+            .init(
+                id: "assurance", name: "Assurance", summary: "Seeing for ourselves.",
+                figures: [.init(label: "WalkRounds in the last 12 months", count: 9, url: "/walkrounds?unit=x#recent")]),
+            .init(
+                id: "improvement", name: "Improvement", summary: "Changing the work.",
+                figures: [.init(label: "active projects", count: 27, url: "/projects?unit=x&status=active")]),
+        ])
+}

@@ -230,6 +230,9 @@ struct PageSnapshotTests {
     @Test func escalationShow() {
         assertSnapshot(of: Self.html(EscalationShow.View(context: Mock.context, model: .mock)), as: .lines)
     }
+    @Test func unitQuality() {
+        assertSnapshot(of: Self.html(UnitQualityPage.View(context: Mock.context, model: .mock)), as: .lines)
+    }
     @Test func walkRounds() {
         assertSnapshot(of: Self.html(WalkRoundsPage.View(context: Mock.context, model: .mock)), as: .lines)
     }

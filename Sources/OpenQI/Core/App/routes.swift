@@ -30,6 +30,7 @@ func routes(_ app: Application) throws {
     signedIn.get(SiteURL.units(.coaches(.key)).pathComponents, use: PortfolioController.coaches)
     signedIn.get(SiteURL.units(.involvement(.key)).pathComponents, use: InvolvementController.show)
     signedIn.get(SiteURL.units(.earlyWarning(.key)).pathComponents, use: EarlyWarningController.show)
+    signedIn.get(SiteURL.units(.quality(.key)).pathComponents, use: UnitQualityController.show)
     signedIn.get(SiteURL.units(.dataUpload(.key)).pathComponents, use: DataUploadController.form)
     signedIn.upload(
         SiteURL.units(.uploadData(.key)).pathComponents, maxSize: DataUploadPage.maximumSize,
@@ -202,6 +203,7 @@ func routes(_ app: Application) throws {
     signedIn.post(SiteURL.api(.huddles).pathComponents, use: HuddleAPIController.create)
     signedIn.get(SiteURL.api(.escalations).pathComponents, use: HuddleAPIController.escalations)
     signedIn.get(SiteURL.api(.walkRounds).pathComponents, use: WalkRoundAPIController.index)
+    signedIn.get(SiteURL.api(.unitQuality(.key)).pathComponents, use: UnitQualityController.api)
     signedIn.get(SiteURL.api(.cohort(.key)).pathComponents, use: CourseAPIController.cohort)
     signedIn.post(SiteURL.api(.cohortAttendance(.key)).pathComponents, use: CourseAPIController.takeRegister)
     signedIn.get(SiteURL.api(.priorities).pathComponents, use: StrategyAPIController.index)

@@ -60,6 +60,8 @@ enum SiteURL: Sendable {
         /// The unit's huddles, actions and escalations (GET), and recording a huddle (POST).
         case huddles(Parameter<UUID>)
         case newHuddle(Parameter<UUID>)
+        /// Planning, control, assurance and improvement on one page.
+        case quality(Parameter<UUID>)
         case dataUpload(Parameter<UUID>)
         case uploadData(Parameter<UUID>)
         case boardReport(Parameter<UUID>)
@@ -307,6 +309,7 @@ enum SiteURL: Sendable {
         case huddles
         case escalations
         case walkRounds
+        case unitQuality(Parameter<UUID>)
         case cohort(Parameter<UUID>)
         case cohortAttendance(Parameter<UUID>)
     }
@@ -402,6 +405,7 @@ extension SiteURL.Units {
         case .earlyWarning(let id): [.id(id, name: "unitID"), "early-warning"]
         case .huddles(let id): [.id(id, name: "unitID"), "huddles"]
         case .newHuddle(let id): [.id(id, name: "unitID"), "huddles", "new"]
+        case .quality(let id): [.id(id, name: "unitID"), "quality"]
         case .dataUpload(let id), .uploadData(let id): [.id(id, name: "unitID"), "data-upload"]
         case .boardReport(let id), .saveBoardReport(let id): [.id(id, name: "unitID"), "board-report"]
         case .editBoardReport(let id): [.id(id, name: "unitID"), "board-report", "edit"]
@@ -732,6 +736,7 @@ extension SiteURL.API {
         case .huddles: ["huddles"]
         case .escalations: ["escalations"]
         case .walkRounds: ["walkrounds"]
+        case .unitQuality(let id): ["units", .id(id, name: "unitID"), "quality"]
         case .cohort(let id): ["cohorts", .id(id, name: "cohortID")]
         case .cohortAttendance(let id): ["cohorts", .id(id, name: "cohortID"), "attendance"]
         }
