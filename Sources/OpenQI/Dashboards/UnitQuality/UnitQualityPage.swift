@@ -10,6 +10,18 @@ import Vapor
 enum UnitQualityPage {
     typealias Figure = PortfolioPage.Figure
 
+    /// A unit's figures, the same for everyone, in a ten-minute window (`PortfolioPage.window`).
+    struct Key: ResultKey {
+        let unit: UUID
+        let window: Int
+    }
+
+    /// The page drawn from them.
+    struct PageKey: ResultKey {
+        let unit: UUID
+        let window: Int
+    }
+
     struct Part: Sendable, Equatable {
         let id: String
         let name: String
@@ -77,13 +89,24 @@ enum UnitQualityPage {
 }
 
 extension UnitQualityPage.Model {
-    /// Composed from the pages that list each figure (the portfolio, the early-warning grid, the
-    /// huddles page, the WalkRounds page), so a figure here is the count of the list it links to.
+    /// The figures as they stand, from the cache while nothing has changed; like the portfolio's,
+    /// those relative to now move on, so a kept one serves ten minutes at most.
     static func query(
         unitID: UUID, policy: Policy, cache: CachedResults = .none, on db: any Database, now: Date = AppClock.now
     ) async throws -> Self {
+        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
+        return try await cache.value(UnitQualityPage.Key(unit: unitID, window: PortfolioPage.window(now))) {
+            try await compute(unitID: unitID, policy: policy, cache: cache, on: db, now: now)
+        }
+    }
+
+    /// Composed from the pages that list each figure (the portfolio, the early-warning grid, the
+    /// huddles page, the WalkRounds page), so a figure here is the count of the list it links to.
+    /// Nothing in it depends on who asks: the policy is read for its unit tree only.
+    static func compute(
+        unitID: UUID, policy: Policy, cache: CachedResults, on db: any Database, now: Date
+    ) async throws -> Self {
         let tree = policy.tree
-        guard tree.nodes[unitID] != nil else { throw NotFound("unit") }
         let today = CalendarDay(containing: now)
         let chain = tree.selfAndAncestors(of: unitID)
         let plans = try await AnnualPlan.query(on: db).filter(\.$unit.$id ~~ chain).filter(\.$year <= today.month.year)
@@ -160,9 +183,17 @@ extension UnitQualityPage.Model {
 enum UnitQualityController {
     @Sendable static func show(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
-        let model = try await UnitQualityPage.Model.query(
-            unitID: try req.idParameter("unitID"), policy: policy, cache: try await req.cachedResults(), on: req.db)
-        return UnitQualityPage.View(context: try await req.pageContext(), model: model).response()
+        let unitID = try req.idParameter("unitID")
+        let cache = try await req.cachedResults()
+        let db = req.db
+        let now = AppClock.now
+        let key = UnitQualityPage.PageKey(unit: unitID, window: PortfolioPage.window(now))
+        return try await req.page(drawnOnceAs: key) { context in
+            UnitQualityPage.View(
+                context: context,
+                model: try await UnitQualityPage.Model.query(
+                    unitID: unitID, policy: policy, cache: cache, on: db, now: now))
+        }
     }
 
     /// `GET /api/v1/units/ID/quality`.
