@@ -45,12 +45,16 @@ package enum Permission: Sendable, Equatable {
     /// Answer and close the escalations sent to this unit: its leads (administrators, QI team and
     /// forum chairs, held there or above).
     case answerEscalations(UUID)
-    /// Schedule WalkRounds to this team: executives whose role reaches it, and its administrators
-    /// and QI team.
+    /// Schedule WalkRounds to this team: executives whose role reaches it (for themselves), and its
+    /// administrators and QI team.
     case scheduleWalkRounds(UUID)
+    /// Schedule this executive's visit to this team: the executive themselves, or the team's
+    /// administrators and QI team for an executive whose role reaches it (`executiveReaches`).
+    case scheduleWalkRound(unitID: UUID, executiveID: UUID, executiveReaches: Bool)
     /// Open the form that schedules a WalkRound: the viewer may schedule one somewhere.
     case planWalkRounds
-    /// Record what a WalkRound heard: its executive, and the team's administrators and QI team.
+    /// Record what a WalkRound heard: its executive, and the organisation's administrators and QI
+    /// team (who keep the record for the board); not the team visited, whose account it is not.
     case recordWalkRound(unitID: UUID, executiveID: UUID)
     /// Mark a WalkRound's follow-up done: its owner, the executive, and the team visited.
     case completeWalkRoundAction(unitID: UUID, executiveID: UUID, ownerID: UUID)
@@ -115,7 +119,7 @@ package struct ProjectAccess: Sendable, Equatable {
 /// | admin, QI team, member | record the unit's huddles and mark their actions done (as does an action's owner) |
 /// | admin, QI team, forum chair | answer and close escalations sent to the unit |
 /// | executive, admin, QI team | schedule WalkRounds to the teams below the unit |
-/// | a WalkRound's executive; admin, QI team | record what it heard; with the team, close its follow-ups |
+/// | a WalkRound's executive; admin, QI team of the organisation | record what it heard; with the team, close its follow-ups |
 /// | forum chair, sponsor, coach, member, viewer | read; propose projects |
 /// | a person, and whoever manages their home unit's people | see the person's email and sign-in |
 package struct Policy: Sendable {
@@ -195,8 +199,15 @@ package struct Policy: Sendable {
             return !roles(at: unit).isDisjoint(with: [.executive, .admin, .qiTeam])
         case .planWalkRounds:
             return tree.outline().contains { allows(.scheduleWalkRounds($0.node.id)) }
-        case .recordWalkRound(let unit, let executive):
-            return executive == viewer.personID || !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
+        case .scheduleWalkRound(let unit, let executive, let reaches):
+            guard reaches else { return false }
+            return executive == viewer.personID && roles(at: unit).contains(.executive)
+                || !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
+        case .recordWalkRound(_, let executive):
+            return executive == viewer.personID
+                || viewer.grants.contains { grant in
+                    [.admin, .qiTeam].contains(grant.role) && tree.nodes[grant.unitID]?.kind == .organisation
+                }
         case .completeWalkRoundAction(let unit, let executive, let owner):
             return [executive, owner].contains(viewer.personID) || allows(.recordHuddles(unit))
         case .sustainGains(let access):

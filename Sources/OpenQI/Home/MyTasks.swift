@@ -133,6 +133,26 @@ enum MyTasks {
                         "\(count) action\(count == 1 ? "" : "s") you took on at \(policy.tree.nodes[unit]?.name ?? "your team")’s huddles \(count == 1 ? "is" : "are") due: mark \(count == 1 ? "it" : "them") done when finished.",
                     url: SiteURL.units(.huddles(.value(unit))).relativeURL() + "#actions"))
         }
+        // An executive's visits held (their day passed) but not recorded, and WalkRound follow-ups
+        // the viewer owns, now due.
+        let toRecord = try await WalkRound.query(on: db).filter(\.$executive.$id == me).filter(\.$heldOn == nil)
+            .filter(\.$plannedOn < CalendarDay(containing: now).date).sort(\.$plannedOn).all()
+        for visit in toRecord {
+            tasks.append(
+                .init(
+                    text:
+                        "Record your WalkRound to \(policy.tree.nodes[visit.$unit.id]?.name ?? "a team") of \(CalendarDay.label(visit.plannedOn)).",
+                    url: SiteURL.walkRounds(.show(.value(try visit.requireID()))).relativeURL() + "#record"))
+        }
+        let followUps = try await WalkRoundAction.query(on: db).filter(\.$owner.$id == me).filter(\.$doneOn == nil)
+            .filter(\.$dueOn <= CalendarDay(containing: now).date).count()
+        if followUps > 0 {
+            tasks.append(
+                .init(
+                    text:
+                        "\(followUps) WalkRound follow-up\(followUps == 1 ? "" : "s") you own \(followUps == 1 ? "is" : "are") due: mark \(followUps == 1 ? "it" : "them") done when finished.",
+                    url: SiteURL.walkRounds(.index).relativeURL() + "#follow-ups"))
+        }
         // Service users and carers invited onto teams, whose records the viewer may approve.
         if policy.mayAddPeopleSomewhere {
             let invited = try await Person.query(on: db).awaitingApproval().all()

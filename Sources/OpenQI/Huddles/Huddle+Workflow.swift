@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 extension Huddle {
     /// Records a huddle of `unitID` with its issues, their actions and escalations, in one
@@ -104,6 +105,11 @@ extension Escalation {
     ) async throws {
         let escalationID = try requireID()
         try await db.transaction { db in
+            // Two answers at once take turns on the escalation's row, so the second sees the first.
+            try await db.sql.raw(
+                "UPDATE \(ident: Escalation.schema) SET due_on = due_on WHERE id = \(bind: escalationID)"
+            )
+            .run()
             guard let current = try await Escalation.find(escalationID, on: db) else { throw NotFound("escalation") }
             if let closed = current.closedAt {
                 throw ValidationFailure(

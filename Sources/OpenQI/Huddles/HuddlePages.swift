@@ -16,10 +16,8 @@ struct EscalationRow: Sendable, Equatable {
 
     init(_ escalation: Escalation, issue: String, tree: UnitTree, today: CalendarDay) {
         id = escalation.id ?? UUID()
-        // Below the organisation: every row would begin with its name.
-        func path(_ id: UUID) -> String { tree.path(of: id, below: tree.selfAndAncestors(of: id).last ?? id) }
-        from = path(escalation.$fromUnit.id)
-        to = path(escalation.$toUnit.id)
+        from = tree.pathBelowRoot(of: escalation.$fromUnit.id)
+        to = tree.pathBelowRoot(of: escalation.$toUnit.id)
         self.issue = issue
         raisedOn = CalendarDay(containing: escalation.raisedAt)
         due = CalendarDay(containing: escalation.dueOn)
@@ -106,6 +104,14 @@ enum HuddlesPage {
         let escalated: Int
     }
 
+    struct Counts: Sendable, Equatable {
+        var awaiting = 0
+        var awaitingPastDue = 0
+        var actions = 0
+        var overdueActions = 0
+        var raised = 0
+    }
+
     struct Model: Sendable, Equatable {
         var unitID: UUID
         var unitPath: String
@@ -117,8 +123,10 @@ enum HuddlesPage {
         var raised: [EscalationRow]
         var huddles: [HuddleRow]
         var huddlesThisMonth: Int
+        /// The lists' lengths in full: each list shows its first `HuddlesPage.listed` rows.
+        var counts: Counts
         /// Teams pass issues up to units with units below them; a ward's page has no such list.
-        var receivesEscalations: Bool { hasUnitsBelow || !awaiting.isEmpty }
+        var receivesEscalations: Bool { hasUnitsBelow || counts.awaiting > 0 }
     }
 
     /// The latest huddles the page lists.
@@ -132,7 +140,7 @@ enum HuddlesPage {
         override func breadcrumbs() -> [PageContext.Link] { .unit(model.unitID, named: model.unitPath) }
 
         override func content() -> Node<HTML.BodyContext> {
-            let pastDue = model.awaiting.count { $0.isPastDue }
+            let pastDue = model.counts.awaitingPastDue
             return .group(
                 .heading(
                     "Huddles and escalations",
@@ -153,16 +161,16 @@ enum HuddlesPage {
                         model.receivesEscalations,
                         .li(
                             .a(
-                                .href("#awaiting"), .strong(.text("\(model.awaiting.count)")),
+                                .href("#awaiting"), .strong(.text("\(model.counts.awaiting)")),
                                 .text(
                                     pastDue > 0
                                         ? "open escalations sent here, \(pastDue) past due"
                                         : "open escalations sent here"
                                 )))),
-                    .li(.a(.href("#actions"), .strong(.text("\(model.actions.count)")), .text("open actions"))),
+                    .li(.a(.href("#actions"), .strong(.text("\(model.counts.actions)")), .text("open actions"))),
                     .li(
                         .a(
-                            .href("#raised"), .strong(.text("\(model.raised.count)")),
+                            .href("#raised"), .strong(.text("\(model.counts.raised)")),
                             .text(model.hasUnitsBelow ? "open escalations raised below" : "open escalations raised")))),
                 .p(
                     .a(
@@ -232,6 +240,7 @@ enum HuddlesPage {
 extension HuddlesPage.Model {
     /// The unit's page: its own huddles and those of the units below it, their open actions and the
     /// escalations they raised, and the escalations sent to the unit itself, which its leads answer.
+    /// Each list shows at most `HuddlesPage.listed` rows; its figure is counted in full.
     static func query(unitID: UUID, policy: Policy, today: CalendarDay, on db: any Database) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else { throw NotFound("unit") }
@@ -244,34 +253,45 @@ extension HuddlesPage.Model {
         let monthStart = CalendarMonth(containing: today.date).firstDay
         let thisMonth = try await Huddle.query(on: db).filter(\.$unit.$id ~~ units)
             .filter(\.$heldOn >= monthStart.date).count()
-        let openActions = try await HuddleIssue.query(on: db)
-            .join(Huddle.self, on: \HuddleIssue.$huddle.$id == \Huddle.$id)
-            .filter(Huddle.self, \.$unit.$id ~~ units).filter(\.$action != nil).filter(\.$actionDoneOn == nil)
-            .sort(\.$actionDue).limit(HuddlesPage.listed).with(\.$owner).all()
-        let escalations = try await Escalation.query(on: db).filter(\.$closedAt == nil)
-            .group(.or) { $0.filter(\.$toUnit.$id == unitID).filter(\.$fromUnit.$id ~~ units) }
-            .sort(\.$dueOn).limit(HuddlesPage.listed).with(\.$issue).all()
-        func rows(_ chosen: [Escalation]) -> [EscalationRow] {
-            chosen.map { EscalationRow($0, issue: $0.issue.description, tree: tree, today: today) }
+        func openActions() -> QueryBuilder<HuddleIssue> {
+            HuddleIssue.query(on: db).join(Huddle.self, on: \HuddleIssue.$huddle.$id == \Huddle.$id)
+                .filter(Huddle.self, \.$unit.$id ~~ units).filter(\.$action != nil).filter(\.$actionDoneOn == nil)
+        }
+        let actions = try await openActions().sort(\.$actionDue).limit(HuddlesPage.listed).with(\.$owner).all()
+        let sentHere = { Escalation.query(on: db).filter(\.$closedAt == nil).filter(\.$toUnit.$id == unitID) }
+        let raisedBelow = {
+            Escalation.query(on: db).filter(\.$closedAt == nil).filter(\.$fromUnit.$id ~~ units)
+                .filter(\.$toUnit.$id != unitID)
+        }
+        func rows(_ query: QueryBuilder<Escalation>) async throws -> [EscalationRow] {
+            try await query.sort(\.$dueOn).limit(HuddlesPage.listed).with(\.$issue).all().map {
+                EscalationRow($0, issue: $0.issue.description, tree: tree, today: today)
+            }
         }
         return Self(
             unitID: unitID, unitPath: tree.path(of: unitID), hasUnitsBelow: below,
             canRecord: policy.allows(.recordHuddles(unitID)) && tree.nodes[unitID]?.isArchived == false,
-            awaiting: rows(escalations.filter { $0.$toUnit.id == unitID }),
-            actions: try openActions.map { issue in
+            awaiting: try await rows(sentHere()),
+            actions: try actions.map { issue in
                 let huddle = try issue.joined(Huddle.self)
                 var row = try HuddleActionRow(issue, huddle: huddle, policy: policy, today: today)
                 row.unit = unit(huddle.$unit.id)
                 return row
             },
-            raised: rows(escalations.filter { $0.$toUnit.id != unitID }),
+            raised: try await rows(raisedBelow()),
             huddles: try huddles.map { huddle in
                 .init(
                     id: try huddle.requireID(), unit: unit(huddle.$unit.id),
                     heldOn: CalendarDay(containing: huddle.heldOn), kind: huddle.kind,
                     issues: huddle.issues.count, escalated: huddle.issues.count { $0.escalation != nil })
             },
-            huddlesThisMonth: thisMonth)
+            huddlesThisMonth: thisMonth,
+            counts: .init(
+                awaiting: try await sentHere().count(),
+                awaitingPastDue: try await sentHere().filter(\.$dueOn < today.date).count(),
+                actions: try await openActions().count(),
+                overdueActions: try await openActions().filter(\.$actionDue < today.date).count(),
+                raised: try await raisedBelow().count()))
     }
 }
 

@@ -14,14 +14,38 @@ package struct UnitTree: Sendable, Equatable {
         let isArchived: Bool
     }
 
+    /// A unit in the outline, at its depth.
+    private struct Entry: Sendable, Equatable {
+        let node: Node
+        let depth: Int
+    }
+
     private(set) var nodes: [UUID: Node] = [:]
+    /// Each unit's children, and the roots, sorted by name once: the tree is loaded once per
+    /// revision of the records, and every select list and outline walks it.
     private var children: [UUID: [UUID]] = [:]
+    private var roots: [UUID] = []
+    private var inUse: [Entry] = []
+    private var everything: [Entry] = []
 
     package init(_ nodes: [Node]) {
         for node in nodes {
             self.nodes[node.id] = node
             if let parent = node.parentID { children[parent, default: []].append(node.id) }
         }
+        let byName = { [self] (a: UUID, b: UUID) in
+            (self.nodes[a]?.name ?? "").localizedStandardCompare(self.nodes[b]?.name ?? "") == .orderedAscending
+        }
+        for (parent, ids) in children { children[parent] = ids.sorted(by: byName) }
+        roots = nodes.filter { $0.parentID == nil }.map(\.id).sorted(by: byName)
+        func visit(_ id: UUID, depth: Int, archivedAbove: Bool) {
+            guard let node = self.nodes[id] else { return }
+            let archived = archivedAbove || node.isArchived
+            everything.append(Entry(node: node, depth: depth))
+            if !archived { inUse.append(Entry(node: node, depth: depth)) }
+            for child in children[id] ?? [] { visit(child, depth: depth + 1, archivedAbove: archived) }
+        }
+        for root in roots { visit(root, depth: 0, archivedAbove: false) }
     }
 
     /// Read as plain rows: every signed-in request needs the tree, and a large trust's thousand
@@ -82,21 +106,20 @@ package struct UnitTree: Sendable, Equatable {
         return chain[..<max(index, 1)].reversed().compactMap { nodes[$0]?.name }.joined(separator: " › ")
     }
 
-    package func children(of id: UUID?) -> [Node] {
-        let ids = id.map { children[$0] ?? [] } ?? nodes.values.filter { $0.parentID == nil }.map(\.id)
-        return ids.compactMap { nodes[$0] }.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+    /// The path below the top of the tree: "Adult Mental Health › Cedar Ward", for lists across the
+    /// organisation where every row would begin with its name.
+    package func pathBelowRoot(of id: UUID) -> String {
+        path(of: id, below: selfAndAncestors(of: id).last ?? id)
     }
 
-    /// Units in tree order with their depth, for select lists and outlines.
+    package func children(of id: UUID?) -> [Node] {
+        (id.map { children[$0] ?? [] } ?? roots).compactMap { nodes[$0] }
+    }
+
+    /// Units in tree order with their depth, for select lists and outlines; a unit archived, and
+    /// everything below it, only when asked for.
     package func outline(includeArchived: Bool = false) -> [(node: Node, depth: Int)] {
-        var result: [(Node, Int)] = []
-        func visit(_ node: Node, depth: Int) {
-            guard includeArchived || !node.isArchived else { return }
-            result.append((node, depth))
-            for child in children(of: node.id) { visit(child, depth: depth + 1) }
-        }
-        for root in children(of: nil) { visit(root, depth: 0) }
-        return result
+        (includeArchived ? everything : inUse).map { ($0.node, $0.depth) }
     }
 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 extension WalkRound {
     /// Schedules a visit, audited under the team visited.
@@ -24,6 +25,9 @@ extension WalkRound {
     func record(_ visit: WalkRoundRecordInput.Valid, name: String, by actor: Actor, on db: any Database) async throws {
         let id = try requireID()
         try await db.transaction { db in
+            // Two records at once take turns on the visit's row, so the second sees the first.
+            try await db.sql.raw("UPDATE \(ident: WalkRound.schema) SET planned_on = planned_on WHERE id = \(bind: id)")
+                .run()
             guard let current = try await WalkRound.find(id, on: db) else { throw NotFound("WalkRound") }
             if let held = current.heldOn {
                 throw ValidationFailure(

@@ -38,15 +38,30 @@ enum WalkRoundController {
             try policy.require(.scheduleWalkRounds(unitID))
         }
         let offered = try await WalkRoundForm.Model.query(policy: policy, form: nil, on: req.db)
+        let executives = try await WalkRound.executives(on: req.db)
         return try await req.saveForm(typed: input.formState) {
             let visit = try input.validate(teams: offered.teams, executives: offered.executives, today: AppClock.today)
-            let executive = offered.executives.first { $0.value == visit.executiveID.uuidString }?.label ?? ""
+            guard let executive = executives.first(where: { $0.id == visit.executiveID }) else {
+                throw ValidationFailure(field: "executive_id", message: "Choose the executive from the list.")
+            }
+            let reaches = executive.reaches(visit.unitID, in: policy.tree)
+            guard
+                policy.allows(
+                    .scheduleWalkRound(unitID: visit.unitID, executiveID: executive.id, executiveReaches: reaches))
+            else {
+                throw ValidationFailure(
+                    field: "executive_id",
+                    message: reaches
+                        ? "You may schedule your own visits only: choose yourself, or ask the team’s QI team to book \(executive.name)."
+                        : "\(executive.name)’s executive role does not reach this team: choose an executive whose role does."
+                )
+            }
             let team = policy.tree.nodes[visit.unitID]?.name ?? ""
             let walkRound = try await WalkRound.schedule(
-                visit, names: (team, executive), by: policy.viewer.actor, on: req.db)
+                visit, names: (team, executive.name), by: policy.viewer.actor, on: req.db)
             return req.redirect(
                 to: SiteURL.walkRounds(.show(.value(try walkRound.requireID()))).relativeURL(),
-                notice: "\(executive)’s WalkRound to \(team) is planned for \(visit.plannedOn.label).")
+                notice: "\(executive.name)’s WalkRound to \(team) is planned for \(visit.plannedOn.label).")
         } redraw: { state in
             var model = offered
             model.form = state

@@ -76,6 +76,9 @@ struct WalkRoundRecordInput: Sendable {
             .map(CalendarDay.init(containing:))
         if let heldOn, heldOn > today {
             validator.fail("held_on", "Record a WalkRound once it has happened: \(heldOn.label) is still to come.")
+        } else if let heldOn, heldOn < today.adding(days: -366) {
+            validator.fail(
+                "held_on", "Record a WalkRound held in the last year, not on \(heldOn.label): check the year.")
         }
         var answers: [String: String] = [:]
         for (field, question) in WalkRound.questions {
@@ -105,8 +108,10 @@ struct WalkRoundRecordInput: Sendable {
                 values[name("_due_on")], field: name("_due_on"), label: "when it is due", required: true
             )
             .map(CalendarDay.init(containing:))
-            if let due, let heldOn, due < heldOn {
-                validator.fail(name("_due_on"), "A follow-up falls due on or after the visit, not on \(due.label).")
+            if let due, let heldOn, due < heldOn || due > heldOn.adding(days: 731) {
+                validator.fail(
+                    name("_due_on"),
+                    "A follow-up falls due on or after the visit and within two years of it, not on \(due.label).")
             }
             if !text.isEmpty, let owner, let due { actions.append(Action(text: text, ownerID: owner, due: due)) }
         }

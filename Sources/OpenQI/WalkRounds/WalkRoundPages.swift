@@ -68,10 +68,14 @@ enum WalkRoundsPage {
         var byExecutive: [ExecutiveMonths]
         var followUps: [WalkRoundFollowUp]
         var recent: [WalkRoundVisit]
+        /// The latest visit held in scope, however long ago.
+        var last: WalkRoundVisit?
     }
 
     /// The teams not visited that the page names; the count says how many there are in all.
     static let unvisitedShown = 60
+    /// The most planned visits and open follow-ups it lists, the soonest first.
+    static let listed = 200
 
     final class View: ModelPage<Model> {
         override func pageTitle() -> String { "WalkRounds" }
@@ -100,7 +104,10 @@ enum WalkRoundsPage {
                     .button(.type(.submit), .class("button secondary"), .text("Show"))),
                 .ul(
                     .class("figures"),
-                    .li(.span(.strong(.text("\(model.heldInYear)")), .text("WalkRounds in the last 12 months"))),
+                    .li(
+                        .a(
+                            .href("#by-executive"), .strong(.text("\(model.heldInYear)")),
+                            .text("WalkRounds in the last 12 months"))),
                     .li(
                         .a(
                             .href("#unvisited"), .strong(.text("\(model.unvisited.count)")),
@@ -205,82 +212,97 @@ extension WalkRoundsPage {
     static let visited: Set<UnitKind> = [.team, .ward, .service]
 }
 
+extension WalkRound {
+    /// Each team's latest visit, counted by the database: `teams` nil for every team.
+    static func lastVisits(of teams: [UUID]?, on db: any Database) async throws -> [UUID: CalendarDay] {
+        var query = db.sql.select().column("unit_id").column(
+            SQLFunction("MAX", args: SQLColumn("held_on")), as: "latest"
+        )
+        .from(WalkRound.schema).where("held_on", .isNot, SQLLiteral.null)
+        if let teams {
+            guard !teams.isEmpty else { return [:] }
+            query = query.where("unit_id", .in, teams)
+        }
+        let rows = try await query.groupBy("unit_id").all()
+        return Dictionary(
+            try rows.map {
+                (
+                    try $0.decode(column: "unit_id", as: UUID.self),
+                    CalendarDay(containing: try $0.decode(column: "latest", as: Date.self))
+                )
+            }
+        ) { first, _ in first }
+    }
+}
+
+extension WalkRoundsPage {
+    /// The twelve calendar months the coverage counts, this one last: "the last 12 months" means
+    /// the same window for the visits counted, the table by month, and the teams not visited.
+    static func months(to today: CalendarDay) -> [CalendarMonth] {
+        (0..<12).reversed().map { today.month.advanced(by: -$0) }
+    }
+}
+
 extension WalkRoundsPage.Model {
     static func query(unitID: UUID?, policy: Policy, today: CalendarDay, on db: any Database) async throws -> Self {
         let tree = policy.tree
-        let scope = unitID.map { tree.subtree(of: $0) }
+        let scope = unitID.map { Array(tree.subtree(of: $0)) }
         let teams = tree.outline().map(\.node).filter {
-            WalkRoundsPage.visited.contains($0.kind) && (scope?.contains($0.id) ?? true)
+            WalkRoundsPage.visited.contains($0.kind) && (unitID.map { tree.subtree(of: $0) }?.contains($0.id) ?? true)
         }
-        let teamIDs = teams.map(\.id)
-        let yearAgo = today.adding(days: -365)
-        // Each team's latest visit, counted by the database.
-        let latest =
-            teamIDs.isEmpty
-            ? [:]
-            : Dictionary(
-                try await db.sql.select().column("unit_id").column(
-                    SQLFunction("MAX", args: SQLColumn("held_on")), as: "latest"
-                )
-                .from(WalkRound.schema).where("unit_id", .in, teamIDs).where("held_on", .isNot, SQLLiteral.null)
-                .groupBy("unit_id").all()
-                .map {
-                    (
-                        try $0.decode(column: "unit_id", as: UUID.self),
-                        CalendarDay(containing: try $0.decode(column: "latest", as: Date.self))
-                    )
-                }
-            ) { first, _ in first }
-        var visits = WalkRound.query(on: db).with(\.$executive).with(\.$actions, { $0.with(\.$owner) })
-        if scope != nil { visits = visits.filter(\.$unit.$id ~~ Array(scope ?? [])) }
-        let year = try await visits.group(.or) {
-            $0.filter(\.$heldOn >= yearAgo.date).filter(\.$heldOn == nil)
-        }.sort(\.$plannedOn, .descending).all()
-        let held = year.filter(\.isHeld)
-        let months = (0..<12).reversed().map { today.month.advanced(by: -$0) }
-        var counts: [String: [Int]] = [:]
+        let months = WalkRoundsPage.months(to: today)
+        let start = months[0].firstDay
+        // The whole organisation's page asks for every team's visits without naming them.
+        let latest = try await WalkRound.lastVisits(of: scope == nil ? nil : teams.map(\.id), on: db)
+        func inScope(_ query: QueryBuilder<WalkRound>) -> QueryBuilder<WalkRound> {
+            scope.map { query.filter(\.$unit.$id ~~ $0) } ?? query
+        }
+        let held = try await inScope(WalkRound.query(on: db)).filter(\.$heldOn >= start.date).with(\.$executive)
+            .sort(\.$heldOn, .descending).all()
+        let planned = try await inScope(WalkRound.query(on: db)).filter(\.$heldOn == nil).with(\.$executive)
+            .sort(\.$plannedOn).limit(WalkRoundsPage.listed).all()
+        let last = try await inScope(WalkRound.query(on: db)).filter(\.$heldOn != nil).with(\.$executive)
+            .sort(\.$heldOn, .descending).first()
+        var counts: [UUID: (name: String, counts: [Int])] = [:]
         for visit in held {
             guard let day = visit.heldOn, let index = months.firstIndex(of: CalendarMonth(containing: day)) else {
                 continue
             }
-            counts[visit.executive.fullName, default: Array(repeating: 0, count: months.count)][index] += 1
+            counts[visit.$executive.id, default: (visit.executive.fullName, Array(repeating: 0, count: months.count))]
+                .counts[index] += 1
         }
         func row(_ visit: WalkRound) -> WalkRoundVisit {
             WalkRoundVisit(
-                id: visit.id ?? UUID(),
-                unit: tree.path(
-                    of: visit.$unit.id, below: tree.selfAndAncestors(of: visit.$unit.id).last ?? visit.$unit.id),
-                executive: visit.executive.fullName, plannedOn: CalendarDay(containing: visit.plannedOn),
+                id: visit.id ?? UUID(), unit: tree.pathBelowRoot(of: visit.$unit.id),
+                executive: visit.executive.fullName,
+                plannedOn: CalendarDay(containing: visit.plannedOn),
                 heldOn: visit.heldOn.map(CalendarDay.init(containing:)),
                 isLate: !visit.isHeld && CalendarDay(containing: visit.plannedOn) < today)
         }
         // Open follow-ups from any visit in scope, however old.
         var open = WalkRoundAction.query(on: db).filter(\.$doneOn == nil)
             .join(WalkRound.self, on: \WalkRoundAction.$walkRound.$id == \WalkRound.$id)
-        if let scope { open = open.filter(WalkRound.self, \.$unit.$id ~~ Array(scope)) }
-        let followUps = try await open.sort(\.$dueOn).with(\.$owner).all()
+        if let scope { open = open.filter(WalkRound.self, \.$unit.$id ~~ scope) }
+        let followUps = try await open.sort(\.$dueOn).limit(WalkRoundsPage.listed).with(\.$owner).all()
         return Self(
             unitID: unitID, unitOptions: tree.parentOptions(), canSchedule: policy.allows(.planWalkRounds),
             teams: teams.count, heldInYear: held.count,
-            planned: year.filter { !$0.isHeld }.sorted { $0.plannedOn < $1.plannedOn }.map(row),
-            unvisited: teams.filter { (latest[$0.id] ?? .init(daysSince1970: 0)) < yearAgo }
+            planned: planned.map(row),
+            unvisited: teams.filter { (latest[$0.id] ?? .init(daysSince1970: 0)) < start }
                 .sorted {
                     (latest[$0.id]?.daysSince1970 ?? -1, $0.name) < (latest[$1.id]?.daysSince1970 ?? -1, $1.name)
                 }
-                .map {
-                    .init(
-                        id: $0.id, name: tree.path(of: $0.id, below: tree.selfAndAncestors(of: $0.id).last ?? $0.id),
-                        lastVisit: latest[$0.id])
-                },
+                .map { .init(id: $0.id, name: tree.pathBelowRoot(of: $0.id), lastVisit: latest[$0.id]) },
             months: months,
-            byExecutive: counts.map { .init(name: $0.key, counts: $0.value) }.sorted {
+            byExecutive: counts.values.map { .init(name: $0.name, counts: $0.counts) }.sorted {
                 ($1.total, $0.name) < ($0.total, $1.name)
             },
             followUps: try followUps.map { action in
                 let visit = try action.joined(WalkRound.self)
                 return try WalkRoundFollowUp(action, visit: visit, tree: tree, policy: policy, today: today)
             },
-            recent: held.prefix(12).map(row))
+            recent: held.prefix(12).map(row),
+            last: last.map(row))
     }
 }
 
@@ -337,32 +359,58 @@ enum WalkRoundForm {
 }
 
 extension WalkRoundForm.Model {
-    /// The teams the viewer may schedule a visit to (with when each was last visited), and the
-    /// executives; the viewer first when they are one.
+    /// The teams the viewer may schedule a visit to, those never visited and the longest without a
+    /// visit first, each saying when it was last visited; and the executives (the viewer first,
+    /// when they are one).
     static func query(policy: Policy, form: FormState?, on db: any Database) async throws -> Self {
         let tree = policy.tree
         let teams = tree.outline().map(\.node).filter {
             WalkRoundsPage.visited.contains($0.kind) && policy.allows(.scheduleWalkRounds($0.id))
         }
-        let grants = try await RoleGrant.query(on: db).filter(\.$role == .executive).with(\.$person).all()
-            .filter { !$0.person.isArchived }
-        var seen = Set<UUID>()
-        let executives = grants.map(\.person).filter { seen.insert($0.id ?? UUID()).inserted }
-            .sorted {
-                ($0.id == policy.viewer.personID ? 0 : 1, $0.fullName) < (
-                    $1.id == policy.viewer.personID ? 0 : 1, $1.fullName
-                )
-            }
-        let me = executives.first { $0.id == policy.viewer.personID }
+        let latest = try await WalkRound.lastVisits(of: nil, on: db)
+        let me = policy.viewer.personID
+        let executives = try await WalkRound.executives(on: db).sorted {
+            ($0.id == me ? 0 : 1, $0.name) < ($1.id == me ? 0 : 1, $1.name)
+        }
         return Self(
-            teams: teams.map { .init(value: $0.id.uuidString, label: tree.path(of: $0.id)) },
-            executives: executives.compactMap { person in
-                person.id.map { .init(value: $0.uuidString, label: person.fullName) }
+            teams: teams.sorted {
+                (latest[$0.id]?.daysSince1970 ?? -1, tree.path(of: $0.id))
+                    < (latest[$1.id]?.daysSince1970 ?? -1, tree.path(of: $1.id))
+            }.map {
+                .init(
+                    value: $0.id.uuidString,
+                    label: tree.path(of: $0.id)
+                        + (latest[$0.id].map { ", last visited \($0.label)" } ?? ", never visited"))
             },
+            executives: executives.map { .init(value: $0.id.uuidString, label: $0.name) },
             form: form
                 ?? FormState(values: [
-                    "planned_on": AppClock.today.adding(days: 7).text, "executive_id": me?.id?.uuidString ?? "",
+                    "planned_on": AppClock.today.adding(days: 7).text,
+                    "executive_id": executives.first { $0.id == me }?.id.uuidString ?? "",
                 ]))
+    }
+}
+
+extension WalkRound {
+    /// Someone who holds the executive role, and the units it is granted at.
+    struct Executive: Sendable, Equatable {
+        let id: UUID
+        let name: String
+        let units: Set<UUID>
+
+        /// Whether their role reaches the team: granted there or above it.
+        func reaches(_ unitID: UUID, in tree: UnitTree) -> Bool {
+            tree.selfAndAncestors(of: unitID).contains(where: units.contains)
+        }
+    }
+
+    /// Everyone in use who holds the executive role.
+    static func executives(on db: any Database) async throws -> [Executive] {
+        let grants = try await RoleGrant.query(on: db).filter(\.$role == .executive).with(\.$person).all()
+            .filter { !$0.person.isArchived }
+        return Dictionary(grouping: grants, by: \.$person.id).map { id, grants in
+            Executive(id: id, name: grants[0].person.fullName, units: Set(grants.map(\.$unit.id)))
+        }
     }
 }
 

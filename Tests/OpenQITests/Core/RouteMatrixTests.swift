@@ -139,9 +139,10 @@ struct RouteMatrixTests {
             allowed: walkRoundPlanners,
             body: ["unit_id": ":unitID", "executive_id": ":executiveID", "planned_on": AppClock.today.text]),
         "GET /walkrounds/:walkRoundID": Row(allowed: readers),
-        // The visit's executive (the executive's own, inside; a stranger's, outside).
+        // The visit's executive (the executive's own, inside; a stranger's, outside), and the
+        // organisation's administrators and QI team; not the directorate's.
         "POST /walkrounds/:walkRoundID/record": Row(
-            allowed: walkRoundPlanners,
+            allowed: .some([.installationAdmin, .executive]),
             body: [
                 "held_on": "2026-01-05", "proud_of": "Leave kept going", "improving": "Fewer falls",
                 "in_the_way": "Vacancies", "self_care": "Protected breaks",

@@ -35,7 +35,8 @@ extension HuddlesPage.Model {
             .init(
                 id: Mock.id(93), unit: "Willow Ward", heldOn: Mock.calendarDay("2026-03-10"), kind: .safety, issues: 3,
                 escalated: 1)
-        ], huddlesThisMonth: 4)
+        ], huddlesThisMonth: 4, counts: .init(awaiting: 2, awaitingPastDue: 1, actions: 1, overdueActions: 1, raised: 0)
+    )
 }
 
 extension HuddleForm.Model {

@@ -138,11 +138,29 @@ struct WalkRoundTests {
         }
     }
 
-    @Test("another executive may not record someone else's visit, nor a ward member schedule one")
+    @Test(
+        "another executive may not record someone else's visit nor book it; the team's own administrator may not record it; a ward member may not schedule one"
+    )
     func whoMay() async throws {
         try await withOpenQI { app in
             let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            _ = try await fixtures.signIn("ward.admin@test.example", role: .admin, at: world.units.willow)
+            let colleague = try #require(
+                try await Person.query(on: app.db).filter(\.$fullName == "Other.Exec").first())
+            // Booking a colleague is not the executive's to do; the ward's administrator may.
+            let booking: [String: String] = [
+                "unit_id": try world.units.willow.requireID().uuidString,
+                "executive_id": try colleague.requireID().uuidString, "planned_on": Self.today.text,
+            ]
+            let refused = try await world.browser.post("/walkrounds", form: booking)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.contains("You may schedule your own visits only"))
+            let wardAdmin = TestBrowser(app: app)
+            _ = try await wardAdmin.signIn("ward.admin@test.example")
+            #expect(try await wardAdmin.post("/walkrounds", form: booking).status == .seeOther)
             let visit = try await Self.schedule(world)
+            #expect(try await wardAdmin.post(visit + "/record", form: Self.answers()).status == .forbidden)
             let other = TestBrowser(app: app)
             _ = try await other.signIn("other.exec@test.example")
             #expect(try await other.post(visit + "/record", form: Self.answers()).status == .forbidden)
@@ -187,6 +205,12 @@ struct WalkRoundTests {
             let api = try await world.browser.get("/api/v1/walkrounds?unit=\(try world.units.willow.requireID())")
             let visits = try JSONDecoder().decode([WalkRoundDTO].self, from: Data(api.body.utf8))
             #expect(visits.count == 1 && visits[0].held_on == Self.today.text && visits[0].follow_ups.count == 1)
+            // A team visited fourteen months ago still shows its last visit on its quality page.
+            let cedar = try await world.browser.get("/units/\(try world.units.cedar.requireID())/quality").body
+            #expect(
+                cedar.contains(
+                    "The last WalkRound here: Exec to Adult Mental Health › Cedar Ward, \(Self.today.adding(days: -420).label)."
+                ))
             let executive = TestBrowser(app: app)
             _ = try await executive.signIn("exec@test.example")
             #expect(try await executive.get("/").body.contains("href=\"/walkrounds\""))

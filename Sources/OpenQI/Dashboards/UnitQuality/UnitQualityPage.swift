@@ -83,7 +83,7 @@ enum UnitQualityPage {
                         .text(plan.isInherited ? "No plan of its own: it works to " : "Its plan: "),
                         .a(.href(SiteURL.plans(.show(.value(plan.id))).relativeURL()), .text(plan.title)),
                         .text(". Aim: \(plan.aim)"))
-                }, else: .p(.class("empty"), .text("No annual plan here or above it yet.")))
+                }, else: .p(.class("empty"), .text("No annual plan for this year here or above it yet.")))
         }
     }
 }
@@ -109,9 +109,10 @@ extension UnitQualityPage.Model {
         let tree = policy.tree
         let today = CalendarDay(containing: now)
         let chain = tree.selfAndAncestors(of: unitID)
-        let plans = try await AnnualPlan.query(on: db).filter(\.$unit.$id ~~ chain).filter(\.$year <= today.month.year)
-            .sort(\.$year, .descending).with(\.$unit).all()
-        // The unit's own latest plan, else the nearest unit above with one.
+        // This year's plan (plans are for the year a new plan defaults to), the unit's own, else
+        // that of the nearest unit above with one.
+        let plans = try await AnnualPlan.query(on: db).filter(\.$unit.$id ~~ chain)
+            .filter(\.$year == today.month.year).with(\.$unit).all()
         let plan = chain.lazy.compactMap { unit in plans.first { $0.$unit.id == unit } }.first
         let wards = try await EarlyWarningPage.Model.query(unitID: unitID, policy: policy, on: db, now: now).wards
         let huddles = try await HuddlesPage.Model.query(unitID: unitID, policy: policy, today: today, on: db)
@@ -120,7 +121,7 @@ extension UnitQualityPage.Model {
             unitID: unitID, policy: policy, cache: cache, on: db, now: now)
         let huddlesPage = SiteURL.units(.huddles(.value(unitID))).relativeURL()
         let walkRoundsPage = SiteURL.walkRounds(.index).relativeURL(query: [("unit", unitID.uuidString)])
-        let last = walkRounds.recent.first
+        let last = walkRounds.last
         return Self(
             unitID: unitID, unitPath: tree.path(of: unitID),
             plan: try plan.map {
@@ -141,26 +142,34 @@ extension UnitQualityPage.Model {
                         .init(
                             label: "wards with a concern on two or more indicators",
                             count: wards.count { $0.concerns >= 2 },
-                            url: SiteURL.units(.earlyWarning(.value(unitID))).relativeURL()),
-                        .init(
-                            label: "open escalations sent here, \(huddles.awaiting.count { $0.isPastDue }) past due",
-                            count: huddles.awaiting.count, url: huddlesPage + "#awaiting"),
-                        .init(
-                            label: "open escalations raised here and below", count: huddles.raised.count,
-                            url: huddlesPage + "#raised"),
-                        .init(
-                            label: "huddles this month", count: huddles.huddlesThisMonth, url: huddlesPage + "#huddles"),
-                        .init(
-                            label: "huddle actions overdue", count: huddles.actions.count { $0.isOverdue },
-                            url: huddlesPage + "#actions"),
-                    ]),
+                            url: SiteURL.units(.earlyWarning(.value(unitID))).relativeURL())
+                    ]
+                        // Nothing is escalated to a ward or team: its huddles page has no such list.
+                        + (huddles.receivesEscalations
+                            ? [
+                                .init(
+                                    label: "open escalations sent here, \(huddles.counts.awaitingPastDue) past due",
+                                    count: huddles.counts.awaiting, url: huddlesPage + "#awaiting")
+                            ] : [])
+                        + [
+                            .init(
+                                label: huddles.hasUnitsBelow
+                                    ? "open escalations raised below" : "open escalations raised",
+                                count: huddles.counts.raised, url: huddlesPage + "#raised"),
+                            .init(
+                                label: "huddles this month", count: huddles.huddlesThisMonth,
+                                url: huddlesPage + "#huddles"),
+                            .init(
+                                label: "huddle actions overdue", count: huddles.counts.overdueActions,
+                                url: huddlesPage + "#actions"),
+                        ]),
                 .init(
                     id: "assurance", name: "Assurance",
                     summary: "Seeing for ourselves: the executives’ WalkRounds and what they agreed to follow up.",
                     figures: [
                         .init(
                             label: "WalkRounds in the last 12 months", count: walkRounds.heldInYear,
-                            url: walkRoundsPage + "#recent"),
+                            url: walkRoundsPage + "#by-executive"),
                         .init(
                             label: "of \(walkRounds.teams) teams not visited in 12 months",
                             count: walkRounds.unvisited.count, url: walkRoundsPage + "#unvisited"),
