@@ -18,7 +18,8 @@ enum HuddleController {
     @Sendable static func index(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
         let model = try await HuddlesPage.Model.query(
-            unitID: try req.idParameter("unitID"), policy: policy, today: AppClock.today, on: req.db)
+            unitID: try req.idParameter("unitID"), policy: policy, today: AppClock.today,
+            cache: try await req.cachedResults(), on: req.db)
         return HuddlesPage.View(context: try await req.pageContext(), model: model).response()
     }
 

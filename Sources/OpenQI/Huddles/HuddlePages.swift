@@ -50,7 +50,9 @@ struct HuddleActionRow: Sendable, Equatable {
     let due: CalendarDay
     let doneOn: CalendarDay?
     let isOverdue: Bool
-    let canComplete: Bool
+    var canComplete: Bool
+    /// What closing it asks of the viewer, so a row kept for everyone is settled for each.
+    var completing: Permission? = nil
 }
 
 extension HuddleActionRow {
@@ -131,6 +133,12 @@ enum HuddlesPage {
 
     /// The latest huddles the page lists.
     static let shown = 30
+
+    /// A unit's page on a day, the same for everyone but for what each viewer may do (`seen(by:)`).
+    struct Key: ResultKey {
+        let unit: UUID
+        let day: CalendarDay
+    }
     /// The most open actions and escalations it lists (the earliest due); the rest are on /escalations.
     static let listed = 200
 
@@ -238,10 +246,32 @@ enum HuddlesPage {
 }
 
 extension HuddlesPage.Model {
+    /// The page as it stands, from the cache while nothing has changed, as `policy`'s viewer sees it.
+    static func query(
+        unitID: UUID, policy: Policy, today: CalendarDay, cache: CachedResults = .none, on db: any Database
+    ) async throws -> Self {
+        guard policy.tree.nodes[unitID] != nil else { throw NotFound("unit") }
+        return try await cache.value(HuddlesPage.Key(unit: unitID, day: today)) {
+            try await compute(unitID: unitID, policy: policy, today: today, on: db)
+        }.seen(by: policy)
+    }
+
+    /// What this viewer may do with the page: record a huddle, and close which actions.
+    func seen(by policy: Policy) -> Self {
+        var model = self
+        model.canRecord = policy.allows(.recordHuddles(unitID)) && policy.tree.nodes[unitID]?.isArchived == false
+        model.actions = actions.map { row in
+            var row = row
+            row.canComplete = row.completing.map(policy.allows) ?? row.canComplete
+            return row
+        }
+        return model
+    }
+
     /// The unit's page: its own huddles and those of the units below it, their open actions and the
     /// escalations they raised, and the escalations sent to the unit itself, which its leads answer.
     /// Each list shows at most `HuddlesPage.listed` rows; its figure is counted in full.
-    static func query(unitID: UUID, policy: Policy, today: CalendarDay, on db: any Database) async throws -> Self {
+    static func compute(unitID: UUID, policy: Policy, today: CalendarDay, on db: any Database) async throws -> Self {
         let tree = policy.tree
         guard tree.nodes[unitID] != nil else { throw NotFound("unit") }
         let units = Array(tree.subtree(of: unitID))
@@ -303,7 +333,8 @@ extension HuddleActionRow {
             huddleID: try huddle.requireID(), issueID: try issue.requireID(),
             heldOn: CalendarDay(containing: huddle.heldOn), issue: issue.description, action: issue.action ?? "",
             owner: issue.owner?.fullName ?? "", due: due, doneOn: doneOn, isOverdue: doneOn == nil && due < today,
-            canComplete: policy.allows(.completeHuddleAction(unitID: huddle.$unit.id, ownerID: issue.$owner.id)))
+            canComplete: false, completing: .completeHuddleAction(unitID: huddle.$unit.id, ownerID: issue.$owner.id))
+        canComplete = completing.map(policy.allows) ?? false
     }
 }
 

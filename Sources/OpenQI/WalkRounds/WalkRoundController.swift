@@ -20,7 +20,8 @@ enum WalkRoundController {
     @Sendable static func index(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
         let model = try await WalkRoundsPage.Model.query(
-            unitID: try req.unitFilter("unit", in: policy.tree), policy: policy, today: AppClock.today, on: req.db)
+            unitID: try req.unitFilter("unit", in: policy.tree), policy: policy, today: AppClock.today,
+            cache: try await req.cachedResults(), on: req.db)
         return WalkRoundsPage.View(context: try await req.pageContext(), model: model).response()
     }
 

@@ -24,7 +24,9 @@ struct WalkRoundFollowUp: Sendable, Equatable {
     let due: CalendarDay
     let doneOn: CalendarDay?
     let isOverdue: Bool
-    let canComplete: Bool
+    var canComplete: Bool
+    /// What closing it asks of the viewer, so a row kept for everyone is settled for each.
+    var completing: Permission? = nil
 }
 
 extension WalkRoundFollowUp {
@@ -243,8 +245,38 @@ extension WalkRoundsPage {
     }
 }
 
+extension WalkRoundsPage {
+    /// The coverage of a unit (or the organisation) on a day, the same for everyone but for what
+    /// each viewer may do (`seen(by:)`).
+    struct Key: ResultKey {
+        let unit: UUID?
+        let day: CalendarDay
+    }
+}
+
 extension WalkRoundsPage.Model {
-    static func query(unitID: UUID?, policy: Policy, today: CalendarDay, on db: any Database) async throws -> Self {
+    /// The coverage as it stands, from the cache while nothing has changed, as `viewer` sees it.
+    static func query(
+        unitID: UUID?, policy: Policy, today: CalendarDay, cache: CachedResults = .none, on db: any Database
+    ) async throws -> Self {
+        try await cache.value(WalkRoundsPage.Key(unit: unitID, day: today)) {
+            try await compute(unitID: unitID, policy: policy, today: today, on: db)
+        }.seen(by: policy)
+    }
+
+    /// What this viewer may do with the page: schedule, and close which follow-ups.
+    func seen(by policy: Policy) -> Self {
+        var model = self
+        model.canSchedule = policy.allows(.planWalkRounds)
+        model.followUps = followUps.map { row in
+            var row = row
+            row.canComplete = row.completing.map(policy.allows) ?? row.canComplete
+            return row
+        }
+        return model
+    }
+
+    static func compute(unitID: UUID?, policy: Policy, today: CalendarDay, on db: any Database) async throws -> Self {
         let tree = policy.tree
         let scope = unitID.map { Array(tree.subtree(of: $0)) }
         let teams = tree.outline().map(\.node).filter {
@@ -313,10 +345,10 @@ extension WalkRoundFollowUp {
         self.init(
             walkRoundID: try visit.requireID(), actionID: try action.requireID(), action: action.action,
             owner: action.owner.fullName, unit: tree.nodes[visit.$unit.id]?.name ?? "", due: due, doneOn: done,
-            isOverdue: done == nil && due < today,
-            canComplete: policy.allows(
-                .completeWalkRoundAction(
-                    unitID: visit.$unit.id, executiveID: visit.$executive.id, ownerID: action.$owner.id)))
+            isOverdue: done == nil && due < today, canComplete: false,
+            completing: .completeWalkRoundAction(
+                unitID: visit.$unit.id, executiveID: visit.$executive.id, ownerID: action.$owner.id))
+        canComplete = completing.map(policy.allows) ?? false
     }
 }
 

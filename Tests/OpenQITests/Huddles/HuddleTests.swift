@@ -242,6 +242,11 @@ struct HuddleTests {
             let outsider = TestBrowser(app: app)
             _ = try await outsider.signIn("outsider@test.example")
             #expect(try await outsider.post(done).status == .forbidden)
+            // The page is kept for everyone, but each viewer is offered only what they may do.
+            let theirs = try await outsider.get("/units/\(willow)/huddles").body
+            #expect(theirs.contains("Report to estates") && !theirs.contains("Mark done</button>"))
+            #expect(!theirs.contains("Record a huddle"))
+            #expect(try await world.member.get("/units/\(willow)/huddles").body.contains("Mark done</button>"))
             #expect(try await world.member.post(done).status == .seeOther)
             #expect(try await HuddleIssue.find(issue.id, on: app.db)?.actionDoneOn == Self.today.date)
             // Again: a notice says it was done already, and the day stays.

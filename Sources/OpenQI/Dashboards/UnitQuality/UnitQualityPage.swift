@@ -115,8 +115,10 @@ extension UnitQualityPage.Model {
             .filter(\.$year == today.month.year).with(\.$unit).all()
         let plan = chain.lazy.compactMap { unit in plans.first { $0.$unit.id == unit } }.first
         let wards = try await EarlyWarningPage.Model.query(unitID: unitID, policy: policy, on: db, now: now).wards
-        let huddles = try await HuddlesPage.Model.query(unitID: unitID, policy: policy, today: today, on: db)
-        let walkRounds = try await WalkRoundsPage.Model.query(unitID: unitID, policy: policy, today: today, on: db)
+        let huddles = try await HuddlesPage.Model.query(
+            unitID: unitID, policy: policy, today: today, cache: cache, on: db)
+        let walkRounds = try await WalkRoundsPage.Model.query(
+            unitID: unitID, policy: policy, today: today, cache: cache, on: db)
         let portfolio = try await PortfolioPage.Model.query(
             unitID: unitID, policy: policy, cache: cache, on: db, now: now)
         let huddlesPage = SiteURL.units(.huddles(.value(unitID))).relativeURL()
