@@ -17,10 +17,11 @@ enum HuddleController {
 
     @Sendable static func index(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
+        let today = AppClock.today
         let model = try await HuddlesPage.Model.query(
-            unitID: try req.idParameter("unitID"), policy: policy, today: AppClock.today,
+            unitID: try req.idParameter("unitID"), policy: policy, today: today,
             cache: try await req.cachedResults(), on: req.db)
-        return HuddlesPage.View(context: try await req.pageContext(), model: model).response()
+        return try await req.page(drawnOnceAs: model.pageKey(on: today)) { HuddlesPage.View(context: $0, model: model) }
     }
 
     /// The unit named in the path, in use, once the viewer may record its huddles.

@@ -139,6 +139,15 @@ enum HuddlesPage {
         let unit: UUID
         let day: CalendarDay
     }
+
+    /// The page as drawn for viewers who may do the same things with it: most may do nothing, and
+    /// share one drawing.
+    struct PageKey: ResultKey {
+        let unit: UUID
+        let day: CalendarDay
+        let canRecord: Bool
+        let completable: Set<UUID>
+    }
     /// The most open actions and escalations it lists (the earliest due); the rest are on /escalations.
     static let listed = 200
 
@@ -254,6 +263,13 @@ extension HuddlesPage.Model {
         return try await cache.value(HuddlesPage.Key(unit: unitID, day: today)) {
             try await compute(unitID: unitID, policy: policy, today: today, on: db)
         }.seen(by: policy)
+    }
+
+    /// The drawing this viewer shares with those who may do the same.
+    func pageKey(on day: CalendarDay) -> HuddlesPage.PageKey {
+        .init(
+            unit: unitID, day: day, canRecord: canRecord,
+            completable: Set(actions.filter(\.canComplete).map(\.issueID)))
     }
 
     /// What this viewer may do with the page: record a huddle, and close which actions.

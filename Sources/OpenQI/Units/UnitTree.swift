@@ -148,6 +148,13 @@ extension UnitTree: ResultCost {
 extension UnitTree {
     /// Units to choose from (a unit's parent, the unit a plan or programme belongs to), indented
     /// by depth, for select lists.
+    /// Units with units below them, for choosing a part of the organisation (not a single team).
+    func groupOptions() -> [FormField.Option] {
+        outline().filter { !(children[$0.node.id] ?? []).isEmpty }.map { node, depth in
+            .init(value: node.id.uuidString, label: String(repeating: "— ", count: depth) + node.name)
+        }
+    }
+
     func parentOptions(excludingSubtreeOf excluded: UUID? = nil) -> [FormField.Option] {
         let hidden = excluded.map { subtree(of: $0) } ?? []
         return outline().filter { !hidden.contains($0.node.id) }.map { node, depth in

@@ -19,10 +19,13 @@ enum WalkRoundController {
 
     @Sendable static func index(req: Request) async throws -> Response {
         let policy = try await req.policy(granting: .readOrganisation)
+        let today = AppClock.today
         let model = try await WalkRoundsPage.Model.query(
-            unitID: try req.unitFilter("unit", in: policy.tree), policy: policy, today: AppClock.today,
+            unitID: try req.unitFilter("unit", in: policy.tree), policy: policy, today: today,
             cache: try await req.cachedResults(), on: req.db)
-        return WalkRoundsPage.View(context: try await req.pageContext(), model: model).response()
+        return try await req.page(drawnOnceAs: model.pageKey(on: today)) {
+            WalkRoundsPage.View(context: $0, model: model)
+        }
     }
 
     @Sendable static func new(req: Request) async throws -> Response {

@@ -252,6 +252,14 @@ extension WalkRoundsPage {
         let unit: UUID?
         let day: CalendarDay
     }
+
+    /// The page as drawn for viewers who may do the same things with it.
+    struct PageKey: ResultKey {
+        let unit: UUID?
+        let day: CalendarDay
+        let canSchedule: Bool
+        let completable: Set<UUID>
+    }
 }
 
 extension WalkRoundsPage.Model {
@@ -262,6 +270,13 @@ extension WalkRoundsPage.Model {
         try await cache.value(WalkRoundsPage.Key(unit: unitID, day: today)) {
             try await compute(unitID: unitID, policy: policy, today: today, on: db)
         }.seen(by: policy)
+    }
+
+    /// The drawing this viewer shares with those who may do the same.
+    func pageKey(on day: CalendarDay) -> WalkRoundsPage.PageKey {
+        .init(
+            unit: unitID, day: day, canSchedule: canSchedule,
+            completable: Set(followUps.filter(\.canComplete).map(\.actionID)))
     }
 
     /// What this viewer may do with the page: schedule, and close which follow-ups.
@@ -317,7 +332,7 @@ extension WalkRoundsPage.Model {
         if let scope { open = open.filter(WalkRound.self, \.$unit.$id ~~ scope) }
         let followUps = try await open.sort(\.$dueOn).limit(WalkRoundsPage.listed).with(\.$owner).all()
         return Self(
-            unitID: unitID, unitOptions: tree.parentOptions(), canSchedule: policy.allows(.planWalkRounds),
+            unitID: unitID, unitOptions: tree.groupOptions(), canSchedule: policy.allows(.planWalkRounds),
             teams: teams.count, heldInYear: held.count,
             planned: planned.map(row),
             unvisited: teams.filter { (latest[$0.id] ?? .init(daysSince1970: 0)) < start }
