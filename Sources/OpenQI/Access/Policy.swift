@@ -53,6 +53,8 @@ package enum Permission: Sendable, Equatable {
     case scheduleWalkRound(unitID: UUID, executiveID: UUID, executiveReaches: Bool)
     /// Open the form that schedules a WalkRound: the viewer may schedule one somewhere.
     case planWalkRounds
+    /// Move or call off a planned WalkRound: its executive, and the team's administrators and QI team.
+    case rescheduleWalkRound(unitID: UUID, executiveID: UUID)
     /// Record what a WalkRound heard: its executive, and the organisation's administrators and QI
     /// team (who keep the record for the board); not the team visited, whose account it is not.
     case recordWalkRound(unitID: UUID, executiveID: UUID)
@@ -203,6 +205,8 @@ package struct Policy: Sendable {
             guard reaches else { return false }
             return executive == viewer.personID && roles(at: unit).contains(.executive)
                 || !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
+        case .rescheduleWalkRound(let unit, let executive):
+            return executive == viewer.personID || !roles(at: unit).isDisjoint(with: [.admin, .qiTeam])
         case .recordWalkRound(_, let executive):
             return executive == viewer.personID
                 || viewer.grants.contains { grant in

@@ -136,6 +136,7 @@ enum MyTasks {
         // An executive's visits held (their day passed) but not recorded, and WalkRound follow-ups
         // the viewer owns, now due.
         let toRecord = try await WalkRound.query(on: db).filter(\.$executive.$id == me).filter(\.$heldOn == nil)
+            .filter(\.$cancelledAt == nil)
             .filter(\.$plannedOn < CalendarDay(containing: now).date).sort(\.$plannedOn).all()
         for visit in toRecord {
             tasks.append(

@@ -20,6 +20,33 @@ extension WalkRound {
         return walkRound
     }
 
+    /// Moves a planned visit to another day, or calls it off (`to` nil), audited under the team.
+    /// A visit held or called off already is refused, with nothing changed.
+    func reschedule(to day: CalendarDay?, name: String, by actor: Actor, on db: any Database) async throws {
+        let id = try requireID()
+        try await db.transaction { db in
+            try await db.sql.raw("UPDATE \(ident: WalkRound.schema) SET planned_on = planned_on WHERE id = \(bind: id)")
+                .run()
+            guard let current = try await WalkRound.find(id, on: db) else { throw NotFound("WalkRound") }
+            if let held = current.heldOn {
+                throw ValidationFailure(
+                    field: "planned_on",
+                    message:
+                        "This WalkRound was held on \(CalendarDay.label(held)) already: it cannot be moved. Nothing was changed."
+                )
+            }
+            if current.isCancelled {
+                throw ValidationFailure(
+                    field: "planned_on", message: "This WalkRound was called off already. Nothing was changed.")
+            }
+            let before = Audited(walkRound: current, name: name).auditFields
+            if let day { current.plannedOn = day.date } else { current.cancelledAt = AppClock.now }
+            try await current.update(on: db)
+            (self.plannedOn, self.cancelledAt) = (current.plannedOn, current.cancelledAt)
+            try await Audited(walkRound: current, name: name).recordAudit(.update, by: actor, before: before, on: db)
+        }
+    }
+
     /// Records what the visit heard and its follow-ups. A WalkRound is recorded once: a second
     /// record is refused, with nothing changed.
     func record(_ visit: WalkRoundRecordInput.Valid, name: String, by actor: Actor, on db: any Database) async throws {
@@ -35,6 +62,10 @@ extension WalkRound {
                     message:
                         "This WalkRound was recorded already, as held on \(CalendarDay.label(held)). Nothing was changed."
                 )
+            }
+            if current.isCancelled {
+                throw ValidationFailure(
+                    field: "held_on", message: "This WalkRound was called off: schedule a new one to record a visit.")
             }
             current.heldOn = visit.heldOn.date
             (current.proudOf, current.improving) = (visit.answers["proud_of"], visit.answers["improving"])
@@ -69,6 +100,7 @@ extension WalkRound {
                 fields["held_on"] = CalendarDay.text(held)
                 fields["follow_ups"] = String(actions)
             }
+            if walkRound.isCancelled { fields["cancelled"] = "yes" }
             return fields
         }
     }

@@ -12,6 +12,8 @@ package final class WalkRound: Model, @unchecked Sendable {
     @Parent(key: "executive_id") package var executive: Person
     @Field(key: "planned_on") package var plannedOn: Date
     @OptionalField(key: "held_on") package var heldOn: Date?
+    /// A planned visit called off: kept, so its history and audit trail stand.
+    @OptionalField(key: "cancelled_at") package var cancelledAt: Date?
     /// The four questions' answers, as the executive heard them.
     @OptionalField(key: "proud_of") package var proudOf: String?
     @OptionalField(key: "improving") package var improving: String?
@@ -23,6 +25,7 @@ package final class WalkRound: Model, @unchecked Sendable {
     package init() {}
 
     package var isHeld: Bool { heldOn != nil }
+    package var isCancelled: Bool { cancelledAt != nil }
 
     /// The four questions a WalkRound is built around, in the order they are asked.
     static let questions: [(field: String, question: String)] = [
@@ -67,6 +70,7 @@ struct CreateWalkRounds: AsyncMigration {
             .field("executive_id", .uuid, .required, .references(Person.schema, "id", onDelete: .restrict))
             .field("planned_on", .date, .required)
             .field("held_on", .date)
+            .field("cancelled_at", .datetime)
             .field("proud_of", .string)
             .field("improving", .string)
             .field("in_the_way", .string)

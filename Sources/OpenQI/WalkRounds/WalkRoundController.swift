@@ -13,6 +13,8 @@ enum WalkRoundController {
         routes.post(SiteURL.walkRounds(.create).pathComponents, use: create)
         routes.get(SiteURL.walkRounds(.show(.key)).pathComponents, use: show)
         routes.post(SiteURL.walkRounds(.record(.key)).pathComponents, use: record)
+        routes.post(SiteURL.walkRounds(.reschedule(.key)).pathComponents, use: reschedule)
+        routes.post(SiteURL.walkRounds(.cancel(.key)).pathComponents, use: cancel)
         routes.post(
             SiteURL.walkRounds(.completeAction(walkRound: .key, action: .key)).pathComponents, use: completeAction)
     }
@@ -103,10 +105,61 @@ enum WalkRoundController {
             let model = try await WalkRoundShow.Model.query(
                 id: id, policy: policy, today: AppClock.today, form: state, on: req.db)
             // Recorded meanwhile: the form has gone, so the reason is told as a notice.
-            guard model.heldOn == nil else {
+            guard model.isPlanned else {
                 return req.redirect(to: shown, notice: state.errors.map(\.message).joined(separator: " "))
             }
             return WalkRoundShow.View(context: try await req.pageContext(), model: model).response()
+        }
+    }
+
+    /// The visit named in the path, once the viewer may move or call it off, and its audit name.
+    private static func moving(_ req: Request) async throws -> (Policy, WalkRound, String) {
+        let policy = try await req.policy()
+        guard
+            let visit = try await WalkRound.query(on: req.db).filter(\.$id == req.idParameter("walkRoundID"))
+                .with(\.$executive).first()
+        else { throw NotFound("WalkRound") }
+        try policy.require(.rescheduleWalkRound(unitID: visit.$unit.id, executiveID: visit.$executive.id))
+        let team = policy.tree.nodes[visit.$unit.id]?.name ?? ""
+        return (policy, visit, "WalkRound by \(visit.executive.fullName) to \(team)")
+    }
+
+    @Sendable static func reschedule(req: Request) async throws -> Response {
+        let (policy, visit, name) = try await moving(req)
+        struct Move: Content { var planned_on: String? }
+        let move = try req.content.decode(Move.self)
+        let id = try visit.requireID()
+        let shown = SiteURL.walkRounds(.show(.value(id))).relativeURL()
+        let today = AppClock.today
+        return try await req.saveForm(typed: FormState(values: ["planned_on": move.planned_on ?? ""])) {
+            var validator = Validator()
+            let day = validator.day(move.planned_on, field: "planned_on", label: "the new day", required: true)
+                .map(CalendarDay.init(containing:))
+            if let day, day < today || day > today.adding(days: 366) {
+                validator.fail("planned_on", "Move a visit to a day from today to a year ahead, not \(day.label).")
+            }
+            let moved = try validator.check(day) { $0 }
+            try await visit.reschedule(to: moved, name: name, by: policy.viewer.actor, on: req.db)
+            return req.redirect(to: shown, notice: "The WalkRound is moved to \(moved.label).")
+        } redraw: { state in
+            let model = try await WalkRoundShow.Model.query(
+                id: id, policy: policy, today: today, moveForm: state, on: req.db)
+            // Held or called off meanwhile: the form has gone, so the reason is told as a notice.
+            guard model.isPlanned else {
+                return req.redirect(to: shown, notice: state.errors.map(\.message).joined(separator: " "))
+            }
+            return WalkRoundShow.View(context: try await req.pageContext(), model: model).response()
+        }
+    }
+
+    @Sendable static func cancel(req: Request) async throws -> Response {
+        let (policy, visit, name) = try await moving(req)
+        let shown = SiteURL.walkRounds(.show(.value(try visit.requireID()))).relativeURL()
+        do {
+            try await visit.reschedule(to: nil, name: name, by: policy.viewer.actor, on: req.db)
+            return req.redirect(to: shown, notice: "The WalkRound is called off.")
+        } catch let failure as ValidationFailure {
+            return req.redirect(to: shown, notice: failure.reason)
         }
     }
 

@@ -306,7 +306,8 @@ extension WalkRoundsPage.Model {
         }
         let held = try await inScope(WalkRound.query(on: db)).filter(\.$heldOn >= start.date).with(\.$executive)
             .sort(\.$heldOn, .descending).all()
-        let planned = try await inScope(WalkRound.query(on: db)).filter(\.$heldOn == nil).with(\.$executive)
+        let planned = try await inScope(WalkRound.query(on: db)).filter(\.$heldOn == nil).filter(\.$cancelledAt == nil)
+            .with(\.$executive)
             .sort(\.$plannedOn).limit(WalkRoundsPage.listed).all()
         let last = try await inScope(WalkRound.query(on: db)).filter(\.$heldOn != nil).with(\.$executive)
             .sort(\.$heldOn, .descending).first()
@@ -475,11 +476,17 @@ enum WalkRoundShow {
         var executive: String
         var plannedOn: CalendarDay
         var heldOn: CalendarDay?
+        var isCancelled = false
         var answers: [Answer]
         var followUps: [WalkRoundFollowUp]
         var canRecord: Bool
+        /// The viewer may move or call off the visit while it is planned.
+        var canReschedule = false
         var owners: [FormField.Option]
         var form: FormState
+        var moveForm = FormState()
+
+        var isPlanned: Bool { heldOn == nil && !isCancelled }
     }
 
     final class View: ModelPage<Model> {
@@ -495,12 +502,14 @@ enum WalkRoundShow {
                     .text("WalkRound to \(model.unitPath)"),
                     .span(
                         .class(model.heldOn == nil ? "tag muted" : "tag"),
-                        .text(model.heldOn == nil ? "Planned" : "Held"))),
+                        .text(model.isCancelled ? "Called off" : model.heldOn == nil ? "Planned" : "Held"))),
                 .p(
                     .class("lead"),
                     .text(
                         model.heldOn.map { "\(model.executive) visited on \($0.label)." }
-                            ?? "\(model.executive) plans to visit on \(model.plannedOn.label).")),
+                            ?? (model.isCancelled
+                                ? "\(model.executive)’s visit of \(model.plannedOn.label) was called off."
+                                : "\(model.executive) plans to visit on \(model.plannedOn.label)."))),
                 .unwrap(model.heldOn) { _ in
                     .group(
                         .dl(
@@ -513,8 +522,24 @@ enum WalkRoundShow {
                                 model.followUps.map(\.tracked), caption: "What the visit agreed to follow up",
                                 heading: "Follow-up", sourceHeading: "Visit", csrfToken: context.csrfToken))
                 },
-                .if(model.heldOn == nil && model.canRecord, recordForm())
+                .if(model.isPlanned && model.canRecord, recordForm()),
+                .if(model.isPlanned && model.canReschedule, moveForm())
             )
+        }
+
+        private func moveForm() -> Node<HTML.BodyContext> {
+            .div(
+                .class("narrow"),
+                .h2(.text("Move or call off the visit")),
+                FormView(
+                    action: SiteURL.walkRounds(.reschedule(.value(model.id))).relativeURL(),
+                    csrfToken: context.csrfToken, state: model.moveForm,
+                    fields: [FormField(name: "planned_on", label: "New day", control: .date, isRequired: true)],
+                    submitLabel: "Move the visit", anchor: "move"
+                ).node,
+                .postButton(
+                    "Call off the visit", to: SiteURL.walkRounds(.cancel(.value(model.id))).relativeURL(),
+                    csrfToken: context.csrfToken))
         }
 
         private func recordForm() -> Node<HTML.BodyContext> {
@@ -544,7 +569,8 @@ enum WalkRoundShow {
 
 extension WalkRoundShow.Model {
     static func query(
-        id: UUID, policy: Policy, today: CalendarDay, form: FormState? = nil, on db: any Database
+        id: UUID, policy: Policy, today: CalendarDay, form: FormState? = nil, moveForm: FormState? = nil,
+        on db: any Database
     ) async throws -> Self {
         guard
             let visit = try await WalkRound.query(on: db).filter(\.$id == id).with(\.$executive)
@@ -552,6 +578,8 @@ extension WalkRoundShow.Model {
         else { throw NotFound("WalkRound") }
         let tree = policy.tree
         let canRecord = policy.allows(.recordWalkRound(unitID: visit.$unit.id, executiveID: visit.$executive.id))
+        let canReschedule = policy.allows(
+            .rescheduleWalkRound(unitID: visit.$unit.id, executiveID: visit.$executive.id))
         let owners: [FormField.Option]
         if canRecord && !visit.isHeld {
             let people = try await Person.query(on: db).filter(\.$unit.$id ~~ Array(tree.subtree(of: visit.$unit.id)))
@@ -567,12 +595,13 @@ extension WalkRoundShow.Model {
             id: id, unitID: visit.$unit.id, unitPath: tree.path(of: visit.$unit.id),
             executive: visit.executive.fullName,
             plannedOn: CalendarDay(containing: visit.plannedOn),
-            heldOn: visit.heldOn.map(CalendarDay.init(containing:)),
+            heldOn: visit.heldOn.map(CalendarDay.init(containing:)), isCancelled: visit.isCancelled,
             answers: zip(WalkRound.questions, answers).map { .init(question: $0.0.question, answer: $0.1 ?? "") },
             followUps: try visit.actions.sorted { $0.position < $1.position }.map {
                 try WalkRoundFollowUp($0, visit: visit, tree: tree, policy: policy, today: today)
             },
-            canRecord: canRecord, owners: owners,
-            form: form ?? FormState(values: ["held_on": min(today, CalendarDay(containing: visit.plannedOn)).text]))
+            canRecord: canRecord, canReschedule: canReschedule, owners: owners,
+            form: form ?? FormState(values: ["held_on": min(today, CalendarDay(containing: visit.plannedOn)).text]),
+            moveForm: moveForm ?? FormState(values: ["planned_on": CalendarDay(containing: visit.plannedOn).text]))
     }
 }

@@ -148,6 +148,10 @@ struct RouteMatrixTests {
                 "in_the_way": "Vacancies", "self_care": "Protected breaks",
             ]),
         "POST /walkrounds/:walkRoundID/follow-ups/:actionID/done": Row(allowed: followUpKeepers),
+        // The visit's executive, and the team's administrators and QI team.
+        "POST /walkrounds/:walkRoundID/reschedule": Row(
+            allowed: walkRoundPlanners, body: ["planned_on": AppClock.today.text]),
+        "POST /walkrounds/:walkRoundID/cancel": Row(allowed: walkRoundPlanners),
         "GET /escalations/:escalationID": Row(allowed: readers),
         "POST /escalations/:escalationID/respond": Row(
             allowed: escalationAnswerers, body: ["response": "Agreed: bank shifts from Monday."]),

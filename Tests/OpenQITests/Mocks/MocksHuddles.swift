@@ -136,7 +136,8 @@ extension WalkRoundShow.Model {
     static let planned = WalkRoundShow.Model(
         id: Mock.id(98), unitID: Mock.id(4), unitPath: "Trust › Adult Mental Health › Cedar Ward",
         executive: "Amara Okafor", plannedOn: Mock.calendarDay("2026-03-27"), heldOn: nil, answers: [],
-        followUps: [], canRecord: true, owners: [.init(value: "\(Mock.id(42))", label: "Amara Okafor")],
+        followUps: [], canRecord: true, canReschedule: true,
+        owners: [.init(value: "\(Mock.id(42))", label: "Amara Okafor")],
         form: FormState(values: ["held_on": "2026-03-27"]))
     static let held = WalkRoundShow.Model(
         id: Mock.id(96), unitID: Mock.id(3), unitPath: "Trust › Adult Mental Health › Willow Ward",

@@ -178,6 +178,36 @@ struct WalkRoundTests {
         }
     }
 
+    @Test(
+        "the executive moves a planned visit, then calls it off: it leaves the plan and cannot be recorded; a colleague may do neither"
+    )
+    func moveAndCallOff() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let visit = try await Self.schedule(world)
+            let other = TestBrowser(app: app)
+            _ = try await other.signIn("other.exec@test.example")
+            #expect(try await other.post(visit + "/cancel").status == .forbidden)
+            #expect(
+                try await other.post(visit + "/reschedule", form: ["planned_on": Self.today.text]).status
+                    == .forbidden)
+            let past = try await world.browser.post(
+                visit + "/reschedule", form: ["planned_on": Self.today.adding(days: -2).text])
+            #expect(past.status == .unprocessableEntity && past.body.contains("Move a visit to a day from today"))
+            let moved = try await world.browser.post(
+                visit + "/reschedule", form: ["planned_on": Self.today.adding(days: 21).text])
+            #expect(moved.status == .seeOther)
+            #expect(try await WalkRound.query(on: app.db).first()?.plannedOn == Self.today.adding(days: 21).date)
+            #expect(try await world.browser.post(visit + "/cancel").status == .seeOther)
+            let page = try await world.browser.get("/walkrounds").body
+            #expect(page.contains("No WalkRound is planned."))
+            let recorded = try await world.browser.post(visit + "/record", form: Self.answers())
+            #expect(recorded.status == .seeOther)
+            #expect(try await world.browser.get(recorded.location!).body.contains("was called off"))
+            #expect(try await WalkRound.query(on: app.db).filter(\.$heldOn != nil).count() == 0)
+        }
+    }
+
     @Test("coverage: teams not visited in a year, visits by executive and month, open follow-ups; the API lists them")
     func coverage() async throws {
         try await withOpenQI { app in

@@ -273,6 +273,8 @@ enum SiteURL: Sendable {
         case index, new, create
         case show(Parameter<UUID>)
         case record(Parameter<UUID>)
+        case reschedule(Parameter<UUID>)
+        case cancel(Parameter<UUID>)
         case completeAction(walkRound: Parameter<UUID>, action: Parameter<UUID>)
     }
 
@@ -691,6 +693,8 @@ extension SiteURL.WalkRounds {
         case .new: ["new"]
         case .show(let id): [.id(id, name: "walkRoundID")]
         case .record(let id): [.id(id, name: "walkRoundID"), "record"]
+        case .reschedule(let id): [.id(id, name: "walkRoundID"), "reschedule"]
+        case .cancel(let id): [.id(id, name: "walkRoundID"), "cancel"]
         case .completeAction(let visit, let action):
             [.id(visit, name: "walkRoundID"), "follow-ups", .id(action, name: "actionID"), "done"]
         }
