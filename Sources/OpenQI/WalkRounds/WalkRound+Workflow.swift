@@ -20,25 +20,31 @@ extension WalkRound {
         return walkRound
     }
 
+    /// The visit as it stands, taking its row for the rest of the transaction, so that two changes
+    /// at once take turns and the second sees the first; refused with `field`'s message when it
+    /// was held (`held` follows the day) or called off meanwhile.
+    private static func stillPlanned(
+        _ id: UUID, field: String, held: String, cancelled: String, on db: any Database
+    ) async throws -> WalkRound {
+        try await db.sql.raw("UPDATE \(ident: WalkRound.schema) SET planned_on = planned_on WHERE id = \(bind: id)")
+            .run()
+        guard let current = try await WalkRound.find(id, on: db) else { throw NotFound("WalkRound") }
+        if let day = current.heldOn {
+            throw ValidationFailure(
+                field: field, message: "This WalkRound was held on \(CalendarDay.label(day)): \(held)")
+        }
+        if current.isCancelled { throw ValidationFailure(field: field, message: cancelled) }
+        return current
+    }
+
     /// Moves a planned visit to another day, or calls it off (`to` nil), audited under the team.
     /// A visit held or called off already is refused, with nothing changed.
     func reschedule(to day: CalendarDay?, name: String, by actor: Actor, on db: any Database) async throws {
         let id = try requireID()
         try await db.transaction { db in
-            try await db.sql.raw("UPDATE \(ident: WalkRound.schema) SET planned_on = planned_on WHERE id = \(bind: id)")
-                .run()
-            guard let current = try await WalkRound.find(id, on: db) else { throw NotFound("WalkRound") }
-            if let held = current.heldOn {
-                throw ValidationFailure(
-                    field: "planned_on",
-                    message:
-                        "This WalkRound was held on \(CalendarDay.label(held)) already: it cannot be moved. Nothing was changed."
-                )
-            }
-            if current.isCancelled {
-                throw ValidationFailure(
-                    field: "planned_on", message: "This WalkRound was called off already. Nothing was changed.")
-            }
+            let current = try await WalkRound.stillPlanned(
+                id, field: "planned_on", held: "it cannot be moved. Nothing was changed.",
+                cancelled: "This WalkRound was called off already. Nothing was changed.", on: db)
             let before = Audited(walkRound: current, name: name).auditFields
             if let day { current.plannedOn = day.date } else { current.cancelledAt = AppClock.now }
             try await current.update(on: db)
@@ -52,21 +58,9 @@ extension WalkRound {
     func record(_ visit: WalkRoundRecordInput.Valid, name: String, by actor: Actor, on db: any Database) async throws {
         let id = try requireID()
         try await db.transaction { db in
-            // Two records at once take turns on the visit's row, so the second sees the first.
-            try await db.sql.raw("UPDATE \(ident: WalkRound.schema) SET planned_on = planned_on WHERE id = \(bind: id)")
-                .run()
-            guard let current = try await WalkRound.find(id, on: db) else { throw NotFound("WalkRound") }
-            if let held = current.heldOn {
-                throw ValidationFailure(
-                    field: "held_on",
-                    message:
-                        "This WalkRound was recorded already, as held on \(CalendarDay.label(held)). Nothing was changed."
-                )
-            }
-            if current.isCancelled {
-                throw ValidationFailure(
-                    field: "held_on", message: "This WalkRound was called off: schedule a new one to record a visit.")
-            }
+            let current = try await WalkRound.stillPlanned(
+                id, field: "held_on", held: "it was recorded then. Nothing was changed.",
+                cancelled: "This WalkRound was called off: schedule a new one to record a visit.", on: db)
             current.heldOn = visit.heldOn.date
             (current.proudOf, current.improving) = (visit.answers["proud_of"], visit.answers["improving"])
             (current.inTheWay, current.selfCare) = (visit.answers["in_the_way"], visit.answers["self_care"])
