@@ -53,6 +53,10 @@ def test_a_ward_escalates_at_its_huddle_and_the_directorate_answers(demo, page: 
     page.fill("#field-issue1_action", "Ask estates to fix it today")
     page.select_option("#field-issue1_owner_id", label="Jordan Ellis")
     page.fill("#field-issue1_action_due", (today + datetime.timedelta(days=1)).isoformat())
+    # A fifth row, asked for: what was typed stays.
+    page.get_by_role("button", name="Add another issue").click()
+    expect(page.locator("#field-issue5_description")).to_be_visible()
+    expect(page.locator("#field-issue1_description")).to_have_value("Bedroom 6 window restrictor loose")
     page.fill("#field-issue2_description", "Three night shifts a week without a second qualified nurse")
     directorate_option = page.locator("#field-issue2_escalate_to option").nth(1)
     directorate_name = directorate_option.inner_text()

@@ -44,6 +44,14 @@ enum HuddleController {
     @Sendable static func record(req: Request) async throws -> Response {
         let (policy, choices) = try await recording(req)
         let typed = HuddleFormInput(values: try req.content.decode([String: String].self))
+        let unitPath = policy.tree.path(of: choices.unitID)
+        // Another row asked for: the same form with one more, what was typed kept, nothing saved.
+        if typed.wantsAnotherRow {
+            return HuddleForm.View(
+                context: try await req.pageContext(),
+                model: .init(choices: choices, unitPath: unitPath, form: typed.formState, rows: typed.rows + 1)
+            ).response()
+        }
         return try await req.saveForm(typed: typed.formState) {
             let draft = try typed.input.validate(choices: choices, today: AppClock.today) { row, field in
                 HuddleFormInput.name(row, field)
@@ -59,7 +67,7 @@ enum HuddleController {
         } redraw: { state in
             HuddleForm.View(
                 context: try await req.pageContext(),
-                model: .init(choices: choices, unitPath: policy.tree.path(of: choices.unitID), form: state)
+                model: .init(choices: choices, unitPath: unitPath, form: state, rows: typed.rows)
             ).response()
         }
     }

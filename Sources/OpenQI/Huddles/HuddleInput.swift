@@ -154,18 +154,26 @@ extension HuddleInput.Issue {
 
 /// The huddle form's fields, flat (`issue1_description`, …), read into a `HuddleInput`.
 struct HuddleFormInput: Sendable {
-    /// The rows the form offers.
-    static let rows = 4
+    /// The rows the form offers at first; "Add another issue" adds one, up to the API's limit.
+    static let firstRows = 4
     static let issueFields = ["description", "action", "owner_id", "action_due", "escalate_to", "escalation_due"]
 
     let values: [String: String]
 
     static func name(_ row: Int, _ field: String) -> String { "issue\(row + 1)_\(field)" }
 
+    /// The rows the form had, as it says (`rows`), bounded before anything counts with it.
+    var rows: Int {
+        min(HuddleInput.maximumIssues, max(Self.firstRows, Int(values["rows"] ?? "") ?? Self.firstRows))
+    }
+
+    /// The person asked for another row rather than to record the huddle.
+    var wantsAnotherRow: Bool { values["more"] != nil && rows < HuddleInput.maximumIssues }
+
     var input: HuddleInput {
         HuddleInput(
             held_on: values["held_on"], kind: values["kind"], attendees: values["attendees"],
-            issues: (0..<Self.rows).map { row in
+            issues: (0..<rows).map { row in
                 HuddleInput.Issue(
                     description: values[Self.name(row, "description")], action: values[Self.name(row, "action")],
                     owner_id: values[Self.name(row, "owner_id")], action_due: values[Self.name(row, "action_due")],
@@ -178,8 +186,10 @@ struct HuddleFormInput: Sendable {
     var formState: FormState {
         let names =
             ["held_on", "kind", "attendees"]
-            + (0..<Self.rows).flatMap { row in Self.issueFields.map { Self.name(row, $0) } }
-        return FormState(values: Dictionary(uniqueKeysWithValues: names.map { ($0, values[$0] ?? "") }))
+            + (0..<rows).flatMap { row in Self.issueFields.map { Self.name(row, $0) } }
+        var state = FormState(values: Dictionary(uniqueKeysWithValues: names.map { ($0, values[$0] ?? "") }))
+        state.values["rows"] = String(rows)
+        return state
     }
 }
 

@@ -355,12 +355,13 @@ extension HuddleActionRow {
 }
 
 /// The form a team records a huddle on: the day, the kind, who was there, and up to
-/// `HuddleFormInput.rows` issues, each with an optional action and escalation.
+/// `rows` issues (more on asking), each with an optional action and escalation.
 enum HuddleForm {
     struct Model: Sendable, Equatable {
         var choices: HuddleChoices
         var unitPath: String
         var form: FormState
+        var rows = HuddleFormInput.firstRows
     }
 
     final class View: ModelPage<Model> {
@@ -398,7 +399,8 @@ enum HuddleForm {
                             name: "attendees", label: "Who attended", control: .textarea(rows: 2),
                             hint: "Names or roles, as the team writes them.", isRequired: true),
                         state: state),
-                    .forEach(Array(0..<HuddleFormInput.rows)) { row in
+                    .hiddenField("rows", String(model.rows)),
+                    .forEach(Array(0..<model.rows)) { row in
                         let name = { (field: String) in HuddleFormInput.name(row, field) }
                         let fields = [
                             FormField(name: name("description"), label: "What was raised", control: .textarea(rows: 2)),
@@ -417,6 +419,12 @@ enum HuddleForm {
                     .div(
                         .class("form-actions"),
                         .button(.type(.submit), .class("button"), .text("Record the huddle")),
+                        // Second, so that Enter in a field records the huddle.
+                        .if(
+                            model.rows < HuddleInput.maximumIssues,
+                            .button(
+                                .type(.submit), .class("button secondary"), .name("more"), .value("1"),
+                                .text("Add another issue"))),
                         .a(
                             .class("button secondary"),
                             .href(SiteURL.units(.huddles(.value(model.choices.unitID))).relativeURL()),

@@ -148,6 +148,13 @@ enum PersonController {
             guard policy.tree.nodes[unitID].map({ !$0.isArchived }) == true else {
                 throw ValidationFailure(field: "unit_id", message: "Choose a unit that is in use.")
             }
+            // An executive is on the board and visits teams across the organisation: a ward's
+            // administrator could otherwise make anyone one.
+            if role == .executive, policy.tree.nodes[unitID]?.kind != .organisation {
+                throw ValidationFailure(
+                    field: "unit_id",
+                    message: "Grant the executive role at the organisation: an executive visits teams across it.")
+            }
             let existing = try await RoleGrant.query(on: req.db)
                 .filter(\.$person.$id == personID).filter(\.$unit.$id == unitID).filter(\.$role == role).first()
             if existing != nil {

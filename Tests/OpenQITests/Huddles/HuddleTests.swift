@@ -257,6 +257,31 @@ struct HuddleTests {
         }
     }
 
+    @Test(
+        "Add another issue gives the form a fifth row, keeping what was typed and saving nothing; the fifth is recorded"
+    )
+    func anotherRow() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let path = "/units/\(try world.units.willow.requireID())/huddles"
+            var form = try Self.form(world, changing: ["rows": "4", "more": "1"])
+            let more = try await world.member.post(path, form: form)
+            #expect(more.status == .ok)
+            #expect(more.body.contains("Issue 5") && !more.body.contains("Issue 6"))
+            #expect(more.body.contains("Night staffing short three shifts a week"))
+            #expect(try await Huddle.query(on: app.db).count() == 0)
+            // A forged row count is bounded at twenty, where no row is added: the huddle is recorded.
+            let forged = try await world.member.post(path, form: form.merging(["rows": "100000"]) { $1 })
+            #expect(forged.status == .seeOther)
+            form["more"] = nil
+            form["rows"] = "5"
+            form["issue5_description"] = "Fridge temperature not logged"
+            #expect(try await world.member.post(path, form: form).status == .seeOther)
+            let issues = try await HuddleIssue.query(on: app.db).all().map(\.description)
+            #expect(issues.contains("Fridge temperature not logged") && issues.count == 5)
+        }
+    }
+
     @Test("the API records a huddle and lists open escalations; it refuses an escalation sideways, naming the field")
     func api() async throws {
         try await withOpenQI { app in

@@ -208,6 +208,25 @@ struct WalkRoundTests {
         }
     }
 
+    @Test("the executive role is granted at the organisation only")
+    func executivesAtTheTop() async throws {
+        try await withOpenQI { app in
+            let world = try await Self.world(app)
+            let fixtures = Fixtures(app: app)
+            _ = try await fixtures.signIn("root@test.example", administrator: true)
+            let admin = TestBrowser(app: app)
+            _ = try await admin.signIn("root@test.example")
+            let grant = "/people/\(try world.owner.requireID())/roles"
+            let atWard = try await admin.post(
+                grant, form: ["role": "executive", "unit_id": try world.units.willow.requireID().uuidString])
+            #expect(atWard.status == .unprocessableEntity)
+            #expect(atWard.body.contains("Grant the executive role at the organisation"))
+            let atTrust = try await admin.post(
+                grant, form: ["role": "executive", "unit_id": try world.units.trust.requireID().uuidString])
+            #expect(atTrust.status == .seeOther)
+        }
+    }
+
     @Test("coverage: teams not visited in a year, visits by executive and month, open follow-ups; the API lists them")
     func coverage() async throws {
         try await withOpenQI { app in
