@@ -268,6 +268,24 @@ package struct Policy: Sendable {
     }
 }
 
+/// A row kept for every viewer that offers a change to those who may make it: what the change
+/// asks (`completing`), settled for each viewer on the way out (`settled(by:)`).
+protocol SettledPerViewer {
+    var canComplete: Bool { get set }
+    var completing: Permission? { get }
+}
+
+extension Array where Element: SettledPerViewer {
+    /// The rows as this viewer may act on them.
+    func settled(by policy: Policy) -> Self {
+        map { row in
+            var row = row
+            row.canComplete = row.completing.map(policy.allows) ?? row.canComplete
+            return row
+        }
+    }
+}
+
 extension Policy {
     /// May the viewer put a unit here (at the top level, or below `parentID`)?
     func requireCanPlaceUnit(under parentID: UUID?) throws {

@@ -55,6 +55,8 @@ struct HuddleActionRow: Sendable, Equatable {
     var completing: Permission? = nil
 }
 
+extension HuddleActionRow: SettledPerViewer {}
+
 extension HuddleActionRow {
     /// The row as the one action table shows it.
     var tracked: TrackedAction {
@@ -276,11 +278,7 @@ extension HuddlesPage.Model {
     func seen(by policy: Policy) -> Self {
         var model = self
         model.canRecord = policy.allows(.recordHuddles(unitID)) && policy.tree.nodes[unitID]?.isArchived == false
-        model.actions = actions.map { row in
-            var row = row
-            row.canComplete = row.completing.map(policy.allows) ?? row.canComplete
-            return row
-        }
+        model.actions = actions.settled(by: policy)
         return model
     }
 
@@ -316,7 +314,7 @@ extension HuddlesPage.Model {
         }
         return Self(
             unitID: unitID, unitPath: tree.path(of: unitID), hasUnitsBelow: below,
-            canRecord: policy.allows(.recordHuddles(unitID)) && tree.nodes[unitID]?.isArchived == false,
+            canRecord: false,  // settled for each viewer by `seen(by:)`
             awaiting: try await rows(sentHere()),
             actions: try actions.map { issue in
                 let huddle = try issue.joined(Huddle.self)

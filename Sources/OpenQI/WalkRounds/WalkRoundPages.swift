@@ -29,6 +29,8 @@ struct WalkRoundFollowUp: Sendable, Equatable {
     var completing: Permission? = nil
 }
 
+extension WalkRoundFollowUp: SettledPerViewer {}
+
 extension WalkRoundFollowUp {
     /// The row as the one action table shows it.
     var tracked: TrackedAction {
@@ -283,11 +285,7 @@ extension WalkRoundsPage.Model {
     func seen(by policy: Policy) -> Self {
         var model = self
         model.canSchedule = policy.allows(.planWalkRounds)
-        model.followUps = followUps.map { row in
-            var row = row
-            row.canComplete = row.completing.map(policy.allows) ?? row.canComplete
-            return row
-        }
+        model.followUps = followUps.settled(by: policy)
         return model
     }
 
@@ -333,7 +331,7 @@ extension WalkRoundsPage.Model {
         if let scope { open = open.filter(WalkRound.self, \.$unit.$id ~~ scope) }
         let followUps = try await open.sort(\.$dueOn).limit(WalkRoundsPage.listed).with(\.$owner).all()
         return Self(
-            unitID: unitID, unitOptions: tree.groupOptions(), canSchedule: policy.allows(.planWalkRounds),
+            unitID: unitID, unitOptions: tree.groupOptions(), canSchedule: false,  // settled by `seen(by:)`
             teams: teams.count, heldInYear: held.count,
             planned: planned.map(row),
             unvisited: teams.filter { (latest[$0.id] ?? .init(daysSince1970: 0)) < start }
